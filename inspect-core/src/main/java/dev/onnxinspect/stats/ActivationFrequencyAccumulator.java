@@ -1,0 +1,154 @@
+package dev.onnxinspect.stats;
+
+import dev.onnxinspect.runtime.LayerActivations;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Counts, for one layer, in how many samples of each class each neuron is significant under S1 and S2 (SPEC
+ * §2), in one pass over the activations. Memory: two {@code int} counters per (class seen, neuron), allocated
+ * when a class first appears; independent of the number of samples.
+ * <p>Mutable and not thread-safe: give each thread its own accumulator and {@link #merge} them; the merged
+ * result equals one pass over all the data exactly (integer counts), whatever the batch sizes and order.
+ */
+public final class ActivationFrequencyAccumulator {
+    private final StatsOptions options;
+    private final NeuronReader reader;
+    private final float s1Threshold;
+    private final int[][] s1Counts;
+    private final int[][] s2Counts;
+    private final int[] classSizes;
+    private final long[] nonFinite;
+    private final float[] sortScratch;
+    private long invalidSamples;
+
+    /**
+     * @param options   classes, significance definitions, view and bins
+     * @param layer     the layer (tensor) name every batch must carry
+     * @param unitShape the unit shape every batch must have, e.g. {@code [128]} or {@code [16, 28, 28]}
+     */
+    public ActivationFrequencyAccumulator(StatsOptions options, String layer, int[] unitShape) {
+        this.options = options;
+        this.reader = new NeuronReader(layer, unitShape, options.view());
+        this.s1Threshold = options.s1().floatThreshold();
+        this.s1Counts = new int[options.numClasses()][];
+        this.s2Counts = new int[options.numClasses()][];
+        this.classSizes = new int[options.numClasses()];
+        this.nonFinite = new long[reader.neurons];
+        this.sortScratch = new float[reader.neurons];
+    }
+
+    /**
+     * Counts one batch.
+     *
+     * @param classes the class of each sample (label or prediction as the options say), each in [0, K)
+     * @param acts    the layer's activations for the batch
+     * @throws StatsException for another layer or shape, a class id out of range or a length mismatch; the
+     *                        accumulator is then unchanged
+     */
+    public void accept(int[] classes, LayerActivations acts) {
+        int samples = reader.check(classes, acts, options.numClasses());
+        for (int i = 0; i < samples; i++) {
+            if (reader.load(acts, i)) {
+                acceptNeurons(classes[i], reader.array, reader.offset);
+            } else {
+                acceptInvalid(acts, i);
+            }
+        }
+    }
+
+    NeuronReader reader() {
+        return reader;
+    }
+
+    void acceptInvalid(LayerActivations acts, int i) {
+        invalidSamples++;
+        reader.countNonFinite(acts, i, nonFinite);
+    }
+
+    /** Counts one valid sample whose n neurons are {@code row[offset .. offset + n)}. */
+    void acceptNeurons(int cls, float[] row, int offset) {
+        int n = reader.neurons;
+        if (classSizes[cls] == Integer.MAX_VALUE) {
+            throw new StatsException("class " + cls + " of layer " + reader.layer + " has " + Integer.MAX_VALUE
+                    + " samples, the most one accumulator can count; split the data");
+        }
+        if (s1Counts[cls] == null) {
+            s1Counts[cls] = new int[n];
+            s2Counts[cls] = new int[n];
+        }
+        classSizes[cls]++;
+        int[] c1 = s1Counts[cls];
+        float t = s1Threshold;
+        for (int j = 0; j < n; j++) {
+            c1[j] += row[offset + j] > t ? 1 : 0;
+        }
+        float cut = options.s2().cutoff(row, offset, n, sortScratch);
+        if (cut > 0f) {
+            int[] c2 = s2Counts[cls];
+            for (int j = 0; j < n; j++) {
+                c2[j] += row[offset + j] >= cut ? 1 : 0;
+            }
+        }
+    }
+
+    /**
+     * Adds another accumulator's counts to this one (the other is unchanged).
+     *
+     * @throws StatsException when the other counts another layer, shape, view or options
+     */
+    public void merge(ActivationFrequencyAccumulator other) {
+        if (!options.equals(other.options) || !reader.sameLayout(other.reader)) {
+            throw new StatsException("cannot merge the accumulator of " + other.reader.describe() + " with "
+                    + other.options + " into the one of " + reader.describe() + " with " + options
+                    + "; merge only accumulators made with the same layer, shape and options");
+        }
+        for (int c = 0; c < classSizes.length; c++) {
+            if (other.classSizes[c] == 0) {
+                continue;
+            }
+            int size = addCount(classSizes[c], other.classSizes[c], c);
+            if (s1Counts[c] == null) {
+                s1Counts[c] = new int[reader.neurons];
+                s2Counts[c] = new int[reader.neurons];
+            }
+            for (int j = 0; j < reader.neurons; j++) {
+                s1Counts[c][j] += other.s1Counts[c][j];
+                s2Counts[c][j] += other.s2Counts[c][j];
+            }
+            classSizes[c] = size;
+        }
+        invalidSamples += other.invalidSamples;
+        for (int j = 0; j < nonFinite.length; j++) {
+            nonFinite[j] += other.nonFinite[j];
+        }
+    }
+
+    private int addCount(int a, int b, int cls) {
+        long sum = (long) a + b;
+        if (sum > Integer.MAX_VALUE) {
+            throw new StatsException("class " + cls + " of layer " + reader.layer + " would have " + sum
+                    + " samples, more than one accumulator can count (" + Integer.MAX_VALUE + ")");
+        }
+        return (int) sum;
+    }
+
+    /** The frequencies so far; later updates do not change the returned result. */
+    public ActivationFrequencies result() {
+        List<ClassCounts> rows1 = new ArrayList<>();
+        List<ClassCounts> rows2 = new ArrayList<>();
+        long samples = 0;
+        for (int c = 0; c < classSizes.length; c++) {
+            if (classSizes[c] > 0) {
+                rows1.add(new ClassCounts(c, classSizes[c], s1Counts[c]));
+                rows2.add(new ClassCounts(c, classSizes[c], s2Counts[c]));
+                samples += classSizes[c];
+            }
+        }
+        int n = reader.neurons;
+        return new ActivationFrequencies(reader.layer, reader.unitShape(), reader.view, options.basis(),
+                options.s1(), options.s2(), n, samples, invalidSamples, nonFinite,
+                new FrequencyTable(options.s1().label(), n, options.bins(), rows1),
+                new FrequencyTable(options.s2().label(), n, options.bins(), rows2));
+    }
+}

@@ -1,0 +1,206 @@
+package dev.onnxinspect.stats;
+
+import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.runtime.LayerActivations;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Counts, per tracked class, in how many samples each neuron-weight interaction (i, j) of a dense layer
+ * {@code z = W x + b} is significant (SPEC §3): with {@code C_ij = w_ij * x_j} and D_i the row's denominator
+ * ({@code sum_k |C_ik|} for {@link InteractionShare#ABSOLUTE}, {@code sum_k C_ik} for SIGNED), (i, j) is
+ * significant when {@code C_ij / D_i > 1 / n_in}.
+ * <p>Choice (exact comparison): the test is evaluated as {@code C_ij * n_in > D_i} in float64, where
+ * {@code C_ij = (double) w_ij * (double) x_j} is exact (a product of two floats fits in a double) and D_i is
+ * summed in index order k = 0 .. n_in - 1; rows with {@code D_i <= 0} have no significant interaction (for
+ * ABSOLUTE that is D_i = 0, where every share is 0).
+ * <p>Memory: one {@code int} counter per (tracked class, i, j), K' x n_out x n_in x 4 bytes, allocated when a class
+ * first appears. The constructor states the size ({@link #estimate}) and refuses, before allocating anything,
+ * when it is above {@link InteractionOptions#memoryLimitBytes()}; restrict the classes or the layers then.
+ * Cost: 2 x n_out x n_in multiply-adds per sample of a tracked class.
+ * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data.
+ * A sample with a NaN or infinite input is left out and counted as invalid.
+ */
+public final class InteractionAccumulator {
+    private final InteractionOptions options;
+    private final String layer;
+    private final String inputName;
+    private final int nOut;
+    private final int nIn;
+    private final float[] weights;
+    private final int[] slotOfClass;
+    private final int[][] counts;
+    private final int[] classSizes;
+    private long skippedSamples;
+    private long invalidSamples;
+
+    /**
+     * @param dense   the layer's weights; its {@link DenseLayer#inputName()} is the layer whose activations
+     *                {@link #accept} takes
+     * @param options classes, share, bins, memory limit
+     * @throws MemoryLimitExceededException when the counters would exceed the memory limit
+     * @throws StatsException               when a weight is NaN or infinite
+     */
+    public InteractionAccumulator(DenseLayer dense, InteractionOptions options) {
+        MemoryEstimate estimate = estimate(dense, options);
+        if (estimate.bytes() > options.memoryLimitBytes()) {
+            throw new MemoryLimitExceededException(estimate, options.memoryLimitBytes(),
+                    "restrict the classes (InteractionOptions.Builder#classes), leave this layer out, or raise "
+                            + "InteractionOptions.Builder#memoryLimitBytes");
+        }
+        this.options = options;
+        this.layer = dense.outputName();
+        this.inputName = dense.inputName();
+        this.nOut = dense.outFeatures();
+        this.nIn = dense.inFeatures();
+        if ((long) nOut * nIn > Integer.MAX_VALUE - 8) {
+            throw new StatsException("dense layer " + layer + " has " + (long) nOut * nIn
+                    + " interactions, more than one counter array can hold");
+        }
+        this.weights = dense.weights();
+        if (!NeuronReader.allFinite(weights, 0, weights.length)) {
+            throw new StatsException("dense layer " + layer + " has a NaN or infinite weight; interactions are "
+                    + "defined for finite weights only");
+        }
+        int[] tracked = options.trackedClasses();
+        this.slotOfClass = new int[options.numClasses()];
+        java.util.Arrays.fill(slotOfClass, -1);
+        for (int s = 0; s < tracked.length; s++) {
+            slotOfClass[tracked[s]] = s;
+        }
+        this.counts = new int[tracked.length][];
+        this.classSizes = new int[tracked.length];
+    }
+
+    /**
+     * The memory the counters of this layer would take with these options, without allocating it.
+     */
+    public static MemoryEstimate estimate(DenseLayer dense, InteractionOptions options) {
+        long classes = options.trackedClasses().length;
+        long bytes = classes * dense.outFeatures() * dense.inFeatures() * Integer.BYTES;
+        return new MemoryEstimate(bytes, "interaction counters for dense layer " + dense.outputName() + " ("
+                + classes + " classes x " + dense.outFeatures() + " x " + dense.inFeatures() + " int counters)");
+    }
+
+    /**
+     * Counts one batch.
+     *
+     * @param classes the class of each sample, each in [0, K); samples of untracked classes are skipped
+     * @param input   the activations of the layer's input tensor x ({@link DenseLayer#inputName()}), n_in units
+     *                per sample (any unit shape whose product is n_in)
+     * @throws StatsException for another tensor, a wrong size, a class id out of range or a length mismatch;
+     *                        the accumulator is then unchanged
+     */
+    public void accept(int[] classes, LayerActivations input) {
+        if (input == null || classes == null) {
+            throw new StatsException("accept needs class ids and the activations of " + inputName);
+        }
+        if (!inputName.equals(input.layer())) {
+            throw new StatsException("the interactions of dense layer " + layer + " need the activations of its input "
+                    + inputName + ", got " + input.layer());
+        }
+        if (NeuronView.units(input.unitShape()) != nIn) {
+            throw new StatsException("dense layer " + layer + " has n_in = " + nIn + " but its input " + inputName
+                    + " has unit shape " + java.util.Arrays.toString(input.unitShape()));
+        }
+        if (classes.length != input.samples()) {
+            throw new StatsException("the batch has " + input.samples() + " samples but " + classes.length
+                    + " class ids; pass one class id per sample");
+        }
+        NeuronReader.checkClasses(classes, options.numClasses());
+        float[] x = input.values();
+        for (int s = 0; s < input.samples(); s++) {
+            int slot = slotOfClass[classes[s]];
+            if (slot < 0) {
+                skippedSamples++;
+            } else if (!NeuronReader.allFinite(x, s * nIn, nIn)) {
+                invalidSamples++;
+            } else {
+                acceptSample(slot, x, s * nIn);
+            }
+        }
+    }
+
+    private void acceptSample(int slot, float[] x, int offset) {
+        if (classSizes[slot] == Integer.MAX_VALUE) {
+            throw new StatsException("a class of dense layer " + layer + " has " + Integer.MAX_VALUE
+                    + " samples, the most one accumulator can count; split the data");
+        }
+        if (counts[slot] == null) {
+            counts[slot] = new int[nOut * nIn];
+        }
+        classSizes[slot]++;
+        int[] g = counts[slot];
+        boolean absolute = options.share() == InteractionShare.ABSOLUTE;
+        for (int i = 0; i < nOut; i++) {
+            int row = i * nIn;
+            double denominator = 0.0;
+            if (absolute) {
+                for (int j = 0; j < nIn; j++) {
+                    denominator += Math.abs((double) weights[row + j] * x[offset + j]);
+                }
+            } else {
+                for (int j = 0; j < nIn; j++) {
+                    denominator += (double) weights[row + j] * x[offset + j];
+                }
+            }
+            if (!(denominator > 0.0)) {
+                continue;
+            }
+            for (int j = 0; j < nIn; j++) {
+                double c = (double) weights[row + j] * x[offset + j];
+                g[row + j] += c * nIn > denominator ? 1 : 0;
+            }
+        }
+    }
+
+    /**
+     * Adds another accumulator's counts to this one (the other is unchanged).
+     *
+     * @throws StatsException when the other was made for another layer or with other options
+     */
+    public void merge(InteractionAccumulator other) {
+        if (!options.equals(other.options) || !layer.equals(other.layer) || !inputName.equals(other.inputName)
+                || nOut != other.nOut || nIn != other.nIn || !java.util.Arrays.equals(weights, other.weights)) {
+            throw new StatsException("cannot merge the interactions of " + other.layer + " into those of " + layer
+                    + "; merge only accumulators made with the same dense layer and options");
+        }
+        for (int s = 0; s < classSizes.length; s++) {
+            if (other.classSizes[s] == 0) {
+                continue;
+            }
+            long size = (long) classSizes[s] + other.classSizes[s];
+            if (size > Integer.MAX_VALUE) {
+                throw new StatsException("a class of dense layer " + layer + " would have " + size
+                        + " samples, more than one accumulator can count");
+            }
+            if (counts[s] == null) {
+                counts[s] = new int[nOut * nIn];
+            }
+            int[] mine = counts[s];
+            int[] theirs = other.counts[s];
+            for (int u = 0; u < mine.length; u++) {
+                mine[u] += theirs[u];
+            }
+            classSizes[s] = (int) size;
+        }
+        skippedSamples += other.skippedSamples;
+        invalidSamples += other.invalidSamples;
+    }
+
+    /** The frequencies so far; later updates do not change the returned result. */
+    public InteractionFrequencies result() {
+        int[] tracked = options.trackedClasses();
+        List<ClassCounts> rows = new ArrayList<>();
+        long samples = 0;
+        for (int s = 0; s < tracked.length; s++) {
+            if (classSizes[s] > 0) {
+                rows.add(new ClassCounts(tracked[s], classSizes[s], counts[s]));
+                samples += classSizes[s];
+            }
+        }
+        FrequencyTable table = new FrequencyTable(options.share().label(), nOut * nIn, options.bins(), rows);
+        return new InteractionFrequencies(layer, inputName, nOut, nIn, options.share(), options.basis(), tracked,
+                samples, skippedSamples, invalidSamples, table);
+    }
+}

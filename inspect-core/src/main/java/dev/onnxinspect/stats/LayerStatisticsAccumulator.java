@@ -1,0 +1,77 @@
+package dev.onnxinspect.stats;
+
+import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Optional;
+
+/**
+ * The per-layer statistics of the inspection hot path in one pass over each batch: S1 and S2 class-wise
+ * frequencies, histograms and active fractions (SPEC §1, §2) and, unless disabled in the options, the S1
+ * patterns for the layer perplexity (SPEC §7). Each sample is read (finiteness check, neuron view) once and
+ * both statistics are fed from the same row; no allocation per sample except a newly seen pattern.
+ * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data.
+ * The result equals that of separate {@link ActivationFrequencyAccumulator} and {@link PatternAccumulator}s.
+ */
+public final class LayerStatisticsAccumulator {
+    private final StatsOptions options;
+    private final ActivationFrequencyAccumulator frequencies;
+    private final PatternAccumulator patterns;
+
+    /**
+     * @param options   classes, significance definitions, view, bins, and whether to collect patterns
+     * @param layer     the layer (tensor) name every batch must carry
+     * @param unitShape the unit shape every batch must have
+     */
+    public LayerStatisticsAccumulator(StatsOptions options, String layer, int[] unitShape) {
+        this.options = options;
+        this.frequencies = new ActivationFrequencyAccumulator(options, layer, unitShape);
+        this.patterns = options.patterns() ? new PatternAccumulator(options, layer, unitShape) : null;
+    }
+
+    /**
+     * Counts one batch.
+     *
+     * @param classes the class of each sample, each in [0, K)
+     * @param acts    the layer's activations for the batch
+     * @throws StatsException for another layer or shape, a class id out of range or a length mismatch; the
+     *                        accumulator is then unchanged
+     */
+    public void accept(int[] classes, LayerActivations acts) {
+        NeuronReader reader = frequencies.reader();
+        int samples = reader.check(classes, acts, options.numClasses());
+        for (int i = 0; i < samples; i++) {
+            if (reader.load(acts, i)) {
+                frequencies.acceptNeurons(classes[i], reader.array, reader.offset);
+                if (patterns != null) {
+                    patterns.acceptNeurons(classes[i], reader.array, reader.offset);
+                }
+            } else {
+                frequencies.acceptInvalid(acts, i);
+                if (patterns != null) {
+                    patterns.acceptInvalid();
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds another accumulator's statistics to this one (the other is unchanged).
+     *
+     * @throws StatsException when the other was made for another layer, shape or options
+     */
+    public void merge(LayerStatisticsAccumulator other) {
+        if (!options.equals(other.options)) {
+            throw new StatsException("cannot merge layer statistics made with " + other.options + " into ones made "
+                    + "with " + options + "; merge only accumulators made with the same options");
+        }
+        frequencies.merge(other.frequencies);
+        if (patterns != null) {
+            patterns.merge(other.patterns);
+        }
+    }
+
+    /** The statistics so far; later updates do not change the returned result. */
+    public LayerStatistics result() {
+        return new LayerStatistics(frequencies.result(),
+                patterns == null ? Optional.empty() : Optional.of(patterns.result()));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.onnxinspect.stats;
+
+import dev.onnxinspect.runtime.LayerActivations;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects, per class, the distinct S1 patterns of one layer with their counts, for the layer perplexity (SPEC
+ * §7). Patterns are stored exactly (packed bits, compared word by word).
+ * <p>Memory grows with the number of distinct patterns, which is inherent: in a wide layer every sample tends
+ * to have its own pattern, costing about n / 8 bytes plus ~80 bytes of map overhead per sample. Disable it
+ * ({@link StatsOptions#patterns}) for wide layers where P = N_c is expected anyway.
+ * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data, exactly
+ * (the entropy is summed over pattern multiplicities in ascending order, independent of insertion order).
+ */
+public final class PatternAccumulator {
+    private final StatsOptions options;
+    private final NeuronReader reader;
+    private final float threshold;
+    private final List<Map<Pattern, int[]>> patterns;
+    private final int[] classSizes;
+    private final Pattern probe;
+    private long invalidSamples;
+
+    /**
+     * @param options   classes, S1 definition and view (the S2 and bins settings are not used)
+     * @param layer     the layer (tensor) name every batch must carry
+     * @param unitShape the unit shape every batch must have
+     */
+    public PatternAccumulator(StatsOptions options, String layer, int[] unitShape) {
+        this.options = options;
+        this.reader = new NeuronReader(layer, unitShape, options.view());
+        this.threshold = options.s1().floatThreshold();
+        this.patterns = new ArrayList<>();
+        for (int c = 0; c < options.numClasses(); c++) {
+            patterns.add(new HashMap<>());
+        }
+        this.classSizes = new int[options.numClasses()];
+        this.probe = new Pattern(new long[(reader.neurons + 63) >>> 6]);
+    }
+
+    /**
+     * Counts one batch's patterns.
+     *
+     * @throws StatsException for another layer or shape, a class id out of range or a length mismatch; the
+     *                        accumulator is then unchanged
+     */
+    public void accept(int[] classes, LayerActivations acts) {
+        int samples = reader.check(classes, acts, options.numClasses());
+        for (int i = 0; i < samples; i++) {
+            if (reader.load(acts, i)) {
+                acceptNeurons(classes[i], reader.array, reader.offset);
+            } else {
+                invalidSamples++;
+            }
+        }
+    }
+
+    void acceptInvalid() {
+        invalidSamples++;
+    }
+
+    void acceptNeurons(int cls, float[] row, int offset) {
+        if (classSizes[cls] == Integer.MAX_VALUE) {
+            throw new StatsException("class " + cls + " of layer " + reader.layer + " has " + Integer.MAX_VALUE
+                    + " samples, the most one accumulator can count; split the data");
+        }
+        Pattern.pack(row, offset, reader.neurons, threshold, probe.words);
+        probe.rehash();
+        int[] count = patterns.get(cls).get(probe);
+        if (count == null) {
+            patterns.get(cls).put(probe.copy(), new int[] {1});
+        } else {
+            count[0]++;
+        }
+        classSizes[cls]++;
+    }
+
+    /**
+     * Adds another accumulator's patterns to this one (the other is unchanged).
+     *
+     * @throws StatsException when the other counts another layer, shape, view or options
+     */
+    public void merge(PatternAccumulator other) {
+        if (!options.equals(other.options) || !reader.sameLayout(other.reader)) {
+            throw new StatsException("cannot merge the pattern accumulator of " + other.reader.describe()
+                    + " into the one of " + reader.describe() + "; merge only accumulators made with the same "
+                    + "layer, shape and options");
+        }
+        for (int c = 0; c < classSizes.length; c++) {
+            long size = (long) classSizes[c] + other.classSizes[c];
+            if (size > Integer.MAX_VALUE) {
+                throw new StatsException("class " + c + " of layer " + reader.layer + " would have " + size
+                        + " samples, more than one accumulator can count");
+            }
+            Map<Pattern, int[]> mine = patterns.get(c);
+            for (Map.Entry<Pattern, int[]> e : other.patterns.get(c).entrySet()) {
+                int add = e.getValue()[0];
+                // keys are never changed once stored, so sharing them between accumulators is safe
+                mine.merge(e.getKey(), new int[] {add}, (a, b) -> {
+                    a[0] += b[0];
+                    return a;
+                });
+            }
+            classSizes[c] = (int) size;
+        }
+        invalidSamples += other.invalidSamples;
+    }
+
+    /** The statistics so far; later updates do not change the returned result. */
+    public PatternStatistics result() {
+        List<ClassPatterns> rows = new ArrayList<>();
+        long samples = 0;
+        for (int c = 0; c < classSizes.length; c++) {
+            if (classSizes[c] == 0) {
+                continue;
+            }
+            int[] counts = patterns.get(c).values().stream().mapToInt(a -> a[0]).toArray();
+            double entropy = entropy(counts, classSizes[c]);
+            rows.add(new ClassPatterns(c, classSizes[c], counts.length, entropy, Math.exp(entropy)));
+            samples += classSizes[c];
+        }
+        return new PatternStatistics(reader.layer, reader.view, options.basis(), options.s1(), samples,
+                invalidSamples, rows);
+    }
+
+    /**
+     * H = -sum over patterns (n / N) ln(n / N), grouping patterns of equal count n (multiplicity m) and summing
+     * m * (n / N) ln(n / N) in ascending n, so the result does not depend on the order patterns were seen.
+     */
+    static double entropy(int[] counts, int total) {
+        int[] sorted = counts.clone();
+        Arrays.sort(sorted);
+        double sum = 0.0;
+        int k = 0;
+        while (k < sorted.length) {
+            int n = sorted[k];
+            int m = 0;
+            while (k < sorted.length && sorted[k] == n) {
+                m++;
+                k++;
+            }
+            double p = n / (double) total;
+            sum += m * (p * Math.log(p));
+        }
+        return sum == 0.0 ? 0.0 : -sum; // one pattern: ln 1 = 0, and never -0.0
+    }
+}
