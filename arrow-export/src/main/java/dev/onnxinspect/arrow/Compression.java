@@ -1,6 +1,9 @@
 package dev.onnxinspect.arrow;
 
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 
 /**
  * Body compression of the record batches of an Arrow IPC file (SPEC §12: uncompressed by default, LZ4 or ZSTD on
@@ -23,5 +26,10 @@ public enum Compression {
 
     CompressionUtil.CodecType codecType() {
         return codecType;
+    }
+
+    /** The codec factory for this compression (the commons-compress one does not serve NO_COMPRESSION). */
+    CompressionCodec.Factory codecFactory() {
+        return this == NONE ? NoCompressionCodec.Factory.INSTANCE : CommonsCompressionFactory.INSTANCE;
     }
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -83,7 +82,7 @@ final class TableSink implements AutoCloseable {
             created = AtomicFile.create(target);
             this.file = created;
             this.writer = new ArrowFileWriter(root, dictionaries, file.channel(), schema.getCustomMetadata(), IpcOption.DEFAULT,
-                    CommonsCompressionFactory.INSTANCE, options.compression().codecType());
+                    options.compression().codecFactory(), options.compression().codecType());
             writer.start();
         } catch (IOException | RuntimeException e) {
             if (created != null) {
