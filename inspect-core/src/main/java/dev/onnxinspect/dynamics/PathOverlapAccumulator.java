@@ -98,12 +98,12 @@ public final class PathOverlapAccumulator {
      *                           count does not match, or an activation is not finite
      */
     public void accept(int step, LayerActivations activations) {
-        accept(step, ProbeMatrix.of(layer, step, activations));
+        accept(step, ProbeMatrix.of(layer, "layer " + layer + ", step " + step, activations));
     }
 
     /** As {@link #accept(int, LayerActivations)}, with one {@code float[]} row per probe sample. */
     public void accept(int step, float[][] activations) {
-        accept(step, ProbeMatrix.of(layer, step, activations));
+        accept(step, ProbeMatrix.of("layer " + layer + ", step " + step, activations));
     }
 
     private void accept(int step, ProbeMatrix matrix) {

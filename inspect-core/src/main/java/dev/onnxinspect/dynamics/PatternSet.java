@@ -35,7 +35,7 @@ public final class PatternSet {
         if (activations == null) {
             throw new DynamicsException("activations are null; pass the probe set's LayerActivations");
         }
-        return of(ProbeMatrix.of(activations.layer(), 0, activations), tau);
+        return of(ProbeMatrix.of(activations.layer(), "layer " + activations.layer(), activations), tau);
     }
 
     /**
@@ -45,7 +45,7 @@ public final class PatternSet {
      * @throws DynamicsException when the probe set is empty, rows differ in length, or tau is not finite
      */
     public static PatternSet of(float[][] activations, float tau) {
-        return of(ProbeMatrix.of("(unnamed)", 0, activations), tau);
+        return of(ProbeMatrix.of("pattern set", activations), tau);
     }
 
     static PatternSet of(ProbeMatrix matrix, float tau) {

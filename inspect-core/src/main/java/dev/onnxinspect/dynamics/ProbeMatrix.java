@@ -10,59 +10,63 @@ import dev.onnxinspect.runtime.LayerActivations;
  * changes it); built from {@code float[][]} the rows are copied into one array.
  */
 final class ProbeMatrix {
-    private final String layer;
+    private final String where;
     private final float[] values;
     private final int samples;
     private final int units;
 
-    private ProbeMatrix(String layer, float[] values, int samples, int units) {
-        this.layer = layer;
+    private ProbeMatrix(String where, float[] values, int samples, int units) {
+        this.where = where;
         this.values = values;
         this.samples = samples;
         this.units = units;
         requireFinite();
     }
 
-    static ProbeMatrix of(String expectedLayer, int step, LayerActivations activations) {
+    /**
+     * @param expectedLayer the layer the caller tracks; {@code activations.layer()} must equal it
+     * @param where         where the activations come from, for messages (e.g. "layer fc1, step 3")
+     */
+    static ProbeMatrix of(String expectedLayer, String where, LayerActivations activations) {
         if (activations == null) {
-            throw new DynamicsException("layer " + expectedLayer + ", step " + step + ": activations are null;"
+            throw new DynamicsException(where + ": activations are null;"
                     + " pass the probe set's LayerActivations for this checkpoint");
         }
         if (!expectedLayer.equals(activations.layer())) {
-            throw new DynamicsException("step " + step + ": activations are of layer '" + activations.layer()
+            throw new DynamicsException(where + ": activations are of layer '" + activations.layer()
                     + "' but this accumulator tracks layer '" + expectedLayer
                     + "'; use one accumulator per layer");
         }
-        requireProbeSet(expectedLayer, step, activations.samples(), activations.units());
-        return new ProbeMatrix(expectedLayer, activations.values(), activations.samples(), activations.units());
+        requireProbeSet(where, activations.samples(), activations.units());
+        return new ProbeMatrix(where, activations.values(), activations.samples(), activations.units());
     }
 
-    static ProbeMatrix of(String layer, int step, float[][] rows) {
+    /** @param where where the activations come from, for messages (e.g. "layer fc1, step 3") */
+    static ProbeMatrix of(String where, float[][] rows) {
         if (rows == null) {
-            throw new DynamicsException("layer " + layer + ", step " + step + ": activations are null;"
-                    + " pass one float[] row per probe sample");
+            throw new DynamicsException(where + ": activations are null; pass one float[] row per probe sample");
         }
         int units = rows.length == 0 || rows[0] == null ? 0 : rows[0].length;
-        requireProbeSet(layer, step, rows.length, units);
+        requireProbeSet(where, rows.length, units);
         float[] values = new float[rows.length * units];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] == null || rows[i].length != units) {
-                throw new DynamicsException("layer " + layer + ", step " + step + ": probe sample " + i + " has "
+                throw new DynamicsException(where + ": probe sample " + i + " has "
                         + (rows[i] == null ? "no row" : rows[i].length + " units") + ", expected " + units
                         + " like sample 0; every sample of one layer must have the same number of units");
             }
             System.arraycopy(rows[i], 0, values, i * units, units);
         }
-        return new ProbeMatrix(layer, values, rows.length, units);
+        return new ProbeMatrix(where, values, rows.length, units);
     }
 
-    private static void requireProbeSet(String layer, int step, int samples, int units) {
+    private static void requireProbeSet(String where, int samples, int units) {
         if (samples == 0) {
-            throw new DynamicsException("layer " + layer + ", step " + step + ": the probe set is empty;"
+            throw new DynamicsException(where + ": the probe set is empty;"
                     + " path statistics need at least one probe sample");
         }
         if (units == 0) {
-            throw new DynamicsException("layer " + layer + ", step " + step + ": the layer has 0 units per sample;"
+            throw new DynamicsException(where + ": the layer has 0 units per sample;"
                     + " choose a layer with at least one unit");
         }
     }
@@ -70,7 +74,7 @@ final class ProbeMatrix {
     private void requireFinite() {
         for (int k = 0; k < values.length; k++) {
             if (!Float.isFinite(values[k])) {
-                throw new DynamicsException("layer " + layer + ": activation of probe sample " + k / units + ", unit "
+                throw new DynamicsException(where + ": activation of probe sample " + k / units + ", unit "
                         + k % units + " is " + values[k] + "; path similarities need finite activations"
                         + " (check the checkpoint for diverged weights)");
             }

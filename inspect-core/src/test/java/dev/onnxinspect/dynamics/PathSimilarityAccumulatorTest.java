@@ -271,6 +271,44 @@ class PathSimilarityAccumulatorTest {
         assertThat(acc.result().summary(3, PathKind.SELF).previousStep()).isZero();
     }
 
+    @Test
+    void largeProbeSetUsesTheSeededPairSampleAndMatchesAPlainComputation() {
+        // 300 samples > 256: maxSampledPairs = 50 pairs drawn with the seed; rows per step = 300 self + 2 * 50.
+        var random = new java.util.Random(3);
+        float[][] before = new float[300][70];
+        float[][] now = new float[300][70];
+        for (int i = 0; i < 300; i++) {
+            for (int u = 0; u < 70; u++) {
+                before[i][u] = random.nextFloat() - 0.5f;
+                now[i][u] = random.nextFloat() - 0.5f;
+            }
+        }
+        var options = PathOptions.builder().maxSampledPairs(50).seed(9).build();
+        List<Row> rows = new ArrayList<>();
+        var acc = new PathSimilarityAccumulator("fc1", options, (l, step, kind, i, j, s) -> rows.add(
+                new Row(step, kind, i, j, s)));
+        acc.accept(10, before);
+        acc.accept(20, now);
+        ProbePairs pairs = acc.result().pairs();
+        assertThat(pairs).isEqualTo(ProbePairs.select(300, 50, 9));
+        assertThat(rows).hasSize(300 + 2 * 50);
+        assertThat(acc.result().summary(20, PathKind.CROSS_ACTIVATION).count()).isEqualTo(50);
+        // every cross_activation row equals a plain float64 cosine of the elementwise products
+        rows.stream().filter(r -> r.kind() == PathKind.CROSS_ACTIVATION).forEach(r -> {
+            double uv = 0;
+            double uu = 0;
+            double vv = 0;
+            for (int k = 0; k < 70; k++) {
+                double u = (double) now[r.i()][k] * now[r.j()][k];
+                double v = (double) before[r.i()][k] * before[r.j()][k];
+                uv += u * v;
+                uu += u * u;
+                vv += v * v;
+            }
+            assertThat(r.similarity()).isCloseTo(uv / Math.sqrt(uu * vv), within(1e-12));
+        });
+    }
+
     static LayerActivations activations(String layer, float[][] rows) {
         float[] values = new float[rows.length * rows[0].length];
         for (int i = 0; i < rows.length; i++) {
