@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * each row sent to the {@link PathSimilaritySink} as it is computed, and one {@link StepSummary} per kind kept.
  * The pattern p is S1 with the options' tau (SPEC §1); a cosine is 0 when either vector is all zeros.
  *
+ * <p>Choice: steps are the caller's checkpoint labels (e.g. epochs) and may skip numbers; each checkpoint is compared
+ * with the previously accepted one, and the values are labelled with the later step. Choice: a non-finite activation
+ * is rejected with an exception (it would make cosines NaN), as is a checkpoint whose probe set size or unit count
+ * differs from the first one; a rejected checkpoint leaves the accumulator unchanged.
+ *
  * <p>Memory: only checkpoints t-1 and t are held (their activations and packed patterns), plus one buffer of a step's
  * values for its quartiles, O(samples * units + pairs); the summaries grow by three small records per step.
  * Activations passed as {@link LayerActivations} are held by reference until the next checkpoint replaces them (that
@@ -43,6 +48,7 @@ public final class PathSimilarityAccumulator {
     private ProbeMatrix lastActivations;
     private PatternSet lastPatterns;
     private double[] buffer = new double[0];
+    private double[] activationBuffer = new double[0];
 
     /**
      * @param layer   the layer whose activations will be fed (checked against {@link LayerActivations#layer()})
@@ -115,6 +121,9 @@ public final class PathSimilarityAccumulator {
         if (buffer.length < Math.max(n, m)) {
             buffer = new double[Math.max(n, m)];
         }
+        if (activationBuffer.length < m) {
+            activationBuffer = new double[m];
+        }
         for (int i = 0; i < n; i++) {
             double s = PatternSet.selfCosine(lastPatterns, patterns, i);
             sink.accept(layer, step, PathKind.SELF, i, -1, s);
@@ -124,7 +133,6 @@ public final class PathSimilarityAccumulator {
         if (m == 0) {
             return;
         }
-        double[] activationValues = new double[m];
         for (int k = 0; k < m; k++) {
             int i = pairs.first(k);
             int j = pairs.second(k);
@@ -133,10 +141,10 @@ public final class PathSimilarityAccumulator {
             sink.accept(layer, step, PathKind.CROSS_PATTERN, i, j, p);
             sink.accept(layer, step, PathKind.CROSS_ACTIVATION, i, j, a);
             buffer[k] = p;
-            activationValues[k] = a;
+            activationBuffer[k] = a;
         }
         summaries.add(StepSummary.of(lastStep, step, PathKind.CROSS_PATTERN, buffer, m));
-        summaries.add(StepSummary.of(lastStep, step, PathKind.CROSS_ACTIVATION, activationValues, m));
+        summaries.add(StepSummary.of(lastStep, step, PathKind.CROSS_ACTIVATION, activationBuffer, m));
     }
 
     /**

@@ -191,6 +191,11 @@ class PathSimilarityAccumulatorTest {
         assertThat(second.result()).isEqualTo(one[0].result());
         assertThatThrownBy(() -> second.merge(first)).isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("both accumulators hold step 1");
+        var empty = new PathSimilarityAccumulator("fc1", PathOptions.defaults(), PathSimilaritySink.NONE);
+        empty.merge(second); // an accumulator that saw nothing takes the other's steps and state
+        assertThat(empty.result()).isEqualTo(one[0].result());
+        second.merge(new PathSimilarityAccumulator("fc1", PathOptions.defaults(), PathSimilaritySink.NONE));
+        assertThat(second.result()).isEqualTo(one[0].result());
         var otherLayer = new PathSimilarityAccumulator("fc2", PathOptions.defaults(), PathSimilaritySink.NONE);
         assertThatThrownBy(() -> second.merge(otherLayer)).isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("same layer and options");
