@@ -13,7 +13,8 @@ class RealDatasetsTest {
     @Test
     void fashionMnistHasItsPublishedSizesAndRanges() {
         InMemoryDataset train = FashionMnist.train();
-        InMemoryDataset test = FashionMnist.test();
+        InMemoryDataset test = Datasets.load("fashion-mnist-test");
+        assertThat(test.name()).isEqualTo("fashion-mnist-test");
         // Xiao et al. 2017: 60,000 training and 10,000 test images of 28 x 28, 10 classes, 6,000 / 1,000 per class
         assertThat(train.size()).isEqualTo(60_000);
         assertThat(test.size()).isEqualTo(10_000);
