@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * requested layers' activations, the logits and each sample's class, to the hooks (SPEC §2: the class is the true
  * label where labels exist, else the predicted class).
  *
- * <p>ONNX Runtime computes batch n+1 on a producer thread while the hooks process batch n on the calling thread;
+ * <p>ONNX Runtime computes batch n+1 on a producer thread (which also iterates the data source) while the hooks
+ * process batch n on the calling thread;
  * memory stays bounded (at most four batches alive). Exceptions from either side stop both and are rethrown by
  * {@link #run}: a hook's exception unchanged, a data or model failure as an {@link InspectionException} whose cause
  * is the original.

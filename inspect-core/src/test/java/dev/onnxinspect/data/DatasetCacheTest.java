@@ -61,6 +61,17 @@ class DatasetCacheTest {
     }
 
     @Test
+    void datasetsByNameUseTheGivenCache() {
+        assertThatThrownBy(() -> Datasets.load("fashion-mnist-train", DatasetCache.at(dir)))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("fashion-mnist/train-images-idx3-ubyte.gz is missing");
+        assertThatThrownBy(() -> Datasets.load("cifar-10", DatasetCache.at(dir)))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("unknown dataset 'cifar-10'")
+                .hasMessageContaining("[fashion-mnist-train, fashion-mnist-test, mnist-digits]");
+    }
+
+    @Test
     void unknownFileIsAnError() {
         assertThatThrownBy(() -> DatasetCache.at(dir).verifiedFile("fashion-mnist/other.gz"))
                 .isInstanceOf(DatasetException.class).hasMessageContaining("no SHA-256 is recorded");

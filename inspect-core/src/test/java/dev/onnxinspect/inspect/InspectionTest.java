@@ -266,9 +266,18 @@ class InspectionTest {
     @Test
     void progressIsReportedAfterEveryBatch() {
         List<String> reports = new ArrayList<>();
-        Inspection.builder(session, ramp(10, false)).batchSize(4)
-                .progress((done, total) -> reports.add(done + "/" + total)).build().run();
+        Inspection inspection = Inspection.builder(session, ramp(10, false)).batchSize(4)
+                .progress((done, total) -> reports.add(done + "/" + total)).build();
+        assertThat(inspection.batchSize()).isEqualTo(4);
+        assertThat(inspection.layers()).isEmpty();
+        inspection.run();
         assertThat(reports).containsExactly("4/10", "8/10", "10/10");
+        // a second run is a new pass over the data
+        InspectionSummary again = inspection.run();
+        assertThat(reports).hasSize(6).endsWith("10/10");
+        assertThat(again.samples()).isEqualTo(10);
+        again.classCounts()[0] = 99;
+        assertThat(again.classCounts()[0]).isNotEqualTo(99);
     }
 
     @Test
