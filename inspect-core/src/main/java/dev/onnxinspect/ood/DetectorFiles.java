@@ -1,0 +1,138 @@
+package dev.onnxinspect.ood;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Saves fitted detectors to a file and loads them back with bit-identical scores (SPEC §5: "every fitted detector
+ * can be saved and loaded").
+ *
+ * <p>Format (big-endian, {@link DataOutputStream}): int magic {@code 0x4F4F4444} ("OODD"), int format version
+ * ({@value #FORMAT_VERSION}), UTF model SHA-256 (as the caller gives it), int detector count, then per detector a UTF
+ * type id followed by the type's parameters and fitted state (float64 values written exactly). A file is written to
+ * a temporary name in the target directory and renamed when complete, so a crash never leaves a truncated file
+ * under the final name.
+ */
+public final class DetectorFiles {
+    static final int MAGIC = 0x4F4F4444;
+    public static final int FORMAT_VERSION = 1;
+
+    private DetectorFiles() {
+    }
+
+    /** Saves one detector; see {@link #save(Path, String, List)}. */
+    public static void save(Path file, String modelSha256, OodDetector detector) throws IOException {
+        save(file, modelSha256, List.of(detector));
+    }
+
+    /**
+     * Saves detectors fitted for the model with the given SHA-256.
+     *
+     * @throws OodException if a detector is not one of this package's detectors, or the hash is empty
+     */
+    public static void save(Path file, String modelSha256, List<? extends OodDetector> detectors) throws IOException {
+        checkHash(modelSha256);
+        List<PersistentDetector> persistent = new ArrayList<>();
+        for (OodDetector d : detectors) {
+            if (!(d instanceof PersistentDetector p)) {
+                throw new OodException("cannot save detector " + d.name() + " (" + d.getClass().getName() + "): only "
+                        + "the detectors of dev.onnxinspect.ood can be saved");
+            }
+            persistent.add(p);
+        }
+        Path target = file.toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        try {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp)))) {
+                out.writeInt(MAGIC);
+                out.writeInt(FORMAT_VERSION);
+                out.writeUTF(modelSha256);
+                out.writeInt(persistent.size());
+                for (PersistentDetector p : persistent) {
+                    out.writeUTF(p.typeId());
+                    p.writeState(out);
+                }
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Loads the detectors of a file saved by {@link #save}.
+     *
+     * @param expectedModelSha256 the SHA-256 of the model the detectors will score
+     * @throws OodException if the file is not a detector file, has an unknown format version or type, or was saved
+     *                      for a different model
+     */
+    public static List<OodDetector> load(Path file, String expectedModelSha256) throws IOException {
+        checkHash(expectedModelSha256);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new OodException(file + " is not an onnx-inspect detector file (magic 0x"
+                        + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC) + ")");
+            }
+            int version = in.readInt();
+            if (version != FORMAT_VERSION) {
+                throw new OodException(file + " has detector format version " + version + "; this library reads "
+                        + "version " + FORMAT_VERSION + ". Refit and save the detectors with this version");
+            }
+            String sha = in.readUTF();
+            if (!sha.equalsIgnoreCase(expectedModelSha256)) {
+                throw new OodException(file + " holds detectors fitted for the model with SHA-256 " + sha + ", but "
+                        + "the model given has SHA-256 " + expectedModelSha256 + "; refit the detectors on this model");
+            }
+            int count = in.readInt();
+            List<OodDetector> detectors = new ArrayList<>();
+            for (int k = 0; k < count; k++) {
+                detectors.add(read(in.readUTF(), in, file));
+            }
+            return List.copyOf(detectors);
+        } catch (EOFException e) {
+            throw new OodException(file + " ends early: it is truncated or not a detector file", e);
+        }
+    }
+
+    private static OodDetector read(String type, DataInputStream in, Path file) throws IOException {
+        return switch (type) {
+            case MaxSoftmaxDetector.TYPE -> MaxSoftmaxDetector.read(in);
+            case MaxLogitDetector.TYPE -> MaxLogitDetector.create();
+            case EnergyDetector.TYPE -> EnergyDetector.read(in);
+            case GradNormDetector.TYPE -> GradNormDetector.create();
+            case KlMatchingDetector.TYPE -> KlMatchingDetector.read(in);
+            case MahalanobisDetector.TYPE -> MahalanobisDetector.read(in);
+            case KnnDetector.TYPE -> KnnDetector.read(in);
+            case ReactDetector.TYPE -> ReactDetector.read(in);
+            case AshDetector.TYPE -> AshDetector.read(in);
+            case DiceDetector.TYPE -> DiceDetector.read(in);
+            case VimDetector.TYPE -> VimDetector.read(in);
+            case SheDetector.TYPE -> SheDetector.read(in);
+            case NapDetector.TYPE -> NapDetector.read(in);
+            case ProfileKlDetector.TYPE -> ProfileKlDetector.read(in);
+            case PatternDistanceDetector.TYPE -> PatternDistanceDetector.read(in);
+            default -> throw new OodException(file + " holds a detector of unknown type '" + type + "'");
+        };
+    }
+
+    private static void checkHash(String sha) {
+        if (sha == null || sha.isBlank()) {
+            throw new OodException("a model SHA-256 is required to save or load detectors, got '" + sha + "'");
+        }
+    }
+}

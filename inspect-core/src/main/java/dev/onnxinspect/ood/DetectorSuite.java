@@ -1,0 +1,154 @@
+package dev.onnxinspect.ood;
+
+import dev.onnxinspect.onnx.DenseLayer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Several detectors that score the same {@link DetectorInput} into named columns (SPEC §5, §12 "scores" table).
+ * Immutable and thread-safe like its detectors. Built by a {@link Builder} that takes ready detectors and fit
+ * accumulators, streams fit batches into all accumulators in one pass, and fits them on {@link Builder#build}.
+ */
+public final class DetectorSuite {
+    private final List<OodDetector> detectors;
+
+    private DetectorSuite(List<OodDetector> detectors) {
+        Set<String> names = new LinkedHashSet<>();
+        for (OodDetector d : detectors) {
+            if (!names.add(d.name())) {
+                throw new OodException("two detectors are named '" + d.name() + "'; score column names must be unique");
+            }
+        }
+        this.detectors = List.copyOf(detectors);
+    }
+
+    /** A suite of ready (unfitted or already fitted) detectors; names must be unique. */
+    public static DetectorSuite of(List<? extends OodDetector> detectors) {
+        return new DetectorSuite(new ArrayList<>(detectors));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding every SPEC §5 detector with its default parameters: MSP, MaxLogit, Energy, ODIN, GradNorm,
+     * ASH-B/S/P (ready), and accumulators for KL-Matching, Mahalanobis, KNN (k = 50), ReAct, DICE, ViM, SHE and, for
+     * each pattern layer, NAP Hamming, activation-profile KL and pattern distance (tau = 0). Feed it fit batches
+     * with logits, features (the input of {@code last}), labels and the pattern layers' activations.
+     */
+    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers) {
+        Builder b = builder()
+                .add(MaxSoftmaxDetector.msp())
+                .add(MaxLogitDetector.create())
+                .add(EnergyDetector.create())
+                .add(MaxSoftmaxDetector.odin())
+                .add(GradNormDetector.create())
+                .fit(KlMatchingDetector.accumulator(classes))
+                .fit(MahalanobisDetector.accumulator(classes))
+                .fit(KnnDetector.accumulator())
+                .fit(ReactDetector.accumulator(last))
+                .add(AshDetector.create(last, AshDetector.Variant.B))
+                .add(AshDetector.create(last, AshDetector.Variant.S))
+                .add(AshDetector.create(last, AshDetector.Variant.P))
+                .fit(DiceDetector.accumulator(last))
+                .fit(VimDetector.accumulator(last))
+                .fit(SheDetector.accumulator(classes));
+        for (String layer : patternLayers) {
+            b.fit(NapDetector.accumulator(layer, classes))
+                    .fit(ProfileKlDetector.accumulator(layer, classes))
+                    .fit(PatternDistanceDetector.accumulator(layer, classes));
+        }
+        return b;
+    }
+
+    public List<OodDetector> detectors() {
+        return detectors;
+    }
+
+    /** The score column names, in order. */
+    public List<String> names() {
+        return detectors.stream().map(OodDetector::name).toList();
+    }
+
+    /** Every input kind some detector of the suite reads when scoring. */
+    public Set<DetectorInputKind> requiredInputs() {
+        Set<DetectorInputKind> kinds = new LinkedHashSet<>();
+        detectors.forEach(d -> kinds.addAll(d.requiredInputs()));
+        return kinds;
+    }
+
+    /** The layers the per-layer detectors read. */
+    public Set<String> layers() {
+        Set<String> layers = new LinkedHashSet<>();
+        detectors.forEach(d -> d.layer().ifPresent(layers::add));
+        return layers;
+    }
+
+    /** Scores the input by every detector. */
+    public ScoreColumns score(DetectorInput input) {
+        Map<String, double[]> columns = new LinkedHashMap<>();
+        for (OodDetector d : detectors) {
+            columns.put(d.name(), d.score(input));
+        }
+        return new ScoreColumns(columns, input.samples());
+    }
+
+    /** Saves every detector for the model with the given SHA-256 (see {@link DetectorFiles}). */
+    public void save(Path file, String modelSha256) throws IOException {
+        DetectorFiles.save(file, modelSha256, detectors);
+    }
+
+    /** Loads a suite saved by {@link #save}; fails if it was saved for another model. */
+    public static DetectorSuite load(Path file, String expectedModelSha256) throws IOException {
+        return of(DetectorFiles.load(file, expectedModelSha256));
+    }
+
+    /**
+     * Collects ready detectors and fit accumulators, in column order. Mutable, not thread-safe; {@link #accept}
+     * feeds one fit batch to every accumulator.
+     */
+    public static final class Builder {
+        private final List<Object> entries = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Adds a ready detector. */
+        public Builder add(OodDetector detector) {
+            entries.add(java.util.Objects.requireNonNull(detector, "detector"));
+            return this;
+        }
+
+        /** Adds a detector to be fitted from the batches given to {@link #accept}. */
+        public Builder fit(FitAccumulator<?> accumulator) {
+            entries.add(java.util.Objects.requireNonNull(accumulator, "accumulator"));
+            return this;
+        }
+
+        /** Feeds one labelled ID fit batch to every accumulator. */
+        public Builder accept(DetectorInput batch) {
+            for (Object e : entries) {
+                if (e instanceof FitAccumulator<?> a) {
+                    a.accept(batch);
+                }
+            }
+            return this;
+        }
+
+        /** Fits every accumulator and returns the suite. */
+        public DetectorSuite build() {
+            List<OodDetector> detectors = new ArrayList<>();
+            for (Object e : entries) {
+                detectors.add(e instanceof FitAccumulator<?> a ? a.result() : (OodDetector) e);
+            }
+            return new DetectorSuite(detectors);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.onnxinspect.ood;
+
+import dev.onnxinspect.onnx.DenseLayer;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * ReAct + Energy (SPEC §5): the energy {@code -T logsumexp((W min(h, r) + b) / T)} with r the type-7 percentile
+ * (default the 90th) of every entry of the fit features h, zeros included. The accumulator keeps the fit entries
+ * (N d floats) because an exact percentile needs them; the fitted detector keeps only r and the weights.
+ */
+public final class ReactDetector implements PersistentDetector {
+    static final String TYPE = "react_energy";
+    public static final double DEFAULT_PERCENTILE = 90;
+    private final DenseWeights dense;
+    private final double percentile;
+    private final double temperature;
+    private final double threshold;
+
+    private ReactDetector(DenseWeights dense, double percentile, double temperature, double threshold) {
+        this.dense = dense;
+        this.percentile = percentile;
+        this.temperature = temperature;
+        this.threshold = threshold;
+    }
+
+    /** A fit accumulator with the 90th percentile and T = 1. */
+    public static Accumulator accumulator(DenseLayer last) {
+        return accumulator(last, DEFAULT_PERCENTILE, 1);
+    }
+
+    /**
+     * A fit accumulator.
+     *
+     * @param last        the last dense layer (its input is the features h)
+     * @param percentile  the clipping percentile in [0, 100]
+     * @param temperature the energy temperature T &gt; 0
+     */
+    public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
+        Percentiles.checkPercent("ReAct percentile", percentile);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new OodException("ReAct energy temperature must be positive and finite, got " + temperature);
+        }
+        return new Accumulator(new DenseWeights(last), percentile, temperature);
+    }
+
+    /** The clipping threshold r. */
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public String name() {
+        return "react_energy";
+    }
+
+    @Override
+    public Set<DetectorInputKind> requiredInputs() {
+        return Set.of(DetectorInputKind.FEATURES);
+    }
+
+    @Override
+    public boolean usesDenseWeights() {
+        return true;
+    }
+
+    @Override
+    public double[] score(DetectorInput input) {
+        dense.checkInput(input, name());
+        int d = dense.in();
+        float[] h = input.featureArray();
+        double[] x = new double[d];
+        double[] scores = new double[input.samples()];
+        for (int i = 0; i < scores.length; i++) {
+            for (int j = 0; j < d; j++) {
+                x[j] = Math.min(h[i * d + j], threshold);
+            }
+            scores[i] = LogitMath.energy(dense.apply(x), temperature);
+        }
+        return scores;
+    }
+
+    @Override
+    public String typeId() {
+        return TYPE;
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) throws IOException {
+        dense.write(out);
+        out.writeDouble(percentile);
+        out.writeDouble(temperature);
+        out.writeDouble(threshold);
+    }
+
+    static ReactDetector read(DataInputStream in) throws IOException {
+        return new ReactDetector(DenseWeights.read(in), in.readDouble(), in.readDouble(), in.readDouble());
+    }
+
+    /** Keeps every fit feature entry for the exact percentile. Mutable, not thread-safe. */
+    public static final class Accumulator implements FitAccumulator<ReactDetector> {
+        private final DenseWeights dense;
+        private final double percentile;
+        private final double temperature;
+        private final GrowableArrays.Floats entries = new GrowableArrays.Floats();
+
+        private Accumulator(DenseWeights dense, double percentile, double temperature) {
+            this.dense = dense;
+            this.percentile = percentile;
+            this.temperature = temperature;
+        }
+
+        @Override
+        public void accept(DetectorInput batch) {
+            dense.checkInput(batch, "react_energy fit");
+            float[] h = batch.featureArray();
+            entries.addAll(h, 0, h.length);
+        }
+
+        @Override
+        public void merge(FitAccumulator<ReactDetector> other) {
+            if (!(other instanceof Accumulator o) || o.percentile != percentile || o.temperature != temperature
+                    || !o.dense.layer().equals(dense.layer())) {
+                throw new OodException("can only merge a ReAct accumulator with the same layer, percentile "
+                        + percentile + " and temperature " + temperature + ", got " + other);
+            }
+            entries.addAll(o.entries);
+        }
+
+        @Override
+        public ReactDetector result() {
+            if (entries.size() == 0) {
+                throw new OodException("ReAct has no fit samples: accept at least one batch of ID features");
+            }
+            double[] values = new double[entries.size()];
+            for (int k = 0; k < values.length; k++) {
+                values[k] = entries.get(k);
+            }
+            return new ReactDetector(dense, percentile, temperature, Percentiles.type7InPlace(values, percentile));
+        }
+    }
+}

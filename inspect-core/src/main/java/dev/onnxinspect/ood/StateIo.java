@@ -1,0 +1,81 @@
+package dev.onnxinspect.ood;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/** Array reading and writing for the detector file format ({@link DetectorFiles}); lengths precede values. */
+final class StateIo {
+    private static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
+
+    private StateIo() {
+    }
+
+    static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+        out.writeInt(values.length);
+        for (double v : values) {
+            out.writeDouble(v);
+        }
+    }
+
+    static double[] readDoubles(DataInputStream in) throws IOException {
+        double[] values = new double[readLength(in)];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = in.readDouble();
+        }
+        return values;
+    }
+
+    static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.writeInt(values.length);
+        for (float v : values) {
+            out.writeFloat(v);
+        }
+    }
+
+    static float[] readFloats(DataInputStream in) throws IOException {
+        float[] values = new float[readLength(in)];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = in.readFloat();
+        }
+        return values;
+    }
+
+    static void writeLongs(DataOutputStream out, long[] values) throws IOException {
+        out.writeInt(values.length);
+        for (long v : values) {
+            out.writeLong(v);
+        }
+    }
+
+    static long[] readLongs(DataInputStream in) throws IOException {
+        long[] values = new long[readLength(in)];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = in.readLong();
+        }
+        return values;
+    }
+
+    static void writeInts(DataOutputStream out, int[] values) throws IOException {
+        out.writeInt(values.length);
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    static int[] readInts(DataInputStream in) throws IOException {
+        int[] values = new int[readLength(in)];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = in.readInt();
+        }
+        return values;
+    }
+
+    private static int readLength(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_LENGTH) {
+            throw new IOException("corrupt detector file: array length " + n);
+        }
+        return n;
+    }
+}

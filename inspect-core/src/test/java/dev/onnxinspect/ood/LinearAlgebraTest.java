@@ -1,0 +1,91 @@
+package dev.onnxinspect.ood;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LinearAlgebraTest {
+    @Test
+    void twoByTwoEigenpairs() {
+        // [[2,1],[1,2]]: eigenvalues 3 (v = (1,1)/sqrt2) and 1 (v = (1,-1)/sqrt2).
+        SymmetricEigen e = SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2);
+        assertThat(e.value(0)).isCloseTo(3, within(1e-14));
+        assertThat(e.value(1)).isCloseTo(1, within(1e-14));
+        double[] v = e.vector(0);
+        assertThat(Math.abs(v[0])).isCloseTo(Math.sqrt(0.5), within(1e-14));
+        assertThat(v[0] * v[1]).isCloseTo(0.5, within(1e-14));
+        assertThat(e.rank()).isEqualTo(2);
+    }
+
+    @Test
+    void rankDropsTinyEigenvaluesAndPseudoInverseInvertsTheRest() {
+        // diag(4, 0, 1e-20): the cut is n * eps * lambda_max = 3 * 2^-52 * 4 ~ 2.7e-15, so 1e-20 and 0 are treated
+        // as zero: rank 1 and A^+ = diag(1/4, 0, 0).
+        SymmetricEigen e = SymmetricEigen.of(new double[] {4, 0, 0, 0, 0, 0, 0, 0, 1e-20}, 3);
+        assertThat(e.rank()).isEqualTo(1);
+        assertThat(e.pseudoInverse()).containsExactly(new double[] {0.25, 0, 0, 0, 0, 0, 0, 0, 0}, within(1e-15));
+        assertThat(SymmetricEigen.of(new double[] {0, 0, 0, 0}, 2).rank()).isZero();
+    }
+
+    @Test
+    void randomSymmetricMatrixIsReconstructed() {
+        // Property: A v_i = lambda_i v_i for every pair, eigenvalues descend, vectors orthonormal.
+        int n = 12;
+        Random random = new Random(7);
+        double[] a = new double[n * n];
+        for (int p = 0; p < n; p++) {
+            for (int q = p; q < n; q++) {
+                a[p * n + q] = random.nextGaussian();
+                a[q * n + p] = a[p * n + q];
+            }
+        }
+        SymmetricEigen e = SymmetricEigen.of(a, n);
+        for (int i = 0; i < n; i++) {
+            double[] v = e.vector(i);
+            for (int p = 0; p < n; p++) {
+                double av = 0;
+                for (int q = 0; q < n; q++) {
+                    av += a[p * n + q] * v[q];
+                }
+                assertThat(av).isCloseTo(e.value(i) * v[p], within(1e-12));
+            }
+            if (i > 0) {
+                assertThat(e.value(i)).isLessThanOrEqualTo(e.value(i - 1));
+            }
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                double[] w = e.vector(j);
+                for (int p = 0; p < n; p++) {
+                    dot += v[p] * w[p];
+                }
+                assertThat(dot).isCloseTo(i == j ? 1 : 0, within(1e-12));
+            }
+        }
+    }
+
+    @Test
+    void type7PercentileInterpolates() {
+        // [1,2,3,4]: 50th -> h = 3 * 0.5 = 1.5 -> 2 + 0.5 = 2.5; 90th -> h = 2.7 -> 3 + 0.7 = 3.7; 100th -> 4; 0th -> 1.
+        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 50)).isCloseTo(2.5, within(1e-15));
+        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 90)).isCloseTo(3.7, within(1e-15));
+        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 100)).isEqualTo(4.0);
+        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 0)).isEqualTo(1.0);
+        assertThat(Percentiles.type7InPlace(new double[] {5}, 90)).isEqualTo(5.0);
+    }
+
+    @Test
+    void quickselectFindsEveryOrderStatistic() {
+        Random random = new Random(3);
+        double[] values = new double[101];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = random.nextInt(20); // many ties
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        for (int k = 0; k < values.length; k++) {
+            assertThat(Selection.kthSmallest(values.clone(), values.length, k)).isEqualTo(sorted[k]);
+        }
+    }
+}
