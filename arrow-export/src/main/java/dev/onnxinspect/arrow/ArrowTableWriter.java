@@ -45,6 +45,11 @@ public abstract class ArrowTableWriter implements AutoCloseable {
         return sink.schema();
     }
 
+    /** Whether {@link #commit()} has completed: the file is under its final name. */
+    public final boolean committed() {
+        return sink.committed();
+    }
+
     /** Rows written so far (including those still in the unwritten batch). */
     public final long rowsWritten() {
         return sink.rowsWritten();

@@ -28,6 +28,11 @@ public enum Compression {
         return codecType;
     }
 
+    /** A factory that decompresses whatever codec a file's batches declare (uncompressed batches need none). */
+    static CompressionCodec.Factory readerFactory() {
+        return CommonsCompressionFactory.INSTANCE;
+    }
+
     /** The codec factory for this compression (the commons-compress one does not serve NO_COMPRESSION). */
     CompressionCodec.Factory codecFactory() {
         return this == NONE ? NoCompressionCodec.Factory.INSTANCE : CommonsCompressionFactory.INSTANCE;

@@ -130,6 +130,14 @@ final class TableSink implements AutoCloseable {
         return rowsWritten;
     }
 
+    boolean open() {
+        return state == State.OPEN;
+    }
+
+    boolean committed() {
+        return state == State.COMMITTED;
+    }
+
     KeyColumn key(String name) {
         return lookup(keys, name);
     }
