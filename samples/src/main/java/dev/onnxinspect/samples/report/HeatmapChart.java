@@ -85,7 +85,7 @@ final class HeatmapChart {
                 svg.element("text", Axes.format(value, spec.decimals()),
                         "x", Svg.num(left + (c + 0.5) * spec.cellWidth()),
                         "y", Svg.num(TOP + (r + 0.5) * spec.cellHeight() + 3.5),
-                        "fill", Viridis.needsDarkText(normalised(value, spec)) ? "#111" : "#fff");
+                        "class", Viridis.needsDarkText(normalised(value, spec)) ? "on-light" : "on-dark");
             }
         }
         svg.close("g");

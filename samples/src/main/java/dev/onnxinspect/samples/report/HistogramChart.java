@@ -10,8 +10,8 @@ import java.util.Locale;
  */
 final class HistogramChart {
     static final String KIND = "histogram";
-    static final double WIDTH = 440;
-    static final double HEIGHT = 260;
+    static final double WIDTH = 380;
+    static final double HEIGHT = 240;
     private static final double LEFT = 58;
     private static final double RIGHT = 12;
     private static final double TOP = 10;

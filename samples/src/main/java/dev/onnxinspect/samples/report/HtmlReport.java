@@ -71,7 +71,10 @@ public final class HtmlReport {
         for (String[] entry : new String[][] {{"parameters", "Parameters"}, {"layers", "Layers"},
             {"histograms", "Frequency histograms"}, {"frequencies", "Frequency heatmaps"}, {"kl", "KL divergences"},
             {"layer-summary", "Sparsity & perplexity"}, {"ood", "OOD detection"}, {"training", "Training"}}) {
-            html.append("<a href=\"#").append(entry[0]).append("\">").append(entry[1]).append("</a>");
+            if (entry[0].equals("training") && data.training().isEmpty()) {
+                continue;
+            }
+            html.append("<a href=\"#").append(entry[0]).append("\">").append(Html.escape(entry[1])).append("</a>");
         }
         html.append("</nav>");
         section(html, "parameters", "Run parameters", "", Tables.parameters(data.parameters()), data.parameters().isEmpty());
@@ -85,7 +88,7 @@ public final class HtmlReport {
                 stack(frequencyHeatmaps(data)), data.frequencyMatrices().isEmpty());
         section(html, "kl", "Class-wise KL divergences",
                 "SPEC \u00a74: KL(P \u2016 Q) in nats between class profiles; rows are P, columns Q. Hover a cell for its value.",
-                stack(klHeatmaps(data)), data.klMatrices().isEmpty());
+                wideGrid(klHeatmaps(data)), data.klMatrices().isEmpty());
         section(html, "layer-summary", "Sparsity and perplexity per layer",
                 "SPEC \u00a72 active fraction (sparsity = 1 \u2212 active fraction) and \u00a77 perplexity of the S1 patterns, one line per class.",
                 grid(LayerSummaryCharts.render(data)), data.layerSummaries().isEmpty());
@@ -164,6 +167,10 @@ public final class HtmlReport {
 
     private static String grid(List<String> figures) {
         return "<div class=\"grid\">" + String.join("", figures) + "</div>";
+    }
+
+    private static String wideGrid(List<String> figures) {
+        return "<div class=\"grid wide\">" + String.join("", figures) + "</div>";
     }
 
     private static String stack(List<String> figures) {

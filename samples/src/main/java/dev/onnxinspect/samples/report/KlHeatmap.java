@@ -10,9 +10,9 @@ import java.util.List;
 final class KlHeatmap {
     static final String KIND = "kl-heatmap";
     private static final double PLOT_WIDTH = 480;
-    private static final double MAX_CELL = 44;
+    private static final double MAX_CELL = 36;
     private static final double MIN_CELL = 10;
-    private static final double PRINT_CELL = 36;
+    private static final double PRINT_CELL = 34;
 
     private KlHeatmap() {
     }

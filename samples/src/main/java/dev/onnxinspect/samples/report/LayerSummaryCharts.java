@@ -16,8 +16,8 @@ final class LayerSummaryCharts {
     static final String KIND = "layer-summary";
     /** Charts drawn per dataset. */
     static final int CHARTS_PER_DATASET = 3;
-    private static final double WIDTH = 440;
-    private static final double HEIGHT = 280;
+    private static final double WIDTH = 380;
+    private static final double HEIGHT = 260;
 
     private record Metric(String key, String title, String axis, ToDoubleFunction<LayerSummary> value) {
     }

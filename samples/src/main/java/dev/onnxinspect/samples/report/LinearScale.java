@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.report;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,14 +58,17 @@ public record LinearScale(double domainMin, double domainMax, double rangeStart,
         return nice * power;
     }
 
-    /** Tick values: the multiples of {@link #tickStep} inside the domain, both ends included when they are multiples. */
+    /**
+     * Tick values: the multiples of {@link #tickStep} inside the domain, both ends included when they are multiples.
+     * Each is the double nearest the decimal multiple (3 x 0.2 gives 0.6, not 0.6000000000000001).
+     */
     public List<Double> ticks(int count) {
         double step = tickStep(count);
         List<Double> ticks = new ArrayList<>();
         long first = (long) Math.ceil(domainMin / step - 1e-9);
         long last = (long) Math.floor(domainMax / step + 1e-9);
         for (long k = first; k <= last; k++) {
-            ticks.add(k * step);
+            ticks.add(BigDecimal.valueOf(k).multiply(BigDecimal.valueOf(step)).doubleValue());
         }
         return ticks;
     }

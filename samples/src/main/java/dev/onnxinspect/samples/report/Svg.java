@@ -11,7 +11,8 @@ final class Svg {
     private final StringBuilder out = new StringBuilder();
 
     /**
-     * Opens the root element. The chart scales with the page width and keeps its aspect ratio.
+     * Opens the root element. The chart is drawn at its natural size and shrinks with a narrower page, keeping its
+     * aspect ratio (see report.css).
      *
      * @param kind the {@code data-chart} value the browser test looks for
      * @param id   the element id, unique in the page
@@ -19,6 +20,7 @@ final class Svg {
     static Svg chart(String kind, String id, double width, double height, String label) {
         Svg svg = new Svg();
         svg.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "chart", "data-chart", kind, "id", id,
+                "width", num(width), "height", num(height),
                 "viewBox", "0 0 " + num(width) + " " + num(height), "role", "img", "aria-label", label);
         return svg;
     }

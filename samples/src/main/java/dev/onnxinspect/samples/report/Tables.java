@@ -1,5 +1,7 @@
 package dev.onnxinspect.samples.report;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -22,7 +24,7 @@ final class Tables {
     }
 
     static String parameters(List<RunParameter> parameters) {
-        StringBuilder html = open("parameters", "Parameter", "Value");
+        StringBuilder html = open("parameters", "", "Parameter", "Value");
         for (RunParameter parameter : parameters) {
             html.append("<tr><th scope=\"row\">").append(Html.escape(parameter.name())).append("</th><td class=\"name\">")
                     .append(Html.escape(parameter.value())).append("</td></tr>");
@@ -31,7 +33,7 @@ final class Tables {
     }
 
     static String layers(List<LayerInfo> layers) {
-        StringBuilder html = open("layers", "#", "Layer", "Op type", "Output shape");
+        StringBuilder html = open("layers", "", "#", "Layer", "Op type", "Output shape");
         for (int i = 0; i < layers.size(); i++) {
             LayerInfo layer = layers.get(i);
             html.append("<tr><td class=\"num\">").append(i).append("</td><td class=\"name\">")
@@ -42,38 +44,34 @@ final class Tables {
     }
 
     /**
-     * The detector table; within each (ID, OOD) pair the best value of each metric is marked (class "best"), ties
-     * all marked.
+     * The detector tables, one per (ID, OOD) pair in order of first appearance; within a table the best value of
+     * each metric is marked (class "best"; ties all marked; nothing marked with a single detector).
      */
     static String detectors(List<DetectorMetrics> rows) {
-        String[] headers = new String[6 + METRICS.size()];
-        headers[0] = "Detector";
-        headers[1] = "Layer";
-        headers[2] = "ID";
-        headers[3] = "OOD";
-        for (int m = 0; m < METRICS.size(); m++) {
-            headers[4 + m] = METRICS.get(m).header();
-        }
-        headers[4 + METRICS.size()] = "n ID";
-        headers[5 + METRICS.size()] = "n OOD";
-        StringBuilder html = open("detectors", headers);
+        List<String> headers = new ArrayList<>(List.of("Detector", "Layer"));
+        METRICS.forEach(metric -> headers.add(metric.header()));
+        headers.addAll(List.of("n ID", "n OOD"));
         Map<String, List<DetectorMetrics>> pairs = rows.stream()
-                .collect(Collectors.groupingBy(Tables::pair, java.util.LinkedHashMap::new, Collectors.toList()));
-        for (DetectorMetrics row : rows) {
-            List<DetectorMetrics> pair = pairs.get(pair(row));
-            html.append("<tr><td>").append(Html.escape(row.detector())).append("</td><td class=\"name\">")
-                    .append(row.layer() == null ? "\u2014" : Html.escape(row.layer())).append("</td><td>")
-                    .append(Html.escape(row.idDataset())).append("</td><td>").append(Html.escape(row.oodDataset()))
-                    .append("</td>");
-            for (MetricColumn metric : METRICS) {
-                double value = metric.value().applyAsDouble(row);
-                html.append("<td class=\"num").append(isBest(value, pair, metric) ? " best" : "").append("\">")
-                        .append(Axes.format(value, 4)).append("</td>");
+                .collect(Collectors.groupingBy(Tables::pair, LinkedHashMap::new, Collectors.toList()));
+        StringBuilder html = new StringBuilder();
+        for (List<DetectorMetrics> pair : pairs.values()) {
+            DetectorMetrics first = pair.get(0);
+            StringBuilder table = open("detectors", "ID " + first.idDataset() + " vs OOD " + first.oodDataset(),
+                    headers.toArray(String[]::new));
+            for (DetectorMetrics row : pair) {
+                table.append("<tr><td>").append(Html.escape(row.detector())).append("</td><td class=\"name\">")
+                        .append(row.layer() == null ? "\u2014" : Html.escape(row.layer())).append("</td>");
+                for (MetricColumn metric : METRICS) {
+                    double value = metric.value().applyAsDouble(row);
+                    table.append("<td class=\"num").append(isBest(value, pair, metric) ? " best" : "").append("\">")
+                            .append(Axes.format(value, 4)).append("</td>");
+                }
+                table.append("<td class=\"num\">").append(row.nId()).append("</td><td class=\"num\">")
+                        .append(row.nOod()).append("</td></tr>");
             }
-            html.append("<td class=\"num\">").append(row.nId()).append("</td><td class=\"num\">").append(row.nOod())
-                    .append("</td></tr>");
+            html.append(close(table));
         }
-        return close(html);
+        return html.toString();
     }
 
     private static boolean isBest(double value, List<DetectorMetrics> pair, MetricColumn metric) {
@@ -90,9 +88,13 @@ final class Tables {
         return row.idDataset() + "\u0000" + row.oodDataset();
     }
 
-    private static StringBuilder open(String name, String... headers) {
+    private static StringBuilder open(String name, String caption, String... headers) {
         StringBuilder html = new StringBuilder("<div class=\"table-wrap\"><table class=\"")
-                .append(name).append("\"><thead><tr>");
+                .append(name).append("\">");
+        if (!caption.isEmpty()) {
+            html.append("<caption>").append(Html.escape(caption)).append("</caption>");
+        }
+        html.append("<thead><tr>");
         for (String header : headers) {
             boolean numeric = header.contains("\u2191") || header.contains("\u2193") || header.startsWith("n ")
                     || header.equals("#");
