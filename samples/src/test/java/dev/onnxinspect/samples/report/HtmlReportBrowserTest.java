@@ -35,6 +35,16 @@ class HtmlReportBrowserTest {
               layerTable: document.querySelector('table.layers').textContent
             })""";
 
+    private static final int NARROW = 420;
+    private static final String NARROW_PROBE = """
+            JSON.stringify({
+              pageWidth: document.documentElement.scrollWidth,
+              widestChartRight: Math.max(...Array.from(document.querySelectorAll('[data-chart]'))
+                  .map(e => e.getBoundingClientRect().right)),
+              smallestChartHeight: Math.min(...Array.from(document.querySelectorAll('[data-chart]'))
+                  .map(e => e.getBoundingClientRect().height))
+            })""";
+
     @Test
     void everyChartRendersWithoutAnyRequestLeavingTheMachine(@TempDir Path directory) throws Exception {
         ReportData data = SampleReports.full();
@@ -78,6 +88,15 @@ class HtmlReportBrowserTest {
             assertThat(page.get("scripts")).isEqualTo(0.0);
             assertThat(page.get("images")).isEqualTo(0.0);
             assertThat((String) page.get("layerTable")).contains(SampleReports.HOSTILE_LAYER);
+
+            // Responsive: on a phone-sized viewport every chart shrinks to fit and the page does not scroll sideways.
+            browser.resize(NARROW, 800);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> narrow = (Map<String, Object>) MiniJson.parse((String) browser.evaluate(NARROW_PROBE));
+            assertThat((Double) narrow.get("pageWidth")).isLessThanOrEqualTo(NARROW);
+            assertThat((Double) narrow.get("widestChartRight")).isLessThanOrEqualTo(NARROW);
+            assertThat((Double) narrow.get("smallestChartHeight")).isPositive();
+            Files.write(Path.of("target", "report-screenshot-narrow.png"), browser.screenshot(NARROW, 30_000));
         }
     }
 
