@@ -44,6 +44,9 @@ class ColorsTest {
         assertThat(Svg.num(1.2345)).isEqualTo("1.23");
         assertThat(Svg.num(-0.001)).isEqualTo("0");
         assertThat(Svg.num(100)).isEqualTo("100");
+        assertThat(Svg.num(-0.25)).isEqualTo("-0.25");
+        assertThat(Svg.num(7.05)).isEqualTo("7.05");
+        assertThat(Svg.num(0.999)).isEqualTo("1");
         assertThatThrownBy(() -> Svg.num(Double.POSITIVE_INFINITY)).isInstanceOf(ReportException.class);
     }
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HtmlReportTest {
     /** Any reference that would make the browser fetch something: a URL scheme or protocol-relative link. */
-    private static final Pattern EXTERNAL = Pattern.compile("(?i)(https?:|ftp:|//[a-z0-9.-]+\\.[a-z]{2,}/|@import|url\\((?!#))");
+    private static final Pattern EXTERNAL = Pattern.compile("(?i)(https?:|ftp:|@import|url\\((?!#)|(src|href)=\"(?!#))");
 
     @Test
     void hostileLayerNamesAppearOnlyEscaped() {
@@ -61,6 +63,9 @@ class HtmlReportTest {
         HtmlReport.write(data, file);
         assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(HtmlReport.render(data));
         assertThat(list(directory)).containsExactly(file);
+        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LinearScaleTest {
@@ -29,12 +30,17 @@ class LinearScaleTest {
     }
 
     @Test
-    void niceMaximumRoundsUpToOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen() {
+    void niceMaximumRoundsUpToARoundMultipleOfAPowerOfTen() {
+        // 83 = 8.3 x 10 -> 10 x 10; 1080 = 1.08 x 10^3 -> 1.5 x 10^3; 460 -> 5 x 10^2; 5.5 -> 6; 0.031 -> 0.04.
+        assertThat(LinearScale.niceZeroTo(1080, 0, 1).domainMax()).isCloseTo(1500, within(EPS));
+        assertThat(LinearScale.niceZeroTo(460, 0, 1).domainMax()).isCloseTo(500, within(EPS));
+        assertThat(LinearScale.niceZeroTo(5.5, 0, 1).domainMax()).isCloseTo(6, within(EPS));
+        assertThat(LinearScale.niceZeroTo(0.031, 0, 1).domainMax()).isCloseTo(0.04, within(EPS));
         assertThat(LinearScale.niceZeroTo(83, 0, 1).domainMax()).isCloseTo(100, within(EPS));
         assertThat(LinearScale.niceZeroTo(21, 0, 1).domainMax()).isCloseTo(25, within(EPS));
         assertThat(LinearScale.niceZeroTo(0.42, 0, 1).domainMax()).isCloseTo(0.5, within(EPS));
         assertThat(LinearScale.niceZeroTo(1, 0, 1).domainMax()).isCloseTo(1, within(EPS));
-        assertThat(LinearScale.niceZeroTo(1.2, 0, 1).domainMax()).isCloseTo(2, within(EPS));
+        assertThat(LinearScale.niceZeroTo(1.2, 0, 1).domainMax()).isCloseTo(1.5, within(EPS));
         // An all-zero series still gets a drawable axis.
         assertThat(LinearScale.niceZeroTo(0, 0, 1).domainMax()).isCloseTo(1, within(EPS));
     }
@@ -48,6 +54,17 @@ class LinearScaleTest {
         assertThat(new LinearScale(0, 25, 0, 1).ticks(5)).containsExactly(0.0, 5.0, 10.0, 15.0, 20.0, 25.0);
         // [0, 128] in about 6: raw 21.3 -> 50: 0, 50, 100.
         assertThat(new LinearScale(0, 128, 0, 1).ticks(6)).containsExactly(0.0, 50.0, 100.0);
+    }
+
+    @Test
+    void everyNiceMaximumIsItsOwnTopTick() {
+        // The maxima 1, 1.5, ..., 8 (x 10^k) are multiples of the 1-2-5 step chosen for 5 ticks, so the axis ends on
+        // a labelled tick: e.g. 1.5 -> step 0.5 (ticks 0, 0.5, 1, 1.5); 6 -> step 2 (0, 2, 4, 6); 3 -> step 1.
+        for (double max : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 15, 250, 0.6}) {
+            List<Double> ticks = LinearScale.niceZeroTo(max, 0, 1).ticks(5);
+            assertThat(ticks.get(ticks.size() - 1)).as("top tick of [0, %s]", max).isCloseTo(max, within(1e-9 * max));
+            assertThat(ticks.size()).as("ticks of [0, %s]", max).isBetween(3, 7);
+        }
     }
 
     @Test

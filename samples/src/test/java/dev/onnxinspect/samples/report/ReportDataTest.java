@@ -59,6 +59,17 @@ class ReportDataTest {
     }
 
     @Test
+    void oversizedHeatmapsAreRefusedWithTheirSize() {
+        // 10 classes x 25,001 neurons = 250,010 cells, just above the limit of 250,000.
+        var wide = new FrequencyMatrix("conv", Significance.S1, "d", SampleReports.CLASSES, new double[10][25_001]);
+        assertThatThrownBy(() -> ReportData.builder("t", ClassSource.LABEL).frequencyMatrix(wide).build())
+                .isInstanceOf(ReportException.class).hasMessageContaining("250010 cells (10 classes x 25001 neurons)")
+                .hasMessageContaining("CHANNEL_MEAN");
+        var fits = new FrequencyMatrix("conv", Significance.S1, "d", SampleReports.CLASSES, new double[10][25_000]);
+        assertThat(ReportData.builder("t", ClassSource.LABEL).frequencyMatrix(fits).build().frequencyMatrices()).hasSize(1);
+    }
+
+    @Test
     void recordsCopyArraysInAndOut() {
         double[][] values = {{0.25, 0.5}};
         var matrix = new FrequencyMatrix("fc", Significance.S1, "d", List.of("a"), values);
