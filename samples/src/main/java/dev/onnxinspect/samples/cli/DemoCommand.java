@@ -1,0 +1,83 @@
+package dev.onnxinspect.samples.cli;
+
+import dev.onnxinspect.arrow.Compression;
+import dev.onnxinspect.data.FashionMnist;
+import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.data.MnistDigits;
+import dev.onnxinspect.runtime.Device;
+import dev.onnxinspect.runtime.SessionConfig;
+import dev.onnxinspect.samples.pipeline.AuditOptions;
+import dev.onnxinspect.samples.pipeline.AuditPipeline;
+import dev.onnxinspect.samples.pipeline.AuditResult;
+import dev.onnxinspect.samples.pipeline.ReportAssembler;
+import dev.onnxinspect.samples.pipeline.ResultTables;
+import dev.onnxinspect.samples.pipeline.TrainingStep;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job: train an MLP (784-256-128-10, ReLU) on Fashion-MNIST with DJL, export it to ONNX with every hidden
+ * activation exposed, fit the OOD detectors on training data, inspect the Fashion-MNIST test set (ID) and the MNIST
+ * digits (OOD), and write every table, the manifest and the HTML report.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The main job: train an MLP on Fashion-MNIST, export it to ONNX with its activations, inspect"
+                + " it with the MNIST digits as out-of-distribution data, and write every Arrow table and the"
+                + " HTML report.", "Datasets come from the cache (scripts/fetch-data.sh fetches them)."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--out", defaultValue = "onnx-inspect-out/demo",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Training seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--fit-samples", defaultValue = "10000",
+            description = "Training samples the detectors are fitted on (default: ${DEFAULT-VALUE}).")
+    int fitSamples;
+
+    @Option(names = "--batch-size", defaultValue = "256",
+            description = "Samples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--device", defaultValue = "auto",
+            description = "auto, cuda or cpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--compression", defaultValue = "none",
+            description = "Arrow compression: none, lz4 or zstd (default: ${DEFAULT-VALUE}).")
+    String compression;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        InMemoryDataset train = FashionMnist.train();
+        InMemoryDataset test = FashionMnist.test();
+        InMemoryDataset digits = MnistDigits.load();
+        TrainingStep.Result trained = TrainingStep.trainMlp(train, test, epochs, seed, out);
+        AuditOptions options = AuditOptions.builder(trained.modelFile(), test, out.resolve("tables"))
+                .fit(train.subset(0, Math.min(fitSamples, (int) train.size())).named("fashion-mnist-train-fit"))
+                .ood(digits)
+                .batchSize(batchSize)
+                .session(SessionConfig.builder().device(Options.device(device)).build())
+                .compression(Options.compression(compression))
+                .parameters(trained.parameters())
+                .build();
+        AuditResult result = AuditPipeline.run(options, new ConsoleProgress(quiet));
+        Map<String, Path> files = new java.util.LinkedHashMap<>(
+                ResultTables.write(result, options.outDir(), options, trained));
+        files.put("report", ReportAssembler.write(result, FashionMnist.CLASS_NAMES, trained,
+                out.resolve("report.html")));
+        files.put("model", trained.modelFile());
+        Summary.print(System.out, result, trained, files);
+        return ExitCodes.OK;
+    }
+}

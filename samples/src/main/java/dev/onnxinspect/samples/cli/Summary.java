@@ -1,0 +1,54 @@
+package dev.onnxinspect.samples.cli;
+
+import dev.onnxinspect.metrics.OodEvaluation;
+import dev.onnxinspect.samples.pipeline.AuditResult;
+import dev.onnxinspect.samples.pipeline.DatasetResult;
+import dev.onnxinspect.samples.pipeline.MetricsRow;
+import dev.onnxinspect.samples.pipeline.TrainingStep;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** The short summary a command prints at the end: accuracy, the detector table and where the files are. */
+final class Summary {
+    private Summary() {
+    }
+
+    static void print(PrintStream out, AuditResult r, TrainingStep.Result trained, Map<String, Path> files) {
+        out.println();
+        if (trained != null) {
+            var last = TrainingStep.last(trained);
+            out.printf(Locale.ROOT, "Trained %s for %d epochs: train accuracy %.4f, test accuracy %.4f%n",
+                    TrainingStep.DEMO_MLP.kind(), last.epoch(), last.trainAccuracy(), last.testAccuracy());
+        }
+        DatasetResult id = r.id();
+        out.printf(Locale.ROOT, "ID set %s: %d samples, ONNX Runtime accuracy %.4f (device %s)%n", id.name(),
+                id.summary().samples(), id.accuracy(), id.summary().device());
+        for (DatasetResult ood : r.ood()) {
+            out.printf(Locale.ROOT, "OOD set %s: %d samples%n", ood.name(), ood.summary().samples());
+        }
+        detectorTable(out, r);
+        out.println();
+        out.println("Files:");
+        files.forEach((table, file) -> out.printf(Locale.ROOT, "  %-22s %s%n", table, file.toAbsolutePath()));
+    }
+
+    static void detectorTable(PrintStream out, AuditResult r) {
+        for (DatasetResult ood : r.ood()) {
+            out.println();
+            out.printf(Locale.ROOT, "OOD detection, %s (ID) vs %s (OOD); higher score = more OOD%n", r.id().name(),
+                    ood.name());
+            out.printf(Locale.ROOT, "  %-34s %7s %8s %9s %9s %10s %8s%n", "detector", "AUROC", "AUPR-In",
+                    "AUPR-Out", "FPR95-ID", "FPR95-OOD", "DetErr");
+            for (MetricsRow m : r.metrics()) {
+                if (!m.oodDataset().equals(ood.name())) {
+                    continue;
+                }
+                OodEvaluation e = m.evaluation();
+                out.printf(Locale.ROOT, "  %-34s %7.4f %8.4f %9.4f %9.4f %10.4f %8.4f%n", m.column(), e.auroc(),
+                        e.auprIn(), e.auprOut(), e.fpr95Id(), e.fpr95Ood(), e.detectionError());
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package dev.onnxinspect.samples.pipeline;
+
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.inspect.ProgressListener;
+import dev.onnxinspect.metrics.OodMetrics;
+import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.EnergyDetector;
+import dev.onnxinspect.ood.GradNormDetector;
+import dev.onnxinspect.ood.MaxLogitDetector;
+import dev.onnxinspect.ood.MaxSoftmaxDetector;
+import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.onnx.InstrumentedModel;
+import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.onnx.TensorSelector;
+import dev.onnxinspect.onnx.ValueInfo;
+import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.stats.ClassBasis;
+import dev.onnxinspect.stats.ClassProfiles;
+import dev.onnxinspect.stats.FrequencyTable;
+import dev.onnxinspect.stats.KlDivergence;
+import dev.onnxinspect.stats.KlMatrix;
+import dev.onnxinspect.stats.LayerStatistics;
+import dev.onnxinspect.stats.Significance;
+import dev.onnxinspect.stats.StatsOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An audit of one ONNX model: fits the OOD detectors on a labelled ID fit set, then inspects the ID set and every
+ * OOD set in one streamed pass each (layer statistics of SPEC §1-2, §7 and detector scores of SPEC §5), and
+ * derives the metrics of SPEC §6 and the class-wise KL matrices of SPEC §4. Memory: the layer statistics are
+ * bounded by layers x classes x neurons; the per-sample scores (needed by the metrics) grow with the samples.
+ * <p>Choice: OOD sets take their classes from the model's prediction even when they carry labels, because those
+ * labels belong to another label space (e.g. digits against clothing classes); their {@code label} column is null.
+ */
+public final class AuditPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditPipeline.class);
+
+    private AuditPipeline() {
+    }
+
+    /**
+     * Runs the audit.
+     *
+     * @param progress makes a progress listener for a named pass of a given size (e.g. a console bar)
+     * @throws IOException when the model cannot be read
+     */
+    public static AuditResult run(AuditOptions o, BiFunction<String, Long, ProgressListener> progress)
+            throws IOException {
+        OnnxModel model = OnnxModel.load(o.model());
+        String sha = sha256(o.model());
+        List<ValueInfo> outputs = model.describe().outputs();
+        String logits = o.logitsOutput() != null ? o.logitsOutput() : outputs.get(0).name();
+
+        List<String> layers = new ArrayList<>(o.layers());
+        if (layers.isEmpty()) {
+            outputs.stream().map(ValueInfo::name).filter(n -> !n.equals(logits)).forEach(layers::add);
+        }
+        List<TensorSelector> selectors = new ArrayList<>();
+        layers.forEach(l -> selectors.add(TensorSelector.name(l)));
+        if (layers.isEmpty()) {
+            LOG.info("the model exposes no hidden layer; inspecting every Relu output");
+            selectors.add(TensorSelector.opType("Relu"));
+        }
+        DenseLayer last = lastDenseLayer(model);
+        String feature = last == null ? null : last.inputName();
+        if (feature != null && model.describe().inputs().stream().anyMatch(v -> v.name().equals(feature))) {
+            LOG.info("the last dense layer reads the model input directly; feature-based detectors are skipped");
+            last = null;
+        }
+        String featureLayer = last == null ? null : feature;
+        if (featureLayer != null) {
+            selectors.add(TensorSelector.name(featureLayer));
+        }
+        InstrumentedModel instrumented = model.instrument(selectors);
+        if (layers.isEmpty()) {
+            layers.addAll(instrumented.selected());
+        }
+        List<String> needed = new ArrayList<>(new LinkedHashSet<>(concat(layers, featureLayer)));
+
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(layers.size(),
+                Runtime.getRuntime().availableProcessors())), r -> {
+                    Thread t = new Thread(r, "layer-statistics");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try (InferenceSession session = InferenceSession.open(instrumented.model().toBytes(), o.session())) {
+            long[] shape = session.outputShape(logits);
+            int k = (int) shape[shape.length - 1];
+            if (k < 2) {
+                throw new OnnxInspectException("output " + logits + " has shape " + java.util.Arrays.toString(shape)
+                        + "; expected logits [N, K] with K >= 2 classes; name the logits output explicitly");
+            }
+            DetectorSuite suite = fitDetectors(o, session, logits, k, last, featureLayer, layers, needed, progress);
+            List<DatasetResult> datasets = new ArrayList<>();
+            datasets.add(inspect(o, session, logits, k, o.id(), "id", ClassSource.LABEL, suite, featureLayer, layers,
+                    needed, pool, progress));
+            for (DataSource ood : o.ood()) {
+                datasets.add(inspect(o, session, logits, k, ood, "ood", ClassSource.PREDICTED, suite, featureLayer,
+                        layers, needed, pool, progress));
+            }
+            List<MetricsRow> metrics = metrics(suite, datasets);
+            List<KlRow> kl = klRows(layers, datasets, o.alpha());
+            Map<String, String> params = new LinkedHashMap<>(o.parameters());
+            params.put("device", session.device().name());
+            params.put("batch_size", Integer.toString(o.batchSize()));
+            params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
+            return new AuditResult(o.model(), sha, model.describe(), layers, featureLayer, k, datasets, metrics, kl,
+                    params);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static DenseLayer lastDenseLayer(OnnxModel model) {
+        try {
+            return model.lastDenseLayer();
+        } catch (OnnxInspectException e) {
+            LOG.info("no last dense layer found ({}); detectors that need its weights or features are skipped",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private static DetectorSuite fitDetectors(AuditOptions o, InferenceSession session, String logits, int k,
+                                              DenseLayer last, String featureLayer, List<String> layers,
+                                              List<String> needed,
+                                              BiFunction<String, Long, ProgressListener> progress) {
+        if (o.fit() == null || last == null) {
+            List<OodDetector> ready = new ArrayList<>(List.of(MaxSoftmaxDetector.msp(), MaxLogitDetector.create(),
+                    EnergyDetector.create(), MaxSoftmaxDetector.odin()));
+            if (featureLayer != null) {
+                ready.add(GradNormDetector.create());
+            }
+            LOG.info("no fit set{}: scoring with the detectors that need no fitting only",
+                    last == null ? " or no dense head" : "");
+            return DetectorSuite.of(ready);
+        }
+        DetectorSuite.Builder builder = DetectorSuite.standard(last, k, layers);
+        Inspection fit = Inspection.builder(session, o.fit()).logitsOutput(logits).layers(needed)
+                .batchSize(o.batchSize()).classSource(ClassSource.LABEL)
+                .progress(progress.apply("fit detectors on " + o.fit().name(), o.fit().size())).build();
+        fit.run(DetectorHooks.fit(builder, featureLayer, layers));
+        return builder.build();
+    }
+
+    private static DatasetResult inspect(AuditOptions o, InferenceSession session, String logits, int k,
+                                         DataSource source, String role, ClassSource classSource, DetectorSuite suite,
+                                         String featureLayer, List<String> layers, List<String> needed,
+                                         ExecutorService pool, BiFunction<String, Long, ProgressListener> progress) {
+        StatsOptions stats = StatsOptions.builder(k, classSource == ClassSource.LABEL ? ClassBasis.LABEL
+                        : ClassBasis.PREDICTED).tau(o.tau()).eps(o.eps()).bins(o.bins()).build();
+        StatsHook statsHook = new StatsHook(stats, layers, pool);
+        DetectorHooks.Scoring scoring = new DetectorHooks.Scoring(suite, featureLayer, layers);
+        Inspection inspection = Inspection.builder(session, source).logitsOutput(logits).layers(needed)
+                .batchSize(o.batchSize()).classSource(classSource)
+                .progress(progress.apply("inspect " + source.name(), source.size())).build();
+        InspectionSummary summary = inspection.run(statsHook, scoring);
+        return new DatasetResult(source.name(), role, classSource, summary, statsHook.results(),
+                scoring.result(source.name()));
+    }
+
+    private static List<MetricsRow> metrics(DetectorSuite suite, List<DatasetResult> datasets) {
+        List<MetricsRow> rows = new ArrayList<>();
+        DatasetResult id = datasets.get(0);
+        for (DatasetResult ood : datasets.subList(1, datasets.size())) {
+            for (OodDetector d : suite.detectors()) {
+                String layer = d.layer().orElse(null);
+                rows.add(new MetricsRow(d.name(), detectorName(d), layer, id.name(), ood.name(),
+                        OodMetrics.evaluate(id.scores().column(d.name()), ood.scores().column(d.name()))));
+            }
+        }
+        return rows;
+    }
+
+    /** A detector's name without its layer suffix (per-layer detectors are named {@code name[layer]}). */
+    static String detectorName(OodDetector d) {
+        String name = d.name();
+        return d.layer().map(l -> name.endsWith("[" + l + "]") ? name.substring(0, name.length() - l.length() - 2)
+                : name).orElse(name);
+    }
+
+    /** SPEC §4 on S1 and S2 frequency profiles: within each dataset, and ID vs each OOD set both ways. */
+    static List<KlRow> klRows(List<String> layers, List<DatasetResult> datasets, double alpha) {
+        List<KlRow> rows = new ArrayList<>();
+        DatasetResult id = datasets.get(0);
+        for (String layer : layers) {
+            for (String quantity : List.of("S1", "S2")) {
+                Map<String, ClassProfiles> profiles = new LinkedHashMap<>();
+                for (DatasetResult d : datasets) {
+                    LayerStatistics s = d.layers().get(layer);
+                    if (s == null || s.frequencies().isEmpty()) {
+                        continue;
+                    }
+                    FrequencyTable table = quantity.equals("S1") ? s.frequencies().s1Table() : s.frequencies().s2Table();
+                    ClassProfiles p = ClassProfiles.of(table, alpha);
+                    if (!p.isEmpty()) {
+                        profiles.put(d.name(), p);
+                    }
+                }
+                for (Map.Entry<String, ClassProfiles> e : profiles.entrySet()) {
+                    add(rows, layer, quantity, KlDivergence.within(e.getValue(), e.getKey()));
+                }
+                ClassProfiles idProfiles = profiles.get(id.name());
+                if (idProfiles == null) {
+                    continue;
+                }
+                for (DatasetResult ood : datasets.subList(1, datasets.size())) {
+                    ClassProfiles q = profiles.get(ood.name());
+                    if (q != null) {
+                        add(rows, layer, quantity, KlDivergence.between(idProfiles, id.name(), q, ood.name()));
+                        add(rows, layer, quantity, KlDivergence.between(q, ood.name(), idProfiles, id.name()));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void add(List<KlRow> rows, String layer, String quantity, KlMatrix m) {
+        int[] p = m.pClasses();
+        int[] q = m.qClasses();
+        double[][] v = m.values();
+        for (int r = 0; r < p.length; r++) {
+            for (int c = 0; c < q.length; c++) {
+                rows.add(new KlRow(layer, quantity, m.pLabel(), p[r], m.qLabel(), q[c], v[r][c]));
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> layers, String feature) {
+        List<String> all = new ArrayList<>(layers);
+        if (feature != null) {
+            all.add(feature);
+        }
+        return all;
+    }
+
+    /** The SHA-256 of a file, hex. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    static Set<String> names(List<DatasetResult> datasets) {
+        Set<String> names = new LinkedHashSet<>();
+        datasets.forEach(d -> names.add(d.name()));
+        return names;
+    }
+}

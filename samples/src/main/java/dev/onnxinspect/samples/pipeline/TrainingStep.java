@@ -1,0 +1,87 @@
+package dev.onnxinspect.samples.pipeline;
+
+import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.trainers.arch.Mlp;
+import dev.onnxinspect.trainers.export.ExportOptions;
+import dev.onnxinspect.trainers.export.OnnxExporter;
+import dev.onnxinspect.trainers.train.EpochRecord;
+import dev.onnxinspect.trainers.train.OptimizerKind;
+import dev.onnxinspect.trainers.train.Trainer;
+import dev.onnxinspect.trainers.train.TrainingConfig;
+import dev.onnxinspect.trainers.train.TrainingData;
+import dev.onnxinspect.trainers.train.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The demo's training step: the Fashion-MNIST MLP trained with DJL and exported with its activations exposed. */
+public final class TrainingStep {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingStep.class);
+
+    /** The demo architecture: 784-256-128-10 with ReLU. */
+    public static final Mlp DEMO_MLP = Mlp.relu(784, 10, 256, 128);
+
+    private TrainingStep() {
+    }
+
+    /**
+     * A trained and exported model.
+     *
+     * @param modelFile  the instrumented ONNX model
+     * @param run        the training run (history, checkpoints)
+     * @param runId      the run's id in the training_history table
+     * @param parameters the training configuration as run parameters
+     */
+    public record Result(Path modelFile, TrainingRun run, String runId, Map<String, String> parameters) {
+        public Result {
+            parameters = Map.copyOf(parameters);
+        }
+    }
+
+    /** Trains the demo MLP with Adam (lr 1e-3, batch 128) and writes {@code out/model.onnx}. */
+    public static Result trainMlp(InMemoryDataset train, InMemoryDataset test, int epochs, long seed, Path out)
+            throws IOException {
+        TrainingConfig config = TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(1e-3)
+                .seed(seed).build();
+        LOG.info("training {} on {} ({} samples) for {} epochs, seed {}", DEMO_MLP.kind(), train.name(),
+                train.size(), epochs, seed);
+        TrainingRun run = Trainer.train(DEMO_MLP, data(train), data(test), config, (record, params) ->
+                LOG.info("epoch {}: train loss {} acc {}, test loss {} acc {} ({} s)", record.epoch(),
+                        fmt(record.trainLoss()), fmt(record.trainAccuracy()), fmt(record.testLoss()),
+                        fmt(record.testAccuracy()), fmt(record.trainSeconds())));
+        Map<String, String> params = new LinkedHashMap<>();
+        DEMO_MLP.describe().forEach((k, v) -> params.put("arch." + k, v));
+        config.describe().forEach((k, v) -> params.put("train." + k, v));
+        params.put("train.dataset", train.name());
+        Files.createDirectories(out);
+        Path model = out.resolve("model.onnx");
+        ExportOptions export = ExportOptions.builder().metadata(params).build();
+        OnnxExporter.export(DEMO_MLP, run.finalParameters(), export).save(model);
+        LOG.info("exported the trained model with its hidden activations to {}", model);
+        return new Result(model, run, "demo-mlp-seed" + seed, params);
+    }
+
+    /** The dataset as DJL training data (same order, same labels). */
+    public static TrainingData data(InMemoryDataset d) {
+        int n = (int) d.size();
+        float[] x = new float[n * d.sampleSize()];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(d.sample(i), 0, x, i * d.sampleSize(), d.sampleSize());
+        }
+        return new TrainingData(x, d.labels(), d.sampleShape(), 10);
+    }
+
+    /** The final epoch's record. */
+    public static EpochRecord last(Result r) {
+        return r.run().finalRecord();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}
