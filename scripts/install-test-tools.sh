@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Maven, on a fresh machine; idempotent and quick when already installed.
 #   - arrow-export/src/test/js/node_modules: the npm packages of NodeArrowReaderTest's independent reader
-#     check (apache-arrow, plus the pure-JavaScript LZ4 and ZSTD decoders it registers), pinned by the committed
-#     package-lock.json and installed with `npm ci`.
+#     check (apache-arrow, plus lz4js and fzstd, the pure-JavaScript LZ4 frame and ZSTD decoders it registers),
+#     pinned by the committed package-lock.json and installed with `npm ci`.
 # Without Node.js nothing is installed and that test is skipped (it is the only one that needs node).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +20,5 @@ if [ -f "$stamp" ] && [ "$stamp" -nt "$js_dir/package-lock.json" ] && [ -d "$js_
   exit 0
 fi
 echo "install-test-tools: installing the npm packages of $js_dir" >&2
-# --ignore-scripts: the lz4 package would try to compile an optional native addon; its JavaScript fallback is
-# what the check uses.
+# --ignore-scripts: every package used is plain JavaScript; nothing needs to run at install time.
 (cd "$js_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)

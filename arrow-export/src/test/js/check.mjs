@@ -5,7 +5,7 @@
 //   node check.mjs EXPECTATIONS.json
 //
 // apache-arrow registers no compression codec itself; this script registers pure-JavaScript decoders for the two
-// codecs arrow-export writes: LZ4_FRAME (package lz4) and ZSTD (package fzstd). Dependencies: package.json here,
+// codecs arrow-export writes: LZ4_FRAME (package lz4js) and ZSTD (package fzstd). Dependencies: package.json here,
 // installed by scripts/install-test-tools.sh. Exit status 0 when every check passed, 1 otherwise.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,11 +13,9 @@ import { tableFromIPC, compressionRegistry, CompressionType } from 'apache-arrow
 import { decompress as zstdDecompress } from 'fzstd';
 
 const require = createRequire(import.meta.url);
-const lz4 = require('lz4');
+const lz4 = require('lz4js');
 
-compressionRegistry.set(CompressionType.LZ4_FRAME, {
-  decode: (data) => new Uint8Array(lz4.decode(Buffer.from(data.buffer, data.byteOffset, data.byteLength))),
-});
+compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data) => Uint8Array.from(lz4.decompress(data)) });
 compressionRegistry.set(CompressionType.ZSTD, { decode: (data) => zstdDecompress(data) });
 
 const failures = [];
