@@ -1,11 +1,8 @@
 package dev.onnxinspect.samples.cli;
 
-import dev.onnxinspect.arrow.Compression;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.MnistDigits;
-import dev.onnxinspect.runtime.Device;
-import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.samples.pipeline.AuditOptions;
 import dev.onnxinspect.samples.pipeline.AuditPipeline;
 import dev.onnxinspect.samples.pipeline.AuditResult;
@@ -16,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,20 +40,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Training samples the detectors are fitted on (default: ${DEFAULT-VALUE}).")
     int fitSamples;
 
-    @Option(names = "--batch-size", defaultValue = "256",
-            description = "Samples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--device", defaultValue = "auto",
-            description = "auto, cuda or cpu (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--compression", defaultValue = "none",
-            description = "Arrow compression: none, lz4 or zstd (default: ${DEFAULT-VALUE}).")
-    String compression;
-
-    @Option(names = "--quiet", description = "No progress bars.")
-    boolean quiet;
+    @Mixin
+    StatsParameters stats;
 
     @Override
     public Integer call() throws Exception {
@@ -63,15 +52,14 @@ final class DemoCommand implements Callable<Integer> {
         InMemoryDataset test = FashionMnist.test();
         InMemoryDataset digits = MnistDigits.load();
         TrainingStep.Result trained = TrainingStep.trainMlp(train, test, epochs, seed, out);
-        AuditOptions options = AuditOptions.builder(trained.modelFile(), test, out.resolve("tables"))
+        AuditOptions options = stats.apply(AuditOptions.builder(trained.modelFile(), test, out.resolve("tables"))
                 .fit(train.subset(0, Math.min(fitSamples, (int) train.size())).named("fashion-mnist-train-fit"))
                 .ood(digits)
-                .batchSize(batchSize)
-                .session(SessionConfig.builder().device(Options.device(device)).build())
-                .compression(Options.compression(compression))
-                .parameters(trained.parameters())
+                .batchSize(run.batchSize)
+                .session(run.session())
+                .parameters(trained.parameters()))
                 .build();
-        AuditResult result = AuditPipeline.run(options, new ConsoleProgress(quiet));
+        AuditResult result = AuditPipeline.run(options, run.progress());
         Map<String, Path> files = new java.util.LinkedHashMap<>(
                 ResultTables.write(result, options.outDir(), options, trained));
         files.put("report", ReportAssembler.write(result, FashionMnist.CLASS_NAMES, trained,

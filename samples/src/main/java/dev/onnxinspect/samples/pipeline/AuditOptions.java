@@ -19,7 +19,8 @@ import java.util.Objects;
  *                     model exposes none, every {@code Relu} output
  * @param logitsOutput the output holding the logits; null = the model's first output
  * @param fit          the labelled ID fit set, or null to run only the detectors that need no fitting
- * @param id           the ID evaluation set; classes from its labels
+ * @param id           the ID evaluation set (the first dataset); classes from its labels, or from the
+ *                     predictions when it has none (then no OOD metrics are computed)
  * @param ood          the OOD sets; classes from the model's prediction (their labels, if any, belong to another
  *                     label space)
  * @param batchSize    samples per ONNX Runtime call
@@ -45,10 +46,6 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         parameters = Map.copyOf(parameters);
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
-        }
-        if (!id.labelled()) {
-            throw new IllegalArgumentException("the ID set " + id.name() + " has no labels; the audit needs a labelled"
-                    + " ID set (accuracy and class-wise statistics)");
         }
         if (fit != null && !fit.labelled()) {
             throw new IllegalArgumentException("the fit set " + fit.name() + " has no labels; detectors are fitted on"

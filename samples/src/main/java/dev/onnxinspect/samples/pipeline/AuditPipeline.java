@@ -112,13 +112,16 @@ public final class AuditPipeline {
                 throw new OnnxInspectException("output " + logits + " has shape " + java.util.Arrays.toString(shape)
                         + "; expected logits [N, K] with K >= 2 classes; name the logits output explicitly");
             }
-            DetectorSuite suite = fitDetectors(o, session, logits, k, last, featureLayer, layers, needed, progress);
+            long[] input = session.inputShape();
+            DetectorSuite suite = fitDetectors(o, session, logits, k, last, featureLayer, layers, needed, progress,
+                    o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input));
             List<DatasetResult> datasets = new ArrayList<>();
-            datasets.add(inspect(o, session, logits, k, o.id(), "id", ClassSource.LABEL, suite, featureLayer, layers,
+            datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(o.id(), input), "id",
+                    o.id().labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, suite, featureLayer, layers,
                     needed, pool, progress));
             for (DataSource ood : o.ood()) {
-                datasets.add(inspect(o, session, logits, k, ood, "ood", ClassSource.PREDICTED, suite, featureLayer,
-                        layers, needed, pool, progress));
+                datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(ood, input), "ood",
+                        ClassSource.PREDICTED, suite, featureLayer, layers, needed, pool, progress));
             }
             List<MetricsRow> metrics = metrics(suite, datasets);
             List<KlRow> kl = klRows(layers, datasets, o.alpha());
@@ -146,8 +149,9 @@ public final class AuditPipeline {
     private static DetectorSuite fitDetectors(AuditOptions o, InferenceSession session, String logits, int k,
                                               DenseLayer last, String featureLayer, List<String> layers,
                                               List<String> needed,
-                                              BiFunction<String, Long, ProgressListener> progress) {
-        if (o.fit() == null || last == null) {
+                                              BiFunction<String, Long, ProgressListener> progress,
+                                              DataSource fitSource) {
+        if (fitSource == null || last == null) {
             List<OodDetector> ready = new ArrayList<>(List.of(MaxSoftmaxDetector.msp(), MaxLogitDetector.create(),
                     EnergyDetector.create(), MaxSoftmaxDetector.odin()));
             if (featureLayer != null) {
@@ -158,9 +162,9 @@ public final class AuditPipeline {
             return DetectorSuite.of(ready);
         }
         DetectorSuite.Builder builder = DetectorSuite.standard(last, k, layers);
-        Inspection fit = Inspection.builder(session, o.fit()).logitsOutput(logits).layers(needed)
+        Inspection fit = Inspection.builder(session, fitSource).logitsOutput(logits).layers(needed)
                 .batchSize(o.batchSize()).classSource(ClassSource.LABEL)
-                .progress(progress.apply("fit detectors on " + o.fit().name(), o.fit().size())).build();
+                .progress(progress.apply("fit detectors on " + fitSource.name(), fitSource.size())).build();
         fit.run(DetectorHooks.fit(builder, featureLayer, layers));
         return builder.build();
     }

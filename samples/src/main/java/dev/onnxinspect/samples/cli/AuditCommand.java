@@ -1,0 +1,85 @@
+package dev.onnxinspect.samples.cli;
+
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.samples.pipeline.AuditOptions;
+import dev.onnxinspect.samples.pipeline.AuditPipeline;
+import dev.onnxinspect.samples.pipeline.AuditResult;
+import dev.onnxinspect.samples.pipeline.ReportAssembler;
+import dev.onnxinspect.samples.pipeline.ResultTables;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** A saved model + an ID set + OOD sets -> detectors, metrics, every table and the report. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Audit a saved ONNX classifier: fit the OOD detectors of SPEC §5 on a labelled ID fit set,"
+                + " score an ID set and one or more OOD sets, compute the SPEC §6 metrics and the activation"
+                + " statistics, and write every Arrow table and the HTML report.",
+                "Detectors that need the last dense layer are fitted only when the model has one (Gemm, or MatMul +"
+                        + " Add, feeding the logits)."})
+final class AuditCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
+    Path model;
+
+    @Option(names = "--id", required = true, description = "The labelled ID evaluation set: " + DataSpecs.HELP + ".")
+    String id;
+
+    @Option(names = "--ood", required = true, arity = "1..*", description = "OOD sets: " + DataSpecs.HELP + ".")
+    List<String> ood = new ArrayList<>();
+
+    @Option(names = "--fit", description = "The labelled ID fit set (never the evaluation set): " + DataSpecs.HELP
+            + ". Without it only the detectors that need no fitting run.")
+    String fit;
+
+    @Option(names = "--layers", split = ",",
+            description = "Layers (tensor names) to inspect; default: every output but the logits, else every Relu.")
+    List<String> layers = new ArrayList<>();
+
+    @Option(names = "--logits", description = "The output holding the logits (default: the first output).")
+    String logits;
+
+    @Option(names = "--class-names", split = ",", description = "Class names for the report, in class order.")
+    List<String> classNames;
+
+    @Option(names = "--out", defaultValue = "onnx-inspect-out/audit",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Mixin
+    RunOptions run;
+
+    @Mixin
+    StatsParameters stats;
+
+    @Override
+    public Integer call() throws Exception {
+        try (DataSpecs specs = new DataSpecs()) {
+            DataSource idSet = specs.resolve(id);
+            if (!idSet.labelled()) {
+                throw new IllegalArgumentException("the ID set " + id + " has no labels; audit needs a labelled ID set"
+                        + " (use inspect for unlabelled data)");
+            }
+            AuditOptions.Builder b = AuditOptions.builder(model, idSet, out.resolve("tables"))
+                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session());
+            if (fit != null) {
+                b.fit(specs.resolve(fit));
+            }
+            for (String d : ood) {
+                b.ood(specs.resolve(d));
+            }
+            AuditOptions options = stats.apply(b).build();
+            AuditResult result = AuditPipeline.run(options, run.progress());
+            Map<String, Path> files = new LinkedHashMap<>(ResultTables.write(result, options.outDir(), options, null));
+            files.put("report", ReportAssembler.write(result, classNames, null, out.resolve("report.html")));
+            Summary.print(System.out, result, null, files);
+        }
+        return ExitCodes.OK;
+    }
+}

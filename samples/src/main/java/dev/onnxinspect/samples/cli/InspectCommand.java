@@ -1,0 +1,64 @@
+package dev.onnxinspect.samples.cli;
+
+import dev.onnxinspect.samples.pipeline.AuditOptions;
+import dev.onnxinspect.samples.pipeline.AuditPipeline;
+import dev.onnxinspect.samples.pipeline.AuditResult;
+import dev.onnxinspect.samples.pipeline.ResultTables;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Any ONNX model + datasets -> the statistics tables. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Run any ONNX model over one or more datasets and write the statistics tables: class-wise S1/S2"
+                + " activation frequencies and their histograms, layer summaries (sparsity, distinct patterns,"
+                + " perplexity), class-wise KL matrices and the per-sample scores of the detectors that need no"
+                + " fitting.", "Classes come from the labels where a dataset has them, else from the predictions"
+                + " (every table records which)."})
+final class InspectCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
+    Path model;
+
+    @Option(names = "--data", required = true, arity = "1..*",
+            description = "Datasets: " + DataSpecs.HELP + ". The first one's labels (if any) give the classes.")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = "--layers", split = ",",
+            description = "Layers (tensor names) to inspect; default: every output but the logits, else every Relu.")
+    List<String> layers = new ArrayList<>();
+
+    @Option(names = "--logits", description = "The output holding the logits (default: the first output).")
+    String logits;
+
+    @Option(names = "--out", defaultValue = "onnx-inspect-out/inspect",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Mixin
+    RunOptions run;
+
+    @Mixin
+    StatsParameters stats;
+
+    @Override
+    public Integer call() throws Exception {
+        try (DataSpecs specs = new DataSpecs()) {
+            AuditOptions.Builder b = AuditOptions.builder(model, specs.resolve(data.get(0)), out)
+                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session());
+            for (String d : data.subList(1, data.size())) {
+                b.ood(specs.resolve(d));
+            }
+            AuditOptions options = stats.apply(b).build();
+            AuditResult result = AuditPipeline.run(options, run.progress());
+            Map<String, Path> files = ResultTables.write(result, out, options, null);
+            Summary.print(System.out, result, null, files);
+        }
+        return ExitCodes.OK;
+    }
+}

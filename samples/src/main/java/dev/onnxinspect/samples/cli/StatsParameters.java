@@ -1,0 +1,29 @@
+package dev.onnxinspect.samples.cli;
+
+import dev.onnxinspect.samples.pipeline.AuditOptions;
+import picocli.CommandLine.Option;
+
+/** The SPEC parameters of the statistics (tau, eps, bins, alpha) and the Arrow compression. */
+final class StatsParameters {
+    @Option(names = "--tau", defaultValue = "0", description = "S1 threshold tau, SPEC §1 (default: ${DEFAULT-VALUE}).")
+    double tau;
+
+    @Option(names = "--eps", defaultValue = "1000", description = "S2 ratio eps, SPEC §1 (default: ${DEFAULT-VALUE}).")
+    double eps;
+
+    @Option(names = "--bins", defaultValue = "100",
+            description = "Frequency histogram bins, SPEC §2 (default: ${DEFAULT-VALUE}).")
+    int bins;
+
+    @Option(names = "--alpha", defaultValue = "1e-6",
+            description = "KL smoothing alpha, SPEC §4 (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--compression", defaultValue = "none",
+            description = "Arrow compression: none, lz4 or zstd (default: ${DEFAULT-VALUE}).")
+    String compression;
+
+    AuditOptions.Builder apply(AuditOptions.Builder b) {
+        return b.tau(tau).eps(eps).bins(bins).alpha(alpha).compression(Options.compression(compression));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.onnxinspect.samples.pipeline;
+
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import java.util.Arrays;
+import java.util.Iterator;
+
+/**
+ * A data source whose samples are given another shape with the same number of values, e.g. flat {@code [784]}
+ * images for a CNN that takes {@code [1, 28, 28]}. The values are not copied.
+ */
+final class ReshapedSource implements DataSource {
+    private final DataSource source;
+    private final int[] shape;
+
+    private ReshapedSource(DataSource source, int[] shape) {
+        this.source = source;
+        this.shape = shape.clone();
+    }
+
+    /**
+     * The source as the model's input wants it: unchanged when the shapes already agree or the input has symbolic
+     * dimensions; reshaped when the input's fixed per-sample shape has as many values as a sample.
+     *
+     * @param inputShape the model input's shape including the batch dimension, -1 for symbolic dimensions
+     */
+    static DataSource fitTo(DataSource source, long[] inputShape) {
+        if (inputShape.length < 2) {
+            return source;
+        }
+        int[] wanted = new int[inputShape.length - 1];
+        long values = 1;
+        for (int i = 1; i < inputShape.length; i++) {
+            if (inputShape[i] <= 0) {
+                return source;
+            }
+            wanted[i - 1] = (int) inputShape[i];
+            values *= inputShape[i];
+        }
+        int[] have = source.sampleShape();
+        long haveValues = Arrays.stream(have).asLongStream().reduce(1, (a, b) -> a * b);
+        if (Arrays.equals(have, wanted) || haveValues != values) {
+            return source;
+        }
+        return new ReshapedSource(source, wanted);
+    }
+
+    @Override
+    public String name() {
+        return source.name();
+    }
+
+    @Override
+    public int[] sampleShape() {
+        return shape.clone();
+    }
+
+    @Override
+    public long size() {
+        return source.size();
+    }
+
+    @Override
+    public boolean labelled() {
+        return source.labelled();
+    }
+
+    @Override
+    public Iterator<Batch> batches(int batchSize) {
+        Iterator<Batch> it = source.batches(batchSize);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Batch next() {
+                Batch b = it.next();
+                return new Batch(b.data(), b.size(), shape, b.labels());
+            }
+        };
+    }
+}
