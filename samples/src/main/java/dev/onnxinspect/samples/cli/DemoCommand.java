@@ -40,6 +40,17 @@ final class DemoCommand implements Callable<Integer> {
             description = "Training samples the detectors are fitted on (default: ${DEFAULT-VALUE}).")
     int fitSamples;
 
+    @Option(names = "--train-samples", description = "Train on the first N Fashion-MNIST training samples"
+            + " (default: all 60,000).")
+    Integer trainSamples;
+
+    @Option(names = "--test-samples", description = "Inspect the first N Fashion-MNIST test samples (default: all).")
+    Integer testSamples;
+
+    @Option(names = "--ood-samples", description = "Inspect the first N MNIST digits of the OOD set (default: all;"
+            + " the digits come ordered by digit).")
+    Integer oodSamples;
+
     @Mixin
     RunOptions run;
 
@@ -48,9 +59,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InMemoryDataset train = FashionMnist.train();
-        InMemoryDataset test = FashionMnist.test();
-        InMemoryDataset digits = MnistDigits.load();
+        InMemoryDataset train = head(FashionMnist.train(), trainSamples);
+        InMemoryDataset test = head(FashionMnist.test(), testSamples);
+        InMemoryDataset digits = head(MnistDigits.load(), oodSamples);
         TrainingStep.Result trained = TrainingStep.trainMlp(train, test, epochs, seed, out);
         AuditOptions options = stats.apply(AuditOptions.builder(trained.modelFile(), test, out.resolve("tables"))
                 .fit(train.subset(0, Math.min(fitSamples, (int) train.size())).named("fashion-mnist-train-fit"))
@@ -67,5 +78,15 @@ final class DemoCommand implements Callable<Integer> {
         files.put("model", trained.modelFile());
         Summary.print(System.out, result, trained, files);
         return ExitCodes.OK;
+    }
+
+    private static InMemoryDataset head(InMemoryDataset d, Integer n) {
+        if (n == null || n >= d.size()) {
+            return d;
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException("sample counts must be positive, got " + n);
+        }
+        return d.subset(0, n).named(d.name() + ":" + n);
     }
 }

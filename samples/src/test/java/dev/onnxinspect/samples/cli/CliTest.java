@@ -1,0 +1,198 @@
+package dev.onnxinspect.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.onnx.TensorShape;
+import dev.onnxinspect.onnx.ValueInfo;
+import dev.onnxinspect.onnx.graph.GraphBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every command's happy path and its main user errors, through {@link Main#run}: exit codes, one-line errors without
+ * stack traces, and the files each command promises. Uses a tiny 784-6-10 model built in code and the first few
+ * hundred samples of the cached datasets (scripts/fetch-data.sh).
+ */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** What a command printed and returned. */
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /**
+     * input [N, inputs] -> Gemm (6 units) -> Relu "hidden/relu" -> Gemm -> "logits" [N, 10]; only the logits are a
+     * graph output. Weights are small deterministic values; the numbers do not matter here, the plumbing does.
+     */
+    static Path tinyModel(Path dir, int inputs) throws Exception {
+        GraphBuilder g = GraphBuilder.create("tiny");
+        String x = g.input("input", TensorShape.of(dev.onnxinspect.onnx.Dim.symbolic("N"),
+                dev.onnxinspect.onnx.Dim.of(inputs)));
+        float[] w1 = new float[6 * inputs];
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) Math.sin(i * 0.37) * 0.05f;
+        }
+        float[] w2 = new float[10 * 6];
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = (float) Math.cos(i * 0.91) * 0.5f;
+        }
+        String h = g.gemm("hidden/linear", x, g.addInitializer("w1", w1, 6, inputs),
+                g.addInitializer("b1", new float[6], 6), true);
+        String r = g.relu("hidden/relu", h);
+        g.gemm("logits", r, g.addInitializer("w2", w2, 10, 6), g.addInitializer("b2", new float[10], 10), true);
+        g.output("logits");
+        Path file = dir.resolve("tiny-" + inputs + ".onnx");
+        g.build().save(file);
+        return file;
+    }
+
+    @Test
+    void helpOnEveryCommand() {
+        for (String command : new String[] {"demo", "describe", "instrument", "inspect", "audit"}) {
+            Outcome o = run(command, "--help");
+            assertThat(o.code()).as(command).isZero();
+            assertThat(o.out()).as(command).contains("Usage: onnx-inspect " + command);
+        }
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Outcome o = run("describe", "--no-such-option", "x.onnx");
+        assertThat(o.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(o.err()).contains("--no-such-option");
+    }
+
+    @Test
+    void describeListsLayers() throws Exception {
+        Outcome o = run("describe", tinyModel(dir, 784).toString());
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("Gemm", "Relu", "hidden/relu", "input", "logits");
+    }
+
+    @Test
+    void missingModelFileIsOneLineWithoutStackTrace() {
+        Outcome o = run("describe", dir.resolve("nope.onnx").toString());
+        assertThat(o.code()).isIn(ExitCodes.IO_ERROR, ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).contains("nope.onnx").doesNotContain("\tat ");
+        assertThat(o.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void corruptModelIsAnInputError() throws Exception {
+        Path bad = dir.resolve("bad.onnx");
+        Files.write(bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        Outcome o = run("describe", bad.toString());
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).startsWith("error: ").contains("bad.onnx").doesNotContain("\tat ");
+    }
+
+    @Test
+    void instrumentExposesReluOutputs() throws Exception {
+        Path out = dir.resolve("instrumented.onnx");
+        Outcome o = run("instrument", tinyModel(dir, 784).toString(), "--op-type", "Relu", "-o", out.toString());
+        assertThat(o.code()).isZero();
+        assertThat(OnnxModel.load(out).describe().outputs()).extracting(ValueInfo::name)
+                .containsExactly("logits", "hidden/relu");
+    }
+
+    @Test
+    void instrumentUnknownLayerSuggestsClosestNames() throws Exception {
+        Outcome o = run("instrument", tinyModel(dir, 784).toString(), "--name", "hidden/relo", "-o",
+                dir.resolve("x.onnx").toString());
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).contains("hidden/relo", "hidden/relu").doesNotContain("\tat ");
+        assertThat(dir.resolve("x.onnx")).doesNotExist();
+    }
+
+    @Test
+    void inspectWritesTheStatisticsTables() throws Exception {
+        Path out = dir.resolve("inspect");
+        Outcome o = run("inspect", tinyModel(dir, 784).toString(), "--data", "fashion-mnist-test:300",
+                "mnist-digits:200", "--out", out.toString(), "--quiet");
+        assertThat(o.code()).as(o.err()).isZero();
+        for (String t : new String[] {"scores", "activation_frequency", "frequency_histogram", "layer_summary",
+                                      "class_kl", "ood_metrics", "roc_curve"}) {
+            assertThat(out.resolve(t + ".arrow")).as(t).isRegularFile();
+        }
+        assertThat(out.resolve("manifest.json")).content().contains("hidden/relu");
+    }
+
+    @Test
+    void inspectUnknownLayerIsAnInputError() throws Exception {
+        Outcome o = run("inspect", tinyModel(dir, 784).toString(), "--data", "fashion-mnist-test:50", "--layers",
+                "hiden/relu", "--out", dir.resolve("o").toString(), "--quiet");
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).contains("hiden/relu").doesNotContain("\tat ");
+    }
+
+    @Test
+    void dataOfTheWrongShapeIsAnInputError() throws Exception {
+        Outcome o = run("inspect", tinyModel(dir, 100).toString(), "--data", "fashion-mnist-test:50", "--out",
+                dir.resolve("o").toString(), "--quiet");
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).contains("100").contains("784").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unknownDatasetNamesTheKnownOnes() throws Exception {
+        Outcome o = run("inspect", tinyModel(dir, 784).toString(), "--data", "cifar10", "--out",
+                dir.resolve("o").toString(), "--quiet");
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).contains("cifar10", "fashion-mnist-test");
+    }
+
+    @Test
+    void auditWritesTablesAndReport() throws Exception {
+        Path out = dir.resolve("audit");
+        Outcome o = run("audit", tinyModel(dir, 784).toString(), "--id", "fashion-mnist-test:300", "--ood",
+                "mnist-digits:300", "--fit", "fashion-mnist-train:300", "--out", out.toString(), "--quiet");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(out.resolve("report.html")).isRegularFile();
+        assertThat(out.resolve("tables/ood_metrics.arrow")).isRegularFile();
+        assertThat(o.out()).contains("AUROC", "knn", "mahalanobis", "nap_hamming[hidden/relu]");
+    }
+
+    @Test
+    void auditWithAMissingDatasetFileIsAnInputError() throws Exception {
+        Outcome o = run("audit", tinyModel(dir, 784).toString(), "--id", dir.resolve("none.arrow").toString(),
+                "--ood", "mnist-digits:10", "--out", dir.resolve("o").toString(), "--quiet");
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).contains("none.arrow");
+    }
+
+    @Test
+    void demoRunsEndToEndOnASubset() {
+        Path out = dir.resolve("demo");
+        Outcome o = run("demo", "--epochs", "1", "--train-samples", "1000", "--test-samples", "300", "--ood-samples",
+                "300", "--fit-samples", "300", "--out", out.toString(), "--quiet");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(out.resolve("model.onnx")).isRegularFile();
+        assertThat(out.resolve("report.html")).isRegularFile();
+        assertThat(out.resolve("tables/training_history.arrow")).isRegularFile();
+        assertThat(out.resolve("tables/scores.arrow")).isRegularFile();
+        assertThat(o.out()).contains("test accuracy", "msp");
+    }
+}
