@@ -12,8 +12,9 @@ import java.util.Set;
  * h of the last dense layer).
  *
  * <p>Recognised: a {@code Gemm} with constant B (and optional constant C); a {@code MatMul} with constant 2-D
- * second operand (bias zero); an {@code Add} of such a MatMul and a constant. Constants are initializers or
- * {@code Constant} node outputs.
+ * second operand (bias zero); an {@code Add} of such a MatMul and a constant. Constants are initializers,
+ * {@code Constant} node outputs, or a 2-D {@code Transpose} of either (older PyTorch exports write
+ * {@code Linear} as {@code MatMul(x, Transpose(W))}).
  *
  * <p>Choice: Gemm's {@code alpha} and {@code beta} are applied (W = alpha * B or alpha * B^T, b = beta * C, each
  * product rounded to float32), so W x + b is what the node computes; {@code transA = 1} is rejected since the
@@ -164,15 +165,46 @@ final class DenseLayerFinder {
 
     private boolean isConstant(String name) {
         return model.index().initializers().contains(name)
-                || producer(name).map(n -> n.getOpType().equals("Constant")).orElse(false);
+                || producer(name).map(n -> n.getOpType().equals("Constant") || isTransposedConstant(n)).orElse(false);
+    }
+
+    /** A 2-D {@code Transpose} of a constant, as older PyTorch exporters write {@code Linear} weights. */
+    private boolean isTransposedConstant(NodeProto n) {
+        if (!n.getOpType().equals("Transpose") || n.getInputCount() != 1) {
+            return false;
+        }
+        List<Long> perm = n.getAttributeList().stream().filter(a -> a.getName().equals("perm")).findFirst()
+                .map(AttributeProto::getIntsList).orElse(List.of(1L, 0L));
+        String input = n.getInput(0);
+        boolean constantInput = model.index().initializers().contains(input)
+                || producer(input).map(p -> p.getOpType().equals("Constant")).orElse(false);
+        return constantInput && perm.equals(List.of(1L, 0L));
     }
 
     private WeightTensor constant(String name, String output, NodeProto node) {
         if (!isConstant(name)) {
             throw notDense(output, "operand '" + name + "' of " + describe(node) + " is computed, not a constant "
-                    + "(initializer or Constant node)");
+                    + "(initializer, Constant node, or 2-D Transpose of one)");
         }
-        return model.initializer(name);
+        Optional<NodeProto> transpose = producer(name).filter(this::isTransposedConstant);
+        if (transpose.isEmpty()) {
+            return model.initializer(name);
+        }
+        WeightTensor t = model.initializer(transpose.get().getInput(0));
+        long[] s = t.shape();
+        if (s.length != 2) {
+            throw notDense(output, "the Transpose feeding " + describe(node) + " has a " + s.length
+                    + "-D input; expected a 2-D weight matrix");
+        }
+        int rows = (int) s[0];
+        int cols = (int) s[1];
+        float[] v = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                v[c * rows + r] = t.value(r * cols + c);
+            }
+        }
+        return new WeightTensor(name, new long[] {cols, rows}, v);
     }
 
     private Optional<NodeProto> producer(String tensor) {
