@@ -40,17 +40,23 @@ final class DenseLayerFinder {
         };
     }
 
-    DenseLayer lastDenseLayer() {
+    /** Walks back from {@code graphOutput}, or from the first graph output when it is null. */
+    DenseLayer lastDenseLayer(String graphOutput) {
         List<String> outputs = model.proto().getGraph().getOutputList().stream().map(v -> v.getName()).toList();
         if (outputs.isEmpty()) {
             throw new GraphQueryException(model.source() + " has no graph output, so it has no last dense layer");
         }
-        String tensor = outputs.get(0);
+        if (graphOutput != null && !outputs.contains(graphOutput)) {
+            throw new GraphQueryException("'" + graphOutput + "' is not a graph output of " + model.source()
+                    + "; expected one of " + outputs);
+        }
+        String start = graphOutput == null ? outputs.get(0) : graphOutput;
+        String tensor = start;
         List<String> path = new ArrayList<>();
         while (true) {
             Optional<NodeProto> node = producer(tensor);
             if (node.isEmpty()) {
-                throw new GraphQueryException("no dense layer feeds output '" + outputs.get(0) + "' of "
+                throw new GraphQueryException("no dense layer feeds output '" + start + "' of "
                         + model.source() + ": walked back through " + path + " to '" + tensor
                         + "', which no node produces");
             }
@@ -61,7 +67,7 @@ final class DenseLayerFinder {
                 continue;
             }
             if (!op.equals("Gemm") && !op.equals("MatMul") && !op.equals("Add")) {
-                throw new GraphQueryException("no dense layer feeds output '" + outputs.get(0) + "' of "
+                throw new GraphQueryException("no dense layer feeds output '" + start + "' of "
                         + model.source() + ": walking back through " + path + " reached " + describe(node.get())
                         + "; expected a Gemm, or a MatMul (+ Add) with constant weights, before the logits");
             }

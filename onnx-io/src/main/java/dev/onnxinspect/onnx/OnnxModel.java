@@ -62,6 +62,10 @@ public final class OnnxModel {
         if (Files.isDirectory(path)) {
             throw new ModelFormatException(source, "is a directory; expected an .onnx model file");
         }
+        if (!Files.isRegularFile(path)) {
+            throw new ModelFormatException(source, "is not a regular file (a device or pipe?); expected an .onnx "
+                    + "model file");
+        }
         long size = Files.size(path);
         if (size > ExternalData.PROTOBUF_LIMIT) {
             throw new ModelFormatException(source, "the file has " + size + " bytes, over protobuf's 2 GiB limit; "
@@ -273,7 +277,17 @@ public final class OnnxModel {
      * @throws GraphQueryException if no dense layer feeds the first output that way
      */
     public DenseLayer lastDenseLayer() {
-        return new DenseLayerFinder(this).lastDenseLayer();
+        return new DenseLayerFinder(this).lastDenseLayer(null);
+    }
+
+    /**
+     * Like {@link #lastDenseLayer()}, walking back from the named graph output (for models whose first output is
+     * not the logits, e.g. a label).
+     *
+     * @throws GraphQueryException if the name is not a graph output or no dense layer feeds it
+     */
+    public DenseLayer lastDenseLayer(String graphOutput) {
+        return new DenseLayerFinder(this).lastDenseLayer(Objects.requireNonNull(graphOutput, "graphOutput"));
     }
 
     /** The penultimate features h of SPEC §5: the tensor the last dense layer reads. */

@@ -122,6 +122,9 @@ class DenseLayerTest {
                 .addOutput(floatValue("probs", -1, 2)));
         assertThat(m.lastDenseLayer()).isEqualTo(new DenseLayer("logits", "features", 2, 3, W, B));
         assertThat(m.penultimateFeatures()).isEqualTo("features");
+        assertThat(m.lastDenseLayer("probs")).isEqualTo(m.lastDenseLayer());
+        assertThatThrownBy(() -> m.lastDenseLayer("logits")).isInstanceOf(GraphQueryException.class)
+                .hasMessageContaining("'logits' is not a graph output").hasMessageContaining("[probs]");
     }
 
     @Test

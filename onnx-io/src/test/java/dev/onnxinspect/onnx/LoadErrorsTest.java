@@ -64,6 +64,14 @@ class LoadErrorsTest {
     }
 
     @Test
+    void devicesAreNotReadForever() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "needs /dev/zero");
+        assertThatThrownBy(() -> OnnxModel.load(zero)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("not a regular file");
+    }
+
+    @Test
     void randomBytes() throws IOException {
         Random random = new Random(42);
         for (int i = 0; i < 50; i++) {
