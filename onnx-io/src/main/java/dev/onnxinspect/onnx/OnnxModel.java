@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A loaded, validated ONNX model. Deeply immutable: it wraps an immutable protobuf {@link ModelProto}; every
@@ -36,6 +38,7 @@ public final class OnnxModel {
     public static final long MIN_OPSET = 1;
     public static final long MAX_OPSET = 23;
     static final String BYTES_SOURCE = "<bytes>";
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
 
     private final ModelProto proto;
     private final String source;
@@ -72,12 +75,19 @@ public final class OnnxModel {
                     + "save the weights as external data (onnx.save_model(..., save_as_external_data=True)) "
                     + "and load that model instead");
         }
+        if (size == 0) {
+            throw new ModelFormatException(source, "the model is empty (0 bytes); expected a serialized ONNX "
+                    + "ModelProto");
+        }
         ModelProto proto = parse(Files.readAllBytes(path), source);
         if (ExternalData.usesExternalData(proto)) {
             Path dir = path.toAbsolutePath().getParent();
             proto = ExternalData.inline(proto, dir, source);
+            LOG.debug("{}: external data read from {}", source, dir);
         }
-        return new OnnxModel(proto, source);
+        OnnxModel model = new OnnxModel(proto, source);
+        LOG.debug("loaded {}", model);
+        return model;
     }
 
     /**
