@@ -125,6 +125,16 @@ class InstrumentTest {
     }
 
     @Test
+    void anUndefinedDeclaredElementTypeIsNotCopied() {
+        OnnxModel m = OnnxModel.fromProto(model().proto().toBuilder().setGraph(model().proto().getGraph().toBuilder()
+                .addValueInfo(ValueInfoProto.newBuilder().setName("logits").setType(
+                        ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(0))))).build());
+        assertThat(m.instrument(TensorSelector.name("logits")).model().proto().getGraph().getOutput(1).hasType())
+                .isFalse();
+    }
+
+    @Test
     void instrumentingAgainIsIdempotent() {
         OnnxModel once = model().instrument(TensorSelector.all()).model();
         InstrumentedModel twice = once.instrument(TensorSelector.all());
