@@ -28,15 +28,16 @@ import org.slf4j.LoggerFactory;
  * once before it is read, no cycle). Weights in external data files are read in at load
  * (see {@link ExternalData}). Every problem is a {@link ModelFormatException} naming the source.
  *
- * <p>Choice: the supported range is IR 3 (ONNX 1.0) to 11 and opset 1 to 23 of the default domain; that is what
- * ONNX Runtime 1.28 can load. Models using other domains ({@code ai.onnx.ml}, custom ones) load; whether a runtime
- * can run them is the runtime's business.
+ * <p>Choice: the supported range is IR 3 (ONNX 1.0; IR 1 and 2 predate the first release) to 13 and opset 1 to 26
+ * of the default domain: the IR versions and opsets ONNX Runtime 1.28 accepts (measured; a conformance test keeps
+ * the two in step). Whether the runtime has a kernel for every op at that opset is its business (it has none
+ * below opset 7, for example). Models using other domains ({@code ai.onnx.ml}, custom ones) load.
  */
 public final class OnnxModel {
     public static final long MIN_IR_VERSION = 3;
-    public static final long MAX_IR_VERSION = 11;
+    public static final long MAX_IR_VERSION = 13;
     public static final long MIN_OPSET = 1;
-    public static final long MAX_OPSET = 23;
+    public static final long MAX_OPSET = 26;
     static final String BYTES_SOURCE = "<bytes>";
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
 
@@ -238,8 +239,15 @@ public final class OnnxModel {
     }
 
     /**
-     * A copy of this model that also outputs the tensors the selectors choose (see {@link Instrumenter} for the
-     * rules: original outputs first and unchanged, added ones in topological order, no duplicates).
+     * A copy of this model that also outputs the tensors the selectors choose: the "hooks" that let a runtime return
+     * inner activations. Nothing the model computes changes: nodes and initializers stay as they are, the original
+     * outputs stay first, in order; the added ones follow in topological order, each once (a tensor that already is
+     * an output is not added again). Graph inputs and initializers are not intermediate tensors.
+     *
+     * <p>Choice: an added output takes the type the model declares for it in {@code value_info}; where none is
+     * declared it gets no type and the runtime infers it (ONNX Runtime 1.28 does; it rejects an undefined element
+     * type, so none is invented). Only the top-level graph is instrumented: tensors inside {@code If}/{@code Loop}/
+     * {@code Scan} bodies cannot be selected, the outputs of those nodes can.
      *
      * @throws GraphQueryException if a selector matches nothing (the message lists the closest names)
      */
@@ -253,8 +261,10 @@ public final class OnnxModel {
     }
 
     /**
-     * A constant tensor (an initializer, or the value of a {@code Constant} node) as float32 values with its shape;
-     * see {@link TensorDecoder} for the element types that convert.
+     * A constant tensor (an initializer, or the value of a {@code Constant} node) as float32 values with its shape.
+     *
+     * <p>Choice: FLOAT, DOUBLE, FLOAT16, BFLOAT16, BOOL and the 8- to 64-bit integer types convert (doubles and
+     * integers beyond 2^24 round to the nearest float); strings, complex and 8-/4-bit float types are rejected.
      *
      * @throws GraphQueryException if there is no such constant or its type is not numeric
      */
@@ -272,7 +282,12 @@ public final class OnnxModel {
 
     /**
      * The dense layer ({@code Gemm}, or {@code MatMul} with optional {@code Add}, with constant weights) that
-     * produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3).
+     * produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3). Weights may be
+     * initializers, {@code Constant} values or a 2-D {@code Transpose} of either; a MatMul without Add has b = 0.
+     *
+     * <p>Choice: Gemm's {@code alpha} and {@code beta} are applied (W = alpha * B, b = beta * C, rounded to
+     * float32) so that W x + b is what the node computes; {@code transA = 1} is rejected; a bias must hold one
+     * value per output or a single value (broadcast).
      *
      * @throws GraphQueryException if the tensor is not produced by such a layer
      */

@@ -134,15 +134,15 @@ class LoadErrorsTest {
 
     @Test
     void unsupportedIrVersionsAndOpsets() {
-        for (long ir : new long[] {0, 2, 12}) {
+        for (long ir : new long[] {0, 2, 14}) {
             ModelProto m = relu().toBuilder().setIrVersion(ir).build();
             assertThatThrownBy(() -> OnnxModel.fromProto(m)).isInstanceOf(ModelFormatException.class)
-                    .hasMessageContaining("IR version " + ir + " is not supported; expected 3 to 11");
+                    .hasMessageContaining("IR version " + ir + " is not supported; expected 3 to 13");
         }
         ModelProto opset = relu().toBuilder().setOpsetImport(0,
                 OperatorSetIdProto.newBuilder().setDomain("").setVersion(30)).build();
         assertThatThrownBy(() -> OnnxModel.fromProto(opset)).hasMessageContaining("opset 30")
-                .hasMessageContaining("expected 1 to 23");
+                .hasMessageContaining("expected 1 to 26");
         ModelProto noGraph = relu().toBuilder().clearGraph().build();
         assertThatThrownBy(() -> OnnxModel.fromProto(noGraph)).hasMessageContaining("has no graph");
     }
