@@ -180,7 +180,9 @@ public final class OnnxModel {
             throw new ModelFormatException(source, "the model imports no opset; expected an opset_import entry "
                     + "for the default domain");
         }
-        return GraphIndex.of(proto.getGraph(), source);
+        GraphIndex index = GraphIndex.of(proto.getGraph(), source);
+        InitializerChecks.check(proto.getGraph().getInitializerList(), source);
+        return index;
     }
 
     /** The protobuf message, for advanced use; it is immutable. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.onnxinspect.OnnxInspectException;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 class MutationTest {
     private static final Logger LOG = LoggerFactory.getLogger(MutationTest.class);
-    private static final int MUTATIONS = 600;
+    private static final int MUTATIONS = 800;
     private static final List<String> MODELS = List.of(
             "pytorch-converted/test_Linear",
             "pytorch-converted/test_Conv2d_padding",
@@ -51,7 +52,7 @@ class MutationTest {
             Random random = new Random(20261123L);
             for (int i = 0; i < MUTATIONS; i++) {
                 byte[] original = originals.get(i % originals.size());
-                int kind = random.nextInt(6);
+                int kind = random.nextInt(KINDS.length);
                 byte[] mutated = mutate(kind, original, random);
                 String label = MODELS.get(i % originals.size()) + " mutation #" + i + " (" + KINDS[kind] + ")";
                 int[] counts = outcomes.computeIfAbsent(KINDS[kind], k -> new int[2]);
@@ -98,7 +99,7 @@ class MutationTest {
     }
 
     private static final String[] KINDS = {"flip-bytes", "truncate", "insert-bytes", "drop-node",
-        "drop-initializer-or-input", "rewire-input"};
+        "drop-initializer-or-input", "rewire-input", "retype-initializer", "version-or-opset"};
 
     private static byte[] mutate(int kind, byte[] original, Random random) throws Exception {
         byte[] b = original.clone();
@@ -122,6 +123,24 @@ class MutationTest {
                 System.arraycopy(junk, 0, out, at, junk.length);
                 System.arraycopy(b, at, out, at + junk.length, b.length - at);
                 return out;
+            }
+            case 6, 7 -> {
+                ModelProto model = ModelProto.parseFrom(original);
+                if (kind == 7) {
+                    return random.nextBoolean() ? model.toBuilder().setIrVersion(random.nextInt(20)).build().toByteArray()
+                            : model.toBuilder().clearOpsetImport().build().toByteArray();
+                }
+                GraphProto.Builder g = model.getGraph().toBuilder();
+                if (g.getInitializerCount() > 0) {
+                    int i = random.nextInt(g.getInitializerCount());
+                    TensorProto.Builder t = g.getInitializer(i).toBuilder().setDataType(random.nextInt(26)).clearDims();
+                    int rank = random.nextInt(4);
+                    for (int d = 0; d < rank; d++) {
+                        t.addDims(random.nextInt(6) - 1);
+                    }
+                    g.setInitializer(i, t);
+                }
+                return model.toBuilder().setGraph(g).build().toByteArray();
             }
             default -> {
                 ModelProto model = ModelProto.parseFrom(original);
