@@ -235,6 +235,15 @@ public final class OnnxModel {
         }
     }
 
+    /**
+     * The names of every intermediate tensor (each output of a top-level node) in topological order: what
+     * {@link TensorSelector#all()} selects.
+     */
+    public List<String> intermediateTensors() {
+        return index.topologicalOrder().stream().flatMap(n -> n.getOutputList().stream())
+                .filter(name -> !name.isEmpty()).toList();
+    }
+
     /** What the model contains: inputs, outputs, nodes in topological order, initializers, opsets, producer. */
     public ModelDescription describe() {
         return ModelDescriber.describe(this);

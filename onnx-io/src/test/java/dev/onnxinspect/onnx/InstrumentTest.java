@@ -52,6 +52,12 @@ class InstrumentTest {
     }
 
     @Test
+    void intermediateTensorsAreTheNodeOutputsInTopologicalOrder() {
+        assertThat(model().intermediateTensors())
+                .containsExactly("fc1/out", "block1/relu", "logits", "block2/relu", "probs");
+    }
+
+    @Test
     void exactNameSelectsOneTensor() {
         InstrumentedModel m = model().instrument(TensorSelector.name("logits"));
         assertThat(outputs(m)).containsExactly("probs", "logits");
