@@ -40,7 +40,7 @@ public final class LayerStatisticsAccumulator {
         int samples = reader.check(classes, acts, options.numClasses());
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
-                frequencies.acceptNeurons(classes[i], reader.array, reader.offset);
+                frequencies.acceptNeurons(classes[i], reader.array, reader.offset, reader.scan);
                 if (patterns != null) {
                     patterns.acceptNeurons(classes[i], reader.array, reader.offset);
                 }
