@@ -8,8 +8,15 @@ import java.util.List;
  * Counts, for one layer, in how many samples of each class each neuron is significant under S1 and S2 (SPEC
  * §2), in one pass over the activations. Memory: two {@code int} counters per (class seen, neuron), allocated
  * when a class first appears; independent of the number of samples.
+ * <p>Choice (SPEC leaves non-finite activations open): a sample with any NaN or infinite unit in the layer is
+ * left out of all of the layer's counts, its class size included, and counted in
+ * {@link ActivationFrequencies#invalidSamples()} and, per neuron, in
+ * {@link ActivationFrequencies#nonFiniteByNeuron()} (a channel neuron counts when any of its units is
+ * non-finite). It is never folded into a frequency.
  * <p>Mutable and not thread-safe: give each thread its own accumulator and {@link #merge} them; the merged
  * result equals one pass over all the data exactly (integer counts), whatever the batch sizes and order.
+ * Per sample it reads the row once for finiteness, maximum and smallest positive value, finds the S2 cut (usually
+ * in 0 to 2 more passes), and counts S1 and S2 in one fused loop; nothing is allocated per sample.
  */
 public final class ActivationFrequencyAccumulator {
     private final StatsOptions options;

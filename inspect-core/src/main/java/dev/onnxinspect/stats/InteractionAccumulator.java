@@ -4,6 +4,8 @@ import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts, per tracked class, in how many samples each neuron-weight interaction (i, j) of a dense layer
@@ -22,6 +24,8 @@ import java.util.List;
  * A sample with a NaN or infinite input is left out and counted as invalid.
  */
 public final class InteractionAccumulator {
+    private static final Logger LOG = LoggerFactory.getLogger(InteractionAccumulator.class);
+
     private final InteractionOptions options;
     private final String layer;
     private final String inputName;
@@ -48,6 +52,8 @@ public final class InteractionAccumulator {
                     "restrict the classes (InteractionOptions.Builder#classes), leave this layer out, or raise "
                             + "InteractionOptions.Builder#memoryLimitBytes");
         }
+        LOG.info("{} take up to {} MiB (limit {} MiB)", estimate.description(), MemoryEstimate.mib(estimate.bytes()),
+                MemoryEstimate.mib(options.memoryLimitBytes()));
         this.options = options;
         this.layer = dense.outputName();
         this.inputName = dense.inputName();
