@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param s2                the S2 definition used
  * @param neurons           n, the number of neurons (units of the view)
  * @param samples           the number of valid samples counted (the sum of the class sizes)
- * @param invalidSamples    samples left out because a unit was NaN or infinite (see {@link NeuronReader})
+ * @param invalidSamples    samples left out because a unit was NaN or infinite (see the accumulator)
  * @param nonFiniteByNeuron per neuron, the number of samples in which it was non-finite; copied
  * @param s1Table           the S1 frequencies
  * @param s2Table           the S2 frequencies

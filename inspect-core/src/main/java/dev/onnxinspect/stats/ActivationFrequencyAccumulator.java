@@ -8,8 +8,15 @@ import java.util.List;
  * Counts, for one layer, in how many samples of each class each neuron is significant under S1 and S2 (SPEC
  * §2), in one pass over the activations. Memory: two {@code int} counters per (class seen, neuron), allocated
  * when a class first appears; independent of the number of samples.
+ * <p>Choice (SPEC leaves non-finite activations open): a sample with any NaN or infinite unit in the layer is
+ * left out of all of the layer's counts, its class size included, and counted in
+ * {@link ActivationFrequencies#invalidSamples()} and, per neuron, in
+ * {@link ActivationFrequencies#nonFiniteByNeuron()} (a channel neuron counts when any of its units is
+ * non-finite). It is never folded into a frequency.
  * <p>Mutable and not thread-safe: give each thread its own accumulator and {@link #merge} them; the merged
  * result equals one pass over all the data exactly (integer counts), whatever the batch sizes and order.
+ * Per sample it reads the row once for finiteness, maximum and smallest positive value, finds the S2 cut (usually
+ * in 0 to 2 more passes), and counts S1 and S2 in one fused loop; nothing is allocated per sample.
  */
 public final class ActivationFrequencyAccumulator {
     private final StatsOptions options;
@@ -50,7 +57,7 @@ public final class ActivationFrequencyAccumulator {
         int samples = reader.check(classes, acts, options.numClasses());
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
-                acceptNeurons(classes[i], reader.array, reader.offset);
+                acceptNeurons(classes[i], reader.array, reader.offset, reader.scan);
             } else {
                 acceptInvalid(acts, i);
             }
@@ -66,8 +73,12 @@ public final class ActivationFrequencyAccumulator {
         reader.countNonFinite(acts, i, nonFinite);
     }
 
-    /** Counts one valid sample whose n neurons are {@code row[offset .. offset + n)}. */
-    void acceptNeurons(int cls, float[] row, int offset) {
+    /**
+     * Counts one valid sample whose n neurons are {@code row[offset .. offset + n)}, already {@code scan}ned.
+     * S1 and S2 are counted in one fused, branch-free loop; a row without a positive value has the S2 cut NaN,
+     * which no comparison passes.
+     */
+    void acceptNeurons(int cls, float[] row, int offset, RowScan scan) {
         int n = reader.neurons;
         if (classSizes[cls] == Integer.MAX_VALUE) {
             throw new StatsException("class " + cls + " of layer " + reader.layer + " has " + Integer.MAX_VALUE
@@ -78,17 +89,14 @@ public final class ActivationFrequencyAccumulator {
             s2Counts[cls] = new int[n];
         }
         classSizes[cls]++;
+        float cut = options.s2().cutoff(row, offset, n, scan, sortScratch);
         int[] c1 = s1Counts[cls];
+        int[] c2 = s2Counts[cls];
         float t = s1Threshold;
         for (int j = 0; j < n; j++) {
-            c1[j] += row[offset + j] > t ? 1 : 0;
-        }
-        float cut = options.s2().cutoff(row, offset, n, sortScratch);
-        if (cut > 0f) {
-            int[] c2 = s2Counts[cls];
-            for (int j = 0; j < n; j++) {
-                c2[j] += row[offset + j] >= cut ? 1 : 0;
-            }
+            float v = row[offset + j];
+            c1[j] += v > t ? 1 : 0;
+            c2[j] += v >= cut ? 1 : 0;
         }
     }
 

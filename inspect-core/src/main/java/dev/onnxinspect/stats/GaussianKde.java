@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * A one-dimensional Gaussian kernel density estimate over sorted fit values, evaluated in log space (SPEC §8):
- * {@code log kde(a) = log sum_i exp(-z_i^2 / 2) - ln n - ln h - ln(2 pi) / 2} with {@code z_i = (a - x_i) / h},
- * the sum taken as a log-sum-exp around its largest term (the nearest fit value), in ascending value order.
+ * {@code log kde(a) = log sum_i exp(-z_i^2 / 2) - ln n - ln h - ln(2 pi) / 2} with {@code z_i = (a - x_i) / h}
+ * (computed as {@code (a - x_i) * (1 / h)}), the sum taken as a log-sum-exp around its largest term (that of the
+ * fit value nearest a, found by binary search), in ascending value order.
  * So the log-density is finite for every finite query, however far from the data: a plain density would
  * underflow to 0.
  * <p>The fast evaluation keeps the values within {@code d0 + cut * h} of the query, d0 the distance to the
@@ -19,6 +20,7 @@ final class GaussianKde {
 
     private final double[] sorted;
     private final double bandwidth;
+    private final double inverseBandwidth;
     private final double logNormaliser;
     private final double cut;
 
@@ -33,6 +35,7 @@ final class GaussianKde {
         }
         this.sorted = sorted;
         this.bandwidth = bandwidth;
+        this.inverseBandwidth = 1.0 / bandwidth;
         this.logNormaliser = -Math.log(sorted.length) - Math.log(bandwidth) - HALF_LN_2PI;
         this.cut = Math.max(8.0, Math.sqrt(2 * (Math.log(sorted.length) + 12 * Math.log(10))));
     }
@@ -66,7 +69,7 @@ final class GaussianKde {
 
     /** The log-density at a, summing over every fit value. */
     double logDensityExact(double a) {
-        return logDensity(a, 0, sorted.length);
+        return logDensity(a, 0, sorted.length, nearest(a));
     }
 
     /** The log-density at a, summing over the window only. */
@@ -75,22 +78,20 @@ final class GaussianKde {
         double radius = Math.abs(a - sorted[nearest]) + cut * bandwidth;
         int from = lowerBound(a - radius);
         int to = upperBound(a + radius);
-        return logDensity(a, from, to);
+        return logDensity(a, from, to, nearest);
     }
 
     double logDensity(double a, KdeMode mode) {
         return mode == KdeMode.EXACT ? logDensityExact(a) : logDensityFast(a);
     }
 
-    private double logDensity(double a, int from, int to) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
-            double z = (a - sorted[i]) / bandwidth;
-            max = Math.max(max, -0.5 * z * z);
-        }
+    /** Log-sum-exp over values [from, to), around the largest term, that of the nearest value. */
+    private double logDensity(double a, int from, int to, int nearest) {
+        double zNearest = (a - sorted[nearest]) * inverseBandwidth;
+        double max = -0.5 * zNearest * zNearest;
         double sum = 0.0;
         for (int i = from; i < to; i++) {
-            double z = (a - sorted[i]) / bandwidth;
+            double z = (a - sorted[i]) * inverseBandwidth;
             sum += Math.exp(-0.5 * z * z - max);
         }
         return max + Math.log(sum) + logNormaliser;

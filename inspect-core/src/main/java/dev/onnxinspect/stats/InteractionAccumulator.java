@@ -3,7 +3,10 @@ package dev.onnxinspect.stats;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts, per tracked class, in how many samples each neuron-weight interaction (i, j) of a dense layer
@@ -22,6 +25,8 @@ import java.util.List;
  * A sample with a NaN or infinite input is left out and counted as invalid.
  */
 public final class InteractionAccumulator {
+    private static final Logger LOG = LoggerFactory.getLogger(InteractionAccumulator.class);
+
     private final InteractionOptions options;
     private final String layer;
     private final String inputName;
@@ -48,6 +53,8 @@ public final class InteractionAccumulator {
                     "restrict the classes (InteractionOptions.Builder#classes), leave this layer out, or raise "
                             + "InteractionOptions.Builder#memoryLimitBytes");
         }
+        LOG.info("{} take up to {} MiB (limit {} MiB)", estimate.description(), MemoryEstimate.mib(estimate.bytes()),
+                MemoryEstimate.mib(options.memoryLimitBytes()));
         this.options = options;
         this.layer = dense.outputName();
         this.inputName = dense.inputName();
@@ -64,7 +71,7 @@ public final class InteractionAccumulator {
         }
         int[] tracked = options.trackedClasses();
         this.slotOfClass = new int[options.numClasses()];
-        java.util.Arrays.fill(slotOfClass, -1);
+        Arrays.fill(slotOfClass, -1);
         for (int s = 0; s < tracked.length; s++) {
             slotOfClass[tracked[s]] = s;
         }
@@ -101,7 +108,7 @@ public final class InteractionAccumulator {
         }
         if (NeuronView.units(input.unitShape()) != nIn) {
             throw new StatsException("dense layer " + layer + " has n_in = " + nIn + " but its input " + inputName
-                    + " has unit shape " + java.util.Arrays.toString(input.unitShape()));
+                    + " has unit shape " + Arrays.toString(input.unitShape()));
         }
         if (classes.length != input.samples()) {
             throw new StatsException("the batch has " + input.samples() + " samples but " + classes.length
@@ -161,7 +168,7 @@ public final class InteractionAccumulator {
      */
     public void merge(InteractionAccumulator other) {
         if (!options.equals(other.options) || !layer.equals(other.layer) || !inputName.equals(other.inputName)
-                || nOut != other.nOut || nIn != other.nIn || !java.util.Arrays.equals(weights, other.weights)) {
+                || nOut != other.nOut || nIn != other.nIn || !Arrays.equals(weights, other.weights)) {
             throw new StatsException("cannot merge the interactions of " + other.layer + " into those of " + layer
                     + "; merge only accumulators made with the same dense layer and options");
         }

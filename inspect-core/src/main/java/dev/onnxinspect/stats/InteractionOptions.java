@@ -2,6 +2,7 @@ package dev.onnxinspect.stats;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * The parameters of the neuron-weight interaction statistics (SPEC §3). Immutable; made by {@link #builder}.
@@ -113,7 +114,7 @@ public record InteractionOptions(int numClasses, ClassBasis basis, InteractionSh
 
         public InteractionOptions build() {
             int[] tracked = trackedClasses != null ? trackedClasses
-                    : java.util.stream.IntStream.range(0, Math.max(numClasses, 0)).toArray();
+                    : IntStream.range(0, Math.max(numClasses, 0)).toArray();
             return new InteractionOptions(numClasses, basis, share, tracked, bins, memoryLimitBytes);
         }
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
  * frequencies, histograms and active fractions (SPEC §1, §2) and, unless disabled in the options, the S1
  * patterns for the layer perplexity (SPEC §7). Each sample is read (finiteness check, neuron view) once and
  * both statistics are fed from the same row; no allocation per sample except a newly seen pattern.
+ * <p>Non-finite samples are left out and counted as in {@link ActivationFrequencyAccumulator}.
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data.
  * The result equals that of separate {@link ActivationFrequencyAccumulator} and {@link PatternAccumulator}s.
  */
@@ -40,7 +41,7 @@ public final class LayerStatisticsAccumulator {
         int samples = reader.check(classes, acts, options.numClasses());
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
-                frequencies.acceptNeurons(classes[i], reader.array, reader.offset);
+                frequencies.acceptNeurons(classes[i], reader.array, reader.offset, reader.scan);
                 if (patterns != null) {
                     patterns.acceptNeurons(classes[i], reader.array, reader.offset);
                 }

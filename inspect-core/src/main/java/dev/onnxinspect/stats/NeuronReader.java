@@ -24,6 +24,8 @@ final class NeuronReader {
     float[] array;
     /** Where that sample's neurons start in {@link #array}. */
     int offset;
+    /** The scan (maximum, smallest positive value) of that sample's neurons. */
+    final RowScan scan = new RowScan();
 
     NeuronReader(String layer, int[] unitShape, NeuronView view) {
         if (layer == null || unitShape == null || view == null) {
@@ -95,7 +97,8 @@ final class NeuronReader {
     boolean load(LayerActivations acts, int i) {
         float[] values = acts.values();
         int start = i * units;
-        if (!allFinite(values, start, units)) {
+        scan.scan(values, start, units);
+        if (!scan.finite) {
             return false;
         }
         if (scratch == null) {
@@ -103,6 +106,7 @@ final class NeuronReader {
             offset = start;
         } else {
             view.reduceChannels(values, start, neurons, spatial, scratch);
+            scan.scan(scratch, 0, neurons);
             array = scratch;
             offset = 0;
         }
@@ -121,11 +125,11 @@ final class NeuronReader {
     }
 
     static boolean allFinite(float[] values, int start, int length) {
-        float probe = 0f;
+        int bad = 0;
         for (int k = start; k < start + length; k++) {
-            float v = values[k];
-            probe += v - v; // 0 for a finite v, NaN for NaN and +-inf
+            // the sign bit is set iff the exponent is all ones (NaN or infinite)
+            bad |= (Float.floatToRawIntBits(values[k]) & 0x7F800000) + 0x00800000;
         }
-        return probe == 0f;
+        return bad >= 0;
     }
 }

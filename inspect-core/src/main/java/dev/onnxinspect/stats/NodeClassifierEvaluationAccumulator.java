@@ -1,6 +1,7 @@
 package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Arrays;
 
 /**
  * Evaluates a layer's {@link NodeClassifier} on a labelled set (SPEC §8): counts, per node and for the layer,
@@ -43,7 +44,7 @@ public final class NodeClassifierEvaluationAccumulator {
                 invalidSamples++;
                 continue;
             }
-            java.util.Arrays.fill(layerLog, 0.0);
+            Arrays.fill(layerLog, 0.0);
             for (int j = 0; j < nodeCorrect.length; j++) {
                 classifier.logPosteriorUnchecked(j, reader.array[reader.offset + j], mode, nodeLog);
                 if (argmax(nodeLog) == classes[i]) {

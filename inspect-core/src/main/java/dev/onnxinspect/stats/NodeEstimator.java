@@ -1,5 +1,7 @@
 package dev.onnxinspect.stats;
 
+import java.util.Arrays;
+
 /**
  * One node's fitted class estimate (SPEC §8): the discrete estimate for "off" and the KDE-based estimate for
  * "on", with the bandwidth fallbacks. Immutable; every log-probability that does not depend on the query is
@@ -37,14 +39,14 @@ final class NodeEstimator {
         double[] all = new double[(int) onTotal];
         int filled = 0;
         for (int c = 0; c < numClasses; c++) {
-            java.util.Arrays.sort(onValues[c]);
+            Arrays.sort(onValues[c]);
             System.arraycopy(onValues[c], 0, all, filled, onValues[c].length);
             filled += onValues[c].length;
             logOff[c] = Math.log(offCounts[c] + 1.0) - Math.log(offTotal + (double) numClasses);
             logOnWeight[c] = Math.log(onValues[c].length + 1.0);
             logOnDiscrete[c] = logOnWeight[c] - Math.log(onTotal + (double) numClasses);
         }
-        java.util.Arrays.sort(all);
+        Arrays.sort(all);
         double pooledBandwidth = GaussianKde.silverman(all);
         if (pooledBandwidth > 0) {
             pooled = new GaussianKde(all, pooledBandwidth);

@@ -21,16 +21,33 @@ final class Pattern {
         hash = Arrays.hashCode(words);
     }
 
-    /** Fills {@code words} with the S1 pattern {@code row[offset + j] > threshold} of n neurons. */
+    /**
+     * Fills {@code words} with the S1 pattern {@code row[offset + j] > threshold} of n neurons. Full words are
+     * built in four independent bit chains (the compare results have no order a branch predictor could learn).
+     */
     static void pack(float[] row, int offset, int n, float threshold, long[] words) {
         for (int w = 0; w < words.length; w++) {
             int start = w << 6;
-            int end = Math.min(start + 64, n);
-            long bits = 0L;
-            for (int j = start; j < end; j++) {
-                bits |= (row[offset + j] > threshold ? 1L : 0L) << (j - start);
+            int o = offset + start;
+            if (n - start >= 64) {
+                long b0 = 0L;
+                long b1 = 0L;
+                long b2 = 0L;
+                long b3 = 0L;
+                for (int k = 0; k < 64; k += 4) {
+                    b0 |= (row[o + k] > threshold ? 1L : 0L) << k;
+                    b1 |= (row[o + k + 1] > threshold ? 1L : 0L) << (k + 1);
+                    b2 |= (row[o + k + 2] > threshold ? 1L : 0L) << (k + 2);
+                    b3 |= (row[o + k + 3] > threshold ? 1L : 0L) << (k + 3);
+                }
+                words[w] = b0 | b1 | b2 | b3;
+            } else {
+                long bits = 0L;
+                for (int k = 0; k < n - start; k++) {
+                    bits |= (row[o + k] > threshold ? 1L : 0L) << k;
+                }
+                words[w] = bits;
             }
-            words[w] = bits;
         }
     }
 

@@ -134,43 +134,70 @@ public sealed interface Significance permits Significance.Active, Significance.D
 
         /**
          * The value {@code a_(k)} at the S2 cut: neuron j is significant iff {@code row[offset + j] >= cutoff}.
-         * Returns {@code Float.NaN} when no value is positive (then no comparison holds).
-         * <p>Runs in linear passes: the cluster of values reachable from the maximum without a gap grows to
-         * {@code m' = min{v > 0 : eps * v >= m}} until it stops growing; then m is the cut (every consecutive
-         * ratio inside the cluster is at most eps, and the next lower value v has {@code m > eps * v} or is 0).
-         * The pass count is bounded by {@code log_eps(max / min)}; after {@value #MAX_PASSES} passes (only with
-         * eps close to 1 or values spread over many decades) it sorts the positive values instead.
+         * Returns {@code Float.NaN} when no value is positive (then no comparison holds). The values must be
+         * finite.
+         * <p>Runs in linear, branch-free passes: the cluster of values reachable from the maximum without a gap
+         * grows to {@code m' = min{v > 0 : eps * v >= m}} until it stops growing; then m is the cut (every
+         * consecutive ratio inside the cluster is at most eps, and the next lower value v has
+         * {@code m > eps * v} or is 0). With eps < 1 the cut is the maximum (k = 1 always). Once the smallest
+         * positive value joins, it is the cut. The pass count is bounded by {@code log_eps(max / min)}; after
+         * {@value #MAX_PASSES} passes (only with eps close to 1 or values spread over many decades) it sorts the
+         * positive values instead.
          *
          * @param scratch a work array of length at least n for the sorting fallback, or null to allocate one
          *                when needed
          */
         public float cutoff(float[] row, int offset, int n, float[] scratch) {
-            float m = 0f;
-            int end = offset + n;
-            for (int j = offset; j < end; j++) {
-                float v = row[j];
-                if (v > m) {
-                    m = v;
-                }
-            }
-            if (!(m > 0f)) {
+            RowScan scan = new RowScan();
+            scan.scan(row, offset, n);
+            return cutoff(row, offset, n, scan, scratch);
+        }
+
+        /** {@link #cutoff(float[], int, int, float[])} with the row already scanned. */
+        float cutoff(float[] row, int offset, int n, RowScan scan, float[] scratch) {
+            if (!scan.hasPositive()) {
                 return Float.NaN;
             }
+            float m = Float.intBitsToFloat(scan.maxBits);
+            float smallest = Float.intBitsToFloat(scan.minPositiveBits);
+            if (eps < 1) {
+                return m; // a_(1) > eps * a_(2) whenever a_(2) <= a_(1)
+            }
             for (int pass = 0; pass < MAX_PASSES; pass++) {
-                double bound = m; // v joins iff eps * v >= m, i.e. not (m > eps * v)
-                float next = m;
-                for (int j = offset; j < end; j++) {
-                    float v = row[j];
-                    if (v > 0f && v < next && eps * v >= bound) {
-                        next = v;
-                    }
+                if (m == smallest) {
+                    return m; // only zero (ratio +inf) below
                 }
+                float low = joinThreshold(m); // v joins iff v >= low, i.e. eps * v >= m, i.e. not (m > eps * v)
+                if (smallest >= low) {
+                    return smallest; // everything down to the smallest positive value joins in this pass
+                }
+                float next = Float.intBitsToFloat(RowScan.smallestAtLeast(row, offset, n,
+                        Float.floatToRawIntBits(low), Float.floatToRawIntBits(m)));
                 if (next == m) {
                     return m;
                 }
                 m = next;
             }
             return sortedCutoff(row, offset, n, scratch);
+        }
+
+        /**
+         * The smallest positive float v with {@code eps * (double) v >= m}, for eps >= 1 (so it is at most m):
+         * the float64 test as one float comparison, since {@code eps * v} rounds monotonically in v. Starts
+         * from m / eps and steps by ulps to the exact boundary.
+         */
+        float joinThreshold(float m) {
+            if (eps == Double.POSITIVE_INFINITY) {
+                return Float.MIN_VALUE;
+            }
+            float low = Math.max((float) (m / eps), Float.MIN_VALUE);
+            while (!(eps * low >= m)) {
+                low = Math.nextUp(low);
+            }
+            while (low > Float.MIN_VALUE && eps * Math.nextDown(low) >= m) {
+                low = Math.nextDown(low);
+            }
+            return low;
         }
 
         private float sortedCutoff(float[] row, int offset, int n, float[] scratch) {

@@ -89,6 +89,23 @@ class PatternAccumulatorTest {
     }
 
     @Test
+    void packSetsBitJOfWordJOver64ExactlyWhereS1Holds() {
+        Random random = new Random(1);
+        for (int n : new int[] {1, 63, 64, 65, 200}) {
+            float[] row = Activations.randomRows(random, 1, n + 3, true)[0];
+            long[] words = new long[(n + 63) / 64];
+            Pattern.pack(row, 3, n, 0.5f, words);
+            for (int j = 0; j < n; j++) {
+                boolean bit = (words[j / 64] >>> (j % 64) & 1L) == 1L;
+                assertThat(bit).as("n %d bit %d", n, j).isEqualTo(row[3 + j] > 0.5f);
+            }
+            if (n % 64 != 0) {
+                assertThat(words[words.length - 1] >>> (n % 64)).isZero();
+            }
+        }
+    }
+
+    @Test
     void mergeEqualsOnePassAndIgnoresOrder() {
         Random random = new Random(3);
         // few units -> many repeated patterns
