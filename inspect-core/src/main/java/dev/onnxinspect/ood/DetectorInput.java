@@ -95,6 +95,21 @@ public final class DetectorInput {
         return LogitMath.argmax(logits, sample * classes, classes);
     }
 
+    /** yhat of every sample (a new array): argmax of the logits, ties to the lowest index. */
+    public int[] predictedClasses() {
+        int[] out = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            out[i] = predictedClass(i);
+        }
+        return out;
+    }
+
+    /** The true labels (a copy). */
+    public int[] labels() {
+        require(DetectorInputKind.LABELS, "the input");
+        return labels.clone();
+    }
+
     /** The activations of the named layer. */
     public LayerActivations layer(String layer) {
         LayerActivations a = layers.get(layer);
