@@ -16,7 +16,9 @@ import java.util.TreeSet;
  *
  * <p>Ownership: the row-major arrays and {@link LayerActivations} are not copied (for speed); once built, nobody
  * may change them. Labels are copied. {@link #build} rejects NaN or infinite logits and features, naming the sample,
- * so that no detector ever turns one into a silent NaN score.
+ * so that no detector ever turns one into a silent NaN score (Choice: infinities are rejected too, as softmax and
+ * energy of an infinite logit are NaN). Layer activations are rejected when NaN; infinite activations are allowed
+ * (S1 only compares them with tau).
  */
 public final class DetectorInput {
     private final int samples;
@@ -142,8 +144,14 @@ public final class DetectorInput {
             case LAYER_ACTIVATIONS -> !layers.isEmpty();
         };
         if (!present) {
+            String method = switch (kind) {
+                case LOGITS -> "logits";
+                case FEATURES -> "features";
+                case LABELS -> "labels";
+                case LAYER_ACTIVATIONS -> "layer";
+            };
             throw new OodException(who + " needs " + kind + " but the input has none; add them with "
-                    + "DetectorInput.Builder#" + kind.name().toLowerCase(java.util.Locale.ROOT).replace("_", ""));
+                    + "DetectorInput.Builder#" + method);
         }
     }
 

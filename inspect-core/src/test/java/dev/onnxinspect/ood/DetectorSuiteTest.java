@@ -32,6 +32,10 @@ class DetectorSuiteTest {
         assertThat(suite.layers()).containsExactly("relu");
         assertThat(suite.requiredInputs()).containsExactlyInAnyOrder(DetectorInputKind.LOGITS,
                 DetectorInputKind.FEATURES, DetectorInputKind.LAYER_ACTIVATIONS);
+        List<String> weighted = suite.detectors().stream().filter(OodDetector::usesDenseWeights)
+                .map(OodDetector::name).toList();
+        assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim");
+        assertThat(suite.detectors().get(6).requiredInputs()).containsExactly(DetectorInputKind.FEATURES);
         ScoreColumns scores = suite.score(fit.get(0));
         assertThat(scores.names()).isEqualTo(suite.names());
         assertThat(scores.samples()).isEqualTo(50);
