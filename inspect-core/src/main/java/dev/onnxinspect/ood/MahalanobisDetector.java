@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * squared Euclidean distances to the projected means: O(r d + K r) per sample.
  *
  * <p>Choice: a class without fit samples has no mean and takes no part in the minimum (logged as a warning at
- * fit time); fitting fails when there are no samples at all.
+ * fit time); fitting fails when there are no samples at all. When the covariance is numerically zero (rank 0,
+ * e.g. one sample per class) Sigma^+ = 0 and every score is 0, as the pseudo-inverse defines it.
  */
 public final class MahalanobisDetector implements PersistentDetector {
     static final String TYPE = "mahalanobis";
@@ -306,6 +307,7 @@ public final class MahalanobisDetector implements PersistentDetector {
                     projection[i * dim + j] = v[j] * scale;
                 }
             }
+            LOG.debug("Mahalanobis fitted on {} samples, {} features: covariance rank {}", total, dim, r);
             double[][] copies = new double[classes][];
             for (int c = 0; c < classes; c++) {
                 copies[c] = means[c] == null ? null : means[c].clone();
