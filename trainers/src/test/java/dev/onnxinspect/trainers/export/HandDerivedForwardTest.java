@@ -41,6 +41,24 @@ class HandDerivedForwardTest {
     }
 
     @Test
+    void geluIsTheExactErfForm() throws Exception {
+        // x = 0, W1 = [[1]], b1 = [-1]: z1 = -1; exact GELU(-1) = -1 * Phi(-1) = -0.5 (1 - erf(1 / sqrt 2))
+        // with erf(1/sqrt 2) = P(|Z| < 1) = 0.6826894921370859, so GELU(-1) = -0.15865525393145707.
+        // (The tanh approximation gives -0.1588080, 1.5e-4 away.)
+        Mlp mlp = new Mlp(new int[] {1}, new int[] {1}, dev.onnxinspect.trainers.arch.Activation.GELU, 2, 0.0);
+        ModelParameters p = new ModelParameters(List.of(
+                new ParameterTensor("dense1/linear.weight", new int[] {1, 1}, new float[] {1f}, true),
+                new ParameterTensor("dense1/linear.bias", new int[] {1}, new float[] {-1f}, true),
+                new ParameterTensor("logits.weight", new int[] {2, 1}, new float[] {1f, 0f}, true),
+                new ParameterTensor("logits.bias", new int[] {2}, new float[] {0f, 0f}, true)));
+        float[] x = {0f};
+        float expected = (float) (-0.5 * (1 - 0.6826894921370859));
+        assertThat(DjlInference.forwardAll(mlp, p, x, 1).get("dense1/gelu")[0]).isCloseTo(expected, within(1e-6f));
+        assertThat(OrtRunner.runAll(OnnxExporter.exportBytes(mlp, p, ExportOptions.DEFAULTS), x, new long[] {1, 1})
+                .get("dense1/gelu")[0]).isCloseTo(expected, within(1e-6f));
+    }
+
+    @Test
     void iocNetworkByHand() throws Exception {
         IocMlp ioc = new IocMlp(new int[] {2}, new int[] {2}, 2);
         // first layer unconstrained: z1 = [-1, 2], elu(z1) = [e^-1 - 1, 2].

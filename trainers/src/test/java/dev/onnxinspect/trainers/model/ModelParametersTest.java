@@ -27,6 +27,24 @@ class ModelParametersTest {
     }
 
     @Test
+    void perLayerNormsGroupTensorsByLayerName() {
+        // layer a: weight [3] and bias [4] -> sqrt(9 + 16) = 5; layer b: weight [12] -> 12
+        ModelParameters p = new ModelParameters(List.of(
+                new ParameterTensor("a.weight", new int[] {1}, new float[] {3f}, true),
+                new ParameterTensor("a.bias", new int[] {1}, new float[] {4f}, true),
+                new ParameterTensor("b.weight", new int[] {1}, new float[] {12f}, true)));
+        ModelParameters zero = new ModelParameters(List.of(
+                new ParameterTensor("a.weight", new int[] {1}, new float[] {0f}, true),
+                new ParameterTensor("a.bias", new int[] {1}, new float[] {0f}, true),
+                new ParameterTensor("b.weight", new int[] {1}, new float[] {2f}, true)));
+        assertThat(p.layerNorms()).containsExactly(java.util.Map.entry("a", 5.0), java.util.Map.entry("b", 12.0));
+        assertThat(p.layerDistancesTo(zero)).containsExactly(java.util.Map.entry("a", 5.0),
+                java.util.Map.entry("b", 10.0));
+        // total: sqrt(25 + 144) = 13
+        assertThat(p.l2Norm()).isEqualTo(13.0);
+    }
+
+    @Test
     void tensorsAreCopied() {
         float[] values = {1f, 2f};
         ParameterTensor t = new ParameterTensor("w", new int[] {2}, values, true);
