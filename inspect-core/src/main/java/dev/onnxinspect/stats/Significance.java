@@ -146,10 +146,17 @@ public sealed interface Significance permits Significance.Active, Significance.D
          *
          * @param scratch a work array of length at least n for the sorting fallback, or null to allocate one
          *                when needed
+         * @throws StatsException when a value is NaN or infinite (S2 has no order to cut then; the accumulators
+         *                        leave such samples out before they get here)
          */
         public float cutoff(float[] row, int offset, int n, float[] scratch) {
             RowScan scan = new RowScan();
             scan.scan(row, offset, n);
+            if (!scan.finite) {
+                throw new StatsException("S2 needs finite activations, got a NaN or infinite value in "
+                        + Arrays.toString(Arrays.copyOfRange(row, offset, Math.min(offset + n, offset + 16)))
+                        + (n > 16 ? "..." : "") + "; leave such samples out first");
+            }
             return cutoff(row, offset, n, scan, scratch);
         }
 

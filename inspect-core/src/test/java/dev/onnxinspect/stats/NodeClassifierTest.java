@@ -44,6 +44,10 @@ class NodeClassifierTest {
     @Test
     void singlePointClassesUseThePooledBandwidth() {
         NodeClassifier classifier = singlePointClasses();
+        assertThat(classifier.layer()).isEqualTo("l");
+        assertThat(classifier.nodes()).isEqualTo(1);
+        assertThat(classifier.fitSamples()).isEqualTo(4);
+        assertThat(classifier.unitShape()).containsExactly(1);
         double h = 1.06 * Math.sqrt(2) * Math.pow(2, -0.2);
         assertThat(classifier.pooledBandwidth(0)).isCloseTo(h, within(1e-15));
         assertThat(classifier.bandwidth(0, 0)).isCloseTo(h, within(1e-15));

@@ -155,6 +155,8 @@ class SignificanceTest {
         assertThatThrownBy(() -> Significance.s2(0)).isInstanceOf(StatsException.class)
                 .hasMessageContaining("eps must be > 0");
         assertThatThrownBy(() -> Significance.s2(Double.NaN)).isInstanceOf(StatsException.class);
+        assertThatThrownBy(() -> mark(Significance.s2(), 1f, Float.NaN)).isInstanceOf(StatsException.class)
+                .hasMessageContaining("finite");
         assertThat(Significance.s1().label()).isEqualTo("S1");
         assertThat(Significance.s2().label()).isEqualTo("S2");
         assertThat(Significance.s2().eps()).isEqualTo(1000.0);
