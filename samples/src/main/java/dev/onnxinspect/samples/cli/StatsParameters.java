@@ -23,7 +23,22 @@ final class StatsParameters {
             description = "Arrow compression: none, lz4 or zstd (default: ${DEFAULT-VALUE}).")
     String compression;
 
+    @Option(names = "--no-interactions", negatable = true, defaultValue = "true",
+            description = "Count the SPEC §3 weight-neuron interactions of the dense layers reading an inspected"
+                    + " layer (default: on).")
+    boolean interactions;
+
+    @Option(names = "--node-fit-samples", defaultValue = "2000",
+            description = "SPEC §8 nodes as classifiers: fit samples taken from the fit set, 0 = off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int nodeFitSamples;
+
+    @Option(names = "--node-eval-samples", defaultValue = "2000",
+            description = "SPEC §8 nodes as classifiers: ID samples they are evaluated on (default: ${DEFAULT-VALUE}).")
+    int nodeEvalSamples;
+
     AuditOptions.Builder apply(AuditOptions.Builder b) {
-        return b.tau(tau).eps(eps).bins(bins).alpha(alpha).compression(Options.compression(compression));
+        return b.tau(tau).eps(eps).bins(bins).alpha(alpha).compression(Options.compression(compression))
+                .interactions(interactions).nodeClassifiers(nodeFitSamples, nodeEvalSamples);
     }
 }

@@ -28,6 +28,16 @@ final class Summary {
         for (DatasetResult ood : r.ood()) {
             out.printf(Locale.ROOT, "OOD set %s: %d samples%n", ood.name(), ood.summary().samples());
         }
+        if (!r.nodeClassifiers().isEmpty()) {
+            out.printf(Locale.ROOT, "Nodes as classifiers (SPEC §8), fitted on %s:%n", r.nodeFitDataset());
+            for (var n : r.nodeClassifiers()) {
+                if (n.samples() > 0) {
+                    double best = java.util.Arrays.stream(n.nodeAccuracies()).max().orElse(Double.NaN);
+                    out.printf(Locale.ROOT, "  %-24s layer accuracy %.4f on %d ID samples, best single node %.4f%n",
+                            n.layer(), n.layerAccuracy(), n.samples(), best);
+                }
+            }
+        }
         detectorTable(out, r);
         out.println();
         out.println("Files:");

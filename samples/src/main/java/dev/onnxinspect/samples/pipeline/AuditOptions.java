@@ -32,11 +32,15 @@ import java.util.Objects;
  * @param outDir       where the Arrow tables, the manifest and the report go
  * @param compression  Arrow body compression
  * @param parameters   extra run parameters recorded in the manifest, table metadata and report (e.g. training)
+ * @param interactions whether to count the SPEC §3 interactions of the dense layers whose input is inspected
+ * @param nodeFitSamples  SPEC §8 node classifiers are fitted on the first this many fit samples (0 = off)
+ * @param nodeEvalSamples and evaluated on the first this many ID samples
  */
 public record AuditOptions(Path model, List<String> layers, String logitsOutput, DataSource fit, DataSource id,
                            List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
                            int bins, double alpha, Path outDir, Compression compression,
-                           Map<String, String> parameters) {
+                           Map<String, String> parameters, boolean interactions, int nodeFitSamples,
+                           int nodeEvalSamples) {
     public AuditOptions {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(id, "id");
@@ -46,6 +50,10 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         parameters = Map.copyOf(parameters);
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        if (nodeFitSamples < 0 || nodeEvalSamples < 0) {
+            throw new IllegalArgumentException("node classifier sample counts must be >= 0, got " + nodeFitSamples
+                    + " and " + nodeEvalSamples);
         }
         if (fit != null && !fit.labelled()) {
             throw new IllegalArgumentException("the fit set " + fit.name() + " has no labels; detectors are fitted on"
@@ -74,6 +82,9 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         private double alpha = 1e-6;
         private Compression compression = Compression.NONE;
         private final Map<String, String> parameters = new LinkedHashMap<>();
+        private boolean interactions = true;
+        private int nodeFitSamples = 2000;
+        private int nodeEvalSamples = 2000;
 
         private Builder(Path model, DataSource id, Path outDir) {
             this.model = model;
@@ -146,9 +157,21 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
             return this;
         }
 
+        public Builder interactions(boolean value) {
+            interactions = value;
+            return this;
+        }
+
+        /** SPEC §8 sample counts: fit on the first {@code fitSamples} of the fit set, evaluate on the ID set. */
+        public Builder nodeClassifiers(int fitSamples, int evalSamples) {
+            nodeFitSamples = fitSamples;
+            nodeEvalSamples = evalSamples;
+            return this;
+        }
+
         public AuditOptions build() {
             return new AuditOptions(model, layers, logitsOutput, fit, id, ood, batchSize, session, tau, eps, bins,
-                    alpha, outDir, compression, parameters);
+                    alpha, outDir, compression, parameters, interactions, nodeFitSamples, nodeEvalSamples);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
 import dev.onnxinspect.inspect.ProgressListener;
 import dev.onnxinspect.metrics.OodMetrics;
@@ -15,6 +16,7 @@ import dev.onnxinspect.ood.MaxSoftmaxDetector;
 import dev.onnxinspect.ood.OodDetector;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.onnx.InstrumentedModel;
+import dev.onnxinspect.onnx.NodeInfo;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
@@ -22,6 +24,9 @@ import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.ClassProfiles;
 import dev.onnxinspect.stats.FrequencyTable;
+import dev.onnxinspect.stats.InteractionFrequencies;
+import dev.onnxinspect.stats.InteractionOptions;
+import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.KlDivergence;
 import dev.onnxinspect.stats.KlMatrix;
 import dev.onnxinspect.stats.LayerStatistics;
@@ -113,24 +118,30 @@ public final class AuditPipeline {
                         + "; expected logits [N, K] with K >= 2 classes; name the logits output explicitly");
             }
             long[] input = session.inputShape();
-            DetectorSuite suite = fitDetectors(o, session, logits, k, last, featureLayer, layers, needed, progress,
-                    o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input));
+            List<DenseLayer> dense = o.interactions() ? denseLayersReading(model, layers) : List.of();
+            DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
+            FitPass fit = fitPass(o, session, logits, k, last, featureLayer, layers, needed, progress, fitSource);
             List<DatasetResult> datasets = new ArrayList<>();
+            NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty() ? null
+                    : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples());
             datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(o.id(), input), "id",
-                    o.id().labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, suite, featureLayer, layers,
-                    needed, pool, progress));
+                    o.id().labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, fit.suite(), featureLayer, layers,
+                    needed, pool, progress, dense, o.id().labelled() ? nodes : null));
             for (DataSource ood : o.ood()) {
                 datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(ood, input), "ood",
-                        ClassSource.PREDICTED, suite, featureLayer, layers, needed, pool, progress));
+                        ClassSource.PREDICTED, fit.suite(), featureLayer, layers, needed, pool, progress, dense, null));
             }
+            DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
             List<KlRow> kl = klRows(layers, datasets, o.alpha());
             Map<String, String> params = new LinkedHashMap<>(o.parameters());
             params.put("device", session.device().name());
             params.put("batch_size", Integer.toString(o.batchSize()));
             params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
+            params.put("interaction_share", "absolute");
             return new AuditResult(o.model(), sha, model.describe(), layers, featureLayer, k, datasets, metrics, kl,
-                    params);
+                    params, nodes == null || !o.id().labelled() ? List.of() : nodes.results(),
+                    nodes == null ? null : fitSource.name());
         } finally {
             pool.shutdownNow();
         }
@@ -146,43 +157,92 @@ public final class AuditPipeline {
         }
     }
 
-    private static DetectorSuite fitDetectors(AuditOptions o, InferenceSession session, String logits, int k,
-                                              DenseLayer last, String featureLayer, List<String> layers,
-                                              List<String> needed,
-                                              BiFunction<String, Long, ProgressListener> progress,
-                                              DataSource fitSource) {
-        if (fitSource == null || last == null) {
-            List<OodDetector> ready = new ArrayList<>(List.of(MaxSoftmaxDetector.msp(), MaxLogitDetector.create(),
-                    EnergyDetector.create(), MaxSoftmaxDetector.odin()));
-            if (featureLayer != null) {
-                ready.add(GradNormDetector.create());
-            }
-            LOG.info("no fit set{}: scoring with the detectors that need no fitting only",
-                    last == null ? " or no dense head" : "");
-            return DetectorSuite.of(ready);
+    /** The detectors and the node classifiers fitted in one pass over the fit set. */
+    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers) {
+    }
+
+    private static FitPass fitPass(AuditOptions o, InferenceSession session, String logits, int k, DenseLayer last,
+                                   String featureLayer, List<String> layers, List<String> needed,
+                                   BiFunction<String, Long, ProgressListener> progress, DataSource fitSource) {
+        if (fitSource == null) {
+            LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
+            return new FitPass(unfittedSuite(featureLayer), Map.of());
         }
-        DetectorSuite.Builder builder = DetectorSuite.standard(last, k, layers);
-        Inspection fit = Inspection.builder(session, fitSource).logitsOutput(logits).layers(needed)
+        List<InspectionHook> hooks = new ArrayList<>();
+        DetectorSuite.Builder builder = null;
+        if (last != null) {
+            builder = DetectorSuite.standard(last, k, layers);
+            hooks.add(DetectorHooks.fit(builder, featureLayer, layers));
+        } else {
+            LOG.info("no dense head: fitting no detector; scoring with the logit-based detectors only");
+        }
+        NodeClassifierHooks.Fit nodes = null;
+        if (o.nodeFitSamples() > 0) {
+            nodes = new NodeClassifierHooks.Fit(statsOptions(o, k, ClassSource.LABEL), layers, o.nodeFitSamples());
+            hooks.add(nodes);
+        }
+        Inspection.builder(session, fitSource).logitsOutput(logits).layers(needed)
                 .batchSize(o.batchSize()).classSource(ClassSource.LABEL)
-                .progress(progress.apply("fit detectors on " + fitSource.name(), fitSource.size())).build();
-        fit.run(DetectorHooks.fit(builder, featureLayer, layers));
-        return builder.build();
+                .progress(progress.apply("fit on " + fitSource.name(), fitSource.size())).build().run(hooks);
+        return new FitPass(builder == null ? unfittedSuite(featureLayer) : builder.build(),
+                nodes == null ? Map.of() : nodes.classifiers());
+    }
+
+    private static DetectorSuite unfittedSuite(String featureLayer) {
+        List<OodDetector> ready = new ArrayList<>(List.of(MaxSoftmaxDetector.msp(), MaxLogitDetector.create(),
+                EnergyDetector.create(), MaxSoftmaxDetector.odin()));
+        if (featureLayer != null) {
+            ready.add(GradNormDetector.create());
+        }
+        return DetectorSuite.of(ready);
+    }
+
+    static StatsOptions statsOptions(AuditOptions o, int k, ClassSource source) {
+        return StatsOptions.builder(k, source == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED)
+                .tau(o.tau()).eps(o.eps()).bins(o.bins()).build();
+    }
+
+    /** The dense layers (Gemm, or MatMul + Add) whose input tensor is one of the inspected layers. */
+    static List<DenseLayer> denseLayersReading(OnnxModel model, List<String> layers) {
+        List<DenseLayer> dense = new ArrayList<>();
+        for (NodeInfo node : model.describe().nodes()) {
+            if (!node.opType().equals("Gemm") && !node.opType().equals("Add")) {
+                continue;
+            }
+            for (String out : node.outputs()) {
+                try {
+                    DenseLayer d = model.denseLayer(out);
+                    if (layers.contains(d.inputName())) {
+                        dense.add(d);
+                    }
+                } catch (OnnxInspectException e) {
+                    LOG.debug("{} is not a dense layer: {}", out, e.getMessage());
+                }
+            }
+        }
+        return dense;
     }
 
     private static DatasetResult inspect(AuditOptions o, InferenceSession session, String logits, int k,
                                          DataSource source, String role, ClassSource classSource, DetectorSuite suite,
                                          String featureLayer, List<String> layers, List<String> needed,
-                                         ExecutorService pool, BiFunction<String, Long, ProgressListener> progress) {
-        StatsOptions stats = StatsOptions.builder(k, classSource == ClassSource.LABEL ? ClassBasis.LABEL
-                        : ClassBasis.PREDICTED).tau(o.tau()).eps(o.eps()).bins(o.bins()).build();
+                                         ExecutorService pool, BiFunction<String, Long, ProgressListener> progress,
+                                         List<DenseLayer> dense, InspectionHook extra) {
+        StatsOptions stats = statsOptions(o, k, classSource);
         StatsHook statsHook = new StatsHook(stats, layers, pool);
         DetectorHooks.Scoring scoring = new DetectorHooks.Scoring(suite, featureLayer, layers);
+        InteractionHook interactions = new InteractionHook(dense, InteractionOptions.builder(k,
+                stats.basis()).bins(o.bins()).build());
+        List<InspectionHook> hooks = new ArrayList<>(List.of(statsHook, scoring, interactions));
+        if (extra != null) {
+            hooks.add(extra);
+        }
         Inspection inspection = Inspection.builder(session, source).logitsOutput(logits).layers(needed)
                 .batchSize(o.batchSize()).classSource(classSource)
                 .progress(progress.apply("inspect " + source.name(), source.size())).build();
-        InspectionSummary summary = inspection.run(statsHook, scoring);
+        InspectionSummary summary = inspection.run(hooks);
         return new DatasetResult(source.name(), role, classSource, summary, statsHook.results(),
-                scoring.result(source.name()));
+                scoring.result(source.name()), interactions.results());
     }
 
     private static List<MetricsRow> metrics(DetectorSuite suite, List<DatasetResult> datasets) {
@@ -205,41 +265,56 @@ public final class AuditPipeline {
                 : name).orElse(name);
     }
 
-    /** SPEC §4 on S1 and S2 frequency profiles: within each dataset, and ID vs each OOD set both ways. */
+    /**
+     * SPEC §4 on S1 and S2 frequency profiles of every layer and on the interaction profiles of every dense layer
+     * (quantity "interaction"): within each dataset, and ID vs each OOD set both ways.
+     */
     static List<KlRow> klRows(List<String> layers, List<DatasetResult> datasets, double alpha) {
         List<KlRow> rows = new ArrayList<>();
-        DatasetResult id = datasets.get(0);
         for (String layer : layers) {
-            for (String quantity : List.of("S1", "S2")) {
-                Map<String, ClassProfiles> profiles = new LinkedHashMap<>();
-                for (DatasetResult d : datasets) {
-                    LayerStatistics s = d.layers().get(layer);
-                    if (s == null || s.frequencies().isEmpty()) {
-                        continue;
-                    }
-                    FrequencyTable table = quantity.equals("S1") ? s.frequencies().s1Table() : s.frequencies().s2Table();
-                    ClassProfiles p = ClassProfiles.of(table, alpha);
-                    if (!p.isEmpty()) {
-                        profiles.put(d.name(), p);
-                    }
-                }
-                for (Map.Entry<String, ClassProfiles> e : profiles.entrySet()) {
-                    add(rows, layer, quantity, KlDivergence.within(e.getValue(), e.getKey()));
-                }
-                ClassProfiles idProfiles = profiles.get(id.name());
-                if (idProfiles == null) {
-                    continue;
-                }
-                for (DatasetResult ood : datasets.subList(1, datasets.size())) {
-                    ClassProfiles q = profiles.get(ood.name());
-                    if (q != null) {
-                        add(rows, layer, quantity, KlDivergence.between(idProfiles, id.name(), q, ood.name()));
-                        add(rows, layer, quantity, KlDivergence.between(q, ood.name(), idProfiles, id.name()));
-                    }
-                }
-            }
+            klRows(rows, layer, "S1", datasets, alpha);
+            klRows(rows, layer, "S2", datasets, alpha);
+        }
+        for (String layer : datasets.get(0).interactions().keySet()) {
+            klRows(rows, layer, "interaction", datasets, alpha);
         }
         return rows;
+    }
+
+    private static void klRows(List<KlRow> rows, String layer, String quantity, List<DatasetResult> datasets,
+                               double alpha) {
+        DatasetResult id = datasets.get(0);
+        Map<String, ClassProfiles> profiles = new LinkedHashMap<>();
+        for (DatasetResult d : datasets) {
+            FrequencyTable table = table(d, layer, quantity);
+            if (table != null && !table.isEmpty()) {
+                profiles.put(d.name(), ClassProfiles.of(table, alpha));
+            }
+        }
+        profiles.forEach((name, p) -> add(rows, layer, quantity, KlDivergence.within(p, name)));
+        ClassProfiles idProfiles = profiles.get(id.name());
+        if (idProfiles == null) {
+            return;
+        }
+        for (DatasetResult ood : datasets.subList(1, datasets.size())) {
+            ClassProfiles q = profiles.get(ood.name());
+            if (q != null) {
+                add(rows, layer, quantity, KlDivergence.between(idProfiles, id.name(), q, ood.name()));
+                add(rows, layer, quantity, KlDivergence.between(q, ood.name(), idProfiles, id.name()));
+            }
+        }
+    }
+
+    private static FrequencyTable table(DatasetResult d, String layer, String quantity) {
+        if (quantity.equals("interaction")) {
+            InteractionFrequencies f = d.interactions().get(layer);
+            return f == null ? null : f.table();
+        }
+        LayerStatistics s = d.layers().get(layer);
+        if (s == null || s.frequencies().isEmpty()) {
+            return null;
+        }
+        return quantity.equals("S1") ? s.frequencies().s1Table() : s.frequencies().s2Table();
     }
 
     private static void add(List<KlRow> rows, String layer, String quantity, KlMatrix m) {

@@ -1,6 +1,7 @@
 package dev.onnxinspect.samples.pipeline;
 
 import dev.onnxinspect.onnx.ModelDescription;
+import dev.onnxinspect.stats.NodeClassifierResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,16 @@ import java.util.Map;
  * @param metrics      detector x layer x (ID, OOD) metrics
  * @param kl           the class-wise KL entries (within each dataset, and ID vs each OOD set in both directions)
  * @param parameters   the run's parameters
+ * @param nodeClassifiers SPEC §8 per layer, fitted on {@code nodeFitDataset} and evaluated on the ID set (empty
+ *                     when not computed)
+ * @param nodeFitDataset the name of the node classifiers' fit set (null when not computed)
  */
 public record AuditResult(Path model, String modelSha256, ModelDescription description, List<String> layers,
                           String featureLayer, int numClasses, List<DatasetResult> datasets, List<MetricsRow> metrics,
-                          List<KlRow> kl, Map<String, String> parameters) {
+                          List<KlRow> kl, Map<String, String> parameters, List<NodeClassifierResult> nodeClassifiers,
+                          String nodeFitDataset) {
     public AuditResult {
+        nodeClassifiers = List.copyOf(nodeClassifiers);
         layers = List.copyOf(layers);
         datasets = List.copyOf(datasets);
         metrics = List.copyOf(metrics);

@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.pipeline;
 
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.stats.InteractionFrequencies;
 import dev.onnxinspect.stats.LayerStatistics;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,11 +17,14 @@ import java.util.Map;
  * @param summary     the inspection summary (samples, device, time)
  * @param layers      per layer, the S1/S2 frequencies, histograms, active fractions and patterns
  * @param scores      per sample, label, prediction and detector scores
+ * @param interactions per dense layer (by its output tensor), the SPEC §3 interaction frequencies
  */
 public record DatasetResult(String name, String role, ClassSource classSource, InspectionSummary summary,
-                            Map<String, LayerStatistics> layers, DatasetScores scores) {
+                            Map<String, LayerStatistics> layers, DatasetScores scores,
+                            Map<String, InteractionFrequencies> interactions) {
     public DatasetResult {
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+        interactions = Collections.unmodifiableMap(new LinkedHashMap<>(interactions));
     }
 
     /** Classification accuracy on this dataset (NaN when its classes came from predictions). */

@@ -6,7 +6,9 @@ import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.ClassKlWriter;
 import dev.onnxinspect.arrow.ClassSource;
 import dev.onnxinspect.arrow.FrequencyHistogramWriter;
+import dev.onnxinspect.arrow.InteractionFrequencyWriter;
 import dev.onnxinspect.arrow.LayerSummaryWriter;
+import dev.onnxinspect.arrow.NodeClassifierWriter;
 import dev.onnxinspect.arrow.OodMetricsWriter;
 import dev.onnxinspect.arrow.RocCurveWriter;
 import dev.onnxinspect.arrow.ScoresWriter;
@@ -18,6 +20,8 @@ import dev.onnxinspect.metrics.RocCurve;
 import dev.onnxinspect.stats.ClassCounts;
 import dev.onnxinspect.stats.ClassPatterns;
 import dev.onnxinspect.stats.FrequencyTable;
+import dev.onnxinspect.stats.InteractionFrequencies;
+import dev.onnxinspect.stats.NodeClassifierResult;
 import dev.onnxinspect.stats.LayerStatistics;
 import dev.onnxinspect.stats.PatternStatistics;
 import java.io.IOException;
@@ -69,6 +73,8 @@ public final class ResultTables {
             writeMetrics(r, out, datasets);
             writeLayerTables(r, out, datasets);
             writeKl(r, out, datasets);
+            writeInteractions(r, out, datasets);
+            writeNodeClassifiers(r, out, datasets);
             if (training != null) {
                 writeHistory(training, out);
             }
@@ -76,7 +82,8 @@ public final class ResultTables {
             Map<String, Path> files = new LinkedHashMap<>();
             for (String t : List.of(ScoresWriter.TABLE, OodMetricsWriter.TABLE, RocCurveWriter.TABLE,
                     ActivationFrequencyWriter.TABLE, FrequencyHistogramWriter.TABLE, ClassKlWriter.TABLE,
-                    LayerSummaryWriter.TABLE, TrainingHistoryWriter.TABLE)) {
+                    LayerSummaryWriter.TABLE, InteractionFrequencyWriter.TABLE, NodeClassifierWriter.TABLE,
+                    TrainingHistoryWriter.TABLE)) {
                 if (java.nio.file.Files.exists(out.fileOf(t))) {
                     files.put(t, out.fileOf(t));
                 }
@@ -180,6 +187,51 @@ public final class ResultTables {
         }
     }
 
+    private static void writeInteractions(AuditResult r, ArrowResultDirectory out, List<String> datasets)
+            throws IOException {
+        List<String> layers = List.copyOf(r.id().interactions().keySet());
+        if (layers.isEmpty()) {
+            return;
+        }
+        InteractionFrequencyWriter w = out.interactionFrequency(layers, datasets);
+        for (String layer : layers) {
+            for (DatasetResult d : r.datasets()) {
+                InteractionFrequencies f = d.interactions().get(layer);
+                if (f == null) {
+                    continue;
+                }
+                int in = f.inFeatures();
+                for (ClassCounts c : f.table().classes()) {
+                    for (int u = 0; u < c.units(); u++) {
+                        w.write(layer, d.name(), c.classId(), u / in, u % in, c.count(u), c.classSize());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void writeNodeClassifiers(AuditResult r, ArrowResultDirectory out, List<String> datasets)
+            throws IOException {
+        if (r.nodeClassifiers().isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>(datasets);
+        if (!names.contains(r.nodeFitDataset())) {
+            names.add(r.nodeFitDataset());
+        }
+        NodeClassifierWriter w = out.nodeClassifier(r.layers(), names);
+        for (NodeClassifierResult n : r.nodeClassifiers()) {
+            if (n.samples() == 0) {
+                continue;
+            }
+            w.writeLayer(n.layer(), r.nodeFitDataset(), r.id().name(), n.layerAccuracy());
+            double[] acc = n.nodeAccuracies();
+            for (int j = 0; j < acc.length; j++) {
+                w.writeNode(n.layer(), r.nodeFitDataset(), r.id().name(), j, acc[j]);
+            }
+        }
+    }
+
     private static void writeHistory(TrainingStep.Result training, ArrowResultDirectory out) throws IOException {
         TrainingHistoryWriter w = out.trainingHistory(Map.of(training.runId(), training.parameters()));
         for (EpochRecord e : training.run().history()) {
@@ -189,7 +241,9 @@ public final class ResultTables {
     }
 
     private static void writeKl(AuditResult r, ArrowResultDirectory out, List<String> datasets) throws IOException {
-        ClassKlWriter kl = out.classKl(r.layers(), List.of("S1", "S2"), datasets);
+        LinkedHashSet<String> layers = new LinkedHashSet<>(r.layers());
+        r.id().interactions().keySet().forEach(layers::add);
+        ClassKlWriter kl = out.classKl(List.copyOf(layers), List.of("S1", "S2", "interaction"), datasets);
         for (KlRow row : r.kl()) {
             kl.write(row.layer(), row.quantity(), row.datasetP(), row.classP(), row.datasetQ(), row.classQ(),
                     row.kl());

@@ -171,8 +171,11 @@ class CliTest {
                 "mnist-digits:300", "--fit", "fashion-mnist-train:300", "--out", out.toString(), "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(out.resolve("report.html")).isRegularFile();
-        assertThat(out.resolve("tables/ood_metrics.arrow")).isRegularFile();
-        assertThat(o.out()).contains("AUROC", "knn", "mahalanobis", "nap_hamming[hidden/relu]");
+        for (String t : new String[] {"ood_metrics", "roc_curve", "scores", "interaction_frequency", "node_classifier",
+                                      "class_kl", "layer_summary"}) {
+            assertThat(out.resolve("tables/" + t + ".arrow")).as(t).isRegularFile();
+        }
+        assertThat(o.out()).contains("AUROC", "knn", "mahalanobis", "nap_hamming[hidden/relu]", "layer accuracy");
     }
 
     @Test
