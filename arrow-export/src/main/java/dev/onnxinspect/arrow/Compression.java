@@ -13,9 +13,13 @@ import org.apache.arrow.vector.compression.NoCompressionCodec;
 public enum Compression {
     /** No compression (the default). */
     NONE(CompressionUtil.CodecType.NO_COMPRESSION),
-    /** LZ4 frame format, fast. */
+    /**
+     * LZ4 frame format. Caution: arrow-compression compresses LZ4 with commons-compress's pure-Java compressor, which
+     * is slow (a few MB/s) and on data with long periodic repetitions (e.g. a count column cycling with a period of
+     * thousands of rows) takes seconds per 64k-row batch. Prefer {@link #ZSTD} unless a reader needs LZ4.
+     */
     LZ4_FRAME(CompressionUtil.CodecType.LZ4_FRAME),
-    /** Zstandard, smaller files. */
+    /** Zstandard (native zstd-jni): smaller files, and the fast choice for compression. */
     ZSTD(CompressionUtil.CodecType.ZSTD);
 
     private final CompressionUtil.CodecType codecType;
