@@ -16,6 +16,9 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
     private final CompressionCodec decoder = CommonsCompressionFactory.INSTANCE.createCodec(
             CompressionUtil.CodecType.LZ4_FRAME);
     private final Lz4FrameEncoder encoder = new Lz4FrameEncoder();
+    /** Scratch arrays reused across buffers (a codec serves one writer, one buffer at a time). */
+    private byte[] src = new byte[0];
+    private byte[] frame = new byte[Lz4FrameEncoder.maxFrameLength(0)];
 
     @Override
     protected ArrowBuf doCompress(BufferAllocator allocator, ArrowBuf uncompressed) {
@@ -24,10 +27,13 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
             throw new ArrowExportException("a buffer of " + length + " bytes is too large for LZ4 compression; use"
                     + " smaller record batches (ArrowWriteOptions.batchRows)");
         }
-        byte[] src = new byte[(int) length];
-        uncompressed.getBytes(0, src);
-        byte[] frame = new byte[Lz4FrameEncoder.maxFrameLength(src.length)];
-        int size = encoder.encode(src, src.length, frame);
+        int n = (int) length;
+        if (src.length < n) {
+            src = new byte[n];
+            frame = new byte[Lz4FrameEncoder.maxFrameLength(n)];
+        }
+        uncompressed.getBytes(0, src, 0, n);
+        int size = encoder.encode(src, n, frame);
         ArrowBuf compressed = allocator.buffer(CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH + size);
         compressed.setBytes(CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH, frame, 0, size);
         compressed.writerIndex(CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH + size);
