@@ -165,4 +165,16 @@ class ArrowImageSourceTest {
         assertThat(allocator.getAllocatedMemory()).isZero();
         assertThatThrownBy(() -> source.batches(1)).hasMessageContaining("is closed");
     }
+
+    @Test
+    void compressedImageTablesAreRead() throws IOException {
+        for (Compression compression : new Compression[] {Compression.LZ4_FRAME, Compression.ZSTD}) {
+            Path file = dir.resolve(compression + ".arrow");
+            ImageTables.writeList(file, allocator, 4, false, new int[] {3, 2}, -1, compression);
+            try (ArrowImageSource source = ArrowImageSource.builder(file, allocator).build()) {
+                assertThat(source.size()).isEqualTo(5);
+                assertSamples(all(source.batches(2)), 4, 5);
+            }
+        }
+    }
 }

@@ -40,6 +40,12 @@ final class ImageTables {
      */
     static void writeList(Path file, BufferAllocator allocator, int pixels, boolean doubles, int[] batchSizes,
                           int nullPixelRow) throws IOException {
+        writeList(file, allocator, pixels, doubles, batchSizes, nullPixelRow, Compression.NONE);
+    }
+
+    /** As above, with the record batches compressed. */
+    static void writeList(Path file, BufferAllocator allocator, int pixels, boolean doubles, int[] batchSizes,
+                          int nullPixelRow, Compression compression) throws IOException {
         ArrowType pixelType = new ArrowType.FloatingPoint(doubles ? FloatingPointPrecision.DOUBLE
                 : FloatingPointPrecision.SINGLE);
         Field image = new Field("image", FieldType.nullable(new ArrowType.FixedSizeList(pixels)),
@@ -48,13 +54,15 @@ final class ImageTables {
         Schema schema = new Schema(List.of(image, label));
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
              FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
+             ArrowFileWriter writer = new ArrowFileWriter(root, null, channel, null,
+                     org.apache.arrow.vector.ipc.message.IpcOption.DEFAULT, compression.codecFactory(),
+                     compression.codecType())) {
             writer.start();
             int sample = 0;
             for (int size : batchSizes) {
                 root.allocateNew();
                 FixedSizeListVector list = (FixedSizeListVector) root.getVector("image");
-                FieldVector child = (FieldVector) list.getDataVector();
+                FieldVector child = list.getDataVector();
                 IntVector labels = (IntVector) root.getVector("label");
                 for (int r = 0; r < size; r++, sample++) {
                     list.setNotNull(r);
