@@ -139,6 +139,11 @@ public final class AuditPipeline {
             params.put("batch_size", Integer.toString(o.batchSize()));
             params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
             params.put("interaction_share", "absolute");
+            for (DatasetResult d : datasets) {
+                if (!Double.isNaN(d.accuracy())) {
+                    params.put("accuracy." + d.name(), Double.toString(d.accuracy()));
+                }
+            }
             return new AuditResult(o.model(), sha, model.describe(), layers, featureLayer, k, datasets, metrics, kl,
                     params, nodes == null || !o.id().labelled() ? List.of() : nodes.results(),
                     nodes == null ? null : fitSource.name());
