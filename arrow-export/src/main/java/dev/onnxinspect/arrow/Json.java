@@ -1,0 +1,55 @@
+package dev.onnxinspect.arrow;
+
+import java.util.List;
+import java.util.Map;
+
+/** The little JSON this package writes (the manifest, lists in schema metadata): strings, numbers, lists, maps. */
+final class Json {
+    private Json() {
+    }
+
+    /** A JSON string literal with the escapes RFC 8259 requires. */
+    static String string(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    static String stringList(List<String> values) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(string(values.get(i)));
+        }
+        return out.append(']').toString();
+    }
+
+    /** An object of string values, keys in the map's iteration order, one entry per line at the given indent. */
+    static String stringMap(Map<String, String> values, String indent) {
+        if (values.isEmpty()) {
+            return "{}";
+        }
+        StringBuilder out = new StringBuilder("{\n");
+        int i = 0;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            out.append(indent).append("  ").append(string(e.getKey())).append(": ").append(string(e.getValue()));
+            out.append(++i < values.size() ? ",\n" : "\n");
+        }
+        return out.append(indent).append('}').toString();
+    }
+}

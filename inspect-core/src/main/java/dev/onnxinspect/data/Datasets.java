@@ -1,0 +1,39 @@
+package dev.onnxinspect.data;
+
+import java.util.List;
+
+/**
+ * The project's datasets by name, for command lines and configuration files: {@code fashion-mnist-train},
+ * {@code fashion-mnist-test} ({@link FashionMnist}) and {@code mnist-digits} ({@link MnistDigits}), each read from
+ * a {@link DatasetCache} and verified against its recorded SHA-256. Every sample has shape {@code [784]}.
+ */
+public final class Datasets {
+    /** Every name {@link #load} accepts. */
+    public static final List<String> NAMES = List.of("fashion-mnist-train", "fashion-mnist-test", "mnist-digits");
+
+    private Datasets() {
+    }
+
+    /** The named dataset from the standard cache. */
+    public static InMemoryDataset load(String name) {
+        return load(name, DatasetCache.standard());
+    }
+
+    /**
+     * The named dataset from the given cache.
+     *
+     * @throws DatasetException for an unknown name (the message lists the known ones), or a missing or corrupt file
+     */
+    public static InMemoryDataset load(String name, DatasetCache cache) {
+        switch (name) {
+            case "fashion-mnist-train":
+                return FashionMnist.train(cache);
+            case "fashion-mnist-test":
+                return FashionMnist.test(cache);
+            case "mnist-digits":
+                return MnistDigits.load(cache);
+            default:
+                throw new DatasetException("unknown dataset '" + name + "', expected one of " + NAMES);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.onnxinspect.inspect;
+
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a hook sees of one batch: the inputs, the class of each sample, the requested layers' activations and the
+ * logits. The arrays are shared, not copied (for speed): hooks must not change them. Hooks must not keep the view
+ * beyond {@link InspectionHook#onBatch} unless they copy what they need (the record itself holds no native memory).
+ *
+ * @param batch       the input batch (with labels where the source has them)
+ * @param firstSample the index of the batch's first sample in the data source (0-based, across batches)
+ * @param classes     the class of each sample of the batch, from {@code classSource}, each in [0, numClasses)
+ * @param classSource where {@code classes} come from
+ * @param activations the requested layers' activations, by layer name, in the requested order
+ * @param logits      the logits output, {@code [samples][numClasses]}
+ * @param numClasses  K, the number of logits per sample
+ */
+public record BatchView(Batch batch, long firstSample, int[] classes, ClassSource classSource,
+                        Map<String, LayerActivations> activations, LayerActivations logits, int numClasses) {
+    public BatchView {
+        if (classes.length != batch.size() || logits.samples() != batch.size() || logits.units() != numClasses) {
+            throw new InspectionException("inconsistent batch view: " + batch.size() + " samples, " + classes.length
+                    + " classes, logits of " + logits.samples() + " samples x " + logits.units() + " units, K = "
+                    + numClasses);
+        }
+        activations = Collections.unmodifiableMap(new LinkedHashMap<>(activations));
+    }
+
+    /** Number of samples in the batch. */
+    public int size() {
+        return batch.size();
+    }
+
+    /** The activations of one requested layer. */
+    public LayerActivations layer(String name) {
+        LayerActivations layer = activations.get(name);
+        if (layer == null) {
+            throw new InspectionException("layer " + name + " was not requested for this inspection; requested: "
+                    + activations.keySet());
+        }
+        return layer;
+    }
+
+    /**
+     * The model's predicted class of sample i of the batch: argmax of its logits, ties to the lowest index (SPEC §5).
+     *
+     * @throws InspectionException when the sample's logits contain NaN (the prediction is undefined)
+     */
+    public int predictedClass(int i) {
+        return predictedClass(logits, i, firstSample);
+    }
+
+    static int predictedClass(LayerActivations logits, int i, long firstSample) {
+        int k = logits.units();
+        float[] values = logits.values();
+        int base = i * k;
+        int best = 0;
+        for (int c = 0; c < k; c++) {
+            float v = values[base + c];
+            if (Float.isNaN(v)) {
+                throw new InspectionException("the logits (" + logits.layer() + ") of sample " + (firstSample + i)
+                        + " contain NaN at class " + c + ", so its predicted class is undefined; check the input"
+                        + " data and the model");
+            }
+            if (v > values[base + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public String toString() {
+        return "BatchView[samples " + firstSample + ".." + (firstSample + batch.size() - 1) + ", " + classSource
+                + ", layers " + activations.keySet() + ", K = " + numClasses + "]";
+    }
+}

@@ -1,0 +1,273 @@
+package dev.onnxinspect.inspect;
+
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.LayerActivations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One streaming pass of a model over a data source: every batch is run through ONNX Runtime and handed, with the
+ * requested layers' activations, the logits and each sample's class, to the hooks (SPEC §2: the class is the true
+ * label where labels exist, else the predicted class).
+ *
+ * <p>ONNX Runtime computes batch n+1 on a producer thread (which also iterates the data source) while the hooks
+ * process batch n on the calling thread;
+ * memory stays bounded (at most four batches alive). Exceptions from either side stop both and are rethrown by
+ * {@link #run}: a hook's exception unchanged, a data or model failure as an {@link InspectionException} whose cause
+ * is the original.
+ *
+ * <p>Made by {@link #builder}; {@link #run} may be called more than once (each call is a new pass). Does not own
+ * or close the session or the data source.
+ *
+ * <p>Choice: with {@link ClassSource#LABEL} every label must lie in [0, K), K the logits per sample, else the run
+ * stops naming the sample; with {@link ClassSource#PREDICTED} labels are passed through unchecked (an OOD set may
+ * use another label space) and a sample whose logits contain NaN stops the run (its class is undefined). NaN or
+ * infinite activations are not checked here: the statistics count them. A logits output whose shape the model
+ * does not declare is checked on the first batch.
+ */
+public final class Inspection {
+    private static final Logger LOG = LoggerFactory.getLogger(Inspection.class);
+    private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+
+    private final InferenceSession session;
+    private final DataSource source;
+    private final String logitsOutput;
+    private final List<String> layers;
+    private final int batchSize;
+    private final ClassSource classSource;
+    private final ProgressListener progress;
+    private final int numClasses;
+
+    private Inspection(Builder b) {
+        this.session = b.session;
+        this.source = b.source;
+        this.logitsOutput = b.logitsOutput != null ? b.logitsOutput : firstOutput(b.session);
+        this.layers = List.copyOf(new LinkedHashSet<>(b.layers));
+        this.batchSize = b.batchSize;
+        this.classSource = b.classSource != null ? b.classSource
+                : b.source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
+        this.progress = b.progress;
+        this.numClasses = validate();
+    }
+
+    /** Starts a builder; the session and the data source are required, everything else has a default. */
+    public static Builder builder(InferenceSession session, DataSource source) {
+        return new Builder(session, source);
+    }
+
+    private static String firstOutput(InferenceSession session) {
+        List<String> outputs = session.outputNames();
+        if (outputs.isEmpty()) {
+            throw new InspectionException("the model has no tensor output to use as logits");
+        }
+        return outputs.get(0);
+    }
+
+    /** Checks everything that can be checked before the first batch; returns K. */
+    private int validate() {
+        if (batchSize < 1) {
+            throw new InspectionException("batch size must be at least 1, got " + batchSize);
+        }
+        if (source.size() == 0) {
+            throw new InspectionException("data source " + source.name() + " is empty; an inspection needs at"
+                    + " least one sample");
+        }
+        if (classSource == ClassSource.LABEL && !source.labelled()) {
+            throw new InspectionException("class source LABEL needs labels, but data source " + source.name()
+                    + " is unlabelled; use ClassSource.PREDICTED");
+        }
+        for (String layer : layers) {
+            session.outputShape(layer);
+        }
+        long[] logitsShape = session.outputShape(logitsOutput);
+        session.checkInput(source.sampleShape());
+        // an output without a declared shape (rank 0 here) is checked on the first batch instead
+        if (logitsShape.length != 0 && (logitsShape.length != 2 || logitsShape[1] == 0)) {
+            throw new InspectionException("logits output " + logitsOutput + " has shape "
+                    + Arrays.toString(logitsShape) + "; expected [batch, K] with K >= 1 classes");
+        }
+        return logitsShape.length == 2 && logitsShape[1] > 0 ? (int) logitsShape[1] : -1;
+    }
+
+    /**
+     * Streams the data source through the model and the hooks.
+     *
+     * @return what was inspected
+     * @throws InspectionException for an empty source, a label outside [0, K), NaN logits when classes are
+     *                             predicted, or a failure reading data or running the model (cause = original)
+     */
+    public InspectionSummary run(InspectionHook... hooks) {
+        return run(List.of(hooks));
+    }
+
+    /** As {@link #run(InspectionHook...)}. */
+    public InspectionSummary run(List<InspectionHook> hooks) {
+        List<InspectionHook> all = List.copyOf(hooks);
+        List<String> outputs = new ArrayList<>(new LinkedHashSet<>(concat(logitsOutput, layers)));
+        long total = source.size();
+        long start = System.nanoTime();
+        long lastLog = start;
+        long samples = 0;
+        int batches = 0;
+        long[] classCounts = null;
+        try (InspectionRunner runner = InspectionRunner.start(session, source, batchSize, outputs)) {
+            InspectionRunner.Computed computed;
+            while ((computed = runner.next()) != null) {
+                BatchView view = view(computed);
+                if (classCounts == null) {
+                    classCounts = new long[view.numClasses()];
+                }
+                for (int c : view.classes()) {
+                    classCounts[c]++;
+                }
+                for (InspectionHook hook : all) {
+                    hook.onBatch(view);
+                }
+                samples += view.size();
+                batches++;
+                progress.onProgress(samples, total);
+                long now = System.nanoTime();
+                if (now - lastLog >= LOG_EVERY_NANOS) {
+                    lastLog = now;
+                    LOG.info("inspecting {}: {} samples{}, {} samples/s", source.name(), samples,
+                            total > 0 ? String.format(" of %d (%.0f%%)", total, 100.0 * samples / total) : "",
+                            Math.round(samples / ((now - start) / 1e9)));
+                }
+            }
+        }
+        if (samples == 0) {
+            throw new InspectionException("data source " + source.name() + " yielded no samples; an inspection needs"
+                    + " at least one");
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        LOG.debug("inspected {} samples of {} in {} batches in {} ms", samples, source.name(), batches,
+                elapsed.toMillis());
+        return new InspectionSummary(source.name(), samples, batches, classSource, classCounts, session.device(),
+                elapsed);
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private BatchView view(InspectionRunner.Computed computed) {
+        Batch batch = computed.batch();
+        LayerActivations logits = computed.outputs().get(logitsOutput);
+        int k = logits.units();
+        if (logits.unitShape().length != 1 || k < 1) {
+            throw new InspectionException("logits output " + logitsOutput + " gives each sample the shape "
+                    + Arrays.toString(logits.unitShape()) + "; expected [K] with K >= 1 classes");
+        }
+        if (numClasses > 0 && k != numClasses) {
+            throw new InspectionException("logits output " + logitsOutput + " has " + k + " values per sample, but the"
+                    + " model declares " + numClasses);
+        }
+        int[] classes = new int[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            long index = computed.firstSample() + i;
+            if (classSource == ClassSource.LABEL) {
+                int label = batch.labels()[i];
+                if (label < 0 || label >= k) {
+                    throw new InspectionException("sample " + index + " of " + source.name() + " has label " + label
+                            + ", but the model has K = " + k + " classes (logits output " + logitsOutput
+                            + "); labels must lie in [0, " + k + ")");
+                }
+                classes[i] = label;
+            } else {
+                classes[i] = BatchView.predictedClass(logits, i, computed.firstSample());
+            }
+        }
+        Map<String, LayerActivations> layerActivations = new LinkedHashMap<>();
+        for (String layer : layers) {
+            layerActivations.put(layer, computed.outputs().get(layer));
+        }
+        return new BatchView(batch, computed.firstSample(), classes, classSource, layerActivations, logits, k);
+    }
+
+    public String logitsOutput() {
+        return logitsOutput;
+    }
+
+    public List<String> layers() {
+        return layers;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public ClassSource classSource() {
+        return classSource;
+    }
+
+    /** Builds an {@link Inspection}; {@link #build()} checks the configuration against the model and the data. */
+    public static final class Builder {
+        private final InferenceSession session;
+        private final DataSource source;
+        private String logitsOutput;
+        private List<String> layers = List.of();
+        private int batchSize = 256;
+        private ClassSource classSource;
+        private ProgressListener progress = ProgressListener.none();
+
+        private Builder(InferenceSession session, DataSource source) {
+            if (session == null || source == null) {
+                throw new InspectionException("an inspection needs a session and a data source, got session "
+                        + session + ", source " + source);
+            }
+            this.session = session;
+            this.source = source;
+        }
+
+        /** The output holding the logits; default: the model's first output. */
+        public Builder logitsOutput(String name) {
+            this.logitsOutput = name;
+            return this;
+        }
+
+        /** The layers (graph outputs) whose activations the hooks receive; default: none. */
+        public Builder layers(List<String> names) {
+            this.layers = List.copyOf(names);
+            return this;
+        }
+
+        /** Samples per batch; default 256. */
+        public Builder batchSize(int value) {
+            this.batchSize = value;
+            return this;
+        }
+
+        /** Where classes come from; default: LABEL when the source is labelled, else PREDICTED. */
+        public Builder classSource(ClassSource value) {
+            this.classSource = value;
+            return this;
+        }
+
+        /** Told after every batch; default: nothing (progress is also logged at most every five seconds). */
+        public Builder progress(ProgressListener listener) {
+            this.progress = listener == null ? ProgressListener.none() : listener;
+            return this;
+        }
+
+        /**
+         * @throws InspectionException or {@link dev.onnxinspect.runtime.InferenceException} when the configuration
+         *                             does not fit the model or the data (unknown outputs, sample shape, no labels,
+         *                             empty source, batch size)
+         */
+        public Inspection build() {
+            return new Inspection(this);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.onnxinspect.inspect;
+
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded two-stage pipeline of an inspection: one producer thread reads batches from the data source and runs
+ * the model on them; the consumer (the caller of {@link #next()}) processes them. At most {@value #QUEUE_DEPTH}
+ * computed batches wait in the queue, so at most four batches are alive at once (one being computed, two waiting,
+ * one being processed) whatever the size of the data.
+ *
+ * <p>Lifecycle: {@link #start} starts the producer thread, which this runner owns; {@link #close()} stops it and
+ * waits for it to end (idempotent). Does not close the session or the data source.
+ */
+final class InspectionRunner implements AutoCloseable {
+    static final int QUEUE_DEPTH = 2;
+    static final String THREAD_PREFIX = "onnx-inspect-inference-";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InspectionRunner.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final long POLL_MS = 100;
+
+    /** One computed batch, a failure, or the end of the data. */
+    private interface Item {
+    }
+
+    /** A batch with the model's outputs for it. */
+    record Computed(Batch batch, long firstSample, Map<String, LayerActivations> outputs) implements Item {
+    }
+
+    private record Failed(Throwable error, long firstSample) implements Item {
+    }
+
+    private record End() implements Item {
+    }
+
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_DEPTH);
+    private final InferenceSession session;
+    private final DataSource source;
+    private final int batchSize;
+    private final List<String> outputs;
+    private final Thread producer;
+    private volatile boolean cancelled;
+    private boolean ended;
+
+    private InspectionRunner(InferenceSession session, DataSource source, int batchSize, List<String> outputs) {
+        this.session = session;
+        this.source = source;
+        this.batchSize = batchSize;
+        this.outputs = List.copyOf(outputs);
+        this.producer = new Thread(this::produce, THREAD_PREFIX + THREADS.incrementAndGet());
+        this.producer.setDaemon(true);
+    }
+
+    static InspectionRunner start(InferenceSession session, DataSource source, int batchSize, List<String> outputs) {
+        InspectionRunner runner = new InspectionRunner(session, source, batchSize, outputs);
+        runner.producer.start();
+        return runner;
+    }
+
+    private void produce() {
+        long next = 0;
+        try {
+            Iterator<Batch> batches = source.batches(batchSize);
+            while (!cancelled && batches.hasNext()) {
+                Batch batch = batches.next();
+                Map<String, LayerActivations> out = session.run(batch, outputs);
+                if (!offer(new Computed(batch, next, out))) {
+                    return;
+                }
+                next += batch.size();
+            }
+            offer(new End());
+        } catch (RuntimeException | Error e) {
+            offer(new Failed(e, next));
+        }
+    }
+
+    /** Puts an item, waiting while the queue is full; false when the inspection was cancelled meanwhile. */
+    private boolean offer(Item item) {
+        try {
+            while (!cancelled) {
+                if (queue.offer(item, POLL_MS, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /**
+     * The next computed batch, in source order, or null at the end of the data.
+     *
+     * @throws InspectionException when reading the data or running the model failed (the original is the cause)
+     */
+    Computed next() {
+        if (ended) {
+            return null;
+        }
+        try {
+            Item item;
+            while ((item = queue.poll(POLL_MS, TimeUnit.MILLISECONDS)) == null) {
+                if (!producer.isAlive() && queue.isEmpty()) {
+                    throw new InspectionException("the inference thread " + producer.getName()
+                            + " ended without a result");
+                }
+            }
+            if (item instanceof Failed) {
+                Failed failed = (Failed) item;
+                ended = true;
+                throw new InspectionException("inspection of " + source.name() + " failed while reading or running"
+                        + " the batch that starts at sample " + failed.firstSample() + ": "
+                        + failed.error().getMessage(), failed.error());
+            }
+            if (item instanceof End) {
+                ended = true;
+                return null;
+            }
+            return (Computed) item;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InspectionException("interrupted while waiting for the model's outputs", e);
+        }
+    }
+
+    /** Stops the producer thread and waits for it to end (it finishes the model run in progress first). */
+    @Override
+    public void close() {
+        cancelled = true;
+        queue.clear();
+        try {
+            producer.join(TimeUnit.MINUTES.toMillis(1));
+            if (producer.isAlive()) {
+                LOG.warn("inference thread {} is still running a batch one minute after the inspection of {} stopped",
+                        producer.getName(), source.name());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

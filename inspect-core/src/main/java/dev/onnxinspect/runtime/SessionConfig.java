@@ -1,0 +1,80 @@
+package dev.onnxinspect.runtime;
+
+/**
+ * How an {@link InferenceSession} runs a model. Made by {@link #builder()}; {@link #defaults()} is CPU, ONNX
+ * Runtime's own thread counts and all graph optimisations.
+ *
+ * @param device         where to run: CPU (the default), CUDA, or AUTO (CUDA when it loads, else CPU)
+ * @param intraOpThreads threads ONNX Runtime uses inside one operator; 0 = ONNX Runtime's default (one per
+ *                       physical core)
+ * @param interOpThreads threads ONNX Runtime uses across independent operators; 0 = ONNX Runtime's default
+ * @param optimization   the graph optimisation level
+ */
+public record SessionConfig(Device device, int intraOpThreads, int interOpThreads, Optimization optimization) {
+    /** ONNX Runtime graph optimisation levels. */
+    public enum Optimization {
+        /** No graph optimisation. */
+        DISABLED,
+        /** Semantics-preserving rewrites such as constant folding. */
+        BASIC,
+        /** BASIC plus operator fusions. */
+        EXTENDED,
+        /** Everything, including layout changes (ONNX Runtime's default). */
+        ALL
+    }
+
+    public SessionConfig {
+        if (device == null || optimization == null) {
+            throw new InferenceException("session config needs a device and an optimization level, got device "
+                    + device + ", optimization " + optimization);
+        }
+        if (intraOpThreads < 0 || interOpThreads < 0) {
+            throw new InferenceException("thread counts must be 0 (ONNX Runtime's default) or positive, got intra-op "
+                    + intraOpThreads + ", inter-op " + interOpThreads);
+        }
+    }
+
+    /** CPU, default thread counts, all optimisations. */
+    public static SessionConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SessionConfig}; every value has a default. */
+    public static final class Builder {
+        private Device device = Device.CPU;
+        private int intraOpThreads;
+        private int interOpThreads;
+        private Optimization optimization = Optimization.ALL;
+
+        private Builder() {
+        }
+
+        public Builder device(Device value) {
+            this.device = value;
+            return this;
+        }
+
+        public Builder intraOpThreads(int value) {
+            this.intraOpThreads = value;
+            return this;
+        }
+
+        public Builder interOpThreads(int value) {
+            this.interOpThreads = value;
+            return this;
+        }
+
+        public Builder optimization(Optimization value) {
+            this.optimization = value;
+            return this;
+        }
+
+        public SessionConfig build() {
+            return new SessionConfig(device, intraOpThreads, interOpThreads, optimization);
+        }
+    }
+}

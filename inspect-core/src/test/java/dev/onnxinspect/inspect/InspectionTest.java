@@ -1,0 +1,371 @@
+package dev.onnxinspect.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.runtime.Device;
+import dev.onnxinspect.runtime.InferenceException;
+import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.SessionConfig;
+import dev.onnxinspect.runtime.TestModels;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming engine on the dense test model: pre = x W + b, y = Relu(pre), W = [[1, -2], [3, 4]], b = [0.5, -1].
+ * For x = [u, v]: pre = [u + 3v + 0.5, -2u + 4v - 1].
+ */
+class InspectionTest {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    private InferenceSession session;
+
+    @BeforeEach
+    void open() {
+        session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        session.close();
+        assertThat(liveInferenceThreads()).isZero();
+    }
+
+    private static long liveInferenceThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(InspectionRunner.THREAD_PREFIX) && t.isAlive()).count();
+    }
+
+    /** n samples, sample i = [i, -i / 2], label i % 2 (or none). */
+    private static InMemoryDataset ramp(int n, boolean labelled) {
+        float[] data = new float[2 * n];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            data[2 * i] = i;
+            data[2 * i + 1] = -i / 2f;
+            labels[i] = i % 2;
+        }
+        return InMemoryDataset.of("ramp", data, labelled ? labels : null, 2);
+    }
+
+    @Test
+    void hooksSeeEverySampleOnceInOrderWithItsActivations() {
+        List<Long> firsts = new ArrayList<>();
+        List<Float> seen = new ArrayList<>();
+        AtomicInteger secondHookCalls = new AtomicInteger();
+        InspectionSummary summary = assertTimeoutPreemptively(LIMIT, () -> Inspection.builder(session, ramp(10, true))
+                .layers(List.of("pre")).batchSize(3).build()
+                .run(view -> {
+                    firsts.add(view.firstSample());
+                    for (int i = 0; i < view.size(); i++) {
+                        float u = view.batch().data()[2 * i];
+                        float v = view.batch().data()[2 * i + 1];
+                        seen.add(u);
+                        assertThat(u).isEqualTo((float) (view.firstSample() + i));
+                        // pre = [u + 3v + 0.5, -2u + 4v - 1], exact in float32 for these small halves
+                        assertThat(view.layer("pre").value(i, 0)).isEqualTo(u + 3 * v + 0.5f);
+                        assertThat(view.layer("pre").value(i, 1)).isEqualTo(-2 * u + 4 * v - 1);
+                        assertThat(view.logits().value(i, 0)).isEqualTo(Math.max(0, u + 3 * v + 0.5f));
+                    }
+                }, view -> secondHookCalls.incrementAndGet()));
+        assertThat(firsts).containsExactly(0L, 3L, 6L, 9L);
+        assertThat(seen).containsExactly(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f);
+        assertThat(secondHookCalls).hasValue(4);
+        assertThat(summary.samples()).isEqualTo(10);
+        assertThat(summary.batches()).isEqualTo(4);
+        assertThat(summary.numClasses()).isEqualTo(2);
+        assertThat(summary.classCounts()).containsExactly(5, 5); // labels i % 2 for i < 10
+        assertThat(summary.classSource()).isEqualTo(ClassSource.LABEL);
+        assertThat(summary.device()).isEqualTo(Device.CPU);
+        assertThat(summary.dataset()).isEqualTo("ramp");
+    }
+
+    @Test
+    void classesComeFromLabelsOrFromPredictions() {
+        // x = [1, 2]: y = [7.5, 5] -> 0; x = [-1, 1]: y = [2.5, 5] -> 1; x = [1, -1]: y = [0, 0] -> tie -> 0
+        InMemoryDataset ds = InMemoryDataset.of("three", new float[] {1, 2, -1, 1, 1, -1}, new int[] {1, 1, 1}, 2);
+        List<int[]> byLabel = new ArrayList<>();
+        Inspection.builder(session, ds).batchSize(2).build().run(v -> byLabel.add(v.classes().clone()));
+        assertThat(byLabel).containsExactly(new int[] {1, 1}, new int[] {1});
+
+        List<Integer> predicted = new ArrayList<>();
+        List<Integer> viaView = new ArrayList<>();
+        Inspection inspection = Inspection.builder(session, ds).classSource(ClassSource.PREDICTED).build();
+        assertThat(inspection.classSource()).isEqualTo(ClassSource.PREDICTED);
+        assertThat(inspection.logitsOutput()).isEqualTo("y"); // the model's first output
+        inspection.run(v -> {
+            for (int i = 0; i < v.size(); i++) {
+                predicted.add(v.classes()[i]);
+                viaView.add(v.predictedClass(i));
+            }
+            assertThat(v.classSource()).isEqualTo(ClassSource.PREDICTED);
+        });
+        assertThat(predicted).containsExactly(0, 1, 0);
+        assertThat(viaView).containsExactly(0, 1, 0);
+
+        InMemoryDataset unlabelled = InMemoryDataset.of("u", new float[] {-1, 1}, null, 2);
+        assertThat(Inspection.builder(session, unlabelled).build().classSource()).isEqualTo(ClassSource.PREDICTED);
+    }
+
+    @Test
+    void labelOutsideTheClassesNamesTheSample() {
+        InMemoryDataset ds = InMemoryDataset.of("bad", new float[] {1, 2, 3, 4, 5, 6}, new int[] {0, 1, 2}, 2);
+        assertThatThrownBy(() -> Inspection.builder(session, ds).batchSize(2).build().run())
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("sample 2 of bad has label 2")
+                .hasMessageContaining("K = 2")
+                .hasMessageContaining("[0, 2)");
+    }
+
+    @Test
+    void nanLogitsMakePredictionsUndefined() {
+        // pre = [u + 3v + 0.5, ...] is NaN when u is NaN
+        InMemoryDataset ds = InMemoryDataset.of("nan", new float[] {1, 2, Float.NaN, 1}, new int[] {0, 1}, 2);
+        Inspection predicted = Inspection.builder(session, ds).logitsOutput("pre")
+                .classSource(ClassSource.PREDICTED).build();
+        assertThatThrownBy(predicted::run)
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("sample 1").hasMessageContaining("NaN");
+        // with labels, NaN logits are the statistics' business: the inspection runs
+        assertThat(Inspection.builder(session, ds).logitsOutput("pre").build().run().samples()).isEqualTo(2);
+    }
+
+    @Test
+    void emptyAndMisconfiguredInspectionsAreRejected() {
+        InMemoryDataset empty = InMemoryDataset.of("empty", new float[0], new int[0], 2);
+        assertThatThrownBy(() -> Inspection.builder(session, empty).build())
+                .isInstanceOf(InspectionException.class).hasMessageContaining("empty is empty");
+        assertThatThrownBy(() -> Inspection.builder(session, streamOf(List.of())).build().run())
+                .isInstanceOf(InspectionException.class).hasMessageContaining("yielded no samples");
+        InMemoryDataset unlabelled = InMemoryDataset.of("u", new float[] {1, 2}, null, 2);
+        assertThatThrownBy(() -> Inspection.builder(session, unlabelled).classSource(ClassSource.LABEL).build())
+                .isInstanceOf(InspectionException.class).hasMessageContaining("PREDICTED");
+        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true)).layers(List.of("xw")).build())
+                .isInstanceOf(InferenceException.class).hasMessageContaining("Unknown output name xw");
+        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true).reshaped(1, 2)).build())
+                .isInstanceOf(InferenceException.class).hasMessageContaining("[1, 2]");
+        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true)).batchSize(0).build())
+                .isInstanceOf(InspectionException.class).hasMessageContaining("batch size");
+    }
+
+    @Test
+    void hookExceptionPropagatesUnchangedAndStopsTheProducer() {
+        RuntimeException boom = new IllegalStateException("boom");
+        AtomicInteger calls = new AtomicInteger();
+        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
+                Inspection.builder(session, ramp(1000, true)).batchSize(1).build().run(view -> {
+                    if (calls.incrementAndGet() == 2) {
+                        throw boom;
+                    }
+                })).isSameAs(boom));
+        assertThat(calls).hasValue(2);
+        assertThat(liveInferenceThreads()).isZero();
+    }
+
+    @Test
+    void dataFailurePropagatesWithTheOriginalCause() {
+        RuntimeException broken = new IllegalStateException("disk on fire");
+        Batch good = new Batch(new float[] {1, 2}, 1, new int[] {2}, new int[] {0});
+        DataSource failing = new DataSource() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public int[] sampleShape() {
+                return new int[] {2};
+            }
+
+            @Override
+            public long size() {
+                return -1;
+            }
+
+            @Override
+            public boolean labelled() {
+                return true;
+            }
+
+            @Override
+            public Iterator<Batch> batches(int batchSize) {
+                return new Iterator<>() {
+                    private int n;
+
+                    @Override
+                    public boolean hasNext() {
+                        return true;
+                    }
+
+                    @Override
+                    public Batch next() {
+                        if (n++ == 2) {
+                            throw broken;
+                        }
+                        return good;
+                    }
+                };
+            }
+        };
+        AtomicInteger calls = new AtomicInteger();
+        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
+                Inspection.builder(session, failing).build().run(v -> calls.incrementAndGet()))
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("failing").hasMessageContaining("sample 2").hasMessageContaining("disk on fire")
+                .cause().isSameAs(broken));
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void modelFailurePropagatesWithTheOriginalCause() {
+        // the source declares [2] but its second batch has samples of shape [3]
+        Batch ok = new Batch(new float[] {1, 2}, 1, new int[] {2}, null);
+        Batch wrong = new Batch(new float[] {1, 2, 3}, 1, new int[] {3}, null);
+        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
+                Inspection.builder(session, streamOf(List.of(ok, wrong))).build().run())
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("sample 1")
+                .cause().isInstanceOf(InferenceException.class).hasMessageContaining("[1, 3]"));
+    }
+
+    @Test
+    void theModelComputesTheNextBatchWhileHooksWorkAndMemoryStaysBounded() {
+        CountDownLatch secondBatchRequested = new CountDownLatch(2);
+        AtomicInteger handedOut = new AtomicInteger();
+        InMemoryDataset ds = ramp(40, true);
+        DataSource counting = new CountingSource(ds, handedOut, secondBatchRequested);
+        AtomicInteger maxAhead = new AtomicInteger();
+        assertTimeoutPreemptively(LIMIT, () -> Inspection.builder(session, counting).batchSize(2).build().run(v -> {
+            if (v.firstSample() == 0) {
+                try {
+                    // the producer fetches (and runs) batch 1 while this hook still holds batch 0
+                    assertThat(secondBatchRequested.await(10, TimeUnit.SECONDS)).isTrue();
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            // batches handed out beyond the one being processed: at most 2 queued + 1 being computed
+            maxAhead.accumulateAndGet(handedOut.get() - (int) (v.firstSample() / 2) - 1, Math::max);
+        }));
+        assertThat(maxAhead.get()).isBetween(1, 3);
+    }
+
+    @Test
+    void progressIsReportedAfterEveryBatch() {
+        List<String> reports = new ArrayList<>();
+        Inspection inspection = Inspection.builder(session, ramp(10, false)).batchSize(4)
+                .progress((done, total) -> reports.add(done + "/" + total)).build();
+        assertThat(inspection.batchSize()).isEqualTo(4);
+        assertThat(inspection.layers()).isEmpty();
+        inspection.run();
+        assertThat(reports).containsExactly("4/10", "8/10", "10/10");
+        // a second run is a new pass over the data
+        InspectionSummary again = inspection.run();
+        assertThat(reports).hasSize(6).endsWith("10/10");
+        assertThat(again.samples()).isEqualTo(10);
+        again.classCounts()[0] = 99;
+        assertThat(again.classCounts()[0]).isNotEqualTo(99);
+    }
+
+    @Test
+    void viewRejectsUnrequestedLayers() {
+        Inspection.builder(session, ramp(1, true)).layers(List.of("y")).build().run(v -> {
+            assertThat(v.activations().keySet()).containsExactly("y");
+            assertThatThrownBy(() -> v.layer("pre")).isInstanceOf(InspectionException.class)
+                    .hasMessageContaining("[y]");
+        });
+    }
+
+    private static DataSource streamOf(List<Batch> batches) {
+        return new DataSource() {
+            @Override
+            public String name() {
+                return "stream";
+            }
+
+            @Override
+            public int[] sampleShape() {
+                return new int[] {2};
+            }
+
+            @Override
+            public long size() {
+                return -1;
+            }
+
+            @Override
+            public boolean labelled() {
+                return false;
+            }
+
+            @Override
+            public Iterator<Batch> batches(int batchSize) {
+                return batches.iterator();
+            }
+        };
+    }
+
+    /** Delegates to a dataset and counts the batches handed out. */
+    private static final class CountingSource implements DataSource {
+        private final InMemoryDataset delegate;
+        private final AtomicInteger handedOut;
+        private final CountDownLatch latch;
+
+        CountingSource(InMemoryDataset delegate, AtomicInteger handedOut, CountDownLatch latch) {
+            this.delegate = delegate;
+            this.handedOut = handedOut;
+            this.latch = latch;
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public int[] sampleShape() {
+            return delegate.sampleShape();
+        }
+
+        @Override
+        public long size() {
+            return delegate.size();
+        }
+
+        @Override
+        public boolean labelled() {
+            return true;
+        }
+
+        @Override
+        public Iterator<Batch> batches(int batchSize) {
+            Iterator<Batch> it = delegate.batches(batchSize);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public Batch next() {
+                    handedOut.incrementAndGet();
+                    latch.countDown();
+                    return it.next();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.onnxinspect.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import dev.onnxinspect.data.Batch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InferenceSessionTest {
+    /** Three samples: [1, 2], [-1, 1], [1, -1]. */
+    private static final float[] X = {1, 2, -1, 1, 1, -1};
+
+    /*
+     * pre = x W + b with W = [[1, -2], [3, 4]], b = [0.5, -1]:
+     *   [1, 2]:  [1 + 6, -2 + 8] + b = [7, 6] + b  = [7.5, 5]
+     *   [-1, 1]: [-1 + 3, 2 + 4] + b = [2, 6] + b  = [2.5, 5]
+     *   [1, -1]: [1 - 3, -2 - 4] + b = [-2, -6] + b = [-1.5, -7]
+     * y = Relu(pre) zeroes the last row. All values are exact in float32.
+     */
+    private static final float[] PRE = {7.5f, 5, 2.5f, 5, -1.5f, -7};
+    private static final float[] Y = {7.5f, 5, 2.5f, 5, 0, 0};
+
+    private static boolean cudaProviderPresent() {
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    }
+
+    @Test
+    void runComputesTheRequestedOutputsExactly() {
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
+            Map<String, LayerActivations> out = session.run(new Batch(X, 3, new int[] {2}, null),
+                    List.of("pre", "y", "pre"));
+            assertThat(out.keySet()).containsExactly("pre", "y");
+            assertThat(out.get("pre").values()).containsExactly(PRE);
+            assertThat(out.get("y").values()).containsExactly(Y);
+            assertThat(out.get("y").samples()).isEqualTo(3);
+            assertThat(out.get("y").unitShape()).containsExactly(2);
+            assertThat(out.get("y").layer()).isEqualTo("y");
+            assertThat(session.device()).isEqualTo(Device.CPU);
+            assertThat(session.deviceReason()).isEqualTo("CPU requested");
+        }
+    }
+
+    @Test
+    void describesInputAndOutputs() {
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
+            assertThat(session.inputName()).isEqualTo("x");
+            assertThat(session.inputShape()).containsExactly(-1, 2);
+            assertThat(session.outputNames()).containsExactly("y", "pre");
+            assertThat(session.outputShape("pre")).containsExactly(-1, 2);
+            assertThat(session.toString()).contains("[N, 2]");
+        }
+    }
+
+    @Test
+    void opensModelFilesAndRejectsMissingOnes(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("dense.onnx"), TestModels.dense());
+        SessionConfig config = SessionConfig.builder().intraOpThreads(1).interOpThreads(1)
+                .optimization(SessionConfig.Optimization.DISABLED).build();
+        try (InferenceSession session = InferenceSession.open(file, config)) {
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")).get("y").values())
+                    .containsExactly(Y);
+        }
+        assertThatThrownBy(() -> InferenceSession.open(dir.resolve("none.onnx")))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("none.onnx").hasMessageContaining("exist");
+        Path garbage = Files.write(dir.resolve("garbage.onnx"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> InferenceSession.open(garbage))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("garbage.onnx");
+    }
+
+    @Test
+    void sampleShapeThatDoesNotFitNamesBothShapes() {
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
+            assertThatThrownBy(() -> session.run(new Batch(new float[6], 2, new int[] {3}, null), List.of("y")))
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("[2, 3]")
+                    .hasMessageContaining("[N, 2]");
+            assertThatThrownBy(() -> session.checkInput(new int[] {1, 2}))
+                    .isInstanceOf(InferenceException.class).hasMessageContaining("[1, 2]").hasMessageContaining("[N, 2]");
+            session.checkInput(new int[] {2});
+        }
+    }
+
+    @Test
+    void fixedBatchSizeMustMatch() {
+        try (InferenceSession session = InferenceSession.open(TestModels.fixedBatch(), SessionConfig.defaults())) {
+            assertThatThrownBy(() -> session.run(new Batch(new float[4], 2, new int[] {2}, null), List.of("y")))
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("fixed batch size 1").hasMessageContaining("holds 2 samples");
+            assertThat(session.run(new Batch(new float[] {-3, 4}, 1, new int[] {2}, null), List.of("y"))
+                    .get("y").values()).containsExactly(0, 4);
+        }
+    }
+
+    @Test
+    void unknownOutputListsTheAvailableOnes() {
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
+            Batch batch = new Batch(X, 3, new int[] {2}, null);
+            assertThatThrownBy(() -> session.run(batch, List.of("y", "xw")))
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("Unknown output name xw, expected one of [y, pre]");
+            assertThatThrownBy(() -> session.run(batch, List.of()))
+                    .isInstanceOf(InferenceException.class).hasMessageContaining("[y, pre]");
+            assertThatThrownBy(() -> session.outputShape("z")).isInstanceOf(InferenceException.class);
+        }
+    }
+
+    @Test
+    void nonFloatOutputIsAnError() {
+        try (InferenceSession session = InferenceSession.open(TestModels.doubleOutput(), SessionConfig.defaults())) {
+            assertThatThrownBy(() -> session.run(new Batch(X, 3, new int[] {2}, null), List.of("xd")))
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("xd").hasMessageContaining("DOUBLE").hasMessageContaining("float32");
+        }
+    }
+
+    @Test
+    void modelsWithTwoInputsAreRejected() {
+        assertThatThrownBy(() -> InferenceSession.open(TestModels.twoInputs(), SessionConfig.defaults()))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("2 inputs [a, b]").hasMessageContaining("exactly one input");
+    }
+
+    @Test
+    void closedSessionRefusesToRunAndCloseIsIdempotent() {
+        InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults());
+        session.close();
+        session.close();
+        assertThatThrownBy(() -> session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void concurrentRunsGiveTheSameExactResults() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
+            List<Future<float[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                futures.add(pool.submit(() -> session.run(new Batch(X.clone(), 3, new int[] {2}, null),
+                        List.of("pre")).get("pre").values()));
+            }
+            for (Future<float[]> f : futures) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).containsExactly(PRE);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void autoFallsBackToCpuWithOneLogLineOnTheCpuBuild() {
+        assumeFalse(cudaProviderPresent(), "the CUDA build of ONNX Runtime is on the classpath");
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(),
+                SessionConfig.builder().device(Device.AUTO).build())) {
+            assertThat(session.device()).isEqualTo(Device.CPU);
+            assertThat(session.deviceReason()).contains("CPU build of ONNX Runtime");
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")).get("y").values())
+                    .containsExactly(Y);
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(l -> l.contains("Device AUTO uses CPU"))).hasSize(1);
+        assertThat(log).contains("CPU build of ONNX Runtime");
+    }
+
+    @Test
+    void cudaFailsClearlyOnTheCpuBuild() {
+        assumeFalse(cudaProviderPresent(), "the CUDA build of ONNX Runtime is on the classpath");
+        assertThatThrownBy(() -> InferenceSession.open(TestModels.dense(),
+                SessionConfig.builder().device(Device.CUDA).build()))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("Device CUDA was requested")
+                .hasMessageContaining("CPU build of ONNX Runtime")
+                .hasMessageContaining("onnxruntime_gpu");
+    }
+
+    @Test
+    void cudaRunsTheModelWhereAvailable() {
+        assumeTrue(cudaProviderPresent(), "needs the CUDA build of ONNX Runtime (mvn -Pcuda) and a GPU");
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(),
+                SessionConfig.builder().device(Device.CUDA).build())) {
+            assertThat(session.device()).isEqualTo(Device.CUDA);
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("pre")).get("pre").values())
+                    .containsExactly(PRE);
+        }
+    }
+
+    @Test
+    void configValidatesAndHasDefaults() {
+        SessionConfig defaults = SessionConfig.defaults();
+        assertThat(defaults.device()).isEqualTo(Device.CPU);
+        assertThat(defaults.intraOpThreads()).isZero();
+        assertThat(defaults.interOpThreads()).isZero();
+        assertThat(defaults.optimization()).isEqualTo(SessionConfig.Optimization.ALL);
+        assertThatThrownBy(() -> SessionConfig.builder().intraOpThreads(-1).build())
+                .isInstanceOf(InferenceException.class).hasMessageContaining("-1");
+        assertThatThrownBy(() -> SessionConfig.builder().device(null).build())
+                .isInstanceOf(InferenceException.class).hasMessageContaining("device");
+    }
+}

@@ -1,0 +1,120 @@
+package dev.onnxinspect.runtime;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
+/** Tiny ONNX models built directly with the ONNX protobuf classes, with numbers that can be checked on paper. */
+public final class TestModels {
+    private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
+    private static final int DOUBLE = TensorProto.DataType.DOUBLE.getNumber();
+
+    /** W of {@link #dense()}: row-major 2 x 2, [[1, -2], [3, 4]] (x is a row vector: y = x W + b). */
+    public static final float[] W = {1, -2, 3, 4};
+    /** b of {@link #dense()}. */
+    public static final float[] B = {0.5f, -1};
+
+    private TestModels() {
+    }
+
+    /**
+     * x [N, 2] -> MatMul W -> "xw" -> Add b -> "pre" -> Relu -> "y". Graph outputs, in order: "y", "pre".
+     * For x = [1, 2]: xW = [1*1 + 2*3, 1*(-2) + 2*4] = [7, 6]; pre = [7.5, 5]; y = [7.5, 5].
+     */
+    public static byte[] dense() {
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("dense")
+                .addInput(tensor("x", FLOAT, -1, 2))
+                .addInitializer(initializer("W", W, 2, 2))
+                .addInitializer(initializer("b", B, 2))
+                .addNode(node("MatMul", "mm", new String[] {"x", "W"}, "xw"))
+                .addNode(node("Add", "add", new String[] {"xw", "b"}, "pre"))
+                .addNode(node("Relu", "relu", new String[] {"pre"}, "y"))
+                .addOutput(tensor("y", FLOAT, -1, 2))
+                .addOutput(tensor("pre", FLOAT, -1, 2))
+                .build();
+        return model(graph);
+    }
+
+    /** x [1, 2] (fixed batch size 1) -> Relu -> "y". */
+    public static byte[] fixedBatch() {
+        return model(GraphProto.newBuilder().setName("fixed")
+                .addInput(tensor("x", FLOAT, 1, 2))
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addOutput(tensor("y", FLOAT, 1, 2))
+                .build());
+    }
+
+    /** x [N, 2] -> Cast to double -> "xd", plus Relu -> "y" (float). */
+    public static byte[] doubleOutput() {
+        NodeProto cast = node("Cast", "cast", new String[] {"x"}, "xd").toBuilder()
+                .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
+                        .setI(DOUBLE))
+                .build();
+        return model(GraphProto.newBuilder().setName("cast")
+                .addInput(tensor("x", FLOAT, -1, 2))
+                .addNode(cast)
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addOutput(tensor("xd", DOUBLE, -1, 2))
+                .addOutput(tensor("y", FLOAT, -1, 2))
+                .build());
+    }
+
+    /** a [N, 2] + b [N, 2] -> "c": two inputs. */
+    public static byte[] twoInputs() {
+        return model(GraphProto.newBuilder().setName("two")
+                .addInput(tensor("a", FLOAT, -1, 2))
+                .addInput(tensor("b", FLOAT, -1, 2))
+                .addNode(node("Add", "add", new String[] {"a", "b"}, "c"))
+                .addOutput(tensor("c", FLOAT, -1, 2))
+                .build());
+    }
+
+    private static byte[] model(GraphProto graph) {
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("onnx-inspect-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(graph)
+                .build()
+                .toByteArray();
+    }
+
+    /** A tensor value info; a negative dimension is the symbolic dimension "N". */
+    private static ValueInfoProto tensor(String name, int type, long... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
+                .build();
+    }
+
+    private static TensorProto initializer(String name, float[] values, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        for (float v : values) {
+            t.addFloatData(v);
+        }
+        return t.build();
+    }
+
+    private static NodeProto node(String op, String name, String[] inputs, String output) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
+        for (String in : inputs) {
+            n.addInput(in);
+        }
+        return n.build();
+    }
+}

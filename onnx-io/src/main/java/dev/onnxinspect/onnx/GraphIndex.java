@@ -1,0 +1,224 @@
+package dev.onnxinspect.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * A validated index of a model's top-level graph: which node produces each tensor, the nodes in topological order,
+ * and which names are graph inputs and initializers. Building one checks the graph: every tensor is defined once,
+ * every node input and graph output is defined, and the nodes form no cycle.
+ *
+ * <p>Choice: only the top-level graph is validated and indexed. Nodes with subgraph attributes ({@code If},
+ * {@code Loop}, {@code Scan}) are ordered after the producers of every outer-scope tensor their subgraphs read,
+ * but the subgraphs' own nodes are not validated.
+ */
+final class GraphIndex {
+    private final Map<String, Integer> producerOf;
+    private final List<NodeProto> topologicalOrder;
+    private final Set<String> graphInputs;
+    private final Set<String> initializers;
+    private final Map<String, ValueInfoProto> declaredTypes;
+
+    private GraphIndex(Map<String, Integer> producerOf, List<NodeProto> topologicalOrder, Set<String> graphInputs,
+                       Set<String> initializers, Map<String, ValueInfoProto> declaredTypes) {
+        this.producerOf = producerOf;
+        this.topologicalOrder = topologicalOrder;
+        this.graphInputs = graphInputs;
+        this.initializers = initializers;
+        this.declaredTypes = declaredTypes;
+    }
+
+    /** Validates {@code graph} and indexes it; {@code source} names the model in error messages. */
+    static GraphIndex of(GraphProto graph, String source) {
+        Set<String> initializers = new LinkedHashSet<>();
+        for (TensorProto t : graph.getInitializerList()) {
+            if (t.getName().isEmpty()) {
+                throw new ModelFormatException(source, "an initializer has no name; every initializer needs one");
+            }
+            if (!initializers.add(t.getName())) {
+                throw new ModelFormatException(source, "initializer '" + t.getName() + "' is defined twice");
+            }
+        }
+        Set<String> graphInputs = new LinkedHashSet<>();
+        for (ValueInfoProto v : graph.getInputList()) {
+            if (!graphInputs.add(v.getName())) {
+                throw new ModelFormatException(source, "graph input '" + v.getName() + "' is listed twice");
+            }
+        }
+        Set<String> defined = new HashSet<>(initializers);
+        defined.addAll(graphInputs);
+        Map<String, Integer> producerOf = new HashMap<>();
+        List<NodeProto> nodes = graph.getNodeList();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String out : nodes.get(i).getOutputList()) {
+                if (out.isEmpty()) {
+                    continue;
+                }
+                if (defined.contains(out) || producerOf.containsKey(out)) {
+                    throw new ModelFormatException(source, "tensor '" + out + "' is defined more than once (node "
+                            + describeNode(nodes.get(i), i) + " writes it again); ONNX graphs assign each name once");
+                }
+                producerOf.put(out, i);
+            }
+        }
+        defined.addAll(producerOf.keySet());
+        List<Set<Integer>> dependencies = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            Set<Integer> deps = new LinkedHashSet<>();
+            for (String in : node.getInputList()) {
+                if (in.isEmpty()) {
+                    continue;
+                }
+                if (!defined.contains(in)) {
+                    throw new ModelFormatException(source, "node " + describeNode(node, i) + " reads tensor '" + in
+                            + "', which no node, initializer or graph input defines; closest defined names: "
+                            + ClosestNames.closest(in, defined, 5));
+                }
+                Integer p = producerOf.get(in);
+                if (p != null) {
+                    deps.add(p);
+                }
+            }
+            for (String outer : outerScopeReads(node)) {
+                Integer p = producerOf.get(outer);
+                if (p != null) {
+                    deps.add(p);
+                }
+            }
+            deps.remove(i);
+            dependencies.add(deps);
+        }
+        for (ValueInfoProto out : graph.getOutputList()) {
+            if (!defined.contains(out.getName())) {
+                throw new ModelFormatException(source, "graph output '" + out.getName()
+                        + "' is not defined by any node, initializer or graph input; closest defined names: "
+                        + ClosestNames.closest(out.getName(), defined, 5));
+            }
+        }
+        List<NodeProto> order = topologicalSort(nodes, dependencies, source);
+        Map<String, ValueInfoProto> declared = new LinkedHashMap<>();
+        for (ValueInfoProto v : graph.getValueInfoList()) {
+            declared.putIfAbsent(v.getName(), v);
+        }
+        for (ValueInfoProto v : graph.getInputList()) {
+            declared.put(v.getName(), v);
+        }
+        for (ValueInfoProto v : graph.getOutputList()) {
+            declared.put(v.getName(), v);
+        }
+        return new GraphIndex(producerOf, Collections.unmodifiableList(order), Collections.unmodifiableSet(graphInputs),
+                Collections.unmodifiableSet(initializers), declared);
+    }
+
+    /** Kahn's algorithm, taking the ready node that comes first in the file, so a sorted graph keeps its order. */
+    private static List<NodeProto> topologicalSort(List<NodeProto> nodes, List<Set<Integer>> dependencies,
+                                                   String source) {
+        int n = nodes.size();
+        int[] pending = new int[n];
+        List<List<Integer>> dependents = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            dependents.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            pending[i] = dependencies.get(i).size();
+            for (int d : dependencies.get(i)) {
+                dependents.get(d).add(i);
+            }
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>();
+        for (int i = 0; i < n; i++) {
+            if (pending[i] == 0) {
+                ready.add(i);
+            }
+        }
+        List<NodeProto> order = new ArrayList<>(n);
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order.add(nodes.get(i));
+            for (int d : dependents.get(i)) {
+                if (--pending[d] == 0) {
+                    ready.add(d);
+                }
+            }
+        }
+        if (order.size() < n) {
+            List<String> stuck = new ArrayList<>();
+            for (int i = 0; i < n && stuck.size() < 10; i++) {
+                if (pending[i] > 0) {
+                    stuck.add(describeNode(nodes.get(i), i));
+                }
+            }
+            throw new ModelFormatException(source, "the graph has a cycle: " + (n - order.size())
+                    + " nodes depend on each other's outputs, e.g. " + stuck
+                    + "; an ONNX graph must be acyclic");
+        }
+        return order;
+    }
+
+    /** Every name a node's subgraphs read (at any depth); names defined inside them are included too (harmless). */
+    private static Set<String> outerScopeReads(NodeProto node) {
+        Set<String> names = new LinkedHashSet<>();
+        for (AttributeProto a : node.getAttributeList()) {
+            if (a.hasG()) {
+                collectReads(a.getG(), names);
+            }
+            for (GraphProto g : a.getGraphsList()) {
+                collectReads(g, names);
+            }
+        }
+        return names;
+    }
+
+    private static void collectReads(GraphProto graph, Set<String> names) {
+        for (NodeProto n : graph.getNodeList()) {
+            names.addAll(n.getInputList());
+            names.addAll(outerScopeReads(n));
+        }
+        for (ValueInfoProto out : graph.getOutputList()) {
+            names.add(out.getName());
+        }
+    }
+
+    static String describeNode(NodeProto node, int index) {
+        String name = node.getName().isEmpty() ? "#" + index : "'" + node.getName() + "'";
+        return node.getOpType() + " " + name;
+    }
+
+    /** The nodes, each after the producers of everything it reads. */
+    List<NodeProto> topologicalOrder() {
+        return topologicalOrder;
+    }
+
+    /** True when a node (not an initializer or graph input) produces {@code name}. */
+    boolean isNodeOutput(String name) {
+        return producerOf.containsKey(name);
+    }
+
+    Set<String> graphInputs() {
+        return graphInputs;
+    }
+
+    Set<String> initializers() {
+        return initializers;
+    }
+
+    /** The declared type of {@code name} from graph inputs, outputs or value_info; empty when none declares it. */
+    Optional<ValueInfoProto> declaredType(String name) {
+        return Optional.ofNullable(declaredTypes.get(name));
+    }
+}

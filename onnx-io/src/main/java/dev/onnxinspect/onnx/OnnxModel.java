@@ -1,0 +1,223 @@
+package dev.onnxinspect.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import com.google.protobuf.CodedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+
+/**
+ * A loaded, validated ONNX model. Deeply immutable: it wraps an immutable protobuf {@link ModelProto}; every
+ * "change" (instrumenting, for example) returns a new model. Holds no native resource.
+ *
+ * <p>Loading checks that the bytes are an ONNX model with a graph, that the IR version is within
+ * [{@value #MIN_IR_VERSION}, {@value #MAX_IR_VERSION}] and the default-domain opset within
+ * [{@value #MIN_OPSET}, {@value #MAX_OPSET}], and that the top-level graph is well formed (every tensor defined
+ * once before it is read, no cycle). Weights in external data files are read in at load
+ * (see {@link ExternalData}). Every problem is a {@link ModelFormatException} naming the source.
+ *
+ * <p>Choice: the supported range is IR 3 (ONNX 1.0) to 11 and opset 1 to 23 of the default domain; that is what
+ * ONNX Runtime 1.28 can load. Models using other domains ({@code ai.onnx.ml}, custom ones) load; whether a runtime
+ * can run them is the runtime's business.
+ */
+public final class OnnxModel {
+    public static final long MIN_IR_VERSION = 3;
+    public static final long MAX_IR_VERSION = 11;
+    public static final long MIN_OPSET = 1;
+    public static final long MAX_OPSET = 23;
+    static final String BYTES_SOURCE = "<bytes>";
+
+    private final ModelProto proto;
+    private final String source;
+    private final GraphIndex index;
+
+    private OnnxModel(ModelProto proto, String source) {
+        this.proto = proto;
+        this.source = source;
+        this.index = validate(proto, source);
+    }
+
+    /**
+     * Reads and validates the model at {@code path}; external data is resolved relative to the file's directory.
+     *
+     * @throws IOException           if the file cannot be read
+     * @throws ModelFormatException  if it is not a valid, supported ONNX model
+     */
+    public static OnnxModel load(Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        String source = path.toString();
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(source, null, "no ONNX model at this path");
+        }
+        if (Files.isDirectory(path)) {
+            throw new ModelFormatException(source, "is a directory; expected an .onnx model file");
+        }
+        long size = Files.size(path);
+        if (size > ExternalData.PROTOBUF_LIMIT) {
+            throw new ModelFormatException(source, "the file has " + size + " bytes, over protobuf's 2 GiB limit; "
+                    + "save the weights as external data (onnx.save_model(..., save_as_external_data=True)) "
+                    + "and load that model instead");
+        }
+        ModelProto proto = parse(Files.readAllBytes(path), source);
+        if (ExternalData.usesExternalData(proto)) {
+            Path dir = path.toAbsolutePath().getParent();
+            proto = ExternalData.inline(proto, dir, source);
+        }
+        return new OnnxModel(proto, source);
+    }
+
+    /**
+     * Parses and validates a serialized model. A model with external data cannot be read this way (there is no
+     * directory to find its files in): load it with {@link #load(Path)}.
+     */
+    public static OnnxModel fromBytes(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        return fromParsed(parse(bytes, BYTES_SOURCE), BYTES_SOURCE);
+    }
+
+    /**
+     * Reads a serialized model from {@code in} (which is read to its end and not closed) and validates it.
+     *
+     * @param sourceName names the model in error messages (e.g. the resource it came from)
+     */
+    public static OnnxModel read(InputStream in, String sourceName) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(sourceName, "sourceName");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(chunk)) > 0; ) {
+            total += n;
+            if (total > ExternalData.PROTOBUF_LIMIT) {
+                throw new ModelFormatException(sourceName, "the stream holds more than protobuf's 2 GiB limit; "
+                        + "save the weights as external data and load the model from a file");
+            }
+            out.write(chunk, 0, n);
+        }
+        return fromParsed(parse(out.toByteArray(), sourceName), sourceName);
+    }
+
+    /** Validates an in-memory model (for example one built with the graph builder or edited by hand). */
+    public static OnnxModel fromProto(ModelProto proto) {
+        return fromParsed(Objects.requireNonNull(proto, "proto"), "<proto>");
+    }
+
+    private static OnnxModel fromParsed(ModelProto proto, String source) {
+        if (ExternalData.usesExternalData(proto)) {
+            throw new ModelFormatException(source, "the model keeps weights in external data files, which cannot "
+                    + "be found without a directory; load it with OnnxModel.load(Path) instead");
+        }
+        return new OnnxModel(proto, source);
+    }
+
+    private static ModelProto parse(byte[] bytes, String source) {
+        if (bytes.length == 0) {
+            throw new ModelFormatException(source, "the model is empty (0 bytes); expected a serialized ONNX ModelProto");
+        }
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.setRecursionLimit(200);
+            ModelProto proto = ModelProto.parseFrom(in);
+            in.checkLastTagWas(0);
+            return proto;
+        } catch (IOException e) {
+            throw new ModelFormatException(source, "not a readable ONNX model (truncated or not protobuf): "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(source, "not a readable ONNX model: " + e, e);
+        }
+    }
+
+    private static GraphIndex validate(ModelProto proto, String source) {
+        if (!proto.hasGraph()) {
+            throw new ModelFormatException(source, "the model has no graph; expected an ONNX ModelProto "
+                    + "(is this an ONNX file?)");
+        }
+        long ir = proto.getIrVersion();
+        if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) {
+            throw new ModelFormatException(source, "IR version " + ir + " is not supported; expected "
+                    + MIN_IR_VERSION + " to " + MAX_IR_VERSION
+                    + (ir == 0 ? " (a model without ir_version is not an ONNX model)" : "; convert the model "
+                    + "with onnx.version_converter or export it with a supported opset"));
+        }
+        boolean hasDefault = false;
+        for (OperatorSetIdProto opset : proto.getOpsetImportList()) {
+            if (opset.getDomain().isEmpty() || opset.getDomain().equals("ai.onnx")) {
+                hasDefault = true;
+                if (opset.getVersion() < MIN_OPSET || opset.getVersion() > MAX_OPSET) {
+                    throw new ModelFormatException(source, "opset " + opset.getVersion() + " of the default "
+                            + "domain is not supported; expected " + MIN_OPSET + " to " + MAX_OPSET
+                            + "; convert the model with onnx.version_converter");
+                }
+            }
+        }
+        if (!hasDefault && proto.getGraph().getNodeCount() > 0 && proto.getOpsetImportCount() == 0) {
+            throw new ModelFormatException(source, "the model imports no opset; expected an opset_import entry "
+                    + "for the default domain");
+        }
+        return GraphIndex.of(proto.getGraph(), source);
+    }
+
+    /** The protobuf message, for advanced use; it is immutable. */
+    public ModelProto proto() {
+        return proto;
+    }
+
+    /** Where the model came from: its path, {@code <bytes>}, a stream's name, or {@code <proto>}. */
+    public String source() {
+        return source;
+    }
+
+    GraphIndex index() {
+        return index;
+    }
+
+    /** A model with the same source name around an edited proto (validated again). */
+    OnnxModel withProto(ModelProto edited) {
+        return new OnnxModel(edited, source);
+    }
+
+    /** The serialized model (all weights inline). */
+    public byte[] toBytes() {
+        if (proto.getSerializedSize() < 0 || proto.getSerializedSize() > ExternalData.PROTOBUF_LIMIT) {
+            throw new ModelFormatException(source, "the model is over protobuf's 2 GiB limit and cannot be "
+                    + "serialized");
+        }
+        return proto.toByteArray();
+    }
+
+    /**
+     * Writes the model to {@code path} atomically: to a temporary file in the same directory, then renamed, so a
+     * crash never leaves a partial model under the final name. An existing file is replaced.
+     */
+    public void save(Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Path target = path.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(temp, toBytes());
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxModel[" + source + ", ir " + proto.getIrVersion() + ", " + proto.getGraph().getNodeCount()
+                + " nodes]";
+    }
+}

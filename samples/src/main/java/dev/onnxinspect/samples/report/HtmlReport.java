@@ -1,0 +1,190 @@
+package dev.onnxinspect.samples.report;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a {@link ReportData} as one self-contained HTML file: inline CSS and inline SVG drawn here, no script, no
+ * font, image or style from anywhere else, so the page opens offline and makes no request at view time (a
+ * Content-Security-Policy in the page forbids any). Every chart is an {@code <svg class="chart">} with a
+ * {@code data-chart} kind and a unique id; {@link #chartCount} says how many a report has. Stateless.
+ */
+public final class HtmlReport {
+    private static final Logger LOG = LoggerFactory.getLogger(HtmlReport.class);
+    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+    private static final String CSS = loadCss();
+
+    private HtmlReport() {
+    }
+
+    /**
+     * Writes the report to {@code file} atomically: the page goes to a temporary file in the same directory that is
+     * then renamed over {@code file}, so a crash never leaves a truncated report under the final name.
+     *
+     * @throws IOException when the directory is missing or not writable (the temporary file is removed)
+     */
+    public static void write(ReportData data, Path file) throws IOException {
+        String html = render(data);
+        Path target = file.toAbsolutePath();
+        Path directory = target.getParent();
+        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
+        try {
+            Files.writeString(temporary, html, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                LOG.warn("File system of {} cannot rename atomically; replacing the file non-atomically", target);
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        LOG.info("Wrote report {} ({} charts, {} bytes)", target, chartCount(data), html.length());
+    }
+
+    /** The page as a string. */
+    public static String render(ReportData data) {
+        StringBuilder html = new StringBuilder(1 << 16);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<title>").append(Html.escape(data.title())).append(" \u2014 onnx-inspect report</title>")
+                .append("<style>").append(CSS).append("</style></head><body><main>");
+        html.append("<header class=\"page\"><h1>").append(Html.escape(data.title())).append("</h1><p>onnx-inspect report")
+                .append(" \u00b7 classes from ").append(data.classSource() == ClassSource.LABEL ? "true labels" : "predictions (argmax of logits)")
+                .append("</p></header>");
+        html.append("<nav class=\"toc\">");
+        for (String[] entry : new String[][] {{"parameters", "Parameters"}, {"layers", "Layers"},
+            {"histograms", "Frequency histograms"}, {"frequencies", "Frequency heatmaps"}, {"kl", "KL divergences"},
+            {"layer-summary", "Sparsity & perplexity"}, {"ood", "OOD detection"}, {"training", "Training"}}) {
+            if (entry[0].equals("training") && data.training().isEmpty()) {
+                continue;
+            }
+            html.append("<a href=\"#").append(entry[0]).append("\">").append(Html.escape(entry[1])).append("</a>");
+        }
+        html.append("</nav>");
+        section(html, "parameters", "Run parameters", "", Tables.parameters(data.parameters()), data.parameters().isEmpty());
+        section(html, "layers", "Layers", "Instrumented layers in model order.", Tables.layers(data.layers()),
+                data.layers().isEmpty());
+        section(html, "histograms", "Class-wise activation frequency histograms",
+                "SPEC \u00a72: neurons per frequency bin over [0, 1], one chart per layer and significance; hover a bar for the per-class counts.",
+                grid(histograms(data)), data.histograms().isEmpty());
+        section(html, "frequencies", "Class \u00d7 neuron activation frequency",
+                "SPEC \u00a72: F[c, j], the fraction of class-c samples in which neuron j is significant (viridis, 0 to 1).",
+                stack(frequencyHeatmaps(data)), data.frequencyMatrices().isEmpty());
+        section(html, "kl", "Class-wise KL divergences",
+                "SPEC \u00a74: KL(P \u2016 Q) in nats between class profiles; rows are P, columns Q. Hover a cell for its value.",
+                wideGrid(klHeatmaps(data)), data.klMatrices().isEmpty());
+        section(html, "layer-summary", "Sparsity and perplexity per layer",
+                "SPEC \u00a72 active fraction (sparsity = 1 \u2212 active fraction) and \u00a77 perplexity of the S1 patterns, one line per class.",
+                grid(LayerSummaryCharts.render(data)), data.layerSummaries().isEmpty());
+        section(html, "ood", "Out-of-distribution detection",
+                "SPEC \u00a76: scores are higher = more OOD; best value per (ID, OOD) pair in bold.",
+                (data.detectorMetrics().isEmpty() ? "" : Tables.detectors(data.detectorMetrics())) + grid(rocCharts(data)),
+                data.detectorMetrics().isEmpty() && data.rocCurves().isEmpty());
+        if (!data.training().isEmpty()) {
+            section(html, "training", "Training curves", "SPEC \u00a711: accuracy per epoch; solid train, dashed test.",
+                    stack(List.of(TrainingChart.render(data.training(), "training-0"))), false);
+        }
+        return html.append("</main></body></html>\n").toString();
+    }
+
+    /**
+     * The number of {@code data-chart} elements the page has: one per histogram, frequency matrix and KL matrix,
+     * {@value LayerSummaryCharts#CHARTS_PER_DATASET} per dataset of the layer summaries, one per (ID, OOD) pair of the
+     * ROC curves and one for the training curves when there are any.
+     */
+    public static int chartCount(ReportData data) {
+        Set<String> summaryDatasets = new LinkedHashSet<>();
+        data.layerSummaries().forEach(s -> summaryDatasets.add(s.dataset()));
+        return data.histograms().size() + data.frequencyMatrices().size() + data.klMatrices().size()
+                + LayerSummaryCharts.CHARTS_PER_DATASET * summaryDatasets.size() + rocPairs(data).size()
+                + (data.training().isEmpty() ? 0 : 1);
+    }
+
+    private static List<String> histograms(ReportData data) {
+        List<String> figures = new ArrayList<>();
+        for (int i = 0; i < data.histograms().size(); i++) {
+            figures.add(HistogramChart.render(data.histograms().get(i), "histogram-" + i));
+        }
+        return figures;
+    }
+
+    private static List<String> frequencyHeatmaps(ReportData data) {
+        List<String> figures = new ArrayList<>();
+        for (int i = 0; i < data.frequencyMatrices().size(); i++) {
+            figures.add(FrequencyHeatmap.render(data.frequencyMatrices().get(i), "frequency-heatmap-" + i));
+        }
+        return figures;
+    }
+
+    private static List<String> klHeatmaps(ReportData data) {
+        List<String> figures = new ArrayList<>();
+        for (int i = 0; i < data.klMatrices().size(); i++) {
+            figures.add(KlHeatmap.render(data.klMatrices().get(i), "kl-heatmap-" + i));
+        }
+        return figures;
+    }
+
+    private static List<String> rocCharts(ReportData data) {
+        List<String> figures = new ArrayList<>();
+        int index = 0;
+        for (List<RocCurve> curves : rocPairs(data).values()) {
+            figures.add(RocChart.render(curves, "roc-" + index++));
+        }
+        return figures;
+    }
+
+    private static Map<List<String>, List<RocCurve>> rocPairs(ReportData data) {
+        Map<List<String>, List<RocCurve>> pairs = new LinkedHashMap<>();
+        for (RocCurve curve : data.rocCurves()) {
+            pairs.computeIfAbsent(List.of(curve.idDataset(), curve.oodDataset()), k -> new ArrayList<>()).add(curve);
+        }
+        return pairs;
+    }
+
+    private static void section(StringBuilder html, String id, String heading, String note, String body, boolean empty) {
+        html.append("<section id=\"").append(id).append("\"><h2>").append(Html.escape(heading)).append("</h2>");
+        if (!note.isEmpty()) {
+            html.append("<p class=\"note\">").append(Html.escape(note)).append("</p>");
+        }
+        html.append(empty ? "<p class=\"empty\">No data in this run.</p>" : body).append("</section>");
+    }
+
+    private static String grid(List<String> figures) {
+        return "<div class=\"grid\">" + String.join("", figures) + "</div>";
+    }
+
+    private static String wideGrid(List<String> figures) {
+        return "<div class=\"grid wide\">" + String.join("", figures) + "</div>";
+    }
+
+    private static String stack(List<String> figures) {
+        return "<div class=\"stack\">" + String.join("", figures) + "</div>";
+    }
+
+    private static String loadCss() {
+        try (InputStream in = HtmlReport.class.getResourceAsStream("report.css")) {
+            if (in == null) {
+                throw new IllegalStateException("report.css is missing from the samples jar; rebuild the samples module");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read report.css from the samples jar", e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.onnxinspect.samples.report;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A realistic report for rendering tests: a small CNN on Fashion-MNIST classes with MNIST digits as OOD, seeded
+ * pseudo-random statistics, and one layer whose name is hostile HTML.
+ */
+final class SampleReports {
+    static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+            "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final String HOSTILE_LAYER = "fc1<img src=x onerror=alert(1)>&\"'";
+    static final List<String> DETECTORS = List.of("MSP", "Energy", "Mahalanobis", "KNN", "ViM", "NAP Hamming");
+    /** Neurons of the two layers drawn as class x neuron heatmaps. */
+    static final int FC1_NEURONS = 128;
+    static final int FC2_NEURONS = 32;
+
+    private SampleReports() {
+    }
+
+    /**
+     * Charts in {@link #full()}: 3 layers x 2 significances = 6 histograms; 2 frequency heatmaps; 4 KL matrices
+     * (within ID, within OOD, ID vs OOD, OOD vs ID); 2 datasets x 3 summary charts = 6; 1 ROC pair; 1 training.
+     */
+    static final int FULL_CHARTS = 6 + 2 + 4 + 6 + 1 + 1;
+
+    static ReportData full() {
+        Random random = new Random(42);
+        ReportData.Builder builder = ReportData.builder("fashion-cnn.onnx", ClassSource.LABEL)
+                .parameter("model", "fashion-cnn.onnx").parameter("model sha-256", "3f2a9c\u2026e01b")
+                .parameter("ID dataset", "fashion-mnist t10k (10000)").parameter("OOD dataset", "mnist-digits (10000)")
+                .parameter("tau (S1)", 0).parameter("eps (S2)", 1000).parameter("alpha", 1e-6).parameter("bins", 100)
+                .layer(LayerInfo.of("conv1/Relu", "Relu", -1, 8, 12, 12))
+                .layer(LayerInfo.of(HOSTILE_LAYER, "Relu", -1, FC1_NEURONS))
+                .layer(LayerInfo.of("fc2/Relu", "Relu", -1, FC2_NEURONS))
+                .layer(LayerInfo.of("logits", "Gemm", -1, 10));
+        for (String layer : List.of("conv1/Relu", HOSTILE_LAYER, "fc2/Relu")) {
+            for (Significance significance : Significance.values()) {
+                builder.histogram(histogram(random, layer, significance, 100, layer.equals("fc2/Relu") ? 32 : 128));
+            }
+        }
+        builder.frequencyMatrix(matrix(random, HOSTILE_LAYER, FC1_NEURONS));
+        builder.frequencyMatrix(matrix(random, "fc2/Relu", FC2_NEURONS));
+        builder.klMatrix(kl(random, "fashion-mnist", "fashion-mnist"));
+        builder.klMatrix(kl(random, "mnist-digits", "mnist-digits"));
+        builder.klMatrix(kl(random, "fashion-mnist", "mnist-digits"));
+        builder.klMatrix(kl(random, "mnist-digits", "fashion-mnist"));
+        for (String dataset : List.of("fashion-mnist", "mnist-digits")) {
+            for (String layer : List.of("conv1/Relu", HOSTILE_LAYER, "fc2/Relu")) {
+                for (String className : CLASSES) {
+                    double active = 0.15 + 0.5 * random.nextDouble();
+                    long distinct = 50 + random.nextInt(950);
+                    double entropy = Math.log(distinct) - 0.5 * random.nextDouble();
+                    builder.layerSummary(new LayerSummary(layer, dataset, className, 1000, active, active * 0.9,
+                            distinct, entropy, Math.exp(entropy)));
+                }
+            }
+        }
+        for (int d = 0; d < DETECTORS.size(); d++) {
+            double separation = 0.6 + 0.35 * d;
+            builder.rocCurve(roc(DETECTORS.get(d), separation));
+            double auroc = 0.6 + 0.06 * d;
+            builder.detectorMetrics(new DetectorMetrics(DETECTORS.get(d), d == 5 ? "fc2/Relu" : null, "fashion-mnist",
+                    "mnist-digits", auroc, auroc - 0.02, auroc + 0.01, 0.9 - 0.1 * d, 0.85 - 0.1 * d,
+                    0.4 - 0.05 * d, 10000, 10000));
+        }
+        for (int epoch = 1; epoch <= 12; epoch++) {
+            double train = 1 - 0.5 * Math.exp(-epoch / 3.0);
+            builder.trainingEpoch(new TrainingEpoch("baseline", epoch, train, train - 0.02 - 0.004 * epoch));
+            builder.trainingEpoch(new TrainingEpoch("dropout 0.5", epoch, train - 0.05, train - 0.03));
+        }
+        return builder.build();
+    }
+
+    private static FrequencyHistogram histogram(Random random, String layer, Significance significance, int bins,
+                                                int neurons) {
+        int[][] counts = new int[CLASSES.size()][bins];
+        for (int c = 0; c < CLASSES.size(); c++) {
+            for (int n = 0; n < neurons; n++) {
+                double frequency = Math.pow(random.nextDouble(), significance == Significance.S1 ? 2 : 3);
+                counts[c][Math.min(bins - 1, (int) (frequency * bins))]++;
+            }
+        }
+        return new FrequencyHistogram(layer, significance, "fashion-mnist", CLASSES, counts);
+    }
+
+    private static FrequencyMatrix matrix(Random random, String layer, int neurons) {
+        double[][] frequency = new double[CLASSES.size()][neurons];
+        for (int c = 0; c < CLASSES.size(); c++) {
+            for (int n = 0; n < neurons; n++) {
+                frequency[c][n] = (n + c) % 7 == 0 ? 0 : Math.pow(random.nextDouble(), 1.5);
+            }
+        }
+        return new FrequencyMatrix(layer, Significance.S1, "fashion-mnist", CLASSES, frequency);
+    }
+
+    private static KlMatrix kl(Random random, String rows, String columns) {
+        double[][] kl = new double[CLASSES.size()][CLASSES.size()];
+        for (int r = 0; r < CLASSES.size(); r++) {
+            for (int c = 0; c < CLASSES.size(); c++) {
+                kl[r][c] = rows.equals(columns) && r == c ? 0 : 0.05 + 1.5 * random.nextDouble();
+            }
+        }
+        return new KlMatrix("fc2/Relu", "S1 activation frequency", rows, columns, CLASSES, CLASSES, kl);
+    }
+
+    /** A binormal-like ROC: tpr = 1 - (1 - fpr)^(1 + 3 * separation), 400 thresholds. */
+    private static RocCurve roc(String detector, double separation) {
+        int points = 400;
+        double[] fpr = new double[points + 1];
+        double[] tpr = new double[points + 1];
+        for (int i = 0; i <= points; i++) {
+            fpr[i] = (double) i / points;
+            tpr[i] = 1 - Math.pow(1 - fpr[i], 1 + 3 * separation);
+        }
+        return new RocCurve(detector, detector.equals("NAP Hamming") ? "fc2/Relu" : null, "fashion-mnist",
+                "mnist-digits", fpr, tpr);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.onnxinspect.trainers.export;
+
+import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.onnx.TensorShape;
+import dev.onnxinspect.onnx.graph.ConvOptions;
+import dev.onnxinspect.onnx.graph.GraphBuilder;
+import dev.onnxinspect.onnx.graph.PoolOptions;
+import dev.onnxinspect.trainers.TrainingException;
+import dev.onnxinspect.trainers.arch.Activation;
+import dev.onnxinspect.trainers.arch.Architecture;
+import dev.onnxinspect.trainers.arch.LayerSpec;
+import dev.onnxinspect.trainers.arch.Shapes;
+import dev.onnxinspect.trainers.arch.WeightConstraint;
+import dev.onnxinspect.trainers.model.ModelParameters;
+import dev.onnxinspect.trainers.model.ParameterTensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exports an {@link Architecture} with given parameters as an instrumented ONNX model that computes what the DJL
+ * block computes in inference mode (dropout = identity, batch norm on running statistics).
+ *
+ * <p>Graph: one float input {@value #INPUT} of shape [N, ...inputShape]; outputs {@value Architecture#LOGITS}
+ * first, then every hidden activation (nonlinearity and residual block outputs) in layer order under its layer
+ * name (e.g. {@code dense1/relu}, {@code dense2/relu}), and with {@link ExportOptions#includePreActivations()} the
+ * dense/convolution/batch-norm outputs too. Initializers are named after the parameters
+ * ({@code dense1/linear.weight}). Metadata: {@code onnx_inspect.architecture.*} (the architecture's
+ * {@link Architecture#describe()}), {@code onnx_inspect.exposed_layers} (comma-separated output names), plus the
+ * options' extra entries (the trainer's config goes there as {@code onnx_inspect.training.*}).
+ */
+public final class OnnxExporter {
+    /** The name of the graph input. */
+    public static final String INPUT = "input";
+    private static final String PREFIX = "onnx_inspect.";
+
+    private OnnxExporter() {
+    }
+
+    /** The exported model. */
+    public static OnnxModel export(Architecture architecture, ModelParameters parameters, ExportOptions options) {
+        return new Emitter(architecture, parameters, options).emit();
+    }
+
+    /** The serialized model (ONNX protobuf bytes). */
+    public static byte[] exportBytes(Architecture architecture, ModelParameters parameters, ExportOptions options) {
+        return export(architecture, parameters, options).toBytes();
+    }
+
+    /** The names of the graph outputs the export will have, logits first. */
+    public static List<String> outputNames(Architecture architecture, ExportOptions options) {
+        List<String> names = new ArrayList<>();
+        names.add(Architecture.LOGITS);
+        collectExposed(architecture.layers(), options, names);
+        return List.copyOf(names);
+    }
+
+    private static void collectExposed(List<LayerSpec> layers, ExportOptions options, List<String> names) {
+        for (LayerSpec layer : layers) {
+            if (layer.name().equals(Architecture.LOGITS)) {
+                continue;
+            }
+            if (layer.role() == LayerSpec.Role.ACTIVATION
+                    || (options.includePreActivations() && layer.role() == LayerSpec.Role.PRE_ACTIVATION)) {
+                names.add(layer.name());
+            }
+        }
+    }
+
+    /** The state of one export. */
+    private static final class Emitter {
+        private final Architecture architecture;
+        private final ModelParameters parameters;
+        private final ExportOptions options;
+        private final GraphBuilder graph;
+        private final List<String> used = new ArrayList<>();
+
+        Emitter(Architecture architecture, ModelParameters parameters, ExportOptions options) {
+            this.architecture = architecture;
+            this.parameters = parameters;
+            this.options = options;
+            this.graph = GraphBuilder.create(architecture.kind()).opset(options.opset());
+        }
+
+        OnnxModel emit() {
+            String x = graph.input(INPUT, TensorShape.batched("N", longs(architecture.inputShape())));
+            int[] shape = architecture.inputShape();
+            for (LayerSpec layer : architecture.layers()) {
+                x = layer(layer, x, shape);
+                shape = Shapes.outputShape(layer, shape);
+            }
+            if (used.size() != parameters.tensors().size()) {
+                List<String> unused = parameters.tensors().stream().map(ParameterTensor::name)
+                        .filter(n -> !used.contains(n)).toList();
+                throw new TrainingException("parameters " + unused + " do not belong to the " + architecture.kind()
+                        + "; export the parameters of this architecture");
+            }
+            List<String> outputs = outputNames(architecture, options);
+            int[] perSample = architecture.inputShape();
+            Map<String, int[]> shapes = new java.util.HashMap<>();
+            collectShapes(architecture.layers(), perSample, shapes);
+            for (String name : outputs) {
+                graph.output(name, TensorShape.batched("N", longs(shapes.get(name))));
+            }
+            architecture.describe().forEach((k, v) -> graph.metadata(PREFIX + "architecture." + k, v));
+            graph.metadata(PREFIX + "exposed_layers", String.join(",", outputs));
+            options.metadata().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> graph.metadata(e.getKey(), e.getValue()));
+            return graph.build();
+        }
+
+        private static void collectShapes(List<LayerSpec> layers, int[] input, Map<String, int[]> shapes) {
+            int[] shape = input;
+            for (LayerSpec layer : layers) {
+                shape = Shapes.outputShape(layer, shape);
+                shapes.put(layer.name(), shape);
+            }
+        }
+
+        private String layer(LayerSpec layer, String x, int[] inShape) {
+            String n = layer.name();
+            if (layer instanceof LayerSpec.Dense d) {
+                return dense(d, x);
+            } else if (layer instanceof LayerSpec.Conv2d c) {
+                String w = initializer(n + ".weight");
+                String b = initializer(n + ".bias");
+                return graph.conv(n, x, w, b, ConvOptions.builder(c.kernel(), c.kernel())
+                        .strides(c.stride(), c.stride()).padding(c.padding()).build());
+            } else if (layer instanceof LayerSpec.BatchNorm b) {
+                return graph.batchNormalization(n, x, initializer(n + ".gamma"), initializer(n + ".beta"),
+                        initializer(n + ".running_mean"), initializer(n + ".running_var"), b.epsilon());
+            } else if (layer instanceof LayerSpec.Nonlinearity a) {
+                return activation(a.activation(), n, x);
+            } else if (layer instanceof LayerSpec.MaxPool p) {
+                return graph.maxPool(n, x, PoolOptions.builder(p.kernel(), p.kernel())
+                        .strides(p.stride(), p.stride()).build());
+            } else if (layer instanceof LayerSpec.GlobalAvgPool) {
+                return graph.flatten(n, graph.globalAveragePool(n + "/gap", x), 1);
+            } else if (layer instanceof LayerSpec.Flatten) {
+                return graph.flatten(n, x, 1);
+            } else if (layer instanceof LayerSpec.Dropout) {
+                return graph.identity(n, x);
+            } else if (layer instanceof LayerSpec.Residual r) {
+                String main = x;
+                int[] shape = inShape;
+                for (LayerSpec inner : r.body()) {
+                    main = layer(inner, main, shape);
+                    shape = Shapes.outputShape(inner, shape);
+                }
+                String skip = x;
+                shape = inShape;
+                for (LayerSpec inner : r.shortcut()) {
+                    skip = layer(inner, skip, shape);
+                    shape = Shapes.outputShape(inner, shape);
+                }
+                return activation(r.activation(), n, graph.add(n + "/add", main, skip));
+            }
+            throw new IllegalStateException("unhandled layer kind " + layer);
+        }
+
+        private String dense(LayerSpec.Dense d, String x) {
+            String n = d.name();
+            ParameterTensor w = take(n + ".weight");
+            requireShape(w, d.outFeatures(), d.inFeatures());
+            String b = initializer(n + ".bias");
+            if (d.constraint() == WeightConstraint.NONE) {
+                String wName = graph.addInitializer(w.name(), w.values(), d.outFeatures(), d.inFeatures());
+                return graph.gemm(n, x, wName, b, true);
+            }
+            if (options.iocWeights() == IocWeightExport.TRANSFORMED_INITIALIZERS) {
+                float[] effective = w.values();
+                for (int i = 0; i < effective.length; i++) {
+                    effective[i] = d.constraint().apply(effective[i]);
+                }
+                String wName = graph.addInitializer(w.name(), effective, d.outFeatures(), d.inFeatures());
+                return graph.gemm(n, x, wName, b, true);
+            }
+            String raw = graph.addInitializer(w.name(), w.values(), d.outFeatures(), d.inFeatures());
+            String zero = graph.addInitializer(n + "/constraint/zero", new float[] {0f});
+            String offset = graph.addInitializer(n + "/constraint/offset", new float[] {WeightConstraint.IOC_OFFSET});
+            String negative = graph.less(n + "/constraint/negative", raw, zero);
+            String shifted = graph.exp(n + "/constraint/exp", graph.sub(n + "/constraint/shift", raw, offset));
+            String effective = graph.where(n + "/constraint/weight", negative, shifted, raw);
+            return graph.gemm(n, x, effective, b, true);
+        }
+
+        private String activation(Activation activation, String output, String x) {
+            return switch (activation) {
+                case RELU -> graph.relu(output, x);
+                case ELU -> graph.elu(output, x, Activation.ELU_ALPHA);
+                case GELU -> graph.gelu(output, x);
+                case SIGMOID -> graph.sigmoid(output, x);
+                case TANH -> graph.tanh(output, x);
+            };
+        }
+
+        private String initializer(String name) {
+            ParameterTensor t = take(name);
+            return graph.addInitializer(name, t.values(), longs(t.shape()));
+        }
+
+        private ParameterTensor take(String name) {
+            if (!parameters.contains(name)) {
+                throw new TrainingException("the " + architecture.kind() + " needs parameter " + name
+                        + " but the given parameters do not have it; export parameters trained for this architecture");
+            }
+            used.add(name);
+            return parameters.get(name);
+        }
+
+        private static void requireShape(ParameterTensor t, int... expected) {
+            if (!Arrays.equals(t.shape(), expected)) {
+                throw new TrainingException("parameter " + t.name() + " has shape " + Shapes.text(t.shape())
+                        + ", expected " + Shapes.text(expected));
+            }
+        }
+    }
+
+    private static long[] longs(int[] values) {
+        return Arrays.stream(values).asLongStream().toArray();
+    }
+}
