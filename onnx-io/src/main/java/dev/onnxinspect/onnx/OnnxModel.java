@@ -2,6 +2,7 @@ package dev.onnxinspect.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.CodedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A loaded, validated ONNX model. Deeply immutable: it wraps an immutable protobuf {@link ModelProto}; every
@@ -213,6 +216,69 @@ public final class OnnxModel {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** What the model contains: inputs, outputs, nodes in topological order, initializers, opsets, producer. */
+    public ModelDescription describe() {
+        return ModelDescriber.describe(this);
+    }
+
+    /**
+     * A copy of this model that also outputs the tensors the selectors choose (see {@link Instrumenter} for the
+     * rules: original outputs first and unchanged, added ones in topological order, no duplicates).
+     *
+     * @throws GraphQueryException if a selector matches nothing (the message lists the closest names)
+     */
+    public InstrumentedModel instrument(List<TensorSelector> selectors) {
+        return new Instrumenter(this).instrument(List.copyOf(selectors));
+    }
+
+    /** See {@link #instrument(List)}. */
+    public InstrumentedModel instrument(TensorSelector... selectors) {
+        return instrument(List.of(selectors));
+    }
+
+    /**
+     * A constant tensor (an initializer, or the value of a {@code Constant} node) as float32 values with its shape;
+     * see {@link TensorDecoder} for the element types that convert.
+     *
+     * @throws GraphQueryException if there is no such constant or its type is not numeric
+     */
+    public WeightTensor initializer(String name) {
+        Objects.requireNonNull(name, "name");
+        Optional<TensorProto> tensor = index.initializer(name);
+        if (tensor.isEmpty()) {
+            tensor = index.producer(name).filter(n -> n.getOpType().equals("Constant"))
+                    .map(n -> ConstantValues.tensorOf(n, source));
+        }
+        return TensorDecoder.decode(tensor.orElseThrow(() -> new GraphQueryException("no initializer or Constant "
+                + "called '" + name + "' in " + source + "; closest initializers: "
+                + ClosestNames.closest(name, index.initializers(), 5))), source);
+    }
+
+    /**
+     * The dense layer ({@code Gemm}, or {@code MatMul} with optional {@code Add}, with constant weights) that
+     * produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3).
+     *
+     * @throws GraphQueryException if the tensor is not produced by such a layer
+     */
+    public DenseLayer denseLayer(String outputTensor) {
+        return new DenseLayerFinder(this).denseLayer(Objects.requireNonNull(outputTensor, "outputTensor"));
+    }
+
+    /**
+     * The dense layer that computes the logits: found by walking back from the first graph output through
+     * {@code Softmax}, {@code LogSoftmax}, {@code Identity}, {@code Flatten} and {@code Dropout} (SPEC §5: W, b).
+     *
+     * @throws GraphQueryException if no dense layer feeds the first output that way
+     */
+    public DenseLayer lastDenseLayer() {
+        return new DenseLayerFinder(this).lastDenseLayer();
+    }
+
+    /** The penultimate features h of SPEC §5: the tensor the last dense layer reads. */
+    public String penultimateFeatures() {
+        return lastDenseLayer().inputName();
     }
 
     @Override
