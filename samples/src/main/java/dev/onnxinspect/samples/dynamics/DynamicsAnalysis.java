@@ -10,6 +10,8 @@ import dev.onnxinspect.dynamics.PathSimilarityAccumulator;
 import dev.onnxinspect.dynamics.PathSimilarityResult;
 import dev.onnxinspect.dynamics.PathSimilaritySink;
 import dev.onnxinspect.dynamics.WeightNormAccumulator;
+import dev.onnxinspect.dynamics.WeightTrajectory;
+import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
@@ -114,8 +116,8 @@ public final class DynamicsAnalysis {
         Checkpoint first = series.load(0);
         List<String> outputs;
         try {
-            outputs = dev.onnxinspect.onnx.OnnxModel.fromBytes(first.model()).proto().getGraph().getOutputList()
-                    .stream().map(o -> o.getName()).toList();
+            outputs = OnnxModel.fromBytes(first.model()).proto().getGraph().getOutputList()
+                    .stream().map(output -> output.getName()).toList();
         } catch (RuntimeException e) {
             throw new DynamicsException("checkpoint " + first.fileName() + " is not a readable ONNX model: "
                     + e.getMessage(), e);
@@ -127,7 +129,7 @@ public final class DynamicsAnalysis {
      * The weight norms of every checkpoint (SPEC §10) without running any probe: checkpoint 0 of the series is
      * theta_0. Holds one checkpoint's weights besides theta_0.
      */
-    public static dev.onnxinspect.dynamics.WeightTrajectory weights(CheckpointSeries series) {
+    public static WeightTrajectory weights(CheckpointSeries series) {
         WeightNormAccumulator weights = null;
         for (int index = 0; index < series.size(); index++) {
             Checkpoint checkpoint = series.load(index);

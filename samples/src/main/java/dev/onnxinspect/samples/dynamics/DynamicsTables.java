@@ -23,8 +23,8 @@ import org.apache.arrow.memory.BufferAllocator;
  * {@code manifest.json} of {@link ArrowResultDirectory}, and the per-layer weight norms as {@link WeightNormsCsv}.
  *
  * <p>Choice: the schema metadata's model file and SHA-256 are the last checkpoint's (the trained model); every
- * checkpoint's file and SHA-256 are recorded as {@code param.checkpoint.<step>} = {@code <file> <sha256>}. The class
- * source is recorded as {@code label} although no table here uses classes. Choice: the {@code training_history}
+ * checkpoint's file and SHA-256 are in {@link DynamicsResult#checkpoints()}. The class source is recorded as
+ * {@code label} although no table here uses classes. Choice: the {@code training_history}
  * weight columns are the trainer's own figures ({@link EpochRecord#weightNorm()}, over the trainable tensors — the
  * same weights {@link CheckpointWeights} reads), not recomputed.
  */
