@@ -8,9 +8,7 @@ import dev.onnxinspect.trainers.model.ModelParameters;
 import dev.onnxinspect.trainers.train.EpochListener;
 import dev.onnxinspect.trainers.train.EpochRecord;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -40,27 +38,11 @@ public final class CheckpointWriter implements EpochListener {
                 .metadata("onnx_inspect.checkpoint.epoch", Integer.toString(record.epoch())).build();
         byte[] bytes = OnnxExporter.exportBytes(architecture, parameters, options);
         Path target = directory.resolve(fileName(record.epoch()));
-        Path temporary = null;
         try {
-            Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, ".epoch-", ".tmp");
-            Files.write(temporary, bytes);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicWrite.write(target, bytes);
         } catch (IOException e) {
-            deleteQuietly(temporary, e);
             throw new DynamicsException("cannot write checkpoint " + target + ": " + e.getMessage()
                     + "; check that the directory is writable and the disk not full", e);
-        }
-    }
-
-    private static void deleteQuietly(Path temporary, IOException failure) {
-        if (temporary == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-            failure.addSuppressed(e);
         }
     }
 }

@@ -9,9 +9,7 @@ import dev.onnxinspect.dynamics.WeightTrajectory;
 import dev.onnxinspect.samples.report.Html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,15 +113,7 @@ public final class DynamicsReport {
 
     /** Writes the page to {@code file} atomically (temporary name, then rename). */
     public void write(Path file) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path temporary = Files.createTempFile(absolute.getParent(), ".report-", ".tmp");
-        try {
-            Files.writeString(temporary, render(), StandardCharsets.UTF_8);
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicWrite.write(file, render().getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<SvgCharts.Series> perLayer(WeightTrajectory weights, ToDoubleFunction<LayerWeightNorm> value,

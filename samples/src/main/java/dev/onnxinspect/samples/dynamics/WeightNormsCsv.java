@@ -5,11 +5,8 @@ import dev.onnxinspect.dynamics.LayerWeightNorm;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -56,17 +53,8 @@ public final class WeightNormsCsv {
                 row(csv, id, norms.step(), TOTAL, norms.totalNorm(), norms.totalDistanceFromInit());
             }
         }
-        Files.createDirectories(directory);
         Path target = directory.resolve(FILE);
-        Path temporary = Files.createTempFile(directory, ".weight_norms-", ".tmp");
-        try {
-            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                out.write(csv.toString());
-            }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicWrite.write(target, csv.toString().getBytes(StandardCharsets.UTF_8));
         return target;
     }
 
