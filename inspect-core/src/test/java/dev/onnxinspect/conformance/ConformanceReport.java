@@ -37,7 +37,7 @@ final class ConformanceReport {
                 failures.size()));
         s.append("tolerance the original model met (rtol = atol): ").append(toleranceMet).append('\n');
         skipped.forEach((reason, tests) -> s.append(String.format("  skipped %4d: %s, e.g. %s%n", tests.size(), reason,
-                tests.stream().limit(3).collect(Collectors.joining("; ")))));
+                tests.stream().limit(Integer.getInteger("conformance.examples", 3)).collect(Collectors.joining("; ")))));
         failures.forEach(f -> s.append("  FAILED: ").append(f).append('\n'));
         return s.toString();
     }

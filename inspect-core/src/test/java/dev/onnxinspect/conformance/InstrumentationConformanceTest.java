@@ -78,11 +78,10 @@ class InstrumentationConformanceTest {
         try {
             model = OnnxModel.load(c.model());
         } catch (ModelFormatException e) {
-            try (OrtSession s = session(Files.readAllBytes(c.model()))) {
+            if (ortLoads(Files.readAllBytes(c.model()))) {
                 throw new AssertionError("onnx-io rejects a model ONNX Runtime loads: " + e.getMessage());
-            } catch (OrtException ortToo) {
-                throw new Skip("rejected by onnx-io and by ONNX Runtime", firstLine(e.getMessage()));
             }
+            throw new Skip("rejected by onnx-io and by ONNX Runtime", firstLine(e.getMessage()));
         }
         ModelDescription description = model.describe();
         for (ValueInfo v : concat(description.inputs(), description.outputs())) {
@@ -212,6 +211,14 @@ class InstrumentationConformanceTest {
             }
         } finally {
             feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static boolean ortLoads(byte[] model) {
+        try (OrtSession s = session(model)) {
+            return s.getNumInputs() >= 0;
+        } catch (OrtException e) {
+            return false;
         }
     }
 

@@ -50,6 +50,21 @@ class RealDatasetsTest {
         }
         assertThat(counts).containsExactly(expected);
         assertPixelRange(digits);
+
+        // the streaming parser agrees with the JDK's Float.parseFloat on every value of digit 3's file
+        String text = Files.readString(dir.resolve("3.json"), StandardCharsets.US_ASCII);
+        String[] tokens = text.substring(text.indexOf('[') + 1, text.lastIndexOf(']')).split(",");
+        int first = expected[0] + expected[1] + expected[2];
+        float[] image = null;
+        for (int t = 0; t < tokens.length; t++) {
+            if (t % 784 == 0) {
+                image = digits.sample(first + t / 784);
+            }
+            float want = Float.parseFloat(tokens[t].strip());
+            if (image[t % 784] != want) {
+                assertThat(image[t % 784]).as("value %d of 3.json", t).isEqualTo(want);
+            }
+        }
     }
 
     private static void assertClassCounts(int[] labels, int perClass) {

@@ -12,8 +12,9 @@ import java.util.Set;
  * h of the last dense layer).
  *
  * <p>Recognised: a {@code Gemm} with constant B (and optional constant C); a {@code MatMul} with constant 2-D
- * second operand (bias zero); an {@code Add} of such a MatMul and a constant. Constants are initializers or
- * {@code Constant} node outputs.
+ * second operand (bias zero); an {@code Add} of such a MatMul and a constant. Constants are initializers,
+ * {@code Constant} node outputs, or a 2-D {@code Transpose} of either (older PyTorch exports write
+ * {@code Linear} as {@code MatMul(x, Transpose(W))}).
  *
  * <p>Choice: Gemm's {@code alpha} and {@code beta} are applied (W = alpha * B or alpha * B^T, b = beta * C, each
  * product rounded to float32), so W x + b is what the node computes; {@code transA = 1} is rejected since the
@@ -39,17 +40,23 @@ final class DenseLayerFinder {
         };
     }
 
-    DenseLayer lastDenseLayer() {
+    /** Walks back from {@code graphOutput}, or from the first graph output when it is null. */
+    DenseLayer lastDenseLayer(String graphOutput) {
         List<String> outputs = model.proto().getGraph().getOutputList().stream().map(v -> v.getName()).toList();
         if (outputs.isEmpty()) {
             throw new GraphQueryException(model.source() + " has no graph output, so it has no last dense layer");
         }
-        String tensor = outputs.get(0);
+        if (graphOutput != null && !outputs.contains(graphOutput)) {
+            throw new GraphQueryException("'" + graphOutput + "' is not a graph output of " + model.source()
+                    + "; expected one of " + outputs);
+        }
+        String start = graphOutput == null ? outputs.get(0) : graphOutput;
+        String tensor = start;
         List<String> path = new ArrayList<>();
         while (true) {
             Optional<NodeProto> node = producer(tensor);
             if (node.isEmpty()) {
-                throw new GraphQueryException("no dense layer feeds output '" + outputs.get(0) + "' of "
+                throw new GraphQueryException("no dense layer feeds output '" + start + "' of "
                         + model.source() + ": walked back through " + path + " to '" + tensor
                         + "', which no node produces");
             }
@@ -60,7 +67,7 @@ final class DenseLayerFinder {
                 continue;
             }
             if (!op.equals("Gemm") && !op.equals("MatMul") && !op.equals("Add")) {
-                throw new GraphQueryException("no dense layer feeds output '" + outputs.get(0) + "' of "
+                throw new GraphQueryException("no dense layer feeds output '" + start + "' of "
                         + model.source() + ": walking back through " + path + " reached " + describe(node.get())
                         + "; expected a Gemm, or a MatMul (+ Add) with constant weights, before the logits");
             }
@@ -164,15 +171,46 @@ final class DenseLayerFinder {
 
     private boolean isConstant(String name) {
         return model.index().initializers().contains(name)
-                || producer(name).map(n -> n.getOpType().equals("Constant")).orElse(false);
+                || producer(name).map(n -> n.getOpType().equals("Constant") || isTransposedConstant(n)).orElse(false);
+    }
+
+    /** A 2-D {@code Transpose} of a constant, as older PyTorch exporters write {@code Linear} weights. */
+    private boolean isTransposedConstant(NodeProto n) {
+        if (!n.getOpType().equals("Transpose") || n.getInputCount() != 1) {
+            return false;
+        }
+        List<Long> perm = n.getAttributeList().stream().filter(a -> a.getName().equals("perm")).findFirst()
+                .map(AttributeProto::getIntsList).orElse(List.of(1L, 0L));
+        String input = n.getInput(0);
+        boolean constantInput = model.index().initializers().contains(input)
+                || producer(input).map(p -> p.getOpType().equals("Constant")).orElse(false);
+        return constantInput && perm.equals(List.of(1L, 0L));
     }
 
     private WeightTensor constant(String name, String output, NodeProto node) {
         if (!isConstant(name)) {
             throw notDense(output, "operand '" + name + "' of " + describe(node) + " is computed, not a constant "
-                    + "(initializer or Constant node)");
+                    + "(initializer, Constant node, or 2-D Transpose of one)");
         }
-        return model.initializer(name);
+        Optional<NodeProto> transpose = producer(name).filter(this::isTransposedConstant);
+        if (transpose.isEmpty()) {
+            return model.initializer(name);
+        }
+        WeightTensor t = model.initializer(transpose.get().getInput(0));
+        long[] s = t.shape();
+        if (s.length != 2) {
+            throw notDense(output, "the Transpose feeding " + describe(node) + " has a " + s.length
+                    + "-D input; expected a 2-D weight matrix");
+        }
+        int rows = (int) s[0];
+        int cols = (int) s[1];
+        float[] v = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                v[c * rows + r] = t.value(r * cols + c);
+            }
+        }
+        return new WeightTensor(name, new long[] {cols, rows}, v);
     }
 
     private Optional<NodeProto> producer(String tensor) {

@@ -10,18 +10,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adds selected intermediate tensors of the top-level graph as graph outputs, without changing anything the model
  * computes: nodes, initializers and the original outputs (first, in order) stay as they are.
  *
  * <p>Choice: an added output copies the type the model declares for the tensor (graph {@code value_info}); when
- * the model declares none, the output is added without a type and the runtime infers it (ONNX Runtime 1.28 does;
+ * the model declares none (or a tensor type with an undefined element type), the output is added without a type and the runtime infers it (ONNX Runtime 1.28 does;
  * a tensor type with an undefined element type, by contrast, is rejected, so none is invented). Tensors inside
  * subgraphs ({@code If}, {@code Loop}, {@code Scan} bodies) cannot be selected; the outputs of the nodes that own
  * the subgraphs can.
  */
 final class Instrumenter {
+    private static final Logger LOG = LoggerFactory.getLogger(Instrumenter.class);
+
     private final OnnxModel model;
     /** Intermediate tensor name to the node producing it, in topological order. */
     private final Map<String, NodeProto> producers = new LinkedHashMap<>();
@@ -59,13 +63,21 @@ final class Instrumenter {
             selected.add(tensor);
             if (existing.add(tensor)) {
                 added.add(tensor);
-                edited.addOutput(model.index().declaredType(tensor)
+                edited.addOutput(model.index().declaredType(tensor).filter(Instrumenter::usable)
                         .orElseGet(() -> ValueInfoProto.newBuilder().setName(tensor).build()));
             }
         }
         OnnxModel result = added.isEmpty() ? model
                 : model.withProto(model.proto().toBuilder().setGraph(edited).build());
+        LOG.debug("instrumented {}: {} tensors selected, {} outputs added", model.source(), selected.size(),
+                added.size());
         return new InstrumentedModel(result, originals, added, selected);
+    }
+
+    /** A declared type worth copying: not a tensor type with an undefined element type (runtimes reject it). */
+    private static boolean usable(ValueInfoProto declared) {
+        return declared.hasType() && !(declared.getType().hasTensorType()
+                && declared.getType().getTensorType().getElemType() == ElementType.UNDEFINED.code());
     }
 
     /** The intermediate tensors a selector picks (any order; the caller orders them). */

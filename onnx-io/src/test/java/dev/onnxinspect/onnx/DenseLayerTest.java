@@ -99,6 +99,16 @@ class DenseLayerTest {
     }
 
     @Test
+    void transposedConstantWeightsAsOldPyTorchExportsWriteThem() {
+        // MatMul(x, Transpose(w)) with w = W (2 x 3): Transpose gives W^T (3 x 2), so the layer is W again
+        OnnxModel m = single(GraphProto.newBuilder().addInitializer(floats("w", W, 2, 3))
+                .addNode(node("Transpose", "t", List.of("w"), List.of("wt")))
+                .addNode(node("MatMul", "fc", List.of("x", "wt"), List.of("z")))
+                .addOutput(floatValue("z", -1, 2)));
+        assertThat(m.denseLayer("z")).isEqualTo(new DenseLayer("z", "x", 2, 3, W, new float[2]));
+    }
+
+    @Test
     void lastDenseLayerWalksBackFromTheLogitsAndGivesThePenultimateFeatures() {
         OnnxModel m = single(GraphProto.newBuilder()
                 .addInitializer(floats("w1", new float[9], 3, 3))
@@ -112,6 +122,9 @@ class DenseLayerTest {
                 .addOutput(floatValue("probs", -1, 2)));
         assertThat(m.lastDenseLayer()).isEqualTo(new DenseLayer("logits", "features", 2, 3, W, B));
         assertThat(m.penultimateFeatures()).isEqualTo("features");
+        assertThat(m.lastDenseLayer("probs")).isEqualTo(m.lastDenseLayer());
+        assertThatThrownBy(() -> m.lastDenseLayer("logits")).isInstanceOf(GraphQueryException.class)
+                .hasMessageContaining("'logits' is not a graph output").hasMessageContaining("[probs]");
     }
 
     @Test

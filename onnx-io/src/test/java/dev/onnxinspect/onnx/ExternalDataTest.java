@@ -119,6 +119,29 @@ class ExternalDataTest {
     }
 
     @Test
+    void hostileExternalDataEntriesEndInModelFormatException() throws IOException {
+        Path modelDir = root.resolve("h");
+        Files.createDirectories(modelDir);
+        Files.write(modelDir.resolve("weights.bin"), dataFile());
+        String[][] entries = {
+            {"/etc/passwd", "0", "24"}, {"", "8", "24"}, {"a\0b", "8", "24"}, {".", "8", "24"},
+            {"weights.bin", "-5", "24"}, {"weights.bin", "abc", "24"}, {"weights.bin", "8", "99999999999"},
+            {"weights.bin", "9223372036854775807", "24"}, {"weights.bin", "8", "-1"},
+            {"weights.bin", "8", "9223372036854775807"}, {"../../../../etc/hosts", "0", "4"},
+        };
+        for (String[] e : entries) {
+            ModelProto valid = modelWithExternalWeights("weights.bin", 8, 24);
+            TensorProto w = valid.getGraph().getInitializer(0).toBuilder().clearExternalData()
+                    .addExternalData(entry("location", e[0])).addExternalData(entry("offset", e[1]))
+                    .addExternalData(entry("length", e[2])).build();
+            Path file = writeModel(modelDir,
+                    valid.toBuilder().setGraph(valid.getGraph().toBuilder().setInitializer(0, w)).build());
+            assertThatThrownBy(() -> OnnxModel.load(file)).as(String.join(", ", e))
+                    .isInstanceOf(ModelFormatException.class).hasMessageContaining("model.onnx");
+        }
+    }
+
+    @Test
     void bytesWithExternalDataCannotBeResolved() {
         byte[] bytes = modelWithExternalWeights("weights.bin", 8, 24).toByteArray();
         assertThatThrownBy(() -> OnnxModel.fromBytes(bytes)).isInstanceOf(ModelFormatException.class)

@@ -52,6 +52,12 @@ class InstrumentTest {
     }
 
     @Test
+    void intermediateTensorsAreTheNodeOutputsInTopologicalOrder() {
+        assertThat(model().intermediateTensors())
+                .containsExactly("fc1/out", "block1/relu", "logits", "block2/relu", "probs");
+    }
+
+    @Test
     void exactNameSelectsOneTensor() {
         InstrumentedModel m = model().instrument(TensorSelector.name("logits"));
         assertThat(outputs(m)).containsExactly("probs", "logits");
@@ -122,6 +128,16 @@ class InstrumentTest {
         assertThat(undeclared.getName()).isEqualTo("fc1/out");
         assertThat(undeclared.hasType()).isFalse();
         assertThat(declared).isEqualTo(floatValue("block1/relu", -1, 2));
+    }
+
+    @Test
+    void anUndefinedDeclaredElementTypeIsNotCopied() {
+        OnnxModel m = OnnxModel.fromProto(model().proto().toBuilder().setGraph(model().proto().getGraph().toBuilder()
+                .addValueInfo(ValueInfoProto.newBuilder().setName("logits").setType(
+                        ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(0))))).build());
+        assertThat(m.instrument(TensorSelector.name("logits")).model().proto().getGraph().getOutput(1).hasType())
+                .isFalse();
     }
 
     @Test

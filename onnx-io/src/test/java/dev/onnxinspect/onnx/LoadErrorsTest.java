@@ -64,6 +64,14 @@ class LoadErrorsTest {
     }
 
     @Test
+    void devicesAreNotReadForever() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "needs /dev/zero");
+        assertThatThrownBy(() -> OnnxModel.load(zero)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("not a regular file");
+    }
+
+    @Test
     void randomBytes() throws IOException {
         Random random = new Random(42);
         for (int i = 0; i < 50; i++) {
@@ -125,16 +133,37 @@ class LoadErrorsTest {
     }
 
     @Test
+    void initializersWhoseDataDoesNotFitTheirShapeAreRejectedAtLoad() {
+        ModelProto shortRaw = TinyGraphs.model(relu().getGraph().toBuilder().addInitializer(
+                ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("w").setDataType(ElementType.FLOAT.code())
+                        .addDims(2).addDims(3).setRawData(com.google.protobuf.ByteString.copyFrom(new byte[20])))
+                .build());
+        // 2 x 3 floats need 24 bytes
+        assertThatThrownBy(() -> OnnxModel.fromProto(shortRaw)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("initializer 'w' has 20 bytes of raw_data but FLOAT [2, 3] needs 24");
+        ModelProto fewValues = TinyGraphs.model(relu().getGraph().toBuilder()
+                .addInitializer(TinyGraphs.floats("w", new float[] {1, 2}, 3)).build());
+        assertThatThrownBy(() -> OnnxModel.fromProto(fewValues)).hasMessageContaining("stores 2 values")
+                .hasMessageContaining("needs 3");
+        ModelProto badType = TinyGraphs.model(relu().getGraph().toBuilder().addInitializer(
+                TinyGraphs.floats("w", new float[] {1}, 1).toBuilder().setDataType(99)).build());
+        assertThatThrownBy(() -> OnnxModel.fromProto(badType)).hasMessageContaining("element type code 99");
+        ModelProto negative = TinyGraphs.model(relu().getGraph().toBuilder().addInitializer(
+                TinyGraphs.floats("w", new float[0], -1)).build());
+        assertThatThrownBy(() -> OnnxModel.fromProto(negative)).hasMessageContaining("negative dimension");
+    }
+
+    @Test
     void unsupportedIrVersionsAndOpsets() {
-        for (long ir : new long[] {0, 2, 12}) {
+        for (long ir : new long[] {0, 2, 14}) {
             ModelProto m = relu().toBuilder().setIrVersion(ir).build();
             assertThatThrownBy(() -> OnnxModel.fromProto(m)).isInstanceOf(ModelFormatException.class)
-                    .hasMessageContaining("IR version " + ir + " is not supported; expected 3 to 11");
+                    .hasMessageContaining("IR version " + ir + " is not supported; expected 3 to 13");
         }
         ModelProto opset = relu().toBuilder().setOpsetImport(0,
                 OperatorSetIdProto.newBuilder().setDomain("").setVersion(30)).build();
         assertThatThrownBy(() -> OnnxModel.fromProto(opset)).hasMessageContaining("opset 30")
-                .hasMessageContaining("expected 1 to 23");
+                .hasMessageContaining("expected 1 to 26");
         ModelProto noGraph = relu().toBuilder().clearGraph().build();
         assertThatThrownBy(() -> OnnxModel.fromProto(noGraph)).hasMessageContaining("has no graph");
     }

@@ -66,6 +66,7 @@ final class Axes {
     /** Fixed decimals in the ROOT locale. */
     static String format(double value, int decimals) {
         String text = String.format(Locale.ROOT, "%." + decimals + "f", value);
-        return text.matches("-0(\\.0*)?") ? text.substring(1) : text;
+        return text.charAt(0) == '-' && text.chars().allMatch(ch -> ch == '-' || ch == '0' || ch == '.')
+                ? text.substring(1) : text;
     }
 }

@@ -52,7 +52,10 @@ final class HeatmapChart {
         double width = left + plotWidth + LEGEND_WIDTH;
         double height = TOP + Math.max(plotHeight, 120) + bottom;
         Svg svg = Svg.chart(kind, id, width, height, label);
-        svg.open("g", "class", "cells", "shape-rendering", "crispEdges");
+        // Cells narrower than two pixels are anti-aliased: snapping them to pixels would drop whole neurons. The
+        // background in the colour of the mean value hides the seams anti-aliasing leaves between cells.
+        svg.rect(left, TOP, plotWidth, plotHeight, Viridis.color(normalised(mean(spec), spec)), "");
+        svg.open("g", "class", "cells", "shape-rendering", spec.cellWidth() >= 2 ? "crispEdges" : "");
         for (int r = 0; r < rowCount; r++) {
             for (int c = 0; c < spec.columnCount(); c++) {
                 double value = spec.cells().value(r, c);
@@ -150,6 +153,16 @@ final class HeatmapChart {
         }
         svg.element("text", spec.legendTitle(), "class", "axis-title", "text-anchor", "middle",
                 "transform", "translate(" + Svg.num(x + 64) + " " + Svg.num(top + height / 2) + ") rotate(90)");
+    }
+
+    private static double mean(Spec spec) {
+        double sum = 0;
+        for (int r = 0; r < spec.rows().size(); r++) {
+            for (int c = 0; c < spec.columnCount(); c++) {
+                sum += spec.cells().value(r, c);
+            }
+        }
+        return sum / ((double) spec.rows().size() * spec.columnCount());
     }
 
     private static int longest(List<String> labels) {

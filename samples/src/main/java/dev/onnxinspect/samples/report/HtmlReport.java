@@ -8,6 +8,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,7 +35,8 @@ public final class HtmlReport {
 
     /**
      * Writes the report to {@code file} atomically: the page goes to a temporary file in the same directory that is
-     * then renamed over {@code file}, so a crash never leaves a truncated report under the final name.
+     * then renamed over {@code file}, so a crash never leaves a truncated report under the final name. On POSIX file
+     * systems the report is readable by everyone (rw-r--r--), like a file written directly.
      *
      * @throws IOException when the directory is missing or not writable (the temporary file is removed)
      */
@@ -44,6 +47,10 @@ public final class HtmlReport {
         Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
         try {
             Files.writeString(temporary, html, StandardCharsets.UTF_8);
+            if (Files.getFileStore(temporary).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                // A temporary file is private (rw-------); a report is meant to be shared and served.
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.report;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import java.util.List;
  * @param rangeEnd   pixel of {@code domainMax}
  */
 public record LinearScale(double domainMin, double domainMax, double rangeStart, double rangeEnd) {
+    /** Maxima (times a power of ten) whose top tick is a multiple of the {@link #tickStep} for 4 to 6 ticks. */
+    private static final double[] NICE_MAXIMA = {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
 
     public LinearScale {
         if (!Double.isFinite(domainMin) || !Double.isFinite(domainMax) || !(domainMax > domainMin)) {
@@ -25,8 +28,8 @@ public record LinearScale(double domainMin, double domainMax, double rangeStart,
     }
 
     /**
-     * A scale from 0 to a "nice" maximum at or above {@code max} (1, 2, 2.5 or 5 times a power of ten), so that
-     * the top tick is a round number. A maximum of 0 or less gives the domain [0, 1].
+     * A scale from 0 to a "nice" maximum at or above {@code max} (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
+     * ten), so that the top tick is a round number and little of the axis is empty. A maximum of 0 or less gives the domain [0, 1].
      */
     public static LinearScale niceZeroTo(double max, double rangeStart, double rangeEnd) {
         if (!Double.isFinite(max)) {
@@ -57,14 +60,17 @@ public record LinearScale(double domainMin, double domainMax, double rangeStart,
         return nice * power;
     }
 
-    /** Tick values: the multiples of {@link #tickStep} inside the domain, both ends included when they are multiples. */
+    /**
+     * Tick values: the multiples of {@link #tickStep} inside the domain, both ends included when they are multiples.
+     * Each is the double nearest the decimal multiple (3 x 0.2 gives 0.6, not 0.6000000000000001).
+     */
     public List<Double> ticks(int count) {
         double step = tickStep(count);
         List<Double> ticks = new ArrayList<>();
         long first = (long) Math.ceil(domainMin / step - 1e-9);
         long last = (long) Math.floor(domainMax / step + 1e-9);
         for (long k = first; k <= last; k++) {
-            ticks.add(k * step);
+            ticks.add(BigDecimal.valueOf(k).multiply(BigDecimal.valueOf(step)).doubleValue());
         }
         return ticks;
     }
@@ -77,7 +83,11 @@ public record LinearScale(double domainMin, double domainMax, double rangeStart,
     private static double niceCeil(double max) {
         double power = Math.pow(10, Math.floor(Math.log10(max)));
         double fraction = max / power;
-        double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10;
-        return nice * power;
+        for (double nice : NICE_MAXIMA) {
+            if (fraction <= nice) {
+                return nice * power;
+            }
+        }
+        return 10 * power;
     }
 }

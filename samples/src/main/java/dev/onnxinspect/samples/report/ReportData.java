@@ -26,6 +26,13 @@ public record ReportData(String title, ClassSource classSource, List<RunParamete
                          List<DetectorMetrics> detectorMetrics, List<RocCurve> rocCurves,
                          List<TrainingEpoch> training) {
 
+    /**
+     * The most cells one class x neuron heatmap may have. Choice: 250,000 cells is about 30 MB of SVG, the most a
+     * browser opens without stalling; wider layers need fewer classes, {@code NeuronView.CHANNEL_MEAN}, or a layer
+     * nearer the output.
+     */
+    public static final long MAX_HEATMAP_CELLS = 250_000;
+
     public ReportData {
         Require.text(title, "ReportData.title");
         if (classSource == null) {
@@ -35,6 +42,15 @@ public record ReportData(String title, ClassSource classSource, List<RunParamete
         layers = copy(layers, "layers");
         histograms = copy(histograms, "histograms");
         frequencyMatrices = copy(frequencyMatrices, "frequencyMatrices");
+        for (FrequencyMatrix matrix : frequencyMatrices) {
+            long cells = (long) matrix.classes().size() * matrix.neurons();
+            if (cells > MAX_HEATMAP_CELLS) {
+                throw new ReportException("The frequency heatmap of layer '" + matrix.layer() + "' would draw " + cells
+                        + " cells (" + matrix.classes().size() + " classes x " + matrix.neurons() + " neurons), more than "
+                        + MAX_HEATMAP_CELLS + "; draw heatmaps only for the last layers, or reduce convolutional "
+                        + "layers with NeuronView.CHANNEL_MEAN");
+            }
+        }
         klMatrices = copy(klMatrices, "klMatrices");
         layerSummaries = copy(layerSummaries, "layerSummaries");
         detectorMetrics = copy(detectorMetrics, "detectorMetrics");

@@ -1,7 +1,5 @@
 package dev.onnxinspect.samples.report;
 
-import java.util.Locale;
-
 /**
  * A tiny writer of SVG markup. Attribute values and text are always escaped ({@link Html#escape}); numbers are
  * printed with at most two decimals in the ROOT locale (a decimal comma would break the markup). Mutable, one
@@ -73,14 +71,23 @@ final class Svg {
         return out.toString();
     }
 
-    /** A number with at most two decimals, no trailing zeros, ROOT locale ("12.5", "3", "-0.25"). */
+    /** A number rounded to at most two decimals, no trailing zeros, ROOT style ("12.5", "3", "-0.25", never "-0"). */
     static String num(double value) {
         if (!Double.isFinite(value)) {
             throw new ReportException("SVG coordinates must be finite, got " + value);
         }
-        String text = String.format(Locale.ROOT, "%.2f", value);
-        text = text.contains(".") ? text.replaceAll("0+$", "").replaceAll("\\.$", "") : text;
-        return text.equals("-0") ? "0" : text;
+        long hundredths = Math.round(value * 100);
+        if (hundredths == 0) {
+            return "0";
+        }
+        long magnitude = Math.abs(hundredths);
+        StringBuilder text = new StringBuilder(12);
+        text.append(hundredths < 0 ? "-" : "").append(magnitude / 100);
+        long fraction = magnitude % 100;
+        if (fraction != 0) {
+            text.append('.').append(fraction < 10 ? "0" : "").append(fraction % 10 == 0 ? fraction / 10 : fraction);
+        }
+        return text.toString();
     }
 
     private void start(String tag, String... attributes) {

@@ -80,11 +80,16 @@ final class CdpBrowser implements AutoCloseable {
                 "{\"targetId\":" + MiniJson.quote(targetId) + ",\"flatten\":true}").get("sessionId");
         call(session, "Network.enable", "{}");
         call(session, "Page.enable", "{}");
-        call(session, "Emulation.setDeviceMetricsOverride",
-                "{\"width\":" + width + ",\"height\":" + height + ",\"deviceScaleFactor\":1,\"mobile\":false}");
+        resize(width, height);
         int before = events.size();
         call(session, "Page.navigate", "{\"url\":" + MiniJson.quote(uri.toString()) + "}");
         awaitEvent("Page.loadEventFired", before);
+    }
+
+    /** Changes the viewport to {@code width} x {@code height} CSS pixels; the page re-lays itself out. */
+    void resize(int width, int height) throws Exception {
+        call(session, "Emulation.setDeviceMetricsOverride",
+                "{\"width\":" + width + ",\"height\":" + height + ",\"deviceScaleFactor\":1,\"mobile\":false}");
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value (strings, numbers, booleans). */

@@ -35,6 +35,16 @@ class HtmlReportBrowserTest {
               layerTable: document.querySelector('table.layers').textContent
             })""";
 
+    private static final int NARROW = 420;
+    private static final String NARROW_PROBE = """
+            JSON.stringify({
+              pageWidth: document.documentElement.scrollWidth,
+              widestChartRight: Math.max(...Array.from(document.querySelectorAll('[data-chart]'))
+                  .map(e => e.getBoundingClientRect().right)),
+              smallestChartHeight: Math.min(...Array.from(document.querySelectorAll('[data-chart]'))
+                  .map(e => e.getBoundingClientRect().height))
+            })""";
+
     @Test
     void everyChartRendersWithoutAnyRequestLeavingTheMachine(@TempDir Path directory) throws Exception {
         ReportData data = SampleReports.full();
@@ -56,6 +66,7 @@ class HtmlReportBrowserTest {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> charts = (List<Map<String, Object>>) page.get("charts");
             assertThat(charts).hasSize(SampleReports.FULL_CHARTS);
+            assertThat(charts).extracting(c -> c.get("id")).doesNotHaveDuplicates();
             assertThat(charts).allSatisfy(chart -> {
                 assertThat((Double) chart.get("width")).as("width of %s", chart.get("id")).isGreaterThan(100);
                 assertThat((Double) chart.get("height")).as("height of %s", chart.get("id")).isGreaterThan(100);
@@ -66,9 +77,9 @@ class HtmlReportBrowserTest {
             assertThat(charts).filteredOn(c -> c.get("kind").equals("layer-summary")).hasSize(6);
             assertThat(charts).filteredOn(c -> c.get("kind").equals("roc")).hasSize(1);
             assertThat(charts).filteredOn(c -> c.get("kind").equals("training")).hasSize(1);
-            // 10 classes x 128 neurons and 10 classes x 32 neurons.
+            // 10 classes x 512 neurons (anti-aliased cells) and 10 classes x 32 neurons (pixel-snapped cells).
             assertThat(charts).filteredOn(c -> c.get("kind").equals("frequency-heatmap"))
-                    .extracting(c -> c.get("cells")).containsExactly(1280.0, 320.0);
+                    .extracting(c -> c.get("cells")).containsExactly(5120.0, 320.0);
             // 10 x 10 classes per KL matrix.
             assertThat(charts).filteredOn(c -> c.get("kind").equals("kl-heatmap"))
                     .extracting(c -> c.get("cells")).containsOnly(100.0);
@@ -77,18 +88,27 @@ class HtmlReportBrowserTest {
             assertThat(page.get("scripts")).isEqualTo(0.0);
             assertThat(page.get("images")).isEqualTo(0.0);
             assertThat((String) page.get("layerTable")).contains(SampleReports.HOSTILE_LAYER);
+
+            // Responsive: on a phone-sized viewport every chart shrinks to fit and the page does not scroll sideways.
+            browser.resize(NARROW, 800);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> narrow = (Map<String, Object>) MiniJson.parse((String) browser.evaluate(NARROW_PROBE));
+            assertThat((Double) narrow.get("pageWidth")).isLessThanOrEqualTo(NARROW);
+            assertThat((Double) narrow.get("widestChartRight")).isLessThanOrEqualTo(NARROW);
+            assertThat((Double) narrow.get("smallestChartHeight")).isPositive();
+            Files.write(Path.of("target", "report-screenshot-narrow.png"), browser.screenshot(NARROW, 30_000));
         }
     }
 
     /** The request check can fail: a page with a remote image is caught. */
     @Test
-    void harnessRecordsARequestToAnotherHost(@TempDir Path directory) throws Exception {
+    void harnessRecordsANonFileRequest(@TempDir Path directory) throws Exception {
         Path file = directory.resolve("remote.html");
-        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never routed, so nothing leaves the machine even here.
-        Files.writeString(file, "<!DOCTYPE html><html><body><img src=\"http://192.0.2.1/pixel.png\"></body></html>");
+        // Port 1 on the loopback interface: the request fails at once and never leaves the machine.
+        Files.writeString(file, "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:1/pixel.png\"></body></html>");
         try (CdpBrowser browser = CdpBrowser.launch(TIMEOUT)) {
             browser.open(file.toUri(), 400, 300);
-            assertThat(browser.requestedUrls()).contains("http://192.0.2.1/pixel.png");
+            assertThat(browser.requestedUrls()).contains("http://127.0.0.1:1/pixel.png");
         }
     }
 }

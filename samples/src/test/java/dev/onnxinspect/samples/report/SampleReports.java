@@ -13,7 +13,7 @@ final class SampleReports {
     static final String HOSTILE_LAYER = "fc1<img src=x onerror=alert(1)>&\"'";
     static final List<String> DETECTORS = List.of("MSP", "Energy", "Mahalanobis", "KNN", "ViM", "NAP Hamming");
     /** Neurons of the two layers drawn as class x neuron heatmaps. */
-    static final int FC1_NEURONS = 128;
+    static final int FC1_NEURONS = 512;
     static final int FC2_NEURONS = 32;
 
     private SampleReports() {
@@ -37,7 +37,7 @@ final class SampleReports {
                 .layer(LayerInfo.of("logits", "Gemm", -1, 10));
         for (String layer : List.of("conv1/Relu", HOSTILE_LAYER, "fc2/Relu")) {
             for (Significance significance : Significance.values()) {
-                builder.histogram(histogram(random, layer, significance, 100, layer.equals("fc2/Relu") ? 32 : 128));
+                builder.histogram(histogram(random, layer, significance, 100, layer.equals("fc2/Relu") ? FC2_NEURONS : FC1_NEURONS));
             }
         }
         builder.frequencyMatrix(matrix(random, HOSTILE_LAYER, FC1_NEURONS));

@@ -13,6 +13,7 @@ import dev.onnxinspect.trainers.arch.Shapes;
 import dev.onnxinspect.trainers.arch.WeightConstraint;
 import dev.onnxinspect.trainers.model.ModelParameters;
 import dev.onnxinspect.trainers.model.ParameterTensor;
+import dev.onnxinspect.trainers.train.TrainingRun;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +42,20 @@ public final class OnnxExporter {
     /** The exported model. */
     public static OnnxModel export(Architecture architecture, ModelParameters parameters, ExportOptions options) {
         return new Emitter(architecture, parameters, options).emit();
+    }
+
+    /**
+     * The checkpoint after {@code epoch} of a training run, with the run's training configuration recorded as
+     * {@code onnx_inspect.training.*} metadata and the epoch as {@code onnx_inspect.epoch}, besides the options' own
+     * entries.
+     */
+    public static OnnxModel export(TrainingRun run, int epoch, ExportOptions options) {
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(options.metadata());
+        run.config().describe().forEach((k, v) -> metadata.putIfAbsent(PREFIX + "training." + k, v));
+        metadata.putIfAbsent(PREFIX + "epoch", Integer.toString(epoch));
+        ExportOptions withRun = ExportOptions.builder().includePreActivations(options.includePreActivations())
+                .iocWeights(options.iocWeights()).opset(options.opset()).metadata(metadata).build();
+        return export(run.architecture(), run.parameters(epoch), withRun);
     }
 
     /** The serialized model (ONNX protobuf bytes). */

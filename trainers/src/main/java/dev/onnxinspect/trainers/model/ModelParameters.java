@@ -78,6 +78,39 @@ public final class ModelParameters {
         return Math.sqrt(s);
     }
 
+    /**
+     * SPEC §10 per layer: ||theta_l||_2 over each layer's trainable tensors, by layer name (the tensor name before
+     * its last '.'), in layer order.
+     */
+    public Map<String, Double> layerNorms() {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (ParameterTensor t : tensors.values()) {
+            if (t.trainable()) {
+                sums.merge(layerOf(t.name()), t.sumOfSquares(), Double::sum);
+            }
+        }
+        sums.replaceAll((k, v) -> Math.sqrt(v));
+        return java.util.Collections.unmodifiableMap(sums);
+    }
+
+    /** SPEC §10 per layer: ||theta_l - other_l||_2 by layer name, in layer order. */
+    public Map<String, Double> layerDistancesTo(ModelParameters other) {
+        distanceTo(other); // validates that both have the same tensors
+        Map<String, Double> sums = new LinkedHashMap<>();
+        for (ParameterTensor t : tensors.values()) {
+            if (t.trainable()) {
+                sums.merge(layerOf(t.name()), t.squaredDistanceTo(other.tensors.get(t.name())), Double::sum);
+            }
+        }
+        sums.replaceAll((k, v) -> Math.sqrt(v));
+        return java.util.Collections.unmodifiableMap(sums);
+    }
+
+    private static String layerOf(String tensorName) {
+        int dot = tensorName.lastIndexOf('.');
+        return dot < 0 ? tensorName : tensorName.substring(0, dot);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelParameters p && tensors.equals(p.tensors);

@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * dropped, the run returns with {@link StopReason#INTERRUPTED} and the flag stays set. Finished epochs have
  * already been passed to the listener (e.g. written as checkpoints).
  *
+ * <p>Choice: dropout masks come from PyTorch's global generator, seeded with {@code (int) seed} at the start of each
+ * run; runs are reproducible when they run one after another in a JVM (concurrent runs share the generator).
+ * Choice: the per-epoch train loss and accuracy are measured by an inference pass after the epoch (not averaged
+ * over the epoch's changing weights), so they describe the checkpoint.
+ *
  * <p>All native memory (the DJL model, its parameters and per-batch arrays) is created and closed inside
  * {@link #train}; the returned run holds plain Java arrays only.
  */

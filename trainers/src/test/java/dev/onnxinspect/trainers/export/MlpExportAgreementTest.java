@@ -42,6 +42,15 @@ class MlpExportAgreementTest {
             assertThat(maxAbsDiff(onnx.get(name), djl.get(name))).as(name).isLessThanOrEqualTo(TOLERANCE);
         }
         assertThat(onnx.get("dense1/relu")).hasSize(16 * 256);
+
+        Map<String, String> metadata = new java.util.HashMap<>();
+        OnnxExporter.export(run, 1, ExportOptions.DEFAULTS).proto().getMetadataPropsList()
+                .forEach(e -> metadata.put(e.getKey(), e.getValue()));
+        assertThat(metadata).containsEntry("onnx_inspect.epoch", "1")
+                .containsEntry("onnx_inspect.training.batch_size", "64")
+                .containsEntry("onnx_inspect.training.seed", "7")
+                .containsEntry("onnx_inspect.architecture.hidden_widths", "[256, 128]")
+                .containsEntry("onnx_inspect.exposed_layers", "logits,dense1/relu,dense2/relu");
     }
 
     static double maxAbsDiff(float[] a, float[] b) {

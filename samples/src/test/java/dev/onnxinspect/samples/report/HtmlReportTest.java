@@ -1,0 +1,96 @@
+package dev.onnxinspect.samples.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReportTest {
+    /** Any reference that would make the browser fetch something: a URL scheme or protocol-relative link. */
+    private static final Pattern EXTERNAL = Pattern.compile("(?i)(https?:|ftp:|@import|url\\((?!#)|(src|href)=\"(?!#))");
+
+    @Test
+    void hostileLayerNamesAppearOnlyEscaped() {
+        String html = HtmlReport.render(SampleReports.full());
+        assertThat(html).doesNotContain("<img").doesNotContain("onerror=alert(1)>")
+                .contains("fc1&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;");
+        assertThat(html).doesNotContain("<script");
+    }
+
+    @Test
+    void pageReferencesNothingOutsideItself() {
+        String html = HtmlReport.render(SampleReports.full());
+        // The SVG namespace is an identifier, not a fetch; everything else must be local.
+        String withoutNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        assertThat(EXTERNAL.matcher(withoutNamespace).find()).as("external reference in the page").isFalse();
+        assertThat(html).contains("Content-Security-Policy").contains("default-src 'none'");
+    }
+
+    @Test
+    void chartCountMatchesTheChartsInThePage() {
+        ReportData data = SampleReports.full();
+        String html = HtmlReport.render(data);
+        assertThat(HtmlReport.chartCount(data)).isEqualTo(SampleReports.FULL_CHARTS);
+        assertThat(html.split("data-chart=\"", -1)).hasSize(SampleReports.FULL_CHARTS + 1);
+    }
+
+    @Test
+    void anEmptyReportSaysSoInEverySection() {
+        ReportData empty = ReportData.builder("empty", ClassSource.PREDICTED).build();
+        String html = HtmlReport.render(empty);
+        // Parameters, layers, histograms, frequencies, KL, layer summary and OOD; training is left out entirely.
+        assertThat(html.split("No data in this run\\.", -1)).hasSize(7 + 1);
+        assertThat(html).doesNotContain("data-chart=").doesNotContain("id=\"training\"").doesNotContain("href=\"#training\"")
+                .contains("classes from predictions");
+        assertThat(HtmlReport.chartCount(empty)).isZero();
+    }
+
+    @Test
+    void writeReplacesTheFileAndLeavesNoTemporaryFile(@TempDir Path directory) throws IOException {
+        Path file = directory.resolve("report.html");
+        Files.writeString(file, "old");
+        ReportData data = ReportData.builder("t", ClassSource.LABEL).parameter("seed", 7).build();
+        HtmlReport.write(data, file);
+        assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(HtmlReport.render(data));
+        assertThat(list(directory)).containsExactly(file);
+        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+        }
+    }
+
+    @Test
+    void aFailedRenameRemovesTheTemporaryFileAndKeepsTheTarget(@TempDir Path directory) throws IOException {
+        // The target is a non-empty directory: the rename cannot replace it, so write fails after the temporary
+        // file was written. Nothing may be left behind, and the target stays as it was.
+        Path target = directory.resolve("report.html");
+        Files.createDirectory(target);
+        Files.writeString(target.resolve("keep.txt"), "keep");
+        ReportData data = ReportData.builder("t", ClassSource.LABEL).build();
+        assertThatThrownBy(() -> HtmlReport.write(data, target)).isInstanceOf(IOException.class);
+        assertThat(list(directory)).containsExactly(target);
+        assertThat(Files.readString(target.resolve("keep.txt"))).isEqualTo("keep");
+    }
+
+    @Test
+    void writingIntoAMissingDirectoryFailsWithAnIoException(@TempDir Path directory) {
+        ReportData data = ReportData.builder("t", ClassSource.LABEL).build();
+        assertThatThrownBy(() -> HtmlReport.write(data, directory.resolve("missing").resolve("r.html")))
+                .isInstanceOf(IOException.class);
+    }
+
+    private static List<Path> list(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.toList();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.onnxinspect.trainers.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.trainers.arch.Mlp;
+import dev.onnxinspect.trainers.export.OnnxCheckpointWriter;
+import dev.onnxinspect.trainers.export.TestData;
+import dev.onnxinspect.trainers.train.TrainingConfig;
+import dev.onnxinspect.trainers.train.TrainingData;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExperimentRunnerTest {
+
+    @Test
+    void gridRunsEveryConfigurationAndSeedWithCheckpointsAndHistory(@TempDir Path root) throws Exception {
+        Mlp mlp = Mlp.relu(4, 2, 3);
+        TrainingData train = TestData.uniform(16, new int[] {4}, 2, 1);
+        TrainingData test = TestData.uniform(8, new int[] {4}, 2, 2);
+        TrainingConfig config = TrainingConfig.builder(2).batchSize(8).build();
+        List<Experiment> grid = List.of(
+                new Experiment("clean", mlp, config, new DataVariant.Clean()),
+                new Experiment("noisy", mlp.withDropout(0.5), config.toBuilder().weightDecay(1e-3).build(),
+                        new DataVariant.CorruptLabels(0.5)));
+
+        List<ExperimentResult> results = ExperimentRunner.run(grid, new long[] {1, 2}, train, test, root);
+
+        assertThat(results).extracting(ExperimentResult::runId)
+                .containsExactly("clean-seed1", "clean-seed2", "noisy-seed1", "noisy-seed2");
+        ExperimentResult noisy = results.get(2);
+        assertThat(noisy.configuration()).containsEntry("training.seed", "1").containsEntry("training.weight_decay",
+                "0.001").containsEntry("architecture.dropout", "0.5").containsKey("data.realised_changed_fraction");
+        for (int epoch = 0; epoch <= 2; epoch++) {
+            Path file = OnnxCheckpointWriter.checkpointFile(noisy.directory(), epoch);
+            assertThat(file).exists();
+            Map<String, String> metadata = OnnxModel.load(file).proto().getMetadataPropsList().stream()
+                    .collect(Collectors.toMap(e -> e.getKey(), e -> e.getValue()));
+            assertThat(metadata).containsEntry("onnx_inspect.epoch", Integer.toString(epoch))
+                    .containsEntry("onnx_inspect.run_id", "noisy-seed1")
+                    .containsEntry("onnx_inspect.exposed_layers", "logits,dense1/relu");
+        }
+        Properties properties = new Properties();
+        try (Reader r = Files.newBufferedReader(noisy.directory().resolve("run.properties"))) {
+            properties.load(r);
+        }
+        assertThat(properties.getProperty("outcome.status")).isEqualTo("completed");
+        assertThat(properties.getProperty("outcome.last_epoch")).isEqualTo("2");
+
+        List<HistoryRow> rows = ExperimentRunner.historyRows(results);
+        assertThat(rows).hasSize(4 * 3);
+        assertThat(rows.get(0).epoch()).isZero();
+        assertThat(rows.get(0).distanceFromInit()).isZero();
+        assertThat(rows.get(5).runId()).isEqualTo("clean-seed2");
+        assertThat(rows.get(5).weightNorm()).isEqualTo(results.get(1).run().finalRecord().weightNorm());
+    }
+
+    @Test
+    void duplicateNamesAndBadNamesAreRejected() {
+        Mlp mlp = Mlp.relu(4, 2, 3);
+        TrainingConfig config = TrainingConfig.builder(1).build();
+        Experiment a = new Experiment("a", mlp, config, new DataVariant.Clean());
+        TrainingData data = TestData.uniform(4, new int[] {4}, 2, 1);
+        assertThatThrownBy(() -> ExperimentRunner.run(List.of(a, a), new long[] {1}, data, data, Path.of("x")))
+                .hasMessageContaining("unique");
+        assertThatThrownBy(() -> new Experiment("a/b", mlp, config, new DataVariant.Clean()))
+                .hasMessageContaining("names a directory");
+    }
+}
