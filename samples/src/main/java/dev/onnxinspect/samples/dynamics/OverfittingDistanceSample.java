@@ -9,6 +9,7 @@ import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
 import dev.onnxinspect.trainers.arch.Mlp;
+import dev.onnxinspect.trainers.experiments.ExtremeOverfitting;
 import dev.onnxinspect.trainers.export.ExportOptions;
 import dev.onnxinspect.trainers.export.OnnxExporter;
 import dev.onnxinspect.trainers.train.EpochListener;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Sample 2 (issue 9): distance from initialisation (SPEC §10) of normal training against training on the SPEC §11
  * extreme overfitting set, for several seeds. Per seed, a ReLU MLP (784-256-128-10) is trained twice from the same
  * initial weights (same seed): on a Fashion-MNIST training subset, and on that subset with the test subset appended
- * with wrong labels ({@link ExtremeOverfittingSet}). Both are evaluated on the test subset with its true labels.
+ * with wrong labels (the trainers' {@link ExtremeOverfitting}, seeded with the run's seed). Both are evaluated on the test subset with its true labels.
  * Writes {@code <out>/training_history.arrow} (all runs), {@code <out>/weight_norms.csv} (per layer, from the
  * checkpoints' initializers), {@code <out>/overfitting-report.html} and {@code <out>/summary.md}.
  *
@@ -64,7 +65,7 @@ public final class OverfittingDistanceSample {
         int repeats = 0;
         for (String seedText : a.get("seeds").split(",")) {
             long seed = Long.parseLong(seedText.trim());
-            ExtremeOverfittingSet overfit = ExtremeOverfittingSet.build(train, test, seed);
+            ExtremeOverfitting.Result overfit = ExtremeOverfitting.build(train, test, seed);
             repeats = overfit.repeats();
             TrainingConfig config = TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(1e-3)
                     .batchSize(64).seed(seed).build();
