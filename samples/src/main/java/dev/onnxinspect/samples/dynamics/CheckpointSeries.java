@@ -21,13 +21,14 @@ import java.util.regex.Pattern;
  * {@link DynamicsAnalysis} holds at most the current checkpoint's model (the accumulators keep checkpoint t-1's
  * activations). Immutable; each {@link #load(int)} reads or exports the model afresh.
  *
- * <p>Two sources: a run directory of ONNX files named {@code epoch-<t>.onnx} (as {@link CheckpointWriter} writes them,
- * any number of digits), or in-memory {@link ModelParameters} of one {@link Architecture}, exported with
- * {@link OnnxExporter} when loaded.
+ * <p>Two sources: a run directory of ONNX files named {@code checkpoint-<t>.onnx} (as the trainers'
+ * {@link dev.onnxinspect.trainers.export.OnnxCheckpointWriter} writes them during training), or in-memory
+ * {@link ModelParameters} of one {@link Architecture}, exported with {@link OnnxExporter} when loaded.
+ * Choice: {@code epoch-<t>.onnx} is accepted too, and t may have any number of digits.
  */
 public final class CheckpointSeries {
     /** The file name pattern of a checkpoint in a run directory; group 1 is the step. */
-    public static final Pattern FILE_NAME = Pattern.compile("epoch-(\\d+)\\.onnx");
+    public static final Pattern FILE_NAME = Pattern.compile("(?:checkpoint|epoch)-(\\d+)\\.onnx");
 
     private final String description;
     private final List<Integer> steps;
@@ -40,10 +41,11 @@ public final class CheckpointSeries {
     }
 
     /**
-     * The checkpoints {@code epoch-<t>.onnx} in {@code directory}, ordered by t; other files are ignored.
+     * The checkpoints {@code checkpoint-<t>.onnx} (or {@code epoch-<t>.onnx}) in {@code directory}, ordered by t;
+     * other files are ignored.
      *
      * @throws DynamicsException when the directory cannot be listed, holds no checkpoint, or two files name the
-     *                           same step (e.g. {@code epoch-1.onnx} and {@code epoch-001.onnx})
+     *                           same step (e.g. {@code checkpoint-1.onnx} and {@code checkpoint-001.onnx})
      */
     public static CheckpointSeries fromDirectory(Path directory) {
         var files = new ArrayList<Path>();
@@ -57,7 +59,7 @@ public final class CheckpointSeries {
             }
         } catch (IOException e) {
             throw new DynamicsException("cannot list checkpoint directory " + directory + ": " + e.getMessage()
-                    + "; give the directory the checkpoints epoch-<t>.onnx were written to", e);
+                    + "; give the directory the checkpoints checkpoint-<t>.onnx were written to", e);
         }
         files.sort(Comparator.comparingInt(CheckpointSeries::stepOf));
         for (Path p : files) {
@@ -69,8 +71,8 @@ public final class CheckpointSeries {
             steps.add(step);
         }
         if (files.isEmpty()) {
-            throw new DynamicsException("no checkpoint in " + directory + ": expected files named epoch-<t>.onnx"
-                    + " (e.g. epoch-000.onnx for the initial weights)");
+            throw new DynamicsException("no checkpoint in " + directory + ": expected files named checkpoint-<t>.onnx"
+                    + " (e.g. checkpoint-000.onnx for the initial weights, as OnnxCheckpointWriter writes them)");
         }
         List<Path> ordered = List.copyOf(files);
         return new CheckpointSeries(directory.toString(), steps, index -> read(ordered.get(index), steps.get(index)));
@@ -78,7 +80,7 @@ public final class CheckpointSeries {
 
     /**
      * In-memory checkpoints of {@code architecture}: checkpoint t is {@code parameters.get(t)}, exported (instrumented,
-     * every hidden activation an output) when loaded, named {@code <kind>-epoch-<t>.onnx}.
+     * every hidden activation an output) when loaded, named {@code <kind>-checkpoint-<ttt>.onnx}.
      *
      * @throws DynamicsException when the list is empty
      */
@@ -93,7 +95,7 @@ public final class CheckpointSeries {
             steps.add(t);
         }
         return new CheckpointSeries(architecture.kind() + " in memory", steps, t -> new Checkpoint(t,
-                architecture.kind() + "-" + CheckpointWriter.fileName(t),
+                String.format(java.util.Locale.ROOT, "%s-checkpoint-%03d.onnx", architecture.kind(), t),
                 OnnxExporter.exportBytes(architecture, copy.get(t), ExportOptions.DEFAULTS)));
     }
 

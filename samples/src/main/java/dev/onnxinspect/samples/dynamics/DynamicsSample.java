@@ -13,6 +13,8 @@ import dev.onnxinspect.dynamics.StepSummary;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.LeNet;
 import dev.onnxinspect.trainers.arch.Mlp;
+import dev.onnxinspect.trainers.export.ExportOptions;
+import dev.onnxinspect.trainers.export.OnnxCheckpointWriter;
 import dev.onnxinspect.trainers.train.OptimizerKind;
 import dev.onnxinspect.trainers.train.Trainer;
 import dev.onnxinspect.trainers.train.TrainingConfig;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sample 1 (issue 9): trains a ReLU MLP (784-256-128-10) and the LeNet-like CNN on a Fashion-MNIST subset for
- * several epochs, saving a checkpoint per epoch ({@code <out>/<arch>/checkpoints/epoch-<t>.onnx}), then follows a
+ * several epochs, saving a checkpoint per epoch ({@code <out>/<arch>/checkpoints/checkpoint-<ttt>.onnx}), then follows a
  * fixed probe set (test samples 0..probe-1) through the checkpoints: {@code path_similarity.arrow},
  * {@code training_history.arrow}, {@code weight_norms.csv} per model, one HTML report
  * ({@code <out>/dynamics-report.html}) and the measured figures as Markdown ({@code <out>/summary.md}).
@@ -81,7 +83,8 @@ public final class DynamicsSample {
                 Path dir = out.resolve(arch);
                 long t0 = System.nanoTime();
                 TrainingRun run = Trainer.train(architecture, trainData, testData, config,
-                        new CheckpointWriter(architecture, dir.resolve("checkpoints")));
+                        new OnnxCheckpointWriter(architecture, dir.resolve("checkpoints"), arch + "-seed" + seed,
+                                ExportOptions.DEFAULTS));
                 long t1 = System.nanoTime();
                 Map<String, String> configuration = new LinkedHashMap<>(architecture.describe());
                 configuration.putAll(config.describe());

@@ -89,8 +89,8 @@ public final class OverfittingDistanceSample {
         }
         TrainingRun last = results.values().iterator().next();
         byte[] model = OnnxExporter.exportBytes(mlp, last.finalParameters(), ExportOptions.DEFAULTS);
-        Checkpoint lastCheckpoint = new Checkpoint(last.lastEpoch(), "mlp-" + CheckpointWriter.fileName(
-                last.lastEpoch()), model);
+        Checkpoint lastCheckpoint = new Checkpoint(last.lastEpoch(),
+                String.format(Locale.ROOT, "mlp-checkpoint-%03d.onnx", last.lastEpoch()), model);
         TableMetadata metadata = TableMetadata.builder(lastCheckpoint.fileName(), lastCheckpoint.sha256(),
                 ClassSource.LABEL).parameter("experiment", "distance from initialisation, normal vs extreme"
                 + " overfitting (SPEC 10, 11)").build();

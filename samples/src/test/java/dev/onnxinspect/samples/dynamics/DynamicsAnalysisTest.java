@@ -69,7 +69,7 @@ class DynamicsAnalysisTest {
         assertRows(rows);
         assertThat(result.layers()).containsExactly(TinyCheckpoints.LAYER);
         assertThat(result.checkpoints()).extracting(DynamicsResult.CheckpointInfo::fileName)
-                .containsExactly("mlp-epoch-000.onnx", "mlp-epoch-001.onnx", "mlp-epoch-002.onnx");
+                .containsExactly("mlp-checkpoint-000.onnx", "mlp-checkpoint-001.onnx", "mlp-checkpoint-002.onnx");
         PathSimilarityResult paths = result.paths(TinyCheckpoints.LAYER);
         // step 2 self values {1/sqrt2, 0, 1/sqrt2}: median 1/sqrt2, mean sqrt2/3
         assertThat(paths.summary(2, PathKind.SELF).median()).isCloseTo(R, within(1e-12));

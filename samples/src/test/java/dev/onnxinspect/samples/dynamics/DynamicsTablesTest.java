@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.dynamics.PathKind;
-import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.trainers.export.ExportOptions;
+import dev.onnxinspect.trainers.export.OnnxCheckpointWriter;
 import dev.onnxinspect.trainers.model.ModelParameters;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -48,7 +49,7 @@ class DynamicsTablesTest {
 
     private Path writeCheckpoints() {
         Path dir = temp.resolve("checkpoints");
-        CheckpointWriter writer = new CheckpointWriter(TinyCheckpoints.MLP, dir);
+        var writer = new OnnxCheckpointWriter(TinyCheckpoints.MLP, dir, "tiny", ExportOptions.DEFAULTS);
         List<ModelParameters> params = TinyCheckpoints.parameters();
         for (int t = 0; t < params.size(); t++) {
             writer.onEpoch(TinyCheckpoints.record(t), params.get(t));
@@ -86,8 +87,8 @@ class DynamicsTablesTest {
         assertThat(historyRows).extracting(r -> r.get("epoch")).containsExactly(0, 1, 2);
         assertThat(historyRows).extracting(r -> r.get("distance_from_init")).containsExactly(0.0, 1.0, 2.0);
         assertThat(historyRows).extracting(r -> r.get("lr")).containsOnly("0.1");
-        assertThat(metadata).containsEntry("model_file", "epoch-002.onnx")
-                .containsEntry("model_sha256", TableMetadata.sha256(checkpoints.resolve("epoch-002.onnx")))
+        assertThat(metadata).containsEntry("model_file", "checkpoint-002.onnx")
+                .containsEntry("model_sha256", TableMetadata.sha256(checkpoints.resolve("checkpoint-002.onnx")))
                 .containsEntry("param.probe_samples", "3");
         assertThat(result.checkpoints().get(2).sha256()).isEqualTo(metadata.get("model_sha256"));
 
@@ -103,14 +104,18 @@ class DynamicsTablesTest {
         assertThat(Files.exists(out.resolve("manifest.json"))).isTrue();
     }
 
+    /** Both names are read; the step is the number, whatever its digits. */
     @Test
-    void checkpointFilesRecordTheirEpoch() throws IOException {
-        Path dir = writeCheckpoints();
-        OnnxModel model = OnnxModel.load(dir.resolve("epoch-001.onnx"));
-        assertThat(model.proto().getMetadataPropsList()).anyMatch(p ->
-                p.getKey().equals("onnx_inspect.checkpoint.epoch") && p.getValue().equals("1"));
-        assertThat(Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList())
-                .containsExactly("epoch-000.onnx", "epoch-001.onnx", "epoch-002.onnx");
+    void readsCheckpointAndEpochFileNamesInStepOrder() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("named"));
+        Path written = writeCheckpoints();
+        Files.copy(written.resolve("checkpoint-000.onnx"), dir.resolve("checkpoint-0.onnx"));
+        Files.copy(written.resolve("checkpoint-001.onnx"), dir.resolve("epoch-10.onnx"));
+        Files.copy(written.resolve("checkpoint-002.onnx"), dir.resolve("checkpoint-002.onnx"));
+        CheckpointSeries series = CheckpointSeries.fromDirectory(dir);
+        assertThat(series.steps()).containsExactly(0, 2, 10);
+        assertThat(series.load(2).fileName()).isEqualTo("epoch-10.onnx");
+        assertThat(series.load(2).model()).isEqualTo(Files.readAllBytes(written.resolve("checkpoint-001.onnx")));
     }
 
     @Test
@@ -118,9 +123,9 @@ class DynamicsTablesTest {
         Path empty = Files.createDirectories(temp.resolve("empty"));
         Files.writeString(empty.resolve("notes.txt"), "not a checkpoint");
         assertThatThrownBy(() -> CheckpointSeries.fromDirectory(empty)).isInstanceOf(DynamicsException.class)
-                .hasMessageContaining("epoch-<t>.onnx");
+                .hasMessageContaining("checkpoint-<t>.onnx");
         Path dir = writeCheckpoints();
-        Files.copy(dir.resolve("epoch-001.onnx"), dir.resolve("epoch-1.onnx"));
+        Files.copy(dir.resolve("checkpoint-001.onnx"), dir.resolve("epoch-1.onnx"));
         assertThatThrownBy(() -> CheckpointSeries.fromDirectory(dir)).isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("step 1");
         assertThatThrownBy(() -> CheckpointSeries.fromDirectory(temp.resolve("missing")))
