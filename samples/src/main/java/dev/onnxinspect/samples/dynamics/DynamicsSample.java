@@ -156,7 +156,7 @@ public final class DynamicsSample {
         weightHeader.addAll(result.weights().layers());
         weightHeader.add("total");
         weightHeader.add("test accuracy");
-        String weightTitle = arch + ": ||theta_t|| / ||theta_t - theta_0|| per layer";
+        String weightTitle = arch + ": weight norm / distance from init per layer (norm of theta_t / of theta_t - theta_0)";
         report.table(weightTitle, weightHeader, weights);
         markdown(md, weightTitle, weightHeader, weights);
         List<List<String>> overlaps = new ArrayList<>();

@@ -120,7 +120,7 @@ public final class OverfittingDistanceSample {
     private static void report(Path out, Map<String, String> a, Map<String, WeightTrajectory> trajectories,
                                Map<String, TrainingRun> results, int repeats) throws Exception {
         List<String> header = List.of("seed", "run", "epoch", "distance from init (total)", "dense1/linear",
-                "dense2/linear", "logits", "||theta||", "train acc", "test acc (true labels)");
+                "dense2/linear", "logits", "norm of theta", "train acc", "test acc (true labels)");
         List<List<String>> rows = new ArrayList<>();
         for (var e : trajectories.entrySet()) {
             TrainingRun run = results.get(e.getKey());
