@@ -35,13 +35,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sample 1 (issue 9): trains a ReLU MLP (784-256-128-10) and the LeNet-like CNN on a Fashion-MNIST subset for
- * several epochs, saving a checkpoint per epoch ({@code <out>/<arch>/checkpoints/checkpoint-<ttt>.onnx}), then follows a
- * fixed probe set (test samples 0..probe-1) through the checkpoints: {@code path_similarity.arrow},
+ * several epochs, saving a checkpoint per epoch ({@code <out>/<arch>/checkpoints/checkpoint-<ttt>.onnx}), then
+ * follows a fixed probe set (test samples 0..probe-1) through the checkpoints: {@code path_similarity.arrow},
  * {@code training_history.arrow}, {@code weight_norms.csv} per model, one HTML report
  * ({@code <out>/dynamics-report.html}) and the measured figures as Markdown ({@code <out>/summary.md}).
  *
  * <p>Run: {@code scripts/sample-dynamics.sh [--out DIR] [--train N] [--test N] [--probe N] [--epochs E]
- * [--seed S] [--early A-B] [--middle C-D]}.
+ * [--seed S] [--early A-B] [--middle C-D] [--architectures mlp,lenet]}; defaults: out target/sample-dynamics, 10000
+ * training and 2000 test samples, probe 1000, 8 epochs, seed 1, early 1-2, middle 4-5. Training: Adam 1e-3, batch
+ * 64. Pairs: 1000 probe samples are above SPEC's 256 limit, so 32 640 pairs are sampled with the seed.
  */
 public final class DynamicsSample {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicsSample.class);
@@ -71,7 +73,8 @@ public final class DynamicsSample {
                 .parameter("test samples", nTest).parameter("probe set", nProbe + " test samples 0.." + (nProbe - 1))
                 .parameter("pairs", nProbe <= 256 ? "all" : paths.maxSampledPairs() + " sampled, seed " + seed)
                 .parameter("training", config.describe()).parameter("early / middle steps",
-                        "[" + early.first() + ", " + early.last() + "] / [" + middle.first() + ", " + middle.last() + "]");
+                        "[" + early.first() + ", " + early.last() + "] / [" + middle.first() + ", " + middle.last()
+                                + "]");
         StringBuilder summary = new StringBuilder();
         try (BufferAllocator allocator = new RootAllocator()) {
             for (String arch : a.get("architectures").split(",")) {
@@ -156,7 +159,8 @@ public final class DynamicsSample {
         weightHeader.addAll(result.weights().layers());
         weightHeader.add("total");
         weightHeader.add("test accuracy");
-        String weightTitle = arch + ": weight norm / distance from init per layer (norm of theta_t / of theta_t - theta_0)";
+        String weightTitle = arch + ": weight norm / distance from init per layer"
+                + " (norm of theta_t / of theta_t - theta_0)";
         report.table(weightTitle, weightHeader, weights);
         markdown(md, weightTitle, weightHeader, weights);
         List<List<String>> overlaps = new ArrayList<>();

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Sample 2 (issue 9): distance from initialisation (SPEC §10) of normal training against training on the SPEC §11
  * extreme overfitting set, for several seeds. Per seed, a ReLU MLP (784-256-128-10) is trained twice from the same
  * initial weights (same seed): on a Fashion-MNIST training subset, and on that subset with the test subset appended
- * with wrong labels (the trainers' {@link ExtremeOverfitting}, seeded with the run's seed). Both are evaluated on the test subset with its true labels.
+ * with wrong labels (the trainers' {@link ExtremeOverfitting}, seeded with the run's seed). Both are evaluated on the
+ * test subset with its true labels.
  * Writes {@code <out>/training_history.arrow} (all runs), {@code <out>/weight_norms.csv} (per layer, from the
  * checkpoints' initializers), {@code <out>/overfitting-report.html} and {@code <out>/summary.md}.
  *
@@ -131,7 +132,8 @@ public final class OverfittingDistanceSample {
                 EpochRecord r = run.history().get(w.step());
                 String[] parts = e.getKey().split("-seed");
                 rows.add(List.of(parts[1], parts[0], Integer.toString(w.step()), fmt(w.totalDistanceFromInit()),
-                        fmt(w.layer("dense1/linear").distanceFromInit()), fmt(w.layer("dense2/linear").distanceFromInit()),
+                        fmt(w.layer("dense1/linear").distanceFromInit()),
+                        fmt(w.layer("dense2/linear").distanceFromInit()),
                         fmt(w.layer("logits").distanceFromInit()), fmt(w.totalNorm()), fmt(r.trainAccuracy()),
                         fmt(r.testAccuracy())));
             }

@@ -5,7 +5,8 @@
  *
  * <ul>
  *   <li>{@link dev.onnxinspect.samples.dynamics.CheckpointSeries}: checkpoints t = 0..T from a run directory
- *       ({@code checkpoint-<t>.onnx}, as the trainers' {@code OnnxCheckpointWriter} saves them during training) or from in-memory parameters, loaded one at a time;</li>
+ *       ({@code checkpoint-<t>.onnx}, as the trainers' {@code OnnxCheckpointWriter} saves them during training) or
+ *       from in-memory parameters, loaded one at a time;</li>
  *   <li>{@link dev.onnxinspect.samples.dynamics.DynamicsAnalysis}: runs each checkpoint on a fixed probe set with ONNX
  *       Runtime and feeds the path and weight accumulators; {@link dev.onnxinspect.samples.dynamics.DynamicsTables}
  *       does the same while streaming the {@code path_similarity} table, plus {@code training_history} and

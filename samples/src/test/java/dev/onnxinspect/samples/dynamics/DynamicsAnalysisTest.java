@@ -24,7 +24,8 @@ class DynamicsAnalysisTest {
     /**
      * Every row, derived from the patterns and activations in {@link TinyCheckpoints}; pairs (0,1), (0,2), (1,2).
      * Step 1 self: cos((1,0),(1,0)) = 1; cos((0,1),(0,0)) = 0 (zero vector); cos((1,1),(1,0)) = 1/sqrt2.
-     * Step 1 cross: p0*p1 at t=1 is (0,0) -> 0; p0*p2: t=1 (1,0), t=0 (1,0)*(1,1) = (1,0) -> 1; p1*p2 at t=1 (0,0) -> 0;
+     * Step 1 cross: p0*p1 at t=1 is (0,0) -> 0; p0*p2: t=1 (1,0), t=0 (1,0)*(1,1) = (1,0) -> 1;
+     * p1*p2 at t=1 (0,0) -> 0;
      * activations: a0*a2 at t=1 (9,0), at t=0 (1,0) -> 1; the others involve a1 = (0,0) at t=1 -> 0.
      * Step 2 self: cos((1,0),(1,1)) = 1/sqrt2; cos((0,0),(0,1)) = 0; cos((1,0),(1,1)) = 1/sqrt2.
      * Step 2 cross: p0*p1 at t=1 is (0,0) -> 0; p0*p2: t=2 (1,1), t=1 (1,0) -> 1/sqrt2; p1*p2 at t=1 (0,0) -> 0;
