@@ -165,7 +165,7 @@ final class ImageColumns {
                 throw nullError(imageColumn, firstRow + from + r, "an image");
             }
         }
-        FieldVector child = (FieldVector) list.getDataVector();
+        FieldVector child = list.getDataVector();
         long start = (long) from * sampleSize;
         int n = count * sampleSize;
         if (child.getNullCount() > 0) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,13 +74,13 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
         if (classSource == null) {
             throw new ArrowExportException("classSource must be LABEL or PREDICTED, got null");
         }
-        parameters = java.util.Collections.unmodifiableMap(new TreeMap<>(parameters));
         for (Map.Entry<String, String> e : parameters.entrySet()) {
             requireText(e.getKey(), "parameter key");
             if (e.getValue() == null) {
                 throw new ArrowExportException("parameter '" + e.getKey() + "' has a null value; give a string");
             }
         }
+        parameters = Collections.unmodifiableMap(new TreeMap<>(parameters));
     }
 
     /** Builder with the required values up front and the SPEC defaults for the rest. */
@@ -139,7 +140,7 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
         private double eps = 1000.0;
         private double alpha = 1e-6;
         private int bins = 100;
-        private final Map<String, String> parameters = new TreeMap<>();
+        private final Map<String, String> parameters = new LinkedHashMap<>();
 
         private Builder(String modelFileName, String modelSha256, ClassSource classSource) {
             this.modelFileName = modelFileName;

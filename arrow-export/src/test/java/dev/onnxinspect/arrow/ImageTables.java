@@ -54,7 +54,7 @@ final class ImageTables {
             for (int size : batchSizes) {
                 root.allocateNew();
                 FixedSizeListVector list = (FixedSizeListVector) root.getVector("image");
-                FieldVector child = (FieldVector) list.getDataVector();
+                FieldVector child = list.getDataVector();
                 IntVector labels = (IntVector) root.getVector("label");
                 for (int r = 0; r < size; r++, sample++) {
                     list.setNotNull(r);

@@ -346,4 +346,47 @@ class TableWritersRoundTripTest {
             assertThat(((org.apache.arrow.vector.IntVector) root.getVector("dataset")).get(0)).isEqualTo(2);
         }
     }
+
+    @Test
+    void theBatchSizeDoesNotChangeTheTable() throws IOException {
+        List<List<Map<String, Object>>> tables = new java.util.ArrayList<>();
+        for (int batchRows : new int[] {1, 7, 65_536}) {
+            Path file = dir.resolve("af-" + batchRows + ".arrow");
+            try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(file, metadata,
+                    ArrowWriteOptions.builder().batchRows(batchRows).build(), allocator, LAYERS, DATASETS)) {
+                for (int i = 0; i < 50; i++) {
+                    w.write(LAYERS.get(i % 2), i % 3 == 0 ? "S1" : "S2", DATASETS.get(i % 3), i % 10, i, i % 8, 8);
+                }
+                w.commit();
+            }
+            ArrowTables.Table t = ArrowTables.read(file, allocator);
+            // 50 rows: 50, ceil(50 / 7) = 8 and 1 record batches.
+            assertThat(t.batches()).isEqualTo(batchRows == 1 ? 50 : batchRows == 7 ? 8 : 1);
+            tables.add(t.rows());
+        }
+        assertThat(tables.get(1)).isEqualTo(tables.get(0));
+        assertThat(tables.get(2)).isEqualTo(tables.get(0));
+    }
+
+    @Test
+    void memoryStaysAtOneBatchWhateverTheRowCount() throws IOException {
+        long small = peakWriting(2_000);
+        long large = peakWriting(200_000);
+        // Streaming: 100 times the rows, the same peak (one 1000-row batch, the dictionaries and the IPC staging).
+        assertThat(large).isEqualTo(small);
+        // and far below the 200,000 rows themselves: 200,000 * (5 * 4 + 3 * 8) bytes = 8.8 MB.
+        assertThat(large).isLessThan(1 << 20);
+    }
+
+    private long peakWriting(int rows) throws IOException {
+        try (BufferAllocator child = allocator.newChildAllocator("peak", 0, Long.MAX_VALUE);
+             ActivationFrequencyWriter w = new ActivationFrequencyWriter(dir.resolve("big-" + rows + ".arrow"),
+                     metadata, ArrowWriteOptions.builder().batchRows(1000).build(), child, LAYERS, DATASETS)) {
+            for (int i = 0; i < rows; i++) {
+                w.write("fc1", "S1", "mnist", 0, i, 1, 2);
+            }
+            w.commit();
+            return child.getPeakMemoryAllocation();
+        }
+    }
 }

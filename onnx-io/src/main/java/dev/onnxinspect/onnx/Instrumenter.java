@@ -1,5 +1,6 @@
 package dev.onnxinspect.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -108,8 +109,32 @@ final class Instrumenter {
             throw new GraphQueryException("'" + name + "' is a graph input, not an intermediate tensor; "
                     + "the caller already has its value");
         }
+        for (NodeProto node : model.index().topologicalOrder()) {
+            if (definesInSubgraph(node, name)) {
+                throw new GraphQueryException("'" + name + "' is computed inside a subgraph of " + node.getOpType()
+                        + (node.getName().isEmpty() ? "" : " '" + node.getName() + "'") + "; only top-level tensors "
+                        + "can be exposed (select that node's outputs instead: " + node.getOutputList() + ")");
+            }
+        }
         throw new GraphQueryException("unknown tensor '" + name + "' in " + model.source()
                 + "; closest intermediate tensors: " + ClosestNames.closest(name, producers.keySet(), 5));
+    }
+
+    private static boolean definesInSubgraph(NodeProto node, String name) {
+        for (AttributeProto a : node.getAttributeList()) {
+            List<GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+            if (a.hasG()) {
+                graphs.add(a.getG());
+            }
+            for (GraphProto g : graphs) {
+                for (NodeProto inner : g.getNodeList()) {
+                    if (inner.getOutputList().contains(name) || definesInSubgraph(inner, name)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private List<String> byPattern(Pattern pattern, String what) {

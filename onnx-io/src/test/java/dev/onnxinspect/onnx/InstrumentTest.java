@@ -131,6 +131,25 @@ class InstrumentTest {
     }
 
     @Test
+    void tensorsInsideSubgraphsCannotBeSelectedAndTheMessageSaysWhy() {
+        GraphProto body = GraphProto.newBuilder().setName("then")
+                .addNode(node("Neg", "inner", List.of("x"), List.of("inner/neg")))
+                .addOutput(floatValue("inner/neg", -1, 2)).build();
+        ai.onnx.proto.OnnxMl.AttributeProto thenBranch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                .setName("then_branch").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body)
+                .build();
+        GraphProto graph = GraphProto.newBuilder().setName("g")
+                .addInput(floatValue("x", -1, 2))
+                .addInput(ValueInfoProto.newBuilder().setName("cond").build())
+                .addNode(node("If", "branch", List.of("cond"), List.of("y"), thenBranch))
+                .addOutput(floatValue("y", -1, 2)).build();
+        OnnxModel m = OnnxModel.fromProto(TinyGraphs.model(graph));
+        assertThatThrownBy(() -> m.instrument(TensorSelector.name("inner/neg")))
+                .isInstanceOf(GraphQueryException.class)
+                .hasMessageContaining("inside a subgraph of If 'branch'").hasMessageContaining("[y]");
+    }
+
+    @Test
     void anUndefinedDeclaredElementTypeIsNotCopied() {
         OnnxModel m = OnnxModel.fromProto(model().proto().toBuilder().setGraph(model().proto().getGraph().toBuilder()
                 .addValueInfo(ValueInfoProto.newBuilder().setName("logits").setType(
