@@ -13,4 +13,9 @@ public class DynamicsException extends OnnxInspectException {
     public DynamicsException(String message) {
         super(message);
     }
+
+    /** As {@link #DynamicsException(String)}, keeping the failure that caused it (e.g. an unreadable checkpoint). */
+    public DynamicsException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
