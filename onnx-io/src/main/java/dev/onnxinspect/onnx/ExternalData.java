@@ -139,12 +139,12 @@ final class ExternalData {
     private TensorProto inlineTensor(TensorProto t) throws IOException {
         String location = null;
         long offset = 0;
-        long length = -1;
+        Long declaredLength = null;
         for (StringStringEntryProto e : t.getExternalDataList()) {
             switch (e.getKey()) {
                 case "location" -> location = e.getValue();
                 case "offset" -> offset = parseLong(t, "offset", e.getValue());
-                case "length" -> length = parseLong(t, "length", e.getValue());
+                case "length" -> declaredLength = parseLong(t, "length", e.getValue());
                 default -> {
                     // "checksum" and unknown keys are informational
                 }
@@ -156,10 +156,8 @@ final class ExternalData {
         }
         Path file = resolveInside(t.getName(), location);
         long fileSize = Files.size(file);
-        if (length < 0) {
-            length = fileSize - offset;
-        }
-        if (offset < 0 || length < 0 || offset + length > fileSize) {
+        long length = declaredLength == null ? fileSize - offset : declaredLength;
+        if (offset < 0 || length < 0 || offset > fileSize - length) {
             throw new ModelFormatException(source, "tensor '" + t.getName() + "': external data range [offset "
                     + offset + ", length " + length + "] lies outside '" + location + "' (" + fileSize
                     + " bytes); the data file is truncated or does not belong to this model");

@@ -28,14 +28,21 @@ import java.util.Set;
  */
 final class GraphIndex {
     private final Map<String, Integer> producerOf;
+    private final List<NodeProto> nodes;
+    private final Map<String, TensorProto> initializerTensors;
     private final List<NodeProto> topologicalOrder;
     private final Set<String> graphInputs;
     private final Set<String> initializers;
     private final Map<String, ValueInfoProto> declaredTypes;
 
-    private GraphIndex(Map<String, Integer> producerOf, List<NodeProto> topologicalOrder, Set<String> graphInputs,
-                       Set<String> initializers, Map<String, ValueInfoProto> declaredTypes) {
+    private GraphIndex(GraphProto graph, Map<String, Integer> producerOf, List<NodeProto> topologicalOrder,
+                       Set<String> graphInputs, Set<String> initializers, Map<String, ValueInfoProto> declaredTypes) {
         this.producerOf = producerOf;
+        this.nodes = graph.getNodeList();
+        this.initializerTensors = new HashMap<>();
+        for (TensorProto t : graph.getInitializerList()) {
+            initializerTensors.put(t.getName(), t);
+        }
         this.topologicalOrder = topologicalOrder;
         this.graphInputs = graphInputs;
         this.initializers = initializers;
@@ -121,7 +128,7 @@ final class GraphIndex {
         for (ValueInfoProto v : graph.getOutputList()) {
             declared.put(v.getName(), v);
         }
-        return new GraphIndex(producerOf, Collections.unmodifiableList(order), Collections.unmodifiableSet(graphInputs),
+        return new GraphIndex(graph, producerOf, Collections.unmodifiableList(order), Collections.unmodifiableSet(graphInputs),
                 Collections.unmodifiableSet(initializers), declared);
     }
 
@@ -207,6 +214,17 @@ final class GraphIndex {
     /** True when a node (not an initializer or graph input) produces {@code name}. */
     boolean isNodeOutput(String name) {
         return producerOf.containsKey(name);
+    }
+
+    /** The node that produces {@code tensor}; empty for initializers, graph inputs and unknown names. */
+    Optional<NodeProto> producer(String tensor) {
+        Integer i = producerOf.get(tensor);
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i));
+    }
+
+    /** The initializer called {@code name}; empty when there is none. */
+    Optional<TensorProto> initializer(String name) {
+        return Optional.ofNullable(initializerTensors.get(name));
     }
 
     Set<String> graphInputs() {

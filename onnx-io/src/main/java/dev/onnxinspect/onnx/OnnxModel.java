@@ -2,6 +2,7 @@ package dev.onnxinspect.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.CodedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A loaded, validated ONNX model. Deeply immutable: it wraps an immutable protobuf {@link ModelProto}; every
@@ -23,16 +28,18 @@ import java.util.Objects;
  * once before it is read, no cycle). Weights in external data files are read in at load
  * (see {@link ExternalData}). Every problem is a {@link ModelFormatException} naming the source.
  *
- * <p>Choice: the supported range is IR 3 (ONNX 1.0) to 11 and opset 1 to 23 of the default domain; that is what
- * ONNX Runtime 1.28 can load. Models using other domains ({@code ai.onnx.ml}, custom ones) load; whether a runtime
- * can run them is the runtime's business.
+ * <p>Choice: the supported range is IR 3 (ONNX 1.0; IR 1 and 2 predate the first release) to 13 and opset 1 to 26
+ * of the default domain: the IR versions and opsets ONNX Runtime 1.28 accepts (measured; a conformance test keeps
+ * the two in step). Whether the runtime has a kernel for every op at that opset is its business (it has none
+ * below opset 7, for example). Models using other domains ({@code ai.onnx.ml}, custom ones) load.
  */
 public final class OnnxModel {
     public static final long MIN_IR_VERSION = 3;
-    public static final long MAX_IR_VERSION = 11;
+    public static final long MAX_IR_VERSION = 13;
     public static final long MIN_OPSET = 1;
-    public static final long MAX_OPSET = 23;
+    public static final long MAX_OPSET = 26;
     static final String BYTES_SOURCE = "<bytes>";
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
 
     private final ModelProto proto;
     private final String source;
@@ -59,18 +66,29 @@ public final class OnnxModel {
         if (Files.isDirectory(path)) {
             throw new ModelFormatException(source, "is a directory; expected an .onnx model file");
         }
+        if (!Files.isRegularFile(path)) {
+            throw new ModelFormatException(source, "is not a regular file (a device or pipe?); expected an .onnx "
+                    + "model file");
+        }
         long size = Files.size(path);
         if (size > ExternalData.PROTOBUF_LIMIT) {
             throw new ModelFormatException(source, "the file has " + size + " bytes, over protobuf's 2 GiB limit; "
                     + "save the weights as external data (onnx.save_model(..., save_as_external_data=True)) "
                     + "and load that model instead");
         }
+        if (size == 0) {
+            throw new ModelFormatException(source, "the model is empty (0 bytes); expected a serialized ONNX "
+                    + "ModelProto");
+        }
         ModelProto proto = parse(Files.readAllBytes(path), source);
         if (ExternalData.usesExternalData(proto)) {
             Path dir = path.toAbsolutePath().getParent();
             proto = ExternalData.inline(proto, dir, source);
+            LOG.debug("{}: external data read from {}", source, dir);
         }
-        return new OnnxModel(proto, source);
+        OnnxModel model = new OnnxModel(proto, source);
+        LOG.debug("loaded {}", model);
+        return model;
     }
 
     /**
@@ -162,7 +180,9 @@ public final class OnnxModel {
             throw new ModelFormatException(source, "the model imports no opset; expected an opset_import entry "
                     + "for the default domain");
         }
-        return GraphIndex.of(proto.getGraph(), source);
+        GraphIndex index = GraphIndex.of(proto.getGraph(), source);
+        InitializerChecks.check(proto.getGraph().getInitializerList(), source);
+        return index;
     }
 
     /** The protobuf message, for advanced use; it is immutable. */
@@ -213,6 +233,102 @@ public final class OnnxModel {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * The names of every intermediate tensor (each output of a top-level node) in topological order: what
+     * {@link TensorSelector#all()} selects.
+     */
+    public List<String> intermediateTensors() {
+        return index.topologicalOrder().stream().flatMap(n -> n.getOutputList().stream())
+                .filter(name -> !name.isEmpty()).toList();
+    }
+
+    /** What the model contains: inputs, outputs, nodes in topological order, initializers, opsets, producer. */
+    public ModelDescription describe() {
+        return ModelDescriber.describe(this);
+    }
+
+    /**
+     * A copy of this model that also outputs the tensors the selectors choose: the "hooks" that let a runtime return
+     * inner activations. Nothing the model computes changes: nodes and initializers stay as they are, the original
+     * outputs stay first, in order; the added ones follow in topological order, each once (a tensor that already is
+     * an output is not added again). Graph inputs and initializers are not intermediate tensors.
+     *
+     * <p>Choice: an added output takes the type the model declares for it in {@code value_info}; where none is
+     * declared it gets no type and the runtime infers it (ONNX Runtime 1.28 does; it rejects an undefined element
+     * type, so none is invented). Only the top-level graph is instrumented: tensors inside {@code If}/{@code Loop}/
+     * {@code Scan} bodies cannot be selected, the outputs of those nodes can.
+     *
+     * @throws GraphQueryException if a selector matches nothing (the message lists the closest names)
+     */
+    public InstrumentedModel instrument(List<TensorSelector> selectors) {
+        return new Instrumenter(this).instrument(List.copyOf(selectors));
+    }
+
+    /** See {@link #instrument(List)}. */
+    public InstrumentedModel instrument(TensorSelector... selectors) {
+        return instrument(List.of(selectors));
+    }
+
+    /**
+     * A constant tensor (an initializer, or the value of a {@code Constant} node) as float32 values with its shape.
+     *
+     * <p>Choice: FLOAT, DOUBLE, FLOAT16, BFLOAT16, BOOL and the 8- to 64-bit integer types convert (doubles and
+     * integers beyond 2^24 round to the nearest float); strings, complex and 8-/4-bit float types are rejected.
+     *
+     * @throws GraphQueryException if there is no such constant or its type is not numeric
+     */
+    public WeightTensor initializer(String name) {
+        Objects.requireNonNull(name, "name");
+        Optional<TensorProto> tensor = index.initializer(name);
+        if (tensor.isEmpty()) {
+            tensor = index.producer(name).filter(n -> n.getOpType().equals("Constant"))
+                    .map(n -> ConstantValues.tensorOf(n, source));
+        }
+        return TensorDecoder.decode(tensor.orElseThrow(() -> new GraphQueryException("no initializer or Constant "
+                + "called '" + name + "' in " + source + "; closest initializers: "
+                + ClosestNames.closest(name, index.initializers(), 5))), source);
+    }
+
+    /**
+     * The dense layer ({@code Gemm}, or {@code MatMul} with optional {@code Add}, with constant weights) that
+     * produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3). Weights may be
+     * initializers, {@code Constant} values or a 2-D {@code Transpose} of either; a MatMul without Add has b = 0.
+     *
+     * <p>Choice: Gemm's {@code alpha} and {@code beta} are applied (W = alpha * B, b = beta * C, rounded to
+     * float32) so that W x + b is what the node computes; {@code transA = 1} is rejected; a bias must hold one
+     * value per output or a single value (broadcast).
+     *
+     * @throws GraphQueryException if the tensor is not produced by such a layer
+     */
+    public DenseLayer denseLayer(String outputTensor) {
+        return new DenseLayerFinder(this).denseLayer(Objects.requireNonNull(outputTensor, "outputTensor"));
+    }
+
+    /**
+     * The dense layer that computes the logits: found by walking back from the first graph output through
+     * {@code Softmax}, {@code LogSoftmax}, {@code Identity}, {@code Flatten} and {@code Dropout} (SPEC §5: W, b).
+     *
+     * @throws GraphQueryException if no dense layer feeds the first output that way
+     */
+    public DenseLayer lastDenseLayer() {
+        return new DenseLayerFinder(this).lastDenseLayer(null);
+    }
+
+    /**
+     * Like {@link #lastDenseLayer()}, walking back from the named graph output (for models whose first output is
+     * not the logits, e.g. a label).
+     *
+     * @throws GraphQueryException if the name is not a graph output or no dense layer feeds it
+     */
+    public DenseLayer lastDenseLayer(String graphOutput) {
+        return new DenseLayerFinder(this).lastDenseLayer(Objects.requireNonNull(graphOutput, "graphOutput"));
+    }
+
+    /** The penultimate features h of SPEC §5: the tensor the last dense layer reads. */
+    public String penultimateFeatures() {
+        return lastDenseLayer().inputName();
     }
 
     @Override

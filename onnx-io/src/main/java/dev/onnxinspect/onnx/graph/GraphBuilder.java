@@ -296,12 +296,20 @@ public final class GraphBuilder {
 
     // ---------------------------------------------------------------- convolution, pooling, normalisation
 
+    /** {@code Conv} without a bias; see {@link #conv(String, String, String, String, ConvOptions)}. */
+    public String conv(String output, String x, String w, ConvOptions options) {
+        return convolution(output, x, w, null, options);
+    }
+
     /**
-     * {@code Conv} of {@code x} (N x C x spatial...) with weights {@code w} (M x C/group x kernel...) and an
-     * optional bias {@code b} (M); pass {@code null} for no bias. When {@code w} and {@code b} are initializers
-     * their shapes are checked against the options.
+     * {@code Conv} of {@code x} (N x C x spatial...) with weights {@code w} (M x C/group x kernel...) and bias
+     * {@code b} (M). When {@code w} and {@code b} are initializers their shapes are checked against the options.
      */
     public String conv(String output, String x, String w, String b, ConvOptions options) {
+        return convolution(output, x, w, Objects.requireNonNull(b, "b (use conv without b for no bias)"), options);
+    }
+
+    private String convolution(String output, String x, String w, String b, ConvOptions options) {
         Objects.requireNonNull(options, "options");
         ElementType t = b == null ? sameType("Conv", output, x, w) : sameType("Conv", output, x, w, b);
         requireFloating("Conv", output, x, t);

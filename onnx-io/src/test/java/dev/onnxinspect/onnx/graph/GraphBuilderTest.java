@@ -132,14 +132,14 @@ class GraphBuilderTest {
         String x = g.input("image", TensorShape.batched("N", 2, 5, 5));
         g.addInitializer("conv/W", new float[4 * 2 * 3 * 3], 4, 2, 3, 3);
         g.addInitializer("conv/b", new float[3], 3);
-        assertThatThrownBy(() -> g.conv("c", x, "conv/W", null, ConvOptions.builder(2, 2).build()))
+        assertThatThrownBy(() -> g.conv("c", x, "conv/W", ConvOptions.builder(2, 2).build()))
                 .hasMessageContaining("Conv 'c'").hasMessageContaining("must equal the kernel");
-        assertThatThrownBy(() -> g.conv("c", x, "conv/W", null, ConvOptions.builder(3, 3).group(3).build()))
+        assertThatThrownBy(() -> g.conv("c", x, "conv/W", ConvOptions.builder(3, 3).group(3).build()))
                 .hasMessageContaining("4 output channels cannot be split into 3 groups");
         assertThatThrownBy(() -> g.conv("c", x, "conv/W", "conv/b", ConvOptions.builder(3, 3).build()))
                 .hasMessageContaining("bias 'conv/b' has shape [3]; expected [4]");
 
-        String y = g.conv("c", x, "conv/W", null,
+        String y = g.conv("c", x, "conv/W",
                 ConvOptions.builder(3, 3).strides(2, 2).padding(1).dilations(1, 1).group(2).build());
         NodeProto conv = g.output(y).build().proto().getGraph().getNode(0);
         assertThat(attribute(conv, "kernel_shape").getIntsList()).containsExactly(3L, 3L);
