@@ -64,6 +64,24 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void everyDataVariantPreparesDataOfTheRightSize() {
+        TrainingData train = TestData.uniform(12, new int[] {4}, 2, 1);
+        TrainingData test = TestData.uniform(4, new int[] {4}, 2, 2);
+        for (DataVariant.CorruptImages.Kind kind : DataVariant.CorruptImages.Kind.values()) {
+            DataVariant.Prepared p = new DataVariant.CorruptImages(kind).prepare(train, test, 3);
+            assertThat(p.train().size()).as(kind.name()).isEqualTo(12);
+            assertThat(p.train().labels()).as(kind.name()).isEqualTo(train.labels());
+            assertThat(p.train().features()).as(kind.name()).isNotEqualTo(train.features());
+        }
+        // round(12 / 4) = 3 copies of the 4 relabelled test samples
+        DataVariant.Prepared extreme = new DataVariant.ExtremeOverfit().prepare(train, test, 3);
+        assertThat(extreme.train().size()).isEqualTo(24);
+        assertThat(extreme.facts()).containsEntry("appended_test_copies", "3").containsEntry("appended_samples", "12");
+        assertThat(new DataVariant.CorruptImages(DataVariant.CorruptImages.Kind.SHUFFLED_PIXELS_PER_IMAGE).name())
+                .isEqualTo("shuffled-pixels-per-image");
+    }
+
+    @Test
     void duplicateNamesAndBadNamesAreRejected() {
         Mlp mlp = Mlp.relu(4, 2, 3);
         TrainingConfig config = TrainingConfig.builder(1).build();

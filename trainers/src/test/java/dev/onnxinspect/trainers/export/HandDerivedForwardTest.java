@@ -41,6 +41,18 @@ class HandDerivedForwardTest {
     }
 
     @Test
+    void parametersOfAnotherArchitectureAreRejected() {
+        ModelParameters p = parameters(new float[] {1f, 1f, -1f, 3f}, new float[] {0.5f, 0f});
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxExporter.export(Mlp.relu(2, 2, 2, 2), p,
+                        ExportOptions.DEFAULTS)).isInstanceOf(dev.onnxinspect.trainers.TrainingException.class)
+                .hasMessageContaining("needs parameter dense2/linear.weight");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxExporter.export(Mlp.relu(2, 2), p,
+                        ExportOptions.DEFAULTS)).hasMessageContaining("do not belong to the mlp");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxExporter.export(Mlp.relu(2, 2, 3), p,
+                ExportOptions.DEFAULTS)).hasMessageContaining("has shape [2, 2], expected [3, 2]");
+    }
+
+    @Test
     void geluIsTheExactErfForm() throws Exception {
         // x = 0, W1 = [[1]], b1 = [-1]: z1 = -1; exact GELU(-1) = -1 * Phi(-1) = -0.5 (1 - erf(1 / sqrt 2))
         // with erf(1/sqrt 2) = P(|Z| < 1) = 0.6826894921370859, so GELU(-1) = -0.15865525393145707.
