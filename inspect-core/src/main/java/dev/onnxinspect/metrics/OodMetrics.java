@@ -11,6 +11,11 @@ import java.util.Arrays;
  * {@code long} arithmetic (doubled so that ties count exactly 1/2). Scores may be infinite (activation-profile KL
  * gives {@code +infinity}); equal infinities tie. {@code -0.0} and {@code 0.0} are the same score. NaN scores and
  * empty sets are rejected with a {@link MetricsException}.
+ *
+ * <p>FPR@95: "the smallest score t with at least m = ceil(0.95 n_id) ID scores {@code <= t}" is the m-th smallest ID
+ * score, and "the largest t with at least m' = ceil(0.95 n_ood) OOD scores {@code >= t}" is the m'-th largest OOD
+ * score (both count functions only change at a score, so these are exact). Average precision follows
+ * scikit-learn: each distinct threshold adds (new positives / n_pos) times the precision at that threshold.
  */
 public final class OodMetrics {
     private OodMetrics() {

@@ -16,7 +16,9 @@ import java.util.TreeSet;
  *
  * <p>Ownership: the row-major arrays and {@link LayerActivations} are not copied (for speed); once built, nobody
  * may change them. Labels are copied. {@link #build} rejects NaN or infinite logits and features, naming the sample,
- * so that no detector ever turns one into a silent NaN score.
+ * so that no detector ever turns one into a silent NaN score (Choice: infinities are rejected too, as softmax and
+ * energy of an infinite logit are NaN). Layer activations are rejected when NaN; infinite activations are allowed
+ * (S1 only compares them with tau).
  */
 public final class DetectorInput {
     private final int samples;
@@ -95,6 +97,21 @@ public final class DetectorInput {
         return LogitMath.argmax(logits, sample * classes, classes);
     }
 
+    /** yhat of every sample (a new array): argmax of the logits, ties to the lowest index. */
+    public int[] predictedClasses() {
+        int[] out = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            out[i] = predictedClass(i);
+        }
+        return out;
+    }
+
+    /** The true labels (a copy). */
+    public int[] labels() {
+        require(DetectorInputKind.LABELS, "the input");
+        return labels.clone();
+    }
+
     /** The activations of the named layer. */
     public LayerActivations layer(String layer) {
         LayerActivations a = layers.get(layer);
@@ -127,8 +144,14 @@ public final class DetectorInput {
             case LAYER_ACTIVATIONS -> !layers.isEmpty();
         };
         if (!present) {
+            String method = switch (kind) {
+                case LOGITS -> "logits";
+                case FEATURES -> "features";
+                case LABELS -> "labels";
+                case LAYER_ACTIVATIONS -> "layer";
+            };
             throw new OodException(who + " needs " + kind + " but the input has none; add them with "
-                    + "DetectorInput.Builder#" + kind.name().toLowerCase(java.util.Locale.ROOT).replace("_", ""));
+                    + "DetectorInput.Builder#" + method);
         }
     }
 

@@ -35,10 +35,6 @@ final class GrowableArrays {
             return size;
         }
 
-        float get(int k) {
-            return values[k];
-        }
-
         /** A copy of the values, trimmed. */
         float[] toArray() {
             return Arrays.copyOf(values, size);

@@ -60,7 +60,10 @@ public final class KlMatchingDetector implements PersistentDetector {
         return Set.of(DetectorInputKind.LOGITS);
     }
 
-    /** KL(p || d_c) = sum_k p_k (ln p_k - ln d_c,k) with ln p from the log-softmax; terms with p_k = 0 are 0. */
+    /**
+     * KL(p || d_c) = sum_k p_k (ln p_k - ln d_c,k) with ln p from the log-softmax; terms with p_k = 0 are 0
+     * (0 ln 0 = 0), and a template entry that is 0 where p_k &gt; 0 gives {@code +infinity}.
+     */
     @Override
     public double[] score(DetectorInput input) {
         input.require(DetectorInputKind.LOGITS, name());

@@ -8,13 +8,16 @@ import java.util.Set;
 /**
  * KNN (Sun et al., SPEC §5): the Euclidean distance from h/||h|| to its k-th nearest normalised fit feature
  * (k = 50 by default). A zero vector stays zero after normalisation. Brute force over the kept fit set: per sample
- * N squared distances (flat float64 array, d multiply-adds each), then quickselect for the k-th smallest: O(N d).
+ * N squared distances (flat float64 array, d multiply-adds each; 16 samples share each pass over the fit set), then
+ * quickselect for the k-th smallest: O(N d).
  * Memory: the fit set, N d doubles.
  */
 public final class KnnDetector implements PersistentDetector {
     static final String TYPE = "knn";
     /** SPEC §5 default k. */
     public static final int DEFAULT_K = 50;
+    /** Queries scored together in one pass over the fit set. */
+    private static final int BLOCK = 16;
     private final int k;
     private final int dim;
     private final int fitSize;
@@ -68,23 +71,40 @@ public final class KnnDetector implements PersistentDetector {
                     + "; pass the same layer's features");
         }
         float[] h = input.featureArray();
-        double[] q = new double[dim];
-        double[] distances = new double[fitSize];
-        double[] scores = new double[input.samples()];
-        for (int i = 0; i < scores.length; i++) {
-            normalise(h, i * dim, dim, q, 0);
-            for (int s = 0; s < fitSize; s++) {
-                int row = s * dim;
-                double sum = 0;
-                for (int j = 0; j < dim; j++) {
-                    double diff = q[j] - fit[row + j];
-                    sum += diff * diff;
-                }
-                distances[s] = sum;
+        int n = input.samples();
+        double[] scores = new double[n];
+        double[] queries = new double[BLOCK * dim];
+        double[][] distances = new double[Math.min(BLOCK, n)][fitSize];
+        for (int start = 0; start < n; start += BLOCK) {
+            int block = Math.min(BLOCK, n - start);
+            for (int b = 0; b < block; b++) {
+                normalise(h, (start + b) * dim, dim, queries, b * dim);
             }
-            scores[i] = Math.sqrt(Selection.kthSmallest(distances, fitSize, k - 1));
+            squaredDistances(queries, block, distances);
+            for (int b = 0; b < block; b++) {
+                scores[start + b] = Math.sqrt(Selection.kthSmallest(distances[b], fitSize, k - 1));
+            }
         }
         return scores;
+    }
+
+    /**
+     * Squared distances from {@code block} queries to every fit row. The queries of a block share each pass over
+     * the fit set, so a fit row is read from memory once per block rather than once per query.
+     */
+    private void squaredDistances(double[] queries, int block, double[][] out) {
+        for (int s = 0; s < fitSize; s++) {
+            int row = s * dim;
+            for (int b = 0; b < block; b++) {
+                int q = b * dim;
+                double sum = 0;
+                for (int j = 0; j < dim; j++) {
+                    double diff = queries[q + j] - fit[row + j];
+                    sum += diff * diff;
+                }
+                out[b][s] = sum;
+            }
+        }
     }
 
     /** h / ||h|| in float64 into {@code out[to ..]}; a zero vector stays zero (SPEC §5). */

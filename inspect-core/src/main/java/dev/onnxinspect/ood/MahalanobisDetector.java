@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * squared Euclidean distances to the projected means: O(r d + K r) per sample.
  *
  * <p>Choice: a class without fit samples has no mean and takes no part in the minimum (logged as a warning at
- * fit time); fitting fails when there are no samples at all.
+ * fit time); fitting fails when there are no samples at all. When the covariance is numerically zero (rank 0,
+ * e.g. one sample per class) Sigma^+ = 0 and every score is 0, as the pseudo-inverse defines it.
  */
 public final class MahalanobisDetector implements PersistentDetector {
     static final String TYPE = "mahalanobis";

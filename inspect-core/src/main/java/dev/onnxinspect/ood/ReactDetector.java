@@ -134,11 +134,8 @@ public final class ReactDetector implements PersistentDetector {
             if (entries.size() == 0) {
                 throw new OodException("ReAct has no fit samples: accept at least one batch of ID features");
             }
-            double[] values = new double[entries.size()];
-            for (int k = 0; k < values.length; k++) {
-                values[k] = entries.get(k);
-            }
-            return new ReactDetector(dense, percentile, temperature, Percentiles.type7InPlace(values, percentile));
+            return new ReactDetector(dense, percentile, temperature,
+                    Percentiles.type7InPlace(entries.toArray(), percentile));
         }
     }
 }

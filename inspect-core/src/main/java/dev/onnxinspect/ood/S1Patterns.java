@@ -4,8 +4,9 @@ import dev.onnxinspect.runtime.LayerActivations;
 
 /**
  * S1 significance (SPEC §1) for the pattern detectors: unit j of a layer is active when a_j &gt; tau, compared
- * exactly in float64. A neuron is one unit of the flattened activation (C*H*W for convolutional layers); reduce
- * channels before building the input for a channel view.
+ * exactly in float64. Choice: a neuron is one unit of the flattened activation as given (C*H*W for convolutional
+ * layers, SPEC's default view); for {@code CHANNEL_MEAN}/{@code CHANNEL_MAX} reduce the channels before building
+ * the {@link DetectorInput}.
  */
 final class S1Patterns {
     private S1Patterns() {

@@ -4,16 +4,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The eigendecomposition A = V diag(lambda) V^T of a real symmetric matrix in float64, by the cyclic Jacobi method,
- * and the pseudo-inverse rule of SPEC §5: eigenvalues {@code <= n * eps * lambda_max} (eps the float64 machine
- * epsilon, 2^-52) are treated as zero.
- *
- * <p>Jacobi is O(n^3) per sweep and converges in a handful of sweeps; it is accurate for the small eigenvalues that
- * decide a numerical rank. Immutable: eigenvalues descend, eigenvector i is row i of {@link #vector(int)}.
+ * The eigendecomposition A = V diag(lambda) V^T of a real symmetric matrix in float64 — Householder reduction to
+ * tridiagonal form, then implicit QL iteration (EISPACK tred2/tql2, the algorithm of JAMA) — and the pseudo-inverse
+ * rule of SPEC §5: eigenvalues {@code <= n * eps * lambda_max} (eps the float64 machine epsilon, 2^-52) are treated
+ * as zero. About 4 n^3 / 3 + 3 n^3 flops; QL rotations update two contiguous rows of the transposed eigenvector
+ * matrix. Immutable: eigenvalues descend, eigenvector i is {@link #vector(int)}.
  */
 final class SymmetricEigen {
     private static final Logger LOG = LoggerFactory.getLogger(SymmetricEigen.class);
-    private static final int MAX_SWEEPS = 100;
+    private static final int MAX_ITERATIONS = 60;
 
     private final int n;
     private final double[] values;
@@ -27,106 +26,220 @@ final class SymmetricEigen {
 
     /**
      * Decomposes the symmetric n x n matrix {@code a} (row-major; not changed). Only symmetry up to rounding is
-     * assumed: the upper triangle is mirrored before the iteration starts.
+     * assumed: the lower triangle is replaced by the mirrored upper triangle first.
      */
     static SymmetricEigen of(double[] a, int n) {
         if (a.length != (long) n * n) {
             throw new OodException("expected a " + n + " x " + n + " matrix (" + (long) n * n + " values), got "
                     + a.length);
         }
-        double[] m = a.clone();
+        if (n == 0) {
+            return new SymmetricEigen(0, new double[0], new double[0]);
+        }
+        double[][] v = new double[n][n];
         for (int p = 0; p < n; p++) {
-            for (int q = p + 1; q < n; q++) {
-                m[q * n + p] = m[p * n + q];
+            for (int q = p; q < n; q++) {
+                v[p][q] = a[p * n + q];
+                v[q][p] = a[p * n + q];
             }
         }
-        double[] v = new double[n * n];
+        double[] d = new double[n];
+        double[] e = new double[n];
+        tridiagonalize(v, d, e, n);
+        double[][] vt = new double[n][n]; // rows = eigenvectors, so QL rotations touch two contiguous rows
         for (int p = 0; p < n; p++) {
-            v[p * n + p] = 1;
-        }
-        int sweep = 0;
-        while (offDiagonal(m, n) > 0) {
-            if (++sweep > MAX_SWEEPS) {
-                LOG.warn("Jacobi eigensolver stopped after {} sweeps with off-diagonal mass {}", MAX_SWEEPS,
-                        offDiagonal(m, n));
-                break;
+            for (int q = 0; q < n; q++) {
+                vt[q][p] = v[p][q];
             }
-            for (int p = 0; p < n - 1; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    rotate(m, v, n, p, q, sweep);
+        }
+        diagonalize(vt, d, e, n);
+        return sorted(n, d, vt);
+    }
+
+    /**
+     * Householder reduction to tridiagonal form (EISPACK tred2, as in JAMA): on return d holds the diagonal, e the
+     * sub-diagonal (e[0] = 0) and v the accumulated orthogonal transformation (columns).
+     */
+    private static void tridiagonalize(double[][] v, double[] d, double[] e, int n) {
+        System.arraycopy(v[n - 1], 0, d, 0, n);
+        for (int i = n - 1; i > 0; i--) {
+            double scale = 0;
+            double h = 0;
+            for (int k = 0; k < i; k++) {
+                scale += Math.abs(d[k]);
+            }
+            if (scale == 0) {
+                e[i] = d[i - 1];
+                for (int j = 0; j < i; j++) {
+                    d[j] = v[i - 1][j];
+                    v[i][j] = 0;
+                    v[j][i] = 0;
+                }
+            } else {
+                for (int k = 0; k < i; k++) {
+                    d[k] /= scale;
+                    h += d[k] * d[k];
+                }
+                double f = d[i - 1];
+                double g = Math.sqrt(h);
+                if (f > 0) {
+                    g = -g;
+                }
+                e[i] = scale * g;
+                h -= f * g;
+                d[i - 1] = f - g;
+                for (int j = 0; j < i; j++) {
+                    e[j] = 0;
+                }
+                for (int j = 0; j < i; j++) {
+                    f = d[j];
+                    v[j][i] = f;
+                    g = e[j] + v[j][j] * f;
+                    for (int k = j + 1; k <= i - 1; k++) {
+                        g += v[k][j] * d[k];
+                        e[k] += v[k][j] * f;
+                    }
+                    e[j] = g;
+                }
+                f = 0;
+                for (int j = 0; j < i; j++) {
+                    e[j] /= h;
+                    f += e[j] * d[j];
+                }
+                double hh = f / (h + h);
+                for (int j = 0; j < i; j++) {
+                    e[j] -= hh * d[j];
+                }
+                for (int j = 0; j < i; j++) {
+                    f = d[j];
+                    g = e[j];
+                    for (int k = j; k <= i - 1; k++) {
+                        v[k][j] -= f * e[k] + g * d[k];
+                    }
+                    d[j] = v[i - 1][j];
+                    v[i][j] = 0;
                 }
             }
+            d[i] = h;
         }
-        return sorted(n, m, v);
-    }
-
-    /** One Jacobi rotation zeroing m[p][q] (Numerical Recipes' stable form); negligible entries are set to 0. */
-    private static void rotate(double[] m, double[] v, int n, int p, int q, int sweep) {
-        double apq = m[p * n + q];
-        if (apq == 0) {
-            return;
-        }
-        double app = m[p * n + p];
-        double aqq = m[q * n + q];
-        double g = 100 * Math.abs(apq);
-        if (sweep > 3 && Math.abs(app) + g == Math.abs(app) && Math.abs(aqq) + g == Math.abs(aqq)) {
-            m[p * n + q] = 0;
-            m[q * n + p] = 0;
-            return;
-        }
-        double theta = (aqq - app) / (2 * apq);
-        double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        if (theta == 0) {
-            t = 1;
-        }
-        double c = 1 / Math.sqrt(t * t + 1);
-        double s = t * c;
-        for (int k = 0; k < n; k++) { // columns p, q
-            double mkp = m[k * n + p];
-            double mkq = m[k * n + q];
-            m[k * n + p] = c * mkp - s * mkq;
-            m[k * n + q] = s * mkp + c * mkq;
-        }
-        for (int k = 0; k < n; k++) { // rows p, q
-            double mpk = m[p * n + k];
-            double mqk = m[q * n + k];
-            m[p * n + k] = c * mpk - s * mqk;
-            m[q * n + k] = s * mpk + c * mqk;
-        }
-        m[p * n + q] = 0;
-        m[q * n + p] = 0;
-        for (int k = 0; k < n; k++) {
-            double vkp = v[k * n + p];
-            double vkq = v[k * n + q];
-            v[k * n + p] = c * vkp - s * vkq;
-            v[k * n + q] = s * vkp + c * vkq;
-        }
-    }
-
-    private static double offDiagonal(double[] m, int n) {
-        double sum = 0;
-        for (int p = 0; p < n; p++) {
-            for (int q = p + 1; q < n; q++) {
-                sum += m[p * n + q] * m[p * n + q];
+        for (int i = 0; i < n - 1; i++) {
+            v[n - 1][i] = v[i][i];
+            v[i][i] = 1;
+            double h = d[i + 1];
+            if (h != 0) {
+                for (int k = 0; k <= i; k++) {
+                    d[k] = v[k][i + 1] / h;
+                }
+                for (int j = 0; j <= i; j++) {
+                    double g = 0;
+                    for (int k = 0; k <= i; k++) {
+                        g += v[k][i + 1] * v[k][j];
+                    }
+                    for (int k = 0; k <= i; k++) {
+                        v[k][j] -= g * d[k];
+                    }
+                }
+            }
+            for (int k = 0; k <= i; k++) {
+                v[k][i + 1] = 0;
             }
         }
-        return sum;
+        for (int j = 0; j < n; j++) {
+            d[j] = v[n - 1][j];
+            v[n - 1][j] = 0;
+        }
+        v[n - 1][n - 1] = 1;
+        e[0] = 0;
     }
 
-    private static SymmetricEigen sorted(int n, double[] m, double[] v) {
+    /**
+     * Implicit QL iteration on the tridiagonal matrix (EISPACK tql2, as in JAMA), rotating the rows of vt (the
+     * transposed transformation); on return d holds the eigenvalues and row i of vt the eigenvector of d[i].
+     */
+    private static void diagonalize(double[][] vt, double[] d, double[] e, int n) {
+        for (int i = 1; i < n; i++) {
+            e[i - 1] = e[i];
+        }
+        e[n - 1] = 0;
+        double f = 0;
+        double tst1 = 0;
+        double eps = Math.ulp(1.0);
+        for (int l = 0; l < n; l++) {
+            tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+            int m = l;
+            while (m < n && Math.abs(e[m]) > eps * tst1) {
+                m++;
+            }
+            if (m > l) {
+                int iterations = 0;
+                do {
+                    if (++iterations > MAX_ITERATIONS) {
+                        LOG.warn("QL eigensolver: eigenvalue {} did not converge in {} iterations (|e| = {})", l,
+                                MAX_ITERATIONS, Math.abs(e[l]));
+                        break;
+                    }
+                    double g = d[l];
+                    double p = (d[l + 1] - g) / (2 * e[l]);
+                    double r = Math.hypot(p, 1);
+                    if (p < 0) {
+                        r = -r;
+                    }
+                    d[l] = e[l] / (p + r);
+                    d[l + 1] = e[l] * (p + r);
+                    double dl1 = d[l + 1];
+                    double h = g - d[l];
+                    for (int i = l + 2; i < n; i++) {
+                        d[i] -= h;
+                    }
+                    f += h;
+                    p = d[m];
+                    double c = 1;
+                    double c2 = c;
+                    double c3 = c;
+                    double el1 = e[l + 1];
+                    double s = 0;
+                    double s2 = 0;
+                    for (int i = m - 1; i >= l; i--) {
+                        c3 = c2;
+                        c2 = c;
+                        s2 = s;
+                        g = c * e[i];
+                        h = c * p;
+                        r = Math.hypot(p, e[i]);
+                        e[i + 1] = s * r;
+                        s = e[i] / r;
+                        c = p / r;
+                        p = c * d[i] - s * g;
+                        d[i + 1] = h + s * (c * g + s * d[i]);
+                        double[] lo = vt[i];
+                        double[] hi = vt[i + 1];
+                        for (int k = 0; k < n; k++) {
+                            h = hi[k];
+                            hi[k] = s * lo[k] + c * h;
+                            lo[k] = c * lo[k] - s * h;
+                        }
+                    }
+                    p = -s * s2 * c3 * el1 * e[l] / dl1;
+                    e[l] = s * p;
+                    d[l] = c * p;
+                } while (Math.abs(e[l]) > eps * tst1);
+            }
+            d[l] += f;
+            e[l] = 0;
+        }
+    }
+
+    private static SymmetricEigen sorted(int n, double[] d, double[][] vt) {
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(m[y * n + y], m[x * n + x]));
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(d[y], d[x]));
         double[] values = new double[n];
         double[] vectors = new double[n * n];
         for (int i = 0; i < n; i++) {
-            int col = order[i];
-            values[i] = m[col * n + col];
-            for (int k = 0; k < n; k++) {
-                vectors[i * n + k] = v[k * n + col];
-            }
+            values[i] = d[order[i]];
+            System.arraycopy(vt[order[i]], 0, vectors, i * n, n);
         }
         return new SymmetricEigen(n, values, vectors);
     }

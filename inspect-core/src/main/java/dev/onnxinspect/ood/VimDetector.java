@@ -9,15 +9,18 @@ import java.util.Set;
 /**
  * ViM (Wang et al., SPEC §5): {@code alpha * ||residual(h - u)|| - logsumexp(z)}.
  * <ul>
- *   <li>u = -W^+ b, W^+ the pseudo-inverse of the last layer's W (computed as W^T (W W^T)^+ when K &lt;= d, else
- *   (W^T W)^+ W^T, with the SPEC eigenvalue rule applied to the smaller Gram matrix — Choice);</li>
+ *   <li>u = -W^+ b, W^+ the pseudo-inverse of the last layer's W. Choice: computed as W^T (W W^T)^+ when K &lt;= d,
+ *   else (W^T W)^+ W^T, with the SPEC eigenvalue rule applied to that (smaller) Gram matrix;</li>
  *   <li>the eigenvectors of the uncentred second-moment matrix (1/N) sum (h - u)(h - u)^T of the fit features,
  *   eigenvalues descending; r its numerical rank;</li>
- *   <li>D = min(256, floor(d/2)) unless set, reduced to floor(r/2) when D &gt;= r; the residual is the projection
- *   onto the eigenvectors ranked D+1..r (never the numerical null space);</li>
+ *   <li>D = min(256, floor(d/2)) unless set, reduced to floor(r/2) when D &gt;= r (Choice: a D set by the caller is
+ *   reduced the same way); the residual is the projection onto the eigenvectors ranked D+1..r (never the numerical
+ *   null space);</li>
  *   <li>alpha = mean max-logit / mean residual norm, both over the fit samples.</li>
  * </ul>
  * The accumulator keeps the fit features (N d floats): alpha needs the residual norms, which need the eigenvectors.
+ * The logsumexp term uses the logits of the input (T = 1), not W h + b recomputed. alpha keeps its sign when the
+ * mean max-logit is negative; fitting fails when r = 0 or the mean residual norm is 0 (alpha undefined).
  */
 public final class VimDetector implements PersistentDetector {
     static final String TYPE = "vim";

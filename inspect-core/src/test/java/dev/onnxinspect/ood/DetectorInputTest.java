@@ -47,5 +47,21 @@ class DetectorInputTest {
         assertThat(in.hasLogits() && in.hasFeatures() && in.hasLabels()).isTrue();
         assertThatThrownBy(() -> in.layer("other")).isInstanceOf(OodException.class)
                 .hasMessageContaining("no activations of layer 'other'");
+        assertThat(in.predictedClasses()).containsExactly(0, 1);
+        int[] labels = in.labels();
+        labels[0] = 9; // a copy: the input keeps its labels
+        assertThat(in.label(0)).isZero();
+    }
+
+    @Test
+    void featuresCanComeFromLayerActivations() {
+        // a [2][1][2] conv-like activation is flattened per sample: sample 1 -> (3, 4).
+        var act = new dev.onnxinspect.runtime.LayerActivations("pool", row(1, 2, 3, 4), 2, new int[] {1, 2});
+        DetectorInput in = DetectorInput.builder(2).features(act).build();
+        assertThat(in.featureDim()).isEqualTo(2);
+        assertThat(in.feature(1, 0)).isEqualTo(3f);
+        assertThat(in.feature(1, 1)).isEqualTo(4f);
+        assertThatThrownBy(() -> DetectorInput.builder(2).build().classes()).isInstanceOf(OodException.class)
+                .hasMessageContaining("needs LOGITS");
     }
 }

@@ -97,6 +97,39 @@ class FeatureDetectorsTest {
     }
 
     @Test
+    void knnBlocksGiveTheSameScoresAsOneSampleAtATime() {
+        // Property: a batch of 37 samples (3 blocks of up to 16) scores each sample exactly as scoring it alone,
+        // and as a direct sort of its squared distances.
+        java.util.Random random = new java.util.Random(5);
+        float[][] fitRows = new float[60][3];
+        float[][] probeRows = new float[37][3];
+        for (float[][] rows : new float[][][] {fitRows, probeRows}) {
+            for (float[] r : rows) {
+                for (int j = 0; j < 3; j++) {
+                    r[j] = (float) random.nextGaussian();
+                }
+            }
+        }
+        KnnDetector knn = KnnDetector.accumulator(7).fit(List.of(Inputs.features(fitRows)));
+        double[] batch = knn.score(Inputs.features(probeRows));
+        for (int i = 0; i < probeRows.length; i++) {
+            assertThat(knn.score(Inputs.features(probeRows[i]))[0]).isEqualTo(batch[i]);
+            double[] q = new double[3];
+            KnnDetector.normalise(probeRows[i], 0, 3, q, 0);
+            double[] d = new double[fitRows.length];
+            for (int s = 0; s < fitRows.length; s++) {
+                double[] f = new double[3];
+                KnnDetector.normalise(fitRows[s], 0, 3, f, 0);
+                for (int j = 0; j < 3; j++) {
+                    d[s] += (q[j] - f[j]) * (q[j] - f[j]);
+                }
+            }
+            java.util.Arrays.sort(d);
+            assertThat(batch[i]).isEqualTo(Math.sqrt(d[6]));
+        }
+    }
+
+    @Test
     void klMatchingTemplatesFromPredictedClasses() {
         // fit: z = [0,0] (tie -> class 0, p = [.5,.5]) and z = [ln3, 0] (class 0, p = [.75,.25]) -> d0 = [.625,.375];
         // z = [0, ln3] (class 1, p = [.25,.75]) -> d1 = [.25,.75].

@@ -66,7 +66,8 @@ class LogitDetectorsTest {
     @Test
     void missingLogitsGiveAClearError() {
         assertThatThrownBy(() -> MaxSoftmaxDetector.msp().score(Inputs.features(row(1, 2))))
-                .isInstanceOf(OodException.class).hasMessageContaining("msp needs LOGITS");
+                .isInstanceOf(OodException.class).hasMessageContaining("msp needs LOGITS")
+                .hasMessageContaining("DetectorInput.Builder#logits");
         assertThatThrownBy(() -> EnergyDetector.withTemperature(0)).isInstanceOf(OodException.class)
                 .hasMessageContaining("temperature");
     }

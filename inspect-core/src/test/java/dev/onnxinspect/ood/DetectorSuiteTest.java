@@ -1,0 +1,173 @@
+package dev.onnxinspect.ood;
+
+import static dev.onnxinspect.ood.Inputs.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.onnxinspect.metrics.OodEvaluation;
+import dev.onnxinspect.metrics.OodMetrics;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetectorSuiteTest {
+    private static final String SHA = "ab12cd34";
+    private final SyntheticModel model = new SyntheticModel(11);
+    private final List<DetectorInput> fit = model.batches(1, 4, 50, 0);
+
+    @Test
+    void standardSuiteHasEverySpecDetector() {
+        DetectorSuite suite = model.fitStandardSuite(fit);
+        assertThat(suite.names()).containsExactly("msp", "max_logit", "energy", "odin", "gradnorm", "kl_matching",
+                "mahalanobis", "knn", "react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim", "she",
+                "nap_hamming[relu]", "profile_kl[relu]", "pattern_distance[relu]");
+        assertThat(suite.layers()).containsExactly("relu");
+        assertThat(suite.requiredInputs()).containsExactlyInAnyOrder(DetectorInputKind.LOGITS,
+                DetectorInputKind.FEATURES, DetectorInputKind.LAYER_ACTIVATIONS);
+        List<String> weighted = suite.detectors().stream().filter(OodDetector::usesDenseWeights)
+                .map(OodDetector::name).toList();
+        assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim");
+        assertThat(suite.detectors().get(6).requiredInputs()).containsExactly(DetectorInputKind.FEATURES);
+        ScoreColumns scores = suite.score(fit.get(0));
+        assertThat(scores.names()).isEqualTo(suite.names());
+        assertThat(scores.samples()).isEqualTo(50);
+        assertThat(scores.column("energy")).hasSize(50);
+        assertThat(scores.score("msp", 0)).isBetween(-1.0, -1.0 / 3);
+        assertThatThrownBy(() -> scores.column("nope")).isInstanceOf(OodException.class)
+                .hasMessageContaining("no score column 'nope'");
+    }
+
+    @Test
+    void shiftedDataScoresHigherOnFeatureDetectors() {
+        // A sanity property, not a number: features shifted by +3 are far from the fit set, so Mahalanobis
+        // ranks them above held-out ID data almost always.
+        DetectorSuite suite = model.fitStandardSuite(fit);
+        DetectorInput id = model.batches(2, 1, 100, 0).get(0);
+        DetectorInput ood = model.batches(3, 1, 100, 3).get(0);
+        // (KNN is left out: it normalises h, and a uniform shift moves h towards the diagonal, not away.)
+        OodEvaluation e = OodMetrics.evaluate(suite.score(id).column("mahalanobis"),
+                suite.score(ood).column("mahalanobis"));
+        assertThat(e.auroc()).isGreaterThan(0.95);
+    }
+
+    @Test
+    void savedSuiteLoadsWithIdenticalScores(@TempDir Path dir) throws IOException {
+        DetectorSuite suite = model.fitStandardSuite(fit);
+        Path file = dir.resolve("detectors.bin");
+        suite.save(file, SHA);
+        DetectorSuite loaded = DetectorSuite.load(file, SHA);
+        assertThat(loaded.names()).isEqualTo(suite.names());
+        DetectorInput probe = model.batches(5, 1, 40, 0.5).get(0);
+        ScoreColumns before = suite.score(probe);
+        ScoreColumns after = loaded.score(probe);
+        for (String name : suite.names()) {
+            assertThat(after.column(name)).as(name).containsExactly(before.column(name));
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).containsExactly(file); // no temporary file left behind
+        }
+    }
+
+    @Test
+    void loadingForAnotherModelOrAForeignFileFails(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("energy.bin");
+        DetectorFiles.save(file, SHA, EnergyDetector.withTemperature(3));
+        assertThat(((EnergyDetector) DetectorFiles.load(file, SHA).get(0)).temperature()).isEqualTo(3.0);
+        assertThatThrownBy(() -> DetectorFiles.load(file, "ffff")).isInstanceOf(OodException.class)
+                .hasMessageContaining("fitted for the model with SHA-256 ab12cd34")
+                .hasMessageContaining("refit the detectors");
+        Path foreign = dir.resolve("foreign.bin");
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(foreign))) {
+            out.writeInt(42);
+        }
+        assertThatThrownBy(() -> DetectorFiles.load(foreign, SHA)).isInstanceOf(OodException.class)
+                .hasMessageContaining("not an onnx-inspect detector file");
+        Path truncated = dir.resolve("truncated.bin");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+        assertThatThrownBy(() -> DetectorFiles.load(truncated, SHA)).isInstanceOf(OodException.class)
+                .hasMessageContaining("ends early");
+        OodDetector custom = new OodDetector() {
+            @Override
+            public String name() {
+                return "custom";
+            }
+
+            @Override
+            public java.util.Set<DetectorInputKind> requiredInputs() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public double[] score(DetectorInput input) {
+                return new double[input.samples()];
+            }
+        };
+        assertThatThrownBy(() -> DetectorFiles.save(dir.resolve("c.bin"), SHA, custom))
+                .isInstanceOf(OodException.class).hasMessageContaining("cannot save detector custom");
+    }
+
+    @Test
+    void manyThreadsScoreExactlyAsOne() throws Exception {
+        // 8 threads each score the same 10,000 samples (100 batches of 100) through one fitted suite; every column
+        // must equal the single-threaded scores bit for bit (no shared mutable state in scoring).
+        DetectorSuite suite = model.fitStandardSuite(fit);
+        List<DetectorInput> probes = model.batches(9, 100, 100, 0.3);
+        List<ScoreColumns> expected = probes.stream().map(suite::score).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<ScoreColumns>>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int offset = t;
+                futures.add(pool.submit(() -> {
+                    List<ScoreColumns> out = new ArrayList<>();
+                    for (int k = 0; k < probes.size(); k++) {
+                        out.add(suite.score(probes.get((k + offset * 13) % probes.size())));
+                    }
+                    return out;
+                }));
+            }
+            List<String> mismatches = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                List<ScoreColumns> got = futures.get(t).get();
+                for (int k = 0; k < probes.size(); k++) {
+                    ScoreColumns want = expected.get((k + t * 13) % probes.size());
+                    for (String name : suite.names()) {
+                        if (!java.util.Arrays.equals(got.get(k).column(name), want.column(name))) {
+                            mismatches.add("thread " + t + " batch " + k + " " + name);
+                        }
+                    }
+                }
+            }
+            assertThat(mismatches).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void duplicateNamesAreRejected() {
+        assertThatThrownBy(() -> DetectorSuite.of(List.of(EnergyDetector.create(), EnergyDetector.withTemperature(2))))
+                .isInstanceOf(OodException.class).hasMessageContaining("two detectors are named 'energy'");
+    }
+
+    @Test
+    void builderStreamsBatchesIntoEveryAccumulator() {
+        // Fitting through the builder in two batches equals fitting the accumulator directly on both.
+        DetectorInput a = Inputs.labelledFeatures(new int[] {0, 0}, row(0), row(2));
+        DetectorInput b = Inputs.labelledFeatures(new int[] {1, 1}, row(10), row(14));
+        DetectorSuite suite = DetectorSuite.builder().fit(MahalanobisDetector.accumulator(2)).accept(a).accept(b)
+                .build();
+        // as in FeatureDetectorsTest: Sigma = 2.5, h = 6 -> 25 / 2.5 = 10.
+        assertThat(suite.score(Inputs.features(row(6))).column("mahalanobis")[0])
+                .isCloseTo(10.0, org.assertj.core.api.Assertions.within(1e-12));
+    }
+}
