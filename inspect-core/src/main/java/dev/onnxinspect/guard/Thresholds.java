@@ -101,4 +101,17 @@ public record Thresholds(double targetTpr, String calibrationSet, long calibrati
         }
         return t;
     }
+
+    /**
+     * Whether a score counts as OOD for one detector: {@code score > threshold} (SPEC §6: accepted as ID when
+     * {@code score <= t}). Lets an application decide by another detector than the guard's primary one.
+     *
+     * @throws GuardException for an unknown detector or a NaN score
+     */
+    public boolean isOod(String detector, double score) {
+        if (Double.isNaN(score)) {
+            throw new GuardException("score of detector " + detector + " is NaN; a NaN score cannot be judged");
+        }
+        return score > threshold(detector);
+    }
 }

@@ -60,6 +60,15 @@ class OodGuardTest {
         assertThat(t.threshold("msp")).isCloseTo(-1 / (1 + Math.exp(-2)), within(1e-12));
         assertThat(t.values().keySet()).containsExactlyElementsOf(guard.detectorNames());
         assertThat(guard.detectorNames()).contains("energy", "knn", "mahalanobis", "vim", "nap_hamming[h]");
+        assertThat(guard.detectors().names()).isEqualTo(guard.detectorNames());
+        // logits, penultimate features, and the default pattern layer (the penultimate features again)
+        assertThat(guard.outputs()).containsExactly("logits", "h");
+        // isOod: score > t, so the threshold itself is accepted
+        assertThat(t.isOod("max_logit", -2.0)).isFalse();
+        assertThat(t.isOod("max_logit", Math.nextUp(-2.0))).isTrue();
+        assertThatThrownBy(() -> t.isOod("max_logit", Double.NaN)).isInstanceOf(GuardException.class);
+        assertThatThrownBy(() -> t.threshold("nope")).isInstanceOf(GuardException.class)
+                .hasMessageContaining("unknown detector 'nope'").hasMessageContaining("max_logit");
     }
 
     @Test

@@ -44,17 +44,30 @@ public final class OodService {
         Path guardDir = Path.of(args[1]);
         int port = args.length > 2 ? Integer.parseInt(args[2]) : 8080;
         String host = args.length > 3 ? args[3] : "127.0.0.1";
-        try (OodGuard guard = openGuard(model, guardDir);
-             OodServer server = OodServer.start(guard, new InetSocketAddress(host, port), ServiceOptions.defaults())) {
-            System.out.println("serving " + model.getFileName() + " on http://" + host + ":" + server.port()
-                    + "  (POST /predict {\"input\": [" + guard.sampleSize() + " floats]}, GET /health; Ctrl-C stops)");
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ood-service-stop"));
-            stop.await();
+        OodGuard guard;
+        OodServer server;
+        try {
+            guard = openGuard(model, guardDir);
+            try {
+                server = OodServer.start(guard, new InetSocketAddress(host, port), ServiceOptions.defaults());
+            } catch (IOException | RuntimeException e) {
+                guard.close();
+                throw e;
+            }
         } catch (OnnxInspectException | IOException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
+            return;
         }
+        // Ctrl-C / SIGTERM: stop accepting, finish requests in progress, then release the model
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (guard) {
+                server.close();
+            }
+        }, "ood-service-stop"));
+        System.out.println("serving " + model.getFileName() + " on http://" + host + ":" + server.port()
+                + "  (POST /predict {\"input\": [" + guard.sampleSize() + " floats]}, GET /health; Ctrl-C stops)");
+        new CountDownLatch(1).await();
     }
 
     /** Loads the guard saved in {@code dir}, or fits one on Fashion-MNIST and saves it there. */

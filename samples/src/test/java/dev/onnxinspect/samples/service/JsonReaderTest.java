@@ -68,6 +68,15 @@ class JsonReaderTest {
     }
 
     @Test
+    void serviceOptionsValidate() {
+        ServiceOptions d = ServiceOptions.defaults();
+        assertThat(d.maxBodyBytes()).isEqualTo(4 << 20);
+        assertThat(d.maxBatch()).isEqualTo(256);
+        assertThat(d.queue()).isEqualTo(64);
+        assertThatThrownBy(() -> ServiceOptions.builder().threads(0).build()).hasMessageContaining("threads 0");
+    }
+
+    @Test
     void writerEscapesAndWritesNonFiniteAsStrings() {
         assertThat(JsonWriter.string("a\"b\\c\n\u0001")).isEqualTo("\"a\\\"b\\\\c\\n\\u0001\"");
         assertThat(JsonWriter.number(0.1)).isEqualTo("0.1");
