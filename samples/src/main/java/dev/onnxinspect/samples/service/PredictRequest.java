@@ -9,6 +9,10 @@ import java.util.Map;
  * {@code {"inputs": [[...], [...], ...]}} (a batch of at most {@code maxBatch} samples). Values must be finite
  * numbers within the float32 range; the sample length is checked by the guard.
  *
+ * <p>Choice: a number is parsed as float64 and then rounded to float32 (two roundings). That equals a direct
+ * float32 parse except for decimals within about 2^-29 (relative) of a midpoint between two float32 values.
+ * Clients that need bit-exact inputs send values that are exact binary fractions (as the service tests do).
+ *
  * @param inputs the samples, in request order
  * @param batch  whether the request used {@code "inputs"} (the response is then a list)
  */
