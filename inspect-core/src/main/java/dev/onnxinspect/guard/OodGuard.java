@@ -138,7 +138,10 @@ public final class OodGuard implements AutoCloseable {
         }
     }
 
-    /** Loads a guard saved by {@link #save} for the model file, on the CPU; see {@link #load(Path, Path, SessionConfig)}. */
+    /**
+     * Loads a guard saved by {@link #save} for the model file, on the CPU; see
+     * {@link #load(Path, Path, SessionConfig)}.
+     */
     public static OodGuard load(Path modelPath, Path dir) throws IOException {
         return load(modelPath, dir, SessionConfig.defaults());
     }

@@ -19,6 +19,11 @@ final class GuardModels {
     }
 
     static Path identity(Path dir, String file, float scale) throws IOException {
+        return identity(dir, file, scale, false);
+    }
+
+    /** As {@link #identity(Path, String, float)}; with {@code softmax} the graph output is "probs" = softmax(z). */
+    static Path identity(Path dir, String file, float scale, boolean softmax) throws IOException {
         GraphBuilder g = GraphBuilder.create("identity-mlp");
         String x = g.input("x", TensorShape.batched("N", 2));
         float[] w1 = new float[2 * 8];
@@ -33,7 +38,8 @@ final class GuardModels {
         g.addInitializer("fc2/W", w2, 8, 2);
         g.addInitializer("fc2/b", new float[] {0, 0}, 2);
         String h = g.relu("h", g.gemm("fc1", x, "fc1/W", "fc1/b", false));
-        g.output(g.gemm("logits", h, "fc2/W", "fc2/b", false));
+        String logits = g.gemm("logits", h, "fc2/W", "fc2/b", false);
+        g.output(softmax ? g.softmax("probs", logits, 1) : logits);
         Path path = dir.resolve(file);
         g.build().save(path);
         return path;

@@ -124,6 +124,21 @@ class OodGuardTest {
     }
 
     @Test
+    void logitsAreTheDenseOutputEvenBehindASoftmax() throws IOException {
+        Path probs = GuardModels.identity(dir, "probs.onnx", 1f, true);
+        try (OodGuard g = OodGuard.fit(probs, GuardModels.fitSet(), GuardOptions.builder()
+                .calibration(GuardModels.rampCalibration()).patternLayers(List.of("fc1", "h")).build())) {
+            // "fc1" (pre-activation) is not a graph output: the guard instruments it
+            assertThat(g.outputs()).containsExactly("logits", "h", "fc1");
+            assertThat(g.detectorNames()).contains("nap_hamming[fc1]", "profile_kl[h]", "pattern_distance[fc1]");
+            // energy of the logits (3, 0), not of the probabilities: -(3 + ln(1 + e^-3))
+            Verdict v = g.score(new float[] {3, 0});
+            assertThat(v.score()).isCloseTo(energy(3), within(1e-12));
+            assertThat(g.thresholds().threshold("max_logit")).isEqualTo(-2.0);
+        }
+    }
+
+    @Test
     void fitSetCalibrationUsesTheFitSamples() throws IOException {
         InMemoryDataset fit = GuardModels.fitSet();
         try (OodGuard g = OodGuard.fit(model, fit, GuardOptions.builder().detectors(List.of("energy", "max_logit"))

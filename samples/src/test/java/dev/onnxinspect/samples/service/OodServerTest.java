@@ -176,7 +176,8 @@ class OodServerTest {
         assertThat(health.get("classes")).isEqualTo(3.0);
         assertThat(health.get("detector")).isEqualTo("energy");
         assertThat(health.get("threshold")).isEqualTo(guard.thresholds().threshold("energy"));
-        assertThat(new ArrayList<Object>((List<?>) health.get("detectors"))).containsExactlyElementsOf(guard.detectorNames());
+        assertThat(new ArrayList<Object>((List<?>) health.get("detectors")))
+                .containsExactlyElementsOf(guard.detectorNames());
     }
 
     @Test
