@@ -41,7 +41,8 @@ public final class DetectorSuite {
      * A builder holding every SPEC §5 detector with its default parameters: MSP, MaxLogit, Energy, ODIN, GradNorm,
      * ASH-B/S/P (ready), and accumulators for KL-Matching, Mahalanobis, KNN (k = 50), ReAct, DICE, ViM, SHE and, for
      * each pattern layer, NAP Hamming, activation-profile KL and pattern distance (tau = 0). Feed it fit batches
-     * with logits, features (the input of {@code last}), labels and the pattern layers' activations.
+     * with logits, features (the input of {@code last}), labels and the pattern layers' activations; KNN needs at
+     * least 50 fit samples in all.
      */
     public static Builder standard(DenseLayer last, int classes, List<String> patternLayers) {
         Builder b = builder()

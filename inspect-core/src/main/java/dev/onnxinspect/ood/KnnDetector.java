@@ -97,12 +97,26 @@ public final class KnnDetector implements PersistentDetector {
             int row = s * dim;
             for (int b = 0; b < block; b++) {
                 int q = b * dim;
-                double sum = 0;
-                for (int j = 0; j < dim; j++) {
-                    double diff = queries[q + j] - fit[row + j];
-                    sum += diff * diff;
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                int j = 0;
+                for (; j + 3 < dim; j += 4) { // four independent sums: the JIT does not reorder a float reduction
+                    double d0 = queries[q + j] - fit[row + j];
+                    double d1 = queries[q + j + 1] - fit[row + j + 1];
+                    double d2 = queries[q + j + 2] - fit[row + j + 2];
+                    double d3 = queries[q + j + 3] - fit[row + j + 3];
+                    s0 += d0 * d0;
+                    s1 += d1 * d1;
+                    s2 += d2 * d2;
+                    s3 += d3 * d3;
                 }
-                out[b][s] = sum;
+                for (; j < dim; j++) {
+                    double diff = queries[q + j] - fit[row + j];
+                    s0 += diff * diff;
+                }
+                out[b][s] = (s0 + s1) + (s2 + s3);
             }
         }
     }

@@ -307,6 +307,7 @@ public final class MahalanobisDetector implements PersistentDetector {
                     projection[i * dim + j] = v[j] * scale;
                 }
             }
+            LOG.debug("Mahalanobis fitted on {} samples, {} features: covariance rank {}", total, dim, r);
             double[][] copies = new double[classes][];
             for (int c = 0; c < classes; c++) {
                 copies[c] = means[c] == null ? null : means[c].clone();

@@ -5,6 +5,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ViM (Wang et al., SPEC §5): {@code alpha * ||residual(h - u)|| - logsumexp(z)}.
@@ -24,6 +26,7 @@ import java.util.Set;
  */
 public final class VimDetector implements PersistentDetector {
     static final String TYPE = "vim";
+    private static final Logger LOG = LoggerFactory.getLogger(VimDetector.class);
     private final DenseWeights dense;
     private final double[] origin;
     /** (r - D) x d row-major: the residual basis. */
@@ -281,6 +284,7 @@ public final class VimDetector implements PersistentDetector {
                         + "(mean residual norm 0), so alpha is undefined; lower D");
             }
             double alpha = (maxLogitSum / count) / (residualSum / count);
+            LOG.debug("ViM fitted on {} samples: d = {}, rank r = {}, D = {}, alpha = {}", count, d, r, dim, alpha);
             return new VimDetector(dense, u, basis, dim, r, alpha);
         }
     }

@@ -90,6 +90,13 @@ class DetectorSuiteTest {
         }
         assertThatThrownBy(() -> DetectorFiles.load(foreign, SHA)).isInstanceOf(OodException.class)
                 .hasMessageContaining("not an onnx-inspect detector file");
+        Path future = dir.resolve("future.bin");
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(future))) {
+            out.writeInt(DetectorFiles.MAGIC);
+            out.writeInt(99);
+        }
+        assertThatThrownBy(() -> DetectorFiles.load(future, SHA)).isInstanceOf(OodException.class)
+                .hasMessageContaining("format version 99; this library reads version 1");
         Path truncated = dir.resolve("truncated.bin");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 3));

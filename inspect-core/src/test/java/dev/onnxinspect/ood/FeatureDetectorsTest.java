@@ -101,11 +101,11 @@ class FeatureDetectorsTest {
         // Property: a batch of 37 samples (3 blocks of up to 16) scores each sample exactly as scoring it alone,
         // and as a direct sort of its squared distances.
         java.util.Random random = new java.util.Random(5);
-        float[][] fitRows = new float[60][3];
-        float[][] probeRows = new float[37][3];
+        float[][] fitRows = new float[60][6];
+        float[][] probeRows = new float[37][6];
         for (float[][] rows : new float[][][] {fitRows, probeRows}) {
             for (float[] r : rows) {
-                for (int j = 0; j < 3; j++) {
+                for (int j = 0; j < 6; j++) {
                     r[j] = (float) random.nextGaussian();
                 }
             }
@@ -114,18 +114,18 @@ class FeatureDetectorsTest {
         double[] batch = knn.score(Inputs.features(probeRows));
         for (int i = 0; i < probeRows.length; i++) {
             assertThat(knn.score(Inputs.features(probeRows[i]))[0]).isEqualTo(batch[i]);
-            double[] q = new double[3];
-            KnnDetector.normalise(probeRows[i], 0, 3, q, 0);
+            double[] q = new double[6];
+            KnnDetector.normalise(probeRows[i], 0, 6, q, 0);
             double[] d = new double[fitRows.length];
             for (int s = 0; s < fitRows.length; s++) {
-                double[] f = new double[3];
-                KnnDetector.normalise(fitRows[s], 0, 3, f, 0);
-                for (int j = 0; j < 3; j++) {
+                double[] f = new double[6];
+                KnnDetector.normalise(fitRows[s], 0, 6, f, 0);
+                for (int j = 0; j < 6; j++) {
                     d[s] += (q[j] - f[j]) * (q[j] - f[j]);
                 }
             }
             java.util.Arrays.sort(d);
-            assertThat(batch[i]).isEqualTo(Math.sqrt(d[6]));
+            assertThat(batch[i]).isCloseTo(Math.sqrt(d[6]), within(1e-15)); // summation order differs
         }
     }
 
