@@ -1,7 +1,10 @@
 package dev.onnxinspect.guard;
 
+import dev.onnxinspect.ood.DetectorInput;
+import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which tensors of the model a guard reads: the logits (the output of the last dense layer), the penultimate
@@ -39,6 +42,20 @@ record GuardLayout(String logitsOutput, String featureLayer, List<String> patter
         all.add(featureLayer);
         all.addAll(patternLayers);
         return List.copyOf(all);
+    }
+
+    /** The detector input of one batch of run outputs (logits, features, pattern layers; labels or null). */
+    DetectorInput detectorInput(Map<String, LayerActivations> out, int n, int[] labels) {
+        DetectorInput.Builder b = DetectorInput.builder(n)
+                .logits(out.get(logitsOutput()).values(), classes())
+                .features(out.get(featureLayer()));
+        for (String layer : patternLayers()) {
+            b.layer(out.get(layer));
+        }
+        if (labels != null) {
+            b.labels(labels);
+        }
+        return b.build();
     }
 
     @Override

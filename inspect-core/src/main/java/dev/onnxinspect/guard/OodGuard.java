@@ -3,18 +3,13 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
-import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.ClassSource;
-import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorSuite;
-import dev.onnxinspect.ood.OodDetector;
 import dev.onnxinspect.ood.OodException;
 import dev.onnxinspect.ood.ScoreColumns;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.onnx.OnnxModel;
-import dev.onnxinspect.onnx.TensorSelector;
-import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.runtime.SessionConfig;
@@ -105,18 +100,18 @@ public final class OodGuard implements AutoCloseable {
         }
         OnnxModel model = OnnxModel.load(modelPath);
         String sha = GuardFiles.sha256(modelPath);
-        DenseLayer last = denseHead(model);
+        DenseLayer last = GuardFitting.denseHead(model);
         List<String> patternLayers = options.patternLayers().isEmpty() ? List.of(last.inputName())
                 : options.patternLayers();
         GuardLayout layout = new GuardLayout(last.outputName(), last.inputName(), patternLayers, fit.sampleShape(),
                 last.outFeatures());
-        InferenceSession session = open(model, layout, options.session());
+        InferenceSession session = GuardFitting.open(model, layout, options.session());
         try {
             DetectorSuite.Builder builder = DetectorSuite.standard(last, layout.classes(), patternLayers);
-            inspection(session, fit, layout, options.batchSize(), ClassSource.LABEL)
-                    .run(view -> builder.accept(input(view, layout, true)));
-            DetectorSuite suite = keep(builder.build(), options.detectors());
-            knownName(options.primaryDetector(), suite);
+            GuardFitting.inspection(session, fit, layout, options.batchSize(), ClassSource.LABEL)
+                    .run(view -> builder.accept(GuardFitting.input(view, layout, true)));
+            DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors());
+            GuardFitting.knownName(options.primaryDetector(), suite);
             DataSource calibration = options.calibration() != null ? options.calibration() : fit;
             if (options.calibration() == null) {
                 LOG.warn("calibrating thresholds on the fit set {}: optimistic for fitted detectors (their fit samples"
@@ -126,14 +121,14 @@ public final class OodGuard implements AutoCloseable {
                         + Arrays.toString(calibration.sampleShape()) + ", the fit set " + Arrays.toString(
                         fit.sampleShape()) + "; both must be in-distribution data of the model's input shape");
             }
-            Thresholds thresholds = Thresholds.calibrate(calibration.name(),
-                    calibrationScores(session, suite, layout, calibration, options.batchSize()), options.targetTpr());
+            Thresholds thresholds = Thresholds.calibrate(calibration.name(), GuardFitting.calibrationScores(session,
+                    suite, layout, calibration, options.batchSize()), options.targetTpr());
             LOG.info("fitted an OOD guard on {} with {} detectors; thresholds at {}% TPR on {} ({} samples)",
                     fit.name(), suite.names().size(), 100 * options.targetTpr(), calibration.name(),
                     thresholds.calibrationSamples());
             return new OodGuard(session, suite, layout, thresholds, options.primaryDetector(), sha);
         } catch (RuntimeException e) {
-            closeAfterFailure(session, e);
+            GuardFitting.closeAfterFailure(session, e);
             throw e;
         }
     }
@@ -156,11 +151,11 @@ public final class OodGuard implements AutoCloseable {
         String sha = GuardFiles.sha256(modelPath);
         GuardFiles.Saved saved = GuardFiles.load(dir, sha);
         OnnxModel model = OnnxModel.load(modelPath);
-        InferenceSession session = open(model, saved.layout(), config);
+        InferenceSession session = GuardFitting.open(model, saved.layout(), config);
         try {
             return new OodGuard(session, saved.suite(), saved.layout(), saved.thresholds(), saved.primary(), sha);
         } catch (RuntimeException e) {
-            closeAfterFailure(session, e);
+            GuardFitting.closeAfterFailure(session, e);
             throw e;
         }
     }
@@ -204,7 +199,7 @@ public final class OodGuard implements AutoCloseable {
         Map<String, LayerActivations> out = session.run(new Batch(data, n, layout.sampleShape(), null), outputs);
         DetectorInput input;
         try {
-            input = detectorInput(out, layout, n, null);
+            input = layout.detectorInput(out, n, null);
         } catch (OodException e) {
             throw new GuardException("the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n
                     + " inputs") + " cannot be scored: " + e.getMessage(), e);
@@ -310,119 +305,5 @@ public final class OodGuard implements AutoCloseable {
     public String toString() {
         return "OodGuard[" + layout + ", primary " + primary + " > " + primaryThreshold + ", " + suite.names().size()
                 + " detectors]";
-    }
-
-    // ---- building -------------------------------------------------------------------------------------------
-
-    private static DenseLayer denseHead(OnnxModel model) {
-        DenseLayer last;
-        try {
-            last = model.lastDenseLayer();
-        } catch (OnnxInspectException e) {
-            throw new GuardException("the model has no dense layer computing its first output, so there are no logits"
-                    + " and penultimate features for the detectors: " + e.getMessage(), e);
-        }
-        for (ValueInfo input : model.describe().inputs()) {
-            if (input.name().equals(last.inputName())) {
-                throw new GuardException("the model's last dense layer (" + last.outputName() + ") reads the model"
-                        + " input " + last.inputName() + " directly, so it has no hidden features for the detectors;"
-                        + " a guard needs at least one hidden layer");
-            }
-        }
-        return last;
-    }
-
-    private static InferenceSession open(OnnxModel model, GuardLayout layout, SessionConfig config) {
-        List<TensorSelector> selectors = new ArrayList<>();
-        layout.outputs().forEach(name -> selectors.add(TensorSelector.name(name)));
-        InferenceSession session = InferenceSession.open(model.instrument(selectors).model().toBytes(), config);
-        try {
-            session.checkInput(layout.sampleShape());
-            return session;
-        } catch (RuntimeException e) {
-            closeAfterFailure(session, e);
-            throw e;
-        }
-    }
-
-    private static Inspection inspection(InferenceSession session, DataSource source, GuardLayout layout,
-                                         int batchSize, ClassSource classes) {
-        List<String> layers = layout.outputs().subList(1, layout.outputs().size());
-        return Inspection.builder(session, source).logitsOutput(layout.logitsOutput()).layers(layers)
-                .batchSize(batchSize).classSource(classes).build();
-    }
-
-    private static DetectorInput input(BatchView view, GuardLayout layout, boolean labels) {
-        Map<String, LayerActivations> out = new LinkedHashMap<>(view.activations());
-        out.put(layout.logitsOutput(), view.logits());
-        return detectorInput(out, layout, view.size(), labels ? view.classes() : null);
-    }
-
-    private static DetectorInput detectorInput(Map<String, LayerActivations> out, GuardLayout layout, int n,
-                                               int[] labels) {
-        DetectorInput.Builder b = DetectorInput.builder(n)
-                .logits(out.get(layout.logitsOutput()).values(), layout.classes())
-                .features(out.get(layout.featureLayer()));
-        for (String layer : layout.patternLayers()) {
-            b.layer(out.get(layer));
-        }
-        if (labels != null) {
-            b.labels(labels);
-        }
-        return b.build();
-    }
-
-    private static Map<String, double[]> calibrationScores(InferenceSession session, DetectorSuite suite,
-                                                           GuardLayout layout, DataSource source, int batchSize) {
-        List<String> names = suite.names();
-        List<double[]> parts = new ArrayList<>();
-        long[] count = {0};
-        ClassSource classes = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
-        // the scores of each batch, one column per detector, concatenated at the end
-        inspection(session, source, layout, batchSize, classes).run(view -> {
-            ScoreColumns s = suite.score(input(view, layout, false));
-            for (String name : names) {
-                parts.add(s.column(name));
-            }
-            count[0] += view.size();
-        });
-        Map<String, double[]> columns = new LinkedHashMap<>();
-        int n = Math.toIntExact(count[0]);
-        for (int d = 0; d < names.size(); d++) {
-            double[] column = new double[n];
-            int at = 0;
-            for (int p = d; p < parts.size(); p += names.size()) {
-                System.arraycopy(parts.get(p), 0, column, at, parts.get(p).length);
-                at += parts.get(p).length;
-            }
-            columns.put(names.get(d), column);
-        }
-        return columns;
-    }
-
-    private static DetectorSuite keep(DetectorSuite suite, List<String> names) {
-        if (names.isEmpty()) {
-            return suite;
-        }
-        List<OodDetector> kept = new ArrayList<>();
-        for (String name : names) {
-            knownName(name, suite);
-            suite.detectors().stream().filter(d -> d.name().equals(name)).forEach(kept::add);
-        }
-        return DetectorSuite.of(kept);
-    }
-
-    private static void knownName(String name, DetectorSuite suite) {
-        if (!suite.names().contains(name)) {
-            throw new GuardException("unknown detector '" + name + "'; the standard suite has " + suite.names());
-        }
-    }
-
-    private static void closeAfterFailure(InferenceSession session, RuntimeException primary) {
-        try {
-            session.close();
-        } catch (RuntimeException e) {
-            primary.addSuppressed(e);
-        }
     }
 }
