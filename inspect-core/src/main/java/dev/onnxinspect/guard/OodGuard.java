@@ -176,6 +176,9 @@ public final class OodGuard implements AutoCloseable {
      *                        logits or features for it are not finite
      */
     public Verdict score(float[] input) {
+        if (input == null) {
+            throw new GuardException("the input is null; expected " + layout.sampleSize() + " floats");
+        }
         return scoreBatch(List.of(input)).get(0);
     }
 
@@ -185,6 +188,10 @@ public final class OodGuard implements AutoCloseable {
      * @throws GuardException as {@link #score}, naming the input's index; for an empty list
      */
     public List<Verdict> scoreBatch(List<float[]> inputs) {
+        if (inputs == null) {
+            throw new GuardException("the list of inputs is null; give at least one sample of " + layout.sampleSize()
+                    + " floats");
+        }
         int n = inputs.size();
         if (n == 0) {
             throw new GuardException("no input to score; give at least one sample of " + layout.sampleSize()

@@ -203,7 +203,10 @@ class OodGuardTest {
                 .hasMessageContaining("value 1 of the input is NaN");
         assertThatThrownBy(() -> guard.score(new float[] {Float.NEGATIVE_INFINITY, 0}))
                 .isInstanceOf(GuardException.class).hasMessageContaining("-Infinity");
-        assertThatThrownBy(() -> guard.score(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> guard.score(null)).isInstanceOf(GuardException.class)
+                .hasMessageContaining("the input is null");
+        assertThatThrownBy(() -> guard.scoreBatch(java.util.Arrays.asList(new float[] {1, 2}, null)))
+                .isInstanceOf(GuardException.class).hasMessageContaining("input 1 is null");
         assertThatThrownBy(() -> guard.scoreBatch(List.of())).isInstanceOf(GuardException.class)
                 .hasMessageContaining("no input to score");
         assertThatThrownBy(() -> guard.scoreBatch(List.of(new float[] {1, 2}, new float[] {1})))
