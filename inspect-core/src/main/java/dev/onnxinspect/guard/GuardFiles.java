@@ -1,0 +1,196 @@
+package dev.onnxinspect.guard;
+
+import dev.onnxinspect.ood.DetectorSuite;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A saved guard: a directory with {@value #DETECTORS} (the fitted detectors, {@link DetectorSuite#save}, tied to the
+ * model's SHA-256) and {@value #PROPERTIES} (format version, the model's and the detector file's SHA-256, the layout,
+ * the primary detector and the thresholds, doubles written so that they read back bit for bit). Each file is written
+ * to a temporary name and renamed; the properties file is written last and names the detector file's hash, so a
+ * crash between the two is detected on load instead of pairing new detectors with old thresholds.
+ */
+final class GuardFiles {
+    static final String PROPERTIES = "guard.properties";
+    static final String DETECTORS = "detectors.bin";
+    static final int FORMAT_VERSION = 1;
+
+    private GuardFiles() {
+    }
+
+    /** Everything a guard needs besides the model. */
+    record Saved(String modelSha256, GuardLayout layout, String primary, Thresholds thresholds, DetectorSuite suite) {
+    }
+
+    static void save(Path dir, Saved s) throws IOException {
+        Files.createDirectories(dir);
+        Path detectors = dir.resolve(DETECTORS);
+        s.suite().save(detectors, s.modelSha256());
+        Properties p = new Properties();
+        p.setProperty("format", Integer.toString(FORMAT_VERSION));
+        p.setProperty("model_sha256", s.modelSha256());
+        p.setProperty("detectors_sha256", sha256(detectors));
+        GuardLayout l = s.layout();
+        p.setProperty("logits_output", l.logitsOutput());
+        p.setProperty("feature_layer", l.featureLayer());
+        putList(p, "pattern_layer", l.patternLayers());
+        p.setProperty("sample_shape", join(l.sampleShape()));
+        p.setProperty("classes", Integer.toString(l.classes()));
+        p.setProperty("primary_detector", s.primary());
+        Thresholds t = s.thresholds();
+        p.setProperty("target_tpr", Double.toString(t.targetTpr()));
+        p.setProperty("calibration_set", t.calibrationSet());
+        p.setProperty("calibration_samples", Long.toString(t.calibrationSamples()));
+        putList(p, "detector", new ArrayList<>(t.values().keySet()));
+        List<String> names = new ArrayList<>(t.values().keySet());
+        for (int i = 0; i < names.size(); i++) {
+            p.setProperty("threshold." + i, Double.toString(t.values().get(names.get(i))));
+        }
+        Path target = dir.resolve(PROPERTIES).toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), "." + PROPERTIES, ".tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                p.store(w, "onnx-inspect OOD guard (SPEC §5 detectors, SPEC §6 fpr95_id thresholds)");
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    static Saved load(Path dir, String modelSha256) throws IOException {
+        Path file = dir.resolve(PROPERTIES);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new GuardException("no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one with"
+                    + " OodGuard#save", e);
+        }
+        int format = Integer.parseInt(require(p, file, "format"));
+        if (format != FORMAT_VERSION) {
+            throw new GuardException(file + " has guard format version " + format + "; this library reads version "
+                    + FORMAT_VERSION + ". Fit and save the guard again with this version");
+        }
+        String savedSha = require(p, file, "model_sha256");
+        if (!savedSha.equalsIgnoreCase(modelSha256)) {
+            throw new GuardException("the guard in " + dir + " was fitted for the model with SHA-256 " + savedSha
+                    + ", but the model given has SHA-256 " + modelSha256 + "; load it with the model it was fitted"
+                    + " for, or fit a new guard on this model");
+        }
+        Path detectors = dir.resolve(DETECTORS);
+        if (!Files.isRegularFile(detectors)) {
+            throw new GuardException("the guard in " + dir + " lacks its detector file " + DETECTORS + "; save the"
+                    + " guard again");
+        }
+        String detectorsSha = sha256(detectors);
+        if (!detectorsSha.equalsIgnoreCase(require(p, file, "detectors_sha256"))) {
+            throw new GuardException(detectors + " does not match " + file + " (SHA-256 " + detectorsSha + ", the"
+                    + " properties name " + p.getProperty("detectors_sha256") + "): the directory holds parts of two"
+                    + " different saves; save the guard again");
+        }
+        DetectorSuite suite = DetectorSuite.load(detectors, modelSha256);
+        try {
+            GuardLayout layout = new GuardLayout(require(p, file, "logits_output"), require(p, file, "feature_layer"),
+                    getList(p, file, "pattern_layer"), split(require(p, file, "sample_shape")),
+                    Integer.parseInt(require(p, file, "classes")));
+            List<String> names = getList(p, file, "detector");
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                values.put(names.get(i), Double.parseDouble(require(p, file, "threshold." + i)));
+            }
+            if (!names.equals(suite.names())) {
+                throw new GuardException(file + " has thresholds for " + names + " but " + DETECTORS + " holds "
+                        + suite.names() + "; save the guard again");
+            }
+            Thresholds thresholds = new Thresholds(Double.parseDouble(require(p, file, "target_tpr")),
+                    require(p, file, "calibration_set"), Long.parseLong(require(p, file, "calibration_samples")),
+                    values);
+            return new Saved(savedSha, layout, require(p, file, "primary_detector"), thresholds, suite);
+        } catch (NumberFormatException e) {
+            throw new GuardException(file + " holds a malformed number (" + e.getMessage() + "); save the guard again",
+                    e);
+        }
+    }
+
+    /** The SHA-256 of a file, lower-case hex. */
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String require(Properties p, Path file, String key) {
+        String value = p.getProperty(key);
+        if (value == null) {
+            throw new GuardException(file + " lacks the entry '" + key + "'; it is damaged or not a guard file:"
+                    + " save the guard again");
+        }
+        return value;
+    }
+
+    private static void putList(Properties p, String key, List<String> values) {
+        p.setProperty(key + ".count", Integer.toString(values.size()));
+        for (int i = 0; i < values.size(); i++) {
+            p.setProperty(key + "." + i + ".name", values.get(i));
+        }
+    }
+
+    private static List<String> getList(Properties p, Path file, String key) {
+        int n = Integer.parseInt(require(p, file, key + ".count"));
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            values.add(require(p, file, key + "." + i + ".name"));
+        }
+        return values;
+    }
+
+    private static String join(int[] values) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            out.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return out.toString();
+    }
+
+    private static int[] split(String text) {
+        String[] parts = text.split(",");
+        int[] values = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            values[i] = Integer.parseInt(parts[i].trim());
+        }
+        return values;
+    }
+}

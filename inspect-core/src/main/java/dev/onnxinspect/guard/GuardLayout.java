@@ -1,0 +1,78 @@
+package dev.onnxinspect.guard;
+
+import dev.onnxinspect.ood.DetectorInput;
+import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which tensors of the model a guard reads: the logits (the output of the last dense layer), the penultimate
+ * features h (its input) and the layers of the S1-pattern detectors, plus the shape of one input sample and K.
+ */
+record GuardLayout(String logitsOutput, String featureLayer, List<String> patternLayers, int[] sampleShape,
+                   int classes) {
+    GuardLayout {
+        patternLayers = List.copyOf(patternLayers);
+        sampleShape = sampleShape.clone();
+        if (classes < 2) {
+            throw new GuardException("logits output " + logitsOutput + " has " + classes + " values per sample; a guard"
+                    + " needs a classifier with K >= 2 classes");
+        }
+    }
+
+    @Override
+    public int[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    /** Floats per input sample. */
+    int sampleSize() {
+        int size = 1;
+        for (int d : sampleShape) {
+            size *= d;
+        }
+        return size;
+    }
+
+    /** The outputs every run requests: logits, features, pattern layers (no duplicates, in that order). */
+    List<String> outputs() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.add(logitsOutput);
+        all.add(featureLayer);
+        all.addAll(patternLayers);
+        return List.copyOf(all);
+    }
+
+    /** The detector input of one batch of run outputs (logits, features, pattern layers; labels or null). */
+    DetectorInput detectorInput(Map<String, LayerActivations> out, int n, int[] labels) {
+        DetectorInput.Builder b = DetectorInput.builder(n)
+                .logits(out.get(logitsOutput()).values(), classes())
+                .features(out.get(featureLayer()));
+        for (String layer : patternLayers()) {
+            b.layer(out.get(layer));
+        }
+        if (labels != null) {
+            b.labels(labels);
+        }
+        return b.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GuardLayout g && logitsOutput.equals(g.logitsOutput) && featureLayer.equals(g.featureLayer)
+                && patternLayers.equals(g.patternLayers) && Arrays.equals(sampleShape, g.sampleShape)
+                && classes == g.classes;
+    }
+
+    @Override
+    public int hashCode() {
+        return (logitsOutput.hashCode() * 31 + featureLayer.hashCode()) * 31 + Arrays.hashCode(sampleShape);
+    }
+
+    @Override
+    public String toString() {
+        return "GuardLayout[logits " + logitsOutput + ", features " + featureLayer + ", pattern layers "
+                + patternLayers + ", sample shape " + Arrays.toString(sampleShape) + ", K = " + classes + "]";
+    }
+}

@@ -1,0 +1,316 @@
+package dev.onnxinspect.guard;
+
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.ood.DetectorInput;
+import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.OodException;
+import dev.onnxinspect.ood.ScoreColumns;
+import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.LayerActivations;
+import dev.onnxinspect.runtime.SessionConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model with fitted OOD detectors and calibrated thresholds, ready to judge single inputs in an application: each
+ * {@link #score} gives the prediction, its softmax confidence, every detector's score (SPEC §5) and a yes/no OOD
+ * decision by the primary detector's threshold ({@link Thresholds}, SPEC §6 {@code fpr95_id}).
+ *
+ * <p>Lifecycle: {@link #fit} or {@link #load} opens the model in ONNX Runtime (instrumented to expose the logits of
+ * the last dense layer, its input features h and the pattern layers); the guard owns that native session and
+ * {@link #close()} releases it (idempotent; it waits for scores in progress; scoring afterwards fails). {@link #save}
+ * writes the detectors and thresholds (not the model) to a directory that {@link #load} reads back for the same model
+ * file, checked by SHA-256.
+ *
+ * <p>Threads: immutable after construction and safe to use from many threads at once: ONNX Runtime sessions allow
+ * concurrent runs and the detectors are immutable. A verdict does not depend on which thread or how many threads
+ * scored it. Scores of {@link #scoreBatch} may differ from {@link #score} of the same input in the last float32 bits
+ * of the activations, because ONNX Runtime may use other kernels for other batch sizes.
+ *
+ * <p>Choice: the logits are the output of the model's last dense layer ({@link OnnxModel#lastDenseLayer()}), also
+ * when a Softmax follows it; a model whose last dense layer reads the model input directly has no hidden features
+ * and is rejected.
+ */
+public final class OodGuard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OodGuard.class);
+
+    private final InferenceSession session;
+    private final DetectorSuite suite;
+    private final GuardLayout layout;
+    private final Thresholds thresholds;
+    private final String primary;
+    private final double primaryThreshold;
+    private final String modelSha256;
+    private final List<String> outputs;
+
+    private OodGuard(InferenceSession session, DetectorSuite suite, GuardLayout layout, Thresholds thresholds,
+                     String primary, String modelSha256) {
+        if (!thresholds.values().keySet().equals(new java.util.LinkedHashSet<>(suite.names()))) {
+            throw new GuardException("thresholds for " + thresholds.values().keySet() + " do not match the detectors "
+                    + suite.names());
+        }
+        this.session = session;
+        this.suite = suite;
+        this.layout = layout;
+        this.thresholds = thresholds;
+        this.primary = primary;
+        this.primaryThreshold = knownDetector(primary, thresholds);
+        this.modelSha256 = modelSha256;
+        this.outputs = layout.outputs();
+    }
+
+    private static double knownDetector(String name, Thresholds thresholds) {
+        if (!thresholds.values().containsKey(name)) {
+            throw new GuardException("unknown detector '" + name + "'; choose the primary detector among "
+                    + thresholds.values().keySet());
+        }
+        return thresholds.threshold(name);
+    }
+
+    /**
+     * Fits the standard detector suite ({@link DetectorSuite#standard}) on a labelled in-distribution set in one
+     * streamed pass, then calibrates every detector's threshold on {@link GuardOptions#calibration()} (or, with a
+     * warning, on the fit set) in a second pass. Memory: the calibration pass keeps every calibration score (n x
+     * detectors doubles; a quantile needs them all); the fitted detectors keep what SPEC §5 needs (KNN and NAP
+     * keep the fit samples' features and patterns).
+     *
+     * @param modelPath the ONNX classifier (its file is hashed so that a saved guard can be tied to it)
+     * @param fit       labelled ID samples; labels in [0, K)
+     * @throws IOException    when the model cannot be read
+     * @throws GuardException when the model has no usable dense head, the fit set is unlabelled, or a detector name
+     *                        in the options is unknown; other {@link OnnxInspectException}s when the data does not
+     *                        fit the model or cannot define a detector
+     */
+    public static OodGuard fit(Path modelPath, DataSource fit, GuardOptions options) throws IOException {
+        if (!fit.labelled()) {
+            throw new GuardException("fit set " + fit.name() + " is unlabelled; the class-conditional detectors"
+                    + " (Mahalanobis, SHE, profiles) need true labels: fit on labelled in-distribution data");
+        }
+        OnnxModel model = OnnxModel.load(modelPath);
+        String sha = GuardFiles.sha256(modelPath);
+        DenseLayer last = GuardFitting.denseHead(model);
+        List<String> patternLayers = options.patternLayers().isEmpty() ? List.of(last.inputName())
+                : options.patternLayers();
+        GuardLayout layout = new GuardLayout(last.outputName(), last.inputName(), patternLayers, fit.sampleShape(),
+                last.outFeatures());
+        InferenceSession session = GuardFitting.open(model, layout, options.session());
+        try {
+            DetectorSuite.Builder builder = DetectorSuite.standard(last, layout.classes(), patternLayers);
+            GuardFitting.inspection(session, fit, layout, options.batchSize(), ClassSource.LABEL)
+                    .run(view -> builder.accept(GuardFitting.input(view, layout, true)));
+            DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors());
+            GuardFitting.knownName(options.primaryDetector(), suite);
+            DataSource calibration = options.calibration() != null ? options.calibration() : fit;
+            if (options.calibration() == null) {
+                LOG.warn("calibrating thresholds on the fit set {}: optimistic for fitted detectors (their fit samples"
+                        + " are their own neighbours); give GuardOptions.calibration a held-out ID set", fit.name());
+            } else if (!Arrays.equals(calibration.sampleShape(), fit.sampleShape())) {
+                throw new GuardException("calibration set " + calibration.name() + " has samples of shape "
+                        + Arrays.toString(calibration.sampleShape()) + ", the fit set " + Arrays.toString(
+                        fit.sampleShape()) + "; both must be in-distribution data of the model's input shape");
+            }
+            Thresholds thresholds = Thresholds.calibrate(calibration.name(), GuardFitting.calibrationScores(session,
+                    suite, layout, calibration, options.batchSize()), options.targetTpr());
+            LOG.info("fitted an OOD guard on {} with {} detectors; thresholds at {}% TPR on {} ({} samples)",
+                    fit.name(), suite.names().size(), 100 * options.targetTpr(), calibration.name(),
+                    thresholds.calibrationSamples());
+            return new OodGuard(session, suite, layout, thresholds, options.primaryDetector(), sha);
+        } catch (RuntimeException e) {
+            GuardFitting.closeAfterFailure(session, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Loads a guard saved by {@link #save} for the model file, on the CPU; see
+     * {@link #load(Path, Path, SessionConfig)}.
+     */
+    public static OodGuard load(Path modelPath, Path dir) throws IOException {
+        return load(modelPath, dir, SessionConfig.defaults());
+    }
+
+    /**
+     * Loads a guard saved by {@link #save}, with the primary detector it was saved with.
+     *
+     * @throws GuardException when the directory holds no guard, a damaged one, or one fitted for another model (the
+     *                        model file's SHA-256 differs)
+     */
+    public static OodGuard load(Path modelPath, Path dir, SessionConfig config) throws IOException {
+        String sha = GuardFiles.sha256(modelPath);
+        GuardFiles.Saved saved = GuardFiles.load(dir, sha);
+        OnnxModel model = OnnxModel.load(modelPath);
+        InferenceSession session = GuardFitting.open(model, saved.layout(), config);
+        try {
+            return new OodGuard(session, saved.suite(), saved.layout(), saved.thresholds(), saved.primary(), sha);
+        } catch (RuntimeException e) {
+            GuardFitting.closeAfterFailure(session, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Saves the detectors and thresholds (not the model) into {@code dir}, created if needed; every file is written
+     * atomically. Load with {@link #load} and the same model file.
+     */
+    public void save(Path dir) throws IOException {
+        GuardFiles.save(dir, new GuardFiles.Saved(modelSha256, layout, primary, thresholds, suite));
+    }
+
+    /**
+     * Judges one input sample.
+     *
+     * @param input one sample, row-major, of {@link #sampleSize()} floats (shape {@link #sampleShape()}); not kept
+     * @throws GuardException when the input has the wrong length or holds NaN or infinite values, or the model's
+     *                        logits or features for it are not finite
+     */
+    public Verdict score(float[] input) {
+        if (input == null) {
+            throw new GuardException("the input is null; expected " + layout.sampleSize() + " floats");
+        }
+        return scoreBatch(List.of(input)).get(0);
+    }
+
+    /**
+     * Judges several input samples in one model run; the verdicts are in input order.
+     *
+     * @throws GuardException as {@link #score}, naming the input's index; for an empty list
+     */
+    public List<Verdict> scoreBatch(List<float[]> inputs) {
+        if (inputs == null) {
+            throw new GuardException("the list of inputs is null; give at least one sample of " + layout.sampleSize()
+                    + " floats");
+        }
+        int n = inputs.size();
+        if (n == 0) {
+            throw new GuardException("no input to score; give at least one sample of " + layout.sampleSize()
+                    + " floats");
+        }
+        int size = layout.sampleSize();
+        float[] data = new float[n * size];
+        for (int i = 0; i < n; i++) {
+            float[] x = checked(inputs.get(i), i, n);
+            System.arraycopy(x, 0, data, i * size, size);
+        }
+        Map<String, LayerActivations> out = session.run(new Batch(data, n, layout.sampleShape(), null), outputs);
+        DetectorInput input;
+        try {
+            input = layout.detectorInput(out, n, null);
+        } catch (OodException e) {
+            throw new GuardException("the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n
+                    + " inputs") + " cannot be scored: " + e.getMessage(), e);
+        }
+        ScoreColumns scores = suite.score(input);
+        List<String> names = suite.names();
+        List<Verdict> verdicts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<String, Double> row = new LinkedHashMap<>();
+            for (String name : names) {
+                row.put(name, scores.score(name, i));
+            }
+            double s = row.get(primary);
+            verdicts.add(new Verdict(input.predictedClass(i), confidence(input, i), row, primary, primaryThreshold,
+                    s > primaryThreshold));
+        }
+        return List.copyOf(verdicts);
+    }
+
+    private float[] checked(float[] x, int index, int n) {
+        String which = n == 1 ? "the input" : "input " + index;
+        if (x == null) {
+            throw new GuardException(which + " is null; expected " + layout.sampleSize() + " floats");
+        }
+        if (x.length != layout.sampleSize()) {
+            throw new GuardException(which + " has " + x.length + " values, expected " + layout.sampleSize()
+                    + " (one sample of shape " + Arrays.toString(layout.sampleShape()) + ", row-major); reshape or"
+                    + " resize it to the model's input");
+        }
+        for (int j = 0; j < x.length; j++) {
+            if (!Float.isFinite(x[j])) {
+                throw new GuardException("value " + j + " of " + which + " is " + x[j] + "; the model needs finite"
+                        + " numbers: clean or reject that input before scoring");
+            }
+        }
+        return x;
+    }
+
+    /** max_c softmax(z)_c = 1 / sum_c exp(z_c - max z), in float64. */
+    private static double confidence(DetectorInput input, int i) {
+        int k = input.classes();
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            max = Math.max(max, input.logit(i, c));
+        }
+        double sum = 0;
+        for (int c = 0; c < k; c++) {
+            sum += Math.exp(input.logit(i, c) - max);
+        }
+        return 1 / sum;
+    }
+
+    /** The detector names (score columns), in order. */
+    public List<String> detectorNames() {
+        return suite.names();
+    }
+
+    /** The fitted detectors. */
+    public DetectorSuite detectors() {
+        return suite;
+    }
+
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    public String primaryDetector() {
+        return primary;
+    }
+
+    /** The shape of one input sample, e.g. {@code [784]}. */
+    public int[] sampleShape() {
+        return layout.sampleShape();
+    }
+
+    /** Floats per input sample. */
+    public int sampleSize() {
+        return layout.sampleSize();
+    }
+
+    /** K, the number of classes. */
+    public int classes() {
+        return layout.classes();
+    }
+
+    /** The SHA-256 of the model file this guard belongs to (lower-case hex). */
+    public String modelSha256() {
+        return modelSha256;
+    }
+
+    /** The tensors read: logits, penultimate features, pattern layers. */
+    public List<String> outputs() {
+        return outputs;
+    }
+
+    /** Releases the native session; waits for scores in progress. Idempotent. */
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    @Override
+    public String toString() {
+        return "OodGuard[" + layout + ", primary " + primary + " > " + primaryThreshold + ", " + suite.names().size()
+                + " detectors]";
+    }
+}

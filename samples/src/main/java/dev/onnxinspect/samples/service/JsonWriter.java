@@ -1,0 +1,94 @@
+package dev.onnxinspect.samples.service;
+
+import dev.onnxinspect.guard.Verdict;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the service's responses as JSON text. Numbers are written with {@link Double#toString}, which reads back
+ * to the same double. Choice: a non-finite score (activation-profile KL gives +inf to a sample with no active
+ * neuron) is written as the string {@code "Infinity"} / {@code "-Infinity"}, because JSON has no such number.
+ */
+final class JsonWriter {
+    private JsonWriter() {
+    }
+
+    /** {@code {"prediction":..,"confidence":..,"ood":..,"detector":..,"score":..,"threshold":..,"scores":{..}}}. */
+    static String verdict(Verdict v) {
+        StringBuilder out = new StringBuilder(256);
+        appendVerdict(out, v);
+        return out.toString();
+    }
+
+    /** {@code {"results":[verdict, ...]}}. */
+    static String verdicts(List<Verdict> verdicts) {
+        StringBuilder out = new StringBuilder(256 * verdicts.size() + 16).append("{\"results\":[");
+        for (int i = 0; i < verdicts.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            appendVerdict(out, verdicts.get(i));
+        }
+        return out.append("]}").toString();
+    }
+
+    /** {@code {"status":code,"error":message}}. */
+    static String error(int status, String message) {
+        return "{\"status\":" + status + ",\"error\":" + string(message) + "}";
+    }
+
+    private static void appendVerdict(StringBuilder out, Verdict v) {
+        out.append("{\"prediction\":").append(v.predictedClass())
+                .append(",\"confidence\":").append(number(v.confidence()))
+                .append(",\"ood\":").append(v.ood())
+                .append(",\"detector\":").append(string(v.primaryDetector()))
+                .append(",\"score\":").append(number(v.score()))
+                .append(",\"threshold\":").append(number(v.threshold()))
+                .append(",\"scores\":{");
+        boolean first = true;
+        for (Map.Entry<String, Double> e : v.scores().entrySet()) {
+            out.append(first ? "" : ",").append(string(e.getKey())).append(':').append(number(e.getValue()));
+            first = false;
+        }
+        out.append("}}");
+    }
+
+    static String number(double value) {
+        if (Double.isFinite(value)) {
+            return Double.toString(value);
+        }
+        return Double.isNaN(value) ? "\"NaN\"" : value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    }
+
+    /** A JSON string literal with the escapes RFC 8259 requires. */
+    static String string(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** A JSON array of strings. */
+    static String strings(List<String> values) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            out.append(i == 0 ? "" : ",").append(string(values.get(i)));
+        }
+        return out.append(']').toString();
+    }
+}
