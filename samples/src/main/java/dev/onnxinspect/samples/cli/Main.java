@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "onnx-inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Looks inside neural networks: activation statistics, OOD detection and Arrow exports.",
-        subcommands = {DemoCommand.class, DescribeCommand.class, InstrumentCommand.class, InspectCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, DescribeCommand.class, InstrumentCommand.class, InspectCommand.class,
                 AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
