@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "onnx-inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Looks inside neural networks: activation statistics, OOD detection and Arrow exports.",
         subcommands = {DemoCommand.class, TrainCommand.class, DescribeCommand.class, InstrumentCommand.class, InspectCommand.class,
-                AuditCommand.class, CommandLine.HelpCommand.class})
+                AuditCommand.class, FitCommand.class, ScoreCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -190,7 +190,11 @@ final class TrainCommand implements Callable<Integer> {
     private void writeHistory(List<ExperimentResult> results) throws java.io.IOException {
         List<HistoryRow> rows = ExperimentRunner.historyRows(results);
         Map<String, Map<String, String>> configs = new LinkedHashMap<>();
-        results.forEach(r -> configs.put(r.runId(), r.configuration()));
+        for (ExperimentResult r : results) {
+            Map<String, String> config = new LinkedHashMap<>(r.configuration());
+            config.remove("run_id");  // the table's own run_id column holds it
+            configs.put(r.runId(), config);
+        }
         ExperimentResult first = results.get(0);
         Path anyCheckpoint = Files.list(first.directory()).filter(p -> p.toString().endsWith(".onnx")).sorted()
                 .findFirst().orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));

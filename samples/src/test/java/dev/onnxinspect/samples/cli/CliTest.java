@@ -71,7 +71,8 @@ class CliTest {
 
     @Test
     void helpOnEveryCommand() {
-        for (String command : new String[] {"demo", "describe", "instrument", "inspect", "audit"}) {
+        for (String command : new String[] {"demo", "train", "describe", "instrument", "inspect", "audit", "fit",
+                                            "score"}) {
             Outcome o = run(command, "--help");
             assertThat(o.code()).as(command).isZero();
             assertThat(o.out()).as(command).contains("Usage: onnx-inspect " + command);
@@ -197,5 +198,56 @@ class CliTest {
         assertThat(out.resolve("tables/training_history.arrow")).isRegularFile();
         assertThat(out.resolve("tables/scores.arrow")).isRegularFile();
         assertThat(o.out()).contains("test accuracy", "msp");
+    }
+
+    @Test
+    void fitThenScoreFlagsSamples() throws Exception {
+        Path model = tinyModel(dir, 784);
+        Path guard = dir.resolve("guard");
+        Outcome fit = run("fit", model.toString(), "--data", "fashion-mnist-train:400", "--calibration",
+                "fashion-mnist-test:200", "-o", guard.toString(), "--quiet");
+        assertThat(fit.code()).as(fit.err()).isZero();
+        assertThat(fit.out()).contains("energy", "knn");
+        Path scores = dir.resolve("scores.arrow");
+        Outcome score = run("score", model.toString(), "--guard", guard.toString(), "--data", "mnist-digits:100",
+                "fashion-mnist-test:100", "-o", scores.toString(), "--quiet");
+        assertThat(score.code()).as(score.err()).isZero();
+        assertThat(score.out()).contains("mnist-digits:100: 100 samples", "fashion-mnist-test:100: 100 samples",
+                "flagged as OOD by energy");
+        assertThat(scores).isRegularFile();
+    }
+
+    @Test
+    void scoreWithAGuardOfAnotherModelIsRefused() throws Exception {
+        Path guard = dir.resolve("guard");
+        assertThat(run("fit", tinyModel(dir, 784).toString(), "--data", "fashion-mnist-train:300", "-o",
+                guard.toString(), "--quiet").code()).isZero();
+        Path other = dir.resolve("other.onnx");
+        OnnxModel.load(tinyModel(dir, 784)).instrument(dev.onnxinspect.onnx.TensorSelector.opType("Relu")).model()
+                .save(other);
+        Outcome o = run("score", other.toString(), "--guard", guard.toString(), "--data", "mnist-digits:10",
+                "--quiet");
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).containsIgnoringCase("sha-256").doesNotContain("\tat ");
+    }
+
+    @Test
+    void trainRunsAGridAndWritesCheckpointsAndHistory() {
+        Path out = dir.resolve("train");
+        Outcome o = run("train", "--arch", "mlp", "--hidden", "16", "--epochs", "1", "--train-samples", "300",
+                "--test-samples", "100", "--experiment", "clean,labels:0.5", "--seeds", "3", "--out", out.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(out.resolve("training_history.arrow")).isRegularFile();
+        assertThat(out.resolve("clean-seed3/checkpoint-000.onnx")).isRegularFile();
+        assertThat(out.resolve("clean-seed3/checkpoint-001.onnx")).isRegularFile();
+        assertThat(out.resolve("labels-0.5-seed3/checkpoint-001.onnx")).isRegularFile();
+        assertThat(o.out()).contains("clean-seed3", "labels-0.5-seed3");
+    }
+
+    @Test
+    void trainUnknownArchitectureIsAnInputError() {
+        Outcome o = run("train", "--arch", "transformer", "--out", dir.resolve("t").toString());
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err()).contains("transformer", "mlp, lenet, resnet or ioc");
     }
 }

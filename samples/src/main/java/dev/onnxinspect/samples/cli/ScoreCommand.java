@@ -1,0 +1,102 @@
+package dev.onnxinspect.samples.cli;
+
+import dev.onnxinspect.arrow.ArrowWriteOptions;
+import dev.onnxinspect.arrow.ClassSource;
+import dev.onnxinspect.arrow.ScoresWriter;
+import dev.onnxinspect.arrow.TableMetadata;
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.guard.OodGuard;
+import dev.onnxinspect.guard.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Scores new data with detectors saved by {@code fit}: prediction, every score and the OOD flag per sample. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = {"Score new data with the detectors saved by 'fit': writes a scores table (one row per sample:"
+                + " prediction and every detector's score, higher = more OOD) and prints how many samples the primary"
+                + " detector flags as out-of-distribution."})
+final class ScoreCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file the detectors were fitted for.")
+    Path model;
+
+    @Option(names = "--guard", required = true, description = "The directory written by 'fit'.")
+    Path guardDir;
+
+    @Option(names = "--data", required = true, arity = "1..*", description = "Datasets to score: " + DataSpecs.HELP
+            + ".")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = {"-o", "--out"}, defaultValue = "onnx-inspect-out/scores.arrow",
+            description = "The scores table to write (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        try (DataSpecs specs = new DataSpecs(); OodGuard guard = OodGuard.load(model, guardDir, run.session())) {
+            List<DataSource> sources = new ArrayList<>();
+            for (String d : data) {
+                sources.add(specs.resolve(d));
+            }
+            List<String> names = guard.detectorNames();
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            TableMetadata meta = TableMetadata.builder(model.getFileName().toString(), guard.modelSha256(),
+                    ClassSource.PREDICTED).parameter("guard", guardDir.toAbsolutePath().toString())
+                    .parameter("primary_detector", guard.primaryDetector()).build();
+            try (BufferAllocator allocator = new RootAllocator();
+                 ScoresWriter w = new ScoresWriter(out, meta, ArrowWriteOptions.defaults(), allocator,
+                         sources.stream().map(DataSource::name).toList(), names)) {
+                for (DataSource source : sources) {
+                    long n = 0;
+                    long flagged = 0;
+                    Iterator<Batch> it = source.batches(run.batchSize);
+                    while (it.hasNext()) {
+                        Batch b = it.next();
+                        int size = b.sampleSize();
+                        List<float[]> inputs = new ArrayList<>(b.size());
+                        for (int i = 0; i < b.size(); i++) {
+                            inputs.add(Arrays.copyOfRange(b.data(), i * size, (i + 1) * size));
+                        }
+                        List<Verdict> verdicts = guard.scoreBatch(inputs);
+                        double[] row = new double[names.size()];
+                        for (int i = 0; i < verdicts.size(); i++) {
+                            Verdict v = verdicts.get(i);
+                            for (int d = 0; d < row.length; d++) {
+                                row[d] = v.score(names.get(d));
+                            }
+                            if (b.labelled()) {
+                                w.write(source.name(), n, b.labels()[i], v.predictedClass(), row);
+                            } else {
+                                w.writeUnlabelled(source.name(), n, v.predictedClass(), row);
+                            }
+                            n++;
+                            flagged += v.ood() ? 1 : 0;
+                        }
+                    }
+                    System.out.printf(Locale.ROOT, "%s: %d samples, %d flagged as OOD by %s (%.2f%%)%n",
+                            source.name(), n, flagged, guard.primaryDetector(), 100.0 * flagged / Math.max(1, n));
+                }
+                w.commit();
+            }
+            System.out.println("Scores in " + out.toAbsolutePath());
+        }
+        return ExitCodes.OK;
+    }
+}
