@@ -28,8 +28,9 @@ import java.util.Locale;
  * cycles over Fashion-MNIST train and test without holding more than one batch).
  *
  * <p>Arguments (all optional): {@code --models mlp,cnn --batch 256 --threads 2 --warmup 2 --reps 5
- * --samples 10000 --heap 10000,100000 --patterns false}; {@code --heap none} skips the heap part, {@code --reps 0}
- * the throughput part. (a) and (b) alternate within each repetition, so that a change in the machine's load hits
+ * --samples 10000 --heap 10000,100000 --patterns false --spinning true}; {@code --heap none} skips the heap part,
+ * {@code --reps 0} the throughput part; {@code --spinning false} lets ONNX Runtime's idle intra-op threads sleep
+ * (in both (a) and (b)). (a) and (b) alternate within each repetition, so that a change in the machine's load hits
  * both; the ratio is given per repetition (mean and standard deviation) and as the ratio of the mean throughputs.
  * Every figure is printed with the load average at the time.
  */
@@ -40,6 +41,7 @@ public final class InspectionBenchmark {
     private final int reps;
     private final int samples;
     private final boolean patterns;
+    private final boolean spinning;
     private long sink;
 
     private InspectionBenchmark(Args args) {
@@ -49,6 +51,7 @@ public final class InspectionBenchmark {
         this.reps = args.integer("reps", 5);
         this.samples = args.integer("samples", 10_000);
         this.patterns = Boolean.parseBoolean(args.value("patterns", "false"));
+        this.spinning = Boolean.parseBoolean(args.value("spinning", "true"));
     }
 
     public static void main(String[] argv) throws IOException {
@@ -57,16 +60,17 @@ public final class InspectionBenchmark {
         List<String> models = List.of(args.value("models", "mlp,cnn").split(","));
         String heap = args.value("heap", "10000,100000");
         out("onnx-inspect inspection benchmark: batch %d, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
-                + " %d, %d samples per pass, patterns %s, %d cores, load %s", bench.batch, bench.threads,
-                bench.warmup, bench.reps, bench.samples, bench.patterns, Runtime.getRuntime().availableProcessors(),
-                load());
+                + " %d, %d samples per pass, patterns %s, spinning %s, %d cores, load %s", bench.batch, bench.threads,
+                bench.warmup, bench.reps, bench.samples, bench.patterns, bench.spinning,
+                Runtime.getRuntime().availableProcessors(), load());
         InMemoryDataset test = FashionMnist.test();
         InMemoryDataset train = heap.equals("none") ? null : FashionMnist.train();
         for (String name : models) {
             BenchModel model = BenchModel.byName(name.trim());
             InMemoryDataset data = test.reshaped(model.sampleShape()).subset(0, Math.min(bench.samples,
                     (int) test.size()));
-            SessionConfig config = SessionConfig.builder().intraOpThreads(bench.threads).build();
+            SessionConfig config = SessionConfig.builder().intraOpThreads(bench.threads).spinning(bench.spinning)
+                    .build();
             try (InferenceSession original = InferenceSession.open(model.original(), config);
                  InferenceSession instrumented = InferenceSession.open(model.instrumented(), config)) {
                 out("%s: hidden layers %s", model.name(), model.hiddenLayers());
