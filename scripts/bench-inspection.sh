@@ -13,5 +13,5 @@ if [ "${1:-}" = "--build" ] || [ ! -f "$jar" ] || [ ! -d samples/target/lib ]; t
   mvn -B -q -ntp -DskipTests package
 fi
 export ORT_DISABLE_TELEMETRY=1
-exec java -Xms1g -Xmx1g --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Xms1g -Xmx1g -Xmn128m --add-opens=java.base/java.nio=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$jar:samples/target/lib/*" dev.onnxinspect.samples.bench.InspectionBenchmark "$@"

@@ -12,6 +12,7 @@ import dev.onnxinspect.stats.StatsOptions;
 import dev.onnxinspect.trainers.arch.Architecture;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import java.util.Locale;
  * <p>Arguments (all optional): {@code --models mlp,cnn --batch 256 --threads 2 --warmup 2 --reps 5
  * --samples 10000 --heap 10000,100000 --patterns false --spinning true}; {@code --heap none} skips the heap part,
  * {@code --reps 0} the throughput part; {@code --spinning false} lets ONNX Runtime's idle intra-op threads sleep
- * (in both (a) and (b)). (a) and (b) alternate within each repetition, so that a change in the machine's load hits
+ * (in both (a) and (b)); {@code --breakdown true} also times (c), the instrumented model through an inspection
+ * without statistics, which separates the cost of the extra outputs from that of the statistics. (a) and (b) alternate within each repetition, so that a change in the machine's load hits
  * both; the ratio is given per repetition (mean and standard deviation) and as the ratio of the mean throughputs.
  * Every figure is printed with the load average at the time.
  */
@@ -42,6 +44,7 @@ public final class InspectionBenchmark {
     private final int samples;
     private final boolean patterns;
     private final boolean spinning;
+    private final boolean breakdown;
     private long sink;
 
     private InspectionBenchmark(Args args) {
@@ -52,6 +55,7 @@ public final class InspectionBenchmark {
         this.samples = args.integer("samples", 10_000);
         this.patterns = Boolean.parseBoolean(args.value("patterns", "false"));
         this.spinning = Boolean.parseBoolean(args.value("spinning", "true"));
+        this.breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
     }
 
     public static void main(String[] argv) throws IOException {
@@ -99,7 +103,14 @@ public final class InspectionBenchmark {
         double[] ratio = new double[reps];
         double[] cpuA = new double[reps];
         double[] cpuB = new double[reps];
+        double[] c = new double[reps];
+        double[] cpuC = new double[reps];
         for (int r = 0; r < reps; r++) {
+            if (breakdown) {
+                long cpu = cpuNanos();
+                c[r] = outputsOnly(model, instrumented, data);
+                cpuC[r] = (cpuNanos() - cpu) / 1e3 / data.size();
+            }
             long cpu = cpuNanos();
             a[r] = plain(original, data);
             cpuA[r] = (cpuNanos() - cpu) / 1e3 / data.size();
@@ -114,6 +125,18 @@ public final class InspectionBenchmark {
                 + " process CPU per sample (a) %s us, (b) %s us; load %s", model.name(), meanSd(a, "%.0f"),
                 meanSd(b, "%.0f"), meanSd(ratio, "%.3f"), mean(b) / mean(a), meanSd(cpuA, "%.1f"),
                 meanSd(cpuB, "%.1f"), load());
+        if (breakdown) {
+            out("%s BREAKDOWN: (c) instrumented model through the inspection without statistics %s samples/s, %s"
+                    + " CPU-us/sample", model.name(), meanSd(c, "%.0f"), meanSd(cpuC, "%.1f"));
+        }
+    }
+
+    /** (c), for the breakdown: the instrumented model through an inspection whose hook does nothing; samples/s. */
+    private double outputsOnly(BenchModel model, InferenceSession session, DataSource data) {
+        long start = System.nanoTime();
+        long n = Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch).build()
+                .run(view -> sink += view.size()).samples();
+        return n / ((System.nanoTime() - start) / 1e9);
     }
 
     /** The CPU time of the whole process (every thread, ONNX Runtime's native ones included). */
@@ -160,6 +183,7 @@ public final class InspectionBenchmark {
                 StatisticsHook.Finished finished = runInspection(model, session, new CyclingSource(parts, size));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 HeapProbe.Figures f = probe.stop();
+                Reference.reachabilityFence(finished); // the results count as retained
                 sink += finished.samples();
                 out("%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s, retained with"
                         + " results %s, baseline (datasets) %s; %.0f samples/s, load %s", model.name(), size,
