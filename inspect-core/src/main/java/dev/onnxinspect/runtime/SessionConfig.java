@@ -9,8 +9,13 @@ package dev.onnxinspect.runtime;
  *                       physical core)
  * @param interOpThreads threads ONNX Runtime uses across independent operators; 0 = ONNX Runtime's default
  * @param optimization   the graph optimisation level
+ * @param spinning       whether ONNX Runtime's intra-op threads spin while they wait for work (ONNX Runtime's
+ *                       default, true). Spinning shortens the hand-over between operators but burns the cores
+ *                       other threads need, e.g. an inspection's statistics thread when the cores are few; false
+ *                       lets them sleep
  */
-public record SessionConfig(Device device, int intraOpThreads, int interOpThreads, Optimization optimization) {
+public record SessionConfig(Device device, int intraOpThreads, int interOpThreads, Optimization optimization,
+                            boolean spinning) {
     /** ONNX Runtime graph optimisation levels. */
     public enum Optimization {
         /** No graph optimisation. */
@@ -34,7 +39,7 @@ public record SessionConfig(Device device, int intraOpThreads, int interOpThread
         }
     }
 
-    /** CPU, default thread counts, all optimisations. */
+    /** CPU, default thread counts, all optimisations, spinning threads. */
     public static SessionConfig defaults() {
         return builder().build();
     }
@@ -49,6 +54,7 @@ public record SessionConfig(Device device, int intraOpThreads, int interOpThread
         private int intraOpThreads;
         private int interOpThreads;
         private Optimization optimization = Optimization.ALL;
+        private boolean spinning = true;
 
         private Builder() {
         }
@@ -73,8 +79,14 @@ public record SessionConfig(Device device, int intraOpThreads, int interOpThread
             return this;
         }
 
+        /** Whether intra-op threads spin while waiting for work (default true, as ONNX Runtime). */
+        public Builder spinning(boolean value) {
+            this.spinning = value;
+            return this;
+        }
+
         public SessionConfig build() {
-            return new SessionConfig(device, intraOpThreads, interOpThreads, optimization);
+            return new SessionConfig(device, intraOpThreads, interOpThreads, optimization, spinning);
         }
     }
 }

@@ -85,6 +85,10 @@ final class SessionFactory {
             options.setIntraOpNumThreads(config.intraOpThreads());
             options.setInterOpNumThreads(config.interOpThreads());
             options.setOptimizationLevel(optLevel(config.optimization()));
+            if (!config.spinning()) {
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            }
             if (cuda) {
                 options.addCUDA();
             }

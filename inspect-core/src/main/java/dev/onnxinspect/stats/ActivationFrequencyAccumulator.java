@@ -17,13 +17,20 @@ import java.util.List;
  * result equals one pass over all the data exactly (integer counts), whatever the batch sizes and order.
  * Per sample it reads the row once for finiteness, maximum and smallest positive value, finds the S2 cut (usually
  * in 0 to 2 more passes), and counts S1 and S2 in one fused loop; nothing is allocated per sample.
+ * <p>With tau = 0 (the default) every S2-significant neuron is S1-significant (the S2 cut is positive), and on a
+ * ReLU layer with eps = 1000 the two sets are almost always equal (the cut is the smallest positive value). The
+ * S2 counts are then kept as S1 count minus the number of samples in which the neuron was S1- but not
+ * S2-significant, and a sample whose S2 set equals its S1 set costs a single comparison per neuron.
  */
 public final class ActivationFrequencyAccumulator {
     private final StatsOptions options;
     private final NeuronReader reader;
     private final float s1Threshold;
     private final int[][] s1Counts;
+    /** S2 counts, or with {@link #s2FromS1} the S1-but-not-S2 counts (S2 = S1 - these). */
     private final int[][] s2Counts;
+    /** Whether tau = 0, so that S2 is a subset of S1 in every sample and S2 is counted as a difference. */
+    private final boolean s2FromS1;
     private final int[] classSizes;
     private final long[] nonFinite;
     private final float[] sortScratch;
@@ -38,6 +45,7 @@ public final class ActivationFrequencyAccumulator {
         this.options = options;
         this.reader = new NeuronReader(layer, unitShape, options.view());
         this.s1Threshold = options.s1().floatThreshold();
+        this.s2FromS1 = s1Threshold == 0f;
         this.s1Counts = new int[options.numClasses()][];
         this.s2Counts = new int[options.numClasses()][];
         this.classSizes = new int[options.numClasses()];
@@ -93,11 +101,37 @@ public final class ActivationFrequencyAccumulator {
         int[] c1 = s1Counts[cls];
         int[] c2 = s2Counts[cls];
         float t = s1Threshold;
-        for (int j = 0; j < n; j++) {
-            float v = row[offset + j];
-            c1[j] += v > t ? 1 : 0;
-            c2[j] += v >= cut ? 1 : 0;
+        if (!s2FromS1) {
+            for (int j = 0; j < n; j++) {
+                float v = row[offset + j];
+                c1[j] += v > t ? 1 : 0;
+                c2[j] += v >= cut ? 1 : 0;
+            }
+        } else if (!(cut > Float.intBitsToFloat(scan.minPositiveBits))) {
+            // S2 = S1: the cut is the smallest positive value (v >= cut iff v > 0), or there is none (both empty)
+            for (int j = 0; j < n; j++) {
+                c1[j] += row[offset + j] > 0f ? 1 : 0;
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                float v = row[offset + j];
+                int on = v > 0f ? 1 : 0;
+                c1[j] += on;
+                c2[j] += on - (v >= cut ? 1 : 0);
+            }
         }
+    }
+
+    /** The S2 counts of a class as {@link ClassCounts} wants them (a new array when kept as a difference). */
+    private int[] s2Counts(int cls) {
+        if (!s2FromS1) {
+            return s2Counts[cls];
+        }
+        int[] counts = new int[reader.neurons];
+        for (int j = 0; j < counts.length; j++) {
+            counts[j] = s1Counts[cls][j] - s2Counts[cls][j];
+        }
+        return counts;
     }
 
     /**
@@ -149,7 +183,7 @@ public final class ActivationFrequencyAccumulator {
         for (int c = 0; c < classSizes.length; c++) {
             if (classSizes[c] > 0) {
                 rows1.add(new ClassCounts(c, classSizes[c], s1Counts[c]));
-                rows2.add(new ClassCounts(c, classSizes[c], s2Counts[c]));
+                rows2.add(new ClassCounts(c, classSizes[c], s2Counts(c)));
                 samples += classSizes[c];
             }
         }

@@ -86,6 +86,15 @@ class InferenceSessionTest {
     }
 
     @Test
+    void sessionWithoutSpinningThreadsComputesTheSameValues() {
+        SessionConfig config = SessionConfig.builder().intraOpThreads(2).spinning(false).build();
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(), config)) {
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")).get("y").values())
+                    .containsExactly(Y);
+        }
+    }
+
+    @Test
     void sampleShapeThatDoesNotFitNamesBothShapes() {
         try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
             assertThatThrownBy(() -> session.run(new Batch(new float[6], 2, new int[] {3}, null), List.of("y")))
@@ -213,6 +222,8 @@ class InferenceSessionTest {
         assertThat(defaults.intraOpThreads()).isZero();
         assertThat(defaults.interOpThreads()).isZero();
         assertThat(defaults.optimization()).isEqualTo(SessionConfig.Optimization.ALL);
+        assertThat(defaults.spinning()).isTrue();
+        assertThat(SessionConfig.builder().spinning(false).build().spinning()).isFalse();
         assertThatThrownBy(() -> SessionConfig.builder().intraOpThreads(-1).build())
                 .isInstanceOf(InferenceException.class).hasMessageContaining("-1");
         assertThatThrownBy(() -> SessionConfig.builder().device(null).build())

@@ -171,6 +171,55 @@ class ActivationFrequencyAccumulatorTest {
         }
     }
 
+    /*
+     * The accumulator counts S2 as a difference from S1 when tau = 0 and directly otherwise; either way every
+     * count must equal the number of samples whose Significance.mark (the per-sample definition) marks the neuron.
+     * Values spread over nine decades with zeros and negatives, so that rows with and without an S2 gap occur.
+     */
+    @Test
+    void countsEqualThePerSampleDefinitionForEveryTauAndEps() {
+        Random random = new Random(23);
+        int samples = 400;
+        int n = 17;
+        float[][] rows = new float[samples][n];
+        for (float[] row : rows) {
+            for (int j = 0; j < n; j++) {
+                int kind = random.nextInt(4);
+                float magnitude = (float) Math.pow(10, -6 + 9 * random.nextDouble());
+                row[j] = kind == 0 ? 0f : kind == 1 ? -magnitude : magnitude;
+            }
+        }
+        int[] classes = Activations.randomClasses(random, samples, 3);
+        int[] shape = {n};
+        for (double tau : new double[] {0.0, -0.0, 0.3, -0.5}) {
+            for (double eps : new double[] {3, 1000}) {
+                StatsOptions opts = StatsOptions.builder(3, ClassBasis.LABEL).tau(tau).eps(eps).build();
+                ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(opts, "l", shape);
+                acc.accept(classes, Activations.of("l", shape, rows));
+                ActivationFrequencies r = acc.result();
+                int[][] s1 = new int[3][n];
+                int[][] s2 = new int[3][n];
+                boolean[] on = new boolean[n];
+                for (int i = 0; i < samples; i++) {
+                    opts.s1().mark(rows[i], 0, n, on);
+                    for (int j = 0; j < n; j++) {
+                        s1[classes[i]][j] += on[j] ? 1 : 0;
+                    }
+                    opts.s2().mark(rows[i], 0, n, on);
+                    for (int j = 0; j < n; j++) {
+                        s2[classes[i]][j] += on[j] ? 1 : 0;
+                    }
+                }
+                for (int c = 0; c < 3; c++) {
+                    assertThat(r.s1Table().forClass(c).counts()).as("S1 tau %s eps %s class %d", tau, eps, c)
+                            .containsExactly(s1[c]);
+                    assertThat(r.s2Table().forClass(c).counts()).as("S2 tau %s eps %s class %d", tau, eps, c)
+                            .containsExactly(s2[c]);
+                }
+            }
+        }
+    }
+
     @Test
     void mergeOfPartsEqualsOnePassWhateverTheBatching() {
         Random random = new Random(11);

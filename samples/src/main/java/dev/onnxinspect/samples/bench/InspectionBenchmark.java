@@ -1,0 +1,251 @@
+package dev.onnxinspect.samples.bench;
+
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.FashionMnist;
+import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.SessionConfig;
+import dev.onnxinspect.stats.ClassBasis;
+import dev.onnxinspect.stats.StatsOptions;
+import dev.onnxinspect.trainers.arch.Architecture;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runnable benchmark (not a test) of issue 5: throughput of (a) plain ONNX Runtime inference of the original model
+ * (logits only) and (b) a full inspection of every hidden layer (S1 and S2 frequencies, histograms, active
+ * fractions and class profiles per layer) on the same batches, batch size and ONNX Runtime threads, for the
+ * Fashion-MNIST MLP and the LeNet-like CNN; and the heap of (b) over 10,000 and 100,000 samples (a source that
+ * cycles over Fashion-MNIST train and test without holding more than one batch).
+ *
+ * <p>Arguments (all optional): {@code --models mlp,cnn --batch 256 --threads 2 --warmup 2 --reps 5
+ * --samples 10000 --heap 10000,100000 --patterns false --spinning true}; {@code --heap none} skips the heap part,
+ * {@code --reps 0} the throughput part; {@code --spinning false} lets ONNX Runtime's idle intra-op threads sleep
+ * (in both (a) and (b)); {@code --breakdown true} also times (c), the instrumented model through an inspection
+ * without statistics, which separates the cost of the extra outputs from that of the statistics. (a) and (b) alternate within each repetition, so that a change in the machine's load hits
+ * both; the ratio is given per repetition (mean and standard deviation) and as the ratio of the mean throughputs.
+ * Every figure is printed with the load average at the time.
+ */
+public final class InspectionBenchmark {
+    private final int batch;
+    private final int threads;
+    private final int warmup;
+    private final int reps;
+    private final int samples;
+    private final boolean patterns;
+    private final boolean spinning;
+    private final boolean breakdown;
+    private long sink;
+
+    private InspectionBenchmark(Args args) {
+        this.batch = args.integer("batch", 256);
+        this.threads = args.integer("threads", 2);
+        this.warmup = args.integer("warmup", 2);
+        this.reps = args.integer("reps", 5);
+        this.samples = args.integer("samples", 10_000);
+        this.patterns = Boolean.parseBoolean(args.value("patterns", "false"));
+        this.spinning = Boolean.parseBoolean(args.value("spinning", "true"));
+        this.breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
+    }
+
+    public static void main(String[] argv) throws IOException {
+        Args args = new Args(argv);
+        InspectionBenchmark bench = new InspectionBenchmark(args);
+        List<String> models = List.of(args.value("models", "mlp,cnn").split(","));
+        String heap = args.value("heap", "10000,100000");
+        out("onnx-inspect inspection benchmark: batch %d, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
+                + " %d, %d samples per pass, patterns %s, spinning %s, %d cores, load %s", bench.batch, bench.threads,
+                bench.warmup, bench.reps, bench.samples, bench.patterns, bench.spinning,
+                Runtime.getRuntime().availableProcessors(), load());
+        InMemoryDataset test = FashionMnist.test();
+        InMemoryDataset train = heap.equals("none") ? null : FashionMnist.train();
+        for (String name : models) {
+            BenchModel model = BenchModel.byName(name.trim());
+            InMemoryDataset data = test.reshaped(model.sampleShape()).subset(0, Math.min(bench.samples,
+                    (int) test.size()));
+            SessionConfig config = SessionConfig.builder().intraOpThreads(bench.threads).spinning(bench.spinning)
+                    .build();
+            try (InferenceSession original = InferenceSession.open(model.original(), config);
+                 InferenceSession instrumented = InferenceSession.open(model.instrumented(), config)) {
+                out("%s: hidden layers %s", model.name(), model.hiddenLayers());
+                if (bench.reps > 0) {
+                    bench.throughput(model, data, original, instrumented);
+                }
+                if (train != null) {
+                    List<InMemoryDataset> parts = List.of(train.reshaped(model.sampleShape()),
+                            test.reshaped(model.sampleShape()));
+                    bench.heap(model, parts, instrumented, Arrays.stream(heap.split(",")).mapToLong(Long::parseLong)
+                            .toArray());
+                }
+            }
+        }
+        out("(checksum %d)", bench.sink);
+    }
+
+    private void throughput(BenchModel model, DataSource data, InferenceSession original,
+                            InferenceSession instrumented) {
+        for (int i = 0; i < warmup; i++) {
+            plain(original, data);
+            inspect(model, instrumented, data);
+        }
+        double[] a = new double[reps];
+        double[] b = new double[reps];
+        double[] ratio = new double[reps];
+        double[] cpuA = new double[reps];
+        double[] cpuB = new double[reps];
+        double[] c = new double[reps];
+        double[] cpuC = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            if (breakdown) {
+                long cpu = cpuNanos();
+                c[r] = outputsOnly(model, instrumented, data);
+                cpuC[r] = (cpuNanos() - cpu) / 1e3 / data.size();
+            }
+            long cpu = cpuNanos();
+            a[r] = plain(original, data);
+            cpuA[r] = (cpuNanos() - cpu) / 1e3 / data.size();
+            cpu = cpuNanos();
+            b[r] = inspect(model, instrumented, data);
+            cpuB[r] = (cpuNanos() - cpu) / 1e3 / data.size();
+            ratio[r] = b[r] / a[r];
+            out("%s rep %d: (a) %.0f samples/s, %.1f CPU-us/sample; (b) %.0f samples/s, %.1f CPU-us/sample; b/a %.3f;"
+                    + " load %s", model.name(), r + 1, a[r], cpuA[r], b[r], cpuB[r], ratio[r], load());
+        }
+        out("%s RESULT: (a) plain ORT %s samples/s, (b) inspection %s samples/s, b/a per rep %s, b/a of means %.3f;"
+                + " process CPU per sample (a) %s us, (b) %s us; load %s", model.name(), meanSd(a, "%.0f"),
+                meanSd(b, "%.0f"), meanSd(ratio, "%.3f"), mean(b) / mean(a), meanSd(cpuA, "%.1f"),
+                meanSd(cpuB, "%.1f"), load());
+        if (breakdown) {
+            out("%s BREAKDOWN: (c) instrumented model through the inspection without statistics %s samples/s, %s"
+                    + " CPU-us/sample", model.name(), meanSd(c, "%.0f"), meanSd(cpuC, "%.1f"));
+        }
+    }
+
+    /** (c), for the breakdown: the instrumented model through an inspection whose hook does nothing; samples/s. */
+    private double outputsOnly(BenchModel model, InferenceSession session, DataSource data) {
+        long start = System.nanoTime();
+        long n = Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch).build()
+                .run(view -> sink += view.size()).samples();
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The CPU time of the whole process (every thread, ONNX Runtime's native ones included). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** (a): the original model, logits only, batch after batch on this thread; returns samples/s. */
+    private double plain(InferenceSession session, DataSource data) {
+        long start = System.nanoTime();
+        long n = 0;
+        for (Iterator<Batch> it = data.batches(batch); it.hasNext(); ) {
+            Batch b = it.next();
+            sink += Float.floatToRawIntBits(session.run(b, List.of(Architecture.LOGITS)).get(Architecture.LOGITS)
+                    .values()[0]);
+            n += b.size();
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** (b): the instrumented model through an inspection with every hidden layer's statistics; samples/s. */
+    private double inspect(BenchModel model, InferenceSession session, DataSource data) {
+        long start = System.nanoTime();
+        StatisticsHook.Finished finished = runInspection(model, session, data);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        sink += finished.histograms().size() + finished.profiles().size();
+        return finished.samples() / seconds;
+    }
+
+    private StatisticsHook.Finished runInspection(BenchModel model, InferenceSession session, DataSource data) {
+        StatsOptions options = StatsOptions.builder(10, ClassBasis.LABEL).patterns(patterns).build();
+        StatisticsHook hook = new StatisticsHook(options, model.hiddenLayers());
+        Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch).build().run(hook);
+        return hook.finish();
+    }
+
+    private void heap(BenchModel model, List<InMemoryDataset> parts, InferenceSession session, long[] sizes) {
+        try (HeapProbe probe = new HeapProbe()) {
+            runInspection(model, session, new CyclingSource(parts, batch * 4L)); // warm-up
+            for (long size : sizes) {
+                probe.start();
+                long start = System.nanoTime();
+                StatisticsHook.Finished finished = runInspection(model, session, new CyclingSource(parts, size));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                HeapProbe.Figures f = probe.stop();
+                Reference.reachabilityFence(finished); // the results count as retained
+                sink += finished.samples();
+                out("%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s, retained with"
+                        + " results %s, baseline (datasets) %s; %.0f samples/s, load %s", model.name(), size,
+                        mib(f.peakPools()), mib(f.maxAfterGc()), mib(f.retained() - f.baseline()),
+                        mib(f.baseline()), size / seconds, load());
+            }
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(Double.NaN);
+    }
+
+    private static String meanSd(double[] v, String format) {
+        double m = mean(v);
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - m) * (x - m);
+        }
+        double sd = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+        return String.format(Locale.ROOT, format + " ± " + format + " (min " + format + ", max " + format + ")", m,
+                sd, Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
+    }
+
+    private static String load() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static void out(String format, Object... values) {
+        System.out.println(String.format(Locale.ROOT, format, values));
+    }
+
+    /** {@code --name value} pairs. */
+    private static final class Args {
+        private final List<String> argv;
+
+        Args(String[] argv) {
+            this.argv = new ArrayList<>(List.of(argv));
+        }
+
+        String value(String name, String fallback) {
+            int i = argv.indexOf("--" + name);
+            if (i < 0) {
+                return fallback;
+            }
+            if (i + 1 >= argv.size()) {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            return argv.get(i + 1);
+        }
+
+        int integer(String name, int fallback) {
+            return Integer.parseInt(value(name, Integer.toString(fallback)));
+        }
+    }
+}
