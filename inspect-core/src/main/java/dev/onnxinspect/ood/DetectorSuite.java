@@ -45,6 +45,16 @@ public final class DetectorSuite {
      * least 50 fit samples in all.
      */
     public static Builder standard(DenseLayer last, int classes, List<String> patternLayers) {
+        return standard(last, classes, patternLayers, 0.0, ProfileKlDetector.DEFAULT_ALPHA);
+    }
+
+    /**
+     * {@link #standard(DenseLayer, int, List)} with the S1 threshold tau and the profile smoothing alpha of the
+     * per-layer detectors (NAP Hamming, activation-profile KL, pattern distance) set, so that they use the same
+     * significance definition as the layer statistics of the same run.
+     */
+    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau,
+                                   double alpha) {
         Builder b = builder()
                 .add(MaxSoftmaxDetector.msp())
                 .add(MaxLogitDetector.create())
@@ -62,9 +72,9 @@ public final class DetectorSuite {
                 .fit(VimDetector.accumulator(last))
                 .fit(SheDetector.accumulator(classes));
         for (String layer : patternLayers) {
-            b.fit(NapDetector.accumulator(layer, classes))
-                    .fit(ProfileKlDetector.accumulator(layer, classes))
-                    .fit(PatternDistanceDetector.accumulator(layer, classes));
+            b.fit(NapDetector.accumulator(layer, classes, tau))
+                    .fit(ProfileKlDetector.accumulator(layer, classes, tau, alpha))
+                    .fit(PatternDistanceDetector.accumulator(layer, classes, tau));
         }
         return b;
     }

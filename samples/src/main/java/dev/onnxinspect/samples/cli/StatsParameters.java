@@ -28,17 +28,17 @@ final class StatsParameters {
                     + " layer (default: on).")
     boolean interactions;
 
-    @Option(names = "--node-fit-samples", defaultValue = "2000",
-            description = "SPEC §8 nodes as classifiers: fit samples taken from the fit set, 0 = off"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int nodeFitSamples;
+    @Option(names = "--node-fit-samples", description = "SPEC §8 nodes as classifiers: fit on the first N samples of"
+            + " the fit set, 0 = off (default: the whole fit set).")
+    Integer nodeFitSamples;
 
-    @Option(names = "--node-eval-samples", defaultValue = "2000",
-            description = "SPEC §8 nodes as classifiers: ID samples they are evaluated on (default: ${DEFAULT-VALUE}).")
-    int nodeEvalSamples;
+    @Option(names = "--node-eval-samples", description = "SPEC §8 nodes as classifiers: evaluate on the first N ID"
+            + " samples (default: the whole ID set).")
+    Integer nodeEvalSamples;
 
     AuditOptions.Builder apply(AuditOptions.Builder b) {
         return b.tau(tau).eps(eps).bins(bins).alpha(alpha).compression(Options.compression(compression))
-                .interactions(interactions).nodeClassifiers(nodeFitSamples, nodeEvalSamples);
+                .interactions(interactions).nodeClassifiers(nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
+                        nodeEvalSamples == null ? Integer.MAX_VALUE : nodeEvalSamples);
     }
 }

@@ -33,8 +33,10 @@ import java.util.Objects;
  * @param compression  Arrow body compression
  * @param parameters   extra run parameters recorded in the manifest, table metadata and report (e.g. training)
  * @param interactions whether to count the SPEC §3 interactions of the dense layers whose input is inspected
- * @param nodeFitSamples  SPEC §8 node classifiers are fitted on the first this many fit samples (0 = off)
- * @param nodeEvalSamples and evaluated on the first this many ID samples
+ * @param nodeFitSamples  SPEC §8 node classifiers are fitted on the first this many fit samples (0 = off;
+ *                        default {@link Integer#MAX_VALUE} = the whole fit set, as SPEC §8 defines them)
+ * @param nodeEvalSamples and evaluated on the first this many ID samples (default: the whole ID set); the counts
+ *                        actually used are recorded in the run parameters
  */
 public record AuditOptions(Path model, List<String> layers, String logitsOutput, DataSource fit, DataSource id,
                            List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
@@ -47,7 +49,7 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         Objects.requireNonNull(outDir, "outDir");
         layers = List.copyOf(layers);
         ood = List.copyOf(ood);
-        parameters = Map.copyOf(parameters);
+        parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
@@ -83,8 +85,8 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         private Compression compression = Compression.NONE;
         private final Map<String, String> parameters = new LinkedHashMap<>();
         private boolean interactions = true;
-        private int nodeFitSamples = 2000;
-        private int nodeEvalSamples = 2000;
+        private int nodeFitSamples = Integer.MAX_VALUE;
+        private int nodeEvalSamples = Integer.MAX_VALUE;
 
         private Builder(Path model, DataSource id, Path outDir) {
             this.model = model;

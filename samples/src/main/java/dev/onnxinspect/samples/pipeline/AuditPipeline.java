@@ -8,6 +8,7 @@ import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
 import dev.onnxinspect.inspect.ProgressListener;
 import dev.onnxinspect.metrics.OodMetrics;
+import dev.onnxinspect.ood.AshDetector;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.EnergyDetector;
 import dev.onnxinspect.ood.GradNormDetector;
@@ -24,6 +25,7 @@ import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.ClassProfiles;
 import dev.onnxinspect.stats.FrequencyTable;
+import dev.onnxinspect.stats.InteractionAccumulator;
 import dev.onnxinspect.stats.InteractionFrequencies;
 import dev.onnxinspect.stats.InteractionOptions;
 import dev.onnxinspect.stats.NodeClassifier;
@@ -56,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * OOD set in one streamed pass each (layer statistics of SPEC §1-2, §7 and detector scores of SPEC §5), and
  * derives the metrics of SPEC §6 and the class-wise KL matrices of SPEC §4. Memory: the layer statistics are
  * bounded by layers x classes x neurons; the per-sample scores (needed by the metrics) grow with the samples.
- * <p>Choice: OOD sets take their classes from the model's prediction even when they carry labels, because those
- * labels belong to another label space (e.g. digits against clothing classes); their {@code label} column is null.
+ * <p>Classes (SPEC §2): the true label wherever a dataset has labels (OOD sets included, even when their labels
+ * belong to another label space, e.g. digits against clothing classes), else the model's prediction.
  */
 public final class AuditPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(AuditPipeline.class);
@@ -118,7 +120,9 @@ public final class AuditPipeline {
                         + "; expected logits [N, K] with K >= 2 classes; name the logits output explicitly");
             }
             long[] input = session.inputShape();
-            List<DenseLayer> dense = o.interactions() ? denseLayersReading(model, layers) : List.of();
+            Map<String, String> skipped = new LinkedHashMap<>();
+            List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(denseLayersReading(model, layers), k,
+                    skipped) : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
             FitPass fit = fitPass(o, session, logits, k, last, featureLayer, layers, needed, progress, fitSource);
             List<DatasetResult> datasets = new ArrayList<>();
@@ -129,7 +133,7 @@ public final class AuditPipeline {
                     needed, pool, progress, dense, o.id().labelled() ? nodes : null));
             for (DataSource ood : o.ood()) {
                 datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(ood, input), "ood",
-                        ClassSource.PREDICTED, fit.suite(), featureLayer, layers, needed, pool, progress, dense, null));
+                        ood.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, fit.suite(), featureLayer, layers, needed, pool, progress, dense, null));
             }
             DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
@@ -139,6 +143,12 @@ public final class AuditPipeline {
             params.put("batch_size", Integer.toString(o.batchSize()));
             params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
             params.put("interaction_share", "absolute");
+            skipped.forEach((layer, why) -> params.put("interactions_skipped." + layer, why));
+            if (nodes != null) {
+                nodes.results().stream().findFirst().ifPresent(n -> params.put("node_eval_samples",
+                        Long.toString(n.samples() + n.invalidSamples())));
+                params.put("node_fit_samples", Long.toString(fit.nodeFitSamples()));
+            }
             for (DatasetResult d : datasets) {
                 if (!Double.isNaN(d.accuracy())) {
                     params.put("accuracy." + d.name(), Double.toString(d.accuracy()));
@@ -146,7 +156,8 @@ public final class AuditPipeline {
             }
             return new AuditResult(o.model(), sha, model.describe(), layers, featureLayer, k, datasets, metrics, kl,
                     params, nodes == null || !o.id().labelled() ? List.of() : nodes.results(),
-                    nodes == null ? null : fitSource.name());
+                    nodes == null ? null : fitSource.name(), suite.detectors().stream()
+                    .map(d -> new ScoreColumn(d.name(), detectorName(d), d.layer().orElse(null))).toList());
         } finally {
             pool.shutdownNow();
         }
@@ -163,7 +174,7 @@ public final class AuditPipeline {
     }
 
     /** The detectors and the node classifiers fitted in one pass over the fit set. */
-    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers) {
+    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers, long nodeFitSamples) {
     }
 
     private static FitPass fitPass(AuditOptions o, InferenceSession session, String logits, int k, DenseLayer last,
@@ -171,12 +182,12 @@ public final class AuditPipeline {
                                    BiFunction<String, Long, ProgressListener> progress, DataSource fitSource) {
         if (fitSource == null) {
             LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
-            return new FitPass(unfittedSuite(featureLayer), Map.of());
+            return new FitPass(unfittedSuite(last, featureLayer), Map.of(), 0);
         }
         List<InspectionHook> hooks = new ArrayList<>();
         DetectorSuite.Builder builder = null;
         if (last != null) {
-            builder = DetectorSuite.standard(last, k, layers);
+            builder = DetectorSuite.standard(last, k, layers, o.tau(), o.alpha());
             hooks.add(DetectorHooks.fit(builder, featureLayer, layers));
         } else {
             LOG.info("no dense head: fitting no detector; scoring with the logit-based detectors only");
@@ -189,15 +200,21 @@ public final class AuditPipeline {
         Inspection.builder(session, fitSource).logitsOutput(logits).layers(needed)
                 .batchSize(o.batchSize()).classSource(ClassSource.LABEL)
                 .progress(progress.apply("fit on " + fitSource.name(), fitSource.size())).build().run(hooks);
-        return new FitPass(builder == null ? unfittedSuite(featureLayer) : builder.build(),
-                nodes == null ? Map.of() : nodes.classifiers());
+        return new FitPass(builder == null ? unfittedSuite(last, featureLayer) : builder.build(),
+                nodes == null ? Map.of() : nodes.classifiers(), nodes == null ? 0 : nodes.seen());
     }
 
-    private static DetectorSuite unfittedSuite(String featureLayer) {
+    /** The SPEC §5 detectors that need no fitting: the logit ones, and GradNorm and ASH where a dense head exists. */
+    private static DetectorSuite unfittedSuite(DenseLayer last, String featureLayer) {
         List<OodDetector> ready = new ArrayList<>(List.of(MaxSoftmaxDetector.msp(), MaxLogitDetector.create(),
                 EnergyDetector.create(), MaxSoftmaxDetector.odin()));
         if (featureLayer != null) {
             ready.add(GradNormDetector.create());
+        }
+        if (last != null) {
+            for (AshDetector.Variant v : AshDetector.Variant.values()) {
+                ready.add(AshDetector.create(last, v));
+            }
         }
         return DetectorSuite.of(ready);
     }
@@ -205,6 +222,26 @@ public final class AuditPipeline {
     static StatsOptions statsOptions(AuditOptions o, int k, ClassSource source) {
         return StatsOptions.builder(k, source == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED)
                 .tau(o.tau()).eps(o.eps()).bins(o.bins()).build();
+    }
+
+    /**
+     * The dense layers whose interaction counters (SPEC §3: K x n_out x n_in) fit the default memory limit; the others
+     * are skipped with a log line saying the size, and recorded in {@code skipped}.
+     */
+    private static List<DenseLayer> withinMemoryLimit(List<DenseLayer> dense, int k, Map<String, String> skipped) {
+        InteractionOptions options = InteractionOptions.builder(k, ClassBasis.LABEL).build();
+        List<DenseLayer> kept = new ArrayList<>();
+        for (DenseLayer d : dense) {
+            var estimate = InteractionAccumulator.estimate(d, options);
+            if (estimate.bytes() <= options.memoryLimitBytes()) {
+                kept.add(d);
+            } else {
+                LOG.warn("skipping the interactions of {}: {} exceeds the limit of {} MiB", d.outputName(),
+                        estimate.description(), options.memoryLimitBytes() >> 20);
+                skipped.put(d.outputName(), estimate.description());
+            }
+        }
+        return kept;
     }
 
     /** The dense layers (Gemm, or MatMul + Add) whose input tensor is one of the inspected layers. */

@@ -23,18 +23,20 @@ import java.util.Map;
  * @param nodeClassifiers SPEC §8 per layer, fitted on {@code nodeFitDataset} and evaluated on the ID set (empty
  *                     when not computed)
  * @param nodeFitDataset the name of the node classifiers' fit set (null when not computed)
+ * @param scoreColumns the detectors' score columns, in order
  */
 public record AuditResult(Path model, String modelSha256, ModelDescription description, List<String> layers,
                           String featureLayer, int numClasses, List<DatasetResult> datasets, List<MetricsRow> metrics,
                           List<KlRow> kl, Map<String, String> parameters, List<NodeClassifierResult> nodeClassifiers,
-                          String nodeFitDataset) {
+                          String nodeFitDataset, List<ScoreColumn> scoreColumns) {
     public AuditResult {
+        scoreColumns = List.copyOf(scoreColumns);
         nodeClassifiers = List.copyOf(nodeClassifiers);
         layers = List.copyOf(layers);
         datasets = List.copyOf(datasets);
         metrics = List.copyOf(metrics);
         kl = List.copyOf(kl);
-        parameters = Map.copyOf(parameters);
+        parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
 
     /** The ID set's result. */

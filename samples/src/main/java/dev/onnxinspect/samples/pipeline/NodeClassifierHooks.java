@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SPEC §8 nodes as classifiers: {@link Fit} collects the first N samples of the labelled fit set per layer,
- * {@link Evaluate} evaluates the fitted classifiers on the first M samples of the labelled ID set. The limits exist
- * because the exact KDE is evaluated from every fit value (cost grows with N x M x nodes).
+ * SPEC §8 nodes as classifiers: {@link Fit} collects the labelled fit set per layer, {@link Evaluate} evaluates the
+ * fitted classifiers on the labelled ID set. By default every sample is used (SPEC §8); a user may limit both to
+ * the first N and M samples because the KDE is evaluated from every fit value (cost grows with N x M x nodes). The
+ * counts used are recorded in the run parameters ({@code node_fit_samples}, {@code node_eval_samples}).
  */
 final class NodeClassifierHooks {
     private NodeClassifierHooks() {
@@ -49,6 +50,11 @@ final class NodeClassifierHooks {
         }
 
         abstract void accept(String layer, int[] classes, LayerActivations acts);
+
+        /** The samples taken so far. */
+        long seen() {
+            return seen;
+        }
     }
 
     static final class Fit extends Limited {

@@ -95,11 +95,8 @@ public final class ResultTables {
 
     private static void writeScores(AuditResult r, ArrowResultDirectory out, List<String> datasets)
             throws IOException {
-        List<String> detectors = r.id().scores().detectors();
-        List<String> columns = new ArrayList<>();
-        for (String d : detectors) {
-            columns.add(columnName(r, d));
-        }
+        List<String> detectors = r.scoreColumns().stream().map(ScoreColumn::name).toList();
+        List<String> columns = r.scoreColumns().stream().map(ScoreColumn::tableColumn).toList();
         ScoresWriter w = out.scores(datasets, columns);
         double[] row = new double[detectors.size()];
         for (DatasetResult d : r.datasets()) {
@@ -115,13 +112,6 @@ public final class ResultTables {
                 }
             }
         }
-    }
-
-    /** The scores-table column of a detector: its name, or {@code detector@layer} for per-layer detectors. */
-    static String columnName(AuditResult r, String detectorColumn) {
-        return r.metrics().stream().filter(m -> m.column().equals(detectorColumn)).findFirst()
-                .map(m -> m.layer() == null ? m.detector() : ScoresWriter.scoreColumn(m.detector(), m.layer()))
-                .orElse(detectorColumn);
     }
 
     private static void writeMetrics(AuditResult r, ArrowResultDirectory out, List<String> datasets)

@@ -1,0 +1,17 @@
+package dev.onnxinspect.samples.pipeline;
+
+import dev.onnxinspect.arrow.ScoresWriter;
+
+/**
+ * One detector score column of an audit.
+ *
+ * @param name     the detector's name in its suite (e.g. {@code nap_hamming[dense1/relu]})
+ * @param detector the detector without the layer (e.g. {@code nap_hamming})
+ * @param layer    the layer of a per-layer detector, null otherwise
+ */
+public record ScoreColumn(String name, String detector, String layer) {
+    /** The column name in the scores table: the detector, or {@code detector@layer} (SPEC §12). */
+    public String tableColumn() {
+        return layer == null ? detector : ScoresWriter.scoreColumn(detector, layer);
+    }
+}
