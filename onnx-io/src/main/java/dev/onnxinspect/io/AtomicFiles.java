@@ -1,6 +1,7 @@
 package dev.onnxinspect.io;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -34,7 +35,10 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** What writes a file's content; the stream is closed by {@link AtomicFiles}, not by the writer. */
+    /**
+     * What writes a file's content. Closing the stream (for example by closing a {@code Writer} around it) only
+     * flushes it; {@link AtomicFiles} closes the file after forcing it to disk.
+     */
     @FunctionalInterface
     public interface Content {
         void writeTo(OutputStream out) throws IOException;
@@ -73,7 +77,7 @@ public final class AtomicFiles {
             }
             try (FileChannel open = channel;
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(open))) {
-                content.writeTo(out);
+                content.writeTo(new FlushOnClose(out));
                 out.flush();
                 open.force(true);
             }
@@ -86,6 +90,23 @@ public final class AtomicFiles {
             if (temporary != null) {
                 Files.deleteIfExists(temporary);
             }
+        }
+    }
+
+    /** Lets a content writer close its stream without closing the file before it is forced to disk. */
+    private static final class FlushOnClose extends FilterOutputStream {
+        FlushOnClose(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
         }
     }
 }

@@ -51,6 +51,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriterMayCloseTheStream() throws IOException {
+        Path file = dir.resolve("text.properties");
+        AtomicFiles.write(file, out -> {
+            try (var w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8)) {
+                w.write("k=\u00e9");
+            }
+        });
+        // "k=" then U+00E9 as UTF-8 (0xC3 0xA9)
+        assertThat(Files.readAllBytes(file)).containsExactly('k', '=', 0xC3, 0xA9);
+    }
+
+    @Test
     void replacesAnExistingFile() throws IOException {
         Path file = Files.write(dir.resolve("a.txt"), new byte[] {9, 9, 9, 9});
         AtomicFiles.write(file, out -> out.write(new byte[] {7}));
