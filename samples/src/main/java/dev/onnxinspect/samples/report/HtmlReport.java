@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.report;
 
+import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
