@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.inspect.ClassSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -88,6 +89,14 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
         return new Builder(modelFileName, modelSha256, classSource);
     }
 
+    /** The value of the {@code class_source} schema metadata key: {@code label} or {@code predicted}. */
+    public static String classSourceValue(ClassSource classSource) {
+        return switch (classSource) {
+            case LABEL -> "label";
+            case PREDICTED -> "predicted";
+        };
+    }
+
     /** The SHA-256 of a file as 64 lowercase hex digits. */
     public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
@@ -117,7 +126,7 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
         out.put("alpha", Double.toString(alpha));
         out.put("bins", Integer.toString(bins));
         out.put("score_convention", SCORE_CONVENTION);
-        out.put("class_source", classSource.metadataValue());
+        out.put("class_source", classSourceValue(classSource));
         parameters.forEach((k, v) -> out.put("param." + k, v));
         return out;
     }

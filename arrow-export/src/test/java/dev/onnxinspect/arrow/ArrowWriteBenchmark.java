@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.inspect.ClassSource;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

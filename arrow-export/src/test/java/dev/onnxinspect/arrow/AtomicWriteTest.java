@@ -4,10 +4,13 @@ import static dev.onnxinspect.arrow.TestTables.DATASETS;
 import static dev.onnxinspect.arrow.TestTables.LAYERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -69,6 +72,18 @@ class AtomicWriteTest {
         }
         assertThat(directoryListing()).containsExactly("af.arrow");
         assertThat(ArrowTables.read(file, allocator).rows()).hasSize(7);
+    }
+
+    @Test
+    void aCommittedTableIsReadableByOthersLikeAPlainFile() throws IOException {
+        Path file = dir.resolve("af.arrow");
+        writeComplete(file, 1);
+        // a file created the ordinary way gets 0666 & ~umask; Files.createTempFile would give 0600
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
+        Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
+        assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain))
+                .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.onnxinspect.arrow.TestTables.LAYERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.inspect.ClassSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,5 +148,12 @@ class WriterValidationTest {
         assertThat(defaults.bins()).isEqualTo(100);
         assertThat(defaults.toSchemaMetadata("scores")).containsEntry("class_source", "predicted")
                 .containsEntry("layers", "[]");
+    }
+
+    @Test
+    void classSourcesAreWrittenInLowerCase() {
+        // SPEC §12: class_source is "label" or "predicted"
+        assertThat(TableMetadata.classSourceValue(ClassSource.LABEL)).isEqualTo("label");
+        assertThat(TableMetadata.classSourceValue(ClassSource.PREDICTED)).isEqualTo("predicted");
     }
 }

@@ -1,16 +1,16 @@
 package dev.onnxinspect.guard;
 
+import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.ood.DetectorSuite;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -64,19 +64,11 @@ final class GuardFiles {
             p.setProperty("threshold." + i, Double.toString(t.values().get(names.get(i))));
         }
         Path target = dir.resolve(PROPERTIES).toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), "." + PROPERTIES, ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+        AtomicFiles.write(target, out -> {
+            try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
                 p.store(w, "onnx-inspect OOD guard (SPEC §5 detectors, SPEC §6 fpr95_id thresholds)");
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     static Saved load(Path dir, String modelSha256) throws IOException {

@@ -1,15 +1,13 @@
 package dev.onnxinspect.ood;
 
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +18,8 @@ import java.util.List;
  * <p>Format (big-endian, {@link DataOutputStream}): int magic {@code 0x4F4F4444} ("OODD"), int format version
  * ({@value #FORMAT_VERSION}), UTF model SHA-256 (as the caller gives it), int detector count, then per detector a UTF
  * type id followed by the type's parameters and fitted state (float64 values written exactly). A file is written to
- * a temporary name in the target directory and renamed when complete, so a crash never leaves a truncated file
- * under the final name.
+ * a temporary name in the target directory and renamed when complete ({@link AtomicFiles}), so a crash never leaves
+ * a truncated file under the final name; it gets the permissions of a normally created file.
  */
 public final class DetectorFiles {
     static final int MAGIC = 0x4F4F4444;
@@ -51,26 +49,18 @@ public final class DetectorFiles {
             persistent.add(p);
         }
         Path target = file.toAbsolutePath();
-        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-        try {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp)))) {
-                out.writeInt(MAGIC);
-                out.writeInt(FORMAT_VERSION);
-                out.writeUTF(modelSha256);
-                out.writeInt(persistent.size());
-                for (PersistentDetector p : persistent) {
-                    out.writeUTF(p.typeId());
-                    p.writeState(out);
-                }
+        AtomicFiles.write(target, stream -> {
+            DataOutputStream out = new DataOutputStream(stream);
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.writeUTF(modelSha256);
+            out.writeInt(persistent.size());
+            for (PersistentDetector p : persistent) {
+                out.writeUTF(p.typeId());
+                p.writeState(out);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+            out.flush();
+        });
     }
 
     /**

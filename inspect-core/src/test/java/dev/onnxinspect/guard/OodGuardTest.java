@@ -3,12 +3,15 @@ package dev.onnxinspect.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.InMemoryDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -269,6 +272,15 @@ class OodGuardTest {
         guard.save(saved);
         try (OodGuard again = OodGuard.load(model, saved)) {
             assertThat(again.score(inputs.get(0))).isEqualTo(guard.score(inputs.get(0)));
+        }
+        // both files are readable by others like files created the ordinary way (0666 & ~umask)
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
+        Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
+        assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
+        for (String name : List.of(GuardFiles.PROPERTIES, GuardFiles.DETECTORS)) {
+            assertThat(Files.getPosixFilePermissions(saved.resolve(name))).as(name)
+                    .isEqualTo(Files.getPosixFilePermissions(plain))
+                    .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
         }
     }
 

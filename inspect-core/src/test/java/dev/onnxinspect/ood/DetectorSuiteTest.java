@@ -3,6 +3,7 @@ package dev.onnxinspect.ood;
 import static dev.onnxinspect.ood.Inputs.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.metrics.OodMetrics;
@@ -10,6 +11,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +77,13 @@ class DetectorSuiteTest {
         try (var files = Files.list(dir)) {
             assertThat(files.toList()).containsExactly(file); // no temporary file left behind
         }
+        // readable by others like a file created the ordinary way (0666 & ~umask); createTempFile would give 0600
+        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
+        Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain));
+        assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
+        assertThat(Files.getPosixFilePermissions(file))
+                .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     }
 
     @Test

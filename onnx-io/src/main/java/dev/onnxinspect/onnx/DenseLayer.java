@@ -1,5 +1,6 @@
 package dev.onnxinspect.onnx;
 
+import dev.onnxinspect.OnnxInspectException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -20,15 +21,15 @@ public record DenseLayer(String outputName, String inputName, int outFeatures, i
         Objects.requireNonNull(outputName, "outputName");
         Objects.requireNonNull(inputName, "inputName");
         if (outFeatures <= 0 || inFeatures <= 0) {
-            throw new IllegalArgumentException("dense layer " + outputName + ": shape must be positive, got "
+            throw new OnnxInspectException("dense layer " + outputName + ": shape must be positive, got "
                     + outFeatures + " x " + inFeatures);
         }
         if (weights.length != (long) outFeatures * inFeatures) {
-            throw new IllegalArgumentException("dense layer " + outputName + ": expected " + outFeatures + " x "
+            throw new OnnxInspectException("dense layer " + outputName + ": expected " + outFeatures + " x "
                     + inFeatures + " = " + (long) outFeatures * inFeatures + " weights, got " + weights.length);
         }
         if (bias.length != outFeatures) {
-            throw new IllegalArgumentException("dense layer " + outputName + ": expected " + outFeatures
+            throw new OnnxInspectException("dense layer " + outputName + ": expected " + outFeatures
                     + " biases, got " + bias.length);
         }
         weights = weights.clone();

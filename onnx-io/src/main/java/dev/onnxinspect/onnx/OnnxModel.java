@@ -4,14 +4,13 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.CodedInputStream;
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -215,24 +214,15 @@ public final class OnnxModel {
 
     /**
      * Writes the model to {@code path} atomically: to a temporary file in the same directory, then renamed, so a
-     * crash never leaves a partial model under the final name. An existing file is replaced.
+     * crash never leaves a partial model under the final name ({@link AtomicFiles}). An existing file is replaced.
+     * The file gets the permissions of a normally created file. Missing parent directories are created.
      */
     public void save(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(temp, toBytes());
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(target, toBytes());
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import dev.onnxinspect.OnnxInspectException;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -155,5 +156,19 @@ class DenseLayerTest {
                 .addNode(node("Gemm", "fc", List.of("x", "w", "b"), List.of("z"), intAttr("transB", 1)))
                 .addOutput(floatValue("z", -1, 2)));
         assertThatThrownBy(() -> badBias.denseLayer("z")).hasMessageContaining("has 3 values; expected 2");
+    }
+
+    @Test
+    void inconsistentShapesAreLibraryErrorsNamingTheLayer() {
+        // 2 x 3 needs 6 weights and 2 biases; each case breaks one of these counts
+        assertThatThrownBy(() -> new DenseLayer("z", "x", 0, 3, new float[0], new float[0]))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage("dense layer z: shape must be positive, got 0 x 3");
+        assertThatThrownBy(() -> new DenseLayer("z", "x", 2, 3, new float[5], B))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage("dense layer z: expected 2 x 3 = 6 weights, got 5");
+        assertThatThrownBy(() -> new DenseLayer("z", "x", 2, 3, W, new float[3]))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage("dense layer z: expected 2 biases, got 3");
     }
 }

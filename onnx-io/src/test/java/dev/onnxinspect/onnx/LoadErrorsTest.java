@@ -4,6 +4,7 @@ import static dev.onnxinspect.onnx.TinyGraphs.floatValue;
 import static dev.onnxinspect.onnx.TinyGraphs.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -14,6 +15,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -43,6 +46,21 @@ class LoadErrorsTest {
         try (var files = Files.list(file.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("relu.onnx");
         }
+    }
+
+    @Test
+    void aSavedModelIsReadableByOthersLikeAPlainFile() throws IOException {
+        Path file = dir.resolve("shared.onnx");
+        OnnxModel.fromProto(relu()).save(file);
+        assumeTrue(Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class),
+                "the file system has no POSIX permissions");
+        // a file created the ordinary way gets 0666 & ~umask; Files.createTempFile would give 0600
+        Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain));
+        assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ),
+                "the umask hides new files from others");
+        assertThat(Files.getPosixFilePermissions(file))
+                .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     }
 
     @Test

@@ -1,13 +1,13 @@
 package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.arrow.ArrowWriteOptions;
-import dev.onnxinspect.arrow.ClassSource;
 import dev.onnxinspect.arrow.ScoresWriter;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.guard.OodGuard;
 import dev.onnxinspect.guard.Verdict;
+import dev.onnxinspect.inspect.ClassSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.ArrowWriteOptions;
-import dev.onnxinspect.arrow.ClassSource;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.samples.pipeline.TrainingStep;
 import dev.onnxinspect.trainers.arch.Activation;
 import dev.onnxinspect.trainers.arch.Architecture;

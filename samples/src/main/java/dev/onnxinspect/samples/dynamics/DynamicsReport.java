@@ -6,9 +6,11 @@ import dev.onnxinspect.dynamics.PathKind;
 import dev.onnxinspect.dynamics.PathSimilarityResult;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
+import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.samples.report.Html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -111,9 +113,13 @@ public final class DynamicsReport {
         return html.append(body).append("</body></html>\n").toString();
     }
 
-    /** Writes the page to {@code file} atomically (temporary name, then rename). */
+    /**
+     * Writes the page to {@code file} atomically ({@link AtomicFiles}: temporary name, then rename; the permissions
+     * of a normally created file), creating missing parent directories.
+     */
     public void write(Path file) throws IOException {
-        AtomicWrite.write(file, render().getBytes(StandardCharsets.UTF_8));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.write(file, render().getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<SvgCharts.Series> perLayer(WeightTrajectory weights, ToDoubleFunction<LayerWeightNorm> value,

@@ -2,13 +2,13 @@ package dev.onnxinspect.samples.dynamics;
 
 import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.ArrowWriteOptions;
-import dev.onnxinspect.arrow.ClassSource;
 import dev.onnxinspect.arrow.PathSimilarityWriter;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.dynamics.PathOptions;
+import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.trainers.train.EpochRecord;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,12 +2,12 @@ package dev.onnxinspect.samples.dynamics;
 
 import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.ArrowWriteOptions;
-import dev.onnxinspect.arrow.ClassSource;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
+import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.experiments.ExtremeOverfitting;
 import dev.onnxinspect.trainers.export.ExportOptions;

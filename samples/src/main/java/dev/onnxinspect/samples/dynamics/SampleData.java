@@ -1,6 +1,5 @@
 package dev.onnxinspect.samples.dynamics;
 
-import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.trainers.train.TrainingData;
@@ -18,8 +17,7 @@ final class SampleData {
             throw new DynamicsException("cannot take samples [" + from + ", " + to + ") of " + dataset.name()
                     + " with " + dataset.size() + " samples");
         }
-        Batch all = dataset.subset(from, to).batches(to - from).next();
-        return new TrainingData(all.data(), all.labels(), shape, 10);
+        return TrainingData.from(dataset.subset(from, to).reshaped(shape), 10);
     }
 
     /** Parses {@code --name value} pairs; unknown names are an error naming the known ones. */

@@ -4,8 +4,10 @@ import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.dynamics.LayerWeightNorm;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -54,7 +56,8 @@ public final class WeightNormsCsv {
             }
         }
         Path target = directory.resolve(FILE);
-        AtomicWrite.write(target, csv.toString().getBytes(StandardCharsets.UTF_8));
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        AtomicFiles.write(target, csv.toString().getBytes(StandardCharsets.UTF_8));
         return target;
     }
 

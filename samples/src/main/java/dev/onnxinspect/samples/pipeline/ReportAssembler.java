@@ -1,6 +1,5 @@
 package dev.onnxinspect.samples.pipeline;
 
-import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.onnx.NodeInfo;
 import dev.onnxinspect.samples.report.DetectorMetrics;
@@ -56,8 +55,7 @@ public final class ReportAssembler {
 
     static ReportData assemble(AuditResult r, List<String> classNames, TrainingStep.Result training) {
         ReportData.Builder b = ReportData.builder("onnx-inspect audit of " + r.model().getFileName(),
-                r.id().classSource() == ClassSource.LABEL ? dev.onnxinspect.samples.report.ClassSource.LABEL
-                        : dev.onnxinspect.samples.report.ClassSource.PREDICTED);
+                r.id().classSource());
         b.parameter("model", r.model().getFileName().toString());
         b.parameter("model SHA-256", r.modelSha256());
         b.parameter("classes (K)", r.numClasses());

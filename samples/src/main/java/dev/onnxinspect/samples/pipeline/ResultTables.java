@@ -4,7 +4,6 @@ import dev.onnxinspect.arrow.ActivationFrequencyWriter;
 import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.ClassKlWriter;
-import dev.onnxinspect.arrow.ClassSource;
 import dev.onnxinspect.arrow.FrequencyHistogramWriter;
 import dev.onnxinspect.arrow.InteractionFrequencyWriter;
 import dev.onnxinspect.arrow.LayerSummaryWriter;
@@ -61,8 +60,7 @@ public final class ResultTables {
         }
         params.put("class_source_by_dataset", sources.append('}').toString());
         TableMetadata.Builder meta = TableMetadata.builder(r.model().getFileName().toString(), r.modelSha256(),
-                        r.id().classSource() == dev.onnxinspect.inspect.ClassSource.LABEL ? ClassSource.LABEL
-                                : ClassSource.PREDICTED)
+                        r.id().classSource())
                 .layerNames(r.layers()).tau(o.tau()).eps(o.eps()).alpha(o.alpha()).bins(o.bins());
         params.forEach(meta::parameter);
         ArrowWriteOptions options = ArrowWriteOptions.builder().compression(o.compression()).build();

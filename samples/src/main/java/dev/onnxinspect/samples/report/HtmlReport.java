@@ -1,15 +1,13 @@
 package dev.onnxinspect.samples.report;
 
+import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,30 +34,15 @@ public final class HtmlReport {
     /**
      * Writes the report to {@code file} atomically: the page goes to a temporary file in the same directory that is
      * then renamed over {@code file}, so a crash never leaves a truncated report under the final name. On POSIX file
-     * systems the report is readable by everyone (rw-r--r--), like a file written directly.
+     * systems the report gets the permissions of a file written directly (rw-r--r-- under umask 022), so it can be
+     * shared and served ({@link AtomicFiles}).
      *
      * @throws IOException when the directory is missing or not writable (the temporary file is removed)
      */
     public static void write(ReportData data, Path file) throws IOException {
         String html = render(data);
         Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(temporary, html, StandardCharsets.UTF_8);
-            if (Files.getFileStore(temporary).supportsFileAttributeView(PosixFileAttributeView.class)) {
-                // A temporary file is private (rw-------); a report is meant to be shared and served.
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                LOG.warn("File system of {} cannot rename atomically; replacing the file non-atomically", target);
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.write(target, html.getBytes(StandardCharsets.UTF_8));
         LOG.info("Wrote report {} ({} charts, {} bytes)", target, chartCount(data), html.length());
     }
 

@@ -2,10 +2,13 @@ package dev.onnxinspect.samples.dynamics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onnxinspect.dynamics.DynamicsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,5 +68,18 @@ class SamplesSmokeTest {
                 CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()));
         assertThatThrownBy(() -> WeightNormsCsv.write(temp, Map.of("a,b", trajectory)))
                 .isInstanceOf(DynamicsException.class).hasMessageContaining("comma");
+    }
+
+    @Test
+    void weightNormsCsvIsReadableByOthersLikeAPlainFile() throws Exception {
+        var trajectory = DynamicsAnalysis.weights(
+                CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()));
+        Path csv = WeightNormsCsv.write(temp.resolve("new-dir"), Map.of("mlp", trajectory));
+        // a file created the ordinary way gets 0666 & ~umask; Files.createTempFile would give 0600
+        assumeTrue(Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
+        Path plain = Files.write(temp.resolve("plain"), new byte[] {1});
+        assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
+        assertThat(Files.getPosixFilePermissions(csv)).isEqualTo(Files.getPosixFilePermissions(plain))
+                .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     }
 }

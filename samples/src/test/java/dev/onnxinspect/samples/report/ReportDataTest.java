@@ -3,6 +3,7 @@ package dev.onnxinspect.samples.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.inspect.ClassSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

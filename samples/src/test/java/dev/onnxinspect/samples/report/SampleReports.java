@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.report;
 
+import dev.onnxinspect.inspect.ClassSource;
 import java.util.List;
 import java.util.Random;
 

@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.experiments;
 
+import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.export.ExportOptions;
 import dev.onnxinspect.trainers.export.OnnxCheckpointWriter;
@@ -10,6 +11,7 @@ import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
 import dev.onnxinspect.trainers.train.TrainingRun;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,12 +118,11 @@ public final class ExperimentRunner {
         Path file = directory.resolve("run.properties");
         try {
             Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, ".run-", ".tmp");
-            try (Writer w = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                properties.store(w, "onnx-inspect training run");
-            }
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, out -> {
+                try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                    properties.store(w, "onnx-inspect training run");
+                }
+            });
         } catch (IOException e) {
             throw new TrainingException("could not write " + file + ": " + e.getMessage()
                     + "; check that the run root is writable", e);

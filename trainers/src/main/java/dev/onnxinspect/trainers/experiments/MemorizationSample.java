@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.experiments;
 
+import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.train.EpochListener;
 import dev.onnxinspect.trainers.train.EpochRecord;
@@ -23,13 +24,15 @@ import org.slf4j.LoggerFactory;
  *       and the weights move further from their initialisation than in the clean run with the same seed and epochs.
  *   </li>
  * </ol>
- * Arguments: [epochs (100)] [learning rate (0.002)]. Reads the IDX files from $ONNX_INSPECT_DATA or
- * ~/.cache/onnx-inspect/datasets/fashion-mnist.
+ * Arguments: [epochs (100)] [learning rate (0.002)]. Reads Fashion-MNIST from the dataset cache
+ * ({@link FashionMnist}: $ONNX_INSPECT_DATA or ~/.cache/onnx-inspect/datasets). Run it with
+ * {@code scripts/sample-memorization.sh}.
  */
 public final class MemorizationSample {
     private static final Logger LOG = LoggerFactory.getLogger(MemorizationSample.class);
     private static final int TRAIN_SUBSET = 2000;
     private static final int TEST_SUBSET = 500;
+    private static final int CLASSES = 10;
     private static final long SEED = 1;
 
     private MemorizationSample() {
@@ -38,8 +41,8 @@ public final class MemorizationSample {
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         double lr = args.length > 1 ? Double.parseDouble(args[1]) : 0.002;
-        TrainingData train = IdxFiles.fashionMnist("train").head(TRAIN_SUBSET);
-        TrainingData test = IdxFiles.fashionMnist("t10k").head(TEST_SUBSET);
+        TrainingData train = TrainingData.from(FashionMnist.train().subset(0, TRAIN_SUBSET), CLASSES);
+        TrainingData test = TrainingData.from(FashionMnist.test().subset(0, TEST_SUBSET), CLASSES);
         Mlp mlp = Mlp.relu(784, 10, 256, 128);
         TrainingConfig config = TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(lr)
                 .seed(SEED).build();

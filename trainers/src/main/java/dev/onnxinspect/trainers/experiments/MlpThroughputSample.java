@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.experiments;
 
+import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.train.EpochListener;
 import dev.onnxinspect.trainers.train.OptimizerKind;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runnable sample (not a test): trains the 784-256-128-10 ReLU MLP on all 60,000 Fashion-MNIST training images and
- * reports the wall time and test accuracy. Arguments: [epochs (2)] [sgd|adam (adam)] [learning rate].
+ * reports the wall time and test accuracy. Arguments: [epochs (2)] [sgd|adam (adam)] [learning rate]. Reads
+ * Fashion-MNIST from the dataset cache ({@link FashionMnist}); run it with {@code scripts/sample-mlp-throughput.sh}.
  */
 public final class MlpThroughputSample {
     private static final Logger LOG = LoggerFactory.getLogger(MlpThroughputSample.class);
@@ -29,8 +31,8 @@ public final class MlpThroughputSample {
             config.learningRate(Double.parseDouble(args[2]));
         }
         long load = System.nanoTime();
-        TrainingData train = IdxFiles.fashionMnist("train");
-        TrainingData test = IdxFiles.fashionMnist("t10k");
+        TrainingData train = TrainingData.from(FashionMnist.train(), 10);
+        TrainingData test = TrainingData.from(FashionMnist.test(), 10);
         LOG.info("loaded {} and {} in {} s", train, test, (System.nanoTime() - load) / 1e9);
         long start = System.nanoTime();
         TrainingRun run = Trainer.train(Mlp.relu(784, 10, 256, 128), train, test, config.build(), EpochListener.NONE);

@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.export;
 
+import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.model.ModelParameters;
@@ -8,7 +9,6 @@ import dev.onnxinspect.trainers.train.EpochRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 
@@ -50,13 +50,7 @@ public final class OnnxCheckpointWriter implements EpochListener {
         Path target = checkpointFile(directory, record.epoch());
         try {
             Files.createDirectories(directory);
-            Path temporary = Files.createTempFile(directory, ".checkpoint-", ".tmp");
-            try {
-                Files.write(temporary, bytes);
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            AtomicFiles.write(target, bytes);
         } catch (IOException e) {
             throw new TrainingException("could not write checkpoint " + target + ": " + e.getMessage()
                     + "; check that the run directory is writable and the disk not full", e);

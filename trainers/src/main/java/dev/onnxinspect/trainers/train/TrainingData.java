@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.train;
 
+import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.Shapes;
 
@@ -53,6 +54,27 @@ public final class TrainingData {
         }
         this.features = features.clone();
         this.labels = labels.clone();
+    }
+
+    /**
+     * The samples, labels and sample shape of an inspect-core dataset (for example
+     * {@code dev.onnxinspect.data.FashionMnist.train()}), in the dataset's order; copied.
+     *
+     * @param numClasses K &gt;= 2; every label must lie in [0, K)
+     * @throws TrainingException if the dataset has no labels, or as the constructor
+     */
+    public static TrainingData from(InMemoryDataset dataset, int numClasses) {
+        if (!dataset.labelled()) {
+            throw new TrainingException("dataset " + dataset.name() + " has no labels; training needs one label per"
+                    + " sample, so give a labelled dataset");
+        }
+        int n = Math.toIntExact(dataset.size());
+        int size = dataset.sampleSize();
+        float[] features = new float[Math.multiplyExact(n, size)];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(dataset.sample(i), 0, features, i * size, size);
+        }
+        return new TrainingData(features, dataset.labels(), dataset.sampleShape(), numClasses);
     }
 
     /** n, the number of samples. */

@@ -2,6 +2,7 @@ package dev.onnxinspect.trainers.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.trainers.arch.Mlp;
@@ -12,6 +13,8 @@ import dev.onnxinspect.trainers.train.TrainingData;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,6 +57,17 @@ class ExperimentRunnerTest {
         }
         assertThat(properties.getProperty("outcome.status")).isEqualTo("completed");
         assertThat(properties.getProperty("outcome.last_epoch")).isEqualTo("2");
+        // checkpoints and run.properties are readable by others like files created the ordinary way
+        // (0666 & ~umask); Files.createTempFile would have made them owner-only (0600)
+        assumeTrue(Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
+        Path plain = Files.write(root.resolve("plain"), new byte[] {1});
+        assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
+        for (Path saved : List.of(noisy.directory().resolve("run.properties"),
+                OnnxCheckpointWriter.checkpointFile(noisy.directory(), 2))) {
+            assertThat(Files.getPosixFilePermissions(saved)).as(saved.toString())
+                    .isEqualTo(Files.getPosixFilePermissions(plain))
+                    .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        }
 
         List<HistoryRow> rows = ExperimentRunner.historyRows(results);
         assertThat(rows).hasSize(4 * 3);

@@ -3,6 +3,7 @@ package dev.onnxinspect.trainers.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import org.junit.jupiter.api.Test;
 
 class DjlEnvironmentTest {
@@ -15,5 +16,16 @@ class DjlEnvironmentTest {
         Engine engine = Engine.getEngine("PyTorch");
         // the version of the pytorch-native-cpu jar on the class path
         assertThat(engine.getVersion()).isEqualTo("2.7.1");
+    }
+
+    @Test
+    void pyTorchRunsOnOneThreadUnlessTheUserSaysOtherwise() {
+        DjlEnvironment.ensureOffline();
+        // the test JVM sets neither property, so ensureOffline set both to 1 before the engine was created,
+        // and PyTorch's own pools report what the engine was told
+        assertThat(System.getProperty(DjlEnvironment.NUM_THREADS)).isEqualTo("1");
+        assertThat(System.getProperty(DjlEnvironment.NUM_INTEROP_THREADS)).isEqualTo("1");
+        assertThat(JniUtils.getNumThreads()).isEqualTo(1);
+        assertThat(JniUtils.getNumInteropThreads()).isEqualTo(1);
     }
 }
