@@ -66,14 +66,9 @@ public final class TrainingStep {
         return new Result(model, run, "demo-mlp-seed" + seed, params);
     }
 
-    /** The dataset as DJL training data (same order, same labels). */
+    /** The dataset as DJL training data (same order, same labels, K = 10). */
     public static TrainingData data(InMemoryDataset d) {
-        int n = (int) d.size();
-        float[] x = new float[n * d.sampleSize()];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(d.sample(i), 0, x, i * d.sampleSize(), d.sampleSize());
-        }
-        return new TrainingData(x, d.labels(), d.sampleShape(), 10);
+        return TrainingData.from(d, 10);
     }
 
     /** The final epoch's record. */
