@@ -37,9 +37,29 @@ public final class LayerStatisticsAccumulator {
      *                        accumulator is then unchanged
      */
     public void accept(int[] classes, LayerActivations acts) {
+        accept(classes, acts, 0, classes == null || acts == null ? 0 : acts.samples());
+    }
+
+    /**
+     * Counts the samples {@code [from, to)} of a batch only, so that several accumulators can share the work on
+     * one batch (e.g. two threads, each with its own accumulator, take one half each; {@link #merge} then gives
+     * exactly the counts of one {@link #accept(int[], LayerActivations)} of the whole batch).
+     *
+     * @param classes the class of each sample of the whole batch, each in [0, K)
+     * @param acts    the layer's activations for the whole batch
+     * @param from    the first sample to count
+     * @param to      one past the last sample to count, {@code from <= to <= acts.samples()}
+     * @throws StatsException as {@link #accept(int[], LayerActivations)}, or for a range outside the batch; the
+     *                        accumulator is then unchanged
+     */
+    public void accept(int[] classes, LayerActivations acts, int from, int to) {
         NeuronReader reader = frequencies.reader();
         int samples = reader.check(classes, acts, options.numClasses());
-        for (int i = 0; i < samples; i++) {
+        if (from < 0 || from > to || to > samples) {
+            throw new StatsException("sample range [" + from + ", " + to + ") of layer " + reader.layer
+                    + " is not inside the batch of " + samples + " samples; pass 0 <= from <= to <= " + samples);
+        }
+        for (int i = from; i < to; i++) {
             if (reader.load(acts, i)) {
                 frequencies.acceptNeurons(classes[i], reader.array, reader.offset, reader.scan);
                 if (patterns != null) {

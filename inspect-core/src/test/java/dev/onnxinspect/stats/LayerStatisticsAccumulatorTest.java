@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class LayerStatisticsAccumulatorTest {
@@ -67,5 +68,76 @@ class LayerStatisticsAccumulatorTest {
                 StatsOptions.builder(2, ClassBasis.LABEL).build(), "fc", new int[] {2});
         assertThatThrownBy(() -> acc.merge(withPatterns)).isInstanceOf(StatsException.class)
                 .hasMessageContaining("same options");
+    }
+
+    /*
+     * Batch of three samples, 2 neurons, classes 0, 0, 1: [1, 0], [0, 2], [3, 0]. Counting only the range [1, 3)
+     * counts samples 1 and 2: class 0 has N = 1 with S1 (= S2, one positive value) {1} -> counts [0, 1]; class 1
+     * has N = 1 with S1 = S2 {0} -> counts [1, 0].
+     */
+    @Test
+    void rangeCountsOnlyItsSamples() {
+        StatsOptions opts = StatsOptions.builder(2, ClassBasis.LABEL).build();
+        LayerStatisticsAccumulator acc = new LayerStatisticsAccumulator(opts, "fc", new int[] {2});
+        acc.accept(new int[] {0, 0, 1}, Activations.dense("fc", new float[] {1f, 0f}, new float[] {0f, 2f},
+                new float[] {3f, 0f}), 1, 3);
+        ActivationFrequencies f = acc.result().frequencies();
+        assertThat(f.samples()).isEqualTo(2);
+        assertThat(f.s1Table().forClass(0).counts()).containsExactly(0, 1);
+        assertThat(f.s1Table().forClass(1).counts()).containsExactly(1, 0);
+        assertThat(f.s2Table().forClass(0).counts()).containsExactly(0, 1);
+        assertThat(f.s2Table().forClass(1).counts()).containsExactly(1, 0);
+    }
+
+    @Test
+    void rejectsARangeOutsideTheBatchAndStaysUnchanged() {
+        StatsOptions opts = StatsOptions.builder(2, ClassBasis.LABEL).build();
+        LayerStatisticsAccumulator acc = new LayerStatisticsAccumulator(opts, "fc", new int[] {2});
+        LayerActivations acts = Activations.dense("fc", new float[] {1f, 0f}, new float[] {0f, 2f});
+        for (int[] range : new int[][] {{-1, 1}, {1, 0}, {0, 3}}) {
+            assertThatThrownBy(() -> acc.accept(new int[] {0, 1}, acts, range[0], range[1]))
+                    .isInstanceOf(StatsException.class)
+                    .hasMessageContaining("[" + range[0] + ", " + range[1] + ")")
+                    .hasMessageContaining("0 <= from <= to <= 2");
+        }
+        assertThat(acc.result().frequencies().samples()).isZero();
+    }
+
+    /*
+     * Property: a batch split into two ranges counted by two accumulators on two threads, then merged, equals one
+     * pass over the batch, for every view, with ties, zeros, negatives and rows holding NaN or infinities.
+     */
+    @Test
+    void twoRangesOnTwoThreadsMergedEqualOnePass() {
+        Random random = new Random(31);
+        int[] shape = {3, 2, 2};
+        int samples = 300;
+        float[][] rows = Activations.randomRows(random, samples, 12, true);
+        for (int i = 0; i < samples; i += 7) {
+            rows[i][random.nextInt(12)] = rows[i][random.nextInt(12)]; // ties
+        }
+        rows[17][3] = Float.NaN;
+        rows[150][0] = Float.POSITIVE_INFINITY;
+        rows[151][11] = Float.NEGATIVE_INFINITY;
+        int[] classes = Activations.randomClasses(random, samples, 4);
+        LayerActivations acts = Activations.of("conv", shape, rows);
+        for (NeuronView view : NeuronView.values()) {
+            for (double tau : new double[] {0.0, 0.2}) {
+                StatsOptions opts = StatsOptions.builder(4, ClassBasis.LABEL).view(view).tau(tau).eps(50).build();
+                LayerStatisticsAccumulator onePass = new LayerStatisticsAccumulator(opts, "conv", shape);
+                onePass.accept(classes, acts);
+                int split = 1 + random.nextInt(samples - 1);
+                LayerStatisticsAccumulator first = new LayerStatisticsAccumulator(opts, "conv", shape);
+                LayerStatisticsAccumulator second = new LayerStatisticsAccumulator(opts, "conv", shape);
+                CompletableFuture<Void> other = CompletableFuture.runAsync(() -> second.accept(classes, acts, split,
+                        samples));
+                first.accept(classes, acts, 0, split);
+                other.join();
+                first.merge(second);
+                assertThat(first.result()).as("view %s tau %s split %d", view, tau, split)
+                        .usingRecursiveComparison().isEqualTo(onePass.result());
+                assertThat(first.result().frequencies().invalidSamples()).isEqualTo(3);
+            }
+        }
     }
 }

@@ -32,7 +32,10 @@ import java.util.Locale;
  * --samples 10000 --heap 10000,100000 --patterns false --spinning true}; {@code --heap none} skips the heap part,
  * {@code --reps 0} the throughput part; {@code --spinning false} lets ONNX Runtime's idle intra-op threads sleep
  * (in both (a) and (b)); {@code --breakdown true} also times (c), the instrumented model through an inspection
- * without statistics, which separates the cost of the extra outputs from that of the statistics. (a) and (b) alternate within each repetition, so that a change in the machine's load hits
+ * without statistics, which separates the cost of the extra outputs from that of the statistics;
+ * {@code --hook-threads 2} splits every batch's statistics over the hook thread and one helper thread (default 1);
+ * {@code --instrumented-optimization EXTENDED} (or BASIC, DISABLED; default ALL) sets ONNX Runtime's graph
+ * optimisation level of the instrumented model only ((a) keeps ALL). (a) and (b) alternate within each repetition, so that a change in the machine's load hits
  * both; the ratio is given per repetition (mean and standard deviation) and as the ratio of the mean throughputs.
  * Every figure is printed with the load average at the time.
  */
@@ -45,6 +48,8 @@ public final class InspectionBenchmark {
     private final boolean patterns;
     private final boolean spinning;
     private final boolean breakdown;
+    private final SessionConfig.Optimization instrumentedOptimization;
+    private final int hookThreads;
     private long sink;
 
     private InspectionBenchmark(Args args) {
@@ -56,6 +61,9 @@ public final class InspectionBenchmark {
         this.patterns = Boolean.parseBoolean(args.value("patterns", "false"));
         this.spinning = Boolean.parseBoolean(args.value("spinning", "true"));
         this.breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
+        this.hookThreads = args.integer("hook-threads", 1);
+        this.instrumentedOptimization = SessionConfig.Optimization.valueOf(args.value("instrumented-optimization",
+                "ALL").toUpperCase(Locale.ROOT));
     }
 
     public static void main(String[] argv) throws IOException {
@@ -64,9 +72,9 @@ public final class InspectionBenchmark {
         List<String> models = List.of(args.value("models", "mlp,cnn").split(","));
         String heap = args.value("heap", "10000,100000");
         out("onnx-inspect inspection benchmark: batch %d, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
-                + " %d, %d samples per pass, patterns %s, spinning %s, %d cores, load %s", bench.batch, bench.threads,
+                + " %d, %d samples per pass, patterns %s, spinning %s, instrumented-model optimization %s, hook threads %d, %d cores, load %s", bench.batch, bench.threads,
                 bench.warmup, bench.reps, bench.samples, bench.patterns, bench.spinning,
-                Runtime.getRuntime().availableProcessors(), load());
+                bench.instrumentedOptimization, bench.hookThreads, Runtime.getRuntime().availableProcessors(), load());
         InMemoryDataset test = FashionMnist.test();
         InMemoryDataset train = heap.equals("none") ? null : FashionMnist.train();
         for (String name : models) {
@@ -76,7 +84,9 @@ public final class InspectionBenchmark {
             SessionConfig config = SessionConfig.builder().intraOpThreads(bench.threads).spinning(bench.spinning)
                     .build();
             try (InferenceSession original = InferenceSession.open(model.original(), config);
-                 InferenceSession instrumented = InferenceSession.open(model.instrumented(), config)) {
+                 InferenceSession instrumented = InferenceSession.open(model.instrumented(), SessionConfig.builder()
+                         .intraOpThreads(bench.threads).spinning(bench.spinning)
+                         .optimization(bench.instrumentedOptimization).build())) {
                 out("%s: hidden layers %s", model.name(), model.hiddenLayers());
                 if (bench.reps > 0) {
                     bench.throughput(model, data, original, instrumented);
@@ -169,7 +179,7 @@ public final class InspectionBenchmark {
 
     private StatisticsHook.Finished runInspection(BenchModel model, InferenceSession session, DataSource data) {
         StatsOptions options = StatsOptions.builder(10, ClassBasis.LABEL).patterns(patterns).build();
-        StatisticsHook hook = new StatisticsHook(options, model.hiddenLayers());
+        StatisticsHook hook = new StatisticsHook(options, model.hiddenLayers(), hookThreads);
         Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch).build().run(hook);
         return hook.finish();
     }
