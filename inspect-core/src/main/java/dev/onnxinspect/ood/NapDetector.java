@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,21 +21,14 @@ import org.slf4j.LoggerFactory;
  * <p>Choice: a sample predicted as a class that no fit sample was predicted as scores {@code +infinity}; such
  * classes are logged as a warning at fit time.
  */
-public final class NapDetector implements PersistentDetector {
+public final class NapDetector extends LayerPatternDetector {
     static final String TYPE = "nap_hamming";
     private static final Logger LOG = LoggerFactory.getLogger(NapDetector.class);
-    private final String layer;
-    private final int classes;
-    private final double tau;
-    private final int units;
     /** per class: its distinct patterns, each {@code words(units)} longs, concatenated; null when none. */
     private final long[][] patterns;
 
     private NapDetector(String layer, int classes, double tau, int units, long[][] patterns) {
-        this.layer = layer;
-        this.classes = classes;
-        this.tau = tau;
-        this.units = units;
+        super(layer, classes, tau, units);
         this.patterns = patterns;
     }
 
@@ -57,25 +49,8 @@ public final class NapDetector implements PersistentDetector {
     }
 
     @Override
-    public String name() {
-        return S1Patterns.name("nap_hamming", layer);
-    }
-
-    @Override
-    public Optional<String> layer() {
-        return Optional.of(layer);
-    }
-
-    @Override
-    public Set<DetectorInputKind> requiredInputs() {
-        return Set.of(DetectorInputKind.LOGITS, DetectorInputKind.LAYER_ACTIVATIONS);
-    }
-
-    @Override
     public double[] score(DetectorInput input) {
-        input.require(DetectorInputKind.LOGITS, name());
-        ClassCount.checkLogitWidth(input, classes, name());
-        LayerActivations a = S1Patterns.layer(input, layer, units, name());
+        LayerActivations a = checkedActivations(input);
         int words = S1Patterns.words(units);
         long[] bits = new long[words];
         double[] scores = new double[input.samples()];

@@ -4,8 +4,6 @@ import dev.onnxinspect.runtime.LayerActivations;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,21 +15,14 @@ import org.slf4j.LoggerFactory;
  * <p>Choice: a sample predicted as a class without fit samples (no F row) scores {@code +infinity}; such classes are
  * logged as a warning at fit time.
  */
-public final class PatternDistanceDetector implements PersistentDetector {
+public final class PatternDistanceDetector extends LayerPatternDetector {
     static final String TYPE = "pattern_distance";
     private static final Logger LOG = LoggerFactory.getLogger(PatternDistanceDetector.class);
-    private final String layer;
-    private final int classes;
-    private final double tau;
-    private final int units;
     private final double[][] frequencies;
     private final double[] norms;
 
     private PatternDistanceDetector(String layer, int classes, double tau, int units, double[][] frequencies) {
-        this.layer = layer;
-        this.classes = classes;
-        this.tau = tau;
-        this.units = units;
+        super(layer, classes, tau, units);
         this.frequencies = frequencies;
         this.norms = new double[classes];
         for (int c = 0; c < classes; c++) {
@@ -63,27 +54,10 @@ public final class PatternDistanceDetector implements PersistentDetector {
         return frequencies[c].clone();
     }
 
-    @Override
-    public String name() {
-        return S1Patterns.name("pattern_distance", layer);
-    }
-
-    @Override
-    public Optional<String> layer() {
-        return Optional.of(layer);
-    }
-
-    @Override
-    public Set<DetectorInputKind> requiredInputs() {
-        return Set.of(DetectorInputKind.LOGITS, DetectorInputKind.LAYER_ACTIVATIONS);
-    }
-
     /** cos = sum_active F[u] / (sqrt(m) ||F||), as s1 is a 0/1 vector with m ones. */
     @Override
     public double[] score(DetectorInput input) {
-        input.require(DetectorInputKind.LOGITS, name());
-        ClassCount.checkLogitWidth(input, classes, name());
-        LayerActivations a = S1Patterns.layer(input, layer, units, name());
+        LayerActivations a = checkedActivations(input);
         float[] v = a.values();
         double[] scores = new double[input.samples()];
         for (int i = 0; i < scores.length; i++) {

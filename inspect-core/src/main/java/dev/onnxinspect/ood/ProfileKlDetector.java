@@ -4,8 +4,6 @@ import dev.onnxinspect.runtime.LayerActivations;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,24 +16,17 @@ import org.slf4j.LoggerFactory;
  * <p>Choice: a sample predicted as a class without fit samples (no profile) scores {@code +infinity} too; such
  * classes are logged as a warning at fit time.
  */
-public final class ProfileKlDetector implements PersistentDetector {
+public final class ProfileKlDetector extends LayerPatternDetector {
     static final String TYPE = "profile_kl";
     /** SPEC §4 default smoothing. */
     public static final double DEFAULT_ALPHA = 1e-6;
     private static final Logger LOG = LoggerFactory.getLogger(ProfileKlDetector.class);
-    private final String layer;
-    private final int classes;
-    private final double tau;
     private final double alpha;
-    private final int units;
     private final double[][] logProfiles;
 
     private ProfileKlDetector(String layer, int classes, double tau, double alpha, int units, double[][] logProfiles) {
-        this.layer = layer;
-        this.classes = classes;
-        this.tau = tau;
+        super(layer, classes, tau, units);
         this.alpha = alpha;
-        this.units = units;
         this.logProfiles = logProfiles;
     }
 
@@ -61,25 +52,8 @@ public final class ProfileKlDetector implements PersistentDetector {
     }
 
     @Override
-    public String name() {
-        return S1Patterns.name("profile_kl", layer);
-    }
-
-    @Override
-    public Optional<String> layer() {
-        return Optional.of(layer);
-    }
-
-    @Override
-    public Set<DetectorInputKind> requiredInputs() {
-        return Set.of(DetectorInputKind.LOGITS, DetectorInputKind.LAYER_ACTIVATIONS);
-    }
-
-    @Override
     public double[] score(DetectorInput input) {
-        input.require(DetectorInputKind.LOGITS, name());
-        ClassCount.checkLogitWidth(input, classes, name());
-        LayerActivations a = S1Patterns.layer(input, layer, units, name());
+        LayerActivations a = checkedActivations(input);
         float[] v = a.values();
         double[] scores = new double[input.samples()];
         for (int i = 0; i < scores.length; i++) {
