@@ -153,6 +153,28 @@ public final class DetectorSuite {
             return this;
         }
 
+        /**
+         * Fits every accumulator and returns the suite without the detectors that cannot be fitted on this data
+         * (e.g. KNN with fewer than k fit samples, ViM when the features have numerical rank 0): each such failure is
+         * added to {@code skipped} as "Accumulator: message", in suite order.
+         */
+        public DetectorSuite buildSkippingFailures(java.util.List<String> skipped) {
+            List<OodDetector> detectors = new ArrayList<>();
+            for (Object e : entries) {
+                if (e instanceof FitAccumulator<?> a) {
+                    try {
+                        detectors.add(a.result());
+                    } catch (dev.onnxinspect.OnnxInspectException ex) {
+                        skipped.add(a.getClass().getName().replaceFirst(".*\\.", "").replace('$', '.') + ": "
+                                + ex.getMessage());
+                    }
+                } else {
+                    detectors.add((OodDetector) e);
+                }
+            }
+            return new DetectorSuite(detectors);
+        }
+
         /** Fits every accumulator and returns the suite. */
         public DetectorSuite build() {
             List<OodDetector> detectors = new ArrayList<>();

@@ -144,6 +144,9 @@ public final class AuditPipeline {
             params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
             params.put("interaction_share", "absolute");
             skipped.forEach((layer, why) -> params.put("interactions_skipped." + layer, why));
+            if (!fit.skippedDetectors().isEmpty()) {
+                params.put("detectors_skipped", String.join("; ", fit.skippedDetectors()));
+            }
             if (nodes != null) {
                 nodes.results().stream().findFirst().ifPresent(n -> params.put("node_eval_samples",
                         Long.toString(n.samples() + n.invalidSamples())));
@@ -174,7 +177,8 @@ public final class AuditPipeline {
     }
 
     /** The detectors and the node classifiers fitted in one pass over the fit set. */
-    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers, long nodeFitSamples) {
+    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers, long nodeFitSamples,
+                           List<String> skippedDetectors) {
     }
 
     private static FitPass fitPass(AuditOptions o, InferenceSession session, String logits, int k, DenseLayer last,
@@ -182,7 +186,7 @@ public final class AuditPipeline {
                                    BiFunction<String, Long, ProgressListener> progress, DataSource fitSource) {
         if (fitSource == null) {
             LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
-            return new FitPass(unfittedSuite(last, featureLayer), Map.of(), 0);
+            return new FitPass(unfittedSuite(last, featureLayer), Map.of(), 0, List.of());
         }
         List<InspectionHook> hooks = new ArrayList<>();
         DetectorSuite.Builder builder = null;
@@ -200,8 +204,11 @@ public final class AuditPipeline {
         Inspection.builder(session, fitSource).logitsOutput(logits).layers(needed)
                 .batchSize(o.batchSize()).classSource(ClassSource.LABEL)
                 .progress(progress.apply("fit on " + fitSource.name(), fitSource.size())).build().run(hooks);
-        return new FitPass(builder == null ? unfittedSuite(last, featureLayer) : builder.build(),
-                nodes == null ? Map.of() : nodes.classifiers(), nodes == null ? 0 : nodes.seen());
+        List<String> skipped = new ArrayList<>();
+        DetectorSuite suite = builder == null ? unfittedSuite(last, featureLayer) : builder.buildSkippingFailures(skipped);
+        skipped.forEach(why -> LOG.warn("a detector could not be fitted and is left out: {}", why));
+        return new FitPass(suite, nodes == null ? Map.of() : nodes.classifiers(), nodes == null ? 0 : nodes.seen(),
+                skipped);
     }
 
     /** The SPEC §5 detectors that need no fitting: the logit ones, and GradNorm and ASH where a dense head exists. */

@@ -226,4 +226,15 @@ class CliTest {
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("transformer", "mlp, lenet, resnet or ioc");
     }
+
+    @Test
+    void aDetectorThatCannotBeFittedIsLeftOutAndRecorded() throws Exception {
+        // KNN needs k = 50 fit samples (SPEC §5); with 30 the audit goes on without it and says so in the manifest
+        Path out = dir.resolve("audit");
+        Outcome o = run("audit", tinyModel(dir, 784).toString(), "--id", "fashion-mnist-test:100", "--ood",
+                "mnist-digits:100", "--fit", "fashion-mnist-train:30", "--out", out.toString(), "--quiet");
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("mahalanobis").doesNotContain("knn ");
+        assertThat(out.resolve("tables/manifest.json")).content().contains("detectors_skipped", "KnnDetector");
+    }
 }
