@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.pipeline;
 
+import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.onnx.NodeInfo;
 import dev.onnxinspect.samples.report.DetectorMetrics;
@@ -54,6 +55,10 @@ public final class ReportAssembler {
     }
 
     static ReportData assemble(AuditResult r, List<String> classNames, TrainingStep.Result training) {
+        Map<String, List<String>> namesByDataset = new LinkedHashMap<>();
+        for (DatasetResult d : r.datasets()) {
+            namesByDataset.put(d.name(), classNamesOf(r, d, classNames));
+        }
         ReportData.Builder b = ReportData.builder("onnx-inspect audit of " + r.model().getFileName(),
                 r.id().classSource());
         b.parameter("model", r.model().getFileName().toString());
@@ -75,9 +80,10 @@ public final class ReportAssembler {
                 if (s == null || s.frequencies().isEmpty()) {
                     continue;
                 }
-                histogram(b, layer, Significance.S1, d.name(), s.frequencies().s1Table(), classNames);
-                histogram(b, layer, Significance.S2, d.name(), s.frequencies().s2Table(), classNames);
-                summaries(b, layer, d.name(), s, classNames);
+                List<String> names = namesByDataset.get(d.name());
+                histogram(b, layer, Significance.S1, d.name(), s.frequencies().s1Table(), names);
+                histogram(b, layer, Significance.S2, d.name(), s.frequencies().s2Table(), names);
+                summaries(b, layer, d.name(), s, names);
             }
         }
         List<String> last = r.layers().subList(Math.max(0, r.layers().size() - HEATMAP_LAYERS), r.layers().size());
@@ -91,10 +97,10 @@ public final class ReportAssembler {
                         f[i] = t.classes().get(i).frequencies();
                     }
                     b.frequencyMatrix(new FrequencyMatrix(layer, Significance.S1, d.name(),
-                            names(t.classIds(), classNames), f));
+                            names(t.classIds(), namesByDataset.get(d.name())), f));
                 }
             }
-            klMatrices(b, r, layer, classNames);
+            klMatrices(b, r, layer, namesByDataset);
         }
         for (MetricsRow m : r.metrics()) {
             OodEvaluation e = m.evaluation();
@@ -159,7 +165,8 @@ public final class ReportAssembler {
         }
     }
 
-    private static void klMatrices(ReportData.Builder b, AuditResult r, String layer, List<String> classNames) {
+    private static void klMatrices(ReportData.Builder b, AuditResult r, String layer,
+                                   Map<String, List<String>> namesByDataset) {
         Map<String, List<KlRow>> byPair = new LinkedHashMap<>();
         for (KlRow row : r.kl()) {
             if (row.layer().equals(layer) && row.quantity().equals("S1")) {
@@ -174,9 +181,18 @@ public final class ReportAssembler {
                 kl[Arrays.binarySearch(p, row.classP())][Arrays.binarySearch(q, row.classQ())] = row.kl();
             }
             KlRow first = rows.get(0);
-            b.klMatrix(new KlMatrix(layer, "S1", first.datasetP(), first.datasetQ(), names(p, classNames),
-                    names(q, classNames), kl));
+            b.klMatrix(new KlMatrix(layer, "S1", first.datasetP(), first.datasetQ(),
+                    names(p, namesByDataset.get(first.datasetP())), names(q, namesByDataset.get(first.datasetQ())), kl));
         }
+    }
+
+    /**
+     * The model's class names apply to the ID set and to datasets whose classes are predictions; a labelled OOD set
+     * has classes from its own label space (e.g. digits), shown as their ids.
+     */
+    private static List<String> classNamesOf(AuditResult r, DatasetResult d, List<String> classNames) {
+        boolean modelClasses = d == r.id() || d.classSource() == ClassSource.PREDICTED;
+        return modelClasses ? classNames : null;
     }
 
     private static List<String> names(int[] ids, List<String> classNames) {
