@@ -133,7 +133,8 @@ public final class AuditPipeline {
                     needed, pool, progress, dense, o.id().labelled() ? nodes : null));
             for (DataSource ood : o.ood()) {
                 datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(ood, input), "ood",
-                        ood.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, fit.suite(), featureLayer, layers, needed, pool, progress, dense, null));
+                        ood.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, fit.suite(), featureLayer, layers,
+                        needed, pool, progress, dense, null));
             }
             DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
@@ -152,10 +153,9 @@ public final class AuditPipeline {
                         Long.toString(n.samples() + n.invalidSamples())));
                 params.put("node_fit_samples", Long.toString(fit.nodeFitSamples()));
             }
-            for (DatasetResult d : datasets) {
-                if (!Double.isNaN(d.accuracy())) {
-                    params.put("accuracy." + d.name(), Double.toString(d.accuracy()));
-                }
+            if (!Double.isNaN(datasets.get(0).accuracy())) {
+                // SPEC §6: the model's accuracy on the ID set (an OOD set's labels are from another label space)
+                params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
             }
             return new AuditResult(o.model(), sha, model.describe(), layers, featureLayer, k, datasets, metrics, kl,
                     params, nodes == null || !o.id().labelled() ? List.of() : nodes.results(),

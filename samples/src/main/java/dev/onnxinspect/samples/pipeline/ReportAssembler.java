@@ -69,7 +69,7 @@ public final class ReportAssembler {
         for (DatasetResult d : r.datasets()) {
             b.parameter("dataset " + d.name(), d.role() + ", " + d.summary().samples() + " samples, classes from "
                     + d.classSource().name().toLowerCase(java.util.Locale.ROOT)
-                    + (Double.isNaN(d.accuracy()) ? "" : ", accuracy " + String.format(java.util.Locale.ROOT, "%.4f",
+                    + (d != r.id() || Double.isNaN(d.accuracy()) ? "" : ", accuracy " + String.format(java.util.Locale.ROOT, "%.4f",
                     d.accuracy())));
         }
         r.parameters().forEach(b::parameter);
