@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.io.JsonStrings;
 import java.util.List;
 import java.util.Map;
 
@@ -10,25 +11,7 @@ final class Json {
 
     /** A JSON string literal with the escapes RFC 8259 requires. */
     static String string(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return JsonStrings.quote(value);
     }
 
     static String stringList(List<String> values) {
