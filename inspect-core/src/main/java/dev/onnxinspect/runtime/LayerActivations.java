@@ -1,41 +1,224 @@
 package dev.onnxinspect.runtime;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 
 /**
- * The activations of one layer for one batch, as ONNX Runtime returned them (float32).
+ * The activations of one layer for one batch (float32), row-major {@code [samples][units]}: sample i occupies
+ * {@code [i * units(), (i + 1) * units())}.
  *
- * @param layer     the tensor name
- * @param values    row-major {@code [samples][units]}: sample i occupies {@code values[i * units() .. (i+1) * units())};
- *                  owned by this object once built: nobody may change it (not copied, for speed)
- * @param samples   the number of samples in the batch
- * @param unitShape the shape of one sample's activation, e.g. {@code [128]} or {@code [16, 28, 28]} (C, H, W)
+ * <p>Two kinds exist. One built with the public constructor holds a Java array, owned by this object: nobody may
+ * change it (it is not copied, for speed). One handed to an {@link dev.onnxinspect.inspect.InspectionHook} by an
+ * inspection usually lies in native memory that ONNX Runtime wrote directly ({@link OutputBuffers}), which the
+ * inspection reuses for a later batch once every hook has returned: such activations are <b>valid only during
+ * the hook call</b>. {@link #values()} copies them into an array this object then owns and keeps (valid for
+ * good); any other read after the batch was released throws {@link IllegalStateException} rather than return
+ * another batch's values. Hooks that keep activations must call {@link #values()} (or {@link #copy()}) inside
+ * the call.
+ *
+ * <p>The statistics read rows with {@link #readRow} and {@link #readRowBits}, which copy one sample into a
+ * caller's scratch array without materialising the whole batch.
  */
-public record LayerActivations(String layer, float[] values, int samples, int[] unitShape) {
-    public LayerActivations {
-        long units = 1;
-        for (int d : unitShape) {
-            units *= d;
-        }
-        if (values.length != units * samples) {
-            throw new IllegalArgumentException("layer " + layer + ": " + samples + " samples of shape "
-                    + Arrays.toString(unitShape) + " need " + units * samples + " values, got " + values.length);
-        }
-        unitShape = unitShape.clone();
+public final class LayerActivations {
+    private final String layer;
+    private final int samples;
+    private final int[] unitShape;
+    private final int units;
+    /** The values on the Java heap: given at construction, or materialised from {@link #buffer} by values(). */
+    private volatile float[] array;
+    /** The values in a (native-order, usually direct) buffer, or null for an array-backed instance. */
+    private final FloatBuffer buffer;
+    /** The same bytes as IEEE bit patterns (for {@link #readRowBits}), or null. */
+    private final IntBuffer bits;
+    private volatile boolean released;
+
+    /**
+     * Activations held in a Java array.
+     *
+     * @param layer     the tensor name
+     * @param values    row-major {@code [samples][units]}; owned by this object from now on
+     * @param samples   the number of samples in the batch
+     * @param unitShape the shape of one sample's activation, e.g. {@code [128]} or {@code [16, 28, 28]} (C, H, W)
+     * @throws IllegalArgumentException when the number of values is not samples times the product of the shape
+     */
+    public LayerActivations(String layer, float[] values, int samples, int[] unitShape) {
+        this(layer, values, null, samples, unitShape, values == null ? -1 : values.length);
     }
 
-    /** Number of values per sample (the product of the unit shape). */
+    private LayerActivations(String layer, float[] values, ByteBuffer bytes, int samples, int[] unitShape,
+                             long length) {
+        if (layer == null || unitShape == null || (values == null && bytes == null) || samples < 0) {
+            throw new IllegalArgumentException("activations need a layer name, values, a unit shape and samples >= 0;"
+                    + " got layer " + layer + ", unit shape " + Arrays.toString(unitShape) + ", samples " + samples);
+        }
+        long perSample = 1;
+        for (int d : unitShape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("layer " + layer + ": unit shape " + Arrays.toString(unitShape)
+                        + " has a negative dimension");
+            }
+            perSample *= d;
+        }
+        if (length != perSample * samples) {
+            throw new IllegalArgumentException("layer " + layer + ": " + samples + " samples of shape "
+                    + Arrays.toString(unitShape) + " need " + perSample * samples + " values, got " + length);
+        }
+        this.layer = layer;
+        this.samples = samples;
+        this.unitShape = unitShape.clone();
+        this.units = samples == 0 ? 0 : Math.toIntExact(perSample);
+        this.array = values;
+        ByteBuffer view = bytes == null ? null : bytes.slice().order(ByteOrder.nativeOrder());
+        this.buffer = view == null ? null : view.asFloatBuffer();
+        this.bits = view == null ? null : view.asIntBuffer();
+    }
+
+    /**
+     * Activations that lie in a buffer of native-order float32 values (usually native memory reused for later
+     * batches), valid until {@link #release()}. The bytes from the buffer's position to its limit are the batch;
+     * they are not copied.
+     */
+    static LayerActivations ofBuffer(String layer, ByteBuffer values, int samples, int[] unitShape) {
+        if (values.remaining() % Float.BYTES != 0) {
+            throw new IllegalArgumentException("layer " + layer + ": a buffer of " + values.remaining()
+                    + " bytes does not hold whole float32 values");
+        }
+        return new LayerActivations(layer, null, values, samples, unitShape, values.remaining() / Float.BYTES);
+    }
+
+    /** Marks buffer-backed activations as no longer readable (their memory is about to be reused). */
+    void release() {
+        released = true;
+    }
+
+    /** The tensor name. */
+    public String layer() {
+        return layer;
+    }
+
+    /** The number of samples in the batch. */
+    public int samples() {
+        return samples;
+    }
+
+    /** The shape of one sample's activation, e.g. {@code [128]} or {@code [16, 28, 28]} (C, H, W); a copy. */
+    public int[] unitShape() {
+        return unitShape.clone();
+    }
+
+    /** Number of values per sample (the product of the unit shape; 0 for an empty batch). */
     public int units() {
-        return samples == 0 ? 0 : values.length / samples;
+        return units;
+    }
+
+    /**
+     * All values, row-major {@code [samples][units]}, in an array nobody may change. For activations in native
+     * memory the first call copies them into an array this object keeps, so the array stays valid after the hook
+     * returns.
+     *
+     * @throws IllegalStateException when the activations lay in reused memory and their batch was released before
+     *                               they were ever copied
+     */
+    public float[] values() {
+        float[] values = array;
+        if (values != null) {
+            return values;
+        }
+        synchronized (this) {
+            if (array == null) {
+                checkReadable();
+                float[] copy = new float[buffer.remaining()];
+                buffer.get(0, copy);
+                checkReadable(); // released while copying: the copy may hold another batch's values
+                array = copy;
+            }
+            return array;
+        }
+    }
+
+    /** An array-backed copy, valid for good (the values are copied unless they are already in an array). */
+    public LayerActivations copy() {
+        return new LayerActivations(layer, values().clone(), samples, unitShape);
+    }
+
+    /** Whether the values are in a Java array (given, or copied there by {@link #values()}). */
+    public boolean inArray() {
+        return array != null;
     }
 
     /** The activation of unit j for sample i. */
     public float value(int i, int j) {
-        return values[i * units() + j];
+        float[] values = array;
+        if (values != null) {
+            return values[i * units + j];
+        }
+        checkReadable();
+        return buffer.get(i * units + j);
+    }
+
+    /**
+     * Copies sample i's {@link #units()} values into {@code dst[0 .. units())}.
+     *
+     * @throws IllegalStateException as {@link #values()}
+     */
+    public void readRow(int i, float[] dst) {
+        checkRow(i, dst.length);
+        float[] values = array;
+        if (values != null) {
+            System.arraycopy(values, i * units, dst, 0, units);
+        } else {
+            checkReadable();
+            buffer.get(i * units, dst, 0, units);
+        }
+    }
+
+    /**
+     * Copies the IEEE 754 bit patterns ({@link Float#floatToRawIntBits}) of sample i's {@link #units()} values into
+     * {@code dst[0 .. units())}: a plain memory copy for activations in native memory, which lets the statistics
+     * work on {@code int} rows that the JIT can vectorise.
+     *
+     * @throws IllegalStateException as {@link #values()}
+     */
+    public void readRowBits(int i, int[] dst) {
+        checkRow(i, dst.length);
+        float[] values = array;
+        int start = i * units;
+        if (values != null) {
+            for (int j = 0; j < units; j++) {
+                dst[j] = Float.floatToRawIntBits(values[start + j]);
+            }
+        } else {
+            checkReadable();
+            bits.get(start, dst, 0, units);
+        }
+    }
+
+    private void checkRow(int i, int capacity) {
+        if (i < 0 || i >= samples) {
+            throw new IndexOutOfBoundsException("sample " + i + " of layer " + layer + ", which has " + samples
+                    + " samples");
+        }
+        if (capacity < units) {
+            throw new IllegalArgumentException("a row of layer " + layer + " has " + units + " values; the array"
+                    + " holds only " + capacity);
+        }
+    }
+
+    private void checkReadable() {
+        if (released) {
+            throw new IllegalStateException("the activations of layer " + layer + " lay in memory that the"
+                    + " inspection reuses and were released when the hook returned; a hook that keeps activations"
+                    + " must call values() or copy() while it runs");
+        }
     }
 
     @Override
-    public int[] unitShape() {
-        return unitShape.clone();
+    public String toString() {
+        return "LayerActivations[" + layer + ", " + samples + " samples of " + Arrays.toString(unitShape)
+                + (buffer == null ? "" : array != null ? ", copied from native memory"
+                : released ? ", released" : ", in native memory") + "]";
     }
 }
