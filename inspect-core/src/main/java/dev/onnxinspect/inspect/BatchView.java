@@ -8,8 +8,12 @@ import java.util.Map;
 
 /**
  * What a hook sees of one batch: the inputs, the class of each sample, the requested layers' activations and the
- * logits. The arrays are shared, not copied (for speed): hooks must not change them. Hooks must not keep the view
- * beyond {@link InspectionHook#onBatch} unless they copy what they need (the record itself holds no native memory).
+ * logits. The arrays are shared, not copied (for speed): hooks must not change them. The activations and logits
+ * usually lie in native memory that the inspection reuses for a later batch (see
+ * {@link Inspection.Builder#reuseOutputMemory}): they are readable only until {@link InspectionHook#onBatch}
+ * returns. A hook that keeps them must copy them inside the call ({@link LayerActivations#values()} copies them
+ * into an array that stays valid, {@link LayerActivations#copy()} makes a standalone copy); a later read of
+ * activations never copied throws {@link IllegalStateException} instead of returning another batch's values.
  *
  * @param batch       the input batch (with labels where the source has them)
  * @param firstSample the index of the batch's first sample in the data source (0-based, across batches)

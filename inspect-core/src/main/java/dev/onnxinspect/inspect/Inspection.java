@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ONNX Runtime computes batch n+1 on a producer thread (which also iterates the data source) while the hooks
  * process batch n on the calling thread;
- * memory stays bounded (at most four batches alive). Exceptions from either side stop both and are rethrown by
+ * memory stays bounded (at most four batches alive). By default ONNX Runtime writes the outputs into reused native
+ * memory ({@link Builder#reuseOutputMemory}): the activations a hook receives are valid during its call only. Exceptions from either side stop both and are rethrown by
  * {@link #run}: a hook's exception unchanged, a data or model failure as an {@link InspectionException} whose cause
  * is the original.
  *
@@ -45,6 +46,7 @@ public final class Inspection {
     private final int batchSize;
     private final ClassSource classSource;
     private final ProgressListener progress;
+    private final boolean reuseOutputMemory;
     private final int numClasses;
 
     private Inspection(Builder b) {
@@ -56,6 +58,7 @@ public final class Inspection {
         this.classSource = b.classSource != null ? b.classSource
                 : b.source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
         this.progress = b.progress;
+        this.reuseOutputMemory = b.reuseOutputMemory;
         this.numClasses = validate();
     }
 
@@ -119,18 +122,24 @@ public final class Inspection {
         long samples = 0;
         int batches = 0;
         long[] classCounts = null;
-        try (InspectionRunner runner = InspectionRunner.start(session, source, batchSize, outputs)) {
+        try (InspectionRunner runner = InspectionRunner.start(session, source, batchSize, outputs,
+                reuseOutputMemory)) {
             InspectionRunner.Computed computed;
             while ((computed = runner.next()) != null) {
-                BatchView view = view(computed);
-                if (classCounts == null) {
-                    classCounts = new long[view.numClasses()];
-                }
-                for (int c : view.classes()) {
-                    classCounts[c]++;
-                }
-                for (InspectionHook hook : all) {
-                    hook.onBatch(view);
+                BatchView view;
+                try {
+                    view = view(computed);
+                    if (classCounts == null) {
+                        classCounts = new long[view.numClasses()];
+                    }
+                    for (int c : view.classes()) {
+                        classCounts[c]++;
+                    }
+                    for (InspectionHook hook : all) {
+                        hook.onBatch(view);
+                    }
+                } finally {
+                    runner.recycle(computed);
                 }
                 samples += view.size();
                 batches++;
@@ -221,6 +230,7 @@ public final class Inspection {
         private int batchSize = 256;
         private ClassSource classSource;
         private ProgressListener progress = ProgressListener.none();
+        private boolean reuseOutputMemory = true;
 
         private Builder(InferenceSession session, DataSource source) {
             if (session == null || source == null) {
@@ -258,6 +268,18 @@ public final class Inspection {
         /** Told after every batch; default: nothing (progress is also logged at most every five seconds). */
         public Builder progress(ProgressListener listener) {
             this.progress = listener == null ? ProgressListener.none() : listener;
+            return this;
+        }
+
+        /**
+         * Whether ONNX Runtime writes the outputs into native memory that is reused batch after batch (default
+         * true: no allocation and no copy per batch; the fastest). The activations a hook receives are then valid
+         * only while the hook runs: a hook that keeps them must call {@link LayerActivations#values()} or
+         * {@link LayerActivations#copy()} inside the call (a later read otherwise fails loudly). With false, every
+         * batch's outputs are copied into new Java arrays that hooks may keep.
+         */
+        public Builder reuseOutputMemory(boolean value) {
+            this.reuseOutputMemory = value;
             return this;
         }
 

@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.onnxinspect.data.Batch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -220,6 +224,101 @@ public final class InferenceSession implements AutoCloseable {
                         + " samples of shape " + Arrays.toString(batch.sampleShape()) + ": " + e.getMessage(), e);
             }
         } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Reusable native buffers for the given outputs and batches of up to {@code capacity} samples, or empty when
+     * an output cannot be written into a buffer made in advance: its type is not float32, or a dimension after
+     * the batch dimension is not fixed in the model (a symbolic dimension, e.g. a free image size). Use
+     * {@link #run(Batch, List)} then.
+     *
+     * @param outputNames output tensor names (graph outputs; duplicates are ignored), at least one
+     * @throws InferenceException when an output name is unknown or no output is named
+     */
+    public Optional<OutputBuffers> outputBuffers(List<String> outputNames, int capacity) {
+        LinkedHashSet<String> requested = new LinkedHashSet<>(outputNames);
+        if (requested.isEmpty()) {
+            throw new InferenceException("no output requested; expected one or more of " + outputs.keySet());
+        }
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String name : requested) {
+            TensorInfo info = outputInfo(name);
+            long[] shape = info.getShape();
+            if (info.type != OnnxJavaType.FLOAT || shape.length < 1 || (shape[0] >= 0 && shape[0] != capacity)) {
+                return Optional.empty();
+            }
+            int[] unitShape = new int[shape.length - 1];
+            for (int d = 1; d < shape.length; d++) {
+                if (shape[d] < 0 || shape[d] > Integer.MAX_VALUE) {
+                    return Optional.empty();
+                }
+                unitShape[d - 1] = (int) shape[d];
+            }
+            shapes.put(name, unitShape);
+        }
+        return Optional.of(new OutputBuffers(shapes, capacity));
+    }
+
+    /**
+     * Runs the model on a batch and has ONNX Runtime write the buffers' outputs straight into them. The returned
+     * activations lie in the buffers and are readable until {@link OutputBuffers#release()} (see
+     * {@link LayerActivations}); nothing is copied.
+     *
+     * @return an unmodifiable map from output name to its activations, in the buffers' order
+     * @throws InferenceException when the buffers still hold an unreleased batch, the batch is larger than they
+     *                            hold or does not fit the input, or ONNX Runtime fails (e.g. an output's actual
+     *                            shape differs from the shape the model declares; {@link #run(Batch, List)} then
+     *                            still works)
+     */
+    public Map<String, LayerActivations> run(Batch batch, OutputBuffers into) {
+        if (into.filled()) {
+            throw new InferenceException("the output buffers still hold a batch; release() them before the next run");
+        }
+        if (batch.size() > into.capacity()) {
+            throw new InferenceException("a batch of " + batch.size() + " samples does not fit output buffers made"
+                    + " for " + into.capacity() + "; make them for the largest batch");
+        }
+        checkInput(batch.sampleShape(), batch.size());
+        lock.readLock().lock();
+        List<OnnxTensor> pinned = new ArrayList<>();
+        try {
+            if (closed) {
+                throw new InferenceException("the inference session is closed");
+            }
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            Map<String, OnnxTensor> targets = new LinkedHashMap<>();
+            Map<String, LayerActivations> activations = new LinkedHashMap<>();
+            for (OutputBuffers.Slot slot : into.slots().values()) {
+                int bytes = slot.units() * batch.size() * Float.BYTES;
+                ByteBuffer memory = slot.memory().duplicate().order(ByteOrder.nativeOrder());
+                memory.limit(bytes);
+                long[] shape = new long[slot.unitShape().length + 1];
+                shape[0] = batch.size();
+                for (int d = 0; d < slot.unitShape().length; d++) {
+                    shape[d + 1] = slot.unitShape()[d];
+                }
+                OnnxTensor target = OnnxTensor.createTensor(env, memory.asFloatBuffer(), shape);
+                pinned.add(target);
+                targets.put(slot.name(), target);
+                activations.put(slot.name(), LayerActivations.ofBuffer(slot.name(), memory, batch.size(),
+                        slot.unitShape()));
+            }
+            long[] shape = batchShape(batch.sampleShape(), batch.size());
+            try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.data()), shape);
+                 OrtSession.Result result = session.run(Map.of(inputName, input), Set.of(), targets)) {
+                into.fill(List.copyOf(activations.values()));
+                return Collections.unmodifiableMap(activations);
+            }
+        } catch (OrtException e) {
+            throw new InferenceException("ONNX Runtime failed to run the model on a batch of " + batch.size()
+                    + " samples of shape " + Arrays.toString(batch.sampleShape()) + " into reused output buffers: "
+                    + e.getMessage(), e);
+        } finally {
+            for (OnnxTensor t : pinned) {
+                t.close(); // releases the native tensor header only: the memory belongs to the buffers
+            }
             lock.readLock().unlock();
         }
     }

@@ -10,6 +10,7 @@ import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.runtime.Device;
 import dev.onnxinspect.runtime.InferenceException;
 import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.runtime.TestModels;
 import java.time.Duration;
@@ -90,6 +91,61 @@ class InspectionTest {
         assertThat(summary.classSource()).isEqualTo(ClassSource.LABEL);
         assertThat(summary.device()).isEqualTo(Device.CPU);
         assertThat(summary.dataset()).isEqualTo("ramp");
+    }
+
+    @Test
+    void reusedOutputMemoryGivesTheSameValuesAsCopying() {
+        // 1,000 samples in batches of 7 (the last one has 6): more batches than buffer sets, so every set is
+        // reused many times; every value must equal the copying run's and the closed form
+        InMemoryDataset ds = ramp(1000, true);
+        List<float[]> reused = new ArrayList<>();
+        List<float[]> copied = new ArrayList<>();
+        Inspection.builder(session, ds).layers(List.of("pre")).batchSize(7).build()
+                .run(view -> reused.add(view.layer("pre").values()));
+        Inspection.builder(session, ds).layers(List.of("pre")).batchSize(7).reuseOutputMemory(false).build()
+                .run(view -> copied.add(view.layer("pre").values()));
+        assertThat(reused).hasSize(143).hasSameSizeAs(copied);
+        for (int b = 0; b < reused.size(); b++) {
+            assertThat(reused.get(b)).containsExactly(copied.get(b));
+        }
+        float[] last = reused.get(142); // samples 994..999: pre = [u + 3v + 0.5, -2u + 4v - 1] with v = -u / 2
+        assertThat(last).hasSize(12);
+        assertThat(last[10]).isEqualTo(999 - 1.5f * 999 + 0.5f);
+        assertThat(last[11]).isEqualTo(-2 * 999 - 2 * 999 - 1f);
+    }
+
+    @Test
+    void keptActivationsFailLoudlyUnlessCopiedInsideTheHook() {
+        List<LayerActivations> keptAsIs = new ArrayList<>();
+        List<LayerActivations> keptCopied = new ArrayList<>();
+        Inspection inspection = Inspection.builder(session, ramp(10, true)).layers(List.of("pre")).batchSize(4)
+                .build();
+        inspection.run(view -> keptAsIs.add(view.layer("pre")));
+        inspection.run(view -> keptCopied.add(view.layer("pre").copy()));
+        assertThat(keptAsIs).hasSize(3);
+        assertThatThrownBy(() -> keptAsIs.get(0).value(0, 0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("values() or copy()");
+        // sample 5 = [5, -2.5]: pre = [5 - 7.5 + 0.5, -10 - 10 - 1] = [-2, -21]
+        assertThat(keptCopied.get(1).value(1, 0)).isEqualTo(-2f);
+        assertThat(keptCopied.get(1).value(1, 1)).isEqualTo(-21f);
+
+        List<LayerActivations> keptFromArrays = new ArrayList<>();
+        Inspection.builder(session, ramp(10, true)).layers(List.of("pre")).batchSize(4).reuseOutputMemory(false)
+                .build().run(view -> keptFromArrays.add(view.layer("pre")));
+        assertThat(keptFromArrays.get(1).value(1, 1)).isEqualTo(-21f);
+    }
+
+    @Test
+    void outputsWithFreeDimensionsAreCopied() {
+        // y's second dimension is free ([N, ?]): no buffers can be made in advance, so the outputs are copied
+        try (InferenceSession free = InferenceSession.open(TestModels.misdeclaredOutput(), SessionConfig.defaults())) {
+            InMemoryDataset ds = InMemoryDataset.of("two", new float[] {1, -2, -3, 4}, new int[] {0, 1}, 2);
+            List<LayerActivations> kept = new ArrayList<>();
+            Inspection.builder(free, ds).batchSize(1).build().run(view -> kept.add(view.logits()));
+            assertThat(kept).hasSize(2);
+            assertThat(kept.get(0).values()).containsExactly(1, 0); // Relu([1, -2]), readable after the run
+            assertThat(kept.get(1).values()).containsExactly(0, 4);
+        }
     }
 
     @Test

@@ -66,6 +66,36 @@ public final class TestModels {
                 .build());
     }
 
+    /**
+     * x [N, 2] -> Relu -> "y", but the graph declares y as [N, 3] (ONNX Runtime loads it and reports y as
+     * [N, ?]).
+     */
+    public static byte[] misdeclaredOutput() {
+        return model(GraphProto.newBuilder().setName("misdeclared")
+                .addInput(tensor("x", FLOAT, -1, 2))
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addOutput(tensor("y", FLOAT, -1, 3))
+                .build());
+    }
+
+    /** x [N, M] with a free second dimension -> Relu -> "y" [N, M]. */
+    public static byte[] freeWidth() {
+        ValueInfoProto x = tensor("x", FLOAT, -1, 2);
+        ValueInfoProto y = tensor("y", FLOAT, -1, 2);
+        return model(GraphProto.newBuilder().setName("free")
+                .addInput(withFreeSecondDim(x))
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addOutput(withFreeSecondDim(y))
+                .build());
+    }
+
+    private static ValueInfoProto withFreeSecondDim(ValueInfoProto v) {
+        ValueInfoProto.Builder b = v.toBuilder();
+        b.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(1,
+                TensorShapeProto.Dimension.newBuilder().setDimParam("M"));
+        return b.build();
+    }
+
     /** a [N, 2] + b [N, 2] -> "c": two inputs. */
     public static byte[] twoInputs() {
         return model(GraphProto.newBuilder().setName("two")

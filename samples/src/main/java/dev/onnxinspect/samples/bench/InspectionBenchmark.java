@@ -35,7 +35,8 @@ import java.util.Locale;
  * without statistics, which separates the cost of the extra outputs from that of the statistics;
  * {@code --hook-threads 2} splits every batch's statistics over the hook thread and one helper thread (default 1);
  * {@code --instrumented-optimization EXTENDED} (or BASIC, DISABLED; default ALL) sets ONNX Runtime's graph
- * optimisation level of the instrumented model only ((a) keeps ALL). (a) and (b) alternate within each repetition, so that a change in the machine's load hits
+ * optimisation level of the instrumented model only ((a) keeps ALL); {@code --reuse-output-memory false} has the
+ * inspection copy every batch's outputs into new arrays instead of reusing native buffers (the default). (a) and (b) alternate within each repetition, so that a change in the machine's load hits
  * both; the ratio is given per repetition (mean and standard deviation) and as the ratio of the mean throughputs.
  * Every figure is printed with the load average at the time.
  */
@@ -50,6 +51,7 @@ public final class InspectionBenchmark {
     private final boolean breakdown;
     private final SessionConfig.Optimization instrumentedOptimization;
     private final int hookThreads;
+    private final boolean reuseOutputMemory;
     private long sink;
 
     private InspectionBenchmark(Args args) {
@@ -62,6 +64,7 @@ public final class InspectionBenchmark {
         this.spinning = Boolean.parseBoolean(args.value("spinning", "true"));
         this.breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
         this.hookThreads = args.integer("hook-threads", 1);
+        this.reuseOutputMemory = Boolean.parseBoolean(args.value("reuse-output-memory", "true"));
         this.instrumentedOptimization = SessionConfig.Optimization.valueOf(args.value("instrumented-optimization",
                 "ALL").toUpperCase(Locale.ROOT));
     }
@@ -72,9 +75,10 @@ public final class InspectionBenchmark {
         List<String> models = List.of(args.value("models", "mlp,cnn").split(","));
         String heap = args.value("heap", "10000,100000");
         out("onnx-inspect inspection benchmark: batch %d, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
-                + " %d, %d samples per pass, patterns %s, spinning %s, instrumented-model optimization %s, hook threads %d, %d cores, load %s", bench.batch, bench.threads,
-                bench.warmup, bench.reps, bench.samples, bench.patterns, bench.spinning,
-                bench.instrumentedOptimization, bench.hookThreads, Runtime.getRuntime().availableProcessors(), load());
+                + " %d, %d samples per pass, patterns %s, spinning %s, instrumented-model optimization %s, hook threads %d,"
+                + " reused output memory %s, %d cores, load %s", bench.batch, bench.threads, bench.warmup, bench.reps,
+                bench.samples, bench.patterns, bench.spinning, bench.instrumentedOptimization, bench.hookThreads,
+                bench.reuseOutputMemory, Runtime.getRuntime().availableProcessors(), load());
         InMemoryDataset test = FashionMnist.test();
         InMemoryDataset train = heap.equals("none") ? null : FashionMnist.train();
         for (String name : models) {
@@ -144,8 +148,8 @@ public final class InspectionBenchmark {
     /** (c), for the breakdown: the instrumented model through an inspection whose hook does nothing; samples/s. */
     private double outputsOnly(BenchModel model, InferenceSession session, DataSource data) {
         long start = System.nanoTime();
-        long n = Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch).build()
-                .run(view -> sink += view.size()).samples();
+        long n = Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch)
+                .reuseOutputMemory(reuseOutputMemory).build().run(view -> sink += view.size()).samples();
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -180,7 +184,8 @@ public final class InspectionBenchmark {
     private StatisticsHook.Finished runInspection(BenchModel model, InferenceSession session, DataSource data) {
         StatsOptions options = StatsOptions.builder(10, ClassBasis.LABEL).patterns(patterns).build();
         StatisticsHook hook = new StatisticsHook(options, model.hiddenLayers(), hookThreads);
-        Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch).build().run(hook);
+        Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch)
+                .reuseOutputMemory(reuseOutputMemory).build().run(hook);
         return hook.finish();
     }
 
