@@ -51,6 +51,36 @@ final class Pattern {
         }
     }
 
+    /**
+     * Fills {@code words} with the pattern whose bit j is {@code on[j]} (0 or 1), n neurons, in the layout of
+     * {@link #pack(float[], int, int, float, long[])}. Each full word is built as four 16-bit int chains (int
+     * shifts, independent chains) and joined.
+     */
+    static void pack(int[] on, int n, long[] words) {
+        int full = n >>> 6;
+        for (int w = 0; w < full; w++) {
+            int base = w << 6;
+            int q0 = 0;
+            int q1 = 0;
+            int q2 = 0;
+            int q3 = 0;
+            for (int k = 0; k < 16; k++) {
+                q0 |= on[base + k] << k;
+                q1 |= on[base + 16 + k] << k;
+                q2 |= on[base + 32 + k] << k;
+                q3 |= on[base + 48 + k] << k;
+            }
+            words[w] = q0 | (long) q1 << 16 | (long) q2 << 32 | (long) q3 << 48;
+        }
+        if (full < words.length) {
+            long bits = 0L;
+            for (int j = full << 6; j < n; j++) {
+                bits |= (long) on[j] << (j & 63);
+            }
+            words[full] = bits;
+        }
+    }
+
     /** A stored copy of this probe. */
     Pattern copy() {
         return new Pattern(words.clone());

@@ -23,6 +23,8 @@ public final class PatternAccumulator {
     private final List<Map<Pattern, int[]>> patterns;
     private final int[] classSizes;
     private final Pattern probe;
+    /** The S1 bit (0 or 1) of each neuron of the current sample. */
+    private final int[] on;
     private long invalidSamples;
 
     /**
@@ -40,6 +42,7 @@ public final class PatternAccumulator {
         }
         this.classSizes = new int[options.numClasses()];
         this.probe = new Pattern(new long[(reader.neurons + 63) >>> 6]);
+        this.on = new int[reader.neurons];
     }
 
     /**
@@ -52,7 +55,7 @@ public final class PatternAccumulator {
         int samples = reader.check(classes, acts, options.numClasses());
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
-                acceptNeurons(classes[i], reader.array, reader.offset);
+                acceptNeurons(classes[i], reader.bits);
             } else {
                 invalidSamples++;
             }
@@ -63,12 +66,19 @@ public final class PatternAccumulator {
         invalidSamples++;
     }
 
-    void acceptNeurons(int cls, float[] row, int offset) {
+    /** Counts the pattern of one valid sample whose neurons have the bit patterns {@code bits[0 .. n)}. */
+    void acceptNeurons(int cls, int[] bits) {
         if (classSizes[cls] == Integer.MAX_VALUE) {
             throw new StatsException("class " + cls + " of layer " + reader.layer + " has " + Integer.MAX_VALUE
                     + " samples, the most one accumulator can count; split the data");
         }
-        Pattern.pack(row, offset, reader.neurons, threshold, probe.words);
+        int n = reader.neurons;
+        if (SignificantBits.bitComparable(threshold)) {
+            SignificantBits.above(on, bits, n, SignificantBits.thresholdBits(threshold));
+        } else {
+            SignificantBits.above(on, bits, n, threshold);
+        }
+        Pattern.pack(on, n, probe.words);
         probe.rehash();
         int[] count = patterns.get(cls).get(probe);
         if (count == null) {
