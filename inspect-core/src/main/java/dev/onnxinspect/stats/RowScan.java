@@ -18,7 +18,7 @@ package dev.onnxinspect.stats;
  */
 final class RowScan {
     /** The distance of the fold: larger than any vector the JIT builds from the unrolled loop body. */
-    static final int FOLD = 128;
+    static final int FOLD = 64;
     private static final int EXPONENT = 0x7F800000;
     private static final int EXPONENT_CARRY = 0x00800000;
     private static final int NON_NEGATIVE = 0x7FFFFFFF;
