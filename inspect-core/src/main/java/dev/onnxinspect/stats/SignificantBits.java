@@ -84,6 +84,16 @@ final class SignificantBits {
         }
     }
 
+    /**
+     * {@code out[j] = v_j > t ? select[j] : 0} with {@code tb = thresholdBits(t)}: the arithmetic shift of the
+     * test's sign bit is an all-ones or all-zeros mask.
+     */
+    static void select(int[] out, int[] bits, int n, int tb, int[] select) {
+        for (int j = 0; j < n; j++) {
+            out[j] = select[j] & (((tb - bits[j]) & ~bits[j]) >> 31);
+        }
+    }
+
     /** {@code out[j] = v_j > t ? 1 : 0} for any t (the scalar float path for t < 0). */
     static void above(int[] out, int[] bits, int n, float t) {
         for (int j = 0; j < n; j++) {

@@ -7,9 +7,11 @@ import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -164,6 +166,108 @@ class BitKernelsTest {
             Arrays.fill(words, -1L); // stale words of an earlier probe must be overwritten
             Pattern.pack(on, n, words);
             assertThat(words).isEqualTo(expected);
+        }
+    }
+
+    /** The folded layout of {@code on} (0/1 per neuron), as PatternAccumulator builds it. */
+    private static long[] packFolded(int[] on, int[] rowBits) {
+        int n = on.length;
+        int[] selected = new int[n];
+        for (int j = 0; j < n; j++) {
+            selected[j] = on[j] == 1 ? rowBits[j] : 0;
+        }
+        long[] words = new long[Pattern.wordCount(n)];
+        Arrays.fill(words, -1L); // stale words of an earlier probe must be overwritten
+        Pattern.packFolded(selected, n, words);
+        return words;
+    }
+
+    /**
+     * The folded layout is one-to-one: each neuron alone sets exactly one bit, no two neurons the same one, and a
+     * pattern is the OR of its neurons' bits. Widths at and around the block size and the fold distance.
+     */
+    @Test
+    void foldedLayoutGivesEveryNeuronItsOwnBit() {
+        Random random = new Random(6);
+        for (int n : new int[] {Pattern.BLOCK, Pattern.BLOCK + 1, Pattern.BLOCK + RowScan.FOLD - 1,
+                Pattern.BLOCK + RowScan.FOLD, Pattern.BLOCK + RowScan.FOLD + 3, 3 * Pattern.BLOCK - 2, 6272}) {
+            assertThat(Pattern.folded(n)).isTrue();
+            int[] rowBits = Pattern.foldedRowBits(n);
+            long[][] single = new long[n][];
+            Set<Long> seen = new HashSet<>();
+            for (int j = 0; j < n; j++) {
+                int[] on = new int[n];
+                on[j] = 1;
+                single[j] = packFolded(on, rowBits);
+                int word = -1;
+                for (int w = 0; w < single[j].length; w++) {
+                    if (single[j][w] != 0) {
+                        assertThat(word).as("n %d neuron %d sets bits in two words", n, j).isEqualTo(-1);
+                        assertThat(Long.bitCount(single[j][w])).as("n %d neuron %d", n, j).isEqualTo(1);
+                        word = w;
+                    }
+                }
+                assertThat(word).as("n %d neuron %d sets no bit", n, j).isNotEqualTo(-1);
+                assertThat(seen.add(word * 64L + Long.numberOfTrailingZeros(single[j][word])))
+                        .as("n %d neuron %d shares its bit", n, j).isTrue();
+            }
+            int[] on = new int[n];
+            long[] union = new long[Pattern.wordCount(n)];
+            for (int j = 0; j < n; j++) {
+                on[j] = random.nextInt(2);
+                for (int w = 0; w < union.length && on[j] == 1; w++) {
+                    union[w] |= single[j][w];
+                }
+            }
+            assertThat(packFolded(on, rowBits)).as("n %d", n).isEqualTo(union);
+        }
+        assertThat(Pattern.folded(Pattern.BLOCK - 1)).isFalse();
+        assertThat(Pattern.wordCount(Pattern.BLOCK - 1)).isEqualTo(Pattern.BLOCK / 64); // narrow: ceil(2047 / 64)
+        assertThat(Pattern.wordCount(Pattern.BLOCK + 1)).isEqualTo(2 * RowScan.FOLD / 2); // two blocks of 32 longs
+    }
+
+    /**
+     * Distinct patterns of a wide (folded) layer against literal strings: rows that are copies of a few base rows
+     * with single neurons switched, anywhere in the layer, for tau = 0, > 0 and < 0.
+     */
+    @Test
+    void widePatternsAreCountedExactly() {
+        Random random = new Random(7);
+        int n = Pattern.BLOCK + 150;
+        float[][] base = new float[3][n];
+        for (float[] row : base) {
+            for (int j = 0; j < n; j++) {
+                row[j] = random.nextBoolean() ? 0f : random.nextFloat() - 0.25f;
+            }
+        }
+        int samples = 120;
+        float[][] rows = new float[samples][];
+        for (int i = 0; i < samples; i++) {
+            rows[i] = base[random.nextInt(3)].clone();
+            if (random.nextBoolean()) {
+                int j = random.nextInt(n);
+                rows[i][j] = rows[i][j] > 0.3f ? -1f : 2f; // switches the neuron for every tau below
+            }
+        }
+        int[] classes = Activations.randomClasses(random, samples, 2);
+        for (double tau : new double[] {0.0, 0.3, -0.5}) {
+            StatsOptions options = StatsOptions.builder(2, ClassBasis.LABEL).tau(tau).build();
+            PatternAccumulator acc = new PatternAccumulator(options, "wide", new int[] {n});
+            acc.accept(classes, Activations.dense("wide", rows));
+            for (int c = 0; c < 2; c++) {
+                Set<String> distinct = new HashSet<>();
+                for (int i = 0; i < samples; i++) {
+                    if (classes[i] == c) {
+                        StringBuilder pattern = new StringBuilder();
+                        for (float v : rows[i]) {
+                            pattern.append((double) v > tau ? '1' : '0');
+                        }
+                        distinct.add(pattern.toString());
+                    }
+                }
+                assertThat(acc.result().forClass(c).distinctPatterns()).as("tau %s class %d", tau, c)
+                        .isEqualTo(distinct.size());
+            }
         }
     }
 
