@@ -15,12 +15,14 @@ import java.util.List;
  * non-finite). It is never folded into a frequency.
  * <p>Mutable and not thread-safe: give each thread its own accumulator and {@link #merge} them; the merged
  * result equals one pass over all the data exactly (integer counts), whatever the batch sizes and order.
- * Per sample it reads the row once for finiteness, maximum and smallest positive value, finds the S2 cut (usually
- * in 0 to 2 more passes), and counts S1 and S2 in one fused loop; nothing is allocated per sample.
+ * Per sample it copies the row's bit patterns into a scratch array ({@link NeuronReader}), scans them once for
+ * finiteness, maximum and smallest positive value ({@link RowScan}), finds the S2 cut (usually in 0 or 1 more
+ * pass) and counts S1 and S2 in one fused loop ({@link SignificantBits}); every pass is a loop the JIT
+ * vectorises, and nothing is allocated per sample. A negative tau counts S1 on the floats (correct, not fast).
  * <p>With tau = 0 (the default) every S2-significant neuron is S1-significant (the S2 cut is positive), and on a
  * ReLU layer with eps = 1000 the two sets are almost always equal (the cut is the smallest positive value). The
  * S2 counts are then kept as S1 count minus the number of samples in which the neuron was S1- but not
- * S2-significant, and a sample whose S2 set equals its S1 set costs a single comparison per neuron.
+ * S2-significant, and a sample whose S2 set equals its S1 set costs one test per neuron.
  */
 public final class ActivationFrequencyAccumulator {
     private final StatsOptions options;

@@ -25,7 +25,7 @@ public final class LayerStatisticsAccumulator {
     public LayerStatisticsAccumulator(StatsOptions options, String layer, int[] unitShape) {
         this.options = options;
         this.frequencies = new ActivationFrequencyAccumulator(options, layer, unitShape);
-        this.patterns = options.patterns() ? new PatternAccumulator(options, layer, unitShape) : null;
+        this.patterns = options.patterns() ? new PatternAccumulator(options, frequencies.reader()) : null;
     }
 
     /**

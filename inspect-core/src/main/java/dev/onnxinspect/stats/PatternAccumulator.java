@@ -36,8 +36,13 @@ public final class PatternAccumulator {
      * @param unitShape the unit shape every batch must have
      */
     public PatternAccumulator(StatsOptions options, String layer, int[] unitShape) {
+        this(options, new NeuronReader(layer, unitShape, options.view()));
+    }
+
+    /** An accumulator fed through {@link #acceptNeurons} from a reader it shares (and its scratch arrays). */
+    PatternAccumulator(StatsOptions options, NeuronReader reader) {
         this.options = options;
-        this.reader = new NeuronReader(layer, unitShape, options.view());
+        this.reader = reader;
         this.threshold = options.s1().floatThreshold();
         this.patterns = new ArrayList<>();
         for (int c = 0; c < options.numClasses(); c++) {
