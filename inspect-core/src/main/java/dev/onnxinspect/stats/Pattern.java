@@ -29,8 +29,9 @@ final class Pattern {
     }
 
     /**
-     * Fills {@code words} with the S1 pattern {@code row[offset + j] > threshold} of n neurons. Full words are
-     * built in four independent bit chains (the compare results have no order a branch predictor could learn).
+     * Fills {@code words} with the S1 pattern {@code row[offset + j] > threshold} of n neurons in the narrow layout
+     * (bit j of word j / 64): the scalar float reference of {@link #pack(int[], int, long[])}. Full words are
+     * built in four independent bit chains.
      */
     static void pack(float[] row, int offset, int n, float threshold, long[] words) {
         for (int w = 0; w < words.length; w++) {

@@ -17,7 +17,10 @@ package dev.onnxinspect.stats;
  * are the plain scalar transcription, kept as the reference the kernels are tested against.
  */
 final class RowScan {
-    /** The distance of the fold: larger than any vector the JIT builds from the unrolled loop body. */
+    /**
+     * The distance of the fold, a constant: a vector of up to {@code FOLD} slots never reads a slot the same
+     * vector writes, which the JIT can prove (with a larger unrolled body it just does not vectorise).
+     */
     static final int FOLD = 64;
     private static final int EXPONENT = 0x7F800000;
     private static final int EXPONENT_CARRY = 0x00800000;
@@ -45,7 +48,7 @@ final class RowScan {
     }
 
     /**
-     * Scans the bit patterns {@code bits[0 .. n)}, {@code n >= 1}.
+     * Scans the bit patterns {@code bits[0 .. n)}, {@code 0 <= n <= capacity} (an empty row has no positive value).
      * <p>Keys, with {@code p = max(b, 0) = b & ~(b >> 31)} (negatives and -0.0 count as 0): for the maximum
      * {@code p}, or {@code 0x7FFFFFFF} when b is NaN or infinite ({@code (b & EXPONENT) + EXPONENT_CARRY} has the
      * sign bit set iff the exponent is all ones), so the largest key is below {@code 0x7F800000} (+inf) iff the
