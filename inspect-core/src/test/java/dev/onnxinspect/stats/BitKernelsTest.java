@@ -34,13 +34,13 @@ class BitKernelsTest {
             case 3:
                 return Float.MAX_VALUE / (1 + random.nextInt(3));
             case 4:
-                return -(float) Math.exp(random.nextGaussian() * 10);
+                return -(float) Math.min(Math.exp(random.nextGaussian() * 10), Float.MAX_VALUE);
             case 5:
                 return j > 0 ? row[random.nextInt(j)] : 1f; // a tie with an earlier value
             case 6:
                 return Float.MIN_NORMAL * random.nextFloat();
-            default:
-                return (float) Math.exp(random.nextGaussian() * 12);
+            default: // finite: capped below +inf
+                return (float) Math.min(Math.exp(random.nextGaussian() * 12), Float.MAX_VALUE);
         }
     }
 
@@ -113,7 +113,7 @@ class BitKernelsTest {
             int n = row.length;
             // thresholds t >= 0: +0, -0.0, the smallest subnormal, row values (ties), huge, +inf
             float[] candidates = {0f, -0f, Float.MIN_VALUE, Math.abs(row[random.nextInt(n)]), Float.MAX_VALUE,
-                    Float.POSITIVE_INFINITY, (float) Math.exp(random.nextGaussian() * 12)};
+                    Float.POSITIVE_INFINITY, Math.abs(edgeValue(random, row, 0))};
             float t = candidates[random.nextInt(candidates.length)];
             float cut = random.nextInt(4) == 0 ? Float.NaN : Math.abs(row[random.nextInt(n)]);
             if (cut == 0f) {
