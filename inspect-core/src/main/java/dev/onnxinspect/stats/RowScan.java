@@ -35,6 +35,8 @@ final class RowScan {
 
     private final int[] high;
     private final int[] low;
+    /** The length of the row last {@link #scan(int[], int) scanned}. */
+    private int scanned;
 
     /** A scan for float rows only ({@link #scan(float[], int, int)}). */
     RowScan() {
@@ -85,6 +87,25 @@ final class RowScan {
         finite = max < EXPONENT;
         maxBits = max;
         minPositiveBits = min == NON_NEGATIVE ? Integer.MAX_VALUE : min + 1;
+        scanned = n;
+    }
+
+    /**
+     * The bits of the smallest of the scan's lane minima that is {@code >= lowBits} (a positive value's bits),
+     * or {@link Integer#MAX_VALUE} when there is none. The lane minima are the smallest positive value of each
+     * residue class of the indices mod {@link #FOLD}, which the last {@link #scan(int[], int)} left in its work
+     * array: values of the row, free to have. Valid only until {@link #smallestAtLeast(int[], int, int, int)}
+     * overwrites them.
+     */
+    int smallestLaneMinimumAtLeast(int lowBits) {
+        int best = Integer.MAX_VALUE;
+        for (int k = scanned - Math.min(scanned, FOLD); k < scanned; k++) {
+            int bits = low[k] + 1; // the key p - 1 back to p; a lane without a positive value wraps to < 0
+            if (bits >= lowBits && bits < best) {
+                best = bits;
+            }
+        }
+        return best;
     }
 
     /**

@@ -142,7 +142,9 @@ public sealed interface Significance permits Significance.Active, Significance.D
          * {@code m > eps * v} or is 0). With eps < 1 the cut is the maximum (k = 1 always). Once the smallest
          * positive value joins, it is the cut. The pass count is bounded by {@code log_eps(max / min)}; after
          * {@value #MAX_PASSES} passes (only with eps close to 1 or values spread over many decades) it sorts the
-         * positive values instead. Each pass is a {@link RowScan} fold over the bit patterns; this method
+         * positive values instead. Before the first pass it tries the per-lane minima the scan found anyway
+         * ({@link #reachesSmallest}), which on dense rows (values spread over more than eps without a gap)
+         * settles the cut with no pass. Each pass is a {@link RowScan} fold over the bit patterns; this method
          * allocates their work arrays (about 3n ints), which the accumulators keep and reuse instead.
          *
          * @param scratch a work array of length at least n for the sorting fallback, or null to allocate one
@@ -187,6 +189,9 @@ public sealed interface Significance permits Significance.Active, Significance.D
                 if (smallest >= low) {
                     return smallest; // everything down to the smallest positive value joins in this pass
                 }
+                if (pass == 0 && reachesSmallest(scan, low, smallest)) {
+                    return smallest;
+                }
                 float next = Float.intBitsToFloat(scan.smallestAtLeast(bits, n, Float.floatToRawIntBits(low),
                         Float.floatToRawIntBits(m)));
                 if (next == m) {
@@ -195,6 +200,19 @@ public sealed interface Significance permits Significance.Active, Significance.D
                 m = next;
             }
             return sortedCutoff(bits, n, scratch);
+        }
+
+        /**
+         * Whether the smallest positive value is known to join the cluster in the next pass without making it,
+         * from the lane minima of the scan: any value u of the row with {@code u >= low} (here the smallest lane
+         * minimum that is) bounds the next pass's result {@code m' = min{v >= low}} from above, and
+         * {@link #joinThreshold} is monotone. So if the smallest positive value joins the cluster of u, it joins
+         * that of m', and the cut is the smallest positive value. (m' is below m: were it m, no value would lie
+         * in {@code [low, m)}, u would be m, and the smallest value would have joined m's cluster already.)
+         */
+        private boolean reachesSmallest(RowScan scan, float low, float smallest) {
+            int u = scan.smallestLaneMinimumAtLeast(Float.floatToRawIntBits(low));
+            return u != Integer.MAX_VALUE && smallest >= joinThreshold(Float.intBitsToFloat(u));
         }
 
         /**

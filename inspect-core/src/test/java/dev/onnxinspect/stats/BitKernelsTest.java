@@ -169,6 +169,61 @@ class BitKernelsTest {
         }
     }
 
+    /**
+     * The S2 cut on bit rows equals the literal one (sorting), on edge rows and on dense rows spread over many
+     * decades, where the lane-minimum shortcut settles the cut without a pass; that it does so in most of the
+     * dense rows is checked too, so that the shortcut is really exercised.
+     */
+    @Test
+    void s2CutoffOfBitsEqualsTheLiteralCut() {
+        Random random = new Random(8);
+        double[] epsilons = {1.0, 1.01, 2, 10, 1000, 1e6};
+        int shortcuts = 0;
+        int denseRows = 0;
+        for (int trial = 0; trial < 4_000; trial++) {
+            boolean dense = trial % 2 == 0;
+            int n = dense ? 64 * (2 + random.nextInt(20)) + random.nextInt(64) : randomLength(random);
+            float[] row = new float[n];
+            for (int j = 0; j < n; j++) {
+                // dense: log-uniform over 5 decades below 1, a third zeros
+                row[j] = dense ? (random.nextInt(3) == 0 ? 0f : (float) Math.pow(10, -5 * random.nextDouble()))
+                        : edgeValue(random, row, j);
+            }
+            Significance.Dominant s2 = Significance.s2(dense ? 1000 : epsilons[random.nextInt(epsilons.length)]);
+            float expected = literalCut(row, s2.eps());
+            RowScan scan = new RowScan(n);
+            int[] bits = bits(row);
+            scan.scan(bits, n);
+            if (dense) {
+                denseRows++;
+                float low = s2.joinThreshold(Float.intBitsToFloat(scan.maxBits));
+                int u = scan.smallestLaneMinimumAtLeast(Float.floatToRawIntBits(low));
+                float smallest = Float.intBitsToFloat(scan.minPositiveBits);
+                if (smallest < low && u != Integer.MAX_VALUE
+                        && smallest >= s2.joinThreshold(Float.intBitsToFloat(u))) {
+                    shortcuts++;
+                }
+            }
+            float cut = s2.cutoff(bits, n, scan, new float[n]);
+            assertThat(Float.floatToIntBits(cut)).as(() -> "cut " + cut + " for eps " + s2.eps() + " in "
+                    + Arrays.toString(row) + ", expected " + expected).isEqualTo(Float.floatToIntBits(expected));
+        }
+        assertThat(shortcuts).as("dense rows settled by the lane minima").isGreaterThan(denseRows / 2);
+    }
+
+    /** The S2 cut a_(k) of SPEC §1 by sorting (NaN when no value is positive). */
+    private static float literalCut(float[] row, double eps) {
+        float[] sorted = row.clone();
+        Arrays.sort(sorted);
+        for (int k = sorted.length - 1; k >= 0 && sorted[k] > 0; k--) {
+            double next = k == 0 ? 0.0 : Math.max(sorted[k - 1], 0f);
+            if (next == 0 || sorted[k] > eps * next) {
+                return sorted[k];
+            }
+        }
+        return Float.NaN;
+    }
+
     /** The folded layout of {@code on} (0/1 per neuron), as PatternAccumulator builds it. */
     private static long[] packFolded(int[] on, int[] rowBits) {
         int n = on.length;
