@@ -15,17 +15,23 @@ import java.util.List;
  * non-finite). It is never folded into a frequency.
  * <p>Mutable and not thread-safe: give each thread its own accumulator and {@link #merge} them; the merged
  * result equals one pass over all the data exactly (integer counts), whatever the batch sizes and order.
- * Per sample it reads the row once for finiteness, maximum and smallest positive value, finds the S2 cut (usually
- * in 0 to 2 more passes), and counts S1 and S2 in one fused loop; nothing is allocated per sample.
+ * Per sample it copies the row's bit patterns into a scratch array ({@link NeuronReader}), scans them once for
+ * finiteness, maximum and smallest positive value ({@link RowScan}), finds the S2 cut (usually in 0 or 1 more
+ * pass) and counts S1 and S2 in one fused loop ({@link SignificantBits}); every pass is a loop the JIT
+ * vectorises, and nothing is allocated per sample. A negative tau counts S1 on the floats (correct, not fast).
  * <p>With tau = 0 (the default) every S2-significant neuron is S1-significant (the S2 cut is positive), and on a
  * ReLU layer with eps = 1000 the two sets are almost always equal (the cut is the smallest positive value). The
  * S2 counts are then kept as S1 count minus the number of samples in which the neuron was S1- but not
- * S2-significant, and a sample whose S2 set equals its S1 set costs a single comparison per neuron.
+ * S2-significant, and a sample whose S2 set equals its S1 set costs one test per neuron.
  */
 public final class ActivationFrequencyAccumulator {
     private final StatsOptions options;
     private final NeuronReader reader;
     private final float s1Threshold;
+    /** {@link SignificantBits#thresholdBits} of the S1 threshold, when {@link #s1Bitwise}. */
+    private final int s1Bits;
+    /** Whether the S1 threshold is >= 0, so that S1 is tested on the bit patterns. */
+    private final boolean s1Bitwise;
     private final int[][] s1Counts;
     /** S2 counts, or with {@link #s2FromS1} the S1-but-not-S2 counts (S2 = S1 - these). */
     private final int[][] s2Counts;
@@ -46,6 +52,8 @@ public final class ActivationFrequencyAccumulator {
         this.reader = new NeuronReader(layer, unitShape, options.view());
         this.s1Threshold = options.s1().floatThreshold();
         this.s2FromS1 = s1Threshold == 0f;
+        this.s1Bitwise = SignificantBits.bitComparable(s1Threshold);
+        this.s1Bits = s1Bitwise ? SignificantBits.thresholdBits(s1Threshold) : 0;
         this.s1Counts = new int[options.numClasses()][];
         this.s2Counts = new int[options.numClasses()][];
         this.classSizes = new int[options.numClasses()];
@@ -65,9 +73,9 @@ public final class ActivationFrequencyAccumulator {
         int samples = reader.check(classes, acts, options.numClasses());
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
-                acceptNeurons(classes[i], reader.array, reader.offset, reader.scan);
+                acceptNeurons(classes[i], reader.bits, reader.scan);
             } else {
-                acceptInvalid(acts, i);
+                acceptInvalid();
             }
         }
     }
@@ -76,17 +84,18 @@ public final class ActivationFrequencyAccumulator {
         return reader;
     }
 
-    void acceptInvalid(LayerActivations acts, int i) {
+    /** Counts the sample that {@link #reader()} last rejected as invalid. */
+    void acceptInvalid() {
         invalidSamples++;
-        reader.countNonFinite(acts, i, nonFinite);
+        reader.countNonFinite(nonFinite);
     }
 
     /**
-     * Counts one valid sample whose n neurons are {@code row[offset .. offset + n)}, already {@code scan}ned.
-     * S1 and S2 are counted in one fused, branch-free loop; a row without a positive value has the S2 cut NaN,
-     * which no comparison passes.
+     * Counts one valid sample whose neurons have the bit patterns {@code bits[0 .. n)}, already {@code scan}ned.
+     * S1 and S2 are counted in one fused, branch-free loop ({@link SignificantBits}); a row without a positive
+     * value has no S2 cut, which no value passes.
      */
-    void acceptNeurons(int cls, float[] row, int offset, RowScan scan) {
+    void acceptNeurons(int cls, int[] bits, RowScan scan) {
         int n = reader.neurons;
         if (classSizes[cls] == Integer.MAX_VALUE) {
             throw new StatsException("class " + cls + " of layer " + reader.layer + " has " + Integer.MAX_VALUE
@@ -97,28 +106,22 @@ public final class ActivationFrequencyAccumulator {
             s2Counts[cls] = new int[n];
         }
         classSizes[cls]++;
-        float cut = options.s2().cutoff(row, offset, n, scan, sortScratch);
+        float cut = options.s2().cutoff(bits, n, scan, sortScratch);
+        int cutBits = SignificantBits.atLeastBits(cut);
         int[] c1 = s1Counts[cls];
         int[] c2 = s2Counts[cls];
-        float t = s1Threshold;
         if (!s2FromS1) {
-            for (int j = 0; j < n; j++) {
-                float v = row[offset + j];
-                c1[j] += v > t ? 1 : 0;
-                c2[j] += v >= cut ? 1 : 0;
+            if (s1Bitwise) {
+                SignificantBits.countAboveAndAtLeast(c1, c2, bits, n, s1Bits, cutBits);
+            } else {
+                SignificantBits.countAbove(c1, bits, n, s1Threshold);
+                SignificantBits.countAbove(c2, bits, n, cutBits);
             }
         } else if (!(cut > Float.intBitsToFloat(scan.minPositiveBits))) {
             // S2 = S1: the cut is the smallest positive value (v >= cut iff v > 0), or there is none (both empty)
-            for (int j = 0; j < n; j++) {
-                c1[j] += row[offset + j] > 0f ? 1 : 0;
-            }
+            SignificantBits.countAbove(c1, bits, n, 0);
         } else {
-            for (int j = 0; j < n; j++) {
-                float v = row[offset + j];
-                int on = v > 0f ? 1 : 0;
-                c1[j] += on;
-                c2[j] += on - (v >= cut ? 1 : 0);
-            }
+            SignificantBits.countAboveNotAtLeast(c1, c2, bits, n, cutBits);
         }
     }
 

@@ -25,7 +25,7 @@ public final class LayerStatisticsAccumulator {
     public LayerStatisticsAccumulator(StatsOptions options, String layer, int[] unitShape) {
         this.options = options;
         this.frequencies = new ActivationFrequencyAccumulator(options, layer, unitShape);
-        this.patterns = options.patterns() ? new PatternAccumulator(options, layer, unitShape) : null;
+        this.patterns = options.patterns() ? new PatternAccumulator(options, frequencies.reader()) : null;
     }
 
     /**
@@ -61,12 +61,12 @@ public final class LayerStatisticsAccumulator {
         }
         for (int i = from; i < to; i++) {
             if (reader.load(acts, i)) {
-                frequencies.acceptNeurons(classes[i], reader.array, reader.offset, reader.scan);
+                frequencies.acceptNeurons(classes[i], reader.bits, reader.scan);
                 if (patterns != null) {
-                    patterns.acceptNeurons(classes[i], reader.array, reader.offset);
+                    patterns.acceptNeurons(classes[i], reader.bits);
                 }
             } else {
-                frequencies.acceptInvalid(acts, i);
+                frequencies.acceptInvalid();
                 if (patterns != null) {
                     patterns.acceptInvalid();
                 }

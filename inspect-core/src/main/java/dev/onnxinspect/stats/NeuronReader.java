@@ -10,6 +10,11 @@ import java.util.Arrays;
  * <p>Choice (SPEC leaves NaN open): a sample with any NaN or infinite unit in a layer is excluded from all of
  * that layer's counts (its class size included) and counted as invalid, per layer and per neuron (a channel
  * neuron counts when any of its units is non-finite); it is never folded into a frequency.
+ * <p>A loaded sample's neurons are the IEEE bit patterns {@code bits[0 .. neurons)} at offset 0 (the shape the
+ * JIT vectorises, see {@link SignificantBits}): read straight from the activations
+ * ({@link LayerActivations#readRowBits}, a plain memory copy for activations in native memory) for the
+ * flattened view; for a channel view the raw floats are read ({@link LayerActivations#readRow}), reduced and then
+ * converted. All scratch arrays are allocated once, here.
  */
 final class NeuronReader {
     final String layer;
@@ -18,14 +23,18 @@ final class NeuronReader {
     final int neurons;
     private final int[] unitShape;
     private final int spatial;
-    private final float[] scratch;
+    /** The raw units of the last sample of a channel view, else null. */
+    private final float[] raw;
+    /** The channel neurons of the last sample of a channel view, else null. */
+    private final float[] reduced;
 
-    /** The array holding the neurons of the sample last {@link #load}ed. */
-    float[] array;
-    /** Where that sample's neurons start in {@link #array}. */
-    int offset;
-    /** The scan (maximum, smallest positive value) of that sample's neurons. */
-    final RowScan scan = new RowScan();
+    /**
+     * The bit patterns of the neurons of the sample last {@link #load}ed: {@code bits[0 .. neurons)}; for the
+     * flattened view also of a sample {@link #load} rejected.
+     */
+    final int[] bits;
+    /** The scan (finiteness, maximum, smallest positive value) of that sample's neurons. */
+    final RowScan scan;
 
     NeuronReader(String layer, int[] unitShape, NeuronView view) {
         if (layer == null || unitShape == null || view == null) {
@@ -38,7 +47,11 @@ final class NeuronReader {
         this.units = (int) NeuronView.units(unitShape);
         this.neurons = view.neurons(unitShape);
         this.spatial = units / neurons;
-        this.scratch = view == NeuronView.FLATTENED ? null : new float[neurons];
+        boolean flat = view == NeuronView.FLATTENED;
+        this.raw = flat ? null : new float[units];
+        this.reduced = flat ? null : new float[neurons];
+        this.bits = new int[neurons];
+        this.scan = new RowScan(neurons);
     }
 
     int[] unitShape() {
@@ -90,38 +103,48 @@ final class NeuronReader {
     }
 
     /**
-     * Loads sample i as neurons into {@link #array}/{@link #offset}.
+     * Loads sample i's neurons into {@link #bits} and scans them into {@link #scan}.
      *
-     * @return false (and loads nothing) when the sample has a non-finite unit
+     * @return false (and the neurons are not to be used) when the sample has a non-finite unit
      */
     boolean load(LayerActivations acts, int i) {
-        float[] values = acts.values();
-        int start = i * units;
-        scan.scan(values, start, units);
-        if (!scan.finite) {
+        if (raw == null) {
+            acts.readRowBits(i, bits);
+            scan.scan(bits, neurons);
+            return scan.finite;
+        }
+        acts.readRow(i, raw);
+        if (!allFinite(raw, 0, units)) {
             return false;
         }
-        if (scratch == null) {
-            array = values;
-            offset = start;
-        } else {
-            view.reduceChannels(values, start, neurons, spatial, scratch);
-            scan.scan(scratch, 0, neurons);
-            array = scratch;
-            offset = 0;
+        view.reduceChannels(raw, 0, neurons, spatial, reduced);
+        for (int j = 0; j < neurons; j++) {
+            bits[j] = Float.floatToRawIntBits(reduced[j]);
         }
+        scan.scan(bits, neurons);
         return true;
     }
 
-    /** Adds 1 to {@code perNeuron[j]} for every neuron of sample i that has a non-finite unit. */
-    void countNonFinite(LayerActivations acts, int i, long[] perNeuron) {
-        float[] values = acts.values();
-        int start = i * units;
+    /** The value of neuron j of the sample last loaded. */
+    float value(int j) {
+        return Float.intBitsToFloat(bits[j]);
+    }
+
+    /**
+     * Adds 1 to {@code perNeuron[j]} for every neuron that has a non-finite unit in the sample {@link #load} last
+     * rejected.
+     */
+    void countNonFinite(long[] perNeuron) {
         for (int j = 0; j < neurons; j++) {
-            if (!allFinite(values, start + j * spatial, spatial)) {
+            boolean finite = raw == null ? finite(bits[j]) : allFinite(raw, j * spatial, spatial);
+            if (!finite) {
                 perNeuron[j]++;
             }
         }
+    }
+
+    private static boolean finite(int bits) {
+        return (bits & 0x7F800000) != 0x7F800000;
     }
 
     static boolean allFinite(float[] values, int start, int length) {

@@ -46,7 +46,7 @@ public final class NodeClassifierEvaluationAccumulator {
             }
             Arrays.fill(layerLog, 0.0);
             for (int j = 0; j < nodeCorrect.length; j++) {
-                classifier.logPosteriorUnchecked(j, reader.array[reader.offset + j], mode, nodeLog);
+                classifier.logPosteriorUnchecked(j, reader.value(j), mode, nodeLog);
                 if (argmax(nodeLog) == classes[i]) {
                     nodeCorrect[j]++;
                 }

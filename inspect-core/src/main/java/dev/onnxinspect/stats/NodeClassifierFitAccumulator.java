@@ -59,10 +59,8 @@ public final class NodeClassifierFitAccumulator {
                 continue;
             }
             int c = classes[i];
-            float[] row = reader.array;
-            int offset = reader.offset;
             for (int j = 0; j < reader.neurons; j++) {
-                float a = row[offset + j];
+                float a = reader.value(j);
                 int slot = j * numClasses + c;
                 if (a > threshold) {
                     append(slot, a);

@@ -11,7 +11,8 @@ import java.util.Map;
  * Collects, per class, the distinct S1 patterns of one layer with their counts, for the layer perplexity (SPEC
  * §7). Patterns are stored exactly (packed bits, compared word by word).
  * <p>Memory grows with the number of distinct patterns, which is inherent: in a wide layer every sample tends
- * to have its own pattern, costing about n / 8 bytes plus ~80 bytes of map overhead per sample. Disable it
+ * to have its own pattern, costing about n / 8 bytes (rounded up to whole blocks of {@link Pattern#BLOCK}
+ * neurons in wide layers) plus ~80 bytes of map overhead per sample. Disable it
  * ({@link StatsOptions#patterns}) for wide layers where P = N_c is expected anyway.
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data, exactly
  * (the entropy is summed over pattern multiplicities in ascending order, independent of insertion order).
@@ -23,6 +24,10 @@ public final class PatternAccumulator {
     private final List<Map<Pattern, int[]>> patterns;
     private final int[] classSizes;
     private final Pattern probe;
+    /** The S1 bit of each neuron of the current sample: 0 or 1, or in the folded layout 0 or its row bit. */
+    private final int[] on;
+    /** The row bits of the folded layout ({@link Pattern#foldedRowBits}), or null for the narrow layout. */
+    private final int[] rowBits;
     private long invalidSamples;
 
     /**
@@ -31,15 +36,22 @@ public final class PatternAccumulator {
      * @param unitShape the unit shape every batch must have
      */
     public PatternAccumulator(StatsOptions options, String layer, int[] unitShape) {
+        this(options, new NeuronReader(layer, unitShape, options.view()));
+    }
+
+    /** An accumulator fed through {@link #acceptNeurons} from a reader it shares (and its scratch arrays). */
+    PatternAccumulator(StatsOptions options, NeuronReader reader) {
         this.options = options;
-        this.reader = new NeuronReader(layer, unitShape, options.view());
+        this.reader = reader;
         this.threshold = options.s1().floatThreshold();
         this.patterns = new ArrayList<>();
         for (int c = 0; c < options.numClasses(); c++) {
             patterns.add(new HashMap<>());
         }
         this.classSizes = new int[options.numClasses()];
-        this.probe = new Pattern(new long[(reader.neurons + 63) >>> 6]);
+        this.probe = new Pattern(new long[Pattern.wordCount(reader.neurons)]);
+        this.on = new int[reader.neurons];
+        this.rowBits = Pattern.folded(reader.neurons) ? Pattern.foldedRowBits(reader.neurons) : null;
     }
 
     /**
@@ -52,7 +64,7 @@ public final class PatternAccumulator {
         int samples = reader.check(classes, acts, options.numClasses());
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
-                acceptNeurons(classes[i], reader.array, reader.offset);
+                acceptNeurons(classes[i], reader.bits);
             } else {
                 invalidSamples++;
             }
@@ -63,12 +75,13 @@ public final class PatternAccumulator {
         invalidSamples++;
     }
 
-    void acceptNeurons(int cls, float[] row, int offset) {
+    /** Counts the pattern of one valid sample whose neurons have the bit patterns {@code bits[0 .. n)}. */
+    void acceptNeurons(int cls, int[] bits) {
         if (classSizes[cls] == Integer.MAX_VALUE) {
             throw new StatsException("class " + cls + " of layer " + reader.layer + " has " + Integer.MAX_VALUE
                     + " samples, the most one accumulator can count; split the data");
         }
-        Pattern.pack(row, offset, reader.neurons, threshold, probe.words);
+        packS1(bits, reader.neurons);
         probe.rehash();
         int[] count = patterns.get(cls).get(probe);
         if (count == null) {
@@ -77,6 +90,27 @@ public final class PatternAccumulator {
             count[0]++;
         }
         classSizes[cls]++;
+    }
+
+    /** Packs the S1 pattern of the neurons {@code bits[0 .. n)} into the probe, in the layout for n neurons. */
+    private void packS1(int[] bits, int n) {
+        if (!SignificantBits.bitComparable(threshold)) {
+            SignificantBits.above(on, bits, n, threshold);
+            if (rowBits != null) {
+                for (int j = 0; j < n; j++) {
+                    on[j] = rowBits[j] & -on[j];
+                }
+            }
+        } else if (rowBits == null) {
+            SignificantBits.above(on, bits, n, SignificantBits.thresholdBits(threshold));
+        } else {
+            SignificantBits.select(on, bits, n, SignificantBits.thresholdBits(threshold), rowBits);
+        }
+        if (rowBits == null) {
+            Pattern.pack(on, n, probe.words);
+        } else {
+            Pattern.packFolded(on, n, probe.words);
+        }
     }
 
     /**

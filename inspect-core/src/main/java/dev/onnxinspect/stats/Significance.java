@@ -142,7 +142,10 @@ public sealed interface Significance permits Significance.Active, Significance.D
          * {@code m > eps * v} or is 0). With eps < 1 the cut is the maximum (k = 1 always). Once the smallest
          * positive value joins, it is the cut. The pass count is bounded by {@code log_eps(max / min)}; after
          * {@value #MAX_PASSES} passes (only with eps close to 1 or values spread over many decades) it sorts the
-         * positive values instead.
+         * positive values instead. Before the first pass it tries the per-lane minima the scan found anyway
+         * ({@link #reachesSmallest}), which on dense rows (values spread over more than eps without a gap)
+         * settles the cut with no pass. Each pass is a {@link RowScan} fold over the bit patterns; this method
+         * allocates their work arrays (about 3n ints), which the accumulators keep and reuse instead.
          *
          * @param scratch a work array of length at least n for the sorting fallback, or null to allocate one
          *                when needed
@@ -150,18 +153,26 @@ public sealed interface Significance permits Significance.Active, Significance.D
          *                        leave such samples out before they get here)
          */
         public float cutoff(float[] row, int offset, int n, float[] scratch) {
-            RowScan scan = new RowScan();
-            scan.scan(row, offset, n);
+            int[] bits = new int[n];
+            for (int j = 0; j < n; j++) {
+                bits[j] = Float.floatToRawIntBits(row[offset + j]);
+            }
+            RowScan scan = new RowScan(n);
+            scan.scan(bits, n);
             if (!scan.finite) {
                 throw new StatsException("S2 needs finite activations, got a NaN or infinite value in "
                         + Arrays.toString(Arrays.copyOfRange(row, offset, Math.min(offset + n, offset + 16)))
                         + (n > 16 ? "..." : "") + "; leave such samples out first");
             }
-            return cutoff(row, offset, n, scan, scratch);
+            return cutoff(bits, n, scan, scratch);
         }
 
-        /** {@link #cutoff(float[], int, int, float[])} with the row already scanned. */
-        float cutoff(float[] row, int offset, int n, RowScan scan, float[] scratch) {
+        /**
+         * {@link #cutoff(float[], int, int, float[])} of the finite row whose IEEE bit patterns are
+         * {@code bits[0 .. n)}, already {@link RowScan#scan(int[], int) scanned} by {@code scan} (whose work arrays
+         * the extra passes use).
+         */
+        float cutoff(int[] bits, int n, RowScan scan, float[] scratch) {
             if (!scan.hasPositive()) {
                 return Float.NaN;
             }
@@ -178,14 +189,30 @@ public sealed interface Significance permits Significance.Active, Significance.D
                 if (smallest >= low) {
                     return smallest; // everything down to the smallest positive value joins in this pass
                 }
-                float next = Float.intBitsToFloat(RowScan.smallestAtLeast(row, offset, n,
-                        Float.floatToRawIntBits(low), Float.floatToRawIntBits(m)));
+                if (pass == 0 && reachesSmallest(scan, low, smallest)) {
+                    return smallest;
+                }
+                float next = Float.intBitsToFloat(scan.smallestAtLeast(bits, n, Float.floatToRawIntBits(low),
+                        Float.floatToRawIntBits(m)));
                 if (next == m) {
                     return m;
                 }
                 m = next;
             }
-            return sortedCutoff(row, offset, n, scratch);
+            return sortedCutoff(bits, n, scratch);
+        }
+
+        /**
+         * Whether the smallest positive value is known to join the cluster in the next pass without making it,
+         * from the lane minima of the scan: any value u of the row with {@code u >= low} (here the smallest lane
+         * minimum that is) bounds the next pass's result {@code m' = min{v >= low}} from above, and
+         * {@link #joinThreshold} is monotone. So if the smallest positive value joins the cluster of u, it joins
+         * that of m', and the cut is the smallest positive value. (m' is below m: were it m, no value would lie
+         * in {@code [low, m)}, u would be m, and the smallest value would have joined m's cluster already.)
+         */
+        private boolean reachesSmallest(RowScan scan, float low, float smallest) {
+            int u = scan.smallestLaneMinimumAtLeast(Float.floatToRawIntBits(low));
+            return u != Integer.MAX_VALUE && smallest >= joinThreshold(Float.intBitsToFloat(u));
         }
 
         /**
@@ -207,12 +234,12 @@ public sealed interface Significance permits Significance.Active, Significance.D
             return low;
         }
 
-        private float sortedCutoff(float[] row, int offset, int n, float[] scratch) {
+        private float sortedCutoff(int[] bits, int n, float[] scratch) {
             float[] positive = scratch != null && scratch.length >= n ? scratch : new float[n];
             int p = 0;
-            for (int j = offset; j < offset + n; j++) {
-                if (row[j] > 0f) {
-                    positive[p++] = row[j];
+            for (int j = 0; j < n; j++) {
+                if (bits[j] > 0) { // a positive float; -0.0 and negatives have the sign bit set
+                    positive[p++] = Float.intBitsToFloat(bits[j]);
                 }
             }
             Arrays.sort(positive, 0, p); // ascending: positive[p - 1] = a_(1)
