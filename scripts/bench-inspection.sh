@@ -3,7 +3,7 @@
 # inspection of every hidden layer, for the Fashion-MNIST MLP and the LeNet-like CNN, and the peak heap of an
 # inspection over 10,000 vs 100,000 samples. Builds the jars first when they are missing (or with --build).
 # Options are passed on to the benchmark, e.g.:
-#   scripts/bench-inspection.sh --models mlp,cnn --batch 256 --threads 2 --warmup 2 --reps 5 --heap 10000,100000
+#   scripts/bench-inspection.sh --models mlp,cnn --batch auto --threads 1 --warmup 2 --reps 5 --heap 10000,100000
 # Run it on an otherwise idle machine; every figure is printed with the load average at the time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -24,7 +24,8 @@ import java.util.List;
  * @param detectors       the detector names the guard keeps (score columns), or empty (the default) for the whole
  *                        standard suite. Choice: the whole standard suite is fitted either way; the others are
  *                        dropped before calibration, so they cost nothing when scoring
- * @param batchSize       samples per batch while fitting and calibrating; default 256
+ * @param batchSize       samples per batch while fitting and calibrating; default (and 0) automatic
+ *                        ({@link dev.onnxinspect.inspect.Inspection#autoBatchSize})
  * @param session         how ONNX Runtime runs the model; default {@link SessionConfig#defaults()} (CPU)
  */
 public record GuardOptions(String primaryDetector, double targetTpr, DataSource calibration,
@@ -39,8 +40,8 @@ public record GuardOptions(String primaryDetector, double targetTpr, DataSource 
             throw new GuardException("target true-positive rate must lie in (0, 1], got " + targetTpr
                     + "; e.g. 0.95 accepts 95% of in-distribution samples");
         }
-        if (batchSize < 1) {
-            throw new GuardException("batch size must be at least 1, got " + batchSize);
+        if (batchSize < 0) {
+            throw new GuardException("batch size must be at least 1 (or 0 for automatic), got " + batchSize);
         }
         if (session == null) {
             throw new GuardException("a guard needs a session configuration; use SessionConfig.defaults()");
@@ -69,7 +70,7 @@ public record GuardOptions(String primaryDetector, double targetTpr, DataSource 
         private DataSource calibration;
         private List<String> patternLayers = List.of();
         private List<String> detectors = List.of();
-        private int batchSize = 256;
+        private int batchSize;
         private SessionConfig session = SessionConfig.defaults();
 
         private Builder() {

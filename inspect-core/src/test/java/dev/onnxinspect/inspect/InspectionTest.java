@@ -212,8 +212,47 @@ class InspectionTest {
                 .isInstanceOf(InferenceException.class).hasMessageContaining("Unknown output name xw");
         assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true).reshaped(1, 2)).build())
                 .isInstanceOf(InferenceException.class).hasMessageContaining("[1, 2]");
-        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true)).batchSize(0).build())
-                .isInstanceOf(InspectionException.class).hasMessageContaining("batch size");
+        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true)).batchSize(-1).build())
+                .isInstanceOf(InspectionException.class).hasMessageContaining("batch size")
+                .hasMessageContaining("0 for automatic");
+    }
+
+    @Test
+    void automaticBatchSizeKeepsABatchsOutputsWithinTwoMebibytes() {
+        // the dense model's outputs y and pre take 2 + 2 floats = 16 bytes per sample: 256 x 16 B << 2 MiB
+        assertThat(Inspection.builder(session, ramp(4, true)).layers(List.of("pre")).build().batchSize())
+                .isEqualTo(256);
+        assertThat(Inspection.builder(session, ramp(4, true)).batchSize(0).build().batchSize()).isEqualTo(256);
+        assertThat(Inspection.builder(session, ramp(4, true)).batchSize(3).build().batchSize()).isEqualTo(3);
+        // a free dimension: the size per sample is unknown, so the largest automatic batch
+        try (InferenceSession free = InferenceSession.open(TestModels.freeWidth(), SessionConfig.defaults())) {
+            assertThat(Inspection.autoBatchSize(free, List.of("y"))).isEqualTo(256);
+        }
+    }
+
+    @Test
+    void automaticBatchSizeHalvesUntilTheOutputsFit() {
+        // one output of C x 28 x 28 floats = 3,136 C bytes per sample; 2 MiB = 2,097,152 bytes:
+        //   C = 16 (50,176 B):  halve from 256 while batch x 50,176 > 2,097,152: 64 x 50,176 = 3,211,264 does not
+        //                       fit, 32 x 50,176 = 1,605,632 does -> 32
+        //   C = 2 (6,272 B):    256 x 6,272 = 1,605,632 fits -> 256
+        //   C = 4096 (12.8 MB): never fits -> the floor, 8
+        assertThat(Inspection.autoBatchSize(sessionWithChannels(16), List.of("y"))).isEqualTo(32);
+        assertThat(Inspection.autoBatchSize(sessionWithChannels(2), List.of("y"))).isEqualTo(256);
+        assertThat(Inspection.autoBatchSize(sessionWithChannels(4096), List.of("y"))).isEqualTo(8);
+    }
+
+    private final List<InferenceSession> extraSessions = new ArrayList<>();
+
+    private InferenceSession sessionWithChannels(int channels) {
+        InferenceSession s = InferenceSession.open(TestModels.reluOfShape(channels, 28, 28), SessionConfig.defaults());
+        extraSessions.add(s);
+        return s;
+    }
+
+    @AfterEach
+    void closeExtraSessions() {
+        extraSessions.forEach(InferenceSession::close);
     }
 
     @Test

@@ -78,6 +78,18 @@ public final class TestModels {
                 .build());
     }
 
+    /** x [N, dims...] -> Relu -> "y" [N, dims...]. */
+    public static byte[] reluOfShape(long... dims) {
+        long[] shape = new long[dims.length + 1];
+        shape[0] = -1;
+        System.arraycopy(dims, 0, shape, 1, dims.length);
+        return model(GraphProto.newBuilder().setName("relu")
+                .addInput(tensor("x", FLOAT, shape))
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addOutput(tensor("y", FLOAT, shape))
+                .build());
+    }
+
     /** x [N, M] with a free second dimension -> Relu -> "y" [N, M]. */
     public static byte[] freeWidth() {
         ValueInfoProto x = tensor("x", FLOAT, -1, 2);

@@ -28,10 +28,12 @@ import java.util.Locale;
  * Fashion-MNIST MLP and the LeNet-like CNN; and the heap of (b) over 10,000 and 100,000 samples (a source that
  * cycles over Fashion-MNIST train and test without holding more than one batch).
  *
- * <p>Arguments (all optional): {@code --models mlp,cnn --batch 256 --threads 2 --warmup 2 --reps 5
- * --samples 10000 --heap 10000,100000 --patterns false --spinning true}; {@code --heap none} skips the heap part,
- * {@code --reps 0} the throughput part; {@code --spinning false} lets ONNX Runtime's idle intra-op threads sleep
- * (in both (a) and (b)); {@code --breakdown true} also times (c), the instrumented model through an inspection
+ * <p>Arguments (all optional): {@code --models mlp,cnn --batch auto --threads 1 --warmup 2 --reps 5
+ * --samples 10000 --heap 10000,100000 --patterns false --spinning false}; {@code --heap none} skips the heap part,
+ * {@code --reps 0} the throughput part; {@code --batch auto} (the default) takes the inspection's automatic batch
+ * size for the instrumented model ({@link Inspection#autoBatchSize}: 256 for the MLP, 16 for the CNN) for both
+ * (a) and (b); {@code --spinning true} lets ONNX Runtime's idle intra-op threads spin
+ * (in both (a) and (b); its own default, which on few cores takes the core the statistics need); {@code --breakdown true} also times (c), the instrumented model through an inspection
  * without statistics, which separates the cost of the extra outputs from that of the statistics;
  * {@code --hook-threads 2} splits every batch's statistics over the hook thread and one helper thread (default 1);
  * {@code --instrumented-optimization EXTENDED} (or BASIC, DISABLED; default ALL) sets ONNX Runtime's graph
@@ -41,7 +43,8 @@ import java.util.Locale;
  * Every figure is printed with the load average at the time.
  */
 public final class InspectionBenchmark {
-    private final int batch;
+    private final String batchArg;
+    private int batch;
     private final int threads;
     private final int warmup;
     private final int reps;
@@ -55,13 +58,13 @@ public final class InspectionBenchmark {
     private long sink;
 
     private InspectionBenchmark(Args args) {
-        this.batch = args.integer("batch", 256);
-        this.threads = args.integer("threads", 2);
+        this.batchArg = args.value("batch", "auto");
+        this.threads = args.integer("threads", 1);
         this.warmup = args.integer("warmup", 2);
         this.reps = args.integer("reps", 5);
         this.samples = args.integer("samples", 10_000);
         this.patterns = Boolean.parseBoolean(args.value("patterns", "false"));
-        this.spinning = Boolean.parseBoolean(args.value("spinning", "true"));
+        this.spinning = Boolean.parseBoolean(args.value("spinning", "false"));
         this.breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
         this.hookThreads = args.integer("hook-threads", 1);
         this.reuseOutputMemory = Boolean.parseBoolean(args.value("reuse-output-memory", "true"));
@@ -74,9 +77,9 @@ public final class InspectionBenchmark {
         InspectionBenchmark bench = new InspectionBenchmark(args);
         List<String> models = List.of(args.value("models", "mlp,cnn").split(","));
         String heap = args.value("heap", "10000,100000");
-        out("onnx-inspect inspection benchmark: batch %d, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
+        out("onnx-inspect inspection benchmark: batch %s, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
                 + " %d, %d samples per pass, patterns %s, spinning %s, instrumented-model optimization %s, hook threads %d,"
-                + " reused output memory %s, %d cores, load %s", bench.batch, bench.threads, bench.warmup, bench.reps,
+                + " reused output memory %s, %d cores, load %s", bench.batchArg, bench.threads, bench.warmup, bench.reps,
                 bench.samples, bench.patterns, bench.spinning, bench.instrumentedOptimization, bench.hookThreads,
                 bench.reuseOutputMemory, Runtime.getRuntime().availableProcessors(), load());
         InMemoryDataset test = FashionMnist.test();
@@ -91,7 +94,11 @@ public final class InspectionBenchmark {
                  InferenceSession instrumented = InferenceSession.open(model.instrumented(), SessionConfig.builder()
                          .intraOpThreads(bench.threads).spinning(bench.spinning)
                          .optimization(bench.instrumentedOptimization).build())) {
-                out("%s: hidden layers %s", model.name(), model.hiddenLayers());
+                List<String> outputs = new ArrayList<>(List.of(Architecture.LOGITS));
+                outputs.addAll(model.hiddenLayers());
+                bench.batch = bench.batchArg.equals("auto") ? Inspection.autoBatchSize(instrumented, outputs)
+                        : Integer.parseInt(bench.batchArg);
+                out("%s: hidden layers %s, batch %d (for (a) and (b))", model.name(), model.hiddenLayers(), bench.batch);
                 if (bench.reps > 0) {
                     bench.throughput(model, data, original, instrumented);
                 }

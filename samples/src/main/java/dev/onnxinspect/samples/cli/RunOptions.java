@@ -13,8 +13,9 @@ final class RunOptions {
             description = "ONNX Runtime intra-op threads, 0 = its default (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--batch-size", defaultValue = "256",
-            description = "Samples per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "auto", converter = BatchSizeConverter.class,
+            description = "Samples per ONNX Runtime call, or auto: the largest power of two up to 256 whose"
+                    + " activations fit in 2 MiB (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--spin", description = "Let ONNX Runtime's idle threads spin-wait (its own default). Off by default:"
@@ -27,6 +28,26 @@ final class RunOptions {
 
     SessionConfig session() {
         return SessionConfig.builder().device(Options.device(device)).intraOpThreads(threads).spinning(spin).build();
+    }
+
+    /** "auto" as 0 (the library's automatic batch size), else a positive number. */
+    static final class BatchSizeConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.equalsIgnoreCase("auto")) {
+                return 0;
+            }
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a batch size: use a"
+                    + " positive number or auto");
+        }
     }
 
     ConsoleProgress progress() {

@@ -4,6 +4,7 @@ import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.ScoresWriter;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.guard.OodGuard;
 import dev.onnxinspect.guard.Verdict;
@@ -66,7 +67,8 @@ final class ScoreCommand implements Callable<Integer> {
                 for (DataSource source : sources) {
                     long n = 0;
                     long flagged = 0;
-                    Iterator<Batch> it = source.batches(run.batchSize);
+                    // the guard scores sample by sample; the batch only bounds what is read at once
+                    Iterator<Batch> it = source.batches(run.batchSize > 0 ? run.batchSize : Inspection.MAX_AUTO_BATCH);
                     while (it.hasNext()) {
                         Batch b = it.next();
                         int size = b.sampleSize();

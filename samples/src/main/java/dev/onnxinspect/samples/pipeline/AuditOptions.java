@@ -23,7 +23,7 @@ import java.util.Objects;
  *                     predictions when it has none (then no OOD metrics are computed)
  * @param ood          the OOD sets; classes from the model's prediction (their labels, if any, belong to another
  *                     label space)
- * @param batchSize    samples per ONNX Runtime call
+ * @param batchSize    samples per ONNX Runtime call; 0 (the default): automatic ({@code Inspection.autoBatchSize})
  * @param session      device and threads
  * @param tau          S1 threshold (SPEC §1)
  * @param eps          S2 ratio (SPEC §1)
@@ -50,8 +50,8 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         layers = List.copyOf(layers);
         ood = List.copyOf(ood);
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batch size must be positive (or 0 for automatic), got " + batchSize);
         }
         if (nodeFitSamples < 0 || nodeEvalSamples < 0) {
             throw new IllegalArgumentException("node classifier sample counts must be >= 0, got " + nodeFitSamples
@@ -76,7 +76,7 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         private String logitsOutput;
         private DataSource fit;
         private final List<DataSource> ood = new ArrayList<>();
-        private int batchSize = 256;
+        private int batchSize;
         private SessionConfig session = SessionConfig.defaults();
         private double tau = 0;
         private double eps = 1000;

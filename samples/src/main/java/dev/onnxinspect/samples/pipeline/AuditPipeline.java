@@ -141,7 +141,8 @@ public final class AuditPipeline {
             List<KlRow> kl = klRows(layers, datasets, o.alpha());
             Map<String, String> params = new LinkedHashMap<>(o.parameters());
             params.put("device", session.device().name());
-            params.put("batch_size", Integer.toString(o.batchSize()));
+            params.put("batch_size", Integer.toString(o.batchSize() > 0 ? o.batchSize()
+                    : Inspection.autoBatchSize(session, concat(needed, logits))));
             params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
             params.put("interaction_share", "absolute");
             skipped.forEach((layer, why) -> params.put("interactions_skipped." + layer, why));

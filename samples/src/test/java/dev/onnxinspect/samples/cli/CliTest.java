@@ -63,6 +63,15 @@ class CliTest {
     }
 
     @Test
+    void batchSizeIsAutoOrAPositiveNumber() {
+        for (String bad : new String[] {"0", "-3", "many"}) {
+            Outcome o = run("inspect", "x.onnx", "--data", "fashion-mnist-test:10", "--batch-size", bad);
+            assertThat(o.code()).as(bad).isEqualTo(ExitCodes.USAGE);
+            assertThat(o.err()).as(bad).contains("'" + bad + "' is not a batch size").contains("auto");
+        }
+    }
+
+    @Test
     void describeListsLayers() throws Exception {
         Outcome o = run("describe", tinyModel(dir, 784).toString());
         assertThat(o.code()).isZero();
