@@ -41,7 +41,7 @@ class ReadmeExampleTest {
             StatsOptions options = StatsOptions.builder(10, ClassBasis.LABEL).build();
             Map<String, LayerStatisticsAccumulator> stats = new LinkedHashMap<>();
             Inspection.builder(session, FashionMnist.test().subset(0, 500)).layers(hooked.addedOutputs())
-                    .batchSize(256).build()
+                    .build()
                     .run(view -> view.activations().forEach((layer, acts) -> stats
                             .computeIfAbsent(layer, l -> new LayerStatisticsAccumulator(options, l, acts.unitShape()))
                             .accept(view.classes(), acts)));
