@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@value #BUFFER_SETS} sets of {@link OutputBuffers}, made when first needed; a set goes back to the pool when
  * the consumer recycles its batch, and the producer waits for a free set. When the outputs cannot be pinned (a
  * free dimension in an output shape, a non-float output, or ONNX Runtime refuses the buffers on the first batch)
- * the runner falls back to copying the outputs into new arrays, with one log line.
+ * the runner falls back to copying the outputs into new arrays, with one log line; so it does when no direct memory
+ * is left for a first set. A pinned run that fails after one has worked fails the inspection.
  *
  * <p>Lifecycle: {@link #start} starts the producer thread, which this runner owns; {@link #close()} stops it and
  * waits for it to end (idempotent). Does not close the session or the data source.
@@ -65,6 +66,7 @@ final class InspectionRunner implements AutoCloseable {
     private final BlockingQueue<OutputBuffers> freeBuffers = new ArrayBlockingQueue<>(BUFFER_SETS);
     private final boolean reuseOutputMemory;
     private int buffersMade;
+    private int pinnedRuns;
     private boolean pinning;
     private volatile boolean cancelled;
     private boolean ended;
@@ -112,13 +114,20 @@ final class InspectionRunner implements AutoCloseable {
             return cancelled ? null : new Computed(batch, first, session.run(batch, outputs), null);
         }
         try {
-            return new Computed(batch, first, session.run(batch, buffers), buffers);
+            Computed computed = new Computed(batch, first, session.run(batch, buffers), buffers);
+            pinnedRuns++;
+            return computed;
         } catch (InferenceException e) {
-            // e.g. an output whose actual shape differs from the declared one: the copying run either works (and
-            // is used from now on) or fails with the error that names the problem
+            if (pinnedRuns > 0) {
+                throw e; // the buffers worked before: a real failure of this batch
+            }
+            // the first run into buffers made from the declared shapes failed (e.g. an output whose actual shape
+            // differs from the declared one): the copying run either works (and is used from now on) or fails
+            // with the error that names the problem
             Map<String, LayerActivations> out = session.run(batch, outputs);
             pinning = false;
-            LOG.info("the outputs of {} cannot be written into reused buffers ({}); copying them instead",
+            freeBuffers.offer(buffers);
+            LOG.info("the outputs of {} cannot be written into buffers made in advance ({}); copying them instead",
                     source.name(), e.getMessage());
             return new Computed(batch, first, out, null);
         }
@@ -134,15 +143,30 @@ final class InspectionRunner implements AutoCloseable {
             return free;
         }
         if (buffersMade < BUFFER_SETS) {
-            Optional<OutputBuffers> made = session.outputBuffers(outputs, Math.max(batchSize, samples));
-            if (made.isEmpty()) {
+            Optional<OutputBuffers> made;
+            try {
+                made = session.outputBuffers(outputs, Math.max(batchSize, samples));
+            } catch (OutOfMemoryError e) {
+                // direct memory exhausted (-XX:MaxDirectMemorySize): arrays on the heap may still fit
+                if (buffersMade == 0) {
+                    pinning = false;
+                    LOG.info("no direct memory for the output buffers of {} ({}); copying the outputs instead",
+                            source.name(), e.getMessage());
+                    return null;
+                }
+                made = Optional.empty();
+                buffersMade = BUFFER_SETS; // work with the sets made so far
+            }
+            if (made.isPresent()) {
+                buffersMade++;
+                return made.get();
+            }
+            if (buffersMade == 0) {
                 pinning = false;
                 LOG.debug("outputs {} of {} have free dimensions or are not float32; copying them", outputs,
                         source.name());
                 return null;
             }
-            buffersMade++;
-            return made.get();
         }
         try {
             while (!cancelled) {
@@ -162,8 +186,7 @@ final class InspectionRunner implements AutoCloseable {
      * {@link LayerActivations}) and their buffers go back to the producer. Idempotent per batch.
      */
     void recycle(Computed computed) {
-        if (computed.buffers() != null) {
-            computed.buffers().release();
+        if (computed.buffers() != null && computed.buffers().release()) {
             freeBuffers.offer(computed.buffers());
         }
     }

@@ -273,14 +273,16 @@ public final class InferenceSession implements AutoCloseable {
      *                            still works)
      */
     public Map<String, LayerActivations> run(Batch batch, OutputBuffers into) {
-        if (into.filled()) {
-            throw new InferenceException("the output buffers still hold a batch; release() them before the next run");
-        }
         if (batch.size() > into.capacity()) {
             throw new InferenceException("a batch of " + batch.size() + " samples does not fit output buffers made"
                     + " for " + into.capacity() + "; make them for the largest batch");
         }
         checkInput(batch.sampleShape(), batch.size());
+        if (!into.claim()) {
+            throw new InferenceException("the output buffers still hold a batch or are being filled; release() them"
+                    + " before the next run, and give every thread its own buffers");
+        }
+        boolean handedOut = false;
         lock.readLock().lock();
         List<OnnxTensor> pinned = new ArrayList<>();
         try {
@@ -309,6 +311,7 @@ public final class InferenceSession implements AutoCloseable {
             try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.data()), shape);
                  OrtSession.Result result = session.run(Map.of(inputName, input), Set.of(), targets)) {
                 into.fill(List.copyOf(activations.values()));
+                handedOut = true;
                 return Collections.unmodifiableMap(activations);
             }
         } catch (OrtException e) {
@@ -320,6 +323,9 @@ public final class InferenceSession implements AutoCloseable {
                 t.close(); // releases the native tensor header only: the memory belongs to the buffers
             }
             lock.readLock().unlock();
+            if (!handedOut) {
+                into.unclaim();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.onnxinspect.runtime;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -129,19 +130,24 @@ public final class LayerActivations {
         }
         synchronized (this) {
             if (array == null) {
-                checkReadable();
-                float[] copy = new float[buffer.remaining()];
-                buffer.get(0, copy);
-                checkReadable(); // released while copying: the copy may hold another batch's values
-                array = copy;
+                array = copyOfBuffer();
             }
             return array;
         }
     }
 
-    /** An array-backed copy, valid for good (the values are copied unless they are already in an array). */
+    /** An array-backed copy, valid for good. */
     public LayerActivations copy() {
-        return new LayerActivations(layer, values().clone(), samples, unitShape);
+        float[] values = array;
+        return new LayerActivations(layer, values != null ? values.clone() : copyOfBuffer(), samples, unitShape);
+    }
+
+    private float[] copyOfBuffer() {
+        checkReadable();
+        float[] copy = new float[buffer.remaining()];
+        buffer.get(0, copy);
+        checkStillReadable();
+        return copy;
     }
 
     /** Whether the values are in a Java array (given, or copied there by {@link #values()}). */
@@ -156,7 +162,9 @@ public final class LayerActivations {
             return values[i * units + j];
         }
         checkReadable();
-        return buffer.get(i * units + j);
+        float v = buffer.get(i * units + j);
+        checkStillReadable();
+        return v;
     }
 
     /**
@@ -172,6 +180,7 @@ public final class LayerActivations {
         } else {
             checkReadable();
             buffer.get(i * units, dst, 0, units);
+            checkStillReadable();
         }
     }
 
@@ -193,6 +202,7 @@ public final class LayerActivations {
         } else {
             checkReadable();
             bits.get(start, dst, 0, units);
+            checkStillReadable();
         }
     }
 
@@ -213,6 +223,16 @@ public final class LayerActivations {
                     + " inspection reuses and were released when the hook returned; a hook that keeps activations"
                     + " must call values() or copy() while it runs");
         }
+    }
+
+    /**
+     * After a read from the buffer: if the batch was released meanwhile (a reader racing with the end of the hook
+     * call, e.g. a pool thread a hook did not wait for), the values read may be another batch's, so fail. The
+     * fence keeps the buffer reads before this second read of the flag.
+     */
+    private void checkStillReadable() {
+        VarHandle.acquireFence();
+        checkReadable();
     }
 
     @Override

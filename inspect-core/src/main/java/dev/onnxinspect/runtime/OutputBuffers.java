@@ -16,8 +16,8 @@ import java.util.Map;
  *
  * <p>Made by {@link InferenceSession#outputBuffers}; filled by {@link InferenceSession#run(dev.onnxinspect.data.Batch,
  * OutputBuffers)}, whose activations stay readable until {@link #release()}; after that the buffers may be filled
- * again. One run at a time per instance (a second run before {@link #release()} is refused); give every thread
- * its own instance. Holds {@link #bytes()} bytes of direct memory (outside the Java heap, counted against
+ * again. One run at a time per instance (a second run, from any thread, before {@link #release()} is refused); give
+ * every thread its own instance. Holds {@link #bytes()} bytes of direct memory (outside the Java heap, counted against
  * {@code -XX:MaxDirectMemorySize}), freed when the instance is garbage collected.
  */
 public final class OutputBuffers {
@@ -28,7 +28,8 @@ public final class OutputBuffers {
     private final Map<String, Slot> slots;
     private final int capacity;
     private final List<LayerActivations> handedOut = new ArrayList<>();
-    private boolean filled;
+    /** Whether a run is writing into the buffers or their batch has not been released yet. */
+    private boolean busy;
 
     OutputBuffers(Map<String, int[]> unitShapes, int capacity) {
         if (capacity < 1) {
@@ -76,26 +77,39 @@ public final class OutputBuffers {
         return slots;
     }
 
-    /** Marks the buffers as holding a batch whose activations are being handed out. */
-    synchronized void fill(List<LayerActivations> activations) {
-        filled = true;
-        handedOut.addAll(activations);
+    /** Claims the buffers for one run; false when a run or an unreleased batch holds them. */
+    synchronized boolean claim() {
+        if (busy) {
+            return false;
+        }
+        busy = true;
+        return true;
     }
 
-    synchronized boolean filled() {
-        return filled;
+    /** Gives up a claim after a failed run (nothing was handed out). */
+    synchronized void unclaim() {
+        busy = false;
+    }
+
+    /** Records the activations handed out from the claimed buffers, to be released with them. */
+    synchronized void fill(List<LayerActivations> activations) {
+        handedOut.addAll(activations);
     }
 
     /**
      * Ends the current batch: every activation handed out from these buffers becomes unreadable (except those
      * already copied into an array by {@link LayerActivations#values()}), and the buffers may be filled again.
-     * Idempotent.
+     *
+     * @return true when the buffers held a batch (false when they were already free: a second release changes
+     *         nothing)
      */
-    public synchronized void release() {
+    public synchronized boolean release() {
         for (LayerActivations a : handedOut) {
             a.release();
         }
         handedOut.clear();
-        filled = false;
+        boolean held = busy;
+        busy = false;
+        return held;
     }
 }

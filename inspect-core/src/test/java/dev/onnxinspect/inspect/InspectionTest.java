@@ -136,6 +136,30 @@ class InspectionTest {
     }
 
     @Test
+    void aFirstRunThatCannotUseTheBuffersFallsBackToCopying() {
+        // y is declared [N, 3] but is [N, 2] for these samples: the buffers made from the declaration do not fit,
+        // the first run into them fails, and every batch is then copied; the values are Relu(x) all the same
+        try (InferenceSession s = InferenceSession.open(TestModels.freeInputDeclaredOutput(),
+                SessionConfig.defaults())) {
+            InMemoryDataset ds = InMemoryDataset.of("four", new float[] {1, -2, -3, 4, 5, 6, -7, -8}, null, 2);
+            List<float[]> ys = new ArrayList<>();
+            List<Float> maxima = new ArrayList<>();
+            InspectionSummary summary = Inspection.builder(s, ds).logitsOutput("s").layers(List.of("y"))
+                    .batchSize(3).build().run(v -> {
+                        ys.add(v.layer("y").values());
+                        for (int i = 0; i < v.size(); i++) {
+                            maxima.add(v.logits().value(i, 0));
+                        }
+                    });
+            assertThat(summary.samples()).isEqualTo(4);
+            assertThat(ys).hasSize(2);
+            assertThat(ys.get(0)).containsExactly(1, 0, 0, 4, 5, 6);
+            assertThat(ys.get(1)).containsExactly(0, 0);
+            assertThat(maxima).containsExactly(1f, 4f, 6f, -7f); // max over each sample's two values
+        }
+    }
+
+    @Test
     void outputsWithFreeDimensionsAreCopied() {
         // y's second dimension is free ([N, ?]): no buffers can be made in advance, so the outputs are copied
         try (InferenceSession free = InferenceSession.open(TestModels.misdeclaredOutput(), SessionConfig.defaults())) {
@@ -227,6 +251,14 @@ class InspectionTest {
         // a free dimension: the size per sample is unknown, so the largest automatic batch
         try (InferenceSession free = InferenceSession.open(TestModels.freeWidth(), SessionConfig.defaults())) {
             assertThat(Inspection.autoBatchSize(free, List.of("y"))).isEqualTo(256);
+        }
+        // a model whose input fixes the batch size (x [1, 2]): that size, whatever the outputs
+        try (InferenceSession fixed = InferenceSession.open(TestModels.fixedBatch(), SessionConfig.defaults())) {
+            assertThat(Inspection.autoBatchSize(fixed, List.of("y"))).isEqualTo(1);
+            InMemoryDataset two = InMemoryDataset.of("two", new float[] {1, -2, -3, 4}, null, 2);
+            List<Float> firsts = new ArrayList<>();
+            Inspection.builder(fixed, two).build().run(v -> firsts.add(v.logits().value(0, 0)));
+            assertThat(firsts).containsExactly(1f, 0f); // Relu of 1 and of -3, one sample per batch
         }
     }
 

@@ -90,7 +90,9 @@ class OutputBuffersTest {
         assertThatThrownBy(() -> y.readRow(0, new float[2])).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> y.readRowBits(0, new int[2])).isInstanceOf(IllegalStateException.class);
         assertThat(y.toString()).contains("released");
-        buffers.release(); // idempotent
+        assertThat(buffers.release()).isFalse(); // a second release changes nothing
+        session.run(ONE, buffers);
+        assertThat(buffers.release()).isTrue();
     }
 
     @Test
@@ -108,6 +110,7 @@ class OutputBuffersTest {
         session.run(ONE, buffers);
         assertThatThrownBy(() -> session.run(ONE, buffers)).isInstanceOf(InferenceException.class)
                 .hasMessageContaining("release()");
+        assertThatThrownBy(() -> session.run(ONE, buffers)).isInstanceOf(InferenceException.class); // still held
         buffers.release();
         OutputBuffers small = buffers(2);
         assertThatThrownBy(() -> session.run(THREE, small)).isInstanceOf(InferenceException.class)

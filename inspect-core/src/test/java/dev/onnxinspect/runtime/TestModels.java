@@ -78,6 +78,27 @@ public final class TestModels {
                 .build());
     }
 
+    /**
+     * x [N, M] (M free) -> Relu -> "y", declared [N, 3] (ONNX Runtime keeps the declaration, so buffers made in
+     * advance have 3 columns; a run with M = 2 then cannot write into them); and x -> ReduceMax over axis 1 -> "s"
+     * [N, 1].
+     */
+    public static byte[] freeInputDeclaredOutput() {
+        NodeProto max = node("ReduceMax", "max", new String[] {"x"}, "s").toBuilder()
+                .addAttribute(AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS)
+                        .addInts(1))
+                .addAttribute(AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT)
+                        .setI(1))
+                .build();
+        return model(GraphProto.newBuilder().setName("declared")
+                .addInput(withFreeSecondDim(tensor("x", FLOAT, -1, 2)))
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addNode(max)
+                .addOutput(tensor("s", FLOAT, -1, 1))
+                .addOutput(tensor("y", FLOAT, -1, 3))
+                .build());
+    }
+
     /** x [N, dims...] -> Relu -> "y" [N, dims...]. */
     public static byte[] reluOfShape(long... dims) {
         long[] shape = new long[dims.length + 1];

@@ -59,15 +59,31 @@ final class StatisticsHook implements InspectionHook {
         int half = helper == null ? view.size() : view.size() / 2;
         Future<?> second = helper == null ? null : helper.submit(() -> count(helperAccumulators, view, half,
                 view.size()));
-        count(accumulators, view, 0, half);
-        if (second != null) {
-            try {
-                second.get();
-            } catch (InterruptedException e) {
+        try {
+            count(accumulators, view, 0, half);
+        } finally {
+            if (second != null) {
+                awaitHelper(second); // the activations are readable only during this call
+            }
+        }
+    }
+
+    private static void awaitHelper(Future<?> second) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    second.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the helper thread failed on a batch: " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the helper thread counted a batch", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the helper thread failed on a batch: " + e.getCause(), e.getCause());
             }
         }
     }

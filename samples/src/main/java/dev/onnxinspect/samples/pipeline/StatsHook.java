@@ -46,18 +46,33 @@ final class StatsHook implements InspectionHook {
                 pending.add(executor.submit(() -> acc.accept(classes, acts)));
             }
         }
+        // wait for every task before returning or throwing: the activations are readable only during this call
+        RuntimeException failure = null;
+        boolean interrupted = false;
         for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while accumulating layer statistics", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: a task may still read the batch
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
+                            : new IllegalStateException(e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                    break;
                 }
-                throw new IllegalStateException(e.getCause());
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
