@@ -90,7 +90,7 @@ public final class Inspection {
      * fixes one.
      * <p>Choice (measured, see the README's benchmark): a batch whose outputs fit in the caches lets the
      * statistics read what ONNX Runtime has just written while it is still there. For the LeNet-like CNN (88 KB of
-     * activations per sample: batch 16) the inspection ran at 0.80-0.85 of plain inference at batch 16 and
+     * activations per sample: batch 16) the inspection ran at 0.76-0.85 of plain inference at batch 16 and
      * 0.71-0.72 at batch 64-256; an MLP (1.5 KB per sample) keeps 256. The statistics never depend on the batch
      * size (ONNX Runtime's own outputs may differ in the last bits between batch sizes, as its kernels may sum in
      * another order).
