@@ -64,7 +64,6 @@ final class InspectionRunner implements AutoCloseable {
     private final List<String> outputs;
     private final Thread producer;
     private final BlockingQueue<OutputBuffers> freeBuffers = new ArrayBlockingQueue<>(BUFFER_SETS);
-    private final boolean reuseOutputMemory;
     private int buffersMade;
     private int pinnedRuns;
     private boolean pinning;
@@ -77,7 +76,6 @@ final class InspectionRunner implements AutoCloseable {
         this.source = source;
         this.batchSize = batchSize;
         this.outputs = List.copyOf(outputs);
-        this.reuseOutputMemory = reuseOutputMemory;
         this.pinning = reuseOutputMemory;
         this.producer = new Thread(this::produce, THREAD_PREFIX + THREADS.incrementAndGet());
         this.producer.setDaemon(true);
@@ -126,7 +124,6 @@ final class InspectionRunner implements AutoCloseable {
             // with the error that names the problem
             Map<String, LayerActivations> out = session.run(batch, outputs);
             pinning = false;
-            freeBuffers.offer(buffers);
             LOG.info("the outputs of {} cannot be written into buffers made in advance ({}); copying them instead",
                     source.name(), e.getMessage());
             return new Computed(batch, first, out, null);
