@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.audit.ScoreColumn;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class ScoresWriter extends ArrowTableWriter {
 
     /** The conventional score column name of a per-layer detector: {@code detector@layer}. */
     public static String scoreColumn(String detector, String layer) {
-        return detector + "@" + layer;
+        return ScoreColumn.tableColumn(detector, layer);
     }
 
     /** The score column names, in column order. */

@@ -2,22 +2,18 @@ package dev.onnxinspect.guard;
 
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
-import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
-import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodDetector;
-import dev.onnxinspect.ood.ScoreColumns;
+import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.runtime.InferenceSession;
-import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,44 +57,24 @@ final class GuardFitting {
     }
 
     static Inspection inspection(InferenceSession session, DataSource source, GuardLayout layout,
-                                         int batchSize, ClassSource classes) {
-        List<String> layers = layout.outputs().subList(1, layout.outputs().size());
-        return Inspection.builder(session, source).logitsOutput(layout.logitsOutput()).layers(layers)
-                .batchSize(batchSize).classSource(classes).build();
+                                 int batchSize, ClassSource classes) {
+        return Inspection.builder(session, source).logitsOutput(layout.logitsOutput())
+                .layers(layout.detectors().layers()).batchSize(batchSize).classSource(classes).build();
     }
 
-    static DetectorInput input(BatchView view, GuardLayout layout, boolean labels) {
-        Map<String, LayerActivations> out = new LinkedHashMap<>(view.activations());
-        out.put(layout.logitsOutput(), view.logits());
-        return layout.detectorInput(out, view.size(), labels ? view.classes() : null);
+    /** Fits every accumulator of the builder in one pass over the labelled fit set. */
+    static void fit(InferenceSession session, DetectorSuite.Builder builder, GuardLayout layout, DataSource source,
+                    int batchSize) {
+        inspection(session, source, layout, batchSize, ClassSource.LABEL).run(layout.detectors().fitting(builder));
     }
 
+    /** Every detector's scores of every calibration sample, by detector name. */
     static Map<String, double[]> calibrationScores(InferenceSession session, DetectorSuite suite,
-                                                           GuardLayout layout, DataSource source, int batchSize) {
-        List<String> names = suite.names();
-        List<double[]> parts = new ArrayList<>();
-        long[] count = {0};
+                                                   GuardLayout layout, DataSource source, int batchSize) {
         ClassSource classes = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
-        // the scores of each batch, one column per detector, concatenated at the end
-        inspection(session, source, layout, batchSize, classes).run(view -> {
-            ScoreColumns s = suite.score(input(view, layout, false));
-            for (String name : names) {
-                parts.add(s.column(name));
-            }
-            count[0] += view.size();
-        });
-        Map<String, double[]> columns = new LinkedHashMap<>();
-        int n = Math.toIntExact(count[0]);
-        for (int d = 0; d < names.size(); d++) {
-            double[] column = new double[n];
-            int at = 0;
-            for (int p = d; p < parts.size(); p += names.size()) {
-                System.arraycopy(parts.get(p), 0, column, at, parts.get(p).length);
-                at += parts.get(p).length;
-            }
-            columns.put(names.get(d), column);
-        }
-        return columns;
+        ScoreCollector scores = layout.detectors().scoring(suite);
+        inspection(session, source, layout, batchSize, classes).run(scores);
+        return scores.columns();
     }
 
     static DetectorSuite keep(DetectorSuite suite, List<String> names) {

@@ -1,6 +1,7 @@
 package dev.onnxinspect.guard;
 
 import dev.onnxinspect.ood.DetectorInput;
+import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Arrays;
 import java.util.List;
@@ -35,27 +36,19 @@ record GuardLayout(String logitsOutput, String featureLayer, List<String> patter
         return size;
     }
 
+    /** The detector wiring of this layout (the same the audit uses). */
+    DetectorLayout detectors() {
+        return new DetectorLayout(logitsOutput, featureLayer, patternLayers, classes);
+    }
+
     /** The outputs every run requests: logits, features, pattern layers (no duplicates, in that order). */
     List<String> outputs() {
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
-        all.add(logitsOutput);
-        all.add(featureLayer);
-        all.addAll(patternLayers);
-        return List.copyOf(all);
+        return detectors().outputs();
     }
 
     /** The detector input of one batch of run outputs (logits, features, pattern layers; labels or null). */
     DetectorInput detectorInput(Map<String, LayerActivations> out, int n, int[] labels) {
-        DetectorInput.Builder b = DetectorInput.builder(n)
-                .logits(out.get(logitsOutput()).values(), classes())
-                .features(out.get(featureLayer()));
-        for (String layer : patternLayers()) {
-            b.layer(out.get(layer));
-        }
-        if (labels != null) {
-            b.labels(labels);
-        }
-        return b.build();
+        return detectors().input(out, n, labels);
     }
 
     @Override

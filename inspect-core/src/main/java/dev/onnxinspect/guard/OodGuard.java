@@ -3,7 +3,6 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
-import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodException;
@@ -108,8 +107,7 @@ public final class OodGuard implements AutoCloseable {
         InferenceSession session = GuardFitting.open(model, layout, options.session());
         try {
             DetectorSuite.Builder builder = DetectorSuite.standard(last, layout.classes(), patternLayers);
-            GuardFitting.inspection(session, fit, layout, options.batchSize(), ClassSource.LABEL)
-                    .run(view -> builder.accept(GuardFitting.input(view, layout, true)));
+            GuardFitting.fit(session, builder, layout, fit, options.batchSize());
             DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors());
             GuardFitting.knownName(options.primaryDetector(), suite);
             DataSource calibration = options.calibration() != null ? options.calibration() : fit;

@@ -1,11 +1,11 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.arrow.AuditTables;
+import dev.onnxinspect.audit.Audit;
+import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.DataSource;
-import dev.onnxinspect.samples.pipeline.AuditOptions;
-import dev.onnxinspect.samples.pipeline.AuditPipeline;
-import dev.onnxinspect.samples.pipeline.AuditResult;
-import dev.onnxinspect.samples.pipeline.ReportAssembler;
-import dev.onnxinspect.samples.pipeline.ResultTables;
+import dev.onnxinspect.samples.report.ReportAssembler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,20 +63,21 @@ final class AuditCommand implements Callable<Integer> {
         try (DataSpecs specs = new DataSpecs()) {
             DataSource idSet = specs.resolve(id);
             if (!idSet.labelled()) {
-                throw new IllegalArgumentException("the ID set " + id + " has no labels; audit needs a labelled ID set"
+                throw new OnnxInspectException("the ID set " + id + " has no labels; audit needs a labelled ID set"
                         + " (use inspect for unlabelled data)");
             }
-            AuditOptions.Builder b = AuditOptions.builder(model, idSet, out.resolve("tables"))
-                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session());
+            Audit.Builder b = Audit.builder(model).id(idSet)
+                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session())
+                    .progress(run.progress());
             if (fit != null) {
                 b.fit(specs.resolve(fit));
             }
             for (String d : ood) {
                 b.ood(specs.resolve(d));
             }
-            AuditOptions options = stats.apply(b).build();
-            AuditResult result = AuditPipeline.run(options, run.progress());
-            Map<String, Path> files = new LinkedHashMap<>(ResultTables.write(result, options.outDir(), options, null));
+            AuditResult result = stats.apply(b).run();
+            Map<String, Path> files = new LinkedHashMap<>(AuditTables.write(result, out.resolve("tables"),
+                    stats.writeOptions(), tables -> { }));
             files.put("report", ReportAssembler.write(result, classNames, null, out.resolve("report.html")));
             Summary.print(System.out, result, null, files);
         }

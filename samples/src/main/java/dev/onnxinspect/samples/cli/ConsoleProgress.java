@@ -1,10 +1,10 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.audit.AuditProgress;
 import dev.onnxinspect.inspect.ProgressListener;
-import java.util.function.BiFunction;
 
 /** Progress listeners drawn as {@link ProgressBar}s on stderr, one per pass. */
-final class ConsoleProgress implements BiFunction<String, Long, ProgressListener> {
+final class ConsoleProgress implements AuditProgress {
     private final boolean quiet;
 
     ConsoleProgress(boolean quiet) {
@@ -12,7 +12,7 @@ final class ConsoleProgress implements BiFunction<String, Long, ProgressListener
     }
 
     @Override
-    public ProgressListener apply(String task, Long total) {
+    public ProgressListener start(String task, long total) {
         if (quiet) {
             return ProgressListener.none();
         }

@@ -1,15 +1,16 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.arrow.AuditTables;
+import dev.onnxinspect.audit.Audit;
+import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.MnistDigits;
-import dev.onnxinspect.samples.pipeline.AuditOptions;
-import dev.onnxinspect.samples.pipeline.AuditPipeline;
-import dev.onnxinspect.samples.pipeline.AuditResult;
-import dev.onnxinspect.samples.pipeline.ReportAssembler;
-import dev.onnxinspect.samples.pipeline.ResultTables;
-import dev.onnxinspect.samples.pipeline.TrainingStep;
+import dev.onnxinspect.samples.demo.TrainingStep;
+import dev.onnxinspect.samples.report.ReportAssembler;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,16 +64,17 @@ final class DemoCommand implements Callable<Integer> {
         InMemoryDataset test = head(FashionMnist.test(), testSamples);
         InMemoryDataset digits = head(MnistDigits.load(), oodSamples);
         TrainingStep.Result trained = TrainingStep.trainMlp(train, test, epochs, seed, out);
-        AuditOptions options = stats.apply(AuditOptions.builder(trained.modelFile(), test, out.resolve("tables"))
+        AuditResult result = stats.apply(Audit.builder(trained.modelFile())
                 .fit(train.subset(0, Math.min(fitSamples, (int) train.size())).named("fashion-mnist-train-fit"))
+                .id(test)
                 .ood(digits)
                 .batchSize(run.batchSize)
                 .session(run.session())
-                .parameters(trained.parameters()))
-                .build();
-        AuditResult result = AuditPipeline.run(options, run.progress());
-        Map<String, Path> files = new java.util.LinkedHashMap<>(
-                ResultTables.write(result, options.outDir(), options, trained));
+                .parameters(trained.parameters())
+                .progress(run.progress()))
+                .run();
+        Map<String, Path> files = new LinkedHashMap<>(AuditTables.write(result, out.resolve("tables"),
+                stats.writeOptions(), tables -> TrainingStep.writeHistory(trained, tables)));
         files.put("report", ReportAssembler.write(result, FashionMnist.CLASS_NAMES, trained,
                 out.resolve("report.html")));
         files.put("model", trained.modelFile());
@@ -85,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
             return d;
         }
         if (n <= 0) {
-            throw new IllegalArgumentException("sample counts must be positive, got " + n);
+            throw new OnnxInspectException("sample counts must be positive, got " + n);
         }
         return d.subset(0, n).named(d.name() + ":" + n);
     }

@@ -1,9 +1,8 @@
 package dev.onnxinspect.samples.cli;
 
-import dev.onnxinspect.samples.pipeline.AuditOptions;
-import dev.onnxinspect.samples.pipeline.AuditPipeline;
-import dev.onnxinspect.samples.pipeline.AuditResult;
-import dev.onnxinspect.samples.pipeline.ResultTables;
+import dev.onnxinspect.arrow.AuditTables;
+import dev.onnxinspect.audit.Audit;
+import dev.onnxinspect.audit.AuditResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,14 +48,14 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DataSpecs specs = new DataSpecs()) {
-            AuditOptions.Builder b = AuditOptions.builder(model, specs.resolve(data.get(0)), out)
-                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session());
+            Audit.Builder b = Audit.builder(model).id(specs.resolve(data.get(0)))
+                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session())
+                    .progress(run.progress());
             for (String d : data.subList(1, data.size())) {
                 b.ood(specs.resolve(d));
             }
-            AuditOptions options = stats.apply(b).build();
-            AuditResult result = AuditPipeline.run(options, run.progress());
-            Map<String, Path> files = ResultTables.write(result, out, options, null);
+            AuditResult result = stats.apply(b).run();
+            Map<String, Path> files = AuditTables.write(result, out, stats.writeOptions(), tables -> { });
             Summary.print(System.out, result, null, files);
         }
         return ExitCodes.OK;

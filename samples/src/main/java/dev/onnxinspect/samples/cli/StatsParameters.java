@@ -1,6 +1,7 @@
 package dev.onnxinspect.samples.cli;
 
-import dev.onnxinspect.samples.pipeline.AuditOptions;
+import dev.onnxinspect.arrow.ArrowWriteOptions;
+import dev.onnxinspect.audit.Audit;
 import picocli.CommandLine.Option;
 
 /** The SPEC parameters of the statistics (tau, eps, bins, alpha) and the Arrow compression. */
@@ -36,9 +37,14 @@ final class StatsParameters {
             + " samples (default: the whole ID set).")
     Integer nodeEvalSamples;
 
-    AuditOptions.Builder apply(AuditOptions.Builder b) {
-        return b.tau(tau).eps(eps).bins(bins).alpha(alpha).compression(Options.compression(compression))
-                .interactions(interactions).nodeClassifiers(nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
+    Audit.Builder apply(Audit.Builder b) {
+        return b.tau(tau).eps(eps).bins(bins).alpha(alpha).interactions(interactions)
+                .nodeClassifiers(nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
                         nodeEvalSamples == null ? Integer.MAX_VALUE : nodeEvalSamples);
+    }
+
+    /** The Arrow files' compression. */
+    ArrowWriteOptions writeOptions() {
+        return ArrowWriteOptions.builder().compression(Options.compression(compression)).build();
     }
 }

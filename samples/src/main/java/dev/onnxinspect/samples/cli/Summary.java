@@ -1,10 +1,10 @@
 package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.metrics.OodEvaluation;
-import dev.onnxinspect.samples.pipeline.AuditResult;
-import dev.onnxinspect.samples.pipeline.DatasetResult;
-import dev.onnxinspect.samples.pipeline.MetricsRow;
-import dev.onnxinspect.samples.pipeline.TrainingStep;
+import dev.onnxinspect.audit.AuditResult;
+import dev.onnxinspect.audit.DatasetResult;
+import dev.onnxinspect.audit.MetricsRow;
+import dev.onnxinspect.samples.demo.TrainingStep;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;

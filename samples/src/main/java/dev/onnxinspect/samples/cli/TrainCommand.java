@@ -7,7 +7,7 @@ import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.ClassSource;
-import dev.onnxinspect.samples.pipeline.TrainingStep;
+import dev.onnxinspect.samples.demo.TrainingStep;
 import dev.onnxinspect.trainers.arch.Activation;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.IocMlp;

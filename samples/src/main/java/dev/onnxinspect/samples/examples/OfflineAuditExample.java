@@ -1,14 +1,13 @@
 package dev.onnxinspect.samples.examples;
 
+import dev.onnxinspect.arrow.AuditTables;
+import dev.onnxinspect.audit.Audit;
+import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.MnistDigits;
-import dev.onnxinspect.samples.pipeline.AuditOptions;
-import dev.onnxinspect.samples.pipeline.AuditPipeline;
-import dev.onnxinspect.samples.pipeline.AuditResult;
-import dev.onnxinspect.samples.pipeline.ReportAssembler;
-import dev.onnxinspect.samples.pipeline.ResultTables;
-import dev.onnxinspect.inspect.ProgressListener;
+import dev.onnxinspect.samples.report.ReportAssembler;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -28,15 +27,15 @@ public final class OfflineAuditExample {
         Path out = Path.of(args.length > 0 ? args[0] : "onnx-inspect-out/offline-audit");
         InMemoryDataset train = FashionMnist.train();
         Path model = out.resolve("nearest-mean.onnx");
-        java.nio.file.Files.createDirectories(out);
+        Files.createDirectories(out);
         NearestMeanModel.build(train, 128, 10, 7).save(model);
-        AuditOptions options = AuditOptions.builder(model, FashionMnist.test(), out.resolve("tables"))
+        AuditResult result = Audit.builder(model)
                 .fit(train.subset(0, 10_000).named("fashion-mnist-train:10000"))
+                .id(FashionMnist.test())
                 .ood(MnistDigits.load())
                 .parameter("model_origin", "random ReLU features + nearest class mean, built with GraphBuilder")
-                .build();
-        AuditResult result = AuditPipeline.run(options, (task, total) -> ProgressListener.none());
-        ResultTables.write(result, options.outDir(), options, null);
+                .run();
+        AuditTables.write(result, out.resolve("tables"));
         ReportAssembler.write(result, FashionMnist.CLASS_NAMES, null, out.resolve("report.html"));
         System.out.printf(Locale.ROOT, "nearest-mean model: ID accuracy %.4f; report %s%n", result.id().accuracy(),
                 out.resolve("report.html").toAbsolutePath());

@@ -1,4 +1,4 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.audit;
 
 import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.InspectionHook;

@@ -1,15 +1,14 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.data;
 
-import dev.onnxinspect.data.Batch;
-import dev.onnxinspect.data.DataSource;
 import java.util.Arrays;
 import java.util.Iterator;
 
 /**
  * A data source whose samples are given another shape with the same number of values, e.g. flat {@code [784]}
- * images for a CNN that takes {@code [1, 28, 28]}. The values are not copied.
+ * images for a CNN that takes {@code [1, 28, 28]}. The values are not copied. Used by every command and API that
+ * runs a model on a data source (audit, guard), so that all of them accept the same data.
  */
-final class ReshapedSource implements DataSource {
+public final class ReshapedSource implements DataSource {
     private final DataSource source;
     private final int[] shape;
 
@@ -24,7 +23,7 @@ final class ReshapedSource implements DataSource {
      *
      * @param inputShape the model input's shape including the batch dimension, -1 for symbolic dimensions
      */
-    static DataSource fitTo(DataSource source, long[] inputShape) {
+    public static DataSource fitTo(DataSource source, long[] inputShape) {
         if (inputShape.length < 2) {
             return source;
         }

@@ -1,4 +1,4 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.audit;
 
 /**
  * One entry of a class-wise KL matrix (SPEC §4): KL(P^{datasetP}_{classP} || P^{datasetQ}_{classQ}) in nats.

@@ -1,4 +1,4 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,20 +1,22 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.audit;
 
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.ReshapedSource;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
-import dev.onnxinspect.inspect.ProgressListener;
 import dev.onnxinspect.metrics.OodMetrics;
 import dev.onnxinspect.ood.AshDetector;
+import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.EnergyDetector;
 import dev.onnxinspect.ood.GradNormDetector;
 import dev.onnxinspect.ood.MaxLogitDetector;
 import dev.onnxinspect.ood.MaxSoftmaxDetector;
 import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.onnx.InstrumentedModel;
 import dev.onnxinspect.onnx.NodeInfo;
@@ -28,11 +30,11 @@ import dev.onnxinspect.stats.FrequencyTable;
 import dev.onnxinspect.stats.InteractionAccumulator;
 import dev.onnxinspect.stats.InteractionFrequencies;
 import dev.onnxinspect.stats.InteractionOptions;
-import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.KlDivergence;
 import dev.onnxinspect.stats.KlMatrix;
 import dev.onnxinspect.stats.LayerStatistics;
-import dev.onnxinspect.stats.Significance;
+import dev.onnxinspect.stats.MemoryEstimate;
+import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.StatsOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +43,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,32 +52,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An audit of one ONNX model: fits the OOD detectors on a labelled ID fit set, then inspects the ID set and every
- * OOD set in one streamed pass each (layer statistics of SPEC §1-2, §7 and detector scores of SPEC §5), and
- * derives the metrics of SPEC §6 and the class-wise KL matrices of SPEC §4. Memory: the layer statistics are
- * bounded by layers x classes x neurons; the per-sample scores (needed by the metrics) grow with the samples.
+ * The flow of an {@link Audit}: instrument the model, one fit pass (detectors, node classifiers, fit-set
+ * statistics), one pass per evaluated dataset (layer statistics, interactions, scores, node-classifier evaluation
+ * on the ID set), then metrics and KL matrices.
  * <p>Classes (SPEC §2): the true label wherever a dataset has labels (OOD sets included, even when their labels
  * belong to another label space, e.g. digits against clothing classes), else the model's prediction.
  */
-public final class AuditPipeline {
-    private static final Logger LOG = LoggerFactory.getLogger(AuditPipeline.class);
+final class AuditRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditRunner.class);
 
-    private AuditPipeline() {
+    private AuditRunner() {
     }
 
-    /**
-     * Runs the audit.
-     *
-     * @param progress makes a progress listener for a named pass of a given size (e.g. a console bar)
-     * @throws IOException when the model cannot be read
-     */
-    public static AuditResult run(AuditOptions o, BiFunction<String, Long, ProgressListener> progress)
-            throws IOException {
+    static AuditResult run(AuditOptions o, AuditProgress progress) throws IOException {
         OnnxModel model = OnnxModel.load(o.model());
         String sha = sha256(o.model());
         List<ValueInfo> outputs = model.describe().outputs();
@@ -105,6 +99,7 @@ public final class AuditPipeline {
             layers.addAll(instrumented.selected());
         }
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(concat(layers, featureLayer)));
+        Names names = new Names(o);
 
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(layers.size(),
                 Runtime.getRuntime().availableProcessors())), r -> {
@@ -116,29 +111,32 @@ public final class AuditPipeline {
             long[] shape = session.outputShape(logits);
             int k = (int) shape[shape.length - 1];
             if (k < 2) {
-                throw new OnnxInspectException("output " + logits + " has shape " + java.util.Arrays.toString(shape)
+                throw new OnnxInspectException("output " + logits + " has shape " + Arrays.toString(shape)
                         + "; expected logits [N, K] with K >= 2 classes; name the logits output explicitly");
             }
+            Pass pass = new Pass(o, session, logits, k, new DetectorLayout(logits, featureLayer, layers, k), layers,
+                    needed, pool, progress);
             long[] input = session.inputShape();
             Map<String, String> skipped = new LinkedHashMap<>();
             List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(denseLayersReading(model, layers), k,
                     skipped) : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
-            FitPass fit = fitPass(o, session, logits, k, last, featureLayer, layers, needed, progress, fitSource);
-            List<DatasetResult> datasets = new ArrayList<>();
+            FitPass fit = fitPass(pass, last, fitSource, names.fit(), dense);
             NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty() ? null
                     : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples());
-            datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(o.id(), input), "id",
-                    o.id().labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, fit.suite(), featureLayer, layers,
-                    needed, pool, progress, dense, o.id().labelled() ? nodes : null));
+            List<DatasetResult> datasets = new ArrayList<>();
+            datasets.add(pass.evaluate(ReshapedSource.fitTo(o.id(), input), DatasetRole.ID, fit.suite(), dense,
+                    o.id().labelled() ? nodes : null));
             for (DataSource ood : o.ood()) {
-                datasets.add(inspect(o, session, logits, k, ReshapedSource.fitTo(ood, input), "ood",
-                        ood.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED, fit.suite(), featureLayer, layers,
-                        needed, pool, progress, dense, null));
+                datasets.add(pass.evaluate(ReshapedSource.fitTo(ood, input), DatasetRole.OOD, fit.suite(), dense,
+                        null));
             }
             DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
             List<KlRow> kl = klRows(layers, datasets, o.alpha());
+            if (fit.statistics() != null) {
+                kl.addAll(klWithin(layers, fit.statistics(), o.alpha()));
+            }
             Map<String, String> params = new LinkedHashMap<>(o.parameters());
             params.put("device", session.device().name());
             params.put("batch_size", Integer.toString(o.batchSize() > 0 ? o.batchSize()
@@ -158,12 +156,49 @@ public final class AuditPipeline {
                 // SPEC §6: the model's accuracy on the ID set (an OOD set's labels are from another label space)
                 params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
             }
-            return new AuditResult(o.model(), sha, model.describe(), layers, featureLayer, k, datasets, metrics, kl,
-                    params, nodes == null || !o.id().labelled() ? List.of() : nodes.results(),
-                    nodes == null ? null : fitSource.name(), suite.detectors().stream()
+            boolean nodeResults = nodes != null && o.id().labelled();
+            return new AuditResult(o, sha, model.describe(), layers, featureLayer, k, datasets, fit.statistics(),
+                    metrics, kl, params, fit.skippedDetectors(), nodeResults ? nodes.results() : List.of(),
+                    nodeResults ? names.fit() : null, suite.detectors().stream()
                     .map(d -> new ScoreColumn(d.name(), detectorName(d), d.layer().orElse(null))).toList());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Dataset names are the keys of every table: the fit set keeps its name unless an evaluated set has the same
+     * one; then it is called {@code "<name> (fit)"} (Choice: rows of two passes never share a key).
+     */
+    private record Names(String fit) {
+        Names(AuditOptions o) {
+            this(fitName(o));
+        }
+
+        private static String fitName(AuditOptions o) {
+            if (o.fit() == null) {
+                return null;
+            }
+            Set<String> evaluated = new LinkedHashSet<>();
+            evaluated.add(o.id().name());
+            o.ood().forEach(d -> evaluated.add(d.name()));
+            if (evaluated.size() < 1 + o.ood().size()) {
+                throw new OnnxInspectException("two evaluated datasets are both named '" + duplicate(o)
+                        + "'; every dataset of an audit needs its own name (e.g. InMemoryDataset.named)");
+            }
+            String name = o.fit().name();
+            return evaluated.contains(name) ? name + " (fit)" : name;
+        }
+
+        private static String duplicate(AuditOptions o) {
+            Set<String> seen = new LinkedHashSet<>();
+            seen.add(o.id().name());
+            for (DataSource d : o.ood()) {
+                if (!seen.add(d.name())) {
+                    return d.name();
+                }
+            }
+            return o.id().name();
         }
     }
 
@@ -177,39 +212,93 @@ public final class AuditPipeline {
         }
     }
 
-    /** The detectors and the node classifiers fitted in one pass over the fit set. */
-    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers, long nodeFitSamples,
-                           List<String> skippedDetectors) {
+    /** What the whole audit shares: the session, the tensors, the statistics options and the thread pool. */
+    private record Pass(AuditOptions options, InferenceSession session, String logits, int k, DetectorLayout wiring,
+                        List<String> layers, List<String> needed, ExecutorService pool, AuditProgress progress) {
+        StatsOptions stats(ClassSource source) {
+            return StatsOptions.builder(k, source == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED)
+                    .tau(options.tau()).eps(options.eps()).bins(options.bins()).build();
+        }
+
+        InspectionSummary inspect(DataSource source, String task, ClassSource classes, List<InspectionHook> hooks) {
+            return Inspection.builder(session, source).logitsOutput(logits).layers(needed)
+                    .batchSize(options.batchSize()).classSource(classes)
+                    .progress(Audit.start(progress, task + " " + source.name(), source.size())).build().run(hooks);
+        }
+
+        /** One evaluated set: statistics, interactions, scores, and the node classifiers' evaluation if given. */
+        DatasetResult evaluate(DataSource source, DatasetRole role, DetectorSuite suite, List<DenseLayer> dense,
+                               InspectionHook extra) {
+            ClassSource classSource = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
+            StatsOptions stats = stats(classSource);
+            StatsHook statsHook = new StatsHook(stats, layers, pool);
+            ScoreCollector scoring = wiring.scoring(suite);
+            InteractionHook interactions = new InteractionHook(dense, InteractionOptions.builder(k, stats.basis())
+                    .bins(options.bins()).build());
+            List<InspectionHook> hooks = new ArrayList<>(List.of(statsHook, scoring, interactions));
+            if (extra != null) {
+                hooks.add(extra);
+            }
+            InspectionSummary summary = inspect(source, "inspect", classSource, hooks);
+            return new DatasetResult(source.name(), role, classSource, summary, statsHook.results(),
+                    scores(source.name(), classSource, scoring), interactions.results());
+        }
     }
 
-    private static FitPass fitPass(AuditOptions o, InferenceSession session, String logits, int k, DenseLayer last,
-                                   String featureLayer, List<String> layers, List<String> needed,
-                                   BiFunction<String, Long, ProgressListener> progress, DataSource fitSource) {
+    private static DatasetScores scores(String dataset, ClassSource classSource, ScoreCollector scoring) {
+        int[] labels = scoring.classes();
+        if (classSource != ClassSource.LABEL) {
+            Arrays.fill(labels, -1);
+        }
+        return new DatasetScores(dataset, labels, scoring.predicted(), scoring.columns());
+    }
+
+    /** The detectors and the node classifiers fitted in one pass over the fit set, and the fit set's statistics. */
+    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers, long nodeFitSamples,
+                           List<String> skippedDetectors, DatasetResult statistics) {
+    }
+
+    private static FitPass fitPass(Pass pass, DenseLayer last, DataSource fitSource, String fitName,
+                                   List<DenseLayer> dense) {
+        AuditOptions o = pass.options();
         if (fitSource == null) {
             LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
-            return new FitPass(unfittedSuite(last, featureLayer), Map.of(), 0, List.of());
+            return new FitPass(unfittedSuite(last, pass.wiring().featureLayer()), Map.of(), 0, List.of(), null);
         }
         List<InspectionHook> hooks = new ArrayList<>();
         DetectorSuite.Builder builder = null;
         if (last != null) {
-            builder = DetectorSuite.standard(last, k, layers, o.tau(), o.alpha());
-            hooks.add(DetectorHooks.fit(builder, featureLayer, layers));
+            builder = DetectorSuite.standard(last, pass.k(), pass.layers(), o.tau(), o.alpha());
+            hooks.add(pass.wiring().fitting(builder));
         } else {
             LOG.info("no dense head: fitting no detector; scoring with the logit-based detectors only");
         }
         NodeClassifierHooks.Fit nodes = null;
         if (o.nodeFitSamples() > 0) {
-            nodes = new NodeClassifierHooks.Fit(statsOptions(o, k, ClassSource.LABEL), layers, o.nodeFitSamples());
+            nodes = new NodeClassifierHooks.Fit(pass.stats(ClassSource.LABEL), pass.layers(), o.nodeFitSamples());
             hooks.add(nodes);
         }
-        Inspection.builder(session, fitSource).logitsOutput(logits).layers(needed)
-                .batchSize(o.batchSize()).classSource(ClassSource.LABEL)
-                .progress(progress.apply("fit on " + fitSource.name(), fitSource.size())).build().run(hooks);
+        StatsHook statsHook = null;
+        InteractionHook interactions = null;
+        ScoreCollector predictions = null;
+        if (o.fitStatistics()) {
+            StatsOptions stats = pass.stats(ClassSource.LABEL);
+            statsHook = new StatsHook(stats, pass.layers(), pass.pool());
+            interactions = new InteractionHook(dense, InteractionOptions.builder(pass.k(), stats.basis())
+                    .bins(o.bins()).build());
+            predictions = pass.wiring().scoring(DetectorSuite.of(List.of()));
+            hooks.addAll(List.of(statsHook, interactions, predictions));
+        }
+        InspectionSummary summary = pass.inspect(fitSource, "fit on", ClassSource.LABEL, hooks);
         List<String> skipped = new ArrayList<>();
-        DetectorSuite suite = builder == null ? unfittedSuite(last, featureLayer) : builder.buildSkippingFailures(skipped);
+        DetectorSuite suite = builder == null ? unfittedSuite(last, pass.wiring().featureLayer())
+                : builder.buildSkippingFailures(skipped);
         skipped.forEach(why -> LOG.warn("a detector could not be fitted and is left out: {}", why));
+        DatasetResult statistics = statsHook == null ? null : new DatasetResult(fitName, DatasetRole.FIT,
+                ClassSource.LABEL, summary, statsHook.results(), scores(fitName, ClassSource.LABEL, predictions),
+                interactions.results());
         return new FitPass(suite, nodes == null ? Map.of() : nodes.classifiers(), nodes == null ? 0 : nodes.seen(),
-                skipped);
+                skipped, statistics);
     }
 
     /** The SPEC §5 detectors that need no fitting: the logit ones, and GradNorm and ASH where a dense head exists. */
@@ -227,11 +316,6 @@ public final class AuditPipeline {
         return DetectorSuite.of(ready);
     }
 
-    static StatsOptions statsOptions(AuditOptions o, int k, ClassSource source) {
-        return StatsOptions.builder(k, source == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED)
-                .tau(o.tau()).eps(o.eps()).bins(o.bins()).build();
-    }
-
     /**
      * The dense layers whose interaction counters (SPEC §3: K x n_out x n_in) fit the default memory limit; the others
      * are skipped with a log line saying the size, and recorded in {@code skipped}.
@@ -240,7 +324,7 @@ public final class AuditPipeline {
         InteractionOptions options = InteractionOptions.builder(k, ClassBasis.LABEL).build();
         List<DenseLayer> kept = new ArrayList<>();
         for (DenseLayer d : dense) {
-            var estimate = InteractionAccumulator.estimate(d, options);
+            MemoryEstimate estimate = InteractionAccumulator.estimate(d, options);
             if (estimate.bytes() <= options.memoryLimitBytes()) {
                 kept.add(d);
             } else {
@@ -271,28 +355,6 @@ public final class AuditPipeline {
             }
         }
         return dense;
-    }
-
-    private static DatasetResult inspect(AuditOptions o, InferenceSession session, String logits, int k,
-                                         DataSource source, String role, ClassSource classSource, DetectorSuite suite,
-                                         String featureLayer, List<String> layers, List<String> needed,
-                                         ExecutorService pool, BiFunction<String, Long, ProgressListener> progress,
-                                         List<DenseLayer> dense, InspectionHook extra) {
-        StatsOptions stats = statsOptions(o, k, classSource);
-        StatsHook statsHook = new StatsHook(stats, layers, pool);
-        DetectorHooks.Scoring scoring = new DetectorHooks.Scoring(suite, featureLayer, layers);
-        InteractionHook interactions = new InteractionHook(dense, InteractionOptions.builder(k,
-                stats.basis()).bins(o.bins()).build());
-        List<InspectionHook> hooks = new ArrayList<>(List.of(statsHook, scoring, interactions));
-        if (extra != null) {
-            hooks.add(extra);
-        }
-        Inspection inspection = Inspection.builder(session, source).logitsOutput(logits).layers(needed)
-                .batchSize(o.batchSize()).classSource(classSource)
-                .progress(progress.apply("inspect " + source.name(), source.size())).build();
-        InspectionSummary summary = inspection.run(hooks);
-        return new DatasetResult(source.name(), role, classSource, summary, statsHook.results(),
-                scoring.result(source.name()), interactions.results());
     }
 
     private static List<MetricsRow> metrics(DetectorSuite suite, List<DatasetResult> datasets) {
@@ -329,6 +391,27 @@ public final class AuditPipeline {
             klRows(rows, layer, "interaction", datasets, alpha);
         }
         return rows;
+    }
+
+    /** SPEC §4 within one dataset only (the fit set), for the same layers and quantities as {@link #klRows}. */
+    private static List<KlRow> klWithin(List<String> layers, DatasetResult d, double alpha) {
+        List<KlRow> rows = new ArrayList<>();
+        for (String layer : layers) {
+            for (String quantity : List.of("S1", "S2")) {
+                within(rows, layer, quantity, d, alpha);
+            }
+        }
+        for (String layer : d.interactions().keySet()) {
+            within(rows, layer, "interaction", d, alpha);
+        }
+        return rows;
+    }
+
+    private static void within(List<KlRow> rows, String layer, String quantity, DatasetResult d, double alpha) {
+        FrequencyTable table = table(d, layer, quantity);
+        if (table != null && !table.isEmpty()) {
+            add(rows, layer, quantity, KlDivergence.within(ClassProfiles.of(table, alpha), d.name()));
+        }
     }
 
     private static void klRows(List<KlRow> rows, String layer, String quantity, List<DatasetResult> datasets,
@@ -387,7 +470,7 @@ public final class AuditPipeline {
     }
 
     /** The SHA-256 of a file, hex. */
-    public static String sha256(Path file) throws IOException {
+    private static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
@@ -398,11 +481,5 @@ public final class AuditPipeline {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    static Set<String> names(List<DatasetResult> datasets) {
-        Set<String> names = new LinkedHashSet<>();
-        datasets.forEach(d -> names.add(d.name()));
-        return names;
     }
 }

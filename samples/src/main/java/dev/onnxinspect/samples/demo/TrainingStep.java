@@ -1,5 +1,7 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.samples.demo;
 
+import dev.onnxinspect.arrow.ArrowResultDirectory;
+import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.export.ExportOptions;
@@ -74,6 +76,15 @@ public final class TrainingStep {
     /** The final epoch's record. */
     public static EpochRecord last(Result r) {
         return r.run().finalRecord();
+    }
+
+    /** Writes the run's per-epoch history as the SPEC §12 training_history table of a result directory. */
+    public static void writeHistory(Result training, ArrowResultDirectory out) throws IOException {
+        TrainingHistoryWriter w = out.trainingHistory(Map.of(training.runId(), training.parameters()));
+        for (EpochRecord e : training.run().history()) {
+            w.write(training.runId(), e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testLoss(), e.testAccuracy(),
+                    e.weightNorm(), e.distanceFromInit());
+        }
     }
 
     private static String fmt(double v) {

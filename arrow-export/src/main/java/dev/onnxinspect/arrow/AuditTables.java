@@ -1,70 +1,89 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.arrow;
 
-import dev.onnxinspect.arrow.ActivationFrequencyWriter;
-import dev.onnxinspect.arrow.ArrowResultDirectory;
-import dev.onnxinspect.arrow.ArrowWriteOptions;
-import dev.onnxinspect.arrow.ClassKlWriter;
-import dev.onnxinspect.arrow.FrequencyHistogramWriter;
-import dev.onnxinspect.arrow.InteractionFrequencyWriter;
-import dev.onnxinspect.arrow.LayerSummaryWriter;
-import dev.onnxinspect.arrow.NodeClassifierWriter;
-import dev.onnxinspect.arrow.OodMetricsWriter;
-import dev.onnxinspect.arrow.RocCurveWriter;
-import dev.onnxinspect.arrow.ScoresWriter;
-import dev.onnxinspect.arrow.TableMetadata;
-import dev.onnxinspect.arrow.TrainingHistoryWriter;
-import dev.onnxinspect.trainers.train.EpochRecord;
+import dev.onnxinspect.audit.AuditResult;
+import dev.onnxinspect.audit.DatasetResult;
+import dev.onnxinspect.audit.DatasetRole;
+import dev.onnxinspect.audit.DatasetScores;
+import dev.onnxinspect.audit.KlRow;
+import dev.onnxinspect.audit.MetricsRow;
+import dev.onnxinspect.audit.ScoreColumn;
+import dev.onnxinspect.io.JsonStrings;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.metrics.RocCurve;
 import dev.onnxinspect.stats.ClassCounts;
 import dev.onnxinspect.stats.ClassPatterns;
 import dev.onnxinspect.stats.FrequencyTable;
 import dev.onnxinspect.stats.InteractionFrequencies;
-import dev.onnxinspect.stats.NodeClassifierResult;
 import dev.onnxinspect.stats.LayerStatistics;
+import dev.onnxinspect.stats.NodeClassifierResult;
 import dev.onnxinspect.stats.PatternStatistics;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Writes an {@link AuditResult} as the SPEC §12 tables of one result directory: scores, ood_metrics, roc_curve,
- * activation_frequency, frequency_histogram, class_kl and layer_summary, plus {@code manifest.json}. Every file is
- * written atomically; the manifest appears only when every table is complete.
- * <p>Choice: a table holds rows of the ID set (classes from labels) and of the OOD sets (classes from predictions),
- * so the {@code class_source} metadata key gives the ID set's source and {@code param.class_source_by_dataset}
- * lists each dataset's.
+ * activation_frequency, frequency_histogram, class_kl, layer_summary, interaction_frequency and node_classifier,
+ * plus {@code manifest.json}. Every file is written atomically; the manifest appears only when every table is
+ * complete. The fit set's statistics (role {@code fit}) are rows of the statistics tables like any dataset's; the
+ * scores and metrics tables hold the evaluated sets only.
+ * <p>Choice: a table holds rows of datasets whose classes come from labels and of datasets whose classes come from
+ * predictions, so the {@code class_source} metadata key gives the ID set's source, and the run parameters
+ * {@code class_source_by_dataset} and {@code role_by_dataset} give each dataset's (JSON objects).
  */
-public final class ResultTables {
-    private ResultTables() {
+public final class AuditTables {
+    /** Every table an audit may write, in writing order (a table without rows is not written). */
+    public static final List<String> TABLES = List.of(ScoresWriter.TABLE, OodMetricsWriter.TABLE,
+            RocCurveWriter.TABLE, ActivationFrequencyWriter.TABLE, FrequencyHistogramWriter.TABLE, ClassKlWriter.TABLE,
+            LayerSummaryWriter.TABLE, InteractionFrequencyWriter.TABLE, NodeClassifierWriter.TABLE,
+            TrainingHistoryWriter.TABLE);
+
+    private AuditTables() {
+    }
+
+    /** More tables written into the same directory before its manifest (e.g. the training history). */
+    @FunctionalInterface
+    public interface ExtraTables {
+        /** Writes the extra tables through {@code out}; the directory commits them with the others. */
+        void write(ArrowResultDirectory out) throws IOException;
+    }
+
+    /** Writes every table uncompressed into {@code dir}; returns the files written by table name. */
+    public static Map<String, Path> write(AuditResult r, Path dir) throws IOException {
+        return write(r, dir, ArrowWriteOptions.defaults(), out -> { });
     }
 
     /**
-     * Writes every table into {@code dir}; returns the files written by table name.
+     * Writes every table into {@code dir}; returns the files written by table name (and {@code manifest}).
      *
-     * @param training the run that trained the model (its history becomes the training_history table), or null
+     * @param options compression and batch size of the Arrow files
+     * @param extra   more tables of the same run (e.g. training_history), written before the manifest
      */
-    public static Map<String, Path> write(AuditResult r, Path dir, AuditOptions o, TrainingStep.Result training)
+    public static Map<String, Path> write(AuditResult r, Path dir, ArrowWriteOptions options, ExtraTables extra)
             throws IOException {
         Map<String, String> params = new LinkedHashMap<>(r.parameters());
-        StringBuilder sources = new StringBuilder("{");
-        for (DatasetResult d : r.datasets()) {
-            sources.append(sources.length() > 1 ? "," : "").append('"').append(d.name()).append("\":\"")
-                    .append(d.classSource().name().toLowerCase(java.util.Locale.ROOT)).append('"');
+        Map<String, String> sources = new LinkedHashMap<>();
+        Map<String, String> roles = new LinkedHashMap<>();
+        for (DatasetResult d : r.inspected()) {
+            sources.put(d.name(), d.classSource().name().toLowerCase(Locale.ROOT));
+            roles.put(d.name(), d.role().label());
         }
-        params.put("class_source_by_dataset", sources.append('}').toString());
+        params.put("class_source_by_dataset", jsonObject(sources));
+        params.put("role_by_dataset", jsonObject(roles));
         TableMetadata.Builder meta = TableMetadata.builder(r.model().getFileName().toString(), r.modelSha256(),
                         r.id().classSource())
-                .layerNames(r.layers()).tau(o.tau()).eps(o.eps()).alpha(o.alpha()).bins(o.bins());
+                .layerNames(r.layers()).tau(r.options().tau()).eps(r.options().eps()).alpha(r.options().alpha())
+                .bins(r.options().bins());
         params.forEach(meta::parameter);
-        ArrowWriteOptions options = ArrowWriteOptions.builder().compression(o.compression()).build();
-        List<String> datasets = new ArrayList<>(AuditPipeline.names(r.datasets()));
+        List<String> datasets = new ArrayList<>(roles.keySet());
         try (BufferAllocator allocator = new RootAllocator();
              ArrowResultDirectory out = ArrowResultDirectory.create(dir, meta.build(), options, allocator, params)) {
             writeScores(r, out, datasets);
@@ -73,22 +92,24 @@ public final class ResultTables {
             writeKl(r, out, datasets);
             writeInteractions(r, out, datasets);
             writeNodeClassifiers(r, out, datasets);
-            if (training != null) {
-                writeHistory(training, out);
-            }
+            extra.write(out);
             out.commit();
             Map<String, Path> files = new LinkedHashMap<>();
-            for (String t : List.of(ScoresWriter.TABLE, OodMetricsWriter.TABLE, RocCurveWriter.TABLE,
-                    ActivationFrequencyWriter.TABLE, FrequencyHistogramWriter.TABLE, ClassKlWriter.TABLE,
-                    LayerSummaryWriter.TABLE, InteractionFrequencyWriter.TABLE, NodeClassifierWriter.TABLE,
-                    TrainingHistoryWriter.TABLE)) {
-                if (java.nio.file.Files.exists(out.fileOf(t))) {
+            for (String t : TABLES) {
+                if (Files.exists(out.fileOf(t))) {
                     files.put(t, out.fileOf(t));
                 }
             }
             files.put("manifest", out.directory().resolve(ArrowResultDirectory.MANIFEST));
             return files;
         }
+    }
+
+    private static String jsonObject(Map<String, String> values) {
+        StringBuilder json = new StringBuilder("{");
+        values.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append(JsonStrings.quote(k)).append(':')
+                .append(JsonStrings.quote(v)));
+        return json.append('}').toString();
     }
 
     private static void writeScores(AuditResult r, ArrowResultDirectory out, List<String> datasets)
@@ -145,7 +166,7 @@ public final class ResultTables {
         FrequencyHistogramWriter hist = out.frequencyHistogram(r.layers(), datasets);
         LayerSummaryWriter summary = out.layerSummary(r.layers(), datasets);
         for (String layer : r.layers()) {
-            for (DatasetResult d : r.datasets()) {
+            for (DatasetResult d : r.inspected()) {
                 LayerStatistics s = d.layers().get(layer);
                 if (s == null) {
                     continue;
@@ -183,7 +204,7 @@ public final class ResultTables {
         }
         InteractionFrequencyWriter w = out.interactionFrequency(layers, datasets);
         for (String layer : layers) {
-            for (DatasetResult d : r.datasets()) {
+            for (DatasetResult d : r.inspected()) {
                 InteractionFrequencies f = d.interactions().get(layer);
                 if (f == null) {
                     continue;
@@ -217,14 +238,6 @@ public final class ResultTables {
             for (int j = 0; j < acc.length; j++) {
                 w.writeNode(n.layer(), r.nodeFitDataset(), r.id().name(), j, acc[j]);
             }
-        }
-    }
-
-    private static void writeHistory(TrainingStep.Result training, ArrowResultDirectory out) throws IOException {
-        TrainingHistoryWriter w = out.trainingHistory(Map.of(training.runId(), training.parameters()));
-        for (EpochRecord e : training.run().history()) {
-            w.write(training.runId(), e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testLoss(), e.testAccuracy(),
-                    e.weightNorm(), e.distanceFromInit());
         }
     }
 

@@ -1,6 +1,6 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.audit;
 
-import dev.onnxinspect.arrow.ScoresWriter;
+import java.util.Objects;
 
 /**
  * One detector score column of an audit.
@@ -10,8 +10,18 @@ import dev.onnxinspect.arrow.ScoresWriter;
  * @param layer    the layer of a per-layer detector, null otherwise
  */
 public record ScoreColumn(String name, String detector, String layer) {
+    public ScoreColumn {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(detector, "detector");
+    }
+
     /** The column name in the scores table: the detector, or {@code detector@layer} (SPEC §12). */
     public String tableColumn() {
-        return layer == null ? detector : ScoresWriter.scoreColumn(detector, layer);
+        return layer == null ? detector : tableColumn(detector, layer);
+    }
+
+    /** The scores table's name of a per-layer detector's column: {@code detector@layer}. */
+    public static String tableColumn(String detector, String layer) {
+        return detector + "@" + layer;
     }
 }

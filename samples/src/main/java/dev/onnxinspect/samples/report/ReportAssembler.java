@@ -1,19 +1,14 @@
-package dev.onnxinspect.samples.pipeline;
+package dev.onnxinspect.samples.report;
 
+import dev.onnxinspect.audit.AuditResult;
+import dev.onnxinspect.audit.DatasetResult;
+import dev.onnxinspect.audit.DatasetRole;
+import dev.onnxinspect.audit.KlRow;
+import dev.onnxinspect.audit.MetricsRow;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.onnx.NodeInfo;
-import dev.onnxinspect.samples.report.DetectorMetrics;
-import dev.onnxinspect.samples.report.FrequencyHistogram;
-import dev.onnxinspect.samples.report.FrequencyMatrix;
-import dev.onnxinspect.samples.report.HtmlReport;
-import dev.onnxinspect.samples.report.KlMatrix;
-import dev.onnxinspect.samples.report.LayerInfo;
-import dev.onnxinspect.samples.report.LayerSummary;
-import dev.onnxinspect.samples.report.ReportData;
-import dev.onnxinspect.samples.report.RocCurve;
-import dev.onnxinspect.samples.report.Significance;
-import dev.onnxinspect.samples.report.TrainingEpoch;
+import dev.onnxinspect.samples.demo.TrainingStep;
 import dev.onnxinspect.stats.ClassCounts;
 import dev.onnxinspect.stats.ClassPatterns;
 import dev.onnxinspect.stats.FrequencyTable;
@@ -26,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,11 +62,11 @@ public final class ReportAssembler {
         b.parameter("classes (K)", r.numClasses());
         b.parameter("inspected layers", String.join(", ", r.layers()));
         b.parameter("penultimate features", r.featureLayer() == null ? "none" : r.featureLayer());
-        for (DatasetResult d : r.datasets()) {
-            b.parameter("dataset " + d.name(), d.role() + ", " + d.summary().samples() + " samples, classes from "
-                    + d.classSource().name().toLowerCase(java.util.Locale.ROOT)
-                    + (d != r.id() || Double.isNaN(d.accuracy()) ? "" : ", accuracy " + String.format(java.util.Locale.ROOT, "%.4f",
-                    d.accuracy())));
+        for (DatasetResult d : r.inspected()) {
+            boolean accuracy = d.role() != DatasetRole.OOD && !Double.isNaN(d.accuracy());
+            b.parameter("dataset " + d.name(), d.role().label() + ", " + d.summary().samples()
+                    + " samples, classes from " + d.classSource().name().toLowerCase(Locale.ROOT)
+                    + (accuracy ? String.format(Locale.ROOT, ", accuracy %.4f", d.accuracy()) : ""));
         }
         r.parameters().forEach(b::parameter);
         layers(r, b);

@@ -1,0 +1,65 @@
+package dev.onnxinspect.audit;
+
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.runtime.SessionConfig;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an audit inspects and with which parameters: one model, an in-distribution (ID) set, zero or more
+ * out-of-distribution (OOD) sets, and an optional labelled ID fit set for the detectors that are fitted (SPEC §5:
+ * never the evaluation set). Made by {@link Audit#builder(Path)}; immutable.
+ *
+ * @param model           the ONNX model file (instrumented or not: missing layers are exposed through onnx-io)
+ * @param layers          the layers (tensor names) to inspect; empty = every graph output but the logits, and, if
+ *                        the model exposes none, every {@code Relu} output
+ * @param logitsOutput    the output holding the logits; null = the model's first output
+ * @param fit             the labelled ID fit set, or null to run only the detectors that need no fitting
+ * @param id              the ID evaluation set (the first dataset); classes from its labels, or from the
+ *                        predictions when it has none
+ * @param ood             the OOD sets; classes from their labels where they have them (even from another label
+ *                        space), else from the model's predictions
+ * @param batchSize       samples per ONNX Runtime call; 0 = automatic ({@code Inspection.autoBatchSize})
+ * @param session         device and threads
+ * @param tau             S1 threshold (SPEC §1)
+ * @param eps             S2 ratio (SPEC §1)
+ * @param bins            histogram bins (SPEC §2)
+ * @param alpha           KL smoothing (SPEC §4)
+ * @param parameters      extra run parameters recorded with the results (e.g. how the model was trained)
+ * @param interactions    whether to count the SPEC §3 interactions of the dense layers whose input is inspected
+ * @param fitStatistics   whether the fit pass also computes the layer statistics (SPEC §1-3, §7) of the fit set
+ * @param nodeFitSamples  SPEC §8 node classifiers are fitted on the first this many fit samples (0 = off;
+ *                        {@link Integer#MAX_VALUE} = the whole fit set, as SPEC §8 defines them)
+ * @param nodeEvalSamples and evaluated on the first this many ID samples ({@link Integer#MAX_VALUE} = all)
+ */
+public record AuditOptions(Path model, List<String> layers, String logitsOutput, DataSource fit, DataSource id,
+                           List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
+                           int bins, double alpha, Map<String, String> parameters, boolean interactions,
+                           boolean fitStatistics, int nodeFitSamples, int nodeEvalSamples) {
+    public AuditOptions {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(session, "session");
+        if (id == null) {
+            throw new OnnxInspectException("an audit needs an ID evaluation set: call id(...) on the audit builder");
+        }
+        layers = List.copyOf(layers);
+        ood = List.copyOf(ood);
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        if (batchSize < 0) {
+            throw new OnnxInspectException("batch size must be positive (or 0 for automatic), got " + batchSize);
+        }
+        if (nodeFitSamples < 0 || nodeEvalSamples < 0) {
+            throw new OnnxInspectException("node classifier sample counts must be >= 0 (0 = off), got "
+                    + nodeFitSamples + " and " + nodeEvalSamples);
+        }
+        if (fit != null && !fit.labelled()) {
+            throw new OnnxInspectException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"
+                    + " labelled ID set: give labelled data or leave the fit set out");
+        }
+    }
+}
