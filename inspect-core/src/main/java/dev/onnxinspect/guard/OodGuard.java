@@ -4,6 +4,7 @@ import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodException;
@@ -99,7 +100,7 @@ public final class OodGuard implements AutoCloseable {
                     + " (Mahalanobis, SHE, profiles) need true labels: fit on labelled in-distribution data");
         }
         OnnxModel model = OnnxModel.load(modelPath);
-        String sha = GuardFiles.sha256(modelPath);
+        String sha = Sha256.of(modelPath);
         DenseLayer last = GuardFitting.denseHead(model);
         List<String> patternLayers = options.patternLayers().isEmpty() ? List.of(last.inputName())
                 : options.patternLayers();
@@ -148,7 +149,7 @@ public final class OodGuard implements AutoCloseable {
      *                        model file's SHA-256 differs)
      */
     public static OodGuard load(Path modelPath, Path dir, SessionConfig config) throws IOException {
-        String sha = GuardFiles.sha256(modelPath);
+        String sha = Sha256.of(modelPath);
         GuardFiles.Saved saved = GuardFiles.load(dir, sha);
         OnnxModel model = OnnxModel.load(modelPath);
         InferenceSession session = GuardFitting.open(model, saved.layout(), config);

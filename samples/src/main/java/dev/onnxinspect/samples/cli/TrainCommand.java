@@ -7,6 +7,7 @@ import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.samples.pipeline.TrainingStep;
 import dev.onnxinspect.trainers.arch.Activation;
 import dev.onnxinspect.trainers.arch.Architecture;
@@ -199,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
         Path anyCheckpoint = Files.list(first.directory()).filter(p -> p.toString().endsWith(".onnx")).sorted()
                 .findFirst().orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
         TableMetadata meta = TableMetadata.builder(anyCheckpoint.getFileName().toString(),
-                TableMetadata.sha256(anyCheckpoint), ClassSource.LABEL).build();
+                Sha256.of(anyCheckpoint), ClassSource.LABEL).build();
         try (BufferAllocator allocator = new RootAllocator();
              ArrowResultDirectory dir = ArrowResultDirectory.create(out, meta, ArrowWriteOptions.defaults(), allocator,
                      Map.of("runs", Integer.toString(results.size())))) {
