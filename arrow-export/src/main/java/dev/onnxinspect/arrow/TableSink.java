@@ -1,6 +1,8 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The machinery under every table writer: one record batch of vectors, the dictionaries, the Arrow file writer and
- * the {@link AtomicFile}. Rows are set column by column at index {@link #row()} and completed by {@link #endRow()};
- * a full batch is written out and the vectors reused, so memory stays at one batch however many rows come.
+ * the {@link AtomicFiles.PendingFile} (SPEC §12: published under its name only when complete). Rows are set column
+ * by column at index {@link #row()} and completed by {@link #endRow()}; a full batch is written out and the vectors
+ * reused, so memory stays at one batch however many rows come.
  *
  * <p>Owns a child allocator of the caller's allocator and everything allocated from it; {@link #commit()},
  * {@link #abort()} and {@link #close()} release it all. It does not close the caller's allocator.
@@ -41,7 +44,7 @@ final class TableSink implements AutoCloseable {
     private final Map<String, KeyColumn> keys = new LinkedHashMap<>();
     private final Map<String, FieldVector> vectors = new LinkedHashMap<>();
     private final VectorSchemaRoot root;
-    private final AtomicFile file;
+    private final AtomicFiles.PendingFile file;
     private final ArrowFileWriter writer;
     private final int batchRows;
     private int row;
@@ -54,7 +57,7 @@ final class TableSink implements AutoCloseable {
         this.table = table;
         this.batchRows = options.batchRows();
         this.allocator = parent.newChildAllocator("arrow-export " + table, 0, Long.MAX_VALUE);
-        AtomicFile created = null;
+        AtomicFiles.PendingFile created = null;
         try {
             DictionaryProvider.MapDictionaryProvider dictionaries = new DictionaryProvider.MapDictionaryProvider();
             List<Field> fields = new ArrayList<>();
@@ -79,7 +82,7 @@ final class TableSink implements AutoCloseable {
             }
             Schema schema = new Schema(fields, metadata.toSchemaMetadata(table));
             this.root = new VectorSchemaRoot(schema, ordered, 0);
-            created = AtomicFile.create(target);
+            created = AtomicFiles.create(checkTarget(target));
             this.file = created;
             this.writer = new ArrowFileWriter(root, dictionaries, file.channel(), schema.getCustomMetadata(), IpcOption.DEFAULT,
                     options.compression().codecFactory(), options.compression().codecType());
@@ -91,6 +94,19 @@ final class TableSink implements AutoCloseable {
             release();
             throw e;
         }
+    }
+
+    /** The target, refused with a message that says what to do when it cannot be a table file. */
+    private static Path checkTarget(Path target) {
+        Path absolute = target.toAbsolutePath();
+        Path directory = absolute.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new ArrowExportException("the directory of " + absolute + " does not exist; create it first");
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new ArrowExportException(absolute + " is a directory; give a file name for the table");
+        }
+        return absolute;
     }
 
     /** Allocates the vectors of {@code columns} and opens a temporary file next to {@code target}. */
