@@ -4,27 +4,23 @@ import dev.onnxinspect.onnx.DenseLayer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Set;
 
 /**
  * DICE (SPEC §5): mask W by keeping the entries whose contribution {@code mean_fit(h_j) * w_cj} is strictly above the
  * type-7 percentile (default the 90th) of the whole K x d contribution matrix; score the energy
  * {@code -T logsumexp((W' h + b) / T)}. The accumulator keeps d sums only.
  */
-public final class DiceDetector implements PersistentDetector {
+public final class DiceDetector extends DenseEnergyDetector {
     static final String TYPE = "dice";
     public static final double DEFAULT_PERCENTILE = 90;
-    private final DenseWeights dense;
     private final double percentile;
-    private final double temperature;
     private final double[] featureMeans;
     private final boolean[] keep;
     private final double threshold;
 
     private DiceDetector(DenseWeights dense, double percentile, double temperature, double[] featureMeans) {
-        this.dense = dense;
+        super(dense, temperature);
         this.percentile = percentile;
-        this.temperature = temperature;
         this.featureMeans = featureMeans;
         int out = dense.out();
         int in = dense.in();
@@ -49,9 +45,7 @@ public final class DiceDetector implements PersistentDetector {
     /** A fit accumulator with the given percentile in [0, 100] and energy temperature T &gt; 0. */
     public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
         Percentiles.checkPercent("DICE percentile", percentile);
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new OodException("DICE energy temperature must be positive and finite, got " + temperature);
-        }
+        checkTemperature("DICE", temperature);
         return new Accumulator(new DenseWeights(last), percentile, temperature);
     }
 
@@ -62,7 +56,7 @@ public final class DiceDetector implements PersistentDetector {
 
     /** Whether W[c][j] is kept by the mask. */
     public boolean kept(int c, int j) {
-        return keep[c * dense.in() + j];
+        return keep[c * dense().in() + j];
     }
 
     @Override
@@ -70,30 +64,10 @@ public final class DiceDetector implements PersistentDetector {
         return "dice";
     }
 
+    /** W' h + b, W' the masked weights. */
     @Override
-    public Set<DetectorInputKind> requiredInputs() {
-        return Set.of(DetectorInputKind.FEATURES);
-    }
-
-    @Override
-    public boolean usesDenseWeights() {
-        return true;
-    }
-
-    @Override
-    public double[] score(DetectorInput input) {
-        dense.checkInput(input, name());
-        int d = dense.in();
-        float[] h = input.featureArray();
-        double[] x = new double[d];
-        double[] scores = new double[input.samples()];
-        for (int i = 0; i < scores.length; i++) {
-            for (int j = 0; j < d; j++) {
-                x[j] = h[i * d + j];
-            }
-            scores[i] = LogitMath.energy(dense.applyMasked(keep, x), temperature);
-        }
-        return scores;
+    double[] logits(double[] x, double[] scratch) {
+        return dense().applyMasked(keep, x);
     }
 
     @Override
@@ -103,9 +77,9 @@ public final class DiceDetector implements PersistentDetector {
 
     @Override
     public void writeState(DataOutputStream out) throws IOException {
-        dense.write(out);
+        dense().write(out);
         out.writeDouble(percentile);
-        out.writeDouble(temperature);
+        out.writeDouble(temperature());
         StateIo.writeDoubles(out, featureMeans);
     }
 
