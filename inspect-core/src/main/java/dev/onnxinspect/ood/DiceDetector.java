@@ -1,13 +1,14 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.stats.Percentiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
  * DICE (SPEC §5): mask W by keeping the entries whose contribution {@code mean_fit(h_j) * w_cj} is strictly above the
- * type-7 percentile (default the 90th) of the whole K x d contribution matrix; score the energy
+ * type-7 percentile (default the 90th, {@link Percentiles}) of the whole K x d contribution matrix; score the energy
  * {@code -T logsumexp((W' h + b) / T)}. The accumulator keeps d sums only.
  */
 public final class DiceDetector extends DenseEnergyDetector {
@@ -44,7 +45,7 @@ public final class DiceDetector extends DenseEnergyDetector {
 
     /** A fit accumulator with the given percentile in [0, 100] and energy temperature T &gt; 0. */
     public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
-        Percentiles.checkPercent("DICE percentile", percentile);
+        checkPercent("DICE percentile", percentile);
         checkTemperature("DICE", temperature);
         return new Accumulator(new DenseWeights(last), percentile, temperature);
     }

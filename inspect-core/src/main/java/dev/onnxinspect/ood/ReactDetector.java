@@ -1,14 +1,16 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.stats.Percentiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
  * ReAct + Energy (SPEC §5): the energy {@code -T logsumexp((W min(h, r) + b) / T)} with r the type-7 percentile
- * (default the 90th) of every entry of the fit features h, zeros included. The accumulator keeps the fit entries
- * (N d floats) because an exact percentile needs them; the fitted detector keeps only r and the weights.
+ * (default the 90th, {@link Percentiles}) of every entry of the fit features h, zeros included. The accumulator keeps
+ * the fit entries (N d floats) because an exact percentile needs them; the fitted detector keeps only r and the
+ * weights.
  */
 public final class ReactDetector extends DenseEnergyDetector {
     static final String TYPE = "react_energy";
@@ -35,7 +37,7 @@ public final class ReactDetector extends DenseEnergyDetector {
      * @param temperature the energy temperature T &gt; 0
      */
     public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
-        Percentiles.checkPercent("ReAct percentile", percentile);
+        checkPercent("ReAct percentile", percentile);
         checkTemperature("ReAct", temperature);
         return new Accumulator(new DenseWeights(last), percentile, temperature);
     }

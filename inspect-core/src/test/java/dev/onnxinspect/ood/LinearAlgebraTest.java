@@ -87,16 +87,6 @@ class LinearAlgebraTest {
     }
 
     @Test
-    void type7PercentileInterpolates() {
-        // [1,2,3,4]: 50th -> h = 3 * 0.5 = 1.5 -> 2 + 0.5 = 2.5; 90th -> h = 2.7 -> 3 + 0.7 = 3.7; 100th -> 4; 0th -> 1.
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 50)).isCloseTo(2.5, within(1e-15));
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 90)).isCloseTo(3.7, within(1e-15));
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 100)).isEqualTo(4.0);
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 0)).isEqualTo(1.0);
-        assertThat(Percentiles.type7InPlace(new double[] {5}, 90)).isEqualTo(5.0);
-    }
-
-    @Test
     void quickselectFindsEveryOrderStatistic() {
         Random random = new Random(3);
         double[] values = new double[101];
