@@ -18,6 +18,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -119,8 +120,7 @@ final class TableSink implements AutoCloseable {
         return switch (spec.type()) {
             case INT32 -> new IntVector(field(spec, new ArrowType.Int(32, true)), allocator);
             case INT64 -> new BigIntVector(field(spec, new ArrowType.Int(64, true)), allocator);
-            case FLOAT64 -> new Float8Vector(field(spec,
-                    new ArrowType.FloatingPoint(org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE)),
+            case FLOAT64 -> new Float8Vector(field(spec, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
                     allocator);
             case KEY -> throw new IllegalArgumentException("key columns are made by KeyColumn");
         };

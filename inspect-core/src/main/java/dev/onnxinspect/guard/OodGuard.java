@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -58,7 +59,7 @@ public final class OodGuard implements AutoCloseable {
 
     private OodGuard(InferenceSession session, DetectorSuite suite, GuardLayout layout, Thresholds thresholds,
                      String primary, String modelSha256) {
-        if (!thresholds.values().keySet().equals(new java.util.LinkedHashSet<>(suite.names()))) {
+        if (!thresholds.values().keySet().equals(new LinkedHashSet<>(suite.names()))) {
             throw new GuardException("thresholds for " + thresholds.values().keySet() + " do not match the detectors "
                     + suite.names());
         }

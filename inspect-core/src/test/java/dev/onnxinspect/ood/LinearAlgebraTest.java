@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +118,7 @@ class LinearAlgebraTest {
             values[k] = random.nextInt(20); // many ties
         }
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         for (int k = 0; k < values.length; k++) {
             assertThat(Selection.kthSmallest(values.clone(), values.length, k)).isEqualTo(sorted[k]);
         }

@@ -24,9 +24,11 @@ import dev.onnxinspect.trainers.train.EarlyStopping;
 import dev.onnxinspect.trainers.train.OptimizerKind;
 import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -184,11 +186,11 @@ final class TrainCommand implements Callable<Integer> {
     private static TrainingData shaped(InMemoryDataset d, Architecture a) {
         TrainingData data = TrainingStep.data(d);
         int[] shape = a.inputShape();
-        return java.util.Arrays.equals(shape, data.sampleShape()) ? data
+        return Arrays.equals(shape, data.sampleShape()) ? data
                 : new TrainingData(data.features(), data.labels(), shape, data.numClasses());
     }
 
-    private void writeHistory(List<ExperimentResult> results) throws java.io.IOException {
+    private void writeHistory(List<ExperimentResult> results) throws IOException {
         List<HistoryRow> rows = ExperimentRunner.historyRows(results);
         Map<String, Map<String, String>> configs = new LinkedHashMap<>();
         for (ExperimentResult r : results) {

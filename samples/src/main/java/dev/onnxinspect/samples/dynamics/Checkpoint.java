@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.dynamics;
 
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.io.Sha256;
+import java.util.Arrays;
 
 /**
  * One checkpoint t of a {@link CheckpointSeries}: the serialised ONNX model (an instrumented export whose graph
@@ -40,12 +41,12 @@ public record Checkpoint(int step, String fileName, byte[] model) {
     @Override
     public boolean equals(Object o) {
         return o instanceof Checkpoint c && step == c.step && fileName.equals(c.fileName)
-                && java.util.Arrays.equals(model, c.model);
+                && Arrays.equals(model, c.model);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * step + fileName.hashCode()) + java.util.Arrays.hashCode(model);
+        return 31 * (31 * step + fileName.hashCode()) + Arrays.hashCode(model);
     }
 
     @Override

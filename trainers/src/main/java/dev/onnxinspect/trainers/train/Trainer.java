@@ -25,7 +25,9 @@ import dev.onnxinspect.trainers.model.NetworkBlock;
 import dev.onnxinspect.trainers.model.ParameterBridge;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
@@ -131,10 +133,10 @@ public final class Trainer {
                     + n + " samples");
         }
         int[] order = Permutations.random(n, new SplittableRandom(seed ^ 0x5DEECE66DL));
-        int[] valIdx = java.util.Arrays.copyOfRange(order, 0, held);
-        int[] fitIdx = java.util.Arrays.copyOfRange(order, held, n);
-        java.util.Arrays.sort(valIdx);
-        java.util.Arrays.sort(fitIdx);
+        int[] valIdx = Arrays.copyOfRange(order, 0, held);
+        int[] fitIdx = Arrays.copyOfRange(order, held, n);
+        Arrays.sort(valIdx);
+        Arrays.sort(fitIdx);
         return new TrainingData[] {data.subset(fitIdx), data.subset(valIdx)};
     }
 
@@ -298,7 +300,7 @@ public final class Trainer {
         }
 
         private static String fmt(double v) {
-            return String.format(java.util.Locale.ROOT, "%.4f", v);
+            return String.format(Locale.ROOT, "%.4f", v);
         }
     }
 }
