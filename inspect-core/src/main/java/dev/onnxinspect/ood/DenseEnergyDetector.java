@@ -33,17 +33,6 @@ abstract class DenseEnergyDetector implements PersistentDetector {
         }
     }
 
-    /**
-     * Refuses a percentile outside [0, 100].
-     *
-     * @param what the parameter, as it starts the message, e.g. "ReAct percentile"
-     */
-    static void checkPercent(String what, double percent) {
-        if (!(percent >= 0 && percent <= 100)) {
-            throw new OodException(what + " must lie in [0, 100], got " + percent);
-        }
-    }
-
     final DenseWeights dense() {
         return dense;
     }

@@ -45,9 +45,7 @@ public final class DiceDetector extends DenseEnergyDetector {
 
     /** A fit accumulator with the given percentile in [0, 100] and energy temperature T &gt; 0. */
     public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
-        checkPercent("DICE percentile", percentile);
-        checkTemperature("DICE", temperature);
-        return new Accumulator(new DenseWeights(last), percentile, temperature);
+        return new Accumulator(PercentileEnergySettings.of("DICE", last, percentile, temperature));
     }
 
     /** The contribution threshold (the percentile of the contribution matrix). */
@@ -90,22 +88,18 @@ public final class DiceDetector extends DenseEnergyDetector {
 
     /** Sums the fit features per dimension. Mutable, not thread-safe. */
     public static final class Accumulator implements FitAccumulator<DiceDetector> {
-        private final DenseWeights dense;
-        private final double percentile;
-        private final double temperature;
+        private final PercentileEnergySettings settings;
         private final double[] sums;
         private long count;
 
-        private Accumulator(DenseWeights dense, double percentile, double temperature) {
-            this.dense = dense;
-            this.percentile = percentile;
-            this.temperature = temperature;
-            this.sums = new double[dense.in()];
+        private Accumulator(PercentileEnergySettings settings) {
+            this.settings = settings;
+            this.sums = new double[settings.dense().in()];
         }
 
         @Override
         public void accept(DetectorInput batch) {
-            dense.checkInput(batch, "dice fit");
+            settings.dense().checkInput(batch, "dice fit");
             float[] h = batch.featureArray();
             int d = sums.length;
             for (int i = 0; i < batch.samples(); i++) {
@@ -118,11 +112,7 @@ public final class DiceDetector extends DenseEnergyDetector {
 
         @Override
         public void merge(FitAccumulator<DiceDetector> other) {
-            if (!(other instanceof Accumulator o) || o.percentile != percentile || o.temperature != temperature
-                    || !o.dense.layer().equals(dense.layer())) {
-                throw new OodException("can only merge a DICE accumulator with the same layer, percentile "
-                        + percentile + " and temperature " + temperature + ", got " + other);
-            }
+            Accumulator o = settings.mergeable(other, Accumulator.class, a -> a.settings);
             for (int j = 0; j < sums.length; j++) {
                 sums[j] += o.sums[j];
             }
@@ -138,7 +128,7 @@ public final class DiceDetector extends DenseEnergyDetector {
             for (int j = 0; j < means.length; j++) {
                 means[j] = sums[j] / count;
             }
-            return new DiceDetector(dense, percentile, temperature, means);
+            return new DiceDetector(settings.dense(), settings.percentile(), settings.temperature(), means);
         }
     }
 }

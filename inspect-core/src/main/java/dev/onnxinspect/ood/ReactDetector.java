@@ -37,9 +37,7 @@ public final class ReactDetector extends DenseEnergyDetector {
      * @param temperature the energy temperature T &gt; 0
      */
     public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
-        checkPercent("ReAct percentile", percentile);
-        checkTemperature("ReAct", temperature);
-        return new Accumulator(new DenseWeights(last), percentile, temperature);
+        return new Accumulator(PercentileEnergySettings.of("ReAct", last, percentile, temperature));
     }
 
     /** The clipping threshold r. */
@@ -80,32 +78,23 @@ public final class ReactDetector extends DenseEnergyDetector {
 
     /** Keeps every fit feature entry for the exact percentile. Mutable, not thread-safe. */
     public static final class Accumulator implements FitAccumulator<ReactDetector> {
-        private final DenseWeights dense;
-        private final double percentile;
-        private final double temperature;
+        private final PercentileEnergySettings settings;
         private final GrowableArrays.Floats entries = new GrowableArrays.Floats();
 
-        private Accumulator(DenseWeights dense, double percentile, double temperature) {
-            this.dense = dense;
-            this.percentile = percentile;
-            this.temperature = temperature;
+        private Accumulator(PercentileEnergySettings settings) {
+            this.settings = settings;
         }
 
         @Override
         public void accept(DetectorInput batch) {
-            dense.checkInput(batch, "react_energy fit");
+            settings.dense().checkInput(batch, "react_energy fit");
             float[] h = batch.featureArray();
             entries.addAll(h, 0, h.length);
         }
 
         @Override
         public void merge(FitAccumulator<ReactDetector> other) {
-            if (!(other instanceof Accumulator o) || o.percentile != percentile || o.temperature != temperature
-                    || !o.dense.layer().equals(dense.layer())) {
-                throw new OodException("can only merge a ReAct accumulator with the same layer, percentile "
-                        + percentile + " and temperature " + temperature + ", got " + other);
-            }
-            entries.addAll(o.entries);
+            entries.addAll(settings.mergeable(other, Accumulator.class, a -> a.settings).entries);
         }
 
         @Override
@@ -113,8 +102,8 @@ public final class ReactDetector extends DenseEnergyDetector {
             if (entries.size() == 0) {
                 throw new OodException("ReAct has no fit samples: accept at least one batch of ID features");
             }
-            return new ReactDetector(dense, percentile, temperature,
-                    Percentiles.type7InPlace(entries.toArray(), percentile));
+            return new ReactDetector(settings.dense(), settings.percentile(), settings.temperature(),
+                    Percentiles.type7InPlace(entries.toArray(), settings.percentile()));
         }
     }
 }
