@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class PercentilesTest {
     @Test
     void type7InterpolatesBetweenOrderStatistics() {
-        // [1,2,3,4]: 50th -> h = 3 * 0.5 = 1.5 -> 2 + 0.5 = 2.5; 90th -> h = 2.7 -> 3 + 0.7 = 3.7; 100th -> 4; 0th -> 1.
+        // [1,2,3,4]: 50th -> h = 3 * 0.5 = 1.5 -> 2 + 0.5 = 2.5; 90th -> h = 2.7 -> 3 + 0.7 = 3.7;
+        // 100th -> 4; 0th -> 1.
         assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 50)).isEqualTo(2.5);
         assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 90)).isCloseTo(3.7, within(1e-15));
         assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 100)).isEqualTo(4.0);
@@ -49,9 +50,9 @@ class PercentilesTest {
 
     @Test
     void fromTheHalfWayPointTheUpperNeighbourIsTheBaseAsInNumpy() {
-        // [-1, 2^53, 2^53], 25th: h = 2 * 0.25 = 0.5, between a = -1 and b = 2^53 with t = 0.5. b - a = 2^53 + 1 is not a
-        // double and rounds (to even) to 2^53. numpy's form b - (b - a)(1 - t) = 2^53 - 2^52 = 2^52; the other form
-        // a + (b - a) t would give -1 + 2^52. (The exact value 2^52 - 0.5 lies half way between the two.)
+        // [-1, 2^53, 2^53], 25th: h = 2 * 0.25 = 0.5, between a = -1 and b = 2^53 with t = 0.5. b - a = 2^53 + 1 is
+        // not a double and rounds (to even) to 2^53. numpy's form b - (b - a)(1 - t) = 2^53 - 2^52 = 2^52; the other
+        // form a + (b - a) t would give -1 + 2^52. (The exact value 2^52 - 0.5 lies half way between the two.)
         assertThat(Percentiles.type7Sorted(new double[] {-1, 0x1p53, 0x1p53}, 3, 25)).isEqualTo(0x1p52);
         // below the half way point the lower neighbour is the base: [0, 8], 25th: h = 0.25 -> 0 + 8 * 0.25 = 2.
         assertThat(Percentiles.type7Sorted(new double[] {0, 8}, 2, 25)).isEqualTo(2.0);
