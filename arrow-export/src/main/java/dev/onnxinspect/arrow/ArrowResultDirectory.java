@@ -1,7 +1,7 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,17 +224,7 @@ public final class ArrowResultDirectory implements AutoCloseable {
         schemaMetadata.remove("table");
         json.append("  \"metadata\": ").append(Json.stringMap(schemaMetadata, "  ")).append('\n');
         json.append("}\n");
-        AtomicFile file = AtomicFile.create(directory.resolve(MANIFEST));
-        try {
-            ByteBuffer bytes = ByteBuffer.wrap(json.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                file.channel().write(bytes);
-            }
-            file.commit();
-        } catch (IOException | RuntimeException e) {
-            file.abort();
-            throw e;
-        }
+        AtomicFiles.write(directory.resolve(MANIFEST), json.toString().getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {} tables and {} to {}", tables.size(), MANIFEST, directory);
     }
 

@@ -7,6 +7,7 @@ import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
 import dev.onnxinspect.ood.AshDetector;
 import dev.onnxinspect.ood.DetectorLayout;
@@ -37,14 +38,8 @@ import dev.onnxinspect.stats.MemoryEstimate;
 import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.StatsOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,7 +65,7 @@ final class AuditRunner {
 
     static AuditResult run(AuditOptions o, AuditProgress progress) throws IOException {
         OnnxModel model = OnnxModel.load(o.model());
-        String sha = sha256(o.model());
+        String sha = Sha256.of(o.model());
         List<ValueInfo> outputs = model.describe().outputs();
         String logits = o.logitsOutput() != null ? o.logitsOutput() : outputs.get(0).name();
 
@@ -467,19 +462,5 @@ final class AuditRunner {
             all.add(feature);
         }
         return all;
-    }
-
-    /** The SHA-256 of a file, hex. */
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

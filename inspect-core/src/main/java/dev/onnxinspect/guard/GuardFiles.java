@@ -1,9 +1,9 @@
 package dev.onnxinspect.guard;
 
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.ood.DetectorSuite;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
@@ -11,10 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +43,7 @@ final class GuardFiles {
         Properties p = new Properties();
         p.setProperty("format", Integer.toString(FORMAT_VERSION));
         p.setProperty("model_sha256", s.modelSha256());
-        p.setProperty("detectors_sha256", sha256(detectors));
+        p.setProperty("detectors_sha256", Sha256.of(detectors));
         GuardLayout l = s.layout();
         p.setProperty("logits_output", l.logitsOutput());
         p.setProperty("feature_layer", l.featureLayer());
@@ -96,7 +93,7 @@ final class GuardFiles {
             throw new GuardException("the guard in " + dir + " lacks its detector file " + DETECTORS + "; save the"
                     + " guard again");
         }
-        String detectorsSha = sha256(detectors);
+        String detectorsSha = Sha256.of(detectors);
         if (!detectorsSha.equalsIgnoreCase(require(p, file, "detectors_sha256"))) {
             throw new GuardException(detectors + " does not match " + file + " (SHA-256 " + detectorsSha + ", the"
                     + " properties name " + p.getProperty("detectors_sha256") + "): the directory holds parts of two"
@@ -124,24 +121,6 @@ final class GuardFiles {
             throw new GuardException(file + " holds a malformed number (" + e.getMessage() + "); save the guard again",
                     e);
         }
-    }
-
-    /** The SHA-256 of a file, lower-case hex. */
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String require(Properties p, Path file, String key) {

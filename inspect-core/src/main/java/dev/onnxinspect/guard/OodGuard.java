@@ -3,6 +3,7 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -56,7 +58,7 @@ public final class OodGuard implements AutoCloseable {
 
     private OodGuard(InferenceSession session, DetectorSuite suite, GuardLayout layout, Thresholds thresholds,
                      String primary, String modelSha256) {
-        if (!thresholds.values().keySet().equals(new java.util.LinkedHashSet<>(suite.names()))) {
+        if (!thresholds.values().keySet().equals(new LinkedHashSet<>(suite.names()))) {
             throw new GuardException("thresholds for " + thresholds.values().keySet() + " do not match the detectors "
                     + suite.names());
         }
@@ -98,7 +100,7 @@ public final class OodGuard implements AutoCloseable {
                     + " (Mahalanobis, SHE, profiles) need true labels: fit on labelled in-distribution data");
         }
         OnnxModel model = OnnxModel.load(modelPath);
-        String sha = GuardFiles.sha256(modelPath);
+        String sha = Sha256.of(modelPath);
         DenseLayer last = GuardFitting.denseHead(model);
         List<String> patternLayers = options.patternLayers().isEmpty() ? List.of(last.inputName())
                 : options.patternLayers();
@@ -146,7 +148,7 @@ public final class OodGuard implements AutoCloseable {
      *                        model file's SHA-256 differs)
      */
     public static OodGuard load(Path modelPath, Path dir, SessionConfig config) throws IOException {
-        String sha = GuardFiles.sha256(modelPath);
+        String sha = Sha256.of(modelPath);
         GuardFiles.Saved saved = GuardFiles.load(dir, sha);
         OnnxModel model = OnnxModel.load(modelPath);
         InferenceSession session = GuardFitting.open(model, saved.layout(), config);

@@ -8,6 +8,7 @@ import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.stats.ClassBasis;
+import dev.onnxinspect.stats.Percentiles;
 import dev.onnxinspect.stats.StatsOptions;
 import dev.onnxinspect.trainers.arch.Architecture;
 import java.io.IOException;
@@ -226,19 +227,13 @@ public final class InspectionBenchmark {
         return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
-    /** The median with the lower and upper quartiles (numpy's linear interpolation), e.g. "0.85 [0.80, 0.90]". */
+    /** The median with the lower and upper quartiles ({@link Percentiles}), e.g. "0.850 [IQR 0.800-0.900]". */
     private static String quartiles(double[] v) {
         double[] sorted = v.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "%.3f [IQR %.3f-%.3f]", quantile(sorted, 0.5), quantile(sorted, 0.25),
-                quantile(sorted, 0.75));
-    }
-
-    private static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+        int n = sorted.length;
+        return String.format(Locale.ROOT, "%.3f [IQR %.3f-%.3f]", Percentiles.type7Sorted(sorted, n, 50),
+                Percentiles.type7Sorted(sorted, n, 25), Percentiles.type7Sorted(sorted, n, 75));
     }
 
     private static String meanSd(double[] v, String format) {

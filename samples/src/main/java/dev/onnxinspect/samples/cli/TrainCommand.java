@@ -7,6 +7,7 @@ import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.samples.demo.TrainingStep;
 import dev.onnxinspect.trainers.arch.Activation;
 import dev.onnxinspect.trainers.arch.Architecture;
@@ -23,9 +24,11 @@ import dev.onnxinspect.trainers.train.EarlyStopping;
 import dev.onnxinspect.trainers.train.OptimizerKind;
 import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -183,11 +186,11 @@ final class TrainCommand implements Callable<Integer> {
     private static TrainingData shaped(InMemoryDataset d, Architecture a) {
         TrainingData data = TrainingStep.data(d);
         int[] shape = a.inputShape();
-        return java.util.Arrays.equals(shape, data.sampleShape()) ? data
+        return Arrays.equals(shape, data.sampleShape()) ? data
                 : new TrainingData(data.features(), data.labels(), shape, data.numClasses());
     }
 
-    private void writeHistory(List<ExperimentResult> results) throws java.io.IOException {
+    private void writeHistory(List<ExperimentResult> results) throws IOException {
         List<HistoryRow> rows = ExperimentRunner.historyRows(results);
         Map<String, Map<String, String>> configs = new LinkedHashMap<>();
         for (ExperimentResult r : results) {
@@ -199,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
         Path anyCheckpoint = Files.list(first.directory()).filter(p -> p.toString().endsWith(".onnx")).sorted()
                 .findFirst().orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
         TableMetadata meta = TableMetadata.builder(anyCheckpoint.getFileName().toString(),
-                TableMetadata.sha256(anyCheckpoint), ClassSource.LABEL).build();
+                Sha256.of(anyCheckpoint), ClassSource.LABEL).build();
         try (BufferAllocator allocator = new RootAllocator();
              ArrowResultDirectory dir = ArrowResultDirectory.create(out, meta, ArrowWriteOptions.defaults(), allocator,
                      Map.of("runs", Integer.toString(results.size())))) {
