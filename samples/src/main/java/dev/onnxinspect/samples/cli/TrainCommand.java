@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -199,8 +200,11 @@ final class TrainCommand implements Callable<Integer> {
             configs.put(r.runId(), config);
         }
         ExperimentResult first = results.get(0);
-        Path anyCheckpoint = Files.list(first.directory()).filter(p -> p.toString().endsWith(".onnx")).sorted()
-                .findFirst().orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
+        Path anyCheckpoint;
+        try (Stream<Path> files = Files.list(first.directory())) {
+            anyCheckpoint = files.filter(p -> p.toString().endsWith(".onnx")).sorted().findFirst()
+                    .orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
+        }
         TableMetadata meta = TableMetadata.builder(anyCheckpoint.getFileName().toString(),
                 Sha256.of(anyCheckpoint), ClassSource.LABEL).build();
         try (BufferAllocator allocator = new RootAllocator();
