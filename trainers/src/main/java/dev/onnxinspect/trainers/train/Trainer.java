@@ -151,7 +151,7 @@ public final class Trainer {
         return p;
     }
 
-    private static Optimizer optimizer(TrainingConfig config) {
+    static Optimizer optimizer(TrainingConfig config) {
         float lr = (float) config.learningRate();
         float wd = (float) config.weightDecay();
         return switch (config.optimizer()) {
