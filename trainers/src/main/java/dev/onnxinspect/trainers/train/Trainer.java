@@ -140,7 +140,7 @@ public final class Trainer {
         return new TrainingData[] {data.subset(fitIdx), data.subset(valIdx)};
     }
 
-    private static Optimizer optimizer(TrainingConfig config) {
+    static Optimizer optimizer(TrainingConfig config) {
         float lr = (float) config.learningRate();
         float wd = (float) config.weightDecay();
         return switch (config.optimizer()) {
