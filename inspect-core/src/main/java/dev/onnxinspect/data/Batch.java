@@ -11,25 +11,30 @@ import java.util.Arrays;
  * @param labels      the class label of each sample, or {@code null} for unlabelled data
  *                    <p>The arrays are owned by the batch once it is built: the producer must not change them
  *                    afterwards and consumers must not change them at all (they are not copied, for speed).
+ *                    A size, shape, data length or number of labels that do not fit together is refused with a
+ *                    {@link DatasetException}.
  */
 public record Batch(float[] data, int size, int[] sampleShape, int[] labels) {
     public Batch {
         if (size <= 0) {
-            throw new IllegalArgumentException("a batch needs at least one sample, got size " + size);
+            throw new DatasetException("a batch needs at least one sample, got size " + size
+                    + "; a data source ends its pass instead of returning an empty batch");
         }
         long per = 1;
         for (int d : sampleShape) {
             if (d <= 0) {
-                throw new IllegalArgumentException("sample shape must be positive, got " + Arrays.toString(sampleShape));
+                throw new DatasetException("sample shape must be positive, got " + Arrays.toString(sampleShape));
             }
             per *= d;
         }
         if (data.length != per * size) {
-            throw new IllegalArgumentException("batch of " + size + " samples of shape " + Arrays.toString(sampleShape)
-                    + " needs " + per * size + " floats, got " + data.length);
+            throw new DatasetException("batch of " + size + " samples of shape " + Arrays.toString(sampleShape)
+                    + " needs " + per * size + " floats, got " + data.length + "; give size x sample size floats,"
+                    + " row-major");
         }
         if (labels != null && labels.length != size) {
-            throw new IllegalArgumentException("batch of " + size + " samples has " + labels.length + " labels");
+            throw new DatasetException("batch of " + size + " samples has " + labels.length + " labels; give one"
+                    + " label per sample, or null for unlabelled data");
         }
         sampleShape = sampleShape.clone();
     }

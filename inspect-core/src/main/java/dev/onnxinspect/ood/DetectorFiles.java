@@ -1,5 +1,6 @@
 package dev.onnxinspect.ood;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -43,8 +44,8 @@ public final class DetectorFiles {
         List<PersistentDetector> persistent = new ArrayList<>();
         for (OodDetector d : detectors) {
             if (!(d instanceof PersistentDetector p)) {
-                throw new OodException("cannot save detector " + d.name() + " (" + d.getClass().getName() + "): only "
-                        + "the detectors of dev.onnxinspect.ood can be saved");
+                throw new OodException(Kind.UNSUPPORTED, "cannot save detector " + d.name() + " ("
+                        + d.getClass().getName() + "): only the detectors of dev.onnxinspect.ood can be saved");
             }
             persistent.add(p);
         }

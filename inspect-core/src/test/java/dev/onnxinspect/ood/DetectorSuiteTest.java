@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.metrics.OodMetrics;
 import java.io.DataOutputStream;
@@ -130,6 +131,53 @@ class DetectorSuiteTest {
         };
         assertThatThrownBy(() -> DetectorFiles.save(dir.resolve("c.bin"), SHA, custom))
                 .isInstanceOf(OodException.class).hasMessageContaining("cannot save detector custom");
+    }
+
+    @Test
+    void aCorruptArrayLengthIsABadFileNotAnIoError(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("corrupt.bin");
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+            out.writeInt(DetectorFiles.MAGIC);
+            out.writeInt(DetectorFiles.FORMAT_VERSION);
+            out.writeUTF(SHA);
+            out.writeInt(1);
+            out.writeUTF(KlMatchingDetector.TYPE);
+            out.writeInt(1);        // one class
+            out.writeBoolean(true); // with a template
+            out.writeInt(-5);       // of length -5
+        }
+        assertThatThrownBy(() -> DetectorFiles.load(file, SHA)).isInstanceOf(OodException.class)
+                .hasMessageContaining("array length -5").hasMessageContaining("damaged")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void onlyRefusalsOfTheFitDataAreSkipped() {
+        // KNN (k = 50) cannot be fitted on 10 samples: a refusal of the data, skipped and recorded
+        List<String> skipped = new ArrayList<>();
+        DetectorSuite suite = DetectorSuite.builder().fit(KnnDetector.accumulator())
+                .accept(model.batches(1, 1, 10, 0).get(0)).buildSkippingFailures(skipped);
+        assertThat(suite.names()).isEmpty();
+        assertThat(skipped).singleElement().asString().startsWith("KnnDetector.Accumulator: KNN with k = 50");
+        // a bug inside an accumulator is thrown, never hidden in the skipped list
+        FitAccumulator<OodDetector> broken = new FitAccumulator<>() {
+            @Override
+            public void accept(DetectorInput batch) {
+            }
+
+            @Override
+            public void merge(FitAccumulator<OodDetector> other) {
+            }
+
+            @Override
+            public OodDetector result() {
+                throw new OodException(Kind.INTERNAL, "broken invariant");
+            }
+        };
+        List<String> none = new ArrayList<>();
+        assertThatThrownBy(() -> DetectorSuite.builder().fit(broken).buildSkippingFailures(none))
+                .isInstanceOf(OodException.class).hasMessage("broken invariant");
+        assertThat(none).isEmpty();
     }
 
     @Test

@@ -107,13 +107,13 @@ class ExternalDataTest {
     void missingOrShortDataFilesAreRejected() throws IOException {
         Path missing = writeModel(root.resolve("a"), modelWithExternalWeights("weights.bin", 8, 24));
         assertThatThrownBy(() -> OnnxModel.load(missing)).hasMessageContaining("'weights.bin' not found")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.IO);
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
 
         Path modelDir = root.resolve("b");
         Path shortFile = writeModel(modelDir, modelWithExternalWeights("weights.bin", 8, 24));
         Files.write(modelDir.resolve("weights.bin"), new byte[20]);
         assertThatThrownBy(() -> OnnxModel.load(shortFile)).hasMessageContaining("lies outside 'weights.bin'")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.INVALID_INPUT);
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
 
         Path wrongLength = writeModel(root.resolve("c"), modelWithExternalWeights("weights.bin", 8, 20));
         Files.write(root.resolve("c/weights.bin"), dataFile());

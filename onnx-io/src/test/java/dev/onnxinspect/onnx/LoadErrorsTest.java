@@ -74,7 +74,7 @@ class LoadErrorsTest {
         Path file = Files.write(dir.resolve("empty.onnx"), new byte[0]);
         assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("empty.onnx").hasMessageContaining("empty (0 bytes)")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.INVALID_INPUT);
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test
@@ -82,7 +82,7 @@ class LoadErrorsTest {
         // a path that names no readable file is a file error, not a malformed model
         assertThatThrownBy(() -> OnnxModel.load(dir)).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("is a directory")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.IO);
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 
     @Test
@@ -111,7 +111,7 @@ class LoadErrorsTest {
         Path file = Files.write(dir.resolve("cut.onnx"), Arrays.copyOf(bytes, bytes.length - 7));
         assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("cut.onnx").hasMessageContaining("truncated")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.INVALID_INPUT);
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test
@@ -183,17 +183,16 @@ class LoadErrorsTest {
             // IR version 0 means "not an ONNX model" (bad input); 2 and 14 are real versions this library lacks
             assertThatThrownBy(() -> OnnxModel.fromProto(m)).isInstanceOf(ModelFormatException.class)
                     .hasMessageContaining("IR version " + ir + " is not supported; expected 3 to 13")
-                    .extracting(e -> ((ModelFormatException) e).kind())
-                    .isEqualTo(ir == 0 ? Kind.INVALID_INPUT : Kind.UNSUPPORTED);
+                    .hasFieldOrPropertyWithValue("kind", ir == 0 ? Kind.INVALID_INPUT : Kind.UNSUPPORTED);
         }
         ModelProto opset = relu().toBuilder().setOpsetImport(0,
                 OperatorSetIdProto.newBuilder().setDomain("").setVersion(30)).build();
         assertThatThrownBy(() -> OnnxModel.fromProto(opset)).hasMessageContaining("opset 30")
                 .hasMessageContaining("expected 1 to 26")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.UNSUPPORTED);
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         ModelProto noGraph = relu().toBuilder().clearGraph().build();
         assertThatThrownBy(() -> OnnxModel.fromProto(noGraph)).hasMessageContaining("has no graph")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.INVALID_INPUT);
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test
@@ -205,6 +204,6 @@ class LoadErrorsTest {
         assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("huge.onnx").hasMessageContaining("2 GiB")
                 .hasMessageContaining("external data")
-                .extracting(e -> ((ModelFormatException) e).kind()).isEqualTo(Kind.UNSUPPORTED);
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
     }
 }
