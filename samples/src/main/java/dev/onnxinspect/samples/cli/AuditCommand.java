@@ -1,6 +1,7 @@
 package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.samples.pipeline.AuditOptions;
 import dev.onnxinspect.samples.pipeline.AuditPipeline;
 import dev.onnxinspect.samples.pipeline.AuditResult;
@@ -63,13 +64,18 @@ final class AuditCommand implements Callable<Integer> {
         try (DataSpecs specs = new DataSpecs()) {
             DataSource idSet = specs.resolve(id);
             if (!idSet.labelled()) {
-                throw new IllegalArgumentException("the ID set " + id + " has no labels; audit needs a labelled ID set"
+                throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set"
                         + " (use inspect for unlabelled data)");
             }
             AuditOptions.Builder b = AuditOptions.builder(model, idSet, out.resolve("tables"))
                     .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session());
             if (fit != null) {
-                b.fit(specs.resolve(fit));
+                DataSource fitSet = specs.resolve(fit);
+                if (!fitSet.labelled()) {
+                    throw new DatasetException("the fit set " + fit + " has no labels; the detectors are fitted on a"
+                            + " labelled ID set: give --fit a dataset with a label column");
+                }
+                b.fit(fitSet);
             }
             for (String d : ood) {
                 b.ood(specs.resolve(d));

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.MnistDigits;
@@ -85,7 +86,8 @@ final class DemoCommand implements Callable<Integer> {
             return d;
         }
         if (n <= 0) {
-            throw new IllegalArgumentException("sample counts must be positive, got " + n);
+            throw new OnnxInspectException("--train-samples, --test-samples and --ood-samples take a positive"
+                    + " sample count, got " + n);
         }
         return d.subset(0, n).named(d.name() + ":" + n);
     }

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.samples.pipeline.AuditOptions;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,12 @@ final class StatsParameters {
     Integer nodeEvalSamples;
 
     AuditOptions.Builder apply(AuditOptions.Builder b) {
+        for (Integer n : new Integer[] {nodeFitSamples, nodeEvalSamples}) {
+            if (n != null && n < 0) {
+                throw new OnnxInspectException("--node-fit-samples and --node-eval-samples take a sample count >= 0"
+                        + " (0 = off), got " + n);
+            }
+        }
         return b.tau(tau).eps(eps).bins(bins).alpha(alpha).compression(Options.compression(compression))
                 .interactions(interactions).nodeClassifiers(nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
                         nodeEvalSamples == null ? Integer.MAX_VALUE : nodeEvalSamples);
