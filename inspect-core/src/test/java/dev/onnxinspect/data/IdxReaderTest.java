@@ -132,7 +132,8 @@ class IdxReaderTest {
     @Test
     void missingFileIsAnError() {
         assertThatThrownBy(() -> IdxReader.readLabels(dir.resolve("nope")))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("nope").hasMessageContaining("does not exist")
+                .isInstanceOf(DatasetException.class).hasMessageContaining("nope")
+                .hasMessageContaining("does not exist")
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 }

@@ -122,7 +122,8 @@ class MnistJsonReaderTest {
     void missingFileIsAnError() throws IOException {
         write("0.json", digitFile(1, 0.5f));
         assertThatThrownBy(() -> MnistJsonReader.read("x", dir))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("1.json").hasMessageContaining("does not exist")
+                .isInstanceOf(DatasetException.class).hasMessageContaining("1.json")
+                .hasMessageContaining("does not exist")
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 }
