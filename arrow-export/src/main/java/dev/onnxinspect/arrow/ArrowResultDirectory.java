@@ -15,6 +15,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
+
 /**
  * A directory of SPEC §12 tables from one inspection run, one {@code <table>.arrow} file per table, plus a
  * {@code manifest.json} that lists them. Hands out one typed writer per table (each table at most once), all
@@ -64,8 +66,8 @@ public final class ArrowResultDirectory implements AutoCloseable {
             throws IOException {
         Path absolute = directory.toAbsolutePath();
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-            throw new ArrowExportException(absolute + " exists and is not a directory; give a directory for the"
-                    + " results");
+            throw new ArrowExportException(Kind.IO, absolute + " exists and is not a directory; give a directory for"
+                    + " the results");
         }
         parameters.forEach((k, v) -> {
             if (k == null || v == null) {

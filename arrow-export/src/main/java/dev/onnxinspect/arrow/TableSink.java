@@ -26,6 +26,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
+
 /**
  * The machinery under every table writer: one record batch of vectors, the dictionaries, the Arrow file writer and
  * the {@link AtomicFiles.PendingFile} (SPEC §12: published under its name only when complete). Rows are set column
@@ -206,7 +208,8 @@ final class TableSink implements AutoCloseable {
             writer.writeBatch();
         } catch (IOException | RuntimeException e) {
             abort();
-            throw new ArrowExportException("writing a batch of table " + table + " to " + file.temporary()
+            // a file error stays a file error; anything else thrown by Arrow is a bug (Kind.of)
+            throw new ArrowExportException(Kind.of(e), "writing a batch of table " + table + " to " + file.temporary()
                     + " failed (" + e + "); the temporary file was deleted and nothing was written to "
                     + file.target() + "; check free disk space and permissions, then write the table again", e);
         }

@@ -2,6 +2,7 @@ package dev.onnxinspect.audit;
 
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -58,7 +59,7 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
                     + nodeFitSamples + " and " + nodeEvalSamples);
         }
         if (fit != null && !fit.labelled()) {
-            throw new OnnxInspectException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"
+            throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"
                     + " labelled ID set: give labelled data or leave the fit set out");
         }
     }

@@ -201,9 +201,17 @@ final class AuditRunner {
         try {
             return model.lastDenseLayer();
         } catch (OnnxInspectException e) {
+            rethrowUnlessInvalid(e);
             LOG.info("no last dense layer found ({}); detectors that need its weights or features are skipped",
                     e.getMessage());
             return null;
+        }
+    }
+
+    /** A model without the structure looked for is normal; a file error or a bug is not: those propagate. */
+    private static void rethrowUnlessInvalid(OnnxInspectException e) {
+        if (e.kind() == OnnxInspectException.Kind.IO || e.kind() == OnnxInspectException.Kind.INTERNAL) {
+            throw e;
         }
     }
 
@@ -345,6 +353,7 @@ final class AuditRunner {
                         dense.add(d);
                     }
                 } catch (OnnxInspectException e) {
+                    rethrowUnlessInvalid(e);
                     LOG.debug("{} is not a dense layer: {}", out, e.getMessage());
                 }
             }

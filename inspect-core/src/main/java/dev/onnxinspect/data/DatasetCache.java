@@ -1,5 +1,6 @@
 package dev.onnxinspect.data;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.Sha256;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class DatasetCache {
         }
         Path file = directory.resolve(relativePath);
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException("dataset file " + relativePath + " is missing from the dataset cache "
+            throw new DatasetException(Kind.IO, "dataset file " + relativePath + " is missing from the dataset cache "
                     + directory + ". Fetch it with: " + fetchCommand(relativePath));
         }
         try {
@@ -94,8 +95,8 @@ public final class DatasetCache {
             VERIFIED.put(file, stamp);
             return file;
         } catch (IOException e) {
-            throw new DatasetException("cannot read dataset file " + file + ": " + e.getMessage() + ". Fetch it"
-                    + " again with: " + fetchCommand(relativePath), e);
+            throw new DatasetException(Kind.IO, "cannot read dataset file " + file + ": " + e.getMessage()
+                    + ". Fetch it again with: " + fetchCommand(relativePath), e);
         }
     }
 

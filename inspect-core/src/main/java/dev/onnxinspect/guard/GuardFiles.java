@@ -1,5 +1,6 @@
 package dev.onnxinspect.guard;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.ood.DetectorSuite;
@@ -74,13 +75,22 @@ final class GuardFiles {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (NoSuchFileException e) {
-            throw new GuardException("no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one with"
-                    + " OodGuard#save", e);
+            throw new GuardException(Kind.IO, "no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one"
+                    + " with OodGuard#save", e);
+        } catch (IllegalArgumentException e) {
+            throw new GuardException(file + " is not a properties file (" + e.getMessage() + "); it is damaged or not"
+                    + " a guard file: save the guard again", e);
         }
-        int format = Integer.parseInt(require(p, file, "format"));
+        int format;
+        try {
+            format = Integer.parseInt(require(p, file, "format"));
+        } catch (NumberFormatException e) {
+            throw new GuardException(file + " holds the format version '" + p.getProperty("format") + "', not a"
+                    + " number; it is damaged or not a guard file: save the guard again", e);
+        }
         if (format != FORMAT_VERSION) {
-            throw new GuardException(file + " has guard format version " + format + "; this library reads version "
-                    + FORMAT_VERSION + ". Fit and save the guard again with this version");
+            throw new GuardException(Kind.UNSUPPORTED, file + " has guard format version " + format + "; this library"
+                    + " reads version " + FORMAT_VERSION + ". Fit and save the guard again with this version");
         }
         String savedSha = require(p, file, "model_sha256");
         if (!savedSha.equalsIgnoreCase(modelSha256)) {

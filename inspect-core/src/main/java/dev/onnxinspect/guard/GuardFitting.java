@@ -30,8 +30,8 @@ final class GuardFitting {
         try {
             last = model.lastDenseLayer();
         } catch (OnnxInspectException e) {
-            throw new GuardException("the model has no dense layer computing its first output, so there are no logits"
-                    + " and penultimate features for the detectors: " + e.getMessage(), e);
+            throw new GuardException(e.kind(), "the model has no dense layer computing its first output, so there are"
+                    + " no logits and penultimate features for the detectors: " + e.getMessage(), e);
         }
         for (ValueInfo input : model.describe().inputs()) {
             if (input.name().equals(last.inputName())) {

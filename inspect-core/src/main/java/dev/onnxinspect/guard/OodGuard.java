@@ -208,7 +208,7 @@ public final class OodGuard implements AutoCloseable {
         try {
             input = layout.detectorInput(out, n, null);
         } catch (OodException e) {
-            throw new GuardException("the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n
+            throw new GuardException(e.kind(), "the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n
                     + " inputs") + " cannot be scored: " + e.getMessage(), e);
         }
         ScoreColumns scores = suite.score(input);

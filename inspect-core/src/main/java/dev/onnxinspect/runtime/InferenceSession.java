@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,13 +57,14 @@ public final class InferenceSession implements AutoCloseable {
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             if (inputs.size() != 1) {
-                throw new InferenceException(what + " has " + inputs.size() + " inputs " + inputs.keySet()
+                throw new InferenceException(Kind.UNSUPPORTED, what + " has " + inputs.size() + " inputs "
+                        + inputs.keySet()
                         + "; onnx-inspect supports models with exactly one input for now");
             }
             Map.Entry<String, NodeInfo> input = inputs.entrySet().iterator().next();
             this.inputName = input.getKey();
             if (!(input.getValue().getInfo() instanceof TensorInfo)) {
-                throw new InferenceException(what + ": input " + inputName + " is not a tensor but "
+                throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + inputName + " is not a tensor but "
                         + input.getValue().getInfo() + "; onnx-inspect needs a float32 tensor input");
             }
             this.inputInfo = (TensorInfo) input.getValue().getInfo();
@@ -78,7 +80,9 @@ public final class InferenceSession implements AutoCloseable {
             if (e instanceof InferenceException) {
                 throw (InferenceException) e;
             }
-            throw new InferenceException("cannot read the inputs and outputs of " + what + ": " + e.getMessage(), e);
+            // ONNX Runtime opened the model, so failing to describe it is not the model's fault
+            throw new InferenceException(Kind.of(e), "cannot read the inputs and outputs of " + what + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -95,7 +99,8 @@ public final class InferenceSession implements AutoCloseable {
      */
     public static InferenceSession open(Path modelFile, SessionConfig config) {
         if (!Files.isRegularFile(modelFile)) {
-            throw new InferenceException("model file " + modelFile + " does not exist");
+            throw new InferenceException(Kind.IO, "model file " + modelFile + " does not exist or is not a regular"
+                    + " file");
         }
         String what = "model " + modelFile;
         return new InferenceSession(SessionFactory.create(new SessionFactory.ModelSource() {
@@ -169,7 +174,7 @@ public final class InferenceSession implements AutoCloseable {
 
     private void checkInput(int[] sampleShape, int batchSize) {
         if (inputInfo.type != OnnxJavaType.FLOAT) {
-            throw new InferenceException("model input " + inputName + " has type " + inputInfo.type
+            throw new InferenceException(Kind.UNSUPPORTED, "model input " + inputName + " has type " + inputInfo.type
                     + "; onnx-inspect feeds float32 only");
         }
         long[] expected = inputInfo.getShape();
@@ -331,12 +336,14 @@ public final class InferenceSession implements AutoCloseable {
 
     private static LayerActivations copyOut(String name, OnnxValue value, int samples) throws OrtException {
         if (!(value instanceof OnnxTensor)) {
-            throw new InferenceException("output " + name + " is a " + value.getType() + ", not a tensor");
+            throw new InferenceException(Kind.UNSUPPORTED, "output " + name + " is a " + value.getType()
+                    + ", not a tensor; onnx-inspect reads tensor outputs only: choose another output");
         }
         OnnxTensor tensor = (OnnxTensor) value;
         TensorInfo info = tensor.getInfo();
         if (info.type != OnnxJavaType.FLOAT) {
-            throw new InferenceException("output " + name + " has type " + info.type + "; onnx-inspect reads float32"
+            throw new InferenceException(Kind.UNSUPPORTED, "output " + name + " has type " + info.type
+                    + "; onnx-inspect reads float32"
                     + " outputs only: add a Cast to float to the model, or choose another output");
         }
         long[] shape = info.getShape();
@@ -416,7 +423,8 @@ public final class InferenceSession implements AutoCloseable {
                 session.close();
             }
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed to close the session: " + e.getMessage(), e);
+            throw new InferenceException(Kind.INTERNAL, "ONNX Runtime failed to close the session: "
+                    + e.getMessage(), e);
         } finally {
             lock.writeLock().unlock();
         }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.runtime.Device;
 import dev.onnxinspect.runtime.InferenceException;
@@ -351,8 +353,46 @@ class InspectionTest {
                 Inspection.builder(session, failing).build().run(v -> calls.incrementAndGet()))
                 .isInstanceOf(InspectionException.class)
                 .hasMessageContaining("failing").hasMessageContaining("sample 2").hasMessageContaining("disk on fire")
+                .hasFieldOrPropertyWithValue("kind", Kind.INTERNAL) // an IllegalStateException is a bug
                 .cause().isSameAs(broken));
         assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void aWrappedFailureKeepsTheKindOfItsCause() {
+        // a source whose file cannot be read: the inspection's exception is a file error too, not a bad input
+        DatasetException unreadable = new DatasetException(Kind.IO, "cannot read data.bin: permission denied");
+        DataSource failing = new DataSource() {
+            @Override
+            public String name() {
+                return "unreadable";
+            }
+
+            @Override
+            public int[] sampleShape() {
+                return new int[] {2};
+            }
+
+            @Override
+            public long size() {
+                return -1;
+            }
+
+            @Override
+            public boolean labelled() {
+                return true;
+            }
+
+            @Override
+            public Iterator<Batch> batches(int batchSize) {
+                throw unreadable;
+            }
+        };
+        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
+                Inspection.builder(session, failing).build().run(v -> { }))
+                .isInstanceOf(InspectionException.class).hasMessageContaining("permission denied")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO)
+                .cause().isSameAs(unreadable));
     }
 
     @Test

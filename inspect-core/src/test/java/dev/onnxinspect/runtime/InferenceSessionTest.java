@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -136,7 +137,8 @@ class InferenceSessionTest {
         try (InferenceSession session = InferenceSession.open(TestModels.doubleOutput(), SessionConfig.defaults())) {
             assertThatThrownBy(() -> session.run(new Batch(X, 3, new int[] {2}, null), List.of("xd")))
                     .isInstanceOf(InferenceException.class)
-                    .hasMessageContaining("xd").hasMessageContaining("DOUBLE").hasMessageContaining("float32");
+                    .hasMessageContaining("xd").hasMessageContaining("DOUBLE").hasMessageContaining("float32")
+                    .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         }
     }
 
@@ -144,7 +146,8 @@ class InferenceSessionTest {
     void modelsWithTwoInputsAreRejected() {
         assertThatThrownBy(() -> InferenceSession.open(TestModels.twoInputs(), SessionConfig.defaults()))
                 .isInstanceOf(InferenceException.class)
-                .hasMessageContaining("2 inputs [a, b]").hasMessageContaining("exactly one input");
+                .hasMessageContaining("2 inputs [a, b]").hasMessageContaining("exactly one input")
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
     }
 
     @Test
@@ -153,7 +156,25 @@ class InferenceSessionTest {
         session.close();
         session.close();
         assertThatThrownBy(() -> session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("closed");
+                .isInstanceOf(InferenceException.class).hasMessageContaining("closed")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void missingModelFileIsAFileError(@TempDir Path dir) {
+        assertThatThrownBy(() -> InferenceSession.open(dir.resolve("none.onnx")))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("none.onnx")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
+    }
+
+    @Test
+    void activationsWhoseSizeDoesNotFitTheirShapeAreABadInput() {
+        // 2 samples of shape [3] need 6 values; 5 came
+        assertThatThrownBy(() -> new LayerActivations("h", new float[5], 2, new int[] {3}))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("need 6 values, got 5")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+        assertThatThrownBy(() -> new LayerActivations("h", new float[0], 1, new int[] {-1}))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("negative dimension");
     }
 
     @Test

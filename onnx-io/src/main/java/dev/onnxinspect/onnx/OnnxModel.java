@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.CodedInputStream;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,17 +64,17 @@ public final class OnnxModel {
             throw new NoSuchFileException(source, null, "no ONNX model at this path");
         }
         if (Files.isDirectory(path)) {
-            throw new ModelFormatException(source, "is a directory; expected an .onnx model file");
+            throw new ModelFormatException(Kind.IO, source, "is a directory; expected an .onnx model file");
         }
         if (!Files.isRegularFile(path)) {
-            throw new ModelFormatException(source, "is not a regular file (a device or pipe?); expected an .onnx "
-                    + "model file");
+            throw new ModelFormatException(Kind.IO, source, "is not a regular file (a device or pipe?); expected an "
+                    + ".onnx model file");
         }
         long size = Files.size(path);
         if (size > ExternalData.PROTOBUF_LIMIT) {
-            throw new ModelFormatException(source, "the file has " + size + " bytes, over protobuf's 2 GiB limit; "
-                    + "save the weights as external data (onnx.save_model(..., save_as_external_data=True)) "
-                    + "and load that model instead");
+            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the file has " + size + " bytes, over "
+                    + "protobuf's 2 GiB limit; save the weights as external data (onnx.save_model(..., "
+                    + "save_as_external_data=True)) and load that model instead");
         }
         if (size == 0) {
             throw new ModelFormatException(source, "the model is empty (0 bytes); expected a serialized ONNX "
@@ -113,8 +114,8 @@ public final class OnnxModel {
         for (int n; (n = in.read(chunk)) > 0; ) {
             total += n;
             if (total > ExternalData.PROTOBUF_LIMIT) {
-                throw new ModelFormatException(sourceName, "the stream holds more than protobuf's 2 GiB limit; "
-                        + "save the weights as external data and load the model from a file");
+                throw new ModelFormatException(Kind.UNSUPPORTED, sourceName, "the stream holds more than "
+                        + "protobuf's 2 GiB limit; save the weights as external data and load the model from a file");
             }
             out.write(chunk, 0, n);
         }
@@ -159,8 +160,8 @@ public final class OnnxModel {
         }
         long ir = proto.getIrVersion();
         if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) {
-            throw new ModelFormatException(source, "IR version " + ir + " is not supported; expected "
-                    + MIN_IR_VERSION + " to " + MAX_IR_VERSION
+            throw new ModelFormatException(ir == 0 ? Kind.INVALID_INPUT : Kind.UNSUPPORTED, source,
+                    "IR version " + ir + " is not supported; expected " + MIN_IR_VERSION + " to " + MAX_IR_VERSION
                     + (ir == 0 ? " (a model without ir_version is not an ONNX model)" : "; convert the model "
                     + "with onnx.version_converter or export it with a supported opset"));
         }
@@ -169,8 +170,8 @@ public final class OnnxModel {
             if (opset.getDomain().isEmpty() || opset.getDomain().equals("ai.onnx")) {
                 hasDefault = true;
                 if (opset.getVersion() < MIN_OPSET || opset.getVersion() > MAX_OPSET) {
-                    throw new ModelFormatException(source, "opset " + opset.getVersion() + " of the default "
-                            + "domain is not supported; expected " + MIN_OPSET + " to " + MAX_OPSET
+                    throw new ModelFormatException(Kind.UNSUPPORTED, source, "opset " + opset.getVersion()
+                            + " of the default domain is not supported; expected " + MIN_OPSET + " to " + MAX_OPSET
                             + "; convert the model with onnx.version_converter");
                 }
             }
@@ -206,8 +207,8 @@ public final class OnnxModel {
     /** The serialized model (all weights inline). */
     public byte[] toBytes() {
         if (proto.getSerializedSize() < 0 || proto.getSerializedSize() > ExternalData.PROTOBUF_LIMIT) {
-            throw new ModelFormatException(source, "the model is over protobuf's 2 GiB limit and cannot be "
-                    + "serialized");
+            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the model is over protobuf's 2 GiB limit and "
+                    + "cannot be serialized");
         }
         return proto.toByteArray();
     }

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.onnx.OnnxModel;
@@ -75,8 +76,8 @@ public final class GraphBuilder {
     /** The default-domain opset, {@value #MIN_OPSET} to {@value #MAX_OPSET} (default {@value #DEFAULT_OPSET}). */
     public GraphBuilder opset(int version) {
         if (version < MIN_OPSET || version > MAX_OPSET) {
-            throw new GraphBuildException("opset " + version + " is not supported by the graph builder; expected "
-                    + MIN_OPSET + " to " + MAX_OPSET);
+            throw new GraphBuildException(Kind.UNSUPPORTED, "opset " + version + " is not supported by the graph "
+                    + "builder; expected " + MIN_OPSET + " to " + MAX_OPSET);
         }
         this.opset = version;
         return this;

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.bench;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.FashionMnist;
@@ -274,7 +275,7 @@ public final class InspectionBenchmark {
                 return fallback;
             }
             if (i + 1 >= argv.size()) {
-                throw new IllegalArgumentException("--" + name + " needs a value");
+                throw new OnnxInspectException("--" + name + " needs a value");
             }
             return argv.get(i + 1);
         }

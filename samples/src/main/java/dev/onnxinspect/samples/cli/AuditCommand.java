@@ -1,11 +1,11 @@
 package dev.onnxinspect.samples.cli;
 
-import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.AuditTables;
 import dev.onnxinspect.audit.Audit;
 import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.samples.report.ReportAssembler;
+import dev.onnxinspect.data.DatasetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,14 +63,19 @@ final class AuditCommand implements Callable<Integer> {
         try (DataSpecs specs = new DataSpecs()) {
             DataSource idSet = specs.resolve(id);
             if (!idSet.labelled()) {
-                throw new OnnxInspectException("the ID set " + id + " has no labels; audit needs a labelled ID set"
+                throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set"
                         + " (use inspect for unlabelled data)");
             }
             Audit.Builder b = Audit.builder(model).id(idSet)
                     .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session())
                     .progress(run.progress());
             if (fit != null) {
-                b.fit(specs.resolve(fit));
+                DataSource fitSet = specs.resolve(fit);
+                if (!fitSet.labelled()) {
+                    throw new DatasetException("the fit set " + fit + " has no labels; the detectors are fitted on a"
+                            + " labelled ID set: give --fit a dataset with a label column");
+                }
+                b.fit(fitSet);
             }
             for (String d : ood) {
                 b.ood(specs.resolve(d));

@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.audit.Audit;
+import dev.onnxinspect.OnnxInspectException;
 import picocli.CommandLine.Option;
 
 /** The SPEC parameters of the statistics (tau, eps, bins, alpha) and the Arrow compression. */
@@ -38,6 +39,12 @@ final class StatsParameters {
     Integer nodeEvalSamples;
 
     Audit.Builder apply(Audit.Builder b) {
+        for (Integer n : new Integer[] {nodeFitSamples, nodeEvalSamples}) {
+            if (n != null && n < 0) {
+                throw new OnnxInspectException("--node-fit-samples and --node-eval-samples take a sample count >= 0"
+                        + " (0 = off), got " + n);
+            }
+        }
         return b.tau(tau).eps(eps).bins(bins).alpha(alpha).interactions(interactions)
                 .nodeClassifiers(nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
                         nodeEvalSamples == null ? Integer.MAX_VALUE : nodeEvalSamples);

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.TableMetadata;
@@ -155,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
             case "lenet" -> new LeNet(image, 10, act, dropout);
             case "resnet" -> ResNet.small(image, 10);
             case "ioc" -> new IocMlp(new int[] {784}, hidden, 10);
-            default -> throw new IllegalArgumentException("unknown architecture '" + arch
+            default -> throw new OnnxInspectException("unknown architecture '" + arch
                     + "'; use mlp, lenet, resnet or ioc");
         };
     }
@@ -167,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 q = Double.parseDouble(s.substring("labels:".length()));
             } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("bad experiment '" + e + "': labels:Q needs a level Q in [0, 1]");
+                throw new OnnxInspectException("bad experiment '" + e + "': labels:Q needs a level Q in [0, 1]");
             }
             return new DataVariant.CorruptLabels(q);
         }
@@ -179,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                     DataVariant.CorruptImages.Kind.SHUFFLED_PIXELS_PER_IMAGE);
             case "gaussian-noise" -> new DataVariant.CorruptImages(DataVariant.CorruptImages.Kind.GAUSSIAN_NOISE);
             case "extreme-overfit" -> new DataVariant.ExtremeOverfit();
-            default -> throw new IllegalArgumentException("unknown experiment '" + e + "'; use clean, labels:Q,"
+            default -> throw new OnnxInspectException("unknown experiment '" + e + "'; use clean, labels:Q,"
                     + " random-pixels, shuffled-pixels, shuffled-pixels-per-image, gaussian-noise or extreme-overfit");
         };
     }
@@ -225,6 +226,6 @@ final class TrainCommand implements Callable<Integer> {
                 return e;
             }
         }
-        throw new IllegalArgumentException("unknown value '" + value + "'; use " + accepted);
+        throw new OnnxInspectException("unknown value '" + value + "'; use " + accepted);
     }
 }

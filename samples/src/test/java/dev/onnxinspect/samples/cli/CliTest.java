@@ -81,9 +81,37 @@ class CliTest {
     @Test
     void missingModelFileIsOneLineWithoutStackTrace() {
         Outcome o = run("describe", dir.resolve("nope.onnx").toString());
-        assertThat(o.code()).isIn(ExitCodes.IO_ERROR, ExitCodes.INPUT_ERROR);
+        assertThat(o.code()).isEqualTo(ExitCodes.IO_ERROR);
         assertThat(o.err()).contains("nope.onnx").doesNotContain("\tat ");
         assertThat(o.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aModelPathThatIsADirectoryIsAFileError() {
+        Outcome o = run("describe", dir.toString());
+        assertThat(o.code()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(o.err()).startsWith("error: ").contains("is a directory").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badOptionValuesAreInputErrorsNotBugs() throws Exception {
+        // each of these was an IllegalArgumentException, which no longer counts as a user error
+        Path model = tinyModel(dir, 784);
+        Outcome spec = run("inspect", model.toString(), "--data", "fashion-mnist-test:ten", "--out",
+                dir.resolve("o").toString(), "--quiet");
+        assertThat(spec.code()).as(spec.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(spec.err()).contains("fashion-mnist-test:ten", "sample count").doesNotContain("\tat ");
+        Outcome device = run("inspect", model.toString(), "--data", "fashion-mnist-test:10", "--device", "tpu",
+                "--out", dir.resolve("o").toString(), "--quiet");
+        assertThat(device.code()).as(device.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(device.err()).contains("unknown device 'tpu'", "auto, cuda or cpu");
+        Outcome nodes = run("inspect", model.toString(), "--data", "fashion-mnist-test:10", "--node-eval-samples",
+                "-1", "--out", dir.resolve("o").toString(), "--quiet");
+        assertThat(nodes.code()).as(nodes.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(nodes.err()).contains("--node-eval-samples", "got -1");
+        Outcome demo = run("demo", "--train-samples", "0", "--out", dir.resolve("d").toString(), "--quiet");
+        assertThat(demo.code()).as(demo.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(demo.err()).contains("positive sample count, got 0");
     }
 
     @Test
