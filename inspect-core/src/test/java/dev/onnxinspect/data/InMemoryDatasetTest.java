@@ -97,7 +97,7 @@ class InMemoryDatasetTest {
     void aBatchWhosePartsDoNotFitIsABadInput() {
         // 2 samples of shape [3] need 2 * 3 = 6 floats
         assertThatThrownBy(() -> new Batch(new float[5], 2, new int[] {3}, null))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("needs 6 floats, got 5")
+                .isInstanceOf(DatasetException.class).hasMessageContaining("needs 6 values, got 5")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         assertThatThrownBy(() -> new Batch(new float[6], 2, new int[] {3}, new int[1]))
                 .isInstanceOf(DatasetException.class).hasMessageContaining("2 samples has 1 labels");
