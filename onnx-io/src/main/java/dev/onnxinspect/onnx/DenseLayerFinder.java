@@ -32,11 +32,12 @@ import java.util.TreeSet;
  * exporters write {@code Linear} as {@code MatMul(x, Transpose(W))}). A bias must hold one value per output or a
  * single value (broadcast).
  *
- * <p>The last dense layer of an output: walk back from it through {@code Softmax},
- * {@code LogSoftmax}, {@code Sigmoid}, {@code Identity}, {@code Dropout} and {@code Flatten} until a tensor that a
- * dense layer computes; that tensor is the logits z (the values before a final Softmax, LogSoftmax or Sigmoid). A
- * {@code Flatten} of a 1x1 Conv head is that head's output, any other {@code Flatten} is passed through. Any other op
- * on the way ends the walk with a reason naming it.
+ * <p>The last dense layer of an output: walk back from it through {@code Softmax}, {@code LogSoftmax},
+ * {@code Sigmoid}, {@code Identity}, {@code Dropout}, {@code Flatten}, {@code Reshape} and {@code Squeeze} until a
+ * tensor that a dense layer computes; that tensor is the logits z (the values before a final Softmax, LogSoftmax or
+ * Sigmoid, e.g. [N, 1] before a binary classifier's {@code Squeeze} and {@code Sigmoid}). A reshape of a 1x1 Conv
+ * head is that head's output (the logits [N, K]); other reshapes are passed through. Any other op on the way ends
+ * the walk with a reason naming it.
  *
  * <p>The features h a layer reads: its input tensor x. With a {@code Flatten}, {@code Reshape} or {@code Squeeze}
  * between a feature map and the layer (e.g. {@code GlobalAveragePool -> Flatten -> Gemm}), x is the flattened tensor
@@ -53,8 +54,8 @@ import java.util.TreeSet;
  */
 final class DenseLayerFinder {
     /** Ops that pass the logits through unchanged in meaning when walking back from the output. */
-    static final Set<String> PASS_THROUGH = Set.of("Softmax", "LogSoftmax", "Sigmoid", "Identity", "Flatten",
-            "Dropout");
+    static final Set<String> PASS_THROUGH = Set.of("Softmax", "LogSoftmax", "Sigmoid", "Identity", "Dropout",
+            "Flatten", "Reshape", "Squeeze");
     /** Ops that reshape a feature map without moving values between samples (when their attributes allow). */
     static final Set<String> RESHAPES = Set.of("Flatten", "Reshape", "Squeeze");
     private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool");

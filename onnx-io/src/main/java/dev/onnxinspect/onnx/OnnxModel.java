@@ -315,8 +315,8 @@ public final class OnnxModel {
 
     /**
      * The dense layer that computes the logits: found by walking back from the first graph output through
-     * {@code Softmax}, {@code LogSoftmax}, {@code Sigmoid}, {@code Identity}, {@code Flatten} and {@code Dropout}
-     * (SPEC §5: W, b).
+     * {@code Softmax}, {@code LogSoftmax}, {@code Sigmoid}, {@code Identity}, {@code Dropout}, {@code Flatten},
+     * {@code Reshape} and {@code Squeeze} (SPEC §5: W, b).
      *
      * @throws GraphQueryException if no dense layer feeds the first output that way
      */

@@ -146,6 +146,17 @@ class HeadFindingTest {
                 .addOutput(floatValue("prob", -1, 1));
         assertThat(model(g, floatValue("x", -1, 3)).lastDenseLayer()).isEqualTo(new DenseLayer("z", "f", 1, 3,
                 new float[] {1, 2, 3}, new float[] {0.25f}));
+        // as PyTorch writes it: z [N, 1] -> Squeeze(1) -> [N] -> Sigmoid; the logits are still z
+        GraphProto.Builder squeezed = GraphProto.newBuilder()
+                .addInitializer(floats("w", new float[] {1, 2, 3}, 1, 3)).addInitializer(longs("a", 1))
+                .addNode(node("Relu", "act", List.of("x"), List.of("f")))
+                .addNode(node("Gemm", "fc", List.of("f", "w"), List.of("z"), intAttr("transB", 1)))
+                .addNode(node("Squeeze", "sq", List.of("z", "a"), List.of("z1")))
+                .addNode(node("Sigmoid", "sig", List.of("z1"), List.of("prob")))
+                .addOutput(floatValue("prob", -1));
+        OnnxModel m = model(squeezed, floatValue("x", -1, 3));
+        assertThat(m.lastDenseLayer().outputName()).isEqualTo("z");
+        assertThat(m.classifierTensors(null, null, null).logitsOutputs()).containsExactly("prob");
     }
 
     /**
