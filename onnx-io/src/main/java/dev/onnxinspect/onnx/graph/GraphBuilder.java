@@ -418,11 +418,8 @@ public final class GraphBuilder {
      */
     public String squeeze(String output, String x, long... axes) {
         ElementType t = tensors.typeOf("Squeeze", output, x);
-        if (axes.length == 0) {
-            throw new GraphBuildException("Squeeze '" + output + "': give the axes to remove; without axes a batch of"
-                    + " one sample would be removed too");
-        }
-        String axesName = addInt64Initializer(output + "/axes", axes.clone(), axes.length);
+        requireAxes("Squeeze", output, axes);
+        String axesName = addInt64Initializer(output + "/axes", axes, axes.length);
         return node("Squeeze", output, t, List.of(x, axesName), List.of());
     }
 

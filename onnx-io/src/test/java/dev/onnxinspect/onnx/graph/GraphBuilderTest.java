@@ -195,7 +195,7 @@ class GraphBuilderTest {
                 .filter(t -> t.getName().equals("squeezed/axes")).findFirst().orElseThrow();
         assertThat(axes.getInt64DataList()).containsExactly(2L, 3L);
         assertThatThrownBy(() -> g.squeeze("s2", gmp)).isInstanceOf(GraphBuildException.class)
-                .hasMessageContaining("give the axes to remove");
+                .hasMessageContaining("Squeeze 's2': axes [] are invalid; expected at least one axis");
     }
 
     @Test
