@@ -19,7 +19,11 @@ import java.util.Objects;
  * @param model           the ONNX model file (instrumented or not: missing layers are exposed through onnx-io)
  * @param layers          the layers (tensor names) to inspect; empty = every graph output but the logits, and, if
  *                        the model exposes none, every {@code Relu} output
- * @param logitsOutput    the output holding the logits; null = the model's first output
+ * @param logitsOutput    the tensor holding the logits; null = chosen as {@code OnnxModel#classifierTensors} says:
+ *                        the output of the dense head, else the only output that can hold logits
+ * @param featureLayer    the features h the detectors read; null = the input of the dense head
+ * @param head            the dense head (the tensor it computes, or its node) whose W, b the detectors read, reading
+ *                        {@code featureLayer} (directly or through reshapes); null = found from the logits
  * @param fit             the labelled ID fit set, or null to run only the detectors that need no fitting
  * @param id              the ID evaluation set (the first dataset); classes from its labels, or from the
  *                        predictions when it has none
@@ -38,7 +42,8 @@ import java.util.Objects;
  *                        {@link Integer#MAX_VALUE} = the whole fit set, as SPEC §8 defines them)
  * @param nodeEvalSamples and evaluated on the first this many ID samples ({@link Integer#MAX_VALUE} = all)
  */
-public record AuditOptions(Path model, List<String> layers, String logitsOutput, DataSource fit, DataSource id,
+public record AuditOptions(Path model, List<String> layers, String logitsOutput, String featureLayer, String head,
+                           DataSource fit, DataSource id,
                            List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
                            int bins, double alpha, Map<String, String> parameters, boolean interactions,
                            boolean fitStatistics, int nodeFitSamples, int nodeEvalSamples) {

@@ -20,7 +20,8 @@ import java.util.Properties;
 
 /**
  * A saved guard: a directory with {@value #DETECTORS} (the fitted detectors, {@link DetectorSuite#save}, tied to the
- * model's SHA-256) and {@value #PROPERTIES} (format version, the model's and the detector file's SHA-256, the layout,
+ * model's SHA-256) and {@value #PROPERTIES} (format version, the model's and the detector file's SHA-256, the layout
+ * (without {@code feature_layer} when the model has no features),
  * the primary detector and the thresholds, doubles written so that they read back bit for bit). Each file is written
  * to a temporary name and renamed; the properties file is written last and names the detector file's hash, so a
  * crash between the two is detected on load instead of pairing new detectors with old thresholds.
@@ -47,7 +48,9 @@ final class GuardFiles {
         p.setProperty("detectors_sha256", Sha256.of(detectors));
         GuardLayout l = s.layout();
         p.setProperty("logits_output", l.logitsOutput());
-        p.setProperty("feature_layer", l.featureLayer());
+        if (l.featureLayer() != null) {
+            p.setProperty("feature_layer", l.featureLayer());
+        }
         putList(p, "pattern_layer", l.patternLayers());
         p.setProperty("sample_shape", join(l.sampleShape()));
         p.setProperty("classes", Integer.toString(l.classes()));
@@ -111,7 +114,7 @@ final class GuardFiles {
         }
         DetectorSuite suite = DetectorSuite.load(detectors, modelSha256);
         try {
-            GuardLayout layout = new GuardLayout(require(p, file, "logits_output"), require(p, file, "feature_layer"),
+            GuardLayout layout = new GuardLayout(require(p, file, "logits_output"), p.getProperty("feature_layer"),
                     getList(p, file, "pattern_layer"), split(require(p, file, "sample_shape")),
                     Integer.parseInt(require(p, file, "classes")));
             List<String> names = getList(p, file, "detector");

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Made by {@link #builder}; {@link #run} may be called more than once (each call is a new pass). Does not own
  * or close the session or the data source.
  *
- * <p>Choice: with {@link ClassSource#LABEL} every label must lie in [0, K), K the logits per sample, else the run
+ * <p>Choice: with {@link ClassSource#LABEL} every label must lie in [0, K), K the logits per sample (K = 2 for a
+ * binary classifier with one logit, SPEC §5), else the run
  * stops naming the sample; with {@link ClassSource#PREDICTED} labels are passed through unchecked (an OOD set may
  * use another label space) and a sample whose logits contain NaN stops the run (its class is undefined). NaN or
  * infinite activations are not checked here: the statistics count them. A logits output whose shape the model
@@ -143,11 +144,20 @@ public final class Inspection {
         long[] logitsShape = session.outputShape(logitsOutput);
         session.checkInput(source.sampleShape());
         // an output without a declared shape (rank 0 here) is checked on the first batch instead
-        if (logitsShape.length != 0 && (logitsShape.length != 2 || logitsShape[1] == 0)) {
+        if (logitsShape.length > 2 || (logitsShape.length == 2 && logitsShape[1] == 0)) {
             throw new InspectionException("logits output " + logitsOutput + " has shape "
-                    + Arrays.toString(logitsShape) + "; expected [batch, K] with K >= 1 classes");
+                    + Arrays.toString(logitsShape) + "; expected [batch, K] with K >= 1 classes, or [batch] for"
+                    + " a binary classifier with one logit");
         }
-        return logitsShape.length == 2 && logitsShape[1] > 0 ? (int) logitsShape[1] : -1;
+        if (logitsShape.length == 1) {
+            return 2;
+        }
+        return logitsShape.length == 2 && logitsShape[1] > 0 ? classes((int) logitsShape[1]) : -1;
+    }
+
+    /** K of {@code units} logits per sample; one logit z is a binary classifier: K = 2, logits (0, z) (SPEC §5). */
+    private static int classes(int units) {
+        return units == 1 ? 2 : units;
     }
 
     /**
@@ -223,14 +233,14 @@ public final class Inspection {
     private BatchView view(InspectionRunner.Computed computed) {
         Batch batch = computed.batch();
         LayerActivations logits = computed.outputs().get(logitsOutput);
-        int k = logits.units();
-        if (logits.unitShape().length != 1 || k < 1) {
+        if (logits.unitShape().length > 1 || logits.units() < 1) {
             throw new InspectionException("logits output " + logitsOutput + " gives each sample the shape "
                     + Arrays.toString(logits.unitShape()) + "; expected [K] with K >= 1 classes");
         }
+        int k = classes(logits.units());
         if (numClasses > 0 && k != numClasses) {
-            throw new InspectionException("logits output " + logitsOutput + " has " + k + " values per sample, but the"
-                    + " model declares " + numClasses);
+            throw new InspectionException("logits output " + logitsOutput + " has " + logits.units() + " values per"
+                    + " sample (K = " + k + "), but the model declares K = " + numClasses);
         }
         int[] classes = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {

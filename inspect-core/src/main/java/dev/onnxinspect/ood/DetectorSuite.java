@@ -182,6 +182,20 @@ public final class DetectorSuite {
             return new DetectorSuite(detectors);
         }
 
+        /**
+         * The ready detectors only, in order, without fitting (the accumulators are dropped): the suite that scores
+         * when there is no fit set.
+         */
+        public DetectorSuite buildUnfitted() {
+            List<OodDetector> detectors = new ArrayList<>();
+            for (Object e : entries) {
+                if (e instanceof OodDetector d) {
+                    detectors.add(d);
+                }
+            }
+            return new DetectorSuite(detectors);
+        }
+
         /** Fits every accumulator and returns the suite. */
         public DetectorSuite build() {
             List<OodDetector> detectors = new ArrayList<>();

@@ -237,9 +237,12 @@ class OodGuardTest {
         InMemoryDataset unlabelled = GuardModels.rampCalibration();
         assertThatThrownBy(() -> OodGuard.fit(model, unlabelled, GuardOptions.defaults()))
                 .isInstanceOf(GuardException.class).hasMessageContaining("unlabelled");
+        // no hidden features: a primary detector that needs them (or the head) cannot run, with the reason
         Path linear = GuardModels.noHiddenLayer(dir);
-        assertThatThrownBy(() -> OodGuard.fit(linear, GuardModels.fitSet(), GuardOptions.defaults()))
-                .isInstanceOf(GuardException.class).hasMessageContaining("reads the model input x directly");
+        assertThatThrownBy(() -> OodGuard.fit(linear, GuardModels.fitSet(), GuardOptions.builder()
+                .primaryDetector("vim").build())).isInstanceOf(GuardException.class)
+                .hasMessageContaining("detector 'vim' cannot run on this model")
+                .hasMessageContaining("reads the model input 'x' directly");
         InMemoryDataset wide = InMemoryDataset.of("wide", new float[9], null, 3);
         assertThatThrownBy(() -> OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder().calibration(wide)
                 .build())).isInstanceOf(GuardException.class).hasMessageContaining("shape [3]");

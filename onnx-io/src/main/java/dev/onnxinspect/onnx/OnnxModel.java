@@ -283,23 +283,41 @@ public final class OnnxModel {
     }
 
     /**
-     * The dense layer ({@code Gemm}, or {@code MatMul} with optional {@code Add}, with constant weights) that
-     * produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3). Weights may be
-     * initializers, {@code Constant} values or a 2-D {@code Transpose} of either; a MatMul without Add has b = 0.
+     * The dense layer that produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3). A
+     * {@code Gemm} ({@code transB} 0 or 1), a {@code MatMul} with optional {@code Add}, or a 1x1 {@code Conv} on
+     * globally pooled features (also behind the {@code Flatten}, {@code Reshape} or {@code Squeeze} that makes its
+     * output [N, K]), with constant weights: initializers, {@code Constant} values or a 2-D {@code Transpose} of
+     * either; a MatMul without Add has b = 0. The rules and every refusal are listed in {@code DenseLayerFinder}.
      *
      * <p>Choice: Gemm's {@code alpha} and {@code beta} are applied (W = alpha * B, b = beta * C, rounded to
      * float32) so that W x + b is what the node computes; {@code transA = 1} is rejected; a bias must hold one
      * value per output or a single value (broadcast).
      *
-     * @throws GraphQueryException if the tensor is not produced by such a layer
+     * @throws GraphQueryException if the tensor is not produced by such a layer (the message says why)
      */
     public DenseLayer denseLayer(String outputTensor) {
         return new DenseLayerFinder(this).denseLayer(Objects.requireNonNull(outputTensor, "outputTensor"));
     }
 
     /**
+     * The dense layer {@code head} reading the feature tensor {@code features}: "features = tensor X, head = Y".
+     * {@code head} names the tensor the layer computes or the node computing it (a named 1x1 Conv head gives the
+     * Flatten/Reshape/Squeeze output after it). The layer must read {@code features} directly or through
+     * {@code Identity}, {@code Flatten} (axis 1), {@code Reshape} (first entry 0, or the others' product n_in) and
+     * {@code Squeeze} (positive axes), which keep each sample's values in order; the result's
+     * {@link DenseLayer#inputName()} is {@code features}, read flattened per sample.
+     *
+     * @param features the feature tensor, or null to accept whatever the layer reads
+     * @throws GraphQueryException if {@code head} is no dense layer or does not read {@code features} that way
+     */
+    public DenseLayer denseLayer(String head, String features) {
+        return new DenseLayerFinder(this).denseLayer(Objects.requireNonNull(head, "head"), features);
+    }
+
+    /**
      * The dense layer that computes the logits: found by walking back from the first graph output through
-     * {@code Softmax}, {@code LogSoftmax}, {@code Identity}, {@code Flatten} and {@code Dropout} (SPEC §5: W, b).
+     * {@code Softmax}, {@code LogSoftmax}, {@code Sigmoid}, {@code Identity}, {@code Dropout}, {@code Flatten},
+     * {@code Reshape} and {@code Squeeze} (SPEC §5: W, b).
      *
      * @throws GraphQueryException if no dense layer feeds the first output that way
      */
@@ -315,6 +333,30 @@ public final class OnnxModel {
      */
     public DenseLayer lastDenseLayer(String graphOutput) {
         return new DenseLayerFinder(this).lastDenseLayer(Objects.requireNonNull(graphOutput, "graphOutput"));
+    }
+
+    /**
+     * The logits, features and dense head the SPEC §5 detectors read, each named by the user or found (every
+     * argument may be null). Rules, in order:
+     * <ul>
+     * <li>head: {@code head} if named ({@link #denseLayer(String, String)} with the named features; a mismatch is
+     *     refused); else the dense layer found by walking back from the named logits, else from each graph output in
+     *     order (the first that reaches one, as {@link #lastDenseLayer(String)}); with named features it must read
+     *     them through reshapes, else there is no head (the reason is kept). A head reading a graph input leaves no
+     *     hidden features: no head and no features;</li>
+     * <li>logits: {@code logitsOutput} if named; else the head's output (the values before a final Softmax,
+     *     LogSoftmax or Sigmoid); else the only graph output that can hold logits (floating point, rank 1 or 2 or
+     *     undeclared); else refused, listing the candidates;</li>
+     * <li>features: {@code features} if named (a tensor a node computes); else the head's input.</li>
+     * </ul>
+     * Choice: several outputs reaching a dense layer (e.g. an exposed hidden pre-activation) are resolved by output
+     * order, the first wins, as {@link #lastDenseLayer()} always did.
+     *
+     * @throws GraphQueryException for a name that does not exist, a named head that is no dense layer or does not
+     *                             read the named features, or logits that cannot be chosen
+     */
+    public ClassifierTensors classifierTensors(String logitsOutput, String features, String head) {
+        return new ClassifierTensorsFinder(this).find(logitsOutput, features, head);
     }
 
     /** The penultimate features h of SPEC §5: the tensor the last dense layer reads. */

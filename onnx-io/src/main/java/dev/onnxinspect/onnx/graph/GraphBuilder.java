@@ -356,6 +356,10 @@ public final class GraphBuilder {
         return floatUnary("GlobalAveragePool", output, x, List.of());
     }
 
+    public String globalMaxPool(String output, String x) {
+        return floatUnary("GlobalMaxPool", output, x, List.of());
+    }
+
     /**
      * Inference-mode {@code BatchNormalization}: {@code (x - mean) / sqrt(var + epsilon) * scale + bias} per
      * channel; one output. {@code epsilon} must be positive and finite.
@@ -406,6 +410,18 @@ public final class GraphBuilder {
         }
         String shapeName = addInt64Initializer(output + "/shape", shape, shape.length);
         return node("Reshape", output, t, List.of(x, shapeName), List.of());
+    }
+
+    /**
+     * {@code Squeeze}: removes the given axes, each of size 1 (opset 13 semantics: the axes are an input, stored as
+     * the int64 initializer {@code output + "/axes"}). At least one axis is required: without axes ONNX removes every
+     * dimension of size 1, a batch of one sample included.
+     */
+    public String squeeze(String output, String x, long... axes) {
+        ElementType t = tensors.typeOf("Squeeze", output, x);
+        requireAxes("Squeeze", output, axes);
+        String axesName = addInt64Initializer(output + "/axes", axes, axes.length);
+        return node("Squeeze", output, t, List.of(x, axesName), List.of());
     }
 
     // ---------------------------------------------------------------- comparisons and selection

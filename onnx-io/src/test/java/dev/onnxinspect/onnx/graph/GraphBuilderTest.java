@@ -183,6 +183,22 @@ class GraphBuilderTest {
     }
 
     @Test
+    void globalMaxPoolAndSqueezeWithItsAxesAsAnInput() {
+        GraphBuilder g = GraphBuilder.create("head");
+        String x = g.input("image", TensorShape.batched("N", 2, 4, 4));
+        String gmp = g.globalMaxPool("gmp", x);
+        g.output(g.squeeze("squeezed", gmp, 2, 3));
+        GraphProto graph = g.build().proto().getGraph();
+        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).containsExactly("GlobalMaxPool", "Squeeze");
+        assertThat(graph.getNode(1).getInputList()).containsExactly("gmp", "squeezed/axes");
+        TensorProto axes = graph.getInitializerList().stream()
+                .filter(t -> t.getName().equals("squeezed/axes")).findFirst().orElseThrow();
+        assertThat(axes.getInt64DataList()).containsExactly(2L, 3L);
+        assertThatThrownBy(() -> g.squeeze("s2", gmp)).isInstanceOf(GraphBuildException.class)
+                .hasMessageContaining("Squeeze 's2': axes [] are invalid; expected at least one axis");
+    }
+
+    @Test
     void geluIsDecomposedIntoErfArithmetic() {
         GraphBuilder g = GraphBuilder.create("gelu");
         String x = g.input("x", TensorShape.of(3));

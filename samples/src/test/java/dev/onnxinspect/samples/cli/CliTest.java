@@ -193,6 +193,20 @@ class CliTest {
     }
 
     @Test
+    void auditTakesTheTensorsTheDetectorsReadByName() throws Exception {
+        Path model = tinyModel(dir, 784);
+        Outcome wrong = run("audit", model.toString(), "--id", "fashion-mnist-test:20", "--ood", "mnist-digits:20",
+                "--head", "hidden/relu", "--out", dir.resolve("wrong").toString(), "--quiet");
+        assertThat(wrong.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(wrong.err()).contains("tensor 'hidden/relu'").contains("is not the output of a dense layer");
+        Outcome named = run("audit", model.toString(), "--id", "fashion-mnist-test:60", "--ood", "mnist-digits:60",
+                "--fit", "fashion-mnist-train:60", "--logits", "logits", "--features", "hidden/relu", "--head",
+                "logits", "--out", dir.resolve("named").toString(), "--quiet");
+        assertThat(named.code()).as(named.err()).isZero();
+        assertThat(named.out()).contains("mahalanobis", "vim", "react_energy");
+    }
+
+    @Test
     void auditWithAMissingDatasetFileIsAnInputError() throws Exception {
         Outcome o = run("audit", tinyModel(dir, 784).toString(), "--id", dir.resolve("none.arrow").toString(),
                 "--ood", "mnist-digits:10", "--out", dir.resolve("o").toString(), "--quiet");
