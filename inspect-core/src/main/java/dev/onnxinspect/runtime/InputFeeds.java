@@ -16,6 +16,7 @@ import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +59,14 @@ final class InputFeeds {
     }
 
     private final List<ModelInput> inputs;
-    private final Map<String, ModelInput> byName = new LinkedHashMap<>();
+    /** Each input's position in {@link #inputs}, by name. */
+    private final Map<String, Integer> index = new HashMap<>();
 
     InputFeeds(List<ModelInput> inputs) {
         this.inputs = List.copyOf(inputs);
-        inputs.forEach(i -> byName.put(i.name(), i));
+        for (int i = 0; i < inputs.size(); i++) {
+            index.put(inputs.get(i).name(), i);
+        }
     }
 
     List<ModelInput> inputs() {
@@ -105,12 +109,12 @@ final class InputFeeds {
         return create(env, match(feeds, Origin.TENSORS));
     }
 
-    private Fed create(OrtEnvironment env, Map<ModelInput, Feed> matched) throws OrtException {
+    private Fed create(OrtEnvironment env, Feed[] matched) throws OrtException {
         Fed fed = new Fed();
         try {
-            for (Map.Entry<ModelInput, Feed> e : matched.entrySet()) {
-                ModelInput in = e.getKey();
-                Feed f = e.getValue();
+            for (int i = 0; i < matched.length; i++) {
+                ModelInput in = inputs.get(i);
+                Feed f = matched[i];
                 Object data = InputConversion.convert(f.data(), f.type(), in.type());
                 fed.tensors.put(in.name(), tensor(env, in.type(), data, f.shape()));
             }
@@ -121,47 +125,46 @@ final class InputFeeds {
         }
     }
 
-    /** Each model input with the feed for it, in model order, after every check. */
-    private Map<ModelInput, Feed> match(List<Feed> feeds, Origin origin) {
-        Map<ModelInput, Feed> matched = new LinkedHashMap<>();
+    /** The feed for each model input, in model order, after every check. */
+    private Feed[] match(List<Feed> feeds, Origin origin) {
+        Feed[] matched = new Feed[inputs.size()];
         for (Feed f : feeds) {
-            ModelInput in = target(f, feeds.size(), origin);
-            if (matched.put(in, f) != null) {
-                throw new InferenceException(origin.text + " feeds model input " + in.name() + " twice; give one"
-                        + " tensor per input");
+            int i = target(f, feeds.size(), origin);
+            if (matched[i] != null) {
+                throw new InferenceException(origin.text + " feeds model input " + inputs.get(i).name() + " twice;"
+                        + " give one tensor per input");
+            }
+            matched[i] = f;
+        }
+        for (int i = 0; i < matched.length; i++) {
+            if (matched[i] == null) {
+                throw new InferenceException("model input " + inputs.get(i).format() + " is not fed: " + origin.text
+                        + " has " + fedNames(feeds) + "; give every model input a tensor of its name");
             }
         }
-        for (ModelInput in : inputs) {
-            if (!matched.containsKey(in)) {
-                throw new InferenceException("model input " + in.format() + " is not fed: " + origin.text + " has "
-                        + fedNames(feeds) + "; give every model input a tensor of its name");
-            }
+        for (int i = 0; i < matched.length; i++) {
+            checkType(inputs.get(i), matched[i], origin);
+            checkShape(inputs.get(i), matched[i].shape(), origin);
         }
-        Map<ModelInput, Feed> ordered = new LinkedHashMap<>();
-        for (ModelInput in : inputs) {
-            Feed f = matched.get(in);
-            checkType(in, f, origin);
-            checkShape(in, f.shape(), origin);
-            ordered.put(in, f);
-        }
-        return ordered;
+        return matched;
     }
 
-    private ModelInput target(Feed f, int feeds, Origin origin) {
+    /** The position of the model input a feed names. */
+    private int target(Feed f, int feeds, Origin origin) {
         if (f.name() == null) {
             if (inputs.size() == 1 && feeds == 1) {
-                return inputs.get(0);
+                return 0;
             }
             throw new InferenceException(origin.text + " has an unnamed tensor, but the model has " + inputs.size()
                     + " inputs " + inputsText() + "; name each tensor after the model input it feeds");
         }
-        ModelInput in = byName.get(f.name());
-        if (in == null) {
+        Integer i = index.get(f.name());
+        if (i == null) {
             throw new InferenceException(origin.text + " feeds input " + f.name() + ", which the model does not have;"
                     + " its inputs are " + inputsText() + "; name each tensor after the model input it feeds"
                     + (inputs.size() == 1 ? " (or leave it unnamed)" : ""));
         }
-        return in;
+        return i;
     }
 
     private static void checkType(ModelInput in, Feed f, Origin origin) {
@@ -178,32 +181,33 @@ final class InputFeeds {
      * variable dimensions).
      */
     private static void checkShape(ModelInput in, long[] shape, Origin origin) {
-        if (in.rank() == 0) {
+        int rank = in.rank();
+        if (rank == 0) {
             return;
         }
-        long[] expected = in.shape();
-        if (shape.length != expected.length) {
+        if (shape.length != rank) {
             throw new InferenceException(origin == Origin.TENSORS
-                    ? "model input " + in.format() + " has rank " + in.rank() + " but the tensor fed has shape "
-                    + Arrays.toString(shape) + " (rank " + shape.length + "); give it a tensor of rank " + in.rank()
-                    : "model input " + in.format() + " has rank " + in.rank() + " but " + origin.text
+                    ? "model input " + in.format() + " has rank " + rank + " but the tensor fed has shape "
+                    + Arrays.toString(shape) + " (rank " + shape.length + "); give it a tensor of rank " + rank
+                    : "model input " + in.format() + " has rank " + rank + " but " + origin.text
                     + " gives samples of shape " + sampleText(shape) + " (rank " + shape.length
                     + " with the batch dimension); give each sample the shape " + in.sampleShapeText());
         }
-        for (int d = 0; d < expected.length; d++) {
-            if (expected[d] < 0 || shape[d] < 0 || expected[d] == shape[d]) {
+        for (int d = 0; d < rank; d++) {
+            long expected = in.dim(d);
+            if (expected < 0 || shape[d] < 0 || expected == shape[d]) {
                 continue;
             }
             if (d == 0 && origin != Origin.TENSORS) {
-                throw new InferenceException("model input " + in.name() + " has the fixed batch size " + expected[0]
-                        + " but the batch holds " + shape[0] + " samples; use batch size " + expected[0]);
+                throw new InferenceException("model input " + in.name() + " has the fixed batch size " + expected
+                        + " but the batch holds " + shape[0] + " samples; use batch size " + expected);
             }
             throw new InferenceException(origin == Origin.TENSORS
                     ? "model input " + in.format() + " does not fit a tensor of shape " + Arrays.toString(shape)
-                    + ": dimension " + d + " is " + expected[d] + " in the model; give it a tensor of shape "
+                    + ": dimension " + d + " is " + expected + " in the model; give it a tensor of shape "
                     + in.shapeText()
                     : "model input " + in.format() + " does not fit samples of shape " + sampleText(shape)
-                    + " (received batch shape " + batchText(shape) + "): dimension " + d + " is " + expected[d]
+                    + " (received batch shape " + batchText(shape) + "): dimension " + d + " is " + expected
                     + " in the model; give samples of shape " + in.sampleShapeText() + " (reshape the data)");
         }
     }

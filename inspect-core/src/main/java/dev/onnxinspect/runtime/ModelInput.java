@@ -41,6 +41,11 @@ public record ModelInput(String name, ElementType type, long[] shape, List<Strin
         return shape.length;
     }
 
+    /** The size of dimension d, -1 when symbolic (no copy of the shape). */
+    long dim(int d) {
+        return shape[d];
+    }
+
     /** Whether dimension d has a size fixed by the model. */
     public boolean isFixed(int d) {
         return shape[d] >= 0;
