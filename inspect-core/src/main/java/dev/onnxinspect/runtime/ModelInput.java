@@ -46,11 +46,6 @@ public record ModelInput(String name, ElementType type, long[] shape, List<Strin
         return shape[d];
     }
 
-    /** Whether dimension d has a size fixed by the model. */
-    public boolean isFixed(int d) {
-        return shape[d] >= 0;
-    }
-
     /** The shape, symbolic dimensions by name (or "?"), e.g. {@code [batch, sequence]} or {@code [N, 2]}. */
     public String shapeText() {
         return dimsText(0);
