@@ -103,7 +103,7 @@ final class AuditRunner {
             int k = DetectorLayout.classes(logits, session.outputShape(logits));
             Pass pass = new Pass(o, session, logits, k, new DetectorLayout(logits, featureLayer, layers, k), layers,
                     needed, pool, progress);
-            long[] input = session.inputShape();
+            long[] input = session.inputs().size() == 1 ? session.inputShape() : new long[0];
             Map<String, String> skipped = new LinkedHashMap<>();
             List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(denseLayersReading(model, layers), k,
                     skipped) : List.of();

@@ -1,6 +1,7 @@
 package dev.onnxinspect.inspect;
 
 import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,6 +41,16 @@ public record BatchView(Batch batch, long firstSample, int[] classes, ClassSourc
     /** Number of samples in the batch. */
     public int size() {
         return batch.size();
+    }
+
+    /**
+     * The batch's tensor feeding the named model input (e.g. an attention mask), as the data source gave it; null
+     * names the only input of a single-input batch.
+     *
+     * @throws dev.onnxinspect.OnnxInspectException when the batch has no tensor of that name
+     */
+    public InputTensor input(String name) {
+        return batch.input(name);
     }
 
     /** The activations of one requested layer. */

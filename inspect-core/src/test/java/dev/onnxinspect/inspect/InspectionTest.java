@@ -250,9 +250,14 @@ class InspectionTest {
                 .isEqualTo(256);
         assertThat(Inspection.builder(session, ramp(4, true)).batchSize(0).build().batchSize()).isEqualTo(256);
         assertThat(Inspection.builder(session, ramp(4, true)).batchSize(3).build().batchSize()).isEqualTo(3);
-        // a free dimension: the size per sample is unknown, so the largest automatic batch
+        // a free dimension counts as AUTO_BATCH_FREE_DIM = 64: y [N, M] takes 64 x 4 = 256 B per sample, and
+        // 256 x 256 B = 64 KiB fits
         try (InferenceSession free = InferenceSession.open(TestModels.freeWidth(), SessionConfig.defaults())) {
             assertThat(Inspection.autoBatchSize(free, List.of("y"))).isEqualTo(256);
+        }
+        // y [N, T, 128] with T free: 64 x 128 x 4 = 32,768 B per sample; 2 MiB / 32,768 B = 64 exactly -> 64
+        try (InferenceSession free = InferenceSession.open(TestModels.freeSequence(128), SessionConfig.defaults())) {
+            assertThat(Inspection.autoBatchSize(free, List.of("y"))).isEqualTo(64);
         }
         // a model whose input fixes the batch size (x [1, 2]): that size, whatever the outputs
         try (InferenceSession fixed = InferenceSession.open(TestModels.fixedBatch(), SessionConfig.defaults())) {
