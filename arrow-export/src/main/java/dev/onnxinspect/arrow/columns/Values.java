@@ -59,11 +59,6 @@ final class Values {
         throw new DatasetException(what + " has type " + type + ", which cannot feed a model input; " + fix);
     }
 
-    /** Whether a value type is read through {@link BaseIntVector} (integers and bools) rather than as a double. */
-    static boolean integral(ElementType type) {
-        return !ElementWriter.isFloating(type);
-    }
-
     /** Throws naming the row of the first null among {@code count} values from {@code from}, if any. */
     static void requireNoNulls(FieldVector v, int from, int count, RowNamer rows) {
         if (v.getNullCount() == 0) {

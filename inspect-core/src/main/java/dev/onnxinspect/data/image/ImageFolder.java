@@ -37,8 +37,8 @@ final class ImageFolder implements TableReader {
         this.files = List.copyOf(files);
         this.labels = labels == null ? null : labels.stream().mapToInt(Integer::intValue).toArray();
         this.classes = List.copyOf(classes);
-        int[] size = preprocessing.fixesSize() ? preprocessing.outputSize(1, 1)
-                : preprocessing.outputSize(ImageDecoder.size(files.get(0))[0], ImageDecoder.size(files.get(0))[1]);
+        int[] first = preprocessing.fixesSize() ? new int[] {1, 1} : ImageDecoder.size(files.get(0));
+        int[] size = preprocessing.outputSize(first[0], first[1]);
         this.width = size[0];
         this.height = size[1];
     }

@@ -7,7 +7,6 @@ import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.onnx.ElementType;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**

@@ -3,7 +3,6 @@ package dev.onnxinspect.data.numpy;
 import dev.onnxinspect.data.DataFormat;
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InputMapping;
-import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.data.LabelMapping;
 import dev.onnxinspect.data.TableReader;
 import java.io.IOException;

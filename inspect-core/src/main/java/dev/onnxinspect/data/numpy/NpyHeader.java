@@ -2,7 +2,6 @@ package dev.onnxinspect.data.numpy;
 
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.onnx.ElementType;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
