@@ -5,21 +5,39 @@ import dev.onnxinspect.data.DataSpec;
 import dev.onnxinspect.data.FileSource;
 import dev.onnxinspect.data.InputMapping;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Properties;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBDriver;
 
 /**
  * Reading speed and memory of users' data files (a benchmark, not a test): {@code main(dir, format)} writes 10^6
  * rows once (token lists of 1..16 int64, an int32 label and 64 float32 features per row) as {@code parquet} (by
- * DuckDB) or the features alone as {@code npy}, then reads them in batches of 256 and prints rows/s, the heap in use
- * after the pass and the process's peak resident memory (VmHWM). Run each format in its own JVM.
+ * DuckDB) or {@code arrow} (an Arrow IPC file, record batches of 10,000 rows), or the features alone as
+ * {@code npy}, then reads them in batches of 256 and prints rows/s, the heap in use after the pass and the process's
+ * peak resident memory (VmHWM). Run each format in its own JVM.
  */
 public final class UsersDataBenchmark {
     private UsersDataBenchmark() {
@@ -44,6 +62,15 @@ public final class UsersDataBenchmark {
             spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens"))
                     .input(InputMapping.maskOf("mask", "ids"))
                     .input(InputMapping.column("features", file, "features").withSampleShape(64))
+                    .labels(file, "label").build();
+        } else if (format.equals("arrow")) {
+            Path file = dir.resolve("bench.arrow");
+            if (!Files.exists(file)) {
+                writeArrow(file, rows);
+            }
+            spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens"))
+                    .input(InputMapping.maskOf("mask", "ids"))
+                    .input(InputMapping.column("features", file, "features"))
                     .labels(file, "label").build();
         } else {
             Path file = dir.resolve("bench.npy");
@@ -82,5 +109,50 @@ public final class UsersDataBenchmark {
                 .findFirst().orElse("VmHWM: ?").replaceAll("\\s+", " ");
         System.out.printf("%s: %d rows in %.2f s = %.0f rows/s; heap in use after the pass %d MiB; %s%n", format,
                 count, seconds, count / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20, hwm);
+    }
+
+    /** The rows of the Parquet file as an Arrow IPC file, in record batches of 10,000 rows. */
+    private static void writeArrow(Path file, int rows) throws Exception {
+        Field item = new Field("item", FieldType.nullable(new ArrowType.Int(64, true)), null);
+        Field f32 = new Field("item", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)),
+                null);
+        Schema schema = new Schema(List.of(new Field("label", FieldType.nullable(new ArrowType.Int(32, true)), null),
+                new Field("tokens", FieldType.nullable(new ArrowType.List()), List.of(item)),
+                new Field("features", FieldType.nullable(new ArrowType.FixedSizeList(64)), List.of(f32))));
+        int batch = 10_000;
+        try (BufferAllocator allocator = new RootAllocator();
+             VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
+            writer.start();
+            IntVector label = (IntVector) root.getVector("label");
+            ListVector tokens = (ListVector) root.getVector("tokens");
+            FixedSizeListVector features = (FixedSizeListVector) root.getVector("features");
+            for (int first = 0; first < rows; first += batch) {
+                root.allocateNew();
+                BigIntVector ids = (BigIntVector) tokens.getDataVector();
+                Float4Vector values = (Float4Vector) features.getDataVector();
+                int at = 0;
+                for (int r = 0; r < batch; r++) {
+                    int i = first + r;
+                    label.setSafe(r, i % 10);
+                    int start = tokens.startNewValue(r);
+                    for (int k = 0; k <= i % 16; k++) {
+                        ids.setSafe(start + k, i);
+                    }
+                    tokens.endValue(r, i % 16 + 1);
+                    at = start + i % 16 + 1;
+                    features.setNotNull(r);
+                    for (int k = 0; k < 64; k++) {
+                        values.setSafe(r * 64 + k, i + k);
+                    }
+                }
+                ids.setValueCount(at);
+                values.setValueCount(batch * 64);
+                root.setRowCount(batch);
+                writer.writeBatch();
+            }
+            writer.end();
+        }
     }
 }
