@@ -90,7 +90,7 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
     }
 
     /** Sums the row counts in the record batch headers without reading the bodies. */
-    private static long countRows(FileChannel channel, List<ArrowBlock> blocks) throws IOException {
+    static long countRows(FileChannel channel, List<ArrowBlock> blocks) throws IOException {
         long rows = 0;
         for (ArrowBlock block : blocks) {
             channel.position(block.getOffset());

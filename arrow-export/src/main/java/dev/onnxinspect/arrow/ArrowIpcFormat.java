@@ -1,0 +1,96 @@
+package dev.onnxinspect.arrow;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import dev.onnxinspect.arrow.columns.ArrowColumns;
+import dev.onnxinspect.arrow.columns.ArrowTable;
+import dev.onnxinspect.data.DataFormat;
+import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.data.InputMapping;
+import dev.onnxinspect.data.LabelMapping;
+import dev.onnxinspect.data.TableReader;
+
+/**
+ * Arrow IPC files ({@code .arrow}, {@code .feather}: the Arrow file format, which Feather version 2 is), their
+ * columns feeding inputs by name as {@link ArrowColumns} describes; uncompressed or compressed with LZ4 frames or
+ * Zstandard. Written by pyarrow ({@code pa.ipc.new_file}, {@code pyarrow.feather.write_feather}), polars
+ * ({@code write_ipc}), pandas ({@code to_feather}) and Arrow in every language. The row count comes from the record
+ * batch headers; a pass reads one record batch at a time (memory: one record batch and one output block).
+ * The Arrow stream format and Feather version 1 are refused with the call that writes the file format.
+ *
+ * <p>Each table owns a {@link RootAllocator} of its own, closed with it: a leak fails the close.
+ */
+public final class ArrowIpcFormat implements DataFormat {
+    @Override
+    public String name() {
+        return "Arrow IPC .arrow/.feather";
+    }
+
+    @Override
+    public boolean reads(Path file) {
+        Path name = file.getFileName();
+        String n = name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+        return (n.endsWith(".arrow") || n.endsWith(".feather")) && !Files.isDirectory(file);
+    }
+
+    @Override
+    public TableReader open(Path file, List<InputMapping> inputs, LabelMapping labels) throws IOException {
+        BufferAllocator allocator = new RootAllocator();
+        try {
+            Schema schema;
+            long rows;
+            try (FileChannel channel = FileChannel.open(file);
+                 ArrowFileReader reader = new ArrowFileReader(channel, allocator, Compression.readerFactory())) {
+                schema = schema(file, reader);
+                rows = ArrowImageSource.countRows(channel, reader.getRecordBlocks());
+            }
+            ArrowColumns columns = ArrowColumns.plan(file, schema, inputs, labels);
+            return new ArrowTable(file, rows, columns, () -> stream(file, allocator), allocator);
+        } catch (IOException | RuntimeException e) {
+            allocator.close();
+            throw e;
+        }
+    }
+
+    private static Schema schema(Path file, ArrowFileReader reader) {
+        try {
+            return reader.getVectorSchemaRoot().getSchema();
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetException(file + " is not an Arrow IPC file (" + e.getMessage() + "); write it in the"
+                    + " Arrow file format (pyarrow: pa.ipc.new_file or feather.write_feather, polars: write_ipc)", e);
+        }
+    }
+
+    private static ArrowTable.BatchStream stream(Path file, BufferAllocator allocator) throws IOException {
+        FileChannel channel = FileChannel.open(file);
+        ArrowFileReader reader;
+        try {
+            reader = new ArrowFileReader(channel, allocator, Compression.readerFactory());
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new ArrowTable.BatchStream() {
+            @Override
+            public ArrowReader reader() {
+                return reader;
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close(); // closes the channel too
+            }
+        };
+    }
+}
