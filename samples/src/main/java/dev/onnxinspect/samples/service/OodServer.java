@@ -111,12 +111,12 @@ public final class OodServer implements AutoCloseable {
                 LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
                 r = new Response(500, JsonWriter.error(500, "internal error: " + e), null);
             }
+            // counted before the answer leaves, so that a client that has its answer sees it counted
+            served.incrementAndGet();
             send(exchange, r);
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(),
                     e.getMessage());
-        } finally {
-            served.incrementAndGet();
         }
     }
 
