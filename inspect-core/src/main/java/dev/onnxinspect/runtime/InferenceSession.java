@@ -75,8 +75,8 @@ public final class InferenceSession implements AutoCloseable {
             this.outputs = Collections.unmodifiableMap(outs);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session, e);
-            if (e instanceof InferenceException) {
-                throw (InferenceException) e;
+            if (e instanceof InferenceException inferenceException) {
+                throw inferenceException;
             }
             throw new InferenceException("cannot read the inputs and outputs of " + what + ": " + e.getMessage(), e);
         }
@@ -272,6 +272,7 @@ public final class InferenceSession implements AutoCloseable {
      *                            shape differs from the shape the model declares; {@link #run(Batch, List)} then
      *                            still works)
      */
+    @SuppressWarnings("try") // the run's Result is opened only to be closed: the outputs live in the buffers
     public Map<String, LayerActivations> run(Batch batch, OutputBuffers into) {
         if (batch.size() > into.capacity()) {
             throw new InferenceException("a batch of " + batch.size() + " samples does not fit output buffers made"
@@ -330,10 +331,9 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     private static LayerActivations copyOut(String name, OnnxValue value, int samples) throws OrtException {
-        if (!(value instanceof OnnxTensor)) {
+        if (!(value instanceof OnnxTensor tensor)) {
             throw new InferenceException("output " + name + " is a " + value.getType() + ", not a tensor");
         }
-        OnnxTensor tensor = (OnnxTensor) value;
         TensorInfo info = tensor.getInfo();
         if (info.type != OnnxJavaType.FLOAT) {
             throw new InferenceException("output " + name + " has type " + info.type + "; onnx-inspect reads float32"

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
@@ -196,8 +197,11 @@ final class TrainCommand implements Callable<Integer> {
             configs.put(r.runId(), config);
         }
         ExperimentResult first = results.get(0);
-        Path anyCheckpoint = Files.list(first.directory()).filter(p -> p.toString().endsWith(".onnx")).sorted()
-                .findFirst().orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
+        Path anyCheckpoint;
+        try (Stream<Path> files = Files.list(first.directory())) {
+            anyCheckpoint = files.filter(p -> p.toString().endsWith(".onnx")).sorted().findFirst()
+                    .orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
+        }
         TableMetadata meta = TableMetadata.builder(anyCheckpoint.getFileName().toString(),
                 TableMetadata.sha256(anyCheckpoint), ClassSource.LABEL).build();
         try (BufferAllocator allocator = new RootAllocator();
