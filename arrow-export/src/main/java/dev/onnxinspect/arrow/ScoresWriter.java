@@ -30,7 +30,7 @@ public final class ScoresWriter extends ArrowTableWriter {
     private final Float8Vector[] scores;
 
     /**
-     * @param datasets     every dataset name that will be written (the dictionary of {@code dataset})
+     * @param datasets     every dataset name that will be written (the dictionary of the dataset column)
      * @param scoreColumns the score column names in order, e.g. {@code [msp, energy, nap_hamming@fc1]}
      * @throws IOException if the temporary file cannot be created
      */

@@ -55,7 +55,7 @@ public final class ArrowWriteBenchmark {
         for (Compression compression : Compression.values()) {
             long n = compression == Compression.NONE ? rows : codecRows;
             resetPeaks();
-            Path file = dir.resolve("activation_frequency-" + compression.name().toLowerCase() + ".arrow");
+            Path file = dir.resolve("activation_frequency-" + compression.name().toLowerCase(Locale.ROOT) + ".arrow");
             long start = System.nanoTime();
             long arrowPeak = writeArrow(file, metadata, n, compression);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -61,7 +62,7 @@ class NodeArrowReaderTest {
         List<Path> files = new ArrayList<>();
         for (Compression compression : Compression.values()) {
             ArrowWriteOptions options = ArrowWriteOptions.builder().batchRows(2).compression(compression).build();
-            files.addAll(SampleTables.writeAll(dir, "-" + compression.name().toLowerCase(), options, allocator));
+            files.addAll(SampleTables.writeAll(dir, "-" + compression.name().toLowerCase(Locale.ROOT), options, allocator));
         }
         Path expectations = dir.resolve("expectations.json");
         Files.writeString(expectations, expectationsJson(files), StandardCharsets.UTF_8);

@@ -61,7 +61,7 @@ final class SampleTables {
         try (FrequencyHistogramWriter w = new FrequencyHistogramWriter(file(dir, FrequencyHistogramWriter.TABLE,
                 suffix), metadata, options, allocator, LAYERS, DATASETS)) {
             for (int bin = 0; bin < 4; bin++) {
-                w.write("fc2", "S2", "mnist", 4, bin, 10 * bin);
+                w.write("fc2", "S2", "mnist", 4, bin, 10L * bin);
             }
             files.add(commit(w));
         }

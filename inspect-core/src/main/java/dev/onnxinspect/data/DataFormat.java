@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
 
 /**
@@ -42,7 +43,7 @@ public interface DataFormat {
             }
             known.add(format.name());
         }
-        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString().toLowerCase();
+        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString().toLowerCase(Locale.ROOT);
         String module = name.endsWith(".parquet") ? "dev.onnxinspect:parquet-import"
                 : name.endsWith(".arrow") || name.endsWith(".feather") ? "dev.onnxinspect:arrow-export" : null;
         if (module != null) {

@@ -25,15 +25,11 @@ public final class Datasets {
      * @throws DatasetException for an unknown name (the message lists the known ones), or a missing or corrupt file
      */
     public static InMemoryDataset load(String name, DatasetCache cache) {
-        switch (name) {
-            case "fashion-mnist-train":
-                return FashionMnist.train(cache);
-            case "fashion-mnist-test":
-                return FashionMnist.test(cache);
-            case "mnist-digits":
-                return MnistDigits.load(cache);
-            default:
-                throw new DatasetException("unknown dataset '" + name + "', expected one of " + NAMES);
-        }
+        return switch (name) {
+            case "fashion-mnist-train" -> FashionMnist.train(cache);
+            case "fashion-mnist-test" -> FashionMnist.test(cache);
+            case "mnist-digits" -> MnistDigits.load(cache);
+            default -> throw new DatasetException("unknown dataset '" + name + "', expected one of " + NAMES);
+        };
     }
 }

@@ -198,7 +198,7 @@ public abstract sealed class ElementWriter {
 
         @Override
         public void putLong(int index, long value) {
-            values[index] = floatToHalf(value);
+            values[index] = floatToHalf((float) value); // rounds to the nearest half: a checked, documented conversion
         }
 
         @Override

@@ -90,8 +90,8 @@ public final class InferenceSession implements AutoCloseable {
             this.otherOutputs = Collections.unmodifiableMap(others);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session, e);
-            if (e instanceof InferenceException) {
-                throw (InferenceException) e;
+            if (e instanceof InferenceException inferenceException) {
+                throw inferenceException;
             }
             if (String.valueOf(e.getMessage()).contains("Invalid ONNXType")) {
                 // ONNX Runtime's Java API has no type for optional values, so it cannot describe such inputs/outputs
@@ -114,11 +114,10 @@ public final class InferenceSession implements AutoCloseable {
             throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a map (" + info + "); onnx-inspect feeds"
                     + " tensor inputs only (map inputs are not supported)");
         }
-        if (!(info instanceof TensorInfo)) {
-            throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a " + info + ", not a tensor; onnx-inspect"
-                    + " feeds tensor inputs only");
+        if (!(info instanceof TensorInfo tensor)) {
+            throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a " + info
+                    + ", not a tensor; onnx-inspect feeds tensor inputs only");
         }
-        TensorInfo tensor = (TensorInfo) info;
         ElementType type = OutputReader.elementType(tensor);
         if (!InputTensor.SUPPORTED.contains(type)) {
             throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a " + type + " tensor, which onnx-inspect"
@@ -413,6 +412,7 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("try") // the run's Result is opened only to be closed: the outputs live in the buffers
     private Map<String, LayerActivations> run(Batch batch, InputFeeds.Fed fed, OutputBuffers into,
                                               OrtEnvironment env) throws OrtException {
         if (!into.claim()) {

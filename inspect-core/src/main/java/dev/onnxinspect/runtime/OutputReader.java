@@ -79,11 +79,11 @@ final class OutputReader {
     }
 
     private static OnnxTensor tensor(String name, OnnxValue value) {
-        if (!(value instanceof OnnxTensor)) {
+        if (!(value instanceof OnnxTensor tensor)) {
             throw new InferenceException("output " + name + " is a " + value.getType() + ", not a tensor; onnx-inspect"
                     + " reads tensor outputs only");
         }
-        return (OnnxTensor) value;
+        return tensor;
     }
 
     /**

@@ -199,7 +199,7 @@ public final class HeadModels {
         for (int i = 0; i < n; i++) {
             int cell = (int) ((i * 37L) % ((long) cells * cells));
             data[2 * i] = low + (cell % cells) / 8f;
-            data[2 * i + 1] = low + (cell / cells) / 8f;
+            data[2 * i + 1] = low + Math.floorDiv(cell, cells) / 8f; // the row index of the cell, then / 8
             labels[i] = label == null ? 0 : label.applyAsInt(new float[] {data[2 * i], data[2 * i + 1]});
         }
         return InMemoryDataset.of(name, data, label == null ? null : labels, 2);

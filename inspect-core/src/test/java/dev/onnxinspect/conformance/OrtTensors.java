@@ -187,6 +187,7 @@ final class OrtTensors {
     }
 
     /** Little-endian bytes of the proto's elements, from raw_data or the typed fields. */
+    @SuppressWarnings("ByteBufferBackingArray") // buffer(...) allocates heap buffers at offset 0
     private static byte[] rawBytes(TensorProto t, ElementType type) {
         if (!t.getRawData().isEmpty()) {
             return t.getRawData().toByteArray();

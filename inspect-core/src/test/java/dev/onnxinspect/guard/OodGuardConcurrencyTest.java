@@ -59,7 +59,7 @@ class OodGuardConcurrencyTest {
                     }));
                 }
                 start.countDown();
-                assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+                assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
                     for (Future<?> f : futures) {
                         f.get();
                     }

@@ -17,9 +17,9 @@ public final class TestModels {
     private static final int INT64 = TensorProto.DataType.INT64.getNumber();
 
     /** W of {@link #dense()}: row-major 2 x 2, [[1, -2], [3, 4]] (x is a row vector: y = x W + b). */
-    public static final float[] W = {1, -2, 3, 4};
+    private static final float[] W = {1, -2, 3, 4};
     /** b of {@link #dense()}. */
-    public static final float[] B = {0.5f, -1};
+    private static final float[] B = {0.5f, -1};
 
     private TestModels() {
     }

@@ -24,24 +24,16 @@ class BitKernelsTest {
 
     /** A value drawn from a mix of ordinary and edge cases. */
     private static float edgeValue(Random random, float[] row, int j) {
-        switch (random.nextInt(12)) {
-            case 0:
-                return 0f;
-            case 1:
-                return -0f;
-            case 2:
-                return Float.MIN_VALUE * (1 + random.nextInt(5)); // subnormal
-            case 3:
-                return Float.MAX_VALUE / (1 + random.nextInt(3));
-            case 4:
-                return -(float) Math.min(Math.exp(random.nextGaussian() * 10), Float.MAX_VALUE);
-            case 5:
-                return j > 0 ? row[random.nextInt(j)] : 1f; // a tie with an earlier value
-            case 6:
-                return Float.MIN_NORMAL * random.nextFloat();
-            default: // finite: capped below +inf
-                return (float) Math.min(Math.exp(random.nextGaussian() * 12), Float.MAX_VALUE);
-        }
+        return switch (random.nextInt(12)) {
+            case 0 -> 0f;
+            case 1 -> -0f;
+            case 2 -> Float.MIN_VALUE * (1 + random.nextInt(5)); // subnormal
+            case 3 -> Float.MAX_VALUE / (1 + random.nextInt(3));
+            case 4 -> -(float) Math.min(Math.exp(random.nextGaussian() * 10), Float.MAX_VALUE);
+            case 5 -> j > 0 ? row[random.nextInt(j)] : 1f; // a tie with an earlier value
+            case 6 -> Float.MIN_NORMAL * random.nextFloat();
+            default -> (float) Math.min(Math.exp(random.nextGaussian() * 12), Float.MAX_VALUE); // finite: below +inf
+        };
     }
 
     private static float[] edgeRow(Random random, int n, boolean allowNonFinite) {

@@ -14,20 +14,26 @@ final class ConstantValues {
         for (AttributeProto a : constant.getAttributeList()) {
             TensorProto.Builder t = TensorProto.newBuilder().setName(name);
             switch (a.getName()) {
-                case "value":
+                case "value" -> {
                     return a.getT().toBuilder().setName(name).build();
-                case "value_float":
+                }
+                case "value_float" -> {
                     return t.setDataType(ElementType.FLOAT.code()).addFloatData(a.getF()).build();
-                case "value_floats":
+                }
+                case "value_floats" -> {
                     return t.setDataType(ElementType.FLOAT.code()).addDims(a.getFloatsCount())
                             .addAllFloatData(a.getFloatsList()).build();
-                case "value_int":
+                }
+                case "value_int" -> {
                     return t.setDataType(ElementType.INT64.code()).addInt64Data(a.getI()).build();
-                case "value_ints":
+                }
+                case "value_ints" -> {
                     return t.setDataType(ElementType.INT64.code()).addDims(a.getIntsCount())
                             .addAllInt64Data(a.getIntsList()).build();
-                default:
-                    break;
+                }
+                default -> {
+                    // another attribute (e.g. sparse_value): look at the next one
+                }
             }
         }
         throw new GraphQueryException("Constant node producing '" + name + "' in " + source

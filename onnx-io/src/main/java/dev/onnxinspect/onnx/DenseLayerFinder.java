@@ -340,7 +340,7 @@ final class DenseLayerFinder {
                 "it is produced by " + describe(reshape) + " of '" + input + "', which is not the output of a 1x1"
                         + " Conv on globally pooled features"));
         DenseLayer d = conv(conv, input);
-        int rank = (int) constant(conv.getInput(1), output, conv).shape().length;
+        int rank = constant(conv.getInput(1), output, conv).shape().length;
         String why = keepsLogits(reshape, rank, d.outFeatures());
         if (why != null) {
             throw notDense(output, why);

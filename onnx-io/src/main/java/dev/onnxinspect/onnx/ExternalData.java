@@ -86,6 +86,7 @@ final class ExternalData {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // inlineAttribute returns its argument itself when nothing is external
     private GraphProto inlineGraph(GraphProto graph) throws IOException {
         GraphProto.Builder g = graph.toBuilder();
         for (int i = 0; i < g.getInitializerCount(); i++) {

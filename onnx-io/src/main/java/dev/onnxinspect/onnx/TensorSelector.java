@@ -66,7 +66,8 @@ public sealed interface TensorSelector {
 
         Pattern pattern() {
             StringBuilder regex = new StringBuilder();
-            for (char c : glob.toCharArray()) {
+            for (int i = 0; i < glob.length(); i++) {
+                char c = glob.charAt(i);
                 switch (c) {
                     case '*' -> regex.append(".*");
                     case '?' -> regex.append('.');

@@ -116,7 +116,7 @@ public final class ArrowColumns {
             types.forEach(t -> ElementWriter.checkConverts(t, to, "columns " + m.columns() + " of " + file,
                     m.input()));
             long[] shape = shape(m, new long[] {types.size()}, "columns " + m.columns() + " of " + file);
-            noMask(mask, m, file);
+            noMask(mask, m);
             return new FixedColumn(file, m.input(), m.columns(), false, types, to, shape, types.size());
         }
         String name = m.columns().get(0);
@@ -127,7 +127,7 @@ public final class ArrowColumns {
             ElementType from = Values.elementType(child(field, what), what);
             ElementType to = target(m, from, what);
             long[] stored = tensorShape(field, list.getListSize(), what);
-            noMask(mask, m, file);
+            noMask(mask, m);
             return new FixedColumn(file, m.input(), List.of(name), true, List.of(from), to, shape(m, stored, what),
                     list.getListSize());
         }
@@ -146,7 +146,7 @@ public final class ArrowColumns {
         }
         ElementType from = Values.elementType(type, what);
         ElementType to = target(m, from, what);
-        noMask(mask, m, file);
+        noMask(mask, m);
         return new FixedColumn(file, m.input(), List.of(name), false, List.of(from), to, shape(m, new long[0], what),
                 1);
     }
@@ -174,7 +174,7 @@ public final class ArrowColumns {
         return to;
     }
 
-    private static void noMask(InputMapping mask, InputMapping m, Path file) {
+    private static void noMask(InputMapping mask, InputMapping m) {
         if (mask != null) {
             throw new DatasetException("input " + mask.input() + " is the padding mask of input " + m.input() + ", but "
                     + m.describe() + " has a fixed number of values per row, which are never padded; feed the mask"

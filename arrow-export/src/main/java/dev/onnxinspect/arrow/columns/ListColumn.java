@@ -55,10 +55,6 @@ final class ListColumn extends Column {
         }
     }
 
-    private boolean pads() {
-        return declared == null || declared.length == 1;
-    }
-
     @Override
     List<InputSpec> specs() {
         long[] shape = declared == null ? new long[] {-1} : declared;

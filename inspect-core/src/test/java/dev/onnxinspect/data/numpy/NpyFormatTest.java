@@ -343,7 +343,7 @@ class NpyFormatTest {
         }
         assertThat(count).isEqualTo(rows);
         // the first value of batch k is row 256 k: sum over k of 256 k for k = 0 .. 3906
-        long batches = (rows + 255) / 256;
+        long batches = (rows + 255L) / 256;
         assertThat(sum).isEqualTo(256L * (batches - 1) * batches / 2);
         assertThat(peak).as("heap growth while streaming 64 MB").isLessThan(16L << 20);
     }

@@ -39,14 +39,11 @@ record BenchModel(String name, int[] sampleShape, byte[] original, byte[] instru
     }
 
     static BenchModel byName(String name) {
-        switch (name) {
-            case "mlp":
-                return mlp();
-            case "cnn":
-                return cnn();
-            default:
-                throw new OnnxInspectException("unknown model " + name + "; expected mlp or cnn");
-        }
+        return switch (name) {
+            case "mlp" -> mlp();
+            case "cnn" -> cnn();
+            default -> throw new OnnxInspectException("unknown model " + name + "; expected mlp or cnn");
+        };
     }
 
     private static BenchModel of(String name, Architecture arch, int[] sampleShape) {

@@ -209,8 +209,12 @@ public final class InspectionBenchmark {
                 long start = System.nanoTime();
                 StatisticsHook.Finished finished = runInspection(model, session, new CyclingSource(parts, size));
                 double seconds = (System.nanoTime() - start) / 1e9;
-                HeapProbe.Figures f = probe.stop();
-                Reference.reachabilityFence(finished); // the results count as retained
+                HeapProbe.Figures f;
+                try {
+                    f = probe.stop();
+                } finally {
+                    Reference.reachabilityFence(finished); // the results count as retained
+                }
                 sink += finished.samples();
                 out("%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s, retained with"
                         + " results %s, baseline (datasets) %s; %.0f samples/s, load %s", model.name(), size,

@@ -57,7 +57,6 @@ final class StatisticsHook implements InspectionHook {
 
     @Override
     public void onBatch(BatchView view) {
-        int[] classes = view.classes();
         int half = helper == null ? view.size() : view.size() / 2;
         Future<?> second = helper == null ? null : helper.submit(() -> count(helperAccumulators, view, half,
                 view.size()));

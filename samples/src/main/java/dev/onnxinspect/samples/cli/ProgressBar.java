@@ -18,6 +18,7 @@ final class ProgressBar implements AutoCloseable {
     private int lastDecile = -1;
     private long lastDraw;
 
+    @SuppressWarnings("SystemConsoleNull") // right on Java 17; Console.isTerminal() (the 22+ test) does not exist yet
     ProgressBar(String task, long total) {
         this(task, total, System.err, System.console() != null);
     }

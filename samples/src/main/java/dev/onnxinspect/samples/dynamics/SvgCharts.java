@@ -110,7 +110,7 @@ final class SvgCharts {
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
                 + " viewBox=\"0 0 %d %d\" role=\"img\" font-family=\"sans-serif\" font-size=\"10\">", WIDTH, HEIGHT,
-                WIDTH, HEIGHT, WIDTH, HEIGHT));
+                WIDTH, HEIGHT));
         svg.append("<title>").append(Html.escape(title)).append("</title>");
         svg.append(text(WIDTH / 2.0, 14, title, "middle").replace("font-size=\"10\"", "font-size=\"12\""));
         double step = y.tickStep(5);

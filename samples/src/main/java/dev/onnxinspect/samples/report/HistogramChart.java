@@ -28,7 +28,7 @@ final class HistogramChart {
         for (int b = 0; b < bins; b++) {
             max = Math.max(max, histogram.total(b));
         }
-        LinearScale y = LinearScale.niceZeroTo(max, HEIGHT - BOTTOM, TOP);
+        LinearScale y = LinearScale.niceZeroTo((double) max, HEIGHT - BOTTOM, TOP);
         String caption = histogram.layer() + " \u00b7 " + histogram.significance() + " \u00b7 " + histogram.dataset();
         Svg svg = Svg.chart(KIND, id, WIDTH, HEIGHT, "Frequency histogram of " + caption);
         Axes.left(svg, y, LEFT, WIDTH - RIGHT, "neurons (sum over " + histogram.classes().size() + " classes)");
@@ -40,8 +40,8 @@ final class HistogramChart {
             if (total == 0) {
                 continue;
             }
-            double height = y.length(total);
-            svg.rect(x.apply((double) b / bins) + gap / 2, y.apply(total), binWidth - gap, height, BAR_COLOR,
+            double height = y.length((double) total);
+            svg.rect(x.apply((double) b / bins) + gap / 2, y.apply((double) total), binWidth - gap, height, BAR_COLOR,
                     tooltip(histogram, b));
         }
         svg.close("g");

@@ -53,7 +53,7 @@ public final class ReportAssembler {
     static ReportData assemble(AuditResult r, List<String> classNames, TrainingStep.Result training) {
         Map<String, List<String>> namesByDataset = new LinkedHashMap<>();
         for (DatasetResult d : r.datasets()) {
-            namesByDataset.put(d.name(), classNamesOf(r, d, classNames));
+            namesByDataset.put(d.name(), classNamesOf(d, classNames));
         }
         ReportData.Builder b = ReportData.builder("onnx-inspect audit of " + r.model().getFileName(),
                 r.id().classSource());
@@ -186,8 +186,8 @@ public final class ReportAssembler {
      * The model's class names apply to the ID set and to datasets whose classes are predictions; a labelled OOD set
      * has classes from its own label space (e.g. digits), shown as their ids.
      */
-    private static List<String> classNamesOf(AuditResult r, DatasetResult d, List<String> classNames) {
-        boolean modelClasses = d == r.id() || d.classSource() == ClassSource.PREDICTED;
+    private static List<String> classNamesOf(DatasetResult d, List<String> classNames) {
+        boolean modelClasses = d.role() != DatasetRole.OOD || d.classSource() == ClassSource.PREDICTED;
         return modelClasses ? classNames : null;
     }
 

@@ -31,7 +31,8 @@ final class MiniJson {
     /** A JSON string literal for {@code value}. */
     static String quote(String value) {
         StringBuilder out = new StringBuilder("\"");
-        for (char ch : value.toCharArray()) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
             switch (ch) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -60,8 +61,8 @@ final class MiniJson {
             case '{' -> object();
             case '[' -> array();
             case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
+            case 't' -> literal("true", true);
+            case 'f' -> literal("false", false);
             case 'n' -> literal("null", null);
             default -> number();
         };

@@ -51,8 +51,8 @@ final class SampleReports {
             for (String layer : List.of("conv1/Relu", HOSTILE_LAYER, "fc2/Relu")) {
                 for (String className : CLASSES) {
                     double active = 0.15 + 0.5 * random.nextDouble();
-                    long distinct = 50 + random.nextInt(950);
-                    double entropy = Math.log(distinct) - 0.5 * random.nextDouble();
+                    long distinct = 50L + random.nextInt(950);
+                    double entropy = Math.log((double) distinct) - 0.5 * random.nextDouble();
                     builder.layerSummary(new LayerSummary(layer, dataset, className, 1000, active, active * 0.9,
                             distinct, entropy, Math.exp(entropy)));
                 }

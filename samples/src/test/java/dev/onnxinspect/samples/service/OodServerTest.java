@@ -133,7 +133,7 @@ class OodServerTest {
                     return count;
                 }));
             }
-            int total = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+            int total = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
                 int sum = 0;
                 for (Future<Integer> f : done) {
                     sum += f.get();

@@ -130,7 +130,7 @@ public record KeywordTextTask(int numClasses, int keywordsPerClass, int fillerTo
                 }
             }
             while (t < length) {
-                tokens[t++] = firstFiller() + random.nextInt(fillerTokens);
+                tokens[t++] = firstFiller() + (long) random.nextInt(fillerTokens);
             }
             shuffle(tokens, random);
             ids[i] = padded(tokens);
@@ -150,7 +150,7 @@ public record KeywordTextTask(int numClasses, int keywordsPerClass, int fillerTo
             int length = length(random);
             long[] tokens = new long[length];
             for (int t = 0; t < length; t++) {
-                tokens[t] = firstOod() + random.nextInt(oodTokens);
+                tokens[t] = firstOod() + (long) random.nextInt(oodTokens);
             }
             ids[i] = padded(tokens);
             mask[i] = maskOf(length);

@@ -21,7 +21,7 @@ final class SpecSequence extends AbstractBlock {
 
     private final List<LayerSpec> specs;
     private final List<Block> blocks = new ArrayList<>();
-    private final List<int[]> inputShapes = new ArrayList<>();
+    private final List<int[]> specInputShapes = new ArrayList<>();
     private final int[] outputShape;
 
     SpecSequence(List<LayerSpec> specs, int[] inputShape) {
@@ -29,7 +29,7 @@ final class SpecSequence extends AbstractBlock {
         this.specs = List.copyOf(specs);
         int[] shape = inputShape.clone();
         for (LayerSpec spec : this.specs) {
-            inputShapes.add(shape);
+            specInputShapes.add(shape);
             Block block = ModelFactory.layerBlock(spec, shape);
             blocks.add(addChildBlock(spec.name().replace('/', '_'), block));
             shape = Shapes.outputShape(spec, shape);
@@ -69,7 +69,7 @@ final class SpecSequence extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
         long batch = shapes[0].get(0);
         for (int i = 0; i < blocks.size(); i++) {
-            blocks.get(i).initialize(manager, dataType, batched(batch, inputShapes.get(i)));
+            blocks.get(i).initialize(manager, dataType, batched(batch, specInputShapes.get(i)));
         }
     }
 

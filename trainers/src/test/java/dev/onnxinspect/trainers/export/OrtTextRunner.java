@@ -19,7 +19,12 @@ public final class OrtTextRunner {
     private OrtTextRunner() {
     }
 
-    /** @param ids n x T token ids, row-major; @param mask n x T mask values, row-major */
+    /**
+     * Runs the model on n sequences.
+     *
+     * @param ids  n x T token ids, row-major
+     * @param mask n x T mask values, row-major
+     */
     public static Map<String, float[]> runAll(byte[] model, long[] ids, long[] mask, int n) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] shape = {n, ids.length / n};

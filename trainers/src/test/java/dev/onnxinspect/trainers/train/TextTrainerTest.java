@@ -26,7 +26,7 @@ class TextTrainerTest {
             mask[i] = new long[length];
             labels[i] = i % 2;
             for (int t = 0; t < length; t++) {
-                ids[i][t] = 2 + random.nextInt(4);
+                ids[i][t] = 2L + random.nextInt(4);
                 mask[i][t] = 1;
             }
             if (labels[i] == 1) {
