@@ -166,10 +166,9 @@ final class NeuronReader {
             return loadMasked(acts, i);
         }
         acts.readRow(i, raw);
-        if (!allFinite(raw, 0, units)) {
+        if (!view.reduceChannelsIfFinite(raw, 0, neurons, spatial, reduced)) {
             return false;
         }
-        view.reduceChannels(raw, 0, neurons, spatial, reduced);
         for (int j = 0; j < neurons; j++) {
             bits[j] = Float.floatToRawIntBits(reduced[j]);
         }

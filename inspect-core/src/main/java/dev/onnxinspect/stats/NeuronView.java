@@ -186,6 +186,38 @@ public enum NeuronView {
         return true;
     }
 
+    /**
+     * {@link #reduceChannels} and the finiteness check of every value in one pass over the sample (which, for a
+     * large map, is read from memory once instead of twice); the reduced values are the same.
+     *
+     * @return false when a value is NaN or infinite (then {@code out} is not to be used)
+     */
+    boolean reduceChannelsIfFinite(float[] values, int offset, int channels, int spatial, float[] out) {
+        int bad = 0;
+        for (int c = 0; c < channels; c++) {
+            int start = offset + c * spatial;
+            if (this == CHANNEL_MAX) {
+                float max = values[start];
+                for (int k = 0; k < spatial; k++) {
+                    float v = values[start + k];
+                    // the sign bit is set iff the exponent is all ones (NaN or infinite)
+                    bad |= (Float.floatToRawIntBits(v) & 0x7F800000) + 0x00800000;
+                    max = Math.max(max, v);
+                }
+                out[c] = max;
+            } else {
+                double sum = 0.0;
+                for (int k = 0; k < spatial; k++) {
+                    float v = values[start + k];
+                    bad |= (Float.floatToRawIntBits(v) & 0x7F800000) + 0x00800000;
+                    sum += v;
+                }
+                out[c] = (float) (sum / spatial);
+            }
+        }
+        return bad >= 0;
+    }
+
     void reduceChannels(float[] values, int offset, int channels, int spatial, float[] out) {
         for (int c = 0; c < channels; c++) {
             int start = offset + c * spatial;
