@@ -138,14 +138,15 @@ final class AuditRunner {
             }
             DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
-            Map<String, String> params = new LinkedHashMap<>(o.parameters());
+            Map<String, String> klDecisions = new LinkedHashMap<>();
             Set<String> klKeys = MemoryPlan.klLayers(klRows(layers, datasets, fit.statistics()),
-                    o.memoryBudgetBytes(), params);
+                    o.memoryBudgetBytes(), klDecisions);
             List<String> klLayers = layers.stream().filter(klKeys::contains).toList();
             List<KlRow> kl = klRows(klLayers, datasets, o.alpha(), klKeys);
             if (fit.statistics() != null) {
                 kl.addAll(klWithin(klLayers, fit.statistics(), o.alpha(), klKeys));
             }
+            Map<String, String> params = new LinkedHashMap<>(o.parameters());
             params.put("device", session.device().name());
             params.put("batch_size", Integer.toString(o.batchSize() > 0 ? o.batchSize()
                     : Inspection.autoBatchSize(session, concat(needed, logits))));
@@ -165,6 +166,7 @@ final class AuditRunner {
                 params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
             }
             params.putAll(plan.parameters());
+            params.putAll(klDecisions);
             if (plan.masked()) {
                 emptyMasks(datasets, fit.statistics()).forEach((dataset, n) -> params.put("empty_mask_samples."
                         + dataset, Long.toString(n)));
