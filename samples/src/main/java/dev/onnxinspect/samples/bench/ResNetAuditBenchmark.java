@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -49,7 +50,8 @@ import java.util.stream.Stream;
  * and what the memory rule decided. Every figure is printed with the load average.
  * <p>Arguments (all optional): {@code --classes 1000 --width 64 --resolution 224 --fit 256 --id 128 --ood 128
  * --label-classes 1000 --threads 1 --spinning false --batch auto --warmup 1 --reps 3 --samples 32
- * --budget-mib 512 --model-dir DIR} ({@code --reps 0} skips the throughput part, {@code --fit 0} the audit;
+ * --budget-mib 512 --model-dir DIR --breakdown false} ({@code --reps 0} skips the throughput part, {@code --fit 0}
+ * the audit; {@code --breakdown true} adds (c), the instrumented model through an inspection without statistics;
  * without {@code --model-dir} the model goes to a temporary directory that is deleted at the end).
  */
 public final class ResNetAuditBenchmark {
@@ -132,19 +134,27 @@ public final class ResNetAuditBenchmark {
                 plain(plainSession, data);
                 inspect(inspected, data, relus);
             }
+            boolean breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
             double[] a = new double[reps];
             double[] b = new double[reps];
+            double[] c = new double[reps];
             double[] ratio = new double[reps];
             for (int r = 0; r < reps; r++) {
+                c[r] = breakdown ? outputsOnly(inspected, data, relus) : Double.NaN;
                 a[r] = plain(plainSession, data);
                 b[r] = inspect(inspected, data, relus);
                 ratio[r] = b[r] / a[r];
-                out("rep %d: (a) plain ORT %.2f samples/s, (b) inspection %.2f samples/s, b/a %.3f; load %s", r + 1,
-                        a[r], b[r], ratio[r], load());
+                out("rep %d: (a) plain ORT %.2f samples/s, (b) inspection %.2f samples/s, b/a %.3f%s; load %s", r + 1,
+                        a[r], b[r], ratio[r], breakdown ? String.format(Locale.ROOT, "; (c) %.2f samples/s, c/a %.3f",
+                        c[r], c[r] / a[r]) : "", load());
             }
             out("THROUGHPUT: (a) plain ORT %s samples/s, (b) inspection of every ReLU (channel means, K = %d) %s"
                     + " samples/s, b/a per rep %s, b/a of means %.3f; load %s", meanSd(a, "%.2f"), spec.classes(),
                     meanSd(b, "%.2f"), meanSd(ratio, "%.3f"), mean(b) / mean(a), load());
+            if (breakdown) {
+                out("BREAKDOWN: (c) the instrumented model through the inspection without statistics %s samples/s,"
+                        + " c/a of means %.3f", meanSd(c, "%.2f"), mean(c) / mean(a));
+            }
             return mean(a);
         }
     }
@@ -158,6 +168,14 @@ public final class ResNetAuditBenchmark {
                     .values()[0]);
             n += b.size();
         }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** (c): the instrumented model through an inspection whose hook does nothing; samples/s. */
+    private double outputsOnly(InferenceSession s, DataSource data, List<String> relus) {
+        long start = System.nanoTime();
+        long n = Inspection.builder(s, data).layers(relus).batchSize(batch).build().run(view -> sink += view.size())
+                .samples();
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -199,8 +217,8 @@ public final class ResNetAuditBenchmark {
             for (DatasetResult d : result.inspected()) {
                 double perSecond = d.summary().samples() / (d.summary().elapsed().toNanos() / 1e9);
                 out("pass %s (%s): %d samples in %.1f s, %.2f samples/s%s", d.name(), d.role().label(),
-                        d.summary().samples(), d.summary().elapsed().toNanos() / 1e9, perSecond,
-                        Double.isNaN(plain) ? "" : String.format(", %.3f of plain inference (a)", perSecond / plain));
+                        d.summary().samples(), d.summary().elapsed().toNanos() / 1e9, perSecond, Double.isNaN(plain)
+                        ? "" : String.format(Locale.ROOT, ", %.3f of plain inference (a)", perSecond / plain));
             }
             plan(result.parameters());
             for (MetricsRow m : result.metrics()) {
