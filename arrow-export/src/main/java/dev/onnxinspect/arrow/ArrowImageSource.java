@@ -1,7 +1,6 @@
 package dev.onnxinspect.arrow;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 
@@ -49,7 +49,7 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
     private ArrowImageSource(Builder b) throws IOException {
         this.file = b.file.toAbsolutePath();
         if (!Files.isRegularFile(file)) {
-            throw new ArrowExportException("image table " + file + " does not exist or is not a file");
+            throw new ArrowExportException(Kind.IO, "image table " + file + " does not exist or is not a file");
         }
         String fileName = file.getFileName().toString();
         this.name = b.name != null ? b.name
@@ -131,7 +131,7 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
     /**
      * A new pass over the file in batches of {@code batchSize} samples (the last may be smaller); batches span record
      * batch boundaries. {@link Iterator#next()} throws {@link ArrowExportException} for a null pixel or label and
-     * {@link UncheckedIOException} when the file cannot be read.
+     * an {@link ArrowExportException} of kind {@link Kind#IO} when the file cannot be read.
      */
     @Override
     public Iterator<Batch> batches(int batchSize) {
@@ -146,7 +146,8 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
             open.add(pass);
             return pass;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + file, e);
+            throw new ArrowExportException(Kind.IO, "cannot open " + file + ": " + e.getMessage()
+                    + "; check that the file is readable", e);
         }
     }
 
@@ -210,7 +211,8 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
                 return ensureRows();
             } catch (IOException e) {
                 close();
-                throw new UncheckedIOException("cannot read " + file, e);
+                throw new ArrowExportException(Kind.IO, "cannot read " + file + ": " + e.getMessage()
+                        + "; check that the file is readable and complete", e);
             }
         }
 
@@ -233,7 +235,8 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
                 }
             } catch (IOException e) {
                 close();
-                throw new UncheckedIOException("cannot read " + file, e);
+                throw new ArrowExportException(Kind.IO, "cannot read " + file + ": " + e.getMessage()
+                        + "; check that the file is readable and complete", e);
             } catch (RuntimeException e) {
                 close();
                 throw e;
@@ -252,7 +255,7 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
                 try {
                     reader.close();
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot close " + file, e);
+                    throw new ArrowExportException(Kind.IO, "cannot close " + file + ": " + e.getMessage(), e);
                 }
             }
         }

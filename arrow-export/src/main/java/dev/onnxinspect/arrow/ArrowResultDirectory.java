@@ -1,7 +1,7 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.onnxinspect.OnnxInspectException.Kind;
 
 /**
  * A directory of SPEC §12 tables from one inspection run, one {@code <table>.arrow} file per table, plus a
@@ -64,8 +66,8 @@ public final class ArrowResultDirectory implements AutoCloseable {
             throws IOException {
         Path absolute = directory.toAbsolutePath();
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-            throw new ArrowExportException(absolute + " exists and is not a directory; give a directory for the"
-                    + " results");
+            throw new ArrowExportException(Kind.IO, absolute + " exists and is not a directory; give a directory for"
+                    + " the results");
         }
         parameters.forEach((k, v) -> {
             if (k == null || v == null) {
@@ -224,17 +226,7 @@ public final class ArrowResultDirectory implements AutoCloseable {
         schemaMetadata.remove("table");
         json.append("  \"metadata\": ").append(Json.stringMap(schemaMetadata, "  ")).append('\n');
         json.append("}\n");
-        AtomicFile file = AtomicFile.create(directory.resolve(MANIFEST));
-        try {
-            ByteBuffer bytes = ByteBuffer.wrap(json.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                file.channel().write(bytes);
-            }
-            file.commit();
-        } catch (IOException | RuntimeException e) {
-            file.abort();
-            throw e;
-        }
+        AtomicFiles.write(directory.resolve(MANIFEST), json.toString().getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {} tables and {} to {}", tables.size(), MANIFEST, directory);
     }
 

@@ -1,14 +1,7 @@
 package dev.onnxinspect.arrow;
 
 import dev.onnxinspect.inspect.ClassSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +50,7 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
         }
         if (modelSha256 == null || !SHA256.matcher(modelSha256).matches()) {
             throw new ArrowExportException("modelSha256 must be 64 lowercase hex digits, got '" + modelSha256
-                    + "'; compute it with TableMetadata.sha256(modelPath)");
+                    + "'; compute it with dev.onnxinspect.io.Sha256.of(modelPath)");
         }
         layerNames = List.copyOf(layerNames);
         if (Double.isNaN(tau) || Double.isInfinite(tau)) {
@@ -95,20 +88,6 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
             case LABEL -> "label";
             case PREDICTED -> "predicted";
         };
-    }
-
-    /** The SHA-256 of a file as 64 lowercase hex digits. */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 
     /** The schema metadata of one table, keys as in the class Javadoc, in a fixed order. */

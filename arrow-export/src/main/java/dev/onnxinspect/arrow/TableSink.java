@@ -1,6 +1,8 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -23,10 +26,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
+
 /**
  * The machinery under every table writer: one record batch of vectors, the dictionaries, the Arrow file writer and
- * the {@link AtomicFile}. Rows are set column by column at index {@link #row()} and completed by {@link #endRow()};
- * a full batch is written out and the vectors reused, so memory stays at one batch however many rows come.
+ * the {@link AtomicFiles.PendingFile} (SPEC §12: published under its name only when complete). Rows are set column
+ * by column at index {@link #row()} and completed by {@link #endRow()}; a full batch is written out and the vectors
+ * reused, so memory stays at one batch however many rows come.
  *
  * <p>Owns a child allocator of the caller's allocator and everything allocated from it; {@link #commit()},
  * {@link #abort()} and {@link #close()} release it all. It does not close the caller's allocator.
@@ -41,7 +47,7 @@ final class TableSink implements AutoCloseable {
     private final Map<String, KeyColumn> keys = new LinkedHashMap<>();
     private final Map<String, FieldVector> vectors = new LinkedHashMap<>();
     private final VectorSchemaRoot root;
-    private final AtomicFile file;
+    private final AtomicFiles.PendingFile file;
     private final ArrowFileWriter writer;
     private final int batchRows;
     private int row;
@@ -54,7 +60,7 @@ final class TableSink implements AutoCloseable {
         this.table = table;
         this.batchRows = options.batchRows();
         this.allocator = parent.newChildAllocator("arrow-export " + table, 0, Long.MAX_VALUE);
-        AtomicFile created = null;
+        AtomicFiles.PendingFile created = null;
         try {
             DictionaryProvider.MapDictionaryProvider dictionaries = new DictionaryProvider.MapDictionaryProvider();
             List<Field> fields = new ArrayList<>();
@@ -79,7 +85,7 @@ final class TableSink implements AutoCloseable {
             }
             Schema schema = new Schema(fields, metadata.toSchemaMetadata(table));
             this.root = new VectorSchemaRoot(schema, ordered, 0);
-            created = AtomicFile.create(target);
+            created = AtomicFiles.create(checkTarget(target));
             this.file = created;
             this.writer = new ArrowFileWriter(root, dictionaries, file.channel(), schema.getCustomMetadata(), IpcOption.DEFAULT,
                     options.compression().codecFactory(), options.compression().codecType());
@@ -93,6 +99,19 @@ final class TableSink implements AutoCloseable {
         }
     }
 
+    /** The target, refused with a message that says what to do when it cannot be a table file. */
+    private static Path checkTarget(Path target) {
+        Path absolute = target.toAbsolutePath();
+        Path directory = absolute.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new ArrowExportException("the directory of " + absolute + " does not exist; create it first");
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new ArrowExportException(absolute + " is a directory; give a file name for the table");
+        }
+        return absolute;
+    }
+
     /** Allocates the vectors of {@code columns} and opens a temporary file next to {@code target}. */
     static TableSink open(String table, ColumnSpec.Columns columns, Path target, TableMetadata metadata,
                           ArrowWriteOptions options, BufferAllocator allocator) throws IOException {
@@ -103,8 +122,7 @@ final class TableSink implements AutoCloseable {
         return switch (spec.type()) {
             case INT32 -> new IntVector(field(spec, new ArrowType.Int(32, true)), allocator);
             case INT64 -> new BigIntVector(field(spec, new ArrowType.Int(64, true)), allocator);
-            case FLOAT64 -> new Float8Vector(field(spec,
-                    new ArrowType.FloatingPoint(org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE)),
+            case FLOAT64 -> new Float8Vector(field(spec, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
                     allocator);
             case KEY -> throw new IllegalArgumentException("key columns are made by KeyColumn");
         };
@@ -190,7 +208,8 @@ final class TableSink implements AutoCloseable {
             writer.writeBatch();
         } catch (IOException | RuntimeException e) {
             abort();
-            throw new ArrowExportException("writing a batch of table " + table + " to " + file.temporary()
+            // a file error stays a file error; anything else thrown by Arrow is a bug (Kind.of)
+            throw new ArrowExportException(Kind.of(e), "writing a batch of table " + table + " to " + file.temporary()
                     + " failed (" + e + "); the temporary file was deleted and nothing was written to "
                     + file.target() + "; check free disk space and permissions, then write the table again", e);
         }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 
 /** Image tables as data sources; pixel {@code k} of sample {@code s} is {@code 10 s + k}, its label {@code s % 3}. */
@@ -149,6 +150,27 @@ class ArrowImageSourceTest {
         Path notArrow = Files.writeString(dir.resolve("x.arrow"), "not an arrow file at all, just text");
         assertThatThrownBy(() -> ArrowImageSource.builder(notArrow, allocator).build())
                 .isInstanceOf(ArrowExportException.class).hasMessageContaining("is not an Arrow IPC file");
+    }
+
+    @Test
+    void filesThatCannotBeReadAreFileErrors() throws IOException {
+        assertThatThrownBy(() -> ArrowImageSource.builder(dir.resolve("none.arrow"), allocator).build())
+                .isInstanceOf(ArrowExportException.class).hasMessageContaining("none.arrow")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
+        // a file removed after the source was opened: a pass cannot open it (a library exception, not an unchecked
+        // IOException, as Iterator methods cannot throw checked ones)
+        Path file = dir.resolve("d.arrow");
+        ImageTables.writeList(file, allocator, 4, false, new int[] {1}, -1);
+        try (ArrowImageSource source = ArrowImageSource.builder(file, allocator).build()) {
+            Files.delete(file);
+            assertThatThrownBy(() -> source.batches(1)).isInstanceOf(ArrowExportException.class)
+                    .hasMessageContaining("cannot open").hasMessageContaining("d.arrow")
+                    .hasFieldOrPropertyWithValue("kind", Kind.IO);
+        }
+        // wrong content is a bad input
+        Path notArrow = Files.writeString(dir.resolve("x.arrow"), "not an arrow file at all, just text");
+        assertThatThrownBy(() -> ArrowImageSource.builder(notArrow, allocator).build())
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
+
 class ArrowResultDirectoryTest {
     @TempDir
     Path root;
@@ -96,6 +98,14 @@ class ArrowResultDirectoryTest {
             kl.write("fc1", "activation_s1", "mnist", 0, "mnist", 1, 0.25);
         }
         assertThat(listing(dir)).isEmpty();
+    }
+
+    @Test
+    void aFileWhereTheDirectoryShouldBeIsAFileError() throws IOException {
+        Path file = Files.writeString(root.resolve("taken"), "x");
+        assertThatThrownBy(() -> directory(file)).isInstanceOf(ArrowExportException.class)
+                .hasMessageContaining("exists and is not a directory")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 
     @Test

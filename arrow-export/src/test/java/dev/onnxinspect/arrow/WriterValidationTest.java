@@ -137,8 +137,6 @@ class WriterValidationTest {
                 .bins(0).build()).hasMessage("bins must be at least 1, got 0");
         assertThatThrownBy(() -> ArrowWriteOptions.builder().batchRows(0).build())
                 .hasMessageContaining("batchRows must be between 1 and");
-        Path empty = Files.createFile(dir.resolve("empty.onnx"));
-        assertThat(TableMetadata.sha256(empty)).isEqualTo(TestTables.EMPTY_SHA256);
         TableMetadata defaults = TableMetadata.builder("m.onnx", TestTables.EMPTY_SHA256, ClassSource.PREDICTED)
                 .build();
         // SPEC §1, §2, §4 defaults.

@@ -93,6 +93,8 @@ public final class Audit {
         private DataSource id;
         private List<String> layers = List.of();
         private String logitsOutput;
+        private String featureLayer;
+        private String head;
         private DataSource fit;
         private final List<DataSource> ood = new ArrayList<>();
         private int batchSize;
@@ -146,9 +148,33 @@ public final class Audit {
             return this;
         }
 
-        /** The output holding the logits; default: the model's first output. */
+        /**
+         * The tensor holding the logits ([N, K], or [N, 1] / [N] for a binary classifier with one logit); default:
+         * the output of the model's dense head, else its only output that can hold logits (see
+         * {@code OnnxModel#classifierTensors}).
+         */
         public Builder logitsOutput(String value) {
             logitsOutput = value;
+            return this;
+        }
+
+        /**
+         * The features h that the feature detectors (Mahalanobis, KNN, SHE, and with the head ReAct, ASH, DICE, ViM,
+         * GradNorm) read, flattened per sample; default: the input of the dense head. Features that the head does not
+         * read (through reshapes) leave the detectors needing W, b out, with the reason.
+         */
+        public Builder featureLayer(String tensor) {
+            featureLayer = tensor;
+            return this;
+        }
+
+        /**
+         * The dense head whose W, b the detectors read: the tensor it computes or its node; it must be a dense layer
+         * reading {@link #featureLayer} (directly or through Flatten, Reshape, Squeeze). Default: found by walking
+         * back from the logits.
+         */
+        public Builder head(String tensorOrNode) {
+            head = tensorOrNode;
             return this;
         }
 
@@ -268,9 +294,9 @@ public final class Audit {
 
         /** The validated options. */
         public AuditOptions options() {
-            return new AuditOptions(model, layers, logitsOutput, fit, id, ood, batchSize, session, tau, eps, bins,
-                    alpha, parameters, interactions, fitStatistics, nodeFitSamples, nodeEvalSamples, maskInput, views,
-                    memoryBudgetBytes, patterns);
+            return new AuditOptions(model, layers, logitsOutput, featureLayer, head, fit, id, ood, batchSize, session,
+                    tau, eps, bins, alpha, parameters, interactions, fitStatistics, nodeFitSamples, nodeEvalSamples,
+                    maskInput, views, memoryBudgetBytes, patterns);
         }
 
         /** Runs the audit; see {@link Audit#run(AuditOptions, AuditProgress)}. */

@@ -2,6 +2,7 @@ package dev.onnxinspect.audit;
 
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.stats.NeuronView;
 import java.nio.file.Path;
@@ -19,7 +20,11 @@ import java.util.Objects;
  * @param model           the ONNX model file (instrumented or not: missing layers are exposed through onnx-io)
  * @param layers          the layers (tensor names) to inspect; empty = every graph output but the logits, and, if
  *                        the model exposes none, every {@code Relu} output
- * @param logitsOutput    the output holding the logits; null = the model's first output
+ * @param logitsOutput    the tensor holding the logits; null = chosen as {@code OnnxModel#classifierTensors} says:
+ *                        the output of the dense head, else the only output that can hold logits
+ * @param featureLayer    the features h the detectors read; null = the input of the dense head
+ * @param head            the dense head (the tensor it computes, or its node) whose W, b the detectors read, reading
+ *                        {@code featureLayer} (directly or through reshapes); null = found from the logits
  * @param fit             the labelled ID fit set, or null to run only the detectors that need no fitting
  * @param id              the ID evaluation set (the first dataset); classes from its labels, or from the
  *                        predictions when it has none
@@ -46,7 +51,8 @@ import java.util.Objects;
  * @param patterns        whether to collect the SPEC §7 patterns: null = as the memory rule allows (default), true =
  *                        on every layer whatever they take, false = off
  */
-public record AuditOptions(Path model, List<String> layers, String logitsOutput, DataSource fit, DataSource id,
+public record AuditOptions(Path model, List<String> layers, String logitsOutput, String featureLayer, String head,
+                           DataSource fit, DataSource id,
                            List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
                            int bins, double alpha, Map<String, String> parameters, boolean interactions,
                            boolean fitStatistics, int nodeFitSamples, int nodeEvalSamples, String maskInput,
@@ -77,7 +83,7 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
                     + " the default is " + DEFAULT_MEMORY_BUDGET_BYTES + " (512 MiB)");
         }
         if (fit != null && !fit.labelled()) {
-            throw new OnnxInspectException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"
+            throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"
                     + " labelled ID set: give labelled data or leave the fit set out");
         }
     }

@@ -20,9 +20,9 @@ import java.util.Optional;
  * @param modelSha256      the model file's SHA-256 (hex)
  * @param description      the model as onnx-io describes it
  * @param layers           the inspected layers
- * @param featureLayer     the penultimate features the feature detectors read (null when the model has no dense
- *                         head)
- * @param numClasses       K
+ * @param featureLayer     the features h the feature detectors read, flattened per sample (the input of the dense
+ *                         head, or the tensor named with {@code featureLayer}); null when the model has none
+ * @param numClasses       K (2 for a binary classifier with one logit, SPEC §5)
  * @param datasets         the evaluated sets: the ID set first, then the OOD sets
  * @param fitSet           the fit set's statistics (role {@link DatasetRole#FIT}: layer statistics, interactions,
  *                         labels and predictions, no detector scores), or null when there was no fit set or
@@ -30,9 +30,10 @@ import java.util.Optional;
  * @param metrics          detector x layer x (ID, OOD) metrics (SPEC §6)
  * @param kl               the class-wise KL entries (SPEC §4: within each dataset, and ID vs each OOD set in both
  *                         directions)
- * @param parameters       the run's parameters (the options', the device, the batch size, what was skipped and
- *                         why)
- * @param skippedDetectors the detectors that could not be fitted on the fit set, each with the reason
+ * @param parameters       the run's parameters (the options', the device, the batch size, the logits, features and
+ *                         dense head the detectors read, what was skipped and why)
+ * @param skippedDetectors the detectors left out, each with the reason: those the model cannot feed (no dense head,
+ *                         no features) and those that could not be fitted on the fit set
  * @param nodeClassifiers  SPEC §8 per layer, fitted on {@code nodeFitDataset} and evaluated on the ID set (empty
  *                         when not computed)
  * @param nodeFitDataset   the name of the node classifiers' fit set (null when not computed)

@@ -7,16 +7,13 @@ import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
-import dev.onnxinspect.ood.AshDetector;
 import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
-import dev.onnxinspect.ood.EnergyDetector;
-import dev.onnxinspect.ood.GradNormDetector;
-import dev.onnxinspect.ood.MaxLogitDetector;
-import dev.onnxinspect.ood.MaxSoftmaxDetector;
 import dev.onnxinspect.ood.OodDetector;
 import dev.onnxinspect.ood.ScoreCollector;
+import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.onnx.InstrumentedModel;
 import dev.onnxinspect.onnx.NodeInfo;
@@ -38,14 +35,8 @@ import dev.onnxinspect.stats.NeuronView;
 import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.StatsOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,13 +62,15 @@ final class AuditRunner {
 
     static AuditResult run(AuditOptions o, AuditProgress progress) throws IOException {
         OnnxModel model = OnnxModel.load(o.model());
-        String sha = sha256(o.model());
+        String sha = Sha256.of(o.model());
         List<ValueInfo> outputs = model.describe().outputs();
-        String logits = o.logitsOutput() != null ? o.logitsOutput() : outputs.get(0).name();
+        ClassifierTensors tensors = model.classifierTensors(o.logitsOutput(), o.featureLayer(), o.head());
+        String logits = tensors.logits();
 
         List<String> layers = new ArrayList<>(o.layers());
         if (layers.isEmpty()) {
-            outputs.stream().map(ValueInfo::name).filter(n -> !n.equals(logits)).forEach(layers::add);
+            outputs.stream().map(ValueInfo::name).filter(n -> !tensors.logitsOutputs().contains(n))
+                    .forEach(layers::add);
         }
         List<TensorSelector> selectors = new ArrayList<>();
         layers.forEach(l -> selectors.add(TensorSelector.name(l)));
@@ -85,19 +78,18 @@ final class AuditRunner {
             LOG.info("the model exposes no hidden layer; inspecting every Relu output");
             selectors.add(TensorSelector.opType("Relu"));
         }
-        DenseLayer last = lastDenseLayer(model);
-        String feature = last == null ? null : last.inputName();
-        if (feature != null && model.describe().inputs().stream().anyMatch(v -> v.name().equals(feature))) {
-            LOG.info("the last dense layer reads the model input directly; feature-based detectors are skipped");
-            last = null;
+        DenseLayer last = tensors.head();
+        String featureLayer = tensors.features();
+        if (last == null) {
+            LOG.info("no dense head for the detectors that need W, b: {}", tensors.headMissing());
         }
-        String featureLayer = last == null ? null : feature;
         if (featureLayer != null) {
             selectors.add(TensorSelector.name(featureLayer));
         }
+        selectors.add(TensorSelector.name(logits));
         InstrumentedModel instrumented = model.instrument(selectors);
         if (layers.isEmpty()) {
-            layers.addAll(instrumented.selected());
+            instrumented.selected().stream().filter(t -> !t.equals(logits)).forEach(layers::add);
         }
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(concat(layers, featureLayer)));
         Names names = new Names(o);
@@ -110,23 +102,18 @@ final class AuditRunner {
                 });
         checkMaskInput(model, o.maskInput());
         try (InferenceSession session = InferenceSession.open(instrumented.model().toBytes(), o.session())) {
-            long[] shape = session.outputShape(logits);
-            int k = (int) shape[shape.length - 1];
-            if (k < 2) {
-                throw new OnnxInspectException("output " + logits + " has shape " + Arrays.toString(shape)
-                        + "; expected logits [N, K] with K >= 2 classes; name the logits output explicitly");
-            }
+            int k = DetectorLayout.classes(logits, session.outputShape(logits));
             Map<String, int[]> unitShapes = unitShapes(session, layers);
             MemoryPlan plan = MemoryPlan.of(o, new MemoryPlan.Run(layers, unitShapes, k, largestPass(o),
-                    o.fit() == null ? 0 : o.fit().size(), o.fit() != null && last != null, nodeFitSamples(o)));
+                    o.fit() == null ? 0 : o.fit().size(), o.fit() != null, nodeFitSamples(o)));
             Pass pass = new Pass(o, session, logits, k, new DetectorLayout(logits, featureLayer,
                     plan.patternDetectorLayers(), k), layers, needed, pool, progress, plan);
-            long[] input = session.inputShape();
+            long[] input = session.inputs().size() == 1 ? session.inputShape() : new long[0];
             Map<String, String> skipped = new LinkedHashMap<>();
             List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(onVectors(denseLayersReading(model, layers),
                     unitShapes, skipped), k, o.memoryBudgetBytes(), skipped) : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
-            FitPass fit = fitPass(pass, last, fitSource, names.fit(), dense);
+            FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense);
             NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty() ? null
                     : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples(), o.maskInput());
             List<DatasetResult> datasets = new ArrayList<>();
@@ -152,6 +139,9 @@ final class AuditRunner {
                     : Inspection.autoBatchSize(session, concat(needed, logits))));
             params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
             params.put("interaction_share", "absolute");
+            params.put("logits_output", logits);
+            params.put("feature_layer", featureLayer == null ? "none" : featureLayer);
+            params.put("dense_head", last == null ? "none" : last.outputName());
             skipped.forEach((layer, why) -> params.put("interactions_skipped." + layer, why));
             if (!fit.skippedDetectors().isEmpty()) {
                 params.put("detectors_skipped", String.join("; ", fit.skippedDetectors()));
@@ -281,13 +271,10 @@ final class AuditRunner {
         }
     }
 
-    private static DenseLayer lastDenseLayer(OnnxModel model) {
-        try {
-            return model.lastDenseLayer();
-        } catch (OnnxInspectException e) {
-            LOG.info("no last dense layer found ({}); detectors that need its weights or features are skipped",
-                    e.getMessage());
-            return null;
+    /** A model without the structure looked for is normal; a file error or a bug is not: those propagate. */
+    private static void rethrowUnlessInvalid(OnnxInspectException e) {
+        if (e.kind() == OnnxInspectException.Kind.IO || e.kind() == OnnxInspectException.Kind.INTERNAL) {
+            throw e;
         }
     }
 
@@ -371,21 +358,22 @@ final class AuditRunner {
                            List<String> skippedDetectors, DatasetResult statistics) {
     }
 
-    private static FitPass fitPass(Pass pass, DenseLayer last, DataSource fitSource, String fitName,
-                                   List<DenseLayer> dense) {
+    /**
+     * The fit pass. The detectors are those of {@link DetectorLayout#standardSuite} (every SPEC §5 detector the model
+     * can feed; the others recorded in {@code skippedDetectors} with the reason), then those that cannot be fitted
+     * on the fit set are left out and recorded too. Without a fit set only the detectors that need no fitting score.
+     */
+    private static FitPass fitPass(Pass pass, DenseLayer last, String headMissing, DataSource fitSource,
+                                   String fitName, List<DenseLayer> dense) {
         AuditOptions o = pass.options();
+        List<String> skipped = new ArrayList<>();
+        DetectorSuite.Builder builder = pass.wiring().standardSuite(last, headMissing, o.tau(), o.alpha(), skipped);
         if (fitSource == null) {
             LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
-            return new FitPass(unfittedSuite(last, pass.wiring().featureLayer()), Map.of(), 0, List.of(), null);
+            return new FitPass(builder.buildUnfitted(), Map.of(), 0, skipped, null);
         }
         List<InspectionHook> hooks = new ArrayList<>();
-        DetectorSuite.Builder builder = null;
-        if (last != null) {
-            builder = DetectorSuite.standard(last, pass.k(), pass.wiring().patternLayers(), o.tau(), o.alpha());
-            hooks.add(pass.detectors(pass.wiring().fitting(builder)));
-        } else {
-            LOG.info("no dense head: fitting no detector; scoring with the logit-based detectors only");
-        }
+        hooks.add(pass.detectors(pass.wiring().fitting(builder)));
         NodeClassifierHooks.Fit nodes = null;
         if (o.nodeFitSamples() > 0 && !pass.plan().nodeClassifierLayers().isEmpty()) {
             nodes = new NodeClassifierHooks.Fit(pass.perLayer(pass.stats(ClassSource.LABEL),
@@ -403,30 +391,15 @@ final class AuditRunner {
             hooks.addAll(List.of(statsHook, interactions, predictions));
         }
         InspectionSummary summary = pass.inspect(fitSource, "fit on", ClassSource.LABEL, hooks);
-        List<String> skipped = new ArrayList<>();
-        DetectorSuite suite = builder == null ? unfittedSuite(last, pass.wiring().featureLayer())
-                : builder.buildSkippingFailures(skipped);
-        skipped.forEach(why -> LOG.warn("a detector could not be fitted and is left out: {}", why));
+        int notFed = skipped.size();
+        DetectorSuite suite = builder.buildSkippingFailures(skipped);
+        skipped.subList(notFed, skipped.size()).forEach(why -> LOG.warn("a detector could not be fitted and is left"
+                + " out: {}", why));
         DatasetResult statistics = statsHook == null ? null : new DatasetResult(fitName, DatasetRole.FIT,
                 ClassSource.LABEL, summary, statsHook.results(), scores(fitName, ClassSource.LABEL, predictions),
                 interactions.results());
         return new FitPass(suite, nodes == null ? Map.of() : nodes.classifiers(), nodes == null ? 0 : nodes.seen(),
                 skipped, statistics);
-    }
-
-    /** The SPEC §5 detectors that need no fitting: the logit ones, and GradNorm and ASH where a dense head exists. */
-    private static DetectorSuite unfittedSuite(DenseLayer last, String featureLayer) {
-        List<OodDetector> ready = new ArrayList<>(List.of(MaxSoftmaxDetector.msp(), MaxLogitDetector.create(),
-                EnergyDetector.create(), MaxSoftmaxDetector.odin()));
-        if (featureLayer != null) {
-            ready.add(GradNormDetector.create());
-        }
-        if (last != null) {
-            for (AshDetector.Variant v : AshDetector.Variant.values()) {
-                ready.add(AshDetector.create(last, v));
-            }
-        }
-        return DetectorSuite.of(ready);
     }
 
     /**
@@ -489,6 +462,7 @@ final class AuditRunner {
                         dense.add(d);
                     }
                 } catch (OnnxInspectException e) {
+                    rethrowUnlessInvalid(e);
                     LOG.debug("{} is not a dense layer: {}", out, e.getMessage());
                 }
             }
@@ -653,19 +627,5 @@ final class AuditRunner {
             all.add(feature);
         }
         return all;
-    }
-
-    /** The SHA-256 of a file, hex. */
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -85,6 +85,9 @@ final class StatsHook implements InspectionHook {
                 } catch (InterruptedException e) {
                     interrupted = true; // keep waiting: a task may still read the batch
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        throw error; // e.g. OutOfMemoryError: nothing to add to it
+                    }
                     RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
                             : new IllegalStateException(e.getCause());
                     if (failure == null) {

@@ -1,6 +1,5 @@
 package dev.onnxinspect.data;
 
-import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.onnx.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,27 +30,28 @@ public final class Batch {
      */
     public Batch(int size, List<InputTensor> inputs, int[] labels) {
         if (size <= 0) {
-            throw new OnnxInspectException("a batch needs at least one sample, got size " + size);
+            throw new DatasetException("a batch needs at least one sample, got size " + size);
         }
         if (inputs.isEmpty()) {
-            throw new OnnxInspectException("a batch needs at least one input tensor");
+            throw new DatasetException("a batch needs at least one input tensor");
         }
         Set<String> names = new HashSet<>();
         for (InputTensor t : inputs) {
             if (t.shape()[0] != size) {
-                throw new OnnxInspectException("input " + InputTensor.label(t.name()) + " has " + t.shape()[0]
+                throw new DatasetException("input " + InputTensor.label(t.name()) + " has " + t.shape()[0]
                         + " samples in a batch of " + size + "; every input of a batch has the batch size first");
             }
             if (!names.add(t.name() == null ? "\u0000" : t.name())) {
-                throw new OnnxInspectException("a batch feeds input " + InputTensor.label(t.name()) + " twice");
+                throw new DatasetException("a batch feeds input " + InputTensor.label(t.name()) + " twice");
             }
             if (t.name() == null && inputs.size() > 1) {
-                throw new OnnxInspectException("a batch of several inputs must name each of them; got "
+                throw new DatasetException("a batch of several inputs must name each of them; got "
                         + inputs.stream().map(InputTensor::name).toList());
             }
         }
         if (labels != null && labels.length != size) {
-            throw new OnnxInspectException("batch of " + size + " samples has " + labels.length + " labels");
+            throw new DatasetException("batch of " + size + " samples has " + labels.length + " labels; give one"
+                    + " label per sample, or null for unlabelled data");
         }
         this.size = size;
         this.inputs = List.copyOf(inputs);
@@ -72,13 +72,13 @@ public final class Batch {
 
     private static long[] batchShape(int size, int[] sampleShape) {
         if (size <= 0) {
-            throw new OnnxInspectException("a batch needs at least one sample, got size " + size);
+            throw new DatasetException("a batch needs at least one sample, got size " + size);
         }
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = size;
         for (int d = 0; d < sampleShape.length; d++) {
             if (sampleShape[d] <= 0) {
-                throw new OnnxInspectException("sample shape must be positive, got " + Arrays.toString(sampleShape));
+                throw new DatasetException("sample shape must be positive, got " + Arrays.toString(sampleShape));
             }
             shape[d + 1] = sampleShape[d];
         }
@@ -104,7 +104,7 @@ public final class Batch {
         }
         List<String> names = new ArrayList<>();
         inputs.forEach(t -> names.add(InputTensor.label(t.name())));
-        throw new OnnxInspectException("the batch has no input " + InputTensor.label(name) + "; it has " + names);
+        throw new DatasetException("the batch has no input " + InputTensor.label(name) + "; it has " + names);
     }
 
     /** The class label of each sample, or {@code null} for unlabelled data (not copied: do not change it). */
@@ -124,7 +124,7 @@ public final class Batch {
     /**
      * The values of the batch's only input, when it is float32 (not copied: do not change them).
      *
-     * @throws OnnxInspectException for a batch of several inputs or of another element type
+     * @throws DatasetException for a batch of several inputs or of another element type
      */
     public float[] data() {
         return (float[]) single().data();
@@ -147,7 +147,7 @@ public final class Batch {
 
     private InputTensor single() {
         if (!singleFloatInput()) {
-            throw new OnnxInspectException("this batch has inputs " + inputs + "; a single float32 input was expected"
+            throw new DatasetException("this batch has inputs " + inputs + "; a single float32 input was expected"
                     + " here: read the tensors by name with input(name)");
         }
         return inputs.get(0);

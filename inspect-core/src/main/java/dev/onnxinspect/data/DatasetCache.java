@@ -1,5 +1,7 @@
 package dev.onnxinspect.data;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
+import dev.onnxinspect.io.Sha256;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -80,7 +79,7 @@ public final class DatasetCache {
         }
         Path file = directory.resolve(relativePath);
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException("dataset file " + relativePath + " is missing from the dataset cache "
+            throw new DatasetException(Kind.IO, "dataset file " + relativePath + " is missing from the dataset cache "
                     + directory + ". Fetch it with: " + fetchCommand(relativePath));
         }
         try {
@@ -88,7 +87,7 @@ public final class DatasetCache {
             if (stamp.equals(VERIFIED.get(file))) {
                 return file;
             }
-            String actual = sha256(file);
+            String actual = Sha256.of(file);
             if (!actual.equals(expected)) {
                 throw new DatasetException("dataset file " + file + " is corrupt or a different version: SHA-256 "
                         + actual + ", expected " + expected + ". Fetch it again with: " + fetchCommand(relativePath));
@@ -96,8 +95,8 @@ public final class DatasetCache {
             VERIFIED.put(file, stamp);
             return file;
         } catch (IOException e) {
-            throw new DatasetException("cannot read dataset file " + file + ": " + e.getMessage() + ". Fetch it"
-                    + " again with: " + fetchCommand(relativePath), e);
+            throw new DatasetException(Kind.IO, "cannot read dataset file " + file + ": " + e.getMessage()
+                    + ". Fetch it again with: " + fetchCommand(relativePath), e);
         }
     }
 
@@ -111,23 +110,6 @@ public final class DatasetCache {
     }
 
     private record Stamp(long size, FileTime modified) {
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime provides SHA-256", e);
-        }
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static Map<String, String> loadSums() {

@@ -1,5 +1,6 @@
 package dev.onnxinspect.data;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -61,7 +62,8 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw truncated(labelsFile, e);
         } catch (IOException e) {
-            throw new DatasetException("cannot read IDX labels file " + labelsFile + ": " + e.getMessage(), e);
+            throw new DatasetException(Kind.IO, "cannot read IDX labels file " + labelsFile + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -88,7 +90,7 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw truncated(file, e);
         } catch (IOException e) {
-            throw new DatasetException("cannot read IDX images file " + file + ": " + e.getMessage(), e);
+            throw new DatasetException(Kind.IO, "cannot read IDX images file " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -97,7 +99,7 @@ public final class IdxReader {
         try {
             raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
-            throw new DatasetException("IDX file " + file + " does not exist", e);
+            throw new DatasetException(Kind.IO, "IDX file " + file + " does not exist", e);
         }
         raw.mark(2);
         int b0 = raw.read();

@@ -1,6 +1,5 @@
 package dev.onnxinspect.data;
 
-import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.onnx.ElementType;
 import java.lang.reflect.Array;
 import java.util.Arrays;
@@ -44,30 +43,30 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
         if (!SUPPORTED.contains(type)) {
-            throw new OnnxInspectException("input " + label(name) + " has element type " + type + ", which onnx-inspect"
+            throw new DatasetException("input " + label(name) + " has element type " + type + ", which onnx-inspect"
                     + " cannot feed; supported: " + SUPPORTED);
         }
         shape = shape.clone();
         if (shape.length == 0) {
-            throw new OnnxInspectException("input " + label(name) + " has no batch dimension; give its shape with the"
+            throw new DatasetException("input " + label(name) + " has no batch dimension; give its shape with the"
                     + " batch dimension first");
         }
         long count = 1;
         for (long d : shape) {
             if (d < 0) {
-                throw new OnnxInspectException("input " + label(name) + " has shape " + Arrays.toString(shape)
+                throw new DatasetException("input " + label(name) + " has shape " + Arrays.toString(shape)
                         + "; every dimension of a batch must be >= 0");
             }
             count = Math.multiplyExact(count, d);
         }
         Class<?> expected = arrayClass(type);
         if (data.getClass() != expected) {
-            throw new OnnxInspectException("input " + label(name) + " of type " + type + " needs its values in a "
+            throw new DatasetException("input " + label(name) + " of type " + type + " needs its values in a "
                     + expected.getSimpleName() + ", got a " + data.getClass().getSimpleName());
         }
         int length = Array.getLength(data);
         if (length != count) {
-            throw new OnnxInspectException("input " + label(name) + " of shape " + Arrays.toString(shape) + " needs "
+            throw new DatasetException("input " + label(name) + " of shape " + Arrays.toString(shape) + " needs "
                     + count + " values, got " + length);
         }
     }
@@ -101,7 +100,7 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
             case INT8, UINT8, BOOL -> byte[].class;
             case INT32 -> int[].class;
             case INT64 -> long[].class;
-            default -> throw new OnnxInspectException("onnx-inspect cannot feed element type " + type
+            default -> throw new DatasetException("onnx-inspect cannot feed element type " + type
                     + "; supported: " + SUPPORTED);
         };
     }

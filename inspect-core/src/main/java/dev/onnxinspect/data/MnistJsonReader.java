@@ -1,5 +1,6 @@
 package dev.onnxinspect.data;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,9 +64,9 @@ public final class MnistJsonReader {
         try {
             text = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new DatasetException("MNIST digit file " + file + " does not exist", e);
+            throw new DatasetException(Kind.IO, "MNIST digit file " + file + " does not exist", e);
         } catch (IOException e) {
-            throw new DatasetException("cannot read MNIST digit file " + file + ": " + e.getMessage(), e);
+            throw new DatasetException(Kind.IO, "cannot read MNIST digit file " + file + ": " + e.getMessage(), e);
         }
         float[] values = new Parser(file, text).parse();
         if (values.length % IMAGE_SIZE != 0) {

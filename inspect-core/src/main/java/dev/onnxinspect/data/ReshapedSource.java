@@ -1,7 +1,9 @@
 package dev.onnxinspect.data;
 
+import dev.onnxinspect.onnx.ElementType;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * A data source whose samples are given another shape with the same number of values, e.g. flat {@code [784]}
@@ -18,13 +20,20 @@ public final class ReshapedSource implements DataSource {
     }
 
     /**
-     * The source as the model's input wants it: unchanged when the shapes already agree or the input has symbolic
-     * dimensions; reshaped when the input's fixed per-sample shape has as many values as a sample.
+     * The source as the model's input wants it: unchanged when the shapes already agree, the input has symbolic
+     * dimensions, or the source does not feed one unnamed float32 input (a source of several or named inputs, or of
+     * another element type, is left as it is: its tensors are matched to the model's inputs by name); reshaped when
+     * the input's fixed per-sample shape has as many values as a sample.
      *
-     * @param inputShape the model input's shape including the batch dimension, -1 for symbolic dimensions
+     * @param inputShape the model input's shape including the batch dimension, -1 for symbolic dimensions (for a
+     *                   model of several inputs, pass an empty array: nothing is reshaped)
      */
     public static DataSource fitTo(DataSource source, long[] inputShape) {
         if (inputShape.length < 2) {
+            return source;
+        }
+        List<InputSpec> inputs = source.inputs();
+        if (inputs.size() != 1 || inputs.get(0).name() != null || inputs.get(0).type() != ElementType.FLOAT) {
             return source;
         }
         int[] wanted = new int[inputShape.length - 1];

@@ -18,4 +18,14 @@ public class DynamicsException extends OnnxInspectException {
     public DynamicsException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** As {@link #DynamicsException(String)}, of the given kind. */
+    public DynamicsException(Kind kind, String message) {
+        super(kind, message);
+    }
+
+    /** As {@link #DynamicsException(String, Throwable)}, of the given kind. */
+    public DynamicsException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
+    }
 }

@@ -1,14 +1,15 @@
 package dev.onnxinspect.dynamics;
 
+import dev.onnxinspect.stats.Percentiles;
 import java.util.Arrays;
 
 /**
  * The distribution of one kind of path similarity (SPEC §9) at one checkpoint step: all values comparing checkpoint
  * {@code previousStep} with checkpoint {@code step}.
  *
- * <p>Choice: quartiles and median are linear interpolation between order statistics (Hyndman-Fan type 7, as SPEC §5
- * uses for percentiles): q(p) = x_(floor(h)) + (h - floor(h)) (x_(floor(h)+1) - x_(floor(h))), h = (count - 1) p,
- * 0-based order statistics. The mean is the float64 sum in input order divided by the count.
+ * <p>Choice: quartiles and median are the 25th, 50th and 75th percentiles by the library's one percentile rule,
+ * {@link Percentiles} (Hyndman-Fan type 7, as SPEC §5 uses for percentiles, rounded as numpy rounds it). The mean is
+ * the float64 sum in input order divided by the count.
  *
  * @param previousStep the step of the earlier checkpoint
  * @param step         the step of the later checkpoint (the step the values belong to)
@@ -37,17 +38,7 @@ public record StepSummary(int previousStep, int step, PathKind kind, int count, 
         }
         Arrays.sort(values, 0, count);
         return new StepSummary(previousStep, step, kind, count, sum / count, values[0],
-                quantile(values, count, 0.25), quantile(values, count, 0.5), quantile(values, count, 0.75),
-                values[count - 1]);
-    }
-
-    /** Hyndman-Fan type 7 on sorted {@code sorted[0..count)}. */
-    static double quantile(double[] sorted, int count, double p) {
-        double h = (count - 1) * p;
-        int lo = (int) Math.floor(h);
-        if (lo + 1 >= count) {
-            return sorted[count - 1];
-        }
-        return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
+                Percentiles.type7Sorted(values, count, 25), Percentiles.type7Sorted(values, count, 50),
+                Percentiles.type7Sorted(values, count, 75), values[count - 1]);
     }
 }

@@ -17,4 +17,14 @@ public class GuardException extends OnnxInspectException {
     public GuardException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** As {@link #GuardException(String)}, of the given kind. */
+    public GuardException(Kind kind, String message) {
+        super(kind, message);
+    }
+
+    /** As {@link #GuardException(String, Throwable)}, of the given kind. */
+    public GuardException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
+    }
 }

@@ -1,9 +1,10 @@
 package dev.onnxinspect.guard;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.ood.DetectorSuite;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
@@ -11,10 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,8 @@ import java.util.Properties;
 
 /**
  * A saved guard: a directory with {@value #DETECTORS} (the fitted detectors, {@link DetectorSuite#save}, tied to the
- * model's SHA-256) and {@value #PROPERTIES} (format version, the model's and the detector file's SHA-256, the layout,
+ * model's SHA-256) and {@value #PROPERTIES} (format version, the model's and the detector file's SHA-256, the layout
+ * (without {@code feature_layer} when the model has no features),
  * the primary detector and the thresholds, doubles written so that they read back bit for bit). Each file is written
  * to a temporary name and renamed; the properties file is written last and names the detector file's hash, so a
  * crash between the two is detected on load instead of pairing new detectors with old thresholds.
@@ -46,10 +45,12 @@ final class GuardFiles {
         Properties p = new Properties();
         p.setProperty("format", Integer.toString(FORMAT_VERSION));
         p.setProperty("model_sha256", s.modelSha256());
-        p.setProperty("detectors_sha256", sha256(detectors));
+        p.setProperty("detectors_sha256", Sha256.of(detectors));
         GuardLayout l = s.layout();
         p.setProperty("logits_output", l.logitsOutput());
-        p.setProperty("feature_layer", l.featureLayer());
+        if (l.featureLayer() != null) {
+            p.setProperty("feature_layer", l.featureLayer());
+        }
         putList(p, "pattern_layer", l.patternLayers());
         p.setProperty("sample_shape", join(l.sampleShape()));
         p.setProperty("classes", Integer.toString(l.classes()));
@@ -77,13 +78,22 @@ final class GuardFiles {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (NoSuchFileException e) {
-            throw new GuardException("no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one with"
-                    + " OodGuard#save", e);
+            throw new GuardException(Kind.IO, "no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one"
+                    + " with OodGuard#save", e);
+        } catch (IllegalArgumentException e) {
+            throw new GuardException(file + " is not a properties file (" + e.getMessage() + "); it is damaged or not"
+                    + " a guard file: save the guard again", e);
         }
-        int format = Integer.parseInt(require(p, file, "format"));
+        int format;
+        try {
+            format = Integer.parseInt(require(p, file, "format"));
+        } catch (NumberFormatException e) {
+            throw new GuardException(file + " holds the format version '" + p.getProperty("format") + "', not a"
+                    + " number; it is damaged or not a guard file: save the guard again", e);
+        }
         if (format != FORMAT_VERSION) {
-            throw new GuardException(file + " has guard format version " + format + "; this library reads version "
-                    + FORMAT_VERSION + ". Fit and save the guard again with this version");
+            throw new GuardException(Kind.UNSUPPORTED, file + " has guard format version " + format + "; this library"
+                    + " reads version " + FORMAT_VERSION + ". Fit and save the guard again with this version");
         }
         String savedSha = require(p, file, "model_sha256");
         if (!savedSha.equalsIgnoreCase(modelSha256)) {
@@ -96,7 +106,7 @@ final class GuardFiles {
             throw new GuardException("the guard in " + dir + " lacks its detector file " + DETECTORS + "; save the"
                     + " guard again");
         }
-        String detectorsSha = sha256(detectors);
+        String detectorsSha = Sha256.of(detectors);
         if (!detectorsSha.equalsIgnoreCase(require(p, file, "detectors_sha256"))) {
             throw new GuardException(detectors + " does not match " + file + " (SHA-256 " + detectorsSha + ", the"
                     + " properties name " + p.getProperty("detectors_sha256") + "): the directory holds parts of two"
@@ -104,7 +114,7 @@ final class GuardFiles {
         }
         DetectorSuite suite = DetectorSuite.load(detectors, modelSha256);
         try {
-            GuardLayout layout = new GuardLayout(require(p, file, "logits_output"), require(p, file, "feature_layer"),
+            GuardLayout layout = new GuardLayout(require(p, file, "logits_output"), p.getProperty("feature_layer"),
                     getList(p, file, "pattern_layer"), split(require(p, file, "sample_shape")),
                     Integer.parseInt(require(p, file, "classes")));
             List<String> names = getList(p, file, "detector");
@@ -124,24 +134,6 @@ final class GuardFiles {
             throw new GuardException(file + " holds a malformed number (" + e.getMessage() + "); save the guard again",
                     e);
         }
-    }
-
-    /** The SHA-256 of a file, lower-case hex. */
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String require(Properties p, Path file, String key) {

@@ -1,16 +1,15 @@
 package dev.onnxinspect.guard;
 
-import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodDetector;
 import dev.onnxinspect.ood.ScoreCollector;
-import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.onnx.ClassifierTensors;
+import dev.onnxinspect.onnx.GraphQueryException;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
-import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.util.ArrayList;
@@ -18,37 +17,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The steps that build an {@link OodGuard}: find the dense head, open the instrumented model, stream the fit and
- * calibration passes through {@link Inspection}, and choose the kept detectors.
+ * The steps that build an {@link OodGuard}: choose the logits, features and dense head, open the instrumented model,
+ * stream the fit and calibration passes through {@link Inspection}, and choose the kept detectors.
  */
 final class GuardFitting {
     private GuardFitting() {
     }
 
-    static DenseLayer denseHead(OnnxModel model) {
-        DenseLayer last;
+    /** The logits, features and dense head the options name or the model's graph gives (as the audit's). */
+    static ClassifierTensors tensors(OnnxModel model, GuardOptions options) {
         try {
-            last = model.lastDenseLayer();
-        } catch (OnnxInspectException e) {
-            throw new GuardException("the model has no dense layer computing its first output, so there are no logits"
-                    + " and penultimate features for the detectors: " + e.getMessage(), e);
+            return model.classifierTensors(options.logitsOutput(), options.featureLayer(), options.head());
+        } catch (GraphQueryException e) {
+            throw new GuardException(e.kind(), "cannot choose the tensors the detectors read: " + e.getMessage(), e);
         }
-        for (ValueInfo input : model.describe().inputs()) {
-            if (input.name().equals(last.inputName())) {
-                throw new GuardException("the model's last dense layer (" + last.outputName() + ") reads the model"
-                        + " input " + last.inputName() + " directly, so it has no hidden features for the detectors;"
-                        + " a guard needs at least one hidden layer");
-            }
-        }
-        return last;
     }
 
     static InferenceSession open(OnnxModel model, GuardLayout layout, SessionConfig config) {
+        return open(model, layout.outputs(), layout.sampleShape(), config);
+    }
+
+    /** Opens the model instrumented to expose {@code outputs}, checked against the input sample shape. */
+    static InferenceSession open(OnnxModel model, List<String> outputs, int[] sampleShape, SessionConfig config) {
         List<TensorSelector> selectors = new ArrayList<>();
-        layout.outputs().forEach(name -> selectors.add(TensorSelector.name(name)));
+        outputs.forEach(name -> selectors.add(TensorSelector.name(name)));
         InferenceSession session = InferenceSession.open(model.instrument(selectors).model().toBytes(), config);
         try {
-            session.checkInput(layout.sampleShape());
+            session.checkInput(sampleShape);
             return session;
         } catch (RuntimeException e) {
             closeAfterFailure(session, e);
@@ -77,22 +72,35 @@ final class GuardFitting {
         return scores.columns();
     }
 
-    static DetectorSuite keep(DetectorSuite suite, List<String> names) {
+    /**
+     * The detectors named (all when none is), each known; {@code skipped} lists the detectors the model could not
+     * feed, with the reason.
+     */
+    static DetectorSuite keep(DetectorSuite suite, List<String> names, List<String> skipped) {
         if (names.isEmpty()) {
             return suite;
         }
         List<OodDetector> kept = new ArrayList<>();
         for (String name : names) {
-            knownName(name, suite);
+            knownName(name, suite, skipped);
             suite.detectors().stream().filter(d -> d.name().equals(name)).forEach(kept::add);
         }
         return DetectorSuite.of(kept);
     }
 
-    static void knownName(String name, DetectorSuite suite) {
-        if (!suite.names().contains(name)) {
-            throw new GuardException("unknown detector '" + name + "'; the standard suite has " + suite.names());
+    /** Refuses a detector name the suite lacks: unknown, or left out because the model cannot feed it (the reason). */
+    static void knownName(String name, DetectorSuite suite, List<String> skipped) {
+        if (suite.names().contains(name)) {
+            return;
         }
+        for (String why : skipped) {
+            int colon = why.indexOf(": ");
+            if (colon > 0 && List.of(why.substring(0, colon).split(", ")).contains(name)) {
+                throw new GuardException("detector '" + name + "' cannot run on this model: " + why.substring(colon + 2)
+                        + "; choose among " + suite.names());
+            }
+        }
+        throw new GuardException("unknown detector '" + name + "'; the standard suite has " + suite.names());
     }
 
     static void closeAfterFailure(InferenceSession session, RuntimeException primary) {

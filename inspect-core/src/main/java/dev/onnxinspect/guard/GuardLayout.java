@@ -6,10 +6,12 @@ import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Which tensors of the model a guard reads: the logits (the output of the last dense layer), the penultimate
- * features h (its input) and the layers of the S1-pattern detectors, plus the shape of one input sample and K.
+ * Which tensors of the model a guard reads: the logits (by default the output of the dense head), the features h (by
+ * default its input; null when the model has none) and the layers of the S1-pattern detectors, plus the shape of one
+ * input sample and K (2 for a binary classifier with one logit).
  */
 record GuardLayout(String logitsOutput, String featureLayer, List<String> patternLayers, int[] sampleShape,
                    int classes) {
@@ -53,14 +55,15 @@ record GuardLayout(String logitsOutput, String featureLayer, List<String> patter
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GuardLayout g && logitsOutput.equals(g.logitsOutput) && featureLayer.equals(g.featureLayer)
+        return o instanceof GuardLayout g && logitsOutput.equals(g.logitsOutput)
+                && Objects.equals(featureLayer, g.featureLayer)
                 && patternLayers.equals(g.patternLayers) && Arrays.equals(sampleShape, g.sampleShape)
                 && classes == g.classes;
     }
 
     @Override
     public int hashCode() {
-        return (logitsOutput.hashCode() * 31 + featureLayer.hashCode()) * 31 + Arrays.hashCode(sampleShape);
+        return (logitsOutput.hashCode() * 31 + Objects.hashCode(featureLayer)) * 31 + Arrays.hashCode(sampleShape);
     }
 
     @Override

@@ -19,17 +19,24 @@ import java.util.List;
  *                        detectors (KNN, Mahalanobis, NAP, ...: the fit samples are their own neighbours), so their
  *                        false-alarm rate on new ID data will be higher than 1 - targetTpr
  * @param patternLayers   the layers the S1-pattern detectors (NAP, activation-profile KL, pattern distance) read;
- *                        empty (the default) means the penultimate features. Choice: one layer keeps fitting and
- *                        scoring cheap; name more layers to add them
+ *                        empty (the default) means the features h (none when the model has none). Choice: one
+ *                        layer keeps fitting and scoring cheap; name more layers to add them
  * @param detectors       the detector names the guard keeps (score columns), or empty (the default) for the whole
- *                        standard suite. Choice: the whole standard suite is fitted either way; the others are
- *                        dropped before calibration, so they cost nothing when scoring
+ *                        standard suite. Choice: every standard detector the model can feed is fitted either way;
+ *                        the others are dropped before calibration, so they cost nothing when scoring
  * @param batchSize       samples per batch while fitting and calibrating; default (and 0) automatic
  *                        ({@link dev.onnxinspect.inspect.Inspection#autoBatchSize})
  * @param session         how ONNX Runtime runs the model; default {@link SessionConfig#defaults()} (CPU)
+ * @param logitsOutput    the tensor holding the logits, or null (the default) to choose as the audit does: the output
+ *                        of the dense head, else the only output that can hold logits
+ *                        ({@link dev.onnxinspect.onnx.OnnxModel#classifierTensors})
+ * @param featureLayer    the features h the feature detectors read, or null (the default) for the dense head's input
+ * @param head            the dense head (its tensor or node) whose W, b the detectors read, reading
+ *                        {@code featureLayer}; null (the default) to find it from the logits
  */
 public record GuardOptions(String primaryDetector, double targetTpr, DataSource calibration,
-                           List<String> patternLayers, List<String> detectors, int batchSize, SessionConfig session) {
+                           List<String> patternLayers, List<String> detectors, int batchSize, SessionConfig session,
+                           String logitsOutput, String featureLayer, String head) {
     public static final String DEFAULT_PRIMARY = "energy";
 
     public GuardOptions {
@@ -72,6 +79,9 @@ public record GuardOptions(String primaryDetector, double targetTpr, DataSource 
         private List<String> detectors = List.of();
         private int batchSize;
         private SessionConfig session = SessionConfig.defaults();
+        private String logitsOutput;
+        private String featureLayer;
+        private String head;
 
         private Builder() {
         }
@@ -112,10 +122,28 @@ public record GuardOptions(String primaryDetector, double targetTpr, DataSource 
             return this;
         }
 
+        /** The tensor holding the logits; default: chosen automatically (see {@link GuardOptions}). */
+        public Builder logitsOutput(String tensor) {
+            this.logitsOutput = tensor;
+            return this;
+        }
+
+        /** The features h the feature detectors read; default: the input of the dense head. */
+        public Builder featureLayer(String tensor) {
+            this.featureLayer = tensor;
+            return this;
+        }
+
+        /** The dense head (tensor or node) whose W, b the detectors read; default: found from the logits. */
+        public Builder head(String tensorOrNode) {
+            this.head = tensorOrNode;
+            return this;
+        }
+
         /** @throws GuardException when a value is out of range */
         public GuardOptions build() {
             return new GuardOptions(primaryDetector, targetTpr, calibration, patternLayers, detectors, batchSize,
-                    session);
+                    session, logitsOutput, featureLayer, head);
         }
     }
 }

@@ -3,11 +3,14 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.ood.DetectorInput;
+import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodException;
+import dev.onnxinspect.ood.ProfileKlDetector;
 import dev.onnxinspect.ood.ScoreColumns;
-import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -38,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * scored it. Scores of {@link #scoreBatch} may differ from {@link #score} of the same input in the last float32 bits
  * of the activations, because ONNX Runtime may use other kernels for other batch sizes.
  *
- * <p>Choice: the logits are the output of the model's last dense layer ({@link OnnxModel#lastDenseLayer()}), also
- * when a Softmax follows it; a model whose last dense layer reads the model input directly has no hidden features
- * and is rejected.
+ * <p>Choice: the logits, the features and the dense head are chosen as in the audit
+ * ({@link OnnxModel#classifierTensors}, names from {@link GuardOptions}): by default the logits are the output of the
+ * model's dense head, also when a Softmax or Sigmoid follows it. The detectors the model cannot feed (those needing
+ * W, b without a dense head; those needing h without features) are left out with a log line; the guard is refused
+ * only when its primary detector (or a detector named in {@link GuardOptions#detectors()}) is among them, with the
+ * reason. A binary classifier with one logit z is K = 2 with logits (0, z) (SPEC §5).
  */
 public final class OodGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OodGuard.class);
@@ -56,7 +63,7 @@ public final class OodGuard implements AutoCloseable {
 
     private OodGuard(InferenceSession session, DetectorSuite suite, GuardLayout layout, Thresholds thresholds,
                      String primary, String modelSha256) {
-        if (!thresholds.values().keySet().equals(new java.util.LinkedHashSet<>(suite.names()))) {
+        if (!thresholds.values().keySet().equals(new LinkedHashSet<>(suite.names()))) {
             throw new GuardException("thresholds for " + thresholds.values().keySet() + " do not match the detectors "
                     + suite.names());
         }
@@ -79,7 +86,8 @@ public final class OodGuard implements AutoCloseable {
     }
 
     /**
-     * Fits the standard detector suite ({@link DetectorSuite#standard}) on a labelled in-distribution set in one
+     * Fits the standard detector suite (those of {@link DetectorSuite#standard} the model can feed, see
+     * {@link DetectorLayout#standardSuite}) on a labelled in-distribution set in one
      * streamed pass, then calibrates every detector's threshold on {@link GuardOptions#calibration()} (or, with a
      * warning, on the fit set) in a second pass. Memory: the calibration pass keeps every calibration score (n x
      * detectors doubles; a quantile needs them all); the fitted detectors keep what SPEC §5 needs (KNN and NAP
@@ -88,7 +96,8 @@ public final class OodGuard implements AutoCloseable {
      * @param modelPath the ONNX classifier (its file is hashed so that a saved guard can be tied to it)
      * @param fit       labelled ID samples; labels in [0, K)
      * @throws IOException    when the model cannot be read
-     * @throws GuardException when the model has no usable dense head, the fit set is unlabelled, or a detector name
+     * @throws GuardException when the logits cannot be chosen, the primary (or a kept) detector cannot run on the
+     *                        model (e.g. ViM without a dense head), the fit set is unlabelled, or a detector name
      *                        in the options is unknown; other {@link OnnxInspectException}s when the data does not
      *                        fit the model or cannot define a detector
      */
@@ -98,18 +107,23 @@ public final class OodGuard implements AutoCloseable {
                     + " (Mahalanobis, SHE, profiles) need true labels: fit on labelled in-distribution data");
         }
         OnnxModel model = OnnxModel.load(modelPath);
-        String sha = GuardFiles.sha256(modelPath);
-        DenseLayer last = GuardFitting.denseHead(model);
-        List<String> patternLayers = options.patternLayers().isEmpty() ? List.of(last.inputName())
-                : options.patternLayers();
-        GuardLayout layout = new GuardLayout(last.outputName(), last.inputName(), patternLayers, fit.sampleShape(),
-                last.outFeatures());
-        InferenceSession session = GuardFitting.open(model, layout, options.session());
+        String sha = Sha256.of(modelPath);
+        ClassifierTensors tensors = GuardFitting.tensors(model, options);
+        String features = tensors.features();
+        List<String> patternLayers = !options.patternLayers().isEmpty() ? options.patternLayers()
+                : features == null ? List.of() : List.of(features);
+        List<String> outputs = new ArrayList<>(new LinkedHashSet<>(concat(tensors.logits(), features, patternLayers)));
+        InferenceSession session = GuardFitting.open(model, outputs, fit.sampleShape(), options.session());
         try {
-            DetectorSuite.Builder builder = DetectorSuite.standard(last, layout.classes(), patternLayers);
+            GuardLayout layout = new GuardLayout(tensors.logits(), features, patternLayers, fit.sampleShape(),
+                    DetectorLayout.classes(tensors.logits(), session.outputShape(tensors.logits())));
+            List<String> skipped = new ArrayList<>();
+            DetectorSuite.Builder builder = layout.detectors().standardSuite(tensors.head(), tensors.headMissing(),
+                    0.0, ProfileKlDetector.DEFAULT_ALPHA, skipped);
+            skipped.forEach(why -> LOG.info("the guard leaves out {}", why));
             GuardFitting.fit(session, builder, layout, fit, options.batchSize());
-            DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors());
-            GuardFitting.knownName(options.primaryDetector(), suite);
+            DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors(), skipped);
+            GuardFitting.knownName(options.primaryDetector(), suite, skipped);
             DataSource calibration = options.calibration() != null ? options.calibration() : fit;
             if (options.calibration() == null) {
                 LOG.warn("calibrating thresholds on the fit set {}: optimistic for fitted detectors (their fit samples"
@@ -146,7 +160,7 @@ public final class OodGuard implements AutoCloseable {
      *                        model file's SHA-256 differs)
      */
     public static OodGuard load(Path modelPath, Path dir, SessionConfig config) throws IOException {
-        String sha = GuardFiles.sha256(modelPath);
+        String sha = Sha256.of(modelPath);
         GuardFiles.Saved saved = GuardFiles.load(dir, sha);
         OnnxModel model = OnnxModel.load(modelPath);
         InferenceSession session = GuardFitting.open(model, saved.layout(), config);
@@ -206,7 +220,7 @@ public final class OodGuard implements AutoCloseable {
         try {
             input = layout.detectorInput(out, n, null);
         } catch (OodException e) {
-            throw new GuardException("the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n
+            throw new GuardException(e.kind(), "the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n
                     + " inputs") + " cannot be scored: " + e.getMessage(), e);
         }
         ScoreColumns scores = suite.score(input);
@@ -241,6 +255,16 @@ public final class OodGuard implements AutoCloseable {
             }
         }
         return x;
+    }
+
+    private static List<String> concat(String logits, String features, List<String> patternLayers) {
+        List<String> all = new ArrayList<>();
+        all.add(logits);
+        if (features != null) {
+            all.add(features);
+        }
+        all.addAll(patternLayers);
+        return all;
     }
 
     /** max_c softmax(z)_c = 1 / sum_c exp(z_c - max z), in float64. */

@@ -1,6 +1,7 @@
 package dev.onnxinspect.inspect;
 
 import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,13 +21,16 @@ import java.util.Map;
  * @param classes     the class of each sample of the batch, from {@code classSource}, each in [0, numClasses)
  * @param classSource where {@code classes} come from
  * @param activations the requested layers' activations, by layer name, in the requested order
- * @param logits      the logits output, {@code [samples][numClasses]}
- * @param numClasses  K, the number of logits per sample
+ * @param logits      the logits output, {@code [samples][numClasses]}; {@code [samples][1]} for a binary classifier
+ *                    with one logit z (SPEC §5: K = 2 with logits (0, z))
+ * @param numClasses  K, the number of logits per sample (2 for one logit)
  */
 public record BatchView(Batch batch, long firstSample, int[] classes, ClassSource classSource,
                         Map<String, LayerActivations> activations, LayerActivations logits, int numClasses) {
     public BatchView {
-        if (classes.length != batch.size() || logits.samples() != batch.size() || logits.units() != numClasses) {
+        boolean oneLogit = logits.units() == 1 && numClasses == 2;
+        if (classes.length != batch.size() || logits.samples() != batch.size()
+                || (logits.units() != numClasses && !oneLogit)) {
             throw new InspectionException("inconsistent batch view: " + batch.size() + " samples, " + classes.length
                     + " classes, logits of " + logits.samples() + " samples x " + logits.units() + " units, K = "
                     + numClasses);
@@ -37,6 +41,16 @@ public record BatchView(Batch batch, long firstSample, int[] classes, ClassSourc
     /** Number of samples in the batch. */
     public int size() {
         return batch.size();
+    }
+
+    /**
+     * The batch's tensor feeding the named model input (e.g. an attention mask), as the data source gave it; null
+     * names the only input of a single-input batch.
+     *
+     * @throws dev.onnxinspect.OnnxInspectException when the batch has no tensor of that name
+     */
+    public InputTensor input(String name) {
+        return batch.input(name);
     }
 
     /** The activations of one requested layer. */
@@ -51,6 +65,7 @@ public record BatchView(Batch batch, long firstSample, int[] classes, ClassSourc
 
     /**
      * The model's predicted class of sample i of the batch: argmax of its logits, ties to the lowest index (SPEC §5).
+     * One logit z is the binary classifier (0, z): class 1 when z > 0, else class 0 (z = 0 is a tie).
      *
      * @throws InspectionException when the sample's logits contain NaN (the prediction is undefined)
      */
@@ -61,6 +76,14 @@ public record BatchView(Batch batch, long firstSample, int[] classes, ClassSourc
     static int predictedClass(LayerActivations logits, int i, long firstSample) {
         int k = logits.units();
         float[] values = logits.values();
+        if (k == 1) {
+            float z = values[i];
+            if (Float.isNaN(z)) {
+                throw new InspectionException("the logit (" + logits.layer() + ") of sample " + (firstSample + i)
+                        + " is NaN, so its predicted class is undefined; check the input data and the model");
+            }
+            return z > 0 ? 1 : 0;
+        }
         int base = i * k;
         int best = 0;
         for (int c = 0; c < k; c++) {

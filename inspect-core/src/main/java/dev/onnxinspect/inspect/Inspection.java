@@ -2,8 +2,10 @@ package dev.onnxinspect.inspect;
 
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.runtime.Device;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
+import dev.onnxinspect.runtime.ModelInput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,22 +28,30 @@ import org.slf4j.LoggerFactory;
  * {@link #run}: a hook's exception unchanged, a data or model failure as an {@link InspectionException} whose cause
  * is the original.
  *
+ * <p>Inputs: the source's inputs ({@link DataSource#inputs()}: one or several named tensors of any element type)
+ * are checked against the model's when the inspection is built ({@link InferenceSession#checkInputs}), so that a
+ * data/model mismatch fails before any work; the batches reach the hooks unchanged, so a hook reads any input (e.g.
+ * an attention mask) with {@code view.batch().input(name)}.
+ *
  * <p>Made by {@link #builder}; {@link #run} may be called more than once (each call is a new pass). Does not own
  * or close the session or the data source.
  *
- * <p>Choice: with {@link ClassSource#LABEL} every label must lie in [0, K), K the logits per sample, else the run
+ * <p>Choice: with {@link ClassSource#LABEL} every label must lie in [0, K), K the logits per sample (K = 2 for a
+ * binary classifier with one logit, SPEC §5), else the run
  * stops naming the sample; with {@link ClassSource#PREDICTED} labels are passed through unchecked (an OOD set may
  * use another label space) and a sample whose logits contain NaN stops the run (its class is undefined). NaN or
  * infinite activations are not checked here: the statistics count them. A logits output whose shape the model
  * does not declare is checked on the first batch.
  */
 public final class Inspection {
-    /** The batch size used when the outputs' size per sample is unknown (a free dimension), and the largest. */
+    /** The largest automatic batch size. */
     public static final int MAX_AUTO_BATCH = 256;
     /** The smallest automatic batch size. */
     public static final int MIN_AUTO_BATCH = 8;
     /** The activation bytes one automatic batch aims at (at most), so that a batch's outputs stay in the caches. */
     public static final long AUTO_BATCH_BYTES = 2L << 20;
+    /** The size an automatic batch assumes for an output dimension the model leaves free (see autoBatchSize). */
+    public static final int AUTO_BATCH_FREE_DIM = 64;
     private static final Logger LOG = LoggerFactory.getLogger(Inspection.class);
     private static final long LOG_EVERY_NANOS = 5_000_000_000L;
 
@@ -85,35 +95,38 @@ public final class Inspection {
     /**
      * The automatic batch size for running these outputs: the largest power of two whose outputs take at most
      * {@link #AUTO_BATCH_BYTES} (2 MiB), within [{@value #MIN_AUTO_BATCH}, {@value #MAX_AUTO_BATCH}];
-     * {@value #MAX_AUTO_BATCH} when an output's size per sample is not fixed in the model or the model runs on
-     * CUDA (the rule is about CPU caches; a GPU wants large batches); the model's own batch size when its input
-     * fixes one.
+     * {@value #MAX_AUTO_BATCH} when the model runs on CUDA (the rule is about CPU caches; a GPU wants large
+     * batches); the model's own batch size when an input fixes one.
      * <p>Choice (measured, see the README's benchmark): a batch whose outputs fit in the caches lets the
      * statistics read what ONNX Runtime has just written while it is still there. For the LeNet-like CNN (88 KB of
      * activations per sample: batch 16) the inspection ran at 0.76-0.85 of plain inference at batch 16 and
      * 0.71-0.72 at batch 64-256; an MLP (1.5 KB per sample) keeps 256. The statistics never depend on the batch
      * size (ONNX Runtime's own outputs may differ in the last bits between batch sizes, as its kernels may sum in
      * another order).
+     * <p>Choice: an output dimension after the batch dimension that the model leaves symbolic (a sequence length, a
+     * free image size) counts as {@value #AUTO_BATCH_FREE_DIM}, and an output of undeclared shape as
+     * {@value #AUTO_BATCH_FREE_DIM} values per sample: sizes of the order of a short text's tokens or a feature
+     * map's side, so that e.g. a text model's {@code [N, T, 768]} layers get batches of 8 instead of 256 whatever T
+     * is. The rule sizes batches only (memory, speed), never a result.
      *
      * @throws dev.onnxinspect.runtime.InferenceException for an unknown output name
      */
     public static int autoBatchSize(InferenceSession session, List<String> outputs) {
-        long fixed = session.inputShape().length > 0 ? session.inputShape()[0] : -1;
-        if (fixed > 0 && fixed <= Integer.MAX_VALUE) {
-            return (int) fixed;
+        for (ModelInput input : session.inputs()) {
+            long fixed = input.rank() > 0 ? input.shape()[0] : -1;
+            if (fixed > 0 && fixed <= Integer.MAX_VALUE) {
+                return (int) fixed;
+            }
         }
-        if (session.device() == dev.onnxinspect.runtime.Device.CUDA) {
+        if (session.device() == Device.CUDA) {
             return MAX_AUTO_BATCH;
         }
         long bytes = 0;
         for (String name : new LinkedHashSet<>(outputs)) {
             long[] shape = session.outputShape(name);
-            long units = 1;
+            long units = shape.length == 0 ? AUTO_BATCH_FREE_DIM : 1;
             for (int d = 1; d < shape.length; d++) {
-                if (shape[d] < 0) {
-                    return MAX_AUTO_BATCH;
-                }
-                units *= shape[d];
+                units *= shape[d] < 0 ? AUTO_BATCH_FREE_DIM : shape[d];
             }
             bytes += units * Float.BYTES;
         }
@@ -141,13 +154,22 @@ public final class Inspection {
             session.outputShape(layer);
         }
         long[] logitsShape = session.outputShape(logitsOutput);
-        session.checkInput(source.sampleShape());
+        session.checkInputs(source.inputs());
         // an output without a declared shape (rank 0 here) is checked on the first batch instead
-        if (logitsShape.length != 0 && (logitsShape.length != 2 || logitsShape[1] == 0)) {
+        if (logitsShape.length > 2 || (logitsShape.length == 2 && logitsShape[1] == 0)) {
             throw new InspectionException("logits output " + logitsOutput + " has shape "
-                    + Arrays.toString(logitsShape) + "; expected [batch, K] with K >= 1 classes");
+                    + Arrays.toString(logitsShape) + "; expected [batch, K] with K >= 1 classes, or [batch] for"
+                    + " a binary classifier with one logit");
         }
-        return logitsShape.length == 2 && logitsShape[1] > 0 ? (int) logitsShape[1] : -1;
+        if (logitsShape.length == 1) {
+            return 2;
+        }
+        return logitsShape.length == 2 && logitsShape[1] > 0 ? classes((int) logitsShape[1]) : -1;
+    }
+
+    /** K of {@code units} logits per sample; one logit z is a binary classifier: K = 2, logits (0, z) (SPEC §5). */
+    private static int classes(int units) {
+        return units == 1 ? 2 : units;
     }
 
     /**
@@ -223,14 +245,14 @@ public final class Inspection {
     private BatchView view(InspectionRunner.Computed computed) {
         Batch batch = computed.batch();
         LayerActivations logits = computed.outputs().get(logitsOutput);
-        int k = logits.units();
-        if (logits.unitShape().length != 1 || k < 1) {
+        if (logits.unitShape().length > 1 || logits.units() < 1) {
             throw new InspectionException("logits output " + logitsOutput + " gives each sample the shape "
                     + Arrays.toString(logits.unitShape()) + "; expected [K] with K >= 1 classes");
         }
+        int k = classes(logits.units());
         if (numClasses > 0 && k != numClasses) {
-            throw new InspectionException("logits output " + logitsOutput + " has " + k + " values per sample, but the"
-                    + " model declares " + numClasses);
+            throw new InspectionException("logits output " + logitsOutput + " has " + logits.units() + " values per"
+                    + " sample (K = " + k + "), but the model declares K = " + numClasses);
         }
         int[] classes = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
@@ -337,8 +359,8 @@ public final class Inspection {
 
         /**
          * @throws InspectionException or {@link dev.onnxinspect.runtime.InferenceException} when the configuration
-         *                             does not fit the model or the data (unknown outputs, sample shape, no labels,
-         *                             empty source, batch size)
+         *                             does not fit the model or the data (unknown outputs, inputs unfed or of the
+         *                             wrong type or shape, no labels, empty source, batch size)
          */
         public Inspection build() {
             return new Inspection(this);

@@ -16,4 +16,14 @@ public class InspectionException extends OnnxInspectException {
     public InspectionException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** As {@link #InspectionException(String)}, of the given kind. */
+    public InspectionException(Kind kind, String message) {
+        super(kind, message);
+    }
+
+    /** As {@link #InspectionException(String, Throwable)}, of the given kind. */
+    public InspectionException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
+    }
 }

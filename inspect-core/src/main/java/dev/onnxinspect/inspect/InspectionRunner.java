@@ -1,5 +1,6 @@
 package dev.onnxinspect.inspect;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.runtime.InferenceSession;
@@ -218,14 +219,16 @@ final class InspectionRunner implements AutoCloseable {
             Item item;
             while ((item = queue.poll(POLL_MS, TimeUnit.MILLISECONDS)) == null) {
                 if (!producer.isAlive() && queue.isEmpty()) {
-                    throw new InspectionException("the inference thread " + producer.getName()
+                    throw new InspectionException(Kind.INTERNAL, "the inference thread " + producer.getName()
                             + " ended without a result");
                 }
             }
             if (item instanceof Failed) {
                 Failed failed = (Failed) item;
                 ended = true;
-                throw new InspectionException("inspection of " + source.name() + " failed while reading or running"
+                // the failure decides the kind: a bad batch stays a bad input, a file error a file error, a bug a bug
+                throw new InspectionException(Kind.of(failed.error()), "inspection of " + source.name()
+                        + " failed while reading or running"
                         + " the batch that starts at sample " + failed.firstSample() + ": "
                         + failed.error().getMessage(), failed.error());
             }
@@ -236,7 +239,8 @@ final class InspectionRunner implements AutoCloseable {
             return (Computed) item;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InspectionException("interrupted while waiting for the model's outputs", e);
+            // not the input's fault; the command line never interrupts its own threads
+            throw new InspectionException(Kind.INTERNAL, "interrupted while waiting for the model's outputs", e);
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * ASH-B / ASH-S / ASH-P (SPEC §5), on the features h of length n: keep the k = n - round(n p) largest entries
@@ -20,36 +19,31 @@ import java.util.Set;
  * Choice: for ASH-S, when sum(kept) = 0 the kept entries are left unscaled (the factor is undefined).
  * A variant that overflows the logits (e.g. a huge ASH-S factor) throws, naming the sample.
  */
-public final class AshDetector implements PersistentDetector {
+public final class AshDetector extends DenseEnergyDetector {
     static final String TYPE = "ash";
     public static final double DEFAULT_PRUNE_FRACTION = 0.9;
 
     /** How the kept entries are reshaped. */
     public enum Variant { B, S, P }
 
-    private final DenseWeights dense;
     private final Variant variant;
     private final double pruneFraction;
-    private final double temperature;
     private final int kept;
 
     private AshDetector(DenseWeights dense, Variant variant, double pruneFraction, double temperature) {
+        super(dense, temperature);
         if (!(pruneFraction >= 0 && pruneFraction < 1)) {
             throw new OodException("ASH prune fraction p must lie in [0, 1), got " + pruneFraction);
         }
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new OodException("ASH energy temperature must be positive and finite, got " + temperature);
-        }
+        checkTemperature("ASH", temperature);
         int n = dense.in();
         this.kept = n - (int) Math.rint(n * pruneFraction);
         if (kept < 1) {
             throw new OodException("ASH with p = " + pruneFraction + " on " + n + " features keeps no entry (k = "
                     + kept + "); lower p");
         }
-        this.dense = dense;
         this.variant = variant;
         this.pruneFraction = pruneFraction;
-        this.temperature = temperature;
     }
 
     /** ASH with p = 0.9 and T = 1. */
@@ -77,37 +71,15 @@ public final class AshDetector implements PersistentDetector {
         return "ash_" + variant.name().toLowerCase(Locale.ROOT);
     }
 
+    /** W h' + b, h' the reshaped features. */
     @Override
-    public Set<DetectorInputKind> requiredInputs() {
-        return Set.of(DetectorInputKind.FEATURES);
+    double[] logits(double[] x, double[] scratch) {
+        return dense().apply(shape(x, scratch));
     }
 
     @Override
-    public boolean usesDenseWeights() {
-        return true;
-    }
-
-    @Override
-    public double[] score(DetectorInput input) {
-        dense.checkInput(input, name());
-        int n = dense.in();
-        float[] h = input.featureArray();
-        double[] x = new double[n];
-        double[] scratch = new double[n];
-        double[] scores = new double[input.samples()];
-        for (int i = 0; i < scores.length; i++) {
-            for (int j = 0; j < n; j++) {
-                x[j] = h[i * n + j];
-            }
-            double[] z = dense.apply(shape(x, scratch));
-            double s = LogitMath.energy(z, temperature);
-            if (!Double.isFinite(s)) {
-                throw new OodException(name() + " of sample " + i + " is " + s + ": the reshaped features overflow "
-                        + "the logits; use ASH-P or a smaller prune fraction for such features");
-            }
-            scores[i] = s;
-        }
-        return scores;
+    String overflowAdvice() {
+        return "the reshaped features overflow the logits; use ASH-P or a smaller prune fraction for such features";
     }
 
     /** The reshaped features h' of one sample (x is overwritten and returned). */
@@ -156,10 +128,10 @@ public final class AshDetector implements PersistentDetector {
 
     @Override
     public void writeState(DataOutputStream out) throws IOException {
-        dense.write(out);
+        dense().write(out);
         out.writeUTF(variant.name());
         out.writeDouble(pruneFraction);
-        out.writeDouble(temperature);
+        out.writeDouble(temperature());
     }
 
     static AshDetector read(DataInputStream in) throws IOException {

@@ -1,5 +1,6 @@
 package dev.onnxinspect.ood;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -17,13 +18,20 @@ import java.util.List;
  *
  * <p>Format (big-endian, {@link DataOutputStream}): int magic {@code 0x4F4F4444} ("OODD"), int format version
  * ({@value #FORMAT_VERSION}), UTF model SHA-256 (as the caller gives it), int detector count, then per detector a UTF
- * type id followed by the type's parameters and fitted state (float64 values written exactly). A file is written to
+ * type id followed by the type's parameters and fitted state (float64 values written exactly).
+ *
+ * <p>Versions: 2 (2026-12-07) stores the pattern-distance state as integer counts (SPEC §5 amendment: its cosine is
+ * computed from integer sums); version 1 stored frequencies, from which the counts cannot be recovered. Version 1
+ * files are still read, detector by detector with the same layout, except that a pattern-distance entry in one is
+ * refused with a message that says to refit. A file is written to
  * a temporary name in the target directory and renamed when complete ({@link AtomicFiles}), so a crash never leaves
  * a truncated file under the final name; it gets the permissions of a normally created file.
  */
 public final class DetectorFiles {
     static final int MAGIC = 0x4F4F4444;
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format version read; it differs from version 2 only in the pattern-distance state. */
+    static final int OLDEST_READ_VERSION = 1;
 
     private DetectorFiles() {
     }
@@ -43,8 +51,8 @@ public final class DetectorFiles {
         List<PersistentDetector> persistent = new ArrayList<>();
         for (OodDetector d : detectors) {
             if (!(d instanceof PersistentDetector p)) {
-                throw new OodException("cannot save detector " + d.name() + " (" + d.getClass().getName() + "): only "
-                        + "the detectors of dev.onnxinspect.ood can be saved");
+                throw new OodException(Kind.UNSUPPORTED, "cannot save detector " + d.name() + " ("
+                        + d.getClass().getName() + "): only the detectors of dev.onnxinspect.ood can be saved");
             }
             persistent.add(p);
         }
@@ -67,8 +75,8 @@ public final class DetectorFiles {
      * Loads the detectors of a file saved by {@link #save}.
      *
      * @param expectedModelSha256 the SHA-256 of the model the detectors will score
-     * @throws OodException if the file is not a detector file, has an unknown format version or type, or was saved
-     *                      for a different model
+     * @throws OodException if the file is not a detector file, has an unknown format version or type, was saved
+     *                      for a different model, or holds a pattern-distance detector in format version 1
      */
     public static List<OodDetector> load(Path file, String expectedModelSha256) throws IOException {
         checkHash(expectedModelSha256);
@@ -79,9 +87,10 @@ public final class DetectorFiles {
                         + Integer.toHexString(magic) + ", expected 0x" + Integer.toHexString(MAGIC) + ")");
             }
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new OodException(file + " has detector format version " + version + "; this library reads "
-                        + "version " + FORMAT_VERSION + ". Refit and save the detectors with this version");
+            if (version < OLDEST_READ_VERSION || version > FORMAT_VERSION) {
+                throw new OodException(Kind.UNSUPPORTED, file + " has detector format version " + version + "; this"
+                        + " library reads versions " + OLDEST_READ_VERSION + " to " + FORMAT_VERSION + ". Refit and"
+                        + " save the detectors with this version");
             }
             String sha = in.readUTF();
             if (!sha.equalsIgnoreCase(expectedModelSha256)) {
@@ -91,7 +100,7 @@ public final class DetectorFiles {
             int count = in.readInt();
             List<OodDetector> detectors = new ArrayList<>();
             for (int k = 0; k < count; k++) {
-                detectors.add(read(in.readUTF(), in, file));
+                detectors.add(read(in.readUTF(), in, file, version));
             }
             return List.copyOf(detectors);
         } catch (EOFException e) {
@@ -99,7 +108,7 @@ public final class DetectorFiles {
         }
     }
 
-    private static OodDetector read(String type, DataInputStream in, Path file) throws IOException {
+    private static OodDetector read(String type, DataInputStream in, Path file, int version) throws IOException {
         return switch (type) {
             case MaxSoftmaxDetector.TYPE -> MaxSoftmaxDetector.read(in);
             case MaxLogitDetector.TYPE -> MaxLogitDetector.create();
@@ -115,7 +124,15 @@ public final class DetectorFiles {
             case SheDetector.TYPE -> SheDetector.read(in);
             case NapDetector.TYPE -> NapDetector.read(in);
             case ProfileKlDetector.TYPE -> ProfileKlDetector.read(in);
-            case PatternDistanceDetector.TYPE -> PatternDistanceDetector.read(in);
+            case PatternDistanceDetector.TYPE -> {
+                if (version < 2) {
+                    throw new OodException(Kind.UNSUPPORTED, file + " holds a pattern-distance detector in format"
+                            + " version 1, which kept class frequencies; pattern distance now computes its cosine from"
+                            + " the integer class counts (SPEC §5), which the file lacks. Fit and save the detectors"
+                            + " (or the guard) again");
+                }
+                yield PatternDistanceDetector.read(in);
+            }
             default -> throw new OodException(file + " holds a detector of unknown type '" + type + "'");
         };
     }

@@ -1,5 +1,7 @@
 package dev.onnxinspect.ood;
 
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.onnx.DenseLayer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -156,20 +158,39 @@ public final class DetectorSuite {
         /**
          * Fits every accumulator and returns the suite without the detectors that cannot be fitted on this data
          * (e.g. KNN with fewer than k fit samples, ViM when the features have numerical rank 0): each such failure is
-         * added to {@code skipped} as "Accumulator: message", in suite order.
+         * added to {@code skipped} as "Accumulator: message", in suite order. Only refusals of kind
+         * {@link Kind#INVALID_INPUT} or {@link Kind#UNSUPPORTED} are skipped; any other failure (a bug, a file error)
+         * is thrown.
          */
-        public DetectorSuite buildSkippingFailures(java.util.List<String> skipped) {
+        public DetectorSuite buildSkippingFailures(List<String> skipped) {
             List<OodDetector> detectors = new ArrayList<>();
             for (Object e : entries) {
                 if (e instanceof FitAccumulator<?> a) {
                     try {
                         detectors.add(a.result());
-                    } catch (dev.onnxinspect.OnnxInspectException ex) {
+                    } catch (OnnxInspectException ex) {
+                        if (ex.kind() != Kind.INVALID_INPUT && ex.kind() != Kind.UNSUPPORTED) {
+                            throw ex;
+                        }
                         skipped.add(a.getClass().getName().replaceFirst(".*\\.", "").replace('$', '.') + ": "
                                 + ex.getMessage());
                     }
                 } else {
                     detectors.add((OodDetector) e);
+                }
+            }
+            return new DetectorSuite(detectors);
+        }
+
+        /**
+         * The ready detectors only, in order, without fitting (the accumulators are dropped): the suite that scores
+         * when there is no fit set.
+         */
+        public DetectorSuite buildUnfitted() {
+            List<OodDetector> detectors = new ArrayList<>();
+            for (Object e : entries) {
+                if (e instanceof OodDetector d) {
+                    detectors.add(d);
                 }
             }
             return new DetectorSuite(detectors);

@@ -1,30 +1,27 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.stats.Percentiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Set;
 
 /**
  * DICE (SPEC §5): mask W by keeping the entries whose contribution {@code mean_fit(h_j) * w_cj} is strictly above the
- * type-7 percentile (default the 90th) of the whole K x d contribution matrix; score the energy
+ * type-7 percentile (default the 90th, {@link Percentiles}) of the whole K x d contribution matrix; score the energy
  * {@code -T logsumexp((W' h + b) / T)}. The accumulator keeps d sums only.
  */
-public final class DiceDetector implements PersistentDetector {
+public final class DiceDetector extends DenseEnergyDetector {
     static final String TYPE = "dice";
     public static final double DEFAULT_PERCENTILE = 90;
-    private final DenseWeights dense;
     private final double percentile;
-    private final double temperature;
     private final double[] featureMeans;
     private final boolean[] keep;
     private final double threshold;
 
     private DiceDetector(DenseWeights dense, double percentile, double temperature, double[] featureMeans) {
-        this.dense = dense;
+        super(dense, temperature);
         this.percentile = percentile;
-        this.temperature = temperature;
         this.featureMeans = featureMeans;
         int out = dense.out();
         int in = dense.in();
@@ -48,11 +45,7 @@ public final class DiceDetector implements PersistentDetector {
 
     /** A fit accumulator with the given percentile in [0, 100] and energy temperature T &gt; 0. */
     public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
-        Percentiles.checkPercent("DICE percentile", percentile);
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new OodException("DICE energy temperature must be positive and finite, got " + temperature);
-        }
-        return new Accumulator(new DenseWeights(last), percentile, temperature);
+        return new Accumulator(PercentileEnergySettings.of("DICE", last, percentile, temperature));
     }
 
     /** The contribution threshold (the percentile of the contribution matrix). */
@@ -62,7 +55,7 @@ public final class DiceDetector implements PersistentDetector {
 
     /** Whether W[c][j] is kept by the mask. */
     public boolean kept(int c, int j) {
-        return keep[c * dense.in() + j];
+        return keep[c * dense().in() + j];
     }
 
     @Override
@@ -70,30 +63,10 @@ public final class DiceDetector implements PersistentDetector {
         return "dice";
     }
 
+    /** W' h + b, W' the masked weights. */
     @Override
-    public Set<DetectorInputKind> requiredInputs() {
-        return Set.of(DetectorInputKind.FEATURES);
-    }
-
-    @Override
-    public boolean usesDenseWeights() {
-        return true;
-    }
-
-    @Override
-    public double[] score(DetectorInput input) {
-        dense.checkInput(input, name());
-        int d = dense.in();
-        float[] h = input.featureArray();
-        double[] x = new double[d];
-        double[] scores = new double[input.samples()];
-        for (int i = 0; i < scores.length; i++) {
-            for (int j = 0; j < d; j++) {
-                x[j] = h[i * d + j];
-            }
-            scores[i] = LogitMath.energy(dense.applyMasked(keep, x), temperature);
-        }
-        return scores;
+    double[] logits(double[] x, double[] scratch) {
+        return dense().applyMasked(keep, x);
     }
 
     @Override
@@ -103,9 +76,9 @@ public final class DiceDetector implements PersistentDetector {
 
     @Override
     public void writeState(DataOutputStream out) throws IOException {
-        dense.write(out);
+        dense().write(out);
         out.writeDouble(percentile);
-        out.writeDouble(temperature);
+        out.writeDouble(temperature());
         StateIo.writeDoubles(out, featureMeans);
     }
 
@@ -115,22 +88,18 @@ public final class DiceDetector implements PersistentDetector {
 
     /** Sums the fit features per dimension. Mutable, not thread-safe. */
     public static final class Accumulator implements FitAccumulator<DiceDetector> {
-        private final DenseWeights dense;
-        private final double percentile;
-        private final double temperature;
+        private final PercentileEnergySettings settings;
         private final double[] sums;
         private long count;
 
-        private Accumulator(DenseWeights dense, double percentile, double temperature) {
-            this.dense = dense;
-            this.percentile = percentile;
-            this.temperature = temperature;
-            this.sums = new double[dense.in()];
+        private Accumulator(PercentileEnergySettings settings) {
+            this.settings = settings;
+            this.sums = new double[settings.dense().in()];
         }
 
         @Override
         public void accept(DetectorInput batch) {
-            dense.checkInput(batch, "dice fit");
+            settings.dense().checkInput(batch, "dice fit");
             float[] h = batch.featureArray();
             int d = sums.length;
             for (int i = 0; i < batch.samples(); i++) {
@@ -143,11 +112,7 @@ public final class DiceDetector implements PersistentDetector {
 
         @Override
         public void merge(FitAccumulator<DiceDetector> other) {
-            if (!(other instanceof Accumulator o) || o.percentile != percentile || o.temperature != temperature
-                    || !o.dense.layer().equals(dense.layer())) {
-                throw new OodException("can only merge a DICE accumulator with the same layer, percentile "
-                        + percentile + " and temperature " + temperature + ", got " + other);
-            }
+            Accumulator o = settings.mergeable(other, Accumulator.class, a -> a.settings);
             for (int j = 0; j < sums.length; j++) {
                 sums[j] += o.sums[j];
             }
@@ -163,7 +128,7 @@ public final class DiceDetector implements PersistentDetector {
             for (int j = 0; j < means.length; j++) {
                 means[j] = sums[j] / count;
             }
-            return new DiceDetector(dense, percentile, temperature, means);
+            return new DiceDetector(settings.dense(), settings.percentile(), settings.temperature(), means);
         }
     }
 }

@@ -16,4 +16,14 @@ public class OodException extends OnnxInspectException {
     public OodException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** As {@link #OodException(String)}, of the given kind. */
+    public OodException(Kind kind, String message) {
+        super(kind, message);
+    }
+
+    /** As {@link #OodException(String, Throwable)}, of the given kind. */
+    public OodException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
+    }
 }

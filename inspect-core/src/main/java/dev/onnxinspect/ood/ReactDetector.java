@@ -1,28 +1,26 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.stats.Percentiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Set;
 
 /**
  * ReAct + Energy (SPEC §5): the energy {@code -T logsumexp((W min(h, r) + b) / T)} with r the type-7 percentile
- * (default the 90th) of every entry of the fit features h, zeros included. The accumulator keeps the fit entries
- * (N d floats) because an exact percentile needs them; the fitted detector keeps only r and the weights.
+ * (default the 90th, {@link Percentiles}) of every entry of the fit features h, zeros included. The accumulator keeps
+ * the fit entries (N d floats) because an exact percentile needs them; the fitted detector keeps only r and the
+ * weights.
  */
-public final class ReactDetector implements PersistentDetector {
+public final class ReactDetector extends DenseEnergyDetector {
     static final String TYPE = "react_energy";
     public static final double DEFAULT_PERCENTILE = 90;
-    private final DenseWeights dense;
     private final double percentile;
-    private final double temperature;
     private final double threshold;
 
     private ReactDetector(DenseWeights dense, double percentile, double temperature, double threshold) {
-        this.dense = dense;
+        super(dense, temperature);
         this.percentile = percentile;
-        this.temperature = temperature;
         this.threshold = threshold;
     }
 
@@ -39,11 +37,7 @@ public final class ReactDetector implements PersistentDetector {
      * @param temperature the energy temperature T &gt; 0
      */
     public static Accumulator accumulator(DenseLayer last, double percentile, double temperature) {
-        Percentiles.checkPercent("ReAct percentile", percentile);
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new OodException("ReAct energy temperature must be positive and finite, got " + temperature);
-        }
-        return new Accumulator(new DenseWeights(last), percentile, temperature);
+        return new Accumulator(PercentileEnergySettings.of("ReAct", last, percentile, temperature));
     }
 
     /** The clipping threshold r. */
@@ -56,30 +50,13 @@ public final class ReactDetector implements PersistentDetector {
         return "react_energy";
     }
 
+    /** W min(h, r) + b. */
     @Override
-    public Set<DetectorInputKind> requiredInputs() {
-        return Set.of(DetectorInputKind.FEATURES);
-    }
-
-    @Override
-    public boolean usesDenseWeights() {
-        return true;
-    }
-
-    @Override
-    public double[] score(DetectorInput input) {
-        dense.checkInput(input, name());
-        int d = dense.in();
-        float[] h = input.featureArray();
-        double[] x = new double[d];
-        double[] scores = new double[input.samples()];
-        for (int i = 0; i < scores.length; i++) {
-            for (int j = 0; j < d; j++) {
-                x[j] = Math.min(h[i * d + j], threshold);
-            }
-            scores[i] = LogitMath.energy(dense.apply(x), temperature);
+    double[] logits(double[] x, double[] scratch) {
+        for (int j = 0; j < x.length; j++) {
+            x[j] = Math.min(x[j], threshold);
         }
-        return scores;
+        return dense().apply(x);
     }
 
     @Override
@@ -89,9 +66,9 @@ public final class ReactDetector implements PersistentDetector {
 
     @Override
     public void writeState(DataOutputStream out) throws IOException {
-        dense.write(out);
+        dense().write(out);
         out.writeDouble(percentile);
-        out.writeDouble(temperature);
+        out.writeDouble(temperature());
         out.writeDouble(threshold);
     }
 
@@ -101,32 +78,23 @@ public final class ReactDetector implements PersistentDetector {
 
     /** Keeps every fit feature entry for the exact percentile. Mutable, not thread-safe. */
     public static final class Accumulator implements FitAccumulator<ReactDetector> {
-        private final DenseWeights dense;
-        private final double percentile;
-        private final double temperature;
+        private final PercentileEnergySettings settings;
         private final GrowableArrays.Floats entries = new GrowableArrays.Floats();
 
-        private Accumulator(DenseWeights dense, double percentile, double temperature) {
-            this.dense = dense;
-            this.percentile = percentile;
-            this.temperature = temperature;
+        private Accumulator(PercentileEnergySettings settings) {
+            this.settings = settings;
         }
 
         @Override
         public void accept(DetectorInput batch) {
-            dense.checkInput(batch, "react_energy fit");
+            settings.dense().checkInput(batch, "react_energy fit");
             float[] h = batch.featureArray();
             entries.addAll(h, 0, h.length);
         }
 
         @Override
         public void merge(FitAccumulator<ReactDetector> other) {
-            if (!(other instanceof Accumulator o) || o.percentile != percentile || o.temperature != temperature
-                    || !o.dense.layer().equals(dense.layer())) {
-                throw new OodException("can only merge a ReAct accumulator with the same layer, percentile "
-                        + percentile + " and temperature " + temperature + ", got " + other);
-            }
-            entries.addAll(o.entries);
+            entries.addAll(settings.mergeable(other, Accumulator.class, a -> a.settings).entries);
         }
 
         @Override
@@ -134,8 +102,8 @@ public final class ReactDetector implements PersistentDetector {
             if (entries.size() == 0) {
                 throw new OodException("ReAct has no fit samples: accept at least one batch of ID features");
             }
-            return new ReactDetector(dense, percentile, temperature,
-                    Percentiles.type7InPlace(entries.toArray(), percentile));
+            return new ReactDetector(settings.dense(), settings.percentile(), settings.temperature(),
+                    Percentiles.type7InPlace(entries.toArray(), settings.percentile()));
         }
     }
 }

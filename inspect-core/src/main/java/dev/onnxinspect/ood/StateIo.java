@@ -74,7 +74,9 @@ final class StateIo {
     private static int readLength(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > MAX_LENGTH) {
-            throw new IOException("corrupt detector file: array length " + n);
+            // the content is wrong, not the file system: a bad input, not an I/O error
+            throw new OodException("a detector file holds the array length " + n + ", which no saved detector has:"
+                    + " the file is damaged or not a detector file; fit and save the detectors again");
         }
         return n;
     }

@@ -1,7 +1,6 @@
 package dev.onnxinspect.ood;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Arrays;
 
 /**
  * The eigendecomposition A = V diag(lambda) V^T of a real symmetric matrix in float64 — Householder reduction to
@@ -9,10 +8,14 @@ import org.slf4j.LoggerFactory;
  * rule of SPEC §5: eigenvalues {@code <= n * eps * lambda_max} (eps the float64 machine epsilon, 2^-52) are treated
  * as zero. About 4 n^3 / 3 + 3 n^3 flops; QL rotations update two contiguous rows of the transposed eigenvector
  * matrix. Immutable: eigenvalues descend, eigenvector i is {@link #vector(int)}.
+ *
+ * <p>A matrix with a NaN or infinite entry, and one whose QL iteration does not converge within
+ * {@value #MAX_ITERATIONS} iterations per eigenvalue (EISPACK's tql2 gives up after 30), is refused with an
+ * {@link OodException}: what it would return are not eigenpairs, and a detector fitted on them would score silently
+ * wrong.
  */
 final class SymmetricEigen {
-    private static final Logger LOG = LoggerFactory.getLogger(SymmetricEigen.class);
-    private static final int MAX_ITERATIONS = 60;
+    static final int MAX_ITERATIONS = 60;
 
     private final int n;
     private final double[] values;
@@ -27,11 +30,26 @@ final class SymmetricEigen {
     /**
      * Decomposes the symmetric n x n matrix {@code a} (row-major; not changed). Only symmetry up to rounding is
      * assumed: the lower triangle is replaced by the mirrored upper triangle first.
+     *
+     * @throws OodException if the upper triangle holds a NaN or infinite value, or the iteration does not converge
      */
     static SymmetricEigen of(double[] a, int n) {
+        return of(a, n, MAX_ITERATIONS);
+    }
+
+    /** {@link #of(double[], int)} with at most {@code maxIterations} QL iterations per eigenvalue. */
+    static SymmetricEigen of(double[] a, int n, int maxIterations) {
         if (a.length != (long) n * n) {
             throw new OodException("expected a " + n + " x " + n + " matrix (" + (long) n * n + " values), got "
                     + a.length);
+        }
+        for (int p = 0; p < n; p++) {
+            for (int q = p; q < n; q++) {
+                if (!Double.isFinite(a[p * n + q])) {
+                    throw new OodException("cannot decompose a " + n + " x " + n + " matrix holding " + a[p * n + q]
+                            + " at (" + p + ", " + q + "): check the fit features for extreme or non-finite values");
+                }
+            }
         }
         if (n == 0) {
             return new SymmetricEigen(0, new double[0], new double[0]);
@@ -52,7 +70,7 @@ final class SymmetricEigen {
                 vt[q][p] = v[p][q];
             }
         }
-        diagonalize(vt, d, e, n);
+        diagonalize(vt, d, e, n, maxIterations);
         return sorted(n, d, vt);
     }
 
@@ -155,8 +173,10 @@ final class SymmetricEigen {
     /**
      * Implicit QL iteration on the tridiagonal matrix (EISPACK tql2, as in JAMA), rotating the rows of vt (the
      * transposed transformation); on return d holds the eigenvalues and row i of vt the eigenvector of d[i].
+     *
+     * @throws OodException if an eigenvalue needs more than {@code maxIterations} iterations
      */
-    private static void diagonalize(double[][] vt, double[] d, double[] e, int n) {
+    private static void diagonalize(double[][] vt, double[] d, double[] e, int n, int maxIterations) {
         for (int i = 1; i < n; i++) {
             e[i - 1] = e[i];
         }
@@ -173,10 +193,11 @@ final class SymmetricEigen {
             if (m > l) {
                 int iterations = 0;
                 do {
-                    if (++iterations > MAX_ITERATIONS) {
-                        LOG.warn("QL eigensolver: eigenvalue {} did not converge in {} iterations (|e| = {})", l,
-                                MAX_ITERATIONS, Math.abs(e[l]));
-                        break;
+                    if (++iterations > maxIterations) {
+                        throw new OodException("the QL eigensolver did not converge: eigenvalue " + l + " of a " + n
+                                + " x " + n + " matrix still has an off-diagonal of " + Math.abs(e[l]) + " after "
+                                + maxIterations + " iterations (tolerance " + eps * tst1 + "); the matrix is too badly"
+                                + " scaled to decompose: check the fit features for extreme values");
                     }
                     double g = d[l];
                     double p = (d[l + 1] - g) / (2 * e[l]);
@@ -234,7 +255,7 @@ final class SymmetricEigen {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(d[y], d[x]));
+        Arrays.sort(order, (x, y) -> Double.compare(d[y], d[x]));
         double[] values = new double[n];
         double[] vectors = new double[n * n];
         for (int i = 0; i < n; i++) {

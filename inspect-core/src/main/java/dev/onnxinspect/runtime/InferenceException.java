@@ -16,4 +16,14 @@ public class InferenceException extends OnnxInspectException {
     public InferenceException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** As {@link #InferenceException(String)}, of the given kind. */
+    public InferenceException(Kind kind, String message) {
+        super(kind, message);
+    }
+
+    /** As {@link #InferenceException(String, Throwable)}, of the given kind. */
+    public InferenceException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
+    }
 }

@@ -43,7 +43,7 @@ public final class LayerActivations {
      * @param values    row-major {@code [samples][units]}; owned by this object from now on
      * @param samples   the number of samples in the batch
      * @param unitShape the shape of one sample's activation, e.g. {@code [128]} or {@code [16, 28, 28]} (C, H, W)
-     * @throws IllegalArgumentException when the number of values is not samples times the product of the shape
+     * @throws InferenceException when the number of values is not samples times the product of the shape
      */
     public LayerActivations(String layer, float[] values, int samples, int[] unitShape) {
         this(layer, values, null, samples, unitShape, values == null ? -1 : values.length);
@@ -52,20 +52,21 @@ public final class LayerActivations {
     private LayerActivations(String layer, float[] values, ByteBuffer bytes, int samples, int[] unitShape,
                              long length) {
         if (layer == null || unitShape == null || (values == null && bytes == null) || samples < 0) {
-            throw new IllegalArgumentException("activations need a layer name, values, a unit shape and samples >= 0;"
+            throw new InferenceException("activations need a layer name, values, a unit shape and samples >= 0;"
                     + " got layer " + layer + ", unit shape " + Arrays.toString(unitShape) + ", samples " + samples);
         }
         long perSample = 1;
         for (int d : unitShape) {
             if (d < 0) {
-                throw new IllegalArgumentException("layer " + layer + ": unit shape " + Arrays.toString(unitShape)
+                throw new InferenceException("layer " + layer + ": unit shape " + Arrays.toString(unitShape)
                         + " has a negative dimension");
             }
             perSample *= d;
         }
         if (length != perSample * samples) {
-            throw new IllegalArgumentException("layer " + layer + ": " + samples + " samples of shape "
-                    + Arrays.toString(unitShape) + " need " + perSample * samples + " values, got " + length);
+            throw new InferenceException("layer " + layer + ": " + samples + " samples of shape "
+                    + Arrays.toString(unitShape) + " need " + perSample * samples + " values, got " + length
+                    + "; give samples x units values, row-major");
         }
         this.layer = layer;
         this.samples = samples;

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ final class SessionFactory {
             case CUDA: {
                 String missing = cudaUnavailableReason();
                 if (missing != null) {
-                    throw new InferenceException("Device CUDA was requested but " + missing + ". Use Device.AUTO to"
+                    throw new InferenceException(Kind.UNSUPPORTED, "Device CUDA was requested"
+                            + " but " + missing + ". Use Device.AUTO to"
                             + " fall back to CPU, or put the CUDA build of ONNX Runtime (artifact onnxruntime_gpu,"
                             + " Maven profile -Pcuda) and CUDA 12 / cuDNN 9 on the machine.");
                 }

@@ -7,12 +7,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.onnxinspect.onnx.Dim;
+import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorShape;
 import dev.onnxinspect.onnx.graph.ConvOptions;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import dev.onnxinspect.onnx.graph.PoolOptions;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +98,33 @@ class GraphBuilderRuntimeTest {
         double eps = 1e-5f;
         assertThat(out[0]).isCloseTo((float) (2 / Math.sqrt(4 + eps) * 2 + 1), within(1e-6f));
         assertThat(out[1]).isCloseTo((float) (0.5 * (Math.exp(0.5 / Math.sqrt(0.25 + eps) - 3) - 1)), within(1e-6f));
+    }
+
+    @Test
+    void maskedMeanOfGatheredRowsWithInt64Inputs() throws OrtException {
+        GraphBuilder g = GraphBuilder.create("masked-mean");
+        String ids = g.input("ids", ElementType.INT64, TensorShape.of(Dim.symbolic("N"), Dim.symbolic("T")));
+        String mask = g.input("mask", ElementType.INT64, TensorShape.of(Dim.symbolic("N"), Dim.symbolic("T")));
+        g.addInitializer("table", new float[] {0, 0, 1, 2, 3, -1}, 3, 2);
+        String emb = g.gather("emb", "table", ids, 0);
+        String maskf = g.cast("maskf", mask, ElementType.FLOAT);
+        String sum = g.reduceSum("sum", g.mul("masked", emb, g.unsqueeze("mask3", maskf, 2)), false, 1);
+        g.addInitializer("one", new float[] {1f});
+        String count = g.max("count", g.reduceSum("n", maskf, true, 1), "one");
+        String mean = g.div("mean", sum, count);
+        g.output(g.matMul("proj", mean, g.transpose("table_t", "table", 1, 0)));
+        // table rows [0, 0], [1, 2], [3, -1]. Sample 0: ids [1, 2, 0], mask [1, 1, 0]: (row1 + row2) / 2 = [2, 0.5];
+        // sample 1: mask all 0: sum [0, 0] / max(0, 1) = [0, 0] (no NaN). proj = mean . table^T:
+        // [2 * 0 + 0.5 * 0, 2 * 1 + 0.5 * 2, 2 * 3 + 0.5 * (-1)] = [0, 3, 5.5]; sample 1 gives [0, 0, 0]
+        try (OrtSession session = ENV.createSession(g.build().toBytes(), new OrtSession.SessionOptions());
+             OnnxTensor idsTensor = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {1, 2, 0, 2, 0, 0}),
+                     new long[] {2, 3});
+             OnnxTensor maskTensor = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {1, 1, 0, 0, 0, 0}),
+                     new long[] {2, 3});
+             OrtSession.Result result = session.run(Map.of("ids", idsTensor, "mask", maskTensor))) {
+            assertThat(((OnnxTensor) result.get(0)).getFloatBuffer().array())
+                    .containsExactly(0f, 3f, 5.5f, 0f, 0f, 0f);
+        }
     }
 
     private static float[] run(OnnxModel model, String input, float[] data, long[] shape) throws OrtException {

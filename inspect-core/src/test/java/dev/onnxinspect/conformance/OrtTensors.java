@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.onnxinspect.onnx.ElementType;
+import dev.onnxinspect.runtime.TypedTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -104,6 +105,75 @@ final class OrtTensors {
         byte[] raw = new byte[b.remaining()];
         b.get(raw);
         return new TensorValues(type.name(), shape, numbers(raw, type), null, raw);
+    }
+
+    /** The proto as the library's typed tensor, named {@code name} (the graph input it feeds). */
+    static TypedTensor toTyped(String name, TensorProto t) throws UnsupportedType {
+        ElementType type = elementType(t);
+        long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        if (type == ElementType.STRING) {
+            String[] values = t.getStringDataList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
+            return new TypedTensor(name, type, shape, values);
+        }
+        if (!TypedTensor.SUPPORTED.contains(type)) {
+            throw new UnsupportedType(type.name());
+        }
+        ByteBuffer b = ByteBuffer.wrap(rawBytes(t, type)).order(ByteOrder.LITTLE_ENDIAN);
+        Object data = switch (type) {
+            case FLOAT -> {
+                float[] a = new float[b.remaining() / 4];
+                b.asFloatBuffer().get(a);
+                yield a;
+            }
+            case DOUBLE -> {
+                double[] a = new double[b.remaining() / 8];
+                b.asDoubleBuffer().get(a);
+                yield a;
+            }
+            case INT64, UINT64 -> {
+                long[] a = new long[b.remaining() / 8];
+                b.asLongBuffer().get(a);
+                yield a;
+            }
+            case INT32, UINT32 -> {
+                int[] a = new int[b.remaining() / 4];
+                b.asIntBuffer().get(a);
+                yield a;
+            }
+            case INT16, UINT16, FLOAT16, BFLOAT16 -> {
+                short[] a = new short[b.remaining() / 2];
+                b.asShortBuffer().get(a);
+                yield a;
+            }
+            default -> {
+                byte[] a = new byte[b.remaining()];
+                b.get(a);
+                yield a;
+            }
+        };
+        return new TypedTensor(name, type, shape, data);
+    }
+
+    /** The values of one of the library's typed tensors, with its little-endian bytes. */
+    static TensorValues fromTyped(TypedTensor t) {
+        if (t.type() == ElementType.STRING) {
+            return new TensorValues("STRING", t.shape(), null, (String[]) t.data(), null);
+        }
+        double[] numbers = new double[t.size()];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = t.valueAsDouble(i);
+        }
+        ByteBuffer b = ByteBuffer.allocate(t.size() * t.type().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        Object data = t.data();
+        switch (t.type()) {
+            case FLOAT -> b.asFloatBuffer().put((float[]) data);
+            case DOUBLE -> b.asDoubleBuffer().put((double[]) data);
+            case INT64, UINT64 -> b.asLongBuffer().put((long[]) data);
+            case INT32, UINT32 -> b.asIntBuffer().put((int[]) data);
+            case INT16, UINT16, FLOAT16, BFLOAT16 -> b.asShortBuffer().put((short[]) data);
+            default -> b.put((byte[]) data);
+        }
+        return new TensorValues(t.type().name(), t.shape(), numbers, null, b.array());
     }
 
     private static void flatten(Object o, List<String> out) {

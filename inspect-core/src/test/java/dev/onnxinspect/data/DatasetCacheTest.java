@@ -3,6 +3,7 @@ package dev.onnxinspect.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,8 @@ class DatasetCacheTest {
         assertThatThrownBy(() -> FashionMnist.test(DatasetCache.at(dir)))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("fashion-mnist/t10k-images-idx3-ubyte.gz is missing")
-                .hasMessageContaining("scripts/fetch-data.sh fashion-mnist");
+                .hasMessageContaining("scripts/fetch-data.sh fashion-mnist")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
         assertThatThrownBy(() -> MnistDigits.load(DatasetCache.at(dir)))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("mnist-digits/0.json")
@@ -57,7 +59,8 @@ class DatasetCacheTest {
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("corrupt")
                 .hasMessageContaining("64c965faccfe0483cf69df89a24fb69ee338abb4dcf4ddc890258d66e40d5de2")
-                .hasMessageContaining("scripts/fetch-data.sh mnist-digits");
+                .hasMessageContaining("scripts/fetch-data.sh mnist-digits")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT); // readable, but the wrong content
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.onnxinspect.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -131,6 +132,8 @@ class IdxReaderTest {
     @Test
     void missingFileIsAnError() {
         assertThatThrownBy(() -> IdxReader.readLabels(dir.resolve("nope")))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("nope").hasMessageContaining("does not exist");
+                .isInstanceOf(DatasetException.class).hasMessageContaining("nope")
+                .hasMessageContaining("does not exist")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 }

@@ -3,6 +3,7 @@ package dev.onnxinspect.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -88,6 +89,21 @@ class InMemoryDatasetTest {
         assertThatThrownBy(() -> five().batches(0)).isInstanceOf(DatasetException.class);
         assertThatThrownBy(() -> five().sample(5)).isInstanceOf(DatasetException.class);
         assertThatThrownBy(() -> InMemoryDataset.of("x", new float[2], null, 2).labels())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("no labels");
+                .isInstanceOf(DatasetException.class).hasMessageContaining("no labels")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void aBatchWhosePartsDoNotFitIsABadInput() {
+        // 2 samples of shape [3] need 2 * 3 = 6 floats
+        assertThatThrownBy(() -> new Batch(new float[5], 2, new int[] {3}, null))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("needs 6 values, got 5")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+        assertThatThrownBy(() -> new Batch(new float[6], 2, new int[] {3}, new int[1]))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("2 samples has 1 labels");
+        assertThatThrownBy(() -> new Batch(new float[0], 0, new int[] {3}, null))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("at least one sample");
+        assertThatThrownBy(() -> new Batch(new float[0], 1, new int[] {0}, null))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("sample shape must be positive");
     }
 }

@@ -3,6 +3,7 @@ package dev.onnxinspect.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,6 +122,8 @@ class MnistJsonReaderTest {
     void missingFileIsAnError() throws IOException {
         write("0.json", digitFile(1, 0.5f));
         assertThatThrownBy(() -> MnistJsonReader.read("x", dir))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("1.json").hasMessageContaining("does not exist");
+                .isInstanceOf(DatasetException.class).hasMessageContaining("1.json")
+                .hasMessageContaining("does not exist")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 }

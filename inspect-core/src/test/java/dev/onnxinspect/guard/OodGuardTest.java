@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.InMemoryDataset;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -236,9 +237,12 @@ class OodGuardTest {
         InMemoryDataset unlabelled = GuardModels.rampCalibration();
         assertThatThrownBy(() -> OodGuard.fit(model, unlabelled, GuardOptions.defaults()))
                 .isInstanceOf(GuardException.class).hasMessageContaining("unlabelled");
+        // no hidden features: a primary detector that needs them (or the head) cannot run, with the reason
         Path linear = GuardModels.noHiddenLayer(dir);
-        assertThatThrownBy(() -> OodGuard.fit(linear, GuardModels.fitSet(), GuardOptions.defaults()))
-                .isInstanceOf(GuardException.class).hasMessageContaining("reads the model input x directly");
+        assertThatThrownBy(() -> OodGuard.fit(linear, GuardModels.fitSet(), GuardOptions.builder()
+                .primaryDetector("vim").build())).isInstanceOf(GuardException.class)
+                .hasMessageContaining("detector 'vim' cannot run on this model")
+                .hasMessageContaining("reads the model input 'x' directly");
         InMemoryDataset wide = InMemoryDataset.of("wide", new float[9], null, 3);
         assertThatThrownBy(() -> OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder().calibration(wide)
                 .build())).isInstanceOf(GuardException.class).hasMessageContaining("shape [3]");
@@ -290,9 +294,19 @@ class OodGuardTest {
         guard.save(saved);
         Path other = GuardModels.identity(dir, "scaled.onnx", 2f);
         assertThatThrownBy(() -> OodGuard.load(other, saved)).isInstanceOf(GuardException.class)
-                .hasMessageContaining("SHA-256 " + guard.modelSha256()).hasMessageContaining("fit a new guard");
+                .hasMessageContaining("SHA-256 " + guard.modelSha256()).hasMessageContaining("fit a new guard")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         assertThatThrownBy(() -> OodGuard.load(model, dir.resolve("missing"))).isInstanceOf(GuardException.class)
-                .hasMessageContaining("no saved guard");
+                .hasMessageContaining("no saved guard").hasFieldOrPropertyWithValue("kind", Kind.IO);
+        Path properties = saved.resolve(GuardFiles.PROPERTIES);
+        String text = Files.readString(properties);
+        Files.writeString(properties, text.replace("format=1", "format=99"));
+        assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
+                .hasMessageContaining("format version 99").hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
+        Files.writeString(properties, text.replace("format=1", "format=one"));
+        assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
+                .hasMessageContaining("'one', not a number").hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+        Files.writeString(properties, text);
         Files.write(saved.resolve(GuardFiles.DETECTORS), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
                 .hasMessageContaining("parts of two different saves");

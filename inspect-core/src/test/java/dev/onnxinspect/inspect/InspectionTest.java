@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.runtime.Device;
 import dev.onnxinspect.runtime.InferenceException;
@@ -248,9 +250,14 @@ class InspectionTest {
                 .isEqualTo(256);
         assertThat(Inspection.builder(session, ramp(4, true)).batchSize(0).build().batchSize()).isEqualTo(256);
         assertThat(Inspection.builder(session, ramp(4, true)).batchSize(3).build().batchSize()).isEqualTo(3);
-        // a free dimension: the size per sample is unknown, so the largest automatic batch
+        // a free dimension counts as AUTO_BATCH_FREE_DIM = 64: y [N, M] takes 64 x 4 = 256 B per sample, and
+        // 256 x 256 B = 64 KiB fits
         try (InferenceSession free = InferenceSession.open(TestModels.freeWidth(), SessionConfig.defaults())) {
             assertThat(Inspection.autoBatchSize(free, List.of("y"))).isEqualTo(256);
+        }
+        // y [N, T, 128] with T free: 64 x 128 x 4 = 32,768 B per sample; 2 MiB / 32,768 B = 64 exactly -> 64
+        try (InferenceSession free = InferenceSession.open(TestModels.freeSequence(128), SessionConfig.defaults())) {
+            assertThat(Inspection.autoBatchSize(free, List.of("y"))).isEqualTo(64);
         }
         // a model whose input fixes the batch size (x [1, 2]): that size, whatever the outputs
         try (InferenceSession fixed = InferenceSession.open(TestModels.fixedBatch(), SessionConfig.defaults())) {
@@ -351,8 +358,46 @@ class InspectionTest {
                 Inspection.builder(session, failing).build().run(v -> calls.incrementAndGet()))
                 .isInstanceOf(InspectionException.class)
                 .hasMessageContaining("failing").hasMessageContaining("sample 2").hasMessageContaining("disk on fire")
+                .hasFieldOrPropertyWithValue("kind", Kind.INTERNAL) // an IllegalStateException is a bug
                 .cause().isSameAs(broken));
         assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void aWrappedFailureKeepsTheKindOfItsCause() {
+        // a source whose file cannot be read: the inspection's exception is a file error too, not a bad input
+        DatasetException unreadable = new DatasetException(Kind.IO, "cannot read data.bin: permission denied");
+        DataSource failing = new DataSource() {
+            @Override
+            public String name() {
+                return "unreadable";
+            }
+
+            @Override
+            public int[] sampleShape() {
+                return new int[] {2};
+            }
+
+            @Override
+            public long size() {
+                return -1;
+            }
+
+            @Override
+            public boolean labelled() {
+                return true;
+            }
+
+            @Override
+            public Iterator<Batch> batches(int batchSize) {
+                throw unreadable;
+            }
+        };
+        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
+                Inspection.builder(session, failing).build().run(v -> { }))
+                .isInstanceOf(InspectionException.class).hasMessageContaining("permission denied")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO)
+                .cause().isSameAs(unreadable));
     }
 
     @Test

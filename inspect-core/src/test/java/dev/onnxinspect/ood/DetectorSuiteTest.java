@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.metrics.OodMetrics;
 import java.io.DataOutputStream;
@@ -106,7 +107,8 @@ class DetectorSuiteTest {
             out.writeInt(99);
         }
         assertThatThrownBy(() -> DetectorFiles.load(future, SHA)).isInstanceOf(OodException.class)
-                .hasMessageContaining("format version 99; this library reads version 1");
+                .hasMessageContaining("format version 99; this library reads versions 1 to 2")
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         Path truncated = dir.resolve("truncated.bin");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 3));
@@ -130,6 +132,105 @@ class DetectorSuiteTest {
         };
         assertThatThrownBy(() -> DetectorFiles.save(dir.resolve("c.bin"), SHA, custom))
                 .isInstanceOf(OodException.class).hasMessageContaining("cannot save detector custom");
+    }
+
+    @Test
+    void version1FilesLoadExceptForPatternDistance(@TempDir Path dir) throws IOException {
+        // format version 1 differs from 2 only in the pattern-distance state: an energy detector saved then loads
+        Path energy = dir.resolve("energy-v1.bin");
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(energy))) {
+            writeHeader(out, 1, EnergyDetector.TYPE);
+            EnergyDetector.withTemperature(2).writeState(out);
+        }
+        assertThat(((EnergyDetector) DetectorFiles.load(energy, SHA).get(0)).temperature()).isEqualTo(2.0);
+        // version 1 kept the frequencies F = C / N_c, from which the integer counts cannot be recovered
+        Path pattern = dir.resolve("pattern-v1.bin");
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(pattern))) {
+            writeHeader(out, 1, PatternDistanceDetector.TYPE);
+            out.writeUTF("relu");
+            out.writeInt(1);        // one class
+            out.writeDouble(0);     // tau
+            out.writeInt(2);        // two units
+            out.writeBoolean(true); // F0 = [0.5, 1]
+            StateIo.writeDoubles(out, new double[] {0.5, 1});
+        }
+        assertThatThrownBy(() -> DetectorFiles.load(pattern, SHA)).isInstanceOf(OodException.class)
+                .hasMessageContaining("pattern-distance detector in format version 1")
+                .hasMessageContaining("Fit and save the detectors (or the guard) again")
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
+    }
+
+    @Test
+    void damagedPatternDistanceCountsAreRefused(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pattern.bin");
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+            writeHeader(out, DetectorFiles.FORMAT_VERSION, PatternDistanceDetector.TYPE);
+            out.writeUTF("relu");
+            out.writeInt(1);        // one class
+            out.writeDouble(0);     // tau
+            out.writeInt(2);        // two units
+            out.writeBoolean(true);
+            out.writeLong(3);       // N_0 = 3, but a count of 4
+            StateIo.writeLongs(out, new long[] {1, 4});
+        }
+        assertThatThrownBy(() -> DetectorFiles.load(file, SHA)).isInstanceOf(OodException.class)
+                .hasMessageContaining("count 4 for 3 fit samples").hasMessageContaining("damaged")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+    }
+
+    private static void writeHeader(DataOutputStream out, int version, String type) throws IOException {
+        out.writeInt(DetectorFiles.MAGIC);
+        out.writeInt(version);
+        out.writeUTF(SHA);
+        out.writeInt(1);
+        out.writeUTF(type);
+    }
+
+    @Test
+    void aCorruptArrayLengthIsABadFileNotAnIoError(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("corrupt.bin");
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+            out.writeInt(DetectorFiles.MAGIC);
+            out.writeInt(DetectorFiles.FORMAT_VERSION);
+            out.writeUTF(SHA);
+            out.writeInt(1);
+            out.writeUTF(KlMatchingDetector.TYPE);
+            out.writeInt(1);        // one class
+            out.writeBoolean(true); // with a template
+            out.writeInt(-5);       // of length -5
+        }
+        assertThatThrownBy(() -> DetectorFiles.load(file, SHA)).isInstanceOf(OodException.class)
+                .hasMessageContaining("array length -5").hasMessageContaining("damaged")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void onlyRefusalsOfTheFitDataAreSkipped() {
+        // KNN (k = 50) cannot be fitted on 10 samples: a refusal of the data, skipped and recorded
+        List<String> skipped = new ArrayList<>();
+        DetectorSuite suite = DetectorSuite.builder().fit(KnnDetector.accumulator())
+                .accept(model.batches(1, 1, 10, 0).get(0)).buildSkippingFailures(skipped);
+        assertThat(suite.names()).isEmpty();
+        assertThat(skipped).singleElement().asString().startsWith("KnnDetector.Accumulator: KNN with k = 50");
+        // a bug inside an accumulator is thrown, never hidden in the skipped list
+        FitAccumulator<OodDetector> broken = new FitAccumulator<>() {
+            @Override
+            public void accept(DetectorInput batch) {
+            }
+
+            @Override
+            public void merge(FitAccumulator<OodDetector> other) {
+            }
+
+            @Override
+            public OodDetector result() {
+                throw new OodException(Kind.INTERNAL, "broken invariant");
+            }
+        };
+        List<String> none = new ArrayList<>();
+        assertThatThrownBy(() -> DetectorSuite.builder().fit(broken).buildSkippingFailures(none))
+                .isInstanceOf(OodException.class).hasMessage("broken invariant");
+        assertThat(none).isEmpty();
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.onnxinspect.ood;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,28 @@ class LinearAlgebraTest {
         SymmetricEigen one = SymmetricEigen.of(new double[] {5}, 1);
         assertThat(one.value(0)).isEqualTo(5.0);
         assertThat(one.vector(0)).containsExactly(1.0);
+    }
+
+    @Test
+    void anIterationThatDoesNotConvergeIsAnOodException() {
+        // [[2,1],[1,2]] is tridiagonal with off-diagonal e = 1 > eps * (|2| + |1|), so eigenvalue 0 needs at least one
+        // QL iteration; with a budget of 0 iterations it cannot converge.
+        assertThatThrownBy(() -> SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2, 0)).isInstanceOf(OodException.class)
+                .hasMessageStartingWith("the QL eigensolver did not converge: eigenvalue 0 of a 2 x 2 matrix still"
+                        + " has an off-diagonal of 1.0 after 0 iterations")
+                .hasMessageEndingWith("check the fit features for extreme values");
+        // the default budget decomposes it (see twoByTwoEigenpairs)
+        assertThat(SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2, SymmetricEigen.MAX_ITERATIONS).value(0))
+                .isCloseTo(3, within(1e-14));
+    }
+
+    @Test
+    void aMatrixWithANonFiniteEntryIsRefused() {
+        assertThatThrownBy(() -> SymmetricEigen.of(new double[] {1, Double.NaN, Double.NaN, 1}, 2))
+                .isInstanceOf(OodException.class).hasMessage("cannot decompose a 2 x 2 matrix holding NaN at (0, 1):"
+                        + " check the fit features for extreme or non-finite values");
+        assertThatThrownBy(() -> SymmetricEigen.of(new double[] {1, 0, 0, Double.POSITIVE_INFINITY}, 2))
+                .isInstanceOf(OodException.class).hasMessageContaining("holding Infinity at (1, 1)");
     }
 
     @Test
@@ -87,16 +111,6 @@ class LinearAlgebraTest {
     }
 
     @Test
-    void type7PercentileInterpolates() {
-        // [1,2,3,4]: 50th -> h = 3 * 0.5 = 1.5 -> 2 + 0.5 = 2.5; 90th -> h = 2.7 -> 3 + 0.7 = 3.7; 100th -> 4; 0th -> 1.
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 50)).isCloseTo(2.5, within(1e-15));
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 90)).isCloseTo(3.7, within(1e-15));
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 100)).isEqualTo(4.0);
-        assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 0)).isEqualTo(1.0);
-        assertThat(Percentiles.type7InPlace(new double[] {5}, 90)).isEqualTo(5.0);
-    }
-
-    @Test
     void quickselectFindsEveryOrderStatistic() {
         Random random = new Random(3);
         double[] values = new double[101];
@@ -104,7 +118,7 @@ class LinearAlgebraTest {
             values[k] = random.nextInt(20); // many ties
         }
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         for (int k = 0; k < values.length; k++) {
             assertThat(Selection.kthSmallest(values.clone(), values.length, k)).isEqualTo(sorted[k]);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,15 +87,65 @@ class PatternDetectorsTest {
     @Test
     void patternDistanceIsOneMinusCosineToTheClassFrequencies() {
         // F0 = [1, .5, .5] as above, ||F0|| = sqrt(1.5). Probe 101 (m = 2): cos = 1.5 / (sqrt2 sqrt1.5) = sqrt(3/4)
-        // -> 1 - sqrt(3)/2. Probe 000: cosine 0 by definition -> 1. Predicted class 1 (no fit samples) -> +inf.
+        // -> 1 - sqrt(3)/2; from the counts C0 = [2, 1, 1]: (2 + 1) / (sqrt2 sqrt6) = sqrt(3/4), the same.
+        // Probe 000: cosine 0 by definition -> 1. Predicted class 1 (no fit samples) -> +inf.
         DetectorInput fit = input(new float[][] {row(0, 1), row(0, 1)}, new float[][] {row(1, 0, 1), row(1, 1, 0)},
                 new int[] {0, 0});
         PatternDistanceDetector pd = PatternDistanceDetector.accumulator("relu", 2).fit(List.of(fit));
         assertThat(pd.frequencies(0)).containsExactly(1.0, 0.5, 0.5);
+        assertThat(pd.counts(0)).containsExactly(2, 1, 1);
         DetectorInput probe = input(new float[][] {row(1, 0), row(1, 0), row(0, 1)},
                 new float[][] {row(1, 0, 1), row(0, 0, 0), row(1, 0, 1)}, null);
         assertThat(pd.score(probe)).containsExactly(new double[] {1 - Math.sqrt(3) / 2, 1, INF}, within(EPS));
         assertThatThrownBy(() -> pd.frequencies(1)).isInstanceOf(OodException.class);
+    }
+
+    @Test
+    void patternDistanceCosineComesFromIntegerCounts() {
+        // class 0 fit patterns 1001, 1001, 1100 -> counts C0 = [3, 1, 0, 2], N0 = 3 (the activation values do not
+        // matter, only > 0). Probe 1001 predicted 0, active set {0, 3}:
+        //   cosine = (3 + 2) / (sqrt(2) * sqrt(9 + 1 + 0 + 4)) = 5 / sqrt(28) -> score 1 - 5 / sqrt(28) (~0.0551).
+        // Probe 0010 predicted 0: C_2 = 0, so the cosine is 0 / (1 * sqrt(14)) = 0 -> 1.
+        DetectorInput fit = input(new float[][] {row(1, 0), row(1, 0), row(1, 0)},
+                new float[][] {row(0.5, 0, 0, 2), row(3, -1, 0, 0.25), row(1, 7, -2, 0)}, new int[] {0, 0, 0});
+        PatternDistanceDetector pd = PatternDistanceDetector.accumulator("relu", 2).fit(List.of(fit));
+        assertThat(pd.counts(0)).containsExactly(3, 1, 0, 2);
+        assertThat(pd.frequencies(0)).containsExactly(1.0, 1.0 / 3, 0.0, 2.0 / 3);
+        DetectorInput probe = input(new float[][] {row(1, 0), row(1, 0)},
+                new float[][] {row(0.1, 0, -3, 9), row(0, 0, 4, 0)}, null);
+        double[] s = pd.score(probe);
+        assertThat(s[0]).isCloseTo(1 - 5 / Math.sqrt(28), within(1e-15));
+        assertThat(s[1]).isEqualTo(1.0);
+        assertThatThrownBy(() -> pd.counts(2)).isInstanceOf(OodException.class).hasMessageContaining("outside [0, 2)");
+    }
+
+    @Test
+    void tiedPatternsGetBitIdenticalScores() {
+        // class 0: ten fit samples with patterns 1110, 0110, 0010 and seven 0000 -> C0 = [1, 2, 3, 0], N0 = 10,
+        // F0 = [0.1, 0.2, 0.3, 0]. Every probe below is predicted 0 and has |A| = 2 and sum_{j in A} C_j = 3:
+        //   1100 (three times, with very different activation values): 1 + 2 = 3;  0011: 3 + 0 = 3.
+        // cosine = 3 / (sqrt(2) * sqrt(1 + 4 + 9 + 0)) = 3 / sqrt(28) for all of them. Summed as floats the ties
+        // split: 0.1 + 0.2 = 0.30000000000000004 but 0.3 + 0 = 0.3; the integer sums keep them exact.
+        float[][] fitRows = new float[10][];
+        fitRows[0] = row(1, 1, 1, 0);
+        fitRows[1] = row(0, 2, 5, 0);
+        fitRows[2] = row(0, 0, 0.5, -1);
+        for (int i = 3; i < 10; i++) {
+            fitRows[i] = row(0, -1, 0, 0);
+        }
+        float[][] logits = new float[10][];
+        Arrays.fill(logits, row(1, 0));
+        DetectorInput fit = input(logits, fitRows, new int[10]);
+        PatternDistanceDetector pd = PatternDistanceDetector.accumulator("relu", 2).fit(List.of(fit));
+        assertThat(pd.counts(0)).containsExactly(1, 2, 3, 0);
+        DetectorInput probe = input(new float[][] {row(1, 0), row(2, 1), row(5, -5), row(1, 0)},
+                new float[][] {row(0.7, 3.1, -1, 0), row(100, 1e-3, 0, -5), row(1e-30, 7e20, 0, 0), row(0, 0, 2, 5)},
+                null);
+        double[] s = pd.score(probe);
+        assertThat(s[1]).isEqualTo(s[0]);
+        assertThat(s[2]).isEqualTo(s[0]);
+        assertThat(s[3]).isEqualTo(s[0]);
+        assertThat(s[0]).isCloseTo(1 - 3 / Math.sqrt(28), within(1e-15));
     }
 
     @Test

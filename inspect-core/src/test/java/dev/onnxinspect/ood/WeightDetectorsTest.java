@@ -81,6 +81,24 @@ class WeightDetectorsTest {
     }
 
     @Test
+    void theEnergyDetectorsRefuseBadParametersAndNameASampleWhoseScoreIsNotFinite() {
+        assertThatThrownBy(() -> ReactDetector.accumulator(IDENTITY, 101, 1)).isInstanceOf(OodException.class)
+                .hasMessage("ReAct percentile must lie in [0, 100], got 101.0");
+        assertThatThrownBy(() -> DiceDetector.accumulator(IDENTITY, 90, 0)).isInstanceOf(OodException.class)
+                .hasMessage("DICE energy temperature must be positive and finite, got 0.0");
+        assertThatThrownBy(() -> AshDetector.create(SUM4, AshDetector.Variant.P, 0.5, Double.POSITIVE_INFINITY))
+                .isInstanceOf(OodException.class)
+                .hasMessage("ASH energy temperature must be positive and finite, got Infinity");
+        // ASH-S, k = 2 of h = [0.9999, -1, -1, -1]: kept 0.9999 and (lower index among the tied -1) h_1, so
+        // sum(kept) = -0.0001 and sum(h) = -2.0001; the factor exp(20001) overflows to +inf, h' = [+inf, -inf, 0, 0]
+        // and z = +inf - inf = NaN.
+        AshDetector s = AshDetector.create(SUM4, AshDetector.Variant.S, 0.5, 1);
+        assertThatThrownBy(() -> s.score(Inputs.features(row(0, 0, 0, 0), row(0.9999, -1, -1, -1))))
+                .isInstanceOf(OodException.class).hasMessage("ash_s of sample 1 is NaN: the reshaped features overflow"
+                        + " the logits; use ASH-P or a smaller prune fraction for such features");
+    }
+
+    @Test
     void diceMasksContributionsStrictlyAboveThePercentile() {
         // W = [[1,2],[3,-1]], fit mean h = [1,1] -> contributions {1, 2, 3, -1}; sorted -1, 1, 2, 3.
         // 90th: h = 3*0.9 = 2.7 -> 2 + 0.7 = 2.7: only W[1][0] = 3 kept. h = [1,1] -> z = [0, 3] -> -ln(1 + e^3).

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.InputTensor;
+import dev.onnxinspect.onnx.ElementType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -63,6 +66,8 @@ class InferenceSessionTest {
         try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
             assertThat(session.inputName()).isEqualTo("x");
             assertThat(session.inputShape()).containsExactly(-1, 2);
+            assertThat(session.inputs()).containsExactly(new ModelInput("x", ElementType.FLOAT, new long[] {-1, 2},
+                    List.of("N", "")));
             assertThat(session.outputNames()).containsExactly("y", "pre");
             assertThat(session.outputShape("pre")).containsExactly(-1, 2);
             assertThat(session.toString()).contains("[N, 2]");
@@ -132,19 +137,36 @@ class InferenceSessionTest {
     }
 
     @Test
-    void nonFloatOutputIsAnError() {
+    void aDoubleOutputIsReadAsFloatActivationsAndExactlyAsATypedTensor() {
         try (InferenceSession session = InferenceSession.open(TestModels.doubleOutput(), SessionConfig.defaults())) {
-            assertThatThrownBy(() -> session.run(new Batch(X, 3, new int[] {2}, null), List.of("xd")))
-                    .isInstanceOf(InferenceException.class)
-                    .hasMessageContaining("xd").hasMessageContaining("DOUBLE").hasMessageContaining("float32");
+            Batch batch = new Batch(X, 3, new int[] {2}, null);
+            assertThat(session.outputType("xd")).isEqualTo(ElementType.DOUBLE);
+            // xd = (double) x: small integers, exact in float32 again
+            assertThat(session.run(batch, List.of("xd")).get("xd").values()).containsExactly(X);
+            TypedTensor typed = session.runTensors(batch, List.of("xd")).get("xd");
+            assertThat(typed.type()).isEqualTo(ElementType.DOUBLE);
+            assertThat(typed.shape()).containsExactly(3, 2);
+            assertThat((double[]) typed.data()).containsExactly(1, 2, -1, 1, 1, -1);
+            // no buffers made in advance for a double output: the copying run is used
+            assertThat(session.outputBuffers(List.of("xd"), 4)).isEmpty();
         }
     }
 
     @Test
-    void modelsWithTwoInputsAreRejected() {
-        assertThatThrownBy(() -> InferenceSession.open(TestModels.twoInputs(), SessionConfig.defaults()))
-                .isInstanceOf(InferenceException.class)
-                .hasMessageContaining("2 inputs [a, b]").hasMessageContaining("exactly one input");
+    void aModelOfTwoFloatInputsIsFedByName() {
+        try (InferenceSession session = InferenceSession.open(TestModels.twoInputs(), SessionConfig.defaults())) {
+            assertThat(session.inputs()).extracting(ModelInput::name).containsExactly("a", "b");
+            // c = a + b = [1 + 10, 2 + 20]
+            Batch batch = new Batch(1, List.of(InputTensor.floats("b", new float[] {10, 20}, 1, 2),
+                    InputTensor.floats("a", new float[] {1, 2}, 1, 2)), null);
+            assertThat(session.run(batch, List.of("c")).get("c").values()).containsExactly(11, 22);
+            assertThatThrownBy(session::inputName).isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("2 inputs [a FLOAT [N, 2], b FLOAT [N, 2]]").hasMessageContaining("inputs()");
+            assertThatThrownBy(session::inputShape).isInstanceOf(InferenceException.class);
+            // the single-input check names the input it leaves unfed
+            assertThatThrownBy(() -> session.checkInput(new int[] {2})).isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("an unnamed tensor").hasMessageContaining("[a FLOAT [N, 2], b FLOAT [N, 2]]");
+        }
     }
 
     @Test
@@ -153,7 +175,25 @@ class InferenceSessionTest {
         session.close();
         session.close();
         assertThatThrownBy(() -> session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("closed");
+                .isInstanceOf(InferenceException.class).hasMessageContaining("closed")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void missingModelFileIsAFileError(@TempDir Path dir) {
+        assertThatThrownBy(() -> InferenceSession.open(dir.resolve("none.onnx")))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("none.onnx")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
+    }
+
+    @Test
+    void activationsWhoseSizeDoesNotFitTheirShapeAreABadInput() {
+        // 2 samples of shape [3] need 6 values; 5 came
+        assertThatThrownBy(() -> new LayerActivations("h", new float[5], 2, new int[] {3}))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("need 6 values, got 5")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+        assertThatThrownBy(() -> new LayerActivations("h", new float[0], 1, new int[] {-1}))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("negative dimension");
     }
 
     @Test

@@ -14,6 +14,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 public final class TestModels {
     private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
     private static final int DOUBLE = TensorProto.DataType.DOUBLE.getNumber();
+    private static final int INT64 = TensorProto.DataType.INT64.getNumber();
 
     /** W of {@link #dense()}: row-major 2 x 2, [[1, -2], [3, 4]] (x is a row vector: y = x W + b). */
     public static final float[] W = {1, -2, 3, 4};
@@ -137,6 +138,115 @@ public final class TestModels {
                 .addNode(node("Add", "add", new String[] {"a", "b"}, "c"))
                 .addOutput(tensor("c", FLOAT, -1, 2))
                 .build());
+    }
+
+    /**
+     * Two int64 inputs with a free sequence length T: ids [N, T] and mask [N, T].
+     * <ul>
+     * <li>"prod" = ids * mask, INT64 [N, T] (the masked ids);</li>
+     * <li>"sum" = ReduceSum(Cast(prod, float), axis 1), FLOAT [N] (one value per sample: rank 1);</li>
+     * <li>"logits" = Concat(-s, s) with s = ReduceSum(..., axis 1, keepdims), FLOAT [N, 2];</li>
+     * <li>"total" = ReduceSum over every axis, FLOAT [] (a scalar for the whole batch).</li>
+     * </ul>
+     * For ids [[3, 5, 7], [2, 4, 0]] and mask [[1, 1, 0], [1, 0, 0]]: prod = [[3, 5, 0], [2, 0, 0]], sum = [8, 2],
+     * logits = [[-8, 8], [-2, 2]], total = 10.
+     */
+    public static byte[] maskedSum() {
+        NodeProto cast = withInt(node("Cast", "cast", new String[] {"prod"}, "prodf"), "to", FLOAT);
+        NodeProto sum = withInt(node("ReduceSum", "sum", new String[] {"prodf", "axis1"}, "sum"), "keepdims", 0);
+        NodeProto kept = withInt(node("ReduceSum", "kept", new String[] {"prodf", "axis1"}, "s"), "keepdims", 1);
+        NodeProto concat = withInt(node("Concat", "concat", new String[] {"neg", "s"}, "logits"), "axis", 1);
+        NodeProto total = withInt(node("ReduceSum", "total", new String[] {"prodf"}, "total"), "keepdims", 0);
+        TensorProto axis = TensorProto.newBuilder().setName("axis1").setDataType(INT64).addDims(1).addInt64Data(1)
+                .build();
+        return model(GraphProto.newBuilder().setName("masked_sum")
+                .addInput(tensor("ids", INT64, "N", "T"))
+                .addInput(tensor("mask", INT64, "N", "T"))
+                .addInitializer(axis)
+                .addNode(node("Mul", "mul", new String[] {"ids", "mask"}, "prod"))
+                .addNode(cast)
+                .addNode(sum)
+                .addNode(kept)
+                .addNode(node("Neg", "neg", new String[] {"s"}, "neg"))
+                .addNode(concat)
+                .addNode(total)
+                .addOutput(tensor("logits", FLOAT, "N", "2"))
+                .addOutput(tensor("sum", FLOAT, "N"))
+                .addOutput(tensor("prod", INT64, "N", "T"))
+                .addOutput(scalar("total", FLOAT))
+                .build());
+    }
+
+    /** x [N, T, width] with a free second dimension T -> Relu -> "y" [N, T, width]. */
+    public static byte[] freeSequence(long width) {
+        String w = Long.toString(width);
+        return model(GraphProto.newBuilder().setName("free_sequence")
+                .addInput(tensor("x", FLOAT, "N", "T", w))
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addOutput(tensor("y", FLOAT, "N", "T", w))
+                .build());
+    }
+
+    /** An input of the given element type and shape [N, 2] -> Identity -> "y" (e.g. to test what open refuses). */
+    public static byte[] identityOf(int elementType) {
+        return model(GraphProto.newBuilder().setName("identity")
+                .addInput(tensor("x", elementType, "N", "2"))
+                .addNode(node("Identity", "identity", new String[] {"x"}, "y"))
+                .addOutput(tensor("y", elementType, "N", "2"))
+                .build());
+    }
+
+    /** A sequence of float tensors "seq" -> SequenceLength -> "n" (int64 scalar). */
+    public static byte[] sequenceInput() {
+        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))
+                .build();
+        TypeProto sequence = TypeProto.newBuilder().setSequenceType(TypeProto.Sequence.newBuilder()
+                .setElemType(floats)).build();
+        return model(GraphProto.newBuilder().setName("sequence")
+                .addInput(ValueInfoProto.newBuilder().setName("seq").setType(sequence))
+                .addNode(node("SequenceLength", "length", new String[] {"seq"}, "n"))
+                .addOutput(scalar("n", INT64))
+                .build());
+    }
+
+    /** An optional float tensor "opt" -> OptionalHasElement -> "has" (bool scalar); opset 18. */
+    public static byte[] optionalInput() {
+        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))
+                .build();
+        TypeProto optional = TypeProto.newBuilder().setOptionalType(TypeProto.Optional.newBuilder()
+                .setElemType(floats)).build();
+        GraphProto graph = GraphProto.newBuilder().setName("optional")
+                .addInput(ValueInfoProto.newBuilder().setName("opt").setType(optional))
+                .addNode(node("OptionalHasElement", "has", new String[] {"opt"}, "has"))
+                .addOutput(scalar("has", TensorProto.DataType.BOOL.getNumber()))
+                .build();
+        return ModelProto.newBuilder().setIrVersion(8).setProducerName("onnx-inspect-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(18))
+                .setGraph(graph).build().toByteArray();
+    }
+
+    private static NodeProto withInt(NodeProto node, String attribute, long value) {
+        return node.toBuilder().addAttribute(AttributeProto.newBuilder().setName(attribute)
+                .setType(AttributeProto.AttributeType.INT).setI(value)).build();
+    }
+
+    /** A scalar (rank 0) tensor value info. */
+    private static ValueInfoProto scalar(String name, int type) {
+        return tensor(name, type, new String[0]);
+    }
+
+    /** A tensor value info with named dimensions: a number is a fixed size, anything else a symbolic name. */
+    private static ValueInfoProto tensor(String name, int type, String... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (String d : dims) {
+            shape.addDim(d.chars().allMatch(Character::isDigit)
+                    ? TensorShapeProto.Dimension.newBuilder().setDimValue(Long.parseLong(d))
+                    : TensorShapeProto.Dimension.newBuilder().setDimParam(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
+                .build();
     }
 
     private static byte[] model(GraphProto graph) {

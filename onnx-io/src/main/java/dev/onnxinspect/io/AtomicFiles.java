@@ -8,28 +8,45 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes a whole file atomically: the bytes go to a hidden temporary file beside the target
- * ({@code .NAME.tmp-XXXXXXXX}), are forced to disk, and the temporary file is renamed onto the target, so a crash
- * never leaves a truncated file under the final name and a previous file stays intact until the rename. On any
- * failure the temporary file is deleted.
+ * Writes a whole file atomically, the one way every module of the library publishes a file (SPEC §12: a crash never
+ * leaves a truncated file under the final name):
+ * <ol>
+ *   <li>the bytes go to a hidden temporary file in the target's directory ({@code .NAME.tmp-XXXXXXXX});</li>
+ *   <li>the temporary file is forced to disk ({@code fsync}) and closed;</li>
+ *   <li>it is renamed onto the target atomically, replacing an existing file, which stays intact until then;</li>
+ *   <li>the directory is forced to disk, so that the rename itself survives a power loss.</li>
+ * </ol>
+ * On any failure before the rename the temporary file is deleted and the target is left as it was; a process killed
+ * before the rename leaves only the hidden temporary file behind.
+ *
+ * <p>{@link #write(Path, Content)} does it all in one call; {@link #create(Path)} hands out the {@link PendingFile}
+ * for writers that stream into a {@link FileChannel} themselves (the Arrow tables).
  *
  * <p>The temporary file is created like any new file ({@code CREATE_NEW}), so the result has the permissions a
  * plain {@link Files#newOutputStream} file would get (rw-r--r-- under the usual umask 022). Choice: not
  * {@link Files#createTempFile}, which makes the file owner-only (rw-------) and would hide a model or result saved by
  * one user from everyone else.
  *
- * <p>Choice: where the file system cannot rename atomically, the target is replaced by a plain rename.
- * The target's directory must exist; this class does not create it.
+ * <p>Choice: the fsync of the directory is best effort. Some platforms and file systems cannot open or force a
+ * directory (Windows, some network file systems) and throw an {@link IOException}; that exception is logged at debug
+ * level and ignored, as is common practice (the rename is already atomic, only its durability is left to the OS).
+ * Choice: a file system that cannot rename atomically is refused with an {@link AtomicMoveNotSupportedException}
+ * (a plain rename could copy, and a crash could then leave a partial file under the final name). The target's
+ * directory must exist; this class does not create it.
  */
 public final class AtomicFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
     private static final int MAX_NAME_ATTEMPTS = 10;
 
     private AtomicFiles() {
@@ -54,42 +71,147 @@ public final class AtomicFiles {
      * Writes what {@code content} produces to {@code target} atomically; an existing file is replaced.
      *
      * @throws java.nio.file.NoSuchFileException if the target's directory does not exist
-     * @throws IOException if the file cannot be written or renamed (the temporary file is then deleted)
+     * @throws IOException if the file cannot be written or renamed (the temporary file is then deleted), or the
+     *                     exception {@code content} threw
      */
     public static void write(Path target, Content content) throws IOException {
-        Objects.requireNonNull(target, "target");
         Objects.requireNonNull(content, "content");
+        try (PendingFile file = create(target)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(file.channel()));
+            content.writeTo(new FlushOnClose(out));
+            out.flush();
+            file.commit();
+        }
+    }
+
+    /**
+     * Creates the temporary file next to {@code target}, for a writer that streams into its channel and then calls
+     * {@link PendingFile#commit()}; use it in try-with-resources, so that a file not committed is deleted.
+     *
+     * @throws java.nio.file.NoSuchFileException if the target's directory does not exist
+     * @throws FileSystemException if the target is a directory
+     */
+    public static PendingFile create(Path target) throws IOException {
+        Objects.requireNonNull(target, "target");
         Path absolute = target.toAbsolutePath();
-        Path temporary = null;
-        try {
-            FileChannel channel = null;
-            for (int attempt = 0; channel == null; attempt++) {
-                String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-                temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + suffix);
-                try {
-                    channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                } catch (FileAlreadyExistsException e) {
-                    temporary = null;
-                    if (attempt == MAX_NAME_ATTEMPTS) {
-                        throw e;
-                    }
+        if (absolute.getFileName() == null || Files.isDirectory(absolute)) {
+            throw new FileSystemException(absolute.toString(), null, "is a directory; give a file name");
+        }
+        for (int attempt = 0; ; attempt++) {
+            String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+            Path temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + suffix);
+            try {
+                FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE);
+                return new PendingFile(absolute, temporary, channel);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == MAX_NAME_ATTEMPTS) {
+                    throw e;
                 }
             }
-            try (FileChannel open = channel;
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(open))) {
-                content.writeTo(new FlushOnClose(out));
-                out.flush();
-                open.force(true);
+        }
+    }
+
+    /**
+     * A file being written under its temporary name. Until {@link #commit()} a previous file under the target name
+     * is untouched; {@link #abort()} (and {@link #close()} without a commit) deletes the temporary file.
+     *
+     * <p>Owns the channel it hands out: {@code commit}, {@code abort} and {@code close} close it, and the caller
+     * must not. Not thread-safe.
+     */
+    public static final class PendingFile implements AutoCloseable {
+        private final Path target;
+        private final Path temporary;
+        private final FileChannel channel;
+        private boolean open = true;
+        private boolean committed;
+
+        private PendingFile(Path target, Path temporary, FileChannel channel) {
+            this.target = target;
+            this.temporary = temporary;
+            this.channel = channel;
+        }
+
+        /** The channel to write the content into (positioned at 0). Not to be closed by the caller. */
+        public FileChannel channel() {
+            return channel;
+        }
+
+        /** The final name (absolute). */
+        public Path target() {
+            return target;
+        }
+
+        /** The hidden temporary name the bytes are written under until the commit (absolute). */
+        public Path temporary() {
+            return temporary;
+        }
+
+        /**
+         * Forces the bytes to disk, closes the channel, renames the temporary file onto the target and forces the
+         * directory to disk (best effort, see {@link AtomicFiles}). On failure the temporary file is deleted, the
+         * target is left as it was, and the exception is rethrown.
+         *
+         * @throws AtomicMoveNotSupportedException if the file system cannot rename atomically
+         * @throws IllegalStateException           if already committed or aborted
+         */
+        public void commit() throws IOException {
+            if (!open) {
+                throw new IllegalStateException("the temporary file of " + target + " is already "
+                        + (committed ? "committed" : "aborted") + "; create a new one");
             }
             try {
-                Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                channel.force(true);
+                channel.close();
+                open = false;
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+                abort();
+                AtomicMoveNotSupportedException refusal = new AtomicMoveNotSupportedException(temporary.toString(),
+                        target.toString(), "the file system cannot rename atomically; write to a local file system");
+                refusal.initCause(e);
+                throw refusal;
+            } catch (IOException | RuntimeException e) {
+                abort();
+                throw e;
             }
-        } finally {
-            if (temporary != null) {
+            committed = true;
+            forceDirectory(target.getParent());
+        }
+
+        /** Closes the channel (if open) and deletes the temporary file; never throws. Idempotent. */
+        public void abort() {
+            if (open) {
+                open = false;
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    LOG.warn("closing {} failed: {}", temporary, e.toString());
+                }
+            }
+            if (committed) {
+                return;
+            }
+            try {
                 Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                LOG.warn("cannot delete the temporary file {}: {}; delete it by hand", temporary, e.toString());
             }
+        }
+
+        /** Aborts unless committed: a file closed without {@link #commit()} publishes nothing. */
+        @Override
+        public void close() {
+            abort();
+        }
+    }
+
+    /** Makes a rename in {@code directory} durable where the platform can open a directory (Linux can). */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("cannot force directory {} to disk: {}", directory, e.toString());
         }
     }
 

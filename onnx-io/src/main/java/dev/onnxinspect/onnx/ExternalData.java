@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -74,13 +75,14 @@ final class ExternalData {
             ExternalData reader = new ExternalData(baseDir, source);
             GraphProto graph = reader.inlineGraph(model.getGraph());
             if (reader.inlinedBytes + model.getSerializedSize() > PROTOBUF_LIMIT) {
-                throw new ModelFormatException(source, "the weights in external data add up to "
+                throw new ModelFormatException(Kind.UNSUPPORTED, source, "the weights in external data add up to "
                         + reader.inlinedBytes + " bytes; with them the model exceeds protobuf's 2 GiB limit, "
                         + "which this library does not support");
             }
             return model.toBuilder().setGraph(graph).build();
         } catch (IOException e) {
-            throw new ModelFormatException(source, "cannot read external data under " + baseDir + ": " + e, e);
+            throw new ModelFormatException(Kind.IO, source, "cannot read external data under " + baseDir + ": " + e,
+                    e);
         }
     }
 
@@ -169,7 +171,8 @@ final class ExternalData {
         }
         inlinedBytes += length;
         if (length > PROTOBUF_LIMIT || inlinedBytes > PROTOBUF_LIMIT) {
-            throw new ModelFormatException(source, "the external data adds up to more than protobuf's 2 GiB limit "
+            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the external data adds up to more than "
+                    + "protobuf's 2 GiB limit "
                     + "(at tensor '" + t.getName() + "'); models this large are not supported");
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) length);
@@ -208,7 +211,8 @@ final class ExternalData {
                     + "' points outside the model's directory " + baseDir + "; it must stay inside it");
         }
         if (!Files.isRegularFile(file)) {
-            throw new ModelFormatException(source, "tensor '" + tensor + "': external data file '" + location
+            throw new ModelFormatException(Kind.IO, source, "tensor '" + tensor + "': external data file '"
+                    + location
                     + "' not found in " + baseDir + "; copy the data file next to the model");
         }
         Path real = file.toRealPath();

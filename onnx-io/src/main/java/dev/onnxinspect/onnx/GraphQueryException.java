@@ -13,4 +13,9 @@ public class GraphQueryException extends OnnxInspectException {
     public GraphQueryException(String message) {
         super(message);
     }
+
+    /** As {@link #GraphQueryException(String)}, of the given kind. */
+    public GraphQueryException(Kind kind, String message) {
+        super(kind, message);
+    }
 }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.CodedInputStream;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,17 +64,17 @@ public final class OnnxModel {
             throw new NoSuchFileException(source, null, "no ONNX model at this path");
         }
         if (Files.isDirectory(path)) {
-            throw new ModelFormatException(source, "is a directory; expected an .onnx model file");
+            throw new ModelFormatException(Kind.IO, source, "is a directory; expected an .onnx model file");
         }
         if (!Files.isRegularFile(path)) {
-            throw new ModelFormatException(source, "is not a regular file (a device or pipe?); expected an .onnx "
-                    + "model file");
+            throw new ModelFormatException(Kind.IO, source, "is not a regular file (a device or pipe?); expected an "
+                    + ".onnx model file");
         }
         long size = Files.size(path);
         if (size > ExternalData.PROTOBUF_LIMIT) {
-            throw new ModelFormatException(source, "the file has " + size + " bytes, over protobuf's 2 GiB limit; "
-                    + "save the weights as external data (onnx.save_model(..., save_as_external_data=True)) "
-                    + "and load that model instead");
+            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the file has " + size + " bytes, over "
+                    + "protobuf's 2 GiB limit; save the weights as external data (onnx.save_model(..., "
+                    + "save_as_external_data=True)) and load that model instead");
         }
         if (size == 0) {
             throw new ModelFormatException(source, "the model is empty (0 bytes); expected a serialized ONNX "
@@ -113,8 +114,8 @@ public final class OnnxModel {
         for (int n; (n = in.read(chunk)) > 0; ) {
             total += n;
             if (total > ExternalData.PROTOBUF_LIMIT) {
-                throw new ModelFormatException(sourceName, "the stream holds more than protobuf's 2 GiB limit; "
-                        + "save the weights as external data and load the model from a file");
+                throw new ModelFormatException(Kind.UNSUPPORTED, sourceName, "the stream holds more than "
+                        + "protobuf's 2 GiB limit; save the weights as external data and load the model from a file");
             }
             out.write(chunk, 0, n);
         }
@@ -159,8 +160,8 @@ public final class OnnxModel {
         }
         long ir = proto.getIrVersion();
         if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) {
-            throw new ModelFormatException(source, "IR version " + ir + " is not supported; expected "
-                    + MIN_IR_VERSION + " to " + MAX_IR_VERSION
+            throw new ModelFormatException(ir == 0 ? Kind.INVALID_INPUT : Kind.UNSUPPORTED, source,
+                    "IR version " + ir + " is not supported; expected " + MIN_IR_VERSION + " to " + MAX_IR_VERSION
                     + (ir == 0 ? " (a model without ir_version is not an ONNX model)" : "; convert the model "
                     + "with onnx.version_converter or export it with a supported opset"));
         }
@@ -169,8 +170,8 @@ public final class OnnxModel {
             if (opset.getDomain().isEmpty() || opset.getDomain().equals("ai.onnx")) {
                 hasDefault = true;
                 if (opset.getVersion() < MIN_OPSET || opset.getVersion() > MAX_OPSET) {
-                    throw new ModelFormatException(source, "opset " + opset.getVersion() + " of the default "
-                            + "domain is not supported; expected " + MIN_OPSET + " to " + MAX_OPSET
+                    throw new ModelFormatException(Kind.UNSUPPORTED, source, "opset " + opset.getVersion()
+                            + " of the default domain is not supported; expected " + MIN_OPSET + " to " + MAX_OPSET
                             + "; convert the model with onnx.version_converter");
                 }
             }
@@ -206,8 +207,8 @@ public final class OnnxModel {
     /** The serialized model (all weights inline). */
     public byte[] toBytes() {
         if (proto.getSerializedSize() < 0 || proto.getSerializedSize() > ExternalData.PROTOBUF_LIMIT) {
-            throw new ModelFormatException(source, "the model is over protobuf's 2 GiB limit and cannot be "
-                    + "serialized");
+            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the model is over protobuf's 2 GiB limit and "
+                    + "cannot be serialized");
         }
         return proto.toByteArray();
     }
@@ -282,23 +283,41 @@ public final class OnnxModel {
     }
 
     /**
-     * The dense layer ({@code Gemm}, or {@code MatMul} with optional {@code Add}, with constant weights) that
-     * produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3). Weights may be
-     * initializers, {@code Constant} values or a 2-D {@code Transpose} of either; a MatMul without Add has b = 0.
+     * The dense layer that produces {@code outputTensor}: W as n_out x n_in, b, input and output names (SPEC §3). A
+     * {@code Gemm} ({@code transB} 0 or 1), a {@code MatMul} with optional {@code Add}, or a 1x1 {@code Conv} on
+     * globally pooled features (also behind the {@code Flatten}, {@code Reshape} or {@code Squeeze} that makes its
+     * output [N, K]), with constant weights: initializers, {@code Constant} values or a 2-D {@code Transpose} of
+     * either; a MatMul without Add has b = 0. The rules and every refusal are listed in {@code DenseLayerFinder}.
      *
      * <p>Choice: Gemm's {@code alpha} and {@code beta} are applied (W = alpha * B, b = beta * C, rounded to
      * float32) so that W x + b is what the node computes; {@code transA = 1} is rejected; a bias must hold one
      * value per output or a single value (broadcast).
      *
-     * @throws GraphQueryException if the tensor is not produced by such a layer
+     * @throws GraphQueryException if the tensor is not produced by such a layer (the message says why)
      */
     public DenseLayer denseLayer(String outputTensor) {
         return new DenseLayerFinder(this).denseLayer(Objects.requireNonNull(outputTensor, "outputTensor"));
     }
 
     /**
+     * The dense layer {@code head} reading the feature tensor {@code features}: "features = tensor X, head = Y".
+     * {@code head} names the tensor the layer computes or the node computing it (a named 1x1 Conv head gives the
+     * Flatten/Reshape/Squeeze output after it). The layer must read {@code features} directly or through
+     * {@code Identity}, {@code Flatten} (axis 1), {@code Reshape} (first entry 0, or the others' product n_in) and
+     * {@code Squeeze} (positive axes), which keep each sample's values in order; the result's
+     * {@link DenseLayer#inputName()} is {@code features}, read flattened per sample.
+     *
+     * @param features the feature tensor, or null to accept whatever the layer reads
+     * @throws GraphQueryException if {@code head} is no dense layer or does not read {@code features} that way
+     */
+    public DenseLayer denseLayer(String head, String features) {
+        return new DenseLayerFinder(this).denseLayer(Objects.requireNonNull(head, "head"), features);
+    }
+
+    /**
      * The dense layer that computes the logits: found by walking back from the first graph output through
-     * {@code Softmax}, {@code LogSoftmax}, {@code Identity}, {@code Flatten} and {@code Dropout} (SPEC §5: W, b).
+     * {@code Softmax}, {@code LogSoftmax}, {@code Sigmoid}, {@code Identity}, {@code Dropout}, {@code Flatten},
+     * {@code Reshape} and {@code Squeeze} (SPEC §5: W, b).
      *
      * @throws GraphQueryException if no dense layer feeds the first output that way
      */
@@ -314,6 +333,30 @@ public final class OnnxModel {
      */
     public DenseLayer lastDenseLayer(String graphOutput) {
         return new DenseLayerFinder(this).lastDenseLayer(Objects.requireNonNull(graphOutput, "graphOutput"));
+    }
+
+    /**
+     * The logits, features and dense head the SPEC §5 detectors read, each named by the user or found (every
+     * argument may be null). Rules, in order:
+     * <ul>
+     * <li>head: {@code head} if named ({@link #denseLayer(String, String)} with the named features; a mismatch is
+     *     refused); else the dense layer found by walking back from the named logits, else from each graph output in
+     *     order (the first that reaches one, as {@link #lastDenseLayer(String)}); with named features it must read
+     *     them through reshapes, else there is no head (the reason is kept). A head reading a graph input leaves no
+     *     hidden features: no head and no features;</li>
+     * <li>logits: {@code logitsOutput} if named; else the head's output (the values before a final Softmax,
+     *     LogSoftmax or Sigmoid); else the only graph output that can hold logits (floating point, rank 1 or 2 or
+     *     undeclared); else refused, listing the candidates;</li>
+     * <li>features: {@code features} if named (a tensor a node computes); else the head's input.</li>
+     * </ul>
+     * Choice: several outputs reaching a dense layer (e.g. an exposed hidden pre-activation) are resolved by output
+     * order, the first wins, as {@link #lastDenseLayer()} always did.
+     *
+     * @throws GraphQueryException for a name that does not exist, a named head that is no dense layer or does not
+     *                             read the named features, or logits that cannot be chosen
+     */
+    public ClassifierTensors classifierTensors(String logitsOutput, String features, String head) {
+        return new ClassifierTensorsFinder(this).find(logitsOutput, features, head);
     }
 
     /** The penultimate features h of SPEC §5: the tensor the last dense layer reads. */

@@ -2,6 +2,7 @@ package dev.onnxinspect.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -28,8 +29,8 @@ final class TensorDecoder {
             count *= d;
         }
         if (t.hasSegment()) {
-            throw new GraphQueryException("tensor '" + t.getName() + "' is stored in segments, which this library "
-                    + "does not read");
+            throw new GraphQueryException(Kind.UNSUPPORTED, "tensor '" + t.getName() + "' is stored in segments, which "
+                    + "this library does not read");
         }
         if (ExternalData.isExternal(t)) {
             throw new ModelFormatException(source, "tensor '" + t.getName() + "' still refers to external data; "

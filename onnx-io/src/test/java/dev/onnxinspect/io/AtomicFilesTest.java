@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +59,7 @@ class AtomicFilesTest {
     void aWriterMayCloseTheStream() throws IOException {
         Path file = dir.resolve("text.properties");
         AtomicFiles.write(file, out -> {
-            try (var w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8)) {
+            try (var w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
                 w.write("k=\u00e9");
             }
         });
@@ -87,5 +92,66 @@ class AtomicFilesTest {
         assertThatThrownBy(() -> AtomicFiles.write(dir.resolve("none/a.bin"), new byte[] {1}))
                 .isInstanceOf(NoSuchFileException.class);
         assertThat(dir.resolve("none")).doesNotExist();
+    }
+
+    private List<String> listing() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aPendingFileIsHiddenUntilCommittedAndThenReplacesTheTarget() throws IOException {
+        Path file = Files.write(dir.resolve("t.arrow"), new byte[] {9});
+        try (AtomicFiles.PendingFile pending = AtomicFiles.create(file)) {
+            pending.channel().write(ByteBuffer.wrap(new byte[] {1, 2}));
+            assertThat(pending.target()).isEqualTo(file.toAbsolutePath());
+            assertThat(pending.temporary().getParent()).isEqualTo(file.toAbsolutePath().getParent());
+            assertThat(pending.temporary().getFileName().toString()).startsWith(".t.arrow.tmp-");
+            // the bytes are in the hidden file only; the previous file is untouched
+            assertThat(Files.readAllBytes(pending.temporary())).containsExactly(1, 2);
+            assertThat(Files.readAllBytes(file)).containsExactly(9);
+            pending.commit();
+            assertThat(pending.channel().isOpen()).isFalse();
+            assertThatThrownBy(pending::commit).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already committed");
+        }
+        assertThat(Files.readAllBytes(file)).containsExactly(1, 2);
+        assertThat(listing()).containsExactly("t.arrow");
+        assertReadableLikeAPlainFile(file);
+    }
+
+    @Test
+    void aPendingFileClosedWithoutCommitIsDeletedAndAbortIsIdempotent() throws IOException {
+        Path file = Files.write(dir.resolve("keep.bin"), new byte[] {5});
+        AtomicFiles.PendingFile pending = AtomicFiles.create(file);
+        pending.channel().write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        pending.close();
+        pending.abort();
+        assertThat(pending.channel().isOpen()).isFalse();
+        assertThat(listing()).containsExactly("keep.bin");
+        assertThat(Files.readAllBytes(file)).containsExactly(5);
+        assertThatThrownBy(pending::commit).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already aborted");
+    }
+
+    @Test
+    void aCommitThatCannotRenameDeletesTheTemporaryFile() throws IOException {
+        // the target became a non-empty directory after the temporary file was created: the rename must fail
+        Path target = dir.resolve("late");
+        AtomicFiles.PendingFile pending = AtomicFiles.create(target);
+        Files.createDirectory(target);
+        Files.write(target.resolve("inside"), new byte[] {1});
+        assertThatThrownBy(pending::commit).isInstanceOf(IOException.class);
+        assertThat(listing()).containsExactly("late");
+        assertThat(pending.channel().isOpen()).isFalse();
+    }
+
+    @Test
+    void aDirectoryAsTargetIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        assertThatThrownBy(() -> AtomicFiles.write(sub, new byte[] {1})).isInstanceOf(FileSystemException.class)
+                .hasMessageContaining("is a directory");
+        assertThat(listing()).containsExactly("sub");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -105,12 +106,14 @@ class ExternalDataTest {
     @Test
     void missingOrShortDataFilesAreRejected() throws IOException {
         Path missing = writeModel(root.resolve("a"), modelWithExternalWeights("weights.bin", 8, 24));
-        assertThatThrownBy(() -> OnnxModel.load(missing)).hasMessageContaining("'weights.bin' not found");
+        assertThatThrownBy(() -> OnnxModel.load(missing)).hasMessageContaining("'weights.bin' not found")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
 
         Path modelDir = root.resolve("b");
         Path shortFile = writeModel(modelDir, modelWithExternalWeights("weights.bin", 8, 24));
         Files.write(modelDir.resolve("weights.bin"), new byte[20]);
-        assertThatThrownBy(() -> OnnxModel.load(shortFile)).hasMessageContaining("lies outside 'weights.bin'");
+        assertThatThrownBy(() -> OnnxModel.load(shortFile)).hasMessageContaining("lies outside 'weights.bin'")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
 
         Path wrongLength = writeModel(root.resolve("c"), modelWithExternalWeights("weights.bin", 8, 20));
         Files.write(root.resolve("c/weights.bin"), dataFile());

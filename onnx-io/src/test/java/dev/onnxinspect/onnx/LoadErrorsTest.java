@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -72,13 +73,16 @@ class LoadErrorsTest {
     void emptyFile() throws IOException {
         Path file = Files.write(dir.resolve("empty.onnx"), new byte[0]);
         assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("empty.onnx").hasMessageContaining("empty (0 bytes)");
+                .hasMessageContaining("empty.onnx").hasMessageContaining("empty (0 bytes)")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test
     void directory() {
+        // a path that names no readable file is a file error, not a malformed model
         assertThatThrownBy(() -> OnnxModel.load(dir)).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("is a directory");
+                .hasMessageContaining("is a directory")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 
     @Test
@@ -106,7 +110,8 @@ class LoadErrorsTest {
         byte[] bytes = relu().toByteArray();
         Path file = Files.write(dir.resolve("cut.onnx"), Arrays.copyOf(bytes, bytes.length - 7));
         assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("cut.onnx").hasMessageContaining("truncated");
+                .hasMessageContaining("cut.onnx").hasMessageContaining("truncated")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test
@@ -175,15 +180,19 @@ class LoadErrorsTest {
     void unsupportedIrVersionsAndOpsets() {
         for (long ir : new long[] {0, 2, 14}) {
             ModelProto m = relu().toBuilder().setIrVersion(ir).build();
+            // IR version 0 means "not an ONNX model" (bad input); 2 and 14 are real versions this library lacks
             assertThatThrownBy(() -> OnnxModel.fromProto(m)).isInstanceOf(ModelFormatException.class)
-                    .hasMessageContaining("IR version " + ir + " is not supported; expected 3 to 13");
+                    .hasMessageContaining("IR version " + ir + " is not supported; expected 3 to 13")
+                    .hasFieldOrPropertyWithValue("kind", ir == 0 ? Kind.INVALID_INPUT : Kind.UNSUPPORTED);
         }
         ModelProto opset = relu().toBuilder().setOpsetImport(0,
                 OperatorSetIdProto.newBuilder().setDomain("").setVersion(30)).build();
         assertThatThrownBy(() -> OnnxModel.fromProto(opset)).hasMessageContaining("opset 30")
-                .hasMessageContaining("expected 1 to 26");
+                .hasMessageContaining("expected 1 to 26")
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         ModelProto noGraph = relu().toBuilder().clearGraph().build();
-        assertThatThrownBy(() -> OnnxModel.fromProto(noGraph)).hasMessageContaining("has no graph");
+        assertThatThrownBy(() -> OnnxModel.fromProto(noGraph)).hasMessageContaining("has no graph")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test
@@ -194,6 +203,7 @@ class LoadErrorsTest {
         }
         assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("huge.onnx").hasMessageContaining("2 GiB")
-                .hasMessageContaining("external data");
+                .hasMessageContaining("external data")
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
     }
 }

@@ -29,6 +29,24 @@ final class TinyGraphs {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }
 
+    static AttributeProto intsAttr(String name, long... v) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long x : v) {
+            a.addInts(x);
+        }
+        return a.build();
+    }
+
+    /** An int64 tensor (a Reshape's shape, Squeeze's axes). */
+    static TensorProto longs(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(ElementType.INT64.code())
+                .addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        return t.build();
+    }
+
     /** A float tensor stored in float_data (not raw_data), to exercise that path. */
     static TensorProto floats(String name, float[] values, long... dims) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(ElementType.FLOAT.code());

@@ -9,4 +9,9 @@ public class GraphBuildException extends OnnxInspectException {
     public GraphBuildException(String message) {
         super(message);
     }
+
+    /** As {@link #GraphBuildException(String)}, of the given kind. */
+    public GraphBuildException(Kind kind, String message) {
+        super(kind, message);
+    }
 }

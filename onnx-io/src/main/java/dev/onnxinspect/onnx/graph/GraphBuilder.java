@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.onnx.OnnxModel;
@@ -75,8 +76,8 @@ public final class GraphBuilder {
     /** The default-domain opset, {@value #MIN_OPSET} to {@value #MAX_OPSET} (default {@value #DEFAULT_OPSET}). */
     public GraphBuilder opset(int version) {
         if (version < MIN_OPSET || version > MAX_OPSET) {
-            throw new GraphBuildException("opset " + version + " is not supported by the graph builder; expected "
-                    + MIN_OPSET + " to " + MAX_OPSET);
+            throw new GraphBuildException(Kind.UNSUPPORTED, "opset " + version + " is not supported by the graph "
+                    + "builder; expected " + MIN_OPSET + " to " + MAX_OPSET);
         }
         this.opset = version;
         return this;
@@ -355,6 +356,10 @@ public final class GraphBuilder {
         return floatUnary("GlobalAveragePool", output, x, List.of());
     }
 
+    public String globalMaxPool(String output, String x) {
+        return floatUnary("GlobalMaxPool", output, x, List.of());
+    }
+
     /**
      * Inference-mode {@code BatchNormalization}: {@code (x - mean) / sqrt(var + epsilon) * scale + bias} per
      * channel; one output. {@code epsilon} must be positive and finite.
@@ -407,6 +412,18 @@ public final class GraphBuilder {
         return node("Reshape", output, t, List.of(x, shapeName), List.of());
     }
 
+    /**
+     * {@code Squeeze}: removes the given axes, each of size 1 (opset 13 semantics: the axes are an input, stored as
+     * the int64 initializer {@code output + "/axes"}). At least one axis is required: without axes ONNX removes every
+     * dimension of size 1, a batch of one sample included.
+     */
+    public String squeeze(String output, String x, long... axes) {
+        ElementType t = tensors.typeOf("Squeeze", output, x);
+        requireAxes("Squeeze", output, axes);
+        String axesName = addInt64Initializer(output + "/axes", axes, axes.length);
+        return node("Squeeze", output, t, List.of(x, axesName), List.of());
+    }
+
     // ---------------------------------------------------------------- comparisons and selection
 
     /** {@code Less}: elementwise a < b, a BOOL tensor. */
@@ -430,6 +447,103 @@ public final class GraphBuilder {
         }
         ElementType t = sameType("Where", output, x, y);
         return node("Where", output, t, List.of(condition, x, y), List.of());
+    }
+
+    // ---------------------------------------------------------------- lookups, casts and reductions
+
+    /**
+     * {@code Gather}: the entries of {@code data} at {@code indices} (INT32 or INT64) along {@code axis}; with
+     * {@code axis = 0} the rows of a table, e.g. an embedding lookup [V, d] x [N, T] -> [N, T, d]. An index outside
+     * [-size, size) is an error of the runtime, not of the builder.
+     */
+    public String gather(String output, String data, String indices, long axis) {
+        ElementType t = tensors.typeOf("Gather", output, data);
+        ElementType it = tensors.typeOf("Gather", output, indices);
+        if (it != ElementType.INT64 && it != ElementType.INT32) {
+            throw new GraphBuildException("Gather '" + output + "': indices '" + indices + "' are " + it
+                    + "; expected INT64 or INT32 (e.g. token ids)");
+        }
+        long[] s = tensors.knownShape(data).orElse(null);
+        if (s != null && (axis < -s.length || axis >= s.length)) {
+            throw new GraphBuildException("Gather '" + output + "': axis " + axis + " is out of range for data '"
+                    + data + "' of shape " + Arrays.toString(s) + "; expected " + -s.length + " to "
+                    + (s.length - 1));
+        }
+        return node("Gather", output, t, List.of(data, indices), List.of(Attributes.ofInt("axis", axis)));
+    }
+
+    /** {@code Cast} of {@code x} to the element type {@code to}, e.g. an int64 attention mask to FLOAT. */
+    public String cast(String output, String x, ElementType to) {
+        Objects.requireNonNull(to, "to");
+        tensors.typeOf("Cast", output, x);
+        if (to == ElementType.UNDEFINED) {
+            throw new GraphBuildException("Cast '" + output + "': the target type is UNDEFINED; name a type such "
+                    + "as FLOAT");
+        }
+        return node("Cast", output, to, List.of(x), List.of(Attributes.ofInt("to", to.code())));
+    }
+
+    /**
+     * {@code Transpose} with the permutation {@code perm} of the axes (output axis i is input axis perm[i]). The
+     * shape of a transposed initializer is known, so later ops can check it.
+     */
+    public String transpose(String output, String x, long... perm) {
+        ElementType t = tensors.typeOf("Transpose", output, x);
+        boolean[] seen = new boolean[perm.length];
+        for (long p : perm) {
+            if (p < 0 || p >= perm.length || seen[(int) p]) {
+                throw new GraphBuildException("Transpose '" + output + "': perm " + Arrays.toString(perm)
+                        + " is not a permutation of 0.." + (perm.length - 1));
+            }
+            seen[(int) p] = true;
+        }
+        long[] s = tensors.knownShape(x).orElse(null);
+        if (s != null && s.length != perm.length) {
+            throw new GraphBuildException("Transpose '" + output + "': input '" + x + "' has shape "
+                    + Arrays.toString(s) + " but perm " + Arrays.toString(perm) + " has " + perm.length + " axes");
+        }
+        String name = node("Transpose", output, t, List.of(x), List.of(Attributes.ofInts("perm",
+                Arrays.stream(perm).boxed().toList())));
+        if (s != null) {
+            long[] transposed = new long[s.length];
+            for (int i = 0; i < perm.length; i++) {
+                transposed[i] = s[(int) perm[i]];
+            }
+            tensors.defineShape(name, transposed);
+        }
+        return name;
+    }
+
+    /**
+     * {@code Unsqueeze}: inserts axes of size 1 at {@code axes} (positions in the output), e.g. a mask [N, T] to
+     * [N, T, 1] with axis 2. The axes are stored as the int64 initializer {@code output + "/axes"} (opset 13 form).
+     */
+    public String unsqueeze(String output, String x, long... axes) {
+        ElementType t = tensors.typeOf("Unsqueeze", output, x);
+        requireAxes("Unsqueeze", output, axes);
+        String axesName = addInt64Initializer(output + "/axes", axes, axes.length);
+        return node("Unsqueeze", output, t, List.of(x, axesName), List.of());
+    }
+
+    /**
+     * {@code ReduceSum} over {@code axes} (at least one), keeping them as size 1 when {@code keepDims}. The axes are
+     * stored as the int64 initializer {@code output + "/axes"} (opset 13 form).
+     */
+    public String reduceSum(String output, String x, boolean keepDims, long... axes) {
+        ElementType t = tensors.typeOf("ReduceSum", output, x);
+        if (t == ElementType.BOOL || t == ElementType.STRING) {
+            throw new GraphBuildException("ReduceSum '" + output + "': input '" + x + "' is " + t
+                    + "; expected a numeric tensor (cast it first)");
+        }
+        requireAxes("ReduceSum", output, axes);
+        String axesName = addInt64Initializer(output + "/axes", axes, axes.length);
+        return node("ReduceSum", output, t, List.of(x, axesName),
+                List.of(Attributes.ofInt("keepdims", keepDims ? 1 : 0)));
+    }
+
+    /** {@code Max} of two tensors, elementwise with broadcasting (e.g. a count and the scalar 1). */
+    public String max(String output, String a, String b) {
+        return binary("Max", output, a, b);
     }
 
     // ---------------------------------------------------------------- build
@@ -524,6 +638,13 @@ public final class GraphBuilder {
         if (!FLOATING.contains(t)) {
             throw new GraphBuildException(op + " '" + output + "': input '" + input + "' is " + t
                     + "; expected a floating-point tensor " + FLOATING);
+        }
+    }
+
+    private static void requireAxes(String op, String output, long[] axes) {
+        if (axes.length == 0 || Arrays.stream(axes).distinct().count() != axes.length) {
+            throw new GraphBuildException(op + " '" + output + "': axes " + Arrays.toString(axes)
+                    + " are invalid; expected at least one axis, each once");
         }
     }
 

@@ -183,6 +183,22 @@ class GraphBuilderTest {
     }
 
     @Test
+    void globalMaxPoolAndSqueezeWithItsAxesAsAnInput() {
+        GraphBuilder g = GraphBuilder.create("head");
+        String x = g.input("image", TensorShape.batched("N", 2, 4, 4));
+        String gmp = g.globalMaxPool("gmp", x);
+        g.output(g.squeeze("squeezed", gmp, 2, 3));
+        GraphProto graph = g.build().proto().getGraph();
+        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).containsExactly("GlobalMaxPool", "Squeeze");
+        assertThat(graph.getNode(1).getInputList()).containsExactly("gmp", "squeezed/axes");
+        TensorProto axes = graph.getInitializerList().stream()
+                .filter(t -> t.getName().equals("squeezed/axes")).findFirst().orElseThrow();
+        assertThat(axes.getInt64DataList()).containsExactly(2L, 3L);
+        assertThatThrownBy(() -> g.squeeze("s2", gmp)).isInstanceOf(GraphBuildException.class)
+                .hasMessageContaining("Squeeze 's2': axes [] are invalid; expected at least one axis");
+    }
+
+    @Test
     void geluIsDecomposedIntoErfArithmetic() {
         GraphBuilder g = GraphBuilder.create("gelu");
         String x = g.input("x", TensorShape.of(3));
@@ -253,6 +269,59 @@ class GraphBuilderTest {
         assertThat(attribute(graph.getNode(5), "alpha").getF()).isEqualTo(0.5f);
         TensorProto constant = attribute(graph.getNode(0), "value").getT();
         assertThat(constant.getDimsList()).containsExactly(2L);
+    }
+
+    @Test
+    void lookupCastTransposeAndReductionOps() {
+        GraphBuilder g = GraphBuilder.create("text");
+        String ids = g.input("ids", ElementType.INT64, TensorShape.of(2, 3));
+        String mask = g.input("mask", ElementType.INT64, TensorShape.of(2, 3));
+        g.addInitializer("table", new float[8], 4, 2);
+        String emb = g.gather("emb", "table", ids, 0);
+        String m = g.unsqueeze("mask3", g.cast("maskf", mask, ElementType.FLOAT), 2);
+        String sum = g.reduceSum("sum", g.mul("masked", emb, m), false, 1);
+        String count = g.max("count", g.reduceSum("n", "maskf", true, 1), g.constant("one", new float[] {1f}));
+        String t = g.transpose("table_t", "table", 1, 0);
+        g.output(g.matMul("proj", g.div("mean", sum, count), t));
+        GraphProto graph = g.build().proto().getGraph();
+
+        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).containsExactly("Gather", "Cast",
+                "Unsqueeze", "Mul", "ReduceSum", "ReduceSum", "Constant", "Max", "Transpose", "Div", "MatMul");
+        assertThat(attribute(graph.getNode(0), "axis").getI()).isZero();
+        assertThat(attribute(graph.getNode(1), "to").getI()).isEqualTo(ElementType.FLOAT.code());
+        assertThat(graph.getNode(2).getInputList()).containsExactly("maskf", "mask3/axes");
+        assertThat(graph.getNode(4).getInputList()).containsExactly("masked", "sum/axes");
+        assertThat(attribute(graph.getNode(4), "keepdims").getI()).isZero();
+        assertThat(attribute(graph.getNode(5), "keepdims").getI()).isEqualTo(1);
+        assertThat(attribute(graph.getNode(8), "perm").getIntsList()).containsExactly(1L, 0L);
+        TensorProto axes = graph.getInitializerList().stream().filter(i -> i.getName().equals("mask3/axes"))
+                .findFirst().orElseThrow();
+        assertThat(axes.getDataType()).isEqualTo(ElementType.INT64.code());
+        assertThat(axes.getInt64DataList()).containsExactly(2L);
+    }
+
+    @Test
+    void lookupCastTransposeAndReductionErrors() {
+        GraphBuilder g = GraphBuilder.create("bad");
+        String x = g.input("x", TensorShape.of(2, 3));
+        String b = g.input("b", ElementType.BOOL, TensorShape.of(2));
+        g.addInitializer("table", new float[6], 3, 2);
+        assertThatThrownBy(() -> g.gather("g1", "table", x, 0)).hasMessageContaining("Gather 'g1'")
+                .hasMessageContaining("expected INT64 or INT32");
+        String ids = g.input("ids", ElementType.INT64, TensorShape.of(2));
+        assertThatThrownBy(() -> g.gather("g2", "table", ids, 2)).hasMessageContaining("axis 2 is out of range");
+        assertThatThrownBy(() -> g.cast("c", x, ElementType.UNDEFINED)).hasMessageContaining("UNDEFINED");
+        assertThatThrownBy(() -> g.transpose("t1", x, 0, 0)).hasMessageContaining("not a permutation");
+        assertThatThrownBy(() -> g.transpose("t2", "table", 0, 2, 1)).hasMessageContaining("has 3 axes");
+        assertThatThrownBy(() -> g.unsqueeze("u", x)).hasMessageContaining("at least one axis");
+        assertThatThrownBy(() -> g.reduceSum("r1", x, false, 1, 1)).hasMessageContaining("each once");
+        assertThatThrownBy(() -> g.reduceSum("r2", b, false, 0)).hasMessageContaining("expected a numeric tensor");
+        assertThatThrownBy(() -> g.max("m", x, ids)).hasMessageContaining("same element type");
+        // a transposed initializer has a known shape ([3, 2] -> [2, 3]): a Gemm reading it is checked
+        g.transpose("table_t", "table", 1, 0);
+        g.addInitializer("bias", new float[2], 2);
+        assertThatThrownBy(() -> g.gemm("gemm", x, "table_t", "bias", false))
+                .hasMessageContaining("([2, 3], transB=false) gives 3 outputs");
     }
 
     @Test

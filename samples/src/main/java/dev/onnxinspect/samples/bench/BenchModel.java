@@ -3,6 +3,7 @@ package dev.onnxinspect.samples.bench;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.LeNet;
@@ -44,7 +45,7 @@ record BenchModel(String name, int[] sampleShape, byte[] original, byte[] instru
             case "cnn":
                 return cnn();
             default:
-                throw new IllegalArgumentException("unknown model " + name + "; expected mlp or cnn");
+                throw new OnnxInspectException("unknown model " + name + "; expected mlp or cnn");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.bench;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.FashionMnist;
@@ -8,6 +9,7 @@ import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.stats.ClassBasis;
+import dev.onnxinspect.stats.Percentiles;
 import dev.onnxinspect.stats.StatsOptions;
 import dev.onnxinspect.trainers.arch.Architecture;
 import java.io.IOException;
@@ -226,19 +228,13 @@ public final class InspectionBenchmark {
         return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
-    /** The median with the lower and upper quartiles (numpy's linear interpolation), e.g. "0.85 [0.80, 0.90]". */
+    /** The median with the lower and upper quartiles ({@link Percentiles}), e.g. "0.850 [IQR 0.800-0.900]". */
     static String quartiles(double[] v) {
         double[] sorted = v.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "%.3f [IQR %.3f-%.3f]", quantile(sorted, 0.5), quantile(sorted, 0.25),
-                quantile(sorted, 0.75));
-    }
-
-    private static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+        int n = sorted.length;
+        return String.format(Locale.ROOT, "%.3f [IQR %.3f-%.3f]", Percentiles.type7Sorted(sorted, n, 50),
+                Percentiles.type7Sorted(sorted, n, 25), Percentiles.type7Sorted(sorted, n, 75));
     }
 
     static String meanSd(double[] v, String format) {
@@ -279,7 +275,7 @@ public final class InspectionBenchmark {
                 return fallback;
             }
             if (i + 1 >= argv.size()) {
-                throw new IllegalArgumentException("--" + name + " needs a value");
+                throw new OnnxInspectException("--" + name + " needs a value");
             }
             return argv.get(i + 1);
         }

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.bench;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.runtime.LayerActivations;
@@ -42,7 +43,8 @@ final class StatisticsHook implements InspectionHook {
     /** @param threads 1 (everything on the hook thread) or 2 (each batch split in halves over two threads) */
     StatisticsHook(StatsOptions options, List<String> layers, int threads) {
         if (threads != 1 && threads != 2) {
-            throw new IllegalArgumentException("the statistics hook runs on 1 or 2 threads, got " + threads);
+            throw new OnnxInspectException("the statistics hook runs on 1 or 2 threads (--hook-threads), got "
+                    + threads);
         }
         this.options = options;
         this.layers = List.copyOf(layers);

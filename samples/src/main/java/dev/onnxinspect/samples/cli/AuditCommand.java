@@ -1,11 +1,11 @@
 package dev.onnxinspect.samples.cli;
 
-import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.AuditTables;
 import dev.onnxinspect.audit.Audit;
 import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.samples.report.ReportAssembler;
+import dev.onnxinspect.data.DatasetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
         description = {"Audit a saved ONNX classifier: fit the OOD detectors of SPEC §5 on a labelled ID fit set,"
                 + " score an ID set and one or more OOD sets, compute the SPEC §6 metrics and the activation"
                 + " statistics, and write every Arrow table and the HTML report.",
-                "Detectors that need the last dense layer are fitted only when the model has one (Gemm, or MatMul +"
-                        + " Add, feeding the logits)."})
+                "Detectors that need the dense head W, b run only when the model has one (Gemm, MatMul + Add, or a 1x1"
+                        + " Conv on global pooling, feeding the logits; --head names it); the others still run, and"
+                        + " every detector left out is recorded with the reason."})
 final class AuditCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
@@ -42,15 +43,15 @@ final class AuditCommand implements Callable<Integer> {
             description = "Layers (tensor names) to inspect; default: every output but the logits, else every Relu.")
     List<String> layers = new ArrayList<>();
 
-    @Option(names = "--logits", description = "The output holding the logits (default: the first output).")
-    String logits;
-
     @Option(names = "--class-names", split = ",", description = "Class names for the report, in class order.")
     List<String> classNames;
 
     @Option(names = "--out", defaultValue = "onnx-inspect-out/audit",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Mixin
+    TensorOptions tensors;
 
     @Mixin
     RunOptions run;
@@ -63,14 +64,20 @@ final class AuditCommand implements Callable<Integer> {
         try (DataSpecs specs = new DataSpecs()) {
             DataSource idSet = specs.resolve(id);
             if (!idSet.labelled()) {
-                throw new OnnxInspectException("the ID set " + id + " has no labels; audit needs a labelled ID set"
+                throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set"
                         + " (use inspect for unlabelled data)");
             }
             Audit.Builder b = Audit.builder(model).id(idSet)
-                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session())
+                    .layers(layers).batchSize(run.batchSize).session(run.session())
                     .progress(run.progress());
+            tensors.apply(b);
             if (fit != null) {
-                b.fit(specs.resolve(fit));
+                DataSource fitSet = specs.resolve(fit);
+                if (!fitSet.labelled()) {
+                    throw new DatasetException("the fit set " + fit + " has no labels; the detectors are fitted on a"
+                            + " labelled ID set: give --fit a dataset with a label column");
+                }
+                b.fit(fitSet);
             }
             for (String d : ood) {
                 b.ood(specs.resolve(d));

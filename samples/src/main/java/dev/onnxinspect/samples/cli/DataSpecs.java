@@ -2,10 +2,12 @@ package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.arrow.ArrowImageSource;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.Datasets;
 import dev.onnxinspect.data.InMemoryDataset;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +26,23 @@ final class DataSpecs implements AutoCloseable {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private BufferAllocator allocator;
 
+    /**
+     * The data source a spec names (owned by this object).
+     *
+     * @throws DatasetException of kind INVALID_INPUT for a spec that names neither a known dataset nor an existing
+     *                          Arrow file (a missing {@code .arrow} file included: the spec may be mistyped)
+     */
     DataSource resolve(String spec) throws IOException {
         if (spec.endsWith(".arrow")) {
-            Path file = Path.of(spec);
+            Path file;
+            try {
+                file = Path.of(spec);
+            } catch (InvalidPathException e) {
+                throw new DatasetException("dataset file '" + spec + "' is not a valid path (" + e.getReason()
+                        + "); give " + HELP);
+            }
             if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("dataset file " + file.toAbsolutePath() + " does not exist; give "
-                        + HELP);
+                throw new DatasetException("dataset file " + file.toAbsolutePath() + " does not exist; give " + HELP);
             }
             if (allocator == null) {
                 allocator = new RootAllocator();
@@ -46,14 +59,15 @@ final class DataSpecs implements AutoCloseable {
             try {
                 limit = Integer.parseInt(spec.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad dataset spec '" + spec + "': after ':' comes a sample count");
+                throw new DatasetException("bad dataset spec '" + spec + "': after ':' comes a sample count, e.g."
+                        + " " + name + ":1000");
             }
             if (limit <= 0) {
-                throw new IllegalArgumentException("bad dataset spec '" + spec + "': the sample count must be positive");
+                throw new DatasetException("bad dataset spec '" + spec + "': the sample count must be positive");
             }
         }
         if (!Datasets.NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown dataset '" + spec + "'; give " + HELP);
+            throw new DatasetException("unknown dataset '" + spec + "'; give " + HELP);
         }
         InMemoryDataset data = Datasets.load(name);
         return limit < 0 || limit >= data.size() ? data : data.subset(0, limit).named(name + ":" + limit);
@@ -67,7 +81,9 @@ final class DataSpecs implements AutoCloseable {
                 c.close();
             } catch (Exception e) {
                 if (first == null) {
-                    first = new IllegalStateException("closing " + c + " failed", e);
+                    // a library exception keeps its kind (an image table that cannot be closed is a file error)
+                    first = e instanceof RuntimeException r ? r : new IllegalStateException("closing " + c + " failed",
+                            e);
                 } else {
                     first.addSuppressed(e);
                 }

@@ -87,7 +87,8 @@ final class DemoCommand implements Callable<Integer> {
             return d;
         }
         if (n <= 0) {
-            throw new OnnxInspectException("sample counts must be positive, got " + n);
+            throw new OnnxInspectException("--train-samples, --test-samples and --ood-samples take a positive"
+                    + " sample count, got " + n);
         }
         return d.subset(0, n).named(d.name() + ":" + n);
     }

@@ -38,6 +38,9 @@ final class FitCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    TensorOptions tensors;
+
+    @Mixin
     RunOptions run;
 
     @Override
@@ -45,6 +48,7 @@ final class FitCommand implements Callable<Integer> {
         try (DataSpecs specs = new DataSpecs()) {
             GuardOptions.Builder options = GuardOptions.builder().primaryDetector(primary).targetTpr(tpr)
                     .batchSize(run.batchSize).session(run.session());
+            tensors.apply(options);
             if (calibration != null) {
                 options.calibration(specs.resolve(calibration));
             }

@@ -32,12 +32,12 @@ final class InspectCommand implements Callable<Integer> {
             description = "Layers (tensor names) to inspect; default: every output but the logits, else every Relu.")
     List<String> layers = new ArrayList<>();
 
-    @Option(names = "--logits", description = "The output holding the logits (default: the first output).")
-    String logits;
-
     @Option(names = "--out", defaultValue = "onnx-inspect-out/inspect",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Mixin
+    TensorOptions tensors;
 
     @Mixin
     RunOptions run;
@@ -49,8 +49,9 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (DataSpecs specs = new DataSpecs()) {
             Audit.Builder b = Audit.builder(model).id(specs.resolve(data.get(0)))
-                    .layers(layers).logitsOutput(logits).batchSize(run.batchSize).session(run.session())
+                    .layers(layers).batchSize(run.batchSize).session(run.session())
                     .progress(run.progress());
+            tensors.apply(b);
             for (String d : data.subList(1, data.size())) {
                 b.ood(specs.resolve(d));
             }

@@ -1,15 +1,19 @@
 package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.OnnxInspectException.Kind;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code onnx-inspect} command line. Exit codes (for scripts): {@link ExitCodes}. User errors print one line
- * to stderr (the stack trace only with {@code --verbose}).
+ * The {@code onnx-inspect} command line. Exit codes (for scripts): {@link ExitCodes}, chosen by {@link #exitCode}
+ * from the kind of the error. User errors print one line to stderr (the stack trace only with {@code --verbose}).
  */
 @Command(name = "onnx-inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Looks inside neural networks: activation statistics, OOD detection and Arrow exports.",
@@ -43,37 +47,52 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line and returns the exit code (used by tests). */
     public static int run(String... args) {
         defaultTorchThreads();
-        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /**
+     * Executes {@code cli} with this command line's handling of errors: one line on stderr ("error: ..." for a bad
+     * input or a file error, "internal error: ..." for a bug), the stack trace before it with {@code --verbose}, and
+     * the exit code of {@link #exitCode}.
+     */
+    static int execute(CommandLine cli, String... args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
         if (verbose) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
-        CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (verbose) {
                 ex.printStackTrace(err);
             }
-            Throwable user = userError(ex);
-            if (user != null) {
-                err.println("error: " + user.getMessage());
-                err.flush();
-                return user instanceof java.io.IOException ? ExitCodes.IO_ERROR : ExitCodes.INPUT_ERROR;
+            int code = exitCode(ex);
+            if (code == ExitCodes.INTERNAL_ERROR) {
+                err.println("internal error: " + ex + "; this is a bug in onnx-inspect: please report it with "
+                        + (verbose ? "the stack trace above" : "the output of --verbose"));
+            } else {
+                err.println("error: " + ex.getMessage());
             }
-            err.println("internal error: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)"));
             err.flush();
-            return ExitCodes.INTERNAL_ERROR;
+            return code;
         });
         return cli.execute(args);
     }
 
-    private static Throwable userError(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof OnnxInspectException || t instanceof java.io.IOException
-                    || t instanceof IllegalArgumentException) {
-                return t;
-            }
-        }
-        return null;
+    /**
+     * The exit code of a command that threw {@code ex}: by the {@link Kind} of an {@link OnnxInspectException}
+     * (bad or unsupported input: {@link ExitCodes#INPUT_ERROR}; file: {@link ExitCodes#IO_ERROR}; a broken invariant:
+     * {@link ExitCodes#INTERNAL_ERROR}), {@link ExitCodes#IO_ERROR} for an {@link IOException} or
+     * {@link UncheckedIOException}, and {@link ExitCodes#INTERNAL_ERROR} for anything else: an
+     * {@link IllegalArgumentException}, {@link IllegalStateException} or {@link NullPointerException} that escapes
+     * a command is a bug, never the user's input. Only the thrown exception counts, not its causes: a library
+     * wrapper already carries the kind of what it wraps ({@link Kind#of}).
+     */
+    static int exitCode(Throwable ex) {
+        return switch (Kind.of(ex)) {
+            case INVALID_INPUT, UNSUPPORTED -> ExitCodes.INPUT_ERROR;
+            case IO -> ExitCodes.IO_ERROR;
+            case INTERNAL -> ExitCodes.INTERNAL_ERROR;
+        };
     }
 
     @Override

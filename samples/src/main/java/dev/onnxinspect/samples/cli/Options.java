@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.Compression;
 import dev.onnxinspect.runtime.Device;
 import java.util.Locale;
@@ -13,7 +14,7 @@ final class Options {
         try {
             return Device.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown device '" + value + "'; use auto, cuda or cpu");
+            throw new OnnxInspectException("unknown device '" + value + "'; use auto, cuda or cpu");
         }
     }
 
@@ -22,7 +23,7 @@ final class Options {
             case "none" -> Compression.NONE;
             case "lz4" -> Compression.LZ4_FRAME;
             case "zstd" -> Compression.ZSTD;
-            default -> throw new IllegalArgumentException("unknown compression '" + value + "'; use none, lz4 or zstd");
+            default -> throw new OnnxInspectException("unknown compression '" + value + "'; use none, lz4 or zstd");
         };
     }
 }

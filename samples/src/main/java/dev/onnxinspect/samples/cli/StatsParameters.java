@@ -62,6 +62,12 @@ final class StatsParameters {
     String patterns;
 
     Audit.Builder apply(Audit.Builder b) {
+        for (Integer n : new Integer[] {nodeFitSamples, nodeEvalSamples}) {
+            if (n != null && n < 0) {
+                throw new OnnxInspectException("--node-fit-samples and --node-eval-samples take a sample count >= 0"
+                        + " (0 = off), got " + n);
+            }
+        }
         b.tau(tau).eps(eps).bins(bins).alpha(alpha).interactions(interactions)
                 .nodeClassifiers(nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
                         nodeEvalSamples == null ? Integer.MAX_VALUE : nodeEvalSamples)

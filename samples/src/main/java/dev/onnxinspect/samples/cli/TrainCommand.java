@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.TableMetadata;
@@ -7,6 +8,7 @@ import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.samples.demo.TrainingStep;
 import dev.onnxinspect.trainers.arch.Activation;
 import dev.onnxinspect.trainers.arch.Architecture;
@@ -23,13 +25,16 @@ import dev.onnxinspect.trainers.train.EarlyStopping;
 import dev.onnxinspect.trainers.train.OptimizerKind;
 import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -151,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
             case "lenet" -> new LeNet(image, 10, act, dropout);
             case "resnet" -> ResNet.small(image, 10);
             case "ioc" -> new IocMlp(new int[] {784}, hidden, 10);
-            default -> throw new IllegalArgumentException("unknown architecture '" + arch
+            default -> throw new OnnxInspectException("unknown architecture '" + arch
                     + "'; use mlp, lenet, resnet or ioc");
         };
     }
@@ -163,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 q = Double.parseDouble(s.substring("labels:".length()));
             } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("bad experiment '" + e + "': labels:Q needs a level Q in [0, 1]");
+                throw new OnnxInspectException("bad experiment '" + e + "': labels:Q needs a level Q in [0, 1]");
             }
             return new DataVariant.CorruptLabels(q);
         }
@@ -175,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                     DataVariant.CorruptImages.Kind.SHUFFLED_PIXELS_PER_IMAGE);
             case "gaussian-noise" -> new DataVariant.CorruptImages(DataVariant.CorruptImages.Kind.GAUSSIAN_NOISE);
             case "extreme-overfit" -> new DataVariant.ExtremeOverfit();
-            default -> throw new IllegalArgumentException("unknown experiment '" + e + "'; use clean, labels:Q,"
+            default -> throw new OnnxInspectException("unknown experiment '" + e + "'; use clean, labels:Q,"
                     + " random-pixels, shuffled-pixels, shuffled-pixels-per-image, gaussian-noise or extreme-overfit");
         };
     }
@@ -183,11 +188,11 @@ final class TrainCommand implements Callable<Integer> {
     private static TrainingData shaped(InMemoryDataset d, Architecture a) {
         TrainingData data = TrainingStep.data(d);
         int[] shape = a.inputShape();
-        return java.util.Arrays.equals(shape, data.sampleShape()) ? data
+        return Arrays.equals(shape, data.sampleShape()) ? data
                 : new TrainingData(data.features(), data.labels(), shape, data.numClasses());
     }
 
-    private void writeHistory(List<ExperimentResult> results) throws java.io.IOException {
+    private void writeHistory(List<ExperimentResult> results) throws IOException {
         List<HistoryRow> rows = ExperimentRunner.historyRows(results);
         Map<String, Map<String, String>> configs = new LinkedHashMap<>();
         for (ExperimentResult r : results) {
@@ -196,10 +201,13 @@ final class TrainCommand implements Callable<Integer> {
             configs.put(r.runId(), config);
         }
         ExperimentResult first = results.get(0);
-        Path anyCheckpoint = Files.list(first.directory()).filter(p -> p.toString().endsWith(".onnx")).sorted()
-                .findFirst().orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
+        Path anyCheckpoint;
+        try (Stream<Path> files = Files.list(first.directory())) {
+            anyCheckpoint = files.filter(p -> p.toString().endsWith(".onnx")).sorted().findFirst()
+                    .orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
+        }
         TableMetadata meta = TableMetadata.builder(anyCheckpoint.getFileName().toString(),
-                TableMetadata.sha256(anyCheckpoint), ClassSource.LABEL).build();
+                Sha256.of(anyCheckpoint), ClassSource.LABEL).build();
         try (BufferAllocator allocator = new RootAllocator();
              ArrowResultDirectory dir = ArrowResultDirectory.create(out, meta, ArrowWriteOptions.defaults(), allocator,
                      Map.of("runs", Integer.toString(results.size())))) {
@@ -218,6 +226,6 @@ final class TrainCommand implements Callable<Integer> {
                 return e;
             }
         }
-        throw new IllegalArgumentException("unknown value '" + value + "'; use " + accepted);
+        throw new OnnxInspectException("unknown value '" + value + "'; use " + accepted);
     }
 }

@@ -1,9 +1,8 @@
 package dev.onnxinspect.samples.dynamics;
 
 import dev.onnxinspect.dynamics.DynamicsException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.onnxinspect.io.Sha256;
+import java.util.Arrays;
 
 /**
  * One checkpoint t of a {@link CheckpointSeries}: the serialised ONNX model (an instrumented export whose graph
@@ -36,22 +35,18 @@ public record Checkpoint(int step, String fileName, byte[] model) {
 
     /** The SHA-256 of the model bytes, 64 lowercase hex digits (equal to the file's when read from a file). */
     public String sha256() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(model));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Sha256.of(model);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Checkpoint c && step == c.step && fileName.equals(c.fileName)
-                && java.util.Arrays.equals(model, c.model);
+                && Arrays.equals(model, c.model);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * step + fileName.hashCode()) + java.util.Arrays.hashCode(model);
+        return 31 * (31 * step + fileName.hashCode()) + Arrays.hashCode(model);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.dynamics;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.export.ExportOptions;
@@ -58,7 +59,7 @@ public final class CheckpointSeries {
                 }
             }
         } catch (IOException e) {
-            throw new DynamicsException("cannot list checkpoint directory " + directory + ": " + e.getMessage()
+            throw new DynamicsException(Kind.IO, "cannot list checkpoint directory " + directory + ": " + e.getMessage()
                     + "; give the directory the checkpoints checkpoint-<t>.onnx were written to", e);
         }
         files.sort(Comparator.comparingInt(CheckpointSeries::stepOf));
@@ -136,7 +137,7 @@ public final class CheckpointSeries {
         try {
             return new Checkpoint(step, file.getFileName().toString(), Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new DynamicsException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+            throw new DynamicsException(Kind.IO, "cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
     }
 

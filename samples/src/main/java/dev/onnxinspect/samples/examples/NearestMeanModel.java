@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.examples;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.OnnxModel;
@@ -38,7 +39,8 @@ public final class NearestMeanModel {
         float[] b = new float[classes];
         for (int c = 0; c < classes; c++) {
             if (counts[c] == 0) {
-                throw new IllegalArgumentException("class " + c + " has no training sample; every class needs one");
+                throw new OnnxInspectException("class " + c + " has no training sample; every class needs one: give"
+                        + " a training set with samples of all " + classes + " classes");
             }
             double norm = 0;
             for (int j = 0; j < features; j++) {

@@ -4,7 +4,6 @@ import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,7 +173,9 @@ public final class HtmlReport {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read report.css from the samples jar", e);
+            // a resource of our own jar that cannot be read is a broken build, not a file of the user's
+            throw new IllegalStateException("cannot read report.css from the samples jar; rebuild the samples module",
+                    e);
         }
     }
 }

@@ -82,9 +82,37 @@ class CliTest {
     @Test
     void missingModelFileIsOneLineWithoutStackTrace() {
         Outcome o = run("describe", dir.resolve("nope.onnx").toString());
-        assertThat(o.code()).isIn(ExitCodes.IO_ERROR, ExitCodes.INPUT_ERROR);
+        assertThat(o.code()).isEqualTo(ExitCodes.IO_ERROR);
         assertThat(o.err()).contains("nope.onnx").doesNotContain("\tat ");
         assertThat(o.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aModelPathThatIsADirectoryIsAFileError() {
+        Outcome o = run("describe", dir.toString());
+        assertThat(o.code()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(o.err()).startsWith("error: ").contains("is a directory").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badOptionValuesAreInputErrorsNotBugs() throws Exception {
+        // each of these was an IllegalArgumentException, which no longer counts as a user error
+        Path model = tinyModel(dir, 784);
+        Outcome spec = run("inspect", model.toString(), "--data", "fashion-mnist-test:ten", "--out",
+                dir.resolve("o").toString(), "--quiet");
+        assertThat(spec.code()).as(spec.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(spec.err()).contains("fashion-mnist-test:ten", "sample count").doesNotContain("\tat ");
+        Outcome device = run("inspect", model.toString(), "--data", "fashion-mnist-test:10", "--device", "tpu",
+                "--out", dir.resolve("o").toString(), "--quiet");
+        assertThat(device.code()).as(device.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(device.err()).contains("unknown device 'tpu'", "auto, cuda or cpu");
+        Outcome nodes = run("inspect", model.toString(), "--data", "fashion-mnist-test:10", "--node-eval-samples",
+                "-1", "--out", dir.resolve("o").toString(), "--quiet");
+        assertThat(nodes.code()).as(nodes.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(nodes.err()).contains("--node-eval-samples", "got -1");
+        Outcome demo = run("demo", "--train-samples", "0", "--out", dir.resolve("d").toString(), "--quiet");
+        assertThat(demo.code()).as(demo.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(demo.err()).contains("positive sample count, got 0");
     }
 
     @Test
@@ -163,6 +191,20 @@ class CliTest {
             assertThat(out.resolve("tables/" + t + ".arrow")).as(t).isRegularFile();
         }
         assertThat(o.out()).contains("AUROC", "knn", "mahalanobis", "nap_hamming[hidden/relu]", "layer accuracy");
+    }
+
+    @Test
+    void auditTakesTheTensorsTheDetectorsReadByName() throws Exception {
+        Path model = tinyModel(dir, 784);
+        Outcome wrong = run("audit", model.toString(), "--id", "fashion-mnist-test:20", "--ood", "mnist-digits:20",
+                "--head", "hidden/relu", "--out", dir.resolve("wrong").toString(), "--quiet");
+        assertThat(wrong.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(wrong.err()).contains("tensor 'hidden/relu'").contains("is not the output of a dense layer");
+        Outcome named = run("audit", model.toString(), "--id", "fashion-mnist-test:60", "--ood", "mnist-digits:60",
+                "--fit", "fashion-mnist-train:60", "--logits", "logits", "--features", "hidden/relu", "--head",
+                "logits", "--out", dir.resolve("named").toString(), "--quiet");
+        assertThat(named.code()).as(named.err()).isZero();
+        assertThat(named.out()).contains("mahalanobis", "vim", "react_energy");
     }
 
     @Test

@@ -3,9 +3,9 @@ package dev.onnxinspect.samples.dynamics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.dynamics.PathKind;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.trainers.export.ExportOptions;
 import dev.onnxinspect.trainers.export.OnnxCheckpointWriter;
 import dev.onnxinspect.trainers.model.ModelParameters;
@@ -88,7 +88,7 @@ class DynamicsTablesTest {
         assertThat(historyRows).extracting(r -> r.get("distance_from_init")).containsExactly(0.0, 1.0, 2.0);
         assertThat(historyRows).extracting(r -> r.get("lr")).containsOnly("0.1");
         assertThat(metadata).containsEntry("model_file", "checkpoint-002.onnx")
-                .containsEntry("model_sha256", TableMetadata.sha256(checkpoints.resolve("checkpoint-002.onnx")))
+                .containsEntry("model_sha256", Sha256.of(checkpoints.resolve("checkpoint-002.onnx")))
                 .containsEntry("param.probe_samples", "3");
         assertThat(result.checkpoints().get(2).sha256()).isEqualTo(metadata.get("model_sha256"));
 

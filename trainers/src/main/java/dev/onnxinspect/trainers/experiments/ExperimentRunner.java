@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.experiments;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.export.ExportOptions;
@@ -124,7 +125,7 @@ public final class ExperimentRunner {
                 }
             });
         } catch (IOException e) {
-            throw new TrainingException("could not write " + file + ": " + e.getMessage()
+            throw new TrainingException(Kind.IO, "could not write " + file + ": " + e.getMessage()
                     + "; check that the run root is writable", e);
         }
     }

@@ -1,6 +1,7 @@
 package dev.onnxinspect.trainers.experiments;
 
 import dev.onnxinspect.trainers.TrainingException;
+import dev.onnxinspect.trainers.train.Permutations;
 import dev.onnxinspect.trainers.train.TrainingData;
 import java.util.SplittableRandom;
 
@@ -32,14 +33,14 @@ public final class ImageCorruption {
 
     /** Shuffled pixels with one fixed permutation (drawn from the seed) applied to every sample. */
     public static TrainingData shuffledPixels(TrainingData data, long seed) {
-        int[] permutation = permutation(data.sampleSize(), new SplittableRandom(seed));
+        int[] permutation = Permutations.random(data.sampleSize(), new SplittableRandom(seed));
         return permute(data, i -> permutation);
     }
 
     /** Shuffled pixels with a new permutation for every sample (drawn in sample order from the seed). */
     public static TrainingData shuffledPixelsPerImage(TrainingData data, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        return permute(data, i -> permutation(data.sampleSize(), random));
+        return permute(data, i -> Permutations.random(data.sampleSize(), random));
     }
 
     /**
@@ -85,20 +86,6 @@ public final class ImageCorruption {
             }
         }
         return data.withFeatures(x);
-    }
-
-    static int[] permutation(int n, SplittableRandom random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** A standard normal draw by the Box-Muller transform (one of the pair). */

@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.export;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.Architecture;
@@ -52,7 +53,7 @@ public final class OnnxCheckpointWriter implements EpochListener {
             Files.createDirectories(directory);
             AtomicFiles.write(target, bytes);
         } catch (IOException e) {
-            throw new TrainingException("could not write checkpoint " + target + ": " + e.getMessage()
+            throw new TrainingException(Kind.IO, "could not write checkpoint " + target + ": " + e.getMessage()
                     + "; check that the run directory is writable and the disk not full", e);
         }
     }

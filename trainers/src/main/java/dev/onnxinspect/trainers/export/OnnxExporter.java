@@ -5,7 +5,6 @@ import dev.onnxinspect.onnx.TensorShape;
 import dev.onnxinspect.onnx.graph.ConvOptions;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import dev.onnxinspect.onnx.graph.PoolOptions;
-import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.Activation;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.LayerSpec;
@@ -86,16 +85,15 @@ public final class OnnxExporter {
     /** The state of one export. */
     private static final class Emitter {
         private final Architecture architecture;
-        private final ModelParameters parameters;
         private final ExportOptions options;
         private final GraphBuilder graph;
-        private final List<String> used = new ArrayList<>();
+        private final ExportParameters parameters;
 
         Emitter(Architecture architecture, ModelParameters parameters, ExportOptions options) {
             this.architecture = architecture;
-            this.parameters = parameters;
             this.options = options;
             this.graph = GraphBuilder.create(architecture.kind()).opset(options.opset());
+            this.parameters = new ExportParameters(architecture.kind(), parameters, graph);
         }
 
         OnnxModel emit() {
@@ -105,12 +103,7 @@ public final class OnnxExporter {
                 x = layer(layer, x, shape);
                 shape = Shapes.outputShape(layer, shape);
             }
-            if (used.size() != parameters.tensors().size()) {
-                List<String> unused = parameters.tensors().stream().map(ParameterTensor::name)
-                        .filter(n -> !used.contains(n)).toList();
-                throw new TrainingException("parameters " + unused + " do not belong to the " + architecture.kind()
-                        + "; export the parameters of this architecture");
-            }
+            parameters.requireAllUsed();
             List<String> outputs = outputNames(architecture, options);
             int[] perSample = architecture.inputShape();
             Map<String, int[]> shapes = new java.util.HashMap<>();
@@ -146,7 +139,7 @@ public final class OnnxExporter {
                 return graph.batchNormalization(n, x, initializer(n + ".gamma"), initializer(n + ".beta"),
                         initializer(n + ".running_mean"), initializer(n + ".running_var"), b.epsilon());
             } else if (layer instanceof LayerSpec.Nonlinearity a) {
-                return activation(a.activation(), n, x);
+                return activation(graph, a.activation(), n, x);
             } else if (layer instanceof LayerSpec.MaxPool p) {
                 return graph.maxPool(n, x, PoolOptions.builder(p.kernel(), p.kernel())
                         .strides(p.stride(), p.stride()).build());
@@ -169,15 +162,15 @@ public final class OnnxExporter {
                     skip = layer(inner, skip, shape);
                     shape = Shapes.outputShape(inner, shape);
                 }
-                return activation(r.activation(), n, graph.add(n + "/add", main, skip));
+                return activation(graph, r.activation(), n, graph.add(n + "/add", main, skip));
             }
             throw new IllegalStateException("unhandled layer kind " + layer);
         }
 
         private String dense(LayerSpec.Dense d, String x) {
             String n = d.name();
-            ParameterTensor w = take(n + ".weight");
-            requireShape(w, d.outFeatures(), d.inFeatures());
+            ParameterTensor w = parameters.take(n + ".weight");
+            ExportParameters.requireShape(w, d.outFeatures(), d.inFeatures());
             String b = initializer(n + ".bias");
             if (d.constraint() == WeightConstraint.NONE) {
                 String wName = graph.addInitializer(w.name(), w.values(), d.outFeatures(), d.inFeatures());
@@ -200,36 +193,20 @@ public final class OnnxExporter {
             return graph.gemm(n, x, effective, b, true);
         }
 
-        private String activation(Activation activation, String output, String x) {
-            return switch (activation) {
-                case RELU -> graph.relu(output, x);
-                case ELU -> graph.elu(output, x, Activation.ELU_ALPHA);
-                case GELU -> graph.gelu(output, x);
-                case SIGMOID -> graph.sigmoid(output, x);
-                case TANH -> graph.tanh(output, x);
-            };
-        }
-
         private String initializer(String name) {
-            ParameterTensor t = take(name);
-            return graph.addInitializer(name, t.values(), longs(t.shape()));
+            return parameters.initializer(name);
         }
+    }
 
-        private ParameterTensor take(String name) {
-            if (!parameters.contains(name)) {
-                throw new TrainingException("the " + architecture.kind() + " needs parameter " + name
-                        + " but the given parameters do not have it; export parameters trained for this architecture");
-            }
-            used.add(name);
-            return parameters.get(name);
-        }
-
-        private static void requireShape(ParameterTensor t, int... expected) {
-            if (!Arrays.equals(t.shape(), expected)) {
-                throw new TrainingException("parameter " + t.name() + " has shape " + Shapes.text(t.shape())
-                        + ", expected " + Shapes.text(expected));
-            }
-        }
+    /** The nonlinearity {@code activation} of {@code x} as the graph tensor {@code output}. */
+    static String activation(GraphBuilder graph, Activation activation, String output, String x) {
+        return switch (activation) {
+            case RELU -> graph.relu(output, x);
+            case ELU -> graph.elu(output, x, Activation.ELU_ALPHA);
+            case GELU -> graph.gelu(output, x);
+            case SIGMOID -> graph.sigmoid(output, x);
+            case TANH -> graph.tanh(output, x);
+        };
     }
 
     private static long[] longs(int[] values) {

@@ -1,6 +1,7 @@
 package dev.onnxinspect.trainers.model;
 
 import ai.djl.engine.Engine;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.trainers.TrainingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,9 @@ public final class DjlEnvironment {
             Engine engine = Engine.getEngine(ENGINE);
             LOG.info("DJL engine {} {} loaded from the bundled natives", engine.getEngineName(), engine.getVersion());
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new TrainingException("could not load the DJL PyTorch engine offline; expected the jars "
+            // the machine lacks what training needs: like CUDA requested without CUDA, not a bad input
+            throw new TrainingException(Kind.UNSUPPORTED, "could not load the DJL PyTorch engine offline; expected"
+                    + " the jars "
                     + "ai.djl.pytorch:pytorch-native-cpu (linux-x86_64) and pytorch-jni on the class path, with "
                     + "matching versions. Check the class path or set PYTORCH_LIBRARY_PATH to a libtorch directory",
                     e);

@@ -2,6 +2,7 @@ package dev.onnxinspect.trainers.model;
 
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.LayerSpec;
+import dev.onnxinspect.trainers.arch.TextClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,6 +26,23 @@ public final class Initialization {
         SplittableRandom random = new SplittableRandom(seed);
         List<ParameterTensor> tensors = new ArrayList<>();
         add(architecture.layers(), random, tensors);
+        return new ModelParameters(tensors);
+    }
+
+    /**
+     * The Xavier-uniform initial parameters of a text classifier for {@code seed}. Choice: the embedding table
+     * [V, d] is drawn first, as a dense layer with fan_in = V and fan_out = d would be; then the token layers and
+     * the head as above, from the same generator.
+     */
+    public static ModelParameters xavierUniform(TextClassifier architecture, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<ParameterTensor> tensors = new ArrayList<>();
+        int v = architecture.vocabSize();
+        int d = architecture.embeddingDim();
+        tensors.add(new ParameterTensor(TextClassifier.EMBEDDING + ".weight", new int[] {v, d},
+                uniform(random, Math.multiplyExact(v, d), xavierBound(v, d)), true));
+        add(architecture.tokenLayers(), random, tensors);
+        add(architecture.headLayers(), random, tensors);
         return new ModelParameters(tensors);
     }
 

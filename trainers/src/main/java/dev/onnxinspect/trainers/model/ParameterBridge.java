@@ -6,15 +6,18 @@ import ai.djl.nn.Parameter;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.LayerSpec;
 import dev.onnxinspect.trainers.arch.Shapes;
+import dev.onnxinspect.trainers.arch.TextClassifier;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Copies parameters between an initialised {@link NetworkBlock} and {@link ModelParameters}. Tensor names are
- * {@code <layer>.<kind>} with kind weight, bias (dense, convolution), gamma, beta, running_mean, running_var
- * (batch norm), in layer order (a residual block: its body, then its shortcut).
+ * Copies parameters between an initialised {@link NetworkBlock} (or {@link TextClassifierBlock}) and
+ * {@link ModelParameters}. Tensor names are {@code <layer>.<kind>} with kind weight, bias (dense, convolution),
+ * gamma, beta, running_mean, running_var (batch norm), in layer order (a residual block: its body, then its
+ * shortcut; a text classifier: {@code embedding.weight}, the token layers, the head).
  */
 public final class ParameterBridge {
     private ParameterBridge() {
@@ -22,8 +25,30 @@ public final class ParameterBridge {
 
     /** A snapshot of the block's current parameters (copied out of native memory). */
     public static ModelParameters read(NetworkBlock network) {
+        return read(visitor -> visit(network.layers(), visitor));
+    }
+
+    /**
+     * A snapshot of the text block's current parameters: {@code embedding.weight}, then the token layers' and the
+     * head's as for a {@link NetworkBlock}.
+     */
+    public static ModelParameters read(TextClassifierBlock network) {
+        return read(visitor -> visit(network, visitor));
+    }
+
+    /** Overwrites the block's parameters with {@code parameters}; names and shapes must match exactly. */
+    public static void write(NetworkBlock network, ModelParameters parameters) {
+        write(visitor -> visit(network.layers(), visitor), parameters);
+    }
+
+    /** Overwrites the text block's parameters with {@code parameters}; names and shapes must match exactly. */
+    public static void write(TextClassifierBlock network, ModelParameters parameters) {
+        write(visitor -> visit(network, visitor), parameters);
+    }
+
+    private static ModelParameters read(Consumer<Visitor> walk) {
         List<ParameterTensor> out = new ArrayList<>();
-        visit(network.layers(), (name, parameter, trainable) -> {
+        walk.accept((name, parameter, trainable) -> {
             NDArray array = parameter.getArray();
             int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
             out.add(new ParameterTensor(name, shape, array.toFloatArray(), trainable));
@@ -31,10 +56,9 @@ public final class ParameterBridge {
         return new ModelParameters(out);
     }
 
-    /** Overwrites the block's parameters with {@code parameters}; names and shapes must match exactly. */
-    public static void write(NetworkBlock network, ModelParameters parameters) {
+    private static void write(Consumer<Visitor> walk, ModelParameters parameters) {
         List<String> seen = new ArrayList<>();
-        visit(network.layers(), (name, parameter, trainable) -> {
+        walk.accept((name, parameter, trainable) -> {
             ParameterTensor tensor = parameters.get(name);
             NDArray array = parameter.getArray();
             int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
@@ -53,6 +77,12 @@ public final class ParameterBridge {
 
     private interface Visitor {
         void accept(String name, Parameter parameter, boolean trainable);
+    }
+
+    private static void visit(TextClassifierBlock network, Visitor visitor) {
+        visitor.accept(TextClassifier.EMBEDDING + ".weight", network.embedding(), true);
+        visit(network.tokens(), visitor);
+        visit(network.head(), visitor);
     }
 
     private static void visit(SpecSequence sequence, Visitor visitor) {

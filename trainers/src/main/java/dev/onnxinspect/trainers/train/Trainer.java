@@ -25,7 +25,9 @@ import dev.onnxinspect.trainers.model.NetworkBlock;
 import dev.onnxinspect.trainers.model.ParameterBridge;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
@@ -37,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * records the SPEC §11 history. Every run starts from {@link Initialization#xavierUniform} with the config's seed;
  * with the same seed, data and machine two runs give the same weights.
  *
- * <p>One epoch visits every training sample once, in a seeded random order ({@code SplittableRandom(seed + epoch)}
- * permutation), in batches of {@code batchSize}, minimising mean softmax cross-entropy. After each epoch the model is
- * evaluated in inference mode (see {@link EpochRecord}), the listener is called, and early stopping is checked.
+ * <p>One epoch visits every training sample once, in a seeded random order (a {@link Permutations#random} drawn
+ * from {@code SplittableRandom(seed + epoch)}), in batches of {@code batchSize}, minimising mean softmax
+ * cross-entropy. After each epoch the model is evaluated in inference mode (see {@link EpochRecord}), the listener is
+ * called, and early stopping is checked.
  *
  * <p>Interruption: the thread's interrupt flag is checked between batches; when set, the unfinished epoch is
  * dropped, the run returns with {@link StopReason#INTERRUPTED} and the flag stays set. Finished epochs have
@@ -129,29 +132,15 @@ public final class Trainer {
             throw new TrainingException("a validation fraction of " + fraction + " leaves no training data out of "
                     + n + " samples");
         }
-        int[] order = permutation(n, new SplittableRandom(seed ^ 0x5DEECE66DL));
-        int[] valIdx = java.util.Arrays.copyOfRange(order, 0, held);
-        int[] fitIdx = java.util.Arrays.copyOfRange(order, held, n);
-        java.util.Arrays.sort(valIdx);
-        java.util.Arrays.sort(fitIdx);
+        int[] order = Permutations.random(n, new SplittableRandom(seed ^ 0x5DEECE66DL));
+        int[] valIdx = Arrays.copyOfRange(order, 0, held);
+        int[] fitIdx = Arrays.copyOfRange(order, held, n);
+        Arrays.sort(valIdx);
+        Arrays.sort(fitIdx);
         return new TrainingData[] {data.subset(fitIdx), data.subset(valIdx)};
     }
 
-    static int[] permutation(int n, SplittableRandom random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    private static Optimizer optimizer(TrainingConfig config) {
+    static Optimizer optimizer(TrainingConfig config) {
         float lr = (float) config.learningRate();
         float wd = (float) config.weightDecay();
         return switch (config.optimizer()) {
@@ -223,7 +212,7 @@ public final class Trainer {
 
         /** One pass over the shuffled training data; false when interrupted. */
         private boolean trainEpoch(int epoch) {
-            int[] order = permutation(fit.size(), new SplittableRandom(config.seed() + epoch));
+            int[] order = Permutations.random(fit.size(), new SplittableRandom(config.seed() + epoch));
             int sampleSize = fit.sampleSize();
             float[] x = new float[config.batchSize() * sampleSize];
             for (int from = 0; from < order.length; from += config.batchSize()) {
@@ -311,7 +300,7 @@ public final class Trainer {
         }
 
         private static String fmt(double v) {
-            return String.format(java.util.Locale.ROOT, "%.4f", v);
+            return String.format(Locale.ROOT, "%.4f", v);
         }
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.export.OnnxCheckpointWriter;
 import dev.onnxinspect.trainers.export.TestData;
@@ -104,6 +106,19 @@ class ExperimentRunnerTest {
         assertThatThrownBy(() -> ExperimentRunner.run(List.of(a, a), new long[] {1}, data, data, Path.of("x")))
                 .hasMessageContaining("unique");
         assertThatThrownBy(() -> new Experiment("a/b", mlp, config, new DataVariant.Clean()))
-                .hasMessageContaining("names a directory");
+                .hasMessageContaining("names a directory")
+                .hasFieldOrPropertyWithValue("kind", OnnxInspectException.Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void aRunRootThatCannotHoldDirectoriesIsAFileError(@TempDir Path root) throws Exception {
+        // the run directory would lie under a regular file: creating it fails before any training
+        Path file = Files.writeString(root.resolve("taken"), "x");
+        Experiment a = new Experiment("a", Mlp.relu(4, 2, 3), TrainingConfig.builder(1).build(),
+                new DataVariant.Clean());
+        TrainingData data = TestData.uniform(4, new int[] {4}, 2, 1);
+        assertThatThrownBy(() -> ExperimentRunner.runOne(a, 1, data, data, file))
+                .isInstanceOf(TrainingException.class).hasMessageContaining("could not write")
+                .hasFieldOrPropertyWithValue("kind", OnnxInspectException.Kind.IO);
     }
 }
