@@ -108,9 +108,10 @@ public enum NeuronView {
     /**
      * The activations of a batch seen through this view: {@code [N, neurons]}, in a new array (float32 as the
      * statistics see them), with unit shape {@code [neurons]}; {@link #FLATTENED} returns {@code acts} itself.
-     * <p>Choice (what the per-sample consumers, e.g. the per-layer OOD detectors, get for a sample the statistics
-     * leave out): a sample with a non-finite unit gets what the arithmetic gives (NaN or infinite neurons); a
-     * sample whose mask has no 1 (MASKED_MEAN) gets NaN neurons, the mean over no position being undefined.
+     * <p>Choice (what the per-sample consumers, e.g. the per-layer OOD detectors, which must score every sample, get
+     * for a sample the statistics leave out): a sample with a non-finite unit gets what the arithmetic gives (NaN or
+     * infinite neurons); a sample whose mask has no 1 (MASKED_MEAN) gets zeros: no neuron of an empty sequence is
+     * active (its S1 pattern is empty), and no NaN is invented (the mean over no position is never computed).
      *
      * @param mask the batch's mask for {@link #MASKED_MEAN}, else ignored (may be null)
      * @throws StatsException as {@link #reduce(float[], int, int[], SequenceMask, int, float[])}
@@ -137,7 +138,7 @@ public enum NeuronView {
             acts.readRow(i, raw);
             if (this == MASKED_MEAN) {
                 if (!maskedMean(raw, 0, unitShape[0], n, mask, i, sums, row)) {
-                    Arrays.fill(row, Float.NaN);
+                    Arrays.fill(row, 0f);
                 }
             } else {
                 reduceChannels(raw, 0, n, acts.units() / n, row);

@@ -165,11 +165,11 @@ class AuditViewsTest {
         assertThatThrownBy(() -> hook.onBatch(sequenceBatch(false))).isInstanceOf(OnnxInspectException.class)
                 .hasMessageContaining("the batch has no input mask");
 
-        // the per-layer detectors' view of the batch: (2, 1) and NaN for the empty mask
+        // the per-layer detectors' view of the batch: (2, 1) and zeros for the empty mask
         List<LayerActivations> seen = new ArrayList<>();
         new ViewedLayersHook(v -> seen.add(v.layer("seq").copy()), Map.of("seq", NeuronView.MASKED_MEAN), "mask")
                 .onBatch(sequenceBatch(true));
-        assertThat(seen.get(0).values()).containsExactly(2f, 1f, Float.NaN, Float.NaN);
+        assertThat(seen.get(0).values()).containsExactly(2f, 1f, 0f, 0f);
 
         // node classifiers: the first sample only (limit 1), whose mask [1, 1, 0] is not empty
         NodeClassifierHooks.Fit nodes = new NodeClassifierHooks.Fit(Map.of("seq", masked), "mask", 1);

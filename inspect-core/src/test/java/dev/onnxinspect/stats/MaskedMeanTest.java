@@ -224,8 +224,8 @@ class MaskedMeanTest {
     void applyGivesTheViewOfABatch() {
         LayerActivations viewed = NeuronView.MASKED_MEAN.apply(batch(), batchMask());
         assertThat(viewed.unitShape()).containsExactly(2);
-        // s0 (2, 1); s1 empty mask: NaN; s2 (-2, 0)
-        assertThat(viewed.values()).containsExactly(2f, 1f, Float.NaN, Float.NaN, -2f, 0f);
+        // s0 (2, 1); s1 empty mask: zeros (no neuron of an empty sequence is active); s2 (-2, 0)
+        assertThat(viewed.values()).containsExactly(2f, 1f, 0f, 0f, -2f, 0f);
         LayerActivations conv = Activations.of("conv", new int[] {2, 2}, new float[] {1f, 3f, -1f, 0f});
         assertThat(NeuronView.CHANNEL_MEAN.apply(conv, null).values()).containsExactly(2f, -0.5f);
         assertThat(NeuronView.CHANNEL_MAX.apply(conv, null).values()).containsExactly(3f, 0f);
