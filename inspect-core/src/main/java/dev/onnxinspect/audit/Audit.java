@@ -33,7 +33,8 @@ import java.util.Objects;
  *
  * <p>Memory: the layer statistics are bounded by layers x classes x neurons; the per-sample scores grow with the
  * samples (the metrics need all of them), as do the S1 patterns of SPEC §7, the per-layer detectors' fit patterns and
- * the node classifiers' fit values (SPEC §8 needs every fit activation). Before the first pass the audit states and
+ * the node classifiers' fit values (SPEC §8 needs every fit activation). Choice: the memory rule (SPEC §3 asks only
+ * that a size be said before a configured limit is exceeded). Before the first pass the audit states and
  * checks what these take, against one budget B ({@link Builder#memoryBudgetBytes}, default 512 MiB), and decides:
  * <ol>
  *   <li><b>Views.</b> A layer keeps the view the user chose ({@link Builder#view}). Otherwise, with an attention mask
@@ -42,8 +43,8 @@ import java.util.Objects;
  *   counters, 2 x K x units ints, and scratch: {@link LayerStatisticsAccumulator#estimate}) exceed its share B / L of
  *   the budget (L inspected layers) or when its size varies; every other layer stays FLATTENED (SPEC's default). A
  *   ResNet-50 at 224 x 224 with K = 1000 thus gets channel views for all 49 ReLU maps (the smallest, [512, 7, 7],
- *   would take 191 MiB flattened, its share is 10.4 MiB) and keeps its 2048 features flattened; the Fashion-MNIST MLP and the LeNet-like
- *   CNN stay flattened.</li>
+ *   would take 191 MiB flattened; with the features, L = 50 and the share is 10.2 MiB) and keeps its 2048 features
+ *   flattened; the Fashion-MNIST MLP and the LeNet-like CNN stay flattened.</li>
  *   <li><b>Counters.</b> The S1/S2 counters of all layers, with these views, must fit B (per dataset: each inspected
  *   set keeps its own); otherwise the audit refuses before any pass with a {@link MemoryLimitExceededException}
  *   naming the largest layers. SPEC §3 interaction counters of a dense layer are counted when they fit B and skipped

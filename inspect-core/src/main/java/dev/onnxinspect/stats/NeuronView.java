@@ -14,7 +14,7 @@ import java.util.Arrays;
  * activations (S1 compares the float32 view value with tau, as it compares a raw activation). {@link #CHANNEL_MAX}
  * is exact. Non-finite values are never reduced: a sample with any NaN or infinite unit is excluded before the
  * view is applied.
- * <p>Choice ({@link #MASKED_MEAN}, the same rule as {@link #CHANNEL_MEAN}): feature j of a sample is
+ * <p>Choice: {@link #MASKED_MEAN} follows the rule of {@link #CHANNEL_MEAN}: feature j of a sample is
  * {@code (float) (sum_t a[t, j] / m)} over the m positions t with mask 1, the sum in float64 in ascending t, the
  * division in float64, then rounded once to float32. Only the positions with mask 1 belong to the sample: padding
  * positions are neither read into the mean nor checked for finiteness. A sample with m = 0 is invalid: it is left
@@ -108,8 +108,8 @@ public enum NeuronView {
     /**
      * The activations of a batch seen through this view: {@code [N, neurons]}, in a new array (float32 as the
      * statistics see them), with unit shape {@code [neurons]}; {@link #FLATTENED} returns {@code acts} itself.
-     * <p>Choice (what the per-sample consumers, e.g. the per-layer OOD detectors, which must score every sample, get
-     * for a sample the statistics leave out): a sample with a non-finite unit gets what the arithmetic gives (NaN or
+     * <p>Choice: what the per-sample consumers (e.g. the per-layer OOD detectors, which must score every sample) get
+     * for a sample the statistics leave out: a sample with a non-finite unit gets what the arithmetic gives (NaN or
      * infinite neurons); a sample whose mask has no 1 (MASKED_MEAN) gets zeros: no neuron of an empty sequence is
      * active (its S1 pattern is empty), and no NaN is invented (the mean over no position is never computed).
      *
