@@ -3,6 +3,11 @@ package dev.onnxinspect.audit;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.inspect.ProgressListener;
 import dev.onnxinspect.runtime.SessionConfig;
+import dev.onnxinspect.stats.LayerStatisticsAccumulator;
+import dev.onnxinspect.stats.MemoryLimitExceededException;
+import dev.onnxinspect.stats.NeuronView;
+import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
+import dev.onnxinspect.stats.PatternAccumulator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,10 +31,36 @@ import java.util.Objects;
  *         .run();
  * }</pre>
  *
- * <p>Memory: the layer statistics are bounded by layers x classes x units (the SPEC §3 interaction counters are
- * left out, with the reason recorded, where they exceed their memory limit); the per-sample scores grow with the
- * samples (the metrics need all of them), as do the S1 patterns of SPEC §7 and the node classifiers' fit values
- * (SPEC §8 needs every fit activation).
+ * <p>Memory: the layer statistics are bounded by layers x classes x neurons; the per-sample scores grow with the
+ * samples (the metrics need all of them), as do the S1 patterns of SPEC §7, the per-layer detectors' fit patterns and
+ * the node classifiers' fit values (SPEC §8 needs every fit activation). Choice: the memory rule (SPEC §3 asks only
+ * that a size be said before a configured limit is exceeded). Before the first pass the audit states and
+ * checks what these take, against one budget B ({@link Builder#memoryBudgetBytes}, default 512 MiB), and decides:
+ * <ol>
+ *   <li><b>Views.</b> A layer keeps the view the user chose ({@link Builder#view}). Otherwise, with an attention mask
+ *   named ({@link Builder#mask}), a layer of unit shape {@code [T, d]} is viewed {@link NeuronView#MASKED_MEAN};
+ *   a map {@code [C, ...]} is viewed {@link NeuronView#CHANNEL_MEAN} when its flattened statistics (the S1/S2
+ *   counters, 2 x K x units ints, and scratch: {@link LayerStatisticsAccumulator#estimate}) exceed its share B / L of
+ *   the budget (L inspected layers) or when its size varies; every other layer stays FLATTENED (SPEC's default). A
+ *   ResNet-50 at 224 x 224 with K = 1000 thus gets channel views for all 49 ReLU maps (the smallest, [512, 7, 7],
+ *   would take 191 MiB flattened; with the features, L = 50 and the share is 10.2 MiB) and keeps its 2048 features
+ *   flattened; the Fashion-MNIST MLP and the LeNet-like CNN stay flattened.</li>
+ *   <li><b>Counters.</b> The S1/S2 counters of all layers, with these views, must fit B (per dataset: each inspected
+ *   set keeps its own); otherwise the audit refuses before any pass with a {@link MemoryLimitExceededException}
+ *   naming the largest layers. SPEC §3 interaction counters of a dense layer are counted when they fit B and skipped
+ *   (recorded) otherwise.</li>
+ *   <li><b>Per-sample structures.</b> SPEC §7 patterns (per layer {@link PatternAccumulator#bytesPerPattern} times the
+ *   largest pass), the SPEC §5 per-layer detectors (NAP Hamming, activation-profile KL, pattern distance: K x n fit
+ *   counts, profiles and fit patterns) and the SPEC §8 node classifiers
+ *   ({@link NodeClassifierFitAccumulator#estimate}) each take the layers from the deepest (last) back, each layer if
+ *   it fits in what is left of B. After the passes the SPEC §4 KL matrices follow the same rule (their entries
+ *   known from the classes present). {@link Builder#patterns} overrides the rule for patterns.</li>
+ * </ol>
+ * Every decision that departs from the SPEC defaults is in the run parameters: {@code neuron_view.<layer>} (the view
+ * and why), {@code <kind>_skipped.<layer>} for patterns, pattern_detectors, node_classifiers, kl and interactions
+ * (with the size), {@code memory_estimate.<kind>} (bytes), {@code memory_budget_bytes}, {@code mask_input} and, per
+ * dataset, {@code empty_mask_samples.<dataset>} (samples left out for an attention mask without a 1). The per-layer
+ * detectors read each layer through its view (channel or masked means), the features always flattened.
  * <p>Threads: {@link Builder#run()} runs ONNX Runtime on one producer thread and the statistics on the caller's thread
  * and a small pool of its own (one per layer, at most one per core), which it shuts down before returning.
  */
@@ -56,7 +87,7 @@ public final class Audit {
     /**
      * Builder with the SPEC defaults: tau 0, eps 1000, 100 bins, alpha 1e-6, automatic batch size, ONNX Runtime's
      * CPU defaults, interactions and fit-set statistics on, node classifiers on every fit and ID sample, no
-     * progress reporting.
+     * progress reporting; the memory rule (class Javadoc) with a budget of 512 MiB, no attention mask.
      */
     public static final class Builder {
         private final Path model;
@@ -78,6 +109,10 @@ public final class Audit {
         private boolean fitStatistics = true;
         private int nodeFitSamples = Integer.MAX_VALUE;
         private int nodeEvalSamples = Integer.MAX_VALUE;
+        private String maskInput;
+        private final Map<String, NeuronView> views = new LinkedHashMap<>();
+        private long memoryBudgetBytes = AuditOptions.DEFAULT_MEMORY_BUDGET_BYTES;
+        private Boolean patterns;
         private AuditProgress progress = AuditProgress.NONE;
 
         private Builder(Path model) {
@@ -212,6 +247,46 @@ public final class Audit {
             return this;
         }
 
+        /**
+         * The model input that holds the attention mask {@code [N, T]} (0 padding, 1 token) of a sequence model; the
+         * data must feed it. Every inspected layer of unit shape {@code [T, d]} is then viewed
+         * {@link NeuronView#MASKED_MEAN} (unless {@link #view} says otherwise). Default: none.
+         */
+        public Builder mask(String inputName) {
+            maskInput = Objects.requireNonNull(inputName, "inputName");
+            return this;
+        }
+
+        /** The neuron view of one layer, instead of the memory rule's default. */
+        public Builder view(String layer, NeuronView view) {
+            views.put(Objects.requireNonNull(layer, "layer"), Objects.requireNonNull(view, "view"));
+            return this;
+        }
+
+        /** The same view for several layers. */
+        public Builder view(List<String> layers, NeuronView view) {
+            layers.forEach(l -> view(l, view));
+            return this;
+        }
+
+        /**
+         * The memory budget B of the memory rule (see {@link Audit}); default
+         * {@link AuditOptions#DEFAULT_MEMORY_BUDGET_BYTES} (512 MiB).
+         */
+        public Builder memoryBudgetBytes(long bytes) {
+            memoryBudgetBytes = bytes;
+            return this;
+        }
+
+        /**
+         * SPEC §7 patterns on every layer (true) or on none (false), instead of the memory rule's choice (the
+         * deepest layers whose patterns fit the budget).
+         */
+        public Builder patterns(boolean value) {
+            patterns = value;
+            return this;
+        }
+
         /** How passes report progress (e.g. a console bar); default: not at all. */
         public Builder progress(AuditProgress value) {
             progress = Objects.requireNonNull(value, "progress");
@@ -221,7 +296,8 @@ public final class Audit {
         /** The validated options. */
         public AuditOptions options() {
             return new AuditOptions(model, layers, logitsOutput, featureLayer, head, fit, id, ood, batchSize, session,
-                    tau, eps, bins, alpha, parameters, interactions, fitStatistics, nodeFitSamples, nodeEvalSamples);
+                    tau, eps, bins, alpha, parameters, interactions, fitStatistics, nodeFitSamples, nodeEvalSamples,
+                    maskInput, views, memoryBudgetBytes, patterns);
         }
 
         /** Runs the audit; see {@link Audit#run(AuditOptions, AuditProgress)}. */

@@ -4,6 +4,7 @@ import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.runtime.SessionConfig;
+import dev.onnxinspect.stats.NeuronView;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,12 +42,24 @@ import java.util.Objects;
  * @param nodeFitSamples  SPEC §8 node classifiers are fitted on the first this many fit samples (0 = off;
  *                        {@link Integer#MAX_VALUE} = the whole fit set, as SPEC §8 defines them)
  * @param nodeEvalSamples and evaluated on the first this many ID samples ({@link Integer#MAX_VALUE} = all)
+ * @param maskInput       the model input holding the attention mask {@code [N, T]} of a sequence model, or null;
+ *                        when given, every inspected layer of unit shape {@code [T, d]} is viewed
+ *                        {@link NeuronView#MASKED_MEAN} unless {@code views} says otherwise
+ * @param views           the neuron view of named layers; the others get the default of {@link Audit}'s memory rule
+ * @param memoryBudgetBytes the memory budget B of the memory rule (see {@link Audit}): the most each kind of per-layer
+ *                        structure may take in all (default {@link #DEFAULT_MEMORY_BUDGET_BYTES})
+ * @param patterns        whether to collect the SPEC §7 patterns: null = as the memory rule allows (default), true =
+ *                        on every layer whatever they take, false = off
  */
 public record AuditOptions(Path model, List<String> layers, String logitsOutput, String featureLayer, String head,
                            DataSource fit, DataSource id,
                            List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
                            int bins, double alpha, Map<String, String> parameters, boolean interactions,
-                           boolean fitStatistics, int nodeFitSamples, int nodeEvalSamples) {
+                           boolean fitStatistics, int nodeFitSamples, int nodeEvalSamples, String maskInput,
+                           Map<String, NeuronView> views, long memoryBudgetBytes, Boolean patterns) {
+    /** The default memory budget B: 512 MiB (also the default limit of the SPEC §3 interaction counters). */
+    public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L << 20;
+
     public AuditOptions {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(session, "session");
@@ -62,6 +75,12 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
         if (nodeFitSamples < 0 || nodeEvalSamples < 0) {
             throw new OnnxInspectException("node classifier sample counts must be >= 0 (0 = off), got "
                     + nodeFitSamples + " and " + nodeEvalSamples);
+        }
+        views = Collections.unmodifiableMap(new LinkedHashMap<>(views));
+        views.forEach((layer, view) -> Objects.requireNonNull(view, "the view of layer " + layer));
+        if (memoryBudgetBytes <= 0) {
+            throw new OnnxInspectException("the memory budget must be positive, got " + memoryBudgetBytes + " bytes;"
+                    + " the default is " + DEFAULT_MEMORY_BUDGET_BYTES + " (512 MiB)");
         }
         if (fit != null && !fit.labelled()) {
             throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"

@@ -31,6 +31,7 @@ import dev.onnxinspect.stats.KlDivergence;
 import dev.onnxinspect.stats.KlMatrix;
 import dev.onnxinspect.stats.LayerStatistics;
 import dev.onnxinspect.stats.MemoryEstimate;
+import dev.onnxinspect.stats.NeuronView;
 import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.StatsOptions;
 import java.io.IOException;
@@ -99,18 +100,22 @@ final class AuditRunner {
                     t.setDaemon(true);
                     return t;
                 });
+        checkMaskInput(model, o.maskInput());
         try (InferenceSession session = InferenceSession.open(instrumented.model().toBytes(), o.session())) {
             int k = DetectorLayout.classes(logits, session.outputShape(logits));
-            Pass pass = new Pass(o, session, logits, k, new DetectorLayout(logits, featureLayer, layers, k), layers,
-                    needed, pool, progress);
+            Map<String, int[]> unitShapes = unitShapes(session, layers);
+            MemoryPlan plan = MemoryPlan.of(o, new MemoryPlan.Run(layers, unitShapes, k, largestPass(o),
+                    o.fit() == null ? 0 : o.fit().size(), o.fit() != null, nodeFitSamples(o)));
+            Pass pass = new Pass(o, session, logits, k, new DetectorLayout(logits, featureLayer,
+                    plan.patternDetectorLayers(), k), layers, needed, pool, progress, plan);
             long[] input = session.inputs().size() == 1 ? session.inputShape() : new long[0];
             Map<String, String> skipped = new LinkedHashMap<>();
-            List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(denseLayersReading(model, layers), k,
-                    skipped) : List.of();
+            List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(onVectors(denseLayersReading(model, layers),
+                    unitShapes, skipped), k, o.memoryBudgetBytes(), skipped) : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
             FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense);
             NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty() ? null
-                    : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples());
+                    : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples(), o.maskInput());
             List<DatasetResult> datasets = new ArrayList<>();
             datasets.add(pass.evaluate(ReshapedSource.fitTo(o.id(), input), DatasetRole.ID, fit.suite(), dense,
                     o.id().labelled() ? nodes : null));
@@ -120,9 +125,13 @@ final class AuditRunner {
             }
             DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
-            List<KlRow> kl = klRows(layers, datasets, o.alpha());
+            Map<String, String> klDecisions = new LinkedHashMap<>();
+            Set<String> klKeys = MemoryPlan.klLayers(klRows(layers, datasets, fit.statistics()),
+                    o.memoryBudgetBytes(), klDecisions);
+            List<String> klLayers = layers.stream().filter(klKeys::contains).toList();
+            List<KlRow> kl = klRows(klLayers, datasets, o.alpha(), klKeys);
             if (fit.statistics() != null) {
-                kl.addAll(klWithin(layers, fit.statistics(), o.alpha()));
+                kl.addAll(klWithin(klLayers, fit.statistics(), o.alpha(), klKeys));
             }
             Map<String, String> params = new LinkedHashMap<>(o.parameters());
             params.put("device", session.device().name());
@@ -139,12 +148,18 @@ final class AuditRunner {
             }
             if (nodes != null) {
                 nodes.results().stream().findFirst().ifPresent(n -> params.put("node_eval_samples",
-                        Long.toString(n.samples() + n.invalidSamples())));
+                        Long.toString(n.samples() + n.invalidSamples() + n.emptyMaskSamples())));
                 params.put("node_fit_samples", Long.toString(fit.nodeFitSamples()));
             }
             if (!Double.isNaN(datasets.get(0).accuracy())) {
                 // SPEC §6: the model's accuracy on the ID set (an OOD set's labels are from another label space)
                 params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
+            }
+            params.putAll(plan.parameters());
+            params.putAll(klDecisions);
+            if (plan.masked()) {
+                emptyMasks(datasets, fit.statistics()).forEach((dataset, n) -> params.put("empty_mask_samples."
+                        + dataset, Long.toString(n)));
             }
             boolean nodeResults = nodes != null && o.id().labelled();
             return new AuditResult(o, sha, model.describe(), layers, featureLayer, k, datasets, fit.statistics(),
@@ -154,6 +169,70 @@ final class AuditRunner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The mask input, when named, must be an input of the model. */
+    private static void checkMaskInput(OnnxModel model, String mask) {
+        List<String> inputs = model.describe().inputs().stream().map(ValueInfo::name).toList();
+        if (mask != null && !inputs.contains(mask)) {
+            throw new OnnxInspectException("the attention mask input " + mask + " is not an input of the model; its"
+                    + " inputs are " + inputs + "; name the input that holds the mask [N, T]");
+        }
+    }
+
+    /** Each layer's unit shape as the session reports it (the batch dimension dropped; -1 where it varies). */
+    private static Map<String, int[]> unitShapes(InferenceSession session, List<String> layers) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String layer : layers) {
+            long[] shape = session.outputShape(layer);
+            int[] unit = new int[Math.max(0, shape.length - 1)];
+            for (int d = 0; d < unit.length; d++) {
+                unit[d] = shape[d + 1] < 0 || shape[d + 1] > Integer.MAX_VALUE ? -1 : (int) shape[d + 1];
+            }
+            shapes.put(layer, unit);
+        }
+        return shapes;
+    }
+
+    /** The most samples one pass inspects; -1 when a source's size is unknown. */
+    private static long largestPass(AuditOptions o) {
+        List<DataSource> passes = new ArrayList<>(o.ood());
+        passes.add(o.id());
+        if (o.fit() != null && o.fitStatistics()) {
+            passes.add(o.fit());
+        }
+        long largest = 0;
+        for (DataSource d : passes) {
+            if (d.size() < 0) {
+                return -1;
+            }
+            largest = Math.max(largest, d.size());
+        }
+        return largest;
+    }
+
+    /** The node classifiers' fit samples: 0 when there are none, -1 when the fit set's size is unknown. */
+    private static long nodeFitSamples(AuditOptions o) {
+        if (o.fit() == null || o.nodeFitSamples() == 0) {
+            return 0;
+        }
+        long size = o.fit().size();
+        return size < 0 ? (o.nodeFitSamples() == Integer.MAX_VALUE ? -1 : o.nodeFitSamples())
+                : Math.min(size, o.nodeFitSamples());
+    }
+
+    /** Per dataset (the fit set included), the samples left out for an empty attention mask (MASKED_MEAN). */
+    private static Map<String, Long> emptyMasks(List<DatasetResult> datasets, DatasetResult fit) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<DatasetResult> all = new ArrayList<>(datasets);
+        if (fit != null) {
+            all.add(fit);
+        }
+        for (DatasetResult d : all) {
+            d.layers().values().stream().filter(s -> s.frequencies().view() == NeuronView.MASKED_MEAN).findFirst()
+                    .ifPresent(s -> counts.put(d.name(), s.frequencies().emptyMaskSamples()));
+        }
+        return counts;
     }
 
     /**
@@ -199,12 +278,47 @@ final class AuditRunner {
         }
     }
 
-    /** What the whole audit shares: the session, the tensors, the statistics options and the thread pool. */
+    /**
+     * What the whole audit shares: the session, the tensors, the statistics options, the thread pool and the memory
+     * plan (each layer's view and patterns, the detectors' and node classifiers' layers).
+     */
     private record Pass(AuditOptions options, InferenceSession session, String logits, int k, DetectorLayout wiring,
-                        List<String> layers, List<String> needed, ExecutorService pool, AuditProgress progress) {
+                        List<String> layers, List<String> needed, ExecutorService pool, AuditProgress progress,
+                        MemoryPlan plan) {
         StatsOptions stats(ClassSource source) {
             return StatsOptions.builder(k, source == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED)
                     .tau(options.tau()).eps(options.eps()).bins(options.bins()).build();
+        }
+
+        /** Per layer (of {@code of}), the options of the plan: the base with its view and patterns. */
+        Map<String, StatsOptions> perLayer(StatsOptions base, List<String> of) {
+            Map<String, StatsOptions> out = new LinkedHashMap<>();
+            of.forEach(l -> out.put(l, plan.options(l, base)));
+            return out;
+        }
+
+        StatsHook statsHook(StatsOptions base) {
+            return new StatsHook(perLayer(base, layers), options.maskInput(), pool);
+        }
+
+        InteractionHook interactionHook(List<DenseLayer> dense, ClassBasis basis) {
+            return new InteractionHook(dense, InteractionOptions.builder(k, basis).bins(options.bins())
+                    .memoryLimitBytes(options.memoryBudgetBytes()).build());
+        }
+
+        /**
+         * The detectors' hook seeing the per-layer detectors' layers through their views (the features never: a
+         * feature layer that is also a pattern layer is read flattened by both).
+         */
+        InspectionHook detectors(InspectionHook hook) {
+            Map<String, NeuronView> viewed = new LinkedHashMap<>();
+            for (String layer : wiring.patternLayers()) {
+                NeuronView view = plan.view(layer);
+                if (view != NeuronView.FLATTENED && !layer.equals(wiring.featureLayer())) {
+                    viewed.put(layer, view);
+                }
+            }
+            return new ViewedLayersHook(hook, viewed, options.maskInput());
         }
 
         InspectionSummary inspect(DataSource source, String task, ClassSource classes, List<InspectionHook> hooks) {
@@ -218,11 +332,10 @@ final class AuditRunner {
                                InspectionHook extra) {
             ClassSource classSource = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
             StatsOptions stats = stats(classSource);
-            StatsHook statsHook = new StatsHook(stats, layers, pool);
+            StatsHook statsHook = statsHook(stats);
             ScoreCollector scoring = wiring.scoring(suite);
-            InteractionHook interactions = new InteractionHook(dense, InteractionOptions.builder(k, stats.basis())
-                    .bins(options.bins()).build());
-            List<InspectionHook> hooks = new ArrayList<>(List.of(statsHook, scoring, interactions));
+            InteractionHook interactions = interactionHook(dense, stats.basis());
+            List<InspectionHook> hooks = new ArrayList<>(List.of(statsHook, detectors(scoring), interactions));
             if (extra != null) {
                 hooks.add(extra);
             }
@@ -260,10 +373,11 @@ final class AuditRunner {
             return new FitPass(builder.buildUnfitted(), Map.of(), 0, skipped, null);
         }
         List<InspectionHook> hooks = new ArrayList<>();
-        hooks.add(pass.wiring().fitting(builder));
+        hooks.add(pass.detectors(pass.wiring().fitting(builder)));
         NodeClassifierHooks.Fit nodes = null;
-        if (o.nodeFitSamples() > 0) {
-            nodes = new NodeClassifierHooks.Fit(pass.stats(ClassSource.LABEL), pass.layers(), o.nodeFitSamples());
+        if (o.nodeFitSamples() > 0 && !pass.plan().nodeClassifierLayers().isEmpty()) {
+            nodes = new NodeClassifierHooks.Fit(pass.perLayer(pass.stats(ClassSource.LABEL),
+                    pass.plan().nodeClassifierLayers()), o.maskInput(), o.nodeFitSamples());
             hooks.add(nodes);
         }
         StatsHook statsHook = null;
@@ -271,9 +385,8 @@ final class AuditRunner {
         ScoreCollector predictions = null;
         if (o.fitStatistics()) {
             StatsOptions stats = pass.stats(ClassSource.LABEL);
-            statsHook = new StatsHook(stats, pass.layers(), pass.pool());
-            interactions = new InteractionHook(dense, InteractionOptions.builder(pass.k(), stats.basis())
-                    .bins(o.bins()).build());
+            statsHook = pass.statsHook(stats);
+            interactions = pass.interactionHook(dense, stats.basis());
             predictions = pass.wiring().scoring(DetectorSuite.of(List.of()));
             hooks.addAll(List.of(statsHook, interactions, predictions));
         }
@@ -290,11 +403,12 @@ final class AuditRunner {
     }
 
     /**
-     * The dense layers whose interaction counters (SPEC §3: K x n_out x n_in) fit the default memory limit; the others
+     * The dense layers whose interaction counters (SPEC §3: K x n_out x n_in) fit the memory budget; the others
      * are skipped with a log line saying the size, and recorded in {@code skipped}.
      */
-    private static List<DenseLayer> withinMemoryLimit(List<DenseLayer> dense, int k, Map<String, String> skipped) {
-        InteractionOptions options = InteractionOptions.builder(k, ClassBasis.LABEL).build();
+    private static List<DenseLayer> withinMemoryLimit(List<DenseLayer> dense, int k, long budget,
+                                                      Map<String, String> skipped) {
+        InteractionOptions options = InteractionOptions.builder(k, ClassBasis.LABEL).memoryLimitBytes(budget).build();
         List<DenseLayer> kept = new ArrayList<>();
         for (DenseLayer d : dense) {
             MemoryEstimate estimate = InteractionAccumulator.estimate(d, options);
@@ -304,6 +418,31 @@ final class AuditRunner {
                 LOG.warn("skipping the interactions of {}: {} exceeds the limit of {} MiB", d.outputName(),
                         estimate.description(), options.memoryLimitBytes() >> 20);
                 skipped.put(d.outputName(), estimate.description());
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The dense layers that read one vector per sample: SPEC §3 interactions are defined for an input x of n_in
+     * units; a dense layer applied to every position of a sequence layer {@code [T, d]} (a MatMul over its last
+     * axis) is skipped with the reason recorded in {@code skipped}.
+     */
+    private static List<DenseLayer> onVectors(List<DenseLayer> dense, Map<String, int[]> unitShapes,
+                                              Map<String, String> skipped) {
+        List<DenseLayer> kept = new ArrayList<>();
+        for (DenseLayer d : dense) {
+            int[] shape = unitShapes.get(d.inputName());
+            long units = 1;
+            for (int dim : shape == null ? new int[0] : shape) {
+                units = dim < 0 ? -1 : units * dim;
+            }
+            if (shape == null || shape.length <= 1 || units == d.inFeatures()) {
+                kept.add(d);
+            } else {
+                skipped.put(d.outputName(), "its input " + d.inputName() + " has unit shape "
+                        + Arrays.toString(shape) + ", not one vector of n_in = " + d.inFeatures()
+                        + " units per sample");
             }
         }
         return kept;
@@ -356,19 +495,27 @@ final class AuditRunner {
      * (quantity "interaction"): within each dataset, and ID vs each OOD set both ways.
      */
     static List<KlRow> klRows(List<String> layers, List<DatasetResult> datasets, double alpha) {
+        return klRows(layers, datasets, alpha, null);
+    }
+
+    /** {@link #klRows(List, List, double)} for the dense layers whose key ({@link #klKey}) is in {@code keys}. */
+    private static List<KlRow> klRows(List<String> layers, List<DatasetResult> datasets, double alpha,
+                                      Set<String> keys) {
         List<KlRow> rows = new ArrayList<>();
         for (String layer : layers) {
             klRows(rows, layer, "S1", datasets, alpha);
             klRows(rows, layer, "S2", datasets, alpha);
         }
         for (String layer : datasets.get(0).interactions().keySet()) {
-            klRows(rows, layer, "interaction", datasets, alpha);
+            if (keys == null || keys.contains(klKey(layer, "interaction"))) {
+                klRows(rows, layer, "interaction", datasets, alpha);
+            }
         }
         return rows;
     }
 
     /** SPEC §4 within one dataset only (the fit set), for the same layers and quantities as {@link #klRows}. */
-    private static List<KlRow> klWithin(List<String> layers, DatasetResult d, double alpha) {
+    private static List<KlRow> klWithin(List<String> layers, DatasetResult d, double alpha, Set<String> keys) {
         List<KlRow> rows = new ArrayList<>();
         for (String layer : layers) {
             for (String quantity : List.of("S1", "S2")) {
@@ -376,9 +523,48 @@ final class AuditRunner {
             }
         }
         for (String layer : d.interactions().keySet()) {
-            within(rows, layer, "interaction", d, alpha);
+            if (keys.contains(klKey(layer, "interaction"))) {
+                within(rows, layer, "interaction", d, alpha);
+            }
         }
         return rows;
+    }
+
+    /** The memory rule's key of a layer's KL matrices: the layer for S1 and S2, "layer (interaction)". */
+    private static String klKey(String layer, String quantity) {
+        return quantity.equals("interaction") ? layer + " (interaction)" : layer;
+    }
+
+    /**
+     * The entries the KL matrices of each layer would have (S1 and S2 together; a dense layer's interaction profiles
+     * apart), from the classes of every table: |P|^2 within a dataset, 2 |P_id| |P_ood| between the ID set and an
+     * OOD set, |P_fit|^2 within the fit set.
+     */
+    private static Map<String, Long> klRows(List<String> layers, List<DatasetResult> datasets, DatasetResult fit) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String layer : layers) {
+            rows.put(klKey(layer, "S1"), 2 * klEntries(layer, "S1", datasets, fit));
+        }
+        for (String layer : datasets.get(0).interactions().keySet()) {
+            rows.put(klKey(layer, "interaction"), klEntries(layer, "interaction", datasets, fit));
+        }
+        return rows;
+    }
+
+    private static long klEntries(String layer, String quantity, List<DatasetResult> datasets, DatasetResult fit) {
+        long entries = 0;
+        long id = classes(datasets.get(0), layer, quantity);
+        for (DatasetResult d : datasets) {
+            long p = classes(d, layer, quantity);
+            entries += p * p + (d == datasets.get(0) ? 0 : 2 * id * p);
+        }
+        long f = fit == null ? 0 : classes(fit, layer, quantity);
+        return entries + f * f;
+    }
+
+    private static long classes(DatasetResult d, String layer, String quantity) {
+        FrequencyTable table = table(d, layer, quantity);
+        return table == null ? 0 : table.classIds().length;
     }
 
     private static void within(List<KlRow> rows, String layer, String quantity, DatasetResult d, double alpha) {

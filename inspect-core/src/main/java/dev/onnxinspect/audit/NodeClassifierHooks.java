@@ -4,10 +4,12 @@ import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.stats.KdeMode;
+import dev.onnxinspect.stats.NeuronView;
 import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.NodeClassifierEvaluationAccumulator;
 import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
 import dev.onnxinspect.stats.NodeClassifierResult;
+import dev.onnxinspect.stats.SequenceMask;
 import dev.onnxinspect.stats.StatsOptions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,19 +20,22 @@ import java.util.Map;
  * SPEC §8 nodes as classifiers: {@link Fit} collects the labelled fit set per layer, {@link Evaluate} evaluates the
  * fitted classifiers on the labelled ID set. By default every sample is used (SPEC §8); a user may limit both to
  * the first N and M samples because the KDE is evaluated from every fit value (cost grows with N x M x nodes). The
- * counts used are recorded in the run parameters ({@code node_fit_samples}, {@code node_eval_samples}).
+ * counts used are recorded in the run parameters ({@code node_fit_samples}, {@code node_eval_samples}). Each layer is
+ * read through its own view; MASKED_MEAN layers get the batch's attention mask.
  */
 final class NodeClassifierHooks {
     private NodeClassifierHooks() {
     }
 
-    /** Takes only the first {@code limit} samples of the batches it sees. */
+    /** Takes only the first {@code limit} samples of the batches it sees, of its layers only. */
     private abstract static class Limited implements InspectionHook {
         private final long limit;
+        private final String maskInput;
         private long seen;
 
-        Limited(long limit) {
+        Limited(long limit, String maskInput) {
             this.limit = limit;
+            this.maskInput = maskInput;
         }
 
         @Override
@@ -41,15 +46,25 @@ final class NodeClassifierHooks {
             int take = (int) Math.min(view.size(), limit - seen);
             seen += take;
             int[] classes = take == view.size() ? view.classes() : Arrays.copyOf(view.classes(), take);
-            for (Map.Entry<String, LayerActivations> e : view.activations().entrySet()) {
-                LayerActivations a = e.getValue();
+            SequenceMask mask = null;
+            for (String layer : layers()) {
+                LayerActivations a = view.layer(layer);
                 LayerActivations head = take == view.size() ? a : new LayerActivations(a.layer(),
                         Arrays.copyOf(a.values(), take * a.units()), take, a.unitShape());
-                accept(e.getKey(), classes, head);
+                if (view(layer) == NeuronView.MASKED_MEAN && mask == null) {
+                    mask = StatsHook.batchMask(view, maskInput).head(take);
+                }
+                accept(layer, classes, head, view(layer) == NeuronView.MASKED_MEAN ? mask : null);
             }
         }
 
-        abstract void accept(String layer, int[] classes, LayerActivations acts);
+        /** The layers this hook reads. */
+        abstract Iterable<String> layers();
+
+        /** The view of one of its layers. */
+        abstract NeuronView view(String layer);
+
+        abstract void accept(String layer, int[] classes, LayerActivations acts, SequenceMask mask);
 
         /** The samples taken so far. */
         long seen() {
@@ -58,22 +73,32 @@ final class NodeClassifierHooks {
     }
 
     static final class Fit extends Limited {
-        private final StatsOptions options;
-        private final List<String> layers;
+        private final Map<String, StatsOptions> options;
         private final Map<String, NodeClassifierFitAccumulator> fits = new LinkedHashMap<>();
 
-        Fit(StatsOptions options, List<String> layers, long limit) {
-            super(limit);
-            this.options = options;
-            this.layers = List.copyOf(layers);
+        /**
+         * @param options   per layer, its options (its view)
+         * @param maskInput the input holding the attention mask (for MASKED_MEAN layers), or null
+         */
+        Fit(Map<String, StatsOptions> options, String maskInput, long limit) {
+            super(limit, maskInput);
+            this.options = new LinkedHashMap<>(options);
         }
 
         @Override
-        void accept(String layer, int[] classes, LayerActivations acts) {
-            if (layers.contains(layer)) {
-                fits.computeIfAbsent(layer, l -> new NodeClassifierFitAccumulator(options, l, acts.unitShape()))
-                        .accept(classes, acts);
-            }
+        Iterable<String> layers() {
+            return options.keySet();
+        }
+
+        @Override
+        NeuronView view(String layer) {
+            return options.get(layer).view();
+        }
+
+        @Override
+        void accept(String layer, int[] classes, LayerActivations acts, SequenceMask mask) {
+            fits.computeIfAbsent(layer, l -> new NodeClassifierFitAccumulator(options.get(l), l, acts.unitShape()))
+                    .accept(classes, acts, mask);
         }
 
         Map<String, NodeClassifier> classifiers() {
@@ -85,18 +110,29 @@ final class NodeClassifierHooks {
 
     static final class Evaluate extends Limited {
         private final Map<String, NodeClassifierEvaluationAccumulator> evaluations = new LinkedHashMap<>();
+        private final Map<String, NeuronView> views = new LinkedHashMap<>();
 
-        Evaluate(Map<String, NodeClassifier> classifiers, long limit) {
-            super(limit);
-            classifiers.forEach((layer, c) -> evaluations.put(layer, c.evaluation(KdeMode.FAST)));
+        Evaluate(Map<String, NodeClassifier> classifiers, long limit, String maskInput) {
+            super(limit, maskInput);
+            classifiers.forEach((layer, c) -> {
+                evaluations.put(layer, c.evaluation(KdeMode.FAST));
+                views.put(layer, c.options().view());
+            });
         }
 
         @Override
-        void accept(String layer, int[] classes, LayerActivations acts) {
-            NodeClassifierEvaluationAccumulator acc = evaluations.get(layer);
-            if (acc != null) {
-                acc.accept(classes, acts);
-            }
+        Iterable<String> layers() {
+            return evaluations.keySet();
+        }
+
+        @Override
+        NeuronView view(String layer) {
+            return views.get(layer);
+        }
+
+        @Override
+        void accept(String layer, int[] classes, LayerActivations acts, SequenceMask mask) {
+            evaluations.get(layer).accept(classes, acts, mask);
         }
 
         List<NodeClassifierResult> results() {

@@ -16,13 +16,16 @@ import java.util.Objects;
  * @param neurons           n, the number of neurons (units of the view)
  * @param samples           the number of valid samples counted (the sum of the class sizes)
  * @param invalidSamples    samples left out because a unit was NaN or infinite (see the accumulator)
+ * @param emptyMaskSamples  samples left out because their attention mask had no 1 ({@link NeuronView#MASKED_MEAN}
+ *                          only; SPEC preamble: invalid, never divided by 0); 0 for the other views
  * @param nonFiniteByNeuron per neuron, the number of samples in which it was non-finite; copied
  * @param s1Table           the S1 frequencies
  * @param s2Table           the S2 frequencies
  */
 public record ActivationFrequencies(String layer, int[] unitShape, NeuronView view, ClassBasis basis,
                                     Significance.Active s1, Significance.Dominant s2, int neurons, long samples,
-                                    long invalidSamples, long[] nonFiniteByNeuron, FrequencyTable s1Table,
+                                    long invalidSamples, long emptyMaskSamples, long[] nonFiniteByNeuron,
+                                    FrequencyTable s1Table,
                                     FrequencyTable s2Table) {
     public ActivationFrequencies {
         Objects.requireNonNull(layer, "layer");

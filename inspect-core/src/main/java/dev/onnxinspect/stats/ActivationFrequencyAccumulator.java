@@ -2,6 +2,7 @@ package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,7 +13,10 @@ import java.util.List;
  * left out of all of the layer's counts, its class size included, and counted in
  * {@link ActivationFrequencies#invalidSamples()} and, per neuron, in
  * {@link ActivationFrequencies#nonFiniteByNeuron()} (a channel neuron counts when any of its units is
- * non-finite). It is never folded into a frequency.
+ * non-finite). It is never folded into a frequency. With {@link NeuronView#MASKED_MEAN} a sample whose attention
+ * mask has no 1 is left out the same way and counted in {@link ActivationFrequencies#emptyMaskSamples()}.
+ * <p>Memory ({@link #estimate}): at most two {@code int} counters per (class, neuron) and one {@code long} per neuron,
+ * fixed by K and the view's neuron count; the result copies the counters once more.
  * <p>Mutable and not thread-safe: give each thread its own accumulator and {@link #merge} them; the merged
  * result equals one pass over all the data exactly (integer counts), whatever the batch sizes and order.
  * Per sample it copies the row's bit patterns into a scratch array ({@link NeuronReader}), scans them once for
@@ -41,6 +45,7 @@ public final class ActivationFrequencyAccumulator {
     private final long[] nonFinite;
     private final float[] sortScratch;
     private long invalidSamples;
+    private long emptyMaskSamples;
 
     /**
      * @param options   classes, significance definitions, view and bins
@@ -70,7 +75,18 @@ public final class ActivationFrequencyAccumulator {
      *                        accumulator is then unchanged
      */
     public void accept(int[] classes, LayerActivations acts) {
-        int samples = reader.check(classes, acts, options.numClasses());
+        accept(classes, acts, null);
+    }
+
+    /**
+     * Counts one batch of a layer viewed {@link NeuronView#MASKED_MEAN}, with the batch's attention mask.
+     *
+     * @param mask the batch's mask {@code [N, T]} (required for MASKED_MEAN; must be null for the other views)
+     * @throws StatsException as {@link #accept(int[], LayerActivations)}, or for a missing mask or one whose
+     *                        samples or length differ from the batch's; the accumulator is then unchanged
+     */
+    public void accept(int[] classes, LayerActivations acts, SequenceMask mask) {
+        int samples = reader.check(classes, acts, options.numClasses(), mask);
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
                 acceptNeurons(classes[i], reader.bits, reader.scan);
@@ -84,8 +100,27 @@ public final class ActivationFrequencyAccumulator {
         return reader;
     }
 
+    /**
+     * The memory this accumulator takes for a layer at most (every class seen), stated before it is allocated:
+     * the S1 and S2 counters (K x n ints each), the per-neuron non-finite counts and the scratch rows.
+     */
+    public static MemoryEstimate estimate(StatsOptions options, String layer, int[] unitShape) {
+        long neurons = options.view().neurons(unitShape);
+        long units = NeuronView.units(unitShape);
+        long counters = 2L * options.numClasses() * neurons * Integer.BYTES;
+        long scratch = neurons * (Long.BYTES + 6L * Integer.BYTES)
+                + (options.view() == NeuronView.FLATTENED ? 0 : units * Float.BYTES);
+        return new MemoryEstimate(counters + scratch, "S1/S2 counters of layer " + layer + " "
+                + Arrays.toString(unitShape) + " viewed " + options.view() + " (" + options.numClasses()
+                + " classes x " + neurons + " neurons x 2 int counters)");
+    }
+
     /** Counts the sample that {@link #reader()} last rejected as invalid. */
     void acceptInvalid() {
+        if (reader.emptyMask) {
+            emptyMaskSamples++;
+            return;
+        }
         invalidSamples++;
         reader.countNonFinite(nonFinite);
     }
@@ -164,6 +199,7 @@ public final class ActivationFrequencyAccumulator {
             classSizes[c] = size;
         }
         invalidSamples += other.invalidSamples;
+        emptyMaskSamples += other.emptyMaskSamples;
         for (int j = 0; j < nonFinite.length; j++) {
             nonFinite[j] += other.nonFinite[j];
         }
@@ -192,7 +228,7 @@ public final class ActivationFrequencyAccumulator {
         }
         int n = reader.neurons;
         return new ActivationFrequencies(reader.layer, reader.unitShape(), reader.view, options.basis(),
-                options.s1(), options.s2(), n, samples, invalidSamples, nonFinite,
+                options.s1(), options.s2(), n, samples, invalidSamples, emptyMaskSamples, nonFinite,
                 new FrequencyTable(options.s1().label(), n, options.bins(), rows1),
                 new FrequencyTable(options.s2().label(), n, options.bins(), rows2));
     }

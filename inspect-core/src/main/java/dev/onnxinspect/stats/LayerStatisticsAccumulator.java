@@ -8,7 +8,10 @@ import java.util.Optional;
  * frequencies, histograms and active fractions (SPEC §1, §2) and, unless disabled in the options, the S1
  * patterns for the layer perplexity (SPEC §7). Each sample is read (finiteness check, neuron view) once and
  * both statistics are fed from the same row; no allocation per sample except a newly seen pattern.
- * <p>Non-finite samples are left out and counted as in {@link ActivationFrequencyAccumulator}.
+ * <p>Non-finite samples are left out and counted as in {@link ActivationFrequencyAccumulator}; so are, for a layer
+ * viewed {@link NeuronView#MASKED_MEAN}, samples whose attention mask has no 1 (counted apart).
+ * <p>Memory: {@link #estimate} states the counters before they are allocated; the patterns add
+ * {@link PatternAccumulator#bytesPerPattern} per distinct pattern.
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data.
  * The result equals that of separate {@link ActivationFrequencyAccumulator} and {@link PatternAccumulator}s.
  */
@@ -37,7 +40,23 @@ public final class LayerStatisticsAccumulator {
      *                        accumulator is then unchanged
      */
     public void accept(int[] classes, LayerActivations acts) {
-        accept(classes, acts, 0, classes == null || acts == null ? 0 : acts.samples());
+        accept(classes, acts, null, 0, classes == null || acts == null ? 0 : acts.samples());
+    }
+
+    /**
+     * Counts one batch of a layer viewed {@link NeuronView#MASKED_MEAN} with the batch's attention mask (null for
+     * the other views).
+     *
+     * @throws StatsException as {@link #accept(int[], LayerActivations)}, or for a missing mask, a mask for
+     *                        another view, or one whose samples or length differ from the batch's
+     */
+    public void accept(int[] classes, LayerActivations acts, SequenceMask mask) {
+        accept(classes, acts, mask, 0, classes == null || acts == null ? 0 : acts.samples());
+    }
+
+    /** The memory of this layer's counters at most (see {@link ActivationFrequencyAccumulator#estimate}). */
+    public static MemoryEstimate estimate(StatsOptions options, String layer, int[] unitShape) {
+        return ActivationFrequencyAccumulator.estimate(options, layer, unitShape);
     }
 
     /**
@@ -53,8 +72,18 @@ public final class LayerStatisticsAccumulator {
      *                        accumulator is then unchanged
      */
     public void accept(int[] classes, LayerActivations acts, int from, int to) {
+        accept(classes, acts, null, from, to);
+    }
+
+    /**
+     * Counts the samples {@code [from, to)} of a batch with its attention mask (for MASKED_MEAN; null otherwise).
+     *
+     * @throws StatsException as {@link #accept(int[], LayerActivations, int, int)} and
+     *                        {@link #accept(int[], LayerActivations, SequenceMask)}
+     */
+    public void accept(int[] classes, LayerActivations acts, SequenceMask mask, int from, int to) {
         NeuronReader reader = frequencies.reader();
-        int samples = reader.check(classes, acts, options.numClasses());
+        int samples = reader.check(classes, acts, options.numClasses(), mask);
         if (from < 0 || from > to || to > samples) {
             throw new StatsException("sample range [" + from + ", " + to + ") of layer " + reader.layer
                     + " is not inside the batch of " + samples + " samples; pass 0 <= from <= to <= " + samples);

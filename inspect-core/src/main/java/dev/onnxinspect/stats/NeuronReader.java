@@ -10,11 +10,16 @@ import java.util.Arrays;
  * <p>Choice (SPEC leaves NaN open): a sample with any NaN or infinite unit in a layer is excluded from all of
  * that layer's counts (its class size included) and counted as invalid, per layer and per neuron (a channel
  * neuron counts when any of its units is non-finite); it is never folded into a frequency.
+ * <p>{@link NeuronView#MASKED_MEAN}: every batch comes with its {@link SequenceMask} ({@link #check}); a sample
+ * whose mask has no 1 is rejected by {@link #load} with {@link #emptyMask} set (counted apart from the non-finite
+ * ones); only the positions with mask 1 are checked for finiteness. The sequence length T may change from batch to
+ * batch (the width d may not); the scratch row grows to the longest batch seen.
  * <p>A loaded sample's neurons are the IEEE bit patterns {@code bits[0 .. neurons)} at offset 0 (the shape the
  * JIT vectorises, see {@link SignificantBits}): read straight from the activations
  * ({@link LayerActivations#readRowBits}, a plain memory copy for activations in native memory) for the
- * flattened view; for a channel view the raw floats are read ({@link LayerActivations#readRow}), reduced and then
- * converted. All scratch arrays are allocated once, here.
+ * flattened view; for a channel or masked view the raw floats are read ({@link LayerActivations#readRow}),
+ * reduced and then converted. All scratch arrays are allocated once, here (for MASKED_MEAN, again when a longer
+ * sequence comes).
  */
 final class NeuronReader {
     final String layer;
@@ -23,10 +28,16 @@ final class NeuronReader {
     final int neurons;
     private final int[] unitShape;
     private final int spatial;
-    /** The raw units of the last sample of a channel view, else null. */
-    private final float[] raw;
-    /** The channel neurons of the last sample of a channel view, else null. */
+    /** The raw units of the last sample of a channel or masked view, else null. */
+    private float[] raw;
+    /** The channel neurons of the last sample of a channel or masked view, else null. */
     private final float[] reduced;
+    /** The float64 sums of the masked mean, else null. */
+    private final double[] sums;
+    /** The mask of the batch last {@link #check}ed (MASKED_MEAN only). */
+    private SequenceMask mask;
+    /** The sequence length of the batch last checked (MASKED_MEAN only). */
+    private int positions;
 
     /**
      * The bit patterns of the neurons of the sample last {@link #load}ed: {@code bits[0 .. neurons)}; for the
@@ -35,6 +46,10 @@ final class NeuronReader {
     final int[] bits;
     /** The scan (finiteness, maximum, smallest positive value) of that sample's neurons. */
     final RowScan scan;
+    /** The index of the sample last loaded (MASKED_MEAN only). */
+    private int lastSample;
+    /** Whether the sample {@link #load} last rejected was rejected for an attention mask without a 1. */
+    boolean emptyMask;
 
     NeuronReader(String layer, int[] unitShape, NeuronView view) {
         if (layer == null || unitShape == null || view == null) {
@@ -50,6 +65,7 @@ final class NeuronReader {
         boolean flat = view == NeuronView.FLATTENED;
         this.raw = flat ? null : new float[units];
         this.reduced = flat ? null : new float[neurons];
+        this.sums = view == NeuronView.MASKED_MEAN ? new double[neurons] : null;
         this.bits = new int[neurons];
         this.scan = new RowScan(neurons);
     }
@@ -58,8 +74,10 @@ final class NeuronReader {
         return unitShape.clone();
     }
 
+    /** Same layer, view and shape (for MASKED_MEAN the width d: the sequence length may differ). */
     boolean sameLayout(NeuronReader other) {
-        return layer.equals(other.layer) && view == other.view && Arrays.equals(unitShape, other.unitShape);
+        return layer.equals(other.layer) && view == other.view && (view == NeuronView.MASKED_MEAN
+                ? unitShape[1] == other.unitShape[1] : Arrays.equals(unitShape, other.unitShape));
     }
 
     String describe() {
@@ -72,6 +90,16 @@ final class NeuronReader {
      * @return the number of samples
      */
     int check(int[] classes, LayerActivations acts, int numClasses) {
+        return check(classes, acts, numClasses, null);
+    }
+
+    /**
+     * Checks a batch and its mask (required for MASKED_MEAN, refused for the other views) before anything is
+     * counted, so that a bad batch changes nothing; remembers the mask for {@link #load}.
+     *
+     * @return the number of samples
+     */
+    int check(int[] classes, LayerActivations acts, int numClasses, SequenceMask batchMask) {
         if (acts == null || classes == null) {
             throw new StatsException("accept needs the class ids and the activations of " + describe()
                     + ", got classes=" + Arrays.toString(classes) + ", activations=" + acts);
@@ -80,15 +108,34 @@ final class NeuronReader {
             throw new StatsException("this accumulator is for layer " + layer + " but got activations of layer "
                     + acts.layer() + "; use one accumulator per layer");
         }
-        if (!Arrays.equals(unitShape, acts.unitShape())) {
+        int[] shape = acts.unitShape();
+        boolean masked = view == NeuronView.MASKED_MEAN;
+        if (masked ? shape.length != 2 || shape[1] != unitShape[1] : !Arrays.equals(unitShape, shape)) {
             throw new StatsException("layer " + layer + " was set up with unit shape " + Arrays.toString(unitShape)
-                    + " but a batch has unit shape " + Arrays.toString(acts.unitShape()));
+                    + " but a batch has unit shape " + Arrays.toString(shape)
+                    + (masked ? " (MASKED_MEAN: [T, " + unitShape[1] + "] with any T)" : ""));
         }
         if (classes.length != acts.samples()) {
             throw new StatsException("layer " + layer + ": the batch has " + acts.samples() + " samples but "
                     + classes.length + " class ids; pass one class id per sample");
         }
         checkClasses(classes, numClasses);
+        if (masked) {
+            NeuronView.checkMask(batchMask, shape[0], "layer " + layer);
+            if (batchMask.samples() != acts.samples()) {
+                throw new StatsException("layer " + layer + ": the batch has " + acts.samples() + " samples but the "
+                        + "attention mask " + batchMask.input() + " has " + batchMask.samples()
+                        + "; pass the batch's own mask");
+            }
+            if (raw.length < acts.units()) {
+                raw = new float[acts.units()];
+            }
+            positions = shape[0];
+        } else if (batchMask != null) {
+            throw new StatsException("layer " + layer + " is viewed " + view + ", which reads no attention mask, but"
+                    + " got mask " + batchMask.input() + "; pass a mask for MASKED_MEAN layers only");
+        }
+        mask = batchMask;
         return acts.samples();
     }
 
@@ -105,19 +152,43 @@ final class NeuronReader {
     /**
      * Loads sample i's neurons into {@link #bits} and scans them into {@link #scan}.
      *
-     * @return false (and the neurons are not to be used) when the sample has a non-finite unit
+     * @return false (and the neurons are not to be used) when the sample has a non-finite unit, or for
+     *         MASKED_MEAN no position with mask 1 ({@link #emptyMask} then set)
      */
     boolean load(LayerActivations acts, int i) {
+        emptyMask = false;
         if (raw == null) {
             acts.readRowBits(i, bits);
             scan.scan(bits, neurons);
             return scan.finite;
         }
+        if (sums != null) {
+            return loadMasked(acts, i);
+        }
         acts.readRow(i, raw);
-        if (!allFinite(raw, 0, units)) {
+        if (!view.reduceChannelsIfFinite(raw, 0, neurons, spatial, reduced)) {
             return false;
         }
-        view.reduceChannels(raw, 0, neurons, spatial, reduced);
+        for (int j = 0; j < neurons; j++) {
+            bits[j] = Float.floatToRawIntBits(reduced[j]);
+        }
+        scan.scan(bits, neurons);
+        return true;
+    }
+
+    private boolean loadMasked(LayerActivations acts, int i) {
+        lastSample = i;
+        if (mask.positions(i) == 0) {
+            emptyMask = true;
+            return false;
+        }
+        acts.readRow(i, raw);
+        for (int t = 0; t < positions; t++) {
+            if (mask.onUnchecked(i, t) && !allFinite(raw, t * neurons, neurons)) {
+                return false;
+            }
+        }
+        NeuronView.maskedMean(raw, 0, positions, neurons, mask, i, sums, reduced);
         for (int j = 0; j < neurons; j++) {
             bits[j] = Float.floatToRawIntBits(reduced[j]);
         }
@@ -132,9 +203,21 @@ final class NeuronReader {
 
     /**
      * Adds 1 to {@code perNeuron[j]} for every neuron that has a non-finite unit in the sample {@link #load} last
-     * rejected.
+     * rejected for non-finite values (for MASKED_MEAN: at a position whose mask is 1).
      */
     void countNonFinite(long[] perNeuron) {
+        if (sums != null) {
+            for (int j = 0; j < neurons; j++) {
+                boolean finite = true;
+                for (int t = 0; t < positions && finite; t++) {
+                    finite = !mask.onUnchecked(lastSample, t) || finite(Float.floatToRawIntBits(raw[t * neurons + j]));
+                }
+                if (!finite) {
+                    perNeuron[j]++;
+                }
+            }
+            return;
+        }
         for (int j = 0; j < neurons; j++) {
             boolean finite = raw == null ? finite(bits[j]) : allFinite(raw, j * spatial, spatial);
             if (!finite) {

@@ -19,14 +19,17 @@ public final class NodeClassifier {
     private final String layer;
     private final int[] unitShape;
     private final long fitSamples;
+    private final long fitEmptyMaskSamples;
     private final NodeEstimator[] nodes;
     private final float threshold;
 
-    NodeClassifier(StatsOptions options, String layer, int[] unitShape, long fitSamples, NodeEstimator[] nodes) {
+    NodeClassifier(StatsOptions options, String layer, int[] unitShape, long fitSamples, long fitEmptyMaskSamples,
+                   NodeEstimator[] nodes) {
         this.options = Objects.requireNonNull(options);
         this.layer = layer;
         this.unitShape = unitShape.clone();
         this.fitSamples = fitSamples;
+        this.fitEmptyMaskSamples = fitEmptyMaskSamples;
         this.nodes = nodes;
         this.threshold = options.s1().floatThreshold();
     }
@@ -59,6 +62,11 @@ public final class NodeClassifier {
     /** The number of valid fit samples. */
     public long fitSamples() {
         return fitSamples;
+    }
+
+    /** The fit samples left out because their attention mask had no 1 (MASKED_MEAN only). */
+    public long fitEmptyMaskSamples() {
+        return fitEmptyMaskSamples;
     }
 
     /**

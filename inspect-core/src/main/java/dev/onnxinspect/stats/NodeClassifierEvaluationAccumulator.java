@@ -19,6 +19,7 @@ public final class NodeClassifierEvaluationAccumulator {
     private final double[] layerLog;
     private long samples;
     private long invalidSamples;
+    private long emptyMaskSamples;
     private long layerCorrect;
 
     NodeClassifierEvaluationAccumulator(NodeClassifier classifier, KdeMode mode) {
@@ -38,10 +39,24 @@ public final class NodeClassifierEvaluationAccumulator {
      *                        accumulator is then unchanged
      */
     public void accept(int[] classes, LayerActivations acts) {
-        int n = reader.check(classes, acts, classifier.numClasses());
+        accept(classes, acts, null);
+    }
+
+    /**
+     * Evaluates one batch of a layer viewed {@link NeuronView#MASKED_MEAN} with the batch's attention mask (null
+     * for the other views); a sample whose mask has no 1 is left out and counted.
+     *
+     * @throws StatsException as {@link #accept(int[], LayerActivations)}, or for a missing or mismatched mask
+     */
+    public void accept(int[] classes, LayerActivations acts, SequenceMask mask) {
+        int n = reader.check(classes, acts, classifier.numClasses(), mask);
         for (int i = 0; i < n; i++) {
             if (!reader.load(acts, i)) {
-                invalidSamples++;
+                if (reader.emptyMask) {
+                    emptyMaskSamples++;
+                } else {
+                    invalidSamples++;
+                }
                 continue;
             }
             Arrays.fill(layerLog, 0.0);
@@ -88,11 +103,13 @@ public final class NodeClassifierEvaluationAccumulator {
         }
         samples += other.samples;
         invalidSamples += other.invalidSamples;
+        emptyMaskSamples += other.emptyMaskSamples;
         layerCorrect += other.layerCorrect;
     }
 
     /** The accuracies so far. */
     public NodeClassifierResult result() {
-        return new NodeClassifierResult(classifier.layer(), mode, samples, invalidSamples, layerCorrect, nodeCorrect);
+        return new NodeClassifierResult(classifier.layer(), mode, samples, invalidSamples, emptyMaskSamples,
+                layerCorrect, nodeCorrect);
     }
 }

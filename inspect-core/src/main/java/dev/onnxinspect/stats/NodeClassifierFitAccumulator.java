@@ -11,7 +11,10 @@ import java.util.Arrays;
  * <p>Memory: one float per (sample, node) where the node is on, which is inherent (the KDE is evaluated
  * exactly, from every fit value), plus two ints per (node, class). Mutable and not thread-safe; {@link #merge}
  * then {@link #result} equals one pass (the values are sorted when the classifier is built, so their arrival
- * order does not matter). A sample with a NaN or infinite unit is left out and counted as invalid.
+ * order does not matter). A sample with a NaN or infinite unit is left out and counted as invalid; with
+ * {@link NeuronView#MASKED_MEAN}, so is a sample whose attention mask has no 1 (counted apart).
+ * {@link #estimate} states the memory of the accumulator and of the classifier it builds before anything is
+ * allocated.
  */
 public final class NodeClassifierFitAccumulator {
     private final StatsOptions options;
@@ -23,6 +26,7 @@ public final class NodeClassifierFitAccumulator {
     private final int[] onSizes;
     private long samples;
     private long invalidSamples;
+    private long emptyMaskSamples;
 
     /**
      * @param options   classes, S1 (on/off), view; class ids given to {@link #accept} should be true labels
@@ -52,10 +56,24 @@ public final class NodeClassifierFitAccumulator {
      *                        accumulator is then unchanged
      */
     public void accept(int[] classes, LayerActivations acts) {
-        int n = reader.check(classes, acts, numClasses);
+        accept(classes, acts, null);
+    }
+
+    /**
+     * Adds one batch of a layer viewed {@link NeuronView#MASKED_MEAN} with the batch's attention mask (null for
+     * the other views).
+     *
+     * @throws StatsException as {@link #accept(int[], LayerActivations)}, or for a missing or mismatched mask
+     */
+    public void accept(int[] classes, LayerActivations acts, SequenceMask mask) {
+        int n = reader.check(classes, acts, numClasses, mask);
         for (int i = 0; i < n; i++) {
             if (!reader.load(acts, i)) {
-                invalidSamples++;
+                if (reader.emptyMask) {
+                    emptyMaskSamples++;
+                } else {
+                    invalidSamples++;
+                }
                 continue;
             }
             int c = classes[i];
@@ -108,6 +126,24 @@ public final class NodeClassifierFitAccumulator {
         }
         samples += other.samples;
         invalidSamples += other.invalidSamples;
+        emptyMaskSamples += other.emptyMaskSamples;
+    }
+
+    /**
+     * The memory the node classifiers of a layer take at most, fitted on {@code fitSamples} samples, stated before
+     * anything is allocated: per (node, class) the accumulator's three slots (12 bytes) and the fitted estimator's
+     * four per-class entries (28 bytes); per fit sample and node, when the node is on, its value (a float here, a
+     * double twice in the classifier: 24 bytes with the arrays' growth); per (node, class) with a value, at most
+     * min(fitSamples, K) per node, an array and a KDE (about 96 bytes). The worst case: every node on in every
+     * sample.
+     */
+    public static MemoryEstimate estimate(StatsOptions options, String layer, int[] unitShape, long fitSamples) {
+        long nodes = options.view().neurons(unitShape);
+        long k = options.numClasses();
+        long bytes = nodes * (k * 40 + fitSamples * 24 + Math.min(fitSamples, k) * 96);
+        return new MemoryEstimate(bytes, "node classifiers of layer " + layer + " " + Arrays.toString(unitShape)
+                + " viewed " + options.view() + " (" + nodes + " nodes x " + k + " classes, " + fitSamples
+                + " fit samples)");
     }
 
     /**
@@ -119,6 +155,7 @@ public final class NodeClassifierFitAccumulator {
         if (samples == 0) {
             throw new StatsException("the node classifiers of " + reader.describe() + " saw no valid fit sample"
                     + (invalidSamples > 0 ? " (" + invalidSamples + " had NaN or infinite values)" : "")
+                    + (emptyMaskSamples > 0 ? " (" + emptyMaskSamples + " had an attention mask without a 1)" : "")
                     + "; accept a labelled fit set first");
         }
         NodeEstimator[] nodes = new NodeEstimator[reader.neurons];
@@ -135,6 +172,6 @@ public final class NodeClassifierFitAccumulator {
             }
             nodes[j] = new NodeEstimator(values, off);
         }
-        return new NodeClassifier(options, reader.layer, reader.unitShape(), samples, nodes);
+        return new NodeClassifier(options, reader.layer, reader.unitShape(), samples, emptyMaskSamples, nodes);
     }
 }

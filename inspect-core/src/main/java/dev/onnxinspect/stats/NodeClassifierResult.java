@@ -9,11 +9,12 @@ import java.util.Objects;
  * @param mode           how the KDEs were evaluated
  * @param samples        the number of valid evaluation samples
  * @param invalidSamples samples left out because a unit was NaN or infinite
+ * @param emptyMaskSamples samples left out because their attention mask had no 1 (MASKED_MEAN only)
  * @param layerCorrect   samples whose layer prediction equals their class
  * @param nodeCorrect    per node, samples whose node prediction equals their class; copied
  */
-public record NodeClassifierResult(String layer, KdeMode mode, long samples, long invalidSamples, long layerCorrect,
-                                   long[] nodeCorrect) {
+public record NodeClassifierResult(String layer, KdeMode mode, long samples, long invalidSamples,
+                                   long emptyMaskSamples, long layerCorrect, long[] nodeCorrect) {
     public NodeClassifierResult {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(mode, "mode");
@@ -59,6 +60,7 @@ public record NodeClassifierResult(String layer, KdeMode mode, long samples, lon
         if (samples == 0) {
             throw new StatsException("the node classifiers of layer " + layer + " evaluated no valid sample"
                     + (invalidSamples > 0 ? " (" + invalidSamples + " had NaN or infinite values)" : "")
+                    + (emptyMaskSamples > 0 ? " (" + emptyMaskSamples + " had an attention mask without a 1)" : "")
                     + ", so no accuracy is defined; accept an evaluation set first");
         }
     }

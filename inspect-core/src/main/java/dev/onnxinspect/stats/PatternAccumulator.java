@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Memory grows with the number of distinct patterns, which is inherent: in a wide layer every sample tends
  * to have its own pattern, costing about n / 8 bytes (rounded up to whole blocks of {@link Pattern#BLOCK}
  * neurons in wide layers) plus ~80 bytes of map overhead per sample. Disable it
- * ({@link StatsOptions#patterns}) for wide layers where P = N_c is expected anyway.
+ * ({@link StatsOptions#patterns}) for wide layers where P = N_c is expected anyway. {@link #bytesPerPattern} says
+ * the memory of one distinct pattern before any is stored.
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data, exactly
  * (the entropy is summed over pattern multiplicities in ascending order, independent of insertion order).
  */
@@ -29,6 +30,7 @@ public final class PatternAccumulator {
     /** The row bits of the folded layout ({@link Pattern#foldedRowBits}), or null for the narrow layout. */
     private final int[] rowBits;
     private long invalidSamples;
+    private long emptyMaskSamples;
 
     /**
      * @param options   classes, S1 definition and view (the S2 and bins settings are not used)
@@ -61,18 +63,42 @@ public final class PatternAccumulator {
      *                        accumulator is then unchanged
      */
     public void accept(int[] classes, LayerActivations acts) {
-        int samples = reader.check(classes, acts, options.numClasses());
+        accept(classes, acts, null);
+    }
+
+    /**
+     * Counts one batch's patterns of a layer viewed {@link NeuronView#MASKED_MEAN}, with the batch's attention
+     * mask (null for the other views); a sample whose mask has no 1 is left out and counted.
+     *
+     * @throws StatsException as {@link #accept(int[], LayerActivations)}, or for a missing or mismatched mask
+     */
+    public void accept(int[] classes, LayerActivations acts, SequenceMask mask) {
+        int samples = reader.check(classes, acts, options.numClasses(), mask);
         for (int i = 0; i < samples; i++) {
             if (reader.load(acts, i)) {
                 acceptNeurons(classes[i], reader.bits);
             } else {
-                invalidSamples++;
+                acceptInvalid();
             }
         }
     }
 
+    /**
+     * The memory one distinct pattern of a layer of n neurons (of its view) takes: its packed words plus the
+     * objects of its map entry (the pattern, its word array, the entry, the count; about 96 bytes with compressed
+     * references). A class whose every sample has its own pattern takes this per sample.
+     */
+    public static long bytesPerPattern(int neurons) {
+        return (long) Pattern.wordCount(neurons) * Long.BYTES + 96;
+    }
+
+    /** Counts the sample that the reader last rejected as invalid (non-finite, or an empty mask). */
     void acceptInvalid() {
-        invalidSamples++;
+        if (reader.emptyMask) {
+            emptyMaskSamples++;
+        } else {
+            invalidSamples++;
+        }
     }
 
     /** Counts the pattern of one valid sample whose neurons have the bit patterns {@code bits[0 .. n)}. */
@@ -142,6 +168,7 @@ public final class PatternAccumulator {
             classSizes[c] = (int) size;
         }
         invalidSamples += other.invalidSamples;
+        emptyMaskSamples += other.emptyMaskSamples;
     }
 
     /** The statistics so far; later updates do not change the returned result. */
@@ -158,7 +185,7 @@ public final class PatternAccumulator {
             samples += classSizes[c];
         }
         return new PatternStatistics(reader.layer, reader.view, options.basis(), options.s1(), samples,
-                invalidSamples, rows);
+                invalidSamples, emptyMaskSamples, rows);
     }
 
     /**

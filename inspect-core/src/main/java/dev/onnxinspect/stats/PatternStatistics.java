@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param s1             the S1 definition of the patterns
  * @param samples        the number of valid samples
  * @param invalidSamples samples left out because a unit was NaN or infinite
+ * @param emptyMaskSamples samples left out because their attention mask had no 1 (MASKED_MEAN only)
  * @param classes        the rows, ascending class id; copied
  */
 public record PatternStatistics(String layer, NeuronView view, ClassBasis basis, Significance.Active s1,
-                                long samples, long invalidSamples, List<ClassPatterns> classes) {
+                                long samples, long invalidSamples, long emptyMaskSamples,
+                                List<ClassPatterns> classes) {
     public PatternStatistics {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(view, "view");

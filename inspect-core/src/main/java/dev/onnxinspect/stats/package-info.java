@@ -17,6 +17,11 @@
  *
  * <p>Memory: frequencies take two ints per (class, neuron) and interactions one int per (class, out, in), both
  * independent of the number of samples; patterns grow with the number of distinct patterns and the node
- * classifiers with the number of on-activations, as their definitions require.
+ * classifiers with the number of on-activations, as their definitions require. Each states its memory before it is
+ * allocated ({@link dev.onnxinspect.stats.MemoryEstimate}: {@code LayerStatisticsAccumulator.estimate},
+ * {@code PatternAccumulator.bytesPerPattern}, {@code NodeClassifierFitAccumulator.estimate},
+ * {@code InteractionAccumulator.estimate}); a {@link dev.onnxinspect.stats.NeuronView} other than FLATTENED (channel
+ * means or maxima of a conv map, masked means of a sequence layer with its
+ * {@link dev.onnxinspect.stats.SequenceMask}) is how a large layer fits.
  */
 package dev.onnxinspect.stats;

@@ -224,16 +224,16 @@ public final class InspectionBenchmark {
         }
     }
 
-    private static String mib(long bytes) {
+    static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
-    private static double mean(double[] v) {
+    static double mean(double[] v) {
         return Arrays.stream(v).average().orElse(Double.NaN);
     }
 
     /** The median with the lower and upper quartiles ({@link Percentiles}), e.g. "0.850 [IQR 0.800-0.900]". */
-    private static String quartiles(double[] v) {
+    static String quartiles(double[] v) {
         double[] sorted = v.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
@@ -241,7 +241,7 @@ public final class InspectionBenchmark {
                 Percentiles.type7Sorted(sorted, n, 25), Percentiles.type7Sorted(sorted, n, 75));
     }
 
-    private static String meanSd(double[] v, String format) {
+    static String meanSd(double[] v, String format) {
         double m = mean(v);
         double ss = 0;
         for (double x : v) {
@@ -252,7 +252,7 @@ public final class InspectionBenchmark {
                 sd, Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
     }
 
-    private static String load() {
+    static String load() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];
@@ -261,12 +261,12 @@ public final class InspectionBenchmark {
         }
     }
 
-    private static void out(String format, Object... values) {
+    static void out(String format, Object... values) {
         System.out.println(String.format(Locale.ROOT, format, values));
     }
 
-    /** {@code --name value} pairs. */
-    private static final class Args {
+    /** {@code --name value} pairs (shared by the benchmarks of this package). */
+    static final class Args {
         private final List<String> argv;
 
         Args(String[] argv) {

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -212,6 +213,33 @@ class CliTest {
                 "--ood", "mnist-digits:10", "--out", dir.resolve("o").toString(), "--quiet");
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("none.arrow");
+    }
+
+    @Test
+    void viewsMasksAndBudgetsAreCheckedBeforeAnyPass() throws Exception {
+        String model = tinyModel(dir, 784).toString();
+        String[] data = {"--id", "fashion-mnist-test:20", "--ood", "mnist-digits:20", "--out",
+                         dir.resolve("o").toString(), "--quiet"};
+        Outcome unknownView = run(concat(new String[] {"audit", model, "--view", "hidden/relu=channel_sum"}, data));
+        assertThat(unknownView.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(unknownView.err()).contains("unknown neuron view channel_sum", "masked_mean");
+        // hidden/relu is a dense layer [6]: it has no channel axis
+        Outcome denseChannels = run(concat(new String[] {"audit", model, "--view", "hidden/relu=channel_mean"}, data));
+        assertThat(denseChannels.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(denseChannels.err()).contains("hidden/relu cannot be viewed CHANNEL_MEAN");
+        Outcome noMaskInput = run(concat(new String[] {"audit", model, "--mask", "attention_mask"}, data));
+        assertThat(noMaskInput.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(noMaskInput.err()).contains("attention_mask is not an input of the model");
+        // a budget of 0 MiB
+        Outcome noBudget = run(concat(new String[] {"audit", model, "--memory-budget", "0"}, data));
+        assertThat(noBudget.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(noBudget.err()).contains("the memory budget must be positive");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test
