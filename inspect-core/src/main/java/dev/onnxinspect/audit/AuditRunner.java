@@ -554,9 +554,9 @@ final class AuditRunner {
     private static long klEntries(String layer, String quantity, List<DatasetResult> datasets, DatasetResult fit) {
         long entries = 0;
         long id = classes(datasets.get(0), layer, quantity);
-        for (DatasetResult d : datasets) {
-            long p = classes(d, layer, quantity);
-            entries += p * p + (d == datasets.get(0) ? 0 : 2 * id * p);
+        for (int i = 0; i < datasets.size(); i++) {
+            long p = classes(datasets.get(i), layer, quantity);
+            entries += p * p + (i == 0 ? 0 : 2 * id * p); // within, and the ID set vs each OOD set both ways
         }
         long f = fit == null ? 0 : classes(fit, layer, quantity);
         return entries + f * f;

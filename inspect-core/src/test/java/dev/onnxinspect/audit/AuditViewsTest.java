@@ -119,7 +119,7 @@ class AuditViewsTest {
         // neurons: a Hamming distance between 8-neuron patterns is an integer in [0, 8]
         double[] nap = result.id().scores().column("nap_hamming[" + CONV + "]");
         assertThat(nap).hasSize(30);
-        assertThat(Arrays.stream(nap).boxed().toList()).allMatch(s -> s == Math.rint(s) && s >= 0 && s <= CHANNELS
+        assertThat(Arrays.stream(nap).boxed().toList()).allMatch(s -> (s == Math.rint(s) && s >= 0 && s <= CHANNELS)
                 || s == Double.POSITIVE_INFINITY);
         // node classifiers (8 x (3 x 40 + 60 x 24 + 3 x 96) = 14,784 bytes) do not fit: skipped and recorded
         assertThat(result.nodeClassifiers()).isEmpty();

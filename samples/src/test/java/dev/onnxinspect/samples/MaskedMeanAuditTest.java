@@ -115,7 +115,7 @@ class MaskedMeanAuditTest {
         double[] nap = result.id().scores().column("nap_hamming[" + TOKENS + "]");
         assertThat(nap).hasSize(300 + EMPTY);
         for (double s : nap) {
-            assertThat(s == Math.rint(s) && s >= 0 && s <= 32 || s == Double.POSITIVE_INFINITY).as("%s", s).isTrue();
+            assertThat((s == Math.rint(s) && s >= 0 && s <= 32) || s == Double.POSITIVE_INFINITY).as("%s", s).isTrue();
         }
         NodeClassifierResult nodes = result.nodeClassifiers().stream().filter(n -> n.layer().equals(TOKENS))
                 .findFirst().orElseThrow();
@@ -160,7 +160,7 @@ class MaskedMeanAuditTest {
 
         @Override
         public long size() {
-            return data.size() + empty;
+            return data.size() + (long) empty;
         }
 
         @Override

@@ -69,7 +69,7 @@ public final class ResNetAuditBenchmark {
         this.session = SessionConfig.builder().intraOpThreads(args.integer("threads", 1))
                 .spinning(Boolean.parseBoolean(args.value("spinning", "false"))).build();
         this.spec = new ResNetModel(args.integer("width", 64), args.integer("resolution", 224),
-                args.integer("classes", 1000), ResNetModel.RESNET50_BLOCKS, 1);
+                args.integer("classes", 1000), ResNetModel.resnet50Blocks(), 1);
         this.labelClasses = args.integer("label-classes", spec.classes());
     }
 

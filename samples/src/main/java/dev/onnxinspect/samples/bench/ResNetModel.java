@@ -34,7 +34,12 @@ import java.util.SplittableRandom;
  */
 public record ResNetModel(int width, int resolution, int classes, int[] blocks, long seed) {
     /** The blocks per stage of ResNet-50. */
-    public static final int[] RESNET50_BLOCKS = {3, 4, 6, 3};
+    private static final int[] RESNET50_BLOCKS = {3, 4, 6, 3};
+
+    /** The blocks per stage of ResNet-50 (a new array each call). */
+    public static int[] resnet50Blocks() {
+        return RESNET50_BLOCKS.clone();
+    }
     /** The bottleneck expansion: a block's output has 4 times its inner width. */
     public static final int EXPANSION = 4;
     public static final String INPUT = "input";

@@ -36,7 +36,7 @@ class ResNetModelTest {
     @Test
     void reluShapesFollowTheLayout() {
         // width 4 at 32 x 32: stem [4, 16, 16]; stage s block outputs [16 * 2^s, 8 / 2^s, 8 / 2^s]; features 128
-        ResNetModel spec = new ResNetModel(4, 32, 10, ResNetModel.RESNET50_BLOCKS, 3);
+        ResNetModel spec = new ResNetModel(4, 32, 10, ResNetModel.resnet50Blocks(), 3);
         assertThat(spec.reluLayers()).hasSize(1 + 3 * (3 + 4 + 6 + 3));
         assertThat(spec.unitShape("stem/relu")).containsExactly(4, 16, 16);
         assertThat(spec.unitShape("stage1/block1/relu")).containsExactly(16, 8, 8);
@@ -75,7 +75,7 @@ class ResNetModelTest {
         // the share is 10.2 MiB. The stem [4, 32, 32] (4,096 units) has 2 x 1000 x 4,096 x 4 = 31 MiB of flattened
         // counters: CHANNEL_MEAN; a stage-4 block output [128, 2, 2] (512 units) has 3.9 MiB: FLATTENED. Each layer's
         // expected view follows from LayerStatisticsAccumulator.estimate, the rule's own measure.
-        ResNetModel spec = new ResNetModel(4, 64, 1000, ResNetModel.RESNET50_BLOCKS, 5);
+        ResNetModel spec = new ResNetModel(4, 64, 1000, ResNetModel.resnet50Blocks(), 5);
         Path file = dir.resolve("resnet.onnx");
         spec.build().save(file);
         AuditResult result = Audit.builder(file)
