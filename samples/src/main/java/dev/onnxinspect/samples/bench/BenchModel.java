@@ -54,7 +54,7 @@ record BenchModel(String name, int[] sampleShape, byte[] original, byte[] instru
     }
 
     /** The model with every graph output but the logits removed. */
-    private static byte[] logitsOnly(ModelProto proto) {
+    static byte[] logitsOnly(ModelProto proto) {
         GraphProto graph = proto.getGraph();
         ValueInfoProto logits = graph.getOutputList().stream().filter(o -> o.getName().equals(Architecture.LOGITS))
                 .findFirst().orElseThrow(() -> new IllegalStateException("the export has no logits output"));
