@@ -101,7 +101,7 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
             }
         }
         if (usable != null) {
-            return DetectorSuite.standard(usable, classes, patternLayers, tau, alpha);
+            return DetectorSuite.standard(usable, classes, patternLayers, tau, alpha, skipped);
         }
         skipped.add("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b reading the"
                 + " features: " + noHead);

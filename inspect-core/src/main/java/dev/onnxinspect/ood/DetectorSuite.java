@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,6 +58,16 @@ public final class DetectorSuite {
      */
     public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau,
                                    double alpha) {
+        return standard(last, classes, patternLayers, tau, alpha, null);
+    }
+
+    /**
+     * {@link #standard(DenseLayer, int, List, double, double)}, leaving out the ready detectors that cannot be made
+     * for this head (ASH with p = 0.9 keeps no entry of 4 or fewer features), each added to {@code skipped} with the
+     * reason; with {@code skipped} null such a head is refused as before.
+     */
+    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau,
+                                   double alpha, List<String> skipped) {
         Builder b = builder()
                 .add(MaxSoftmaxDetector.msp())
                 .add(MaxLogitDetector.create())
@@ -66,11 +77,18 @@ public final class DetectorSuite {
                 .fit(KlMatchingDetector.accumulator(classes))
                 .fit(MahalanobisDetector.accumulator(classes))
                 .fit(KnnDetector.accumulator())
-                .fit(ReactDetector.accumulator(last))
-                .add(AshDetector.create(last, AshDetector.Variant.B))
-                .add(AshDetector.create(last, AshDetector.Variant.S))
-                .add(AshDetector.create(last, AshDetector.Variant.P))
-                .fit(DiceDetector.accumulator(last))
+                .fit(ReactDetector.accumulator(last));
+        for (AshDetector.Variant v : AshDetector.Variant.values()) {
+            try {
+                b.add(AshDetector.create(last, v));
+            } catch (OodException e) {
+                if (skipped == null) {
+                    throw e;
+                }
+                skipped.add("ash_" + v.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
+            }
+        }
+        b.fit(DiceDetector.accumulator(last))
                 .fit(VimDetector.accumulator(last))
                 .fit(SheDetector.accumulator(classes));
         for (String layer : patternLayers) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.metrics.OodMetrics;
@@ -47,6 +48,20 @@ class DetectorSuiteTest {
         assertThat(scores.score("msp", 0)).isBetween(-1.0, -1.0 / 3);
         assertThatThrownBy(() -> scores.column("nope")).isInstanceOf(OodException.class)
                 .hasMessageContaining("no score column 'nope'");
+    }
+
+    @Test
+    void aHeadTooNarrowForAshLeavesAshOutWithItsReason() {
+        // ASH keeps k = n - round(0.9 n) entries: n = 4 gives 4 - round(3.6) = 0, so no ASH variant can be made
+        DenseLayer narrow = new DenseLayer("logits", "h", 2, 4, new float[8], new float[2]);
+        List<String> skipped = new ArrayList<>();
+        DetectorSuite suite = DetectorSuite.standard(narrow, 2, List.of(), 0, 1e-6, skipped).buildUnfitted();
+        assertThat(suite.names()).doesNotContain("ash_b", "ash_s", "ash_p").contains("msp", "energy", "gradnorm");
+        assertThat(skipped).hasSize(3).allSatisfy(why -> assertThat(why).contains("keeps no entry"));
+        assertThat(skipped.get(0)).startsWith("ash_b: ");
+        // without a list to record it in, the narrow head is refused as before
+        assertThatThrownBy(() -> DetectorSuite.standard(narrow, 2, List.of(), 0, 1e-6))
+                .isInstanceOf(OodException.class).hasMessageContaining("keeps no entry");
     }
 
     @Test
