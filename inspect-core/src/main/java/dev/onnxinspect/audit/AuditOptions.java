@@ -51,12 +51,30 @@ import java.util.Objects;
  * @param patterns        whether to collect the SPEC §7 patterns: null = as the memory rule allows (default), true =
  *                        on every layer whatever they take, false = off
  */
-public record AuditOptions(Path model, List<String> layers, String logitsOutput, String featureLayer, String head,
-                           DataSource fit, DataSource id,
-                           List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
-                           int bins, double alpha, Map<String, String> parameters, boolean interactions,
-                           boolean fitStatistics, int nodeFitSamples, int nodeEvalSamples, String maskInput,
-                           Map<String, NeuronView> views, long memoryBudgetBytes, Boolean patterns) {
+public record AuditOptions(
+        Path model,
+        List<String> layers,
+        String logitsOutput,
+        String featureLayer,
+        String head,
+        DataSource fit,
+        DataSource id,
+        List<DataSource> ood,
+        int batchSize,
+        SessionConfig session,
+        double tau,
+        double eps,
+        int bins,
+        double alpha,
+        Map<String, String> parameters,
+        boolean interactions,
+        boolean fitStatistics,
+        int nodeFitSamples,
+        int nodeEvalSamples,
+        String maskInput,
+        Map<String, NeuronView> views,
+        long memoryBudgetBytes,
+        Boolean patterns) {
     /** The default memory budget B: 512 MiB (also the default limit of the SPEC §3 interaction counters). */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L << 20;
 
@@ -73,8 +91,8 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
             throw new OnnxInspectException("batch size must be positive (or 0 for automatic), got " + batchSize);
         }
         if (nodeFitSamples < 0 || nodeEvalSamples < 0) {
-            throw new OnnxInspectException("node classifier sample counts must be >= 0 (0 = off), got "
-                    + nodeFitSamples + " and " + nodeEvalSamples);
+            throw new OnnxInspectException("node classifier sample counts must be >= 0 (0 = off), got " + nodeFitSamples
+                    + " and " + nodeEvalSamples);
         }
         views = Collections.unmodifiableMap(new LinkedHashMap<>(views));
         views.forEach((layer, view) -> Objects.requireNonNull(view, "the view of layer " + layer));

@@ -9,10 +9,6 @@ import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
-import dev.onnxinspect.ood.DetectorLayout;
-import dev.onnxinspect.ood.DetectorSuite;
-import dev.onnxinspect.ood.OodDetector;
-import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.onnx.InstrumentedModel;
@@ -20,6 +16,10 @@ import dev.onnxinspect.onnx.NodeInfo;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
+import dev.onnxinspect.ood.DetectorLayout;
+import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.ClassProfiles;
@@ -57,8 +57,7 @@ import org.slf4j.LoggerFactory;
 final class AuditRunner {
     private static final Logger LOG = LoggerFactory.getLogger(AuditRunner.class);
 
-    private AuditRunner() {
-    }
+    private AuditRunner() {}
 
     static AuditResult run(AuditOptions o, AuditProgress progress) throws IOException {
         OnnxModel model = OnnxModel.load(o.model());
@@ -69,7 +68,9 @@ final class AuditRunner {
 
         List<String> layers = new ArrayList<>(o.layers());
         if (layers.isEmpty()) {
-            outputs.stream().map(ValueInfo::name).filter(n -> !tensors.logitsOutputs().contains(n))
+            outputs.stream()
+                    .map(ValueInfo::name)
+                    .filter(n -> !tensors.logitsOutputs().contains(n))
                     .forEach(layers::add);
         }
         List<TensorSelector> selectors = new ArrayList<>();
@@ -94,40 +95,68 @@ final class AuditRunner {
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(concat(layers, featureLayer)));
         Names names = new Names(o);
 
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(layers.size(),
-                Runtime.getRuntime().availableProcessors())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(layers.size(), Runtime.getRuntime().availableProcessors())), r -> {
                     Thread t = new Thread(r, "layer-statistics");
                     t.setDaemon(true);
                     return t;
                 });
         checkMaskInput(model, o.maskInput());
-        try (InferenceSession session = InferenceSession.open(instrumented.model().toBytes(), o.session())) {
+        try (InferenceSession session =
+                InferenceSession.open(instrumented.model().toBytes(), o.session())) {
             int k = DetectorLayout.classes(logits, session.outputShape(logits));
             Map<String, int[]> unitShapes = unitShapes(session, layers);
-            MemoryPlan plan = MemoryPlan.of(o, new MemoryPlan.Run(layers, unitShapes, k, largestPass(o),
-                    o.fit() == null ? 0 : o.fit().size(), o.fit() != null, nodeFitSamples(o)));
-            Pass pass = new Pass(o, session, logits, k, new DetectorLayout(logits, featureLayer,
-                    plan.patternDetectorLayers(), k), layers, needed, pool, progress, plan);
+            MemoryPlan plan = MemoryPlan.of(
+                    o,
+                    new MemoryPlan.Run(
+                            layers,
+                            unitShapes,
+                            k,
+                            largestPass(o),
+                            o.fit() == null ? 0 : o.fit().size(),
+                            o.fit() != null,
+                            nodeFitSamples(o)));
+            Pass pass = new Pass(
+                    o,
+                    session,
+                    logits,
+                    k,
+                    new DetectorLayout(logits, featureLayer, plan.patternDetectorLayers(), k),
+                    layers,
+                    needed,
+                    pool,
+                    progress,
+                    plan);
             long[] input = session.inputs().size() == 1 ? session.inputShape() : new long[0];
             Map<String, String> skipped = new LinkedHashMap<>();
-            List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(onVectors(denseLayersReading(model, layers),
-                    unitShapes, skipped), k, o.memoryBudgetBytes(), skipped) : List.of();
+            List<DenseLayer> dense = o.interactions()
+                    ? withinMemoryLimit(
+                            onVectors(denseLayersReading(model, layers), unitShapes, skipped),
+                            k,
+                            o.memoryBudgetBytes(),
+                            skipped)
+                    : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
             FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense);
-            NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty() ? null
+            NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty()
+                    ? null
                     : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples(), o.maskInput());
             List<DatasetResult> datasets = new ArrayList<>();
-            datasets.add(pass.evaluate(ReshapedSource.fitTo(o.id(), input), DatasetRole.ID, fit.suite(), dense,
+            datasets.add(pass.evaluate(
+                    ReshapedSource.fitTo(o.id(), input),
+                    DatasetRole.ID,
+                    fit.suite(),
+                    dense,
                     o.id().labelled() ? nodes : null));
             for (DataSource ood : o.ood()) {
-                datasets.add(pass.evaluate(ReshapedSource.fitTo(ood, input), DatasetRole.OOD, fit.suite(), dense,
-                        null));
+                datasets.add(
+                        pass.evaluate(ReshapedSource.fitTo(ood, input), DatasetRole.OOD, fit.suite(), dense, null));
             }
             DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
             Map<String, String> klDecisions = new LinkedHashMap<>();
-            Set<String> klKeys = MemoryPlan.klLayers(klRows(layers, datasets, fit.statistics()),
-                    o.memoryBudgetBytes(), klDecisions);
+            Set<String> klKeys =
+                    MemoryPlan.klLayers(klRows(layers, datasets, fit.statistics()), o.memoryBudgetBytes(), klDecisions);
             List<String> klLayers = layers.stream().filter(klKeys::contains).toList();
             List<KlRow> kl = klRows(klLayers, datasets, o.alpha(), klKeys);
             if (fit.statistics() != null) {
@@ -135,9 +164,15 @@ final class AuditRunner {
             }
             Map<String, String> params = new LinkedHashMap<>(o.parameters());
             params.put("device", session.device().name());
-            params.put("batch_size", Integer.toString(o.batchSize() > 0 ? o.batchSize()
-                    : Inspection.autoBatchSize(session, concat(needed, logits))));
-            params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
+            params.put(
+                    "batch_size",
+                    Integer.toString(
+                            o.batchSize() > 0
+                                    ? o.batchSize()
+                                    : Inspection.autoBatchSize(session, concat(needed, logits))));
+            params.put(
+                    "fit_set",
+                    o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
             params.put("interaction_share", "absolute");
             params.put("logits_output", logits);
             params.put("feature_layer", featureLayer == null ? "none" : featureLayer);
@@ -147,8 +182,11 @@ final class AuditRunner {
                 params.put("detectors_skipped", String.join("; ", fit.skippedDetectors()));
             }
             if (nodes != null) {
-                nodes.results().stream().findFirst().ifPresent(n -> params.put("node_eval_samples",
-                        Long.toString(n.samples() + n.invalidSamples() + n.emptyMaskSamples())));
+                nodes.results().stream()
+                        .findFirst()
+                        .ifPresent(n -> params.put(
+                                "node_eval_samples",
+                                Long.toString(n.samples() + n.invalidSamples() + n.emptyMaskSamples())));
                 params.put("node_fit_samples", Long.toString(fit.nodeFitSamples()));
             }
             if (!Double.isNaN(datasets.get(0).accuracy())) {
@@ -158,14 +196,29 @@ final class AuditRunner {
             params.putAll(plan.parameters());
             params.putAll(klDecisions);
             if (plan.masked()) {
-                emptyMasks(datasets, fit.statistics()).forEach((dataset, n) -> params.put("empty_mask_samples."
-                        + dataset, Long.toString(n)));
+                emptyMasks(datasets, fit.statistics())
+                        .forEach((dataset, n) -> params.put("empty_mask_samples." + dataset, Long.toString(n)));
             }
             boolean nodeResults = nodes != null && o.id().labelled();
-            return new AuditResult(o, sha, model.describe(), layers, featureLayer, k, datasets, fit.statistics(),
-                    metrics, kl, params, fit.skippedDetectors(), nodeResults ? nodes.results() : List.of(),
-                    nodeResults ? names.fit() : null, suite.detectors().stream()
-                    .map(d -> new ScoreColumn(d.name(), detectorName(d), d.layer().orElse(null))).toList());
+            return new AuditResult(
+                    o,
+                    sha,
+                    model.describe(),
+                    layers,
+                    featureLayer,
+                    k,
+                    datasets,
+                    fit.statistics(),
+                    metrics,
+                    kl,
+                    params,
+                    fit.skippedDetectors(),
+                    nodeResults ? nodes.results() : List.of(),
+                    nodeResults ? names.fit() : null,
+                    suite.detectors().stream()
+                            .map(d -> new ScoreColumn(
+                                    d.name(), detectorName(d), d.layer().orElse(null)))
+                            .toList());
         } finally {
             pool.shutdownNow();
         }
@@ -173,7 +226,8 @@ final class AuditRunner {
 
     /** The mask input, when named, must be an input of the model. */
     private static void checkMaskInput(OnnxModel model, String mask) {
-        List<String> inputs = model.describe().inputs().stream().map(ValueInfo::name).toList();
+        List<String> inputs =
+                model.describe().inputs().stream().map(ValueInfo::name).toList();
         if (mask != null && !inputs.contains(mask)) {
             throw new OnnxInspectException("the attention mask input " + mask + " is not an input of the model; its"
                     + " inputs are " + inputs + "; name the input that holds the mask [N, T]");
@@ -217,7 +271,8 @@ final class AuditRunner {
             return 0;
         }
         long size = o.fit().size();
-        return size < 0 ? (o.nodeFitSamples() == Integer.MAX_VALUE ? -1 : o.nodeFitSamples())
+        return size < 0
+                ? (o.nodeFitSamples() == Integer.MAX_VALUE ? -1 : o.nodeFitSamples())
                 : Math.min(size, o.nodeFitSamples());
     }
 
@@ -229,7 +284,9 @@ final class AuditRunner {
             all.add(fit);
         }
         for (DatasetResult d : all) {
-            d.layers().values().stream().filter(s -> s.frequencies().view() == NeuronView.MASKED_MEAN).findFirst()
+            d.layers().values().stream()
+                    .filter(s -> s.frequencies().view() == NeuronView.MASKED_MEAN)
+                    .findFirst()
                     .ifPresent(s -> counts.put(d.name(), s.frequencies().emptyMaskSamples()));
         }
         return counts;
@@ -282,12 +339,23 @@ final class AuditRunner {
      * What the whole audit shares: the session, the tensors, the statistics options, the thread pool and the memory
      * plan (each layer's view and patterns, the detectors' and node classifiers' layers).
      */
-    private record Pass(AuditOptions options, InferenceSession session, String logits, int k, DetectorLayout wiring,
-                        List<String> layers, List<String> needed, ExecutorService pool, AuditProgress progress,
-                        MemoryPlan plan) {
+    private record Pass(
+            AuditOptions options,
+            InferenceSession session,
+            String logits,
+            int k,
+            DetectorLayout wiring,
+            List<String> layers,
+            List<String> needed,
+            ExecutorService pool,
+            AuditProgress progress,
+            MemoryPlan plan) {
         StatsOptions stats(ClassSource source) {
             return StatsOptions.builder(k, source == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED)
-                    .tau(options.tau()).eps(options.eps()).bins(options.bins()).build();
+                    .tau(options.tau())
+                    .eps(options.eps())
+                    .bins(options.bins())
+                    .build();
         }
 
         /** Per layer (of {@code of}), the options of the plan: the base with its view and patterns. */
@@ -302,8 +370,12 @@ final class AuditRunner {
         }
 
         InteractionHook interactionHook(List<DenseLayer> dense, ClassBasis basis) {
-            return new InteractionHook(dense, InteractionOptions.builder(k, basis).bins(options.bins())
-                    .memoryLimitBytes(options.memoryBudgetBytes()).build());
+            return new InteractionHook(
+                    dense,
+                    InteractionOptions.builder(k, basis)
+                            .bins(options.bins())
+                            .memoryLimitBytes(options.memoryBudgetBytes())
+                            .build());
         }
 
         /**
@@ -322,14 +394,23 @@ final class AuditRunner {
         }
 
         InspectionSummary inspect(DataSource source, String task, ClassSource classes, List<InspectionHook> hooks) {
-            return Inspection.builder(session, source).logitsOutput(logits).layers(needed)
-                    .batchSize(options.batchSize()).classSource(classes)
-                    .progress(Audit.start(progress, task + " " + source.name(), source.size())).build().run(hooks);
+            return Inspection.builder(session, source)
+                    .logitsOutput(logits)
+                    .layers(needed)
+                    .batchSize(options.batchSize())
+                    .classSource(classes)
+                    .progress(Audit.start(progress, task + " " + source.name(), source.size()))
+                    .build()
+                    .run(hooks);
         }
 
         /** One evaluated set: statistics, interactions, scores, and the node classifiers' evaluation if given. */
-        DatasetResult evaluate(DataSource source, DatasetRole role, DetectorSuite suite, List<DenseLayer> dense,
-                               InspectionHook extra) {
+        DatasetResult evaluate(
+                DataSource source,
+                DatasetRole role,
+                DetectorSuite suite,
+                List<DenseLayer> dense,
+                InspectionHook extra) {
             ClassSource classSource = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
             StatsOptions stats = stats(classSource);
             StatsHook statsHook = statsHook(stats);
@@ -340,8 +421,14 @@ final class AuditRunner {
                 hooks.add(extra);
             }
             InspectionSummary summary = inspect(source, "inspect", classSource, hooks);
-            return new DatasetResult(source.name(), role, classSource, summary, statsHook.results(),
-                    scores(source.name(), classSource, scoring), interactions.results());
+            return new DatasetResult(
+                    source.name(),
+                    role,
+                    classSource,
+                    summary,
+                    statsHook.results(),
+                    scores(source.name(), classSource, scoring),
+                    interactions.results());
         }
     }
 
@@ -354,17 +441,25 @@ final class AuditRunner {
     }
 
     /** The detectors and the node classifiers fitted in one pass over the fit set, and the fit set's statistics. */
-    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers, long nodeFitSamples,
-                           List<String> skippedDetectors, DatasetResult statistics) {
-    }
+    private record FitPass(
+            DetectorSuite suite,
+            Map<String, NodeClassifier> classifiers,
+            long nodeFitSamples,
+            List<String> skippedDetectors,
+            DatasetResult statistics) {}
 
     /**
      * The fit pass. The detectors are those of {@link DetectorLayout#standardSuite} (every SPEC §5 detector the model
      * can feed; the others recorded in {@code skippedDetectors} with the reason), then those that cannot be fitted
      * on the fit set are left out and recorded too. Without a fit set only the detectors that need no fitting score.
      */
-    private static FitPass fitPass(Pass pass, DenseLayer last, String headMissing, DataSource fitSource,
-                                   String fitName, List<DenseLayer> dense) {
+    private static FitPass fitPass(
+            Pass pass,
+            DenseLayer last,
+            String headMissing,
+            DataSource fitSource,
+            String fitName,
+            List<DenseLayer> dense) {
         AuditOptions o = pass.options();
         List<String> skipped = new ArrayList<>();
         DetectorSuite.Builder builder = pass.wiring().standardSuite(last, headMissing, o.tau(), o.alpha(), skipped);
@@ -376,8 +471,10 @@ final class AuditRunner {
         hooks.add(pass.detectors(pass.wiring().fitting(builder)));
         NodeClassifierHooks.Fit nodes = null;
         if (o.nodeFitSamples() > 0 && !pass.plan().nodeClassifierLayers().isEmpty()) {
-            nodes = new NodeClassifierHooks.Fit(pass.perLayer(pass.stats(ClassSource.LABEL),
-                    pass.plan().nodeClassifierLayers()), o.maskInput(), o.nodeFitSamples());
+            nodes = new NodeClassifierHooks.Fit(
+                    pass.perLayer(pass.stats(ClassSource.LABEL), pass.plan().nodeClassifierLayers()),
+                    o.maskInput(),
+                    o.nodeFitSamples());
             hooks.add(nodes);
         }
         StatsHook statsHook = null;
@@ -393,30 +490,46 @@ final class AuditRunner {
         InspectionSummary summary = pass.inspect(fitSource, "fit on", ClassSource.LABEL, hooks);
         int notFed = skipped.size();
         DetectorSuite suite = builder.buildSkippingFailures(skipped);
-        skipped.subList(notFed, skipped.size()).forEach(why -> LOG.warn("a detector could not be fitted and is left"
-                + " out: {}", why));
-        DatasetResult statistics = statsHook == null ? null : new DatasetResult(fitName, DatasetRole.FIT,
-                ClassSource.LABEL, summary, statsHook.results(), scores(fitName, ClassSource.LABEL, predictions),
-                interactions.results());
-        return new FitPass(suite, nodes == null ? Map.of() : nodes.classifiers(), nodes == null ? 0 : nodes.seen(),
-                skipped, statistics);
+        skipped.subList(notFed, skipped.size())
+                .forEach(why -> LOG.warn("a detector could not be fitted and is left" + " out: {}", why));
+        DatasetResult statistics = statsHook == null
+                ? null
+                : new DatasetResult(
+                        fitName,
+                        DatasetRole.FIT,
+                        ClassSource.LABEL,
+                        summary,
+                        statsHook.results(),
+                        scores(fitName, ClassSource.LABEL, predictions),
+                        interactions.results());
+        return new FitPass(
+                suite,
+                nodes == null ? Map.of() : nodes.classifiers(),
+                nodes == null ? 0 : nodes.seen(),
+                skipped,
+                statistics);
     }
 
     /**
      * The dense layers whose interaction counters (SPEC §3: K x n_out x n_in) fit the memory budget; the others
      * are skipped with a log line saying the size, and recorded in {@code skipped}.
      */
-    private static List<DenseLayer> withinMemoryLimit(List<DenseLayer> dense, int k, long budget,
-                                                      Map<String, String> skipped) {
-        InteractionOptions options = InteractionOptions.builder(k, ClassBasis.LABEL).memoryLimitBytes(budget).build();
+    private static List<DenseLayer> withinMemoryLimit(
+            List<DenseLayer> dense, int k, long budget, Map<String, String> skipped) {
+        InteractionOptions options = InteractionOptions.builder(k, ClassBasis.LABEL)
+                .memoryLimitBytes(budget)
+                .build();
         List<DenseLayer> kept = new ArrayList<>();
         for (DenseLayer d : dense) {
             MemoryEstimate estimate = InteractionAccumulator.estimate(d, options);
             if (estimate.bytes() <= options.memoryLimitBytes()) {
                 kept.add(d);
             } else {
-                LOG.warn("skipping the interactions of {}: {} exceeds the limit of {} MiB", d.outputName(),
-                        estimate.description(), options.memoryLimitBytes() >> 20);
+                LOG.warn(
+                        "skipping the interactions of {}: {} exceeds the limit of {} MiB",
+                        d.outputName(),
+                        estimate.description(),
+                        options.memoryLimitBytes() >> 20);
                 skipped.put(d.outputName(), estimate.description());
             }
         }
@@ -428,8 +541,8 @@ final class AuditRunner {
      * units; a dense layer applied to every position of a sequence layer {@code [T, d]} (a MatMul over its last
      * axis) is skipped with the reason recorded in {@code skipped}.
      */
-    private static List<DenseLayer> onVectors(List<DenseLayer> dense, Map<String, int[]> unitShapes,
-                                              Map<String, String> skipped) {
+    private static List<DenseLayer> onVectors(
+            List<DenseLayer> dense, Map<String, int[]> unitShapes, Map<String, String> skipped) {
         List<DenseLayer> kept = new ArrayList<>();
         for (DenseLayer d : dense) {
             int[] shape = unitShapes.get(d.inputName());
@@ -440,9 +553,11 @@ final class AuditRunner {
             if (shape == null || shape.length <= 1 || units == d.inFeatures()) {
                 kept.add(d);
             } else {
-                skipped.put(d.outputName(), "its input " + d.inputName() + " has unit shape "
-                        + Arrays.toString(shape) + ", not one vector of n_in = " + d.inFeatures()
-                        + " units per sample");
+                skipped.put(
+                        d.outputName(),
+                        "its input " + d.inputName() + " has unit shape "
+                                + Arrays.toString(shape) + ", not one vector of n_in = " + d.inFeatures()
+                                + " units per sample");
             }
         }
         return kept;
@@ -476,8 +591,14 @@ final class AuditRunner {
         for (DatasetResult ood : datasets.subList(1, datasets.size())) {
             for (OodDetector d : suite.detectors()) {
                 String layer = d.layer().orElse(null);
-                rows.add(new MetricsRow(d.name(), detectorName(d), layer, id.name(), ood.name(),
-                        OodMetrics.evaluate(id.scores().column(d.name()), ood.scores().column(d.name()))));
+                rows.add(new MetricsRow(
+                        d.name(),
+                        detectorName(d),
+                        layer,
+                        id.name(),
+                        ood.name(),
+                        OodMetrics.evaluate(
+                                id.scores().column(d.name()), ood.scores().column(d.name()))));
             }
         }
         return rows;
@@ -486,8 +607,9 @@ final class AuditRunner {
     /** A detector's name without its layer suffix (per-layer detectors are named {@code name[layer]}). */
     static String detectorName(OodDetector d) {
         String name = d.name();
-        return d.layer().map(l -> name.endsWith("[" + l + "]") ? name.substring(0, name.length() - l.length() - 2)
-                : name).orElse(name);
+        return d.layer()
+                .map(l -> name.endsWith("[" + l + "]") ? name.substring(0, name.length() - l.length() - 2) : name)
+                .orElse(name);
     }
 
     /**
@@ -499,8 +621,8 @@ final class AuditRunner {
     }
 
     /** {@link #klRows(List, List, double)} for the dense layers whose key ({@link #klKey}) is in {@code keys}. */
-    private static List<KlRow> klRows(List<String> layers, List<DatasetResult> datasets, double alpha,
-                                      Set<String> keys) {
+    private static List<KlRow> klRows(
+            List<String> layers, List<DatasetResult> datasets, double alpha, Set<String> keys) {
         List<KlRow> rows = new ArrayList<>();
         for (String layer : layers) {
             klRows(rows, layer, "S1", datasets, alpha);
@@ -574,8 +696,8 @@ final class AuditRunner {
         }
     }
 
-    private static void klRows(List<KlRow> rows, String layer, String quantity, List<DatasetResult> datasets,
-                               double alpha) {
+    private static void klRows(
+            List<KlRow> rows, String layer, String quantity, List<DatasetResult> datasets, double alpha) {
         DatasetResult id = datasets.get(0);
         Map<String, ClassProfiles> profiles = new LinkedHashMap<>();
         for (DatasetResult d : datasets) {
@@ -607,7 +729,9 @@ final class AuditRunner {
         if (s == null || s.frequencies().isEmpty()) {
             return null;
         }
-        return quantity.equals("S1") ? s.frequencies().s1Table() : s.frequencies().s2Table();
+        return quantity.equals("S1")
+                ? s.frequencies().s1Table()
+                : s.frequencies().s2Table();
     }
 
     private static void add(List<KlRow> rows, String layer, String quantity, KlMatrix m) {

@@ -38,8 +38,12 @@ final class MemoryPlan {
     private final List<String> nodeClassifierLayers;
     private final Map<String, String> parameters;
 
-    private MemoryPlan(Map<String, NeuronView> views, Set<String> patternLayers, List<String> patternDetectorLayers,
-                       List<String> nodeClassifierLayers, Map<String, String> parameters) {
+    private MemoryPlan(
+            Map<String, NeuronView> views,
+            Set<String> patternLayers,
+            List<String> patternDetectorLayers,
+            List<String> nodeClassifierLayers,
+            Map<String, String> parameters) {
         this.views = Map.copyOf(views);
         this.patternLayers = Set.copyOf(patternLayers);
         this.patternDetectorLayers = List.copyOf(patternDetectorLayers);
@@ -59,9 +63,14 @@ final class MemoryPlan {
      * @param detectors       whether the per-layer detectors are fitted (a fit set and a dense head)
      * @param nodeFitSamples  the node classifiers' fit samples (0: none; -1 unknown)
      */
-    record Run(List<String> layers, Map<String, int[]> unitShapes, int classes, long largestPass, long fitSamples,
-               boolean detectors, long nodeFitSamples) {
-    }
+    record Run(
+            List<String> layers,
+            Map<String, int[]> unitShapes,
+            int classes,
+            long largestPass,
+            long fitSamples,
+            boolean detectors,
+            long nodeFitSamples) {}
 
     /**
      * Plans an audit.
@@ -100,17 +109,27 @@ final class MemoryPlan {
             }
         }
         params.put("memory_estimate.layer_statistics", Long.toString(counters));
-        LOG.info("layer statistics (SPEC §2 counters) of {} layers: {} MiB per dataset at most (budget {} MiB)",
-                layers.size(), mib(counters), mib(budget));
+        LOG.info(
+                "layer statistics (SPEC §2 counters) of {} layers: {} MiB per dataset at most (budget {} MiB)",
+                layers.size(),
+                mib(counters),
+                mib(budget));
         if (counters > budget) {
             estimates.sort(Comparator.comparingLong(MemoryEstimate::bytes).reversed());
             StringBuilder largest = new StringBuilder();
             for (MemoryEstimate e : estimates.subList(0, Math.min(3, estimates.size()))) {
-                largest.append(largest.length() == 0 ? "" : "; ").append(e.description()).append(": ")
-                        .append(mib(e.bytes())).append(" MiB");
+                largest.append(largest.length() == 0 ? "" : "; ")
+                        .append(e.description())
+                        .append(": ")
+                        .append(mib(e.bytes()))
+                        .append(" MiB");
             }
-            throw new MemoryLimitExceededException(new MemoryEstimate(counters, "the S1/S2 counters of the "
-                    + layers.size() + " inspected layers (largest: " + largest + ")"), budget,
+            throw new MemoryLimitExceededException(
+                    new MemoryEstimate(
+                            counters,
+                            "the S1/S2 counters of the " + layers.size() + " inspected layers (largest: " + largest
+                                    + ")"),
+                    budget,
                     "inspect fewer layers (Audit.Builder#layers), choose channel views (Audit.Builder#view), or raise"
                             + " Audit.Builder#memoryBudgetBytes");
         }
@@ -125,8 +144,8 @@ final class MemoryPlan {
      * CHANNEL_MEAN for a map {@code [C, ...]} whose flattened counters exceed the layer's share of the budget (B / L)
      * or whose size varies; else FLATTENED.
      */
-    private static NeuronView view(AuditOptions o, String layer, int[] shape, int k, long share,
-                                   Map<String, String> params) {
+    private static NeuronView view(
+            AuditOptions o, String layer, int[] shape, int k, long share, Map<String, String> params) {
         NeuronView chosen = o.views().get(layer);
         if (chosen != null) {
             if (shape.length > 0 && !hasUnknown(shape, chosen == NeuronView.MASKED_MEAN ? 1 : 0)) {
@@ -138,27 +157,35 @@ final class MemoryPlan {
             return chosen;
         }
         if (o.maskInput() != null && shape.length == 2) {
-            params.put("neuron_view." + layer, NeuronView.MASKED_MEAN + " (sequence layer [T, d], mask "
-                    + o.maskInput() + ")");
+            params.put(
+                    "neuron_view." + layer,
+                    NeuronView.MASKED_MEAN + " (sequence layer [T, d], mask " + o.maskInput() + ")");
             return NeuronView.MASKED_MEAN;
         }
         if (shape.length < 2) {
             return NeuronView.FLATTENED;
         }
         if (shape[0] < 0) {
-            LOG.warn("layer {} has unit shape {} with an unknown channel count; its memory cannot be planned and it"
-                    + " is viewed FLATTENED", layer, Arrays.toString(shape));
+            LOG.warn(
+                    "layer {} has unit shape {} with an unknown channel count; its memory cannot be planned and it"
+                            + " is viewed FLATTENED",
+                    layer,
+                    Arrays.toString(shape));
             return NeuronView.FLATTENED;
         }
         if (hasUnknown(shape, 0)) {
-            params.put("neuron_view." + layer, NeuronView.CHANNEL_MEAN + " (unit shape " + Arrays.toString(shape)
-                    + " varies: flattened counters unbounded)");
+            params.put(
+                    "neuron_view." + layer,
+                    NeuronView.CHANNEL_MEAN + " (unit shape " + Arrays.toString(shape)
+                            + " varies: flattened counters unbounded)");
             return NeuronView.CHANNEL_MEAN;
         }
         MemoryEstimate flat = counterEstimate(NeuronView.FLATTENED, layer, shape, k);
         if (flat.bytes() > share) {
-            params.put("neuron_view." + layer, NeuronView.CHANNEL_MEAN + " (flattened counters " + mib(flat.bytes())
-                    + " MiB > B / L = " + mib(share) + " MiB)");
+            params.put(
+                    "neuron_view." + layer,
+                    NeuronView.CHANNEL_MEAN + " (flattened counters " + mib(flat.bytes()) + " MiB > B / L = "
+                            + mib(share) + " MiB)");
             return NeuronView.CHANNEL_MEAN;
         }
         return NeuronView.FLATTENED;
@@ -215,8 +242,8 @@ final class MemoryPlan {
     }
 
     /** SPEC §7: the patterns of one pass, per layer {@link PatternAccumulator#bytesPerPattern} per sample. */
-    private static Set<String> patternLayers(AuditOptions o, Run run, Map<String, NeuronView> views,
-                                             Map<String, String> params) {
+    private static Set<String> patternLayers(
+            AuditOptions o, Run run, Map<String, NeuronView> views, Map<String, String> params) {
         if (o.patterns() != null) {
             if (!o.patterns()) {
                 params.put("patterns", "off (chosen)");
@@ -234,7 +261,11 @@ final class MemoryPlan {
             int n = neurons(views.get(layer), run.unitShapes().getOrDefault(layer, new int[0]));
             bytes.put(layer, n < 0 ? -1 : PatternAccumulator.bytesPerPattern(n) * run.largestPass());
         }
-        return new LinkedHashSet<>(deepestFirst(bytes, o.memoryBudgetBytes(), "patterns", params,
+        return new LinkedHashSet<>(deepestFirst(
+                bytes,
+                o.memoryBudgetBytes(),
+                "patterns",
+                params,
                 "SPEC §7 patterns of " + run.largestPass() + " samples"));
     }
 
@@ -243,8 +274,8 @@ final class MemoryPlan {
      * its view) the fit counts of the last two (K x n longs each), their fitted profiles (n doubles each per class
      * with fit samples) and NAP's distinct patterns (one bit per neuron per fit sample, in words).
      */
-    private static List<String> patternDetectorLayers(AuditOptions o, Run run, Map<String, NeuronView> views,
-                                                      Map<String, String> params) {
+    private static List<String> patternDetectorLayers(
+            AuditOptions o, Run run, Map<String, NeuronView> views, Map<String, String> params) {
         long fit = run.fitSamples() < 0 ? -1 : run.fitSamples();
         Map<String, Long> bytes = new LinkedHashMap<>();
         for (String layer : run.layers()) {
@@ -253,26 +284,41 @@ final class MemoryPlan {
                 bytes.put(layer, -1L);
             } else {
                 long k = run.classes();
-                bytes.put(layer, 2 * k * n * Long.BYTES + 2 * Math.min(k, fit) * n * Double.BYTES
-                        + fit * (((n + 63) / 64) * Long.BYTES + 16));
+                bytes.put(
+                        layer,
+                        2 * k * n * Long.BYTES
+                                + 2 * Math.min(k, fit) * n * Double.BYTES
+                                + fit * (((n + 63) / 64) * Long.BYTES + 16));
             }
         }
-        return deepestFirst(bytes, o.memoryBudgetBytes(), "pattern_detectors", params,
+        return deepestFirst(
+                bytes,
+                o.memoryBudgetBytes(),
+                "pattern_detectors",
+                params,
                 "SPEC §5 per-layer detectors fitted on " + fit + " samples");
     }
 
     /** SPEC §8: {@link NodeClassifierFitAccumulator#estimate} per layer. */
-    private static List<String> nodeClassifierLayers(AuditOptions o, Run run, Map<String, NeuronView> views,
-                                                     Map<String, String> params) {
+    private static List<String> nodeClassifierLayers(
+            AuditOptions o, Run run, Map<String, NeuronView> views, Map<String, String> params) {
         Map<String, Long> bytes = new LinkedHashMap<>();
         for (String layer : run.layers()) {
             NeuronView view = views.get(layer);
             int[] known = knownShape(view, run.unitShapes().getOrDefault(layer, new int[0]));
-            bytes.put(layer, known == null || run.nodeFitSamples() < 0 ? -1L
-                    : NodeClassifierFitAccumulator.estimate(options(run.classes(), view), layer, known,
-                    run.nodeFitSamples()).bytes());
+            bytes.put(
+                    layer,
+                    known == null || run.nodeFitSamples() < 0
+                            ? -1L
+                            : NodeClassifierFitAccumulator.estimate(
+                                            options(run.classes(), view), layer, known, run.nodeFitSamples())
+                                    .bytes());
         }
-        return deepestFirst(bytes, o.memoryBudgetBytes(), "node_classifiers", params,
+        return deepestFirst(
+                bytes,
+                o.memoryBudgetBytes(),
+                "node_classifiers",
+                params,
                 "SPEC §8 node classifiers fitted on " + run.nodeFitSamples() + " samples");
     }
 
@@ -281,8 +327,8 @@ final class MemoryPlan {
      * whose size is unknown is taken and not counted); returned in inspection order. The others are recorded as
      * {@code <kind>_skipped.<layer>}, the total taken as {@code memory_estimate.<kind>}.
      */
-    static List<String> deepestFirst(Map<String, Long> bytes, long budget, String kind, Map<String, String> params,
-                                     String what) {
+    static List<String> deepestFirst(
+            Map<String, Long> bytes, long budget, String kind, Map<String, String> params, String what) {
         List<String> order = new ArrayList<>(bytes.keySet());
         Set<String> taken = new LinkedHashSet<>();
         long used = 0;
@@ -296,12 +342,18 @@ final class MemoryPlan {
                 used += b;
                 taken.add(layer);
             } else {
-                params.put(kind + "_skipped." + layer, mib(b) + " MiB, " + mib(budget - used) + " MiB of the budget "
-                        + mib(budget) + " MiB left");
+                params.put(
+                        kind + "_skipped." + layer,
+                        mib(b) + " MiB, " + mib(budget - used) + " MiB of the budget " + mib(budget) + " MiB left");
             }
         }
         params.put("memory_estimate." + kind, Long.toString(used));
-        LOG.info("{}: {} of {} layers, {} MiB (budget {} MiB)", what, taken.size(), order.size(), mib(used),
+        LOG.info(
+                "{}: {} of {} layers, {} MiB (budget {} MiB)",
+                what,
+                taken.size(),
+                order.size(),
+                mib(used),
                 mib(budget));
         return order.stream().filter(taken::contains).toList();
     }
@@ -338,7 +390,13 @@ final class MemoryPlan {
 
     /** The statistics options of one layer: the base with the layer's view and its patterns decision. */
     StatsOptions options(String layer, StatsOptions base) {
-        return new StatsOptions(base.numClasses(), base.basis(), base.s1(), base.s2(), view(layer), base.bins(),
+        return new StatsOptions(
+                base.numClasses(),
+                base.basis(),
+                base.s1(),
+                base.s2(),
+                view(layer),
+                base.bins(),
                 base.patterns() && patternLayers.contains(layer));
     }
 

@@ -24,8 +24,7 @@ import java.util.Map;
  * read through its own view; MASKED_MEAN layers get the batch's attention mask.
  */
 final class NodeClassifierHooks {
-    private NodeClassifierHooks() {
-    }
+    private NodeClassifierHooks() {}
 
     /** Takes only the first {@code limit} samples of the batches it sees, of its layers only. */
     private abstract static class Limited implements InspectionHook {
@@ -49,8 +48,10 @@ final class NodeClassifierHooks {
             SequenceMask mask = null;
             for (String layer : layers()) {
                 LayerActivations a = view.layer(layer);
-                LayerActivations head = take == view.size() ? a : new LayerActivations(a.layer(),
-                        Arrays.copyOf(a.values(), take * a.units()), take, a.unitShape());
+                LayerActivations head = take == view.size()
+                        ? a
+                        : new LayerActivations(
+                                a.layer(), Arrays.copyOf(a.values(), take * a.units()), take, a.unitShape());
                 if (view(layer) == NeuronView.MASKED_MEAN && mask == null) {
                     mask = StatsHook.batchMask(view, maskInput).head(take);
                 }
@@ -136,7 +137,9 @@ final class NodeClassifierHooks {
         }
 
         List<NodeClassifierResult> results() {
-            return evaluations.values().stream().map(NodeClassifierEvaluationAccumulator::result).toList();
+            return evaluations.values().stream()
+                    .map(NodeClassifierEvaluationAccumulator::result)
+                    .toList();
         }
     }
 }

@@ -66,8 +66,8 @@ final class StatsHook implements InspectionHook {
             LayerActivations acts = view.layer(layer);
             StatsOptions layerOptions = options.get(layer);
             SequenceMask m = layerOptions.view() == NeuronView.MASKED_MEAN ? mask : null;
-            LayerStatisticsAccumulator acc = accumulators.computeIfAbsent(layer,
-                    name -> new LayerStatisticsAccumulator(layerOptions, name, acts.unitShape()));
+            LayerStatisticsAccumulator acc = accumulators.computeIfAbsent(
+                    layer, name -> new LayerStatisticsAccumulator(layerOptions, name, acts.unitShape()));
             if (executor == null || layers.size() == 1) {
                 acc.accept(classes, acts, m);
             } else {
@@ -88,8 +88,8 @@ final class StatsHook implements InspectionHook {
                     if (e.getCause() instanceof Error error) {
                         throw error; // e.g. OutOfMemoryError: nothing to add to it
                     }
-                    RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
-                            : new IllegalStateException(e.getCause());
+                    RuntimeException cause =
+                            e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                     if (failure == null) {
                         failure = cause;
                     } else {

@@ -38,7 +38,13 @@ final class ViewedLayersHook implements InspectionHook {
         SequenceMask mask = views.containsValue(NeuronView.MASKED_MEAN) ? StatsHook.batchMask(view, maskInput) : null;
         Map<String, LayerActivations> viewed = new LinkedHashMap<>(view.activations());
         views.forEach((layer, v) -> viewed.put(layer, v.apply(view.layer(layer), mask)));
-        inner.onBatch(new BatchView(view.batch(), view.firstSample(), view.classes(), view.classSource(), viewed,
-                view.logits(), view.numClasses()));
+        inner.onBatch(new BatchView(
+                view.batch(),
+                view.firstSample(),
+                view.classes(),
+                view.classSource(),
+                viewed,
+                view.logits(),
+                view.numClasses()));
     }
 }

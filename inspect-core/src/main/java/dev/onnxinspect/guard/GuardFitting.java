@@ -3,13 +3,13 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
-import dev.onnxinspect.ood.DetectorSuite;
-import dev.onnxinspect.ood.OodDetector;
-import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.GraphQueryException;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
+import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.util.ArrayList;
@@ -21,8 +21,7 @@ import java.util.Map;
  * stream the fit and calibration passes through {@link Inspection}, and choose the kept detectors.
  */
 final class GuardFitting {
-    private GuardFitting() {
-    }
+    private GuardFitting() {}
 
     /** The logits, features and dense head the options name or the model's graph gives (as the audit's). */
     static ClassifierTensors tensors(OnnxModel model, GuardOptions options) {
@@ -41,7 +40,8 @@ final class GuardFitting {
     static InferenceSession open(OnnxModel model, List<String> outputs, int[] sampleShape, SessionConfig config) {
         List<TensorSelector> selectors = new ArrayList<>();
         outputs.forEach(name -> selectors.add(TensorSelector.name(name)));
-        InferenceSession session = InferenceSession.open(model.instrument(selectors).model().toBytes(), config);
+        InferenceSession session =
+                InferenceSession.open(model.instrument(selectors).model().toBytes(), config);
         try {
             session.checkInput(sampleShape);
             return session;
@@ -51,21 +51,30 @@ final class GuardFitting {
         }
     }
 
-    static Inspection inspection(InferenceSession session, DataSource source, GuardLayout layout,
-                                 int batchSize, ClassSource classes) {
-        return Inspection.builder(session, source).logitsOutput(layout.logitsOutput())
-                .layers(layout.detectors().layers()).batchSize(batchSize).classSource(classes).build();
+    static Inspection inspection(
+            InferenceSession session, DataSource source, GuardLayout layout, int batchSize, ClassSource classes) {
+        return Inspection.builder(session, source)
+                .logitsOutput(layout.logitsOutput())
+                .layers(layout.detectors().layers())
+                .batchSize(batchSize)
+                .classSource(classes)
+                .build();
     }
 
     /** Fits every accumulator of the builder in one pass over the labelled fit set. */
-    static void fit(InferenceSession session, DetectorSuite.Builder builder, GuardLayout layout, DataSource source,
-                    int batchSize) {
-        inspection(session, source, layout, batchSize, ClassSource.LABEL).run(layout.detectors().fitting(builder));
+    static void fit(
+            InferenceSession session,
+            DetectorSuite.Builder builder,
+            GuardLayout layout,
+            DataSource source,
+            int batchSize) {
+        inspection(session, source, layout, batchSize, ClassSource.LABEL)
+                .run(layout.detectors().fitting(builder));
     }
 
     /** Every detector's scores of every calibration sample, by detector name. */
-    static Map<String, double[]> calibrationScores(InferenceSession session, DetectorSuite suite,
-                                                   GuardLayout layout, DataSource source, int batchSize) {
+    static Map<String, double[]> calibrationScores(
+            InferenceSession session, DetectorSuite suite, GuardLayout layout, DataSource source, int batchSize) {
         ClassSource classes = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
         ScoreCollector scores = layout.detectors().scoring(suite);
         inspection(session, source, layout, batchSize, classes).run(scores);

@@ -13,8 +13,8 @@ import java.util.Objects;
  * default its input; null when the model has none) and the layers of the S1-pattern detectors, plus the shape of one
  * input sample and K (2 for a binary classifier with one logit).
  */
-record GuardLayout(String logitsOutput, String featureLayer, List<String> patternLayers, int[] sampleShape,
-                   int classes) {
+record GuardLayout(
+        String logitsOutput, String featureLayer, List<String> patternLayers, int[] sampleShape, int classes) {
     GuardLayout {
         patternLayers = List.copyOf(patternLayers);
         sampleShape = sampleShape.clone();
@@ -55,9 +55,11 @@ record GuardLayout(String logitsOutput, String featureLayer, List<String> patter
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GuardLayout g && logitsOutput.equals(g.logitsOutput)
+        return o instanceof GuardLayout g
+                && logitsOutput.equals(g.logitsOutput)
                 && Objects.equals(featureLayer, g.featureLayer)
-                && patternLayers.equals(g.patternLayers) && Arrays.equals(sampleShape, g.sampleShape)
+                && patternLayers.equals(g.patternLayers)
+                && Arrays.equals(sampleShape, g.sampleShape)
                 && classes == g.classes;
     }
 
@@ -68,7 +70,7 @@ record GuardLayout(String logitsOutput, String featureLayer, List<String> patter
 
     @Override
     public String toString() {
-        return "GuardLayout[logits " + logitsOutput + ", features " + featureLayer + ", pattern layers "
-                + patternLayers + ", sample shape " + Arrays.toString(sampleShape) + ", K = " + classes + "]";
+        return "GuardLayout[logits " + logitsOutput + ", features " + featureLayer + ", pattern layers " + patternLayers
+                + ", sample shape " + Arrays.toString(sampleShape) + ", K = " + classes + "]";
     }
 }

@@ -56,8 +56,7 @@ public final class DetectorSuite {
      * per-layer detectors (NAP Hamming, activation-profile KL, pattern distance) set, so that they use the same
      * significance definition as the layer statistics of the same run.
      */
-    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau,
-                                   double alpha) {
+    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau, double alpha) {
         return standard(last, classes, patternLayers, tau, alpha, null);
     }
 
@@ -66,8 +65,8 @@ public final class DetectorSuite {
      * for this head (ASH with p = 0.9 keeps no entry of 4 or fewer features), each added to {@code skipped} with the
      * reason; with {@code skipped} null such a head is refused as before.
      */
-    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau,
-                                   double alpha, List<String> skipped) {
+    public static Builder standard(
+            DenseLayer last, int classes, List<String> patternLayers, double tau, double alpha, List<String> skipped) {
         Builder b = builder()
                 .add(MaxSoftmaxDetector.msp())
                 .add(MaxLogitDetector.create())
@@ -88,9 +87,7 @@ public final class DetectorSuite {
                 skipped.add("ash_" + v.name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
             }
         }
-        b.fit(DiceDetector.accumulator(last))
-                .fit(VimDetector.accumulator(last))
-                .fit(SheDetector.accumulator(classes));
+        b.fit(DiceDetector.accumulator(last)).fit(VimDetector.accumulator(last)).fit(SheDetector.accumulator(classes));
         for (String layer : patternLayers) {
             b.fit(NapDetector.accumulator(layer, classes, tau))
                     .fit(ProfileKlDetector.accumulator(layer, classes, tau, alpha))
@@ -148,8 +145,7 @@ public final class DetectorSuite {
     public static final class Builder {
         private final List<Object> entries = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a ready detector. */
         public Builder add(OodDetector detector) {
@@ -190,8 +186,9 @@ public final class DetectorSuite {
                         if (ex.kind() != Kind.INVALID_INPUT && ex.kind() != Kind.UNSUPPORTED) {
                             throw ex;
                         }
-                        skipped.add(a.getClass().getName().replaceFirst(".*\\.", "").replace('$', '.') + ": "
-                                + ex.getMessage());
+                        skipped.add(
+                                a.getClass().getName().replaceFirst(".*\\.", "").replace('$', '.') + ": "
+                                        + ex.getMessage());
                     }
                 } else {
                     detectors.add((OodDetector) e);

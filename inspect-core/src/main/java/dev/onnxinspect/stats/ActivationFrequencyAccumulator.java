@@ -36,11 +36,13 @@ public final class ActivationFrequencyAccumulator {
     private final int s1Bits;
     /** Whether the S1 threshold is >= 0, so that S1 is tested on the bit patterns. */
     private final boolean s1Bitwise;
+
     private final int[][] s1Counts;
     /** S2 counts, or with {@link #s2FromS1} the S1-but-not-S2 counts (S2 = S1 - these). */
     private final int[][] s2Counts;
     /** Whether tau = 0, so that S2 is a subset of S1 in every sample and S2 is counted as a difference. */
     private final boolean s2FromS1;
+
     private final int[] classSizes;
     private final long[] nonFinite;
     private final float[] sortScratch;
@@ -110,9 +112,11 @@ public final class ActivationFrequencyAccumulator {
         long counters = 2L * options.numClasses() * neurons * Integer.BYTES;
         long scratch = neurons * (Long.BYTES + 6L * Integer.BYTES)
                 + (options.view() == NeuronView.FLATTENED ? 0 : units * Float.BYTES);
-        return new MemoryEstimate(counters + scratch, "S1/S2 counters of layer " + layer + " "
-                + Arrays.toString(unitShape) + " viewed " + options.view() + " (" + options.numClasses()
-                + " classes x " + neurons + " neurons x 2 int counters)");
+        return new MemoryEstimate(
+                counters + scratch,
+                "S1/S2 counters of layer " + layer + " "
+                        + Arrays.toString(unitShape) + " viewed " + options.view() + " (" + options.numClasses()
+                        + " classes x " + neurons + " neurons x 2 int counters)");
     }
 
     /** Counts the sample that {@link #reader()} last rejected as invalid. */
@@ -227,8 +231,18 @@ public final class ActivationFrequencyAccumulator {
             }
         }
         int n = reader.neurons;
-        return new ActivationFrequencies(reader.layer, reader.unitShape(), reader.view, options.basis(),
-                options.s1(), options.s2(), n, samples, invalidSamples, emptyMaskSamples, nonFinite,
+        return new ActivationFrequencies(
+                reader.layer,
+                reader.unitShape(),
+                reader.view,
+                options.basis(),
+                options.s1(),
+                options.s2(),
+                n,
+                samples,
+                invalidSamples,
+                emptyMaskSamples,
+                nonFinite,
                 new FrequencyTable(options.s1().label(), n, options.bins(), rows1),
                 new FrequencyTable(options.s2().label(), n, options.bins(), rows2));
     }

@@ -76,8 +76,11 @@ final class NeuronReader {
 
     /** Same layer, view and shape (for MASKED_MEAN the width d: the sequence length may differ). */
     boolean sameLayout(NeuronReader other) {
-        return layer.equals(other.layer) && view == other.view && (view == NeuronView.MASKED_MEAN
-                ? unitShape[1] == other.unitShape[1] : Arrays.equals(unitShape, other.unitShape));
+        return layer.equals(other.layer)
+                && view == other.view
+                && (view == NeuronView.MASKED_MEAN
+                        ? unitShape[1] == other.unitShape[1]
+                        : Arrays.equals(unitShape, other.unitShape));
     }
 
     String describe() {

@@ -166,8 +166,15 @@ public enum NeuronView {
      *
      * @return false, leaving {@code out} unchanged, when m = 0
      */
-    static boolean maskedMean(float[] values, int offset, int positions, int d, SequenceMask mask, int sample,
-                              double[] sums, float[] out) {
+    static boolean maskedMean(
+            float[] values,
+            int offset,
+            int positions,
+            int d,
+            SequenceMask mask,
+            int sample,
+            double[] sums,
+            float[] out) {
         int m = mask.positions(sample);
         if (m == 0) {
             return false;

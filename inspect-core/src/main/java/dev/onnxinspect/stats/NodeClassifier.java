@@ -23,8 +23,13 @@ public final class NodeClassifier {
     private final NodeEstimator[] nodes;
     private final float threshold;
 
-    NodeClassifier(StatsOptions options, String layer, int[] unitShape, long fitSamples, long fitEmptyMaskSamples,
-                   NodeEstimator[] nodes) {
+    NodeClassifier(
+            StatsOptions options,
+            String layer,
+            int[] unitShape,
+            long fitSamples,
+            long fitEmptyMaskSamples,
+            NodeEstimator[] nodes) {
         this.options = Objects.requireNonNull(options);
         this.layer = layer;
         this.unitShape = unitShape.clone();

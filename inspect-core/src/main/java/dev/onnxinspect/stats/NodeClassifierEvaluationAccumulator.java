@@ -25,7 +25,8 @@ public final class NodeClassifierEvaluationAccumulator {
     NodeClassifierEvaluationAccumulator(NodeClassifier classifier, KdeMode mode) {
         this.classifier = classifier;
         this.mode = mode;
-        this.reader = new NeuronReader(classifier.layer(), classifier.unitShape(), classifier.options().view());
+        this.reader = new NeuronReader(
+                classifier.layer(), classifier.unitShape(), classifier.options().view());
         this.nodeCorrect = new long[classifier.nodes()];
         this.nodeLog = new double[classifier.numClasses()];
         this.layerLog = new double[classifier.numClasses()];
@@ -109,7 +110,7 @@ public final class NodeClassifierEvaluationAccumulator {
 
     /** The accuracies so far. */
     public NodeClassifierResult result() {
-        return new NodeClassifierResult(classifier.layer(), mode, samples, invalidSamples, emptyMaskSamples,
-                layerCorrect, nodeCorrect);
+        return new NodeClassifierResult(
+                classifier.layer(), mode, samples, invalidSamples, emptyMaskSamples, layerCorrect, nodeCorrect);
     }
 }

@@ -141,9 +141,11 @@ public final class NodeClassifierFitAccumulator {
         long nodes = options.view().neurons(unitShape);
         long k = options.numClasses();
         long bytes = nodes * (k * 40 + fitSamples * 24 + Math.min(fitSamples, k) * 96);
-        return new MemoryEstimate(bytes, "node classifiers of layer " + layer + " " + Arrays.toString(unitShape)
-                + " viewed " + options.view() + " (" + nodes + " nodes x " + k + " classes, " + fitSamples
-                + " fit samples)");
+        return new MemoryEstimate(
+                bytes,
+                "node classifiers of layer " + layer + " " + Arrays.toString(unitShape)
+                        + " viewed " + options.view() + " (" + nodes + " nodes x " + k + " classes, " + fitSamples
+                        + " fit samples)");
     }
 
     /**

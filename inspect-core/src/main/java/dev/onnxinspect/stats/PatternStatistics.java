@@ -16,9 +16,15 @@ import java.util.Objects;
  * @param emptyMaskSamples samples left out because their attention mask had no 1 (MASKED_MEAN only)
  * @param classes        the rows, ascending class id; copied
  */
-public record PatternStatistics(String layer, NeuronView view, ClassBasis basis, Significance.Active s1,
-                                long samples, long invalidSamples, long emptyMaskSamples,
-                                List<ClassPatterns> classes) {
+public record PatternStatistics(
+        String layer,
+        NeuronView view,
+        ClassBasis basis,
+        Significance.Active s1,
+        long samples,
+        long invalidSamples,
+        long emptyMaskSamples,
+        List<ClassPatterns> classes) {
     public PatternStatistics {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(view, "view");
@@ -33,8 +39,11 @@ public record PatternStatistics(String layer, NeuronView view, ClassBasis basis,
      * @throws StatsException when the class had no samples
      */
     public ClassPatterns forClass(int classId) {
-        return classes.stream().filter(r -> r.classId() == classId).findFirst()
-                .orElseThrow(() -> new StatsException("class " + classId + " has no samples in layer " + layer
-                        + "; classes present: " + classes.stream().map(ClassPatterns::classId).toList()));
+        return classes.stream()
+                .filter(r -> r.classId() == classId)
+                .findFirst()
+                .orElseThrow(() -> new StatsException(
+                        "class " + classId + " has no samples in layer " + layer + "; classes present: "
+                                + classes.stream().map(ClassPatterns::classId).toList()));
     }
 }

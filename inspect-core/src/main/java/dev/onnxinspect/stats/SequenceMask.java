@@ -54,8 +54,8 @@ public final class SequenceMask {
             if (v == 1.0) {
                 on[k] = 1;
             } else if (v != 0.0) {
-                throw new StatsException("the attention mask " + name + " has value " + v + " at sample "
-                        + k / length + ", position " + k % length + "; a mask holds 0 (padding) or 1 (token) only");
+                throw new StatsException("the attention mask " + name + " has value " + v + " at sample " + k / length
+                        + ", position " + k % length + "; a mask holds 0 (padding) or 1 (token) only");
             }
         }
         return new SequenceMask(name, samples, length, on);
@@ -126,8 +126,8 @@ public final class SequenceMask {
 
     private int index(int sample, int position) {
         if (sample < 0 || sample >= samples || position < 0 || position >= length) {
-            throw new IndexOutOfBoundsException("position (" + sample + ", " + position + ") of a mask of "
-                    + samples + " x " + length);
+            throw new IndexOutOfBoundsException(
+                    "position (" + sample + ", " + position + ") of a mask of " + samples + " x " + length);
         }
         return sample * length + position;
     }

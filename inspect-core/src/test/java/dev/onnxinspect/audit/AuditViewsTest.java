@@ -61,8 +61,12 @@ class AuditViewsTest {
         for (int i = 0; i < w2.length; i++) {
             w2[i] = (float) Math.cos(i * 1.7);
         }
-        String c = g.conv("conv", x, g.addInitializer("w", w, CHANNELS, 1, 3, 3), g.addInitializer("b", b,
-                CHANNELS), ConvOptions.builder(3, 3).padding(1).build());
+        String c = g.conv(
+                "conv",
+                x,
+                g.addInitializer("w", w, CHANNELS, 1, 3, 3),
+                g.addInitializer("b", b, CHANNELS),
+                ConvOptions.builder(3, 3).padding(1).build());
         String r = g.relu(CONV, c);
         String f = g.flatten("features", g.globalAveragePool("pool", r), 1);
         g.gemm("logits", f, g.addInitializer("w2", w2, K, CHANNELS), g.addInitializer("b2", new float[K], K), true);
@@ -90,12 +94,18 @@ class AuditViewsTest {
         // L = 2 layers (the Relu and the features [8]); flattened statistics of [8, 4, 4] at K = 3 take
         // 2 x 3 x 128 x 4 = 3,072 bytes of counters plus scratch (LayerStatisticsAccumulator.estimate below), more than
         // half of a budget one byte smaller: CHANNEL_MEAN
-        long flat = LayerStatisticsAccumulator.estimate(StatsOptions.builder(K, ClassBasis.LABEL).build(), CONV,
-                new int[] {CHANNELS, 4, 4}).bytes();
+        long flat = LayerStatisticsAccumulator.estimate(
+                        StatsOptions.builder(K, ClassBasis.LABEL).build(), CONV, new int[] {CHANNELS, 4, 4})
+                .bytes();
         InMemoryDataset fit = data("fit", 60, 1);
         InMemoryDataset id = data("id", 30, 2);
-        AuditResult result = Audit.builder(model).fit(fit).id(id).ood(data("ood", 30, 3))
-                .memoryBudgetBytes(flat - 1).patterns(true).run();
+        AuditResult result = Audit.builder(model)
+                .fit(fit)
+                .id(id)
+                .ood(data("ood", 30, 3))
+                .memoryBudgetBytes(flat - 1)
+                .patterns(true)
+                .run();
         assertThat(result.layers()).containsExactly(CONV, "features");
         assertThat(result.id().layers().get("features").frequencies().view()).isEqualTo(NeuronView.FLATTENED);
         assertThat(result.parameters().get("neuron_view." + CONV)).startsWith("CHANNEL_MEAN");
@@ -104,10 +114,18 @@ class AuditViewsTest {
         assertThat(f.neurons()).isEqualTo(CHANNELS);
 
         // the same counts directly: the instrumented model's conv/relu, channel means, S1/S2 per label
-        ActivationFrequencyAccumulator direct = new ActivationFrequencyAccumulator(StatsOptions.builder(K,
-                ClassBasis.LABEL).view(NeuronView.CHANNEL_MEAN).build(), CONV, new int[] {CHANNELS, 4, 4});
-        try (InferenceSession session = InferenceSession.open(OnnxModel.load(model)
-                .instrument(TensorSelector.name(CONV)).model().toBytes(), SessionConfig.defaults())) {
+        ActivationFrequencyAccumulator direct = new ActivationFrequencyAccumulator(
+                StatsOptions.builder(K, ClassBasis.LABEL)
+                        .view(NeuronView.CHANNEL_MEAN)
+                        .build(),
+                CONV,
+                new int[] {CHANNELS, 4, 4});
+        try (InferenceSession session = InferenceSession.open(
+                OnnxModel.load(model)
+                        .instrument(TensorSelector.name(CONV))
+                        .model()
+                        .toBytes(),
+                SessionConfig.defaults())) {
             for (var it = id.batches(7); it.hasNext(); ) {
                 Batch b = it.next();
                 direct.accept(b.labels(), session.run(b, List.of(CONV)).get(CONV));
@@ -119,8 +137,8 @@ class AuditViewsTest {
         // neurons: a Hamming distance between 8-neuron patterns is an integer in [0, 8]
         double[] nap = result.id().scores().column("nap_hamming[" + CONV + "]");
         assertThat(nap).hasSize(30);
-        assertThat(Arrays.stream(nap).boxed().toList()).allMatch(s -> (s == Math.rint(s) && s >= 0 && s <= CHANNELS)
-                || s == Double.POSITIVE_INFINITY);
+        assertThat(Arrays.stream(nap).boxed().toList())
+                .allMatch(s -> (s == Math.rint(s) && s >= 0 && s <= CHANNELS) || s == Double.POSITIVE_INFINITY);
         // node classifiers (8 x (3 x 40 + 60 x 24 + 3 x 96) = 14,784 bytes) do not fit: skipped and recorded
         assertThat(result.nodeClassifiers()).isEmpty();
         assertThat(result.parameters()).containsKey("node_classifiers_skipped." + CONV);
@@ -130,7 +148,10 @@ class AuditViewsTest {
     void theMaskInputMustBeAModelInput() throws IOException {
         Path model = dir.resolve("conv.onnx");
         convModel().save(model);
-        assertThatThrownBy(() -> Audit.builder(model).id(data("id", 3, 1)).mask("attention_mask").run())
+        assertThatThrownBy(() -> Audit.builder(model)
+                        .id(data("id", 3, 1))
+                        .mask("attention_mask")
+                        .run())
                 .isInstanceOf(OnnxInspectException.class)
                 .hasMessageContaining("the attention mask input attention_mask is not an input of the model; its"
                         + " inputs are [input]");
@@ -147,22 +168,27 @@ class AuditViewsTest {
         }
         Batch batch = new Batch(2, inputs, new int[] {0, 1});
         Map<String, LayerActivations> layers = new LinkedHashMap<>();
-        layers.put("seq", new LayerActivations("seq", new float[] {1f, -2f, 3f, 4f, 100f, 100f, 7f, 7f, 7f, 7f,
-                7f, 7f}, 2, new int[] {3, 2}));
+        layers.put(
+                "seq",
+                new LayerActivations(
+                        "seq", new float[] {1f, -2f, 3f, 4f, 100f, 100f, 7f, 7f, 7f, 7f, 7f, 7f}, 2, new int[] {3, 2}));
         LayerActivations logits = new LayerActivations("logits", new float[4], 2, new int[] {2});
         return new BatchView(batch, 0, new int[] {0, 1}, ClassSource.LABEL, layers, logits, 2);
     }
 
     @Test
     void hooksHandMaskedLayersTheBatchMask() {
-        StatsOptions masked = StatsOptions.builder(2, ClassBasis.LABEL).view(NeuronView.MASKED_MEAN).build();
+        StatsOptions masked = StatsOptions.builder(2, ClassBasis.LABEL)
+                .view(NeuronView.MASKED_MEAN)
+                .build();
         StatsHook hook = new StatsHook(Map.of("seq", masked), "mask", null);
         hook.onBatch(sequenceBatch(true));
         ActivationFrequencies f = hook.results().get("seq").frequencies();
         assertThat(f.samples()).isEqualTo(1);
         assertThat(f.emptyMaskSamples()).isEqualTo(1);
         assertThat(f.s1Table().forClass(0).counts()).containsExactly(1, 1);
-        assertThatThrownBy(() -> hook.onBatch(sequenceBatch(false))).isInstanceOf(OnnxInspectException.class)
+        assertThatThrownBy(() -> hook.onBatch(sequenceBatch(false)))
+                .isInstanceOf(OnnxInspectException.class)
                 .hasMessageContaining("the batch has no input mask");
 
         // the per-layer detectors' view of the batch: (2, 1) and zeros for the empty mask
@@ -176,6 +202,7 @@ class AuditViewsTest {
         nodes.onBatch(sequenceBatch(true));
         assertThat(nodes.seen()).isEqualTo(1);
         assertThat(nodes.classifiers().get("seq").fitSamples()).isEqualTo(1);
-        assertThat(SequenceMask.of(sequenceBatch(true).batch().input("mask")).positions(0)).isEqualTo(2);
+        assertThat(SequenceMask.of(sequenceBatch(true).batch().input("mask")).positions(0))
+                .isEqualTo(2);
     }
 }

@@ -25,8 +25,8 @@ class MemoryPlanTest {
     }
 
     private static MemoryPlan plan(AuditOptions o, Map<String, int[]> shapes, int k, long samples) {
-        return MemoryPlan.of(o, new MemoryPlan.Run(List.copyOf(shapes.keySet()), shapes, k, samples, samples, true,
-                samples));
+        return MemoryPlan.of(
+                o, new MemoryPlan.Run(List.copyOf(shapes.keySet()), shapes, k, samples, samples, true, samples));
     }
 
     /** Shapes of ResNet-50 at 224 x 224: the stem, a stage-1 block output, the last block output, a dense layer. */
@@ -40,8 +40,9 @@ class MemoryPlanTest {
     }
 
     private static long statisticsBytes(NeuronView view, int k, int[] shape) {
-        return LayerStatisticsAccumulator.estimate(StatsOptions.builder(k, ClassBasis.LABEL).view(view).build(), "l",
-                shape).bytes();
+        return LayerStatisticsAccumulator.estimate(
+                        StatsOptions.builder(k, ClassBasis.LABEL).view(view).build(), "l", shape)
+                .bytes();
     }
 
     @Test
@@ -55,7 +56,8 @@ class MemoryPlanTest {
         assertThat(plan.view("stage4/block3/relu")).isEqualTo(NeuronView.CHANNEL_MEAN);
         assertThat(plan.view("head/flatten")).isEqualTo(NeuronView.FLATTENED);
         assertThat(plan.parameters().get("neuron_view.stem/relu")).startsWith("CHANNEL_MEAN (flattened counters");
-        assertThat(plan.parameters()).doesNotContainKey("neuron_view.head/flatten")
+        assertThat(plan.parameters())
+                .doesNotContainKey("neuron_view.head/flatten")
                 .containsEntry("memory_budget_bytes", Long.toString(512L << 20));
         // the channel views' counters: 2 x 1000 x (64 + 256 + 2048 + 2048) x 4 bytes plus scratch, far below B
         long counters = 0;
@@ -90,7 +92,8 @@ class MemoryPlanTest {
         Map<String, int[]> shapes = Map.of("conv", shape);
         assertThat(plan(audit().memoryBudgetBytes(flat).options(), shapes, 2, 1).view("conv"))
                 .isEqualTo(NeuronView.FLATTENED);
-        assertThat(plan(audit().memoryBudgetBytes(flat - 1).options(), shapes, 2, 1).view("conv"))
+        assertThat(plan(audit().memoryBudgetBytes(flat - 1).options(), shapes, 2, 1)
+                        .view("conv"))
                 .isEqualTo(NeuronView.CHANNEL_MEAN);
     }
 
@@ -104,7 +107,8 @@ class MemoryPlanTest {
                 .hasMessageContaining("above the limit of 512.0 MiB")
                 .hasMessageContaining("Audit.Builder#memoryBudgetBytes");
         // raising the budget lets it through
-        assertThat(plan(audit().memoryBudgetBytes(1L << 30).options(), shapes, 1000, 10).view("wide/relu"))
+        assertThat(plan(audit().memoryBudgetBytes(1L << 30).options(), shapes, 1000, 10)
+                        .view("wide/relu"))
                 .isEqualTo(NeuronView.FLATTENED);
     }
 
@@ -114,25 +118,33 @@ class MemoryPlanTest {
         shapes.put("encoder/out", new int[] {-1, 64}); // [T, d], T varies
         shapes.put("conv/relu", new int[] {8, 4, 4});
         shapes.put("pooled", new int[] {64});
-        MemoryPlan plan = plan(audit().mask("attention_mask").view("conv/relu", NeuronView.CHANNEL_MAX).options(),
-                shapes, 2, 100);
+        MemoryPlan plan = plan(
+                audit().mask("attention_mask")
+                        .view("conv/relu", NeuronView.CHANNEL_MAX)
+                        .options(),
+                shapes,
+                2,
+                100);
         assertThat(plan.view("encoder/out")).isEqualTo(NeuronView.MASKED_MEAN);
         assertThat(plan.view("conv/relu")).isEqualTo(NeuronView.CHANNEL_MAX);
         assertThat(plan.view("pooled")).isEqualTo(NeuronView.FLATTENED);
         assertThat(plan.masked()).isTrue();
-        assertThat(plan.parameters()).containsEntry("mask_input", "attention_mask")
+        assertThat(plan.parameters())
+                .containsEntry("mask_input", "attention_mask")
                 .containsEntry("neuron_view.conv/relu", "CHANNEL_MAX (chosen)")
                 .containsEntry("neuron_view.encoder/out", "MASKED_MEAN (sequence layer [T, d], mask attention_mask)");
         // without a mask, a map whose size varies cannot be counted flattened
         Map<String, int[]> varying = Map.of("ocr/relu", new int[] {16, -1, -1});
         assertThat(plan(audit().options(), varying, 2, 10).view("ocr/relu")).isEqualTo(NeuronView.CHANNEL_MEAN);
 
-        assertThatThrownBy(() -> plan(audit().view("elsewhere", NeuronView.CHANNEL_MEAN).options(), shapes, 2, 1))
-                .isInstanceOf(OnnxInspectException.class).hasMessageContaining("layer elsewhere, which the audit does "
-                        + "not inspect");
-        assertThatThrownBy(() -> plan(audit().view("conv/relu", NeuronView.MASKED_MEAN).options(), shapes, 2, 1))
-                .isInstanceOf(OnnxInspectException.class).hasMessageContaining("conv/relu cannot be viewed "
-                        + "MASKED_MEAN");
+        assertThatThrownBy(() ->
+                        plan(audit().view("elsewhere", NeuronView.CHANNEL_MEAN).options(), shapes, 2, 1))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessageContaining("layer elsewhere, which the audit does " + "not inspect");
+        assertThatThrownBy(() ->
+                        plan(audit().view("conv/relu", NeuronView.MASKED_MEAN).options(), shapes, 2, 1))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessageContaining("conv/relu cannot be viewed " + "MASKED_MEAN");
     }
 
     @Test
@@ -144,8 +156,11 @@ class MemoryPlanTest {
         bytes.put("b", 50L);
         bytes.put("c", 30L);
         Map<String, String> params = new LinkedHashMap<>();
-        assertThat(MemoryPlan.deepestFirst(bytes, 75, "patterns", params, "test")).containsExactly("a", "c");
-        assertThat(params).containsEntry("memory_estimate.patterns", "70").containsKey("patterns_skipped.b")
+        assertThat(MemoryPlan.deepestFirst(bytes, 75, "patterns", params, "test"))
+                .containsExactly("a", "c");
+        assertThat(params)
+                .containsEntry("memory_estimate.patterns", "70")
+                .containsKey("patterns_skipped.b")
                 .hasSize(2);
     }
 

@@ -31,8 +31,8 @@ class MaskedMeanTest {
      * So N_0 = 2, S1 counts = S2 counts = (1, 1), one empty-mask sample, no invalid one.
      */
     private static LayerActivations batch() {
-        return Activations.of("seq", SHAPE, SAMPLE, new float[] {7f, 7f, 7f, 7f, 7f, 7f},
-                new float[] {5f, 5f, -1f, 2f, -3f, -2f});
+        return Activations.of(
+                "seq", SHAPE, SAMPLE, new float[] {7f, 7f, 7f, 7f, 7f, 7f}, new float[] {5f, 5f, -1f, 2f, -3f, -2f});
     }
 
     private static SequenceMask batchMask() {
@@ -40,14 +40,17 @@ class MaskedMeanTest {
     }
 
     private static StatsOptions options(int k) {
-        return StatsOptions.builder(k, ClassBasis.LABEL).view(NeuronView.MASKED_MEAN).build();
+        return StatsOptions.builder(k, ClassBasis.LABEL)
+                .view(NeuronView.MASKED_MEAN)
+                .build();
     }
 
     @Test
     void meanOverThePositionsWhoseMaskIsOne() {
         assertThat(NeuronView.MASKED_MEAN.neurons(SHAPE)).isEqualTo(2);
         float[] out = new float[2];
-        assertThat(NeuronView.MASKED_MEAN.reduce(SAMPLE, 0, SHAPE, mask(new int[] {1, 1, 0}), 0, out)).isTrue();
+        assertThat(NeuronView.MASKED_MEAN.reduce(SAMPLE, 0, SHAPE, mask(new int[] {1, 1, 0}), 0, out))
+                .isTrue();
         assertThat(out).containsExactly(2f, 1f);
         // an all-zero mask has no mean: the sample is invalid and out is left as it was
         float[] untouched = {-7f, -7f};
@@ -103,8 +106,9 @@ class MaskedMeanTest {
     void nonFiniteValuesCountOnlyAtTokenPositions() {
         // s0: NaN at a padding position (mask 0): ignored, mean of (1, 3) and (-2, 4) = (2, 1), S1 (1, 1);
         // s1: +inf at a token position of neuron 1: invalid, counted for neuron 1 only.
-        LayerActivations acts = Activations.of("seq", SHAPE, new float[] {1f, -2f, 3f, 4f, Float.NaN, 0f},
-                new float[] {1f, Float.POSITIVE_INFINITY, 3f, 4f, 0f, 0f});
+        LayerActivations acts = Activations.of("seq", SHAPE, new float[] {1f, -2f, 3f, 4f, Float.NaN, 0f}, new float[] {
+            1f, Float.POSITIVE_INFINITY, 3f, 4f, 0f, 0f
+        });
         ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(options(1), "seq", SHAPE);
         acc.accept(new int[2], acts, mask(new int[] {1, 1, 0}, new int[] {1, 0, 1}));
         ActivationFrequencies f = acc.result();
@@ -124,7 +128,8 @@ class MaskedMeanTest {
         LayerStatisticsAccumulator onePass = new LayerStatisticsAccumulator(options(1), "seq", SHAPE);
         onePass.accept(new int[1], Activations.of("seq", SHAPE, SAMPLE), mask(new int[] {1, 1, 0}));
         onePass.accept(new int[1], shorter, shortMask);
-        assertThat(onePass.result().frequencies().s1Table().forClass(0).counts()).containsExactly(2, 1);
+        assertThat(onePass.result().frequencies().s1Table().forClass(0).counts())
+                .containsExactly(2, 1);
 
         LayerStatisticsAccumulator first = new LayerStatisticsAccumulator(options(1), "seq", SHAPE);
         first.accept(new int[1], Activations.of("seq", SHAPE, SAMPLE), mask(new int[] {1, 1, 0}));
@@ -140,35 +145,39 @@ class MaskedMeanTest {
         LayerActivations one = Activations.of("seq", SHAPE, SAMPLE);
         assertThatThrownBy(() -> acc.accept(new int[1], one, mask(new int[] {1, 1, 0, 0})))
                 .isInstanceOf(StatsException.class)
-                .hasMessageContaining("attention mask attention_mask has 4 positions per sample but layer seq has"
-                        + " T = 3");
-        assertThatThrownBy(() -> acc.accept(new int[1], one)).isInstanceOf(StatsException.class)
+                .hasMessageContaining(
+                        "attention mask attention_mask has 4 positions per sample but layer seq has" + " T = 3");
+        assertThatThrownBy(() -> acc.accept(new int[1], one))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("MASKED_MEAN needs the attention mask of layer seq");
         assertThatThrownBy(() -> acc.accept(new int[1], one, mask(new int[] {1, 1, 0}, new int[] {1, 0, 0})))
                 .isInstanceOf(StatsException.class)
                 .hasMessageContaining("the batch has 1 samples but the attention mask attention_mask has 2");
-        assertThatThrownBy(() -> acc.accept(new int[1], Activations.of("seq", new int[] {3, 3},
-                new float[9]), mask(new int[] {1, 1, 0}))).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> acc.accept(
+                        new int[1], Activations.of("seq", new int[] {3, 3}, new float[9]), mask(new int[] {1, 1, 0})))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("[T, 2] with any T");
         assertThat(acc.result().samples()).isZero();
 
         StatsOptions flat = StatsOptions.builder(1, ClassBasis.LABEL).build();
         ActivationFrequencyAccumulator flattened = new ActivationFrequencyAccumulator(flat, "seq", SHAPE);
         assertThatThrownBy(() -> flattened.accept(new int[1], one, mask(new int[] {1, 1, 0})))
-                .isInstanceOf(StatsException.class).hasMessageContaining("is viewed FLATTENED, which reads no "
-                        + "attention mask");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("is viewed FLATTENED, which reads no " + "attention mask");
         assertThatThrownBy(() -> NeuronView.MASKED_MEAN.neurons(new int[] {2, 3, 4}))
-                .isInstanceOf(StatsException.class).hasMessageContaining("[T, d]");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("[T, d]");
         assertThatThrownBy(() -> NeuronView.MASKED_MEAN.reduce(SAMPLE, 0, SHAPE, new float[2]))
-                .isInstanceOf(StatsException.class).hasMessageContaining("needs the sample's attention mask");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("needs the sample's attention mask");
     }
 
     @Test
     void masksOfEveryInputTypeAndTheirErrors() {
         long[] shape = {2, 3};
         SequenceMask longs = SequenceMask.of(InputTensor.longs("m", new long[] {1, 1, 0, 0, 0, 0}, shape));
-        SequenceMask bools = SequenceMask.of(new InputTensor("m", ElementType.BOOL, shape,
-                new byte[] {1, 1, 0, 0, 0, 0}));
+        SequenceMask bools =
+                SequenceMask.of(new InputTensor("m", ElementType.BOOL, shape, new byte[] {1, 1, 0, 0, 0, 0}));
         SequenceMask floats = SequenceMask.of(InputTensor.floats("m", new float[] {1f, 1f, -0f, 0f, 0f, 0f}, shape));
         for (SequenceMask m : new SequenceMask[] {longs, bools, floats}) {
             assertThat(m.samples()).isEqualTo(2);
@@ -183,8 +192,10 @@ class MaskedMeanTest {
                 .isInstanceOf(StatsException.class)
                 .hasMessageContaining("the attention mask m has value 2.0 at sample 0, position 1");
         assertThatThrownBy(() -> SequenceMask.of(InputTensor.longs("m", new long[] {1, 1}, 1, 1, 2)))
-                .isInstanceOf(StatsException.class).hasMessageContaining("[N, T]");
-        assertThatThrownBy(() -> mask(new int[] {1, 0}, new int[] {1})).isInstanceOf(StatsException.class)
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("[N, T]");
+        assertThatThrownBy(() -> mask(new int[] {1, 0}, new int[] {1}))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("same length");
     }
 
@@ -195,10 +206,16 @@ class MaskedMeanTest {
      */
     @Test
     void nodeClassifiersFitOnMaskedMeans() {
-        LayerActivations fit = Activations.of("seq", new int[] {2, 1}, new float[] {0.5f, 1.5f},
-                new float[] {3f, 99f}, new float[] {Float.NaN, 0f}, new float[] {-2f, 0f}, new float[] {9f, 9f});
-        SequenceMask fitMask = mask(new int[] {1, 1}, new int[] {1, 0}, new int[] {0, 1}, new int[] {1, 1},
-                new int[] {0, 0});
+        LayerActivations fit = Activations.of(
+                "seq",
+                new int[] {2, 1},
+                new float[] {0.5f, 1.5f},
+                new float[] {3f, 99f},
+                new float[] {Float.NaN, 0f},
+                new float[] {-2f, 0f},
+                new float[] {9f, 9f});
+        SequenceMask fitMask =
+                mask(new int[] {1, 1}, new int[] {1, 0}, new int[] {0, 1}, new int[] {1, 1}, new int[] {0, 0});
         NodeClassifierFitAccumulator acc = new NodeClassifierFitAccumulator(options(2), "seq", new int[] {2, 1});
         acc.accept(new int[] {0, 1, 0, 0, 1}, fit, fitMask);
         NodeClassifier classifier = acc.result();
@@ -212,7 +229,9 @@ class MaskedMeanTest {
 
         // evaluation: (mean 3, class 1) is on, P(1 | 3) > 1/2, correct; an empty mask is counted, not evaluated
         NodeClassifierEvaluationAccumulator eval = classifier.evaluation(KdeMode.FAST);
-        eval.accept(new int[] {1, 0}, Activations.of("seq", new int[] {1, 1}, new float[] {3f}, new float[] {1f}),
+        eval.accept(
+                new int[] {1, 0},
+                Activations.of("seq", new int[] {1, 1}, new float[] {3f}, new float[] {1f}),
                 mask(new int[] {1}, new int[] {0}));
         NodeClassifierResult r = eval.result();
         assertThat(r.samples()).isEqualTo(1);
@@ -231,7 +250,8 @@ class MaskedMeanTest {
         assertThat(NeuronView.CHANNEL_MAX.apply(conv, null).values()).containsExactly(3f, 0f);
         assertThat(NeuronView.FLATTENED.apply(conv, null)).isSameAs(conv);
         assertThatThrownBy(() -> NeuronView.MASKED_MEAN.apply(batch(), mask(new int[] {1, 1, 1})))
-                .isInstanceOf(StatsException.class).hasMessageContaining("has 3 samples but the attention mask");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("has 3 samples but the attention mask");
     }
 
     @Test

@@ -45,6 +45,7 @@ class MaskedMeanAuditTest {
 
     @TempDir
     static Path dir;
+
     private static AuditResult result;
 
     @BeforeAll
@@ -72,7 +73,8 @@ class MaskedMeanAuditTest {
     void sequenceLayersAreSeenThroughTheirMaskedMeans() {
         assertThat(result.layers()).contains(TextClassifier.EMBEDDING, TOKENS, TextClassifier.POOLED);
         for (String layer : List.of(TextClassifier.EMBEDDING, TOKENS)) {
-            assertThat(result.id().layers().get(layer).frequencies().view()).as(layer)
+            assertThat(result.id().layers().get(layer).frequencies().view())
+                    .as(layer)
                     .isEqualTo(NeuronView.MASKED_MEAN);
             assertThat(result.parameters()).containsKey("neuron_view." + layer);
         }
@@ -85,13 +87,17 @@ class MaskedMeanAuditTest {
     @Test
     void emptyMasksAreLeftOutAndCounted() {
         ActivationFrequencies masked = result.id().layers().get(TOKENS).frequencies();
-        ActivationFrequencies pooled = result.id().layers().get(TextClassifier.POOLED).frequencies();
+        ActivationFrequencies pooled =
+                result.id().layers().get(TextClassifier.POOLED).frequencies();
         assertThat(masked.emptyMaskSamples()).isEqualTo(EMPTY);
         assertThat(masked.samples()).isEqualTo(300);
         assertThat(pooled.samples()).isEqualTo(300 + EMPTY); // the graph's own pooling divides by max(0, 1)
-        assertThat(result.parameters()).containsEntry("empty_mask_samples.test", Integer.toString(EMPTY))
-                .containsEntry("empty_mask_samples.ood", "0").containsEntry("empty_mask_samples.train", "0");
-        assertThat(result.id().layers().get(TOKENS).patterns().orElseThrow().emptyMaskSamples()).isEqualTo(EMPTY);
+        assertThat(result.parameters())
+                .containsEntry("empty_mask_samples.test", Integer.toString(EMPTY))
+                .containsEntry("empty_mask_samples.ood", "0")
+                .containsEntry("empty_mask_samples.train", "0");
+        assertThat(result.id().layers().get(TOKENS).patterns().orElseThrow().emptyMaskSamples())
+                .isEqualTo(EMPTY);
     }
 
     @Test
@@ -101,11 +107,12 @@ class MaskedMeanAuditTest {
             ActivationFrequencies pooled = d.layers().get(TextClassifier.POOLED).frequencies();
             assertThat(masked.s1Table().classes()).as(d.name()).isNotEmpty();
             // not a trivial equality: some neurons are on in some samples and off in others
-            long on = masked.s1Table().classes().stream().flatMapToInt(c -> Arrays.stream(c.counts())).asLongStream()
+            long on = masked.s1Table().classes().stream()
+                    .flatMapToInt(c -> Arrays.stream(c.counts()))
+                    .asLongStream()
                     .sum();
             assertThat(on).as(d.name()).isBetween(1L, masked.samples() * masked.neurons() - 1);
-            assertThat(masked.s1Table()).as(d.name()).usingRecursiveComparison()
-                    .isEqualTo(pooled.s1Table());
+            assertThat(masked.s1Table()).as(d.name()).usingRecursiveComparison().isEqualTo(pooled.s1Table());
         }
     }
 
@@ -115,15 +122,20 @@ class MaskedMeanAuditTest {
         double[] nap = result.id().scores().column("nap_hamming[" + TOKENS + "]");
         assertThat(nap).hasSize(300 + EMPTY);
         for (double s : nap) {
-            assertThat((s == Math.rint(s) && s >= 0 && s <= 32) || s == Double.POSITIVE_INFINITY).as("%s", s).isTrue();
+            assertThat((s == Math.rint(s) && s >= 0 && s <= 32) || s == Double.POSITIVE_INFINITY)
+                    .as("%s", s)
+                    .isTrue();
         }
-        NodeClassifierResult nodes = result.nodeClassifiers().stream().filter(n -> n.layer().equals(TOKENS))
-                .findFirst().orElseThrow();
+        NodeClassifierResult nodes = result.nodeClassifiers().stream()
+                .filter(n -> n.layer().equals(TOKENS))
+                .findFirst()
+                .orElseThrow();
         assertThat(nodes.nodeCorrect()).hasSize(32);
         assertThat(nodes.samples()).isEqualTo(300);
         assertThat(nodes.emptyMaskSamples()).isEqualTo(EMPTY);
         // the per-token dense layer reads [T, 16], not one vector: no SPEC §3 interactions, with the reason
-        assertThat(result.parameters().get("interactions_skipped.token1/linear")).contains("unit shape [-1, 16]");
+        assertThat(result.parameters().get("interactions_skipped.token1/linear"))
+                .contains("unit shape [-1, 16]");
         assertThat(result.id().interactions()).containsKey("dense1/linear");
     }
 
@@ -154,7 +166,8 @@ class MaskedMeanAuditTest {
 
         @Override
         public List<InputSpec> inputs() {
-            return List.of(new InputSpec(TextClassifier.INPUT_IDS, ElementType.INT64, new long[] {-1}),
+            return List.of(
+                    new InputSpec(TextClassifier.INPUT_IDS, ElementType.INT64, new long[] {-1}),
                     new InputSpec(TextClassifier.ATTENTION_MASK, ElementType.INT64, new long[] {-1}));
         }
 
@@ -189,8 +202,11 @@ class MaskedMeanAuditTest {
                     }
                     labels[i] = data.labelled() ? data.label(sample) : 0;
                 }
-                batches.add(new Batch(n, List.of(InputTensor.longs(TextClassifier.INPUT_IDS, ids, n, length),
-                        InputTensor.longs(TextClassifier.ATTENTION_MASK, mask, n, length)),
+                batches.add(new Batch(
+                        n,
+                        List.of(
+                                InputTensor.longs(TextClassifier.INPUT_IDS, ids, n, length),
+                                InputTensor.longs(TextClassifier.ATTENTION_MASK, mask, n, length)),
                         data.labelled() ? labels : null));
             }
             return batches.iterator();

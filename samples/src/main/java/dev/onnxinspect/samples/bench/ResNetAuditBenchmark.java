@@ -66,10 +66,16 @@ public final class ResNetAuditBenchmark {
 
     private ResNetAuditBenchmark(InspectionBenchmark.Args args) {
         this.args = args;
-        this.session = SessionConfig.builder().intraOpThreads(args.integer("threads", 1))
-                .spinning(Boolean.parseBoolean(args.value("spinning", "false"))).build();
-        this.spec = new ResNetModel(args.integer("width", 64), args.integer("resolution", 224),
-                args.integer("classes", 1000), ResNetModel.resnet50Blocks(), 1);
+        this.session = SessionConfig.builder()
+                .intraOpThreads(args.integer("threads", 1))
+                .spinning(Boolean.parseBoolean(args.value("spinning", "false")))
+                .build();
+        this.spec = new ResNetModel(
+                args.integer("width", 64),
+                args.integer("resolution", 224),
+                args.integer("classes", 1000),
+                ResNetModel.resnet50Blocks(),
+                1);
         this.labelClasses = args.integer("label-classes", spec.classes());
     }
 
@@ -88,17 +94,27 @@ public final class ResNetAuditBenchmark {
     }
 
     private void run(Path dir) throws IOException {
-        out("onnx-inspect ResNet audit benchmark: ResNet-50 layout, width %d, %d x %d, K = %d, ONNX Runtime intra-op"
-                + " threads %s, %d cores, max heap %s, load %s", spec.width(), spec.resolution(), spec.resolution(),
-                spec.classes(), args.value("threads", "1"), Runtime.getRuntime().availableProcessors(),
-                mib(Runtime.getRuntime().maxMemory()), load());
+        out(
+                "onnx-inspect ResNet audit benchmark: ResNet-50 layout, width %d, %d x %d, K = %d, ONNX Runtime intra-op"
+                        + " threads %s, %d cores, max heap %s, load %s",
+                spec.width(),
+                spec.resolution(),
+                spec.resolution(),
+                spec.classes(),
+                args.value("threads", "1"),
+                Runtime.getRuntime().availableProcessors(),
+                mib(Runtime.getRuntime().maxMemory()),
+                load());
         long start = System.nanoTime();
         OnnxModel model = spec.build();
         Path file = dir.resolve("resnet.onnx");
         model.save(file);
-        long parameters = model.describe().initializers().stream().mapToLong(InitializerInfo::elementCount).sum();
-        out("model: %,d parameters, %s on disk, %d ReLU layers, built and saved in %.1f s", parameters,
-                mib(Files.size(file)), spec.reluLayers().size(), (System.nanoTime() - start) / 1e9);
+        long parameters = model.describe().initializers().stream()
+                .mapToLong(InitializerInfo::elementCount)
+                .sum();
+        out(
+                "model: %,d parameters, %s on disk, %d ReLU layers, built and saved in %.1f s",
+                parameters, mib(Files.size(file)), spec.reluLayers().size(), (System.nanoTime() - start) / 1e9);
         InstrumentedModel instrumented = model.instrument(TensorSelector.opType("Relu"));
         byte[] original = model.toBytes();
         byte[] hooked = instrumented.model().toBytes();
@@ -119,16 +135,16 @@ public final class ResNetAuditBenchmark {
     /** (a) and (b), alternating; returns the mean samples/s of (a). */
     private double throughput(byte[] original, byte[] hooked, List<String> relus, int reps) {
         int samples = args.integer("samples", 32);
-        DataSource data = new SyntheticImages("synthetic-id", SyntheticImages.Kind.STRUCTURED, samples,
-                spec.resolution(), labelClasses, true, 7);
+        DataSource data = new SyntheticImages(
+                "synthetic-id", SyntheticImages.Kind.STRUCTURED, samples, spec.resolution(), labelClasses, true, 7);
         try (InferenceSession plainSession = InferenceSession.open(original, session);
-             InferenceSession inspected = InferenceSession.open(hooked, session)) {
+                InferenceSession inspected = InferenceSession.open(hooked, session)) {
             List<String> outputs = new ArrayList<>(relus);
             outputs.add(ResNetModel.LOGITS);
             String batchArg = args.value("batch", "auto");
-            batch = batchArg.equals("auto") ? Inspection.autoBatchSize(inspected, outputs)
-                    : Integer.parseInt(batchArg);
-            out("throughput: %d samples per pass, batch %d for (a) and (b), %d ReLU outputs exposed in (b)",
+            batch = batchArg.equals("auto") ? Inspection.autoBatchSize(inspected, outputs) : Integer.parseInt(batchArg);
+            out(
+                    "throughput: %d samples per pass, batch %d for (a) and (b), %d ReLU outputs exposed in (b)",
                     samples, batch, relus.size());
             for (int i = 0; i < args.integer("warmup", 1); i++) {
                 plain(plainSession, data);
@@ -144,16 +160,31 @@ public final class ResNetAuditBenchmark {
                 a[r] = plain(plainSession, data);
                 b[r] = inspect(inspected, data, relus);
                 ratio[r] = b[r] / a[r];
-                out("rep %d: (a) plain ORT %.2f samples/s, (b) inspection %.2f samples/s, b/a %.3f%s; load %s", r + 1,
-                        a[r], b[r], ratio[r], breakdown ? String.format(Locale.ROOT, "; (c) %.2f samples/s, c/a %.3f",
-                        c[r], c[r] / a[r]) : "", load());
+                out(
+                        "rep %d: (a) plain ORT %.2f samples/s, (b) inspection %.2f samples/s, b/a %.3f%s; load %s",
+                        r + 1,
+                        a[r],
+                        b[r],
+                        ratio[r],
+                        breakdown
+                                ? String.format(Locale.ROOT, "; (c) %.2f samples/s, c/a %.3f", c[r], c[r] / a[r])
+                                : "",
+                        load());
             }
-            out("THROUGHPUT: (a) plain ORT %s samples/s, (b) inspection of every ReLU (channel means, K = %d) %s"
-                    + " samples/s, b/a per rep %s, b/a of means %.3f; load %s", meanSd(a, "%.2f"), spec.classes(),
-                    meanSd(b, "%.2f"), meanSd(ratio, "%.3f"), mean(b) / mean(a), load());
+            out(
+                    "THROUGHPUT: (a) plain ORT %s samples/s, (b) inspection of every ReLU (channel means, K = %d) %s"
+                            + " samples/s, b/a per rep %s, b/a of means %.3f; load %s",
+                    meanSd(a, "%.2f"),
+                    spec.classes(),
+                    meanSd(b, "%.2f"),
+                    meanSd(ratio, "%.3f"),
+                    mean(b) / mean(a),
+                    load());
             if (breakdown) {
-                out("BREAKDOWN: (c) the instrumented model through the inspection without statistics %s samples/s,"
-                        + " c/a of means %.3f", meanSd(c, "%.2f"), mean(c) / mean(a));
+                out(
+                        "BREAKDOWN: (c) the instrumented model through the inspection without statistics %s samples/s,"
+                                + " c/a of means %.3f",
+                        meanSd(c, "%.2f"), mean(c) / mean(a));
             }
             return mean(a);
         }
@@ -164,7 +195,8 @@ public final class ResNetAuditBenchmark {
         long n = 0;
         for (Iterator<Batch> it = data.batches(batch); it.hasNext(); ) {
             Batch b = it.next();
-            sink += Float.floatToRawIntBits(s.run(b, List.of(ResNetModel.LOGITS)).get(ResNetModel.LOGITS)
+            sink += Float.floatToRawIntBits(s.run(b, List.of(ResNetModel.LOGITS))
+                    .get(ResNetModel.LOGITS)
                     .values()[0]);
             n += b.size();
         }
@@ -174,13 +206,18 @@ public final class ResNetAuditBenchmark {
     /** (c): the instrumented model through an inspection whose hook does nothing; samples/s. */
     private double outputsOnly(InferenceSession s, DataSource data, List<String> relus) {
         long start = System.nanoTime();
-        long n = Inspection.builder(s, data).layers(relus).batchSize(batch).build().run(view -> sink += view.size())
+        long n = Inspection.builder(s, data)
+                .layers(relus)
+                .batchSize(batch)
+                .build()
+                .run(view -> sink += view.size())
                 .samples();
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
     private double inspect(InferenceSession s, DataSource data, List<String> relus) {
-        StatsOptions options = StatsOptions.builder(spec.classes(), ClassBasis.LABEL).view(NeuronView.CHANNEL_MEAN)
+        StatsOptions options = StatsOptions.builder(spec.classes(), ClassBasis.LABEL)
+                .view(NeuronView.CHANNEL_MEAN)
                 .build();
         long start = System.nanoTime();
         StatisticsHook hook = new StatisticsHook(options, relus, 1);
@@ -200,25 +237,56 @@ public final class ResNetAuditBenchmark {
         resetPeakRss();
         try (HeapProbe probe = new HeapProbe()) {
             probe.start();
-            out("audit: fit %d, ID %d (labels over %d classes), OOD %d (uniform noise, unlabelled), budget %s; rss"
-                    + " before %s; load %s", fit, id, labelClasses, ood, mib(budget), mib(rss("VmRSS")), load());
+            out(
+                    "audit: fit %d, ID %d (labels over %d classes), OOD %d (uniform noise, unlabelled), budget %s; rss"
+                            + " before %s; load %s",
+                    fit, id, labelClasses, ood, mib(budget), mib(rss("VmRSS")), load());
             long start = System.nanoTime();
             AuditResult result = Audit.builder(file)
-                    .fit(new SyntheticImages("synthetic-fit", SyntheticImages.Kind.STRUCTURED, fit,
-                            spec.resolution(), labelClasses, true, 1))
-                    .id(new SyntheticImages("synthetic-id", SyntheticImages.Kind.STRUCTURED, id, spec.resolution(),
-                            labelClasses, true, 2))
-                    .ood(new SyntheticImages("synthetic-noise", SyntheticImages.Kind.NOISE, ood, spec.resolution(),
-                            labelClasses, false, 3))
-                    .session(session).batchSize(batch).memoryBudgetBytes(budget).run();
+                    .fit(new SyntheticImages(
+                            "synthetic-fit",
+                            SyntheticImages.Kind.STRUCTURED,
+                            fit,
+                            spec.resolution(),
+                            labelClasses,
+                            true,
+                            1))
+                    .id(new SyntheticImages(
+                            "synthetic-id",
+                            SyntheticImages.Kind.STRUCTURED,
+                            id,
+                            spec.resolution(),
+                            labelClasses,
+                            true,
+                            2))
+                    .ood(new SyntheticImages(
+                            "synthetic-noise",
+                            SyntheticImages.Kind.NOISE,
+                            ood,
+                            spec.resolution(),
+                            labelClasses,
+                            false,
+                            3))
+                    .session(session)
+                    .batchSize(batch)
+                    .memoryBudgetBytes(budget)
+                    .run();
             double seconds = (System.nanoTime() - start) / 1e9;
             HeapProbe.Figures heap = probe.stop();
             long peakRss = rss("VmHWM");
             for (DatasetResult d : result.inspected()) {
-                double perSecond = d.summary().samples() / (d.summary().elapsed().toNanos() / 1e9);
-                out("pass %s (%s): %d samples in %.1f s, %.2f samples/s%s", d.name(), d.role().label(),
-                        d.summary().samples(), d.summary().elapsed().toNanos() / 1e9, perSecond, Double.isNaN(plain)
-                        ? "" : String.format(Locale.ROOT, ", %.3f of plain inference (a)", perSecond / plain));
+                double perSecond =
+                        d.summary().samples() / (d.summary().elapsed().toNanos() / 1e9);
+                out(
+                        "pass %s (%s): %d samples in %.1f s, %.2f samples/s%s",
+                        d.name(),
+                        d.role().label(),
+                        d.summary().samples(),
+                        d.summary().elapsed().toNanos() / 1e9,
+                        perSecond,
+                        Double.isNaN(plain)
+                                ? ""
+                                : String.format(Locale.ROOT, ", %.3f of plain inference (a)", perSecond / plain));
             }
             plan(result.parameters());
             for (MetricsRow m : result.metrics()) {
@@ -227,10 +295,17 @@ public final class ResNetAuditBenchmark {
                     out("  %s AUROC %.4f", m.column(), m.evaluation().auroc());
                 }
             }
-            out("AUDIT: %.1f s wall, layers %d, K = %d; heap: sum of pool peaks %s, largest in use after a GC %s,"
-                    + " held after %s; peak RSS (VmHWM) %s; load %s", seconds, result.layers().size(),
-                    result.numClasses(), mib(heap.peakPools()), mib(heap.maxAfterGc()),
-                    mib(heap.retained() - heap.baseline()), mib(peakRss), load());
+            out(
+                    "AUDIT: %.1f s wall, layers %d, K = %d; heap: sum of pool peaks %s, largest in use after a GC %s,"
+                            + " held after %s; peak RSS (VmHWM) %s; load %s",
+                    seconds,
+                    result.layers().size(),
+                    result.numClasses(),
+                    mib(heap.peakPools()),
+                    mib(heap.maxAfterGc()),
+                    mib(heap.retained() - heap.baseline()),
+                    mib(peakRss),
+                    load());
             sink += result.kl().size();
         }
     }
@@ -245,8 +320,12 @@ public final class ResNetAuditBenchmark {
             } else if (key.contains("_skipped.")) {
                 skipped.add(key);
             } else if (key.startsWith("memory_")) {
-                out("  %s = %s", key, key.endsWith("bytes") || key.startsWith("memory_estimate")
-                        ? mib(Long.parseLong(value)) : value);
+                out(
+                        "  %s = %s",
+                        key,
+                        key.endsWith("bytes") || key.startsWith("memory_estimate")
+                                ? mib(Long.parseLong(value))
+                                : value);
             }
         });
         out("  views: %s (the others FLATTENED); skipped: %d %s", views, skipped.size(), skipped);

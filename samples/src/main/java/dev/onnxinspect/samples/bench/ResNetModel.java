@@ -42,6 +42,7 @@ public record ResNetModel(int width, int resolution, int classes, int[] blocks, 
     }
     /** The bottleneck expansion: a block's output has 4 times its inner width. */
     public static final int EXPANSION = 4;
+
     public static final String INPUT = "input";
     public static final String LOGITS = "logits";
     /** The penultimate features: the flattened global average pool, the head's input. */
@@ -118,11 +119,13 @@ public record ResNetModel(int width, int resolution, int classes, int[] blocks, 
     public OnnxModel build() {
         Weights w = new Weights(new SplittableRandom(seed));
         GraphBuilder g = GraphBuilder.create("resnet");
-        String x = g.input(INPUT, TensorShape.of(Dim.symbolic("N"), Dim.of(3), Dim.of(resolution),
-                Dim.of(resolution)));
+        String x = g.input(INPUT, TensorShape.of(Dim.symbolic("N"), Dim.of(3), Dim.of(resolution), Dim.of(resolution)));
         x = convBn(g, w, "stem", x, 3, width, 7, 2, 1f);
         x = g.relu("stem/relu", x);
-        x = g.maxPool("stem/pool", x, PoolOptions.builder(3, 3).strides(2, 2).pads(1, 1, 1, 1).build());
+        x = g.maxPool(
+                "stem/pool",
+                x,
+                PoolOptions.builder(3, 3).strides(2, 2).pads(1, 1, 1, 1).build());
         int channels = width;
         for (int s = 0; s < 4; s++) {
             int inner = width << s;
@@ -139,14 +142,17 @@ public record ResNetModel(int width, int resolution, int classes, int[] blocks, 
         for (int i = 0; i < head.length; i++) {
             head[i] = (float) (w.random.nextGaussian() * sd);
         }
-        g.gemm(LOGITS, features, g.addInitializer("head/weight", head, classes, channels),
-                g.addInitializer("head/bias", new float[classes], classes), true);
+        g.gemm(
+                LOGITS,
+                features,
+                g.addInitializer("head/weight", head, classes, channels),
+                g.addInitializer("head/bias", new float[classes], classes),
+                true);
         g.output(LOGITS, TensorShape.of(Dim.symbolic("N"), Dim.of(classes)));
         return g.build();
     }
 
-    private static String bottleneck(GraphBuilder g, Weights w, String name, String x, int in, int inner,
-                                     int stride) {
+    private static String bottleneck(GraphBuilder g, Weights w, String name, String x, int in, int inner, int stride) {
         String y = g.relu(name + "/relu1", convBn(g, w, name + "/conv1", x, in, inner, 1, 1, 1f));
         y = g.relu(name + "/relu2", convBn(g, w, name + "/conv2", y, inner, inner, 3, stride, 1f));
         y = convBn(g, w, name + "/conv3", y, inner, inner * EXPANSION, 1, 1, 0.2f);
@@ -158,18 +164,25 @@ public record ResNetModel(int width, int resolution, int classes, int[] blocks, 
     }
 
     /** A bias-free k x k convolution (padding k / 2) followed by inference-mode batch normalisation. */
-    private static String convBn(GraphBuilder g, Weights w, String name, String x, int in, int out, int k,
-                                 int stride, float scale) {
-        String conv = g.conv(name, x, g.addInitializer(name + "/weight", w.he(out, in, k), out, in, k, k),
+    private static String convBn(
+            GraphBuilder g, Weights w, String name, String x, int in, int out, int k, int stride, float scale) {
+        String conv = g.conv(
+                name,
+                x,
+                g.addInitializer(name + "/weight", w.he(out, in, k), out, in, k, k),
                 ConvOptions.builder(k, k).strides(stride, stride).padding(k / 2).build());
         float[] gamma = new float[out];
         float[] ones = new float[out];
         Arrays.fill(gamma, scale);
         Arrays.fill(ones, 1f);
-        return g.batchNormalization(name + "/bn", conv, g.addInitializer(name + "/bn/scale", gamma, out),
+        return g.batchNormalization(
+                name + "/bn",
+                conv,
+                g.addInitializer(name + "/bn/scale", gamma, out),
                 g.addInitializer(name + "/bn/bias", new float[out], out),
                 g.addInitializer(name + "/bn/mean", new float[out], out),
-                g.addInitializer(name + "/bn/var", ones, out), 1e-5f);
+                g.addInitializer(name + "/bn/var", ones, out),
+                1e-5f);
     }
 
     /** The seeded generator of the weights. */

@@ -19,7 +19,10 @@ import java.util.SplittableRandom;
  */
 final class SyntheticImages implements DataSource {
     /** What the images show. */
-    enum Kind { STRUCTURED, NOISE }
+    enum Kind {
+        STRUCTURED,
+        NOISE
+    }
 
     private final String name;
     private final Kind kind;
@@ -33,8 +36,7 @@ final class SyntheticImages implements DataSource {
      * @param labelClasses the classes the labels cycle over (labels {@code i mod labelClasses})
      * @param labelled     whether batches carry the labels
      */
-    SyntheticImages(String name, Kind kind, int size, int resolution, int labelClasses, boolean labelled,
-                    long seed) {
+    SyntheticImages(String name, Kind kind, int size, int resolution, int labelClasses, boolean labelled, long seed) {
         this.name = name;
         this.kind = kind;
         this.size = size;
@@ -103,9 +105,10 @@ final class SyntheticImages implements DataSource {
             double phase = 0.37 * label * (ch + 1);
             for (int y = 0; y < s; y++) {
                 for (int x = 0; x < s; x++) {
-                    out[k++] = kind == Kind.NOISE ? (float) (random.nextDouble() * 4 - 2)
+                    out[k++] = kind == Kind.NOISE
+                            ? (float) (random.nextDouble() * 4 - 2)
                             : (float) (Math.sin(2 * Math.PI * (fx * x + fy * y) / s + phase)
-                            + 0.5 * random.nextGaussian());
+                                    + 0.5 * random.nextGaussian());
                 }
             }
         }

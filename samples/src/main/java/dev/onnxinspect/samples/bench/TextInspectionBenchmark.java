@@ -59,7 +59,8 @@ public final class TextInspectionBenchmark {
 
     private void run() throws IOException {
         int threads = args.integer("threads", 1);
-        out("onnx-inspect text inspection benchmark: batch %d, ONNX Runtime intra-op threads %d, %d cores, load %s",
+        out(
+                "onnx-inspect text inspection benchmark: batch %d, ONNX Runtime intra-op threads %d, %d cores, load %s",
                 batch, threads, Runtime.getRuntime().availableProcessors(), load());
         Path dir = Files.createTempDirectory("text-bench");
         TextClassifierSample.Result trained = TextClassifierSample.trainAndExport(dir, args.integer("seed", 1));
@@ -67,14 +68,18 @@ public final class TextInspectionBenchmark {
         OnnxModel model = OnnxModel.load(trained.model());
         Files.delete(trained.model());
         Files.delete(dir);
-        List<String> layers = model.describe().outputs().stream().map(v -> v.name())
-                .filter(n -> !n.equals(Architecture.LOGITS)).toList();
+        List<String> layers = model.describe().outputs().stream()
+                .map(v -> v.name())
+                .filter(n -> !n.equals(Architecture.LOGITS))
+                .toList();
         DataSource data = TokenSource.cycling("keyword-text-test", trained.test(), args.integer("samples", 50_000));
-        SessionConfig config = SessionConfig.builder().intraOpThreads(threads).spinning(false).build();
+        SessionConfig config =
+                SessionConfig.builder().intraOpThreads(threads).spinning(false).build();
         try (InferenceSession plain = InferenceSession.open(BenchModel.logitsOnly(model.proto()), config);
-             InferenceSession inspected = InferenceSession.open(model.toBytes(), config)) {
-            out("layers %s (sequence layers through masked means: %s), %d samples per pass", layers,
-                    List.of(TextClassifier.EMBEDDING, "token1/relu"), data.size());
+                InferenceSession inspected = InferenceSession.open(model.toBytes(), config)) {
+            out(
+                    "layers %s (sequence layers through masked means: %s), %d samples per pass",
+                    layers, List.of(TextClassifier.EMBEDDING, "token1/relu"), data.size());
             for (int i = 0; i < args.integer("warmup", 2); i++) {
                 plain(plain, data);
                 inspect(inspected, data, layers);
@@ -87,12 +92,14 @@ public final class TextInspectionBenchmark {
                 a[r] = plain(plain, data);
                 b[r] = inspect(inspected, data, layers);
                 ratio[r] = b[r] / a[r];
-                out("rep %d: (a) plain ORT %.0f samples/s, (b) inspection %.0f samples/s, b/a %.3f; load %s", r + 1,
-                        a[r], b[r], ratio[r], load());
+                out(
+                        "rep %d: (a) plain ORT %.0f samples/s, (b) inspection %.0f samples/s, b/a %.3f; load %s",
+                        r + 1, a[r], b[r], ratio[r], load());
             }
-            out("THROUGHPUT: (a) plain ORT %s samples/s, (b) inspection of every layer %s samples/s, b/a per rep %s,"
-                    + " b/a of means %.3f; load %s", meanSd(a, "%.0f"), meanSd(b, "%.0f"), meanSd(ratio, "%.3f"),
-                    mean(b) / mean(a), load());
+            out(
+                    "THROUGHPUT: (a) plain ORT %s samples/s, (b) inspection of every layer %s samples/s, b/a per rep %s,"
+                            + " b/a of means %.3f; load %s",
+                    meanSd(a, "%.0f"), meanSd(b, "%.0f"), meanSd(ratio, "%.3f"), mean(b) / mean(a), load());
         }
         out("(checksum %d)", sink);
     }
@@ -102,7 +109,8 @@ public final class TextInspectionBenchmark {
         long n = 0;
         for (Iterator<Batch> it = data.batches(batch); it.hasNext(); ) {
             Batch b = it.next();
-            sink += Float.floatToRawIntBits(s.run(b, List.of(Architecture.LOGITS)).get(Architecture.LOGITS)
+            sink += Float.floatToRawIntBits(s.run(b, List.of(Architecture.LOGITS))
+                    .get(Architecture.LOGITS)
                     .values()[0]);
             n += b.size();
         }
@@ -112,9 +120,16 @@ public final class TextInspectionBenchmark {
     private double inspect(InferenceSession s, DataSource data, List<String> layers) {
         long start = System.nanoTime();
         Statistics hook = new Statistics();
-        long n = Inspection.builder(s, data).logitsOutput(Architecture.LOGITS).layers(layers).batchSize(batch)
-                .build().run(hook).samples();
-        hook.accumulators.values().forEach(acc -> sink += acc.result().frequencies().samples());
+        long n = Inspection.builder(s, data)
+                .logitsOutput(Architecture.LOGITS)
+                .layers(layers)
+                .batchSize(batch)
+                .build()
+                .run(hook)
+                .samples();
+        hook.accumulators
+                .values()
+                .forEach(acc -> sink += acc.result().frequencies().samples());
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -128,9 +143,13 @@ public final class TextInspectionBenchmark {
             for (Map.Entry<String, LayerActivations> e : view.activations().entrySet()) {
                 LayerActivations acts = e.getValue();
                 boolean sequence = acts.unitShape().length == 2;
-                LayerStatisticsAccumulator acc = accumulators.computeIfAbsent(e.getKey(), layer ->
-                        new LayerStatisticsAccumulator(StatsOptions.builder(view.numClasses(), ClassBasis.LABEL)
-                                .view(sequence ? NeuronView.MASKED_MEAN : NeuronView.FLATTENED).build(), layer,
+                LayerStatisticsAccumulator acc = accumulators.computeIfAbsent(
+                        e.getKey(),
+                        layer -> new LayerStatisticsAccumulator(
+                                StatsOptions.builder(view.numClasses(), ClassBasis.LABEL)
+                                        .view(sequence ? NeuronView.MASKED_MEAN : NeuronView.FLATTENED)
+                                        .build(),
+                                layer,
                                 acts.unitShape()));
                 if (sequence) {
                     acc.accept(view.classes(), acts, mask);

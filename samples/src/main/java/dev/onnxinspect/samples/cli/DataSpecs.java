@@ -38,8 +38,8 @@ final class DataSpecs implements AutoCloseable {
             try {
                 file = Path.of(spec);
             } catch (InvalidPathException e) {
-                throw new DatasetException("dataset file '" + spec + "' is not a valid path (" + e.getReason()
-                        + "); give " + HELP);
+                throw new DatasetException(
+                        "dataset file '" + spec + "' is not a valid path (" + e.getReason() + "); give " + HELP);
             }
             if (!Files.isRegularFile(file)) {
                 throw new DatasetException("dataset file " + file.toAbsolutePath() + " does not exist; give " + HELP);
@@ -59,8 +59,8 @@ final class DataSpecs implements AutoCloseable {
             try {
                 limit = Integer.parseInt(spec.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new DatasetException("bad dataset spec '" + spec + "': after ':' comes a sample count, e.g."
-                        + " " + name + ":1000");
+                throw new DatasetException(
+                        "bad dataset spec '" + spec + "': after ':' comes a sample count, e.g." + " " + name + ":1000");
             }
             if (limit <= 0) {
                 throw new DatasetException("bad dataset spec '" + spec + "': the sample count must be positive");
@@ -82,8 +82,9 @@ final class DataSpecs implements AutoCloseable {
             } catch (Exception e) {
                 if (first == null) {
                     // a library exception keeps its kind (an image table that cannot be closed is a file error)
-                    first = e instanceof RuntimeException r ? r : new IllegalStateException("closing " + c + " failed",
-                            e);
+                    first = e instanceof RuntimeException r
+                            ? r
+                            : new IllegalStateException("closing " + c + " failed", e);
                 } else {
                     first.addSuppressed(e);
                 }

@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** Prints a model's inputs, outputs, nodes (layers) in topological order, initializers and opsets. */
-@Command(name = "describe", mixinStandardHelpOptions = true,
+@Command(
+        name = "describe",
+        mixinStandardHelpOptions = true,
         description = "List an ONNX model's inputs, outputs and layers (nodes in topological order with op types,"
                 + " inputs, outputs and attributes), initializers, opset imports and producer.")
 final class DescribeCommand implements Callable<Integer> {

@@ -20,56 +20,85 @@ final class StatsParameters {
     @Option(names = "--eps", defaultValue = "1000", description = "S2 ratio eps, SPEC §1 (default: ${DEFAULT-VALUE}).")
     double eps;
 
-    @Option(names = "--bins", defaultValue = "100",
+    @Option(
+            names = "--bins",
+            defaultValue = "100",
             description = "Frequency histogram bins, SPEC §2 (default: ${DEFAULT-VALUE}).")
     int bins;
 
-    @Option(names = "--alpha", defaultValue = "1e-6",
+    @Option(
+            names = "--alpha",
+            defaultValue = "1e-6",
             description = "KL smoothing alpha, SPEC §4 (default: ${DEFAULT-VALUE}).")
     double alpha;
 
-    @Option(names = "--compression", defaultValue = "none",
+    @Option(
+            names = "--compression",
+            defaultValue = "none",
             description = "Arrow compression: none, lz4 or zstd (default: ${DEFAULT-VALUE}).")
     String compression;
 
-    @Option(names = "--no-interactions", negatable = true, defaultValue = "true",
+    @Option(
+            names = "--no-interactions",
+            negatable = true,
+            defaultValue = "true",
             description = "Count the SPEC §3 weight-neuron interactions of the dense layers reading an inspected"
                     + " layer (default: on).")
     boolean interactions;
 
-    @Option(names = "--node-fit-samples", description = "SPEC §8 nodes as classifiers: fit on the first N samples of"
-            + " the fit set, 0 = off (default: the whole fit set).")
+    @Option(
+            names = "--node-fit-samples",
+            description = "SPEC §8 nodes as classifiers: fit on the first N samples of"
+                    + " the fit set, 0 = off (default: the whole fit set).")
     Integer nodeFitSamples;
 
-    @Option(names = "--node-eval-samples", description = "SPEC §8 nodes as classifiers: evaluate on the first N ID"
-            + " samples (default: the whole ID set).")
+    @Option(
+            names = "--node-eval-samples",
+            description = "SPEC §8 nodes as classifiers: evaluate on the first N ID"
+                    + " samples (default: the whole ID set).")
     Integer nodeEvalSamples;
 
-    @Option(names = "--mask", description = "The model input holding the attention mask [N, T] of a sequence model:"
-            + " layers of unit shape [T, d] are then seen through their masked means (NeuronView.MASKED_MEAN).")
+    @Option(
+            names = "--mask",
+            description = "The model input holding the attention mask [N, T] of a sequence model:"
+                    + " layers of unit shape [T, d] are then seen through their masked means (NeuronView.MASKED_MEAN).")
     String mask;
 
-    @Option(names = "--view", split = ",", description = "The neuron view of a layer, LAYER=VIEW (flattened,"
-            + " channel_mean, channel_max, masked_mean); default: the memory rule's (see the README).")
+    @Option(
+            names = "--view",
+            split = ",",
+            description = "The neuron view of a layer, LAYER=VIEW (flattened,"
+                    + " channel_mean, channel_max, masked_mean); default: the memory rule's (see the README).")
     List<String> views = List.of();
 
-    @Option(names = "--memory-budget", defaultValue = "512", description = "The memory budget B of the memory rule in"
-            + " MiB: what each kind of per-layer structure may take in all (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--memory-budget",
+            defaultValue = "512",
+            description = "The memory budget B of the memory rule in"
+                    + " MiB: what each kind of per-layer structure may take in all (default: ${DEFAULT-VALUE}).")
     long memoryBudgetMib;
 
-    @Option(names = "--patterns", defaultValue = "auto", description = "SPEC §7 patterns: auto (the deepest layers"
-            + " that fit the budget), on or off (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--patterns",
+            defaultValue = "auto",
+            description = "SPEC §7 patterns: auto (the deepest layers"
+                    + " that fit the budget), on or off (default: ${DEFAULT-VALUE}).")
     String patterns;
 
     Audit.Builder apply(Audit.Builder b) {
         for (Integer n : new Integer[] {nodeFitSamples, nodeEvalSamples}) {
             if (n != null && n < 0) {
-                throw new OnnxInspectException("--node-fit-samples and --node-eval-samples take a sample count >= 0"
-                        + " (0 = off), got " + n);
+                throw new OnnxInspectException(
+                        "--node-fit-samples and --node-eval-samples take a sample count >= 0" + " (0 = off), got " + n);
             }
         }
-        b.tau(tau).eps(eps).bins(bins).alpha(alpha).interactions(interactions)
-                .nodeClassifiers(nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
+        b.tau(tau)
+                .eps(eps)
+                .bins(bins)
+                .alpha(alpha)
+                .interactions(interactions)
+                .nodeClassifiers(
+                        nodeFitSamples == null ? Integer.MAX_VALUE : nodeFitSamples,
                         nodeEvalSamples == null ? Integer.MAX_VALUE : nodeEvalSamples)
                 .memoryBudgetBytes(memoryBudgetMib << 20);
         if (mask != null) {
@@ -83,7 +112,7 @@ final class StatsParameters {
             b.view(v.substring(0, eq), view(v.substring(eq + 1)));
         }
         switch (patterns.toLowerCase(Locale.ROOT)) {
-            case "auto" -> { }
+            case "auto" -> {}
             case "on" -> b.patterns(true);
             case "off" -> b.patterns(false);
             default -> throw new OnnxInspectException("--patterns " + patterns + ": expected auto, on or off");
@@ -96,12 +125,16 @@ final class StatsParameters {
             return NeuronView.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new OnnxInspectException("unknown neuron view " + name + "; expected one of "
-                    + Arrays.stream(NeuronView.values()).map(x -> x.name().toLowerCase(Locale.ROOT)).toList());
+                    + Arrays.stream(NeuronView.values())
+                            .map(x -> x.name().toLowerCase(Locale.ROOT))
+                            .toList());
         }
     }
 
     /** The Arrow files' compression. */
     ArrowWriteOptions writeOptions() {
-        return ArrowWriteOptions.builder().compression(Options.compression(compression)).build();
+        return ArrowWriteOptions.builder()
+                .compression(Options.compression(compression))
+                .build();
     }
 }

@@ -31,13 +31,12 @@ import org.slf4j.LoggerFactory;
 public final class OodService {
     private static final Logger LOG = LoggerFactory.getLogger(OodService.class);
 
-    private OodService() {
-    }
+    private OodService() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || args.length > 4) {
-            System.err.println("usage: OodService <model.onnx> <guard-dir> [port (default 8080)]"
-                    + " [host (default 127.0.0.1)]");
+            System.err.println(
+                    "usage: OodService <model.onnx> <guard-dir> [port (default 8080)]" + " [host (default 127.0.0.1)]");
             System.exit(2);
         }
         Path model = Path.of(args[0]);
@@ -60,11 +59,14 @@ public final class OodService {
             return;
         }
         // Ctrl-C / SIGTERM: stop accepting, finish requests in progress, then release the model
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (guard) {
-                server.close();
-            }
-        }, "ood-service-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try (guard) {
+                                server.close();
+                            }
+                        },
+                        "ood-service-stop"));
         System.out.println("serving " + model.getFileName() + " on http://" + host + ":" + server.port()
                 + "  (POST /predict {\"input\": [" + guard.sampleSize() + " floats]}, GET /health; Ctrl-C stops)");
         new CountDownLatch(1).await();
@@ -78,9 +80,12 @@ public final class OodService {
         }
         LOG.info("no guard in {} yet: fitting one on Fashion-MNIST (this takes a while once)", dir);
         InMemoryDataset train = FashionMnist.train().reshaped(sampleShape(model));
-        OodGuard guard = OodGuard.fit(model, train.subset(0, 50_000).named("fashion-mnist-train[0,50000)"),
-                GuardOptions.builder().calibration(train.subset(50_000, 60_000)
-                        .named("fashion-mnist-train[50000,60000)")).build());
+        OodGuard guard = OodGuard.fit(
+                model,
+                train.subset(0, 50_000).named("fashion-mnist-train[0,50000)"),
+                GuardOptions.builder()
+                        .calibration(train.subset(50_000, 60_000).named("fashion-mnist-train[50000,60000)"))
+                        .build());
         try {
             guard.save(dir);
         } catch (IOException | RuntimeException e) {
@@ -97,6 +102,8 @@ public final class OodService {
         if (dims.size() < 2 || !dims.subList(1, dims.size()).stream().allMatch(d -> d instanceof Dim.Fixed)) {
             return new int[] {784};
         }
-        return dims.subList(1, dims.size()).stream().mapToInt(d -> Math.toIntExact(((Dim.Fixed) d).size())).toArray();
+        return dims.subList(1, dims.size()).stream()
+                .mapToInt(d -> Math.toIntExact(((Dim.Fixed) d).size()))
+                .toArray();
     }
 }

@@ -35,8 +35,8 @@ record PredictRequest(List<float[]> inputs, boolean batch) {
             }
         }
         if (map.size() != 1) {
-            throw new JsonException("expected exactly one of \"input\" (one sample) or \"inputs\" (a batch), got "
-                    + map.keySet());
+            throw new JsonException(
+                    "expected exactly one of \"input\" (one sample) or \"inputs\" (a batch), got " + map.keySet());
         }
         if (map.containsKey("input")) {
             return new PredictRequest(List.of(sample(map.get("input"), "input")), false);
@@ -63,8 +63,8 @@ record PredictRequest(List<float[]> inputs, boolean batch) {
         float[] x = new float[list.size()];
         for (int j = 0; j < x.length; j++) {
             if (!(list.get(j) instanceof Double d)) {
-                throw new JsonException("value " + j + " of \"" + where + "\" is " + kind(list.get(j))
-                        + "; expected a number");
+                throw new JsonException(
+                        "value " + j + " of \"" + where + "\" is " + kind(list.get(j)) + "; expected a number");
             }
             float f = d.floatValue();
             if (!Float.isFinite(f)) {

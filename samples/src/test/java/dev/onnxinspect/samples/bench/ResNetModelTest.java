@@ -46,8 +46,8 @@ class ResNetModelTest {
         assertThat(spec.featureWidth()).isEqualTo(128);
 
         OnnxModel model = spec.build();
-        InstrumentedModel hooked = model.instrument(TensorSelector.opType("Relu"),
-                TensorSelector.name(ResNetModel.FEATURES));
+        InstrumentedModel hooked =
+                model.instrument(TensorSelector.opType("Relu"), TensorSelector.name(ResNetModel.FEATURES));
         assertThat(hooked.selected()).containsAll(spec.reluLayers());
         try (InferenceSession session = InferenceSession.open(hooked.model().toBytes(), SessionConfig.defaults())) {
             float[] images = new float[2 * 3 * 32 * 32];
@@ -90,17 +90,21 @@ class ResNetModelTest {
         int channel = 0;
         for (String relu : spec.reluLayers()) {
             int[] shape = spec.unitShape(relu);
-            long flat = LayerStatisticsAccumulator.estimate(StatsOptions.builder(1000, ClassBasis.LABEL).build(),
-                    relu, shape).bytes();
+            long flat = LayerStatisticsAccumulator.estimate(
+                            StatsOptions.builder(1000, ClassBasis.LABEL).build(), relu, shape)
+                    .bytes();
             NeuronView expected = flat > share ? NeuronView.CHANNEL_MEAN : NeuronView.FLATTENED;
             channel += expected == NeuronView.CHANNEL_MEAN ? 1 : 0;
-            assertThat(result.id().layers().get(relu).frequencies().view()).as(relu + " " + Arrays.toString(shape))
+            assertThat(result.id().layers().get(relu).frequencies().view())
+                    .as(relu + " " + Arrays.toString(shape))
                     .isEqualTo(expected);
         }
-        assertThat(result.id().layers().get("stem/relu").frequencies().neurons()).isEqualTo(4);
+        assertThat(result.id().layers().get("stem/relu").frequencies().neurons())
+                .isEqualTo(4);
         assertThat(result.id().layers().get("stage4/block3/relu").frequencies().view())
                 .isEqualTo(NeuronView.FLATTENED);
         assertThat(channel).isBetween(1, 48);
-        assertThat(result.parameters().keySet().stream().filter(k -> k.startsWith("neuron_view."))).hasSize(channel);
+        assertThat(result.parameters().keySet().stream().filter(k -> k.startsWith("neuron_view.")))
+                .hasSize(channel);
     }
 }

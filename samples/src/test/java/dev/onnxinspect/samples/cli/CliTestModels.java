@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Tiny models for the command-line and README tests. */
 public final class CliTestModels {
-    private CliTestModels() {
-    }
+    private CliTestModels() {}
 
     /**
      * input [N, inputs] -> Gemm (6 units) -> Relu "hidden/relu" -> Gemm -> "logits" [N, 10]; only the logits are a
@@ -15,8 +14,8 @@ public final class CliTestModels {
      */
     public static Path tiny(Path dir, int inputs) throws Exception {
         GraphBuilder g = GraphBuilder.create("tiny");
-        String x = g.input("input", TensorShape.of(dev.onnxinspect.onnx.Dim.symbolic("N"),
-                dev.onnxinspect.onnx.Dim.of(inputs)));
+        String x = g.input(
+                "input", TensorShape.of(dev.onnxinspect.onnx.Dim.symbolic("N"), dev.onnxinspect.onnx.Dim.of(inputs)));
         float[] w1 = new float[6 * inputs];
         for (int i = 0; i < w1.length; i++) {
             w1[i] = (float) Math.sin(i * 0.37) * 0.05f;
@@ -25,8 +24,12 @@ public final class CliTestModels {
         for (int i = 0; i < w2.length; i++) {
             w2[i] = (float) Math.cos(i * 0.91) * 0.5f;
         }
-        String h = g.gemm("hidden/linear", x, g.addInitializer("w1", w1, 6, inputs),
-                g.addInitializer("b1", new float[6], 6), true);
+        String h = g.gemm(
+                "hidden/linear",
+                x,
+                g.addInitializer("w1", w1, 6, inputs),
+                g.addInitializer("b1", new float[6], 6),
+                true);
         String r = g.relu("hidden/relu", h);
         g.gemm("logits", r, g.addInitializer("w2", w2, 10, 6), g.addInitializer("b2", new float[10], 10), true);
         g.output("logits");
@@ -34,5 +37,4 @@ public final class CliTestModels {
         g.build().save(file);
         return file;
     }
-
 }

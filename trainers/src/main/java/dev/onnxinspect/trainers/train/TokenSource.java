@@ -56,7 +56,8 @@ public final class TokenSource implements DataSource {
 
     @Override
     public List<InputSpec> inputs() {
-        return List.of(new InputSpec(TextClassifier.INPUT_IDS, ElementType.INT64, new long[] {-1}),
+        return List.of(
+                new InputSpec(TextClassifier.INPUT_IDS, ElementType.INT64, new long[] {-1}),
                 new InputSpec(TextClassifier.ATTENTION_MASK, ElementType.INT64, new long[] {-1}));
     }
 
@@ -104,8 +105,12 @@ public final class TokenSource implements DataSource {
                     }
                 }
                 next += n;
-                return new Batch(n, List.of(InputTensor.longs(TextClassifier.INPUT_IDS, ids, n, length),
-                        InputTensor.longs(TextClassifier.ATTENTION_MASK, mask, n, length)), labels);
+                return new Batch(
+                        n,
+                        List.of(
+                                InputTensor.longs(TextClassifier.INPUT_IDS, ids, n, length),
+                                InputTensor.longs(TextClassifier.ATTENTION_MASK, mask, n, length)),
+                        labels);
             }
         };
     }

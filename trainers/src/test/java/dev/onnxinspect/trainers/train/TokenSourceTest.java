@@ -23,8 +23,9 @@ class TokenSourceTest {
     @Test
     void eachBatchIsPaddedToItsOwnLongestSequence() {
         TokenSource source = TokenSource.of("t", data());
-        assertThat(source.inputs()).extracting(s -> s.name()).containsExactly(TextClassifier.INPUT_IDS,
-                TextClassifier.ATTENTION_MASK);
+        assertThat(source.inputs())
+                .extracting(s -> s.name())
+                .containsExactly(TextClassifier.INPUT_IDS, TextClassifier.ATTENTION_MASK);
         assertThat(source.inputs()).allSatisfy(s -> {
             assertThat(s.type()).isEqualTo(ElementType.INT64);
             assertThat(s.sampleShape()).containsExactly(-1);
@@ -54,7 +55,8 @@ class TokenSourceTest {
         assertThat(all.labels()).containsExactly(0, 1, 2, 0, 1);
         assertThat(all.input(TextClassifier.INPUT_IDS).shape()).containsExactly(5, 4);
         assertThatThrownBy(() -> TokenSource.cycling("t", data(), 0)).isInstanceOf(TrainingException.class);
-        assertThatThrownBy(() -> TokenSource.of("t", data()).sampleShape()).isInstanceOf(TrainingException.class)
+        assertThatThrownBy(() -> TokenSource.of("t", data()).sampleShape())
+                .isInstanceOf(TrainingException.class)
                 .hasMessageContaining("inputs()");
     }
 }
