@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
@@ -95,8 +96,7 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
         for (ArrowBlock block : blocks) {
             channel.position(block.getOffset());
             MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
-            org.apache.arrow.flatbuf.RecordBatch header = (org.apache.arrow.flatbuf.RecordBatch)
-                    message.getMessage().header(new org.apache.arrow.flatbuf.RecordBatch());
+            RecordBatch header = (RecordBatch) message.getMessage().header(new RecordBatch());
             rows += header.length();
         }
         return rows;

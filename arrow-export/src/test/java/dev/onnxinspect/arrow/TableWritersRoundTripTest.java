@@ -5,7 +5,9 @@ import static dev.onnxinspect.arrow.TestTables.LAYERS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -688,7 +690,7 @@ class TableWritersRoundTripTest {
             w.write("fc2", "S2", "mnist", 0, 0, 1, 1);
             w.commit();
         }
-        try (var channel = java.nio.channels.FileChannel.open(dir.resolve("af.arrow"));
+        try (var channel = FileChannel.open(dir.resolve("af.arrow"));
                 var reader = new org.apache.arrow.vector.ipc.ArrowFileReader(channel, allocator)) {
             reader.loadNextBatch();
             var dictionaries = reader.getDictionaryVectors();
@@ -717,7 +719,7 @@ class TableWritersRoundTripTest {
 
     @Test
     void theBatchSizeDoesNotChangeTheTable() throws IOException {
-        List<List<Map<String, Object>>> tables = new java.util.ArrayList<>();
+        List<List<Map<String, Object>>> tables = new ArrayList<>();
         for (int batchRows : new int[] {1, 7, 65_536}) {
             Path file = dir.resolve("af-" + batchRows + ".arrow");
             try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(

@@ -1,5 +1,6 @@
 package dev.onnxinspect.dynamics;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 
@@ -74,7 +75,7 @@ public record PathOptions(float tau, int maxSampledPairs, long seed, List<Intege
         }
 
         public Builder anchors(int... anchors) {
-            this.anchors = java.util.Arrays.stream(anchors).boxed().toList();
+            this.anchors = Arrays.stream(anchors).boxed().toList();
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.onnxinspect.dynamics;
 
 import java.util.Arrays;
+import java.util.HashSet;
 
 /**
  * The pairs (i, j), i &lt; j, of probe samples on which the cross path similarities and path overlaps of SPEC §9 are
@@ -96,7 +97,7 @@ public final class ProbePairs {
 
     /** Floyd's algorithm: {@code count} distinct values of [0, total), each subset equally likely. */
     private static long[] floydSample(long total, int count, long seed) {
-        var chosen = new java.util.HashSet<Long>(count * 2);
+        var chosen = new HashSet<Long>(count * 2);
         var random = new SplitMix64(seed);
         long[] out = new long[count];
         int k = 0;

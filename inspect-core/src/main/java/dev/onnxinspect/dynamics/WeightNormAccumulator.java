@@ -1,6 +1,7 @@
 package dev.onnxinspect.dynamics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class WeightNormAccumulator {
     public void merge(WeightNormAccumulator other) {
         boolean sameInit = initial.keySet().equals(other.initial.keySet())
                 && initial.entrySet().stream()
-                        .allMatch(e -> java.util.Arrays.equals(e.getValue(), other.initial.get(e.getKey())));
+                        .allMatch(e -> Arrays.equals(e.getValue(), other.initial.get(e.getKey())));
         if (!sameInit) {
             throw new DynamicsException("cannot merge weight norms measured from a different theta_0;"
                     + " build both accumulators with the same initial weights");

@@ -1,6 +1,7 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Objects;
 
 /**
  * Per-class S1 counts of one layer on the fit set, grouped by TRUE label (SPEC §2, §5): count[c][j] = number of
@@ -17,7 +18,7 @@ final class ClassPatternCounts {
 
     ClassPatternCounts(String layer, int classes, double tau) {
         S1Patterns.checkTau(tau);
-        this.layer = java.util.Objects.requireNonNull(layer, "layer");
+        this.layer = Objects.requireNonNull(layer, "layer");
         this.classes = ClassCount.check(classes);
         this.tau = tau;
         this.sizes = new long[classes];

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -149,13 +150,13 @@ public final class DetectorSuite {
 
         /** Adds a ready detector. */
         public Builder add(OodDetector detector) {
-            entries.add(java.util.Objects.requireNonNull(detector, "detector"));
+            entries.add(Objects.requireNonNull(detector, "detector"));
             return this;
         }
 
         /** Adds a detector to be fitted from the batches given to {@link #accept}. */
         public Builder fit(FitAccumulator<?> accumulator) {
-            entries.add(java.util.Objects.requireNonNull(accumulator, "accumulator"));
+            entries.add(Objects.requireNonNull(accumulator, "accumulator"));
             return this;
         }
 

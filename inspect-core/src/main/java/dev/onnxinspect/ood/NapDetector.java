@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class NapDetector extends LayerPatternDetector {
     /** A fit accumulator with S1 threshold tau. */
     public static Accumulator accumulator(String layer, int classes, double tau) {
         S1Patterns.checkTau(tau);
-        return new Accumulator(java.util.Objects.requireNonNull(layer, "layer"), ClassCount.check(classes), tau);
+        return new Accumulator(Objects.requireNonNull(layer, "layer"), ClassCount.check(classes), tau);
     }
 
     /** The number of distinct fit patterns kept for class c. */

@@ -1,6 +1,7 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Arrays;
 
 /**
  * S1 significance (SPEC §1) for the pattern detectors: unit j of a layer is active when a_j &gt; tau, compared
@@ -24,7 +25,7 @@ final class S1Patterns {
 
     /** The S1 pattern of one sample as bits (unit j is bit j % 64 of word j / 64), written into {@code out}. */
     static void bits(LayerActivations a, int sample, double tau, long[] out) {
-        java.util.Arrays.fill(out, 0L);
+        Arrays.fill(out, 0L);
         float[] v = a.values();
         int units = a.units();
         int from = sample * units;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -300,7 +301,7 @@ class PathSimilarityAccumulatorTest {
     @Test
     void largeProbeSetUsesTheSeededPairSampleAndMatchesAPlainComputation() {
         // 300 samples > 256: maxSampledPairs = 50 pairs drawn with the seed; rows per step = 300 self + 2 * 50.
-        var random = new java.util.Random(3);
+        var random = new Random(3);
         float[][] before = new float[300][70];
         float[][] now = new float[300][70];
         for (int i = 0; i < 300; i++) {

@@ -11,11 +11,15 @@ import dev.onnxinspect.data.InMemoryDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -203,18 +207,17 @@ class OodGuardTest {
 
     @Test
     void calibrateRejectsNanAndUnevenColumns() {
-        assertThatThrownBy(() -> Thresholds.calibrate("x", java.util.Map.of("a", new double[] {1, Double.NaN}), 0.95))
+        assertThatThrownBy(() -> Thresholds.calibrate("x", Map.of("a", new double[] {1, Double.NaN}), 0.95))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("sample 1 as NaN");
-        java.util.Map<String, double[]> uneven = new java.util.LinkedHashMap<>();
+        Map<String, double[]> uneven = new LinkedHashMap<>();
         uneven.put("a", new double[] {1, 2});
         uneven.put("b", new double[] {1});
         assertThatThrownBy(() -> Thresholds.calibrate("x", uneven, 0.95))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("b has 1 calibration scores, the others 2");
         // +inf scores are kept: the threshold may be +inf (such a detector flags nothing)
-        Thresholds t =
-                Thresholds.calibrate("x", java.util.Map.of("a", new double[] {Double.POSITIVE_INFINITY, 1}), 1.0);
+        Thresholds t = Thresholds.calibrate("x", Map.of("a", new double[] {Double.POSITIVE_INFINITY, 1}), 1.0);
         assertThat(t.threshold("a")).isEqualTo(Double.POSITIVE_INFINITY);
     }
 
@@ -245,7 +248,7 @@ class OodGuardTest {
         assertThatThrownBy(() -> guard.score(null))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("the input is null");
-        assertThatThrownBy(() -> guard.scoreBatch(java.util.Arrays.asList(new float[] {1, 2}, null)))
+        assertThatThrownBy(() -> guard.scoreBatch(Arrays.asList(new float[] {1, 2}, null)))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("input 1 is null");
         assertThatThrownBy(() -> guard.scoreBatch(List.of()))
@@ -318,7 +321,7 @@ class OodGuardTest {
                     .containsExactlyInAnyOrder(GuardFiles.PROPERTIES, GuardFiles.DETECTORS);
         }
         List<float[]> inputs = new ArrayList<>();
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         for (int i = 0; i < 100; i++) {
             inputs.add(new float[] {(float) (4 * random.nextGaussian()), (float) (4 * random.nextGaussian())});
         }
@@ -377,7 +380,7 @@ class OodGuardTest {
                 .hasMessageContaining("'one', not a number")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         Files.writeString(properties, text);
-        Files.write(saved.resolve(GuardFiles.DETECTORS), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(saved.resolve(GuardFiles.DETECTORS), new byte[] {1}, StandardOpenOption.APPEND);
         assertThatThrownBy(() -> OodGuard.load(model, saved))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("parts of two different saves");

@@ -4,6 +4,7 @@ import static dev.onnxinspect.ood.Inputs.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.runtime.LayerActivations;
 import org.junit.jupiter.api.Test;
 
 class DetectorInputTest {
@@ -69,7 +70,7 @@ class DetectorInputTest {
     @Test
     void featuresCanComeFromLayerActivations() {
         // a [2][1][2] conv-like activation is flattened per sample: sample 1 -> (3, 4).
-        var act = new dev.onnxinspect.runtime.LayerActivations("pool", row(1, 2, 3, 4), 2, new int[] {1, 2});
+        var act = new LayerActivations("pool", row(1, 2, 3, 4), 2, new int[] {1, 2});
         DetectorInput in = DetectorInput.builder(2).features(act).build();
         assertThat(in.featureDim()).isEqualTo(2);
         assertThat(in.feature(1, 0)).isEqualTo(3f);

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -153,7 +155,7 @@ class DetectorSuiteTest {
                 .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         Path truncated = dir.resolve("truncated.bin");
         byte[] bytes = Files.readAllBytes(file);
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 3));
         assertThatThrownBy(() -> DetectorFiles.load(truncated, SHA))
                 .isInstanceOf(OodException.class)
                 .hasMessageContaining("ends early");
@@ -164,8 +166,8 @@ class DetectorSuiteTest {
             }
 
             @Override
-            public java.util.Set<DetectorInputKind> requiredInputs() {
-                return java.util.Set.of();
+            public Set<DetectorInputKind> requiredInputs() {
+                return Set.of();
             }
 
             @Override
@@ -310,7 +312,7 @@ class DetectorSuiteTest {
                 for (int k = 0; k < probes.size(); k++) {
                     ScoreColumns want = expected.get((k + t * 13) % probes.size());
                     for (String name : suite.names()) {
-                        if (!java.util.Arrays.equals(got.get(k).column(name), want.column(name))) {
+                        if (!Arrays.equals(got.get(k).column(name), want.column(name))) {
                             mismatches.add("thread " + t + " batch " + k + " " + name);
                         }
                     }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.onnxinspect.onnx.DenseLayer;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Mahalanobis, KNN, KL-Matching and SHE on inputs small enough to score by hand. */
@@ -109,7 +111,7 @@ class FeatureDetectorsTest {
     void knnBlocksGiveTheSameScoresAsOneSampleAtATime() {
         // Property: a batch of 37 samples (3 blocks of up to 16) scores each sample exactly as scoring it alone,
         // and as a direct sort of its squared distances.
-        java.util.Random random = new java.util.Random(5);
+        Random random = new Random(5);
         float[][] fitRows = new float[60][6];
         float[][] probeRows = new float[37][6];
         for (float[][] rows : new float[][][] {fitRows, probeRows}) {
@@ -133,7 +135,7 @@ class FeatureDetectorsTest {
                     d[s] += (q[j] - f[j]) * (q[j] - f[j]);
                 }
             }
-            java.util.Arrays.sort(d);
+            Arrays.sort(d);
             assertThat(batch[i]).isCloseTo(Math.sqrt(d[6]), within(1e-15)); // summation order differs
         }
     }

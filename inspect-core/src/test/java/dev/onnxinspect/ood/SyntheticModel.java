@@ -1,6 +1,7 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -61,7 +62,7 @@ final class SyntheticModel {
                     .logits(z, CLASSES)
                     .features(h, DIM)
                     .labels(labels)
-                    .layer(new dev.onnxinspect.runtime.LayerActivations("relu", act, size, new int[] {UNITS}))
+                    .layer(new LayerActivations("relu", act, size, new int[] {UNITS}))
                     .build());
         }
         return out;

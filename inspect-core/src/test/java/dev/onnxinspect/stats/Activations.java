@@ -1,6 +1,7 @@
 package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Arrays;
 import java.util.Random;
 
 /** Builds small {@link LayerActivations} for the tests. */
@@ -31,7 +32,7 @@ final class Activations {
     /** Samples [from, to) of a batch. */
     static LayerActivations slice(LayerActivations acts, int from, int to) {
         int units = acts.values().length / acts.samples();
-        float[] values = java.util.Arrays.copyOfRange(acts.values(), from * units, to * units);
+        float[] values = Arrays.copyOfRange(acts.values(), from * units, to * units);
         return new LayerActivations(acts.layer(), values, to - from, acts.unitShape());
     }
 

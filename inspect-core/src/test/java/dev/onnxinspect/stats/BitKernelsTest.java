@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,8 +142,7 @@ class BitKernelsTest {
                 float v = row[j];
                 float threshold = t;
                 float s2Cut = cut;
-                java.util.function.Supplier<String> what =
-                        () -> v + " vs t " + threshold + ", cut " + s2Cut + ", negative t " + negative;
+                Supplier<String> what = () -> v + " vs t " + threshold + ", cut " + s2Cut + ", negative t " + negative;
                 int s1 = row[j] > t ? 1 : 0;
                 int s2 = row[j] >= cut ? 1 : 0;
                 assertThat(above[j]).as(what).isEqualTo(s1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -122,9 +123,9 @@ class PatternAccumulatorTest {
         // the second half first, in batches of 7, into one accumulator; the first half into another
         for (int from = 200; from < 400; from += 7) {
             int to = Math.min(400, from + 7);
-            back.accept(java.util.Arrays.copyOfRange(classes, from, to), Activations.slice(all, from, to));
+            back.accept(Arrays.copyOfRange(classes, from, to), Activations.slice(all, from, to));
         }
-        front.accept(java.util.Arrays.copyOfRange(classes, 0, 200), Activations.slice(all, 0, 200));
+        front.accept(Arrays.copyOfRange(classes, 0, 200), Activations.slice(all, 0, 200));
         back.merge(front);
         assertThat(back.result()).isEqualTo(onePass.result());
         assertThat(onePass.result().samples()).isEqualTo(400);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import com.google.protobuf.ByteString;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -193,7 +194,7 @@ class LoadErrorsTest {
                         .setDataType(ElementType.FLOAT.code())
                         .addDims(2)
                         .addDims(3)
-                        .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[20])))
+                        .setRawData(ByteString.copyFrom(new byte[20])))
                 .build());
         // 2 x 3 floats need 24 bytes
         assertThatThrownBy(() -> OnnxModel.fromProto(shortRaw))

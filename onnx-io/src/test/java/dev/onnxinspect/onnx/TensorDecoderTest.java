@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class TensorDecoderTest {
@@ -19,7 +20,7 @@ class TensorDecoderTest {
         return t;
     }
 
-    private static ByteString raw(int bytes, java.util.function.Consumer<ByteBuffer> fill) {
+    private static ByteString raw(int bytes, Consumer<ByteBuffer> fill) {
         ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
         fill.accept(b);
         return ByteString.copyFrom(b.array());

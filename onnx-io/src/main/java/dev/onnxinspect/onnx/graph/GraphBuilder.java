@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
@@ -698,7 +699,7 @@ public final class GraphBuilder {
         TensorProto.Builder t = TensorProto.newBuilder()
                 .setName(name)
                 .setDataType(ElementType.FLOAT.code())
-                .setRawData(com.google.protobuf.ByteString.copyFrom(bytes.array()));
+                .setRawData(ByteString.copyFrom(bytes.array()));
         for (long d : shape) {
             t.addDims(d);
         }

@@ -9,6 +9,7 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
@@ -83,7 +84,7 @@ final class HeapProbe implements AutoCloseable {
         for (NotificationEmitter emitter : emitters) {
             try {
                 emitter.removeNotificationListener(listener);
-            } catch (javax.management.ListenerNotFoundException e) {
+            } catch (ListenerNotFoundException e) {
                 // already removed
             }
         }

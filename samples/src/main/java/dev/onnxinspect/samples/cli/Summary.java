@@ -7,6 +7,7 @@ import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.samples.demo.TrainingStep;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -45,8 +46,7 @@ final class Summary {
             out.printf(Locale.ROOT, "Nodes as classifiers (SPEC §8), fitted on %s:%n", r.nodeFitDataset());
             for (var n : r.nodeClassifiers()) {
                 if (n.samples() > 0) {
-                    double best =
-                            java.util.Arrays.stream(n.nodeAccuracies()).max().orElse(Double.NaN);
+                    double best = Arrays.stream(n.nodeAccuracies()).max().orElse(Double.NaN);
                     out.printf(
                             Locale.ROOT,
                             "  %-24s layer accuracy %.4f on %d ID samples, best single node %.4f%n",

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,7 +104,7 @@ public final class CheckpointSeries {
                 steps,
                 t -> new Checkpoint(
                         t,
-                        String.format(java.util.Locale.ROOT, "%s-checkpoint-%03d.onnx", architecture.kind(), t),
+                        String.format(Locale.ROOT, "%s-checkpoint-%03d.onnx", architecture.kind(), t),
                         OnnxExporter.exportBytes(architecture, copy.get(t), ExportOptions.DEFAULTS)));
     }
 

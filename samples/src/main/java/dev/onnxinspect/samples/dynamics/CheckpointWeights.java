@@ -3,6 +3,7 @@ package dev.onnxinspect.samples.dynamics;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.onnx.OnnxModel;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,8 @@ public final class CheckpointWeights {
                     + " no weights to measure; export the checkpoint with its weights as initializers");
         }
         var grouped = new TreeMap<String, List<float[]>>();
-        byName.forEach((name, values) -> grouped.computeIfAbsent(layerOf(name), k -> new java.util.ArrayList<>())
-                .add(values));
+        byName.forEach((name, values) ->
+                grouped.computeIfAbsent(layerOf(name), k -> new ArrayList<>()).add(values));
         var result = new LinkedHashMap<String, float[]>();
         grouped.forEach((layer, parts) -> result.put(layer, concat(parts)));
         return result;

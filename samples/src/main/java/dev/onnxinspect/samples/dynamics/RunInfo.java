@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.dynamics;
 
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.trainers.train.EpochRecord;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public record RunInfo(String runId, Map<String, String> configuration, List<Epoc
         if (configuration == null || history == null) {
             throw new DynamicsException("run " + runId + ": configuration and history must be given (may be empty)");
         }
-        configuration = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
+        configuration = Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
         history = List.copyOf(history);
     }
 }

@@ -5,6 +5,7 @@ import dev.onnxinspect.dynamics.StepSummary;
 import dev.onnxinspect.samples.report.Html;
 import dev.onnxinspect.samples.report.LinearScale;
 import dev.onnxinspect.samples.report.Palette;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -92,18 +93,10 @@ final class SvgCharts {
         if (series.isEmpty()) {
             return "";
         }
-        int minX = series.stream()
-                .flatMapToInt(s -> java.util.Arrays.stream(s.x()))
-                .min()
-                .orElse(0);
-        int maxX = series.stream()
-                .flatMapToInt(s -> java.util.Arrays.stream(s.x()))
-                .max()
-                .orElse(1);
-        double maxY = series.stream()
-                .flatMapToDouble(s -> java.util.Arrays.stream(s.y()))
-                .max()
-                .orElse(1);
+        int minX = series.stream().flatMapToInt(s -> Arrays.stream(s.x())).min().orElse(0);
+        int maxX = series.stream().flatMapToInt(s -> Arrays.stream(s.x())).max().orElse(1);
+        double maxY =
+                series.stream().flatMapToDouble(s -> Arrays.stream(s.y())).max().orElse(1);
         LinearScale y = LinearScale.niceZeroTo(maxY, HEIGHT - BOTTOM, TOP);
         LinearScale x = new LinearScale(minX, Math.max(maxX, minX + 1), LEFT, WIDTH - RIGHT - 110);
         StringBuilder svg = open(title, y, yLabel);

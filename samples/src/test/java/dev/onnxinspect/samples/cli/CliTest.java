@@ -3,6 +3,7 @@ package dev.onnxinspect.samples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -444,7 +445,7 @@ class CliTest {
                 .isZero();
         Path other = dir.resolve("other.onnx");
         OnnxModel.load(tinyModel(dir, 784))
-                .instrument(dev.onnxinspect.onnx.TensorSelector.opType("Relu"))
+                .instrument(TensorSelector.opType("Relu"))
                 .model()
                 .save(other);
         Outcome o = run("score", other.toString(), "--guard", guard.toString(), "--data", "mnist-digits:10", "--quiet");

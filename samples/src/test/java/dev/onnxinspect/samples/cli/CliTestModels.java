@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.TensorShape;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import java.nio.file.Path;
@@ -14,8 +15,7 @@ public final class CliTestModels {
      */
     public static Path tiny(Path dir, int inputs) throws Exception {
         GraphBuilder g = GraphBuilder.create("tiny");
-        String x = g.input(
-                "input", TensorShape.of(dev.onnxinspect.onnx.Dim.symbolic("N"), dev.onnxinspect.onnx.Dim.of(inputs)));
+        String x = g.input("input", TensorShape.of(Dim.symbolic("N"), Dim.of(inputs)));
         float[] w1 = new float[6 * inputs];
         for (int i = 0; i < w1.length; i++) {
             w1[i] = (float) Math.sin(i * 0.37) * 0.05f;

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.dynamics.PathKind;
+import dev.onnxinspect.dynamics.PathOptions;
 import dev.onnxinspect.dynamics.PathSimilarityResult;
+import dev.onnxinspect.dynamics.PathSimilaritySink;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
 import java.util.ArrayList;
@@ -122,11 +124,9 @@ class DynamicsAnalysisTest {
                 CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()),
                 TinyCheckpoints.probe(),
                 DynamicsOptions.builder()
-                        .pathOptions(dev.onnxinspect.dynamics.PathOptions.builder()
-                                .anchors(1)
-                                .build())
+                        .pathOptions(PathOptions.builder().anchors(1).build())
                         .build(),
-                dev.onnxinspect.dynamics.PathSimilaritySink.NONE);
+                PathSimilaritySink.NONE);
 
         assertThat(result.overlaps()).hasSize(1);
         assertThat(result.overlaps().get(0).neighbours(0, 1).overlaps()).containsExactly(0, 1, 1);
@@ -147,10 +147,7 @@ class DynamicsAnalysisTest {
                 .containsExactly(TinyCheckpoints.LAYER);
         var empty = TinyCheckpoints.probe().subset(0, 0);
         assertThatThrownBy(() -> DynamicsAnalysis.run(
-                        series,
-                        empty,
-                        DynamicsOptions.builder().build(),
-                        dev.onnxinspect.dynamics.PathSimilaritySink.NONE))
+                        series, empty, DynamicsOptions.builder().build(), PathSimilaritySink.NONE))
                 .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> DynamicsOptions.builder().batchSize(0).build())

@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,7 +106,7 @@ class ChartsTest {
         String cells = html.substring(
                 html.indexOf("<g class=\"cells\""), html.indexOf("</g>", html.indexOf("<g class=\"cells\"")));
         Matcher matcher = CELL.matcher(cells);
-        List<String> fills = new java.util.ArrayList<>();
+        List<String> fills = new ArrayList<>();
         while (matcher.find()) {
             fills.add(matcher.group(1));
         }

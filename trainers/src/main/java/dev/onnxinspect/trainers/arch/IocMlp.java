@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.arch;
 
+import dev.onnxinspect.trainers.TrainingException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ public record IocMlp(int[] inputShape, int[] hiddenWidths, int numClasses) imple
         inputShape = ArchitectureChecks.inputShape("ioc", inputShape);
         hiddenWidths = ArchitectureChecks.widths("ioc", hiddenWidths);
         if (hiddenWidths.length == 0) {
-            throw new dev.onnxinspect.trainers.TrainingException("ioc: expected at least one hidden layer (the "
+            throw new TrainingException("ioc: expected at least one hidden layer (the "
                     + "first layer is unconstrained, so without hidden layers the network is not IOC)");
         }
         ArchitectureChecks.classes("ioc", numClasses);

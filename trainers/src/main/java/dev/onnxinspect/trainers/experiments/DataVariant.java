@@ -2,6 +2,7 @@ package dev.onnxinspect.trainers.experiments;
 
 import dev.onnxinspect.trainers.train.TrainingData;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,7 +67,7 @@ public sealed interface DataVariant {
 
         @Override
         public String name() {
-            return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         @Override

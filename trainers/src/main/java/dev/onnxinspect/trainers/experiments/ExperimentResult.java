@@ -3,6 +3,8 @@ package dev.onnxinspect.trainers.experiments;
 import dev.onnxinspect.trainers.train.EpochRecord;
 import dev.onnxinspect.trainers.train.TrainingRun;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,7 @@ import java.util.Map;
  */
 public record ExperimentResult(String runId, Map<String, String> configuration, TrainingRun run, Path directory) {
     public ExperimentResult {
-        configuration = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(configuration));
+        configuration = Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
     }
 
     /** The run's history as {@code training_history} rows, epoch 0 first. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -100,7 +101,7 @@ public final class ExperimentRunner {
         LOG.info("run {}: {}", runId, configuration);
         TrainingRun run = Trainer.train(experiment.architecture(), prepared.train(), test, config, checkpoints);
         Map<String, String> outcome = new LinkedHashMap<>();
-        outcome.put("status", run.stopReason().name().toLowerCase(java.util.Locale.ROOT));
+        outcome.put("status", run.stopReason().name().toLowerCase(Locale.ROOT));
         outcome.put("last_epoch", Integer.toString(run.lastEpoch()));
         run.bestEpoch().ifPresent(e -> outcome.put("best_epoch", Integer.toString(e)));
         outcome.put("final_train_accuracy", Double.toString(run.finalRecord().trainAccuracy()));

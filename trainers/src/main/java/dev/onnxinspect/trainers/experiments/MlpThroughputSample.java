@@ -8,6 +8,7 @@ import dev.onnxinspect.trainers.train.Trainer;
 import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
 import dev.onnxinspect.trainers.train.TrainingRun;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +24,8 @@ public final class MlpThroughputSample {
 
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        OptimizerKind optimizer = args.length > 1
-                ? OptimizerKind.valueOf(args[1].toUpperCase(java.util.Locale.ROOT))
-                : OptimizerKind.ADAM;
+        OptimizerKind optimizer =
+                args.length > 1 ? OptimizerKind.valueOf(args[1].toUpperCase(Locale.ROOT)) : OptimizerKind.ADAM;
         TrainingConfig.Builder config =
                 TrainingConfig.builder(epochs).optimizer(optimizer).seed(1);
         if (args.length > 2) {

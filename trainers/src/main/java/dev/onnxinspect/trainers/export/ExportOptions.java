@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.export;
 
+import dev.onnxinspect.onnx.graph.GraphBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +33,7 @@ public record ExportOptions(
     public static final class Builder {
         private boolean includePreActivations;
         private IocWeightExport iocWeights = IocWeightExport.TRANSFORMED_INITIALIZERS;
-        private int opset = dev.onnxinspect.onnx.graph.GraphBuilder.DEFAULT_OPSET;
+        private int opset = GraphBuilder.DEFAULT_OPSET;
         private final Map<String, String> metadata = new LinkedHashMap<>();
 
         public Builder includePreActivations(boolean value) {

@@ -15,6 +15,8 @@ import dev.onnxinspect.trainers.model.ParameterTensor;
 import dev.onnxinspect.trainers.train.TrainingRun;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +51,7 @@ public final class OnnxExporter {
      * entries.
      */
     public static OnnxModel export(TrainingRun run, int epoch, ExportOptions options) {
-        Map<String, String> metadata = new java.util.LinkedHashMap<>(options.metadata());
+        Map<String, String> metadata = new LinkedHashMap<>(options.metadata());
         run.config().describe().forEach((k, v) -> metadata.putIfAbsent(PREFIX + "training." + k, v));
         metadata.putIfAbsent(PREFIX + "epoch", Integer.toString(epoch));
         ExportOptions withRun = ExportOptions.builder()
@@ -110,7 +112,7 @@ public final class OnnxExporter {
             parameters.requireAllUsed();
             List<String> outputs = outputNames(architecture, options);
             int[] perSample = architecture.inputShape();
-            Map<String, int[]> shapes = new java.util.HashMap<>();
+            Map<String, int[]> shapes = new HashMap<>();
             collectShapes(architecture.layers(), perSample, shapes);
             for (String name : outputs) {
                 graph.output(name, TensorShape.batched("N", longs(shapes.get(name))));

@@ -4,6 +4,7 @@ import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.LayerSpec;
 import dev.onnxinspect.trainers.arch.TextClassifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -96,7 +97,7 @@ public final class Initialization {
 
     private static float[] filled(int n, float value) {
         float[] values = new float[n];
-        java.util.Arrays.fill(values, value);
+        Arrays.fill(values, value);
         return values;
     }
 }

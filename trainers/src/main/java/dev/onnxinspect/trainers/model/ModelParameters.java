@@ -2,6 +2,7 @@ package dev.onnxinspect.trainers.model;
 
 import dev.onnxinspect.trainers.TrainingException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class ModelParameters {
                 throw new TrainingException("duplicate parameter name " + t.name());
             }
         }
-        this.tensors = java.util.Collections.unmodifiableMap(map);
+        this.tensors = Collections.unmodifiableMap(map);
     }
 
     /** The tensor with this name. */
@@ -93,7 +94,7 @@ public final class ModelParameters {
             }
         }
         sums.replaceAll((k, v) -> Math.sqrt(v));
-        return java.util.Collections.unmodifiableMap(sums);
+        return Collections.unmodifiableMap(sums);
     }
 
     /** SPEC §10 per layer: ||theta_l - other_l||_2 by layer name, in layer order. */
@@ -106,7 +107,7 @@ public final class ModelParameters {
             }
         }
         sums.replaceAll((k, v) -> Math.sqrt(v));
-        return java.util.Collections.unmodifiableMap(sums);
+        return Collections.unmodifiableMap(sums);
     }
 
     private static String layerOf(String tensorName) {

@@ -1,5 +1,6 @@
 package dev.onnxinspect.trainers.train;
 
+import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
@@ -29,6 +30,6 @@ public record EpochRecord(
         double distanceFromInit,
         double trainSeconds) {
     public EpochRecord {
-        java.util.Objects.requireNonNull(validationLoss, "validationLoss");
+        Objects.requireNonNull(validationLoss, "validationLoss");
     }
 }

@@ -2,6 +2,7 @@ package dev.onnxinspect.trainers.train;
 
 import dev.onnxinspect.trainers.TrainingException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -72,7 +73,7 @@ public record TrainingConfig(
         Map<String, String> m = new LinkedHashMap<>();
         m.put("epochs", Integer.toString(epochs));
         m.put("batch_size", Integer.toString(batchSize));
-        m.put("optimizer", optimizer.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("optimizer", optimizer.name().toLowerCase(Locale.ROOT));
         m.put("learning_rate", Double.toString(learningRate));
         m.put("momentum", Double.toString(momentum));
         m.put("weight_decay", Double.toString(weightDecay));

@@ -3,6 +3,8 @@ package dev.onnxinspect.trainers.train;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.Shapes;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * A labelled data set held as plain arrays: n samples of a fixed per-sample shape, stored flat and row-major, and
@@ -139,7 +141,7 @@ public final class TrainingData {
         if (n < 0 || n > size()) {
             throw new TrainingException("cannot take " + n + " samples of " + size());
         }
-        return subset(java.util.stream.IntStream.range(0, n).toArray());
+        return subset(IntStream.range(0, n).toArray());
     }
 
     /** The same features with other labels. */
@@ -154,14 +156,14 @@ public final class TrainingData {
 
     /** This data followed by {@code other}; both must have the same sample shape and classes. */
     public TrainingData concat(TrainingData other) {
-        if (!java.util.Arrays.equals(sampleShape, other.sampleShape) || numClasses != other.numClasses) {
+        if (!Arrays.equals(sampleShape, other.sampleShape) || numClasses != other.numClasses) {
             throw new TrainingException("cannot append data of shape " + Shapes.text(other.sampleShape) + " with "
                     + other.numClasses + " classes to data of shape " + Shapes.text(sampleShape) + " with "
                     + numClasses + " classes");
         }
-        float[] x = java.util.Arrays.copyOf(features, features.length + other.features.length);
+        float[] x = Arrays.copyOf(features, features.length + other.features.length);
         System.arraycopy(other.features, 0, x, features.length, other.features.length);
-        int[] y = java.util.Arrays.copyOf(labels, labels.length + other.labels.length);
+        int[] y = Arrays.copyOf(labels, labels.length + other.labels.length);
         System.arraycopy(other.labels, 0, y, labels.length, other.labels.length);
         return new TrainingData(x, y, sampleShape, numClasses);
     }

@@ -3,6 +3,8 @@ package dev.onnxinspect.trainers.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.onnxinspect.trainers.TrainingException;
+import dev.onnxinspect.trainers.arch.Activation;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.IocMlp;
 import dev.onnxinspect.trainers.arch.Mlp;
@@ -46,7 +48,7 @@ class HandDerivedForwardTest {
         ModelParameters p = parameters(new float[] {1f, 1f, -1f, 3f}, new float[] {0.5f, 0f});
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> OnnxExporter.export(Mlp.relu(2, 2, 2, 2), p, ExportOptions.DEFAULTS))
-                .isInstanceOf(dev.onnxinspect.trainers.TrainingException.class)
+                .isInstanceOf(TrainingException.class)
                 .hasMessageContaining("needs parameter dense2/linear.weight");
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> OnnxExporter.export(Mlp.relu(2, 2), p, ExportOptions.DEFAULTS))
@@ -61,7 +63,7 @@ class HandDerivedForwardTest {
         // x = 0, W1 = [[1]], b1 = [-1]: z1 = -1; exact GELU(-1) = -1 * Phi(-1) = -0.5 (1 - erf(1 / sqrt 2))
         // with erf(1/sqrt 2) = P(|Z| < 1) = 0.6826894921370859, so GELU(-1) = -0.15865525393145707.
         // (The tanh approximation gives -0.1588080, 1.5e-4 away.)
-        Mlp mlp = new Mlp(new int[] {1}, new int[] {1}, dev.onnxinspect.trainers.arch.Activation.GELU, 2, 0.0);
+        Mlp mlp = new Mlp(new int[] {1}, new int[] {1}, Activation.GELU, 2, 0.0);
         ModelParameters p = new ModelParameters(List.of(
                 new ParameterTensor("dense1/linear.weight", new int[] {1, 1}, new float[] {1f}, true),
                 new ParameterTensor("dense1/linear.bias", new int[] {1}, new float[] {-1f}, true),

@@ -12,6 +12,7 @@ import dev.onnxinspect.trainers.train.Trainer;
 import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
 import dev.onnxinspect.trainers.train.TrainingRun;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class MlpExportAgreementTest {
         }
         assertThat(onnx.get("dense1/relu")).hasSize(16 * 256);
 
-        Map<String, String> metadata = new java.util.HashMap<>();
+        Map<String, String> metadata = new HashMap<>();
         OnnxExporter.export(run, 1, ExportOptions.DEFAULTS)
                 .proto()
                 .getMetadataPropsList()

@@ -1,6 +1,7 @@
 package dev.onnxinspect.trainers.export;
 
 import dev.onnxinspect.trainers.train.TrainingData;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Tiny synthetic data sets for tests. */
@@ -10,7 +11,7 @@ public final class TestData {
     /** n samples of the given shape with uniform [0, 1) features and labels i mod k. */
     public static TrainingData uniform(int n, int[] shape, int k, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int size = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        int size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         float[] x = new float[n * size];
         int[] y = new int[n];
         for (int i = 0; i < x.length; i++) {

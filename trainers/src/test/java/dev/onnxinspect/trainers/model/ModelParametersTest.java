@@ -8,6 +8,7 @@ import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.arch.ResNet;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelParametersTest {
@@ -37,9 +38,8 @@ class ModelParametersTest {
                 new ParameterTensor("a.weight", new int[] {1}, new float[] {0f}, true),
                 new ParameterTensor("a.bias", new int[] {1}, new float[] {0f}, true),
                 new ParameterTensor("b.weight", new int[] {1}, new float[] {2f}, true)));
-        assertThat(p.layerNorms()).containsExactly(java.util.Map.entry("a", 5.0), java.util.Map.entry("b", 12.0));
-        assertThat(p.layerDistancesTo(zero))
-                .containsExactly(java.util.Map.entry("a", 5.0), java.util.Map.entry("b", 10.0));
+        assertThat(p.layerNorms()).containsExactly(Map.entry("a", 5.0), Map.entry("b", 12.0));
+        assertThat(p.layerDistancesTo(zero)).containsExactly(Map.entry("a", 5.0), Map.entry("b", 10.0));
         // total: sqrt(25 + 144) = 13
         assertThat(p.l2Norm()).isEqualTo(13.0);
     }
