@@ -67,7 +67,8 @@ public final class ArrowIpcFormat implements DataFormat {
         } catch (IOException | RuntimeException e) {
             throw new DatasetException(
                     file + " is not an Arrow IPC file (" + e.getMessage() + "); write it in the"
-                            + " Arrow file format (pyarrow: pa.ipc.new_file or feather.write_feather, polars: write_ipc)",
+                            + " Arrow file format (pyarrow: pa.ipc.new_file or feather.write_feather, polars:"
+                            + " write_ipc)",
                     e);
         }
     }

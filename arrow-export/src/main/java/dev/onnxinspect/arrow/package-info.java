@@ -3,7 +3,7 @@
  *
  * <ul>
  *   <li>One typed, row-oriented writer per table ({@link dev.onnxinspect.arrow.ScoresWriter},
- *       {@link dev.onnxinspect.arrow.ActivationFrequencyWriter}, ...), all {@link dev.onnxinspect.arrow.ArrowTableWriter}s:
+ * {@link dev.onnxinspect.arrow.ActivationFrequencyWriter}, ...), all {@link dev.onnxinspect.arrow.ArrowTableWriter}s:
  *       long form, string keys dictionary-encoded from dictionaries fixed at construction, rows streamed in record
  *       batches of bounded size, optional LZ4/ZSTD body compression, schema metadata from
  *       {@link dev.onnxinspect.arrow.TableMetadata}.</li>

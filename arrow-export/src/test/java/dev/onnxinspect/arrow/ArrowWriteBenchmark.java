@@ -94,7 +94,8 @@ public final class ArrowWriteBenchmark {
         }
     }
 
-    /** Writes {@code rows} rows: 3 layers x 2 significances x 2 datasets x 10 classes x neurons; returns Arrow's peak. */
+    /** Writes {@code rows} rows: 3 layers x 2 significances x 2 datasets x 10 classes x neurons; returns Arrow's peak.
+     * */
     private static long writeArrow(Path file, TableMetadata metadata, long rows, Compression compression)
             throws IOException {
         ArrowWriteOptions options =

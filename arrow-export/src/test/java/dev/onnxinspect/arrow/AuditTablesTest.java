@@ -189,7 +189,9 @@ class AuditTablesTest {
                         r.get("dataset_p").equals("fit") && r.get("dataset_q").equals("fit"));
     }
 
-    /** SPEC §4: P_c(u) = (F[c, u] + alpha) / sum_v (F[c, v] + alpha), F = count / class size, per dataset and class. */
+    /**
+     * SPEC §4: P_c(u) = (F[c, u] + alpha) / sum_v (F[c, v] + alpha), F = count / class size, per dataset and class.
+     */
     private static Map<String, Map<Integer, double[]>> s1Profiles(ArrowTables.Table frequencies) {
         Map<String, Map<Integer, List<double[]>>> counts = new HashMap<>();
         for (Map<String, Object> r : frequencies.rows()) {

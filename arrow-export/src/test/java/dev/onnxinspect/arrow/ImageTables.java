@@ -99,7 +99,8 @@ final class ImageTables {
         }
     }
 
-    /** One float32 column per pixel ({@code p0, p1, ...}), a {@code label} column with a null in {@code nullLabelRow}. */
+    /** One float32 column per pixel ({@code p0, p1, ...}), a {@code label} column with a null in {@code nullLabelRow}.
+     * */
     static void writeColumns(Path file, BufferAllocator allocator, int pixels, int rows, int nullLabelRow)
             throws IOException {
         List<Field> fields = new ArrayList<>();

@@ -61,7 +61,8 @@ public final class Batch {
     /**
      * A batch of one unnamed float32 input (the model's only input), e.g. images.
      *
-     * @param data        the samples, row-major: sample i occupies {@code data[i * sampleSize() .. (i+1) * sampleSize())}
+     * @param data        the samples, row-major: sample i occupies {@code data[i * sampleSize() .. (i+1) *
+     * sampleSize())}
      * @param size        the number of samples in the batch (at least 1)
      * @param sampleShape the shape of one sample, e.g. {@code [784]} or {@code [1, 28, 28]}
      * @param labels      the class label of each sample, or {@code null} for unlabelled data

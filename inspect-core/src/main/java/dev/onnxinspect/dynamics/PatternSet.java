@@ -3,8 +3,8 @@ package dev.onnxinspect.dynamics;
 import dev.onnxinspect.runtime.LayerActivations;
 
 /**
- * The S1 patterns (SPEC §1: unit j is on when a_j &gt; tau, compared in float) of a whole probe set in one layer at one
- * checkpoint, packed as bitsets: sample i owns {@code ceil(units / 64)} consecutive {@code long} words, unit j is bit
+ * The S1 patterns (SPEC §1: unit j is on when a_j &gt; tau, compared in float) of a whole probe set in one layer at
+ * one checkpoint, packed as bitsets: sample i owns {@code ceil(units / 64)} consecutive {@code long} words, unit j is bit
  * {@code j % 64} of word {@code j / 64}. Memory is {@code samples * units / 8} bytes.
  *
  * <p>Cosines of binary vectors are computed from bit counts: cos(p, q) = |p AND q| / sqrt(|p| |q|), 0 when either

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>ONNX Runtime computes batch n+1 on a producer thread (which also iterates the data source) while the hooks
  * process batch n on the calling thread;
  * memory stays bounded (at most four batches alive). By default ONNX Runtime writes the outputs into reused native
- * memory ({@link Builder#reuseOutputMemory}): the activations a hook receives are valid during its call only. Exceptions from either side stop both and are rethrown by
+ * memory ({@link Builder#reuseOutputMemory}): the activations a hook receives are valid during its call only.
+ * Exceptions from either side stop both and are rethrown by
  * {@link #run}: a hook's exception unchanged, a data or model failure as an {@link InspectionException} whose cause
  * is the original.
  *

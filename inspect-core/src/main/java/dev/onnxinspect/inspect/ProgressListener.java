@@ -1,6 +1,7 @@
 package dev.onnxinspect.inspect;
 
-/** Told after each batch has been processed by every hook, e.g. to draw a progress bar. Called on the caller's thread. */
+/** Told after each batch has been processed by every hook, e.g. to draw a progress bar. Called on the caller's thread.
+ * */
 @FunctionalInterface
 public interface ProgressListener {
     /**

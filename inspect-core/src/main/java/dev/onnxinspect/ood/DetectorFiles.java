@@ -133,8 +133,10 @@ public final class DetectorFiles {
                     throw new OodException(
                             Kind.UNSUPPORTED,
                             file + " holds a pattern-distance detector in format"
-                                    + " version 1, which kept class frequencies; pattern distance now computes its cosine from"
-                                    + " the integer class counts (SPEC §5), which the file lacks. Fit and save the detectors"
+                                    + " version 1, which kept class frequencies; pattern distance now computes"
+                                    + " its cosine from"
+                                    + " the integer class counts (SPEC §5), which the file lacks. Fit and save"
+                                    + " the detectors"
                                     + " (or the guard) again");
                 }
                 yield PatternDistanceDetector.read(in);

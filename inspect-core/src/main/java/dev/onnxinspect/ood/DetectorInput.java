@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * labels. Every part is optional; a detector checks that the parts it needs are there.
  *
  * <p>Ownership: the row-major arrays and {@link LayerActivations} are not copied (for speed); once built, nobody
- * may change them. Labels are copied. {@link Builder#build} rejects NaN or infinite logits and features, naming the sample,
+ * may change them. Labels are copied. {@link Builder#build} rejects NaN or infinite logits and features, naming the
+ * sample,
  * so that no detector ever turns one into a silent NaN score (Choice: infinities are rejected too, as softmax and
  * energy of an infinite logit are NaN). Layer activations are rejected when NaN; infinite activations are allowed
  * (S1 only compares them with tau).

@@ -41,7 +41,8 @@ final class SessionFactory {
                             Kind.UNSUPPORTED,
                             "Device CUDA was requested"
                                     + " but " + missing + ". Use Device.AUTO to"
-                                    + " fall back to CPU, or put the CUDA build of ONNX Runtime (artifact onnxruntime_gpu,"
+                                    + " fall back to CPU, or put the CUDA build of ONNX Runtime (artifact"
+                                    + " onnxruntime_gpu,"
                                     + " Maven profile -Pcuda) and CUDA 12 / cuDNN 9 on the machine.");
                 }
                 return new Created(createOn(env, model, config, true), Device.CUDA, "CUDA requested");

@@ -50,7 +50,8 @@ public enum ElementType {
         return byteSize;
     }
 
-    /** The type with the given {@code TensorProto.DataType} number, or empty for a number this library does not know. */
+    /** The type with the given {@code TensorProto.DataType} number, or empty for a number this library does not know.
+     * */
     public static Optional<ElementType> forCode(int code) {
         for (ElementType t : values()) {
             if (t.code == code) {

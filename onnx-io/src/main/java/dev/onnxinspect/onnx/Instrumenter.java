@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * computes: nodes, initializers and the original outputs (first, in order) stay as they are.
  *
  * <p>Choice: an added output copies the type the model declares for the tensor (graph {@code value_info}); when
- * the model declares none (or a tensor type with an undefined element type), the output is added without a type and the runtime infers it (ONNX Runtime 1.28 does;
+ * the model declares none (or a tensor type with an undefined element type), the output is added without a type and the
+ * runtime infers it (ONNX Runtime 1.28 does;
  * a tensor type with an undefined element type, by contrast, is rejected, so none is invented). Tensors inside
  * subgraphs ({@code If}, {@code Loop}, {@code Scan} bodies) cannot be selected; the outputs of the nodes that own
  * the subgraphs can.

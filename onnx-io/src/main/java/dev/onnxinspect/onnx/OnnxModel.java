@@ -121,7 +121,8 @@ public final class OnnxModel {
                         Kind.UNSUPPORTED,
                         sourceName,
                         "the stream holds more than "
-                                + "protobuf's 2 GiB limit; save the weights as external data and load the model from a file");
+                                + "protobuf's 2 GiB limit; save the weights as external data and load the model"
+                                + " from a file");
             }
             out.write(chunk, 0, n);
         }

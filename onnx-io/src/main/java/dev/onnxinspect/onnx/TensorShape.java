@@ -39,7 +39,8 @@ public record TensorShape(List<Dim> dims, boolean rankKnown) {
         return new TensorShape(List.of(dims), true);
     }
 
-    /** A symbolic batch dimension named {@code batchName} followed by fixed dimensions, e.g. {@code N x 1 x 28 x 28}. */
+    /** A symbolic batch dimension named {@code batchName} followed by fixed dimensions, e.g. {@code N x 1 x 28 x 28}.
+     * */
     public static TensorShape batched(String batchName, long... dims) {
         List<Dim> list = new ArrayList<>(dims.length + 1);
         list.add(Dim.symbolic(batchName));

@@ -93,7 +93,8 @@ class ParquetFormatTest {
         Path file = parquet(
                 "mixed.parquet",
                 "SELECT * FROM (VALUES (0, [0.5, 1, 2, 3]::FLOAT[], 30, 1.5::DOUBLE,"
-                        + " true, 200::UTINYINT), (1, [4, 5, 6, 7.25]::FLOAT[], 41, 2.5, false, 7)) t(i, pixels, age, h, ok,"
+                        + " true, 200::UTINYINT), (1, [4, 5, 6, 7.25]::FLOAT[], 41, 2.5, false, 7)) t(i, pixels,"
+                        + " age, h, ok,"
                         + " code) ORDER BY i",
                 1);
         DataSpec spec = DataSpec.builder()

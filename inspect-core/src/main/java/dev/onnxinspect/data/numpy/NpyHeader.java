@@ -117,7 +117,8 @@ record NpyHeader(String where, ElementType type, ByteOrder order, long[] shape, 
             default ->
                 throw new DatasetException(where + " has dtype '" + dtype + "' (" + describe(code)
                         + "), which onnx-inspect cannot feed; supported: float16/32/64 (<f2 <f4 <f8), int8/16/32/64"
-                        + " (|i1 <i2 <i4 <i8), uint8 (|u1), bool (|b1): convert it, e.g. np.save(f, a.astype(np.float32))"
+                        + " (|i1 <i2 <i4 <i8), uint8 (|u1), bool (|b1): convert it, e.g. np.save(f,"
+                        + " a.astype(np.float32))"
                         + " or a.astype(np.int64)");
         };
     }

@@ -33,15 +33,18 @@ import java.util.Locale;
  * <p>Arguments (all optional): {@code --models mlp,cnn --batch auto --threads 1 --warmup 2 --reps 5
  * --samples N --heap 10000,100000 --patterns false --spinning false}; {@code --heap none} skips the heap part,
  * {@code --reps 0} the throughput part; {@code --samples} is the samples per throughput pass (default: 100,000 for
- * the MLP and 20,000 for the CNN, cycling over Fashion-MNIST test, so that a pass lasts about a second or more); {@code --batch auto} (the default) takes the inspection's automatic batch
+ * the MLP and 20,000 for the CNN, cycling over Fashion-MNIST test, so that a pass lasts about a second or more); {@code
+ * --batch auto} (the default) takes the inspection's automatic batch
  * size for the instrumented model ({@link Inspection#autoBatchSize}: 256 for the MLP, 16 for the CNN) for both
  * (a) and (b); {@code --spinning true} lets ONNX Runtime's idle intra-op threads spin
- * (in both (a) and (b); its own default, which on few cores takes the core the statistics need); {@code --breakdown true} also times (c), the instrumented model through an inspection
+ * (in both (a) and (b); its own default, which on few cores takes the core the statistics need); {@code --breakdown
+ * true} also times (c), the instrumented model through an inspection
  * without statistics, which separates the cost of the extra outputs from that of the statistics;
  * {@code --hook-threads 2} splits every batch's statistics over the hook thread and one helper thread (default 1);
  * {@code --instrumented-optimization EXTENDED} (or BASIC, DISABLED; default ALL) sets ONNX Runtime's graph
  * optimisation level of the instrumented model only ((a) keeps ALL); {@code --reuse-output-memory false} has the
- * inspection copy every batch's outputs into new arrays instead of reusing native buffers (the default). (a) and (b) alternate within each repetition, so that a change in the machine's load hits
+ * inspection copy every batch's outputs into new arrays instead of reusing native buffers (the default). (a) and (b)
+ * alternate within each repetition, so that a change in the machine's load hits
  * both; the ratio is given per repetition (mean and standard deviation) and as the ratio of the mean throughputs.
  * Every figure is printed with the load average at the time.
  */
@@ -82,7 +85,8 @@ public final class InspectionBenchmark {
         String heap = args.value("heap", "10000,100000");
         out(
                 "onnx-inspect inspection benchmark: batch %s, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
-                        + " %d, %s samples per pass, patterns %s, spinning %s, instrumented-model optimization %s, hook threads %d,"
+                        + " %d, %s samples per pass, patterns %s, spinning %s, instrumented-model optimization"
+                        + " %s, hook threads %d,"
                         + " reused output memory %s, %d cores, load %s",
                 bench.batchArg,
                 bench.threads,
@@ -169,7 +173,8 @@ public final class InspectionBenchmark {
             cpuB[r] = (cpuNanos() - cpu) / 1e3 / data.size();
             ratio[r] = b[r] / a[r];
             out(
-                    "%s rep %d: (a) %.0f samples/s, %.1f CPU-us/sample; (b) %.0f samples/s, %.1f CPU-us/sample; b/a %.3f;"
+                    "%s rep %d: (a) %.0f samples/s, %.1f CPU-us/sample; (b) %.0f samples/s, %.1f CPU-us/sample;"
+                            + " b/a %.3f;"
                             + " load %s",
                     model.name(), r + 1, a[r], cpuA[r], b[r], cpuB[r], ratio[r], load());
         }
@@ -264,7 +269,8 @@ public final class InspectionBenchmark {
                 }
                 sink += finished.samples();
                 out(
-                        "%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s, retained with"
+                        "%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s,"
+                                + " retained with"
                                 + " results %s, baseline (datasets) %s; %.0f samples/s, load %s",
                         model.name(),
                         size,

@@ -95,7 +95,8 @@ public final class ResNetAuditBenchmark {
 
     private void run(Path dir) throws IOException {
         out(
-                "onnx-inspect ResNet audit benchmark: ResNet-50 layout, width %d, %d x %d, K = %d, ONNX Runtime intra-op"
+                "onnx-inspect ResNet audit benchmark: ResNet-50 layout, width %d, %d x %d, K = %d, ONNX Runtime"
+                        + " intra-op"
                         + " threads %s, %d cores, max heap %s, load %s",
                 spec.width(),
                 spec.resolution(),

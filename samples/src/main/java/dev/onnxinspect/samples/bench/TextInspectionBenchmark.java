@@ -97,7 +97,8 @@ public final class TextInspectionBenchmark {
                         r + 1, a[r], b[r], ratio[r], load());
             }
             out(
-                    "THROUGHPUT: (a) plain ORT %s samples/s, (b) inspection of every layer %s samples/s, b/a per rep %s,"
+                    "THROUGHPUT: (a) plain ORT %s samples/s, (b) inspection of every layer %s samples/s, b/a per"
+                            + " rep %s,"
                             + " b/a of means %.3f; load %s",
                     meanSd(a, "%.0f"), meanSd(b, "%.0f"), meanSd(ratio, "%.3f"), mean(b) / mean(a), load());
         }

@@ -17,8 +17,8 @@ final class Figure {
         if (!legend.isEmpty()) {
             html.append("<ul class=\"legend\">");
             for (LegendEntry entry : legend) {
-                html.append(
-                                "<li><svg width=\"22\" height=\"10\" aria-hidden=\"true\"><line x1=\"1\" y1=\"5\" x2=\"21\" y2=\"5\" stroke=\"")
+                html.append("<li><svg width=\"22\" height=\"10\" aria-hidden=\"true\"><line x1=\"1\""
+                                + " y1=\"5\" x2=\"21\" y2=\"5\" stroke=\"")
                         .append(Html.escape(entry.color()))
                         .append("\" stroke-width=\"2.5\"");
                 if (!entry.dash().isEmpty()) {

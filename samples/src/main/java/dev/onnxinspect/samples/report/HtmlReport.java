@@ -102,28 +102,32 @@ public final class HtmlReport {
                 html,
                 "histograms",
                 "Class-wise activation frequency histograms",
-                "SPEC \u00a72: neurons per frequency bin over [0, 1], one chart per layer and significance; hover a bar for the per-class counts.",
+                "SPEC \u00a72: neurons per frequency bin over [0, 1], one chart per layer and significance;"
+                        + " hover a bar for the per-class counts.",
                 grid(histograms(data)),
                 data.histograms().isEmpty());
         section(
                 html,
                 "frequencies",
                 "Class \u00d7 neuron activation frequency",
-                "SPEC \u00a72: F[c, j], the fraction of class-c samples in which neuron j is significant (viridis, 0 to 1).",
+                "SPEC \u00a72: F[c, j], the fraction of class-c samples in which neuron j is significant"
+                        + " (viridis, 0 to 1).",
                 stack(frequencyHeatmaps(data)),
                 data.frequencyMatrices().isEmpty());
         section(
                 html,
                 "kl",
                 "Class-wise KL divergences",
-                "SPEC \u00a74: KL(P \u2016 Q) in nats between class profiles; rows are P, columns Q. Hover a cell for its value.",
+                "SPEC \u00a74: KL(P \u2016 Q) in nats between class profiles; rows are P, columns Q. Hover a"
+                        + " cell for its value.",
                 wideGrid(klHeatmaps(data)),
                 data.klMatrices().isEmpty());
         section(
                 html,
                 "layer-summary",
                 "Sparsity and perplexity per layer",
-                "SPEC \u00a72 active fraction (sparsity = 1 \u2212 active fraction) and \u00a77 perplexity of the S1 patterns, one line per class.",
+                "SPEC \u00a72 active fraction (sparsity = 1 \u2212 active fraction) and \u00a77 perplexity of"
+                        + " the S1 patterns, one line per class.",
                 grid(LayerSummaryCharts.render(data)),
                 data.layerSummaries().isEmpty());
         section(

@@ -121,7 +121,8 @@ final class LineChart {
         return entries;
     }
 
-    /** The polyline points, skipping points within {@link #RESOLUTION} of the previously kept one (the last is kept). */
+    /** The polyline points, skipping points within {@link #RESOLUTION} of the previously kept one (the last is kept).
+     * */
     static String points(Series line, LinearScale x, LinearScale y) {
         StringBuilder points = new StringBuilder();
         double lastX = Double.NaN;

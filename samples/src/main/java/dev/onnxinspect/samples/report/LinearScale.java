@@ -29,7 +29,8 @@ public record LinearScale(double domainMin, double domainMax, double rangeStart,
 
     /**
      * A scale from 0 to a "nice" maximum at or above {@code max} (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
-     * ten), so that the top tick is a round number and little of the axis is empty. A maximum of 0 or less gives the domain [0, 1].
+     * ten), so that the top tick is a round number and little of the axis is empty. A maximum of 0 or less gives the
+     * domain [0, 1].
      */
     public static LinearScale niceZeroTo(double max, double rangeStart, double rangeEnd) {
         if (!Double.isFinite(max)) {

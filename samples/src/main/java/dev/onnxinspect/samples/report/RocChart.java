@@ -3,7 +3,8 @@ package dev.onnxinspect.samples.report;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Draws the ROC curves of one (ID, OOD) pair (SPEC §6) in one chart, one line per detector, with the chance diagonal. */
+/** Draws the ROC curves of one (ID, OOD) pair (SPEC §6) in one chart, one line per detector, with the chance diagonal.
+ * */
 final class RocChart {
     static final String KIND = "roc";
     private static final double SIZE = 440;

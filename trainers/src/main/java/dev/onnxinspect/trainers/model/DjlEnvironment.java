@@ -34,7 +34,8 @@ public final class DjlEnvironment {
 
     /**
      * Sets {@code ai.djl.offline=true}, {@code PYTORCH_FLAVOR=cpu}, the default engine PyTorch and one PyTorch
-     * intra-op and inter-op thread (each unless already set), then loads the engine. Idempotent and cheap after the first call.
+     * intra-op and inter-op thread (each unless already set), then loads the engine. Idempotent and cheap after the
+     * first call.
      *
      * @throws TrainingException when the PyTorch engine cannot be loaded from the bundled natives
      */
@@ -61,8 +62,10 @@ public final class DjlEnvironment {
                     Kind.UNSUPPORTED,
                     "could not load the DJL PyTorch engine offline; expected"
                             + " the jars "
-                            + "ai.djl.pytorch:pytorch-native-cpu (linux-x86_64) and pytorch-jni on the class path, with "
-                            + "matching versions. Check the class path or set PYTORCH_LIBRARY_PATH to a libtorch directory",
+                            + "ai.djl.pytorch:pytorch-native-cpu (linux-x86_64) and pytorch-jni on the class"
+                            + " path, with "
+                            + "matching versions. Check the class path or set PYTORCH_LIBRARY_PATH to a libtorch"
+                            + " directory",
                     e);
         }
         done = true;
