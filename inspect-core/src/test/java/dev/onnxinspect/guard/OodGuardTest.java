@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.onnx.ElementType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,7 +208,7 @@ class OodGuardTest {
                 .hasMessageContaining("value 1 of the input is NaN");
         assertThatThrownBy(() -> guard.score(new float[] {Float.NEGATIVE_INFINITY, 0}))
                 .isInstanceOf(GuardException.class).hasMessageContaining("-Infinity");
-        assertThatThrownBy(() -> guard.score(null)).isInstanceOf(GuardException.class)
+        assertThatThrownBy(() -> guard.score((float[]) null)).isInstanceOf(GuardException.class)
                 .hasMessageContaining("the input is null");
         assertThatThrownBy(() -> guard.scoreBatch(java.util.Arrays.asList(new float[] {1, 2}, null)))
                 .isInstanceOf(GuardException.class).hasMessageContaining("input 1 is null");
@@ -289,6 +290,27 @@ class OodGuardTest {
     }
 
     @Test
+    void version1FilesOfOneFloatInputAreStillRead() throws IOException {
+        // format 1 saved one float32 input as sample_shape; version 2 names it: the model's only input, x
+        Path saved = dir.resolve("guard-v1");
+        guard.save(saved);
+        Path properties = saved.resolve(GuardFiles.PROPERTIES);
+        StringBuilder v1 = new StringBuilder();
+        for (String line : Files.readAllLines(properties)) {
+            if (!line.startsWith("input.")) {
+                v1.append(line.equals("format=2") ? "format=1" : line).append('\n');
+            }
+        }
+        v1.append("sample_shape=2\n");
+        Files.writeString(properties, v1);
+        try (OodGuard loaded = OodGuard.load(model, saved)) {
+            assertThat(loaded.inputs()).containsExactly(new GuardInput("x", ElementType.FLOAT,
+                    new long[] {2}, new long[] {2}));
+            assertThat(loaded.score(new float[] {3, 1})).isEqualTo(guard.score(new float[] {3, 1}));
+        }
+    }
+
+    @Test
     void loadRejectsAnotherModelAndDamagedFiles() throws IOException {
         Path saved = dir.resolve("guard");
         guard.save(saved);
@@ -300,10 +322,10 @@ class OodGuardTest {
                 .hasMessageContaining("no saved guard").hasFieldOrPropertyWithValue("kind", Kind.IO);
         Path properties = saved.resolve(GuardFiles.PROPERTIES);
         String text = Files.readString(properties);
-        Files.writeString(properties, text.replace("format=1", "format=99"));
+        Files.writeString(properties, text.replace("format=" + GuardFiles.FORMAT_VERSION, "format=99"));
         assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
                 .hasMessageContaining("format version 99").hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
-        Files.writeString(properties, text.replace("format=1", "format=one"));
+        Files.writeString(properties, text.replace("format=" + GuardFiles.FORMAT_VERSION, "format=one"));
         assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
                 .hasMessageContaining("'one', not a number").hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         Files.writeString(properties, text);
