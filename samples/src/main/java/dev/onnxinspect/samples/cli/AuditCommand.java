@@ -32,7 +32,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "The labelled ID evaluation set: " + DataSpecs.HELP + ".")
     String id;
 
-    @Option(names = "--ood", required = true, arity = "1..*", description = "OOD sets: " + DataSpecs.HELP + ".")
+    @Option(names = "--ood", required = true, arity = "1..*", description = "OOD sets (repeatable, or several after"
+            + " one --ood): " + DataSpecs.HELP + "; labels are not needed.")
     List<String> ood = new ArrayList<>();
 
     @Option(names = "--fit", description = "The labelled ID fit set (never the evaluation set): " + DataSpecs.HELP
@@ -51,6 +52,9 @@ final class AuditCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     TensorOptions tensors;
 
     @Mixin
@@ -61,11 +65,11 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DataSpecs specs = new DataSpecs()) {
+        try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             DataSource idSet = specs.resolve(id);
             if (!idSet.labelled()) {
-                throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set"
-                        + " (use inspect for unlabelled data)");
+                throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set:"
+                        + " add labels=FILE:COLUMN (or use inspect for unlabelled data)");
             }
             Audit.Builder b = Audit.builder(model).id(idSet)
                     .layers(layers).batchSize(run.batchSize).session(run.session())
@@ -75,7 +79,7 @@ final class AuditCommand implements Callable<Integer> {
                 DataSource fitSet = specs.resolve(fit);
                 if (!fitSet.labelled()) {
                     throw new DatasetException("the fit set " + fit + " has no labels; the detectors are fitted on a"
-                            + " labelled ID set: give --fit a dataset with a label column");
+                            + " labelled ID set: add labels=FILE:COLUMN to --fit");
                 }
                 b.fit(fitSet);
             }

@@ -38,6 +38,9 @@ final class FitCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     TensorOptions tensors;
 
     @Mixin
@@ -45,7 +48,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DataSpecs specs = new DataSpecs()) {
+        try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             GuardOptions.Builder options = GuardOptions.builder().primaryDetector(primary).targetTpr(tpr)
                     .batchSize(run.batchSize).session(run.session());
             tensors.apply(options);

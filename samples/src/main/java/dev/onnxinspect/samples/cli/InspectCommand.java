@@ -37,6 +37,9 @@ final class InspectCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     TensorOptions tensors;
 
     @Mixin
@@ -47,7 +50,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DataSpecs specs = new DataSpecs()) {
+        try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             Audit.Builder b = Audit.builder(model).id(specs.resolve(data.get(0)))
                     .layers(layers).batchSize(run.batchSize).session(run.session())
                     .progress(run.progress());

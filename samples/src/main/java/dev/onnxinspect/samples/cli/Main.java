@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "onnx-inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Looks inside neural networks: activation statistics, OOD detection and Arrow exports.",
-        subcommands = {DemoCommand.class, TrainCommand.class, DescribeCommand.class, InstrumentCommand.class, InspectCommand.class,
-                AuditCommand.class, FitCommand.class, ScoreCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, DescribeCommand.class, InstrumentCommand.class,
+                InspectCommand.class, AuditCommand.class, FitCommand.class, ScoreCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
