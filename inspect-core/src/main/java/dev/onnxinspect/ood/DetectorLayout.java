@@ -74,7 +74,8 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
     /**
      * A builder of the SPEC §5 standard suite restricted to what this layout and {@code head} can feed. With a usable
      * head (reading {@link #featureLayer()}, with K rows after {@link #twoClassHead}) it is exactly
-     * {@link DetectorSuite#standard(DenseLayer, int, List, double, double)}. Without one, the detectors that need W, b
+     * {@link DetectorSuite#standard(DenseLayer, int, List, double, double)}, less ASH when it would keep no feature
+     * (fewer than 6 at p = 0.9: recorded in {@code skipped}). Without one, the detectors that need W, b
      * (GradNorm, ReAct, ASH, DICE, ViM) are left out, and without features also those that need h (Mahalanobis, KNN,
      * SHE); the others keep their order: MSP, MaxLogit, Energy, ODIN, KL-Matching and the per-layer detectors.
      *
@@ -101,7 +102,14 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
             }
         }
         if (usable != null) {
-            return DetectorSuite.standard(usable, classes, patternLayers, tau, alpha);
+            // ASH keeps n - round(p n) of the n features: none below 6 features at p = 0.9 (e.g. a 3-channel head)
+            int n = usable.inFeatures();
+            boolean ash = n - (int) Math.rint(n * AshDetector.DEFAULT_PRUNE_FRACTION) >= 1;
+            if (!ash) {
+                skipped.add("ash_b, ash_s, ash_p: with p = " + AshDetector.DEFAULT_PRUNE_FRACTION + " ASH keeps"
+                        + " n - round(p n) = 0 of the " + n + " features of " + featureLayer + " (it needs 6 or more)");
+            }
+            return DetectorSuite.standard(usable, classes, patternLayers, tau, alpha, ash);
         }
         skipped.add("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b reading the"
                 + " features: " + noHead);

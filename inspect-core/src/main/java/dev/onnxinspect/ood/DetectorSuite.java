@@ -57,6 +57,12 @@ public final class DetectorSuite {
      */
     public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau,
                                    double alpha) {
+        return standard(last, classes, patternLayers, tau, alpha, true);
+    }
+
+    /** As {@link #standard(DenseLayer, int, List, double, double)}, without ASH-B/S/P unless {@code ash}. */
+    static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau, double alpha,
+                            boolean ash) {
         Builder b = builder()
                 .add(MaxSoftmaxDetector.msp())
                 .add(MaxLogitDetector.create())
@@ -66,11 +72,13 @@ public final class DetectorSuite {
                 .fit(KlMatchingDetector.accumulator(classes))
                 .fit(MahalanobisDetector.accumulator(classes))
                 .fit(KnnDetector.accumulator())
-                .fit(ReactDetector.accumulator(last))
-                .add(AshDetector.create(last, AshDetector.Variant.B))
-                .add(AshDetector.create(last, AshDetector.Variant.S))
-                .add(AshDetector.create(last, AshDetector.Variant.P))
-                .fit(DiceDetector.accumulator(last))
+                .fit(ReactDetector.accumulator(last));
+        if (ash) {
+            b.add(AshDetector.create(last, AshDetector.Variant.B))
+                    .add(AshDetector.create(last, AshDetector.Variant.S))
+                    .add(AshDetector.create(last, AshDetector.Variant.P));
+        }
+        b.fit(DiceDetector.accumulator(last))
                 .fit(VimDetector.accumulator(last))
                 .fit(SheDetector.accumulator(classes));
         for (String layer : patternLayers) {
