@@ -20,7 +20,8 @@ public final class DataOptions {
             description = "The shape of one sample of an input, without the batch dimension, e.g."
                     + " pixel_values=3,224,224: rows of a table, an .npy or a built-in/Arrow image dataset are"
                     + " reshaped to it (as many values per row); an image folder without --resize/--crop is resized"
-                    + " to it. Needed where the model leaves dimensions free (e.g. [N, 3, H, W]) and the data is flat. Repeatable.")
+                    + " to it. Needed where the model leaves dimensions free (e.g. [N, 3, H, W]) and the data is"
+                    + " flat. Repeatable.")
     List<String> sampleShapes = new ArrayList<>();
 
     @Option(names = "--pad", paramLabel = "INPUT=VALUE",

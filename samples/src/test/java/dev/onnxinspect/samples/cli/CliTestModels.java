@@ -1,6 +1,9 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.onnx.Dim;
+import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.onnx.TensorShape;
+import dev.onnxinspect.onnx.graph.ConvOptions;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import java.nio.file.Path;
 
@@ -15,8 +18,8 @@ public final class CliTestModels {
      */
     public static Path tiny(Path dir, int inputs) throws Exception {
         GraphBuilder g = GraphBuilder.create("tiny");
-        String x = g.input("input", TensorShape.of(dev.onnxinspect.onnx.Dim.symbolic("N"),
-                dev.onnxinspect.onnx.Dim.of(inputs)));
+        String x = g.input("input", TensorShape.of(Dim.symbolic("N"),
+                Dim.of(inputs)));
         float[] w1 = new float[6 * inputs];
         for (int i = 0; i < w1.length; i++) {
             w1[i] = (float) Math.sin(i * 0.37) * 0.05f;
@@ -35,4 +38,83 @@ public final class CliTestModels {
         return file;
     }
 
+    /**
+     * A 3-channel image classifier: pixel_values [N, 3, H, W] (H, W free, or {@code size} x {@code size} when
+     * size > 0) -> 1x1 Conv "conv1" with W = identity, b = -0.5 -> Relu "conv1/relu" -> GlobalAveragePool "gap" ->
+     * 1x1 Conv "head" (z0 = g_R - g_B, z1 = g_B - g_R, no bias) -> Flatten "logits" [N, 2]. With the default
+     * preprocessing (x = v / 255), conv1/relu is relu(x_c - 0.5): unit (c, y, x) is active (S1) iff the pixel's
+     * channel value v > 127.5.
+     */
+    public static Path image(Path dir, int size) throws Exception {
+        GraphBuilder g = GraphBuilder.create("rgb");
+        Dim h = size > 0 ? Dim.of(size) : Dim.symbolic("height");
+        Dim w = size > 0 ? Dim.of(size) : Dim.symbolic("width");
+        String x = g.input("pixel_values", TensorShape.of(Dim.symbolic("N"), Dim.of(3), h, w));
+        float[] identity = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+        g.addInitializer("conv1/W", identity, 3, 3, 1, 1);
+        g.addInitializer("conv1/b", new float[] {-0.5f, -0.5f, -0.5f}, 3);
+        ConvOptions one = ConvOptions.builder(1, 1).build();
+        String r = g.relu("conv1/relu", g.conv("conv1", x, "conv1/W", "conv1/b", one));
+        String gap = g.globalAveragePool("gap", r);
+        g.addInitializer("head/W", new float[] {1, 0, -1, -1, 0, 1}, 2, 3, 1, 1);
+        g.addInitializer("head/b", new float[2], 2);
+        g.output(g.flatten("logits", g.conv("head", gap, "head/W", "head/b", one), 1));
+        Path file = dir.resolve("rgb-" + (size > 0 ? size : "free") + ".onnx");
+        g.build().save(file);
+        return file;
+    }
+
+    /**
+     * A binary classifier with one logit: x [N, 2] -> Gemm (W = I, b = 0) "hidden" -> Relu "hidden/relu" -> Gemm
+     * (w = (1, -1), b = 0) "logit" [N, 1] -> Sigmoid "prob" (the only output). So z = relu(x0) - relu(x1), and as
+     * K = 2 (SPEC §5) the logits are (0, z).
+     */
+    public static Path binary(Path dir) throws Exception {
+        GraphBuilder g = GraphBuilder.create("binary");
+        String x = g.input("x", TensorShape.of(Dim.symbolic("N"), Dim.of(2)));
+        String h = g.relu("hidden/relu", g.gemm("hidden", x, g.addInitializer("W1", new float[] {1, 0, 0, 1}, 2, 2),
+                g.addInitializer("b1", new float[2], 2), true));
+        String z = g.gemm("logit", h, g.addInitializer("w2", new float[] {1, -1}, 1, 2),
+                g.addInitializer("b2", new float[1], 1), true);
+        g.output(g.sigmoid("prob", z));
+        Path file = dir.resolve("binary.onnx");
+        g.build().save(file);
+        return file;
+    }
+
+    /**
+     * A head of MatMul + Add: x [N, 3] -> MatMul W1 -> Add b1 (0) -> Relu "hidden" = relu(x0, x1, x2, x0 - x1) ->
+     * MatMul W2 -> Add b2 -> "logits" [N, 2] with z0 = h0 + h3 + 1, z1 = h1 + h2 - 1 (W2 rows by hidden unit:
+     * (1, 0), (0, 1), (0, 1), (1, 0); b2 = (1, -1)).
+     */
+    public static Path matMulHead(Path dir) throws Exception {
+        GraphBuilder g = GraphBuilder.create("matmul-head");
+        String x = g.input("x", TensorShape.of(Dim.symbolic("N"), Dim.of(3)));
+        g.addInitializer("W1", new float[] {1, 0, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0}, 3, 4);
+        g.addInitializer("b1", new float[4], 4);
+        String h = g.relu("hidden", g.add("hidden/pre", g.matMul("hidden/mm", x, "W1"), "b1"));
+        g.addInitializer("W2", new float[] {1, 0, 0, 1, 0, 1, 1, 0}, 4, 2);
+        g.addInitializer("b2", new float[] {1, -1}, 2);
+        g.output(g.add("logits", g.matMul("logits/mm", h, "W2"), "b2"));
+        Path file = dir.resolve("matmul-head.onnx");
+        g.build().save(file);
+        return file;
+    }
+
+    /**
+     * Two int64 inputs with a free length: input_ids [N, T], attention_mask [N, T] -> s = sum ids * mask (as float)
+     * -> Gemm (2 units, w = (1, -1)) "logits" [N, 2].
+     */
+    public static Path tokens(Path dir) throws Exception {
+        GraphBuilder g = GraphBuilder.create("tokens");
+        TensorShape shape = TensorShape.of(Dim.symbolic("batch"), Dim.symbolic("sequence"));
+        String ids = g.cast("ids_f", g.input("input_ids", ElementType.INT64, shape), ElementType.FLOAT);
+        String mask = g.cast("mask_f", g.input("attention_mask", ElementType.INT64, shape), ElementType.FLOAT);
+        String s = g.reduceSum("s", g.mul("masked", ids, mask), true, 1);
+        g.output(g.gemm("logits", s, g.addInitializer("w", new float[] {1, -1}, 2, 1),
+                g.addInitializer("b", new float[2], 2), true));
+        Path file = dir.resolve("tokens.onnx");
+        g.build().save(file);
+        return file;
+    }
 }
