@@ -6,6 +6,7 @@ import dev.onnxinspect.onnx.TensorShape;
 import dev.onnxinspect.onnx.graph.ConvOptions;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Tiny models for the command-line and README tests. */
 public final class CliTestModels {
@@ -102,8 +103,9 @@ public final class CliTestModels {
     }
 
     /**
-     * Two int64 inputs with a free length: input_ids [N, T], attention_mask [N, T] -> s = sum ids * mask (as float)
-     * -> Gemm (2 units, w = (1, -1)) "logits" [N, 2].
+     * Two int64 inputs with a free length: input_ids [N, T], attention_mask [N, T] -> s = sum_t ids_t * mask_t and
+     * len = sum_t mask_t (as float) -> h = relu(s, len, s, len, ...) "hidden" (8 units) -> Gemm "logits" [N, 2] =
+     * (h0, h1) = (s, len), exact in float32 for small integers: MaxLogit = -max(s, len), class 0 iff s >= len.
      */
     public static Path tokens(Path dir) throws Exception {
         GraphBuilder g = GraphBuilder.create("tokens");
@@ -111,10 +113,45 @@ public final class CliTestModels {
         String ids = g.cast("ids_f", g.input("input_ids", ElementType.INT64, shape), ElementType.FLOAT);
         String mask = g.cast("mask_f", g.input("attention_mask", ElementType.INT64, shape), ElementType.FLOAT);
         String s = g.reduceSum("s", g.mul("masked", ids, mask), true, 1);
-        g.output(g.gemm("logits", s, g.addInitializer("w", new float[] {1, -1}, 2, 1),
-                g.addInitializer("b", new float[2], 2), true));
+        String len = g.reduceSum("len", mask, true, 1);
+        float[] a = new float[8];
+        float[] b = new float[8];
+        for (int j = 0; j < 8; j++) {
+            a[j] = j % 2 == 0 ? 1 : 0; // even units copy s
+            b[j] = j % 2 == 1 ? 1 : 0; // odd units copy len
+        }
+        String h = g.relu("hidden", g.add("pre", g.matMul("from_s", s, g.addInitializer("A", a, 1, 8)),
+                g.matMul("from_len", len, g.addInitializer("B", b, 1, 8))));
+        float[] w = new float[8 * 2];
+        w[0] = 1; // z0 = h0 = s
+        w[3] = 1; // z1 = h1 = len
+        g.output(g.gemm("logits", h, g.addInitializer("W", w, 8, 2), g.addInitializer("bias", new float[2], 2),
+                false));
         Path file = dir.resolve("tokens.onnx");
         g.build().save(file);
         return file;
+    }
+
+    /**
+     * Data for {@link #tokens} as an .npz of ids [n, 4], mask [n, 4] (int64) and labels y: sample i has length
+     * 1 + i % 4 and ids (i % 3) + t % 2, labelled as the model predicts it (0 iff s >= len: i % 3 = 1, 2; for
+     * i % 3 = 0 the ids alternate 0, 1 and s < len).
+     */
+    public static Path tokensData(Path file, int n) throws Exception {
+        long[] ids = new long[n * 4];
+        long[] mask = new long[n * 4];
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) {
+            long s = 0;
+            int length = 1 + i % 4;
+            for (int t = 0; t < length; t++) {
+                ids[i * 4 + t] = (i % 3) + (long) (t % 2);
+                mask[i * 4 + t] = 1;
+                s += ids[i * 4 + t];
+            }
+            y[i] = s >= length ? 0 : 1;
+        }
+        return TestFiles.npz(file, Map.of("ids", TestFiles.npy(ids, n, 4), "mask", TestFiles.npy(mask, n, 4),
+                "y", TestFiles.npy(y, n)));
     }
 }
