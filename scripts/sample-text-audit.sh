@@ -15,7 +15,7 @@ java --add-opens=java.base/java.nio=ALL-UNNAMED -Dai.djl.pytorch.num_threads=1 \
 model="$out/text-classifier.onnx"
 tokens() { echo "input_ids=$out/$1.parquet:tokens,attention_mask=mask-of:input_ids"; }
 set -x
-./onnx-inspect describe "$model" | sed -n '/^inputs/,/^outputs/p;/^how to feed/,$p'
+./onnx-inspect describe "$model" | sed -n '/^inputs/,/^outputs/{/^outputs/!p};/^how to feed/,$p'
 ./onnx-inspect audit "$model" --quiet \
   --fit "$(tokens train),labels=$out/train.parquet:label" \
   --id "$(tokens test),labels=$out/test.parquet:label" \

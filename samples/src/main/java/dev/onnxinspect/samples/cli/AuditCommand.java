@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** A saved model + an ID set + OOD sets -> detectors, metrics, every table and the report. */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
         description = {"Audit a saved ONNX classifier: fit the OOD detectors of SPEC §5 on a labelled ID fit set,"
                 + " score an ID set and one or more OOD sets, compute the SPEC §6 metrics and the activation"
                 + " statistics, and write every Arrow table and the HTML report.",
@@ -29,14 +29,17 @@ final class AuditCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = "--id", required = true, description = "The labelled ID evaluation set: " + DataSpecs.HELP + ".")
+    @Option(names = "--id", paramLabel = "DATA", required = true,
+            description = "The labelled ID evaluation set: " + DataSpecs.HELP + ".")
     String id;
 
-    @Option(names = "--ood", required = true, arity = "1..*", description = "OOD sets (repeatable, or several after"
-            + " one --ood): " + DataSpecs.HELP + "; labels are not needed.")
+    @Option(names = "--ood", paramLabel = "DATA", required = true, arity = "1..*",
+            description = "OOD sets (repeatable, or several after one --ood): " + DataSpecs.HELP
+                    + "; labels are not needed.")
     List<String> ood = new ArrayList<>();
 
-    @Option(names = "--fit", description = "The labelled ID fit set (never the evaluation set): " + DataSpecs.HELP
+    @Option(names = "--fit", paramLabel = "DATA",
+            description = "The labelled ID fit set (never the evaluation set): " + DataSpecs.HELP
             + ". Without it only the detectors that need no fitting run.")
     String fit;
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * How users' files feed a model's inputs, the same for every command that runs a model (inspect, audit, fit, score
  * and the HTTP service): the sample shapes, pad values and image preprocessing that apply to every dataset argument
  * of the command (all sets of one model are read alike). The dataset arguments themselves are resolved by
- * {@link DataSpecs}, whose {@link DataSpecs#HELP} gives their syntax.
+ * {@link DataSpecs}, whose {@link DataSpecs#SYNTAX} gives their syntax.
  */
 public final class DataOptions {
     @Option(names = "--sample-shape", paramLabel = "INPUT=D,D,...",
@@ -53,11 +53,13 @@ public final class DataOptions {
     List<Float> std = new ArrayList<>();
 
     @Option(names = "--layout", paramLabel = "nchw|nhwc",
-            description = "Image folders: channels first [C, H, W] (default) or last [H, W, C].")
+            description = "Image folders: channels first [C, H, W] or last [H, W, C] (default: nhwc when only the"
+                    + " model's last dimension holds 1 or 3 channels, else nchw).")
     String layout;
 
     @Option(names = "--channels", paramLabel = "rgb|bgr|gray",
-            description = "Image folders: channel order, or one gray channel (default rgb).")
+            description = "Image folders: channel order, or one gray channel (default: gray for a model of one"
+                    + " channel, else rgb).")
     String channels;
 
     /** The declared sample shapes, by input name. */
@@ -106,15 +108,23 @@ public final class DataOptions {
     /**
      * The image preprocessing the options declare, from {@link ImagePreprocessing#builder()}'s defaults.
      *
-     * @param sampleShape a declared sample shape of the input ([C, H, W] or [H, W, C] by the layout) that gives an
-     *                    exact resize when neither --resize nor --crop is declared; or null
+     * @param sampleShape      a declared sample shape of the input ([C, H, W] or [H, W, C] by the layout) that gives
+     *                         an exact resize when neither --resize nor --crop is declared; or null
+     * @param modelSampleShape the model input's sample shape (-1 where free), or null: without --channels and
+     *                         --layout, a model of one channel reads gray images, and one whose last dimension alone
+     *                         holds 1 or 3 channels takes NHWC
      */
-    ImagePreprocessing preprocessing(String input, long[] sampleShape) {
+    ImagePreprocessing preprocessing(String input, long[] sampleShape, long[] modelSampleShape) {
         ImagePreprocessing.Builder b = ImagePreprocessing.builder();
-        ImagePreprocessing.Layout l = layout == null ? ImagePreprocessing.Layout.NCHW
-                : parse(ImagePreprocessing.Layout.class, layout, "--layout", "nchw or nhwc");
-        ImagePreprocessing.Channels c = channels == null ? ImagePreprocessing.Channels.RGB
-                : parse(ImagePreprocessing.Channels.class, channels, "--channels", "rgb, bgr or gray");
+        ImagePreprocessing.Layout l = layout != null
+                ? parse(ImagePreprocessing.Layout.class, layout, "--layout", "nchw or nhwc")
+                : modelSampleShape != null && modelSampleShape.length == 3 && !isChannels(modelSampleShape[0])
+                && isChannels(modelSampleShape[2]) ? ImagePreprocessing.Layout.NHWC : ImagePreprocessing.Layout.NCHW;
+        long modelChannels = modelSampleShape == null || modelSampleShape.length != 3 ? -1
+                : l == ImagePreprocessing.Layout.NCHW ? modelSampleShape[0] : modelSampleShape[2];
+        ImagePreprocessing.Channels c = channels != null
+                ? parse(ImagePreprocessing.Channels.class, channels, "--channels", "rgb, bgr or gray")
+                : modelChannels == 1 ? ImagePreprocessing.Channels.GRAY : ImagePreprocessing.Channels.RGB;
         b.layout(l).channels(c);
         if (resize != null) {
             int[] size = size(resize, "--resize");
@@ -148,6 +158,10 @@ public final class DataOptions {
             b.std(floats(std));
         }
         return b.build();
+    }
+
+    private static boolean isChannels(long d) {
+        return d == 1 || d == 3;
     }
 
     static String text(long[] shape) {

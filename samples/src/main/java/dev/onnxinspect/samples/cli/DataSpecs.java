@@ -33,14 +33,35 @@ import org.apache.arrow.memory.RootAllocator;
  * line naming the input, the file and the option that fixes it.
  */
 public final class DataSpecs implements AutoCloseable {
-    /** The dataset syntax, for the options' help. */
-    public static final String HELP = "a built-in dataset (fashion-mnist-train, fashion-mnist-test, mnist-digits;"
-            + " NAME:N = its first N samples), an Arrow image table (FILE.arrow), an image folder (DIR/, a class per"
-            + " subfolder), a file whose columns or arrays are named like the model's inputs (FILE.parquet,"
-            + " FILE.npz, FILE.arrow with a mapping, FILE.npy for a one-input model), or a mapping"
-            + " INPUT=FILE[:COLUMN],...: INPUT=FILE.parquet:COLUMN, INPUT=FILE.npz:ARRAY, INPUT=FILE.npy,"
-            + " INPUT=DIR/, INPUT=mask-of:OTHER (the padding mask of a list column), labels=FILE[:COLUMN] (integer"
-            + " labels; image folders label by subfolder), name=NAME (the name in tables; default: the first file's)";
+    /** The dataset arguments' help: the syntax is in {@link #SYNTAX}, at the end of each command's help. */
+    public static final String HELP = "DATA (syntax at the end of --help)";
+    /** The dataset syntax, the footer of every command that takes datasets. */
+    public static final String SYNTAX = "%n"
+            + "DATA, a dataset argument (the same for inspect, audit, fit, score, serve):%n"
+            + "  NAME[:N]           a built-in dataset (fashion-mnist-train, fashion-mnist-%n"
+            + "                     test, mnist-digits); :N = its first N samples%n"
+            + "  FILE.arrow         an Arrow image table (a FixedSizeList<float> column or%n"
+            + "                     a column per pixel, optional label column)%n"
+            + "  DIR/               an image folder (PNG, JPEG), a class per subfolder%n"
+            + "  FILE.parquet       each model input from the column of its name (also%n"
+            + "                     .npz arrays, .feather); FILE.npy: a one-input model%n"
+            + "  PART,PART,...      a mapping, each PART one of:%n"
+            + "   INPUT=FILE:COLUMN    a column of a table (.parquet, .arrow, .feather): a%n"
+            + "                        number, a list (token ids, padded per batch: --pad),%n"
+            + "                        a fixed-size list or a tensor; COL1+COL2+... number%n"
+            + "                        columns as one vector; no :COLUMN = column INPUT%n"
+            + "   INPUT=FILE.npz:ARRAY an array of an .npz (INPUT=FILE.npy: a whole .npy)%n"
+            + "   INPUT=DIR/           an image folder (--resize, --crop, --scale, --mean,%n"
+            + "                        --std, --layout, --channels)%n"
+            + "   INPUT=mask-of:OTHER  the padding mask of OTHER's list column%n"
+            + "   labels=FILE[:COLUMN] integer labels (default column: label; .npy: all)%n"
+            + "   name=NAME            the name in tables (default: the first file's name)%n"
+            + "   FILE                 the file of the inputs no other part maps%n"
+            + "  The rows of a dataset's files are its samples, in order. Example:%n"
+            + "  input_ids=t.parquet:tokens,attention_mask=mask-of:input_ids,labels=t.parquet";
+    private static final String SYNTAX_TEXT = "a built-in dataset (fashion-mnist-train, fashion-mnist-test,"
+            + " mnist-digits; NAME:N = its first N samples), an Arrow image table, an image folder, a"
+            + " .parquet/.npz/.npy file, or a mapping INPUT=FILE[:COLUMN],... (see onnx-inspect audit --help)";
     private static final String MASK_OF = "mask-of:";
 
     private final List<ValueInfo> modelInputs;
@@ -72,7 +93,7 @@ public final class DataSpecs implements AutoCloseable {
      */
     public DataSource resolve(String spec) throws IOException {
         if (spec.isBlank()) {
-            throw new DatasetException("an empty dataset argument; give " + HELP);
+            throw new DatasetException("an empty dataset argument; give " + SYNTAX_TEXT);
         }
         if (spec.contains("=") && !exists(spec)) {
             return files(spec, parse(spec));
@@ -216,7 +237,7 @@ public final class DataSpecs implements AutoCloseable {
         requireExists(file, "input " + input, spec);
         long[] shape = options.sampleShapes().get(input);
         if (Files.isDirectory(file)) {
-            return InputMapping.imageFolder(input, file, options.preprocessing(input, shape));
+            return InputMapping.imageFolder(input, file, options.preprocessing(input, shape, modelSampleShape(input)));
         }
         String lower = file.toString().toLowerCase(Locale.ROOT);
         InputMapping m;
@@ -232,6 +253,17 @@ public final class DataSpecs implements AutoCloseable {
         }
         Double pad = options.pads().get(input);
         return pad == null ? m : m.withPadValue(pad);
+    }
+
+    /** The model input's shape without the batch dimension, -1 where free; null when its rank is unknown. */
+    private long[] modelSampleShape(String input) {
+        ValueInfo v = modelInputs.stream().filter(m -> m.name().equals(input)).findFirst().orElse(null);
+        if (v == null || !v.shape().rankKnown() || v.shape().rank() < 1) {
+            return null;
+        }
+        List<Dim> dims = v.shape().dims();
+        return dims.subList(1, dims.size()).stream().mapToLong(d -> d instanceof Dim.Fixed f ? f.size() : -1)
+                .toArray();
     }
 
     private static void requireExists(Path file, String what, String spec) {
@@ -342,7 +374,8 @@ public final class DataSpecs implements AutoCloseable {
     private DataSource imageTable(String spec) throws IOException {
         Path file = path(spec, spec);
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException("dataset file " + file.toAbsolutePath() + " does not exist; give " + HELP);
+            throw new DatasetException("dataset file " + file.toAbsolutePath() + " does not exist; give "
+                    + SYNTAX_TEXT);
         }
         if (allocator == null) {
             allocator = new RootAllocator();
@@ -369,7 +402,7 @@ public final class DataSpecs implements AutoCloseable {
             }
         }
         if (!Datasets.NAMES.contains(name)) {
-            throw new DatasetException("unknown dataset '" + spec + "'; give " + HELP);
+            throw new DatasetException("unknown dataset '" + spec + "'; give " + SYNTAX_TEXT);
         }
         InMemoryDataset data = Datasets.load(name);
         return limit < 0 || limit >= data.size() ? data : data.subset(0, limit).named(name + ":" + limit);

@@ -93,11 +93,15 @@ final class DescribeCommand implements Callable<Integer> {
         boolean floating = type == ElementType.FLOAT || type == ElementType.DOUBLE || type == ElementType.FLOAT16;
         if (floating && rank == 4 && (isChannels(dims.get(1)) || isChannels(dims.get(3)))) {
             boolean nhwc = !isChannels(dims.get(1));
-            String image = "an image: " + name + "=DIR/ (PNG/JPEG, a class per subfolder)"
-                    + (nhwc ? " with --layout nhwc" : "");
-            return free ? image + " with --resize/--crop, or --sample-shape " + name + "=" + sampleText(dims)
-                    : image + " with --resize/--crop giving " + dims.subList(1, 4) + "; or " + name
-                    + "=FILE:COLUMN (" + values(dims) + " values per row)";
+            Dim channels = nhwc ? dims.get(3) : dims.get(1);
+            String image = "an image: " + name + "=DIR/ (PNG/JPEG, a class per subfolder"
+                    + (((Dim.Fixed) channels).size() == 1 ? ", read as gray" : ", RGB or --channels bgr")
+                    + (nhwc ? ", --layout nhwc" : "") + ")";
+            Dim h = nhwc ? dims.get(1) : dims.get(2);
+            Dim w = nhwc ? dims.get(2) : dims.get(3);
+            return free ? image + " of one size, or --resize/--crop, or --sample-shape " + name + "="
+                    + sampleText(dims) : image + " of " + w + "x" + h + " pixels or --resize/--crop to them; or "
+                    + name + "=FILE:COLUMN (" + values(dims) + " values per row)";
         }
         if (floating && rank == 2 && !free) {
             return "a vector of " + dims.get(1) + " values: " + name + "=FILE:COLUMN (a list column, COL1+COL2+..."

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Fits the OOD detectors and their thresholds for a model and saves them (an {@code OodGuard}). */
-@Command(name = "fit", mixinStandardHelpOptions = true,
+@Command(name = "fit", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
         description = {"Fit every SPEC §5 detector on a labelled ID set, choose each detector's threshold so that the"
                 + " target share of held-out ID data is accepted (SPEC §6 fpr95_id convention), and save them in a"
                 + " directory tied to the model's SHA-256. 'score' uses the result."})
@@ -19,10 +19,12 @@ final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = "--data", required = true, description = "The labelled ID fit set: " + DataSpecs.HELP + ".")
+    @Option(names = "--data", paramLabel = "DATA", required = true,
+            description = "The labelled ID fit set: " + DataSpecs.HELP + ".")
     String data;
 
-    @Option(names = "--calibration", description = "A labelled ID set held out for the thresholds (default: the fit"
+    @Option(names = "--calibration", paramLabel = "DATA",
+            description = "A labelled ID set held out for the thresholds (default: the fit"
             + " set, optimistic for fitted detectors): " + DataSpecs.HELP + ".")
     String calibration;
 

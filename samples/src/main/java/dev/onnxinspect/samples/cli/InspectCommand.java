@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Any ONNX model + datasets -> the statistics tables. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(name = "inspect", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
         description = {"Run any ONNX model over one or more datasets and write the statistics tables: class-wise S1/S2"
                 + " activation frequencies and their histograms, layer summaries (sparsity, distinct patterns,"
                 + " perplexity), class-wise KL matrices and the per-sample scores of the detectors that need no"
@@ -24,7 +24,7 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = "--data", required = true, arity = "1..*",
+    @Option(names = "--data", paramLabel = "DATA", required = true, arity = "1..*",
             description = "Datasets: " + DataSpecs.HELP + ". The first one's labels (if any) give the classes.")
     List<String> data = new ArrayList<>();
 

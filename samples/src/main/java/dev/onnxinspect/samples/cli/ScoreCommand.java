@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Scores new data with detectors saved by {@code fit}: prediction, every score and the OOD flag per sample. */
-@Command(name = "score", mixinStandardHelpOptions = true,
+@Command(name = "score", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
         description = {"Score new data with the detectors saved by 'fit': writes a scores table (one row per sample:"
                 + " prediction and every detector's score, higher = more OOD) and prints how many samples the primary"
                 + " detector flags as out-of-distribution."})
@@ -36,7 +36,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--guard", required = true, description = "The directory written by 'fit'.")
     Path guardDir;
 
-    @Option(names = "--data", required = true, arity = "1..*", description = "Datasets to score: " + DataSpecs.HELP
+    @Option(names = "--data", paramLabel = "DATA", required = true, arity = "1..*",
+            description = "Datasets to score: " + DataSpecs.HELP
             + ".")
     List<String> data = new ArrayList<>();
 

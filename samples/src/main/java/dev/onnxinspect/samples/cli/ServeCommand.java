@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Starts the HTTP example service (samples' {@link OodServer}) for a model and its guard, fitting the guard once. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
         description = {"Serve POST /predict and GET /health for a model with OOD detection (the HTTP example of the"
                 + " samples). Loads the guard saved in GUARD_DIR; without one, fits it on --data (calibrated on"
                 + " --calibration) and saves it there first; without --data on Fashion-MNIST (training samples"
@@ -42,11 +42,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "The address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--data", description = "The labelled ID fit set when GUARD_DIR holds no guard yet: "
+    @Option(names = "--data", paramLabel = "DATA",
+            description = "The labelled ID fit set when GUARD_DIR holds no guard yet: "
             + DataSpecs.HELP + ".")
     String data;
 
-    @Option(names = "--calibration", description = "A labelled ID set held out for the thresholds: " + DataSpecs.HELP
+    @Option(names = "--calibration", paramLabel = "DATA",
+            description = "A labelled ID set held out for the thresholds: " + DataSpecs.HELP
             + ".")
     String calibration;
 

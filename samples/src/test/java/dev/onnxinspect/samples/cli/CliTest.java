@@ -48,7 +48,7 @@ class CliTest {
     @Test
     void helpOnEveryCommand() {
         for (String command : new String[] {"demo", "train", "describe", "instrument", "inspect", "audit", "fit",
-                                            "score"}) {
+                                            "score", "serve"}) {
             Outcome o = run(command, "--help");
             assertThat(o.code()).as(command).isZero();
             assertThat(o.out()).as(command).contains("Usage: onnx-inspect " + command);
