@@ -245,6 +245,22 @@ class CliTest {
     }
 
     @Test
+    void fitAndScoreReshapeFlatImagesForAnImageModel() throws Exception {
+        // Fashion-MNIST rows are 784 flat values; the model takes [N, 1, 28, 28] (the guard reshapes as the audit)
+        Path model = CliTestModels.tinyImage(dir);
+        Path guard = dir.resolve("guard");
+        Outcome fit = run("fit", model.toString(), "--data", "fashion-mnist-train:300", "-o", guard.toString(),
+                "--quiet");
+        assertThat(fit.code()).as(fit.err()).isZero();
+        assertThat(guard.resolve("guard.properties")).content().contains("input.0.shape=1,28,28",
+                "input.0.fit_shape=1,28,28");
+        Outcome score = run("score", model.toString(), "--guard", guard.toString(), "--data", "mnist-digits:50",
+                "-o", dir.resolve("s.arrow").toString(), "--quiet");
+        assertThat(score.code()).as(score.err()).isZero();
+        assertThat(score.out()).contains("mnist-digits:50: 50 samples");
+    }
+
+    @Test
     void scoreWithAGuardOfAnotherModelIsRefused() throws Exception {
         Path guard = dir.resolve("guard");
         assertThat(run("fit", tinyModel(dir, 784).toString(), "--data", "fashion-mnist-train:300", "-o",

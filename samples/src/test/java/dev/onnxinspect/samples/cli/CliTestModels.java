@@ -40,6 +40,32 @@ public final class CliTestModels {
     }
 
     /**
+     * {@link #tiny} behind a Flatten, for images: input [N, 1, 28, 28] -> Flatten -> Gemm (6) -> Relu "hidden/relu"
+     * -> Gemm "logits" [N, 10].
+     */
+    public static Path tinyImage(Path dir) throws Exception {
+        GraphBuilder g = GraphBuilder.create("tiny-image");
+        String x = g.flatten("flat", g.input("input", TensorShape.of(Dim.symbolic("N"), Dim.of(1), Dim.of(28),
+                Dim.of(28))), 1);
+        float[] w1 = new float[6 * 784];
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) Math.sin(i * 0.37) * 0.05f;
+        }
+        float[] w2 = new float[10 * 6];
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = (float) Math.cos(i * 0.91) * 0.5f;
+        }
+        String h = g.gemm("hidden/linear", x, g.addInitializer("w1", w1, 6, 784),
+                g.addInitializer("b1", new float[6], 6), true);
+        String r = g.relu("hidden/relu", h);
+        g.gemm("logits", r, g.addInitializer("w2", w2, 10, 6), g.addInitializer("b2", new float[10], 10), true);
+        g.output("logits");
+        Path file = dir.resolve("tiny-image.onnx");
+        g.build().save(file);
+        return file;
+    }
+
+    /**
      * A 3-channel image classifier: pixel_values [N, 3, H, W] (H, W free, or {@code size} x {@code size} when
      * size > 0) -> 1x1 Conv "conv1" with W = identity, b = -0.5 -> Relu "conv1/relu" -> GlobalAveragePool "gap" ->
      * 1x1 Conv "head" (z0 = g_R - g_B, z1 = g_B - g_R, no bias) -> Flatten "logits" [N, 2]. With the default
