@@ -33,7 +33,8 @@ class OnnxInspectExceptionTest {
         ModelFormatException m = new ModelFormatException(Kind.UNSUPPORTED, "big.onnx", "over 2 GiB");
         assertThat(m.kind()).isEqualTo(Kind.UNSUPPORTED);
         assertThat(m).hasMessage("big.onnx: over 2 GiB");
-        assertThatThrownBy(() -> new OnnxInspectException(null, "m")).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> new OnnxInspectException(null, "m"))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("kind");
     }
 
@@ -44,7 +45,8 @@ class OnnxInspectExceptionTest {
         assertThat(Kind.of(new NoSuchFileException("a"))).isEqualTo(Kind.IO);
         assertThat(Kind.of(new UncheckedIOException(new IOException("b")))).isEqualTo(Kind.IO);
         // anything else is a bug, even when it wraps a user error: only the thrown type counts
-        assertThat(Kind.of(new IllegalStateException(new OnnxInspectException("m")))).isEqualTo(Kind.INTERNAL);
+        assertThat(Kind.of(new IllegalStateException(new OnnxInspectException("m"))))
+                .isEqualTo(Kind.INTERNAL);
         assertThat(Kind.of(new IllegalArgumentException("m"))).isEqualTo(Kind.INTERNAL);
         assertThat(Kind.of(new NullPointerException())).isEqualTo(Kind.INTERNAL);
         assertThat(Kind.of(new OutOfMemoryError())).isEqualTo(Kind.INTERNAL);

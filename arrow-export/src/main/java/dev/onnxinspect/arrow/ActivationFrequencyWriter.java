@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -32,18 +31,29 @@ public final class ActivationFrequencyWriter extends ArrowTableWriter {
     private final BigIntVector classSize;
     private final Float8Vector frequency;
 
-    public ActivationFrequencyWriter(Path file, TableMetadata metadata, ArrowWriteOptions options,
-                                     BufferAllocator allocator, List<String> layers, List<String> datasets)
+    public ActivationFrequencyWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> layers,
+            List<String> datasets)
             throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("layer", layers, false)
-                .key("significance", SIGNIFICANCES, false)
-                .key("dataset", datasets, false)
-                .int32("class", false)
-                .int32("neuron", false)
-                .int64("count")
-                .int64("class_size")
-                .float64("frequency", false), file, metadata, options, allocator));
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("layer", layers, false)
+                        .key("significance", SIGNIFICANCES, false)
+                        .key("dataset", datasets, false)
+                        .int32("class", false)
+                        .int32("neuron", false)
+                        .int64("count")
+                        .int64("class_size")
+                        .float64("frequency", false),
+                file,
+                metadata,
+                options,
+                allocator));
         this.layer = sink.key("layer");
         this.significance = sink.key("significance");
         this.dataset = sink.key("dataset");
@@ -61,8 +71,14 @@ public final class ActivationFrequencyWriter extends ArrowTableWriter {
      * @param countValue       samples of class c in which neuron j is significant, 0..classSizeValue
      * @param classSizeValue   N_c, at least 1 (SPEC §2: a class without samples yields no rows)
      */
-    public void write(String layerName, String significanceName, String datasetName, int classValue,
-                      int neuronValue, long countValue, long classSizeValue) {
+    public void write(
+            String layerName,
+            String significanceName,
+            String datasetName,
+            int classValue,
+            int neuronValue,
+            long countValue,
+            long classSizeValue) {
         checkCount(countValue, classSizeValue);
         int row = sink.row();
         layer.set(row, layerName);

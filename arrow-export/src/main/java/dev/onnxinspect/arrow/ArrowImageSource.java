@@ -1,5 +1,8 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -11,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
@@ -20,10 +22,6 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
-
-import dev.onnxinspect.OnnxInspectException.Kind;
-import dev.onnxinspect.data.Batch;
-import dev.onnxinspect.data.DataSource;
 
 /**
  * An Arrow IPC file of images as a {@link DataSource}: one row per image, the pixels either in one
@@ -52,20 +50,20 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
             throw new ArrowExportException(Kind.IO, "image table " + file + " does not exist or is not a file");
         }
         String fileName = file.getFileName().toString();
-        this.name = b.name != null ? b.name
+        this.name = b.name != null
+                ? b.name
                 : fileName.endsWith(".arrow") ? fileName.substring(0, fileName.length() - 6) : fileName;
         this.allocator = b.allocator.newChildAllocator("arrow-image-source " + fileName, 0, Long.MAX_VALUE);
         try (FileChannel channel = FileChannel.open(file);
-             ArrowFileReader reader = new ArrowFileReader(channel, allocator, Compression.readerFactory())) {
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator, Compression.readerFactory())) {
             Schema schema = readSchema(reader);
-            this.columns = ImageColumns.resolve(file, schema, b.imageColumn, b.pixelColumns, b.labelColumn,
-                    b.labelled);
+            this.columns = ImageColumns.resolve(file, schema, b.imageColumn, b.pixelColumns, b.labelColumn, b.labelled);
             this.sampleShape = b.sampleShape != null ? b.sampleShape.clone() : new int[] {columns.sampleSize()};
             long product = 1;
             for (int d : sampleShape) {
                 if (d <= 0) {
-                    throw new ArrowExportException("sample shape must be positive, got " + Arrays.toString(
-                            sampleShape));
+                    throw new ArrowExportException(
+                            "sample shape must be positive, got " + Arrays.toString(sampleShape));
                 }
                 product *= d;
             }
@@ -84,8 +82,10 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
         try {
             return reader.getVectorSchemaRoot().getSchema();
         } catch (RuntimeException e) {
-            throw new ArrowExportException(file + " is not an Arrow IPC file (" + e.getMessage() + "); write it in the"
-                    + " Arrow file format (pyarrow: pa.ipc.new_file, polars: write_ipc)", e);
+            throw new ArrowExportException(
+                    file + " is not an Arrow IPC file (" + e.getMessage() + "); write it in the"
+                            + " Arrow file format (pyarrow: pa.ipc.new_file, polars: write_ipc)",
+                    e);
         }
     }
 
@@ -95,8 +95,8 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
         for (ArrowBlock block : blocks) {
             channel.position(block.getOffset());
             MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
-            org.apache.arrow.flatbuf.RecordBatch header = (org.apache.arrow.flatbuf.RecordBatch) message.getMessage()
-                    .header(new org.apache.arrow.flatbuf.RecordBatch());
+            org.apache.arrow.flatbuf.RecordBatch header = (org.apache.arrow.flatbuf.RecordBatch)
+                    message.getMessage().header(new org.apache.arrow.flatbuf.RecordBatch());
             rows += header.length();
         }
         return rows;
@@ -146,8 +146,8 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
             open.add(pass);
             return pass;
         } catch (IOException e) {
-            throw new ArrowExportException(Kind.IO, "cannot open " + file + ": " + e.getMessage()
-                    + "; check that the file is readable", e);
+            throw new ArrowExportException(
+                    Kind.IO, "cannot open " + file + ": " + e.getMessage() + "; check that the file is readable", e);
         }
     }
 
@@ -211,8 +211,11 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
                 return ensureRows();
             } catch (IOException e) {
                 close();
-                throw new ArrowExportException(Kind.IO, "cannot read " + file + ": " + e.getMessage()
-                        + "; check that the file is readable and complete", e);
+                throw new ArrowExportException(
+                        Kind.IO,
+                        "cannot read " + file + ": " + e.getMessage()
+                                + "; check that the file is readable and complete",
+                        e);
             }
         }
 
@@ -235,8 +238,11 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
                 }
             } catch (IOException e) {
                 close();
-                throw new ArrowExportException(Kind.IO, "cannot read " + file + ": " + e.getMessage()
-                        + "; check that the file is readable and complete", e);
+                throw new ArrowExportException(
+                        Kind.IO,
+                        "cannot read " + file + ": " + e.getMessage()
+                                + "; check that the file is readable and complete",
+                        e);
             } catch (RuntimeException e) {
                 close();
                 throw e;

@@ -1,18 +1,5 @@
 package dev.onnxinspect.arrow;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.ipc.ArrowFileReader;
-import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
-
 import dev.onnxinspect.arrow.columns.ArrowColumns;
 import dev.onnxinspect.arrow.columns.ArrowTable;
 import dev.onnxinspect.data.DataFormat;
@@ -20,6 +7,17 @@ import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InputMapping;
 import dev.onnxinspect.data.LabelMapping;
 import dev.onnxinspect.data.TableReader;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Arrow IPC files ({@code .arrow}, {@code .feather}: the Arrow file format, which Feather version 2 is), their
@@ -51,7 +49,7 @@ public final class ArrowIpcFormat implements DataFormat {
             Schema schema;
             long rows;
             try (FileChannel channel = FileChannel.open(file);
-                 ArrowFileReader reader = new ArrowFileReader(channel, allocator, Compression.readerFactory())) {
+                    ArrowFileReader reader = new ArrowFileReader(channel, allocator, Compression.readerFactory())) {
                 schema = schema(file, reader);
                 rows = ArrowImageSource.countRows(channel, reader.getRecordBlocks());
             }
@@ -67,8 +65,10 @@ public final class ArrowIpcFormat implements DataFormat {
         try {
             return reader.getVectorSchemaRoot().getSchema();
         } catch (IOException | RuntimeException e) {
-            throw new DatasetException(file + " is not an Arrow IPC file (" + e.getMessage() + "); write it in the"
-                    + " Arrow file format (pyarrow: pa.ipc.new_file or feather.write_feather, polars: write_ipc)", e);
+            throw new DatasetException(
+                    file + " is not an Arrow IPC file (" + e.getMessage() + "); write it in the"
+                            + " Arrow file format (pyarrow: pa.ipc.new_file or feather.write_feather, polars: write_ipc)",
+                    e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.onnxinspect.OnnxInspectException.Kind;
 
 /**
  * A directory of SPEC §12 tables from one inspection run, one {@code <table>.arrow} file per table, plus a
@@ -37,6 +35,7 @@ public final class ArrowResultDirectory implements AutoCloseable {
     public static final String MANIFEST = "manifest.json";
     /** The manifest's format tag. */
     public static final String FORMAT = "onnx-inspect-results/1";
+
     private static final Logger LOG = LoggerFactory.getLogger(ArrowResultDirectory.class);
 
     private final Path directory;
@@ -47,8 +46,12 @@ public final class ArrowResultDirectory implements AutoCloseable {
     private final Map<String, ArrowTableWriter> writers = new LinkedHashMap<>();
     private boolean finished;
 
-    private ArrowResultDirectory(Path directory, TableMetadata metadata, ArrowWriteOptions options,
-                                 BufferAllocator allocator, Map<String, String> parameters) {
+    private ArrowResultDirectory(
+            Path directory,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            Map<String, String> parameters) {
         this.directory = directory;
         this.metadata = metadata;
         this.options = options;
@@ -61,13 +64,17 @@ public final class ArrowResultDirectory implements AutoCloseable {
      *
      * @param parameters the run's parameters for the manifest, e.g. {@code batch_size -> 256}
      */
-    public static ArrowResultDirectory create(Path directory, TableMetadata metadata, ArrowWriteOptions options,
-                                              BufferAllocator allocator, Map<String, String> parameters)
+    public static ArrowResultDirectory create(
+            Path directory,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            Map<String, String> parameters)
             throws IOException {
         Path absolute = directory.toAbsolutePath();
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-            throw new ArrowExportException(Kind.IO, absolute + " exists and is not a directory; give a directory for"
-                    + " the results");
+            throw new ArrowExportException(
+                    Kind.IO, absolute + " exists and is not a directory; give a directory for" + " the results");
         }
         parameters.forEach((k, v) -> {
             if (k == null || v == null) {
@@ -90,81 +97,80 @@ public final class ArrowResultDirectory implements AutoCloseable {
 
     public ScoresWriter scores(List<String> datasets, List<String> scoreColumns) throws IOException {
         claim(ScoresWriter.TABLE);
-        return register(new ScoresWriter(fileOf(ScoresWriter.TABLE), metadata, options, allocator, datasets,
-                scoreColumns));
+        return register(
+                new ScoresWriter(fileOf(ScoresWriter.TABLE), metadata, options, allocator, datasets, scoreColumns));
     }
 
     public OodMetricsWriter oodMetrics(List<String> detectors, List<String> layers, List<String> datasets)
             throws IOException {
         claim(OodMetricsWriter.TABLE);
-        return register(new OodMetricsWriter(fileOf(OodMetricsWriter.TABLE), metadata, options, allocator, detectors,
-                layers, datasets));
+        return register(new OodMetricsWriter(
+                fileOf(OodMetricsWriter.TABLE), metadata, options, allocator, detectors, layers, datasets));
     }
 
     public RocCurveWriter rocCurve(List<String> detectors, List<String> layers, List<String> datasets)
             throws IOException {
         claim(RocCurveWriter.TABLE);
-        return register(new RocCurveWriter(fileOf(RocCurveWriter.TABLE), metadata, options, allocator, detectors,
-                layers, datasets));
+        return register(new RocCurveWriter(
+                fileOf(RocCurveWriter.TABLE), metadata, options, allocator, detectors, layers, datasets));
     }
 
     public ActivationFrequencyWriter activationFrequency(List<String> layers, List<String> datasets)
             throws IOException {
         claim(ActivationFrequencyWriter.TABLE);
-        return register(new ActivationFrequencyWriter(fileOf(ActivationFrequencyWriter.TABLE), metadata, options,
-                allocator, layers, datasets));
+        return register(new ActivationFrequencyWriter(
+                fileOf(ActivationFrequencyWriter.TABLE), metadata, options, allocator, layers, datasets));
     }
 
-    public FrequencyHistogramWriter frequencyHistogram(List<String> layers, List<String> datasets)
-            throws IOException {
+    public FrequencyHistogramWriter frequencyHistogram(List<String> layers, List<String> datasets) throws IOException {
         claim(FrequencyHistogramWriter.TABLE);
-        return register(new FrequencyHistogramWriter(fileOf(FrequencyHistogramWriter.TABLE), metadata, options,
-                allocator, layers, datasets));
+        return register(new FrequencyHistogramWriter(
+                fileOf(FrequencyHistogramWriter.TABLE), metadata, options, allocator, layers, datasets));
     }
 
     public InteractionFrequencyWriter interactionFrequency(List<String> layers, List<String> datasets)
             throws IOException {
         claim(InteractionFrequencyWriter.TABLE);
-        return register(new InteractionFrequencyWriter(fileOf(InteractionFrequencyWriter.TABLE), metadata, options,
-                allocator, layers, datasets));
+        return register(new InteractionFrequencyWriter(
+                fileOf(InteractionFrequencyWriter.TABLE), metadata, options, allocator, layers, datasets));
     }
 
     public ClassKlWriter classKl(List<String> layers, List<String> quantities, List<String> datasets)
             throws IOException {
         claim(ClassKlWriter.TABLE);
-        return register(new ClassKlWriter(fileOf(ClassKlWriter.TABLE), metadata, options, allocator, layers,
-                quantities, datasets));
+        return register(new ClassKlWriter(
+                fileOf(ClassKlWriter.TABLE), metadata, options, allocator, layers, quantities, datasets));
     }
 
     public LayerSummaryWriter layerSummary(List<String> layers, List<String> datasets) throws IOException {
         claim(LayerSummaryWriter.TABLE);
-        return register(new LayerSummaryWriter(fileOf(LayerSummaryWriter.TABLE), metadata, options, allocator,
-                layers, datasets));
+        return register(new LayerSummaryWriter(
+                fileOf(LayerSummaryWriter.TABLE), metadata, options, allocator, layers, datasets));
     }
 
     public NodeClassifierWriter nodeClassifier(List<String> layers, List<String> datasets) throws IOException {
         claim(NodeClassifierWriter.TABLE);
-        return register(new NodeClassifierWriter(fileOf(NodeClassifierWriter.TABLE), metadata, options, allocator,
-                layers, datasets));
+        return register(new NodeClassifierWriter(
+                fileOf(NodeClassifierWriter.TABLE), metadata, options, allocator, layers, datasets));
     }
 
     public PathSimilarityWriter pathSimilarity(List<String> layers) throws IOException {
         claim(PathSimilarityWriter.TABLE);
-        return register(new PathSimilarityWriter(fileOf(PathSimilarityWriter.TABLE), metadata, options, allocator,
-                layers));
+        return register(
+                new PathSimilarityWriter(fileOf(PathSimilarityWriter.TABLE), metadata, options, allocator, layers));
     }
 
     public TrainingHistoryWriter trainingHistory(Map<String, Map<String, String>> runConfigurations)
             throws IOException {
         claim(TrainingHistoryWriter.TABLE);
-        return register(new TrainingHistoryWriter(fileOf(TrainingHistoryWriter.TABLE), metadata, options, allocator,
-                runConfigurations));
+        return register(new TrainingHistoryWriter(
+                fileOf(TrainingHistoryWriter.TABLE), metadata, options, allocator, runConfigurations));
     }
 
     private void claim(String table) {
         if (finished) {
-            throw new ArrowExportException("the result directory " + directory + " is already committed or closed;"
-                    + " open a new one");
+            throw new ArrowExportException(
+                    "the result directory " + directory + " is already committed or closed;" + " open a new one");
         }
         if (writers.containsKey(table)) {
             throw new ArrowExportException("table " + table + " was already opened in " + directory + "; each table"
@@ -210,21 +216,33 @@ public final class ArrowResultDirectory implements AutoCloseable {
     private void writeManifest() throws IOException {
         StringBuilder json = new StringBuilder("{\n");
         json.append("  \"format\": ").append(Json.string(FORMAT)).append(",\n");
-        json.append("  \"library_version\": ").append(Json.string(metadata.libraryVersion())).append(",\n");
+        json.append("  \"library_version\": ")
+                .append(Json.string(metadata.libraryVersion()))
+                .append(",\n");
         json.append("  \"tables\": [");
         List<ArrowTableWriter> tables = new ArrayList<>(writers.values());
         for (int i = 0; i < tables.size(); i++) {
             ArrowTableWriter w = tables.get(i);
-            json.append(i == 0 ? "\n" : ",\n").append("    {\"table\": ").append(Json.string(w.table()))
-                    .append(", \"file\": ").append(Json.string(w.file().getFileName().toString()))
-                    .append(", \"rows\": ").append(w.rowsWritten())
-                    .append(", \"compression\": ").append(Json.string(options.compression().name())).append('}');
+            json.append(i == 0 ? "\n" : ",\n")
+                    .append("    {\"table\": ")
+                    .append(Json.string(w.table()))
+                    .append(", \"file\": ")
+                    .append(Json.string(w.file().getFileName().toString()))
+                    .append(", \"rows\": ")
+                    .append(w.rowsWritten())
+                    .append(", \"compression\": ")
+                    .append(Json.string(options.compression().name()))
+                    .append('}');
         }
         json.append(tables.isEmpty() ? "],\n" : "\n  ],\n");
-        json.append("  \"parameters\": ").append(Json.stringMap(parameters, "  ")).append(",\n");
+        json.append("  \"parameters\": ")
+                .append(Json.stringMap(parameters, "  "))
+                .append(",\n");
         Map<String, String> schemaMetadata = new LinkedHashMap<>(metadata.toSchemaMetadata(""));
         schemaMetadata.remove("table");
-        json.append("  \"metadata\": ").append(Json.stringMap(schemaMetadata, "  ")).append('\n');
+        json.append("  \"metadata\": ")
+                .append(Json.stringMap(schemaMetadata, "  "))
+                .append('\n');
         json.append("}\n");
         AtomicFiles.write(directory.resolve(MANIFEST), json.toString().getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {} tables and {} to {}", tables.size(), MANIFEST, directory);

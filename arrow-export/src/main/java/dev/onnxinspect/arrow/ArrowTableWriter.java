@@ -2,7 +2,6 @@ package dev.onnxinspect.arrow;
 
 import java.io.IOException;
 import java.nio.file.Path;
-
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**

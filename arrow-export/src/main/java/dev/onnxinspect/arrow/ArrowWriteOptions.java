@@ -37,8 +37,7 @@ public record ArrowWriteOptions(int batchRows, Compression compression) {
         private int batchRows = DEFAULT_BATCH_ROWS;
         private Compression compression = Compression.NONE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder batchRows(int batchRows) {
             this.batchRows = batchRows;

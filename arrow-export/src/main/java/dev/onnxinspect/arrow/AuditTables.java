@@ -2,7 +2,6 @@ package dev.onnxinspect.arrow;
 
 import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.audit.DatasetResult;
-import dev.onnxinspect.audit.DatasetRole;
 import dev.onnxinspect.audit.DatasetScores;
 import dev.onnxinspect.audit.KlRow;
 import dev.onnxinspect.audit.MetricsRow;
@@ -41,13 +40,19 @@ import org.apache.arrow.memory.RootAllocator;
  */
 public final class AuditTables {
     /** Every table an audit may write, in writing order (a table without rows is not written). */
-    public static final List<String> TABLES = List.of(ScoresWriter.TABLE, OodMetricsWriter.TABLE,
-            RocCurveWriter.TABLE, ActivationFrequencyWriter.TABLE, FrequencyHistogramWriter.TABLE, ClassKlWriter.TABLE,
-            LayerSummaryWriter.TABLE, InteractionFrequencyWriter.TABLE, NodeClassifierWriter.TABLE,
+    public static final List<String> TABLES = List.of(
+            ScoresWriter.TABLE,
+            OodMetricsWriter.TABLE,
+            RocCurveWriter.TABLE,
+            ActivationFrequencyWriter.TABLE,
+            FrequencyHistogramWriter.TABLE,
+            ClassKlWriter.TABLE,
+            LayerSummaryWriter.TABLE,
+            InteractionFrequencyWriter.TABLE,
+            NodeClassifierWriter.TABLE,
             TrainingHistoryWriter.TABLE);
 
-    private AuditTables() {
-    }
+    private AuditTables() {}
 
     /** More tables written into the same directory before its manifest (e.g. the training history). */
     @FunctionalInterface
@@ -58,7 +63,7 @@ public final class AuditTables {
 
     /** Writes every table uncompressed into {@code dir}; returns the files written by table name. */
     public static Map<String, Path> write(AuditResult r, Path dir) throws IOException {
-        return write(r, dir, ArrowWriteOptions.defaults(), out -> { });
+        return write(r, dir, ArrowWriteOptions.defaults(), out -> {});
     }
 
     /**
@@ -78,14 +83,17 @@ public final class AuditTables {
         }
         params.put("class_source_by_dataset", jsonObject(sources));
         params.put("role_by_dataset", jsonObject(roles));
-        TableMetadata.Builder meta = TableMetadata.builder(r.model().getFileName().toString(), r.modelSha256(),
-                        r.id().classSource())
-                .layerNames(r.layers()).tau(r.options().tau()).eps(r.options().eps()).alpha(r.options().alpha())
+        TableMetadata.Builder meta = TableMetadata.builder(
+                        r.model().getFileName().toString(), r.modelSha256(), r.id().classSource())
+                .layerNames(r.layers())
+                .tau(r.options().tau())
+                .eps(r.options().eps())
+                .alpha(r.options().alpha())
                 .bins(r.options().bins());
         params.forEach(meta::parameter);
         List<String> datasets = new ArrayList<>(roles.keySet());
         try (BufferAllocator allocator = new RootAllocator();
-             ArrowResultDirectory out = ArrowResultDirectory.create(dir, meta.build(), options, allocator, params)) {
+                ArrowResultDirectory out = ArrowResultDirectory.create(dir, meta.build(), options, allocator, params)) {
             writeScores(r, out, datasets);
             writeMetrics(r, out, datasets);
             writeLayerTables(r, out, datasets);
@@ -107,15 +115,18 @@ public final class AuditTables {
 
     private static String jsonObject(Map<String, String> values) {
         StringBuilder json = new StringBuilder("{");
-        values.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append(JsonStrings.quote(k)).append(':')
+        values.forEach((k, v) -> json.append(json.length() > 1 ? "," : "")
+                .append(JsonStrings.quote(k))
+                .append(':')
                 .append(JsonStrings.quote(v)));
         return json.append('}').toString();
     }
 
-    private static void writeScores(AuditResult r, ArrowResultDirectory out, List<String> datasets)
-            throws IOException {
-        List<String> detectors = r.scoreColumns().stream().map(ScoreColumn::name).toList();
-        List<String> columns = r.scoreColumns().stream().map(ScoreColumn::tableColumn).toList();
+    private static void writeScores(AuditResult r, ArrowResultDirectory out, List<String> datasets) throws IOException {
+        List<String> detectors =
+                r.scoreColumns().stream().map(ScoreColumn::name).toList();
+        List<String> columns =
+                r.scoreColumns().stream().map(ScoreColumn::tableColumn).toList();
         ScoresWriter w = out.scores(datasets, columns);
         double[] row = new double[detectors.size()];
         for (DatasetResult d : r.datasets()) {
@@ -150,9 +161,20 @@ public final class AuditTables {
         RocCurveWriter roc = out.rocCurve(List.copyOf(detectors), List.copyOf(layers), datasets);
         for (MetricsRow m : r.metrics()) {
             OodEvaluation e = m.evaluation();
-            metrics.write(m.detector(), m.layer(), m.idDataset(), m.oodDataset(), new OodMetricsWriter.Metrics(
-                    e.auroc(), e.auprIn(), e.auprOut(), e.fpr95Id(), e.fpr95Ood(), e.detectionError(), e.nId(),
-                    e.nOod()));
+            metrics.write(
+                    m.detector(),
+                    m.layer(),
+                    m.idDataset(),
+                    m.oodDataset(),
+                    new OodMetricsWriter.Metrics(
+                            e.auroc(),
+                            e.auprIn(),
+                            e.auprOut(),
+                            e.fpr95Id(),
+                            e.fpr95Ood(),
+                            e.detectionError(),
+                            e.nId(),
+                            e.nOod()));
             RocCurve c = e.roc();
             for (int i = 0; i < c.size(); i++) {
                 roc.write(m.detector(), m.layer(), m.idDataset(), m.oodDataset(), c.threshold(i), c.tpr(i), c.fpr(i));
@@ -188,9 +210,16 @@ public final class AuditTables {
                 for (ClassCounts c1 : s1.classes()) {
                     ClassCounts c2 = s2.forClass(c1.classId());
                     ClassPatterns p = patterns == null ? null : patterns.forClass(c1.classId());
-                    summary.write(layer, d.name(), c1.classId(), c1.classSize(), c1.activeFraction(),
-                            c2.activeFraction(), p == null ? 0 : p.distinctPatterns(),
-                            p == null ? Double.NaN : p.entropy(), p == null ? Double.NaN : p.perplexity());
+                    summary.write(
+                            layer,
+                            d.name(),
+                            c1.classId(),
+                            c1.classSize(),
+                            c1.activeFraction(),
+                            c2.activeFraction(),
+                            p == null ? 0 : p.distinctPatterns(),
+                            p == null ? Double.NaN : p.entropy(),
+                            p == null ? Double.NaN : p.perplexity());
                 }
             }
         }
@@ -246,8 +275,7 @@ public final class AuditTables {
         r.id().interactions().keySet().forEach(layers::add);
         ClassKlWriter kl = out.classKl(List.copyOf(layers), List.of("S1", "S2", "interaction"), datasets);
         for (KlRow row : r.kl()) {
-            kl.write(row.layer(), row.quantity(), row.datasetP(), row.classP(), row.datasetQ(), row.classQ(),
-                    row.kl());
+            kl.write(row.layer(), row.quantity(), row.datasetP(), row.classP(), row.datasetQ(), row.classQ(), row.kl());
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
@@ -32,16 +31,29 @@ public final class ClassKlWriter extends ArrowTableWriter {
      * @param quantities every quantity name that will be written, e.g. {@code [activation_s1, interaction]}
      * @param datasets   every dataset name (the dictionary of both dataset columns)
      */
-    public ClassKlWriter(Path file, TableMetadata metadata, ArrowWriteOptions options, BufferAllocator allocator,
-                         List<String> layers, List<String> quantities, List<String> datasets) throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("layer", layers, false)
-                .key("quantity", quantities, false)
-                .key("dataset_p", datasets, false)
-                .int32("class_p", false)
-                .key("dataset_q", datasets, false)
-                .int32("class_q", false)
-                .float64("kl", false), file, metadata, options, allocator));
+    public ClassKlWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> layers,
+            List<String> quantities,
+            List<String> datasets)
+            throws IOException {
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("layer", layers, false)
+                        .key("quantity", quantities, false)
+                        .key("dataset_p", datasets, false)
+                        .int32("class_p", false)
+                        .key("dataset_q", datasets, false)
+                        .int32("class_q", false)
+                        .float64("kl", false),
+                file,
+                metadata,
+                options,
+                allocator));
         this.layer = sink.key("layer");
         this.quantity = sink.key("quantity");
         this.datasetP = sink.key("dataset_p");
@@ -52,8 +64,14 @@ public final class ClassKlWriter extends ArrowTableWriter {
     }
 
     /** Writes KL(P^{datasetP}_{classP} || P^{datasetQ}_{classQ}). */
-    public void write(String layerName, String quantityName, String datasetPName, int classPValue,
-                      String datasetQName, int classQValue, double klValue) {
+    public void write(
+            String layerName,
+            String quantityName,
+            String datasetPName,
+            int classPValue,
+            String datasetQName,
+            int classQValue,
+            double klValue) {
         int row = sink.row();
         layer.set(row, layerName);
         quantity.set(row, quantityName);

@@ -20,8 +20,8 @@ record ColumnSpec(String name, Type type, boolean nullable, List<String> diction
 
     ColumnSpec {
         if (name == null || name.isEmpty()) {
-            throw new ArrowExportException("a column name must be a non-empty string, got "
-                    + (name == null ? "null" : "''"));
+            throw new ArrowExportException(
+                    "a column name must be a non-empty string, got " + (name == null ? "null" : "''"));
         }
         dictionary = dictionary == null ? null : List.copyOf(dictionary);
         if ((type == Type.KEY) != (dictionary != null)) {

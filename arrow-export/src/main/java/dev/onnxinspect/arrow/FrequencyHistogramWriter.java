@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -30,18 +29,29 @@ public final class FrequencyHistogramWriter extends ArrowTableWriter {
     private final Float8Vector upper;
     private final BigIntVector neurons;
 
-    public FrequencyHistogramWriter(Path file, TableMetadata metadata, ArrowWriteOptions options,
-                                    BufferAllocator allocator, List<String> layers, List<String> datasets)
+    public FrequencyHistogramWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> layers,
+            List<String> datasets)
             throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("layer", layers, false)
-                .key("significance", ActivationFrequencyWriter.SIGNIFICANCES, false)
-                .key("dataset", datasets, false)
-                .int32("class", false)
-                .int32("bin", false)
-                .float64("lower", false)
-                .float64("upper", false)
-                .int64("neurons"), file, metadata, options, allocator));
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("layer", layers, false)
+                        .key("significance", ActivationFrequencyWriter.SIGNIFICANCES, false)
+                        .key("dataset", datasets, false)
+                        .int32("class", false)
+                        .int32("bin", false)
+                        .float64("lower", false)
+                        .float64("upper", false)
+                        .int64("neurons"),
+                file,
+                metadata,
+                options,
+                allocator));
         this.bins = metadata.bins();
         this.layer = sink.key("layer");
         this.significance = sink.key("significance");
@@ -54,8 +64,13 @@ public final class FrequencyHistogramWriter extends ArrowTableWriter {
     }
 
     /** Writes the neuron count of bin {@code binIndex} (0 <= binIndex < B) of one class histogram. */
-    public void write(String layerName, String significanceName, String datasetName, int classValue, int binIndex,
-                      long neuronCount) {
+    public void write(
+            String layerName,
+            String significanceName,
+            String datasetName,
+            int classValue,
+            int binIndex,
+            long neuronCount) {
         if (binIndex < 0 || binIndex >= bins) {
             throw new ArrowExportException("bin must be between 0 and " + (bins - 1) + " (B = " + bins
                     + " from the table metadata), got " + binIndex);

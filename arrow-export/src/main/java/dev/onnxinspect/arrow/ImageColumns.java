@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
@@ -27,8 +26,7 @@ final class ImageColumns {
     private final String labelColumn;
     private final int sampleSize;
 
-    private ImageColumns(Path file, String imageColumn, List<String> pixelColumns, String labelColumn,
-                         int sampleSize) {
+    private ImageColumns(Path file, String imageColumn, List<String> pixelColumns, String labelColumn, int sampleSize) {
         this.file = file;
         this.imageColumn = imageColumn;
         this.pixelColumns = pixelColumns;
@@ -41,8 +39,13 @@ final class ImageColumns {
      * one, else the only FixedSizeList column, else every floating-point column but the label, in schema order.
      * {@code labelColumn} null and {@code labelled} true: the column {@code label} if there is one.
      */
-    static ImageColumns resolve(Path file, Schema schema, String imageColumn, List<String> pixelColumns,
-                                String labelColumn, boolean labelled) {
+    static ImageColumns resolve(
+            Path file,
+            Schema schema,
+            String imageColumn,
+            List<String> pixelColumns,
+            String labelColumn,
+            boolean labelled) {
         List<String> names = schema.getFields().stream().map(Field::getName).toList();
         String label = null;
         if (labelled) {
@@ -59,7 +62,9 @@ final class ImageColumns {
         }
         if (imageColumn == null && pixelColumns == null) {
             List<String> lists = schema.getFields().stream()
-                    .filter(f -> f.getType() instanceof ArrowType.FixedSizeList).map(Field::getName).toList();
+                    .filter(f -> f.getType() instanceof ArrowType.FixedSizeList)
+                    .map(Field::getName)
+                    .toList();
             if (names.contains("image")) {
                 imageColumn = "image";
             } else if (lists.size() == 1) {
@@ -70,8 +75,10 @@ final class ImageColumns {
             } else {
                 final String l = label;
                 pixelColumns = schema.getFields().stream()
-                        .filter(f -> f.getType() instanceof ArrowType.FloatingPoint && !f.getName().equals(l))
-                        .map(Field::getName).toList();
+                        .filter(f -> f.getType() instanceof ArrowType.FloatingPoint
+                                && !f.getName().equals(l))
+                        .map(Field::getName)
+                        .toList();
                 if (pixelColumns.isEmpty()) {
                     throw new ArrowExportException(file + " has no image column: expected a FixedSizeList<float32>"
                             + " column (e.g. 'image') or float32/float64 pixel columns; columns are " + names);
@@ -106,19 +113,21 @@ final class ImageColumns {
     private static String require(Path file, Schema schema, String name, String role) {
         List<String> names = schema.getFields().stream().map(Field::getName).toList();
         if (!names.contains(name)) {
-            throw new ArrowExportException("the " + role + " column '" + name + "' is not in " + file
-                    + "; its columns are " + names);
+            throw new ArrowExportException(
+                    "the " + role + " column '" + name + "' is not in " + file + "; its columns are " + names);
         }
         return name;
     }
 
     private static boolean isFloat(ArrowType type) {
-        return type instanceof ArrowType.FloatingPoint fp && (fp.getPrecision() == FloatingPointPrecision.SINGLE
-                || fp.getPrecision() == FloatingPointPrecision.DOUBLE);
+        return type instanceof ArrowType.FloatingPoint fp
+                && (fp.getPrecision() == FloatingPointPrecision.SINGLE
+                        || fp.getPrecision() == FloatingPointPrecision.DOUBLE);
     }
 
     private static String describe(Field field) {
-        return field.getChildren().isEmpty() ? field.getType().toString()
+        return field.getChildren().isEmpty()
+                ? field.getType().toString()
                 : field.getType() + "<" + field.getChildren().get(0).getType() + ">";
     }
 
@@ -171,17 +180,24 @@ final class ImageColumns {
         if (child.getNullCount() > 0) {
             for (int i = 0; i < n; i++) {
                 if (child.isNull((int) (start + i))) {
-                    throw nullError(imageColumn, firstRow + from + i / sampleSize, "a null pixel " + i % sampleSize
-                            + " in the image");
+                    throw nullError(
+                            imageColumn,
+                            firstRow + from + i / sampleSize,
+                            "a null pixel " + i % sampleSize + " in the image");
                 }
             }
         }
         if (child instanceof Float4Vector) {
-            child.getDataBuffer().nioBuffer(start * Float.BYTES, n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(data, at * sampleSize, n);
+            child.getDataBuffer()
+                    .nioBuffer(start * Float.BYTES, n * Float.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer()
+                    .get(data, at * sampleSize, n);
         } else {
-            var doubles = child.getDataBuffer().nioBuffer(start * Double.BYTES, n * Double.BYTES)
-                    .order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+            var doubles = child.getDataBuffer()
+                    .nioBuffer(start * Double.BYTES, n * Double.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asDoubleBuffer();
             int base = at * sampleSize;
             for (int i = 0; i < n; i++) {
                 data[base + i] = (float) doubles.get(i);

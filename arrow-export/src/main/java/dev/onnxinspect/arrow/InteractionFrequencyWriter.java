@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -28,18 +27,29 @@ public final class InteractionFrequencyWriter extends ArrowTableWriter {
     private final BigIntVector classSize;
     private final Float8Vector frequency;
 
-    public InteractionFrequencyWriter(Path file, TableMetadata metadata, ArrowWriteOptions options,
-                                      BufferAllocator allocator, List<String> layers, List<String> datasets)
+    public InteractionFrequencyWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> layers,
+            List<String> datasets)
             throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("layer", layers, false)
-                .key("dataset", datasets, false)
-                .int32("class", false)
-                .int32("out_neuron", false)
-                .int32("in_neuron", false)
-                .int64("count")
-                .int64("class_size")
-                .float64("frequency", false), file, metadata, options, allocator));
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("layer", layers, false)
+                        .key("dataset", datasets, false)
+                        .int32("class", false)
+                        .int32("out_neuron", false)
+                        .int32("in_neuron", false)
+                        .int64("count")
+                        .int64("class_size")
+                        .float64("frequency", false),
+                file,
+                metadata,
+                options,
+                allocator));
         this.layer = sink.key("layer");
         this.dataset = sink.key("dataset");
         this.classIndex = sink.int32("class");
@@ -51,8 +61,14 @@ public final class InteractionFrequencyWriter extends ArrowTableWriter {
     }
 
     /** Writes G_l[c, i, j]: {@code countValue} of the class's {@code classSizeValue} samples had (i, j) significant. */
-    public void write(String layerName, String datasetName, int classValue, int outNeuronValue, int inNeuronValue,
-                      long countValue, long classSizeValue) {
+    public void write(
+            String layerName,
+            String datasetName,
+            int classValue,
+            int outNeuronValue,
+            int inNeuronValue,
+            long countValue,
+            long classSizeValue) {
         ActivationFrequencyWriter.checkCount(countValue, classSizeValue);
         int row = sink.row();
         layer.set(row, layerName);

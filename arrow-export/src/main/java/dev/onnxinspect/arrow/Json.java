@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** The little JSON this package writes (the manifest, lists in schema metadata): strings, numbers, lists, maps. */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     /** A JSON string literal with the escapes RFC 8259 requires. */
     static String string(String value) {
@@ -30,7 +29,11 @@ final class Json {
         StringBuilder out = new StringBuilder("{\n");
         int i = 0;
         for (Map.Entry<String, String> e : values.entrySet()) {
-            out.append(indent).append("  ").append(string(e.getKey())).append(": ").append(string(e.getValue()));
+            out.append(indent)
+                    .append("  ")
+                    .append(string(e.getKey()))
+                    .append(": ")
+                    .append(string(e.getValue()));
             out.append(++i < values.size() ? ",\n" : "\n");
         }
         return out.append(indent).append('}').toString();

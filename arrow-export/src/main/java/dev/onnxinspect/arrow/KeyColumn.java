@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -41,8 +40,8 @@ final class KeyColumn implements AutoCloseable {
         for (int i = 0; i < this.values.size(); i++) {
             String value = this.values.get(i);
             if (codes.put(value, i) != null) {
-                throw new ArrowExportException("the values of key column '" + name + "' must be distinct, but '"
-                        + value + "' appears twice in " + this.values);
+                throw new ArrowExportException("the values of key column '" + name + "' must be distinct, but '" + value
+                        + "' appears twice in " + this.values);
             }
         }
         DictionaryEncoding encoding = new DictionaryEncoding(dictionaryId, false, INDEX_TYPE);
@@ -55,8 +54,8 @@ final class KeyColumn implements AutoCloseable {
                 dictionaryVector.setSafe(i, this.values.get(i).getBytes(StandardCharsets.UTF_8));
             }
             dictionaryVector.setValueCount(this.values.size());
-            indexVector = new IntVector(new Field(name, new FieldType(nullable, INDEX_TYPE, encoding), null),
-                    allocator);
+            indexVector =
+                    new IntVector(new Field(name, new FieldType(nullable, INDEX_TYPE, encoding), null), allocator);
         } catch (RuntimeException e) {
             dictionaryVector.close();
             throw e;

@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -30,18 +29,30 @@ public final class LayerSummaryWriter extends ArrowTableWriter {
     private final Float8Vector entropy;
     private final Float8Vector perplexity;
 
-    public LayerSummaryWriter(Path file, TableMetadata metadata, ArrowWriteOptions options, BufferAllocator allocator,
-                              List<String> layers, List<String> datasets) throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("layer", layers, false)
-                .key("dataset", datasets, false)
-                .int32("class", false)
-                .int64("samples")
-                .float64("active_fraction_s1", false)
-                .float64("active_fraction_s2", false)
-                .int64("distinct_patterns")
-                .float64("entropy", false)
-                .float64("perplexity", false), file, metadata, options, allocator));
+    public LayerSummaryWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> layers,
+            List<String> datasets)
+            throws IOException {
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("layer", layers, false)
+                        .key("dataset", datasets, false)
+                        .int32("class", false)
+                        .int64("samples")
+                        .float64("active_fraction_s1", false)
+                        .float64("active_fraction_s2", false)
+                        .int64("distinct_patterns")
+                        .float64("entropy", false)
+                        .float64("perplexity", false),
+                file,
+                metadata,
+                options,
+                allocator));
         this.layer = sink.key("layer");
         this.dataset = sink.key("dataset");
         this.classIndex = sink.int32("class");
@@ -54,16 +65,23 @@ public final class LayerSummaryWriter extends ArrowTableWriter {
     }
 
     /** Writes one class's summary of one layer; the ranges in the class Javadoc are checked. */
-    public void write(String layerName, String datasetName, int classValue, long samplesValue,
-                      double activeFractionS1Value, double activeFractionS2Value, long distinctPatternsValue,
-                      double entropyValue, double perplexityValue) {
+    public void write(
+            String layerName,
+            String datasetName,
+            int classValue,
+            long samplesValue,
+            double activeFractionS1Value,
+            double activeFractionS2Value,
+            long distinctPatternsValue,
+            double entropyValue,
+            double perplexityValue) {
         if (samplesValue < 1) {
-            throw new ArrowExportException("samples must be >= 1, got " + samplesValue
-                    + "; SPEC §2: a class without samples yields no rows");
+            throw new ArrowExportException(
+                    "samples must be >= 1, got " + samplesValue + "; SPEC §2: a class without samples yields no rows");
         }
         if (distinctPatternsValue < 1 || distinctPatternsValue > samplesValue) {
-            throw new ArrowExportException("distinct_patterns must be between 1 and samples " + samplesValue
-                    + ", got " + distinctPatternsValue);
+            throw new ArrowExportException("distinct_patterns must be between 1 and samples " + samplesValue + ", got "
+                    + distinctPatternsValue);
         }
         if (!(entropyValue >= 0) || Double.isInfinite(entropyValue)) {
             throw new ArrowExportException("entropy must be finite and >= 0, got " + entropyValue);

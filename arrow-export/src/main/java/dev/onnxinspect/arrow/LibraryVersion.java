@@ -8,8 +8,7 @@ import java.util.Properties;
 final class LibraryVersion {
     private static final String VERSION = load();
 
-    private LibraryVersion() {
-    }
+    private LibraryVersion() {}
 
     static String get() {
         return VERSION;

@@ -13,11 +13,12 @@ import org.apache.arrow.vector.compression.CompressionUtil;
  * writes the length, and stores a buffer raw when compressing does not make it smaller.
  */
 final class Lz4FrameCodec extends AbstractCompressionCodec {
-    private final CompressionCodec decoder = CommonsCompressionFactory.INSTANCE.createCodec(
-            CompressionUtil.CodecType.LZ4_FRAME);
+    private final CompressionCodec decoder =
+            CommonsCompressionFactory.INSTANCE.createCodec(CompressionUtil.CodecType.LZ4_FRAME);
     private final Lz4FrameEncoder encoder = new Lz4FrameEncoder();
     /** Scratch arrays reused across buffers (a codec serves one writer, one buffer at a time). */
     private byte[] src = new byte[0];
+
     private byte[] frame = new byte[Lz4FrameEncoder.maxFrameLength(0)];
 
     @Override
@@ -61,13 +62,15 @@ final class Lz4FrameCodec extends AbstractCompressionCodec {
 
         @Override
         public CompressionCodec createCodec(CompressionUtil.CodecType codecType) {
-            return codecType == CompressionUtil.CodecType.LZ4_FRAME ? new Lz4FrameCodec()
+            return codecType == CompressionUtil.CodecType.LZ4_FRAME
+                    ? new Lz4FrameCodec()
                     : CommonsCompressionFactory.INSTANCE.createCodec(codecType);
         }
 
         @Override
         public CompressionCodec createCodec(CompressionUtil.CodecType codecType, int compressionLevel) {
-            return codecType == CompressionUtil.CodecType.LZ4_FRAME ? new Lz4FrameCodec()
+            return codecType == CompressionUtil.CodecType.LZ4_FRAME
+                    ? new Lz4FrameCodec()
                     : CommonsCompressionFactory.INSTANCE.createCodec(codecType, compressionLevel);
         }
     }

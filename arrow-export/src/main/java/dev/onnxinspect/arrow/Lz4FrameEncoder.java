@@ -92,8 +92,8 @@ final class Lz4FrameEncoder {
         return writeLastLiterals(src, anchor, end - anchor, dst, out) - at;
     }
 
-    private static int writeSequence(byte[] src, int literalsAt, int literals, int offset, int matchLength,
-                                     byte[] dst, int out) {
+    private static int writeSequence(
+            byte[] src, int literalsAt, int literals, int offset, int matchLength, byte[] dst, int out) {
         int matchCode = matchLength - MIN_MATCH;
         int token = out++;
         dst[token] = (byte) ((Math.min(literals, 15) << 4) | Math.min(matchCode, 15));

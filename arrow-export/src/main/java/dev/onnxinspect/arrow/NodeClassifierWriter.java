@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
@@ -29,16 +28,27 @@ public final class NodeClassifierWriter extends ArrowTableWriter {
     private final Float8Vector layerAccuracy;
 
     /** @param datasets every dataset name, fit or evaluation (the dictionary of both dataset columns) */
-    public NodeClassifierWriter(Path file, TableMetadata metadata, ArrowWriteOptions options,
-                                BufferAllocator allocator, List<String> layers, List<String> datasets)
+    public NodeClassifierWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> layers,
+            List<String> datasets)
             throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("layer", layers, false)
-                .key("fit_dataset", datasets, false)
-                .key("eval_dataset", datasets, false)
-                .int32("node", true)
-                .float64("accuracy", true)
-                .float64("layer_accuracy", true), file, metadata, options, allocator));
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("layer", layers, false)
+                        .key("fit_dataset", datasets, false)
+                        .key("eval_dataset", datasets, false)
+                        .int32("node", true)
+                        .float64("accuracy", true)
+                        .float64("layer_accuracy", true),
+                file,
+                metadata,
+                options,
+                allocator));
         this.layer = sink.key("layer");
         this.fitDataset = sink.key("fit_dataset");
         this.evalDataset = sink.key("eval_dataset");
@@ -48,8 +58,8 @@ public final class NodeClassifierWriter extends ArrowTableWriter {
     }
 
     /** Writes the accuracy of node {@code nodeIndex} used alone as a classifier (argmax of its own estimate). */
-    public void writeNode(String layerName, String fitDatasetName, String evalDatasetName, int nodeIndex,
-                          double nodeAccuracy) {
+    public void writeNode(
+            String layerName, String fitDatasetName, String evalDatasetName, int nodeIndex, double nodeAccuracy) {
         int row = sink.row();
         layer.set(row, layerName);
         fitDataset.set(row, fitDatasetName);

@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -18,14 +17,21 @@ import org.apache.arrow.vector.Float8Vector;
  */
 public final class OodMetricsWriter extends ArrowTableWriter {
     public static final String TABLE = "ood_metrics";
-    private static final String[] METRICS = {"auroc", "aupr_in", "aupr_out", "fpr95_id", "fpr95_ood",
-        "detection_error"};
+    private static final String[] METRICS = {"auroc", "aupr_in", "aupr_out", "fpr95_id", "fpr95_ood", "detection_error"
+    };
 
     /**
      * The metrics of one detector on one (ID, OOD) pair (SPEC §6); every fraction in [0, 1], both counts >= 1.
      */
-    public record Metrics(double auroc, double auprIn, double auprOut, double fpr95Id, double fpr95Ood,
-                          double detectionError, long nId, long nOod) {
+    public record Metrics(
+            double auroc,
+            double auprIn,
+            double auprOut,
+            double fpr95Id,
+            double fpr95Ood,
+            double detectionError,
+            long nId,
+            long nOod) {
         public Metrics {
             fraction("auroc", auroc);
             fraction("aupr_in", auprIn);
@@ -34,8 +40,8 @@ public final class OodMetricsWriter extends ArrowTableWriter {
             fraction("fpr95_ood", fpr95Ood);
             fraction("detection_error", detectionError);
             if (nId < 1 || nOod < 1) {
-                throw new ArrowExportException("metrics need at least one ID and one OOD sample, got n_id=" + nId
-                        + ", n_ood=" + nOod);
+                throw new ArrowExportException(
+                        "metrics need at least one ID and one OOD sample, got n_id=" + nId + ", n_ood=" + nOod);
             }
         }
 
@@ -57,8 +63,15 @@ public final class OodMetricsWriter extends ArrowTableWriter {
      * @param layers    every layer name that will be written (may be empty when no detector is per layer)
      * @param datasets  every dataset name, ID or OOD (the dictionary of both dataset columns)
      */
-    public OodMetricsWriter(Path file, TableMetadata metadata, ArrowWriteOptions options, BufferAllocator allocator,
-                            List<String> detectors, List<String> layers, List<String> datasets) throws IOException {
+    public OodMetricsWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> detectors,
+            List<String> layers,
+            List<String> datasets)
+            throws IOException {
         super(TableSink.open(TABLE, columns(detectors, layers, datasets), file, metadata, options, allocator));
         this.detector = sink.key("detector");
         this.layer = sink.key("layer");
@@ -84,8 +97,8 @@ public final class OodMetricsWriter extends ArrowTableWriter {
     }
 
     /** Writes one row; {@code layer} is null for a detector that is not per layer. */
-    public void write(String detectorName, String layerName, String idDatasetName, String oodDatasetName,
-                      Metrics values) {
+    public void write(
+            String detectorName, String layerName, String idDatasetName, String oodDatasetName, Metrics values) {
         int row = sink.row();
         detector.set(row, detectorName);
         layer.set(row, layerName);

@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
@@ -32,15 +31,26 @@ public final class PathSimilarityWriter extends ArrowTableWriter {
     private final IntVector sampleJ;
     private final Float8Vector similarity;
 
-    public PathSimilarityWriter(Path file, TableMetadata metadata, ArrowWriteOptions options,
-                                BufferAllocator allocator, List<String> layers) throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("layer", layers, false)
-                .int32("step", false)
-                .key("kind", KINDS, false)
-                .int32("sample_i", false)
-                .int32("sample_j", true)
-                .float64("similarity", false), file, metadata, options, allocator));
+    public PathSimilarityWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> layers)
+            throws IOException {
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("layer", layers, false)
+                        .int32("step", false)
+                        .key("kind", KINDS, false)
+                        .int32("sample_i", false)
+                        .int32("sample_j", true)
+                        .float64("similarity", false),
+                file,
+                metadata,
+                options,
+                allocator));
         this.layer = sink.key("layer");
         this.step = sink.int32("step");
         this.kind = sink.key("kind");

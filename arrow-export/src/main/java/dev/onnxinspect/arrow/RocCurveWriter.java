@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float8Vector;
 
@@ -28,16 +27,29 @@ public final class RocCurveWriter extends ArrowTableWriter {
     private final Float8Vector fpr;
 
     /** Dictionaries as for {@link OodMetricsWriter}. */
-    public RocCurveWriter(Path file, TableMetadata metadata, ArrowWriteOptions options, BufferAllocator allocator,
-                          List<String> detectors, List<String> layers, List<String> datasets) throws IOException {
-        super(TableSink.open(TABLE, new ColumnSpec.Columns()
-                .key("detector", detectors, false)
-                .key("layer", layers, true)
-                .key("id_dataset", datasets, false)
-                .key("ood_dataset", datasets, false)
-                .float64("threshold", false)
-                .float64("tpr", false)
-                .float64("fpr", false), file, metadata, options, allocator));
+    public RocCurveWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> detectors,
+            List<String> layers,
+            List<String> datasets)
+            throws IOException {
+        super(TableSink.open(
+                TABLE,
+                new ColumnSpec.Columns()
+                        .key("detector", detectors, false)
+                        .key("layer", layers, true)
+                        .key("id_dataset", datasets, false)
+                        .key("ood_dataset", datasets, false)
+                        .float64("threshold", false)
+                        .float64("tpr", false)
+                        .float64("fpr", false),
+                file,
+                metadata,
+                options,
+                allocator));
         this.detector = sink.key("detector");
         this.layer = sink.key("layer");
         this.idDataset = sink.key("id_dataset");
@@ -48,8 +60,14 @@ public final class RocCurveWriter extends ArrowTableWriter {
     }
 
     /** Writes one point of the curve; {@code layer} is null for a detector that is not per layer. */
-    public void write(String detectorName, String layerName, String idDatasetName, String oodDatasetName,
-                      double thresholdValue, double tprValue, double fprValue) {
+    public void write(
+            String detectorName,
+            String layerName,
+            String idDatasetName,
+            String oodDatasetName,
+            double thresholdValue,
+            double tprValue,
+            double fprValue) {
         int row = sink.row();
         detector.set(row, detectorName);
         layer.set(row, layerName);

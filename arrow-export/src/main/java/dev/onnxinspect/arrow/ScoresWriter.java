@@ -4,7 +4,6 @@ import dev.onnxinspect.audit.ScoreColumn;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -34,8 +33,14 @@ public final class ScoresWriter extends ArrowTableWriter {
      * @param scoreColumns the score column names in order, e.g. {@code [msp, energy, nap_hamming@fc1]}
      * @throws IOException if the temporary file cannot be created
      */
-    public ScoresWriter(Path file, TableMetadata metadata, ArrowWriteOptions options, BufferAllocator allocator,
-                        List<String> datasets, List<String> scoreColumns) throws IOException {
+    public ScoresWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            List<String> datasets,
+            List<String> scoreColumns)
+            throws IOException {
         super(TableSink.open(TABLE, columns(datasets, scoreColumns), file, metadata, options, allocator));
         this.dataset = sink.key("dataset");
         this.sampleIndex = sink.int64("sample_index");
@@ -84,11 +89,11 @@ public final class ScoresWriter extends ArrowTableWriter {
         writeRow(dataset, sampleIndex, 0, predicted, scores, false);
     }
 
-    private void writeRow(String datasetName, long index, int labelValue, int predictedValue, double[] values,
-                          boolean labelled) {
+    private void writeRow(
+            String datasetName, long index, int labelValue, int predictedValue, double[] values, boolean labelled) {
         if (values.length != scores.length) {
-            throw new ArrowExportException("expected " + scores.length + " scores " + scoreColumns + ", got "
-                    + values.length);
+            throw new ArrowExportException(
+                    "expected " + scores.length + " scores " + scoreColumns + ", got " + values.length);
         }
         int row = sink.row();
         dataset.set(row, datasetName);

@@ -31,11 +31,20 @@ import java.util.regex.Pattern;
  * @param classSource    whether classes are true labels or predictions (SPEC §2)
  * @param parameters     further run parameters, written as {@code param.<key>}, sorted by key
  */
-public record TableMetadata(String libraryVersion, String modelFileName, String modelSha256, List<String> layerNames,
-                            double tau, double eps, double alpha, int bins, ClassSource classSource,
-                            Map<String, String> parameters) {
+public record TableMetadata(
+        String libraryVersion,
+        String modelFileName,
+        String modelSha256,
+        List<String> layerNames,
+        double tau,
+        double eps,
+        double alpha,
+        int bins,
+        ClassSource classSource,
+        Map<String, String> parameters) {
     /** SPEC §5: every score follows this sign convention. */
     public static final String SCORE_CONVENTION = "higher = more OOD";
+
     static final String S1_DEFINITION = "s1(a)_j = 1 if a_j > tau, else 0 (SPEC §1)";
     static final String S2_DEFINITION = "s2(a)_j = 1 for the k largest activations, k the smallest rank with"
             + " a_(k) > 0 and a_(k) / a_(k+1) > eps, ties at the cut included (SPEC §1)";
@@ -112,8 +121,8 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
 
     private static void requireText(String value, String what) {
         if (value == null || value.isBlank()) {
-            throw new ArrowExportException(what + " must be a non-empty string, got " + (value == null ? "null" : "'"
-                    + value + "'"));
+            throw new ArrowExportException(
+                    what + " must be a non-empty string, got " + (value == null ? "null" : "'" + value + "'"));
         }
     }
 
@@ -173,8 +182,17 @@ public record TableMetadata(String libraryVersion, String modelFileName, String 
         }
 
         public TableMetadata build() {
-            return new TableMetadata(libraryVersion, modelFileName, modelSha256, layerNames, tau, eps, alpha, bins,
-                    classSource, parameters);
+            return new TableMetadata(
+                    libraryVersion,
+                    modelFileName,
+                    modelSha256,
+                    layerNames,
+                    tau,
+                    eps,
+                    alpha,
+                    bins,
+                    classSource,
+                    parameters);
         }
     }
 }

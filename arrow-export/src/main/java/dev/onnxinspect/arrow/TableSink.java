@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -26,8 +26,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.onnxinspect.OnnxInspectException.Kind;
-
 /**
  * The machinery under every table writer: one record batch of vectors, the dictionaries, the Arrow file writer and
  * the {@link AtomicFiles.PendingFile} (SPEC §12: published under its name only when complete). Rows are set column
@@ -40,7 +38,11 @@ import dev.onnxinspect.OnnxInspectException.Kind;
 final class TableSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TableSink.class);
 
-    private enum State { OPEN, COMMITTED, ABORTED }
+    private enum State {
+        OPEN,
+        COMMITTED,
+        ABORTED
+    }
 
     private final String table;
     private final BufferAllocator allocator;
@@ -55,8 +57,14 @@ final class TableSink implements AutoCloseable {
     private State state = State.OPEN;
     private boolean released;
 
-    private TableSink(String table, List<ColumnSpec> specs, Path target, TableMetadata metadata,
-                      ArrowWriteOptions options, BufferAllocator parent) throws IOException {
+    private TableSink(
+            String table,
+            List<ColumnSpec> specs,
+            Path target,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator parent)
+            throws IOException {
         this.table = table;
         this.batchRows = options.batchRows();
         this.allocator = parent.newChildAllocator("arrow-export " + table, 0, Long.MAX_VALUE);
@@ -69,8 +77,8 @@ final class TableSink implements AutoCloseable {
             for (ColumnSpec spec : specs) {
                 FieldVector vector;
                 if (spec.type() == ColumnSpec.Type.KEY) {
-                    KeyColumn key = new KeyColumn(spec.name(), spec.dictionary(), spec.nullable(), dictionaryId++,
-                            allocator);
+                    KeyColumn key =
+                            new KeyColumn(spec.name(), spec.dictionary(), spec.nullable(), dictionaryId++, allocator);
                     keys.put(spec.name(), key);
                     dictionaries.put(key.dictionary());
                     vector = key.indices();
@@ -87,8 +95,14 @@ final class TableSink implements AutoCloseable {
             this.root = new VectorSchemaRoot(schema, ordered, 0);
             created = AtomicFiles.create(checkTarget(target));
             this.file = created;
-            this.writer = new ArrowFileWriter(root, dictionaries, file.channel(), schema.getCustomMetadata(), IpcOption.DEFAULT,
-                    options.compression().codecFactory(), options.compression().codecType());
+            this.writer = new ArrowFileWriter(
+                    root,
+                    dictionaries,
+                    file.channel(),
+                    schema.getCustomMetadata(),
+                    IpcOption.DEFAULT,
+                    options.compression().codecFactory(),
+                    options.compression().codecType());
             writer.start();
         } catch (IOException | RuntimeException e) {
             if (created != null) {
@@ -113,8 +127,14 @@ final class TableSink implements AutoCloseable {
     }
 
     /** Allocates the vectors of {@code columns} and opens a temporary file next to {@code target}. */
-    static TableSink open(String table, ColumnSpec.Columns columns, Path target, TableMetadata metadata,
-                          ArrowWriteOptions options, BufferAllocator allocator) throws IOException {
+    static TableSink open(
+            String table,
+            ColumnSpec.Columns columns,
+            Path target,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator)
+            throws IOException {
         return new TableSink(table, columns.specs(), target, metadata, options, allocator);
     }
 
@@ -122,8 +142,8 @@ final class TableSink implements AutoCloseable {
         return switch (spec.type()) {
             case INT32 -> new IntVector(field(spec, new ArrowType.Int(32, true)), allocator);
             case INT64 -> new BigIntVector(field(spec, new ArrowType.Int(64, true)), allocator);
-            case FLOAT64 -> new Float8Vector(field(spec, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
-                    allocator);
+            case FLOAT64 ->
+                new Float8Vector(field(spec, new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), allocator);
             case KEY -> throw new IllegalArgumentException("key columns are made by KeyColumn");
         };
     }
@@ -209,9 +229,12 @@ final class TableSink implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             abort();
             // a file error stays a file error; anything else thrown by Arrow is a bug (Kind.of)
-            throw new ArrowExportException(Kind.of(e), "writing a batch of table " + table + " to " + file.temporary()
-                    + " failed (" + e + "); the temporary file was deleted and nothing was written to "
-                    + file.target() + "; check free disk space and permissions, then write the table again", e);
+            throw new ArrowExportException(
+                    Kind.of(e),
+                    "writing a batch of table " + table + " to " + file.temporary()
+                            + " failed (" + e + "); the temporary file was deleted and nothing was written to "
+                            + file.target() + "; check free disk space and permissions, then write the table again",
+                    e);
         }
         for (FieldVector vector : root.getFieldVectors()) {
             vector.reset();
@@ -254,8 +277,7 @@ final class TableSink implements AutoCloseable {
     @Override
     public void close() {
         if (state == State.OPEN) {
-            LOG.debug("{} writer for {} closed without commit: discarding {} rows", table, file.target(),
-                    rowsWritten);
+            LOG.debug("{} writer for {} closed without commit: discarding {} rows", table, file.target(), rowsWritten);
         }
         abort();
     }

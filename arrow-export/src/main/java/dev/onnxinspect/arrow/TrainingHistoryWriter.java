@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
@@ -26,8 +25,15 @@ import org.apache.arrow.vector.IntVector;
  */
 public final class TrainingHistoryWriter extends ArrowTableWriter {
     public static final String TABLE = "training_history";
-    private static final List<String> FIXED = List.of("run_id", "epoch", "train_loss", "train_accuracy",
-            "test_loss", "test_accuracy", "weight_norm", "distance_from_init");
+    private static final List<String> FIXED = List.of(
+            "run_id",
+            "epoch",
+            "train_loss",
+            "train_accuracy",
+            "test_loss",
+            "test_accuracy",
+            "weight_norm",
+            "distance_from_init");
 
     private final Map<String, Map<String, String>> runs;
     private final List<String> configurationKeys;
@@ -44,8 +50,12 @@ public final class TrainingHistoryWriter extends ArrowTableWriter {
     /**
      * @param runConfigurations run id -> (configuration key -> value), every run that will be written, in order
      */
-    public TrainingHistoryWriter(Path file, TableMetadata metadata, ArrowWriteOptions options,
-                                 BufferAllocator allocator, Map<String, Map<String, String>> runConfigurations)
+    public TrainingHistoryWriter(
+            Path file,
+            TableMetadata metadata,
+            ArrowWriteOptions options,
+            BufferAllocator allocator,
+            Map<String, Map<String, String>> runConfigurations)
             throws IOException {
         super(TableSink.open(TABLE, columns(runConfigurations), file, metadata, options, allocator));
         this.runs = new LinkedHashMap<>();
@@ -71,12 +81,12 @@ public final class TrainingHistoryWriter extends ArrowTableWriter {
     }
 
     private static ColumnSpec.Columns columns(Map<String, Map<String, String>> runConfigurations) {
-        ColumnSpec.Columns columns = new ColumnSpec.Columns().key("run_id", List.copyOf(runConfigurations.keySet()),
-                false);
+        ColumnSpec.Columns columns =
+                new ColumnSpec.Columns().key("run_id", List.copyOf(runConfigurations.keySet()), false);
         for (String key : configurationKeys(runConfigurations)) {
             if (FIXED.contains(key)) {
-                throw new ArrowExportException("configuration key '" + key + "' clashes with a fixed column of "
-                        + TABLE + " " + FIXED + "; rename the key");
+                throw new ArrowExportException("configuration key '" + key + "' clashes with a fixed column of " + TABLE
+                        + " " + FIXED + "; rename the key");
             }
             Set<String> values = new LinkedHashSet<>();
             for (Map<String, String> config : runConfigurations.values()) {
@@ -102,9 +112,15 @@ public final class TrainingHistoryWriter extends ArrowTableWriter {
     }
 
     /** Writes one epoch of run {@code run}; its configuration columns come from the constructor. */
-    public void write(String run, int epochValue, double trainLossValue, double trainAccuracyValue,
-                      double testLossValue, double testAccuracyValue, double weightNormValue,
-                      double distanceFromInitValue) {
+    public void write(
+            String run,
+            int epochValue,
+            double trainLossValue,
+            double trainAccuracyValue,
+            double testLossValue,
+            double testAccuracyValue,
+            double weightNormValue,
+            double distanceFromInitValue) {
         Map<String, String> config = runs.get(run);
         if (config == null) {
             throw new ArrowExportException("unknown run_id '" + run + "': the writer was made with " + runs.keySet()

@@ -5,15 +5,15 @@ import static dev.onnxinspect.arrow.TestTables.LAYERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -21,11 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.onnxinspect.OnnxInspectException.Kind;
-
 class ArrowResultDirectoryTest {
     @TempDir
     Path root;
+
     private BufferAllocator allocator;
 
     @BeforeEach
@@ -39,8 +38,11 @@ class ArrowResultDirectoryTest {
     }
 
     private ArrowResultDirectory directory(Path dir) throws IOException {
-        return ArrowResultDirectory.create(dir, TestTables.metadata(),
-                ArrowWriteOptions.builder().compression(Compression.ZSTD).build(), allocator,
+        return ArrowResultDirectory.create(
+                dir,
+                TestTables.metadata(),
+                ArrowWriteOptions.builder().compression(Compression.ZSTD).build(),
+                allocator,
                 Map.of("batch_size", "256", "note", "quote \" and\nnewline"));
     }
 
@@ -66,7 +68,8 @@ class ArrowResultDirectoryTest {
             assertThat(scores.committed()).isTrue();
         }
         assertThat(listing(dir)).containsExactly("layer_summary.arrow", "manifest.json", "scores.arrow");
-        JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+        JsonNode manifest =
+                new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
         assertThat(manifest.get("format").asText()).isEqualTo("onnx-inspect-results/1");
         assertThat(manifest.get("library_version").asText()).isEqualTo(LibraryVersion.get());
         assertThat(manifest.get("tables")).hasSize(2);
@@ -103,7 +106,8 @@ class ArrowResultDirectoryTest {
     @Test
     void aFileWhereTheDirectoryShouldBeIsAFileError() throws IOException {
         Path file = Files.writeString(root.resolve("taken"), "x");
-        assertThatThrownBy(() -> directory(file)).isInstanceOf(ArrowExportException.class)
+        assertThatThrownBy(() -> directory(file))
+                .isInstanceOf(ArrowExportException.class)
                 .hasMessageContaining("exists and is not a directory")
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
@@ -117,7 +121,8 @@ class ArrowResultDirectoryTest {
                     .hasMessageContaining("table node_classifier was already opened");
             PathSimilarityWriter paths = results.pathSimilarity(LAYERS);
             paths.abort();
-            assertThatThrownBy(results::commit).isInstanceOf(ArrowExportException.class)
+            assertThatThrownBy(results::commit)
+                    .isInstanceOf(ArrowExportException.class)
                     .hasMessageContaining("table path_similarity was aborted");
             assertThatThrownBy(() -> results.layerSummary(LAYERS, DATASETS))
                     .hasMessageContaining("already committed or closed");
@@ -142,9 +147,19 @@ class ArrowResultDirectoryTest {
             results.trainingHistory(Map.of("run", Map.of("seed", "1")));
             results.commit();
         }
-        assertThat(listing(dir)).containsExactly("activation_frequency.arrow", "class_kl.arrow",
-                "frequency_histogram.arrow", "interaction_frequency.arrow", "layer_summary.arrow", "manifest.json",
-                "node_classifier.arrow", "ood_metrics.arrow", "path_similarity.arrow", "roc_curve.arrow",
-                "scores.arrow", "training_history.arrow");
+        assertThat(listing(dir))
+                .containsExactly(
+                        "activation_frequency.arrow",
+                        "class_kl.arrow",
+                        "frequency_histogram.arrow",
+                        "interaction_frequency.arrow",
+                        "layer_summary.arrow",
+                        "manifest.json",
+                        "node_classifier.arrow",
+                        "ood_metrics.arrow",
+                        "path_similarity.arrow",
+                        "roc_curve.arrow",
+                        "scores.arrow",
+                        "training_history.arrow");
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -22,8 +21,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /** Reads a whole Arrow file back with Arrow Java, decoding dictionary columns to strings (tests only). */
 final class ArrowTables {
-    private ArrowTables() {
-    }
+    private ArrowTables() {}
 
     /** One file read back: its schema (dictionary fields as written), rows, record batch count. */
     record Table(Schema schema, List<Map<String, Object>> rows, int batches) {
@@ -46,7 +44,7 @@ final class ArrowTables {
 
     static Table read(Path file, BufferAllocator allocator) throws IOException {
         try (FileChannel channel = FileChannel.open(file);
-             ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             List<Map<String, Object>> rows = new ArrayList<>();
             List<ArrowBlock> blocks = reader.getRecordBlocks();

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
-
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -37,18 +36,23 @@ public final class ArrowWriteBenchmark {
     private static final List<String> LAYERS = List.of("dense_1", "dense_2", "dense_3");
     private static final List<String> DATASETS = List.of("fashion-train", "fashion-test");
 
-    private ArrowWriteBenchmark() {
-    }
+    private ArrowWriteBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         long codecRows = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L;
-        Path dir = args.length > 2 ? Files.createDirectories(Path.of(args[2]))
-                : Files.createTempDirectory("arrow-bench");
+        Path dir =
+                args.length > 2 ? Files.createDirectories(Path.of(args[2])) : Files.createTempDirectory("arrow-bench");
         TableMetadata metadata = TableMetadata.builder("bench.onnx", TestTables.EMPTY_SHA256, ClassSource.LABEL)
-                .layerNames(LAYERS).build();
-        print("rows: %,d (codecs %,d), batch rows: %,d, directory: %s, max heap: %d MiB%n", rows, codecRows,
-                ArrowWriteOptions.DEFAULT_BATCH_ROWS, dir, Runtime.getRuntime().maxMemory() >> 20);
+                .layerNames(LAYERS)
+                .build();
+        print(
+                "rows: %,d (codecs %,d), batch rows: %,d, directory: %s, max heap: %d MiB%n",
+                rows,
+                codecRows,
+                ArrowWriteOptions.DEFAULT_BATCH_ROWS,
+                dir,
+                Runtime.getRuntime().maxMemory() >> 20);
         // a short warm-up so that the JIT has compiled the row path before the timed runs.
         writeArrow(dir.resolve("warmup.arrow"), metadata, 2_000_000, Compression.NONE);
         Files.delete(dir.resolve("warmup.arrow"));
@@ -61,15 +65,24 @@ public final class ArrowWriteBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             long bytes = Files.size(file);
             long heapPeak = heapPeak();
-            print("arrow %-9s %,11d rows %7.2f s %,12.0f rows/s %8.1f MB/s file %,d bytes, peak heap %d MiB, peak"
-                    + " arrow off-heap %d MiB%n", compression, n, seconds, n / seconds, bytes / seconds / 1e6, bytes,
-                    heapPeak >> 20, arrowPeak >> 20);
+            print(
+                    "arrow %-9s %,11d rows %7.2f s %,12.0f rows/s %8.1f MB/s file %,d bytes, peak heap %d MiB, peak"
+                            + " arrow off-heap %d MiB%n",
+                    compression,
+                    n,
+                    seconds,
+                    n / seconds,
+                    bytes / seconds / 1e6,
+                    bytes,
+                    heapPeak >> 20,
+                    arrowPeak >> 20);
             if (compression == Compression.NONE) {
                 Path plain = dir.resolve("plain.bin");
                 long baseStart = System.nanoTime();
                 writePlain(plain, bytes);
                 double baseSeconds = (System.nanoTime() - baseStart) / 1e9;
-                print("plain FileChannel %6.2f s  %8.1f MB/s  (same %,d bytes, 1 MiB writes + force)%n",
+                print(
+                        "plain FileChannel %6.2f s  %8.1f MB/s  (same %,d bytes, 1 MiB writes + force)%n",
                         baseSeconds, bytes / baseSeconds / 1e6, bytes);
                 print("arrow / plain throughput ratio: %.2f%n", baseSeconds / seconds);
                 Files.delete(plain);
@@ -84,18 +97,24 @@ public final class ArrowWriteBenchmark {
     /** Writes {@code rows} rows: 3 layers x 2 significances x 2 datasets x 10 classes x neurons; returns Arrow's peak. */
     private static long writeArrow(Path file, TableMetadata metadata, long rows, Compression compression)
             throws IOException {
-        ArrowWriteOptions options = ArrowWriteOptions.builder().compression(compression).build();
+        ArrowWriteOptions options =
+                ArrowWriteOptions.builder().compression(compression).build();
         try (RootAllocator allocator = new RootAllocator()) {
-            try (ActivationFrequencyWriter writer = new ActivationFrequencyWriter(file, metadata, options, allocator,
-                    LAYERS, DATASETS)) {
+            try (ActivationFrequencyWriter writer =
+                    new ActivationFrequencyWriter(file, metadata, options, allocator, LAYERS, DATASETS)) {
                 int neurons = 1000;
                 long classSize = 6000;
                 for (long i = 0; i < rows; i++) {
                     int neuron = (int) (i % neurons);
                     long group = i / neurons;
-                    writer.write(LAYERS.get((int) (group % 3)), (group / 3) % 2 == 0 ? "S1" : "S2",
-                            DATASETS.get((int) ((group / 6) % 2)), (int) ((group / 12) % 10), neuron,
-                            Long.remainderUnsigned(mix(i), classSize + 1), classSize);
+                    writer.write(
+                            LAYERS.get((int) (group % 3)),
+                            (group / 3) % 2 == 0 ? "S1" : "S2",
+                            DATASETS.get((int) ((group / 6) % 2)),
+                            (int) ((group / 12) % 10),
+                            neuron,
+                            Long.remainderUnsigned(mix(i), classSize + 1),
+                            classSize);
                 }
                 writer.commit();
             }
@@ -119,8 +138,8 @@ public final class ArrowWriteBenchmark {
         for (int i = 0; i < chunk.capacity(); i++) {
             chunk.put(i, (byte) (i * 31));
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             long left = bytes;
             while (left > 0) {
                 chunk.clear().limit((int) Math.min(chunk.capacity(), left));

@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class AtomicWriteTest {
     @TempDir
     Path dir;
+
     private BufferAllocator allocator;
-    private final ArrowWriteOptions options = ArrowWriteOptions.builder().batchRows(3).build();
+    private final ArrowWriteOptions options =
+            ArrowWriteOptions.builder().batchRows(3).build();
 
     @BeforeEach
     void open() {
@@ -82,7 +83,8 @@ class AtomicWriteTest {
         assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
         Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
         assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
-        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(plain))
+        assertThat(Files.getPosixFilePermissions(file))
+                .isEqualTo(Files.getPosixFilePermissions(plain))
                 .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     }
 
@@ -93,16 +95,18 @@ class AtomicWriteTest {
         byte[] before = Files.readAllBytes(file);
 
         assertThatThrownBy(() -> {
-            try (ActivationFrequencyWriter w = writer(file)) {
-                for (int i = 0; i < 100; i++) {
-                    if (i == 50) {
-                        throw new IllegalStateException("producer failed");
+                    try (ActivationFrequencyWriter w = writer(file)) {
+                        for (int i = 0; i < 100; i++) {
+                            if (i == 50) {
+                                throw new IllegalStateException("producer failed");
+                            }
+                            w.write("fc2", "S2", "mnist", 1, i, 0, 3);
+                        }
+                        w.commit();
                     }
-                    w.write("fc2", "S2", "mnist", 1, i, 0, 3);
-                }
-                w.commit();
-            }
-        }).isInstanceOf(IllegalStateException.class).hasMessage("producer failed");
+                })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("producer failed");
 
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
         assertThat(directoryListing()).containsExactly("af.arrow");
@@ -136,7 +140,8 @@ class AtomicWriteTest {
         assertThat(directoryListing()).containsExactly("af.arrow");
         assertThat(ArrowTables.read(file, allocator).rows()).hasSize(1);
         assertThatThrownBy(() -> w.write("fc1", "S1", "mnist", 0, 0, 1, 2))
-                .isInstanceOf(ArrowExportException.class).hasMessageContaining("already aborted");
+                .isInstanceOf(ArrowExportException.class)
+                .hasMessageContaining("already aborted");
         assertThatThrownBy(w::commit).isInstanceOf(ArrowExportException.class);
     }
 
@@ -152,7 +157,8 @@ class AtomicWriteTest {
     @Test
     void aMissingDirectoryIsAClearError() {
         Path file = dir.resolve("missing").resolve("af.arrow");
-        assertThatThrownBy(() -> writer(file)).isInstanceOf(ArrowExportException.class)
+        assertThatThrownBy(() -> writer(file))
+                .isInstanceOf(ArrowExportException.class)
                 .hasMessageContaining("does not exist; create it first");
     }
 }

@@ -44,6 +44,7 @@ class AuditTablesTest {
 
     @TempDir
     static Path dir;
+
     private static AuditResult result;
     private static Map<String, Path> files;
 
@@ -62,8 +63,12 @@ class AuditTablesTest {
         for (int i = 0; i < w2.length; i++) {
             w2[i] = (float) Math.cos(i * 1.3);
         }
-        String h = g.gemm("hidden/linear", x, g.addInitializer("w1", w1, 5, 4), g.addInitializer("b1",
-                new float[] {0.1f, -0.2f, 0.05f, 0f, -0.1f}, 5), true);
+        String h = g.gemm(
+                "hidden/linear",
+                x,
+                g.addInitializer("w1", w1, 5, 4),
+                g.addInitializer("b1", new float[] {0.1f, -0.2f, 0.05f, 0f, -0.1f}, 5),
+                true);
         String r = g.relu(LAYER, h);
         g.gemm("logits", r, g.addInitializer("w2", w2, K, 5), g.addInitializer("b2", new float[K], K), true);
         g.output("logits");
@@ -109,8 +114,8 @@ class AuditTablesTest {
         ArrowTables.Table metrics = table(OodMetricsWriter.TABLE);
         assertThat(metrics.rows()).isNotEmpty();
         for (Map<String, Object> m : metrics.rows()) {
-            String column = m.get("layer") == null ? (String) m.get("detector")
-                    : m.get("detector") + "@" + m.get("layer");
+            String column =
+                    m.get("layer") == null ? (String) m.get("detector") : m.get("detector") + "@" + m.get("layer");
             double[] id = column(scores, (String) m.get("id_dataset"), column);
             double[] ood = column(scores, (String) m.get("ood_dataset"), column);
             OodEvaluation e = OodMetrics.evaluate(id, ood);
@@ -131,8 +136,10 @@ class AuditTablesTest {
     }
 
     private static double[] column(ArrowTables.Table scores, String dataset, String column) {
-        return scores.rows().stream().filter(r -> r.get("dataset").equals(dataset))
-                .mapToDouble(r -> (Double) r.get(column)).toArray();
+        return scores.rows().stream()
+                .filter(r -> r.get("dataset").equals(dataset))
+                .mapToDouble(r -> (Double) r.get(column))
+                .toArray();
     }
 
     @Test
@@ -145,8 +152,8 @@ class AuditTablesTest {
             assertThat(r.get("sample_index")).isEqualTo((long) index);
         }
         // the fit set has statistics but no scores
-        assertThat(samples).containsExactly(Map.entry("id", 40), Map.entry("ood-labelled", 30),
-                Map.entry("ood-unlabelled", 25));
+        assertThat(samples)
+                .containsExactly(Map.entry("id", 40), Map.entry("ood-labelled", 30), Map.entry("ood-unlabelled", 25));
     }
 
     @Test
@@ -156,12 +163,17 @@ class AuditTablesTest {
         int checked = 0;
         for (String ood : List.of("ood-labelled", "ood-unlabelled")) {
             for (String[] pair : List.of(new String[] {"id", ood}, new String[] {ood, "id"})) {
-                List<Map<String, Object>> rows = kl.rows().stream().filter(r -> r.get("layer").equals(LAYER)
-                        && r.get("quantity").equals("S1") && r.get("dataset_p").equals(pair[0])
-                        && r.get("dataset_q").equals(pair[1])).toList();
+                List<Map<String, Object>> rows = kl.rows().stream()
+                        .filter(r -> r.get("layer").equals(LAYER)
+                                && r.get("quantity").equals("S1")
+                                && r.get("dataset_p").equals(pair[0])
+                                && r.get("dataset_q").equals(pair[1]))
+                        .toList();
                 // one row per (class of P, class of Q) present in the two sets
-                assertThat(rows).as(pair[0] + " || " + pair[1]).hasSize(profiles.get(pair[0]).size()
-                        * profiles.get(pair[1]).size());
+                assertThat(rows)
+                        .as(pair[0] + " || " + pair[1])
+                        .hasSize(profiles.get(pair[0]).size()
+                                * profiles.get(pair[1]).size());
                 for (Map<String, Object> r : rows) {
                     double[] p = profiles.get(pair[0]).get((Integer) r.get("class_p"));
                     double[] q = profiles.get(pair[1]).get((Integer) r.get("class_q"));
@@ -172,7 +184,9 @@ class AuditTablesTest {
         }
         assertThat(checked).isGreaterThan(0);
         // within the fit set too
-        assertThat(kl.rows()).anyMatch(r -> r.get("dataset_p").equals("fit") && r.get("dataset_q").equals("fit"));
+        assertThat(kl.rows())
+                .anyMatch(r ->
+                        r.get("dataset_p").equals("fit") && r.get("dataset_q").equals("fit"));
     }
 
     /** SPEC §4: P_c(u) = (F[c, u] + alpha) / sum_v (F[c, v] + alpha), F = count / class size, per dataset and class. */
@@ -182,7 +196,8 @@ class AuditTablesTest {
             if (r.get("layer").equals(LAYER) && r.get("significance").equals("S1")) {
                 counts.computeIfAbsent((String) r.get("dataset"), d -> new TreeMap<>())
                         .computeIfAbsent((Integer) r.get("class"), c -> new ArrayList<>())
-                        .add(new double[] {(Integer) r.get("neuron"), (Long) r.get("count"), (Long) r.get("class_size")});
+                        .add(new double[] {(Integer) r.get("neuron"), (Long) r.get("count"), (Long) r.get("class_size")
+                        });
             }
         }
         Map<String, Map<Integer, double[]>> profiles = new HashMap<>();
@@ -237,33 +252,40 @@ class AuditTablesTest {
 
     @Test
     void skippedDetectorsAreRecordedWithTheirReason() throws IOException {
-        assertThat(result.skippedDetectors()).singleElement().asString().contains("Knn").contains("50");
+        assertThat(result.skippedDetectors())
+                .singleElement()
+                .asString()
+                .contains("Knn")
+                .contains("50");
         assertThat(result.scoreColumns()).noneMatch(c -> c.detector().equals("knn"));
         ArrowTables.Table scores = table(ScoresWriter.TABLE);
         assertThat(scores.columnNames()).doesNotContain("knn").contains("mahalanobis", "vim", "nap_hamming@" + LAYER);
-        assertThat(scores.metadata().get("param.detectors_skipped")).contains("Knn").contains("50");
+        assertThat(scores.metadata().get("param.detectors_skipped"))
+                .contains("Knn")
+                .contains("50");
     }
 
     @Test
     void classesComeFromLabelsWhereADatasetHasThemElseFromPredictions() throws IOException {
         ArrowTables.Table scores = table(ScoresWriter.TABLE);
         ArrowTables.Table frequencies = table(ActivationFrequencyWriter.TABLE);
-        assertThat(frequencies.metadata().get("param.class_source_by_dataset")).isEqualTo("{\"id\":\"label\","
-                + "\"ood-labelled\":\"label\",\"ood-unlabelled\":\"predicted\",\"fit\":\"label\"}");
-        assertThat(frequencies.metadata().get("param.role_by_dataset")).isEqualTo("{\"id\":\"id\","
-                + "\"ood-labelled\":\"ood\",\"ood-unlabelled\":\"ood\",\"fit\":\"fit\"}");
+        assertThat(frequencies.metadata().get("param.class_source_by_dataset"))
+                .isEqualTo("{\"id\":\"label\","
+                        + "\"ood-labelled\":\"label\",\"ood-unlabelled\":\"predicted\",\"fit\":\"label\"}");
+        assertThat(frequencies.metadata().get("param.role_by_dataset"))
+                .isEqualTo("{\"id\":\"id\"," + "\"ood-labelled\":\"ood\",\"ood-unlabelled\":\"ood\",\"fit\":\"fit\"}");
         // class sizes of the statistics = labels of labelled sets, predictions of the unlabelled one
         assertThat(classSizes(frequencies, "ood-labelled")).isEqualTo(counts(scores, "ood-labelled", "label"));
-        assertThat(classSizes(frequencies, "ood-unlabelled")).isEqualTo(counts(scores, "ood-unlabelled",
-                "predicted"));
+        assertThat(classSizes(frequencies, "ood-unlabelled")).isEqualTo(counts(scores, "ood-unlabelled", "predicted"));
         assertThat(classSizes(frequencies, "id")).isEqualTo(counts(scores, "id", "label"));
         // the labelled OOD set's labels are 0 and 1 (another label space), the unlabelled set's labels are null
         assertThat(counts(scores, "ood-labelled", "label")).containsOnlyKeys(0, 1);
-        assertThat(scores.rows()).filteredOn(r -> r.get("dataset").equals("ood-unlabelled"))
+        assertThat(scores.rows())
+                .filteredOn(r -> r.get("dataset").equals("ood-unlabelled"))
                 .allMatch(r -> r.get("label") == null);
         // the fit set: its 30 labels, 10 per class
-        assertThat(classSizes(frequencies, "fit")).containsExactly(Map.entry(0, 10L), Map.entry(1, 10L),
-                Map.entry(2, 10L));
+        assertThat(classSizes(frequencies, "fit"))
+                .containsExactly(Map.entry(0, 10L), Map.entry(1, 10L), Map.entry(2, 10L));
         assertThat(result.fit()).hasValueSatisfying(f -> {
             assertThat(f.role()).isEqualTo(DatasetRole.FIT);
             assertThat(f.scores().size()).isEqualTo(30);
@@ -273,7 +295,9 @@ class AuditTablesTest {
     private static Map<Integer, Long> classSizes(ArrowTables.Table frequencies, String dataset) {
         Map<Integer, Long> sizes = new TreeMap<>();
         for (Map<String, Object> r : frequencies.rows()) {
-            if (r.get("dataset").equals(dataset) && r.get("layer").equals(LAYER) && r.get("significance").equals("S1")
+            if (r.get("dataset").equals(dataset)
+                    && r.get("layer").equals(LAYER)
+                    && r.get("significance").equals("S1")
                     && (Integer) r.get("neuron") == 0) {
                 sizes.put((Integer) r.get("class"), (Long) r.get("class_size"));
             }
@@ -293,9 +317,17 @@ class AuditTablesTest {
 
     @Test
     void manifestListsEveryTableWritten() {
-        assertThat(files).containsKeys(ScoresWriter.TABLE, OodMetricsWriter.TABLE, RocCurveWriter.TABLE,
-                ActivationFrequencyWriter.TABLE, FrequencyHistogramWriter.TABLE, ClassKlWriter.TABLE,
-                LayerSummaryWriter.TABLE, InteractionFrequencyWriter.TABLE, "manifest");
+        assertThat(files)
+                .containsKeys(
+                        ScoresWriter.TABLE,
+                        OodMetricsWriter.TABLE,
+                        RocCurveWriter.TABLE,
+                        ActivationFrequencyWriter.TABLE,
+                        FrequencyHistogramWriter.TABLE,
+                        ClassKlWriter.TABLE,
+                        LayerSummaryWriter.TABLE,
+                        InteractionFrequencyWriter.TABLE,
+                        "manifest");
         assertThat(files).doesNotContainKeys(NodeClassifierWriter.TABLE, TrainingHistoryWriter.TABLE);
     }
 }

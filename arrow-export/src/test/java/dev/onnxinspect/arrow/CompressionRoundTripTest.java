@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -22,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CompressionRoundTripTest {
     @TempDir
     Path dir;
+
     private BufferAllocator allocator;
 
     @BeforeEach
@@ -37,9 +37,12 @@ class CompressionRoundTripTest {
     /** 5000 rows: neuron i, count i mod 5 of class size 4 + (i mod 5)... written in batches of 1000. */
     private Path write(Compression compression) throws IOException {
         Path file = dir.resolve(compression.name() + ".arrow");
-        ArrowWriteOptions options = ArrowWriteOptions.builder().batchRows(1000).compression(compression).build();
-        try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(file, TestTables.metadata(), options,
-                allocator, TestTables.LAYERS, TestTables.DATASETS)) {
+        ArrowWriteOptions options = ArrowWriteOptions.builder()
+                .batchRows(1000)
+                .compression(compression)
+                .build();
+        try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(
+                file, TestTables.metadata(), options, allocator, TestTables.LAYERS, TestTables.DATASETS)) {
             for (int i = 0; i < 5000; i++) {
                 w.write(i % 2 == 0 ? "fc1" : "fc2", "S1", "mnist", i % 10, i, i % 5, 4 + (i % 5));
             }
@@ -68,14 +71,16 @@ class CompressionRoundTripTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Compression.class, names = {"LZ4_FRAME", "ZSTD"})
+    @EnumSource(
+            value = Compression.class,
+            names = {"LZ4_FRAME", "ZSTD"})
     void compressedBatchesDeclareTheirCodecAndAreSmaller(Compression compression) throws IOException {
         Path plain = write(Compression.NONE);
         Path packed = write(compression);
         // columns repeat with periods 2, 5 and 10: far more compressible than half.
         assertThat(Files.size(packed)).isLessThan(Files.size(plain) / 2);
         try (FileChannel channel = FileChannel.open(packed);
-             ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE)) {
             List<org.apache.arrow.vector.ipc.message.ArrowBlock> blocks = reader.getRecordBlocks();
             assertThat(blocks).hasSize(5);
             assertThat(reader.loadNextBatch()).isTrue();

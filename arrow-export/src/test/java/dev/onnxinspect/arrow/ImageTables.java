@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
@@ -26,8 +25,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@code k} equal to {@code s * 10 + k} and label {@code s % 3}, so any value can be checked by hand.
  */
 final class ImageTables {
-    private ImageTables() {
-    }
+    private ImageTables() {}
 
     static float pixel(int sample, int k) {
         return sample * 10 + k;
@@ -38,25 +36,40 @@ final class ImageTables {
      * {@code label} column, in record batches of the given sizes. {@code nullPixelRow} >= 0 puts a null pixel 1 in
      * that row.
      */
-    static void writeList(Path file, BufferAllocator allocator, int pixels, boolean doubles, int[] batchSizes,
-                          int nullPixelRow) throws IOException {
+    static void writeList(
+            Path file, BufferAllocator allocator, int pixels, boolean doubles, int[] batchSizes, int nullPixelRow)
+            throws IOException {
         writeList(file, allocator, pixels, doubles, batchSizes, nullPixelRow, Compression.NONE);
     }
 
     /** As above, with the record batches compressed. */
-    static void writeList(Path file, BufferAllocator allocator, int pixels, boolean doubles, int[] batchSizes,
-                          int nullPixelRow, Compression compression) throws IOException {
-        ArrowType pixelType = new ArrowType.FloatingPoint(doubles ? FloatingPointPrecision.DOUBLE
-                : FloatingPointPrecision.SINGLE);
-        Field image = new Field("image", FieldType.nullable(new ArrowType.FixedSizeList(pixels)),
+    static void writeList(
+            Path file,
+            BufferAllocator allocator,
+            int pixels,
+            boolean doubles,
+            int[] batchSizes,
+            int nullPixelRow,
+            Compression compression)
+            throws IOException {
+        ArrowType pixelType =
+                new ArrowType.FloatingPoint(doubles ? FloatingPointPrecision.DOUBLE : FloatingPointPrecision.SINGLE);
+        Field image = new Field(
+                "image",
+                FieldType.nullable(new ArrowType.FixedSizeList(pixels)),
                 List.of(new Field("pixel", FieldType.nullable(pixelType), null)));
         Field label = new Field("label", FieldType.nullable(new ArrowType.Int(32, true)), null);
         Schema schema = new Schema(List.of(image, label));
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, channel, null,
-                     org.apache.arrow.vector.ipc.message.IpcOption.DEFAULT, compression.codecFactory(),
-                     compression.codecType())) {
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                ArrowFileWriter writer = new ArrowFileWriter(
+                        root,
+                        null,
+                        channel,
+                        null,
+                        org.apache.arrow.vector.ipc.message.IpcOption.DEFAULT,
+                        compression.codecFactory(),
+                        compression.codecType())) {
             writer.start();
             int sample = 0;
             for (int size : batchSizes) {
@@ -92,13 +105,13 @@ final class ImageTables {
         List<Field> fields = new ArrayList<>();
         fields.add(new Field("id", FieldType.nullable(new ArrowType.Int(64, true)), null));
         for (int k = 0; k < pixels; k++) {
-            fields.add(new Field("p" + k, FieldType.nullable(new ArrowType.FloatingPoint(
-                    FloatingPointPrecision.SINGLE)), null));
+            fields.add(new Field(
+                    "p" + k, FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null));
         }
         fields.add(new Field("label", FieldType.nullable(new ArrowType.Int(32, true)), null));
         try (VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator);
-             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
             writer.start();
             root.allocateNew();
             for (int r = 0; r < rows; r++) {

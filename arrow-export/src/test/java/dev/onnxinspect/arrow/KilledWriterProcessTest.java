@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KilledWriterProcessTest {
     @TempDir
     Path dir;
+
     private BufferAllocator allocator;
 
     @BeforeEach
@@ -42,26 +42,37 @@ class KilledWriterProcessTest {
     @Test
     void aWriterKilledMidFileLeavesThePreviousFileIntact() throws IOException, InterruptedException {
         Path file = dir.resolve("activation_frequency.arrow");
-        try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(file, TestTables.metadata(),
-                ArrowWriteOptions.defaults(), allocator, TestTables.LAYERS, TestTables.DATASETS)) {
+        try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(
+                file,
+                TestTables.metadata(),
+                ArrowWriteOptions.defaults(),
+                allocator,
+                TestTables.LAYERS,
+                TestTables.DATASETS)) {
             w.write("fc2", "S2", "fashion-test", 3, 9, 1, 4);
             w.commit();
         }
         byte[] before = Files.readAllBytes(file);
 
         Process child = startChild(file);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             // wait until 5 batches (5000 rows) are in the temporary file.
             String line;
             do {
                 line = out.readLine();
-                assertThat(line).as("the child process ended before writing 5 batches").isNotNull();
+                assertThat(line)
+                        .as("the child process ended before writing 5 batches")
+                        .isNotNull();
             } while (!line.equals("batch 4"));
             List<Path> temporary = hiddenFiles();
-            assertThat(temporary).singleElement().satisfies(t -> assertThat(Files.size(t)).isPositive());
+            assertThat(temporary)
+                    .singleElement()
+                    .satisfies(t -> assertThat(Files.size(t)).isPositive());
             child.destroyForcibly();
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the child process died").isTrue();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS))
+                    .as("the child process died")
+                    .isTrue();
         } finally {
             child.destroyForcibly();
         }
@@ -76,8 +87,13 @@ class KilledWriterProcessTest {
 
     private Process startChild(Path file) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), SlowWriterMain.class.getName(),
+        ProcessBuilder builder = new ProcessBuilder(
+                java.toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SlowWriterMain.class.getName(),
                 file.toString());
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         return builder.start();

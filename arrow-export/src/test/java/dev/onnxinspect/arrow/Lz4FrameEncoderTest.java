@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-
 import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +30,10 @@ class Lz4FrameEncoderTest {
         // XXH32 reference values with seed 0 (xxHash's sanity tests): "" -> 02CC5D05, "a" -> 550D7456,
         // "abc" -> 32D153FF.
         assertThat(Lz4FrameEncoder.xxHash32Short(new byte[0])).isEqualTo(0x02CC5D05);
-        assertThat(Lz4FrameEncoder.xxHash32Short("a".getBytes(StandardCharsets.US_ASCII))).isEqualTo(0x550D7456);
-        assertThat(Lz4FrameEncoder.xxHash32Short("abc".getBytes(StandardCharsets.US_ASCII))).isEqualTo(0x32D153FF);
+        assertThat(Lz4FrameEncoder.xxHash32Short("a".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo(0x550D7456);
+        assertThat(Lz4FrameEncoder.xxHash32Short("abc".getBytes(StandardCharsets.US_ASCII)))
+                .isEqualTo(0x32D153FF);
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -34,11 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NodeArrowReaderTest {
     private static final Path JS_DIR = Path.of("src", "test", "js");
-    private static final Map<String, String> JS_TYPES = Map.of("dict", "Dictionary<Int32, Utf8>", "int32", "Int32",
-            "int64", "Int64", "float64", "Float64");
+    private static final Map<String, String> JS_TYPES =
+            Map.of("dict", "Dictionary<Int32, Utf8>", "int32", "Int32", "int64", "Int64", "float64", "Float64");
 
     @TempDir
     Path dir;
+
     private BufferAllocator allocator;
 
     @BeforeEach
@@ -61,14 +61,23 @@ class NodeArrowReaderTest {
         }
         List<Path> files = new ArrayList<>();
         for (Compression compression : Compression.values()) {
-            ArrowWriteOptions options = ArrowWriteOptions.builder().batchRows(2).compression(compression).build();
-            files.addAll(SampleTables.writeAll(dir, "-" + compression.name().toLowerCase(Locale.ROOT), options, allocator));
+            ArrowWriteOptions options = ArrowWriteOptions.builder()
+                    .batchRows(2)
+                    .compression(compression)
+                    .build();
+            files.addAll(
+                    SampleTables.writeAll(dir, "-" + compression.name().toLowerCase(Locale.ROOT), options, allocator));
         }
         Path expectations = dir.resolve("expectations.json");
         Files.writeString(expectations, expectationsJson(files), StandardCharsets.UTF_8);
 
-        Process process = new ProcessBuilder(node.toString(), "check.mjs", expectations.toAbsolutePath().toString())
-                .directory(JS_DIR.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        node.toString(),
+                        "check.mjs",
+                        expectations.toAbsolutePath().toString())
+                .directory(JS_DIR.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
         assertThat(process.exitValue()).as(output).isZero();
@@ -81,17 +90,28 @@ class NodeArrowReaderTest {
         StringBuilder json = new StringBuilder("{\"files\": [\n");
         for (int f = 0; f < files.size(); f++) {
             ArrowTables.Table table = ArrowTables.read(files.get(f), allocator);
-            json.append(f == 0 ? "" : ",\n").append("{\"file\": ")
+            json.append(f == 0 ? "" : ",\n")
+                    .append("{\"file\": ")
                     .append(Json.string(files.get(f).getFileName().toString()))
-                    .append(", \"path\": ").append(Json.string(files.get(f).toAbsolutePath().toString()))
-                    .append(", \"rows\": ").append(table.rows().size()).append(", \"columns\": [");
+                    .append(", \"path\": ")
+                    .append(Json.string(files.get(f).toAbsolutePath().toString()))
+                    .append(", \"rows\": ")
+                    .append(table.rows().size())
+                    .append(", \"columns\": [");
             List<Field> fields = table.schema().getFields();
             List<String> described = TestTables.describe(fields);
             for (int c = 0; c < fields.size(); c++) {
-                String type = described.get(c).substring(fields.get(c).getName().length() + 1).replace("?", "");
-                json.append(c == 0 ? "" : ", ").append("{\"name\": ").append(Json.string(fields.get(c).getName()))
-                        .append(", \"type\": ").append(Json.string(JS_TYPES.get(type)))
-                        .append(", \"nullable\": ").append(fields.get(c).isNullable())
+                String type = described
+                        .get(c)
+                        .substring(fields.get(c).getName().length() + 1)
+                        .replace("?", "");
+                json.append(c == 0 ? "" : ", ")
+                        .append("{\"name\": ")
+                        .append(Json.string(fields.get(c).getName()))
+                        .append(", \"type\": ")
+                        .append(Json.string(JS_TYPES.get(type)))
+                        .append(", \"nullable\": ")
+                        .append(fields.get(c).isNullable())
                         .append(", \"values\": [");
                 List<Object> values = table.column(fields.get(c).getName());
                 for (int r = 0; r < values.size(); r++) {
@@ -99,7 +119,9 @@ class NodeArrowReaderTest {
                 }
                 json.append("]}");
             }
-            json.append("], \"metadata\": ").append(Json.stringMap(table.metadata(), "")).append('}');
+            json.append("], \"metadata\": ")
+                    .append(Json.stringMap(table.metadata(), ""))
+                    .append('}');
         }
         return json.append("\n]}\n").toString();
     }

@@ -1,7 +1,6 @@
 package dev.onnxinspect.arrow;
 
 import java.nio.file.Path;
-
 import org.apache.arrow.memory.RootAllocator;
 
 /**
@@ -10,15 +9,14 @@ import org.apache.arrow.memory.RootAllocator;
  * pausing briefly, until it is killed. It never commits.
  */
 public final class SlowWriterMain {
-    private SlowWriterMain() {
-    }
+    private SlowWriterMain() {}
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         ArrowWriteOptions options = ArrowWriteOptions.builder().batchRows(1000).build();
         try (RootAllocator allocator = new RootAllocator();
-             ActivationFrequencyWriter writer = new ActivationFrequencyWriter(file, TestTables.metadata(), options,
-                     allocator, TestTables.LAYERS, TestTables.DATASETS)) {
+                ActivationFrequencyWriter writer = new ActivationFrequencyWriter(
+                        file, TestTables.metadata(), options, allocator, TestTables.LAYERS, TestTables.DATASETS)) {
             for (long row = 0; ; row++) {
                 writer.write("fc1", "S1", "mnist", 0, (int) (row % 1_000_000), 1, 2);
                 if (row % 1000 == 999) {

@@ -3,7 +3,6 @@ package dev.onnxinspect.arrow;
 import dev.onnxinspect.inspect.ClassSource;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -11,11 +10,11 @@ import org.apache.arrow.vector.types.pojo.Field;
 final class TestTables {
     /** SHA-256 of the empty input (FIPS 180-2 test vector). */
     static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
     static final List<String> LAYERS = List.of("fc1", "fc2");
     static final List<String> DATASETS = List.of("fashion-train", "fashion-test", "mnist");
 
-    private TestTables() {
-    }
+    private TestTables() {}
 
     static TableMetadata metadata() {
         return TableMetadata.builder("mlp.onnx", EMPTY_SHA256, ClassSource.LABEL)
@@ -39,8 +38,10 @@ final class TestTables {
             } else if (f.getType() instanceof ArrowType.Int i) {
                 type = (i.getIsSigned() ? "int" : "uint") + i.getBitWidth();
             } else if (f.getType() instanceof ArrowType.FloatingPoint fp) {
-                type = "float" + (fp.getPrecision() == org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE
-                        ? "64" : "32");
+                type = "float"
+                        + (fp.getPrecision() == org.apache.arrow.vector.types.FloatingPointPrecision.DOUBLE
+                                ? "64"
+                                : "32");
             } else {
                 type = f.getType().toString();
             }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WriterValidationTest {
     @TempDir
     Path dir;
+
     private BufferAllocator allocator;
     private final TableMetadata metadata = TestTables.metadata();
     private final ArrowWriteOptions options = ArrowWriteOptions.defaults();
@@ -39,14 +39,15 @@ class WriterValidationTest {
 
     @Test
     void anUnknownKeyNamesTheColumnAndTheAllowedValues() throws IOException {
-        try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(dir.resolve("a.arrow"), metadata, options,
-                allocator, LAYERS, DATASETS)) {
+        try (ActivationFrequencyWriter w =
+                new ActivationFrequencyWriter(dir.resolve("a.arrow"), metadata, options, allocator, LAYERS, DATASETS)) {
             assertThatThrownBy(() -> w.write("fc3", "S1", "mnist", 0, 0, 1, 1))
                     .isInstanceOf(ArrowExportException.class)
                     .hasMessage("unknown layer 'fc3': the writer was made with [fc1, fc2]; pass every layer value to"
                             + " the writer when you create it");
             assertThatThrownBy(() -> w.write("fc1", "S3", "mnist", 0, 0, 1, 1))
-                    .hasMessageContaining("unknown significance 'S3'").hasMessageContaining("[S1, S2]");
+                    .hasMessageContaining("unknown significance 'S3'")
+                    .hasMessageContaining("[S1, S2]");
             assertThatThrownBy(() -> w.write(null, "S1", "mnist", 0, 0, 1, 1))
                     .hasMessageContaining("column 'layer' does not allow null");
         }
@@ -55,8 +56,8 @@ class WriterValidationTest {
     @Test
     void aRowRejectedHalfWayLeavesNothingBehind() throws IOException {
         Path file = dir.resolve("a.arrow");
-        try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(file, metadata, options, allocator, LAYERS,
-                DATASETS)) {
+        try (ActivationFrequencyWriter w =
+                new ActivationFrequencyWriter(file, metadata, options, allocator, LAYERS, DATASETS)) {
             w.write("fc1", "S1", "mnist", 0, 0, 1, 4);
             // layer and significance are set before the unknown dataset is found.
             assertThatThrownBy(() -> w.write("fc2", "S2", "cifar", 5, 5, 2, 4))
@@ -72,8 +73,8 @@ class WriterValidationTest {
 
     @Test
     void nanAndOutOfRangeValuesAreRejected() throws IOException {
-        try (ScoresWriter w = new ScoresWriter(dir.resolve("s.arrow"), metadata, options, allocator, DATASETS,
-                List.of("msp", "energy"))) {
+        try (ScoresWriter w = new ScoresWriter(
+                dir.resolve("s.arrow"), metadata, options, allocator, DATASETS, List.of("msp", "energy"))) {
             assertThatThrownBy(() -> w.write("mnist", 0, 1, 1, -0.5, Double.NaN))
                     .hasMessageContaining("column 'energy' got NaN");
             assertThatThrownBy(() -> w.write("mnist", 0, 1, 1, -0.5))
@@ -81,20 +82,20 @@ class WriterValidationTest {
             assertThatThrownBy(() -> w.write("mnist", 0, -1, 1, -0.5, 1.0))
                     .hasMessage("column 'label' must be >= 0, got -1");
         }
-        try (ActivationFrequencyWriter w = new ActivationFrequencyWriter(dir.resolve("a.arrow"), metadata, options,
-                allocator, LAYERS, DATASETS)) {
+        try (ActivationFrequencyWriter w =
+                new ActivationFrequencyWriter(dir.resolve("a.arrow"), metadata, options, allocator, LAYERS, DATASETS)) {
             assertThatThrownBy(() -> w.write("fc1", "S1", "mnist", 0, 0, 0, 0))
                     .hasMessageContaining("class_size must be >= 1, got 0")
                     .hasMessageContaining("a class without samples yields no rows");
         }
-        try (FrequencyHistogramWriter w = new FrequencyHistogramWriter(dir.resolve("h.arrow"), metadata, options,
-                allocator, LAYERS, DATASETS)) {
+        try (FrequencyHistogramWriter w =
+                new FrequencyHistogramWriter(dir.resolve("h.arrow"), metadata, options, allocator, LAYERS, DATASETS)) {
             // B = 4 in the test metadata, so bins are 0..3.
             assertThatThrownBy(() -> w.write("fc1", "S1", "mnist", 0, 4, 1))
                     .hasMessage("bin must be between 0 and 3 (B = 4 from the table metadata), got 4");
         }
-        try (LayerSummaryWriter w = new LayerSummaryWriter(dir.resolve("l.arrow"), metadata, options, allocator,
-                LAYERS, DATASETS)) {
+        try (LayerSummaryWriter w =
+                new LayerSummaryWriter(dir.resolve("l.arrow"), metadata, options, allocator, LAYERS, DATASETS)) {
             assertThatThrownBy(() -> w.write("fc1", "mnist", 0, 4, 1.5, 0.0, 1, 0.0, 1.0))
                     .hasMessage("column 'active_fraction_s1' is a fraction in [0, 1], got 1.5");
             assertThatThrownBy(() -> w.write("fc1", "mnist", 0, 4, 0.5, 0.5, 5, 0.0, 1.0))
@@ -102,11 +103,10 @@ class WriterValidationTest {
         }
         assertThatThrownBy(() -> new OodMetricsWriter.Metrics(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 3))
                 .hasMessageContaining("at least one ID and one OOD sample");
-        try (PathSimilarityWriter w = new PathSimilarityWriter(dir.resolve("p.arrow"), metadata, options, allocator,
-                LAYERS)) {
+        try (PathSimilarityWriter w =
+                new PathSimilarityWriter(dir.resolve("p.arrow"), metadata, options, allocator, LAYERS)) {
             assertThatThrownBy(() -> w.writeSelf("fc1", 0, 1, 1.0)).hasMessageContaining("step must be >= 1");
-            assertThatThrownBy(() -> w.writeCross("fc1", 1, "self", 1, 2, 1.0))
-                    .hasMessageContaining("use writeSelf");
+            assertThatThrownBy(() -> w.writeCross("fc1", 1, "self", 1, 2, 1.0)).hasMessageContaining("use writeSelf");
             assertThatThrownBy(() -> w.writeCross("fc1", 1, PathSimilarityWriter.CROSS_PATTERN, 2, 2, 1.0))
                     .hasMessageContaining("two different samples");
         }
@@ -114,14 +114,18 @@ class WriterValidationTest {
 
     @Test
     void badTableDefinitionsAreRejectedBeforeAnyFileIsCreated() throws IOException {
-        assertThatThrownBy(() -> new ActivationFrequencyWriter(dir.resolve("a.arrow"), metadata, options, allocator,
-                List.of("fc1", "fc1"), DATASETS)).hasMessageContaining("'fc1' appears twice");
-        assertThatThrownBy(() -> new ScoresWriter(dir.resolve("s.arrow"), metadata, options, allocator, DATASETS,
-                List.of("msp", "label"))).hasMessageContaining("column name 'label' is used twice");
-        assertThatThrownBy(() -> new ScoresWriter(dir.resolve("s.arrow"), metadata, options, allocator, DATASETS,
-                List.of())).hasMessageContaining("at least one score column");
-        assertThatThrownBy(() -> new TrainingHistoryWriter(dir.resolve("t.arrow"), metadata, options, allocator,
-                Map.of("run", Map.of("epoch", "3")))).hasMessageContaining("clashes with a fixed column");
+        assertThatThrownBy(() -> new ActivationFrequencyWriter(
+                        dir.resolve("a.arrow"), metadata, options, allocator, List.of("fc1", "fc1"), DATASETS))
+                .hasMessageContaining("'fc1' appears twice");
+        assertThatThrownBy(() -> new ScoresWriter(
+                        dir.resolve("s.arrow"), metadata, options, allocator, DATASETS, List.of("msp", "label")))
+                .hasMessageContaining("column name 'label' is used twice");
+        assertThatThrownBy(() ->
+                        new ScoresWriter(dir.resolve("s.arrow"), metadata, options, allocator, DATASETS, List.of()))
+                .hasMessageContaining("at least one score column");
+        assertThatThrownBy(() -> new TrainingHistoryWriter(
+                        dir.resolve("t.arrow"), metadata, options, allocator, Map.of("run", Map.of("epoch", "3"))))
+                .hasMessageContaining("clashes with a fixed column");
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
@@ -129,12 +133,16 @@ class WriterValidationTest {
 
     @Test
     void metadataAndOptionsValidate() throws IOException {
-        assertThatThrownBy(() -> TableMetadata.builder("mlp.onnx", "abc", ClassSource.LABEL).build())
+        assertThatThrownBy(() -> TableMetadata.builder("mlp.onnx", "abc", ClassSource.LABEL)
+                        .build())
                 .hasMessageContaining("64 lowercase hex digits");
-        assertThatThrownBy(() -> TableMetadata.builder("models/mlp.onnx", TestTables.EMPTY_SHA256,
-                ClassSource.LABEL).build()).hasMessageContaining("without directories");
+        assertThatThrownBy(() -> TableMetadata.builder("models/mlp.onnx", TestTables.EMPTY_SHA256, ClassSource.LABEL)
+                        .build())
+                .hasMessageContaining("without directories");
         assertThatThrownBy(() -> TableMetadata.builder("mlp.onnx", TestTables.EMPTY_SHA256, ClassSource.LABEL)
-                .bins(0).build()).hasMessage("bins must be at least 1, got 0");
+                        .bins(0)
+                        .build())
+                .hasMessage("bins must be at least 1, got 0");
         assertThatThrownBy(() -> ArrowWriteOptions.builder().batchRows(0).build())
                 .hasMessageContaining("batchRows must be between 1 and");
         TableMetadata defaults = TableMetadata.builder("m.onnx", TestTables.EMPTY_SHA256, ClassSource.PREDICTED)
@@ -144,7 +152,8 @@ class WriterValidationTest {
         assertThat(defaults.eps()).isEqualTo(1000.0);
         assertThat(defaults.alpha()).isEqualTo(1e-6);
         assertThat(defaults.bins()).isEqualTo(100);
-        assertThat(defaults.toSchemaMetadata("scores")).containsEntry("class_source", "predicted")
+        assertThat(defaults.toSchemaMetadata("scores"))
+                .containsEntry("class_source", "predicted")
                 .containsEntry("layers", "[]");
     }
 

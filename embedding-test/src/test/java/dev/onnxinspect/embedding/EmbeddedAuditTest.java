@@ -31,8 +31,15 @@ class EmbeddedAuditTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"picocli.CommandLine", "org.slf4j.simple.SimpleLogger", "ai.djl.Model",
-            "ai.djl.pytorch.engine.PtEngine", "dev.onnxinspect.samples.cli.Main", "dev.onnxinspect.trainers.train.Trainer"})
+    @ValueSource(
+            strings = {
+                "picocli.CommandLine",
+                "org.slf4j.simple.SimpleLogger",
+                "ai.djl.Model",
+                "ai.djl.pytorch.engine.PtEngine",
+                "dev.onnxinspect.samples.cli.Main",
+                "dev.onnxinspect.trainers.train.Trainer"
+            })
     void theClasspathHoldsNoCommandLineLoggingBackendOrDjl(String className) {
         assertThatThrownBy(() -> Class.forName(className)).isInstanceOf(ClassNotFoundException.class);
     }
@@ -49,17 +56,26 @@ class EmbeddedAuditTest {
                 .ood(MnistDigits.load().subset(0, 300).named("mnist-digits:300"))
                 .run();
         for (MetricsRow m : result.metrics()) {
-            System.out.printf(Locale.ROOT, "%-32s AUROC %.4f%n", m.column(), m.evaluation().auroc());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-32s AUROC %.4f%n",
+                    m.column(),
+                    m.evaluation().auroc());
         }
         Map<String, Path> files = AuditTables.write(result, out);
         // --- end of the README example ---
         assertThat(result.id().summary().samples()).isEqualTo(300);
-        assertThat(result.ood()).singleElement().satisfies(d -> assertThat(d.summary().samples()).isEqualTo(300));
-        assertThat(result.fit()).hasValueSatisfying(f -> assertThat(f.summary().samples()).isEqualTo(600));
+        assertThat(result.ood())
+                .singleElement()
+                .satisfies(d -> assertThat(d.summary().samples()).isEqualTo(300));
+        assertThat(result.fit())
+                .hasValueSatisfying(f -> assertThat(f.summary().samples()).isEqualTo(600));
         // the detectors of SPEC §5 that the model supports, each evaluated on the one OOD set
-        assertThat(result.metrics()).extracting(MetricsRow::column).contains("msp", "energy", "mahalanobis",
-                "knn", "vim", "nap_hamming[hidden/relu]");
-        assertThat(result.metrics()).allSatisfy(m -> assertThat(m.evaluation().auroc()).isBetween(0.0, 1.0));
+        assertThat(result.metrics())
+                .extracting(MetricsRow::column)
+                .contains("msp", "energy", "mahalanobis", "knn", "vim", "nap_hamming[hidden/relu]");
+        assertThat(result.metrics())
+                .allSatisfy(m -> assertThat(m.evaluation().auroc()).isBetween(0.0, 1.0));
         assertThat(files).containsKeys("scores", "ood_metrics", "activation_frequency", "manifest");
         for (Path f : files.values()) {
             assertThat(Files.size(f)).isPositive();
@@ -81,8 +97,12 @@ class EmbeddedAuditTest {
         for (int i = 0; i < w2.length; i++) {
             w2[i] = (float) Math.cos(i * 0.91) * 0.5f;
         }
-        String h = g.gemm("hidden/linear", x, g.addInitializer("w1", w1, 16, 784),
-                g.addInitializer("b1", new float[16], 16), true);
+        String h = g.gemm(
+                "hidden/linear",
+                x,
+                g.addInitializer("w1", w1, 16, 784),
+                g.addInitializer("b1", new float[16], 16),
+                true);
         String r = g.relu("hidden/relu", h);
         g.gemm("logits", r, g.addInitializer("w2", w2, 10, 16), g.addInitializer("b2", new float[10], 10), true);
         g.output("logits");

@@ -34,8 +34,7 @@ import java.util.Objects;
  * and a small pool of its own (one per layer, at most one per core), which it shuts down before returning.
  */
 public final class Audit {
-    private Audit() {
-    }
+    private Audit() {}
 
     /** Starts an audit of the model file; the ID set ({@link Builder#id}) is required, everything else optional. */
     public static Builder builder(Path model) {
@@ -220,8 +219,26 @@ public final class Audit {
 
         /** The validated options. */
         public AuditOptions options() {
-            return new AuditOptions(model, layers, logitsOutput, featureLayer, head, fit, id, ood, batchSize, session,
-                    tau, eps, bins, alpha, parameters, interactions, fitStatistics, nodeFitSamples, nodeEvalSamples);
+            return new AuditOptions(
+                    model,
+                    layers,
+                    logitsOutput,
+                    featureLayer,
+                    head,
+                    fit,
+                    id,
+                    ood,
+                    batchSize,
+                    session,
+                    tau,
+                    eps,
+                    bins,
+                    alpha,
+                    parameters,
+                    interactions,
+                    fitStatistics,
+                    nodeFitSamples,
+                    nodeEvalSamples);
         }
 
         /** Runs the audit; see {@link Audit#run(AuditOptions, AuditProgress)}. */

@@ -42,11 +42,26 @@ import java.util.Objects;
  *                        {@link Integer#MAX_VALUE} = the whole fit set, as SPEC §8 defines them)
  * @param nodeEvalSamples and evaluated on the first this many ID samples ({@link Integer#MAX_VALUE} = all)
  */
-public record AuditOptions(Path model, List<String> layers, String logitsOutput, String featureLayer, String head,
-                           DataSource fit, DataSource id,
-                           List<DataSource> ood, int batchSize, SessionConfig session, double tau, double eps,
-                           int bins, double alpha, Map<String, String> parameters, boolean interactions,
-                           boolean fitStatistics, int nodeFitSamples, int nodeEvalSamples) {
+public record AuditOptions(
+        Path model,
+        List<String> layers,
+        String logitsOutput,
+        String featureLayer,
+        String head,
+        DataSource fit,
+        DataSource id,
+        List<DataSource> ood,
+        int batchSize,
+        SessionConfig session,
+        double tau,
+        double eps,
+        int bins,
+        double alpha,
+        Map<String, String> parameters,
+        boolean interactions,
+        boolean fitStatistics,
+        int nodeFitSamples,
+        int nodeEvalSamples) {
     public AuditOptions {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(session, "session");
@@ -60,8 +75,8 @@ public record AuditOptions(Path model, List<String> layers, String logitsOutput,
             throw new OnnxInspectException("batch size must be positive (or 0 for automatic), got " + batchSize);
         }
         if (nodeFitSamples < 0 || nodeEvalSamples < 0) {
-            throw new OnnxInspectException("node classifier sample counts must be >= 0 (0 = off), got "
-                    + nodeFitSamples + " and " + nodeEvalSamples);
+            throw new OnnxInspectException("node classifier sample counts must be >= 0 (0 = off), got " + nodeFitSamples
+                    + " and " + nodeEvalSamples);
         }
         if (fit != null && !fit.labelled()) {
             throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"

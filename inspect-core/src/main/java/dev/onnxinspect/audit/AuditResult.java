@@ -39,12 +39,22 @@ import java.util.Optional;
  * @param nodeFitDataset   the name of the node classifiers' fit set (null when not computed)
  * @param scoreColumns     the detectors' score columns, in order
  */
-public record AuditResult(AuditOptions options, String modelSha256, ModelDescription description,
-                          List<String> layers, String featureLayer, int numClasses, List<DatasetResult> datasets,
-                          DatasetResult fitSet, List<MetricsRow> metrics, List<KlRow> kl,
-                          Map<String, String> parameters, List<String> skippedDetectors,
-                          List<NodeClassifierResult> nodeClassifiers, String nodeFitDataset,
-                          List<ScoreColumn> scoreColumns) {
+public record AuditResult(
+        AuditOptions options,
+        String modelSha256,
+        ModelDescription description,
+        List<String> layers,
+        String featureLayer,
+        int numClasses,
+        List<DatasetResult> datasets,
+        DatasetResult fitSet,
+        List<MetricsRow> metrics,
+        List<KlRow> kl,
+        Map<String, String> parameters,
+        List<String> skippedDetectors,
+        List<NodeClassifierResult> nodeClassifiers,
+        String nodeFitDataset,
+        List<ScoreColumn> scoreColumns) {
     public AuditResult {
         Objects.requireNonNull(options, "options");
         scoreColumns = List.copyOf(scoreColumns);
@@ -94,7 +104,8 @@ public record AuditResult(AuditOptions options, String modelSha256, ModelDescrip
 
     /** The metrics of one score column on one OOD set, if computed. */
     public Optional<MetricsRow> metrics(String column, String oodDataset) {
-        return metrics.stream().filter(m -> m.column().equals(column) && m.oodDataset().equals(oodDataset))
+        return metrics.stream()
+                .filter(m -> m.column().equals(column) && m.oodDataset().equals(oodDataset))
                 .findFirst();
     }
 }

@@ -9,10 +9,6 @@ import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
-import dev.onnxinspect.ood.DetectorLayout;
-import dev.onnxinspect.ood.DetectorSuite;
-import dev.onnxinspect.ood.OodDetector;
-import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.onnx.InstrumentedModel;
@@ -20,6 +16,10 @@ import dev.onnxinspect.onnx.NodeInfo;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
+import dev.onnxinspect.ood.DetectorLayout;
+import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.ClassProfiles;
@@ -56,8 +56,7 @@ import org.slf4j.LoggerFactory;
 final class AuditRunner {
     private static final Logger LOG = LoggerFactory.getLogger(AuditRunner.class);
 
-    private AuditRunner() {
-    }
+    private AuditRunner() {}
 
     static AuditResult run(AuditOptions o, AuditProgress progress) throws IOException {
         OnnxModel model = OnnxModel.load(o.model());
@@ -68,7 +67,9 @@ final class AuditRunner {
 
         List<String> layers = new ArrayList<>(o.layers());
         if (layers.isEmpty()) {
-            outputs.stream().map(ValueInfo::name).filter(n -> !tensors.logitsOutputs().contains(n))
+            outputs.stream()
+                    .map(ValueInfo::name)
+                    .filter(n -> !tensors.logitsOutputs().contains(n))
                     .forEach(layers::add);
         }
         List<TensorSelector> selectors = new ArrayList<>();
@@ -93,30 +94,44 @@ final class AuditRunner {
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(concat(layers, featureLayer)));
         Names names = new Names(o);
 
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(layers.size(),
-                Runtime.getRuntime().availableProcessors())), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(layers.size(), Runtime.getRuntime().availableProcessors())), r -> {
                     Thread t = new Thread(r, "layer-statistics");
                     t.setDaemon(true);
                     return t;
                 });
-        try (InferenceSession session = InferenceSession.open(instrumented.model().toBytes(), o.session())) {
+        try (InferenceSession session =
+                InferenceSession.open(instrumented.model().toBytes(), o.session())) {
             int k = DetectorLayout.classes(logits, session.outputShape(logits));
-            Pass pass = new Pass(o, session, logits, k, new DetectorLayout(logits, featureLayer, layers, k), layers,
-                    needed, pool, progress);
+            Pass pass = new Pass(
+                    o,
+                    session,
+                    logits,
+                    k,
+                    new DetectorLayout(logits, featureLayer, layers, k),
+                    layers,
+                    needed,
+                    pool,
+                    progress);
             long[] input = session.inputs().size() == 1 ? session.inputShape() : new long[0];
             Map<String, String> skipped = new LinkedHashMap<>();
-            List<DenseLayer> dense = o.interactions() ? withinMemoryLimit(denseLayersReading(model, layers), k,
-                    skipped) : List.of();
+            List<DenseLayer> dense =
+                    o.interactions() ? withinMemoryLimit(denseLayersReading(model, layers), k, skipped) : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
             FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense);
-            NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty() ? null
+            NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty()
+                    ? null
                     : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples());
             List<DatasetResult> datasets = new ArrayList<>();
-            datasets.add(pass.evaluate(ReshapedSource.fitTo(o.id(), input), DatasetRole.ID, fit.suite(), dense,
+            datasets.add(pass.evaluate(
+                    ReshapedSource.fitTo(o.id(), input),
+                    DatasetRole.ID,
+                    fit.suite(),
+                    dense,
                     o.id().labelled() ? nodes : null));
             for (DataSource ood : o.ood()) {
-                datasets.add(pass.evaluate(ReshapedSource.fitTo(ood, input), DatasetRole.OOD, fit.suite(), dense,
-                        null));
+                datasets.add(
+                        pass.evaluate(ReshapedSource.fitTo(ood, input), DatasetRole.OOD, fit.suite(), dense, null));
             }
             DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
@@ -126,9 +141,15 @@ final class AuditRunner {
             }
             Map<String, String> params = new LinkedHashMap<>(o.parameters());
             params.put("device", session.device().name());
-            params.put("batch_size", Integer.toString(o.batchSize() > 0 ? o.batchSize()
-                    : Inspection.autoBatchSize(session, concat(needed, logits))));
-            params.put("fit_set", o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
+            params.put(
+                    "batch_size",
+                    Integer.toString(
+                            o.batchSize() > 0
+                                    ? o.batchSize()
+                                    : Inspection.autoBatchSize(session, concat(needed, logits))));
+            params.put(
+                    "fit_set",
+                    o.fit() == null ? "none" : o.fit().name() + " (" + o.fit().size() + " samples)");
             params.put("interaction_share", "absolute");
             params.put("logits_output", logits);
             params.put("feature_layer", featureLayer == null ? "none" : featureLayer);
@@ -138,8 +159,10 @@ final class AuditRunner {
                 params.put("detectors_skipped", String.join("; ", fit.skippedDetectors()));
             }
             if (nodes != null) {
-                nodes.results().stream().findFirst().ifPresent(n -> params.put("node_eval_samples",
-                        Long.toString(n.samples() + n.invalidSamples())));
+                nodes.results().stream()
+                        .findFirst()
+                        .ifPresent(
+                                n -> params.put("node_eval_samples", Long.toString(n.samples() + n.invalidSamples())));
                 params.put("node_fit_samples", Long.toString(fit.nodeFitSamples()));
             }
             if (!Double.isNaN(datasets.get(0).accuracy())) {
@@ -147,10 +170,25 @@ final class AuditRunner {
                 params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
             }
             boolean nodeResults = nodes != null && o.id().labelled();
-            return new AuditResult(o, sha, model.describe(), layers, featureLayer, k, datasets, fit.statistics(),
-                    metrics, kl, params, fit.skippedDetectors(), nodeResults ? nodes.results() : List.of(),
-                    nodeResults ? names.fit() : null, suite.detectors().stream()
-                    .map(d -> new ScoreColumn(d.name(), detectorName(d), d.layer().orElse(null))).toList());
+            return new AuditResult(
+                    o,
+                    sha,
+                    model.describe(),
+                    layers,
+                    featureLayer,
+                    k,
+                    datasets,
+                    fit.statistics(),
+                    metrics,
+                    kl,
+                    params,
+                    fit.skippedDetectors(),
+                    nodeResults ? nodes.results() : List.of(),
+                    nodeResults ? names.fit() : null,
+                    suite.detectors().stream()
+                            .map(d -> new ScoreColumn(
+                                    d.name(), detectorName(d), d.layer().orElse(null)))
+                            .toList());
         } finally {
             pool.shutdownNow();
         }
@@ -200,35 +238,64 @@ final class AuditRunner {
     }
 
     /** What the whole audit shares: the session, the tensors, the statistics options and the thread pool. */
-    private record Pass(AuditOptions options, InferenceSession session, String logits, int k, DetectorLayout wiring,
-                        List<String> layers, List<String> needed, ExecutorService pool, AuditProgress progress) {
+    private record Pass(
+            AuditOptions options,
+            InferenceSession session,
+            String logits,
+            int k,
+            DetectorLayout wiring,
+            List<String> layers,
+            List<String> needed,
+            ExecutorService pool,
+            AuditProgress progress) {
         StatsOptions stats(ClassSource source) {
             return StatsOptions.builder(k, source == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED)
-                    .tau(options.tau()).eps(options.eps()).bins(options.bins()).build();
+                    .tau(options.tau())
+                    .eps(options.eps())
+                    .bins(options.bins())
+                    .build();
         }
 
         InspectionSummary inspect(DataSource source, String task, ClassSource classes, List<InspectionHook> hooks) {
-            return Inspection.builder(session, source).logitsOutput(logits).layers(needed)
-                    .batchSize(options.batchSize()).classSource(classes)
-                    .progress(Audit.start(progress, task + " " + source.name(), source.size())).build().run(hooks);
+            return Inspection.builder(session, source)
+                    .logitsOutput(logits)
+                    .layers(needed)
+                    .batchSize(options.batchSize())
+                    .classSource(classes)
+                    .progress(Audit.start(progress, task + " " + source.name(), source.size()))
+                    .build()
+                    .run(hooks);
         }
 
         /** One evaluated set: statistics, interactions, scores, and the node classifiers' evaluation if given. */
-        DatasetResult evaluate(DataSource source, DatasetRole role, DetectorSuite suite, List<DenseLayer> dense,
-                               InspectionHook extra) {
+        DatasetResult evaluate(
+                DataSource source,
+                DatasetRole role,
+                DetectorSuite suite,
+                List<DenseLayer> dense,
+                InspectionHook extra) {
             ClassSource classSource = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
             StatsOptions stats = stats(classSource);
             StatsHook statsHook = new StatsHook(stats, layers, pool);
             ScoreCollector scoring = wiring.scoring(suite);
-            InteractionHook interactions = new InteractionHook(dense, InteractionOptions.builder(k, stats.basis())
-                    .bins(options.bins()).build());
+            InteractionHook interactions = new InteractionHook(
+                    dense,
+                    InteractionOptions.builder(k, stats.basis())
+                            .bins(options.bins())
+                            .build());
             List<InspectionHook> hooks = new ArrayList<>(List.of(statsHook, scoring, interactions));
             if (extra != null) {
                 hooks.add(extra);
             }
             InspectionSummary summary = inspect(source, "inspect", classSource, hooks);
-            return new DatasetResult(source.name(), role, classSource, summary, statsHook.results(),
-                    scores(source.name(), classSource, scoring), interactions.results());
+            return new DatasetResult(
+                    source.name(),
+                    role,
+                    classSource,
+                    summary,
+                    statsHook.results(),
+                    scores(source.name(), classSource, scoring),
+                    interactions.results());
         }
     }
 
@@ -241,17 +308,25 @@ final class AuditRunner {
     }
 
     /** The detectors and the node classifiers fitted in one pass over the fit set, and the fit set's statistics. */
-    private record FitPass(DetectorSuite suite, Map<String, NodeClassifier> classifiers, long nodeFitSamples,
-                           List<String> skippedDetectors, DatasetResult statistics) {
-    }
+    private record FitPass(
+            DetectorSuite suite,
+            Map<String, NodeClassifier> classifiers,
+            long nodeFitSamples,
+            List<String> skippedDetectors,
+            DatasetResult statistics) {}
 
     /**
      * The fit pass. The detectors are those of {@link DetectorLayout#standardSuite} (every SPEC §5 detector the model
      * can feed; the others recorded in {@code skippedDetectors} with the reason), then those that cannot be fitted
      * on the fit set are left out and recorded too. Without a fit set only the detectors that need no fitting score.
      */
-    private static FitPass fitPass(Pass pass, DenseLayer last, String headMissing, DataSource fitSource,
-                                   String fitName, List<DenseLayer> dense) {
+    private static FitPass fitPass(
+            Pass pass,
+            DenseLayer last,
+            String headMissing,
+            DataSource fitSource,
+            String fitName,
+            List<DenseLayer> dense) {
         AuditOptions o = pass.options();
         List<String> skipped = new ArrayList<>();
         DetectorSuite.Builder builder = pass.wiring().standardSuite(last, headMissing, o.tau(), o.alpha(), skipped);
@@ -272,21 +347,35 @@ final class AuditRunner {
         if (o.fitStatistics()) {
             StatsOptions stats = pass.stats(ClassSource.LABEL);
             statsHook = new StatsHook(stats, pass.layers(), pass.pool());
-            interactions = new InteractionHook(dense, InteractionOptions.builder(pass.k(), stats.basis())
-                    .bins(o.bins()).build());
+            interactions = new InteractionHook(
+                    dense,
+                    InteractionOptions.builder(pass.k(), stats.basis())
+                            .bins(o.bins())
+                            .build());
             predictions = pass.wiring().scoring(DetectorSuite.of(List.of()));
             hooks.addAll(List.of(statsHook, interactions, predictions));
         }
         InspectionSummary summary = pass.inspect(fitSource, "fit on", ClassSource.LABEL, hooks);
         int notFed = skipped.size();
         DetectorSuite suite = builder.buildSkippingFailures(skipped);
-        skipped.subList(notFed, skipped.size()).forEach(why -> LOG.warn("a detector could not be fitted and is left"
-                + " out: {}", why));
-        DatasetResult statistics = statsHook == null ? null : new DatasetResult(fitName, DatasetRole.FIT,
-                ClassSource.LABEL, summary, statsHook.results(), scores(fitName, ClassSource.LABEL, predictions),
-                interactions.results());
-        return new FitPass(suite, nodes == null ? Map.of() : nodes.classifiers(), nodes == null ? 0 : nodes.seen(),
-                skipped, statistics);
+        skipped.subList(notFed, skipped.size())
+                .forEach(why -> LOG.warn("a detector could not be fitted and is left" + " out: {}", why));
+        DatasetResult statistics = statsHook == null
+                ? null
+                : new DatasetResult(
+                        fitName,
+                        DatasetRole.FIT,
+                        ClassSource.LABEL,
+                        summary,
+                        statsHook.results(),
+                        scores(fitName, ClassSource.LABEL, predictions),
+                        interactions.results());
+        return new FitPass(
+                suite,
+                nodes == null ? Map.of() : nodes.classifiers(),
+                nodes == null ? 0 : nodes.seen(),
+                skipped,
+                statistics);
     }
 
     /**
@@ -294,15 +383,19 @@ final class AuditRunner {
      * are skipped with a log line saying the size, and recorded in {@code skipped}.
      */
     private static List<DenseLayer> withinMemoryLimit(List<DenseLayer> dense, int k, Map<String, String> skipped) {
-        InteractionOptions options = InteractionOptions.builder(k, ClassBasis.LABEL).build();
+        InteractionOptions options =
+                InteractionOptions.builder(k, ClassBasis.LABEL).build();
         List<DenseLayer> kept = new ArrayList<>();
         for (DenseLayer d : dense) {
             MemoryEstimate estimate = InteractionAccumulator.estimate(d, options);
             if (estimate.bytes() <= options.memoryLimitBytes()) {
                 kept.add(d);
             } else {
-                LOG.warn("skipping the interactions of {}: {} exceeds the limit of {} MiB", d.outputName(),
-                        estimate.description(), options.memoryLimitBytes() >> 20);
+                LOG.warn(
+                        "skipping the interactions of {}: {} exceeds the limit of {} MiB",
+                        d.outputName(),
+                        estimate.description(),
+                        options.memoryLimitBytes() >> 20);
                 skipped.put(d.outputName(), estimate.description());
             }
         }
@@ -337,8 +430,14 @@ final class AuditRunner {
         for (DatasetResult ood : datasets.subList(1, datasets.size())) {
             for (OodDetector d : suite.detectors()) {
                 String layer = d.layer().orElse(null);
-                rows.add(new MetricsRow(d.name(), detectorName(d), layer, id.name(), ood.name(),
-                        OodMetrics.evaluate(id.scores().column(d.name()), ood.scores().column(d.name()))));
+                rows.add(new MetricsRow(
+                        d.name(),
+                        detectorName(d),
+                        layer,
+                        id.name(),
+                        ood.name(),
+                        OodMetrics.evaluate(
+                                id.scores().column(d.name()), ood.scores().column(d.name()))));
             }
         }
         return rows;
@@ -347,8 +446,9 @@ final class AuditRunner {
     /** A detector's name without its layer suffix (per-layer detectors are named {@code name[layer]}). */
     static String detectorName(OodDetector d) {
         String name = d.name();
-        return d.layer().map(l -> name.endsWith("[" + l + "]") ? name.substring(0, name.length() - l.length() - 2)
-                : name).orElse(name);
+        return d.layer()
+                .map(l -> name.endsWith("[" + l + "]") ? name.substring(0, name.length() - l.length() - 2) : name)
+                .orElse(name);
     }
 
     /**
@@ -388,8 +488,8 @@ final class AuditRunner {
         }
     }
 
-    private static void klRows(List<KlRow> rows, String layer, String quantity, List<DatasetResult> datasets,
-                               double alpha) {
+    private static void klRows(
+            List<KlRow> rows, String layer, String quantity, List<DatasetResult> datasets, double alpha) {
         DatasetResult id = datasets.get(0);
         Map<String, ClassProfiles> profiles = new LinkedHashMap<>();
         for (DatasetResult d : datasets) {
@@ -421,7 +521,9 @@ final class AuditRunner {
         if (s == null || s.frequencies().isEmpty()) {
             return null;
         }
-        return quantity.equals("S1") ? s.frequencies().s1Table() : s.frequencies().s2Table();
+        return quantity.equals("S1")
+                ? s.frequencies().s1Table()
+                : s.frequencies().s2Table();
     }
 
     private static void add(List<KlRow> rows, String layer, String quantity, KlMatrix m) {

@@ -21,9 +21,14 @@ import java.util.Objects;
  * @param scores       per sample, class, prediction and detector scores (the fit set has no score columns)
  * @param interactions per dense layer (by its output tensor), the SPEC §3 interaction frequencies
  */
-public record DatasetResult(String name, DatasetRole role, ClassSource classSource, InspectionSummary summary,
-                            Map<String, LayerStatistics> layers, DatasetScores scores,
-                            Map<String, InteractionFrequencies> interactions) {
+public record DatasetResult(
+        String name,
+        DatasetRole role,
+        ClassSource classSource,
+        InspectionSummary summary,
+        Map<String, LayerStatistics> layers,
+        DatasetScores scores,
+        Map<String, InteractionFrequencies> interactions) {
     public DatasetResult {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");

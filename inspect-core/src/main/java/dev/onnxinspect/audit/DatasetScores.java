@@ -29,8 +29,8 @@ public final class DatasetScores {
         Map<String, double[]> copy = new LinkedHashMap<>();
         scores.forEach((k, v) -> {
             if (v.length != predicted.length) {
-                throw new IllegalArgumentException("score column " + k + " has " + v.length + " values for "
-                        + predicted.length + " samples");
+                throw new IllegalArgumentException(
+                        "score column " + k + " has " + v.length + " values for " + predicted.length + " samples");
             }
             copy.put(k, v.clone());
         });
@@ -103,8 +103,8 @@ public final class DatasetScores {
     private double[] known(String detector) {
         double[] column = scores.get(detector);
         if (column == null) {
-            throw new IllegalArgumentException("no score column '" + detector + "' for " + dataset + "; the columns"
-                    + " are " + scores.keySet());
+            throw new IllegalArgumentException(
+                    "no score column '" + detector + "' for " + dataset + "; the columns" + " are " + scores.keySet());
         }
         return column;
     }
@@ -116,8 +116,11 @@ public final class DatasetScores {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DatasetScores d && dataset.equals(d.dataset) && Arrays.equals(labels, d.labels)
-                && Arrays.equals(predicted, d.predicted) && scores.keySet().equals(d.scores.keySet())
+        return o instanceof DatasetScores d
+                && dataset.equals(d.dataset)
+                && Arrays.equals(labels, d.labels)
+                && Arrays.equals(predicted, d.predicted)
+                && scores.keySet().equals(d.scores.keySet())
                 && scores.keySet().stream().allMatch(k -> Arrays.equals(scores.get(k), d.scores.get(k)));
     }
 

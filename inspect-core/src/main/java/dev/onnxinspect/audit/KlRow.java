@@ -6,6 +6,5 @@ package dev.onnxinspect.audit;
  * @param layer    the layer
  * @param quantity the profile's units: "S1" or "S2" activation frequencies
  */
-public record KlRow(String layer, String quantity, String datasetP, int classP, String datasetQ, int classQ,
-                    double kl) {
-}
+public record KlRow(
+        String layer, String quantity, String datasetP, int classP, String datasetQ, int classQ, double kl) {}

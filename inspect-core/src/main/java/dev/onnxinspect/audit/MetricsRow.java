@@ -12,6 +12,5 @@ import dev.onnxinspect.metrics.OodEvaluation;
  * @param oodDataset the OOD set
  * @param evaluation the metrics and the ROC curve
  */
-public record MetricsRow(String column, String detector, String layer, String idDataset, String oodDataset,
-                         OodEvaluation evaluation) {
-}
+public record MetricsRow(
+        String column, String detector, String layer, String idDataset, String oodDataset, OodEvaluation evaluation) {}

@@ -21,8 +21,7 @@ import java.util.Map;
  * counts used are recorded in the run parameters ({@code node_fit_samples}, {@code node_eval_samples}).
  */
 final class NodeClassifierHooks {
-    private NodeClassifierHooks() {
-    }
+    private NodeClassifierHooks() {}
 
     /** Takes only the first {@code limit} samples of the batches it sees. */
     private abstract static class Limited implements InspectionHook {
@@ -43,8 +42,10 @@ final class NodeClassifierHooks {
             int[] classes = take == view.size() ? view.classes() : Arrays.copyOf(view.classes(), take);
             for (Map.Entry<String, LayerActivations> e : view.activations().entrySet()) {
                 LayerActivations a = e.getValue();
-                LayerActivations head = take == view.size() ? a : new LayerActivations(a.layer(),
-                        Arrays.copyOf(a.values(), take * a.units()), take, a.unitShape());
+                LayerActivations head = take == view.size()
+                        ? a
+                        : new LayerActivations(
+                                a.layer(), Arrays.copyOf(a.values(), take * a.units()), take, a.unitShape());
                 accept(e.getKey(), classes, head);
             }
         }
@@ -100,7 +101,9 @@ final class NodeClassifierHooks {
         }
 
         List<NodeClassifierResult> results() {
-            return evaluations.values().stream().map(NodeClassifierEvaluationAccumulator::result).toList();
+            return evaluations.values().stream()
+                    .map(NodeClassifierEvaluationAccumulator::result)
+                    .toList();
         }
     }
 }

@@ -38,8 +38,8 @@ final class StatsHook implements InspectionHook {
         List<Future<?>> pending = new ArrayList<>(layers.size());
         for (String layer : layers) {
             LayerActivations acts = view.layer(layer);
-            LayerStatisticsAccumulator acc = accumulators.computeIfAbsent(layer,
-                    name -> new LayerStatisticsAccumulator(options, name, acts.unitShape()));
+            LayerStatisticsAccumulator acc = accumulators.computeIfAbsent(
+                    layer, name -> new LayerStatisticsAccumulator(options, name, acts.unitShape()));
             if (executor == null || layers.size() == 1) {
                 acc.accept(classes, acts);
             } else {
@@ -60,8 +60,8 @@ final class StatsHook implements InspectionHook {
                     if (e.getCause() instanceof Error error) {
                         throw error; // e.g. OutOfMemoryError: nothing to add to it
                     }
-                    RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
-                            : new IllegalStateException(e.getCause());
+                    RuntimeException cause =
+                            e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                     if (failure == null) {
                         failure = cause;
                     } else {

@@ -43,8 +43,11 @@ public interface DataFormat {
             }
             known.add(format.name());
         }
-        String name = file.getFileName() == null ? file.toString() : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String module = name.endsWith(".parquet") ? "dev.onnxinspect:parquet-import"
+        String name = file.getFileName() == null
+                ? file.toString()
+                : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String module = name.endsWith(".parquet")
+                ? "dev.onnxinspect:parquet-import"
                 : name.endsWith(".arrow") || name.endsWith(".feather") ? "dev.onnxinspect:arrow-export" : null;
         if (module != null) {
             throw new DatasetException("cannot read " + file + ": its format needs the module " + module + " on the"

@@ -60,7 +60,9 @@ public record DataSpec(String name, List<InputMapping> inputs, LabelMapping labe
         }
         for (InputMapping m : inputs) {
             if (m.maskOf() != null) {
-                InputMapping of = inputs.stream().filter(o -> m.maskOf().equals(o.input())).findFirst()
+                InputMapping of = inputs.stream()
+                        .filter(o -> m.maskOf().equals(o.input()))
+                        .findFirst()
                         .orElseThrow(() -> new DatasetException("input " + m.input() + " is declared the padding mask"
                                 + " of input " + m.maskOf() + ", which data " + name + " does not map; map "
                                 + m.maskOf() + " to a list column first"));
@@ -82,7 +84,10 @@ public record DataSpec(String name, List<InputMapping> inputs, LabelMapping labe
 
     /** The mapping of a model input, or null when none feeds it. */
     public InputMapping mapping(String input) {
-        return inputs.stream().filter(m -> Objects.equals(m.input(), input)).findFirst().orElse(null);
+        return inputs.stream()
+                .filter(m -> Objects.equals(m.input(), input))
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -124,7 +129,10 @@ public record DataSpec(String name, List<InputMapping> inputs, LabelMapping labe
         }
         List<InputMapping> ordered = new ArrayList<>();
         for (InputMapping m : inputs) {
-            ordered.add(fitted.stream().filter(f -> Objects.equals(f.input(), m.input())).findFirst().orElseThrow());
+            ordered.add(fitted.stream()
+                    .filter(f -> Objects.equals(f.input(), m.input()))
+                    .findFirst()
+                    .orElseThrow());
         }
         return new DataSpec(name, ordered, labels, unlabelled);
     }
@@ -138,11 +146,15 @@ public record DataSpec(String name, List<InputMapping> inputs, LabelMapping labe
         if (out.type() == null && InputTensor.SUPPORTED.contains(v.elementType())) {
             out = out.withType(v.elementType());
         }
-        if (out.sampleShape() == null && out.preprocessing() == null && out.maskOf() == null
-                && v.shape().rankKnown() && v.shape().rank() >= 2) {
+        if (out.sampleShape() == null
+                && out.preprocessing() == null
+                && out.maskOf() == null
+                && v.shape().rankKnown()
+                && v.shape().rank() >= 2) {
             List<Dim> dims = v.shape().dims().subList(1, v.shape().rank());
             if (dims.stream().allMatch(d -> d instanceof Dim.Fixed)) {
-                out = out.withSampleShape(dims.stream().mapToLong(d -> ((Dim.Fixed) d).size()).toArray());
+                out = out.withSampleShape(
+                        dims.stream().mapToLong(d -> ((Dim.Fixed) d).size()).toArray());
             }
         }
         return out;
@@ -195,8 +207,7 @@ public record DataSpec(String name, List<InputMapping> inputs, LabelMapping labe
         private LabelMapping labels;
         private boolean unlabelled;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The source's name in tables and reports. */
         public Builder name(String name) {
@@ -231,8 +242,13 @@ public record DataSpec(String name, List<InputMapping> inputs, LabelMapping labe
         public DataSpec build() {
             String n = name;
             if (n == null && !inputs.isEmpty()) {
-                InputMapping first = inputs.stream().filter(m -> m.file() != null).findFirst().orElse(inputs.get(0));
-                Path fileName = first.file() == null ? null : first.file().toAbsolutePath().normalize().getFileName();
+                InputMapping first = inputs.stream()
+                        .filter(m -> m.file() != null)
+                        .findFirst()
+                        .orElse(inputs.get(0));
+                Path fileName = first.file() == null
+                        ? null
+                        : first.file().toAbsolutePath().normalize().getFileName();
                 n = fileName == null ? "data" : fileName.toString().replaceFirst("\\.[A-Za-z0-9]+$", "");
             }
             return new DataSpec(n == null ? "data" : n, inputs, labels, unlabelled);

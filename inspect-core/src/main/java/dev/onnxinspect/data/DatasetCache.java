@@ -40,8 +40,8 @@ public final class DatasetCache {
 
     /** The cache directory chosen by the property, the environment variable or the default, in that order. */
     public static DatasetCache standard() {
-        return new DatasetCache(resolveDirectory(System.getProperty(PROPERTY), System.getenv(ENV),
-                System.getProperty("user.home")));
+        return new DatasetCache(
+                resolveDirectory(System.getProperty(PROPERTY), System.getenv(ENV), System.getProperty("user.home")));
     }
 
     /** A cache rooted at the given directory. */
@@ -79,8 +79,10 @@ public final class DatasetCache {
         }
         Path file = directory.resolve(relativePath);
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException(Kind.IO, "dataset file " + relativePath + " is missing from the dataset cache "
-                    + directory + ". Fetch it with: " + fetchCommand(relativePath));
+            throw new DatasetException(
+                    Kind.IO,
+                    "dataset file " + relativePath + " is missing from the dataset cache " + directory
+                            + ". Fetch it with: " + fetchCommand(relativePath));
         }
         try {
             Stamp stamp = new Stamp(Files.size(file), Files.getLastModifiedTime(file));
@@ -95,8 +97,11 @@ public final class DatasetCache {
             VERIFIED.put(file, stamp);
             return file;
         } catch (IOException e) {
-            throw new DatasetException(Kind.IO, "cannot read dataset file " + file + ": " + e.getMessage()
-                    + ". Fetch it again with: " + fetchCommand(relativePath), e);
+            throw new DatasetException(
+                    Kind.IO,
+                    "cannot read dataset file " + file + ": " + e.getMessage() + ". Fetch it again with: "
+                            + fetchCommand(relativePath),
+                    e);
         }
     }
 
@@ -104,13 +109,13 @@ public final class DatasetCache {
     String fetchCommand(String relativePath) {
         String dataset = relativePath.substring(0, relativePath.indexOf('/'));
         Path standardDir = resolveDirectory(null, System.getenv(ENV), System.getProperty("user.home"))
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
         String prefix = directory.equals(standardDir) ? "" : ENV + "=" + directory + " ";
         return prefix + "scripts/fetch-data.sh " + dataset;
     }
 
-    private record Stamp(long size, FileTime modified) {
-    }
+    private record Stamp(long size, FileTime modified) {}
 
     private static Map<String, String> loadSums() {
         Map<String, String> sums = new HashMap<>();

@@ -11,8 +11,7 @@ public final class Datasets {
     /** Every name {@link #load} accepts. */
     public static final List<String> NAMES = List.of("fashion-mnist-train", "fashion-mnist-test", "mnist-digits");
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /** The named dataset from the standard cache. */
     public static InMemoryDataset load(String name) {

@@ -43,8 +43,9 @@ public abstract sealed class ElementWriter {
             case DOUBLE -> new Doubles(length, where);
             case FLOAT16 -> new Halves(length, where);
             case INT8, UINT8, BOOL, INT16, INT32, INT64 -> new Integers(type, length, where);
-            default -> throw new DatasetException("onnx-inspect cannot feed element type " + type + "; supported: "
-                    + InputTensor.SUPPORTED);
+            default ->
+                throw new DatasetException(
+                        "onnx-inspect cannot feed element type " + type + "; supported: " + InputTensor.SUPPORTED);
         };
     }
 

@@ -11,11 +11,10 @@ import java.util.List;
  */
 public final class FashionMnist {
     /** The class names, indexed by label. */
-    public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> CLASS_NAMES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    private FashionMnist() {
-    }
+    private FashionMnist() {}
 
     /** The training split from the standard cache, named {@code fashion-mnist-train}. */
     public static InMemoryDataset train() {
@@ -36,8 +35,10 @@ public final class FashionMnist {
     }
 
     private static InMemoryDataset load(DatasetCache cache, String name, String prefix) {
-        return IdxReader.read(name,
-                cache.verifiedFile("fashion-mnist/" + prefix + "-images-idx3-ubyte.gz"),
-                cache.verifiedFile("fashion-mnist/" + prefix + "-labels-idx1-ubyte.gz")).reshaped(784);
+        return IdxReader.read(
+                        name,
+                        cache.verifiedFile("fashion-mnist/" + prefix + "-images-idx3-ubyte.gz"),
+                        cache.verifiedFile("fashion-mnist/" + prefix + "-labels-idx1-ubyte.gz"))
+                .reshaped(784);
     }
 }

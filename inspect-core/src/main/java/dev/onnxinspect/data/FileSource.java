@@ -40,8 +40,10 @@ public final class FileSource implements DataSource, AutoCloseable {
         this.labelReader = labelReader;
         List<InputSpec> specs = new ArrayList<>();
         for (InputMapping m : spec.inputs()) {
-            specs.add(readers.stream().flatMap(r -> r.inputs().stream())
-                    .filter(s -> Objects.equals(s.name(), m.input())).findFirst()
+            specs.add(readers.stream()
+                    .flatMap(r -> r.inputs().stream())
+                    .filter(s -> Objects.equals(s.name(), m.input()))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no reader feeds " + m)));
         }
         this.inputs = List.copyOf(specs);
@@ -50,8 +52,11 @@ public final class FileSource implements DataSource, AutoCloseable {
             if (r.rows() != rows) {
                 StringBuilder counts = new StringBuilder();
                 for (TableReader each : readers) {
-                    counts.append(counts.length() == 0 ? "" : ", ").append(each.file()).append(": ")
-                            .append(each.rows()).append(" rows");
+                    counts.append(counts.length() == 0 ? "" : ", ")
+                            .append(each.file())
+                            .append(": ")
+                            .append(each.rows())
+                            .append(" rows");
                 }
                 throw new DatasetException("the files of data " + spec.name() + " have different numbers of rows ("
                         + counts + "); row i of every file is sample i, so give files of one length");
@@ -64,13 +69,15 @@ public final class FileSource implements DataSource, AutoCloseable {
         List<TableReader> readers = new ArrayList<>();
         int labelReader = -1;
         try {
-            Path labelFile = spec.labels() == null ? null : DataSpec.key(spec.labels().file());
+            Path labelFile =
+                    spec.labels() == null ? null : DataSpec.key(spec.labels().file());
             for (Map.Entry<Path, List<InputMapping>> group : spec.byFile().entrySet()) {
                 Path file = group.getKey();
                 List<InputMapping> mappings = group.getValue();
-                String what = mappings.isEmpty() ? "the labels (" + spec.labels().describe() + ")"
-                        : "input " + InputTensor.label(mappings.get(0).input()) + " (" + mappings.get(0).describe()
-                        + ")";
+                String what = mappings.isEmpty()
+                        ? "the labels (" + spec.labels().describe() + ")"
+                        : "input " + InputTensor.label(mappings.get(0).input()) + " ("
+                                + mappings.get(0).describe() + ")";
                 DataSpec.requireExists(file, what);
                 LabelMapping labels = file.equals(labelFile) ? spec.labels() : null;
                 TableReader reader = DataFormat.forFile(file).open(file, mappings, labels);
@@ -117,7 +124,8 @@ public final class FileSource implements DataSource, AutoCloseable {
         int[] out = new int[shape.length];
         for (int d = 0; d < shape.length; d++) {
             if (shape[d] < 0) {
-                throw new DatasetException("input " + InputTensor.label(inputs.get(0).name()) + " of data "
+                throw new DatasetException("input "
+                        + InputTensor.label(inputs.get(0).name()) + " of data "
                         + name() + " has a variable dimension " + Arrays.toString(shape) + "; read the shapes of"
                         + " its inputs with inputs()");
             }
@@ -156,8 +164,12 @@ public final class FileSource implements DataSource, AutoCloseable {
      */
     public void checkAgainst(List<ValueInfo> modelInputs) {
         for (InputSpec have : inputs) {
-            ValueInfo want = have.name() == null && modelInputs.size() == 1 ? modelInputs.get(0)
-                    : modelInputs.stream().filter(v -> v.name().equals(have.name())).findFirst().orElse(null);
+            ValueInfo want = have.name() == null && modelInputs.size() == 1
+                    ? modelInputs.get(0)
+                    : modelInputs.stream()
+                            .filter(v -> v.name().equals(have.name()))
+                            .findFirst()
+                            .orElse(null);
             InputMapping m = spec.mapping(have.name());
             if (want == null) {
                 throw new DatasetException("data " + name() + " feeds input " + InputTensor.label(have.name())
@@ -183,7 +195,7 @@ public final class FileSource implements DataSource, AutoCloseable {
             if (!fits) {
                 String fix = m.preprocessing() != null
                         ? "declare a preprocessing whose output is the input's shape (now: "
-                        + m.preprocessing().describe() + ")"
+                                + m.preprocessing().describe() + ")"
                         : "declare the sample shape or give data of the input's shape";
                 throw new DatasetException("model input " + want.name() + " takes " + want.shape() + " per batch but "
                         + m.describe() + " gives samples of " + Arrays.toString(shape) + "; " + fix);

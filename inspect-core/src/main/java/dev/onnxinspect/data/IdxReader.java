@@ -23,8 +23,7 @@ public final class IdxReader {
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /**
      * Reads an images file and a labels file into one labelled dataset with sample shape {@code [rows, columns]}.
@@ -62,13 +61,11 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw truncated(labelsFile, e);
         } catch (IOException e) {
-            throw new DatasetException(Kind.IO, "cannot read IDX labels file " + labelsFile + ": " + e.getMessage(),
-                    e);
+            throw new DatasetException(Kind.IO, "cannot read IDX labels file " + labelsFile + ": " + e.getMessage(), e);
         }
     }
 
-    private record Images(float[] pixels, int count, int rows, int columns) {
-    }
+    private record Images(float[] pixels, int count, int rows, int columns) {}
 
     private static Images readImageData(Path file) {
         try (DataInputStream in = open(file)) {
@@ -113,17 +110,18 @@ public final class IdxReader {
 
     private static void checkMagic(Path file, int magic, int expected, String kind) {
         if (magic != expected) {
-            throw new DatasetException(String.format("%s is not an IDX unsigned-byte %s file: magic number 0x%08x,"
-                    + " expected 0x%08x (images 0x%08x, labels 0x%08x)", file, kind, magic, expected, IMAGES_MAGIC,
-                    LABELS_MAGIC));
+            throw new DatasetException(String.format(
+                    "%s is not an IDX unsigned-byte %s file: magic number 0x%08x,"
+                            + " expected 0x%08x (images 0x%08x, labels 0x%08x)",
+                    file, kind, magic, expected, IMAGES_MAGIC, LABELS_MAGIC));
         }
     }
 
     private static int readDimension(Path file, DataInputStream in, String what) throws IOException {
         int value = in.readInt();
         if (value < 0) {
-            throw new DatasetException("IDX file " + file + " declares a negative " + what + " (" + value
-                    + "); the header is corrupt");
+            throw new DatasetException(
+                    "IDX file " + file + " declares a negative " + what + " (" + value + "); the header is corrupt");
         }
         return value;
     }
@@ -132,8 +130,8 @@ public final class IdxReader {
         byte[] bytes = new byte[length];
         int read = in.readNBytes(bytes, 0, length);
         if (read < length) {
-            throw new DatasetException("IDX file " + file + " is truncated: its header declares " + length + " "
-                    + what + " but only " + read + " follow; fetch the file again");
+            throw new DatasetException("IDX file " + file + " is truncated: its header declares " + length + " " + what
+                    + " but only " + read + " follow; fetch the file again");
         }
         if (in.read() != -1) {
             throw new DatasetException("IDX file " + file + " has bytes after the " + length + " " + what
@@ -143,7 +141,9 @@ public final class IdxReader {
     }
 
     private static DatasetException truncated(Path file, EOFException e) {
-        return new DatasetException("IDX file " + file + " is truncated (ends inside the header or the compressed"
-                + " stream: " + e.getMessage() + "); fetch the file again", e);
+        return new DatasetException(
+                "IDX file " + file + " is truncated (ends inside the header or the compressed" + " stream: "
+                        + e.getMessage() + "); fetch the file again",
+                e);
     }
 }

@@ -39,14 +39,29 @@ import java.util.Objects;
  * @param channels     RGB, BGR or GRAY
  * @param layout       NCHW or NHWC
  */
-public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeight, int cropWidth, int cropHeight,
-                                 float scale, float[] mean, float[] std, Channels channels, Layout layout) {
+public record ImagePreprocessing(
+        Resize resize,
+        int resizeWidth,
+        int resizeHeight,
+        int cropWidth,
+        int cropHeight,
+        float scale,
+        float[] mean,
+        float[] std,
+        Channels channels,
+        Layout layout) {
     /** How images are resized. */
-    public enum Resize { NONE, SHORTER_SIDE, EXACT }
+    public enum Resize {
+        NONE,
+        SHORTER_SIDE,
+        EXACT
+    }
 
     /** The channels of the output, in order. */
     public enum Channels {
-        RGB(3), BGR(3), GRAY(1);
+        RGB(3),
+        BGR(3),
+        GRAY(1);
 
         private final int count;
 
@@ -61,7 +76,10 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
     }
 
     /** The layout of one sample: channels first ([C, H, W]) or last ([H, W, C]). */
-    public enum Layout { NCHW, NHWC }
+    public enum Layout {
+        NCHW,
+        NHWC
+    }
 
     public ImagePreprocessing {
         Objects.requireNonNull(resize, "resize");
@@ -71,19 +89,22 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
         std = std.clone();
         switch (resize) {
             case NONE -> require(resizeWidth == 0 && resizeHeight == 0, "no resize takes no size");
-            case SHORTER_SIDE -> require(resizeWidth > 0 && resizeHeight == 0,
-                    "resizing the shorter side needs one positive length");
-            case EXACT -> require(resizeWidth > 0 && resizeHeight > 0, "an exact resize needs a positive width and"
-                    + " height");
+            case SHORTER_SIDE ->
+                require(resizeWidth > 0 && resizeHeight == 0, "resizing the shorter side needs one positive length");
+            case EXACT ->
+                require(resizeWidth > 0 && resizeHeight > 0, "an exact resize needs a positive width and" + " height");
             default -> throw new IllegalStateException();
         }
-        require(cropWidth >= 0 && cropHeight >= 0 && (cropWidth == 0) == (cropHeight == 0),
+        require(
+                cropWidth >= 0 && cropHeight >= 0 && (cropWidth == 0) == (cropHeight == 0),
                 "a centre crop needs a positive width and height (or neither)");
         require(Float.isFinite(scale) && scale != 0, "scale must be finite and non-zero, got " + scale);
-        require(mean.length == 1 || mean.length == channels.count(), "mean needs 1 or " + channels.count()
-                + " values for " + channels + ", got " + mean.length);
-        require(std.length == 1 || std.length == channels.count(), "std needs 1 or " + channels.count()
-                + " values for " + channels + ", got " + std.length);
+        require(
+                mean.length == 1 || mean.length == channels.count(),
+                "mean needs 1 or " + channels.count() + " values for " + channels + ", got " + mean.length);
+        require(
+                std.length == 1 || std.length == channels.count(),
+                "std needs 1 or " + channels.count() + " values for " + channels + ", got " + std.length);
         for (float s : std) {
             require(s > 0 && Float.isFinite(s), "std values must be positive, got " + Arrays.toString(std));
         }
@@ -108,8 +129,12 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
      * (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225), RGB, NCHW: a sample is {@code [3, 224, 224]}.
      */
     public static ImagePreprocessing imagenet() {
-        return builder().resizeShorterSide(256).centerCrop(224, 224).mean(0.485f, 0.456f, 0.406f)
-                .std(0.229f, 0.224f, 0.225f).build();
+        return builder()
+                .resizeShorterSide(256)
+                .centerCrop(224, 224)
+                .mean(0.485f, 0.456f, 0.406f)
+                .std(0.229f, 0.224f, 0.225f)
+                .build();
     }
 
     /** The mean of output channel {@code c}. */
@@ -127,9 +152,10 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
         return switch (resize) {
             case NONE -> new int[] {width, height};
             case EXACT -> new int[] {resizeWidth, resizeHeight};
-            case SHORTER_SIDE -> width <= height
-                    ? new int[] {resizeWidth, (int) ((long) resizeWidth * height / width)}
-                    : new int[] {(int) ((long) resizeWidth * width / height), resizeWidth};
+            case SHORTER_SIDE ->
+                width <= height
+                        ? new int[] {resizeWidth, (int) ((long) resizeWidth * height / width)}
+                        : new int[] {(int) ((long) resizeWidth * width / height), resizeWidth};
         };
     }
 
@@ -153,13 +179,28 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
     public String describe() {
         StringBuilder s = new StringBuilder();
         switch (resize) {
-            case SHORTER_SIDE -> s.append("resize shorter side to ").append(resizeWidth).append(", ");
-            case EXACT -> s.append("resize to ").append(resizeWidth).append('x').append(resizeHeight).append(", ");
+            case SHORTER_SIDE ->
+                s.append("resize shorter side to ").append(resizeWidth).append(", ");
+            case EXACT ->
+                s.append("resize to ")
+                        .append(resizeWidth)
+                        .append('x')
+                        .append(resizeHeight)
+                        .append(", ");
             default -> s.append("no resize, ");
         }
         s.append(cropWidth > 0 ? "centre crop " + cropWidth + "x" + cropHeight : "no crop");
-        return s.append(", scale ").append(scale).append(", mean ").append(Arrays.toString(mean)).append(", std ")
-                .append(Arrays.toString(std)).append(", ").append(channels).append(", ").append(layout).toString();
+        return s.append(", scale ")
+                .append(scale)
+                .append(", mean ")
+                .append(Arrays.toString(mean))
+                .append(", std ")
+                .append(Arrays.toString(std))
+                .append(", ")
+                .append(channels)
+                .append(", ")
+                .append(layout)
+                .toString();
     }
 
     @Override
@@ -174,16 +215,32 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ImagePreprocessing p && resize == p.resize && resizeWidth == p.resizeWidth
-                && resizeHeight == p.resizeHeight && cropWidth == p.cropWidth && cropHeight == p.cropHeight
-                && Float.compare(scale, p.scale) == 0 && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std)
-                && channels == p.channels && layout == p.layout;
+        return o instanceof ImagePreprocessing p
+                && resize == p.resize
+                && resizeWidth == p.resizeWidth
+                && resizeHeight == p.resizeHeight
+                && cropWidth == p.cropWidth
+                && cropHeight == p.cropHeight
+                && Float.compare(scale, p.scale) == 0
+                && Arrays.equals(mean, p.mean)
+                && Arrays.equals(std, p.std)
+                && channels == p.channels
+                && layout == p.layout;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(resize, resizeWidth, resizeHeight, cropWidth, cropHeight, scale, Arrays.hashCode(mean),
-                Arrays.hashCode(std), channels, layout);
+        return Objects.hash(
+                resize,
+                resizeWidth,
+                resizeHeight,
+                cropWidth,
+                cropHeight,
+                scale,
+                Arrays.hashCode(mean),
+                Arrays.hashCode(std),
+                channels,
+                layout);
     }
 
     @Override
@@ -204,8 +261,7 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
         private Channels channels = Channels.RGB;
         private Layout layout = Layout.NCHW;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Resize the shorter side to {@code length} pixels, keeping the aspect ratio. */
         public Builder resizeShorterSide(int length) {
@@ -261,8 +317,8 @@ public record ImagePreprocessing(Resize resize, int resizeWidth, int resizeHeigh
         }
 
         public ImagePreprocessing build() {
-            return new ImagePreprocessing(resize, resizeWidth, resizeHeight, cropWidth, cropHeight, scale, mean, std,
-                    channels, layout);
+            return new ImagePreprocessing(
+                    resize, resizeWidth, resizeHeight, cropWidth, cropHeight, scale, mean, std, channels, layout);
         }
     }
 }

@@ -74,8 +74,8 @@ public final class InMemoryDataset implements DataSource {
         long product = 1;
         for (int d : shape) {
             if (d <= 0) {
-                throw new DatasetException("every dimension of a sample shape must be at least 1, got "
-                        + Arrays.toString(shape));
+                throw new DatasetException(
+                        "every dimension of a sample shape must be at least 1, got " + Arrays.toString(shape));
             }
             product *= d;
         }
@@ -139,8 +139,8 @@ public final class InMemoryDataset implements DataSource {
             throw new DatasetException("subset [" + from + ", " + to + ") of dataset " + name + " with " + count
                     + " samples: need 0 <= from <= to <= " + count);
         }
-        return new InMemoryDataset(name + "[" + from + ":" + to + "]", images, labels, sampleShape, first + from,
-                to - from);
+        return new InMemoryDataset(
+                name + "[" + from + ":" + to + "]", images, labels, sampleShape, first + from, to - from);
     }
 
     /**
@@ -196,8 +196,8 @@ public final class InMemoryDataset implements DataSource {
 
     private void checkIndex(int i) {
         if (i < 0 || i >= count) {
-            throw new DatasetException("sample index " + i + " is outside dataset " + name + " with " + count
-                    + " samples");
+            throw new DatasetException(
+                    "sample index " + i + " is outside dataset " + name + " with " + count + " samples");
         }
     }
 

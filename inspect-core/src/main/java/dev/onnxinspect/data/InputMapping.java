@@ -34,8 +34,15 @@ import java.util.Objects;
  *                      from variable-length list columns have a padding mask.
  * @param preprocessing how images are turned into tensors (image folders only; null elsewhere)
  */
-public record InputMapping(String input, Path file, List<String> columns, ElementType type, long[] sampleShape,
-                           double padValue, String maskOf, ImagePreprocessing preprocessing) {
+public record InputMapping(
+        String input,
+        Path file,
+        List<String> columns,
+        ElementType type,
+        long[] sampleShape,
+        double padValue,
+        String maskOf,
+        ImagePreprocessing preprocessing) {
     public InputMapping {
         if (file == null && maskOf == null) {
             throw new NullPointerException("file");
@@ -45,8 +52,8 @@ public record InputMapping(String input, Path file, List<String> columns, Elemen
         if (sampleShape != null) {
             for (long d : sampleShape) {
                 if (d <= 0) {
-                    throw new DatasetException("input " + InputTensor.label(input) + " from " + file
-                            + ": sample shape " + Arrays.toString(sampleShape) + " must have positive dimensions");
+                    throw new DatasetException("input " + InputTensor.label(input) + " from " + file + ": sample shape "
+                            + Arrays.toString(sampleShape) + " must have positive dimensions");
                 }
             }
         }
@@ -66,15 +73,15 @@ public record InputMapping(String input, Path file, List<String> columns, Elemen
 
     /** A column (or an {@code .npz} array) of a file feeds an input. */
     public static InputMapping column(String input, Path file, String column) {
-        return new InputMapping(input, file, List.of(Objects.requireNonNull(column, "column")), null, null, 0, null,
-                null);
+        return new InputMapping(
+                input, file, List.of(Objects.requireNonNull(column, "column")), null, null, 0, null, null);
     }
 
     /** Several number columns of a table together feed an input: one vector per row, in the order given. */
     public static InputMapping columns(String input, Path file, List<String> columns) {
         if (columns.isEmpty()) {
-            throw new DatasetException("input " + InputTensor.label(input) + " from " + file + ": name at least one"
-                    + " column");
+            throw new DatasetException(
+                    "input " + InputTensor.label(input) + " from " + file + ": name at least one" + " column");
         }
         return new InputMapping(input, file, columns, null, null, 0, null, null);
     }
@@ -86,8 +93,8 @@ public record InputMapping(String input, Path file, List<String> columns, Elemen
 
     /** The images of a folder, preprocessed, feed an input (see {@link ImagePreprocessing}). */
     public static InputMapping imageFolder(String input, Path folder, ImagePreprocessing preprocessing) {
-        return new InputMapping(input, folder, List.of(), null, null, 0, null,
-                Objects.requireNonNull(preprocessing, "preprocessing"));
+        return new InputMapping(
+                input, folder, List.of(), null, null, 0, null, Objects.requireNonNull(preprocessing, "preprocessing"));
     }
 
     /** A copy that converts the values to {@code type} (the model input's element type). */
@@ -111,8 +118,15 @@ public record InputMapping(String input, Path file, List<String> columns, Elemen
      * INT64 unless {@link #withType} says otherwise. The file is {@code of}'s ({@link DataSpec} fills it in).
      */
     public static InputMapping maskOf(String input, String of) {
-        return new InputMapping(Objects.requireNonNull(input, "input"), null, List.of(), null, null, 0,
-                Objects.requireNonNull(of, "of"), null);
+        return new InputMapping(
+                Objects.requireNonNull(input, "input"),
+                null,
+                List.of(),
+                null,
+                null,
+                0,
+                Objects.requireNonNull(of, "of"),
+                null);
     }
 
     /** A copy reading from {@code file} (used to give a mask the file of the input it marks). */
@@ -143,16 +157,20 @@ public record InputMapping(String input, Path file, List<String> columns, Elemen
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputMapping m && Objects.equals(input, m.input) && Objects.equals(file, m.file)
-                && columns.equals(m.columns) && type == m.type && Arrays.equals(sampleShape, m.sampleShape)
-                && Double.compare(padValue, m.padValue) == 0 && Objects.equals(maskOf, m.maskOf)
+        return o instanceof InputMapping m
+                && Objects.equals(input, m.input)
+                && Objects.equals(file, m.file)
+                && columns.equals(m.columns)
+                && type == m.type
+                && Arrays.equals(sampleShape, m.sampleShape)
+                && Double.compare(padValue, m.padValue) == 0
+                && Objects.equals(maskOf, m.maskOf)
                 && Objects.equals(preprocessing, m.preprocessing);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(input, file, columns, type, Arrays.hashCode(sampleShape), padValue, maskOf,
-                preprocessing);
+        return Objects.hash(input, file, columns, type, Arrays.hashCode(sampleShape), padValue, maskOf, preprocessing);
     }
 
     @Override

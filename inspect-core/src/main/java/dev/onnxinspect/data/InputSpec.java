@@ -19,15 +19,18 @@ public record InputSpec(String name, ElementType type, long[] sampleShape) {
         sampleShape = sampleShape.clone();
         for (long d : sampleShape) {
             if (d < -1 || d == 0) {
-                throw new IllegalArgumentException("sample dimensions are positive, or -1 for variable; got "
-                        + Arrays.toString(sampleShape));
+                throw new IllegalArgumentException(
+                        "sample dimensions are positive, or -1 for variable; got " + Arrays.toString(sampleShape));
             }
         }
     }
 
     /** The unnamed float32 input of a single-input source of fixed sample shape (e.g. images). */
     public static InputSpec floats(int[] sampleShape) {
-        return new InputSpec(null, ElementType.FLOAT, Arrays.stream(sampleShape).asLongStream().toArray());
+        return new InputSpec(
+                null,
+                ElementType.FLOAT,
+                Arrays.stream(sampleShape).asLongStream().toArray());
     }
 
     @Override
@@ -37,7 +40,9 @@ public record InputSpec(String name, ElementType type, long[] sampleShape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputSpec s && Objects.equals(name, s.name) && type == s.type
+        return o instanceof InputSpec s
+                && Objects.equals(name, s.name)
+                && type == s.type
                 && Arrays.equals(sampleShape, s.sampleShape);
     }
 

@@ -35,9 +35,16 @@ import java.util.Set;
  */
 public record InputTensor(String name, ElementType type, long[] shape, Object data) {
     /** The element types an input tensor may have. */
-    public static final Set<ElementType> SUPPORTED = Set.copyOf(EnumSet.of(ElementType.FLOAT, ElementType.DOUBLE,
-            ElementType.FLOAT16, ElementType.INT8, ElementType.UINT8, ElementType.BOOL, ElementType.INT16,
-            ElementType.INT32, ElementType.INT64));
+    public static final Set<ElementType> SUPPORTED = Set.copyOf(EnumSet.of(
+            ElementType.FLOAT,
+            ElementType.DOUBLE,
+            ElementType.FLOAT16,
+            ElementType.INT8,
+            ElementType.UINT8,
+            ElementType.BOOL,
+            ElementType.INT16,
+            ElementType.INT32,
+            ElementType.INT64));
 
     public InputTensor {
         Objects.requireNonNull(type, "type");
@@ -100,8 +107,9 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
             case INT8, UINT8, BOOL -> byte[].class;
             case INT32 -> int[].class;
             case INT64 -> long[].class;
-            default -> throw new DatasetException("onnx-inspect cannot feed element type " + type
-                    + "; supported: " + SUPPORTED);
+            default ->
+                throw new DatasetException(
+                        "onnx-inspect cannot feed element type " + type + "; supported: " + SUPPORTED);
         };
     }
 
@@ -168,8 +176,11 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputTensor t && Objects.equals(name, t.name) && type == t.type
-                && Arrays.equals(shape, t.shape) && Objects.deepEquals(new Object[] {data}, new Object[] {t.data});
+        return o instanceof InputTensor t
+                && Objects.equals(name, t.name)
+                && type == t.type
+                && Arrays.equals(shape, t.shape)
+                && Objects.deepEquals(new Object[] {data}, new Object[] {t.data});
     }
 
     @Override

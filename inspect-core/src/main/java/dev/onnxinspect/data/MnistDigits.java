@@ -8,8 +8,7 @@ import java.nio.file.Path;
  * (see {@link MnistJsonReader}). Files are verified against their recorded SHA-256 first.
  */
 public final class MnistDigits {
-    private MnistDigits() {
-    }
+    private MnistDigits() {}
 
     /** The digits from the standard cache, named {@code mnist-digits}. */
     public static InMemoryDataset load() {

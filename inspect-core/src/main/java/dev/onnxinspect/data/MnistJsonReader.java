@@ -24,8 +24,7 @@ public final class MnistJsonReader {
 
     private static final float[] POWERS_OF_TEN = {1f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
 
-    private MnistJsonReader() {
-    }
+    private MnistJsonReader() {}
 
     /**
      * Reads {@code 0.json} ... {@code 9.json} from a directory: digit 0's images in file order, then digit 1's, and
@@ -192,8 +191,13 @@ public final class MnistJsonReader {
             if (pos < text.length && text[pos] == '-') {
                 pos++;
             }
-            while (pos < text.length && (isDigit(text[pos]) || text[pos] == '.' || text[pos] == 'e'
-                    || text[pos] == 'E' || text[pos] == '+' || text[pos] == '-')) {
+            while (pos < text.length
+                    && (isDigit(text[pos])
+                            || text[pos] == '.'
+                            || text[pos] == 'e'
+                            || text[pos] == 'E'
+                            || text[pos] == '+'
+                            || text[pos] == '-')) {
                 pos++;
             }
             String token = new String(text, start, pos - start, StandardCharsets.US_ASCII);
@@ -217,14 +221,15 @@ public final class MnistJsonReader {
         }
 
         private void skipWhitespace() {
-            while (pos < text.length && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\r'
-                    || text[pos] == '\t')) {
+            while (pos < text.length
+                    && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\r' || text[pos] == '\t')) {
                 pos++;
             }
         }
 
         private DatasetException error(String expected) {
-            String found = pos >= text.length ? "the end of the file"
+            String found = pos >= text.length
+                    ? "the end of the file"
                     : "'" + new String(text, pos, Math.min(20, text.length - pos), StandardCharsets.US_ASCII) + "'";
             return new DatasetException("MNIST digit file " + file + " is not of the form {\"data\": [numbers]}: "
                     + expected + " at byte " + pos + ", found " + found + "; fetch the file again with"

@@ -22,8 +22,15 @@ import java.util.List;
  * @param middleMean  the mean over the middle range (never 0)
  * @param ratio       earlyMean / middleMean
  */
-public record EarlyToMidRatio(PathKind kind, StepRange early, StepRange middle, int earlySteps, int middleSteps,
-                              double earlyMean, double middleMean, double ratio) {
+public record EarlyToMidRatio(
+        PathKind kind,
+        StepRange early,
+        StepRange middle,
+        int earlySteps,
+        int middleSteps,
+        double earlyMean,
+        double middleMean,
+        double ratio) {
 
     /**
      * Computes the ratio from a result's per-step summaries.

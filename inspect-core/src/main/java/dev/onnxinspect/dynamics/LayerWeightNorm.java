@@ -10,8 +10,8 @@ package dev.onnxinspect.dynamics;
 public record LayerWeightNorm(String layer, double norm, double distanceFromInit) {
     public LayerWeightNorm {
         if (layer == null || !(norm >= 0) || !(distanceFromInit >= 0)) {
-            throw new DynamicsException("a layer weight norm needs a name and non-negative norms, got " + layer
-                    + ", " + norm + ", " + distanceFromInit);
+            throw new DynamicsException("a layer weight norm needs a name and non-negative norms, got " + layer + ", "
+                    + norm + ", " + distanceFromInit);
         }
     }
 }

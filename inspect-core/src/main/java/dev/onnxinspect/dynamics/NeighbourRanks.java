@@ -90,15 +90,17 @@ public final class NeighbourRanks {
     /** The rank of probe sample {@code k}, 0 when k is the anchor. */
     public int rank(int k) {
         if (k < 0 || k >= ranks.length) {
-            throw new DynamicsException("probe sample " + k + " is out of range; the probe set has " + ranks.length
-                    + " samples");
+            throw new DynamicsException(
+                    "probe sample " + k + " is out of range; the probe set has " + ranks.length + " samples");
         }
         return ranks[k];
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NeighbourRanks r && step == r.step && anchor == r.anchor
+        return o instanceof NeighbourRanks r
+                && step == r.step
+                && anchor == r.anchor
                 && Arrays.equals(overlaps, r.overlaps);
     }
 

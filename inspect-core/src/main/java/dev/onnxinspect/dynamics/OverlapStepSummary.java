@@ -17,8 +17,8 @@ import java.util.OptionalDouble;
 public record OverlapStepSummary(int step, int pairs, double meanOverlap, OptionalDouble correlation) {
     public OverlapStepSummary {
         if (pairs < 0 || correlation == null) {
-            throw new DynamicsException("pairs must be >= 0 and correlation non-null, got " + pairs + ", "
-                    + correlation);
+            throw new DynamicsException(
+                    "pairs must be >= 0 and correlation non-null, got " + pairs + ", " + correlation);
         }
     }
 

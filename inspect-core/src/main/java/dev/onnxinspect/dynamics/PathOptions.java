@@ -34,8 +34,8 @@ public record PathOptions(float tau, int maxSampledPairs, long seed, List<Intege
         var seen = new HashSet<Integer>();
         for (int a : anchors) {
             if (a < 0 || !seen.add(a)) {
-                throw new DynamicsException("anchors must be distinct non-negative probe sample indices, got "
-                        + anchors);
+                throw new DynamicsException(
+                        "anchors must be distinct non-negative probe sample indices, got " + anchors);
             }
         }
     }
@@ -56,8 +56,7 @@ public record PathOptions(float tau, int maxSampledPairs, long seed, List<Intege
         private long seed = 0L;
         private List<Integer> anchors = List.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder tau(float tau) {
             this.tau = tau;

@@ -45,8 +45,8 @@ public final class PathOverlapAccumulator {
      */
     public PathOverlapAccumulator(String layer, float[][] inputs, PathOptions options, PathOverlapSink sink) {
         if (layer == null || inputs == null || options == null || sink == null) {
-            throw new DynamicsException("layer, inputs, options and sink must not be null;"
-                    + " use PathOverlapSink.NONE for no rows");
+            throw new DynamicsException(
+                    "layer, inputs, options and sink must not be null;" + " use PathOverlapSink.NONE for no rows");
         }
         this.layer = layer;
         this.options = options;
@@ -72,8 +72,8 @@ public final class PathOverlapAccumulator {
             }
             for (float v : inputs[i]) {
                 if (!Float.isFinite(v)) {
-                    throw new DynamicsException("probe input " + i + " holds " + v + "; input distances need"
-                            + " finite inputs");
+                    throw new DynamicsException(
+                            "probe input " + i + " holds " + v + "; input distances need" + " finite inputs");
                 }
             }
         }
@@ -148,7 +148,8 @@ public final class PathOverlapAccumulator {
      * @throws DynamicsException when layer, options, inputs or unit count differ, or both saw a step
      */
     public void merge(PathOverlapAccumulator other) {
-        if (!layer.equals(other.layer) || !options.equals(other.options)
+        if (!layer.equals(other.layer)
+                || !options.equals(other.options)
                 || !Arrays.equals(distances, other.distances)) {
             throw new DynamicsException("cannot merge path overlaps of layer " + other.layer + " into layer " + layer
                     + ": layer, options and probe inputs must be the same");

@@ -13,8 +13,13 @@ import java.util.List;
  * @param steps      one summary per checkpoint, in step order
  * @param neighbours one entry per (checkpoint, anchor), in step order, then anchor order of the options
  */
-public record PathOverlapResult(String layer, int samples, ProbePairs pairs, PathOptions options,
-                                List<OverlapStepSummary> steps, List<NeighbourRanks> neighbours) {
+public record PathOverlapResult(
+        String layer,
+        int samples,
+        ProbePairs pairs,
+        PathOptions options,
+        List<OverlapStepSummary> steps,
+        List<NeighbourRanks> neighbours) {
     public PathOverlapResult {
         steps = List.copyOf(steps);
         neighbours = List.copyOf(neighbours);
@@ -35,8 +40,11 @@ public record PathOverlapResult(String layer, int samples, ProbePairs pairs, Pat
      * @throws DynamicsException when the anchor is not one, or the step was not seen
      */
     public NeighbourRanks neighbours(int step, int anchor) {
-        return neighbours(anchor).stream().filter(n -> n.step() == step).findFirst()
-                .orElseThrow(() -> new DynamicsException("layer " + layer + ": no checkpoint at step " + step
-                        + "; steps seen: " + steps.stream().map(OverlapStepSummary::step).toList()));
+        return neighbours(anchor).stream()
+                .filter(n -> n.step() == step)
+                .findFirst()
+                .orElseThrow(() ->
+                        new DynamicsException("layer " + layer + ": no checkpoint at step " + step + "; steps seen: "
+                                + steps.stream().map(OverlapStepSummary::step).toList()));
     }
 }

@@ -7,7 +7,7 @@ package dev.onnxinspect.dynamics;
 @FunctionalInterface
 public interface PathOverlapSink {
     /** A sink that drops every row. */
-    PathOverlapSink NONE = (layer, step, sampleI, sampleJ, overlap, inputDistance) -> { };
+    PathOverlapSink NONE = (layer, step, sampleI, sampleJ, overlap, inputDistance) -> {};
 
     /**
      * One row.

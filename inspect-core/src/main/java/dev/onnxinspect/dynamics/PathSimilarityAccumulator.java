@@ -57,8 +57,8 @@ public final class PathSimilarityAccumulator {
      */
     public PathSimilarityAccumulator(String layer, PathOptions options, PathSimilaritySink sink) {
         if (layer == null || options == null || sink == null) {
-            throw new DynamicsException("layer, options and sink must not be null (got layer=" + layer
-                    + ", options=" + options + ", sink=" + sink + "); use PathSimilaritySink.NONE for no rows");
+            throw new DynamicsException("layer, options and sink must not be null (got layer=" + layer + ", options="
+                    + options + ", sink=" + sink + "); use PathSimilaritySink.NONE for no rows");
         }
         this.layer = layer;
         this.options = options;
@@ -90,7 +90,11 @@ public final class PathSimilarityAccumulator {
         }
         if (pairs == null) {
             pairs = ProbePairs.select(current.samples(), options.maxSampledPairs(), options.seed());
-            LOG.debug("layer {}: {} probe samples, {} pairs ({})", layer, current.samples(), pairs.size(),
+            LOG.debug(
+                    "layer {}: {} probe samples, {} pairs ({})",
+                    layer,
+                    current.samples(),
+                    pairs.size(),
                     pairs.complete() ? "all" : "sampled with seed " + options.seed());
         }
         PatternSet patterns = PatternSet.of(current, options.tau());
@@ -164,8 +168,8 @@ public final class PathSimilarityAccumulator {
             return;
         }
         if (lastActivations != null) {
-            requireSameProbeSet(lastActivations.samples(), lastActivations.units(), other.lastActivations,
-                    other.lastStep);
+            requireSameProbeSet(
+                    lastActivations.samples(), lastActivations.units(), other.lastActivations, other.lastStep);
             var steps = new HashSet<Integer>();
             summaries.forEach(s -> steps.add(s.step()));
             for (StepSummary s : other.summaries) {
@@ -199,7 +203,7 @@ public final class PathSimilarityAccumulator {
         }
         var sorted = new ArrayList<>(summaries);
         sorted.sort(ORDER);
-        return new PathSimilarityResult(layer, lastActivations.samples(), lastActivations.units(), pairs,
-                options, sorted);
+        return new PathSimilarityResult(
+                layer, lastActivations.samples(), lastActivations.units(), pairs, options, sorted);
     }
 }

@@ -14,8 +14,8 @@ import java.util.List;
  * @param summaries one summary per (step, kind), ordered by step, then kind; no cross summaries when the probe set
  *                  has a single sample (no pairs)
  */
-public record PathSimilarityResult(String layer, int samples, int units, ProbePairs pairs, PathOptions options,
-                                   List<StepSummary> summaries) {
+public record PathSimilarityResult(
+        String layer, int samples, int units, ProbePairs pairs, PathOptions options, List<StepSummary> summaries) {
     public PathSimilarityResult {
         summaries = List.copyOf(summaries);
     }
@@ -36,9 +36,11 @@ public record PathSimilarityResult(String layer, int samples, int units, ProbePa
      * @throws DynamicsException when there is none (the step was not compared, or the kind has no values)
      */
     public StepSummary summary(int step, PathKind kind) {
-        return summaries.stream().filter(s -> s.step() == step && s.kind() == kind).findFirst()
-                .orElseThrow(() -> new DynamicsException("layer " + layer + ": no " + kind + " summary at step "
-                        + step + "; steps present: " + steps()));
+        return summaries.stream()
+                .filter(s -> s.step() == step && s.kind() == kind)
+                .findFirst()
+                .orElseThrow(() -> new DynamicsException("layer " + layer + ": no " + kind + " summary at step " + step
+                        + "; steps present: " + steps()));
     }
 
     /**

@@ -9,7 +9,7 @@ package dev.onnxinspect.dynamics;
 @FunctionalInterface
 public interface PathSimilaritySink {
     /** A sink that drops every row (when only the per-step summaries are wanted). */
-    PathSimilaritySink NONE = (layer, step, kind, sampleI, sampleJ, similarity) -> { };
+    PathSimilaritySink NONE = (layer, step, kind, sampleI, sampleJ, similarity) -> {};
 
     /**
      * One row.

@@ -29,8 +29,8 @@ final class ProbeMatrix {
      */
     static ProbeMatrix of(String expectedLayer, String where, LayerActivations activations) {
         if (activations == null) {
-            throw new DynamicsException(where + ": activations are null;"
-                    + " pass the probe set's LayerActivations for this checkpoint");
+            throw new DynamicsException(
+                    where + ": activations are null;" + " pass the probe set's LayerActivations for this checkpoint");
         }
         if (!expectedLayer.equals(activations.layer())) {
             throw new DynamicsException(where + ": activations are of layer '" + activations.layer()
@@ -62,12 +62,12 @@ final class ProbeMatrix {
 
     private static void requireProbeSet(String where, int samples, int units) {
         if (samples == 0) {
-            throw new DynamicsException(where + ": the probe set is empty;"
-                    + " path statistics need at least one probe sample");
+            throw new DynamicsException(
+                    where + ": the probe set is empty;" + " path statistics need at least one probe sample");
         }
         if (units == 0) {
-            throw new DynamicsException(where + ": the layer has 0 units per sample;"
-                    + " choose a layer with at least one unit");
+            throw new DynamicsException(
+                    where + ": the layer has 0 units per sample;" + " choose a layer with at least one unit");
         }
     }
 

@@ -138,7 +138,9 @@ public final class ProbePairs {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProbePairs p && samples == p.samples && Arrays.equals(first, p.first)
+        return o instanceof ProbePairs p
+                && samples == p.samples
+                && Arrays.equals(first, p.first)
                 && Arrays.equals(second, p.second);
     }
 

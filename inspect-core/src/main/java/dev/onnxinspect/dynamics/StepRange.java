@@ -7,8 +7,8 @@ package dev.onnxinspect.dynamics;
 public record StepRange(int first, int last) {
     public StepRange {
         if (first < 0 || last < first) {
-            throw new DynamicsException("invalid step range [" + first + ", " + last
-                    + "]: expected 0 <= first <= last (both inclusive)");
+            throw new DynamicsException(
+                    "invalid step range [" + first + ", " + last + "]: expected 0 <= first <= last (both inclusive)");
         }
     }
 

@@ -16,8 +16,17 @@ import java.util.Arrays;
  * @param kind         which similarity
  * @param count        how many values (probe samples for SELF, pairs for the cross kinds); at least 1
  */
-public record StepSummary(int previousStep, int step, PathKind kind, int count, double mean, double min,
-                          double lowerQuartile, double median, double upperQuartile, double max) {
+public record StepSummary(
+        int previousStep,
+        int step,
+        PathKind kind,
+        int count,
+        double mean,
+        double min,
+        double lowerQuartile,
+        double median,
+        double upperQuartile,
+        double max) {
     public StepSummary {
         if (count < 1) {
             throw new DynamicsException("a step summary needs at least one value, got count " + count);
@@ -37,8 +46,16 @@ public record StepSummary(int previousStep, int step, PathKind kind, int count, 
             sum += values[k];
         }
         Arrays.sort(values, 0, count);
-        return new StepSummary(previousStep, step, kind, count, sum / count, values[0],
-                Percentiles.type7Sorted(values, count, 25), Percentiles.type7Sorted(values, count, 50),
-                Percentiles.type7Sorted(values, count, 75), values[count - 1]);
+        return new StepSummary(
+                previousStep,
+                step,
+                kind,
+                count,
+                sum / count,
+                values[0],
+                Percentiles.type7Sorted(values, count, 25),
+                Percentiles.type7Sorted(values, count, 50),
+                Percentiles.type7Sorted(values, count, 75),
+                values[count - 1]);
     }
 }

@@ -104,8 +104,9 @@ public final class WeightNormAccumulator {
      * @throws DynamicsException when theta_0 differs or both saw a step
      */
     public void merge(WeightNormAccumulator other) {
-        boolean sameInit = initial.keySet().equals(other.initial.keySet()) && initial.entrySet().stream()
-                .allMatch(e -> java.util.Arrays.equals(e.getValue(), other.initial.get(e.getKey())));
+        boolean sameInit = initial.keySet().equals(other.initial.keySet())
+                && initial.entrySet().stream()
+                        .allMatch(e -> java.util.Arrays.equals(e.getValue(), other.initial.get(e.getKey())));
         if (!sameInit) {
             throw new DynamicsException("cannot merge weight norms measured from a different theta_0;"
                     + " build both accumulators with the same initial weights");

@@ -22,7 +22,9 @@ public record WeightNorms(int step, List<LayerWeightNorm> layers, double totalNo
      * @throws DynamicsException when there is no such layer
      */
     public LayerWeightNorm layer(String name) {
-        return layers.stream().filter(l -> l.layer().equals(name)).findFirst()
+        return layers.stream()
+                .filter(l -> l.layer().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new DynamicsException("no weight named '" + name + "'; weights are "
                         + layers.stream().map(LayerWeightNorm::layer).toList()));
     }

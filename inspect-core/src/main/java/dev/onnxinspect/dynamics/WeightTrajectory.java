@@ -21,7 +21,9 @@ public record WeightTrajectory(List<String> layers, List<WeightNorms> checkpoint
      * @throws DynamicsException when that step was not accepted
      */
     public WeightNorms at(int step) {
-        return checkpoints.stream().filter(c -> c.step() == step).findFirst()
+        return checkpoints.stream()
+                .filter(c -> c.step() == step)
+                .findFirst()
                 .orElseThrow(() -> new DynamicsException("no checkpoint at step " + step + "; steps are "
                         + checkpoints.stream().map(WeightNorms::step).toList()));
     }

@@ -39,12 +39,10 @@ final class GuardFiles {
      */
     static final int FORMAT_VERSION = 2;
 
-    private GuardFiles() {
-    }
+    private GuardFiles() {}
 
     /** Everything a guard needs besides the model. */
-    record Saved(String modelSha256, GuardLayout layout, String primary, Thresholds thresholds, DetectorSuite suite) {
-    }
+    record Saved(String modelSha256, GuardLayout layout, String primary, Thresholds thresholds, DetectorSuite suite) {}
 
     static void save(Path dir, Saved s) throws IOException {
         Files.createDirectories(dir);
@@ -98,22 +96,30 @@ final class GuardFiles {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (NoSuchFileException e) {
-            throw new GuardException(Kind.IO, "no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one"
-                    + " with OodGuard#save", e);
+            throw new GuardException(
+                    Kind.IO,
+                    "no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one" + " with OodGuard#save",
+                    e);
         } catch (IllegalArgumentException e) {
-            throw new GuardException(file + " is not a properties file (" + e.getMessage() + "); it is damaged or not"
-                    + " a guard file: save the guard again", e);
+            throw new GuardException(
+                    file + " is not a properties file (" + e.getMessage() + "); it is damaged or not"
+                            + " a guard file: save the guard again",
+                    e);
         }
         int format;
         try {
             format = Integer.parseInt(require(p, file, "format"));
         } catch (NumberFormatException e) {
-            throw new GuardException(file + " holds the format version '" + p.getProperty("format") + "', not a"
-                    + " number; it is damaged or not a guard file: save the guard again", e);
+            throw new GuardException(
+                    file + " holds the format version '" + p.getProperty("format") + "', not a"
+                            + " number; it is damaged or not a guard file: save the guard again",
+                    e);
         }
         if (format != 1 && format != FORMAT_VERSION) {
-            throw new GuardException(Kind.UNSUPPORTED, file + " has guard format version " + format + "; this library"
-                    + " reads versions 1 and " + FORMAT_VERSION + ". Fit and save the guard again with this version");
+            throw new GuardException(
+                    Kind.UNSUPPORTED,
+                    file + " has guard format version " + format + "; this library" + " reads versions 1 and "
+                            + FORMAT_VERSION + ". Fit and save the guard again with this version");
         }
         String savedSha = require(p, file, "model_sha256");
         if (!savedSha.equalsIgnoreCase(modelSha256)) {
@@ -123,8 +129,8 @@ final class GuardFiles {
         }
         Path detectors = dir.resolve(DETECTORS);
         if (!Files.isRegularFile(detectors)) {
-            throw new GuardException("the guard in " + dir + " lacks its detector file " + DETECTORS + "; save the"
-                    + " guard again");
+            throw new GuardException(
+                    "the guard in " + dir + " lacks its detector file " + DETECTORS + "; save the" + " guard again");
         }
         String detectorsSha = Sha256.of(detectors);
         if (!detectorsSha.equalsIgnoreCase(require(p, file, "detectors_sha256"))) {
@@ -134,9 +140,12 @@ final class GuardFiles {
         }
         DetectorSuite suite = DetectorSuite.load(detectors, modelSha256);
         try {
-            GuardLayout layout = new GuardLayout(require(p, file, "logits_output"), p.getProperty("feature_layer"),
-                    getList(p, file, "pattern_layer"), format == 1 ? version1Input(p, file, modelInputs)
-                    : inputs(p, file), Integer.parseInt(require(p, file, "classes")));
+            GuardLayout layout = new GuardLayout(
+                    require(p, file, "logits_output"),
+                    p.getProperty("feature_layer"),
+                    getList(p, file, "pattern_layer"),
+                    format == 1 ? version1Input(p, file, modelInputs) : inputs(p, file),
+                    Integer.parseInt(require(p, file, "classes")));
             List<String> names = getList(p, file, "detector");
             Map<String, Double> values = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
@@ -146,13 +155,15 @@ final class GuardFiles {
                 throw new GuardException(file + " has thresholds for " + names + " but " + DETECTORS + " holds "
                         + suite.names() + "; save the guard again");
             }
-            Thresholds thresholds = new Thresholds(Double.parseDouble(require(p, file, "target_tpr")),
-                    require(p, file, "calibration_set"), Long.parseLong(require(p, file, "calibration_samples")),
+            Thresholds thresholds = new Thresholds(
+                    Double.parseDouble(require(p, file, "target_tpr")),
+                    require(p, file, "calibration_set"),
+                    Long.parseLong(require(p, file, "calibration_samples")),
                     values);
             return new Saved(savedSha, layout, require(p, file, "primary_detector"), thresholds, suite);
         } catch (NumberFormatException e) {
-            throw new GuardException(file + " holds a malformed number (" + e.getMessage() + "); save the guard again",
-                    e);
+            throw new GuardException(
+                    file + " holds a malformed number (" + e.getMessage() + "); save the guard again", e);
         }
     }
 
@@ -165,10 +176,14 @@ final class GuardFiles {
             try {
                 element = ElementType.valueOf(type);
             } catch (IllegalArgumentException e) {
-                throw new GuardException(file + " names the element type '" + type + "' for input " + i + "; it is"
-                        + " damaged: save the guard again", e);
+                throw new GuardException(
+                        file + " names the element type '" + type + "' for input " + i + "; it is"
+                                + " damaged: save the guard again",
+                        e);
             }
-            inputs.add(new GuardInput(require(p, file, "input." + i + ".name"), element,
+            inputs.add(new GuardInput(
+                    require(p, file, "input." + i + ".name"),
+                    element,
                     split(require(p, file, "input." + i + ".shape")),
                     split(require(p, file, "input." + i + ".fit_shape"))));
         }

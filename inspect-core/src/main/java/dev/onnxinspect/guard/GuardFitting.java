@@ -5,13 +5,13 @@ import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.ReshapedSource;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
-import dev.onnxinspect.ood.DetectorSuite;
-import dev.onnxinspect.ood.OodDetector;
-import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.GraphQueryException;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
+import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceException;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.ModelInput;
@@ -26,8 +26,7 @@ import java.util.Map;
  * stream the fit and calibration passes through {@link Inspection}, and choose the kept detectors.
  */
 final class GuardFitting {
-    private GuardFitting() {
-    }
+    private GuardFitting() {}
 
     /** The logits, features and dense head the options name or the model's graph gives (as the audit's). */
     static ClassifierTensors tensors(OnnxModel model, GuardOptions options) {
@@ -68,13 +67,13 @@ final class GuardFitting {
      * @throws GuardException naming the set when its inputs do not fit the model
      */
     static DataSource fitted(InferenceSession session, DataSource source, String role) {
-        DataSource fitted = ReshapedSource.fitTo(source, session.inputs().size() == 1 ? session.inputShape()
-                : new long[0]);
+        DataSource fitted =
+                ReshapedSource.fitTo(source, session.inputs().size() == 1 ? session.inputShape() : new long[0]);
         try {
             session.checkInputs(fitted.inputs());
         } catch (InferenceException e) {
-            throw new GuardException(e.kind(), "the " + role + " " + source.name() + " does not fit the model: "
-                    + e.getMessage(), e);
+            throw new GuardException(
+                    e.kind(), "the " + role + " " + source.name() + " does not fit the model: " + e.getMessage(), e);
         }
         return fitted;
     }
@@ -87,33 +86,45 @@ final class GuardFitting {
         List<GuardInput> inputs = new ArrayList<>();
         List<InputSpec> specs = fit.inputs();
         for (ModelInput in : session.inputs()) {
-            InputSpec spec = specs.stream().filter(s -> in.name().equals(s.name())
-                    || (s.name() == null && specs.size() == 1)).findFirst().orElseThrow(() -> new IllegalStateException(
+            InputSpec spec = specs.stream()
+                    .filter(s -> in.name().equals(s.name()) || (s.name() == null && specs.size() == 1))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
                             "checked sources feed every input; " + in.name() + " is not fed by " + specs));
             long[] fitShape = spec.sampleShape();
             long[] modelShape = in.shape();
-            long[] shape = modelShape.length == fitShape.length + 1 ? Arrays.copyOfRange(modelShape, 1,
-                    modelShape.length) : fitShape.clone();
+            long[] shape = modelShape.length == fitShape.length + 1
+                    ? Arrays.copyOfRange(modelShape, 1, modelShape.length)
+                    : fitShape.clone();
             inputs.add(new GuardInput(in.name(), in.type(), shape, fitShape));
         }
         return inputs;
     }
 
-    static Inspection inspection(InferenceSession session, DataSource source, GuardLayout layout,
-                                 int batchSize, ClassSource classes) {
-        return Inspection.builder(session, source).logitsOutput(layout.logitsOutput())
-                .layers(layout.detectors().layers()).batchSize(batchSize).classSource(classes).build();
+    static Inspection inspection(
+            InferenceSession session, DataSource source, GuardLayout layout, int batchSize, ClassSource classes) {
+        return Inspection.builder(session, source)
+                .logitsOutput(layout.logitsOutput())
+                .layers(layout.detectors().layers())
+                .batchSize(batchSize)
+                .classSource(classes)
+                .build();
     }
 
     /** Fits every accumulator of the builder in one pass over the labelled fit set. */
-    static void fit(InferenceSession session, DetectorSuite.Builder builder, GuardLayout layout, DataSource source,
-                    int batchSize) {
-        inspection(session, source, layout, batchSize, ClassSource.LABEL).run(layout.detectors().fitting(builder));
+    static void fit(
+            InferenceSession session,
+            DetectorSuite.Builder builder,
+            GuardLayout layout,
+            DataSource source,
+            int batchSize) {
+        inspection(session, source, layout, batchSize, ClassSource.LABEL)
+                .run(layout.detectors().fitting(builder));
     }
 
     /** Every detector's scores of every calibration sample, by detector name. */
-    static Map<String, double[]> calibrationScores(InferenceSession session, DetectorSuite suite,
-                                                   GuardLayout layout, DataSource source, int batchSize) {
+    static Map<String, double[]> calibrationScores(
+            InferenceSession session, DetectorSuite suite, GuardLayout layout, DataSource source, int batchSize) {
         ClassSource classes = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
         ScoreCollector scores = layout.detectors().scoring(suite);
         inspection(session, source, layout, batchSize, classes).run(scores);

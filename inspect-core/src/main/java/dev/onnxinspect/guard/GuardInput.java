@@ -64,16 +64,19 @@ public record GuardInput(String name, ElementType type, long[] sampleShape, long
             shape[free] = length / fixed;
             return shape;
         }
-        if (freeCount > 1 && Arrays.stream(fitShape).allMatch(d -> d > 0)
+        if (freeCount > 1
+                && Arrays.stream(fitShape).allMatch(d -> d > 0)
                 && Arrays.stream(fitShape).reduce(1, (a, b) -> a * b) == length) {
             return fitShape.clone();
         }
-        String expected = freeCount == 0 ? fixed + " values (one sample of shape " + Arrays.toString(sampleShape)
-                + ", row-major)"
-                : freeCount == 1 ? "a positive multiple of " + fixed + " values (shape " + Arrays.toString(sampleShape)
-                + ", -1 free)"
-                : "the " + Arrays.stream(fitShape).reduce(1, (a, b) -> a * b) + " values of the fit samples' shape "
-                + Arrays.toString(fitShape) + ", or an InputTensor of shape [1, ...] for another size";
+        String expected = freeCount == 0
+                ? fixed + " values (one sample of shape " + Arrays.toString(sampleShape) + ", row-major)"
+                : freeCount == 1
+                        ? "a positive multiple of " + fixed + " values (shape " + Arrays.toString(sampleShape)
+                                + ", -1 free)"
+                        : "the " + Arrays.stream(fitShape).reduce(1, (a, b) -> a * b)
+                                + " values of the fit samples' shape " + Arrays.toString(fitShape)
+                                + ", or an InputTensor of shape [1, ...] for another size";
         throw new GuardException(which + " has " + length + " values; input " + name + " takes " + expected
                 + "; reshape or resize it to the model's input");
     }
@@ -85,8 +88,11 @@ public record GuardInput(String name, ElementType type, long[] sampleShape, long
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GuardInput g && name.equals(g.name) && type == g.type
-                && Arrays.equals(sampleShape, g.sampleShape) && Arrays.equals(fitShape, g.fitShape);
+        return o instanceof GuardInput g
+                && name.equals(g.name)
+                && type == g.type
+                && Arrays.equals(sampleShape, g.sampleShape)
+                && Arrays.equals(fitShape, g.fitShape);
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.util.Objects;
  * default its input; null when the model has none) and the layers of the S1-pattern detectors, plus the model's
  * inputs (names, element types, sample shapes) and K (2 for a binary classifier with one logit).
  */
-record GuardLayout(String logitsOutput, String featureLayer, List<String> patternLayers, List<GuardInput> inputs,
-                   int classes) {
+record GuardLayout(
+        String logitsOutput, String featureLayer, List<String> patternLayers, List<GuardInput> inputs, int classes) {
     GuardLayout {
         patternLayers = List.copyOf(patternLayers);
         inputs = List.copyOf(inputs);
@@ -81,9 +81,12 @@ record GuardLayout(String logitsOutput, String featureLayer, List<String> patter
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GuardLayout g && logitsOutput.equals(g.logitsOutput)
+        return o instanceof GuardLayout g
+                && logitsOutput.equals(g.logitsOutput)
                 && Objects.equals(featureLayer, g.featureLayer)
-                && patternLayers.equals(g.patternLayers) && inputs.equals(g.inputs) && classes == g.classes;
+                && patternLayers.equals(g.patternLayers)
+                && inputs.equals(g.inputs)
+                && classes == g.classes;
     }
 
     @Override
@@ -93,7 +96,7 @@ record GuardLayout(String logitsOutput, String featureLayer, List<String> patter
 
     @Override
     public String toString() {
-        return "GuardLayout[logits " + logitsOutput + ", features " + featureLayer + ", pattern layers "
-                + patternLayers + ", inputs " + inputs + ", K = " + classes + "]";
+        return "GuardLayout[logits " + logitsOutput + ", features " + featureLayer + ", pattern layers " + patternLayers
+                + ", inputs " + inputs + ", K = " + classes + "]";
     }
 }

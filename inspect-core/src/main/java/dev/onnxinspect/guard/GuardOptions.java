@@ -34,9 +34,17 @@ import java.util.List;
  * @param head            the dense head (its tensor or node) whose W, b the detectors read, reading
  *                        {@code featureLayer}; null (the default) to find it from the logits
  */
-public record GuardOptions(String primaryDetector, double targetTpr, DataSource calibration,
-                           List<String> patternLayers, List<String> detectors, int batchSize, SessionConfig session,
-                           String logitsOutput, String featureLayer, String head) {
+public record GuardOptions(
+        String primaryDetector,
+        double targetTpr,
+        DataSource calibration,
+        List<String> patternLayers,
+        List<String> detectors,
+        int batchSize,
+        SessionConfig session,
+        String logitsOutput,
+        String featureLayer,
+        String head) {
     public static final String DEFAULT_PRIMARY = "energy";
 
     public GuardOptions {
@@ -83,8 +91,7 @@ public record GuardOptions(String primaryDetector, double targetTpr, DataSource 
         private String featureLayer;
         private String head;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder primaryDetector(String name) {
             this.primaryDetector = name;
@@ -142,8 +149,17 @@ public record GuardOptions(String primaryDetector, double targetTpr, DataSource 
 
         /** @throws GuardException when a value is out of range */
         public GuardOptions build() {
-            return new GuardOptions(primaryDetector, targetTpr, calibration, patternLayers, detectors, batchSize,
-                    session, logitsOutput, featureLayer, head);
+            return new GuardOptions(
+                    primaryDetector,
+                    targetTpr,
+                    calibration,
+                    patternLayers,
+                    detectors,
+                    batchSize,
+                    session,
+                    logitsOutput,
+                    featureLayer,
+                    head);
         }
     }
 }

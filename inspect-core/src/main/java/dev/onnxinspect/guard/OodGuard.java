@@ -5,15 +5,15 @@ import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.io.Sha256;
+import dev.onnxinspect.onnx.ClassifierTensors;
+import dev.onnxinspect.onnx.ElementType;
+import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodException;
 import dev.onnxinspect.ood.ProfileKlDetector;
 import dev.onnxinspect.ood.ScoreColumns;
-import dev.onnxinspect.onnx.ClassifierTensors;
-import dev.onnxinspect.onnx.ElementType;
-import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.runtime.InferenceException;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
@@ -65,11 +65,16 @@ public final class OodGuard implements AutoCloseable {
     private final String modelSha256;
     private final List<String> outputs;
 
-    private OodGuard(InferenceSession session, DetectorSuite suite, GuardLayout layout, Thresholds thresholds,
-                     String primary, String modelSha256) {
+    private OodGuard(
+            InferenceSession session,
+            DetectorSuite suite,
+            GuardLayout layout,
+            Thresholds thresholds,
+            String primary,
+            String modelSha256) {
         if (!thresholds.values().keySet().equals(new LinkedHashSet<>(suite.names()))) {
-            throw new GuardException("thresholds for " + thresholds.values().keySet() + " do not match the detectors "
-                    + suite.names());
+            throw new GuardException(
+                    "thresholds for " + thresholds.values().keySet() + " do not match the detectors " + suite.names());
         }
         this.session = session;
         this.suite = suite;
@@ -114,32 +119,46 @@ public final class OodGuard implements AutoCloseable {
         String sha = Sha256.of(modelPath);
         ClassifierTensors tensors = GuardFitting.tensors(model, options);
         String features = tensors.features();
-        List<String> patternLayers = !options.patternLayers().isEmpty() ? options.patternLayers()
+        List<String> patternLayers = !options.patternLayers().isEmpty()
+                ? options.patternLayers()
                 : features == null ? List.of() : List.of(features);
         List<String> outputs = new ArrayList<>(new LinkedHashSet<>(concat(tensors.logits(), features, patternLayers)));
         InferenceSession session = GuardFitting.open(model, outputs, options.session());
         try {
             DataSource fitSource = GuardFitting.fitted(session, fit, "fit set");
-            GuardLayout layout = new GuardLayout(tensors.logits(), features, patternLayers,
+            GuardLayout layout = new GuardLayout(
+                    tensors.logits(),
+                    features,
+                    patternLayers,
                     GuardFitting.inputs(session, fitSource),
                     DetectorLayout.classes(tensors.logits(), session.outputShape(tensors.logits())));
             List<String> skipped = new ArrayList<>();
-            DetectorSuite.Builder builder = layout.detectors().standardSuite(tensors.head(), tensors.headMissing(),
-                    0.0, ProfileKlDetector.DEFAULT_ALPHA, skipped);
+            DetectorSuite.Builder builder = layout.detectors()
+                    .standardSuite(
+                            tensors.head(), tensors.headMissing(), 0.0, ProfileKlDetector.DEFAULT_ALPHA, skipped);
             skipped.forEach(why -> LOG.info("the guard leaves out {}", why));
             GuardFitting.fit(session, builder, layout, fitSource, options.batchSize());
             DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors(), skipped);
             GuardFitting.knownName(options.primaryDetector(), suite, skipped);
             DataSource calibration = options.calibration() != null
-                    ? GuardFitting.fitted(session, options.calibration(), "calibration set") : fitSource;
+                    ? GuardFitting.fitted(session, options.calibration(), "calibration set")
+                    : fitSource;
             if (options.calibration() == null) {
-                LOG.warn("calibrating thresholds on the fit set {}: optimistic for fitted detectors (their fit samples"
-                        + " are their own neighbours); give GuardOptions.calibration a held-out ID set", fit.name());
+                LOG.warn(
+                        "calibrating thresholds on the fit set {}: optimistic for fitted detectors (their fit samples"
+                                + " are their own neighbours); give GuardOptions.calibration a held-out ID set",
+                        fit.name());
             }
-            Thresholds thresholds = Thresholds.calibrate(calibration.name(), GuardFitting.calibrationScores(session,
-                    suite, layout, calibration, options.batchSize()), options.targetTpr());
-            LOG.info("fitted an OOD guard on {} with {} detectors; thresholds at {}% TPR on {} ({} samples)",
-                    fit.name(), suite.names().size(), 100 * options.targetTpr(), calibration.name(),
+            Thresholds thresholds = Thresholds.calibrate(
+                    calibration.name(),
+                    GuardFitting.calibrationScores(session, suite, layout, calibration, options.batchSize()),
+                    options.targetTpr());
+            LOG.info(
+                    "fitted an OOD guard on {} with {} detectors; thresholds at {}% TPR on {} ({} samples)",
+                    fit.name(),
+                    suite.names().size(),
+                    100 * options.targetTpr(),
+                    calibration.name(),
                     thresholds.calibrationSamples());
             return new OodGuard(session, suite, layout, thresholds, options.primaryDetector(), sha);
         } catch (RuntimeException e) {
@@ -204,13 +223,13 @@ public final class OodGuard implements AutoCloseable {
      */
     public List<Verdict> scoreBatch(List<float[]> inputs) {
         if (inputs == null) {
-            throw new GuardException("the list of inputs is null; give at least one sample of " + layout.sampleSize()
-                    + " floats");
+            throw new GuardException(
+                    "the list of inputs is null; give at least one sample of " + layout.sampleSize() + " floats");
         }
         int n = inputs.size();
         if (n == 0) {
-            throw new GuardException("no input to score; give at least one sample of " + layout.sampleSize()
-                    + " floats");
+            throw new GuardException(
+                    "no input to score; give at least one sample of " + layout.sampleSize() + " floats");
         }
         int size = layout.sampleSize();
         float[] data = new float[n * size];
@@ -252,8 +271,8 @@ public final class OodGuard implements AutoCloseable {
         for (GuardInput in : layout.inputs()) {
             Object value = inputs.get(in.name());
             if (value == null) {
-                throw new GuardException("input " + in.name() + " is missing; give one value per model input: "
-                        + describeInputs());
+                throw new GuardException(
+                        "input " + in.name() + " is missing; give one value per model input: " + describeInputs());
             }
             tensors.add(tensor(in, value));
         }
@@ -276,15 +295,20 @@ public final class OodGuard implements AutoCloseable {
         try {
             out = session.run(batch, outputs);
         } catch (InferenceException e) {
-            throw new GuardException(e.kind(), (n == 1 ? "the input" : "a batch of " + n + " inputs") + " cannot be"
-                    + " run: " + e.getMessage(), e);
+            throw new GuardException(
+                    e.kind(),
+                    (n == 1 ? "the input" : "a batch of " + n + " inputs") + " cannot be" + " run: " + e.getMessage(),
+                    e);
         }
         DetectorInput input;
         try {
             input = layout.detectorInput(out, n, null);
         } catch (OodException e) {
-            throw new GuardException(e.kind(), "the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n
-                    + " inputs") + " cannot be scored: " + e.getMessage(), e);
+            throw new GuardException(
+                    e.kind(),
+                    "the model's outputs for " + (n == 1 ? "the input" : "a batch of " + n + " inputs")
+                            + " cannot be scored: " + e.getMessage(),
+                    e);
         }
         ScoreColumns scores = suite.score(input);
         List<String> names = suite.names();
@@ -295,7 +319,12 @@ public final class OodGuard implements AutoCloseable {
                 row.put(name, scores.score(name, i));
             }
             double s = row.get(primary);
-            verdicts.add(new Verdict(input.predictedClass(i), confidence(input, i), row, primary, primaryThreshold,
+            verdicts.add(new Verdict(
+                    input.predictedClass(i),
+                    confidence(input, i),
+                    row,
+                    primary,
+                    primaryThreshold,
                     s > primaryThreshold));
         }
         return List.copyOf(verdicts);
@@ -465,7 +494,7 @@ public final class OodGuard implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OodGuard[" + layout + ", primary " + primary + " > " + primaryThreshold + ", " + suite.names().size()
-                + " detectors]";
+        return "OodGuard[" + layout + ", primary " + primary + " > " + primaryThreshold + ", "
+                + suite.names().size() + " detectors]";
     }
 }

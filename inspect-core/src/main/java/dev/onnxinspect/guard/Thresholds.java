@@ -32,8 +32,8 @@ public record Thresholds(double targetTpr, String calibrationSet, long calibrati
         Map<String, Double> copy = new LinkedHashMap<>();
         values.forEach((name, t) -> {
             if (t == null || t.isNaN() || t == Double.NEGATIVE_INFINITY) {
-                throw new GuardException("threshold of detector " + name + " is " + t + "; expected a number or"
-                        + " +Infinity");
+                throw new GuardException(
+                        "threshold of detector " + name + " is " + t + "; expected a number or" + " +Infinity");
             }
             copy.put(name, t);
         });
@@ -83,7 +83,9 @@ public record Thresholds(double targetTpr, String calibrationSet, long calibrati
 
     /** ceil(targetTpr * n) computed exactly from the decimal form of targetTpr; between 1 and n. */
     static int acceptedCount(int n, double targetTpr) {
-        int k = BigDecimal.valueOf(targetTpr).multiply(BigDecimal.valueOf(n)).setScale(0, RoundingMode.CEILING)
+        int k = BigDecimal.valueOf(targetTpr)
+                .multiply(BigDecimal.valueOf(n))
+                .setScale(0, RoundingMode.CEILING)
                 .intValueExact();
         return Math.max(1, Math.min(n, k));
     }
@@ -96,8 +98,8 @@ public record Thresholds(double targetTpr, String calibrationSet, long calibrati
     public double threshold(String detector) {
         Double t = values.get(detector);
         if (t == null) {
-            throw new GuardException("unknown detector '" + detector + "'; this guard has thresholds for "
-                    + values.keySet());
+            throw new GuardException(
+                    "unknown detector '" + detector + "'; this guard has thresholds for " + values.keySet());
         }
         return t;
     }

@@ -14,8 +14,13 @@ import java.util.Map;
  * @param threshold       its threshold (see {@link Thresholds})
  * @param ood             whether the primary detector's score is {@code > threshold}
  */
-public record Verdict(int predictedClass, double confidence, Map<String, Double> scores, String primaryDetector,
-                      double threshold, boolean ood) {
+public record Verdict(
+        int predictedClass,
+        double confidence,
+        Map<String, Double> scores,
+        String primaryDetector,
+        double threshold,
+        boolean ood) {
     public Verdict {
         if (!scores.containsKey(primaryDetector)) {
             throw new GuardException("primary detector " + primaryDetector + " has no score among " + scores.keySet());
@@ -32,8 +37,8 @@ public record Verdict(int predictedClass, double confidence, Map<String, Double>
     public double score(String detector) {
         Double s = scores.get(detector);
         if (s == null) {
-            throw new GuardException("unknown detector '" + detector + "'; the verdict has scores of "
-                    + scores.keySet());
+            throw new GuardException(
+                    "unknown detector '" + detector + "'; the verdict has scores of " + scores.keySet());
         }
         return s;
     }

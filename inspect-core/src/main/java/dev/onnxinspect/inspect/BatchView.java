@@ -25,11 +25,18 @@ import java.util.Map;
  *                    with one logit z (SPEC §5: K = 2 with logits (0, z))
  * @param numClasses  K, the number of logits per sample (2 for one logit)
  */
-public record BatchView(Batch batch, long firstSample, int[] classes, ClassSource classSource,
-                        Map<String, LayerActivations> activations, LayerActivations logits, int numClasses) {
+public record BatchView(
+        Batch batch,
+        long firstSample,
+        int[] classes,
+        ClassSource classSource,
+        Map<String, LayerActivations> activations,
+        LayerActivations logits,
+        int numClasses) {
     public BatchView {
         boolean oneLogit = logits.units() == 1 && numClasses == 2;
-        if (classes.length != batch.size() || logits.samples() != batch.size()
+        if (classes.length != batch.size()
+                || logits.samples() != batch.size()
                 || (logits.units() != numClasses && !oneLogit)) {
             throw new InspectionException("inconsistent batch view: " + batch.size() + " samples, " + classes.length
                     + " classes, logits of " + logits.samples() + " samples x " + logits.units() + " units, K = "
@@ -57,8 +64,8 @@ public record BatchView(Batch batch, long firstSample, int[] classes, ClassSourc
     public LayerActivations layer(String name) {
         LayerActivations layer = activations.get(name);
         if (layer == null) {
-            throw new InspectionException("layer " + name + " was not requested for this inspection; requested: "
-                    + activations.keySet());
+            throw new InspectionException(
+                    "layer " + name + " was not requested for this inspection; requested: " + activations.keySet());
         }
         return layer;
     }

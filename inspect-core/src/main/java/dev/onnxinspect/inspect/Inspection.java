@@ -52,6 +52,7 @@ public final class Inspection {
     public static final long AUTO_BATCH_BYTES = 2L << 20;
     /** The size an automatic batch assumes for an output dimension the model leaves free (see autoBatchSize). */
     public static final int AUTO_BATCH_FREE_DIM = 64;
+
     private static final Logger LOG = LoggerFactory.getLogger(Inspection.class);
     private static final long LOG_EVERY_NANOS = 5_000_000_000L;
 
@@ -70,10 +71,11 @@ public final class Inspection {
         this.source = b.source;
         this.logitsOutput = b.logitsOutput != null ? b.logitsOutput : firstOutput(b.session);
         this.layers = List.copyOf(new LinkedHashSet<>(b.layers));
-        this.batchSize = b.batchSize > 0 || b.batchSize < 0 ? b.batchSize
+        this.batchSize = b.batchSize > 0 || b.batchSize < 0
+                ? b.batchSize
                 : autoBatchSize(b.session, concat(logitsOutput, layers));
-        this.classSource = b.classSource != null ? b.classSource
-                : b.source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
+        this.classSource =
+                b.classSource != null ? b.classSource : b.source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
         this.progress = b.progress;
         this.reuseOutputMemory = b.reuseOutputMemory;
         this.numClasses = validate();
@@ -143,8 +145,8 @@ public final class Inspection {
             throw new InspectionException("batch size must be at least 1 (or 0 for automatic), got " + batchSize);
         }
         if (source.size() == 0) {
-            throw new InspectionException("data source " + source.name() + " is empty; an inspection needs at"
-                    + " least one sample");
+            throw new InspectionException(
+                    "data source " + source.name() + " is empty; an inspection needs at" + " least one sample");
         }
         if (classSource == ClassSource.LABEL && !source.labelled()) {
             throw new InspectionException("class source LABEL needs labels, but data source " + source.name()
@@ -193,8 +195,7 @@ public final class Inspection {
         long samples = 0;
         int batches = 0;
         long[] classCounts = null;
-        try (InspectionRunner runner = InspectionRunner.start(session, source, batchSize, outputs,
-                reuseOutputMemory)) {
+        try (InspectionRunner runner = InspectionRunner.start(session, source, batchSize, outputs, reuseOutputMemory)) {
             InspectionRunner.Computed computed;
             while ((computed = runner.next()) != null) {
                 BatchView view;
@@ -218,21 +219,28 @@ public final class Inspection {
                 long now = System.nanoTime();
                 if (now - lastLog >= LOG_EVERY_NANOS) {
                     lastLog = now;
-                    LOG.info("inspecting {}: {} samples{}, {} samples/s", source.name(), samples,
+                    LOG.info(
+                            "inspecting {}: {} samples{}, {} samples/s",
+                            source.name(),
+                            samples,
                             total > 0 ? String.format(" of %d (%.0f%%)", total, 100.0 * samples / total) : "",
                             Math.round(samples / ((now - start) / 1e9)));
                 }
             }
         }
         if (samples == 0) {
-            throw new InspectionException("data source " + source.name() + " yielded no samples; an inspection needs"
-                    + " at least one");
+            throw new InspectionException(
+                    "data source " + source.name() + " yielded no samples; an inspection needs" + " at least one");
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        LOG.debug("inspected {} samples of {} in {} batches in {} ms", samples, source.name(), batches,
+        LOG.debug(
+                "inspected {} samples of {} in {} batches in {} ms",
+                samples,
+                source.name(),
+                batches,
                 elapsed.toMillis());
-        return new InspectionSummary(source.name(), samples, batches, classSource, classCounts, session.device(),
-                elapsed);
+        return new InspectionSummary(
+                source.name(), samples, batches, classSource, classCounts, session.device(), elapsed);
     }
 
     private static List<String> concat(String first, List<String> rest) {
@@ -305,8 +313,8 @@ public final class Inspection {
 
         private Builder(InferenceSession session, DataSource source) {
             if (session == null || source == null) {
-                throw new InspectionException("an inspection needs a session and a data source, got session "
-                        + session + ", source " + source);
+                throw new InspectionException("an inspection needs a session and a data source, got session " + session
+                        + ", source " + source);
             }
             this.session = session;
             this.source = source;

@@ -3,8 +3,8 @@ package dev.onnxinspect.inspect;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
-import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.InferenceException;
+import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.runtime.OutputBuffers;
 import java.util.Iterator;
@@ -44,19 +44,15 @@ final class InspectionRunner implements AutoCloseable {
     private static final long POLL_MS = 100;
 
     /** One computed batch, a failure, or the end of the data. */
-    private interface Item {
-    }
+    private interface Item {}
 
     /** A batch with the model's outputs for it, and the buffers they lie in (null when they are arrays). */
     record Computed(Batch batch, long firstSample, Map<String, LayerActivations> outputs, OutputBuffers buffers)
-            implements Item {
-    }
+            implements Item {}
 
-    private record Failed(Throwable error, long firstSample) implements Item {
-    }
+    private record Failed(Throwable error, long firstSample) implements Item {}
 
-    private record End() implements Item {
-    }
+    private record End() implements Item {}
 
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_DEPTH);
     private final InferenceSession session;
@@ -71,8 +67,12 @@ final class InspectionRunner implements AutoCloseable {
     private volatile boolean cancelled;
     private boolean ended;
 
-    private InspectionRunner(InferenceSession session, DataSource source, int batchSize, List<String> outputs,
-                             boolean reuseOutputMemory) {
+    private InspectionRunner(
+            InferenceSession session,
+            DataSource source,
+            int batchSize,
+            List<String> outputs,
+            boolean reuseOutputMemory) {
         this.session = session;
         this.source = source;
         this.batchSize = batchSize;
@@ -82,8 +82,12 @@ final class InspectionRunner implements AutoCloseable {
         this.producer.setDaemon(true);
     }
 
-    static InspectionRunner start(InferenceSession session, DataSource source, int batchSize, List<String> outputs,
-                                  boolean reuseOutputMemory) {
+    static InspectionRunner start(
+            InferenceSession session,
+            DataSource source,
+            int batchSize,
+            List<String> outputs,
+            boolean reuseOutputMemory) {
         InspectionRunner runner = new InspectionRunner(session, source, batchSize, outputs, reuseOutputMemory);
         runner.producer.start();
         return runner;
@@ -125,8 +129,10 @@ final class InspectionRunner implements AutoCloseable {
             // with the error that names the problem
             Map<String, LayerActivations> out = session.run(batch, outputs);
             pinning = false;
-            LOG.info("the outputs of {} cannot be written into buffers made in advance ({}); copying them instead",
-                    source.name(), e.getMessage());
+            LOG.info(
+                    "the outputs of {} cannot be written into buffers made in advance ({}); copying them instead",
+                    source.name(),
+                    e.getMessage());
             return new Computed(batch, first, out, null);
         }
     }
@@ -148,8 +154,10 @@ final class InspectionRunner implements AutoCloseable {
                 // direct memory exhausted (-XX:MaxDirectMemorySize): arrays on the heap may still fit
                 if (buffersMade == 0) {
                     pinning = false;
-                    LOG.info("no direct memory for the output buffers of {} ({}); copying the outputs instead",
-                            source.name(), e.getMessage());
+                    LOG.info(
+                            "no direct memory for the output buffers of {} ({}); copying the outputs instead",
+                            source.name(),
+                            e.getMessage());
                     return null;
                 }
                 made = Optional.empty();
@@ -161,7 +169,9 @@ final class InspectionRunner implements AutoCloseable {
             }
             if (buffersMade == 0) {
                 pinning = false;
-                LOG.debug("outputs {} of {} have free dimensions or are not float32; copying them", outputs,
+                LOG.debug(
+                        "outputs {} of {} have free dimensions or are not float32; copying them",
+                        outputs,
                         source.name());
                 return null;
             }
@@ -219,18 +229,21 @@ final class InspectionRunner implements AutoCloseable {
             Item item;
             while ((item = queue.poll(POLL_MS, TimeUnit.MILLISECONDS)) == null) {
                 if (!producer.isAlive() && queue.isEmpty()) {
-                    throw new InspectionException(Kind.INTERNAL, "the inference thread " + producer.getName()
-                            + " ended without a result");
+                    throw new InspectionException(
+                            Kind.INTERNAL, "the inference thread " + producer.getName() + " ended without a result");
                 }
             }
             if (item instanceof Failed) {
                 Failed failed = (Failed) item;
                 ended = true;
                 // the failure decides the kind: a bad batch stays a bad input, a file error a file error, a bug a bug
-                throw new InspectionException(Kind.of(failed.error()), "inspection of " + source.name()
-                        + " failed while reading or running"
-                        + " the batch that starts at sample " + failed.firstSample() + ": "
-                        + failed.error().getMessage(), failed.error());
+                throw new InspectionException(
+                        Kind.of(failed.error()),
+                        "inspection of " + source.name()
+                                + " failed while reading or running"
+                                + " the batch that starts at sample " + failed.firstSample() + ": "
+                                + failed.error().getMessage(),
+                        failed.error());
             }
             if (item instanceof End) {
                 ended = true;
@@ -252,8 +265,10 @@ final class InspectionRunner implements AutoCloseable {
         try {
             producer.join(TimeUnit.MINUTES.toMillis(1));
             if (producer.isAlive()) {
-                LOG.warn("inference thread {} is still running a batch one minute after the inspection of {} stopped",
-                        producer.getName(), source.name());
+                LOG.warn(
+                        "inference thread {} is still running a batch one minute after the inspection of {} stopped",
+                        producer.getName(),
+                        source.name());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

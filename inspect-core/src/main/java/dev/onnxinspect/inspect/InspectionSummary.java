@@ -14,8 +14,14 @@ import java.time.Duration;
  * @param device      the device ONNX Runtime ran on
  * @param elapsed     wall-clock time of the whole inspection
  */
-public record InspectionSummary(String dataset, long samples, int batches, ClassSource classSource,
-                                long[] classCounts, Device device, Duration elapsed) {
+public record InspectionSummary(
+        String dataset,
+        long samples,
+        int batches,
+        ClassSource classSource,
+        long[] classCounts,
+        Device device,
+        Duration elapsed) {
     public InspectionSummary {
         classCounts = classCounts.clone();
     }

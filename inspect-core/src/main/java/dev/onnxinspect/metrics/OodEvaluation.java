@@ -15,8 +15,16 @@ import java.util.Objects;
  * @param nOod           number of OOD scores
  * @param roc            the ROC curve (OOD positive)
  */
-public record OodEvaluation(double auroc, double auprIn, double auprOut, double fpr95Id, double fpr95Ood,
-                            double detectionError, int nId, int nOod, RocCurve roc) {
+public record OodEvaluation(
+        double auroc,
+        double auprIn,
+        double auprOut,
+        double fpr95Id,
+        double fpr95Ood,
+        double detectionError,
+        int nId,
+        int nOod,
+        RocCurve roc) {
     public OodEvaluation {
         Objects.requireNonNull(roc, "roc");
         checkUnit("auroc", auroc);

@@ -18,8 +18,7 @@ import java.util.Arrays;
  * scikit-learn: each distinct threshold adds (new positives / n_pos) times the precision at that threshold.
  */
 public final class OodMetrics {
-    private OodMetrics() {
-    }
+    private OodMetrics() {}
 
     /**
      * Evaluates one detector on one (ID, OOD) pair. Neither array is changed or kept.
@@ -33,9 +32,15 @@ public final class OodMetrics {
         double[] id = sortedCopy(idScores, "ID");
         double[] ood = sortedCopy(oodScores, "OOD");
         ScoreGroups groups = ScoreGroups.of(id, ood);
-        return new OodEvaluation(auroc(groups, id.length, ood.length), auprIn(groups, id.length),
-                auprOut(groups, ood.length), fpr95Id(id, ood), fpr95Ood(id, ood),
-                detectionError(groups, id.length, ood.length), id.length, ood.length,
+        return new OodEvaluation(
+                auroc(groups, id.length, ood.length),
+                auprIn(groups, id.length),
+                auprOut(groups, ood.length),
+                fpr95Id(id, ood),
+                fpr95Ood(id, ood),
+                detectionError(groups, id.length, ood.length),
+                id.length,
+                ood.length,
                 rocCurve(groups, id.length, ood.length));
     }
 
@@ -68,8 +73,8 @@ public final class OodMetrics {
 
     private static double[] sortedCopy(double[] scores, String set) {
         if (scores.length == 0) {
-            throw new MetricsException("the " + set + " score set is empty: an OOD evaluation needs at least one "
-                    + set + " sample");
+            throw new MetricsException(
+                    "the " + set + " score set is empty: an OOD evaluation needs at least one " + set + " sample");
         }
         double[] copy = new double[scores.length];
         for (int i = 0; i < scores.length; i++) {

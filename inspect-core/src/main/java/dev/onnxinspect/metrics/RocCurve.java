@@ -61,7 +61,9 @@ public record RocCurve(double[] thresholds, double[] tpr, double[] fpr) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RocCurve r && Arrays.equals(thresholds, r.thresholds) && Arrays.equals(tpr, r.tpr)
+        return o instanceof RocCurve r
+                && Arrays.equals(thresholds, r.thresholds)
+                && Arrays.equals(tpr, r.tpr)
                 && Arrays.equals(fpr, r.fpr);
     }
 

@@ -24,7 +24,11 @@ public final class AshDetector extends DenseEnergyDetector {
     public static final double DEFAULT_PRUNE_FRACTION = 0.9;
 
     /** How the kept entries are reshaped. */
-    public enum Variant { B, S, P }
+    public enum Variant {
+        B,
+        S,
+        P
+    }
 
     private final Variant variant;
     private final double pruneFraction;

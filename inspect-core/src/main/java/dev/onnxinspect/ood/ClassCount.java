@@ -2,8 +2,7 @@ package dev.onnxinspect.ood;
 
 /** Checks shared by the class-conditional detectors. */
 final class ClassCount {
-    private ClassCount() {
-    }
+    private ClassCount() {}
 
     static int check(int classes) {
         if (classes <= 0) {

@@ -57,7 +57,8 @@ final class ClassPatternCounts {
             return;
         }
         if (units >= 0 && units != o.units) {
-            throw new OodException(who + ": accumulators saw " + units + " and " + o.units + " units of layer " + layer);
+            throw new OodException(
+                    who + ": accumulators saw " + units + " and " + o.units + " units of layer " + layer);
         }
         init(o.units);
         for (int k = 0; k < counts.length; k++) {

@@ -33,8 +33,7 @@ public final class DetectorFiles {
     /** The oldest format version read; it differs from version 2 only in the pattern-distance state. */
     static final int OLDEST_READ_VERSION = 1;
 
-    private DetectorFiles() {
-    }
+    private DetectorFiles() {}
 
     /** Saves one detector; see {@link #save(Path, String, List)}. */
     public static void save(Path file, String modelSha256, OodDetector detector) throws IOException {
@@ -51,8 +50,10 @@ public final class DetectorFiles {
         List<PersistentDetector> persistent = new ArrayList<>();
         for (OodDetector d : detectors) {
             if (!(d instanceof PersistentDetector p)) {
-                throw new OodException(Kind.UNSUPPORTED, "cannot save detector " + d.name() + " ("
-                        + d.getClass().getName() + "): only the detectors of dev.onnxinspect.ood can be saved");
+                throw new OodException(
+                        Kind.UNSUPPORTED,
+                        "cannot save detector " + d.name() + " (" + d.getClass().getName()
+                                + "): only the detectors of dev.onnxinspect.ood can be saved");
             }
             persistent.add(p);
         }
@@ -88,9 +89,12 @@ public final class DetectorFiles {
             }
             int version = in.readInt();
             if (version < OLDEST_READ_VERSION || version > FORMAT_VERSION) {
-                throw new OodException(Kind.UNSUPPORTED, file + " has detector format version " + version + "; this"
-                        + " library reads versions " + OLDEST_READ_VERSION + " to " + FORMAT_VERSION + ". Refit and"
-                        + " save the detectors with this version");
+                throw new OodException(
+                        Kind.UNSUPPORTED,
+                        file + " has detector format version " + version + "; this"
+                                + " library reads versions " + OLDEST_READ_VERSION + " to " + FORMAT_VERSION
+                                + ". Refit and"
+                                + " save the detectors with this version");
             }
             String sha = in.readUTF();
             if (!sha.equalsIgnoreCase(expectedModelSha256)) {
@@ -126,10 +130,12 @@ public final class DetectorFiles {
             case ProfileKlDetector.TYPE -> ProfileKlDetector.read(in);
             case PatternDistanceDetector.TYPE -> {
                 if (version < 2) {
-                    throw new OodException(Kind.UNSUPPORTED, file + " holds a pattern-distance detector in format"
-                            + " version 1, which kept class frequencies; pattern distance now computes its cosine from"
-                            + " the integer class counts (SPEC §5), which the file lacks. Fit and save the detectors"
-                            + " (or the guard) again");
+                    throw new OodException(
+                            Kind.UNSUPPORTED,
+                            file + " holds a pattern-distance detector in format"
+                                    + " version 1, which kept class frequencies; pattern distance now computes its cosine from"
+                                    + " the integer class counts (SPEC §5), which the file lacks. Fit and save the detectors"
+                                    + " (or the guard) again");
                 }
                 yield PatternDistanceDetector.read(in);
             }

@@ -224,8 +224,8 @@ public final class DetectorInput {
             }
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] < 0) {
-                    throw new OodException("label of sample " + i + " is " + labels[i] + "; labels are class indices"
-                            + " >= 0");
+                    throw new OodException(
+                            "label of sample " + i + " is " + labels[i] + "; labels are class indices" + " >= 0");
                 }
             }
             this.labels = labels.clone();
@@ -271,8 +271,8 @@ public final class DetectorInput {
             float[] flat = new float[samples * width];
             for (int i = 0; i < samples; i++) {
                 if (rows[i].length != width) {
-                    throw new OodException(what + " row " + i + " has " + rows[i].length + " values, row 0 has "
-                            + width + "; every row must have the same width");
+                    throw new OodException(what + " row " + i + " has " + rows[i].length + " values, row 0 has " + width
+                            + "; every row must have the same width");
                 }
                 System.arraycopy(rows[i], 0, flat, i * width, width);
             }
@@ -281,8 +281,8 @@ public final class DetectorInput {
 
         private void checkSamples(LayerActivations a) {
             if (a.samples() != samples) {
-                throw new OodException("layer " + a.layer() + " holds " + a.samples() + " samples, the input has "
-                        + samples);
+                throw new OodException(
+                        "layer " + a.layer() + " holds " + a.samples() + " samples, the input has " + samples);
             }
         }
 

@@ -85,8 +85,8 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
      * @param alpha       the profile smoothing of activation-profile KL
      * @param skipped     receives one line "names: reason" per group of detectors left out
      */
-    public DetectorSuite.Builder standardSuite(DenseLayer head, String headMissing, double tau, double alpha,
-                                               List<String> skipped) {
+    public DetectorSuite.Builder standardSuite(
+            DenseLayer head, String headMissing, double tau, double alpha, List<String> skipped) {
         String noHead = headMissing != null ? headMissing : "the model has no dense head";
         DenseLayer usable = null;
         if (head != null) {
@@ -123,7 +123,8 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
                 .add(MaxSoftmaxDetector.odin())
                 .fit(KlMatchingDetector.accumulator(classes));
         if (featureLayer != null) {
-            b.fit(MahalanobisDetector.accumulator(classes)).fit(KnnDetector.accumulator())
+            b.fit(MahalanobisDetector.accumulator(classes))
+                    .fit(KnnDetector.accumulator())
                     .fit(SheDetector.accumulator(classes));
         }
         for (String layer : patternLayers) {
@@ -159,8 +160,7 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
      * @param labels  the true labels for fitting, or null when scoring
      */
     public DetectorInput input(Map<String, LayerActivations> outputs, int samples, int[] labels) {
-        DetectorInput.Builder b = DetectorInput.builder(samples).logits(logits(output(outputs, logitsOutput)),
-                classes);
+        DetectorInput.Builder b = DetectorInput.builder(samples).logits(logits(output(outputs, logitsOutput)), classes);
         if (featureLayer != null) {
             b.features(output(outputs, featureLayer));
         }

@@ -55,14 +55,13 @@ public final class DetectorSuite {
      * per-layer detectors (NAP Hamming, activation-profile KL, pattern distance) set, so that they use the same
      * significance definition as the layer statistics of the same run.
      */
-    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau,
-                                   double alpha) {
+    public static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau, double alpha) {
         return standard(last, classes, patternLayers, tau, alpha, true);
     }
 
     /** As {@link #standard(DenseLayer, int, List, double, double)}, without ASH-B/S/P unless {@code ash}. */
-    static Builder standard(DenseLayer last, int classes, List<String> patternLayers, double tau, double alpha,
-                            boolean ash) {
+    static Builder standard(
+            DenseLayer last, int classes, List<String> patternLayers, double tau, double alpha, boolean ash) {
         Builder b = builder()
                 .add(MaxSoftmaxDetector.msp())
                 .add(MaxLogitDetector.create())
@@ -78,9 +77,7 @@ public final class DetectorSuite {
                     .add(AshDetector.create(last, AshDetector.Variant.S))
                     .add(AshDetector.create(last, AshDetector.Variant.P));
         }
-        b.fit(DiceDetector.accumulator(last))
-                .fit(VimDetector.accumulator(last))
-                .fit(SheDetector.accumulator(classes));
+        b.fit(DiceDetector.accumulator(last)).fit(VimDetector.accumulator(last)).fit(SheDetector.accumulator(classes));
         for (String layer : patternLayers) {
             b.fit(NapDetector.accumulator(layer, classes, tau))
                     .fit(ProfileKlDetector.accumulator(layer, classes, tau, alpha))
@@ -138,8 +135,7 @@ public final class DetectorSuite {
     public static final class Builder {
         private final List<Object> entries = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds a ready detector. */
         public Builder add(OodDetector detector) {
@@ -180,8 +176,9 @@ public final class DetectorSuite {
                         if (ex.kind() != Kind.INVALID_INPUT && ex.kind() != Kind.UNSUPPORTED) {
                             throw ex;
                         }
-                        skipped.add(a.getClass().getName().replaceFirst(".*\\.", "").replace('$', '.') + ": "
-                                + ex.getMessage());
+                        skipped.add(
+                                a.getClass().getName().replaceFirst(".*\\.", "").replace('$', '.') + ": "
+                                        + ex.getMessage());
                     }
                 } else {
                     detectors.add((OodDetector) e);

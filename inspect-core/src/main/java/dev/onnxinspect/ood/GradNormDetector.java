@@ -16,8 +16,7 @@ public final class GradNormDetector implements PersistentDetector {
         return new GradNormDetector();
     }
 
-    private GradNormDetector() {
-    }
+    private GradNormDetector() {}
 
     @Override
     public String name() {

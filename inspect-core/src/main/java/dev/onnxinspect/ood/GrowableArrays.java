@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Append-only primitive arrays for the fit sets that detectors must keep (KNN, ViM, ReAct). Not thread-safe. */
 final class GrowableArrays {
-    private GrowableArrays() {
-    }
+    private GrowableArrays() {}
 
     /** An append-only float array. */
     static final class Floats {

@@ -21,6 +21,7 @@ public final class KlMatchingDetector implements PersistentDetector {
     private final int classes;
     /** ln d_c,k for the classes that have a template; null rows for the others. */
     private final double[][] logTemplates;
+
     private final double[][] templates;
 
     private KlMatchingDetector(int classes, double[][] templates) {
@@ -152,8 +153,8 @@ public final class KlMatchingDetector implements PersistentDetector {
         @Override
         public void merge(FitAccumulator<KlMatchingDetector> other) {
             if (!(other instanceof Accumulator o) || o.classes != classes) {
-                throw new OodException("can only merge a KL-Matching accumulator for " + classes + " classes, got "
-                        + other);
+                throw new OodException(
+                        "can only merge a KL-Matching accumulator for " + classes + " classes, got " + other);
             }
             for (int c = 0; c < classes; c++) {
                 for (int k = 0; k < classes; k++) {
@@ -182,7 +183,8 @@ public final class KlMatchingDetector implements PersistentDetector {
                 throw new OodException("KL-Matching has no fit samples: accept at least one batch of ID logits");
             }
             if (!ClassCount.missing(present).isEmpty()) {
-                LOG.warn("KL-Matching: no fit sample predicted as class(es) {}; they take no part in the minimum",
+                LOG.warn(
+                        "KL-Matching: no fit sample predicted as class(es) {}; they take no part in the minimum",
                         ClassCount.missing(present));
             }
             return new KlMatchingDetector(classes, templates);

@@ -18,6 +18,7 @@ public final class KnnDetector implements PersistentDetector {
     public static final int DEFAULT_K = 50;
     /** Queries scored together in one pass over the fit set. */
     private static final int BLOCK = 16;
+
     private final int k;
     private final int dim;
     private final int fitSize;

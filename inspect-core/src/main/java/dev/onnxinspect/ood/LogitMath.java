@@ -2,8 +2,7 @@ package dev.onnxinspect.ood;
 
 /** Softmax-family arithmetic in float64 on one row of a row-major logits array (SPEC §5). */
 final class LogitMath {
-    private LogitMath() {
-    }
+    private LogitMath() {}
 
     /** Index of the largest value in {@code row[from .. from+width)}; ties to the lowest index. */
     static int argmax(float[] row, int from, int width) {

@@ -26,6 +26,7 @@ public final class MahalanobisDetector implements PersistentDetector {
     private final double[][] means;
     /** r x d row-major: row i = v_i / sqrt(lambda_i). */
     private final double[] projection;
+
     private final int rank;
     private final double[][] projectedMeans;
 
@@ -100,8 +101,8 @@ public final class MahalanobisDetector implements PersistentDetector {
     public double[] score(DetectorInput input) {
         input.require(DetectorInputKind.FEATURES, name());
         if (input.featureDim() != dim) {
-            throw new OodException(name() + " was fitted on " + dim + " features, the input has "
-                    + input.featureDim() + "; pass the same layer's features");
+            throw new OodException(name() + " was fitted on " + dim + " features, the input has " + input.featureDim()
+                    + "; pass the same layer's features");
         }
         float[] h = input.featureArray();
         double[] x = new double[dim];
@@ -215,8 +216,8 @@ public final class MahalanobisDetector implements PersistentDetector {
         @Override
         public void merge(FitAccumulator<MahalanobisDetector> other) {
             if (!(other instanceof Accumulator o) || o.classes != classes) {
-                throw new OodException("can only merge a Mahalanobis accumulator for " + classes + " classes, got "
-                        + other);
+                throw new OodException(
+                        "can only merge a Mahalanobis accumulator for " + classes + " classes, got " + other);
             }
             if (o.dim < 0) {
                 return;
@@ -283,11 +284,12 @@ public final class MahalanobisDetector implements PersistentDetector {
                 present[c] = counts[c] > 0;
             }
             if (total == 0) {
-                throw new OodException("Mahalanobis has no fit samples: accept at least one labelled batch of "
-                        + "ID features");
+                throw new OodException(
+                        "Mahalanobis has no fit samples: accept at least one labelled batch of " + "ID features");
             }
             if (!ClassCount.missing(present).isEmpty()) {
-                LOG.warn("Mahalanobis: class(es) {} have no fit samples; they take no part in the minimum",
+                LOG.warn(
+                        "Mahalanobis: class(es) {} have no fit samples; they take no part in the minimum",
                         ClassCount.missing(present));
             }
             double[] sigma = new double[dim * dim];

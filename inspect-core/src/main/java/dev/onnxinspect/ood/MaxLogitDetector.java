@@ -12,8 +12,7 @@ public final class MaxLogitDetector implements PersistentDetector {
         return new MaxLogitDetector();
     }
 
-    private MaxLogitDetector() {
-    }
+    private MaxLogitDetector() {}
 
     @Override
     public String name() {

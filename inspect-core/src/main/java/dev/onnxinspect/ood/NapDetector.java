@@ -158,7 +158,9 @@ public final class NapDetector extends LayerPatternDetector {
 
         @Override
         public void merge(FitAccumulator<NapDetector> other) {
-            if (!(other instanceof Accumulator o) || !o.layer.equals(layer) || o.classes != classes
+            if (!(other instanceof Accumulator o)
+                    || !o.layer.equals(layer)
+                    || o.classes != classes
                     || Double.compare(o.tau, tau) != 0) {
                 throw new OodException("can only merge a NAP accumulator of layer " + layer + ", " + classes
                         + " classes and tau " + tau + ", got " + other);
@@ -198,8 +200,11 @@ public final class NapDetector extends LayerPatternDetector {
                 }
             }
             if (!ClassCount.missing(present).isEmpty()) {
-                LOG.warn("nap_hamming[{}]: no fit sample predicted as class(es) {}; samples predicted as them score "
-                        + "+infinity", layer, ClassCount.missing(present));
+                LOG.warn(
+                        "nap_hamming[{}]: no fit sample predicted as class(es) {}; samples predicted as them score "
+                                + "+infinity",
+                        layer,
+                        ClassCount.missing(present));
             }
             return new NapDetector(layer, classes, tau, units, patterns);
         }

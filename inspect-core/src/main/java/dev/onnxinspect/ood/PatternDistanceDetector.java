@@ -59,9 +59,13 @@ public final class PatternDistanceDetector extends LayerPatternDetector {
                 try {
                     squares = Math.addExact(squares, Math.multiplyExact(n, n));
                 } catch (ArithmeticException overflow) {
-                    throw new OodException(Kind.UNSUPPORTED, name() + ": class " + c + " has " + sizes[c] + " fit"
-                            + " samples over " + units + " units, so the sum of its squared counts exceeds 2^63;"
-                            + " fit on fewer samples per class or on a layer with fewer units", overflow);
+                    throw new OodException(
+                            Kind.UNSUPPORTED,
+                            name() + ": class " + c + " has " + sizes[c] + " fit"
+                                    + " samples over " + units
+                                    + " units, so the sum of its squared counts exceeds 2^63;"
+                                    + " fit on fewer samples per class or on a layer with fewer units",
+                            overflow);
                 }
             }
             countNorms[c] = Math.sqrt((double) squares);
@@ -204,8 +208,11 @@ public final class PatternDistanceDetector extends LayerPatternDetector {
                 }
             }
             if (!ClassCount.missing(present).isEmpty()) {
-                LOG.warn("pattern_distance[{}]: class(es) {} have no fit samples; samples predicted as them score "
-                        + "+infinity", counts.layer(), ClassCount.missing(present));
+                LOG.warn(
+                        "pattern_distance[{}]: class(es) {} have no fit samples; samples predicted as them score "
+                                + "+infinity",
+                        counts.layer(),
+                        ClassCount.missing(present));
             }
             return new PatternDistanceDetector(counts.layer(), counts.classes(), counts.tau(), units, sizes, c);
         }

@@ -34,7 +34,9 @@ record PercentileEnergySettings(String detector, DenseWeights dense, double perc
         if (type.isInstance(other)) {
             A accumulator = type.cast(other);
             PercentileEnergySettings o = settingsOf.apply(accumulator);
-            if (o.percentile == percentile && o.temperature == temperature && o.dense.layer().equals(dense.layer())) {
+            if (o.percentile == percentile
+                    && o.temperature == temperature
+                    && o.dense.layer().equals(dense.layer())) {
                 return accumulator;
             }
         }

@@ -20,6 +20,7 @@ public final class ProfileKlDetector extends LayerPatternDetector {
     static final String TYPE = "profile_kl";
     /** SPEC §4 default smoothing. */
     public static final double DEFAULT_ALPHA = 1e-6;
+
     private static final Logger LOG = LoggerFactory.getLogger(ProfileKlDetector.class);
     private final double alpha;
     private final double[][] logProfiles;
@@ -126,7 +127,8 @@ public final class ProfileKlDetector extends LayerPatternDetector {
         @Override
         public void merge(FitAccumulator<ProfileKlDetector> other) {
             if (!(other instanceof Accumulator o) || o.alpha != alpha) {
-                throw new OodException("can only merge a profile-KL accumulator with alpha " + alpha + ", got " + other);
+                throw new OodException(
+                        "can only merge a profile-KL accumulator with alpha " + alpha + ", got " + other);
             }
             counts.merge(o.counts, "profile_kl fit");
         }
@@ -154,8 +156,10 @@ public final class ProfileKlDetector extends LayerPatternDetector {
                 }
             }
             if (!ClassCount.missing(present).isEmpty()) {
-                LOG.warn("profile_kl[{}]: class(es) {} have no fit samples; samples predicted as them score +infinity",
-                        counts.layer(), ClassCount.missing(present));
+                LOG.warn(
+                        "profile_kl[{}]: class(es) {} have no fit samples; samples predicted as them score +infinity",
+                        counts.layer(),
+                        ClassCount.missing(present));
             }
             return new ProfileKlDetector(counts.layer(), counts.classes(), counts.tau(), alpha, units, lp);
         }

@@ -102,7 +102,10 @@ public final class ReactDetector extends DenseEnergyDetector {
             if (entries.size() == 0) {
                 throw new OodException("ReAct has no fit samples: accept at least one batch of ID features");
             }
-            return new ReactDetector(settings.dense(), settings.percentile(), settings.temperature(),
+            return new ReactDetector(
+                    settings.dense(),
+                    settings.percentile(),
+                    settings.temperature(),
                     Percentiles.type7InPlace(entries.toArray(), settings.percentile()));
         }
     }

@@ -9,8 +9,7 @@ import dev.onnxinspect.runtime.LayerActivations;
  * the {@link DetectorInput}.
  */
 final class S1Patterns {
-    private S1Patterns() {
-    }
+    private S1Patterns() {}
 
     static void checkTau(double tau) {
         if (Double.isNaN(tau)) {

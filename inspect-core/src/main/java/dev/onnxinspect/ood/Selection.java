@@ -2,8 +2,7 @@ package dev.onnxinspect.ood;
 
 /** Partial selection (quickselect) on primitive arrays: the k-th smallest value in expected O(n). */
 final class Selection {
-    private Selection() {
-    }
+    private Selection() {}
 
     /**
      * The k-th smallest (0-based) of {@code a[0 .. n)}; reorders that range. Values must not be NaN.

@@ -182,8 +182,10 @@ public final class SheDetector implements PersistentDetector {
                         + "model classifies");
             }
             if (!ClassCount.missing(present).isEmpty()) {
-                LOG.warn("SHE: class(es) {} have no correctly classified fit sample; samples predicted as them "
-                        + "score +infinity", ClassCount.missing(present));
+                LOG.warn(
+                        "SHE: class(es) {} have no correctly classified fit sample; samples predicted as them "
+                                + "score +infinity",
+                        ClassCount.missing(present));
             }
             return new SheDetector(classes, dim, patterns);
         }

@@ -8,8 +8,7 @@ import java.io.IOException;
 final class StateIo {
     private static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
 
-    private StateIo() {
-    }
+    private StateIo() {}
 
     static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
         out.writeInt(values.length);

@@ -40,8 +40,8 @@ final class SymmetricEigen {
     /** {@link #of(double[], int)} with at most {@code maxIterations} QL iterations per eigenvalue. */
     static SymmetricEigen of(double[] a, int n, int maxIterations) {
         if (a.length != (long) n * n) {
-            throw new OodException("expected a " + n + " x " + n + " matrix (" + (long) n * n + " values), got "
-                    + a.length);
+            throw new OodException(
+                    "expected a " + n + " x " + n + " matrix (" + (long) n * n + " values), got " + a.length);
         }
         for (int p = 0; p < n; p++) {
             for (int q = p; q < n; q++) {

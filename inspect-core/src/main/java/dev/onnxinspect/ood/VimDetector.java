@@ -31,12 +31,18 @@ public final class VimDetector implements PersistentDetector {
     private final double[] origin;
     /** (r - D) x d row-major: the residual basis. */
     private final double[] residualBasis;
+
     private final int principalDimension;
     private final int rank;
     private final double alpha;
 
-    private VimDetector(DenseWeights dense, double[] origin, double[] residualBasis, int principalDimension, int rank,
-                        double alpha) {
+    private VimDetector(
+            DenseWeights dense,
+            double[] origin,
+            double[] residualBasis,
+            int principalDimension,
+            int rank,
+            double alpha) {
         this.dense = dense;
         this.origin = origin;
         this.residualBasis = residualBasis;
@@ -196,8 +202,13 @@ public final class VimDetector implements PersistentDetector {
     }
 
     static VimDetector read(DataInputStream in) throws IOException {
-        return new VimDetector(DenseWeights.read(in), StateIo.readDoubles(in), StateIo.readDoubles(in), in.readInt(),
-                in.readInt(), in.readDouble());
+        return new VimDetector(
+                DenseWeights.read(in),
+                StateIo.readDoubles(in),
+                StateIo.readDoubles(in),
+                in.readInt(),
+                in.readInt(),
+                in.readDouble());
     }
 
     /** Keeps the fit features and sums the fit max-logits. Mutable, not thread-safe. */
@@ -229,7 +240,8 @@ public final class VimDetector implements PersistentDetector {
 
         @Override
         public void merge(FitAccumulator<VimDetector> other) {
-            if (!(other instanceof Accumulator o) || o.requestedDimension != requestedDimension
+            if (!(other instanceof Accumulator o)
+                    || o.requestedDimension != requestedDimension
                     || !o.dense.layer().equals(dense.layer())) {
                 throw new OodException("can only merge a ViM accumulator with the same layer and D, got " + other);
             }

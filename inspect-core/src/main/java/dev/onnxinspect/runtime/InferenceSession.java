@@ -9,8 +9,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
-import dev.onnxinspect.OnnxInspectException.Kind;
 import ai.onnxruntime.ValueInfo;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.InputTensor;
@@ -64,6 +64,7 @@ public final class InferenceSession implements AutoCloseable {
     private final Map<String, TensorInfo> outputs;
     /** Outputs that are not tensors (sequences, maps), with what they are, for messages. */
     private final Map<String, String> otherOutputs;
+
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -95,34 +96,45 @@ public final class InferenceSession implements AutoCloseable {
             }
             if (String.valueOf(e.getMessage()).contains("Invalid ONNXType")) {
                 // ONNX Runtime's Java API has no type for optional values, so it cannot describe such inputs/outputs
-                throw new InferenceException(Kind.UNSUPPORTED, what + " has an input or output of optional type,"
-                        + " which ONNX Runtime's Java API cannot describe (optional inputs and outputs are not"
-                        + " supported); make them plain tensors in the model", e);
+                throw new InferenceException(
+                        Kind.UNSUPPORTED,
+                        what + " has an input or output of optional type,"
+                                + " which ONNX Runtime's Java API cannot describe (optional inputs and outputs are not"
+                                + " supported); make them plain tensors in the model",
+                        e);
             }
-            throw new InferenceException(Kind.of(e), "cannot read the inputs and outputs of " + what + ": "
-                    + e.getMessage(), e);
+            throw new InferenceException(
+                    Kind.of(e), "cannot read the inputs and outputs of " + what + ": " + e.getMessage(), e);
         }
     }
 
     /** A model input as onnx-inspect feeds it, or a one-line refusal naming the unsupported feature. */
     private static ModelInput modelInput(String what, String name, ValueInfo info) {
         if (info instanceof SequenceInfo) {
-            throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a sequence (" + info + "); onnx-inspect feeds"
-                    + " tensor inputs only (sequence inputs are not supported)");
+            throw new InferenceException(
+                    Kind.UNSUPPORTED,
+                    what + ": input " + name + " is a sequence (" + info + "); onnx-inspect feeds"
+                            + " tensor inputs only (sequence inputs are not supported)");
         }
         if (info instanceof MapInfo) {
-            throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a map (" + info + "); onnx-inspect feeds"
-                    + " tensor inputs only (map inputs are not supported)");
+            throw new InferenceException(
+                    Kind.UNSUPPORTED,
+                    what + ": input " + name + " is a map (" + info + "); onnx-inspect feeds"
+                            + " tensor inputs only (map inputs are not supported)");
         }
         if (!(info instanceof TensorInfo tensor)) {
-            throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a " + info
-                    + ", not a tensor; onnx-inspect feeds tensor inputs only");
+            throw new InferenceException(
+                    Kind.UNSUPPORTED,
+                    what + ": input " + name + " is a " + info
+                            + ", not a tensor; onnx-inspect feeds tensor inputs only");
         }
         ElementType type = OutputReader.elementType(tensor);
         if (!InputTensor.SUPPORTED.contains(type)) {
-            throw new InferenceException(Kind.UNSUPPORTED, what + ": input " + name + " is a " + type + " tensor, which onnx-inspect"
-                    + " cannot feed (" + (type == ElementType.STRING ? "string tensors are" : type + " is")
-                    + " not supported); it feeds " + FEEDABLE);
+            throw new InferenceException(
+                    Kind.UNSUPPORTED,
+                    what + ": input " + name + " is a " + type + " tensor, which onnx-inspect"
+                            + " cannot feed (" + (type == ElementType.STRING ? "string tensors are" : type + " is")
+                            + " not supported); it feeds " + FEEDABLE);
         }
         long[] shape = tensor.getShape();
         String[] names = tensor.getDimensionNames();
@@ -148,38 +160,48 @@ public final class InferenceSession implements AutoCloseable {
      */
     public static InferenceSession open(Path modelFile, SessionConfig config) {
         if (!Files.isRegularFile(modelFile)) {
-            throw new InferenceException(Kind.IO, "model file " + modelFile + " does not exist or is not a regular"
-                    + " file");
+            throw new InferenceException(
+                    Kind.IO, "model file " + modelFile + " does not exist or is not a regular" + " file");
         }
         String what = "model " + modelFile;
-        return new InferenceSession(SessionFactory.create(new SessionFactory.ModelSource() {
-            @Override
-            public OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException {
-                return env.createSession(modelFile.toString(), options);
-            }
+        return new InferenceSession(
+                SessionFactory.create(
+                        new SessionFactory.ModelSource() {
+                            @Override
+                            public OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options)
+                                    throws OrtException {
+                                return env.createSession(modelFile.toString(), options);
+                            }
 
-            @Override
-            public String describe() {
-                return what;
-            }
-        }, config), what);
+                            @Override
+                            public String describe() {
+                                return what;
+                            }
+                        },
+                        config),
+                what);
     }
 
     /** Opens a serialised ONNX model ({@code ModelProto} bytes); see {@link #open(Path, SessionConfig)}. */
     public static InferenceSession open(byte[] model, SessionConfig config) {
         byte[] copy = model.clone();
         String what = "in-memory model (" + copy.length + " bytes)";
-        return new InferenceSession(SessionFactory.create(new SessionFactory.ModelSource() {
-            @Override
-            public OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException {
-                return env.createSession(copy, options);
-            }
+        return new InferenceSession(
+                SessionFactory.create(
+                        new SessionFactory.ModelSource() {
+                            @Override
+                            public OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options)
+                                    throws OrtException {
+                                return env.createSession(copy, options);
+                            }
 
-            @Override
-            public String describe() {
-                return what;
-            }
-        }, config), what);
+                            @Override
+                            public String describe() {
+                                return what;
+                            }
+                        },
+                        config),
+                what);
     }
 
     /** The device the model runs on: {@link Device#CPU} or {@link Device#CUDA}, never AUTO. */
@@ -292,14 +314,15 @@ public final class InferenceSession implements AutoCloseable {
             try (OrtSession.Result result = session.run(fed.tensors(), requested)) {
                 Map<String, LayerActivations> activations = new LinkedHashMap<>();
                 for (String name : requested) {
-                    activations.put(name, OutputReader.activations(name, result.get(name).orElseThrow(),
-                            batch.size()));
+                    activations.put(
+                            name,
+                            OutputReader.activations(name, result.get(name).orElseThrow(), batch.size()));
                 }
                 return Collections.unmodifiableMap(activations);
             }
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed to run the model on " + describe(batch) + ": "
-                    + e.getMessage(), e);
+            throw new InferenceException(
+                    "ONNX Runtime failed to run the model on " + describe(batch) + ": " + e.getMessage(), e);
         } finally {
             lock.readLock().unlock();
         }
@@ -321,8 +344,8 @@ public final class InferenceSession implements AutoCloseable {
         try (InputFeeds.Fed fed = feeds.create(OrtEnvironment.getEnvironment(), batch)) {
             return runTensors(fed, requested);
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed to run the model on " + describe(batch) + ": "
-                    + e.getMessage(), e);
+            throw new InferenceException(
+                    "ONNX Runtime failed to run the model on " + describe(batch) + ": " + e.getMessage(), e);
         } finally {
             lock.readLock().unlock();
         }
@@ -340,8 +363,8 @@ public final class InferenceSession implements AutoCloseable {
         try (InputFeeds.Fed fed = feeds.create(OrtEnvironment.getEnvironment(), inputs)) {
             return runTensors(fed, requested);
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed to run the model on the tensors " + inputs + ": "
-                    + e.getMessage(), e);
+            throw new InferenceException(
+                    "ONNX Runtime failed to run the model on the tensors " + inputs + ": " + e.getMessage(), e);
         } finally {
             lock.readLock().unlock();
         }
@@ -407,14 +430,16 @@ public final class InferenceSession implements AutoCloseable {
         try (InputFeeds.Fed fed = feeds.create(env, batch)) {
             return run(batch, fed, into, env);
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime failed to run the model on " + describe(batch)
-                    + " into reused output buffers: " + e.getMessage(), e);
+            throw new InferenceException(
+                    "ONNX Runtime failed to run the model on " + describe(batch) + " into reused output buffers: "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     @SuppressWarnings("try") // the run's Result is opened only to be closed: the outputs live in the buffers
-    private Map<String, LayerActivations> run(Batch batch, InputFeeds.Fed fed, OutputBuffers into,
-                                              OrtEnvironment env) throws OrtException {
+    private Map<String, LayerActivations> run(Batch batch, InputFeeds.Fed fed, OutputBuffers into, OrtEnvironment env)
+            throws OrtException {
         if (!into.claim()) {
             throw new InferenceException("the output buffers still hold a batch or are being filled; release() them"
                     + " before the next run, and give every thread its own buffers");
@@ -438,8 +463,8 @@ public final class InferenceSession implements AutoCloseable {
                 OnnxTensor target = OnnxTensor.createTensor(env, memory.asFloatBuffer(), shape);
                 pinned.add(target);
                 targets.put(slot.name(), target);
-                activations.put(slot.name(), LayerActivations.ofBuffer(slot.name(), memory, batch.size(),
-                        slot.unitShape()));
+                activations.put(
+                        slot.name(), LayerActivations.ofBuffer(slot.name(), memory, batch.size(), slot.unitShape()));
             }
             try (OrtSession.Result result = session.run(fed.tensors(), Set.of(), targets)) {
                 into.fill(List.copyOf(activations.values()));
@@ -506,8 +531,8 @@ public final class InferenceSession implements AutoCloseable {
                 session.close();
             }
         } catch (OrtException e) {
-            throw new InferenceException(Kind.INTERNAL, "ONNX Runtime failed to close the session: "
-                    + e.getMessage(), e);
+            throw new InferenceException(
+                    Kind.INTERNAL, "ONNX Runtime failed to close the session: " + e.getMessage(), e);
         } finally {
             lock.writeLock().unlock();
         }
@@ -523,7 +548,7 @@ public final class InferenceSession implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "InferenceSession[inputs " + feeds.inputsText() + ", outputs " + outputs.keySet() + ", device "
-                + device + "]";
+        return "InferenceSession[inputs " + feeds.inputsText() + ", outputs " + outputs.keySet() + ", device " + device
+                + "]";
     }
 }

@@ -34,22 +34,34 @@ public final class InputConversion {
     private static final Map<ElementType, Set<ElementType>> LOSSLESS = new EnumMap<>(ElementType.class);
 
     static {
-        Set<ElementType> numeric = EnumSet.of(ElementType.INT8, ElementType.UINT8, ElementType.INT16,
-                ElementType.INT32, ElementType.INT64, ElementType.FLOAT16, ElementType.FLOAT, ElementType.DOUBLE);
+        Set<ElementType> numeric = EnumSet.of(
+                ElementType.INT8,
+                ElementType.UINT8,
+                ElementType.INT16,
+                ElementType.INT32,
+                ElementType.INT64,
+                ElementType.FLOAT16,
+                ElementType.FLOAT,
+                ElementType.DOUBLE);
         LOSSLESS.put(ElementType.BOOL, numeric);
-        Set<ElementType> fromByte = EnumSet.of(ElementType.INT16, ElementType.INT32, ElementType.INT64,
-                ElementType.FLOAT16, ElementType.FLOAT, ElementType.DOUBLE);
+        Set<ElementType> fromByte = EnumSet.of(
+                ElementType.INT16,
+                ElementType.INT32,
+                ElementType.INT64,
+                ElementType.FLOAT16,
+                ElementType.FLOAT,
+                ElementType.DOUBLE);
         LOSSLESS.put(ElementType.INT8, fromByte);
         LOSSLESS.put(ElementType.UINT8, fromByte);
-        LOSSLESS.put(ElementType.INT16, EnumSet.of(ElementType.INT32, ElementType.INT64, ElementType.FLOAT,
-                ElementType.DOUBLE));
+        LOSSLESS.put(
+                ElementType.INT16,
+                EnumSet.of(ElementType.INT32, ElementType.INT64, ElementType.FLOAT, ElementType.DOUBLE));
         LOSSLESS.put(ElementType.INT32, EnumSet.of(ElementType.INT64, ElementType.DOUBLE));
         LOSSLESS.put(ElementType.FLOAT16, EnumSet.of(ElementType.FLOAT, ElementType.DOUBLE));
         LOSSLESS.put(ElementType.FLOAT, EnumSet.of(ElementType.DOUBLE));
     }
 
-    private InputConversion() {
-    }
+    private InputConversion() {}
 
     /**
      * Whether a tensor of type {@code from} may feed a model input of type {@code to}: the same type, or a
@@ -113,7 +125,8 @@ public final class InputConversion {
             case FLOAT -> {
                 float[] out = new float[n];
                 for (int i = 0; i < n; i++) {
-                    out[i] = from == ElementType.FLOAT16 ? InputTensor.halfToFloat(((short[]) data)[i])
+                    out[i] = from == ElementType.FLOAT16
+                            ? InputTensor.halfToFloat(((short[]) data)[i])
                             : (float) integer(data, from, i);
                 }
                 return out;

@@ -1,10 +1,10 @@
 package dev.onnxinspect.runtime;
 
-import dev.onnxinspect.OnnxInspectException.Kind;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.InputTensor;
@@ -31,7 +31,9 @@ import java.util.Map;
 final class InputFeeds {
     /** How the fed values arrive, for the wording of messages and the batch dimension's checks. */
     private enum Origin {
-        BATCH("the batch"), DATA("the data"), TENSORS("the tensors");
+        BATCH("the batch"),
+        DATA("the data"),
+        TENSORS("the tensors");
 
         final String text;
 
@@ -41,8 +43,7 @@ final class InputFeeds {
     }
 
     /** One fed tensor: the name it gives (null = the only input), its type, its full shape (-1 unknown), values. */
-    private record Feed(String name, ElementType type, long[] shape, Object data) {
-    }
+    private record Feed(String name, ElementType type, long[] shape, Object data) {}
 
     /** The ONNX Runtime tensors made for one run; closing closes them all. */
     static final class Fed implements AutoCloseable {
@@ -132,8 +133,8 @@ final class InputFeeds {
         for (Feed f : feeds) {
             int i = target(f, feeds.size(), origin);
             if (matched[i] != null) {
-                throw new InferenceException(origin.text + " feeds model input " + inputs.get(i).name() + " twice;"
-                        + " give one tensor per input");
+                throw new InferenceException(origin.text + " feeds model input "
+                        + inputs.get(i).name() + " twice;" + " give one tensor per input");
             }
             matched[i] = f;
         }
@@ -187,12 +188,14 @@ final class InputFeeds {
             return;
         }
         if (shape.length != rank) {
-            throw new InferenceException(origin == Origin.TENSORS
-                    ? "model input " + in.format() + " has rank " + rank + " but the tensor fed has shape "
-                    + Arrays.toString(shape) + " (rank " + shape.length + "); give it a tensor of rank " + rank
-                    : "model input " + in.format() + " has rank " + rank + " but " + origin.text
-                    + " gives samples of shape " + sampleText(shape) + " (rank " + shape.length
-                    + " with the batch dimension); give each sample the shape " + in.sampleShapeText());
+            throw new InferenceException(
+                    origin == Origin.TENSORS
+                            ? "model input " + in.format() + " has rank " + rank + " but the tensor fed has shape "
+                                    + Arrays.toString(shape) + " (rank " + shape.length + "); give it a tensor of rank "
+                                    + rank
+                            : "model input " + in.format() + " has rank " + rank + " but " + origin.text
+                                    + " gives samples of shape " + sampleText(shape) + " (rank " + shape.length
+                                    + " with the batch dimension); give each sample the shape " + in.sampleShapeText());
         }
         for (int d = 0; d < rank; d++) {
             long expected = in.dim(d);
@@ -203,13 +206,17 @@ final class InputFeeds {
                 throw new InferenceException("model input " + in.name() + " has the fixed batch size " + expected
                         + " but the batch holds " + shape[0] + " samples; use batch size " + expected);
             }
-            throw new InferenceException(origin == Origin.TENSORS
-                    ? "model input " + in.format() + " does not fit a tensor of shape " + Arrays.toString(shape)
-                    + ": dimension " + d + " is " + expected + " in the model; give it a tensor of shape "
-                    + in.shapeText()
-                    : "model input " + in.format() + " does not fit samples of shape " + sampleText(shape)
-                    + " (received batch shape " + batchText(shape) + "): dimension " + d + " is " + expected
-                    + " in the model; give samples of shape " + in.sampleShapeText() + " (reshape the data)");
+            throw new InferenceException(
+                    origin == Origin.TENSORS
+                            ? "model input " + in.format() + " does not fit a tensor of shape " + Arrays.toString(shape)
+                                    + ": dimension " + d + " is " + expected
+                                    + " in the model; give it a tensor of shape "
+                                    + in.shapeText()
+                            : "model input " + in.format() + " does not fit samples of shape " + sampleText(shape)
+                                    + " (received batch shape " + batchText(shape) + "): dimension " + d + " is "
+                                    + expected
+                                    + " in the model; give samples of shape " + in.sampleShapeText()
+                                    + " (reshape the data)");
         }
     }
 
@@ -234,7 +241,9 @@ final class InputFeeds {
     }
 
     private static List<String> fedNames(List<Feed> feeds) {
-        return feeds.stream().map(f -> f.name() == null ? "(an unnamed tensor)" : f.name()).toList();
+        return feeds.stream()
+                .map(f -> f.name() == null ? "(an unnamed tensor)" : f.name())
+                .toList();
     }
 
     /** An ONNX Runtime tensor of the given type holding the values (heap arrays are copied by ONNX Runtime). */
@@ -245,13 +254,14 @@ final class InputFeeds {
             case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) data), shape);
             case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) data), shape);
             case INT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) data), shape, OnnxJavaType.INT16);
-            case FLOAT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) data), shape,
-                    OnnxJavaType.FLOAT16);
+            case FLOAT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) data), shape, OnnxJavaType.FLOAT16);
             case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.INT8);
             case UINT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.UINT8);
             case BOOL -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.BOOL);
-            default -> throw new InferenceException(Kind.UNSUPPORTED, "onnx-inspect cannot feed " + type + " tensors; supported: "
-                    + InputTensor.SUPPORTED);
+            default ->
+                throw new InferenceException(
+                        Kind.UNSUPPORTED,
+                        "onnx-inspect cannot feed " + type + " tensors; supported: " + InputTensor.SUPPORTED);
         };
     }
 }

@@ -34,6 +34,7 @@ public final class LayerActivations {
     private final FloatBuffer buffer;
     /** The same bytes as IEEE bit patterns (for {@link #readRowBits}), or null. */
     private final IntBuffer bits;
+
     private volatile boolean released;
 
     /**
@@ -49,8 +50,8 @@ public final class LayerActivations {
         this(layer, values, null, samples, unitShape, values == null ? -1 : values.length);
     }
 
-    private LayerActivations(String layer, float[] values, ByteBuffer bytes, int samples, int[] unitShape,
-                             long length) {
+    private LayerActivations(
+            String layer, float[] values, ByteBuffer bytes, int samples, int[] unitShape, long length) {
         if (layer == null || unitShape == null || (values == null && bytes == null) || samples < 0) {
             throw new InferenceException("activations need a layer name, values, a unit shape and samples >= 0;"
                     + " got layer " + layer + ", unit shape " + Arrays.toString(unitShape) + ", samples " + samples);
@@ -58,8 +59,8 @@ public final class LayerActivations {
         long perSample = 1;
         for (int d : unitShape) {
             if (d < 0) {
-                throw new InferenceException("layer " + layer + ": unit shape " + Arrays.toString(unitShape)
-                        + " has a negative dimension");
+                throw new InferenceException(
+                        "layer " + layer + ": unit shape " + Arrays.toString(unitShape) + " has a negative dimension");
             }
             perSample *= d;
         }
@@ -209,12 +210,12 @@ public final class LayerActivations {
 
     private void checkRow(int i, int capacity) {
         if (i < 0 || i >= samples) {
-            throw new IndexOutOfBoundsException("sample " + i + " of layer " + layer + ", which has " + samples
-                    + " samples");
+            throw new IndexOutOfBoundsException(
+                    "sample " + i + " of layer " + layer + ", which has " + samples + " samples");
         }
         if (capacity < units) {
-            throw new IllegalArgumentException("a row of layer " + layer + " has " + units + " values; the array"
-                    + " holds only " + capacity);
+            throw new IllegalArgumentException(
+                    "a row of layer " + layer + " has " + units + " values; the array" + " holds only " + capacity);
         }
     }
 
@@ -239,7 +240,11 @@ public final class LayerActivations {
     @Override
     public String toString() {
         return "LayerActivations[" + layer + ", " + samples + " samples of " + Arrays.toString(unitShape)
-                + (buffer == null ? "" : array != null ? ", copied from native memory"
-                : released ? ", released" : ", in native memory") + "]";
+                + (buffer == null
+                        ? ""
+                        : array != null
+                                ? ", copied from native memory"
+                                : released ? ", released" : ", in native memory")
+                + "]";
     }
 }

@@ -71,7 +71,10 @@ public record ModelInput(String name, ElementType type, long[] shape, List<Strin
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelInput m && name.equals(m.name) && type == m.type && Arrays.equals(shape, m.shape)
+        return o instanceof ModelInput m
+                && name.equals(m.name)
+                && type == m.type
+                && Arrays.equals(shape, m.shape)
                 && dimNames.equals(m.dimNames);
     }
 

@@ -22,8 +22,7 @@ import java.util.Map;
  */
 public final class OutputBuffers {
     /** One output's memory and per-sample shape. */
-    record Slot(String name, int[] unitShape, int units, ByteBuffer memory) {
-    }
+    record Slot(String name, int[] unitShape, int units, ByteBuffer memory) {}
 
     private final Map<String, Slot> slots;
     private final int capacity;

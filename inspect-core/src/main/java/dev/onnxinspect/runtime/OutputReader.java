@@ -15,8 +15,7 @@ import java.util.List;
 
 /** Copies ONNX Runtime's output values into Java: as exact {@link TypedTensor}s or as float32 activations. */
 final class OutputReader {
-    private OutputReader() {
-    }
+    private OutputReader() {}
 
     /**
      * The exact element type of an ONNX Runtime tensor (ONNX Runtime's Java type folds unsigned into signed, and
@@ -74,7 +73,9 @@ final class OutputReader {
         for (int d = 1; d < shape.length; d++) {
             unitShape[d - 1] = Math.toIntExact(shape[d]);
         }
-        float[] values = info.type == OnnxJavaType.FLOAT ? floats(tensor) : typed(name, tensor).toFloats();
+        float[] values = info.type == OnnxJavaType.FLOAT
+                ? floats(tensor)
+                : typed(name, tensor).toFloats();
         return new LayerActivations(name, values, samples, unitShape);
     }
 
@@ -93,7 +94,9 @@ final class OutputReader {
      */
     static float[] floats(OnnxTensor tensor) {
         FloatBuffer buffer = tensor.getFloatBuffer();
-        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+        if (buffer.hasArray()
+                && buffer.arrayOffset() == 0
+                && buffer.position() == 0
                 && buffer.array().length == buffer.remaining()) {
             return buffer.array();
         }

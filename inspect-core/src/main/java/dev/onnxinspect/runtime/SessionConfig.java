@@ -14,8 +14,8 @@ package dev.onnxinspect.runtime;
  *                       other threads need, e.g. an inspection's statistics thread when the cores are few; false
  *                       lets them sleep
  */
-public record SessionConfig(Device device, int intraOpThreads, int interOpThreads, Optimization optimization,
-                            boolean spinning) {
+public record SessionConfig(
+        Device device, int intraOpThreads, int interOpThreads, Optimization optimization, boolean spinning) {
     /** ONNX Runtime graph optimisation levels. */
     public enum Optimization {
         /** No graph optimisation. */
@@ -30,8 +30,8 @@ public record SessionConfig(Device device, int intraOpThreads, int interOpThread
 
     public SessionConfig {
         if (device == null || optimization == null) {
-            throw new InferenceException("session config needs a device and an optimization level, got device "
-                    + device + ", optimization " + optimization);
+            throw new InferenceException("session config needs a device and an optimization level, got device " + device
+                    + ", optimization " + optimization);
         }
         if (intraOpThreads < 0 || interOpThreads < 0) {
             throw new InferenceException("thread counts must be 0 (ONNX Runtime's default) or positive, got intra-op "
@@ -56,8 +56,7 @@ public record SessionConfig(Device device, int intraOpThreads, int interOpThread
         private Optimization optimization = Optimization.ALL;
         private boolean spinning = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder device(Device value) {
             this.device = value;

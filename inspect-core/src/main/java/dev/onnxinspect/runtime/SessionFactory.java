@@ -25,11 +25,9 @@ final class SessionFactory {
     }
 
     /** A created session, the device it runs on and why. */
-    record Created(OrtSession session, Device device, String reason) {
-    }
+    record Created(OrtSession session, Device device, String reason) {}
 
-    private SessionFactory() {
-    }
+    private SessionFactory() {}
 
     static Created create(ModelSource model, SessionConfig config) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -39,10 +37,12 @@ final class SessionFactory {
             case CUDA: {
                 String missing = cudaUnavailableReason();
                 if (missing != null) {
-                    throw new InferenceException(Kind.UNSUPPORTED, "Device CUDA was requested"
-                            + " but " + missing + ". Use Device.AUTO to"
-                            + " fall back to CPU, or put the CUDA build of ONNX Runtime (artifact onnxruntime_gpu,"
-                            + " Maven profile -Pcuda) and CUDA 12 / cuDNN 9 on the machine.");
+                    throw new InferenceException(
+                            Kind.UNSUPPORTED,
+                            "Device CUDA was requested"
+                                    + " but " + missing + ". Use Device.AUTO to"
+                                    + " fall back to CPU, or put the CUDA build of ONNX Runtime (artifact onnxruntime_gpu,"
+                                    + " Maven profile -Pcuda) and CUDA 12 / cuDNN 9 on the machine.");
                 }
                 return new Created(createOn(env, model, config, true), Device.CUDA, "CUDA requested");
             }
@@ -55,11 +55,11 @@ final class SessionFactory {
                     return new Created(createOn(env, model, config, false), Device.CPU, reason);
                 }
                 try {
-                    return new Created(createOn(env, model, config, true), Device.CUDA, "CUDA execution provider"
-                            + " loaded");
+                    return new Created(
+                            createOn(env, model, config, true), Device.CUDA, "CUDA execution provider" + " loaded");
                 } catch (InferenceException e) {
-                    String reason = "Device AUTO uses CPU because the CUDA execution provider failed: "
-                            + e.getMessage();
+                    String reason =
+                            "Device AUTO uses CPU because the CUDA execution provider failed: " + e.getMessage();
                     LOG.info(reason);
                     return new Created(createOn(env, model, config, false), Device.CPU, reason);
                 }
@@ -96,8 +96,10 @@ final class SessionFactory {
             }
             return model.create(env, options);
         } catch (OrtException e) {
-            throw new InferenceException("ONNX Runtime cannot open " + model.describe() + " on "
-                    + (cuda ? "CUDA" : "CPU") + ": " + e.getMessage(), e);
+            throw new InferenceException(
+                    "ONNX Runtime cannot open " + model.describe() + " on " + (cuda ? "CUDA" : "CPU") + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -26,10 +26,21 @@ import java.util.Set;
  */
 public record TypedTensor(String name, ElementType type, long[] shape, Object data) {
     /** The element types a typed tensor may have. */
-    public static final Set<ElementType> SUPPORTED = Set.copyOf(EnumSet.of(ElementType.FLOAT, ElementType.DOUBLE,
-            ElementType.FLOAT16, ElementType.BFLOAT16, ElementType.INT8, ElementType.UINT8, ElementType.BOOL,
-            ElementType.INT16, ElementType.UINT16, ElementType.INT32, ElementType.UINT32, ElementType.INT64,
-            ElementType.UINT64, ElementType.STRING));
+    public static final Set<ElementType> SUPPORTED = Set.copyOf(EnumSet.of(
+            ElementType.FLOAT,
+            ElementType.DOUBLE,
+            ElementType.FLOAT16,
+            ElementType.BFLOAT16,
+            ElementType.INT8,
+            ElementType.UINT8,
+            ElementType.BOOL,
+            ElementType.INT16,
+            ElementType.UINT16,
+            ElementType.INT32,
+            ElementType.UINT32,
+            ElementType.INT64,
+            ElementType.UINT64,
+            ElementType.STRING));
 
     public TypedTensor {
         Objects.requireNonNull(type, "type");
@@ -65,8 +76,9 @@ public record TypedTensor(String name, ElementType type, long[] shape, Object da
             case INT32, UINT32 -> int[].class;
             case INT64, UINT64 -> long[].class;
             case STRING -> String[].class;
-            default -> throw new InferenceException("onnx-inspect cannot hold tensors of element type " + type
-                    + "; supported: " + SUPPORTED);
+            default ->
+                throw new InferenceException(
+                        "onnx-inspect cannot hold tensors of element type " + type + "; supported: " + SUPPORTED);
         };
     }
 
@@ -124,8 +136,9 @@ public record TypedTensor(String name, ElementType type, long[] shape, Object da
             case UINT32 -> Integer.toUnsignedLong(((int[]) data)[index]);
             case INT64 -> ((long[]) data)[index];
             case UINT64 -> unsignedToDouble(((long[]) data)[index]);
-            default -> throw new InferenceException("tensor " + label(name) + " holds " + type
-                    + " values, which are not numbers");
+            default ->
+                throw new InferenceException(
+                        "tensor " + label(name) + " holds " + type + " values, which are not numbers");
         };
     }
 
@@ -193,8 +206,11 @@ public record TypedTensor(String name, ElementType type, long[] shape, Object da
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TypedTensor t && Objects.equals(name, t.name) && type == t.type
-                && Arrays.equals(shape, t.shape) && Objects.deepEquals(new Object[] {data}, new Object[] {t.data});
+        return o instanceof TypedTensor t
+                && Objects.equals(name, t.name)
+                && type == t.type
+                && Arrays.equals(shape, t.shape)
+                && Objects.deepEquals(new Object[] {data}, new Object[] {t.data});
     }
 
     @Override

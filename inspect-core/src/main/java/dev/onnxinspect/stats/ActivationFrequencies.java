@@ -20,10 +20,19 @@ import java.util.Objects;
  * @param s1Table           the S1 frequencies
  * @param s2Table           the S2 frequencies
  */
-public record ActivationFrequencies(String layer, int[] unitShape, NeuronView view, ClassBasis basis,
-                                    Significance.Active s1, Significance.Dominant s2, int neurons, long samples,
-                                    long invalidSamples, long[] nonFiniteByNeuron, FrequencyTable s1Table,
-                                    FrequencyTable s2Table) {
+public record ActivationFrequencies(
+        String layer,
+        int[] unitShape,
+        NeuronView view,
+        ClassBasis basis,
+        Significance.Active s1,
+        Significance.Dominant s2,
+        int neurons,
+        long samples,
+        long invalidSamples,
+        long[] nonFiniteByNeuron,
+        FrequencyTable s1Table,
+        FrequencyTable s2Table) {
     public ActivationFrequencies {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(view, "view");
@@ -35,8 +44,7 @@ public record ActivationFrequencies(String layer, int[] unitShape, NeuronView vi
         unitShape = unitShape.clone();
         nonFiniteByNeuron = nonFiniteByNeuron.clone();
         if (nonFiniteByNeuron.length != neurons || s1Table.units() != neurons || s2Table.units() != neurons) {
-            throw new StatsException("layer " + layer + ": every per-neuron array must have " + neurons
-                    + " entries");
+            throw new StatsException("layer " + layer + ": every per-neuron array must have " + neurons + " entries");
         }
     }
 
@@ -58,8 +66,7 @@ public record ActivationFrequencies(String layer, int[] unitShape, NeuronView vi
         if (significance.equals(s2)) {
             return s2Table;
         }
-        throw new StatsException("layer " + layer + " was counted with " + s1 + " and " + s2 + ", not "
-                + significance);
+        throw new StatsException("layer " + layer + " was counted with " + s1 + " and " + s2 + ", not " + significance);
     }
 
     /** Whether no valid sample was counted. */

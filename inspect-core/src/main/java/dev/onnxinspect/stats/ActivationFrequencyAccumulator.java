@@ -32,11 +32,13 @@ public final class ActivationFrequencyAccumulator {
     private final int s1Bits;
     /** Whether the S1 threshold is >= 0, so that S1 is tested on the bit patterns. */
     private final boolean s1Bitwise;
+
     private final int[][] s1Counts;
     /** S2 counts, or with {@link #s2FromS1} the S1-but-not-S2 counts (S2 = S1 - these). */
     private final int[][] s2Counts;
     /** Whether tau = 0, so that S2 is a subset of S1 in every sample and S2 is counted as a difference. */
     private final boolean s2FromS1;
+
     private final int[] classSizes;
     private final long[] nonFinite;
     private final float[] sortScratch;
@@ -191,8 +193,17 @@ public final class ActivationFrequencyAccumulator {
             }
         }
         int n = reader.neurons;
-        return new ActivationFrequencies(reader.layer, reader.unitShape(), reader.view, options.basis(),
-                options.s1(), options.s2(), n, samples, invalidSamples, nonFinite,
+        return new ActivationFrequencies(
+                reader.layer,
+                reader.unitShape(),
+                reader.view,
+                options.basis(),
+                options.s1(),
+                options.s2(),
+                n,
+                samples,
+                invalidSamples,
+                nonFinite,
                 new FrequencyTable(options.s1().label(), n, options.bins(), rows1),
                 new FrequencyTable(options.s2().label(), n, options.bins(), rows2));
     }

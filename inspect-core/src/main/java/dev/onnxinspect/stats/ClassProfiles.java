@@ -26,8 +26,8 @@ public record ClassProfiles(String quantity, int[] classIds, double alpha, doubl
             throw new StatsException(classIds.length + " class ids but " + probabilities.length + " profiles");
         }
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
-            throw new StatsException("alpha must be finite and >= 0, got " + alpha + "; the default is "
-                    + DEFAULT_ALPHA);
+            throw new StatsException(
+                    "alpha must be finite and >= 0, got " + alpha + "; the default is " + DEFAULT_ALPHA);
         }
         for (double[] row : probabilities) {
             if (row.length != units(probabilities)) {
@@ -49,8 +49,8 @@ public record ClassProfiles(String quantity, int[] classIds, double alpha, doubl
      */
     public static ClassProfiles of(FrequencyTable table, double alpha) {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
-            throw new StatsException("alpha must be finite and >= 0, got " + alpha + "; the default is "
-                    + DEFAULT_ALPHA);
+            throw new StatsException(
+                    "alpha must be finite and >= 0, got " + alpha + "; the default is " + DEFAULT_ALPHA);
         }
         double[][] rows = new double[table.classes().size()][];
         for (int r = 0; r < rows.length; r++) {
@@ -62,8 +62,8 @@ public record ClassProfiles(String quantity, int[] classIds, double alpha, doubl
                 sum += p[u];
             }
             if (!(sum > 0)) {
-                throw new StatsException("class " + counts.classId() + " has no significant unit (" + table
-                        .significance() + "), so its profile with alpha = " + alpha + " is 0/0; use alpha > 0");
+                throw new StatsException("class " + counts.classId() + " has no significant unit ("
+                        + table.significance() + "), so its profile with alpha = " + alpha + " is 0/0; use alpha > 0");
             }
             for (int u = 0; u < p.length; u++) {
                 p[u] /= sum;
@@ -118,8 +118,11 @@ public record ClassProfiles(String quantity, int[] classIds, double alpha, doubl
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClassProfiles p && quantity.equals(p.quantity) && Arrays.equals(classIds, p.classIds)
-                && Double.compare(alpha, p.alpha) == 0 && Arrays.deepEquals(probabilities, p.probabilities);
+        return o instanceof ClassProfiles p
+                && quantity.equals(p.quantity)
+                && Arrays.equals(classIds, p.classIds)
+                && Double.compare(alpha, p.alpha) == 0
+                && Arrays.deepEquals(probabilities, p.probabilities);
     }
 
     @Override
@@ -129,8 +132,8 @@ public record ClassProfiles(String quantity, int[] classIds, double alpha, doubl
 
     @Override
     public String toString() {
-        return "ClassProfiles[" + quantity + ", classes=" + Arrays.toString(classIds) + ", alpha=" + alpha
-                + ", units=" + units() + "]";
+        return "ClassProfiles[" + quantity + ", classes=" + Arrays.toString(classIds) + ", alpha=" + alpha + ", units="
+                + units() + "]";
     }
 
     private static int units(double[][] rows) {

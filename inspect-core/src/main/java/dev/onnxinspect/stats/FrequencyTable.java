@@ -22,12 +22,12 @@ public record FrequencyTable(String significance, int units, int bins, List<Clas
         int previous = Integer.MIN_VALUE;
         for (ClassCounts row : classes) {
             if (row.units() != units) {
-                throw new StatsException("class " + row.classId() + " has " + row.units() + " units, expected "
-                        + units);
+                throw new StatsException(
+                        "class " + row.classId() + " has " + row.units() + " units, expected " + units);
             }
             if (row.classId() <= previous) {
-                throw new StatsException("class rows must be in strictly ascending class id order, got "
-                        + row.classId() + " after " + previous);
+                throw new StatsException("class rows must be in strictly ascending class id order, got " + row.classId()
+                        + " after " + previous);
             }
             previous = row.classId();
         }

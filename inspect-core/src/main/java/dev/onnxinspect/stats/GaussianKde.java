@@ -140,7 +140,7 @@ final class GaussianKde {
 
     @Override
     public String toString() {
-        return "GaussianKde[n=" + sorted.length + ", h=" + bandwidth + ", range=" + Arrays.toString(
-                new double[] {sorted[0], sorted[sorted.length - 1]}) + "]";
+        return "GaussianKde[n=" + sorted.length + ", h=" + bandwidth + ", range="
+                + Arrays.toString(new double[] {sorted[0], sorted[sorted.length - 1]}) + "]";
     }
 }

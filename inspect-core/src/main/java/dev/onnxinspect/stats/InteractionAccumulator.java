@@ -49,11 +49,16 @@ public final class InteractionAccumulator {
     public InteractionAccumulator(DenseLayer dense, InteractionOptions options) {
         MemoryEstimate estimate = estimate(dense, options);
         if (estimate.bytes() > options.memoryLimitBytes()) {
-            throw new MemoryLimitExceededException(estimate, options.memoryLimitBytes(),
+            throw new MemoryLimitExceededException(
+                    estimate,
+                    options.memoryLimitBytes(),
                     "restrict the classes (InteractionOptions.Builder#classes), leave this layer out, or raise "
                             + "InteractionOptions.Builder#memoryLimitBytes");
         }
-        LOG.info("{} take up to {} MiB (limit {} MiB)", estimate.description(), MemoryEstimate.mib(estimate.bytes()),
+        LOG.info(
+                "{} take up to {} MiB (limit {} MiB)",
+                estimate.description(),
+                MemoryEstimate.mib(estimate.bytes()),
                 MemoryEstimate.mib(options.memoryLimitBytes()));
         this.options = options;
         this.layer = dense.outputName();
@@ -85,8 +90,10 @@ public final class InteractionAccumulator {
     public static MemoryEstimate estimate(DenseLayer dense, InteractionOptions options) {
         long classes = options.trackedClasses().length;
         long bytes = classes * dense.outFeatures() * dense.inFeatures() * Integer.BYTES;
-        return new MemoryEstimate(bytes, "interaction counters for dense layer " + dense.outputName() + " ("
-                + classes + " classes x " + dense.outFeatures() + " x " + dense.inFeatures() + " int counters)");
+        return new MemoryEstimate(
+                bytes,
+                "interaction counters for dense layer " + dense.outputName() + " (" + classes + " classes x "
+                        + dense.outFeatures() + " x " + dense.inFeatures() + " int counters)");
     }
 
     /**
@@ -167,8 +174,12 @@ public final class InteractionAccumulator {
      * @throws StatsException when the other was made for another layer or with other options
      */
     public void merge(InteractionAccumulator other) {
-        if (!options.equals(other.options) || !layer.equals(other.layer) || !inputName.equals(other.inputName)
-                || nOut != other.nOut || nIn != other.nIn || !Arrays.equals(weights, other.weights)) {
+        if (!options.equals(other.options)
+                || !layer.equals(other.layer)
+                || !inputName.equals(other.inputName)
+                || nOut != other.nOut
+                || nIn != other.nIn
+                || !Arrays.equals(weights, other.weights)) {
             throw new StatsException("cannot merge the interactions of " + other.layer + " into those of " + layer
                     + "; merge only accumulators made with the same dense layer and options");
         }
@@ -207,7 +218,17 @@ public final class InteractionAccumulator {
             }
         }
         FrequencyTable table = new FrequencyTable(options.share().label(), nOut * nIn, options.bins(), rows);
-        return new InteractionFrequencies(layer, inputName, nOut, nIn, options.share(), options.basis(), tracked,
-                samples, skippedSamples, invalidSamples, table);
+        return new InteractionFrequencies(
+                layer,
+                inputName,
+                nOut,
+                nIn,
+                options.share(),
+                options.basis(),
+                tracked,
+                samples,
+                skippedSamples,
+                invalidSamples,
+                table);
     }
 }

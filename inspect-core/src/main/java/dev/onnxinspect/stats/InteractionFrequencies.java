@@ -19,9 +19,18 @@ import java.util.Objects;
  * @param invalidSamples samples of tracked classes left out because an input was NaN or infinite
  * @param table          the counts, units flattened row-major ({@code i * n_in + j})
  */
-public record InteractionFrequencies(String layer, String inputName, int outFeatures, int inFeatures,
-                                     InteractionShare share, ClassBasis basis, int[] trackedClasses, long samples,
-                                     long skippedSamples, long invalidSamples, FrequencyTable table) {
+public record InteractionFrequencies(
+        String layer,
+        String inputName,
+        int outFeatures,
+        int inFeatures,
+        InteractionShare share,
+        ClassBasis basis,
+        int[] trackedClasses,
+        long samples,
+        long skippedSamples,
+        long invalidSamples,
+        FrequencyTable table) {
     public InteractionFrequencies {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(inputName, "inputName");
@@ -43,8 +52,8 @@ public record InteractionFrequencies(String layer, String inputName, int outFeat
     /** G[c, i, j]: the fraction of class-c samples in which interaction (i, j) was significant. */
     public double frequency(int classId, int out, int in) {
         if (out < 0 || out >= outFeatures || in < 0 || in >= inFeatures) {
-            throw new StatsException("interaction (" + out + ", " + in + ") is outside " + outFeatures + " x "
-                    + inFeatures);
+            throw new StatsException(
+                    "interaction (" + out + ", " + in + ") is outside " + outFeatures + " x " + inFeatures);
         }
         return table.forClass(classId).frequency(out * inFeatures + in);
     }

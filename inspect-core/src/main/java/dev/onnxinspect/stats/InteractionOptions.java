@@ -15,8 +15,13 @@ import java.util.stream.IntStream;
  * @param bins             B for the frequency histograms (default 100)
  * @param memoryLimitBytes the most the counters may take (default 512 MiB); see {@link InteractionAccumulator}
  */
-public record InteractionOptions(int numClasses, ClassBasis basis, InteractionShare share, int[] trackedClasses,
-                                 int bins, long memoryLimitBytes) {
+public record InteractionOptions(
+        int numClasses,
+        ClassBasis basis,
+        InteractionShare share,
+        int[] trackedClasses,
+        int bins,
+        long memoryLimitBytes) {
     /** Default memory limit: 512 MiB. */
     public static final long DEFAULT_MEMORY_LIMIT_BYTES = 512L << 20;
 
@@ -52,8 +57,12 @@ public record InteractionOptions(int numClasses, ClassBasis basis, InteractionSh
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InteractionOptions p && numClasses == p.numClasses && basis == p.basis
-                && share == p.share && Arrays.equals(trackedClasses, p.trackedClasses) && bins == p.bins
+        return o instanceof InteractionOptions p
+                && numClasses == p.numClasses
+                && basis == p.basis
+                && share == p.share
+                && Arrays.equals(trackedClasses, p.trackedClasses)
+                && bins == p.bins
                 && memoryLimitBytes == p.memoryLimitBytes;
     }
 
@@ -113,7 +122,8 @@ public record InteractionOptions(int numClasses, ClassBasis basis, InteractionSh
         }
 
         public InteractionOptions build() {
-            int[] tracked = trackedClasses != null ? trackedClasses
+            int[] tracked = trackedClasses != null
+                    ? trackedClasses
                     : IntStream.range(0, Math.max(numClasses, 0)).toArray();
             return new InteractionOptions(numClasses, basis, share, tracked, bins, memoryLimitBytes);
         }

@@ -4,8 +4,7 @@ package dev.onnxinspect.stats;
  * Class-wise KL divergences between class profiles (SPEC §4), in nats. Stateless.
  */
 public final class KlDivergence {
-    private KlDivergence() {
-    }
+    private KlDivergence() {}
 
     /**
      * {@code KL(P || Q) = sum_u P(u) ln(P(u) / Q(u))}, summed in index order in float64. Terms with P(u) = 0 are
@@ -15,8 +14,8 @@ public final class KlDivergence {
      */
     public static double kl(double[] p, double[] q) {
         if (p.length != q.length) {
-            throw new StatsException("KL needs profiles over the same units, got " + p.length + " and " + q.length
-                    + " units");
+            throw new StatsException(
+                    "KL needs profiles over the same units, got " + p.length + " and " + q.length + " units");
         }
         double sum = 0.0;
         for (int u = 0; u < p.length; u++) {
@@ -46,8 +45,8 @@ public final class KlDivergence {
                     + q.quantity() + " profiles (" + qLabel + "); compare profiles of the same quantity");
         }
         if (!p.isEmpty() && !q.isEmpty() && p.units() != q.units()) {
-            throw new StatsException("profiles of " + pLabel + " have " + p.units() + " units but those of "
-                    + qLabel + " have " + q.units() + "; compare the same layer");
+            throw new StatsException("profiles of " + pLabel + " have " + p.units() + " units but those of " + qLabel
+                    + " have " + q.units() + "; compare the same layer");
         }
         int[] pc = p.classIds();
         int[] qc = q.classIds();

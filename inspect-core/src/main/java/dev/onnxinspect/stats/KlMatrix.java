@@ -20,14 +20,14 @@ public record KlMatrix(String pLabel, String qLabel, int[] pClasses, int[] qClas
         pClasses = pClasses.clone();
         qClasses = qClasses.clone();
         if (values.length != pClasses.length) {
-            throw new StatsException("a KL matrix needs one row per P class (" + pClasses.length + "), got "
-                    + values.length);
+            throw new StatsException(
+                    "a KL matrix needs one row per P class (" + pClasses.length + "), got " + values.length);
         }
         double[][] copy = new double[values.length][];
         for (int r = 0; r < values.length; r++) {
             if (values[r].length != qClasses.length) {
-                throw new StatsException("a KL matrix needs one column per Q class (" + qClasses.length + "), got "
-                        + values[r].length);
+                throw new StatsException(
+                        "a KL matrix needs one column per Q class (" + qClasses.length + "), got " + values[r].length);
             }
             copy[r] = values[r].clone();
         }
@@ -45,8 +45,8 @@ public record KlMatrix(String pLabel, String qLabel, int[] pClasses, int[] qClas
                 return k;
             }
         }
-        throw new StatsException("class " + id + " has no " + side + " profile; classes present: "
-                + Arrays.toString(ids));
+        throw new StatsException(
+                "class " + id + " has no " + side + " profile; classes present: " + Arrays.toString(ids));
     }
 
     @Override
@@ -70,15 +70,18 @@ public record KlMatrix(String pLabel, String qLabel, int[] pClasses, int[] qClas
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KlMatrix m && pLabel.equals(m.pLabel) && qLabel.equals(m.qLabel)
-                && Arrays.equals(pClasses, m.pClasses) && Arrays.equals(qClasses, m.qClasses)
+        return o instanceof KlMatrix m
+                && pLabel.equals(m.pLabel)
+                && qLabel.equals(m.qLabel)
+                && Arrays.equals(pClasses, m.pClasses)
+                && Arrays.equals(qClasses, m.qClasses)
                 && Arrays.deepEquals(values, m.values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(pLabel, qLabel, Arrays.hashCode(pClasses), Arrays.hashCode(qClasses),
-                Arrays.deepHashCode(values));
+        return Objects.hash(
+                pLabel, qLabel, Arrays.hashCode(pClasses), Arrays.hashCode(qClasses), Arrays.deepHashCode(values));
     }
 
     @Override

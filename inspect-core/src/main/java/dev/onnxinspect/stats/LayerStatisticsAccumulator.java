@@ -92,7 +92,7 @@ public final class LayerStatisticsAccumulator {
 
     /** The statistics so far; later updates do not change the returned result. */
     public LayerStatistics result() {
-        return new LayerStatistics(frequencies.result(),
-                patterns == null ? Optional.empty() : Optional.of(patterns.result()));
+        return new LayerStatistics(
+                frequencies.result(), patterns == null ? Optional.empty() : Optional.of(patterns.result()));
     }
 }

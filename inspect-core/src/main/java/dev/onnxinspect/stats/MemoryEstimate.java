@@ -13,8 +13,8 @@ public record MemoryEstimate(long bytes, String description) {
     public MemoryEstimate {
         Objects.requireNonNull(description, "description");
         if (bytes < 0) {
-            throw new StatsException("a memory estimate cannot be negative, got " + bytes + " bytes for "
-                    + description);
+            throw new StatsException(
+                    "a memory estimate cannot be negative, got " + bytes + " bytes for " + description);
         }
     }
 

@@ -24,7 +24,8 @@ public final class NodeClassifierEvaluationAccumulator {
     NodeClassifierEvaluationAccumulator(NodeClassifier classifier, KdeMode mode) {
         this.classifier = classifier;
         this.mode = mode;
-        this.reader = new NeuronReader(classifier.layer(), classifier.unitShape(), classifier.options().view());
+        this.reader = new NeuronReader(
+                classifier.layer(), classifier.unitShape(), classifier.options().view());
         this.nodeCorrect = new long[classifier.nodes()];
         this.nodeLog = new double[classifier.numClasses()];
         this.layerLog = new double[classifier.numClasses()];

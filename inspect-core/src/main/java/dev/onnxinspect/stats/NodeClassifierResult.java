@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param layerCorrect   samples whose layer prediction equals their class
  * @param nodeCorrect    per node, samples whose node prediction equals their class; copied
  */
-public record NodeClassifierResult(String layer, KdeMode mode, long samples, long invalidSamples, long layerCorrect,
-                                   long[] nodeCorrect) {
+public record NodeClassifierResult(
+        String layer, KdeMode mode, long samples, long invalidSamples, long layerCorrect, long[] nodeCorrect) {
     public NodeClassifierResult {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(mode, "mode");

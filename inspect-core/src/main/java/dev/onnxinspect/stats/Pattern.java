@@ -15,6 +15,7 @@ import java.util.Arrays;
 final class Pattern {
     /** Neurons per block of the folded layout: 32 rows of {@link RowScan#FOLD}, one bit each in an int word. */
     static final int BLOCK = 32 * RowScan.FOLD;
+
     final long[] words;
     private int hash;
 

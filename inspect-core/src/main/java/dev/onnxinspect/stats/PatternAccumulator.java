@@ -28,6 +28,7 @@ public final class PatternAccumulator {
     private final int[] on;
     /** The row bits of the folded layout ({@link Pattern#foldedRowBits}), or null for the narrow layout. */
     private final int[] rowBits;
+
     private long invalidSamples;
 
     /**
@@ -157,8 +158,8 @@ public final class PatternAccumulator {
             rows.add(new ClassPatterns(c, classSizes[c], counts.length, entropy, Math.exp(entropy)));
             samples += classSizes[c];
         }
-        return new PatternStatistics(reader.layer, reader.view, options.basis(), options.s1(), samples,
-                invalidSamples, rows);
+        return new PatternStatistics(
+                reader.layer, reader.view, options.basis(), options.s1(), samples, invalidSamples, rows);
     }
 
     /**

@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param invalidSamples samples left out because a unit was NaN or infinite
  * @param classes        the rows, ascending class id; copied
  */
-public record PatternStatistics(String layer, NeuronView view, ClassBasis basis, Significance.Active s1,
-                                long samples, long invalidSamples, List<ClassPatterns> classes) {
+public record PatternStatistics(
+        String layer,
+        NeuronView view,
+        ClassBasis basis,
+        Significance.Active s1,
+        long samples,
+        long invalidSamples,
+        List<ClassPatterns> classes) {
     public PatternStatistics {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(view, "view");
@@ -31,8 +37,11 @@ public record PatternStatistics(String layer, NeuronView view, ClassBasis basis,
      * @throws StatsException when the class had no samples
      */
     public ClassPatterns forClass(int classId) {
-        return classes.stream().filter(r -> r.classId() == classId).findFirst()
-                .orElseThrow(() -> new StatsException("class " + classId + " has no samples in layer " + layer
-                        + "; classes present: " + classes.stream().map(ClassPatterns::classId).toList()));
+        return classes.stream()
+                .filter(r -> r.classId() == classId)
+                .findFirst()
+                .orElseThrow(() -> new StatsException(
+                        "class " + classId + " has no samples in layer " + layer + "; classes present: "
+                                + classes.stream().map(ClassPatterns::classId).toList()));
     }
 }

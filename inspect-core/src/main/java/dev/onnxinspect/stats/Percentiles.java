@@ -20,8 +20,7 @@ import java.util.function.IntToDoubleFunction;
  * (and with them the scores) by an ulp on some data.
  */
 public final class Percentiles {
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /**
      * The type-7 percentile of {@code sorted[0..count)}, which must be sorted ascending (not checked).

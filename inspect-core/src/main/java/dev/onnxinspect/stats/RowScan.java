@@ -22,6 +22,7 @@ final class RowScan {
      * vector writes, which the JIT can prove (with a larger unrolled body it just does not vectorise).
      */
     static final int FOLD = 64;
+
     private static final int EXPONENT = 0x7F800000;
     private static final int EXPONENT_CARRY = 0x00800000;
     private static final int NON_NEGATIVE = 0x7FFFFFFF;

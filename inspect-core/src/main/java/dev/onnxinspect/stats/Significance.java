@@ -110,8 +110,7 @@ public sealed interface Significance permits Significance.Active, Significance.D
 
         public Dominant {
             if (!(eps > 0)) {
-                throw new StatsException("S2 ratio eps must be > 0, got " + eps + "; the default is "
-                        + DEFAULT_EPS);
+                throw new StatsException("S2 ratio eps must be > 0, got " + eps + "; the default is " + DEFAULT_EPS);
             }
         }
 
@@ -192,8 +191,8 @@ public sealed interface Significance permits Significance.Active, Significance.D
                 if (pass == 0 && reachesSmallest(scan, low, smallest)) {
                     return smallest;
                 }
-                float next = Float.intBitsToFloat(scan.smallestAtLeast(bits, n, Float.floatToRawIntBits(low),
-                        Float.floatToRawIntBits(m)));
+                float next = Float.intBitsToFloat(
+                        scan.smallestAtLeast(bits, n, Float.floatToRawIntBits(low), Float.floatToRawIntBits(m)));
                 if (next == m) {
                     return m;
                 }

@@ -23,8 +23,7 @@ final class SignificantBits {
     /** The "threshold bits" above which no finite value lies. */
     static final int NONE = Integer.MAX_VALUE;
 
-    private SignificantBits() {
-    }
+    private SignificantBits() {}
 
     /** Whether {@link #thresholdBits} can stand for t: t >= 0 (including -0.0) or +inf. */
     static boolean bitComparable(float t) {

@@ -14,8 +14,14 @@ import java.util.Objects;
  * @param patterns   whether {@link LayerStatisticsAccumulator} also collects the S1 patterns for the layer
  *                   perplexity (SPEC §7; memory grows with the number of distinct patterns; default true)
  */
-public record StatsOptions(int numClasses, ClassBasis basis, Significance.Active s1, Significance.Dominant s2,
-                           NeuronView view, int bins, boolean patterns) {
+public record StatsOptions(
+        int numClasses,
+        ClassBasis basis,
+        Significance.Active s1,
+        Significance.Dominant s2,
+        NeuronView view,
+        int bins,
+        boolean patterns) {
     /** Default B. */
     public static final int DEFAULT_BINS = 100;
 
@@ -28,8 +34,8 @@ public record StatsOptions(int numClasses, ClassBasis basis, Significance.Active
         Objects.requireNonNull(s2, "s2");
         Objects.requireNonNull(view, "view");
         if (bins <= 0) {
-            throw new StatsException("the frequency histogram needs at least 1 bin, got " + bins + "; the default is "
-                    + DEFAULT_BINS);
+            throw new StatsException(
+                    "the frequency histogram needs at least 1 bin, got " + bins + "; the default is " + DEFAULT_BINS);
         }
     }
 

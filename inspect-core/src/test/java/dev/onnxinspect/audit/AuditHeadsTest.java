@@ -65,15 +65,36 @@ class AuditHeadsTest {
     void matMulPlusAddHeadFeedsEveryDetectorFromTheReluFeatures() throws IOException {
         AuditResult r = matMulAddAudit(HeadModels.matMulAdd(dir.resolve("mm.onnx")), null);
         // the only output is the Softmax: the logits are the dense head's output before it
-        assertThat(r.parameters()).containsEntry("logits_output", "logits").containsEntry("dense_head", "logits")
-                .containsEntry("feature_layer", "h").doesNotContainKey("detectors_skipped");
+        assertThat(r.parameters())
+                .containsEntry("logits_output", "logits")
+                .containsEntry("dense_head", "logits")
+                .containsEntry("feature_layer", "h")
+                .doesNotContainKey("detectors_skipped");
         assertThat(r.featureLayer()).isEqualTo("h");
         assertThat(r.layers()).containsExactly("h");
         assertThat(r.numClasses()).isEqualTo(2);
         assertThat(r.skippedDetectors()).isEmpty();
-        assertThat(r.scoreColumns()).extracting(ScoreColumn::name).containsExactly("msp", "max_logit", "energy",
-                "odin", "gradnorm", "kl_matching", "mahalanobis", "knn", "react_energy", "ash_b", "ash_s", "ash_p",
-                "dice", "vim", "she", "nap_hamming[h]", "profile_kl[h]", "pattern_distance[h]");
+        assertThat(r.scoreColumns())
+                .extracting(ScoreColumn::name)
+                .containsExactly(
+                        "msp",
+                        "max_logit",
+                        "energy",
+                        "odin",
+                        "gradnorm",
+                        "kl_matching",
+                        "mahalanobis",
+                        "knn",
+                        "react_energy",
+                        "ash_b",
+                        "ash_s",
+                        "ash_p",
+                        "dice",
+                        "vim",
+                        "she",
+                        "nap_hamming[h]",
+                        "profile_kl[h]",
+                        "pattern_distance[h]");
         DatasetScores id = r.id().scores();
         for (int i = 0; i < ID.length; i++) {
             double[] z = HeadModels.matMulAddLogits(ID[i][0], ID[i][1]);
@@ -110,11 +131,15 @@ class AuditHeadsTest {
         AuditResult r = matMulAddAudit(HeadModels.matMulAdd(dir.resolve("mm.onnx")), "fc1");
         assertThat(r.featureLayer()).isEqualTo("fc1");
         assertThat(r.parameters()).containsEntry("dense_head", "none").containsEntry("logits_output", "logits");
-        assertThat(r.skippedDetectors()).singleElement().asString()
+        assertThat(r.skippedDetectors())
+                .singleElement()
+                .asString()
                 .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b")
                 .contains("does not read the features 'fc1'");
         assertThat(r.parameters().get("detectors_skipped")).contains("does not read the features 'fc1'");
-        assertThat(r.scoreColumns()).extracting(ScoreColumn::name).contains("mahalanobis", "knn", "she")
+        assertThat(r.scoreColumns())
+                .extracting(ScoreColumn::name)
+                .contains("mahalanobis", "knn", "she")
                 .doesNotContain("gradnorm", "vim", "react_energy");
     }
 
@@ -149,13 +174,20 @@ class AuditHeadsTest {
     void globalPoolingAndOneByOneConvHead(String reshape) throws IOException {
         Path model = HeadModels.convHead(dir.resolve("conv.onnx"), reshape);
         InMemoryDataset id = channels("id", 6, 1000, true);
-        AuditResult r = Audit.builder(model).fit(channels("fit", 66, 0, true)).id(id)
-                .ood(channels("ood", 4, 2000, false)).nodeClassifiers(0, 0).run();
-        assertThat(r.parameters()).containsEntry("logits_output", "logits").containsEntry("dense_head", "logits")
+        AuditResult r = Audit.builder(model)
+                .fit(channels("fit", 66, 0, true))
+                .id(id)
+                .ood(channels("ood", 4, 2000, false))
+                .nodeClassifiers(0, 0)
+                .run();
+        assertThat(r.parameters())
+                .containsEntry("logits_output", "logits")
+                .containsEntry("dense_head", "logits")
                 .containsEntry("feature_layer", "pooled");
         assertThat(r.skippedDetectors()).isEmpty();
-        assertThat(r.scoreColumns()).extracting(ScoreColumn::name).contains("mahalanobis", "vim", "react_energy",
-                "ash_p", "dice");
+        assertThat(r.scoreColumns())
+                .extracting(ScoreColumn::name)
+                .contains("mahalanobis", "vim", "react_energy", "ash_p", "dice");
         for (int i = 0; i < id.size(); i++) {
             float[] x = id.sample(i);
             double p0 = Math.max(0, x[0]);
@@ -177,10 +209,21 @@ class AuditHeadsTest {
         Path model = HeadModels.flattenHead(dir.resolve("flat.onnx"));
         InMemoryDataset fit = wide("fit", 60, 0);
         InMemoryDataset id = wide("id", 5, 500);
-        AuditResult flat = Audit.builder(model).fit(fit).id(id).layers(List.of("r")).nodeClassifiers(0, 0).run();
+        AuditResult flat = Audit.builder(model)
+                .fit(fit)
+                .id(id)
+                .layers(List.of("r"))
+                .nodeClassifiers(0, 0)
+                .run();
         assertThat(flat.featureLayer()).isEqualTo("flat");
-        AuditResult named = Audit.builder(model).fit(fit).id(id).layers(List.of("r")).featureLayer("r")
-                .head("logits").nodeClassifiers(0, 0).run();
+        AuditResult named = Audit.builder(model)
+                .fit(fit)
+                .id(id)
+                .layers(List.of("r"))
+                .featureLayer("r")
+                .head("logits")
+                .nodeClassifiers(0, 0)
+                .run();
         assertThat(named.featureLayer()).isEqualTo("r");
         assertThat(named.skippedDetectors()).isEmpty();
         // the named [N, 2, 4] tensor read flattened is the flattened tensor: every score is the same
@@ -196,13 +239,21 @@ class AuditHeadsTest {
     void wrongNamesAreRefusedInOneLine() throws IOException {
         Path model = HeadModels.flattenHead(dir.resolve("flat.onnx"));
         InMemoryDataset id = wide("id", 5, 500);
-        assertThatThrownBy(() -> Audit.builder(model).id(id).head("r").run()).isInstanceOf(OnnxInspectException.class)
-                .hasMessageContaining("tensor 'r'").hasMessageContaining("produced by Relu 'r'");
+        assertThatThrownBy(() -> Audit.builder(model).id(id).head("r").run())
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessageContaining("tensor 'r'")
+                .hasMessageContaining("produced by Relu 'r'");
         assertThatThrownBy(() -> Audit.builder(model).id(id).featureLayer("x").run())
                 .hasMessageContaining("the features 'x' are a graph input");
-        assertThatThrownBy(() -> Audit.builder(model).id(id).featureLayer("flatt").run())
-                .hasMessageContaining("no tensor called 'flatt'").hasMessageContaining("flat");
-        assertThatThrownBy(() -> Audit.builder(model).id(id).head("logits").featureLayer("x").run())
+        assertThatThrownBy(
+                        () -> Audit.builder(model).id(id).featureLayer("flatt").run())
+                .hasMessageContaining("no tensor called 'flatt'")
+                .hasMessageContaining("flat");
+        assertThatThrownBy(() -> Audit.builder(model)
+                        .id(id)
+                        .head("logits")
+                        .featureLayer("x")
+                        .run())
                 .hasMessageContaining("graph input");
     }
 
@@ -233,15 +284,22 @@ class AuditHeadsTest {
         Path model = HeadModels.binary(dir.resolve("binary.onnx"));
         InMemoryDataset fit = HeadModels.grid2("fit", 60, 0, 8, AuditHeadsTest::binaryClass);
         InMemoryDataset id = HeadModels.samples2("id", BINARY_ID, new int[] {1, 0, 0, 1});
-        AuditResult r = Audit.builder(model).fit(fit).id(id).ood(HeadModels.samples2("ood", new float[][] {{5, 0}},
-                null)).nodeClassifiers(0, 0).run();
+        AuditResult r = Audit.builder(model)
+                .fit(fit)
+                .id(id)
+                .ood(HeadModels.samples2("ood", new float[][] {{5, 0}}, null))
+                .nodeClassifiers(0, 0)
+                .run();
         // the head [N, 1] before Squeeze and Sigmoid: K = 2 with logits (0, z)
         assertThat(r.numClasses()).isEqualTo(2);
-        assertThat(r.parameters()).containsEntry("logits_output", "z").containsEntry("dense_head", "z")
+        assertThat(r.parameters())
+                .containsEntry("logits_output", "z")
+                .containsEntry("dense_head", "z")
                 .containsEntry("feature_layer", "h");
         assertThat(r.skippedDetectors()).isEmpty();
-        assertThat(r.scoreColumns()).extracting(ScoreColumn::name).contains("vim", "react_energy", "ash_b",
-                "dice", "mahalanobis");
+        assertThat(r.scoreColumns())
+                .extracting(ScoreColumn::name)
+                .contains("vim", "react_energy", "ash_b", "dice", "mahalanobis");
         DatasetScores scores = r.id().scores();
         // z = 2, -1, 0, 0.5: class 1 when z > 0; z = 0 is a tie, the lowest index
         assertThat(scores.predicted()).containsExactly(1, 0, 0, 1);
@@ -264,7 +322,12 @@ class AuditHeadsTest {
         assertThat(scores.score("energy", 2)).isCloseTo(-Math.log(2), within(EPS));
 
         // the rank-1 logits [N] after the Squeeze, named: the same K, predictions and logit scores
-        AuditResult rank1 = Audit.builder(model).fit(fit).id(id).logitsOutput("z1").nodeClassifiers(0, 0).run();
+        AuditResult rank1 = Audit.builder(model)
+                .fit(fit)
+                .id(id)
+                .logitsOutput("z1")
+                .nodeClassifiers(0, 0)
+                .run();
         assertThat(rank1.numClasses()).isEqualTo(2);
         assertThat(rank1.id().scores().predicted()).containsExactly(1, 0, 0, 1);
         for (String column : List.of("msp", "energy", "max_logit", "odin", "gradnorm", "vim")) {
@@ -293,19 +356,36 @@ class AuditHeadsTest {
     void withoutADenseHeadTheDetectorsThatNeedOneAreSkippedWithTheReasonAndTheOthersRun() throws IOException {
         Path model = HeadModels.noHead(dir.resolve("nohead.onnx"), false);
         InMemoryDataset id = three("id", 5, 100);
-        AuditResult r = Audit.builder(model).fit(three("fit", 60, 0)).id(id).nodeClassifiers(0, 0).run();
+        AuditResult r = Audit.builder(model)
+                .fit(three("fit", 60, 0))
+                .id(id)
+                .nodeClassifiers(0, 0)
+                .run();
         assertThat(r.featureLayer()).isNull();
         assertThat(r.layers()).containsExactly("r");
-        assertThat(r.parameters()).containsEntry("logits_output", "logits").containsEntry("dense_head", "none")
+        assertThat(r.parameters())
+                .containsEntry("logits_output", "logits")
+                .containsEntry("dense_head", "none")
                 .containsEntry("feature_layer", "none");
         assertThat(r.skippedDetectors()).hasSize(2);
-        assertThat(r.skippedDetectors().get(0)).startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim:")
-                .contains("no dense layer feeds output 'logits'").contains("reached Mul 'logits'");
+        assertThat(r.skippedDetectors().get(0))
+                .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim:")
+                .contains("no dense layer feeds output 'logits'")
+                .contains("reached Mul 'logits'");
         assertThat(r.skippedDetectors().get(1)).startsWith("mahalanobis, knn, she: need features h:");
         assertThat(r.parameters().get("detectors_skipped")).contains("gradnorm").contains("mahalanobis, knn, she");
         // the logit detectors, KL-Matching and the per-layer detectors still run
-        assertThat(r.scoreColumns()).extracting(ScoreColumn::name).containsExactly("msp", "max_logit", "energy",
-                "odin", "kl_matching", "nap_hamming[r]", "profile_kl[r]", "pattern_distance[r]");
+        assertThat(r.scoreColumns())
+                .extracting(ScoreColumn::name)
+                .containsExactly(
+                        "msp",
+                        "max_logit",
+                        "energy",
+                        "odin",
+                        "kl_matching",
+                        "nap_hamming[r]",
+                        "profile_kl[r]",
+                        "pattern_distance[r]");
         for (int i = 0; i < id.size(); i++) {
             float[] x = id.sample(i);
             double max = 0;
@@ -321,15 +401,20 @@ class AuditHeadsTest {
         }
 
         // named features serve Mahalanobis, KNN and SHE without a head
-        AuditResult features = Audit.builder(model).fit(three("fit", 60, 0)).id(id).featureLayer("r")
-                .nodeClassifiers(0, 0).run();
+        AuditResult features = Audit.builder(model)
+                .fit(three("fit", 60, 0))
+                .id(id)
+                .featureLayer("r")
+                .nodeClassifiers(0, 0)
+                .run();
         assertThat(features.skippedDetectors()).singleElement().asString().startsWith("gradnorm,");
         assertThat(features.scoreColumns()).extracting(ScoreColumn::name).contains("mahalanobis", "knn", "she");
 
         // without a fit set: the logit detectors, and the reason is still recorded
         AuditResult unfitted = Audit.builder(model).id(id).nodeClassifiers(0, 0).run();
-        assertThat(unfitted.scoreColumns()).extracting(ScoreColumn::name).containsExactly("msp", "max_logit",
-                "energy", "odin");
+        assertThat(unfitted.scoreColumns())
+                .extracting(ScoreColumn::name)
+                .containsExactly("msp", "max_logit", "energy", "odin");
         assertThat(unfitted.skippedDetectors()).hasSize(2);
     }
 
@@ -337,11 +422,16 @@ class AuditHeadsTest {
     void logitsThatCannotBeChosenAreRefusedNamingTheOption() throws IOException {
         Path model = HeadModels.noHead(dir.resolve("two-outputs.onnx"), true);
         InMemoryDataset id = three("id", 5, 100);
-        assertThatThrownBy(() -> Audit.builder(model).id(id).run()).isInstanceOf(OnnxInspectException.class)
+        assertThatThrownBy(() -> Audit.builder(model).id(id).run())
+                .isInstanceOf(OnnxInspectException.class)
                 .hasMessageContaining("cannot tell which output")
                 .hasMessageContaining("2 outputs could: [logits: FLOAT [N, 3], r: FLOAT [N, 3]]")
                 .hasMessageContaining("--logits (CLI) or logitsOutput(...) (API)");
-        AuditResult named = Audit.builder(model).id(id).logitsOutput("logits").nodeClassifiers(0, 0).run();
+        AuditResult named = Audit.builder(model)
+                .id(id)
+                .logitsOutput("logits")
+                .nodeClassifiers(0, 0)
+                .run();
         assertThat(named.parameters()).containsEntry("logits_output", "logits");
         assertThat(named.layers()).containsExactly("r");
     }

@@ -18,8 +18,7 @@ import java.util.function.ToIntFunction;
  * input and bias is a small dyadic fraction, so ONNX Runtime's float32 results are exact.
  */
 public final class HeadModels {
-    private HeadModels() {
-    }
+    private HeadModels() {}
 
     /**
      * x [N, 2] -> MatMul W1 [2, 8] + Add b1 -> "fc1" -> Relu "h" (8 units) -> MatMul W2 [8, 2] + Add b2 -> "logits" ->
@@ -60,8 +59,11 @@ public final class HeadModels {
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto node = graph.getNode(i);
             if (node.getName().equals("logits")) {
-                graph.setNode(i, node.toBuilder().addAttribute(floatAttribute("alpha", 2f))
-                        .addAttribute(floatAttribute("beta", 0.5f)));
+                graph.setNode(
+                        i,
+                        node.toBuilder()
+                                .addAttribute(floatAttribute("alpha", 2f))
+                                .addAttribute(floatAttribute("beta", 0.5f)));
             }
         }
         OnnxModel.fromProto(proto.toBuilder().setGraph(graph).build()).save(file);
@@ -69,7 +71,10 @@ public final class HeadModels {
     }
 
     private static AttributeProto floatAttribute(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(value)
                 .build();
     }
 
@@ -115,7 +120,8 @@ public final class HeadModels {
         g.addInitializer("head/W", kernel, 2, 8, 1, 1);
         g.addInitializer("head/b", new float[] {0.25f, -0.25f}, 2);
         String pooled = g.globalAveragePool("pooled", g.relu("r", x));
-        String conv = g.conv("head", pooled, "head/W", "head/b", ConvOptions.builder(1, 1).build());
+        String conv = g.conv(
+                "head", pooled, "head/W", "head/b", ConvOptions.builder(1, 1).build());
         String logits = switch (reshape) {
             case "flatten" -> g.flatten("logits", conv, 1);
             case "reshape" -> g.reshape("logits", conv, 0, -1);

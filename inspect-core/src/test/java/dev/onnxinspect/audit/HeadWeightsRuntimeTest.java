@@ -29,8 +29,16 @@ class HeadWeightsRuntimeTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"matmul-add", "gemm-alpha-beta", "conv-flatten", "conv-reshape", "conv-squeeze",
-            "flatten", "binary"})
+    @ValueSource(
+            strings = {
+                "matmul-add",
+                "gemm-alpha-beta",
+                "conv-flatten",
+                "conv-reshape",
+                "conv-squeeze",
+                "flatten",
+                "binary"
+            })
     void theHeadComputesTheLogitsOnnxRuntimeReturns(String kind) throws IOException {
         Path file = dir.resolve(kind + ".onnx");
         switch (kind) {
@@ -58,10 +66,11 @@ class HeadWeightsRuntimeTest {
             x[i] = ((i * 7 % 13) - 6) / 4f;
         }
         byte[] instrumented = model.instrument(TensorSelector.name(t.logits()), TensorSelector.name(t.features()))
-                .model().toBytes();
+                .model()
+                .toBytes();
         try (InferenceSession session = InferenceSession.open(instrumented, SessionConfig.defaults())) {
-            Map<String, LayerActivations> out = session.run(new Batch(x, n, shape, null),
-                    List.of(t.logits(), t.features()));
+            Map<String, LayerActivations> out =
+                    session.run(new Batch(x, n, shape, null), List.of(t.logits(), t.features()));
             LayerActivations z = out.get(t.logits());
             LayerActivations h = out.get(t.features());
             assertThat(h.units()).isEqualTo(head.inFeatures());
@@ -72,7 +81,9 @@ class HeadWeightsRuntimeTest {
                     for (int j = 0; j < head.inFeatures(); j++) {
                         sum += (double) head.weight(c, j) * h.value(i, j);
                     }
-                    assertThat((double) z.value(i, c)).as("%s sample %d class %d", kind, i, c).isEqualTo(sum);
+                    assertThat((double) z.value(i, c))
+                            .as("%s sample %d class %d", kind, i, c)
+                            .isEqualTo(sum);
                 }
             }
             if (kind.equals("matmul-add")) {

@@ -28,10 +28,11 @@ class StatsHookTest {
     /** A view of SAMPLES samples of class 0 with layer "wide" (units values each) and layer "narrow" (width). */
     private static BatchView view(int wideUnits, int narrowWidth) {
         Map<String, LayerActivations> layers = new LinkedHashMap<>();
-        layers.put("wide", new LayerActivations("wide", new float[SAMPLES * wideUnits], SAMPLES,
-                new int[] {wideUnits}));
-        layers.put("narrow", new LayerActivations("narrow", new float[SAMPLES * narrowWidth], SAMPLES,
-                new int[] {narrowWidth}));
+        layers.put(
+                "wide", new LayerActivations("wide", new float[SAMPLES * wideUnits], SAMPLES, new int[] {wideUnits}));
+        layers.put(
+                "narrow",
+                new LayerActivations("narrow", new float[SAMPLES * narrowWidth], SAMPLES, new int[] {narrowWidth}));
         LayerActivations logits = new LayerActivations("logits", new float[SAMPLES * 2], SAMPLES, new int[] {2});
         Batch batch = new Batch(new float[SAMPLES], SAMPLES, new int[] {1}, new int[SAMPLES]);
         return new BatchView(batch, 0, new int[SAMPLES], ClassSource.LABEL, layers, logits, 2);
@@ -88,13 +89,16 @@ class StatsHookTest {
     void aFailingLayerFailsTheBatchOnlyAfterEveryOtherLayerIsDone() {
         SlowSecondTaskPool pool = new SlowSecondTaskPool();
         try {
-            StatsHook hook = new StatsHook(StatsOptions.builder(2, ClassBasis.LABEL).build(),
-                    List.of("narrow", "wide"), pool); // the failing layer's task first, the slow one second
+            StatsHook hook = new StatsHook(
+                    StatsOptions.builder(2, ClassBasis.LABEL).build(),
+                    List.of("narrow", "wide"),
+                    pool); // the failing layer's task first, the slow one second
             hook.onBatch(view(1_000, 3));
             // the narrow layer changes its shape in the second batch: its task fails at once, while the wide
             // layer's task is still waiting; onBatch must wait for it before it throws, since the activations are
             // readable only during the call
-            assertThatThrownBy(() -> hook.onBatch(view(1_000, 5))).isInstanceOf(StatsException.class)
+            assertThatThrownBy(() -> hook.onBatch(view(1_000, 5)))
+                    .isInstanceOf(StatsException.class)
                     .hasMessageContaining("narrow");
             assertThat(pool.tasks).hasSize(4).allMatch(Future::isDone);
             assertThat(hook.results().get("wide").frequencies().samples()).isEqualTo(2 * SAMPLES);

@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 final class BackendTestData {
     private static final Pattern INDEXED = Pattern.compile("(input|output)_(\\d+)\\.pb");
 
-    private BackendTestData() {
-    }
+    private BackendTestData() {}
 
     /** One test directory. */
     record Case(String name, Path dir) {
@@ -41,8 +40,7 @@ final class BackendTestData {
     }
 
     /** The input and output files of one data set, each in index order. */
-    record DataSet(List<Path> inputs, List<Path> outputs) {
-    }
+    record DataSet(List<Path> inputs, List<Path> outputs) {}
 
     /**
      * The data directory: {@code $ONNX_INSPECT_DATA/onnx-testdata} or
@@ -52,7 +50,8 @@ final class BackendTestData {
      */
     static Path root() {
         String env = System.getenv("ONNX_INSPECT_DATA");
-        Path base = env != null && !env.isBlank() ? Path.of(env)
+        Path base = env != null && !env.isBlank()
+                ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "onnx-inspect", "datasets");
         Path root = base.resolve("onnx-testdata");
         if (!Files.isDirectory(root)) {
@@ -69,7 +68,8 @@ final class BackendTestData {
         try (Stream<Path> groups = Files.list(root)) {
             for (Path group : groups.filter(Files::isDirectory).sorted().toList()) {
                 try (Stream<Path> tests = Files.list(group)) {
-                    tests.filter(Files::isDirectory).sorted()
+                    tests.filter(Files::isDirectory)
+                            .sorted()
                             .forEach(t -> cases.add(new Case(group.getFileName() + "/" + t.getFileName(), t)));
                 }
             }
@@ -80,9 +80,11 @@ final class BackendTestData {
     private static List<Path> indexed(Path dir, String kind) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
-                Matcher m = INDEXED.matcher(p.getFileName().toString());
-                return m.matches() && m.group(1).equals(kind);
-            }).sorted(Comparator.comparingInt(BackendTestData::index)).toList();
+                        Matcher m = INDEXED.matcher(p.getFileName().toString());
+                        return m.matches() && m.group(1).equals(kind);
+                    })
+                    .sorted(Comparator.comparingInt(BackendTestData::index))
+                    .toList();
         }
     }
 

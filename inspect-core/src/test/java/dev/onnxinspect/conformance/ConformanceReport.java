@@ -31,13 +31,26 @@ final class ConformanceReport {
 
     String summary() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("instrumentation conformance: %d ran (%d with added outputs, %d outputs added; "
+        s.append(String.format(
+                "instrumentation conformance: %d ran (%d with added outputs, %d outputs added; "
                         + "original outputs bitwise equal in %d, within tolerance only in %d), %d skipped, %d failed%n",
-                ran, ranWithAddedOutputs, addedOutputs, bitwiseEqual, withinToleranceOnly, skippedCount(),
+                ran,
+                ranWithAddedOutputs,
+                addedOutputs,
+                bitwiseEqual,
+                withinToleranceOnly,
+                skippedCount(),
                 failures.size()));
-        s.append("tolerance the original model met (rtol = atol): ").append(toleranceMet).append('\n');
-        skipped.forEach((reason, tests) -> s.append(String.format("  skipped %4d: %s, e.g. %s%n", tests.size(), reason,
-                tests.stream().limit(Integer.getInteger("conformance.examples", 3)).collect(Collectors.joining("; ")))));
+        s.append("tolerance the original model met (rtol = atol): ")
+                .append(toleranceMet)
+                .append('\n');
+        skipped.forEach((reason, tests) -> s.append(String.format(
+                "  skipped %4d: %s, e.g. %s%n",
+                tests.size(),
+                reason,
+                tests.stream()
+                        .limit(Integer.getInteger("conformance.examples", 3))
+                        .collect(Collectors.joining("; ")))));
         failures.forEach(f -> s.append("  FAILED: ").append(f).append('\n'));
         return s.toString();
     }

@@ -57,7 +57,8 @@ class GraphBuilderRuntimeTest {
         String x = g.input("image", TensorShape.batched("N", 1, 3, 3));
         g.addInitializer("conv/W", new float[] {1, 1, 1, 1}, 1, 1, 2, 2);
         g.addInitializer("conv/b", new float[] {0.5f}, 1);
-        String c = g.conv("conv", x, "conv/W", "conv/b", ConvOptions.builder(2, 2).build());
+        String c =
+                g.conv("conv", x, "conv/W", "conv/b", ConvOptions.builder(2, 2).build());
         String p = g.maxPool("pool", c, PoolOptions.builder(2, 2).build());
         g.output(g.flatten("flat", p, 1));
         // image 1..9 row-major; 2x2 sums of ones: 1+2+4+5 = 12, 16, 24, 28 (+0.5); max = 28.5
@@ -117,20 +118,19 @@ class GraphBuilderRuntimeTest {
         // sample 1: mask all 0: sum [0, 0] / max(0, 1) = [0, 0] (no NaN). proj = mean . table^T:
         // [2 * 0 + 0.5 * 0, 2 * 1 + 0.5 * 2, 2 * 3 + 0.5 * (-1)] = [0, 3, 5.5]; sample 1 gives [0, 0, 0]
         try (OrtSession session = ENV.createSession(g.build().toBytes(), new OrtSession.SessionOptions());
-             OnnxTensor idsTensor = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {1, 2, 0, 2, 0, 0}),
-                     new long[] {2, 3});
-             OnnxTensor maskTensor = OnnxTensor.createTensor(ENV, LongBuffer.wrap(new long[] {1, 1, 0, 0, 0, 0}),
-                     new long[] {2, 3});
-             OrtSession.Result result = session.run(Map.of("ids", idsTensor, "mask", maskTensor))) {
-            assertThat(((OnnxTensor) result.get(0)).getFloatBuffer().array())
-                    .containsExactly(0f, 3f, 5.5f, 0f, 0f, 0f);
+                OnnxTensor idsTensor = OnnxTensor.createTensor(
+                        ENV, LongBuffer.wrap(new long[] {1, 2, 0, 2, 0, 0}), new long[] {2, 3});
+                OnnxTensor maskTensor = OnnxTensor.createTensor(
+                        ENV, LongBuffer.wrap(new long[] {1, 1, 0, 0, 0, 0}), new long[] {2, 3});
+                OrtSession.Result result = session.run(Map.of("ids", idsTensor, "mask", maskTensor))) {
+            assertThat(((OnnxTensor) result.get(0)).getFloatBuffer().array()).containsExactly(0f, 3f, 5.5f, 0f, 0f, 0f);
         }
     }
 
     private static float[] run(OnnxModel model, String input, float[] data, long[] shape) throws OrtException {
         try (OrtSession session = ENV.createSession(model.toBytes(), new OrtSession.SessionOptions());
-             OnnxTensor tensor = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(data), shape);
-             OrtSession.Result result = session.run(Map.of(input, tensor))) {
+                OnnxTensor tensor = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(data), shape);
+                OrtSession.Result result = session.run(Map.of(input, tensor))) {
             return ((OnnxTensor) result.get(0)).getFloatBuffer().array();
         }
     }

@@ -34,10 +34,11 @@ class HookValuesTest {
 
         // x = [2, 3]: fc1 = [2 - 3, 4 + 3, -6 + 0] = [-1, 7, -6]; relu = [0, 7, 0]; fc2 = 7; prob = sigmoid(7)
         try (OrtSession plain = ENV.createSession(model.toBytes(), new OrtSession.SessionOptions());
-             OrtSession session = ENV.createSession(hooked.model().toBytes(), new OrtSession.SessionOptions());
-             OnnxTensor input = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(new float[] {2, 3}), new long[] {1, 2});
-             OrtSession.Result before = plain.run(Map.of("input", input));
-             OrtSession.Result after = session.run(Map.of("input", input))) {
+                OrtSession session = ENV.createSession(hooked.model().toBytes(), new OrtSession.SessionOptions());
+                OnnxTensor input =
+                        OnnxTensor.createTensor(ENV, FloatBuffer.wrap(new float[] {2, 3}), new long[] {1, 2});
+                OrtSession.Result before = plain.run(Map.of("input", input));
+                OrtSession.Result after = session.run(Map.of("input", input))) {
             assertThat(session.getOutputNames()).containsExactly("prob", "fc1/gemm", "fc1/relu");
             assertThat(floats(after, "fc1/gemm")).containsExactly(-1f, 7f, -6f);
             assertThat(floats(after, "fc1/relu")).containsExactly(0f, 7f, 0f);

@@ -85,8 +85,8 @@ class InstrumentationConformanceTest {
             try {
                 hooked = OrtReference.session(instrumented.model().toBytes());
             } catch (OrtException e) {
-                throw new AssertionError("ONNX Runtime cannot load the instrumented model: "
-                        + OrtReference.firstLine(e.getMessage()));
+                throw new AssertionError(
+                        "ONNX Runtime cannot load the instrumented model: " + OrtReference.firstLine(e.getMessage()));
             }
             try (hooked) {
                 boolean bitwise = true;
@@ -102,7 +102,10 @@ class InstrumentationConformanceTest {
                     }
                 }
                 report.ran++;
-                double tolerance = runs.stream().mapToDouble(OrtReference.Run::tolerance).max().orElse(0);
+                double tolerance = runs.stream()
+                        .mapToDouble(OrtReference.Run::tolerance)
+                        .max()
+                        .orElse(0);
                 report.toleranceMet.merge(tolerance, 1, Integer::sum);
                 if (!instrumented.addedOutputs().isEmpty()) {
                     report.ranWithAddedOutputs++;

@@ -50,12 +50,16 @@ import org.slf4j.LoggerFactory;
 class ModelSweepTest {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSweepTest.class);
     /** The features InferenceSession documents as unsupported (the text in its refusals' parentheses). */
-    private static final Set<String> DOCUMENTED = Set.of("sequence inputs are not supported",
-            "map inputs are not supported", "optional inputs and outputs are not supported",
+    private static final Set<String> DOCUMENTED = Set.of(
+            "sequence inputs are not supported",
+            "map inputs are not supported",
+            "optional inputs and outputs are not supported",
             "string tensors are not supported");
+
     private static final Pattern REASON = Pattern.compile("\\(([^()]*not supported)\\)");
     private static final Pattern TYPE_REASON = Pattern.compile("([A-Z0-9]+) is not supported");
-    private static final SessionConfig CONFIG = SessionConfig.builder().intraOpThreads(1).interOpThreads(1).build();
+    private static final SessionConfig CONFIG =
+            SessionConfig.builder().intraOpThreads(1).interOpThreads(1).build();
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -121,7 +125,9 @@ class ModelSweepTest {
                 if (reason == null) {
                     report.refusedUndocumented.add(c.name() + ": " + refusal);
                 } else {
-                    report.refused.computeIfAbsent(reason, r -> new ArrayList<>()).add(c.name());
+                    report.refused
+                            .computeIfAbsent(reason, r -> new ArrayList<>())
+                            .add(c.name());
                 }
                 return;
             }
@@ -157,8 +163,9 @@ class ModelSweepTest {
         return runs;
     }
 
-    private static void run(InferenceSession session, InstrumentedModel instrumented, List<OrtReference.Run> runs,
-                            SweepReport report) throws Exception {
+    private static void run(
+            InferenceSession session, InstrumentedModel instrumented, List<OrtReference.Run> runs, SweepReport report)
+            throws Exception {
         List<String> outputs = new ArrayList<>();
         for (String name : session.outputNames()) {
             if (TypedTensor.SUPPORTED.contains(session.outputType(name))) {
@@ -181,15 +188,15 @@ class ModelSweepTest {
             }
             Batch batch = batchOf(inputs);
             asBatch &= batch != null;
-            Map<String, TypedTensor> out = batch != null ? session.runTensors(batch, outputs)
-                    : session.runTensors(inputs, outputs);
+            Map<String, TypedTensor> out =
+                    batch != null ? session.runTensors(batch, outputs) : session.runTensors(inputs, outputs);
             for (int i = 0; i < run.expected().size(); i++) {
                 String name = originals.get(i);
                 TensorValues expected = run.expected().get(i);
                 TypedTensor actual = out.get(name);
                 if (!expected.type().equals(actual.type().name())) {
-                    throw new AssertionError("output " + name + " has type " + actual.type() + ", expected "
-                            + expected.type());
+                    throw new AssertionError(
+                            "output " + name + " has type " + actual.type() + ", expected " + expected.type());
                 }
                 TensorValues values = OrtTensors.fromTyped(actual);
                 if (!expected.matches(values, run.tolerance())) {
@@ -231,7 +238,9 @@ class ModelSweepTest {
         long size = inputs.get(0).shape().length > 0 ? inputs.get(0).shape()[0] : 0;
         List<InputTensor> tensors = new ArrayList<>();
         for (TypedTensor t : inputs) {
-            if (t.shape().length == 0 || t.shape()[0] != size || size < 1
+            if (t.shape().length == 0
+                    || t.shape()[0] != size
+                    || size < 1
                     || !InputTensor.SUPPORTED.contains(t.type())) {
                 return null;
             }
@@ -295,7 +304,8 @@ class ModelSweepTest {
         if (documented != null) {
             return documented;
         }
-        return message.startsWith("ONNX Runtime cannot open") ? "ONNX Runtime cannot open it"
+        return message.startsWith("ONNX Runtime cannot open")
+                ? "ONNX Runtime cannot open it"
                 : OrtReference.firstLine(message);
     }
 }

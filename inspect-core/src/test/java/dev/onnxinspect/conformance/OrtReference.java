@@ -25,10 +25,10 @@ import java.util.Map;
 final class OrtReference {
     /** Tolerances tried in order (|a - e| <= t (1 + |e|)); the first one the original meets is its tolerance. */
     static final double[] LADDER = {0, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2};
+
     static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-    private OrtReference() {
-    }
+    private OrtReference() {}
 
     /** A model that cannot take part, with the reason (grouped in the report) and a detail. */
     static final class Skip extends Exception {
@@ -42,9 +42,11 @@ final class OrtReference {
     }
 
     /** One data set's inputs (graph input name and proto), the expected outputs and ONNX Runtime's, its tolerance. */
-    record Run(List<Map.Entry<String, TensorProto>> inputs, List<TensorValues> expected,
-               Map<String, TensorValues> actual, double tolerance) {
-    }
+    record Run(
+            List<Map.Entry<String, TensorProto>> inputs,
+            List<TensorValues> expected,
+            Map<String, TensorValues> actual,
+            double tolerance) {}
 
     /**
      * Runs the original model on one data set: inputs named as in the proto when the graph has that name, else by
@@ -53,16 +55,20 @@ final class OrtReference {
      * @throws Skip when ONNX Runtime cannot run it or misses the expected outputs beyond 1e-2, or the data cannot be
      *              read or created through the ORT Java API
      */
-    static Run runOriginal(OrtSession session, ModelDescription description, BackendTestData.DataSet data,
-                           List<String> outputNames) throws Exception {
-        List<String> inputNames = description.inputs().stream().map(ValueInfo::name).toList();
+    static Run runOriginal(
+            OrtSession session, ModelDescription description, BackendTestData.DataSet data, List<String> outputNames)
+            throws Exception {
+        List<String> inputNames =
+                description.inputs().stream().map(ValueInfo::name).toList();
         List<Map.Entry<String, TensorProto>> inputs = new ArrayList<>();
         for (int i = 0; i < data.inputs().size(); i++) {
             TensorProto t = parse(data.inputs().get(i));
-            String name = inputNames.contains(t.getName()) ? t.getName()
-                    : i < inputNames.size() ? inputNames.get(i) : null;
+            String name =
+                    inputNames.contains(t.getName()) ? t.getName() : i < inputNames.size() ? inputNames.get(i) : null;
             if (name == null) {
-                throw new Skip("test data has more inputs than the graph", data.inputs().get(i).toString());
+                throw new Skip(
+                        "test data has more inputs than the graph",
+                        data.inputs().get(i).toString());
             }
             inputs.add(Map.entry(name, t));
         }
@@ -99,8 +105,9 @@ final class OrtReference {
      * Runs a session on the inputs and returns the named outputs; a failure skips the model (the original) or fails
      * the test (a model derived from one that ran, {@code derived}).
      */
-    static Map<String, TensorValues> execute(OrtSession session, List<Map.Entry<String, TensorProto>> inputs,
-                                             List<String> outputNames, boolean derived) throws Exception {
+    static Map<String, TensorValues> execute(
+            OrtSession session, List<Map.Entry<String, TensorProto>> inputs, List<String> outputNames, boolean derived)
+            throws Exception {
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, TensorProto> in : inputs) {

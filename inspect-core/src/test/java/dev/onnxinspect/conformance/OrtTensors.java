@@ -16,8 +16,7 @@ import java.util.List;
 
 /** Converts ONNX TensorProtos to ONNX Runtime tensors and both to {@link TensorValues}. */
 final class OrtTensors {
-    private OrtTensors() {
-    }
+    private OrtTensors() {}
 
     /** Thrown for element types the ORT Java API cannot create or this test cannot compare. */
     static final class UnsupportedType extends Exception {
@@ -55,7 +54,8 @@ final class OrtTensors {
         OnnxJavaType javaType = javaType(type);
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         if (type == ElementType.STRING) {
-            String[] values = t.getStringDataList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
+            String[] values =
+                    t.getStringDataList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
             return OnnxTensor.createTensor(env, values, shape);
         }
         ByteBuffer raw = ByteBuffer.allocateDirect(rawBytes(t, type).length).order(ByteOrder.nativeOrder());
@@ -69,7 +69,8 @@ final class OrtTensors {
         javaType(type);
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         if (type == ElementType.STRING) {
-            String[] values = t.getStringDataList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
+            String[] values =
+                    t.getStringDataList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
             return new TensorValues(type.name(), shape, null, values, null);
         }
         byte[] raw = rawBytes(t, type);
@@ -112,7 +113,8 @@ final class OrtTensors {
         ElementType type = elementType(t);
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         if (type == ElementType.STRING) {
-            String[] values = t.getStringDataList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
+            String[] values =
+                    t.getStringDataList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
             return new TypedTensor(name, type, shape, values);
         }
         if (!TypedTensor.SUPPORTED.contains(type)) {
@@ -250,9 +252,11 @@ final class OrtTensors {
     private static double half(int h) {
         int exponent = (h >>> 10) & 0x1f;
         int mantissa = h & 0x3ff;
-        double magnitude = exponent == 0 ? mantissa * 0x1p-24
-                : exponent == 0x1f ? (mantissa == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
-                : (1 + mantissa / 1024.0) * Math.pow(2, exponent - 15);
+        double magnitude = exponent == 0
+                ? mantissa * 0x1p-24
+                : exponent == 0x1f
+                        ? (mantissa == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
+                        : (1 + mantissa / 1024.0) * Math.pow(2, exponent - 15);
         return (h >>> 15) == 1 ? -magnitude : magnitude;
     }
 }

@@ -23,14 +23,21 @@ class SupportedRangeTest {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
     private static byte[] relu(long irVersion, long opset) {
-        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(1)).build();
-        GraphProto graph = GraphProto.newBuilder().setName("g")
+        TypeProto floats = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))
+                .build();
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("g")
                 .addNode(NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y"))
                 .addInput(ValueInfoProto.newBuilder().setName("x").setType(floats))
-                .addOutput(ValueInfoProto.newBuilder().setName("y").setType(floats)).build();
-        return ModelProto.newBuilder().setIrVersion(irVersion)
+                .addOutput(ValueInfoProto.newBuilder().setName("y").setType(floats))
+                .build();
+        return ModelProto.newBuilder()
+                .setIrVersion(irVersion)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setGraph(graph).build().toByteArray();
+                .setGraph(graph)
+                .build()
+                .toByteArray();
     }
 
     private static boolean ortLoads(byte[] model) {

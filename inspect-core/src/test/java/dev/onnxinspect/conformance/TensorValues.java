@@ -42,7 +42,8 @@ record TensorValues(String type, long[] shape, double[] numbers, String[] string
 
     /** Same shape and the same bytes (or strings). */
     boolean bitwiseEquals(TensorValues other) {
-        return Arrays.equals(shape, other.shape) && Arrays.equals(raw, other.raw)
+        return Arrays.equals(shape, other.shape)
+                && Arrays.equals(raw, other.raw)
                 && Arrays.equals(strings, other.strings);
     }
 

@@ -29,7 +29,9 @@ class DataSpecTest {
         int padded = (10 + text.length() + 1 + 63) / 64 * 64;
         byte[] dict = (text + " ".repeat(padded - 11 - text.length()) + "\n").getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(10 + dict.length + rows * width * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) dict.length).put(dict);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) dict.length)
+                .put(dict);
         for (int i = 0; i < rows * width; i++) {
             b.putFloat(i);
         }
@@ -43,14 +45,15 @@ class DataSpecTest {
     @Test
     void fitToGivesTypesAndFixedShapesFromTheModel() throws IOException {
         Path x = floats("x.npy", 2, 4);
-        DataSpec spec = DataSpec.builder().input(InputMapping.file("image", x)).build()
-                .fitTo(List.of(input("image", ElementType.DOUBLE, Dim.symbolic("N"), Dim.of(1), Dim.of(2),
-                        Dim.of(2))));
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.file("image", x))
+                .build()
+                .fitTo(List.of(input("image", ElementType.DOUBLE, Dim.symbolic("N"), Dim.of(1), Dim.of(2), Dim.of(2))));
         assertThat(spec.mapping("image").type()).isEqualTo(ElementType.DOUBLE);
         assertThat(spec.mapping("image").sampleShape()).containsExactly(1, 2, 2);
         try (FileSource source = spec.open()) {
-            source.checkAgainst(List.of(input("image", ElementType.DOUBLE, Dim.symbolic("N"), Dim.of(1), Dim.of(2),
-                    Dim.of(2))));
+            source.checkAgainst(
+                    List.of(input("image", ElementType.DOUBLE, Dim.symbolic("N"), Dim.of(1), Dim.of(2), Dim.of(2))));
             Batch b = source.batches(2).next();
             assertThat(b.input("image").shape()).containsExactly(2, 1, 2, 2);
             assertThat((double[]) b.input("image").data()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
@@ -60,7 +63,9 @@ class DataSpecTest {
     @Test
     void unnamedMappingFeedsASingleInputModel() throws IOException {
         Path x = floats("x.npy", 1, 3);
-        DataSpec spec = DataSpec.builder().input(InputMapping.file(null, x)).build()
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.file(null, x))
+                .build()
                 .fitTo(List.of(input("data", ElementType.FLOAT, Dim.symbolic("N"), Dim.of(3))));
         assertThat(spec.inputs().get(0).input()).isNull();
         assertThat(spec.inputs().get(0).sampleShape()).containsExactly(3);
@@ -69,11 +74,15 @@ class DataSpecTest {
     @Test
     void unmappedModelInputIsRefusedNamingIt() throws IOException {
         Path x = floats("x.npy", 1, 3);
-        DataSpec spec = DataSpec.builder().input(InputMapping.file("input_ids", x)).build();
-        assertThatThrownBy(() -> spec.fitTo(List.of(input("input_ids", ElementType.INT64, Dim.symbolic("N"),
-                Dim.symbolic("T")), input("attention_mask", ElementType.INT64, Dim.symbolic("N"), Dim.symbolic("T")))))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("model input attention_mask")
-                .hasMessageContaining("is not fed").hasMessageContaining("map it");
+        DataSpec spec =
+                DataSpec.builder().input(InputMapping.file("input_ids", x)).build();
+        assertThatThrownBy(() -> spec.fitTo(List.of(
+                        input("input_ids", ElementType.INT64, Dim.symbolic("N"), Dim.symbolic("T")),
+                        input("attention_mask", ElementType.INT64, Dim.symbolic("N"), Dim.symbolic("T")))))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("model input attention_mask")
+                .hasMessageContaining("is not fed")
+                .hasMessageContaining("map it");
     }
 
     @Test
@@ -81,19 +90,27 @@ class DataSpecTest {
         Path x = floats("x.npy", 1, 3);
         DataSpec spec = DataSpec.builder().input(InputMapping.file("pixels", x)).build();
         assertThatThrownBy(() -> spec.fitTo(List.of(input("image", ElementType.FLOAT, Dim.of(1), Dim.of(3)))))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("input pixels")
-                .hasMessageContaining(x.toString()).hasMessageContaining("[image]");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input pixels")
+                .hasMessageContaining(x.toString())
+                .hasMessageContaining("[image]");
     }
 
     @Test
     void checkAgainstRefusesAShapeTheModelDoesNotTake() throws IOException {
         Path x = floats("x.npy", 2, 4);
-        try (FileSource source = DataSpec.builder().input(InputMapping.file("x", x)).build().open()) {
-            assertThatThrownBy(() -> source.checkAgainst(List.of(input("x", ElementType.FLOAT, Dim.symbolic("N"),
-                    Dim.of(5))))).isInstanceOf(DatasetException.class).hasMessageContaining("model input x")
-                    .hasMessageContaining(x.toString()).hasMessageContaining("[4]");
-            assertThatThrownBy(() -> source.checkAgainst(List.of(input("x", ElementType.INT64, Dim.symbolic("N"),
-                    Dim.of(4))))).isInstanceOf(DatasetException.class).hasMessageContaining("takes INT64")
+        try (FileSource source =
+                DataSpec.builder().input(InputMapping.file("x", x)).build().open()) {
+            assertThatThrownBy(() ->
+                            source.checkAgainst(List.of(input("x", ElementType.FLOAT, Dim.symbolic("N"), Dim.of(5)))))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("model input x")
+                    .hasMessageContaining(x.toString())
+                    .hasMessageContaining("[4]");
+            assertThatThrownBy(() ->
+                            source.checkAgainst(List.of(input("x", ElementType.INT64, Dim.symbolic("N"), Dim.of(4)))))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("takes INT64")
                     .hasMessageContaining("gives FLOAT");
         }
     }
@@ -101,38 +118,62 @@ class DataSpecTest {
     @Test
     void specRefusesDuplicateAndUnnamedMappingsAndDanglingMasks() {
         Path f = dir.resolve("x.npy");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.file("a", f)).input(InputMapping.file("a", f))
-                .build()).isInstanceOf(DatasetException.class).hasMessageContaining("maps input a twice");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.file(null, f)).input(InputMapping.file("b", f))
-                .build()).isInstanceOf(DatasetException.class).hasMessageContaining("must name the model input");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.maskOf("mask", "ids")).build())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("does not map");
-        assertThatThrownBy(() -> DataSpec.builder().build()).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.file("a", f))
+                        .input(InputMapping.file("a", f))
+                        .build())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("maps input a twice");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.file(null, f))
+                        .input(InputMapping.file("b", f))
+                        .build())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("must name the model input");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.maskOf("mask", "ids"))
+                        .build())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("does not map");
+        assertThatThrownBy(() -> DataSpec.builder().build())
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("feeds no input");
     }
 
     @Test
     void missingFileAndUnknownFormatAreRefusedNamingTheInput() throws IOException {
         Path missing = dir.resolve("nope.npy");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.file("x", missing)).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("input x")
-                .hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.file("x", missing))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input x")
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("does not exist");
         Path csv = Files.writeString(dir.resolve("x.csv"), "1,2\n");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", csv, "a")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining(csv.toString())
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", csv, "a"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(csv.toString())
                 .hasMessageContaining(".parquet");
     }
 
     @Test
     void parquetWithoutItsModuleNamesTheModule() {
         // inspect-core's own tests run without parquet-import on the class path
-        assertThatThrownBy(() -> DataFormat.forFile(Path.of("data.parquet"))).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> DataFormat.forFile(Path.of("data.parquet")))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("dev.onnxinspect:parquet-import");
     }
 
     @Test
     void defaultNameIsTheFirstFileWithoutItsEnding() {
-        DataSpec spec = DataSpec.builder().input(InputMapping.file("x", Path.of("/data/train.images.npy"))).build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.file("x", Path.of("/data/train.images.npy")))
+                .build();
         assertThat(spec.name()).isEqualTo("train.images");
     }
 
@@ -143,10 +184,12 @@ class DataSpecTest {
         assertThat(ElementWriter.converts(ElementType.BOOL, ElementType.INT64)).isTrue();
         assertThat(ElementWriter.converts(ElementType.FLOAT, ElementType.INT64)).isFalse();
         assertThat(ElementWriter.converts(ElementType.DOUBLE, ElementType.BOOL)).isFalse();
-        assertThat(ElementWriter.converts(ElementType.STRING, ElementType.FLOAT)).isFalse();
+        assertThat(ElementWriter.converts(ElementType.STRING, ElementType.FLOAT))
+                .isFalse();
         ElementWriter bools = ElementWriter.create(ElementType.BOOL, 2, i -> "row " + i);
         bools.putLong(0, 1);
-        assertThatThrownBy(() -> bools.putLong(1, 2)).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> bools.putLong(1, 2))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("value 2 at row 1");
     }
 
@@ -165,7 +208,8 @@ class DataSpecTest {
         assertThat(ElementWriter.floatToHalf(Float.NaN) & 0x7fff).isGreaterThan(0x7c00);
         for (int bits = 0; bits < 0x7c00; bits++) {
             // every finite half survives the round trip through float
-            assertThat(ElementWriter.floatToHalf(InputTensor.halfToFloat((short) bits))).isEqualTo((short) bits);
+            assertThat(ElementWriter.floatToHalf(InputTensor.halfToFloat((short) bits)))
+                    .isEqualTo((short) bits);
         }
     }
 }

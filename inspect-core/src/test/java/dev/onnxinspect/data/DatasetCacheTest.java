@@ -27,7 +27,8 @@ class DatasetCacheTest {
         String old = System.getProperty(DatasetCache.PROPERTY);
         System.setProperty(DatasetCache.PROPERTY, dir.toString());
         try {
-            assertThat(DatasetCache.standard().directory()).isEqualTo(dir.toAbsolutePath().normalize());
+            assertThat(DatasetCache.standard().directory())
+                    .isEqualTo(dir.toAbsolutePath().normalize());
         } finally {
             if (old == null) {
                 System.clearProperty(DatasetCache.PROPERTY);
@@ -47,8 +48,8 @@ class DatasetCacheTest {
         assertThatThrownBy(() -> MnistDigits.load(DatasetCache.at(dir)))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("mnist-digits/0.json")
-                .hasMessageContaining("ONNX_INSPECT_DATA=" + dir.toAbsolutePath().normalize()
-                        + " scripts/fetch-data.sh mnist-digits");
+                .hasMessageContaining("ONNX_INSPECT_DATA="
+                        + dir.toAbsolutePath().normalize() + " scripts/fetch-data.sh mnist-digits");
     }
 
     @Test
@@ -77,6 +78,7 @@ class DatasetCacheTest {
     @Test
     void unknownFileIsAnError() {
         assertThatThrownBy(() -> DatasetCache.at(dir).verifiedFile("fashion-mnist/other.gz"))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("no SHA-256 is recorded");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("no SHA-256 is recorded");
     }
 }

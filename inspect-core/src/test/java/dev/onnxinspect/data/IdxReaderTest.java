@@ -103,18 +103,24 @@ class IdxReaderTest {
     void truncatedHeaderAndTruncatedGzipAreErrors() throws IOException {
         Path header = write("header", new byte[] {0, 0, 8, 3, 0, 0});
         assertThatThrownBy(() -> IdxReader.readImages("x", header))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("header").hasMessageContaining("truncated");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("header")
+                .hasMessageContaining("truncated");
         byte[] gz = gzip(idx(0x803, new int[] {2, 2, 3}, PIXELS));
         Path cut = write("cut.gz", Arrays.copyOf(gz, gz.length - 12));
         assertThatThrownBy(() -> IdxReader.readImages("x", cut))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("cut.gz").hasMessageContaining("truncated");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("cut.gz")
+                .hasMessageContaining("truncated");
     }
 
     @Test
     void trailingBytesAreAnError() throws IOException {
         Path labels = write("long", idx(0x801, new int[] {2}, new int[] {1, 2, 3}));
         assertThatThrownBy(() -> IdxReader.readLabels(labels))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("long").hasMessageContaining("after the 2");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("long")
+                .hasMessageContaining("after the 2");
     }
 
     @Test
@@ -132,7 +138,8 @@ class IdxReaderTest {
     @Test
     void missingFileIsAnError() {
         assertThatThrownBy(() -> IdxReader.readLabels(dir.resolve("nope")))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("nope")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("nope")
                 .hasMessageContaining("does not exist")
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }

@@ -78,18 +78,26 @@ class InMemoryDatasetTest {
     @Test
     void badArgumentsAreClearErrors() {
         assertThatThrownBy(() -> InMemoryDataset.of("x", new float[5], null, 2))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("5 floats");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("5 floats");
         assertThatThrownBy(() -> InMemoryDataset.of("x", new float[4], new int[3], 2))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("2 samples but 3 labels");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("2 samples but 3 labels");
         assertThatThrownBy(() -> InMemoryDataset.of("x", new float[2], new int[] {-1}, 2))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("negative label -1");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("negative label -1");
         assertThatThrownBy(() -> five().reshaped(3))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("[2]").hasMessageContaining("[3]");
-        assertThatThrownBy(() -> five().subset(3, 6)).isInstanceOf(DatasetException.class).hasMessageContaining("5");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("[2]")
+                .hasMessageContaining("[3]");
+        assertThatThrownBy(() -> five().subset(3, 6))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("5");
         assertThatThrownBy(() -> five().batches(0)).isInstanceOf(DatasetException.class);
         assertThatThrownBy(() -> five().sample(5)).isInstanceOf(DatasetException.class);
         assertThatThrownBy(() -> InMemoryDataset.of("x", new float[2], null, 2).labels())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("no labels")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("no labels")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
@@ -97,13 +105,17 @@ class InMemoryDatasetTest {
     void aBatchWhosePartsDoNotFitIsABadInput() {
         // 2 samples of shape [3] need 2 * 3 = 6 floats
         assertThatThrownBy(() -> new Batch(new float[5], 2, new int[] {3}, null))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("needs 6 values, got 5")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("needs 6 values, got 5")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         assertThatThrownBy(() -> new Batch(new float[6], 2, new int[] {3}, new int[1]))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("2 samples has 1 labels");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("2 samples has 1 labels");
         assertThatThrownBy(() -> new Batch(new float[0], 0, new int[] {3}, null))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("at least one sample");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("at least one sample");
         assertThatThrownBy(() -> new Batch(new float[0], 1, new int[] {0}, null))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("sample shape must be positive");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("sample shape must be positive");
     }
 }

@@ -85,28 +85,45 @@ class MnistJsonReaderTest {
         Path file = write("3.json", "{\"data\":[0,0.5,1]}");
         assertThatThrownBy(() -> MnistJsonReader.readDigitFile(file))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("3.json").hasMessageContaining("3 values").hasMessageContaining("784");
+                .hasMessageContaining("3.json")
+                .hasMessageContaining("3 values")
+                .hasMessageContaining("784");
     }
 
     @Test
     void valuesOutsideTheUnitIntervalAreErrors() throws IOException {
         Path big = write("big.json", "{\"data\":[0,1.5]}");
         assertThatThrownBy(() -> MnistJsonReader.readDigitFile(big))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("1.5").hasMessageContaining("[0, 1]")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("1.5")
+                .hasMessageContaining("[0, 1]")
                 .hasMessageContaining("value index 1");
         Path negative = write("neg.json", "{\"data\":[-0.25]}");
         assertThatThrownBy(() -> MnistJsonReader.readDigitFile(negative))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("-0.25");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("-0.25");
     }
 
     @Test
     void badTokensAndStructureAreErrors() throws IOException {
-        String[] bad = {"{\"data\":[0,abc]}", "{\"data\":[0,,1]}", "{\"data\":[0 1]}", "{\"data\":[0,1}",
-            "{\"pixels\":[0]}", "[0,1]", "{\"data\":[01]}", "{\"data\":[1.]}", "{\"data\":[0]} x", "{\"data\":[0,",
-            "{\"data\":[1e]}", "{\"data\":[NaN]}"};
+        String[] bad = {
+            "{\"data\":[0,abc]}",
+            "{\"data\":[0,,1]}",
+            "{\"data\":[0 1]}",
+            "{\"data\":[0,1}",
+            "{\"pixels\":[0]}",
+            "[0,1]",
+            "{\"data\":[01]}",
+            "{\"data\":[1.]}",
+            "{\"data\":[0]} x",
+            "{\"data\":[0,",
+            "{\"data\":[1e]}",
+            "{\"data\":[NaN]}"
+        };
         for (String text : bad) {
             Path file = write("bad.json", text);
-            assertThatThrownBy(() -> MnistJsonReader.readDigitFile(file)).as(text)
+            assertThatThrownBy(() -> MnistJsonReader.readDigitFile(file))
+                    .as(text)
                     .isInstanceOf(DatasetException.class)
                     .hasMessageContaining("bad.json")
                     .hasMessageContaining("at byte");
@@ -115,14 +132,16 @@ class MnistJsonReaderTest {
 
     @Test
     void emptyArrayIsZeroImages() throws IOException {
-        assertThat(MnistJsonReader.readDigitFile(write("e.json", "{ \"data\" : [ ] }"))).isEmpty();
+        assertThat(MnistJsonReader.readDigitFile(write("e.json", "{ \"data\" : [ ] }")))
+                .isEmpty();
     }
 
     @Test
     void missingFileIsAnError() throws IOException {
         write("0.json", digitFile(1, 0.5f));
         assertThatThrownBy(() -> MnistJsonReader.read("x", dir))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("1.json")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("1.json")
                 .hasMessageContaining("does not exist")
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }

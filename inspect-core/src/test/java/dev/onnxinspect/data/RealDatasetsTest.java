@@ -53,7 +53,8 @@ class RealDatasetsTest {
 
         // the streaming parser agrees with the JDK's Float.parseFloat on every value of digit 3's file
         String text = Files.readString(dir.resolve("3.json"), StandardCharsets.US_ASCII);
-        String[] tokens = text.substring(text.indexOf('[') + 1, text.lastIndexOf(']')).split(",");
+        String[] tokens =
+                text.substring(text.indexOf('[') + 1, text.lastIndexOf(']')).split(",");
         int first = expected[0] + expected[1] + expected[2];
         float[] image = null;
         for (int t = 0; t < tokens.length; t++) {

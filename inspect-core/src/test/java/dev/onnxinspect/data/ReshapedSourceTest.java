@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReshapedSourceTest {
-    private static final InMemoryDataset FLAT = InMemoryDataset.of("flat", new float[] {1, 2, 3, 4, 5, 6, 7, 8}, null,
-            4);
+    private static final InMemoryDataset FLAT =
+            InMemoryDataset.of("flat", new float[] {1, 2, 3, 4, 5, 6, 7, 8}, null, 4);
 
     @Test
     void aFlatFloatSourceTakesTheInputsFixedShape() {

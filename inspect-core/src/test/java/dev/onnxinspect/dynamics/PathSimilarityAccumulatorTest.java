@@ -31,15 +31,14 @@ class PathSimilarityAccumulatorTest {
     static final float[][] T2 = {{1, 0, 1, 0}, {0, 0, 2, 0}, {0, 5, 1, 0}};
     static final double EPS = 1e-15;
 
-    record Row(int step, PathKind kind, int i, int j, double similarity) { }
+    record Row(int step, PathKind kind, int i, int j, double similarity) {}
 
     private static List<Row> run(PathSimilarityAccumulator[] out) {
         List<Row> rows = new ArrayList<>();
-        var acc = new PathSimilarityAccumulator("fc1", PathOptions.defaults(),
-                (layer, step, kind, i, j, s) -> {
-                    assertThat(layer).isEqualTo("fc1");
-                    rows.add(new Row(step, kind, i, j, s));
-                });
+        var acc = new PathSimilarityAccumulator("fc1", PathOptions.defaults(), (layer, step, kind, i, j, s) -> {
+            assertThat(layer).isEqualTo("fc1");
+            rows.add(new Row(step, kind, i, j, s));
+        });
         acc.accept(0, T0);
         acc.accept(1, T1);
         acc.accept(2, T2);
@@ -89,9 +88,18 @@ class PathSimilarityAccumulatorTest {
         var rows = run(new PathSimilarityAccumulator[1]);
         // per step: 3 self rows, then per pair cross_pattern then cross_activation: 3 + 2 * 3 = 9; steps 1 and 2.
         assertThat(rows).hasSize(18);
-        assertThat(rows.subList(0, 9)).extracting(Row::kind).containsExactly(PathKind.SELF, PathKind.SELF,
-                PathKind.SELF, PathKind.CROSS_PATTERN, PathKind.CROSS_ACTIVATION, PathKind.CROSS_PATTERN,
-                PathKind.CROSS_ACTIVATION, PathKind.CROSS_PATTERN, PathKind.CROSS_ACTIVATION);
+        assertThat(rows.subList(0, 9))
+                .extracting(Row::kind)
+                .containsExactly(
+                        PathKind.SELF,
+                        PathKind.SELF,
+                        PathKind.SELF,
+                        PathKind.CROSS_PATTERN,
+                        PathKind.CROSS_ACTIVATION,
+                        PathKind.CROSS_PATTERN,
+                        PathKind.CROSS_ACTIVATION,
+                        PathKind.CROSS_PATTERN,
+                        PathKind.CROSS_ACTIVATION);
         assertThat(rows.subList(0, 3)).extracting(Row::j).containsOnly(-1);
         assertThat(rows.subList(3, 9)).extracting(Row::i).containsExactly(0, 0, 0, 0, 1, 1);
         assertThat(rows.subList(3, 9)).extracting(Row::j).containsExactly(1, 1, 2, 2, 2, 2);
@@ -127,9 +135,12 @@ class PathSimilarityAccumulatorTest {
         assertThat(a.min()).isEqualTo(-1.0);
         assertThat(a.median()).isEqualTo(-1.0);
         assertThat(a.upperQuartile()).isCloseTo(-1 + 0.5 * (1 / Math.sqrt(5) + 1), within(EPS));
-        assertThat(r.summaries(PathKind.CROSS_PATTERN).stream().mapToDouble(StepSummary::mean).toArray())
+        assertThat(r.summaries(PathKind.CROSS_PATTERN).stream()
+                        .mapToDouble(StepSummary::mean)
+                        .toArray())
                 .containsExactly(new double[] {1 / (3 * Math.sqrt(2)), 1 / (3 * Math.sqrt(2))}, within(EPS));
-        assertThatThrownBy(() -> r.summary(3, PathKind.SELF)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> r.summary(3, PathKind.SELF))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("no SELF summary at step 3");
     }
 
@@ -147,8 +158,7 @@ class PathSimilarityAccumulatorTest {
         assertThat(a.earlyMean()).isCloseTo(2 / Math.sqrt(5) / 3, within(EPS));
         assertThat(a.ratio()).isCloseTo(2 / (1 - 2 * Math.sqrt(5)), within(1e-14));
         // a range over both steps averages the per-step means: ((2/sqrt5)/3 + (1/sqrt5 - 2)/3) / 2.
-        EarlyToMidRatio both = r.earlyToMidRatio(PathKind.CROSS_ACTIVATION, new StepRange(1, 2),
-                new StepRange(1, 1));
+        EarlyToMidRatio both = r.earlyToMidRatio(PathKind.CROSS_ACTIVATION, new StepRange(1, 2), new StepRange(1, 1));
         assertThat(both.earlyMean()).isCloseTo((3 / Math.sqrt(5) - 2) / 6, within(EPS));
         assertThat(both.middleSteps()).isEqualTo(1);
     }
@@ -158,11 +168,12 @@ class PathSimilarityAccumulatorTest {
         var acc = new PathSimilarityAccumulator[1];
         run(acc);
         PathSimilarityResult r = acc[0].result();
-        assertThatThrownBy(() -> new StepRange(3, 1)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> new StepRange(3, 1))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("invalid step range [3, 1]");
         assertThatThrownBy(() -> new StepRange(-1, 1)).isInstanceOf(DynamicsException.class);
-        assertThatThrownBy(() -> r.earlyToMidRatio(PathKind.CROSS_PATTERN, new StepRange(5, 9),
-                new StepRange(1, 2))).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> r.earlyToMidRatio(PathKind.CROSS_PATTERN, new StepRange(5, 9), new StepRange(1, 2)))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("no CROSS_PATTERN step in range [5, 9]");
         // Two samples whose shared path vanishes at step 2: (1,1)&(1,1) at t=0,1, then (1,0)&(0,1) = 0 at t=2.
         // cross_pattern step 1 = 1, step 2 = 0 -> middle mean 0 -> error, not infinity.
@@ -170,11 +181,14 @@ class PathSimilarityAccumulatorTest {
         zero.accept(0, new float[][] {{1, 1}, {1, 1}});
         zero.accept(1, new float[][] {{1, 1}, {1, 1}});
         zero.accept(2, new float[][] {{1, 0}, {0, 1}});
-        assertThatThrownBy(() -> zero.result().earlyToMidRatio(PathKind.CROSS_PATTERN, new StepRange(1, 1),
-                new StepRange(2, 2))).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() ->
+                        zero.result().earlyToMidRatio(PathKind.CROSS_PATTERN, new StepRange(1, 1), new StepRange(2, 2)))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("middle range [2, 2] is 0");
-        assertThat(zero.result().earlyToMidRatio(PathKind.CROSS_PATTERN, new StepRange(2, 2),
-                new StepRange(1, 1)).ratio()).isEqualTo(0.0);
+        assertThat(zero.result()
+                        .earlyToMidRatio(PathKind.CROSS_PATTERN, new StepRange(2, 2), new StepRange(1, 1))
+                        .ratio())
+                .isEqualTo(0.0);
     }
 
     @Test
@@ -189,7 +203,8 @@ class PathSimilarityAccumulatorTest {
         second.accept(2, T2);
         second.merge(first); // either order
         assertThat(second.result()).isEqualTo(one[0].result());
-        assertThatThrownBy(() -> second.merge(first)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> second.merge(first))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("both accumulators hold step 1");
         var empty = new PathSimilarityAccumulator("fc1", PathOptions.defaults(), PathSimilaritySink.NONE);
         empty.merge(second); // an accumulator that saw nothing takes the other's steps and state
@@ -197,7 +212,8 @@ class PathSimilarityAccumulatorTest {
         second.merge(new PathSimilarityAccumulator("fc1", PathOptions.defaults(), PathSimilaritySink.NONE));
         assertThat(second.result()).isEqualTo(one[0].result());
         var otherLayer = new PathSimilarityAccumulator("fc2", PathOptions.defaults(), PathSimilaritySink.NONE);
-        assertThatThrownBy(() -> second.merge(otherLayer)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> second.merge(otherLayer))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("same layer and options");
     }
 
@@ -219,16 +235,16 @@ class PathSimilarityAccumulatorTest {
     void acceptsLayerActivationsAndHonoursTau() {
         // tau = 1.5 on T0 -> T1: patterns t=0 s0 (0,1,0,0), s1 (0,0,1,0), s2 0; t=1 s0 0, s1 (1,0,0,0), s2 0.
         // self: s0 zero at t=1 -> 0; s1 (0,0,1,0) vs (1,0,0,0) -> 0 / 1 = 0; s2 -> 0.
-        var acc = new PathSimilarityAccumulator("fc1", PathOptions.builder().tau(1.5f).build(),
-                PathSimilaritySink.NONE);
+        var acc = new PathSimilarityAccumulator(
+                "fc1", PathOptions.builder().tau(1.5f).build(), PathSimilaritySink.NONE);
         acc.accept(0, activations("fc1", T0));
         acc.accept(1, activations("fc1", T1));
         assertThat(acc.result().summary(1, PathKind.SELF).max()).isEqualTo(0.0);
         // tau = -0.5 makes s2's -1 at t=1 still off, zeros on: t=0 s2 (1,1,1,1); t=1 s2 (1,1,0,1)
         // -> self s2 = 3 / sqrt(4 * 3) = sqrt(3)/2.
         var rows = new ArrayList<Double>();
-        var low = new PathSimilarityAccumulator("fc1", PathOptions.builder().tau(-0.5f).build(),
-                (layer, step, kind, i, j, s) -> {
+        var low = new PathSimilarityAccumulator(
+                "fc1", PathOptions.builder().tau(-0.5f).build(), (layer, step, kind, i, j, s) -> {
                     if (kind == PathKind.SELF && i == 2) {
                         rows.add(s);
                     }
@@ -242,9 +258,11 @@ class PathSimilarityAccumulatorTest {
     @Test
     void badCheckpointsAreRejectedWithMessages() {
         var acc = new PathSimilarityAccumulator("fc1", PathOptions.defaults(), PathSimilaritySink.NONE);
-        assertThatThrownBy(acc::result).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(acc::result)
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("no checkpoint accepted yet");
-        assertThatThrownBy(() -> acc.accept(0, new float[0][])).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(0, new float[0][]))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("probe set is empty");
         acc.accept(0, T0);
         assertThatThrownBy(() -> acc.accept(1, new float[][] {{1, 2, 3, 4}, {1, 2, 3, 4}}))
@@ -253,12 +271,15 @@ class PathSimilarityAccumulatorTest {
         assertThatThrownBy(() -> acc.accept(1, new float[][] {{1, 2, 3}, {1, 2, 3}, {1, 2, 3}}))
                 .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("3 units per sample, but earlier checkpoints had 4");
-        assertThatThrownBy(() -> acc.accept(0, T1)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(0, T1))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("after the previous step 0");
-        assertThatThrownBy(() -> acc.accept(1, activations("fc2", T1))).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(1, activations("fc2", T1)))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("activations are of layer 'fc2' but this accumulator tracks layer 'fc1'");
-        assertThatThrownBy(() -> acc.accept(1, new float[][] {{1, 2, 3, 4}, {1, Float.POSITIVE_INFINITY, 3, 4},
-                {1, 2, 3, 4}})).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() ->
+                        acc.accept(1, new float[][] {{1, 2, 3, 4}, {1, Float.POSITIVE_INFINITY, 3, 4}, {1, 2, 3, 4}}))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("probe sample 1, unit 1 is Infinity");
         // rejected checkpoints leave the state untouched
         acc.accept(1, T1);
@@ -290,8 +311,8 @@ class PathSimilarityAccumulatorTest {
         }
         var options = PathOptions.builder().maxSampledPairs(50).seed(9).build();
         List<Row> rows = new ArrayList<>();
-        var acc = new PathSimilarityAccumulator("fc1", options, (l, step, kind, i, j, s) -> rows.add(
-                new Row(step, kind, i, j, s)));
+        var acc = new PathSimilarityAccumulator(
+                "fc1", options, (l, step, kind, i, j, s) -> rows.add(new Row(step, kind, i, j, s)));
         acc.accept(10, before);
         acc.accept(20, now);
         ProbePairs pairs = acc.result().pairs();
@@ -323,11 +344,16 @@ class PathSimilarityAccumulatorTest {
     }
 
     private static double[] self(List<Row> rows, int step) {
-        return rows.stream().filter(r -> r.step == step && r.kind == PathKind.SELF)
-                .mapToDouble(Row::similarity).toArray();
+        return rows.stream()
+                .filter(r -> r.step == step && r.kind == PathKind.SELF)
+                .mapToDouble(Row::similarity)
+                .toArray();
     }
 
     private static double[] cross(List<Row> rows, int step, PathKind kind) {
-        return rows.stream().filter(r -> r.step == step && r.kind == kind).mapToDouble(Row::similarity).toArray();
+        return rows.stream()
+                .filter(r -> r.step == step && r.kind == kind)
+                .mapToDouble(Row::similarity)
+                .toArray();
     }
 }

@@ -72,8 +72,8 @@ class PatternSetTest {
         PatternSet before = PatternSet.of(a, 0f);
         PatternSet now = PatternSet.of(b, 0f);
         for (int i = 0; i < n; i++) {
-            assertThat(PatternSet.selfCosine(before, now, i)).isCloseTo(naiveCos(bits(a[i]), bits(b[i])),
-                    within(1e-12));
+            assertThat(PatternSet.selfCosine(before, now, i))
+                    .isCloseTo(naiveCos(bits(a[i]), bits(b[i])), within(1e-12));
             for (int j = i + 1; j < n; j++) {
                 double[] u = times(bits(b[i]), bits(b[j]));
                 double[] v = times(bits(a[i]), bits(a[j]));
@@ -95,19 +95,25 @@ class PatternSetTest {
 
     @Test
     void badInputsAreRejectedWithMessages() {
-        assertThatThrownBy(() -> PatternSet.of(new float[0][], 0f)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> PatternSet.of(new float[0][], 0f))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("probe set is empty");
         assertThatThrownBy(() -> PatternSet.of(new float[][] {{1, 2}, {1}}, 0f))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("probe sample 1 has 1 units");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("probe sample 1 has 1 units");
         assertThatThrownBy(() -> PatternSet.of(new float[][] {{1, Float.NaN}}, 0f))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("NaN");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("NaN");
         assertThatThrownBy(() -> PatternSet.of(new float[][] {{1}}, Float.NaN))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("tau");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("tau");
         PatternSet two = PatternSet.of(new float[][] {{1, 1}, {1, 1}}, 0f);
         PatternSet one = PatternSet.of(new float[][] {{1, 1}}, 0f);
-        assertThatThrownBy(() -> PatternSet.selfCosine(two, one, 0)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> PatternSet.selfCosine(two, one, 0))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("2 samples x 2 units before, 1 x 2");
-        assertThatThrownBy(() -> two.overlap(0, 2)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> two.overlap(0, 2))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("probe sample 2 is out of range");
     }
 

@@ -41,7 +41,9 @@ class ProbePairsTest {
             int j = p.second(k);
             assertThat(i).isGreaterThanOrEqualTo(0).isLessThan(j);
             assertThat(j).isLessThan(257);
-            assertThat(seen.add((long) i * 257 + j)).as("pair (%d, %d) drawn twice", i, j).isTrue();
+            assertThat(seen.add((long) i * 257 + j))
+                    .as("pair (%d, %d) drawn twice", i, j)
+                    .isTrue();
             if (k > 0) {
                 long before = (long) p.first(k - 1) * 257 + p.second(k - 1);
                 assertThat((long) i * 257 + j).isGreaterThan(before);
@@ -87,14 +89,18 @@ class ProbePairsTest {
 
     @Test
     void badArgumentsAreRejected() {
-        assertThatThrownBy(() -> ProbePairs.select(0, 10, 1)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> ProbePairs.select(0, 10, 1))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("probe set is empty");
-        assertThatThrownBy(() -> ProbePairs.select(300, 0, 1)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> ProbePairs.select(300, 0, 1))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("maxSampledPairs");
         assertThatThrownBy(() -> PathOptions.builder().maxSampledPairs(0).build())
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("maxSampledPairs");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("maxSampledPairs");
         assertThatThrownBy(() -> PathOptions.builder().anchors(1, 1).build())
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("distinct");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("distinct");
         assertThat(ProbePairs.totalPairs(70_000)).isEqualTo(70_000L * 69_999 / 2);
     }
 }

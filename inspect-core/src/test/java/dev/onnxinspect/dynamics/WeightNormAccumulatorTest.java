@@ -55,9 +55,11 @@ class WeightNormAccumulatorTest {
         assertThat(w1.layer("b").distanceFromInit()).isCloseTo(5, within(EPS));
         assertThat(w1.totalNorm()).isCloseTo(13, within(EPS));
         assertThat(w1.totalDistanceFromInit()).isCloseTo(5 * Math.sqrt(2), within(EPS));
-        assertThatThrownBy(() -> w1.layer("c")).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> w1.layer("c"))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("no weight named 'c'");
-        assertThatThrownBy(() -> t.at(7)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> t.at(7))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("no checkpoint at step 7");
     }
 
@@ -81,10 +83,12 @@ class WeightNormAccumulatorTest {
         b.accept(0, theta0());
         a.merge(b);
         assertThat(a.result()).isEqualTo(one.result());
-        assertThatThrownBy(() -> a.merge(b)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> a.merge(b))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("both accumulators hold step 0");
         assertThatThrownBy(() -> a.merge(new WeightNormAccumulator(theta1())))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("different theta_0");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("different theta_0");
     }
 
     @Test
@@ -92,24 +96,30 @@ class WeightNormAccumulatorTest {
         var acc = new WeightNormAccumulator(theta0());
         var missing = theta1();
         missing.remove("b");
-        assertThatThrownBy(() -> acc.accept(1, missing)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(1, missing))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("weight names [a] differ from theta_0's [a, b]");
         var extra = theta1();
         extra.put("c", new float[1]);
-        assertThatThrownBy(() -> acc.accept(1, extra)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(1, extra))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("differ from theta_0's");
         var reshaped = theta1();
         reshaped.put("a", new float[] {1, 2, 3});
-        assertThatThrownBy(() -> acc.accept(1, reshaped)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(1, reshaped))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("weight 'a' has 3 values, theta_0 has 2");
         var nan = theta1();
         nan.put("b", new float[] {0, Float.NaN, 1});
-        assertThatThrownBy(() -> acc.accept(1, nan)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(1, nan))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("weight 'b' value 1 is NaN");
-        assertThatThrownBy(() -> new WeightNormAccumulator(Map.of())).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> new WeightNormAccumulator(Map.of()))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("empty");
         acc.accept(3, theta1());
-        assertThatThrownBy(() -> acc.accept(2, theta1())).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> acc.accept(2, theta1()))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("after the previous step 3");
         assertThat(acc.result().checkpoints()).hasSize(1); // rejected checkpoints left no trace
     }

@@ -31,8 +31,12 @@ class GuardHeadsTest {
     void binaryGuardPredictsBySignAndScoresTheTwoClassLogits() throws IOException {
         Path model = HeadModels.binary(dir.resolve("binary.onnx"));
         InMemoryDataset fit = HeadModels.grid2("fit", 60, 0, 8, GuardHeadsTest::binaryClass);
-        try (OodGuard guard = OodGuard.fit(model, fit, GuardOptions.builder().calibration(
-                HeadModels.grid2("calibration", 20, 0.0625f, 8, null)).build())) {
+        try (OodGuard guard = OodGuard.fit(
+                model,
+                fit,
+                GuardOptions.builder()
+                        .calibration(HeadModels.grid2("calibration", 20, 0.0625f, 8, null))
+                        .build())) {
             assertThat(guard.classes()).isEqualTo(2);
             assertThat(guard.outputs()).containsExactly("z", "h");
             assertThat(guard.detectorNames()).contains("vim", "react_energy", "ash_b", "mahalanobis", "energy");
@@ -58,13 +62,17 @@ class GuardHeadsTest {
     @Test
     void withoutHiddenFeaturesTheGuardRunsTheLogitDetectors() throws IOException {
         Path model = GuardModels.noHiddenLayer(dir);
-        try (OodGuard guard = OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder()
-                .calibration(GuardModels.rampCalibration()).build())) {
+        try (OodGuard guard = OodGuard.fit(
+                model,
+                GuardModels.fitSet(),
+                GuardOptions.builder()
+                        .calibration(GuardModels.rampCalibration())
+                        .build())) {
             assertThat(guard.detectorNames()).containsExactly("msp", "max_logit", "energy", "odin", "kl_matching");
             assertThat(guard.outputs()).containsExactly("logits");
             // the identity layer: z = x; energy of (2, 0) = -(2 + ln(1 + e^-2))
-            assertThat(guard.score(new float[] {2, 0}).score()).isCloseTo(-(2 + Math.log1p(Math.exp(-2))),
-                    within(1e-12));
+            assertThat(guard.score(new float[] {2, 0}).score())
+                    .isCloseTo(-(2 + Math.log1p(Math.exp(-2))), within(1e-12));
             Path saved = dir.resolve("guard");
             guard.save(saved);
             assertThat(Files.readString(saved.resolve(GuardFiles.PROPERTIES))).doesNotContain("feature_layer");
@@ -73,8 +81,13 @@ class GuardHeadsTest {
                 assertThat(loaded.score(new float[] {1, 3})).isEqualTo(guard.score(new float[] {1, 3}));
             }
         }
-        assertThatThrownBy(() -> OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder()
-                .detectors(List.of("energy", "knn")).build())).isInstanceOf(GuardException.class)
+        assertThatThrownBy(() -> OodGuard.fit(
+                        model,
+                        GuardModels.fitSet(),
+                        GuardOptions.builder()
+                                .detectors(List.of("energy", "knn"))
+                                .build()))
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("detector 'knn' cannot run on this model: need features h");
     }
 
@@ -82,19 +95,30 @@ class GuardHeadsTest {
     void namedTensorsInTheOptions() throws IOException {
         Path model = HeadModels.matMulAdd(dir.resolve("mm.onnx"));
         InMemoryDataset fit = HeadModels.grid2("fit", 64, -1, 8, x -> x[1] - 0.25 > x[0] + 0.25 ? 1 : 0);
-        GuardOptions named = GuardOptions.builder().logitsOutput("logits").featureLayer("h").head("logits")
-                .detectors(List.of("energy", "vim")).build();
-        assertThat(List.of(named.logitsOutput(), named.featureLayer(), named.head())).containsExactly("logits", "h",
-                "logits");
+        GuardOptions named = GuardOptions.builder()
+                .logitsOutput("logits")
+                .featureLayer("h")
+                .head("logits")
+                .detectors(List.of("energy", "vim"))
+                .build();
+        assertThat(List.of(named.logitsOutput(), named.featureLayer(), named.head()))
+                .containsExactly("logits", "h", "logits");
         try (OodGuard guard = OodGuard.fit(model, fit, named)) {
             assertThat(guard.outputs()).containsExactly("logits", "h");
             assertThat(guard.detectorNames()).containsExactly("energy", "vim");
             // z = (x0 + 0.25, x1 - 0.25) = (1.25, -0.25) for x = (1, 0)
-            assertThat(guard.score(new float[] {1, 0}).score()).isCloseTo(-(1.25 + Math.log1p(Math.exp(-1.5))),
-                    within(1e-12));
+            assertThat(guard.score(new float[] {1, 0}).score())
+                    .isCloseTo(-(1.25 + Math.log1p(Math.exp(-1.5))), within(1e-12));
         }
-        assertThatThrownBy(() -> OodGuard.fit(model, fit, GuardOptions.builder().featureLayer("fc1").head("logits")
-                .build())).isInstanceOf(GuardException.class).hasMessageContaining("cannot choose the tensors")
+        assertThatThrownBy(() -> OodGuard.fit(
+                        model,
+                        fit,
+                        GuardOptions.builder()
+                                .featureLayer("fc1")
+                                .head("logits")
+                                .build()))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("cannot choose the tensors")
                 .hasMessageContaining("does not read the features 'fc1'");
     }
 }

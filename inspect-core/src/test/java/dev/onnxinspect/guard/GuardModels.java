@@ -15,8 +15,7 @@ import java.nio.file.Path;
  * sums with 0). Eight units because ASH (p = 0.9) keeps n - round(0.9 n) >= 1 entries only from n = 6 on.
  */
 final class GuardModels {
-    private GuardModels() {
-    }
+    private GuardModels() {}
 
     static Path identity(Path dir, String file, float scale) throws IOException {
         return identity(dir, file, scale, false);

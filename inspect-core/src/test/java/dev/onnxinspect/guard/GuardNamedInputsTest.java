@@ -95,7 +95,8 @@ class GuardNamedInputsTest {
 
             @Override
             public List<InputSpec> inputs() {
-                return List.of(new InputSpec("ids", ElementType.INT64, new long[] {t}),
+                return List.of(
+                        new InputSpec("ids", ElementType.INT64, new long[] {t}),
                         new InputSpec("mask", ElementType.INT64, new long[] {t}));
             }
 
@@ -116,9 +117,10 @@ class GuardNamedInputsTest {
                     int m = Math.min(batchSize, n - from);
                     long[] i2 = Arrays.copyOfRange(ids, from * t, (from + m) * t);
                     long[] m2 = Arrays.copyOfRange(mask, from * t, (from + m) * t);
-                    out.add(new Batch(m, List.of(InputTensor.longs("ids", i2, m, t),
-                            InputTensor.longs("mask", m2, m, t)), Arrays.copyOfRange(labels, from,
-                            from + m)));
+                    out.add(new Batch(
+                            m,
+                            List.of(InputTensor.longs("ids", i2, m, t), InputTensor.longs("mask", m2, m, t)),
+                            Arrays.copyOfRange(labels, from, from + m)));
                 }
                 return out.iterator();
             }
@@ -126,17 +128,23 @@ class GuardNamedInputsTest {
     }
 
     private static OodGuard fit(Path model) throws IOException {
-        return OodGuard.fit(model, sequences("seq-fit", 60), GuardOptions.builder()
-                .calibration(sequences("seq-cal", 20)).batchSize(16).build());
+        return OodGuard.fit(
+                model,
+                sequences("seq-fit", 60),
+                GuardOptions.builder()
+                        .calibration(sequences("seq-cal", 20))
+                        .batchSize(16)
+                        .build());
     }
 
     @Test
     void scoresNamedInputsOfAnyLengthAndSavesTheirLayout() throws IOException {
         Path model = model(dir);
         try (OodGuard guard = fit(model)) {
-            assertThat(guard.inputs()).containsExactly(
-                    new GuardInput("ids", ElementType.INT64, new long[] {-1}, new long[] {4}),
-                    new GuardInput("mask", ElementType.INT64, new long[] {-1}, new long[] {4}));
+            assertThat(guard.inputs())
+                    .containsExactly(
+                            new GuardInput("ids", ElementType.INT64, new long[] {-1}, new long[] {4}),
+                            new GuardInput("mask", ElementType.INT64, new long[] {-1}, new long[] {4}));
             // ids (2, 1, 3), mask (1, 1, 0): s = 2 + 1 = 3, len = 2 -> z = (3, 2); T = 3 from the arrays' length
             Verdict v = guard.score(Map.of("ids", new long[] {2, 1, 3}, "mask", new long[] {1, 1, 0}));
             assertThat(v.predictedClass()).isZero();
@@ -144,16 +152,21 @@ class GuardNamedInputsTest {
             assertThat(v.confidence()).isCloseTo(1 / (1 + Math.exp(-1)), within(1e-12));
             // int32 values are widened to the int64 inputs; six ids 1 of mask 1: s = 6 = len, a tie: class 0 (the
             // lowest index), MaxLogit = -6
-            Verdict six = guard.score(Map.of("ids", new int[] {1, 1, 1, 1, 1, 1}, "mask", new int[] {1, 1, 1, 1, 1,
-                    1}));
+            Verdict six =
+                    guard.score(Map.of("ids", new int[] {1, 1, 1, 1, 1, 1}, "mask", new int[] {1, 1, 1, 1, 1, 1}));
             assertThat(six.score("max_logit")).isEqualTo(-6.0);
             assertThat(six.predictedClass()).isZero();
 
             Path saved = dir.resolve("guard");
             guard.save(saved);
-            assertThat(Files.readString(saved.resolve(GuardFiles.PROPERTIES))).contains("format=2",
-                    "input.0.name=ids", "input.0.type=INT64", "input.0.shape=-1", "input.0.fit_shape=4",
-                    "input.1.name=mask");
+            assertThat(Files.readString(saved.resolve(GuardFiles.PROPERTIES)))
+                    .contains(
+                            "format=2",
+                            "input.0.name=ids",
+                            "input.0.type=INT64",
+                            "input.0.shape=-1",
+                            "input.0.fit_shape=4",
+                            "input.1.name=mask");
             try (OodGuard loaded = OodGuard.load(model, saved)) {
                 assertThat(loaded.inputs()).isEqualTo(guard.inputs());
                 assertThat(loaded.score(Map.of("ids", new long[] {2, 1, 3}, "mask", new long[] {1, 1, 0})))
@@ -166,18 +179,25 @@ class GuardNamedInputsTest {
     void badNamedInputsAreNamed() throws IOException {
         try (OodGuard guard = fit(model(dir))) {
             assertThatThrownBy(() -> guard.score(Map.of("ids", new long[] {1})))
-                    .isInstanceOf(GuardException.class).hasMessageContaining("input mask is missing");
-            assertThatThrownBy(() -> guard.score(Map.of("ids", new long[] {1}, "mask", new long[] {1}, "x",
-                    new long[] {1}))).isInstanceOf(GuardException.class).hasMessageContaining("unknown input 'x'")
+                    .isInstanceOf(GuardException.class)
+                    .hasMessageContaining("input mask is missing");
+            assertThatThrownBy(() ->
+                            guard.score(Map.of("ids", new long[] {1}, "mask", new long[] {1}, "x", new long[] {1})))
+                    .isInstanceOf(GuardException.class)
+                    .hasMessageContaining("unknown input 'x'")
                     .hasMessageContaining("ids INT64 [-1]");
             assertThatThrownBy(() -> guard.score(Map.of("ids", "1 2", "mask", new long[] {1})))
-                    .isInstanceOf(GuardException.class).hasMessageContaining("input ids is a String");
+                    .isInstanceOf(GuardException.class)
+                    .hasMessageContaining("input ids is a String");
             // float values cannot become int64 token ids without loss
             assertThatThrownBy(() -> guard.score(Map.of("ids", new float[] {1}, "mask", new long[] {1})))
-                    .isInstanceOf(GuardException.class).hasMessageContaining("ids");
-            assertThatThrownBy(() -> guard.sampleShape()).isInstanceOf(GuardException.class)
+                    .isInstanceOf(GuardException.class)
+                    .hasMessageContaining("ids");
+            assertThatThrownBy(() -> guard.sampleShape())
+                    .isInstanceOf(GuardException.class)
                     .hasMessageContaining("2 inputs [ids, mask]");
-            assertThatThrownBy(() -> guard.score(new float[] {1})).isInstanceOf(GuardException.class)
+            assertThatThrownBy(() -> guard.score(new float[] {1}))
+                    .isInstanceOf(GuardException.class)
                     .hasMessageContaining("score(Map)");
         }
     }

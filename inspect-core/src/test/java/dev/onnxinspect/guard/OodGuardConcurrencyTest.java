@@ -3,7 +3,6 @@ package dev.onnxinspect.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,11 +31,16 @@ class OodGuardConcurrencyTest {
         for (int i = 0; i < INPUTS; i++) {
             // ID-like points near the grid and OOD-like points far from it, negative values included
             double spread = i % 3 == 0 ? 8 : 1.5;
-            inputs[i] = new float[] {(float) (1.5 + spread * random.nextGaussian()),
-                    (float) (1.5 + spread * random.nextGaussian())};
+            inputs[i] = new float[] {
+                (float) (1.5 + spread * random.nextGaussian()), (float) (1.5 + spread * random.nextGaussian())
+            };
         }
-        try (OodGuard guard = OodGuard.fit(model, GuardModels.fitSet(),
-                GuardOptions.builder().calibration(GuardModels.rampCalibration()).build())) {
+        try (OodGuard guard = OodGuard.fit(
+                model,
+                GuardModels.fitSet(),
+                GuardOptions.builder()
+                        .calibration(GuardModels.rampCalibration())
+                        .build())) {
             List<Verdict> expected = new ArrayList<>();
             for (float[] x : inputs) {
                 expected.add(guard.score(x));

@@ -32,14 +32,20 @@ import org.junit.jupiter.api.io.TempDir;
 class OodGuardTest {
     @TempDir
     Path dir;
+
     private Path model;
     private OodGuard guard;
 
     @BeforeEach
     void fit() throws IOException {
         model = GuardModels.identity(dir, "identity.onnx", 1f);
-        guard = OodGuard.fit(model, GuardModels.fitSet(),
-                GuardOptions.builder().calibration(GuardModels.rampCalibration()).batchSize(64).build());
+        guard = OodGuard.fit(
+                model,
+                GuardModels.fitSet(),
+                GuardOptions.builder()
+                        .calibration(GuardModels.rampCalibration())
+                        .batchSize(64)
+                        .build());
     }
 
     @AfterEach
@@ -72,8 +78,10 @@ class OodGuardTest {
         assertThat(t.isOod("max_logit", -2.0)).isFalse();
         assertThat(t.isOod("max_logit", Math.nextUp(-2.0))).isTrue();
         assertThatThrownBy(() -> t.isOod("max_logit", Double.NaN)).isInstanceOf(GuardException.class);
-        assertThatThrownBy(() -> t.threshold("nope")).isInstanceOf(GuardException.class)
-                .hasMessageContaining("unknown detector 'nope'").hasMessageContaining("max_logit");
+        assertThatThrownBy(() -> t.threshold("nope"))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("unknown detector 'nope'")
+                .hasMessageContaining("max_logit");
     }
 
     @Test
@@ -103,17 +111,25 @@ class OodGuardTest {
         assertThat(tie.confidence()).isEqualTo(0.5);
         assertThat(tie.score()).isCloseTo(-(1 + Math.log(2)), within(1e-12));
         assertThat(tie.ood()).isTrue();
-        assertThatThrownBy(() -> tie.score("nope")).isInstanceOf(GuardException.class)
-                .hasMessageContaining("unknown detector 'nope'").hasMessageContaining("energy");
+        assertThatThrownBy(() -> tie.score("nope"))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("unknown detector 'nope'")
+                .hasMessageContaining("energy");
         assertThat(tie.scores().keySet()).containsExactlyElementsOf(guard.detectorNames());
     }
 
     @Test
     void anotherPrimaryAndTargetRate() throws IOException {
         // 50%: k = ceil(0.5 * 20) = 10, the 10th smallest of -20..-1 is -11
-        try (OodGuard g = OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder().primaryDetector("max_logit")
-                .targetTpr(0.5).detectors(List.of("max_logit", "energy")).calibration(GuardModels.rampCalibration())
-                .build())) {
+        try (OodGuard g = OodGuard.fit(
+                model,
+                GuardModels.fitSet(),
+                GuardOptions.builder()
+                        .primaryDetector("max_logit")
+                        .targetTpr(0.5)
+                        .detectors(List.of("max_logit", "energy"))
+                        .calibration(GuardModels.rampCalibration())
+                        .build())) {
             assertThat(g.detectorNames()).containsExactly("max_logit", "energy");
             assertThat(g.thresholds().threshold("max_logit")).isEqualTo(-11.0);
             assertThat(g.primaryDetector()).isEqualTo("max_logit");
@@ -122,8 +138,14 @@ class OodGuardTest {
             assertThat(g.score(new float[] {10.5f, 0}).threshold()).isEqualTo(-11.0);
         }
         // 100%: the largest score, -1
-        try (OodGuard g = OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder().targetTpr(1.0)
-                .detectors(List.of("energy", "max_logit")).calibration(GuardModels.rampCalibration()).build())) {
+        try (OodGuard g = OodGuard.fit(
+                model,
+                GuardModels.fitSet(),
+                GuardOptions.builder()
+                        .targetTpr(1.0)
+                        .detectors(List.of("energy", "max_logit"))
+                        .calibration(GuardModels.rampCalibration())
+                        .build())) {
             assertThat(g.thresholds().threshold("max_logit")).isEqualTo(-1.0);
         }
     }
@@ -131,8 +153,13 @@ class OodGuardTest {
     @Test
     void logitsAreTheDenseOutputEvenBehindASoftmax() throws IOException {
         Path probs = GuardModels.identity(dir, "probs.onnx", 1f, true);
-        try (OodGuard g = OodGuard.fit(probs, GuardModels.fitSet(), GuardOptions.builder()
-                .calibration(GuardModels.rampCalibration()).patternLayers(List.of("fc1", "h")).build())) {
+        try (OodGuard g = OodGuard.fit(
+                probs,
+                GuardModels.fitSet(),
+                GuardOptions.builder()
+                        .calibration(GuardModels.rampCalibration())
+                        .patternLayers(List.of("fc1", "h"))
+                        .build())) {
             // "fc1" (pre-activation) is not a graph output: the guard instruments it
             assertThat(g.outputs()).containsExactly("logits", "h", "fc1");
             assertThat(g.detectorNames()).contains("nap_hamming[fc1]", "profile_kl[h]", "pattern_distance[fc1]");
@@ -146,8 +173,10 @@ class OodGuardTest {
     @Test
     void fitSetCalibrationUsesTheFitSamples() throws IOException {
         InMemoryDataset fit = GuardModels.fitSet();
-        try (OodGuard g = OodGuard.fit(model, fit, GuardOptions.builder().detectors(List.of("energy", "max_logit"))
-                .build())) {
+        try (OodGuard g = OodGuard.fit(
+                model,
+                fit,
+                GuardOptions.builder().detectors(List.of("energy", "max_logit")).build())) {
             assertThat(g.thresholds().calibrationSet()).isEqualTo("grid-fit");
             assertThat(g.thresholds().calibrationSamples()).isEqualTo(200);
             // MaxLogit = -max(x0, x1) (z = x exactly); the threshold is the ceil(0.95 * 200) = 190th smallest
@@ -176,22 +205,24 @@ class OodGuardTest {
     @Test
     void calibrateRejectsNanAndUnevenColumns() {
         assertThatThrownBy(() -> Thresholds.calibrate("x", java.util.Map.of("a", new double[] {1, Double.NaN}), 0.95))
-                .isInstanceOf(GuardException.class).hasMessageContaining("sample 1 as NaN");
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("sample 1 as NaN");
         java.util.Map<String, double[]> uneven = new java.util.LinkedHashMap<>();
         uneven.put("a", new double[] {1, 2});
         uneven.put("b", new double[] {1});
-        assertThatThrownBy(() -> Thresholds.calibrate("x", uneven, 0.95)).isInstanceOf(GuardException.class)
+        assertThatThrownBy(() -> Thresholds.calibrate("x", uneven, 0.95))
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("b has 1 calibration scores, the others 2");
         // +inf scores are kept: the threshold may be +inf (such a detector flags nothing)
-        Thresholds t = Thresholds.calibrate("x", java.util.Map.of("a", new double[] {Double.POSITIVE_INFINITY, 1}),
-                1.0);
+        Thresholds t =
+                Thresholds.calibrate("x", java.util.Map.of("a", new double[] {Double.POSITIVE_INFINITY, 1}), 1.0);
         assertThat(t.threshold("a")).isEqualTo(Double.POSITIVE_INFINITY);
     }
 
     @Test
     void scoreBatchEqualsSingleScores() {
-        List<float[]> inputs = List.of(new float[] {2, 0}, new float[] {0, 3}, new float[] {1, 1},
-                new float[] {-1, 4.5f});
+        List<float[]> inputs =
+                List.of(new float[] {2, 0}, new float[] {0, 3}, new float[] {1, 1}, new float[] {-1, 4.5f});
         List<Verdict> batch = guard.scoreBatch(inputs);
         assertThat(batch).hasSize(4);
         for (int i = 0; i < inputs.size(); i++) {
@@ -202,51 +233,81 @@ class OodGuardTest {
 
     @Test
     void badInputsAreNamed() {
-        assertThatThrownBy(() -> guard.score(new float[] {1, 2, 3})).isInstanceOf(GuardException.class)
-                .hasMessageContaining("has 3 values, expected 2").hasMessageContaining("[2]");
-        assertThatThrownBy(() -> guard.score(new float[] {1, Float.NaN})).isInstanceOf(GuardException.class)
+        assertThatThrownBy(() -> guard.score(new float[] {1, 2, 3}))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("has 3 values, expected 2")
+                .hasMessageContaining("[2]");
+        assertThatThrownBy(() -> guard.score(new float[] {1, Float.NaN}))
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("value 1 of the input is NaN");
         assertThatThrownBy(() -> guard.score(new float[] {Float.NEGATIVE_INFINITY, 0}))
-                .isInstanceOf(GuardException.class).hasMessageContaining("-Infinity");
-        assertThatThrownBy(() -> guard.score((float[]) null)).isInstanceOf(GuardException.class)
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("-Infinity");
+        assertThatThrownBy(() -> guard.score((float[]) null))
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("the input is null");
         assertThatThrownBy(() -> guard.scoreBatch(java.util.Arrays.asList(new float[] {1, 2}, null)))
-                .isInstanceOf(GuardException.class).hasMessageContaining("input 1 is null");
-        assertThatThrownBy(() -> guard.scoreBatch(List.of())).isInstanceOf(GuardException.class)
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("input 1 is null");
+        assertThatThrownBy(() -> guard.scoreBatch(List.of()))
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("no input to score");
         assertThatThrownBy(() -> guard.scoreBatch(List.of(new float[] {1, 2}, new float[] {1})))
-                .isInstanceOf(GuardException.class).hasMessageContaining("input 1 has 1 values");
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("input 1 has 1 values");
         // the guard still works afterwards
         assertThat(guard.score(new float[] {2, 0}).predictedClass()).isZero();
     }
 
     @Test
     void badOptionsAndModels() throws IOException {
-        assertThatThrownBy(() -> OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder()
-                .primaryDetector("nope").calibration(GuardModels.rampCalibration()).build()))
-                .isInstanceOf(GuardException.class).hasMessageContaining("unknown detector 'nope'")
+        assertThatThrownBy(() -> OodGuard.fit(
+                        model,
+                        GuardModels.fitSet(),
+                        GuardOptions.builder()
+                                .primaryDetector("nope")
+                                .calibration(GuardModels.rampCalibration())
+                                .build()))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("unknown detector 'nope'")
                 .hasMessageContaining("energy");
-        assertThatThrownBy(() -> OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder()
-                .detectors(List.of("energy", "knn2")).build()))
-                .isInstanceOf(GuardException.class).hasMessageContaining("unknown detector 'knn2'");
-        assertThatThrownBy(() -> GuardOptions.builder().detectors(List.of("msp")).build())
-                .isInstanceOf(GuardException.class).hasMessageContaining("'energy' is not among the kept detectors");
-        assertThatThrownBy(() -> GuardOptions.builder().targetTpr(0).build()).isInstanceOf(GuardException.class)
+        assertThatThrownBy(() -> OodGuard.fit(
+                        model,
+                        GuardModels.fitSet(),
+                        GuardOptions.builder()
+                                .detectors(List.of("energy", "knn2"))
+                                .build()))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("unknown detector 'knn2'");
+        assertThatThrownBy(
+                        () -> GuardOptions.builder().detectors(List.of("msp")).build())
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("'energy' is not among the kept detectors");
+        assertThatThrownBy(() -> GuardOptions.builder().targetTpr(0).build())
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("(0, 1]");
         assertThatThrownBy(() -> GuardOptions.builder().targetTpr(Double.NaN).build())
                 .isInstanceOf(GuardException.class);
         InMemoryDataset unlabelled = GuardModels.rampCalibration();
         assertThatThrownBy(() -> OodGuard.fit(model, unlabelled, GuardOptions.defaults()))
-                .isInstanceOf(GuardException.class).hasMessageContaining("unlabelled");
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("unlabelled");
         // no hidden features: a primary detector that needs them (or the head) cannot run, with the reason
         Path linear = GuardModels.noHiddenLayer(dir);
-        assertThatThrownBy(() -> OodGuard.fit(linear, GuardModels.fitSet(), GuardOptions.builder()
-                .primaryDetector("vim").build())).isInstanceOf(GuardException.class)
+        assertThatThrownBy(() -> OodGuard.fit(
+                        linear,
+                        GuardModels.fitSet(),
+                        GuardOptions.builder().primaryDetector("vim").build()))
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("detector 'vim' cannot run on this model")
                 .hasMessageContaining("reads the model input 'x' directly");
         InMemoryDataset wide = InMemoryDataset.of("wide", new float[9], null, 3);
-        assertThatThrownBy(() -> OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder().calibration(wide)
-                .build())).isInstanceOf(GuardException.class).hasMessageContaining("shape [3]");
+        assertThatThrownBy(() -> OodGuard.fit(
+                        model,
+                        GuardModels.fitSet(),
+                        GuardOptions.builder().calibration(wide).build()))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("shape [3]");
     }
 
     @Test
@@ -283,7 +344,8 @@ class OodGuardTest {
         Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
         assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
         for (String name : List.of(GuardFiles.PROPERTIES, GuardFiles.DETECTORS)) {
-            assertThat(Files.getPosixFilePermissions(saved.resolve(name))).as(name)
+            assertThat(Files.getPosixFilePermissions(saved.resolve(name)))
+                    .as(name)
                     .isEqualTo(Files.getPosixFilePermissions(plain))
                     .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
         }
@@ -304,8 +366,8 @@ class OodGuardTest {
         v1.append("sample_shape=2\n");
         Files.writeString(properties, v1);
         try (OodGuard loaded = OodGuard.load(model, saved)) {
-            assertThat(loaded.inputs()).containsExactly(new GuardInput("x", ElementType.FLOAT,
-                    new long[] {2}, new long[] {2}));
+            assertThat(loaded.inputs())
+                    .containsExactly(new GuardInput("x", ElementType.FLOAT, new long[] {2}, new long[] {2}));
             assertThat(loaded.score(new float[] {3, 1})).isEqualTo(guard.score(new float[] {3, 1}));
         }
     }
@@ -315,32 +377,44 @@ class OodGuardTest {
         Path saved = dir.resolve("guard");
         guard.save(saved);
         Path other = GuardModels.identity(dir, "scaled.onnx", 2f);
-        assertThatThrownBy(() -> OodGuard.load(other, saved)).isInstanceOf(GuardException.class)
-                .hasMessageContaining("SHA-256 " + guard.modelSha256()).hasMessageContaining("fit a new guard")
+        assertThatThrownBy(() -> OodGuard.load(other, saved))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("SHA-256 " + guard.modelSha256())
+                .hasMessageContaining("fit a new guard")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
-        assertThatThrownBy(() -> OodGuard.load(model, dir.resolve("missing"))).isInstanceOf(GuardException.class)
-                .hasMessageContaining("no saved guard").hasFieldOrPropertyWithValue("kind", Kind.IO);
+        assertThatThrownBy(() -> OodGuard.load(model, dir.resolve("missing")))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("no saved guard")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
         Path properties = saved.resolve(GuardFiles.PROPERTIES);
         String text = Files.readString(properties);
         Files.writeString(properties, text.replace("format=" + GuardFiles.FORMAT_VERSION, "format=99"));
-        assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
-                .hasMessageContaining("format version 99").hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
+        assertThatThrownBy(() -> OodGuard.load(model, saved))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("format version 99")
+                .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         Files.writeString(properties, text.replace("format=" + GuardFiles.FORMAT_VERSION, "format=one"));
-        assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
-                .hasMessageContaining("'one', not a number").hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+        assertThatThrownBy(() -> OodGuard.load(model, saved))
+                .isInstanceOf(GuardException.class)
+                .hasMessageContaining("'one', not a number")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         Files.writeString(properties, text);
         Files.write(saved.resolve(GuardFiles.DETECTORS), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> OodGuard.load(model, saved)).isInstanceOf(GuardException.class)
+        assertThatThrownBy(() -> OodGuard.load(model, saved))
+                .isInstanceOf(GuardException.class)
                 .hasMessageContaining("parts of two different saves");
     }
 
     @Test
     void closedGuardRefusesToScore() throws IOException {
-        OodGuard g = OodGuard.fit(model, GuardModels.fitSet(), GuardOptions.builder()
-                .detectors(List.of("energy")).build());
+        OodGuard g = OodGuard.fit(
+                model,
+                GuardModels.fitSet(),
+                GuardOptions.builder().detectors(List.of("energy")).build());
         g.close();
         g.close();
-        assertThatThrownBy(() -> g.score(new float[] {1, 0})).isInstanceOf(OnnxInspectException.class)
+        assertThatThrownBy(() -> g.score(new float[] {1, 0}))
+                .isInstanceOf(OnnxInspectException.class)
                 .hasMessageContaining("closed");
     }
 }

@@ -32,13 +32,17 @@ class BinaryLogitTest {
     @ValueSource(strings = {"z", "z1"})
     void oneLogitIsTwoClassesPredictedBySign(String logits) {
         // z = 2, -1, 0, 0.5
-        InMemoryDataset data = InMemoryDataset.of("d", new float[] {2, 0, 0, 1, 1, 1, 0.5f, 0}, new int[] {1, 0, 1, 1},
-                2);
+        InMemoryDataset data =
+                InMemoryDataset.of("d", new float[] {2, 0, 0, 1, 1, 1, 0.5f, 0}, new int[] {1, 0, 1, 1}, 2);
         try (InferenceSession session = InferenceSession.open(model(), SessionConfig.defaults())) {
             List<Integer> predicted = new ArrayList<>();
             List<Integer> k = new ArrayList<>();
-            InspectionSummary predictedRun = Inspection.builder(session, data).logitsOutput(logits)
-                    .classSource(ClassSource.PREDICTED).batchSize(3).build().run(view -> {
+            InspectionSummary predictedRun = Inspection.builder(session, data)
+                    .logitsOutput(logits)
+                    .classSource(ClassSource.PREDICTED)
+                    .batchSize(3)
+                    .build()
+                    .run(view -> {
                         k.add(view.numClasses());
                         for (int i = 0; i < view.size(); i++) {
                             predicted.add(view.predictedClass(i));
@@ -49,7 +53,10 @@ class BinaryLogitTest {
             assertThat(k).containsOnly(2);
             assertThat(predictedRun.classCounts()).containsExactly(2, 2);
             // labels in [0, 2) are accepted (K = 1 would refuse label 1)
-            InspectionSummary labelled = Inspection.builder(session, data).logitsOutput(logits).build().run();
+            InspectionSummary labelled = Inspection.builder(session, data)
+                    .logitsOutput(logits)
+                    .build()
+                    .run();
             assertThat(labelled.classCounts()).containsExactly(1, 3);
         }
     }

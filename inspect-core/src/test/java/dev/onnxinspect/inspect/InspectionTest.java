@@ -48,7 +48,8 @@ class InspectionTest {
 
     private static long liveInferenceThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(InspectionRunner.THREAD_PREFIX) && t.isAlive()).count();
+                .filter(t -> t.getName().startsWith(InspectionRunner.THREAD_PREFIX) && t.isAlive())
+                .count();
     }
 
     /** n samples, sample i = [i, -i / 2], label i % 2 (or none). */
@@ -68,21 +69,29 @@ class InspectionTest {
         List<Long> firsts = new ArrayList<>();
         List<Float> seen = new ArrayList<>();
         AtomicInteger secondHookCalls = new AtomicInteger();
-        InspectionSummary summary = assertTimeoutPreemptively(LIMIT, () -> Inspection.builder(session, ramp(10, true))
-                .layers(List.of("pre")).batchSize(3).build()
-                .run(view -> {
-                    firsts.add(view.firstSample());
-                    for (int i = 0; i < view.size(); i++) {
-                        float u = view.batch().data()[2 * i];
-                        float v = view.batch().data()[2 * i + 1];
-                        seen.add(u);
-                        assertThat(u).isEqualTo((float) (view.firstSample() + i));
-                        // pre = [u + 3v + 0.5, -2u + 4v - 1], exact in float32 for these small halves
-                        assertThat(view.layer("pre").value(i, 0)).isEqualTo(u + 3 * v + 0.5f);
-                        assertThat(view.layer("pre").value(i, 1)).isEqualTo(-2 * u + 4 * v - 1);
-                        assertThat(view.logits().value(i, 0)).isEqualTo(Math.max(0, u + 3 * v + 0.5f));
-                    }
-                }, view -> secondHookCalls.incrementAndGet()));
+        InspectionSummary summary = assertTimeoutPreemptively(
+                LIMIT,
+                () -> Inspection.builder(session, ramp(10, true))
+                        .layers(List.of("pre"))
+                        .batchSize(3)
+                        .build()
+                        .run(
+                                view -> {
+                                    firsts.add(view.firstSample());
+                                    for (int i = 0; i < view.size(); i++) {
+                                        float u = view.batch().data()[2 * i];
+                                        float v = view.batch().data()[2 * i + 1];
+                                        seen.add(u);
+                                        assertThat(u).isEqualTo((float) (view.firstSample() + i));
+                                        // pre = [u + 3v + 0.5, -2u + 4v - 1], exact in float32 for these small halves
+                                        assertThat(view.layer("pre").value(i, 0))
+                                                .isEqualTo(u + 3 * v + 0.5f);
+                                        assertThat(view.layer("pre").value(i, 1))
+                                                .isEqualTo(-2 * u + 4 * v - 1);
+                                        assertThat(view.logits().value(i, 0)).isEqualTo(Math.max(0, u + 3 * v + 0.5f));
+                                    }
+                                },
+                                view -> secondHookCalls.incrementAndGet()));
         assertThat(firsts).containsExactly(0L, 3L, 6L, 9L);
         assertThat(seen).containsExactly(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f);
         assertThat(secondHookCalls).hasValue(4);
@@ -102,9 +111,16 @@ class InspectionTest {
         InMemoryDataset ds = ramp(1000, true);
         List<float[]> reused = new ArrayList<>();
         List<float[]> copied = new ArrayList<>();
-        Inspection.builder(session, ds).layers(List.of("pre")).batchSize(7).build()
+        Inspection.builder(session, ds)
+                .layers(List.of("pre"))
+                .batchSize(7)
+                .build()
                 .run(view -> reused.add(view.layer("pre").values()));
-        Inspection.builder(session, ds).layers(List.of("pre")).batchSize(7).reuseOutputMemory(false).build()
+        Inspection.builder(session, ds)
+                .layers(List.of("pre"))
+                .batchSize(7)
+                .reuseOutputMemory(false)
+                .build()
                 .run(view -> copied.add(view.layer("pre").values()));
         assertThat(reused).hasSize(143).hasSameSizeAs(copied);
         for (int b = 0; b < reused.size(); b++) {
@@ -120,20 +136,27 @@ class InspectionTest {
     void keptActivationsFailLoudlyUnlessCopiedInsideTheHook() {
         List<LayerActivations> keptAsIs = new ArrayList<>();
         List<LayerActivations> keptCopied = new ArrayList<>();
-        Inspection inspection = Inspection.builder(session, ramp(10, true)).layers(List.of("pre")).batchSize(4)
+        Inspection inspection = Inspection.builder(session, ramp(10, true))
+                .layers(List.of("pre"))
+                .batchSize(4)
                 .build();
         inspection.run(view -> keptAsIs.add(view.layer("pre")));
         inspection.run(view -> keptCopied.add(view.layer("pre").copy()));
         assertThat(keptAsIs).hasSize(3);
-        assertThatThrownBy(() -> keptAsIs.get(0).value(0, 0)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> keptAsIs.get(0).value(0, 0))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("values() or copy()");
         // sample 5 = [5, -2.5]: pre = [5 - 7.5 + 0.5, -10 - 10 - 1] = [-2, -21]
         assertThat(keptCopied.get(1).value(1, 0)).isEqualTo(-2f);
         assertThat(keptCopied.get(1).value(1, 1)).isEqualTo(-21f);
 
         List<LayerActivations> keptFromArrays = new ArrayList<>();
-        Inspection.builder(session, ramp(10, true)).layers(List.of("pre")).batchSize(4).reuseOutputMemory(false)
-                .build().run(view -> keptFromArrays.add(view.layer("pre")));
+        Inspection.builder(session, ramp(10, true))
+                .layers(List.of("pre"))
+                .batchSize(4)
+                .reuseOutputMemory(false)
+                .build()
+                .run(view -> keptFromArrays.add(view.layer("pre")));
         assertThat(keptFromArrays.get(1).value(1, 1)).isEqualTo(-21f);
     }
 
@@ -141,13 +164,17 @@ class InspectionTest {
     void aFirstRunThatCannotUseTheBuffersFallsBackToCopying() {
         // y is declared [N, 3] but is [N, 2] for these samples: the buffers made from the declaration do not fit,
         // the first run into them fails, and every batch is then copied; the values are Relu(x) all the same
-        try (InferenceSession s = InferenceSession.open(TestModels.freeInputDeclaredOutput(),
-                SessionConfig.defaults())) {
+        try (InferenceSession s =
+                InferenceSession.open(TestModels.freeInputDeclaredOutput(), SessionConfig.defaults())) {
             InMemoryDataset ds = InMemoryDataset.of("four", new float[] {1, -2, -3, 4, 5, 6, -7, -8}, null, 2);
             List<float[]> ys = new ArrayList<>();
             List<Float> maxima = new ArrayList<>();
-            InspectionSummary summary = Inspection.builder(s, ds).logitsOutput("s").layers(List.of("y"))
-                    .batchSize(3).build().run(v -> {
+            InspectionSummary summary = Inspection.builder(s, ds)
+                    .logitsOutput("s")
+                    .layers(List.of("y"))
+                    .batchSize(3)
+                    .build()
+                    .run(v -> {
                         ys.add(v.layer("y").values());
                         for (int i = 0; i < v.size(); i++) {
                             maxima.add(v.logits().value(i, 0));
@@ -179,12 +206,17 @@ class InspectionTest {
         // x = [1, 2]: y = [7.5, 5] -> 0; x = [-1, 1]: y = [2.5, 5] -> 1; x = [1, -1]: y = [0, 0] -> tie -> 0
         InMemoryDataset ds = InMemoryDataset.of("three", new float[] {1, 2, -1, 1, 1, -1}, new int[] {1, 1, 1}, 2);
         List<int[]> byLabel = new ArrayList<>();
-        Inspection.builder(session, ds).batchSize(2).build().run(v -> byLabel.add(v.classes().clone()));
+        Inspection.builder(session, ds)
+                .batchSize(2)
+                .build()
+                .run(v -> byLabel.add(v.classes().clone()));
         assertThat(byLabel).containsExactly(new int[] {1, 1}, new int[] {1});
 
         List<Integer> predicted = new ArrayList<>();
         List<Integer> viaView = new ArrayList<>();
-        Inspection inspection = Inspection.builder(session, ds).classSource(ClassSource.PREDICTED).build();
+        Inspection inspection = Inspection.builder(session, ds)
+                .classSource(ClassSource.PREDICTED)
+                .build();
         assertThat(inspection.classSource()).isEqualTo(ClassSource.PREDICTED);
         assertThat(inspection.logitsOutput()).isEqualTo("y"); // the model's first output
         inspection.run(v -> {
@@ -198,13 +230,15 @@ class InspectionTest {
         assertThat(viaView).containsExactly(0, 1, 0);
 
         InMemoryDataset unlabelled = InMemoryDataset.of("u", new float[] {-1, 1}, null, 2);
-        assertThat(Inspection.builder(session, unlabelled).build().classSource()).isEqualTo(ClassSource.PREDICTED);
+        assertThat(Inspection.builder(session, unlabelled).build().classSource())
+                .isEqualTo(ClassSource.PREDICTED);
     }
 
     @Test
     void labelOutsideTheClassesNamesTheSample() {
         InMemoryDataset ds = InMemoryDataset.of("bad", new float[] {1, 2, 3, 4, 5, 6}, new int[] {0, 1, 2}, 2);
-        assertThatThrownBy(() -> Inspection.builder(session, ds).batchSize(2).build().run())
+        assertThatThrownBy(() ->
+                        Inspection.builder(session, ds).batchSize(2).build().run())
                 .isInstanceOf(InspectionException.class)
                 .hasMessageContaining("sample 2 of bad has label 2")
                 .hasMessageContaining("K = 2")
@@ -215,41 +249,73 @@ class InspectionTest {
     void nanLogitsMakePredictionsUndefined() {
         // pre = [u + 3v + 0.5, ...] is NaN when u is NaN
         InMemoryDataset ds = InMemoryDataset.of("nan", new float[] {1, 2, Float.NaN, 1}, new int[] {0, 1}, 2);
-        Inspection predicted = Inspection.builder(session, ds).logitsOutput("pre")
-                .classSource(ClassSource.PREDICTED).build();
+        Inspection predicted = Inspection.builder(session, ds)
+                .logitsOutput("pre")
+                .classSource(ClassSource.PREDICTED)
+                .build();
         assertThatThrownBy(predicted::run)
                 .isInstanceOf(InspectionException.class)
-                .hasMessageContaining("sample 1").hasMessageContaining("NaN");
+                .hasMessageContaining("sample 1")
+                .hasMessageContaining("NaN");
         // with labels, NaN logits are the statistics' business: the inspection runs
-        assertThat(Inspection.builder(session, ds).logitsOutput("pre").build().run().samples()).isEqualTo(2);
+        assertThat(Inspection.builder(session, ds)
+                        .logitsOutput("pre")
+                        .build()
+                        .run()
+                        .samples())
+                .isEqualTo(2);
     }
 
     @Test
     void emptyAndMisconfiguredInspectionsAreRejected() {
         InMemoryDataset empty = InMemoryDataset.of("empty", new float[0], new int[0], 2);
         assertThatThrownBy(() -> Inspection.builder(session, empty).build())
-                .isInstanceOf(InspectionException.class).hasMessageContaining("empty is empty");
-        assertThatThrownBy(() -> Inspection.builder(session, streamOf(List.of())).build().run())
-                .isInstanceOf(InspectionException.class).hasMessageContaining("yielded no samples");
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("empty is empty");
+        assertThatThrownBy(() ->
+                        Inspection.builder(session, streamOf(List.of())).build().run())
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("yielded no samples");
         InMemoryDataset unlabelled = InMemoryDataset.of("u", new float[] {1, 2}, null, 2);
-        assertThatThrownBy(() -> Inspection.builder(session, unlabelled).classSource(ClassSource.LABEL).build())
-                .isInstanceOf(InspectionException.class).hasMessageContaining("PREDICTED");
-        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true)).layers(List.of("xw")).build())
-                .isInstanceOf(InferenceException.class).hasMessageContaining("Unknown output name xw");
-        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true).reshaped(1, 2)).build())
-                .isInstanceOf(InferenceException.class).hasMessageContaining("[1, 2]");
-        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true)).batchSize(-1).build())
-                .isInstanceOf(InspectionException.class).hasMessageContaining("batch size")
+        assertThatThrownBy(() -> Inspection.builder(session, unlabelled)
+                        .classSource(ClassSource.LABEL)
+                        .build())
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("PREDICTED");
+        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true))
+                        .layers(List.of("xw"))
+                        .build())
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("Unknown output name xw");
+        assertThatThrownBy(() -> Inspection.builder(session, ramp(4, true).reshaped(1, 2))
+                        .build())
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("[1, 2]");
+        assertThatThrownBy(() ->
+                        Inspection.builder(session, ramp(4, true)).batchSize(-1).build())
+                .isInstanceOf(InspectionException.class)
+                .hasMessageContaining("batch size")
                 .hasMessageContaining("0 for automatic");
     }
 
     @Test
     void automaticBatchSizeKeepsABatchsOutputsWithinTwoMebibytes() {
         // the dense model's outputs y and pre take 2 + 2 floats = 16 bytes per sample: 256 x 16 B << 2 MiB
-        assertThat(Inspection.builder(session, ramp(4, true)).layers(List.of("pre")).build().batchSize())
+        assertThat(Inspection.builder(session, ramp(4, true))
+                        .layers(List.of("pre"))
+                        .build()
+                        .batchSize())
                 .isEqualTo(256);
-        assertThat(Inspection.builder(session, ramp(4, true)).batchSize(0).build().batchSize()).isEqualTo(256);
-        assertThat(Inspection.builder(session, ramp(4, true)).batchSize(3).build().batchSize()).isEqualTo(3);
+        assertThat(Inspection.builder(session, ramp(4, true))
+                        .batchSize(0)
+                        .build()
+                        .batchSize())
+                .isEqualTo(256);
+        assertThat(Inspection.builder(session, ramp(4, true))
+                        .batchSize(3)
+                        .build()
+                        .batchSize())
+                .isEqualTo(3);
         // a free dimension counts as AUTO_BATCH_FREE_DIM = 64: y [N, M] takes 64 x 4 = 256 B per sample, and
         // 256 x 256 B = 64 KiB fits
         try (InferenceSession free = InferenceSession.open(TestModels.freeWidth(), SessionConfig.defaults())) {
@@ -264,7 +330,9 @@ class InspectionTest {
             assertThat(Inspection.autoBatchSize(fixed, List.of("y"))).isEqualTo(1);
             InMemoryDataset two = InMemoryDataset.of("two", new float[] {1, -2, -3, 4}, null, 2);
             List<Float> firsts = new ArrayList<>();
-            Inspection.builder(fixed, two).build().run(v -> firsts.add(v.logits().value(0, 0)));
+            Inspection.builder(fixed, two)
+                    .build()
+                    .run(v -> firsts.add(v.logits().value(0, 0)));
             assertThat(firsts).containsExactly(1f, 0f); // Relu of 1 and of -3, one sample per batch
         }
     }
@@ -276,9 +344,12 @@ class InspectionTest {
         //                       fit, 32 x 50,176 = 1,605,632 does -> 32
         //   C = 2 (6,272 B):    256 x 6,272 = 1,605,632 fits -> 256
         //   C = 4096 (12.8 MB): never fits -> the floor, 8
-        assertThat(Inspection.autoBatchSize(sessionWithChannels(16), List.of("y"))).isEqualTo(32);
-        assertThat(Inspection.autoBatchSize(sessionWithChannels(2), List.of("y"))).isEqualTo(256);
-        assertThat(Inspection.autoBatchSize(sessionWithChannels(4096), List.of("y"))).isEqualTo(8);
+        assertThat(Inspection.autoBatchSize(sessionWithChannels(16), List.of("y")))
+                .isEqualTo(32);
+        assertThat(Inspection.autoBatchSize(sessionWithChannels(2), List.of("y")))
+                .isEqualTo(256);
+        assertThat(Inspection.autoBatchSize(sessionWithChannels(4096), List.of("y")))
+                .isEqualTo(8);
     }
 
     private final List<InferenceSession> extraSessions = new ArrayList<>();
@@ -298,12 +369,17 @@ class InspectionTest {
     void hookExceptionPropagatesUnchangedAndStopsTheProducer() {
         RuntimeException boom = new IllegalStateException("boom");
         AtomicInteger calls = new AtomicInteger();
-        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
-                Inspection.builder(session, ramp(1000, true)).batchSize(1).build().run(view -> {
-                    if (calls.incrementAndGet() == 2) {
-                        throw boom;
-                    }
-                })).isSameAs(boom));
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> assertThatThrownBy(() -> Inspection.builder(session, ramp(1000, true))
+                                .batchSize(1)
+                                .build()
+                                .run(view -> {
+                                    if (calls.incrementAndGet() == 2) {
+                                        throw boom;
+                                    }
+                                }))
+                        .isSameAs(boom));
         assertThat(calls).hasValue(2);
         assertThat(liveInferenceThreads()).isZero();
     }
@@ -354,12 +430,17 @@ class InspectionTest {
             }
         };
         AtomicInteger calls = new AtomicInteger();
-        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
-                Inspection.builder(session, failing).build().run(v -> calls.incrementAndGet()))
-                .isInstanceOf(InspectionException.class)
-                .hasMessageContaining("failing").hasMessageContaining("sample 2").hasMessageContaining("disk on fire")
-                .hasFieldOrPropertyWithValue("kind", Kind.INTERNAL) // an IllegalStateException is a bug
-                .cause().isSameAs(broken));
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> assertThatThrownBy(() ->
+                                Inspection.builder(session, failing).build().run(v -> calls.incrementAndGet()))
+                        .isInstanceOf(InspectionException.class)
+                        .hasMessageContaining("failing")
+                        .hasMessageContaining("sample 2")
+                        .hasMessageContaining("disk on fire")
+                        .hasFieldOrPropertyWithValue("kind", Kind.INTERNAL) // an IllegalStateException is a bug
+                        .cause()
+                        .isSameAs(broken));
         assertThat(calls).hasValue(2);
     }
 
@@ -393,11 +474,15 @@ class InspectionTest {
                 throw unreadable;
             }
         };
-        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
-                Inspection.builder(session, failing).build().run(v -> { }))
-                .isInstanceOf(InspectionException.class).hasMessageContaining("permission denied")
-                .hasFieldOrPropertyWithValue("kind", Kind.IO)
-                .cause().isSameAs(unreadable));
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> assertThatThrownBy(() ->
+                                Inspection.builder(session, failing).build().run(v -> {}))
+                        .isInstanceOf(InspectionException.class)
+                        .hasMessageContaining("permission denied")
+                        .hasFieldOrPropertyWithValue("kind", Kind.IO)
+                        .cause()
+                        .isSameAs(unreadable));
     }
 
     @Test
@@ -405,11 +490,16 @@ class InspectionTest {
         // the source declares [2] but its second batch has samples of shape [3]
         Batch ok = new Batch(new float[] {1, 2}, 1, new int[] {2}, null);
         Batch wrong = new Batch(new float[] {1, 2, 3}, 1, new int[] {3}, null);
-        assertTimeoutPreemptively(LIMIT, () -> assertThatThrownBy(() ->
-                Inspection.builder(session, streamOf(List.of(ok, wrong))).build().run())
-                .isInstanceOf(InspectionException.class)
-                .hasMessageContaining("sample 1")
-                .cause().isInstanceOf(InferenceException.class).hasMessageContaining("[1, 3]"));
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> assertThatThrownBy(() -> Inspection.builder(session, streamOf(List.of(ok, wrong)))
+                                .build()
+                                .run())
+                        .isInstanceOf(InspectionException.class)
+                        .hasMessageContaining("sample 1")
+                        .cause()
+                        .isInstanceOf(InferenceException.class)
+                        .hasMessageContaining("[1, 3]"));
     }
 
     @Test
@@ -419,27 +509,32 @@ class InspectionTest {
         InMemoryDataset ds = ramp(40, true);
         DataSource counting = new CountingSource(ds, handedOut, secondBatchRequested);
         AtomicInteger maxAhead = new AtomicInteger();
-        assertTimeoutPreemptively(LIMIT, () -> Inspection.builder(session, counting).batchSize(2).build().run(v -> {
-            if (v.firstSample() == 0) {
-                try {
-                    // the producer fetches (and runs) batch 1 while this hook still holds batch 0
-                    assertThat(secondBatchRequested.await(10, TimeUnit.SECONDS)).isTrue();
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            // batches handed out beyond the one being processed: at most 2 queued + 1 being computed
-            maxAhead.accumulateAndGet(handedOut.get() - (int) (v.firstSample() / 2) - 1, Math::max);
-        }));
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> Inspection.builder(session, counting).batchSize(2).build().run(v -> {
+                    if (v.firstSample() == 0) {
+                        try {
+                            // the producer fetches (and runs) batch 1 while this hook still holds batch 0
+                            assertThat(secondBatchRequested.await(10, TimeUnit.SECONDS))
+                                    .isTrue();
+                            Thread.sleep(300);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    // batches handed out beyond the one being processed: at most 2 queued + 1 being computed
+                    maxAhead.accumulateAndGet(handedOut.get() - (int) (v.firstSample() / 2) - 1, Math::max);
+                }));
         assertThat(maxAhead.get()).isBetween(1, 3);
     }
 
     @Test
     void progressIsReportedAfterEveryBatch() {
         List<String> reports = new ArrayList<>();
-        Inspection inspection = Inspection.builder(session, ramp(10, false)).batchSize(4)
-                .progress((done, total) -> reports.add(done + "/" + total)).build();
+        Inspection inspection = Inspection.builder(session, ramp(10, false))
+                .batchSize(4)
+                .progress((done, total) -> reports.add(done + "/" + total))
+                .build();
         assertThat(inspection.batchSize()).isEqualTo(4);
         assertThat(inspection.layers()).isEmpty();
         inspection.run();
@@ -456,7 +551,8 @@ class InspectionTest {
     void viewRejectsUnrequestedLayers() {
         Inspection.builder(session, ramp(1, true)).layers(List.of("y")).build().run(v -> {
             assertThat(v.activations().keySet()).containsExactly("y");
-            assertThatThrownBy(() -> v.layer("pre")).isInstanceOf(InspectionException.class)
+            assertThatThrownBy(() -> v.layer("pre"))
+                    .isInstanceOf(InspectionException.class)
                     .hasMessageContaining("[y]");
         });
     }

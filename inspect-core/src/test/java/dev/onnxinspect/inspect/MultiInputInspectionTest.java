@@ -53,7 +53,8 @@ class MultiInputInspectionTest {
         }
 
         Tokens() {
-            this(List.of(new InputSpec("ids", ElementType.INT64, new long[] {-1}),
+            this(List.of(
+                    new InputSpec("ids", ElementType.INT64, new long[] {-1}),
                     new InputSpec("mask", ElementType.INT64, new long[] {-1})));
         }
 
@@ -99,8 +100,10 @@ class MultiInputInspectionTest {
                         mask[i * length + t] = 1;
                     }
                 }
-                batches.add(new Batch(n, List.of(InputTensor.longs("ids", ids, n, length),
-                        InputTensor.longs("mask", mask, n, length)), null));
+                batches.add(new Batch(
+                        n,
+                        List.of(InputTensor.longs("ids", ids, n, length), InputTensor.longs("mask", mask, n, length)),
+                        null));
             }
             return batches.iterator();
         }
@@ -111,8 +114,11 @@ class MultiInputInspectionTest {
         List<Float> sums = new ArrayList<>();
         List<Long> lengths = new ArrayList<>();
         List<Long> maskedTokens = new ArrayList<>();
-        InspectionSummary summary = Inspection.builder(session, new Tokens()).layers(List.of("sum")).batchSize(2)
-                .build().run(view -> {
+        InspectionSummary summary = Inspection.builder(session, new Tokens())
+                .layers(List.of("sum"))
+                .batchSize(2)
+                .build()
+                .run(view -> {
                     InputTensor mask = view.input("mask");
                     lengths.add(mask.shape()[1]);
                     long ones = 0;
@@ -137,7 +143,10 @@ class MultiInputInspectionTest {
     @Test
     void anInt64LayerOfFreeLengthIsCopiedAsFloats() {
         List<float[]> rows = new ArrayList<>();
-        Inspection.builder(session, new Tokens()).layers(List.of("prod")).batchSize(5).build()
+        Inspection.builder(session, new Tokens())
+                .layers(List.of("prod"))
+                .batchSize(5)
+                .build()
                 .run(view -> {
                     assertThat(view.layer("prod").unitShape()).containsExactly(3); // one batch: padded to 3
                     for (int i = 0; i < view.size(); i++) {
@@ -147,8 +156,13 @@ class MultiInputInspectionTest {
                     }
                 });
         // prod = ids * mask: the sequences, padded with 0
-        assertThat(rows).containsExactly(new float[] {3, 5, 0}, new float[] {2, 0, 0}, new float[] {1, 2, 4},
-                new float[] {4, 0, 0}, new float[] {6, 0, 0});
+        assertThat(rows)
+                .containsExactly(
+                        new float[] {3, 5, 0},
+                        new float[] {2, 0, 0},
+                        new float[] {1, 2, 4},
+                        new float[] {4, 0, 0},
+                        new float[] {6, 0, 0});
         for (int i = 0; i < SUMS.length; i++) {
             float sum = 0;
             for (float v : rows.get(i)) {
@@ -161,11 +175,14 @@ class MultiInputInspectionTest {
     @Test
     void aSourceThatDoesNotFitTheModelFailsBeforeTheFirstBatch() {
         Tokens idsOnly = new Tokens(List.of(new InputSpec("ids", ElementType.INT64, new long[] {-1})));
-        assertThatThrownBy(() -> Inspection.builder(session, idsOnly).build()).isInstanceOf(InferenceException.class)
+        assertThatThrownBy(() -> Inspection.builder(session, idsOnly).build())
+                .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("model input mask INT64 [N, T] is not fed: the data has [ids]");
-        Tokens floats = new Tokens(List.of(new InputSpec("ids", ElementType.FLOAT, new long[] {-1}),
+        Tokens floats = new Tokens(List.of(
+                new InputSpec("ids", ElementType.FLOAT, new long[] {-1}),
                 new InputSpec("mask", ElementType.INT64, new long[] {-1})));
-        assertThatThrownBy(() -> Inspection.builder(session, floats).build()).isInstanceOf(InferenceException.class)
+        assertThatThrownBy(() -> Inspection.builder(session, floats).build())
+                .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("ids INT64 [N, T] cannot take the FLOAT values the data gives");
     }
 }

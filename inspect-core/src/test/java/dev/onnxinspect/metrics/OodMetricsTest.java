@@ -112,7 +112,9 @@ class OodMetricsTest {
         // fpr95_id: t = 19th smallest ID = 18; OOD <= 18 is only {10} -> 1/20.
         // fpr95_ood: t = 19th largest OOD = 20 (second smallest); ID >= 20: none -> 0.
         double[] id = IntStream.range(0, 20).asDoubleStream().toArray();
-        double[] ood = IntStream.concat(IntStream.of(10), IntStream.rangeClosed(20, 38)).asDoubleStream().toArray();
+        double[] ood = IntStream.concat(IntStream.of(10), IntStream.rangeClosed(20, 38))
+                .asDoubleStream()
+                .toArray();
         OodEvaluation e = OodMetrics.evaluate(id, ood);
         assertThat(e.fpr95Id()).isCloseTo(0.05, within(EPS));
         assertThat(e.fpr95Ood()).isEqualTo(0.0);
@@ -123,7 +125,9 @@ class OodMetricsTest {
         // id = {0..18, 30}; ood = 20..39. ceil(0.95*20) = 19.
         // fpr95_id: t = 19th smallest ID = 18; no OOD <= 18 -> 0.
         // fpr95_ood: t = 19th largest OOD = 21; ID >= 21 is only {30} -> 1/20.
-        double[] id = IntStream.concat(IntStream.rangeClosed(0, 18), IntStream.of(30)).asDoubleStream().toArray();
+        double[] id = IntStream.concat(IntStream.rangeClosed(0, 18), IntStream.of(30))
+                .asDoubleStream()
+                .toArray();
         double[] ood = IntStream.range(20, 40).asDoubleStream().toArray();
         OodEvaluation e = OodMetrics.evaluate(id, ood);
         assertThat(e.fpr95Id()).isEqualTo(0.0);
@@ -163,23 +167,30 @@ class OodMetricsTest {
     @Test
     void rejectsNaNAndEmptySets() {
         assertThatThrownBy(() -> OodMetrics.evaluate(new double[] {0, Double.NaN}, new double[] {1}))
-                .isInstanceOf(MetricsException.class).hasMessageContaining("ID score 1 is NaN");
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("ID score 1 is NaN");
         assertThatThrownBy(() -> OodMetrics.evaluate(new double[] {0}, new double[] {Double.NaN}))
-                .isInstanceOf(MetricsException.class).hasMessageContaining("OOD score 0 is NaN");
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("OOD score 0 is NaN");
         assertThatThrownBy(() -> OodMetrics.evaluate(new double[0], new double[] {1}))
-                .isInstanceOf(MetricsException.class).hasMessageContaining("ID score set is empty");
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("ID score set is empty");
         assertThatThrownBy(() -> OodMetrics.evaluate(new double[] {1}, new double[0]))
-                .isInstanceOf(MetricsException.class).hasMessageContaining("OOD score set is empty");
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("OOD score set is empty");
     }
 
     @Test
     void accuracyCountsMatches() {
         // 3 of 4 predictions equal their labels.
-        assertThat(OodMetrics.accuracy(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 0})).isEqualTo(0.75);
+        assertThat(OodMetrics.accuracy(new int[] {0, 1, 2, 2}, new int[] {0, 1, 2, 0}))
+                .isEqualTo(0.75);
         assertThatThrownBy(() -> OodMetrics.accuracy(new int[] {0}, new int[] {0, 1}))
-                .isInstanceOf(MetricsException.class).hasMessageContaining("1 predictions and 2 labels");
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("1 predictions and 2 labels");
         assertThatThrownBy(() -> OodMetrics.accuracy(new int[0], new int[0]))
-                .isInstanceOf(MetricsException.class).hasMessageContaining("empty");
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("empty");
     }
 
     @Test
@@ -199,7 +210,8 @@ class OodMetricsTest {
     void evaluationRejectsOutOfRangeValues() {
         RocCurve roc = new RocCurve(new double[] {INF}, new double[] {0}, new double[] {0});
         assertThatThrownBy(() -> new OodEvaluation(1.5, 0, 0, 0, 0, 0, 1, 1, roc))
-                .isInstanceOf(MetricsException.class).hasMessageContaining("auroc");
+                .isInstanceOf(MetricsException.class)
+                .hasMessageContaining("auroc");
         assertThatThrownBy(() -> new RocCurve(new double[] {1}, new double[0], new double[] {0}))
                 .isInstanceOf(MetricsException.class);
     }

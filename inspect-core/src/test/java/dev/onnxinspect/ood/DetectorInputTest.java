@@ -10,29 +10,41 @@ class DetectorInputTest {
     @Test
     void nanLogitNamesTheSample() {
         assertThatThrownBy(() -> Inputs.logits(row(0, 1), row(Double.NaN, 1)))
-                .isInstanceOf(OodException.class).hasMessageContaining("logit 0 of sample 1 is NaN");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("logit 0 of sample 1 is NaN");
         assertThatThrownBy(() -> Inputs.features(row(0, Double.POSITIVE_INFINITY)))
-                .isInstanceOf(OodException.class).hasMessageContaining("feature 1 of sample 0 is Infinity");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("feature 1 of sample 0 is Infinity");
         assertThatThrownBy(() -> DetectorInput.builder(1).layer(Inputs.layer("l", row(Float.NaN))))
-                .isInstanceOf(OodException.class).hasMessageContaining("sample 0 in layer l is NaN");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("sample 0 in layer l is NaN");
     }
 
     @Test
     void shapesAndLabelsAreChecked() {
         assertThatThrownBy(() -> DetectorInput.builder(2).logits(new float[3], 2))
-                .isInstanceOf(OodException.class).hasMessageContaining("expected 2 x 2 = 4 logits, got 3");
-        assertThatThrownBy(() -> DetectorInput.builder(1).logits(new float[][] {row(0, 1)}).labels(new int[] {2})
-                .build()).isInstanceOf(OodException.class).hasMessageContaining("labels must lie in [0, 2)");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("expected 2 x 2 = 4 logits, got 3");
+        assertThatThrownBy(() -> DetectorInput.builder(1)
+                        .logits(new float[][] {row(0, 1)})
+                        .labels(new int[] {2})
+                        .build())
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("labels must lie in [0, 2)");
         assertThatThrownBy(() -> DetectorInput.builder(0)).isInstanceOf(OodException.class);
         assertThatThrownBy(() -> DetectorInput.builder(2).layer(Inputs.layer("l", row(1))))
-                .isInstanceOf(OodException.class).hasMessageContaining("holds 1 samples, the input has 2");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("holds 1 samples, the input has 2");
     }
 
     @Test
     void accessorsReadTheRowMajorArrays() {
-        DetectorInput in = DetectorInput.builder(2).logits(new float[][] {row(1, 1, 0), row(0, 2, 2)})
-                .features(new float[][] {row(5), row(6)}).labels(new int[] {0, 2})
-                .layer(Inputs.layer("relu", row(1, 0), row(0, 1))).build();
+        DetectorInput in = DetectorInput.builder(2)
+                .logits(new float[][] {row(1, 1, 0), row(0, 2, 2)})
+                .features(new float[][] {row(5), row(6)})
+                .labels(new int[] {0, 2})
+                .layer(Inputs.layer("relu", row(1, 0), row(0, 1)))
+                .build();
         assertThat(in.samples()).isEqualTo(2);
         assertThat(in.classes()).isEqualTo(3);
         assertThat(in.featureDim()).isEqualTo(1);
@@ -45,7 +57,8 @@ class DetectorInputTest {
         assertThat(in.layerNames()).containsExactly("relu");
         assertThat(in.hasLayer("relu")).isTrue();
         assertThat(in.hasLogits() && in.hasFeatures() && in.hasLabels()).isTrue();
-        assertThatThrownBy(() -> in.layer("other")).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> in.layer("other"))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("no activations of layer 'other'");
         assertThat(in.predictedClasses()).containsExactly(0, 1);
         int[] labels = in.labels();
@@ -61,7 +74,8 @@ class DetectorInputTest {
         assertThat(in.featureDim()).isEqualTo(2);
         assertThat(in.feature(1, 0)).isEqualTo(3f);
         assertThat(in.feature(1, 1)).isEqualTo(4f);
-        assertThatThrownBy(() -> DetectorInput.builder(2).build().classes()).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> DetectorInput.builder(2).build().classes())
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("needs LOGITS");
     }
 }

@@ -23,16 +23,18 @@ class DetectorLayoutTest {
         assertThat(DetectorLayout.classes("z", new long[] {-1, 1})).isEqualTo(2);
         assertThat(DetectorLayout.classes("z", new long[] {-1})).isEqualTo(2);
         for (long[] bad : List.of(new long[] {-1, -1}, new long[] {-1, 0}, new long[] {-1, 3, 4}, new long[0])) {
-            assertThatThrownBy(() -> DetectorLayout.classes("z", bad)).isInstanceOf(OodException.class)
-                    .hasMessageContaining("output z has shape").hasMessageContaining("--logits (CLI)");
+            assertThatThrownBy(() -> DetectorLayout.classes("z", bad))
+                    .isInstanceOf(OodException.class)
+                    .hasMessageContaining("output z has shape")
+                    .hasMessageContaining("--logits (CLI)");
         }
     }
 
     @Test
     void twoClassHeadPrependsAZeroRow() {
         DenseLayer one = new DenseLayer("z", "h", 1, 3, new float[] {1, 2, 3}, new float[] {0.25f});
-        assertThat(DetectorLayout.twoClassHead(one)).isEqualTo(new DenseLayer("z", "h", 2, 3,
-                new float[] {0, 0, 0, 1, 2, 3}, new float[] {0, 0.25f}));
+        assertThat(DetectorLayout.twoClassHead(one))
+                .isEqualTo(new DenseLayer("z", "h", 2, 3, new float[] {0, 0, 0, 1, 2, 3}, new float[] {0, 0.25f}));
         DenseLayer two = new DenseLayer("z", "h", 2, 1, new float[] {1, 2}, new float[2]);
         assertThat(DetectorLayout.twoClassHead(two)).isSameAs(two);
     }
@@ -42,8 +44,11 @@ class DetectorLayoutTest {
         float[] h = new float[30];
         h[0] = 1;
         h[29] = 3;
-        return Map.of("z", new LayerActivations("z", new float[] {2, 0, -1}, 3, new int[] {1}),
-                "h", new LayerActivations("h", h, 3, new int[] {10}));
+        return Map.of(
+                "z",
+                new LayerActivations("z", new float[] {2, 0, -1}, 3, new int[] {1}),
+                "h",
+                new LayerActivations("h", h, 3, new int[] {10}));
     }
 
     @Test
@@ -61,7 +66,8 @@ class DetectorLayoutTest {
         assertThat(msp[0]).isCloseTo(-1 / (1 + Math.exp(-2)), within(1e-15));
         assertThat(msp[1]).isEqualTo(-0.5);
         assertThatThrownBy(() -> new DetectorLayout("z", "h", List.of(), 3).input(binaryOutputs(), 3, null))
-                .isInstanceOf(OodException.class).hasMessageContaining("has 1 values per sample")
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("has 1 values per sample")
                 .hasMessageContaining("K = 3");
     }
 
@@ -76,8 +82,8 @@ class DetectorLayoutTest {
         DetectorSuite.Builder builder = layout.standardSuite(head, null, 0, 1e-6, skipped);
         assertThat(skipped).isEmpty();
         DetectorSuite ready = builder.buildUnfitted();
-        assertThat(ready.names()).containsExactly("msp", "max_logit", "energy", "odin", "gradnorm", "ash_b", "ash_s",
-                "ash_p");
+        assertThat(ready.names())
+                .containsExactly("msp", "max_logit", "energy", "odin", "gradnorm", "ash_b", "ash_s", "ash_p");
         // ASH-P keeps k = 10 - round(9) = 1 entry, the largest: sample 0 keeps h0 = 1, so W h' + b = (0, 2 + 0.5);
         // sample 2 keeps h9 = 3: (0, -3 + 0.5). Energy of (0, u) = -ln(1 + e^u)
         double[] ashP = ready.score(layout.input(binaryOutputs(), 3, null)).column("ash_p");
@@ -90,24 +96,26 @@ class DetectorLayoutTest {
         // two rows over 10 features (ASH needs at least 6 to keep an entry at p = 0.9)
         DenseLayer head = new DenseLayer("z", "h", 2, 10, new float[20], new float[2]);
         List<String> skipped = new ArrayList<>();
-        DetectorSuite.Builder withHead = new DetectorLayout("z", "h", List.of("h"), 2)
-                .standardSuite(head, null, 0, 1e-6, skipped);
+        DetectorSuite.Builder withHead =
+                new DetectorLayout("z", "h", List.of("h"), 2).standardSuite(head, null, 0, 1e-6, skipped);
         assertThat(skipped).isEmpty();
-        assertThat(withHead.buildUnfitted().names()).containsExactly("msp", "max_logit", "energy", "odin",
-                "gradnorm", "ash_b", "ash_s", "ash_p");
+        assertThat(withHead.buildUnfitted().names())
+                .containsExactly("msp", "max_logit", "energy", "odin", "gradnorm", "ash_b", "ash_s", "ash_p");
 
         // features but no head
         new DetectorLayout("z", "h", List.of("h"), 2).standardSuite(null, "no Gemm", 0, 1e-6, skipped);
-        assertThat(skipped).containsExactly("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense"
-                + " head W, b reading the features: no Gemm");
+        assertThat(skipped)
+                .containsExactly("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense"
+                        + " head W, b reading the features: no Gemm");
         // neither
         skipped.clear();
-        DetectorSuite.Builder bare = new DetectorLayout("z", null, List.of("a"), 2)
-                .standardSuite(null, null, 0, 1e-6, skipped);
-        assertThat(skipped).containsExactly(
-                "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b reading the"
-                        + " features: the model has no dense head",
-                "mahalanobis, knn, she: need features h: the model has no dense head");
+        DetectorSuite.Builder bare =
+                new DetectorLayout("z", null, List.of("a"), 2).standardSuite(null, null, 0, 1e-6, skipped);
+        assertThat(skipped)
+                .containsExactly(
+                        "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b reading the"
+                                + " features: the model has no dense head",
+                        "mahalanobis, knn, she: need features h: the model has no dense head");
         assertThat(bare.buildUnfitted().names()).containsExactly("msp", "max_logit", "energy", "odin");
 
         // a head that reads other features, or has rows for other classes

@@ -30,14 +30,34 @@ class DetectorSuiteTest {
     @Test
     void standardSuiteHasEverySpecDetector() {
         DetectorSuite suite = model.fitStandardSuite(fit);
-        assertThat(suite.names()).containsExactly("msp", "max_logit", "energy", "odin", "gradnorm", "kl_matching",
-                "mahalanobis", "knn", "react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim", "she",
-                "nap_hamming[relu]", "profile_kl[relu]", "pattern_distance[relu]");
+        assertThat(suite.names())
+                .containsExactly(
+                        "msp",
+                        "max_logit",
+                        "energy",
+                        "odin",
+                        "gradnorm",
+                        "kl_matching",
+                        "mahalanobis",
+                        "knn",
+                        "react_energy",
+                        "ash_b",
+                        "ash_s",
+                        "ash_p",
+                        "dice",
+                        "vim",
+                        "she",
+                        "nap_hamming[relu]",
+                        "profile_kl[relu]",
+                        "pattern_distance[relu]");
         assertThat(suite.layers()).containsExactly("relu");
-        assertThat(suite.requiredInputs()).containsExactlyInAnyOrder(DetectorInputKind.LOGITS,
-                DetectorInputKind.FEATURES, DetectorInputKind.LAYER_ACTIVATIONS);
-        List<String> weighted = suite.detectors().stream().filter(OodDetector::usesDenseWeights)
-                .map(OodDetector::name).toList();
+        assertThat(suite.requiredInputs())
+                .containsExactlyInAnyOrder(
+                        DetectorInputKind.LOGITS, DetectorInputKind.FEATURES, DetectorInputKind.LAYER_ACTIVATIONS);
+        List<String> weighted = suite.detectors().stream()
+                .filter(OodDetector::usesDenseWeights)
+                .map(OodDetector::name)
+                .toList();
         assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim");
         assertThat(suite.detectors().get(6).requiredInputs()).containsExactly(DetectorInputKind.FEATURES);
         ScoreColumns scores = suite.score(fit.get(0));
@@ -45,7 +65,8 @@ class DetectorSuiteTest {
         assertThat(scores.samples()).isEqualTo(50);
         assertThat(scores.column("energy")).hasSize(50);
         assertThat(scores.score("msp", 0)).isBetween(-1.0, -1.0 / 3);
-        assertThatThrownBy(() -> scores.column("nope")).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> scores.column("nope"))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("no score column 'nope'");
     }
 
@@ -57,8 +78,8 @@ class DetectorSuiteTest {
         DetectorInput id = model.batches(2, 1, 100, 0).get(0);
         DetectorInput ood = model.batches(3, 1, 100, 3).get(0);
         // (KNN is left out: it normalises h, and a uniform shift moves h towards the diagonal, not away.)
-        OodEvaluation e = OodMetrics.evaluate(suite.score(id).column("mahalanobis"),
-                suite.score(ood).column("mahalanobis"));
+        OodEvaluation e = OodMetrics.evaluate(
+                suite.score(id).column("mahalanobis"), suite.score(ood).column("mahalanobis"));
         assertThat(e.auroc()).isGreaterThan(0.95);
     }
 
@@ -91,28 +112,33 @@ class DetectorSuiteTest {
     void loadingForAnotherModelOrAForeignFileFails(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("energy.bin");
         DetectorFiles.save(file, SHA, EnergyDetector.withTemperature(3));
-        assertThat(((EnergyDetector) DetectorFiles.load(file, SHA).get(0)).temperature()).isEqualTo(3.0);
-        assertThatThrownBy(() -> DetectorFiles.load(file, "ffff")).isInstanceOf(OodException.class)
+        assertThat(((EnergyDetector) DetectorFiles.load(file, SHA).get(0)).temperature())
+                .isEqualTo(3.0);
+        assertThatThrownBy(() -> DetectorFiles.load(file, "ffff"))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("fitted for the model with SHA-256 ab12cd34")
                 .hasMessageContaining("refit the detectors");
         Path foreign = dir.resolve("foreign.bin");
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(foreign))) {
             out.writeInt(42);
         }
-        assertThatThrownBy(() -> DetectorFiles.load(foreign, SHA)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> DetectorFiles.load(foreign, SHA))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("not an onnx-inspect detector file");
         Path future = dir.resolve("future.bin");
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(future))) {
             out.writeInt(DetectorFiles.MAGIC);
             out.writeInt(99);
         }
-        assertThatThrownBy(() -> DetectorFiles.load(future, SHA)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> DetectorFiles.load(future, SHA))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("format version 99; this library reads versions 1 to 2")
                 .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         Path truncated = dir.resolve("truncated.bin");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 3));
-        assertThatThrownBy(() -> DetectorFiles.load(truncated, SHA)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> DetectorFiles.load(truncated, SHA))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("ends early");
         OodDetector custom = new OodDetector() {
             @Override
@@ -131,7 +157,8 @@ class DetectorSuiteTest {
             }
         };
         assertThatThrownBy(() -> DetectorFiles.save(dir.resolve("c.bin"), SHA, custom))
-                .isInstanceOf(OodException.class).hasMessageContaining("cannot save detector custom");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("cannot save detector custom");
     }
 
     @Test
@@ -142,19 +169,21 @@ class DetectorSuiteTest {
             writeHeader(out, 1, EnergyDetector.TYPE);
             EnergyDetector.withTemperature(2).writeState(out);
         }
-        assertThat(((EnergyDetector) DetectorFiles.load(energy, SHA).get(0)).temperature()).isEqualTo(2.0);
+        assertThat(((EnergyDetector) DetectorFiles.load(energy, SHA).get(0)).temperature())
+                .isEqualTo(2.0);
         // version 1 kept the frequencies F = C / N_c, from which the integer counts cannot be recovered
         Path pattern = dir.resolve("pattern-v1.bin");
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(pattern))) {
             writeHeader(out, 1, PatternDistanceDetector.TYPE);
             out.writeUTF("relu");
-            out.writeInt(1);        // one class
-            out.writeDouble(0);     // tau
-            out.writeInt(2);        // two units
+            out.writeInt(1); // one class
+            out.writeDouble(0); // tau
+            out.writeInt(2); // two units
             out.writeBoolean(true); // F0 = [0.5, 1]
             StateIo.writeDoubles(out, new double[] {0.5, 1});
         }
-        assertThatThrownBy(() -> DetectorFiles.load(pattern, SHA)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> DetectorFiles.load(pattern, SHA))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("pattern-distance detector in format version 1")
                 .hasMessageContaining("Fit and save the detectors (or the guard) again")
                 .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
@@ -166,15 +195,17 @@ class DetectorSuiteTest {
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
             writeHeader(out, DetectorFiles.FORMAT_VERSION, PatternDistanceDetector.TYPE);
             out.writeUTF("relu");
-            out.writeInt(1);        // one class
-            out.writeDouble(0);     // tau
-            out.writeInt(2);        // two units
+            out.writeInt(1); // one class
+            out.writeDouble(0); // tau
+            out.writeInt(2); // two units
             out.writeBoolean(true);
-            out.writeLong(3);       // N_0 = 3, but a count of 4
+            out.writeLong(3); // N_0 = 3, but a count of 4
             StateIo.writeLongs(out, new long[] {1, 4});
         }
-        assertThatThrownBy(() -> DetectorFiles.load(file, SHA)).isInstanceOf(OodException.class)
-                .hasMessageContaining("count 4 for 3 fit samples").hasMessageContaining("damaged")
+        assertThatThrownBy(() -> DetectorFiles.load(file, SHA))
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("count 4 for 3 fit samples")
+                .hasMessageContaining("damaged")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
@@ -195,12 +226,14 @@ class DetectorSuiteTest {
             out.writeUTF(SHA);
             out.writeInt(1);
             out.writeUTF(KlMatchingDetector.TYPE);
-            out.writeInt(1);        // one class
+            out.writeInt(1); // one class
             out.writeBoolean(true); // with a template
-            out.writeInt(-5);       // of length -5
+            out.writeInt(-5); // of length -5
         }
-        assertThatThrownBy(() -> DetectorFiles.load(file, SHA)).isInstanceOf(OodException.class)
-                .hasMessageContaining("array length -5").hasMessageContaining("damaged")
+        assertThatThrownBy(() -> DetectorFiles.load(file, SHA))
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("array length -5")
+                .hasMessageContaining("damaged")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
@@ -208,19 +241,19 @@ class DetectorSuiteTest {
     void onlyRefusalsOfTheFitDataAreSkipped() {
         // KNN (k = 50) cannot be fitted on 10 samples: a refusal of the data, skipped and recorded
         List<String> skipped = new ArrayList<>();
-        DetectorSuite suite = DetectorSuite.builder().fit(KnnDetector.accumulator())
-                .accept(model.batches(1, 1, 10, 0).get(0)).buildSkippingFailures(skipped);
+        DetectorSuite suite = DetectorSuite.builder()
+                .fit(KnnDetector.accumulator())
+                .accept(model.batches(1, 1, 10, 0).get(0))
+                .buildSkippingFailures(skipped);
         assertThat(suite.names()).isEmpty();
         assertThat(skipped).singleElement().asString().startsWith("KnnDetector.Accumulator: KNN with k = 50");
         // a bug inside an accumulator is thrown, never hidden in the skipped list
         FitAccumulator<OodDetector> broken = new FitAccumulator<>() {
             @Override
-            public void accept(DetectorInput batch) {
-            }
+            public void accept(DetectorInput batch) {}
 
             @Override
-            public void merge(FitAccumulator<OodDetector> other) {
-            }
+            public void merge(FitAccumulator<OodDetector> other) {}
 
             @Override
             public OodDetector result() {
@@ -229,7 +262,8 @@ class DetectorSuiteTest {
         };
         List<String> none = new ArrayList<>();
         assertThatThrownBy(() -> DetectorSuite.builder().fit(broken).buildSkippingFailures(none))
-                .isInstanceOf(OodException.class).hasMessage("broken invariant");
+                .isInstanceOf(OodException.class)
+                .hasMessage("broken invariant");
         assertThat(none).isEmpty();
     }
 
@@ -274,7 +308,8 @@ class DetectorSuiteTest {
     @Test
     void duplicateNamesAreRejected() {
         assertThatThrownBy(() -> DetectorSuite.of(List.of(EnergyDetector.create(), EnergyDetector.withTemperature(2))))
-                .isInstanceOf(OodException.class).hasMessageContaining("two detectors are named 'energy'");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("two detectors are named 'energy'");
     }
 
     @Test
@@ -282,7 +317,10 @@ class DetectorSuiteTest {
         // Fitting through the builder in two batches equals fitting the accumulator directly on both.
         DetectorInput a = Inputs.labelledFeatures(new int[] {0, 0}, row(0), row(2));
         DetectorInput b = Inputs.labelledFeatures(new int[] {1, 1}, row(10), row(14));
-        DetectorSuite suite = DetectorSuite.builder().fit(MahalanobisDetector.accumulator(2)).accept(a).accept(b)
+        DetectorSuite suite = DetectorSuite.builder()
+                .fit(MahalanobisDetector.accumulator(2))
+                .accept(a)
+                .accept(b)
                 .build();
         // as in FeatureDetectorsTest: Sigma = 2.5, h = 6 -> 25 / 2.5 = 10.
         assertThat(suite.score(Inputs.features(row(6))).column("mahalanobis")[0])

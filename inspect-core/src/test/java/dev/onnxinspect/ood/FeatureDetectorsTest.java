@@ -36,7 +36,8 @@ class FeatureDetectorsTest {
         assertThat(m.precision()).containsExactly(new double[] {0.25, 0.25, 0.25, 0.25}, within(EPS));
         assertThat(m.score(Inputs.features(row(1, 1), row(1, -1), row(3, 1))))
                 .containsExactly(new double[] {1, 0, 4}, within(EPS));
-        assertThatThrownBy(() -> m.classMean(1)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> m.classMean(1))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("class 1 had no fit samples");
     }
 
@@ -63,16 +64,20 @@ class FeatureDetectorsTest {
 
     @Test
     void mahalanobisErrors() {
-        assertThatThrownBy(() -> MahalanobisDetector.accumulator(2).result()).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> MahalanobisDetector.accumulator(2).result())
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("no fit samples");
-        assertThatThrownBy(() -> MahalanobisDetector.accumulator(2)
-                .accept(Inputs.labelledFeatures(new int[] {2}, row(1))))
-                .isInstanceOf(OodException.class).hasMessageContaining("label of fit sample 0 is 2");
+        assertThatThrownBy(
+                        () -> MahalanobisDetector.accumulator(2).accept(Inputs.labelledFeatures(new int[] {2}, row(1))))
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("label of fit sample 0 is 2");
         assertThatThrownBy(() -> MahalanobisDetector.accumulator(2).accept(Inputs.features(row(1))))
-                .isInstanceOf(OodException.class).hasMessageContaining("needs LABELS");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("needs LABELS");
         MahalanobisDetector m = MahalanobisDetector.accumulator(1)
                 .fit(List.of(Inputs.labelledFeatures(new int[] {0, 0}, row(0), row(2))));
-        assertThatThrownBy(() -> m.score(Inputs.features(row(1, 2)))).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> m.score(Inputs.features(row(1, 2))))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("fitted on 1 features, the input has 2");
     }
 
@@ -91,8 +96,12 @@ class FeatureDetectorsTest {
         assertThat(k4.score(query)).containsExactly(new double[] {Math.sqrt(2), 1}, within(EPS));
         assertThat(k4.k()).isEqualTo(4);
         assertThat(k4.fitSize()).isEqualTo(5);
-        assertThat(KnnDetector.accumulator().fit(List.of(Inputs.features(new float[50][2]))).k()).isEqualTo(50);
-        assertThatThrownBy(() -> KnnDetector.accumulator(6).fit(List.of(fit))).isInstanceOf(OodException.class)
+        assertThat(KnnDetector.accumulator()
+                        .fit(List.of(Inputs.features(new float[50][2])))
+                        .k())
+                .isEqualTo(50);
+        assertThatThrownBy(() -> KnnDetector.accumulator(6).fit(List.of(fit)))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("needs at least 6 fit samples, got 5");
     }
 
@@ -137,8 +146,8 @@ class FeatureDetectorsTest {
         //                    KL(p||d1) = .5 ln 2 + .5 ln(2/3) = .5 ln(4/3); min = .5 ln(16/15).
         // probe p = [.25,.75] equals d1: 0. (ln 3 is rounded to float: tolerance 1e-6.)
         double ln3 = Math.log(3);
-        KlMatchingDetector kl = KlMatchingDetector.accumulator(2)
-                .fit(List.of(Inputs.logits(row(0, 0), row(ln3, 0), row(0, ln3))));
+        KlMatchingDetector kl =
+                KlMatchingDetector.accumulator(2).fit(List.of(Inputs.logits(row(0, 0), row(ln3, 0), row(0, ln3))));
         assertThat(kl.template(0)).containsExactly(new double[] {0.625, 0.375}, within(1e-6));
         assertThat(kl.score(Inputs.logits(row(0, 0), row(0, ln3))))
                 .containsExactly(new double[] {0.5 * Math.log(16.0 / 15), 0}, within(1e-6));
@@ -150,7 +159,8 @@ class FeatureDetectorsTest {
         KlMatchingDetector kl = KlMatchingDetector.accumulator(3).fit(List.of(Inputs.logits(row(1, 0, 0))));
         assertThat(kl.score(Inputs.logits(row(1, 0, 0)))[0]).isCloseTo(0, within(EPS));
         assertThatThrownBy(() -> kl.template(2)).isInstanceOf(OodException.class);
-        assertThatThrownBy(() -> kl.score(Inputs.logits(row(1, 0)))).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> kl.score(Inputs.logits(row(1, 0))))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("logits have width 2 but the detector was set up for 3 classes");
     }
 
@@ -162,22 +172,26 @@ class FeatureDetectorsTest {
         DetectorInput fit = DetectorInput.builder(4)
                 .logits(new float[][] {row(1, 0), row(2, 0), row(1, 0), row(0, 1)})
                 .features(new float[][] {row(1, 0), row(3, 2), row(0, 4), row(0, 2)})
-                .labels(new int[] {0, 0, 1, 1}).build();
+                .labels(new int[] {0, 0, 1, 1})
+                .build();
         SheDetector she = SheDetector.accumulator(2).fit(List.of(fit));
         assertThat(she.pattern(0)).containsExactly(2.0, 1.0);
         assertThat(she.pattern(1)).containsExactly(0.0, 2.0);
-        DetectorInput probe = Inputs.logitsAndFeatures(new float[][] {row(0, 5), row(5, 0)},
-                new float[][] {row(1, 1), row(1, 1)});
+        DetectorInput probe =
+                Inputs.logitsAndFeatures(new float[][] {row(0, 5), row(5, 0)}, new float[][] {row(1, 1), row(1, 1)});
         assertThat(she.score(probe)).containsExactly(-2.0, -3.0);
     }
 
     @Test
     void sheScoresInfinityForAClassWithoutPattern() {
-        DetectorInput fit = DetectorInput.builder(1).logits(new float[][] {row(1, 0, 0)})
-                .features(new float[][] {row(1)}).labels(new int[] {0}).build();
+        DetectorInput fit = DetectorInput.builder(1)
+                .logits(new float[][] {row(1, 0, 0)})
+                .features(new float[][] {row(1)})
+                .labels(new int[] {0})
+                .build();
         SheDetector she = SheDetector.accumulator(3).fit(List.of(fit));
-        DetectorInput probe = Inputs.logitsAndFeatures(new float[][] {row(0, 0, 1), row(1, 0, 0)},
-                new float[][] {row(2), row(2)});
+        DetectorInput probe =
+                Inputs.logitsAndFeatures(new float[][] {row(0, 0, 1), row(1, 0, 0)}, new float[][] {row(2), row(2)});
         assertThat(she.score(probe)).containsExactly(Double.POSITIVE_INFINITY, -2.0);
     }
 

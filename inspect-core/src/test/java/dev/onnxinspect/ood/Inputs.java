@@ -5,8 +5,7 @@ import dev.onnxinspect.runtime.LayerActivations;
 
 /** Small builders for hand-made detector inputs. */
 final class Inputs {
-    private Inputs() {
-    }
+    private Inputs() {}
 
     static DetectorInput logits(float[]... rows) {
         return DetectorInput.builder(rows.length).logits(rows).build();
@@ -17,7 +16,10 @@ final class Inputs {
     }
 
     static DetectorInput logitsAndFeatures(float[][] logits, float[][] features) {
-        return DetectorInput.builder(logits.length).logits(logits).features(features).build();
+        return DetectorInput.builder(logits.length)
+                .logits(logits)
+                .features(features)
+                .build();
     }
 
     static DetectorInput labelledFeatures(int[] labels, float[]... rows) {

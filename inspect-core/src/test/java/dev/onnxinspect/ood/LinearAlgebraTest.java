@@ -29,22 +29,26 @@ class LinearAlgebraTest {
     void anIterationThatDoesNotConvergeIsAnOodException() {
         // [[2,1],[1,2]] is tridiagonal with off-diagonal e = 1 > eps * (|2| + |1|), so eigenvalue 0 needs at least one
         // QL iteration; with a budget of 0 iterations it cannot converge.
-        assertThatThrownBy(() -> SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2, 0)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2, 0))
+                .isInstanceOf(OodException.class)
                 .hasMessageStartingWith("the QL eigensolver did not converge: eigenvalue 0 of a 2 x 2 matrix still"
                         + " has an off-diagonal of 1.0 after 0 iterations")
                 .hasMessageEndingWith("check the fit features for extreme values");
         // the default budget decomposes it (see twoByTwoEigenpairs)
-        assertThat(SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2, SymmetricEigen.MAX_ITERATIONS).value(0))
+        assertThat(SymmetricEigen.of(new double[] {2, 1, 1, 2}, 2, SymmetricEigen.MAX_ITERATIONS)
+                        .value(0))
                 .isCloseTo(3, within(1e-14));
     }
 
     @Test
     void aMatrixWithANonFiniteEntryIsRefused() {
         assertThatThrownBy(() -> SymmetricEigen.of(new double[] {1, Double.NaN, Double.NaN, 1}, 2))
-                .isInstanceOf(OodException.class).hasMessage("cannot decompose a 2 x 2 matrix holding NaN at (0, 1):"
+                .isInstanceOf(OodException.class)
+                .hasMessage("cannot decompose a 2 x 2 matrix holding NaN at (0, 1):"
                         + " check the fit features for extreme or non-finite values");
         assertThatThrownBy(() -> SymmetricEigen.of(new double[] {1, 0, 0, Double.POSITIVE_INFINITY}, 2))
-                .isInstanceOf(OodException.class).hasMessageContaining("holding Infinity at (1, 1)");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("holding Infinity at (1, 1)");
     }
 
     @Test

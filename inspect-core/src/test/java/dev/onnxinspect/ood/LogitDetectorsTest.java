@@ -29,8 +29,8 @@ class LogitDetectorsTest {
         assertThat(odin.name()).isEqualTo("odin");
         assertThat(odin.score(logits(row(1000, 0)))[0]).isCloseTo(-Math.E / (Math.E + 1), within(EPS));
         // T = 2: z = [2, 0] -> [1, 0] -> same value.
-        assertThat(MaxSoftmaxDetector.odin(2).score(logits(row(2, 0)))[0]).isCloseTo(-Math.E / (Math.E + 1),
-                within(EPS));
+        assertThat(MaxSoftmaxDetector.odin(2).score(logits(row(2, 0)))[0])
+                .isCloseTo(-Math.E / (Math.E + 1), within(EPS));
     }
 
     @Test
@@ -55,8 +55,7 @@ class LogitDetectorsTest {
     void gradNormMultipliesSoftmaxDeviationByFeatureMass() {
         // z = [ln 3, 0] -> p = [3/4, 1/4]; sum |p - 1/2| = 1/2; h = [1, -2, 3] -> sum |h| = 6; score -3.
         // ln 3 is rounded to float, so p is exact only to ~1e-7.
-        DetectorInput in = Inputs.logitsAndFeatures(new float[][] {row(Math.log(3), 0)},
-                new float[][] {row(1, -2, 3)});
+        DetectorInput in = Inputs.logitsAndFeatures(new float[][] {row(Math.log(3), 0)}, new float[][] {row(1, -2, 3)});
         assertThat(GradNormDetector.create().score(in)[0]).isCloseTo(-3, within(1e-6));
         // uniform softmax: no gradient, score 0 whatever h is.
         DetectorInput uniform = Inputs.logitsAndFeatures(new float[][] {row(5, 5)}, new float[][] {row(7, 7)});
@@ -66,9 +65,11 @@ class LogitDetectorsTest {
     @Test
     void missingLogitsGiveAClearError() {
         assertThatThrownBy(() -> MaxSoftmaxDetector.msp().score(Inputs.features(row(1, 2))))
-                .isInstanceOf(OodException.class).hasMessageContaining("msp needs LOGITS")
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("msp needs LOGITS")
                 .hasMessageContaining("DetectorInput.Builder#logits");
-        assertThatThrownBy(() -> EnergyDetector.withTemperature(0)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> EnergyDetector.withTemperature(0))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("temperature");
     }
 }

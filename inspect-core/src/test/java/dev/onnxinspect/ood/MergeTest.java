@@ -41,8 +41,7 @@ class MergeTest {
         left.merge(right);
         D expected = onePass.result();
         // sums are added in a different order, so allow rounding; ReAct, KNN, NAP and the pattern counts are exact.
-        assertThat(left.result().score(probe)).as(expected.name())
-                .containsExactly(expected.score(probe), within(1e-9));
+        assertThat(left.result().score(probe)).as(expected.name()).containsExactly(expected.score(probe), within(1e-9));
         // a later batch does not change a detector already returned
         double[] before = expected.score(probe);
         onePass.accept(probe);
@@ -52,19 +51,24 @@ class MergeTest {
     @Test
     void mergingDifferentParametersFails() {
         KnnDetector.Accumulator k5 = KnnDetector.accumulator(5);
-        assertThatThrownBy(() -> k5.merge(KnnDetector.accumulator(6))).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> k5.merge(KnnDetector.accumulator(6)))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("k = 5");
         ReactDetector.Accumulator r = ReactDetector.accumulator(model.dense);
         assertThatThrownBy(() -> r.merge(ReactDetector.accumulator(model.dense, 80, 1)))
-                .isInstanceOf(OodException.class).hasMessageContaining("percentile 90.0");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("percentile 90.0");
         NapDetector.Accumulator nap = NapDetector.accumulator("relu", 3);
-        assertThatThrownBy(() -> nap.merge(NapDetector.accumulator("other", 3))).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> nap.merge(NapDetector.accumulator("other", 3)))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("layer relu");
         ProfileKlDetector.Accumulator kl = ProfileKlDetector.accumulator("relu", 3);
         assertThatThrownBy(() -> kl.merge(ProfileKlDetector.accumulator("relu", 3, 0.5, 1e-6)))
-                .isInstanceOf(OodException.class).hasMessageContaining("tau");
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("tau");
         MahalanobisDetector.Accumulator m = MahalanobisDetector.accumulator(3);
-        assertThatThrownBy(() -> m.merge(MahalanobisDetector.accumulator(4))).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> m.merge(MahalanobisDetector.accumulator(4)))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("for 3 classes");
     }
 }

@@ -53,11 +53,14 @@ final class SyntheticModel {
                     z[i * CLASSES + c] = s;
                 }
                 for (int u = 0; u < UNITS; u++) {
-                    act[i * UNITS + u] = (float) Math.max(0, random.nextGaussian() + (u % CLASSES == labels[i] ? 1 : -1)
-                            + shift);
+                    act[i * UNITS + u] =
+                            (float) Math.max(0, random.nextGaussian() + (u % CLASSES == labels[i] ? 1 : -1) + shift);
                 }
             }
-            out.add(DetectorInput.builder(size).logits(z, CLASSES).features(h, DIM).labels(labels)
+            out.add(DetectorInput.builder(size)
+                    .logits(z, CLASSES)
+                    .features(h, DIM)
+                    .labels(labels)
                     .layer(new dev.onnxinspect.runtime.LayerActivations("relu", act, size, new int[] {UNITS}))
                     .build());
         }

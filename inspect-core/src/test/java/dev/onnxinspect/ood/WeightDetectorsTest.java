@@ -23,8 +23,10 @@ class WeightDetectorsTest {
         DetectorInput fit = Inputs.features(row(0, 1), row(2, 3), row(4, 5), row(6, 7), row(8, 9));
         ReactDetector react = ReactDetector.accumulator(IDENTITY).fit(List.of(fit));
         assertThat(react.threshold()).isCloseTo(8.1, within(EPS));
-        assertThat(react.score(Inputs.features(row(10, 1), row(1, 2)))).containsExactly(
-                new double[] {-Math.log(Math.exp(8.1) + Math.E), -Math.log(Math.E + Math.exp(2))}, within(1e-9));
+        assertThat(react.score(Inputs.features(row(10, 1), row(1, 2))))
+                .containsExactly(
+                        new double[] {-Math.log(Math.exp(8.1) + Math.E), -Math.log(Math.E + Math.exp(2))},
+                        within(1e-9));
         // percentile 50: h = 4.5 -> 4.5; temperature 2 on h=[10,1] -> [4.5, 1] -> -2 ln(e^2.25 + e^0.5).
         ReactDetector half = ReactDetector.accumulator(IDENTITY, 50, 2).fit(List.of(fit));
         assertThat(half.threshold()).isCloseTo(4.5, within(EPS));
@@ -36,9 +38,11 @@ class WeightDetectorsTest {
     void logitsWiderThanWeightRowsAreRejected() {
         ReactDetector react = ReactDetector.accumulator(IDENTITY).fit(List.of(Inputs.features(row(0, 1))));
         DetectorInput wrong = Inputs.logitsAndFeatures(new float[][] {row(0, 1, 2)}, new float[][] {row(0, 1)});
-        assertThatThrownBy(() -> react.score(wrong)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> react.score(wrong))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("logits have width 3 but W of dense layer logits has 2 rows");
-        assertThatThrownBy(() -> react.score(Inputs.features(row(1, 2, 3)))).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> react.score(Inputs.features(row(1, 2, 3))))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("features have width 3 but the dense layer logits reads 2 inputs");
     }
 
@@ -51,7 +55,8 @@ class WeightDetectorsTest {
         assertThat(p.keptCount()).isEqualTo(2);
         assertThat(p.name()).isEqualTo("ash_p");
         assertThat(p.score(h)[0]).isCloseTo(-6, within(EPS));
-        assertThat(AshDetector.create(SUM4, AshDetector.Variant.B, 0.5, 1).score(h)[0]).isCloseTo(-9, within(EPS));
+        assertThat(AshDetector.create(SUM4, AshDetector.Variant.B, 0.5, 1).score(h)[0])
+                .isCloseTo(-9, within(EPS));
         assertThat(AshDetector.create(SUM4, AshDetector.Variant.S, 0.5, 1).score(h)[0])
                 .isCloseTo(-6 * Math.exp(1.5), within(1e-9));
     }
@@ -62,7 +67,8 @@ class WeightDetectorsTest {
         // P: z = 2*1 + 3*10 = 32.  B: sum(h) = 9 -> 4.5 at indices 0, 1 -> z = 4.5 + 45 = 49.5.
         DenseLayer weighted = Inputs.dense(new float[][] {row(1, 10, 100, 1000)}, row(0));
         DetectorInput h = Inputs.features(row(2, 3, 2, 2));
-        assertThat(AshDetector.create(weighted, AshDetector.Variant.P, 0.5, 1).score(h)[0]).isCloseTo(-32, within(EPS));
+        assertThat(AshDetector.create(weighted, AshDetector.Variant.P, 0.5, 1).score(h)[0])
+                .isCloseTo(-32, within(EPS));
         assertThat(AshDetector.create(weighted, AshDetector.Variant.B, 0.5, 1).score(h)[0])
                 .isCloseTo(-49.5, within(EPS));
     }
@@ -73,7 +79,8 @@ class WeightDetectorsTest {
         DenseLayer five = Inputs.dense(new float[][] {row(1, 1, 1, 1, 1)}, row(0));
         assertThat(AshDetector.create(five, AshDetector.Variant.P).keptCount()).isEqualTo(1);
         DenseLayer one = Inputs.dense(new float[][] {row(1)}, row(0));
-        assertThatThrownBy(() -> AshDetector.create(one, AshDetector.Variant.B)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> AshDetector.create(one, AshDetector.Variant.B))
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("keeps no entry");
         // ASH-S with sum(kept) = 0: kept entries stay unscaled; all-zero h -> z = 0 -> energy 0.
         assertThat(AshDetector.create(SUM4, AshDetector.Variant.S, 0.5, 1).score(Inputs.features(row(0, 0, 0, 0)))[0])
@@ -82,9 +89,11 @@ class WeightDetectorsTest {
 
     @Test
     void theEnergyDetectorsRefuseBadParametersAndNameASampleWhoseScoreIsNotFinite() {
-        assertThatThrownBy(() -> ReactDetector.accumulator(IDENTITY, 101, 1)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> ReactDetector.accumulator(IDENTITY, 101, 1))
+                .isInstanceOf(OodException.class)
                 .hasMessage("ReAct percentile must lie in [0, 100], got 101.0");
-        assertThatThrownBy(() -> DiceDetector.accumulator(IDENTITY, 90, 0)).isInstanceOf(OodException.class)
+        assertThatThrownBy(() -> DiceDetector.accumulator(IDENTITY, 90, 0))
+                .isInstanceOf(OodException.class)
                 .hasMessage("DICE energy temperature must be positive and finite, got 0.0");
         assertThatThrownBy(() -> AshDetector.create(SUM4, AshDetector.Variant.P, 0.5, Double.POSITIVE_INFINITY))
                 .isInstanceOf(OodException.class)
@@ -94,7 +103,8 @@ class WeightDetectorsTest {
         // and z = +inf - inf = NaN.
         AshDetector s = AshDetector.create(SUM4, AshDetector.Variant.S, 0.5, 1);
         assertThatThrownBy(() -> s.score(Inputs.features(row(0, 0, 0, 0), row(0.9999, -1, -1, -1))))
-                .isInstanceOf(OodException.class).hasMessage("ash_s of sample 1 is NaN: the reshaped features overflow"
+                .isInstanceOf(OodException.class)
+                .hasMessage("ash_s of sample 1 is NaN: the reshaped features overflow"
                         + " the logits; use ASH-P or a smaller prune fraction for such features");
     }
 
@@ -125,8 +135,8 @@ class WeightDetectorsTest {
         assertThat(VimDetector.origin(wide)).containsExactly(new double[] {-1, -1, 0}, within(EPS));
         // K > d: W = [[1,0],[0,1],[1,1]], b = [1,1,1]: W^T W = [[2,1],[1,2]], inverse [[2,-1],[-1,2]]/3,
         // W^T b = (2,2) -> (2/3, 2/3) -> u = (-2/3, -2/3).
-        DenseWeights tall = new DenseWeights(Inputs.dense(new float[][] {row(1, 0), row(0, 1), row(1, 1)},
-                row(1, 1, 1)));
+        DenseWeights tall =
+                new DenseWeights(Inputs.dense(new float[][] {row(1, 0), row(0, 1), row(1, 1)}, row(1, 1, 1)));
         assertThat(VimDetector.origin(tall)).containsExactly(new double[] {-2.0 / 3, -2.0 / 3}, within(1e-12));
     }
 
@@ -172,8 +182,10 @@ class WeightDetectorsTest {
     void vimNeedsFeaturesThatDifferFromTheOrigin() {
         DetectorInput fit = Inputs.logitsAndFeatures(new float[][] {row(0, 0)}, new float[][] {row(0, 0)});
         assertThatThrownBy(() -> VimDetector.accumulator(IDENTITY).fit(List.of(fit)))
-                .isInstanceOf(OodException.class).hasMessageContaining("no principal subspace");
-        assertThatThrownBy(() -> VimDetector.accumulator(IDENTITY).result()).isInstanceOf(OodException.class)
+                .isInstanceOf(OodException.class)
+                .hasMessageContaining("no principal subspace");
+        assertThatThrownBy(() -> VimDetector.accumulator(IDENTITY).result())
+                .isInstanceOf(OodException.class)
                 .hasMessageContaining("no fit samples");
     }
 }

@@ -48,8 +48,8 @@ class InferenceSessionTest {
     @Test
     void runComputesTheRequestedOutputsExactly() {
         try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
-            Map<String, LayerActivations> out = session.run(new Batch(X, 3, new int[] {2}, null),
-                    List.of("pre", "y", "pre"));
+            Map<String, LayerActivations> out =
+                    session.run(new Batch(X, 3, new int[] {2}, null), List.of("pre", "y", "pre"));
             assertThat(out.keySet()).containsExactly("pre", "y");
             assertThat(out.get("pre").values()).containsExactly(PRE);
             assertThat(out.get("y").values()).containsExactly(Y);
@@ -66,8 +66,8 @@ class InferenceSessionTest {
         try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
             assertThat(session.inputName()).isEqualTo("x");
             assertThat(session.inputShape()).containsExactly(-1, 2);
-            assertThat(session.inputs()).containsExactly(new ModelInput("x", ElementType.FLOAT, new long[] {-1, 2},
-                    List.of("N", "")));
+            assertThat(session.inputs())
+                    .containsExactly(new ModelInput("x", ElementType.FLOAT, new long[] {-1, 2}, List.of("N", "")));
             assertThat(session.outputNames()).containsExactly("y", "pre");
             assertThat(session.outputShape("pre")).containsExactly(-1, 2);
             assertThat(session.toString()).contains("[N, 2]");
@@ -77,24 +77,35 @@ class InferenceSessionTest {
     @Test
     void opensModelFilesAndRejectsMissingOnes(@TempDir Path dir) throws IOException {
         Path file = Files.write(dir.resolve("dense.onnx"), TestModels.dense());
-        SessionConfig config = SessionConfig.builder().intraOpThreads(1).interOpThreads(1)
-                .optimization(SessionConfig.Optimization.DISABLED).build();
+        SessionConfig config = SessionConfig.builder()
+                .intraOpThreads(1)
+                .interOpThreads(1)
+                .optimization(SessionConfig.Optimization.DISABLED)
+                .build();
         try (InferenceSession session = InferenceSession.open(file, config)) {
-            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")).get("y").values())
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y"))
+                            .get("y")
+                            .values())
                     .containsExactly(Y);
         }
         assertThatThrownBy(() -> InferenceSession.open(dir.resolve("none.onnx")))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("none.onnx").hasMessageContaining("exist");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("none.onnx")
+                .hasMessageContaining("exist");
         Path garbage = Files.write(dir.resolve("garbage.onnx"), new byte[] {1, 2, 3});
         assertThatThrownBy(() -> InferenceSession.open(garbage))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("garbage.onnx");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("garbage.onnx");
     }
 
     @Test
     void sessionWithoutSpinningThreadsComputesTheSameValues() {
-        SessionConfig config = SessionConfig.builder().intraOpThreads(2).spinning(false).build();
+        SessionConfig config =
+                SessionConfig.builder().intraOpThreads(2).spinning(false).build();
         try (InferenceSession session = InferenceSession.open(TestModels.dense(), config)) {
-            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")).get("y").values())
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y"))
+                            .get("y")
+                            .values())
                     .containsExactly(Y);
         }
     }
@@ -107,7 +118,9 @@ class InferenceSessionTest {
                     .hasMessageContaining("[2, 3]")
                     .hasMessageContaining("[N, 2]");
             assertThatThrownBy(() -> session.checkInput(new int[] {1, 2}))
-                    .isInstanceOf(InferenceException.class).hasMessageContaining("[1, 2]").hasMessageContaining("[N, 2]");
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("[1, 2]")
+                    .hasMessageContaining("[N, 2]");
             session.checkInput(new int[] {2});
         }
     }
@@ -117,9 +130,12 @@ class InferenceSessionTest {
         try (InferenceSession session = InferenceSession.open(TestModels.fixedBatch(), SessionConfig.defaults())) {
             assertThatThrownBy(() -> session.run(new Batch(new float[4], 2, new int[] {2}, null), List.of("y")))
                     .isInstanceOf(InferenceException.class)
-                    .hasMessageContaining("fixed batch size 1").hasMessageContaining("holds 2 samples");
+                    .hasMessageContaining("fixed batch size 1")
+                    .hasMessageContaining("holds 2 samples");
             assertThat(session.run(new Batch(new float[] {-3, 4}, 1, new int[] {2}, null), List.of("y"))
-                    .get("y").values()).containsExactly(0, 4);
+                            .get("y")
+                            .values())
+                    .containsExactly(0, 4);
         }
     }
 
@@ -131,7 +147,8 @@ class InferenceSessionTest {
                     .isInstanceOf(InferenceException.class)
                     .hasMessageContaining("Unknown output name xw, expected one of [y, pre]");
             assertThatThrownBy(() -> session.run(batch, List.of()))
-                    .isInstanceOf(InferenceException.class).hasMessageContaining("[y, pre]");
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("[y, pre]");
             assertThatThrownBy(() -> session.outputShape("z")).isInstanceOf(InferenceException.class);
         }
     }
@@ -157,15 +174,23 @@ class InferenceSessionTest {
         try (InferenceSession session = InferenceSession.open(TestModels.twoInputs(), SessionConfig.defaults())) {
             assertThat(session.inputs()).extracting(ModelInput::name).containsExactly("a", "b");
             // c = a + b = [1 + 10, 2 + 20]
-            Batch batch = new Batch(1, List.of(InputTensor.floats("b", new float[] {10, 20}, 1, 2),
-                    InputTensor.floats("a", new float[] {1, 2}, 1, 2)), null);
+            Batch batch = new Batch(
+                    1,
+                    List.of(
+                            InputTensor.floats("b", new float[] {10, 20}, 1, 2),
+                            InputTensor.floats("a", new float[] {1, 2}, 1, 2)),
+                    null);
             assertThat(session.run(batch, List.of("c")).get("c").values()).containsExactly(11, 22);
-            assertThatThrownBy(session::inputName).isInstanceOf(InferenceException.class)
-                    .hasMessageContaining("2 inputs [a FLOAT [N, 2], b FLOAT [N, 2]]").hasMessageContaining("inputs()");
+            assertThatThrownBy(session::inputName)
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("2 inputs [a FLOAT [N, 2], b FLOAT [N, 2]]")
+                    .hasMessageContaining("inputs()");
             assertThatThrownBy(session::inputShape).isInstanceOf(InferenceException.class);
             // the single-input check names the input it leaves unfed
-            assertThatThrownBy(() -> session.checkInput(new int[] {2})).isInstanceOf(InferenceException.class)
-                    .hasMessageContaining("an unnamed tensor").hasMessageContaining("[a FLOAT [N, 2], b FLOAT [N, 2]]");
+            assertThatThrownBy(() -> session.checkInput(new int[] {2}))
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("an unnamed tensor")
+                    .hasMessageContaining("[a FLOAT [N, 2], b FLOAT [N, 2]]");
         }
     }
 
@@ -175,14 +200,16 @@ class InferenceSessionTest {
         session.close();
         session.close();
         assertThatThrownBy(() -> session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("closed")
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("closed")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
     }
 
     @Test
     void missingModelFileIsAFileError(@TempDir Path dir) {
         assertThatThrownBy(() -> InferenceSession.open(dir.resolve("none.onnx")))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("none.onnx")
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("none.onnx")
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 
@@ -190,10 +217,12 @@ class InferenceSessionTest {
     void activationsWhoseSizeDoesNotFitTheirShapeAreABadInput() {
         // 2 samples of shape [3] need 6 values; 5 came
         assertThatThrownBy(() -> new LayerActivations("h", new float[5], 2, new int[] {3}))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("need 6 values, got 5")
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("need 6 values, got 5")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         assertThatThrownBy(() -> new LayerActivations("h", new float[0], 1, new int[] {-1}))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("negative dimension");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("negative dimension");
     }
 
     @Test
@@ -202,8 +231,9 @@ class InferenceSessionTest {
         try (InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
             List<Future<float[]>> futures = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                futures.add(pool.submit(() -> session.run(new Batch(X.clone(), 3, new int[] {2}, null),
-                        List.of("pre")).get("pre").values()));
+                futures.add(pool.submit(() -> session.run(new Batch(X.clone(), 3, new int[] {2}, null), List.of("pre"))
+                        .get("pre")
+                        .values()));
             }
             for (Future<float[]> f : futures) {
                 assertThat(f.get(30, TimeUnit.SECONDS)).containsExactly(PRE);
@@ -219,11 +249,13 @@ class InferenceSessionTest {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try (InferenceSession session = InferenceSession.open(TestModels.dense(),
-                SessionConfig.builder().device(Device.AUTO).build())) {
+        try (InferenceSession session = InferenceSession.open(
+                TestModels.dense(), SessionConfig.builder().device(Device.AUTO).build())) {
             assertThat(session.device()).isEqualTo(Device.CPU);
             assertThat(session.deviceReason()).contains("CPU build of ONNX Runtime");
-            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y")).get("y").values())
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("y"))
+                            .get("y")
+                            .values())
                     .containsExactly(Y);
         } finally {
             System.setErr(original);
@@ -236,8 +268,9 @@ class InferenceSessionTest {
     @Test
     void cudaFailsClearlyOnTheCpuBuild() {
         assumeFalse(cudaProviderPresent(), "the CUDA build of ONNX Runtime is on the classpath");
-        assertThatThrownBy(() -> InferenceSession.open(TestModels.dense(),
-                SessionConfig.builder().device(Device.CUDA).build()))
+        assertThatThrownBy(() -> InferenceSession.open(
+                        TestModels.dense(),
+                        SessionConfig.builder().device(Device.CUDA).build()))
                 .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("Device CUDA was requested")
                 .hasMessageContaining("CPU build of ONNX Runtime")
@@ -247,10 +280,12 @@ class InferenceSessionTest {
     @Test
     void cudaRunsTheModelWhereAvailable() {
         assumeTrue(cudaProviderPresent(), "needs the CUDA build of ONNX Runtime (mvn -Pcuda) and a GPU");
-        try (InferenceSession session = InferenceSession.open(TestModels.dense(),
-                SessionConfig.builder().device(Device.CUDA).build())) {
+        try (InferenceSession session = InferenceSession.open(
+                TestModels.dense(), SessionConfig.builder().device(Device.CUDA).build())) {
             assertThat(session.device()).isEqualTo(Device.CUDA);
-            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("pre")).get("pre").values())
+            assertThat(session.run(new Batch(X, 3, new int[] {2}, null), List.of("pre"))
+                            .get("pre")
+                            .values())
                     .containsExactly(PRE);
         }
     }
@@ -265,8 +300,10 @@ class InferenceSessionTest {
         assertThat(defaults.spinning()).isTrue();
         assertThat(SessionConfig.builder().spinning(false).build().spinning()).isFalse();
         assertThatThrownBy(() -> SessionConfig.builder().intraOpThreads(-1).build())
-                .isInstanceOf(InferenceException.class).hasMessageContaining("-1");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("-1");
         assertThatThrownBy(() -> SessionConfig.builder().device(null).build())
-                .isInstanceOf(InferenceException.class).hasMessageContaining("device");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("device");
     }
 }

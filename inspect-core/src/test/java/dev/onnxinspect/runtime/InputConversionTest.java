@@ -11,28 +11,49 @@ class InputConversionTest {
     @Test
     void convertsOnlyWhenEveryValueOfTheTypeSurvives() {
         // widening integers, exact integer -> floating, half -> single -> double, bool -> any number
-        assertThat(InputConversion.isLossless(ElementType.INT32, ElementType.INT64)).isTrue();
-        assertThat(InputConversion.isLossless(ElementType.INT8, ElementType.INT64)).isTrue();
-        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.INT16)).isTrue();
-        assertThat(InputConversion.isLossless(ElementType.INT16, ElementType.FLOAT)).isTrue(); // |v| <= 2^15 < 2^24
-        assertThat(InputConversion.isLossless(ElementType.INT32, ElementType.DOUBLE)).isTrue(); // 2^31 < 2^53
-        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.FLOAT16)).isTrue(); // 255 < 2^11
-        assertThat(InputConversion.isLossless(ElementType.FLOAT16, ElementType.DOUBLE)).isTrue();
-        assertThat(InputConversion.isLossless(ElementType.FLOAT, ElementType.DOUBLE)).isTrue();
-        assertThat(InputConversion.isLossless(ElementType.BOOL, ElementType.INT64)).isTrue();
-        assertThat(InputConversion.isLossless(ElementType.BOOL, ElementType.FLOAT)).isTrue();
-        assertThat(InputConversion.isLossless(ElementType.INT64, ElementType.INT64)).isTrue();
+        assertThat(InputConversion.isLossless(ElementType.INT32, ElementType.INT64))
+                .isTrue();
+        assertThat(InputConversion.isLossless(ElementType.INT8, ElementType.INT64))
+                .isTrue();
+        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.INT16))
+                .isTrue();
+        assertThat(InputConversion.isLossless(ElementType.INT16, ElementType.FLOAT))
+                .isTrue(); // |v| <= 2^15 < 2^24
+        assertThat(InputConversion.isLossless(ElementType.INT32, ElementType.DOUBLE))
+                .isTrue(); // 2^31 < 2^53
+        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.FLOAT16))
+                .isTrue(); // 255 < 2^11
+        assertThat(InputConversion.isLossless(ElementType.FLOAT16, ElementType.DOUBLE))
+                .isTrue();
+        assertThat(InputConversion.isLossless(ElementType.FLOAT, ElementType.DOUBLE))
+                .isTrue();
+        assertThat(InputConversion.isLossless(ElementType.BOOL, ElementType.INT64))
+                .isTrue();
+        assertThat(InputConversion.isLossless(ElementType.BOOL, ElementType.FLOAT))
+                .isTrue();
+        assertThat(InputConversion.isLossless(ElementType.INT64, ElementType.INT64))
+                .isTrue();
         // narrowing, floating -> integer, integer -> bool, inexact integer -> floating, signedness
-        assertThat(InputConversion.isLossless(ElementType.DOUBLE, ElementType.FLOAT)).isFalse();
-        assertThat(InputConversion.isLossless(ElementType.FLOAT, ElementType.FLOAT16)).isFalse();
-        assertThat(InputConversion.isLossless(ElementType.INT64, ElementType.INT32)).isFalse();
-        assertThat(InputConversion.isLossless(ElementType.FLOAT, ElementType.INT64)).isFalse();
-        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.BOOL)).isFalse();
-        assertThat(InputConversion.isLossless(ElementType.INT32, ElementType.FLOAT)).isFalse(); // 2^24 + 1
-        assertThat(InputConversion.isLossless(ElementType.INT64, ElementType.DOUBLE)).isFalse(); // 2^53 + 1
-        assertThat(InputConversion.isLossless(ElementType.INT16, ElementType.FLOAT16)).isFalse(); // 2049
-        assertThat(InputConversion.isLossless(ElementType.INT8, ElementType.UINT8)).isFalse();
-        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.INT8)).isFalse();
+        assertThat(InputConversion.isLossless(ElementType.DOUBLE, ElementType.FLOAT))
+                .isFalse();
+        assertThat(InputConversion.isLossless(ElementType.FLOAT, ElementType.FLOAT16))
+                .isFalse();
+        assertThat(InputConversion.isLossless(ElementType.INT64, ElementType.INT32))
+                .isFalse();
+        assertThat(InputConversion.isLossless(ElementType.FLOAT, ElementType.INT64))
+                .isFalse();
+        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.BOOL))
+                .isFalse();
+        assertThat(InputConversion.isLossless(ElementType.INT32, ElementType.FLOAT))
+                .isFalse(); // 2^24 + 1
+        assertThat(InputConversion.isLossless(ElementType.INT64, ElementType.DOUBLE))
+                .isFalse(); // 2^53 + 1
+        assertThat(InputConversion.isLossless(ElementType.INT16, ElementType.FLOAT16))
+                .isFalse(); // 2049
+        assertThat(InputConversion.isLossless(ElementType.INT8, ElementType.UINT8))
+                .isFalse();
+        assertThat(InputConversion.isLossless(ElementType.UINT8, ElementType.INT8))
+                .isFalse();
     }
 
     @Test
@@ -57,9 +78,12 @@ class InputConversionTest {
         assertThat((int[]) InputConversion.convert(new short[] {-32768}, ElementType.INT16, ElementType.INT32))
                 .containsExactly(-32768);
         long[] same = {1, 2};
-        assertThat(InputConversion.convert(same, ElementType.INT64, ElementType.INT64)).isSameAs(same);
+        assertThat(InputConversion.convert(same, ElementType.INT64, ElementType.INT64))
+                .isSameAs(same);
         assertThatThrownBy(() -> InputConversion.convert(new double[] {1}, ElementType.DOUBLE, ElementType.FLOAT))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("DOUBLE").hasMessageContaining("FLOAT");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("DOUBLE")
+                .hasMessageContaining("FLOAT");
     }
 
     @Test
@@ -72,7 +96,8 @@ class InputConversionTest {
         assertThat(InputConversion.smallIntegerToHalf(255)).isEqualTo((short) 0x5bf8);
         assertThat(InputConversion.smallIntegerToHalf(2047)).isEqualTo((short) 0x67ff);
         for (int v = -128; v <= 255; v++) {
-            assertThat(InputTensor.halfToFloat(InputConversion.smallIntegerToHalf(v))).isEqualTo((float) v);
+            assertThat(InputTensor.halfToFloat(InputConversion.smallIntegerToHalf(v)))
+                    .isEqualTo((float) v);
         }
         assertThatThrownBy(() -> InputConversion.smallIntegerToHalf(2048)).isInstanceOf(IllegalArgumentException.class);
         assertThat((short[]) InputConversion.convert(new byte[] {-1, 1}, ElementType.INT8, ElementType.FLOAT16))

@@ -84,7 +84,9 @@ class OutputBuffersTest {
         LayerActivations y = session.run(THREE, buffers).get("y");
         buffers.release();
         String hint = "must call values() or copy() while it runs";
-        assertThatThrownBy(y::values).isInstanceOf(IllegalStateException.class).hasMessageContaining(hint)
+        assertThatThrownBy(y::values)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(hint)
                 .hasMessageContaining("layer y");
         assertThatThrownBy(() -> y.value(0, 0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> y.readRow(0, new float[2])).isInstanceOf(IllegalStateException.class);
@@ -108,13 +110,16 @@ class OutputBuffersTest {
     void refusesASecondRunBeforeReleaseAndBatchesLargerThanTheBuffers() {
         OutputBuffers buffers = buffers(3);
         session.run(ONE, buffers);
-        assertThatThrownBy(() -> session.run(ONE, buffers)).isInstanceOf(InferenceException.class)
+        assertThatThrownBy(() -> session.run(ONE, buffers))
+                .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("release()");
         assertThatThrownBy(() -> session.run(ONE, buffers)).isInstanceOf(InferenceException.class); // still held
         buffers.release();
         OutputBuffers small = buffers(2);
-        assertThatThrownBy(() -> session.run(THREE, small)).isInstanceOf(InferenceException.class)
-                .hasMessageContaining("3 samples").hasMessageContaining("made for 2");
+        assertThatThrownBy(() -> session.run(THREE, small))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("3 samples")
+                .hasMessageContaining("made for 2");
         assertThat(small.names()).containsExactly("y", "pre"); // nothing was handed out
         session.run(ONE, small); // still usable
     }
@@ -122,26 +127,30 @@ class OutputBuffersTest {
     @Test
     void rowReadsCheckTheirArguments() {
         LayerActivations y = session.run(THREE, buffers(3)).get("y");
-        assertThatThrownBy(() -> y.readRow(3, new float[2])).isInstanceOf(IndexOutOfBoundsException.class)
+        assertThatThrownBy(() -> y.readRow(3, new float[2]))
+                .isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageContaining("sample 3");
-        assertThatThrownBy(() -> y.readRowBits(0, new int[1])).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> y.readRowBits(0, new int[1]))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 values");
     }
 
     @Test
     void noBuffersForFreeDimensionsOtherTypesOrAnotherFixedBatch() {
         try (InferenceSession free = InferenceSession.open(TestModels.freeWidth(), SessionConfig.defaults());
-             InferenceSession cast = InferenceSession.open(TestModels.doubleOutput(), SessionConfig.defaults());
-             InferenceSession fixed = InferenceSession.open(TestModels.fixedBatch(), SessionConfig.defaults())) {
+                InferenceSession cast = InferenceSession.open(TestModels.doubleOutput(), SessionConfig.defaults());
+                InferenceSession fixed = InferenceSession.open(TestModels.fixedBatch(), SessionConfig.defaults())) {
             assertThat(free.outputBuffers(List.of("y"), 4)).isEqualTo(Optional.empty());
             assertThat(cast.outputBuffers(List.of("y", "xd"), 4)).isEqualTo(Optional.empty());
             assertThat(cast.outputBuffers(List.of("y"), 4)).isPresent();
             assertThat(fixed.outputBuffers(List.of("y"), 4)).isEqualTo(Optional.empty());
             assertThat(fixed.outputBuffers(List.of("y"), 1)).isPresent();
         }
-        assertThatThrownBy(() -> session.outputBuffers(List.of("nope"), 4)).isInstanceOf(InferenceException.class)
+        assertThatThrownBy(() -> session.outputBuffers(List.of("nope"), 4))
+                .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("Unknown output name nope");
-        assertThatThrownBy(() -> session.outputBuffers(List.of("y"), 0)).isInstanceOf(InferenceException.class)
+        assertThatThrownBy(() -> session.outputBuffers(List.of("y"), 0))
+                .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("at least one sample");
     }
 

@@ -21,8 +21,7 @@ public final class TestModels {
     /** b of {@link #dense()}. */
     private static final float[] B = {0.5f, -1};
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /**
      * x [N, 2] -> MatMul W -> "xw" -> Add b -> "pre" -> Relu -> "y". Graph outputs, in order: "y", "pre".
@@ -45,7 +44,8 @@ public final class TestModels {
 
     /** x [1, 2] (fixed batch size 1) -> Relu -> "y". */
     public static byte[] fixedBatch() {
-        return model(GraphProto.newBuilder().setName("fixed")
+        return model(GraphProto.newBuilder()
+                .setName("fixed")
                 .addInput(tensor("x", FLOAT, 1, 2))
                 .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
                 .addOutput(tensor("y", FLOAT, 1, 2))
@@ -55,10 +55,13 @@ public final class TestModels {
     /** x [N, 2] -> Cast to double -> "xd", plus Relu -> "y" (float). */
     public static byte[] doubleOutput() {
         NodeProto cast = node("Cast", "cast", new String[] {"x"}, "xd").toBuilder()
-                .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("to")
+                        .setType(AttributeProto.AttributeType.INT)
                         .setI(DOUBLE))
                 .build();
-        return model(GraphProto.newBuilder().setName("cast")
+        return model(GraphProto.newBuilder()
+                .setName("cast")
                 .addInput(tensor("x", FLOAT, -1, 2))
                 .addNode(cast)
                 .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
@@ -72,7 +75,8 @@ public final class TestModels {
      * [N, ?]).
      */
     public static byte[] misdeclaredOutput() {
-        return model(GraphProto.newBuilder().setName("misdeclared")
+        return model(GraphProto.newBuilder()
+                .setName("misdeclared")
                 .addInput(tensor("x", FLOAT, -1, 2))
                 .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
                 .addOutput(tensor("y", FLOAT, -1, 3))
@@ -86,12 +90,17 @@ public final class TestModels {
      */
     public static byte[] freeInputDeclaredOutput() {
         NodeProto max = node("ReduceMax", "max", new String[] {"x"}, "s").toBuilder()
-                .addAttribute(AttributeProto.newBuilder().setName("axes").setType(AttributeProto.AttributeType.INTS)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("axes")
+                        .setType(AttributeProto.AttributeType.INTS)
                         .addInts(1))
-                .addAttribute(AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("keepdims")
+                        .setType(AttributeProto.AttributeType.INT)
                         .setI(1))
                 .build();
-        return model(GraphProto.newBuilder().setName("declared")
+        return model(GraphProto.newBuilder()
+                .setName("declared")
                 .addInput(withFreeSecondDim(tensor("x", FLOAT, -1, 2)))
                 .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
                 .addNode(max)
@@ -105,7 +114,8 @@ public final class TestModels {
         long[] shape = new long[dims.length + 1];
         shape[0] = -1;
         System.arraycopy(dims, 0, shape, 1, dims.length);
-        return model(GraphProto.newBuilder().setName("relu")
+        return model(GraphProto.newBuilder()
+                .setName("relu")
                 .addInput(tensor("x", FLOAT, shape))
                 .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
                 .addOutput(tensor("y", FLOAT, shape))
@@ -116,7 +126,8 @@ public final class TestModels {
     public static byte[] freeWidth() {
         ValueInfoProto x = tensor("x", FLOAT, -1, 2);
         ValueInfoProto y = tensor("y", FLOAT, -1, 2);
-        return model(GraphProto.newBuilder().setName("free")
+        return model(GraphProto.newBuilder()
+                .setName("free")
                 .addInput(withFreeSecondDim(x))
                 .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
                 .addOutput(withFreeSecondDim(y))
@@ -125,14 +136,17 @@ public final class TestModels {
 
     private static ValueInfoProto withFreeSecondDim(ValueInfoProto v) {
         ValueInfoProto.Builder b = v.toBuilder();
-        b.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(1,
-                TensorShapeProto.Dimension.newBuilder().setDimParam("M"));
+        b.getTypeBuilder()
+                .getTensorTypeBuilder()
+                .getShapeBuilder()
+                .setDim(1, TensorShapeProto.Dimension.newBuilder().setDimParam("M"));
         return b.build();
     }
 
     /** a [N, 2] + b [N, 2] -> "c": two inputs. */
     public static byte[] twoInputs() {
-        return model(GraphProto.newBuilder().setName("two")
+        return model(GraphProto.newBuilder()
+                .setName("two")
                 .addInput(tensor("a", FLOAT, -1, 2))
                 .addInput(tensor("b", FLOAT, -1, 2))
                 .addNode(node("Add", "add", new String[] {"a", "b"}, "c"))
@@ -157,9 +171,14 @@ public final class TestModels {
         NodeProto kept = withInt(node("ReduceSum", "kept", new String[] {"prodf", "axis1"}, "s"), "keepdims", 1);
         NodeProto concat = withInt(node("Concat", "concat", new String[] {"neg", "s"}, "logits"), "axis", 1);
         NodeProto total = withInt(node("ReduceSum", "total", new String[] {"prodf"}, "total"), "keepdims", 0);
-        TensorProto axis = TensorProto.newBuilder().setName("axis1").setDataType(INT64).addDims(1).addInt64Data(1)
+        TensorProto axis = TensorProto.newBuilder()
+                .setName("axis1")
+                .setDataType(INT64)
+                .addDims(1)
+                .addInt64Data(1)
                 .build();
-        return model(GraphProto.newBuilder().setName("masked_sum")
+        return model(GraphProto.newBuilder()
+                .setName("masked_sum")
                 .addInput(tensor("ids", INT64, "N", "T"))
                 .addInput(tensor("mask", INT64, "N", "T"))
                 .addInitializer(axis)
@@ -180,7 +199,8 @@ public final class TestModels {
     /** x [N, T, width] with a free second dimension T -> Relu -> "y" [N, T, width]. */
     public static byte[] freeSequence(long width) {
         String w = Long.toString(width);
-        return model(GraphProto.newBuilder().setName("free_sequence")
+        return model(GraphProto.newBuilder()
+                .setName("free_sequence")
                 .addInput(tensor("x", FLOAT, "N", "T", w))
                 .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
                 .addOutput(tensor("y", FLOAT, "N", "T", w))
@@ -189,7 +209,8 @@ public final class TestModels {
 
     /** An input of the given element type and shape [N, 2] -> Identity -> "y" (e.g. to test what open refuses). */
     public static byte[] identityOf(int elementType) {
-        return model(GraphProto.newBuilder().setName("identity")
+        return model(GraphProto.newBuilder()
+                .setName("identity")
                 .addInput(tensor("x", elementType, "N", "2"))
                 .addNode(node("Identity", "identity", new String[] {"x"}, "y"))
                 .addOutput(tensor("y", elementType, "N", "2"))
@@ -198,11 +219,14 @@ public final class TestModels {
 
     /** A sequence of float tensors "seq" -> SequenceLength -> "n" (int64 scalar). */
     public static byte[] sequenceInput() {
-        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))
+        TypeProto floats = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))
                 .build();
-        TypeProto sequence = TypeProto.newBuilder().setSequenceType(TypeProto.Sequence.newBuilder()
-                .setElemType(floats)).build();
-        return model(GraphProto.newBuilder().setName("sequence")
+        TypeProto sequence = TypeProto.newBuilder()
+                .setSequenceType(TypeProto.Sequence.newBuilder().setElemType(floats))
+                .build();
+        return model(GraphProto.newBuilder()
+                .setName("sequence")
                 .addInput(ValueInfoProto.newBuilder().setName("seq").setType(sequence))
                 .addNode(node("SequenceLength", "length", new String[] {"seq"}, "n"))
                 .addOutput(scalar("n", INT64))
@@ -211,23 +235,34 @@ public final class TestModels {
 
     /** An optional float tensor "opt" -> OptionalHasElement -> "has" (bool scalar); opset 18. */
     public static byte[] optionalInput() {
-        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))
+        TypeProto floats = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))
                 .build();
-        TypeProto optional = TypeProto.newBuilder().setOptionalType(TypeProto.Optional.newBuilder()
-                .setElemType(floats)).build();
-        GraphProto graph = GraphProto.newBuilder().setName("optional")
+        TypeProto optional = TypeProto.newBuilder()
+                .setOptionalType(TypeProto.Optional.newBuilder().setElemType(floats))
+                .build();
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("optional")
                 .addInput(ValueInfoProto.newBuilder().setName("opt").setType(optional))
                 .addNode(node("OptionalHasElement", "has", new String[] {"opt"}, "has"))
                 .addOutput(scalar("has", TensorProto.DataType.BOOL.getNumber()))
                 .build();
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("onnx-inspect-tests")
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("onnx-inspect-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(18))
-                .setGraph(graph).build().toByteArray();
+                .setGraph(graph)
+                .build()
+                .toByteArray();
     }
 
     private static NodeProto withInt(NodeProto node, String attribute, long value) {
-        return node.toBuilder().addAttribute(AttributeProto.newBuilder().setName(attribute)
-                .setType(AttributeProto.AttributeType.INT).setI(value)).build();
+        return node.toBuilder()
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName(attribute)
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(value))
+                .build();
     }
 
     /** A scalar (rank 0) tensor value info. */
@@ -239,13 +274,16 @@ public final class TestModels {
     private static ValueInfoProto tensor(String name, int type, String... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (String d : dims) {
-            shape.addDim(d.chars().allMatch(Character::isDigit)
-                    ? TensorShapeProto.Dimension.newBuilder().setDimValue(Long.parseLong(d))
-                    : TensorShapeProto.Dimension.newBuilder().setDimParam(d));
+            shape.addDim(
+                    d.chars().allMatch(Character::isDigit)
+                            ? TensorShapeProto.Dimension.newBuilder().setDimValue(Long.parseLong(d))
+                            : TensorShapeProto.Dimension.newBuilder().setDimParam(d));
         }
-        return ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(
-                        TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(
+                                TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
                 .build();
     }
 
@@ -263,12 +301,16 @@ public final class TestModels {
     private static ValueInfoProto tensor(String name, int type, long... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : dims) {
-            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            shape.addDim(
+                    d < 0
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(
-                        TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(
+                                TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
                 .build();
     }
 

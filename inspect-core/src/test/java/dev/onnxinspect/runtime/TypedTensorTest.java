@@ -20,17 +20,22 @@ class TypedTensorTest {
         assertThat((long[]) t.data()).containsExactly(1, 2, 3);
         assertThat(t.shape()).containsExactly(3);
         assertThat(t).isEqualTo(new TypedTensor("t", ElementType.INT64, new long[] {3}, new long[] {1, 2, 3}));
-        assertThat(TypedTensor.of(InputTensor.longs("t", new long[] {1, 2, 3}, 3))).isEqualTo(t);
+        assertThat(TypedTensor.of(InputTensor.longs("t", new long[] {1, 2, 3}, 3)))
+                .isEqualTo(t);
     }
 
     @Test
     void validatesTheArrayAndTheShape() {
         assertThatThrownBy(() -> new TypedTensor("t", ElementType.INT64, new long[] {2}, new int[2]))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("long[]").hasMessageContaining("int[]");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("long[]")
+                .hasMessageContaining("int[]");
         assertThatThrownBy(() -> new TypedTensor("t", ElementType.FLOAT, new long[] {2, 2}, new float[3]))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("needs 4 values, got 3");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("needs 4 values, got 3");
         assertThatThrownBy(() -> new TypedTensor("t", ElementType.COMPLEX64, new long[] {1}, new float[2]))
-                .isInstanceOf(InferenceException.class).hasMessageContaining("COMPLEX64");
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("COMPLEX64");
         TypedTensor scalar = new TypedTensor("s", ElementType.FLOAT, new long[0], new float[] {2.5f});
         assertThat(scalar.size()).isEqualTo(1);
         assertThat(scalar.valueAsDouble(0)).isEqualTo(2.5);
@@ -54,12 +59,14 @@ class TypedTensorTest {
                 .containsExactly(0f, 1f);
         assertThat(new TypedTensor("b", ElementType.UINT8, new long[] {1}, new byte[] {-1}).toFloats())
                 .containsExactly(255f);
-        assertThat(new TypedTensor("h", ElementType.FLOAT16, new long[] {1}, new short[] {(short) 0xc000})
-                .toFloats()).containsExactly(-2f);
+        assertThat(new TypedTensor("h", ElementType.FLOAT16, new long[] {1}, new short[] {(short) 0xc000}).toFloats())
+                .containsExactly(-2f);
         // bfloat16 0x3fc0 is the upper half of float 1.5 (0x3fc00000)
         assertThat(new TypedTensor("h", ElementType.BFLOAT16, new long[] {1}, new short[] {0x3fc0}).toFloats())
                 .containsExactly(1.5f);
         TypedTensor strings = new TypedTensor("s", ElementType.STRING, new long[] {1}, new String[] {"a"});
-        assertThatThrownBy(strings::toFloats).isInstanceOf(InferenceException.class).hasMessageContaining("STRING");
+        assertThatThrownBy(strings::toFloats)
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("STRING");
     }
 }

@@ -40,15 +40,21 @@ class UsersDataRoundTripTest {
         String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
         String padded = header + " ".repeat(128 - 11 - header.length()) + "\n";
         ByteBuffer b = ByteBuffer.allocate(128 + 32).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) padded.length())
-                .put(padded.getBytes(StandardCharsets.US_ASCII)).putDouble(1).putDouble(2).putDouble(-1)
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) padded.length())
+                .put(padded.getBytes(StandardCharsets.US_ASCII))
+                .putDouble(1)
+                .putDouble(2)
+                .putDouble(-1)
                 .putDouble(0.5);
         Path npy = Files.write(dir.resolve("x.npy"), b.array());
-        List<ValueInfo> inputs = OnnxModel.fromBytes(TestModels.dense()).describe().inputs();
-        DataSpec spec = DataSpec.builder().input(InputMapping.file(null, npy)).build().fitTo(inputs);
+        List<ValueInfo> inputs =
+                OnnxModel.fromBytes(TestModels.dense()).describe().inputs();
+        DataSpec spec =
+                DataSpec.builder().input(InputMapping.file(null, npy)).build().fitTo(inputs);
         assertThat(spec.inputs().get(0).type()).isEqualTo(ElementType.FLOAT);
         try (FileSource source = spec.open();
-             InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
+                InferenceSession session = InferenceSession.open(TestModels.dense(), SessionConfig.defaults())) {
             source.checkAgainst(inputs);
             Iterator<Batch> it = source.batches(2);
             Map<String, LayerActivations> out = session.run(it.next(), List.of("pre", "y"));
@@ -64,13 +70,23 @@ class UsersDataRoundTripTest {
         BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
         Files.createDirectories(dir.resolve("c"));
         ImageIO.write(image, "png", dir.resolve("c/1.png").toFile());
-        List<ValueInfo> inputs = OnnxModel.fromBytes(TestModels.dense()).describe().inputs();
-        DataSpec spec = DataSpec.builder().input(InputMapping.imageFolder("x", dir, ImagePreprocessing.builder()
-                .channels(ImagePreprocessing.Channels.GRAY).build())).build().fitTo(inputs);
+        List<ValueInfo> inputs =
+                OnnxModel.fromBytes(TestModels.dense()).describe().inputs();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.imageFolder(
+                        "x",
+                        dir,
+                        ImagePreprocessing.builder()
+                                .channels(ImagePreprocessing.Channels.GRAY)
+                                .build()))
+                .build()
+                .fitTo(inputs);
         try (FileSource source = spec.open()) {
             // the folder gives [1, 1, 2] per sample (C, H, W); the model takes [2]
-            assertThatThrownBy(() -> source.checkAgainst(inputs)).isInstanceOf(DatasetException.class)
-                    .hasMessageContaining("model input x").hasMessageContaining("[1, 1, 2]")
+            assertThatThrownBy(() -> source.checkAgainst(inputs))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("model input x")
+                    .hasMessageContaining("[1, 1, 2]")
                     .hasMessageContaining("GRAY");
         }
     }

@@ -24,8 +24,12 @@ class ActivationFrequencyAccumulatorTest {
      * S1 counts: c0 [2, 1, 1], c1 [1, 1, 0]; S2 counts: c0 [1, 1, 1], c1 [1, 1, 0]; N_0 = N_1 = 2.
      */
     private static final int[] CLASSES = {0, 0, 1, 1};
-    private static final LayerActivations BATCH = Activations.of(LAYER, SHAPE,
-            new float[] {1f, 0f, 2000f}, new float[] {3f, 2f, 0f}, new float[] {0f, 5f, -1f},
+    private static final LayerActivations BATCH = Activations.of(
+            LAYER,
+            SHAPE,
+            new float[] {1f, 0f, 2000f},
+            new float[] {3f, 2f, 0f},
+            new float[] {0f, 5f, -1f},
             new float[] {0.5f, 0f, 0f});
 
     private static StatsOptions options() {
@@ -99,8 +103,10 @@ class ActivationFrequencyAccumulatorTest {
         acc.accept(CLASSES, BATCH);
         FrequencyTable table = acc.result().s1Table();
         assertThat(table.classes()).extracting(ClassCounts::classId).containsExactly(0, 1);
-        assertThatThrownBy(() -> table.forClass(2)).isInstanceOf(StatsException.class)
-                .hasMessageContaining("class 2 has no samples").hasMessageContaining("[0, 1]");
+        assertThatThrownBy(() -> table.forClass(2))
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("class 2 has no samples")
+                .hasMessageContaining("[0, 1]");
     }
 
     @Test
@@ -118,8 +124,9 @@ class ActivationFrequencyAccumulatorTest {
         ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(options(), LAYER, SHAPE);
         acc.accept(CLASSES, BATCH);
         // a NaN in neuron 1 (class 0) and +inf in neuron 2 (class 1): both samples left out entirely.
-        acc.accept(new int[] {0, 1}, Activations.dense(LAYER, new float[] {1f, Float.NaN, 1f},
-                new float[] {1f, 1f, Float.POSITIVE_INFINITY}));
+        acc.accept(new int[] {0, 1}, Activations.dense(LAYER, new float[] {1f, Float.NaN, 1f}, new float[] {
+            1f, 1f, Float.POSITIVE_INFINITY
+        }));
         ActivationFrequencies r = acc.result();
         assertThat(r.invalidSamples()).isEqualTo(2);
         assertThat(r.nonFiniteByNeuron()).containsExactly(0L, 1L, 1L);
@@ -130,12 +137,15 @@ class ActivationFrequencyAccumulatorTest {
 
     @Test
     void nonFiniteUnitsCountAgainstTheirChannel() {
-        StatsOptions opts = StatsOptions.builder(1, ClassBasis.PREDICTED).view(NeuronView.CHANNEL_MAX).build();
+        StatsOptions opts = StatsOptions.builder(1, ClassBasis.PREDICTED)
+                .view(NeuronView.CHANNEL_MAX)
+                .build();
         int[] shape = {2, 2};
         ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(opts, "conv", shape);
         // channel 1 (units 2, 3) holds a NaN.
-        acc.accept(new int[] {0, 0}, Activations.of("conv", shape, new float[] {1f, 0f, Float.NaN, 2f},
-                new float[] {0f, -1f, 3f, 0f}));
+        acc.accept(
+                new int[] {0, 0},
+                Activations.of("conv", shape, new float[] {1f, 0f, Float.NaN, 2f}, new float[] {0f, -1f, 3f, 0f}));
         ActivationFrequencies r = acc.result();
         assertThat(r.nonFiniteByNeuron()).containsExactly(0L, 1L);
         // the valid sample: channel max [0, 3] -> S1 {1}
@@ -145,12 +155,15 @@ class ActivationFrequencyAccumulatorTest {
 
     @Test
     void channelMeanViewCountsChannels() {
-        StatsOptions opts = StatsOptions.builder(1, ClassBasis.LABEL).view(NeuronView.CHANNEL_MEAN).build();
+        StatsOptions opts = StatsOptions.builder(1, ClassBasis.LABEL)
+                .view(NeuronView.CHANNEL_MEAN)
+                .build();
         int[] shape = {2, 1, 2};
         ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(opts, "conv", shape);
         // channel means: sample 0 [ (1 + -1)/2 = 0, (2 + 0)/2 = 1 ]; sample 1 [ (3 + 0)/2 = 1.5, (0 + 0)/2 = 0 ]
-        acc.accept(new int[] {0, 0}, Activations.of("conv", shape, new float[] {1f, -1f, 2f, 0f},
-                new float[] {3f, 0f, 0f, 0f}));
+        acc.accept(
+                new int[] {0, 0},
+                Activations.of("conv", shape, new float[] {1f, -1f, 2f, 0f}, new float[] {3f, 0f, 0f, 0f}));
         assertThat(acc.result().s1Table().forClass(0).counts()).containsExactly(1, 1);
         assertThat(acc.result().neurons()).isEqualTo(2);
     }
@@ -161,7 +174,8 @@ class ActivationFrequencyAccumulatorTest {
         float[][] rows = Activations.randomRows(random, 300, 50, false);
         int[] classes = Activations.randomClasses(random, 300, 3);
         for (double eps : new double[] {Double.POSITIVE_INFINITY, 1e100}) {
-            StatsOptions opts = StatsOptions.builder(3, ClassBasis.LABEL).eps(eps).build();
+            StatsOptions opts =
+                    StatsOptions.builder(3, ClassBasis.LABEL).eps(eps).build();
             ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(opts, "l", new int[] {50});
             acc.accept(classes, Activations.of("l", new int[] {50}, rows));
             ActivationFrequencies r = acc.result();
@@ -193,7 +207,10 @@ class ActivationFrequencyAccumulatorTest {
         int[] shape = {n};
         for (double tau : new double[] {0.0, -0.0, 0.3, -0.5}) {
             for (double eps : new double[] {3, 1000}) {
-                StatsOptions opts = StatsOptions.builder(3, ClassBasis.LABEL).tau(tau).eps(eps).build();
+                StatsOptions opts = StatsOptions.builder(3, ClassBasis.LABEL)
+                        .tau(tau)
+                        .eps(eps)
+                        .build();
                 ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(opts, "l", shape);
                 acc.accept(classes, Activations.of("l", shape, rows));
                 ActivationFrequencies r = acc.result();
@@ -211,9 +228,11 @@ class ActivationFrequencyAccumulatorTest {
                     }
                 }
                 for (int c = 0; c < 3; c++) {
-                    assertThat(r.s1Table().forClass(c).counts()).as("S1 tau %s eps %s class %d", tau, eps, c)
+                    assertThat(r.s1Table().forClass(c).counts())
+                            .as("S1 tau %s eps %s class %d", tau, eps, c)
                             .containsExactly(s1[c]);
-                    assertThat(r.s2Table().forClass(c).counts()).as("S2 tau %s eps %s class %d", tau, eps, c)
+                    assertThat(r.s2Table().forClass(c).counts())
+                            .as("S2 tau %s eps %s class %d", tau, eps, c)
                             .containsExactly(s2[c]);
                 }
             }
@@ -242,7 +261,8 @@ class ActivationFrequencyAccumulatorTest {
             order.add(i);
         }
         Collections.shuffle(order, random);
-        List<ActivationFrequencyAccumulator> parts = List.of(new ActivationFrequencyAccumulator(opts, "l", shape),
+        List<ActivationFrequencyAccumulator> parts = List.of(
+                new ActivationFrequencyAccumulator(opts, "l", shape),
                 new ActivationFrequencyAccumulator(opts, "l", shape),
                 new ActivationFrequencyAccumulator(opts, "l", shape));
         int at = 0;
@@ -278,21 +298,30 @@ class ActivationFrequencyAccumulatorTest {
     @Test
     void rejectsBadBatchesAndLeavesTheCountsUnchanged() {
         ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(options(), LAYER, SHAPE);
-        assertThatThrownBy(() -> acc.accept(CLASSES, Activations.of("other", SHAPE, new float[3], new float[3],
-                new float[3], new float[3]))).isInstanceOf(StatsException.class)
-                .hasMessageContaining("layer relu1").hasMessageContaining("other");
+        assertThatThrownBy(() -> acc.accept(
+                        CLASSES,
+                        Activations.of("other", SHAPE, new float[3], new float[3], new float[3], new float[3])))
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("layer relu1")
+                .hasMessageContaining("other");
         assertThatThrownBy(() -> acc.accept(new int[] {0}, Activations.dense(LAYER, new float[4])))
-                .isInstanceOf(StatsException.class).hasMessageContaining("[3]").hasMessageContaining("[4]");
-        assertThatThrownBy(() -> acc.accept(new int[] {0, 1}, BATCH)).isInstanceOf(StatsException.class)
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("[3]")
+                .hasMessageContaining("[4]");
+        assertThatThrownBy(() -> acc.accept(new int[] {0, 1}, BATCH))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("4 samples but 2 class ids");
         // a bad class id in the last sample: nothing of the batch is counted
-        assertThatThrownBy(() -> acc.accept(new int[] {0, 0, 1, 3}, BATCH)).isInstanceOf(StatsException.class)
-                .hasMessageContaining("class id 3").hasMessageContaining("[0, 3)");
+        assertThatThrownBy(() -> acc.accept(new int[] {0, 0, 1, 3}, BATCH))
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("class id 3")
+                .hasMessageContaining("[0, 3)");
         assertThat(acc.result().isEmpty()).isTrue();
 
         ActivationFrequencyAccumulator otherView = new ActivationFrequencyAccumulator(
                 StatsOptions.builder(3, ClassBasis.LABEL).build(), LAYER, SHAPE);
-        assertThatThrownBy(() -> acc.merge(otherView)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> acc.merge(otherView))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("same layer, shape and options");
     }
 }

@@ -5,8 +5,7 @@ import java.util.Random;
 
 /** Builds small {@link LayerActivations} for the tests. */
 final class Activations {
-    private Activations() {
-    }
+    private Activations() {}
 
     /** A batch of the given rows (one per sample) for a layer of the given unit shape. */
     static LayerActivations of(String layer, int[] unitShape, float[]... rows) {

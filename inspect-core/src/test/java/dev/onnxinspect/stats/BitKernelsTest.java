@@ -42,7 +42,8 @@ class BitKernelsTest {
             row[j] = edgeValue(random, row, j);
         }
         if (allowNonFinite && random.nextInt(8) == 0) {
-            float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0xFFC00001)};
+            float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0xFFC00001)
+            };
             row[random.nextInt(n)] = bad[random.nextInt(bad.length)];
         }
         return row;
@@ -73,8 +74,11 @@ class BitKernelsTest {
             reference.scan(row, 0, row.length);
             assertThat(kernel.finite).as(() -> "finite " + Arrays.toString(row)).isEqualTo(reference.finite);
             if (reference.finite) {
-                assertThat(kernel.maxBits).as(() -> "max " + Arrays.toString(row)).isEqualTo(reference.maxBits);
-                assertThat(kernel.minPositiveBits).as(() -> "min positive " + Arrays.toString(row))
+                assertThat(kernel.maxBits)
+                        .as(() -> "max " + Arrays.toString(row))
+                        .isEqualTo(reference.maxBits);
+                assertThat(kernel.minPositiveBits)
+                        .as(() -> "min positive " + Arrays.toString(row))
                         .isEqualTo(reference.minPositiveBits);
             }
         }
@@ -90,8 +94,9 @@ class BitKernelsTest {
             float b = Math.abs(edgeValue(random, row, row.length));
             int low = Math.max(1, Float.floatToRawIntBits(Math.min(a, b)));
             int upper = Math.max(low, Float.floatToRawIntBits(Math.max(a, b)));
-            assertThat(kernel.smallestAtLeast(bits(row), row.length, low, upper)).as(() -> Arrays.toString(row) + " in ["
-                    + Float.intBitsToFloat(low) + ", " + Float.intBitsToFloat(upper) + "]")
+            assertThat(kernel.smallestAtLeast(bits(row), row.length, low, upper))
+                    .as(() -> Arrays.toString(row) + " in [" + Float.intBitsToFloat(low) + ", "
+                            + Float.intBitsToFloat(upper) + "]")
                     .isEqualTo(RowScan.smallestAtLeast(row, 0, row.length, low, upper));
         }
     }
@@ -104,8 +109,15 @@ class BitKernelsTest {
             int[] bits = bits(row);
             int n = row.length;
             // thresholds t >= 0: +0, -0.0, the smallest subnormal, row values (ties), huge, +inf
-            float[] candidates = {0f, -0f, Float.MIN_VALUE, Math.abs(row[random.nextInt(n)]), Float.MAX_VALUE,
-                    Float.POSITIVE_INFINITY, Math.abs(edgeValue(random, row, 0))};
+            float[] candidates = {
+                0f,
+                -0f,
+                Float.MIN_VALUE,
+                Math.abs(row[random.nextInt(n)]),
+                Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY,
+                Math.abs(edgeValue(random, row, 0))
+            };
             float t = candidates[random.nextInt(candidates.length)];
             float cut = random.nextInt(4) == 0 ? Float.NaN : Math.abs(row[random.nextInt(n)]);
             if (cut == 0f) {
@@ -113,8 +125,8 @@ class BitKernelsTest {
             }
             int[] above = new int[n];
             int[] atLeast = new int[n];
-            SignificantBits.countAboveAndAtLeast(above, atLeast, bits, n, SignificantBits.thresholdBits(t),
-                    SignificantBits.atLeastBits(cut));
+            SignificantBits.countAboveAndAtLeast(
+                    above, atLeast, bits, n, SignificantBits.thresholdBits(t), SignificantBits.atLeastBits(cut));
             int[] above0 = new int[n];
             int[] notAtLeast = new int[n];
             SignificantBits.countAboveNotAtLeast(above0, notAtLeast, bits, n, SignificantBits.atLeastBits(cut));
@@ -129,8 +141,8 @@ class BitKernelsTest {
                 float v = row[j];
                 float threshold = t;
                 float s2Cut = cut;
-                java.util.function.Supplier<String> what = () -> v + " vs t " + threshold + ", cut " + s2Cut
-                        + ", negative t " + negative;
+                java.util.function.Supplier<String> what =
+                        () -> v + " vs t " + threshold + ", cut " + s2Cut + ", negative t " + negative;
                 int s1 = row[j] > t ? 1 : 0;
                 int s2 = row[j] >= cut ? 1 : 0;
                 assertThat(above[j]).as(what).isEqualTo(s1);
@@ -178,7 +190,8 @@ class BitKernelsTest {
             float[] row = new float[n];
             for (int j = 0; j < n; j++) {
                 // dense: log-uniform over 5 decades below 1, a third zeros
-                row[j] = dense ? (random.nextInt(3) == 0 ? 0f : (float) Math.pow(10, -5 * random.nextDouble()))
+                row[j] = dense
+                        ? (random.nextInt(3) == 0 ? 0f : (float) Math.pow(10, -5 * random.nextDouble()))
                         : edgeValue(random, row, j);
             }
             Significance.Dominant s2 = Significance.s2(dense ? 1000 : epsilons[random.nextInt(epsilons.length)]);
@@ -191,14 +204,15 @@ class BitKernelsTest {
                 float low = s2.joinThreshold(Float.intBitsToFloat(scan.maxBits));
                 int u = scan.smallestLaneMinimumAtLeast(Float.floatToRawIntBits(low));
                 float smallest = Float.intBitsToFloat(scan.minPositiveBits);
-                if (smallest < low && u != Integer.MAX_VALUE
-                        && smallest >= s2.joinThreshold(Float.intBitsToFloat(u))) {
+                if (smallest < low && u != Integer.MAX_VALUE && smallest >= s2.joinThreshold(Float.intBitsToFloat(u))) {
                     shortcuts++;
                 }
             }
             float cut = s2.cutoff(bits, n, scan, new float[n]);
-            assertThat(Float.floatToIntBits(cut)).as(() -> "cut " + cut + " for eps " + s2.eps() + " in "
-                    + Arrays.toString(row) + ", expected " + expected).isEqualTo(Float.floatToIntBits(expected));
+            assertThat(Float.floatToIntBits(cut))
+                    .as(() -> "cut " + cut + " for eps " + s2.eps() + " in " + Arrays.toString(row) + ", expected "
+                            + expected)
+                    .isEqualTo(Float.floatToIntBits(expected));
         }
         assertThat(shortcuts).as("dense rows settled by the lane minima").isGreaterThan(denseRows / 2);
     }
@@ -236,8 +250,15 @@ class BitKernelsTest {
     @Test
     void foldedLayoutGivesEveryNeuronItsOwnBit() {
         Random random = new Random(6);
-        for (int n : new int[] {Pattern.BLOCK, Pattern.BLOCK + 1, Pattern.BLOCK + RowScan.FOLD - 1,
-                Pattern.BLOCK + RowScan.FOLD, Pattern.BLOCK + RowScan.FOLD + 3, 3 * Pattern.BLOCK - 2, 6272}) {
+        for (int n : new int[] {
+            Pattern.BLOCK,
+            Pattern.BLOCK + 1,
+            Pattern.BLOCK + RowScan.FOLD - 1,
+            Pattern.BLOCK + RowScan.FOLD,
+            Pattern.BLOCK + RowScan.FOLD + 3,
+            3 * Pattern.BLOCK - 2,
+            6272
+        }) {
             assertThat(Pattern.folded(n)).isTrue();
             int[] rowBits = Pattern.foldedRowBits(n);
             long[][] single = new long[n][];
@@ -249,14 +270,19 @@ class BitKernelsTest {
                 int word = -1;
                 for (int w = 0; w < single[j].length; w++) {
                     if (single[j][w] != 0) {
-                        assertThat(word).as("n %d neuron %d sets bits in two words", n, j).isEqualTo(-1);
-                        assertThat(Long.bitCount(single[j][w])).as("n %d neuron %d", n, j).isEqualTo(1);
+                        assertThat(word)
+                                .as("n %d neuron %d sets bits in two words", n, j)
+                                .isEqualTo(-1);
+                        assertThat(Long.bitCount(single[j][w]))
+                                .as("n %d neuron %d", n, j)
+                                .isEqualTo(1);
                         word = w;
                     }
                 }
                 assertThat(word).as("n %d neuron %d sets no bit", n, j).isNotEqualTo(-1);
                 assertThat(seen.add(word * 64L + Long.numberOfTrailingZeros(single[j][word])))
-                        .as("n %d neuron %d shares its bit", n, j).isTrue();
+                        .as("n %d neuron %d shares its bit", n, j)
+                        .isTrue();
             }
             int[] on = new int[n];
             long[] union = new long[Pattern.wordCount(n)];
@@ -298,7 +324,8 @@ class BitKernelsTest {
         }
         int[] classes = Activations.randomClasses(random, samples, 2);
         for (double tau : new double[] {0.0, 0.3, -0.5}) {
-            StatsOptions options = StatsOptions.builder(2, ClassBasis.LABEL).tau(tau).build();
+            StatsOptions options =
+                    StatsOptions.builder(2, ClassBasis.LABEL).tau(tau).build();
             PatternAccumulator acc = new PatternAccumulator(options, "wide", new int[] {n});
             acc.accept(classes, Activations.dense("wide", rows));
             for (int c = 0; c < 2; c++) {
@@ -312,7 +339,8 @@ class BitKernelsTest {
                         distinct.add(pattern.toString());
                     }
                 }
-                assertThat(acc.result().forClass(c).distinctPatterns()).as("tau %s class %d", tau, c)
+                assertThat(acc.result().forClass(c).distinctPatterns())
+                        .as("tau %s class %d", tau, c)
                         .isEqualTo(distinct.size());
             }
         }
@@ -345,7 +373,10 @@ class BitKernelsTest {
         for (double tau : new double[] {0.0, -0.0, 0.25, -0.5, 1e-50}) {
             for (double eps : new double[] {0.5, 1.0, 3.0, 1000.0, Double.POSITIVE_INFINITY}) {
                 for (NeuronView view : NeuronView.values()) {
-                    StatsOptions options = StatsOptions.builder(4, ClassBasis.LABEL).tau(tau).eps(eps).view(view)
+                    StatsOptions options = StatsOptions.builder(4, ClassBasis.LABEL)
+                            .tau(tau)
+                            .eps(eps)
+                            .view(view)
                             .build();
                     LayerStatisticsAccumulator fromArray = new LayerStatisticsAccumulator(options, "l", shape);
                     fromArray.accept(classes, array);
@@ -360,8 +391,8 @@ class BitKernelsTest {
         }
     }
 
-    private static void assertLiteral(LayerStatistics result, StatsOptions options, int[] shape, float[][] rows,
-                                      int[] classes, String what) {
+    private static void assertLiteral(
+            LayerStatistics result, StatsOptions options, int[] shape, float[][] rows, int[] classes, String what) {
         int channels = shape[0];
         int spatial = rows[0].length / channels;
         int neurons = options.view() == NeuronView.FLATTENED ? rows[0].length : channels;
@@ -414,9 +445,14 @@ class BitKernelsTest {
                 continue;
             }
             assertThat(f.s1Table().forClass(c).classSize()).as(what).isEqualTo(sizes[c]);
-            assertThat(f.s1Table().forClass(c).counts()).as("S1 %s class %d", what, c).containsExactly(s1[c]);
-            assertThat(f.s2Table().forClass(c).counts()).as("S2 %s class %d", what, c).containsExactly(s2[c]);
-            assertThat(p.forClass(c).distinctPatterns()).as("patterns %s class %d", what, c)
+            assertThat(f.s1Table().forClass(c).counts())
+                    .as("S1 %s class %d", what, c)
+                    .containsExactly(s1[c]);
+            assertThat(f.s2Table().forClass(c).counts())
+                    .as("S2 %s class %d", what, c)
+                    .containsExactly(s2[c]);
+            assertThat(p.forClass(c).distinctPatterns())
+                    .as("patterns %s class %d", what, c)
                     .isEqualTo(patterns.get(c).size());
         }
     }

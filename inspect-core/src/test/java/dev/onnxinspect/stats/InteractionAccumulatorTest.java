@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class InteractionAccumulatorTest {
     // W (2 x 3) = [[1, -1, 2], [0.5, 0.5, -4]], n_in = 3.
-    private static final DenseLayer DENSE = new DenseLayer("fc2", "relu1", 2, 3,
-            new float[] {1f, -1f, 2f, 0.5f, 0.5f, -4f}, new float[] {10f, -10f});
+    private static final DenseLayer DENSE =
+            new DenseLayer("fc2", "relu1", 2, 3, new float[] {1f, -1f, 2f, 0.5f, 0.5f, -4f}, new float[] {10f, -10f});
 
     /*
      * x_A = [2, 1, 1] (class 0):
@@ -28,11 +28,14 @@ class InteractionAccumulatorTest {
      * ABSOLUTE: class 0 counts (0,0) 1, (0,2) 2; class 1 all 0.  SIGNED: class 0 (0,0) 1, (0,2) 1; class 1 the same.
      */
     private static final int[] CLASSES = {0, 0, 1, 1};
-    private static final LayerActivations INPUT = Activations.dense("relu1", new float[] {2f, 1f, 1f},
-            new float[] {0f, 3f, 1f}, new float[] {2f, 3f, 1f}, new float[] {0f, 0f, 0f});
+    private static final LayerActivations INPUT = Activations.dense(
+            "relu1", new float[] {2f, 1f, 1f}, new float[] {0f, 3f, 1f}, new float[] {2f, 3f, 1f}, new float[] {
+                0f, 0f, 0f
+            });
 
     private static InteractionFrequencies run(InteractionShare share) {
-        InteractionAccumulator acc = new InteractionAccumulator(DENSE,
+        InteractionAccumulator acc = new InteractionAccumulator(
+                DENSE,
                 InteractionOptions.builder(2, ClassBasis.LABEL).share(share).build());
         acc.accept(CLASSES, INPUT);
         return acc.result();
@@ -65,8 +68,8 @@ class InteractionAccumulatorTest {
     void anExactlyAverageShareIsNotSignificant() {
         // W row [1, 1, 1], x = [1, 1, 1]: every share is exactly 1/3; 3 * 1 > 3 is false -> none.
         DenseLayer uniform = new DenseLayer("o", "x", 1, 3, new float[] {1f, 1f, 1f}, new float[1]);
-        InteractionAccumulator acc = new InteractionAccumulator(uniform,
-                InteractionOptions.builder(1, ClassBasis.LABEL).build());
+        InteractionAccumulator acc = new InteractionAccumulator(
+                uniform, InteractionOptions.builder(1, ClassBasis.LABEL).build());
         acc.accept(new int[] {0}, Activations.dense("x", new float[] {1f, 1f, 1f}));
         assertThat(acc.result().table().forClass(0).counts()).containsExactly(0, 0, 0);
     }
@@ -75,16 +78,23 @@ class InteractionAccumulatorTest {
     void statesTheMemoryAndRefusesAboveTheLimit() {
         DenseLayer big = new DenseLayer("fc", "h", 100, 100, new float[10000], new float[100]);
         InteractionOptions tenClasses = InteractionOptions.builder(10, ClassBasis.LABEL)
-                .memoryLimitBytes(100_000).build();
+                .memoryLimitBytes(100_000)
+                .build();
         // 10 classes x 100 x 100 ints x 4 bytes = 400,000 bytes
         assertThat(InteractionAccumulator.estimate(big, tenClasses).bytes()).isEqualTo(400_000);
         assertThatThrownBy(() -> new InteractionAccumulator(big, tenClasses))
-                .isInstanceOf(MemoryLimitExceededException.class).hasMessageContaining("400000 bytes")
-                .hasMessageContaining("restrict the classes").hasMessageContaining("fc")
-                .satisfies(e -> assertThat(((MemoryLimitExceededException) e).estimate().bytes()).isEqualTo(400_000));
+                .isInstanceOf(MemoryLimitExceededException.class)
+                .hasMessageContaining("400000 bytes")
+                .hasMessageContaining("restrict the classes")
+                .hasMessageContaining("fc")
+                .satisfies(e -> assertThat(
+                                ((MemoryLimitExceededException) e).estimate().bytes())
+                        .isEqualTo(400_000));
         // restricted to two classes: 2 x 100 x 100 x 4 = 80,000 bytes, under the limit
-        InteractionOptions twoClasses = InteractionOptions.builder(10, ClassBasis.LABEL).classes(7, 2)
-                .memoryLimitBytes(100_000).build();
+        InteractionOptions twoClasses = InteractionOptions.builder(10, ClassBasis.LABEL)
+                .classes(7, 2)
+                .memoryLimitBytes(100_000)
+                .build();
         assertThat(InteractionAccumulator.estimate(big, twoClasses).bytes()).isEqualTo(80_000);
         assertThat(twoClasses.trackedClasses()).containsExactly(2, 7);
         new InteractionAccumulator(big, twoClasses);
@@ -92,7 +102,8 @@ class InteractionAccumulatorTest {
 
     @Test
     void untrackedClassesAreSkipped() {
-        InteractionAccumulator acc = new InteractionAccumulator(DENSE,
+        InteractionAccumulator acc = new InteractionAccumulator(
+                DENSE,
                 InteractionOptions.builder(2, ClassBasis.PREDICTED).classes(1).build());
         acc.accept(CLASSES, INPUT);
         InteractionFrequencies r = acc.result();
@@ -104,8 +115,8 @@ class InteractionAccumulatorTest {
 
     @Test
     void nonFiniteInputsAreExcluded() {
-        InteractionAccumulator acc = new InteractionAccumulator(DENSE,
-                InteractionOptions.builder(2, ClassBasis.LABEL).build());
+        InteractionAccumulator acc = new InteractionAccumulator(
+                DENSE, InteractionOptions.builder(2, ClassBasis.LABEL).build());
         acc.accept(new int[] {0}, Activations.dense("relu1", new float[] {1f, Float.NaN, 0f}));
         assertThat(acc.result().invalidSamples()).isEqualTo(1);
         assertThat(acc.result().table().isEmpty()).isTrue();
@@ -122,7 +133,8 @@ class InteractionAccumulatorTest {
         float[][] rows = Activations.randomRows(random, 90, 8, true);
         int[] classes = Activations.randomClasses(random, 90, 3);
         LayerActivations all = Activations.dense("x", rows);
-        InteractionOptions opts = InteractionOptions.builder(3, ClassBasis.LABEL).build();
+        InteractionOptions opts =
+                InteractionOptions.builder(3, ClassBasis.LABEL).build();
         InteractionAccumulator onePass = new InteractionAccumulator(dense, opts);
         onePass.accept(classes, all);
         InteractionAccumulator a = new InteractionAccumulator(dense, opts);
@@ -135,18 +147,26 @@ class InteractionAccumulatorTest {
 
     @Test
     void rejectsBadInput() {
-        InteractionAccumulator acc = new InteractionAccumulator(DENSE,
-                InteractionOptions.builder(2, ClassBasis.LABEL).build());
+        InteractionAccumulator acc = new InteractionAccumulator(
+                DENSE, InteractionOptions.builder(2, ClassBasis.LABEL).build());
         assertThatThrownBy(() -> acc.accept(new int[] {0}, Activations.dense("fc2", new float[3])))
-                .isInstanceOf(StatsException.class).hasMessageContaining("input relu1");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("input relu1");
         assertThatThrownBy(() -> acc.accept(new int[] {0}, Activations.dense("relu1", new float[4])))
-                .isInstanceOf(StatsException.class).hasMessageContaining("n_in = 3");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("n_in = 3");
         assertThatThrownBy(() -> acc.accept(new int[] {2}, Activations.dense("relu1", new float[3])))
-                .isInstanceOf(StatsException.class).hasMessageContaining("class id 2");
-        assertThatThrownBy(() -> InteractionOptions.builder(2, ClassBasis.LABEL).classes(5).build())
-                .isInstanceOf(StatsException.class).hasMessageContaining("[0, 2)");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("class id 2");
+        assertThatThrownBy(() -> InteractionOptions.builder(2, ClassBasis.LABEL)
+                        .classes(5)
+                        .build())
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("[0, 2)");
         DenseLayer nan = new DenseLayer("o", "x", 1, 1, new float[] {Float.NaN}, new float[1]);
-        assertThatThrownBy(() -> new InteractionAccumulator(nan, InteractionOptions.builder(1, ClassBasis.LABEL)
-                .build())).isInstanceOf(StatsException.class).hasMessageContaining("NaN or infinite weight");
+        assertThatThrownBy(() -> new InteractionAccumulator(
+                        nan, InteractionOptions.builder(1, ClassBasis.LABEL).build()))
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("NaN or infinite weight");
     }
 }

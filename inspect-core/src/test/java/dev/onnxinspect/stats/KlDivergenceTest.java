@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class KlDivergenceTest {
     // Class 0: counts [1, 1] of N = 2 -> F = [1/2, 1/2]; class 1: counts [3, 1] of N = 4 -> F = [3/4, 1/4].
-    private static final FrequencyTable TABLE = new FrequencyTable("S1", 2, 10,
-            List.of(new ClassCounts(0, 2, new int[] {1, 1}), new ClassCounts(1, 4, new int[] {3, 1})));
+    private static final FrequencyTable TABLE = new FrequencyTable(
+            "S1", 2, 10, List.of(new ClassCounts(0, 2, new int[] {1, 1}), new ClassCounts(1, 4, new int[] {3, 1})));
 
     @Test
     void profilesWithoutSmoothing() {
@@ -51,16 +51,19 @@ class KlDivergenceTest {
         FrequencyTable silent = new FrequencyTable("S2", 2, 10, List.of(new ClassCounts(3, 5, new int[] {0, 0})));
         // alpha > 0: F = [0, 0] -> [alpha, alpha] / 2 alpha = uniform
         assertThat(ClassProfiles.of(silent).profile(3)).containsExactly(0.5, 0.5);
-        assertThatThrownBy(() -> ClassProfiles.of(silent, 0.0)).isInstanceOf(StatsException.class)
-                .hasMessageContaining("class 3").hasMessageContaining("use alpha > 0");
+        assertThatThrownBy(() -> ClassProfiles.of(silent, 0.0))
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("class 3")
+                .hasMessageContaining("use alpha > 0");
     }
 
     @Test
     void zeroInQIsInfiniteOnlyInOneDirection() {
         // Without smoothing P = [1/2, 1/2], Q = [1, 0]: KL(P||Q) = +inf; KL(Q||P) = 1 ln(1/0.5) = ln 2.
-        assertThat(KlDivergence.kl(new double[] {0.5, 0.5}, new double[] {1, 0})).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(KlDivergence.kl(new double[] {1, 0}, new double[] {0.5, 0.5})).isCloseTo(Math.log(2),
-                within(1e-15));
+        assertThat(KlDivergence.kl(new double[] {0.5, 0.5}, new double[] {1, 0}))
+                .isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(KlDivergence.kl(new double[] {1, 0}, new double[] {0.5, 0.5}))
+                .isCloseTo(Math.log(2), within(1e-15));
     }
 
     @Test
@@ -76,14 +79,15 @@ class KlDivergenceTest {
         assertThat(cross.bToA().get(1, 1)).isCloseTo(0.5 * Math.log(4.0 / 3), within(1e-15));
         assertThat(cross.aToB().get(0, 1)).isEqualTo(0.0);
         assertThat(cross.bToA().pLabel()).isEqualTo("ood");
-        assertThatThrownBy(() -> cross.aToB().get(0, 0)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> cross.aToB().get(0, 0))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("class 0 has no Q profile");
     }
 
     @Test
     void interactionFrequenciesHaveProfilesToo() {
-        FrequencyTable g = new FrequencyTable("interaction-absolute", 4, 10,
-                List.of(new ClassCounts(0, 1, new int[] {1, 0, 0, 1})));
+        FrequencyTable g = new FrequencyTable(
+                "interaction-absolute", 4, 10, List.of(new ClassCounts(0, 1, new int[] {1, 0, 0, 1})));
         // F = [1, 0, 0, 1], alpha = 0 -> [1/2, 0, 0, 1/2]
         assertThat(ClassProfiles.of(g, 0.0).profile(0)).containsExactly(0.5, 0.0, 0.0, 0.5);
     }
@@ -94,10 +98,14 @@ class KlDivergenceTest {
         FrequencyTable s2 = new FrequencyTable("S2", 2, 10, List.of(new ClassCounts(0, 1, new int[] {1, 0})));
         ClassProfiles p = ClassProfiles.of(TABLE);
         assertThatThrownBy(() -> KlDivergence.between(p, "a", ClassProfiles.of(three), "b"))
-                .isInstanceOf(StatsException.class).hasMessageContaining("2 units").hasMessageContaining("3");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("2 units")
+                .hasMessageContaining("3");
         assertThatThrownBy(() -> KlDivergence.between(p, "a", ClassProfiles.of(s2), "b"))
-                .isInstanceOf(StatsException.class).hasMessageContaining("same quantity");
-        assertThatThrownBy(() -> ClassProfiles.of(TABLE, -1)).isInstanceOf(StatsException.class)
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("same quantity");
+        assertThatThrownBy(() -> ClassProfiles.of(TABLE, -1))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("alpha");
         KlMatrix empty = KlDivergence.within(ClassProfiles.of(new FrequencyTable("S1", 2, 10, List.of())), "e");
         assertThat(empty.values()).isEmpty();

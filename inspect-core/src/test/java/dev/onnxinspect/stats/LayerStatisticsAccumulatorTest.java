@@ -20,7 +20,11 @@ class LayerStatisticsAccumulatorTest {
         int[] classes = Activations.randomClasses(random, 150, 3);
         LayerActivations acts = Activations.of("conv", shape, rows);
         for (NeuronView view : NeuronView.values()) {
-            StatsOptions opts = StatsOptions.builder(3, ClassBasis.PREDICTED).view(view).eps(5).bins(10).build();
+            StatsOptions opts = StatsOptions.builder(3, ClassBasis.PREDICTED)
+                    .view(view)
+                    .eps(5)
+                    .bins(10)
+                    .build();
             LayerStatisticsAccumulator combined = new LayerStatisticsAccumulator(opts, "conv", shape);
             ActivationFrequencyAccumulator frequencies = new ActivationFrequencyAccumulator(opts, "conv", shape);
             PatternAccumulator patterns = new PatternAccumulator(opts, "conv", shape);
@@ -58,7 +62,8 @@ class LayerStatisticsAccumulatorTest {
 
     @Test
     void patternsCanBeLeftOut() {
-        StatsOptions opts = StatsOptions.builder(2, ClassBasis.LABEL).patterns(false).build();
+        StatsOptions opts =
+                StatsOptions.builder(2, ClassBasis.LABEL).patterns(false).build();
         LayerStatisticsAccumulator acc = new LayerStatisticsAccumulator(opts, "fc", new int[] {2});
         acc.accept(new int[] {1}, Activations.dense("fc", new float[] {1f, 0f}));
         assertThat(acc.result().patterns()).isEmpty();
@@ -66,7 +71,8 @@ class LayerStatisticsAccumulatorTest {
 
         LayerStatisticsAccumulator withPatterns = new LayerStatisticsAccumulator(
                 StatsOptions.builder(2, ClassBasis.LABEL).build(), "fc", new int[] {2});
-        assertThatThrownBy(() -> acc.merge(withPatterns)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> acc.merge(withPatterns))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("same options");
     }
 
@@ -79,8 +85,11 @@ class LayerStatisticsAccumulatorTest {
     void rangeCountsOnlyItsSamples() {
         StatsOptions opts = StatsOptions.builder(2, ClassBasis.LABEL).build();
         LayerStatisticsAccumulator acc = new LayerStatisticsAccumulator(opts, "fc", new int[] {2});
-        acc.accept(new int[] {0, 0, 1}, Activations.dense("fc", new float[] {1f, 0f}, new float[] {0f, 2f},
-                new float[] {3f, 0f}), 1, 3);
+        acc.accept(
+                new int[] {0, 0, 1},
+                Activations.dense("fc", new float[] {1f, 0f}, new float[] {0f, 2f}, new float[] {3f, 0f}),
+                1,
+                3);
         ActivationFrequencies f = acc.result().frequencies();
         assertThat(f.samples()).isEqualTo(2);
         assertThat(f.s1Table().forClass(0).counts()).containsExactly(0, 1);
@@ -123,19 +132,25 @@ class LayerStatisticsAccumulatorTest {
         LayerActivations acts = Activations.of("conv", shape, rows);
         for (NeuronView view : NeuronView.values()) {
             for (double tau : new double[] {0.0, 0.2}) {
-                StatsOptions opts = StatsOptions.builder(4, ClassBasis.LABEL).view(view).tau(tau).eps(50).build();
+                StatsOptions opts = StatsOptions.builder(4, ClassBasis.LABEL)
+                        .view(view)
+                        .tau(tau)
+                        .eps(50)
+                        .build();
                 LayerStatisticsAccumulator onePass = new LayerStatisticsAccumulator(opts, "conv", shape);
                 onePass.accept(classes, acts);
                 int split = 1 + random.nextInt(samples - 1);
                 LayerStatisticsAccumulator first = new LayerStatisticsAccumulator(opts, "conv", shape);
                 LayerStatisticsAccumulator second = new LayerStatisticsAccumulator(opts, "conv", shape);
-                CompletableFuture<Void> other = CompletableFuture.runAsync(() -> second.accept(classes, acts, split,
-                        samples));
+                CompletableFuture<Void> other =
+                        CompletableFuture.runAsync(() -> second.accept(classes, acts, split, samples));
                 first.accept(classes, acts, 0, split);
                 other.join();
                 first.merge(second);
-                assertThat(first.result()).as("view %s tau %s split %d", view, tau, split)
-                        .usingRecursiveComparison().isEqualTo(onePass.result());
+                assertThat(first.result())
+                        .as("view %s tau %s split %d", view, tau, split)
+                        .usingRecursiveComparison()
+                        .isEqualTo(onePass.result());
                 assertThat(first.result().frequencies().invalidSamples()).isEqualTo(3);
             }
         }

@@ -14,13 +14,13 @@ public final class LayerStatisticsBenchmark {
     private static final int BATCH = 256;
     private static final int[][] SHAPES = {{16, 28, 28}, {32, 14, 14}, {64, 7, 7}, {84}};
 
-    private LayerStatisticsBenchmark() {
-    }
+    private LayerStatisticsBenchmark() {}
 
     public static void main(String[] args) {
         boolean patterns = args.length > 0 && args[0].equals("patterns");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        StatsOptions options = StatsOptions.builder(10, ClassBasis.LABEL).patterns(patterns).build();
+        StatsOptions options =
+                StatsOptions.builder(10, ClassBasis.LABEL).patterns(patterns).build();
         Random random = new Random(1);
         int[] classes = Activations.randomClasses(random, BATCH, 10);
         for (int[] shape : SHAPES) {
@@ -32,8 +32,9 @@ public final class LayerStatisticsBenchmark {
             LayerActivations array = new LayerActivations("l", values, BATCH, shape);
             LayerActivations buffer = BufferActivations.of("l", values, BATCH, shape);
             for (int round = 0; round < rounds; round++) {
-                System.out.printf("units %6d patterns %-5s array %7.2f us  buffer %7.2f us%n", units, patterns,
-                        time(options, shape, classes, array), time(options, shape, classes, buffer));
+                System.out.printf(
+                        "units %6d patterns %-5s array %7.2f us  buffer %7.2f us%n",
+                        units, patterns, time(options, shape, classes, array), time(options, shape, classes, buffer));
             }
         }
     }

@@ -52,9 +52,11 @@ class NeuronViewTest {
     @Test
     void channelViewsNeedAChannelAxis() {
         assertThatThrownBy(() -> NeuronView.CHANNEL_MEAN.neurons(new int[] {128}))
-                .isInstanceOf(StatsException.class).hasMessageContaining("[128]")
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("[128]")
                 .hasMessageContaining("use NeuronView.FLATTENED");
         assertThatThrownBy(() -> NeuronView.FLATTENED.neurons(new int[] {3, 0}))
-                .isInstanceOf(StatsException.class).hasMessageContaining("positive");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("positive");
     }
 }

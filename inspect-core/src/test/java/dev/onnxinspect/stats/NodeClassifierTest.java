@@ -37,8 +37,7 @@ class NodeClassifierTest {
      * P(0 | a) = phi((a - 1)/h) / (phi((a - 1)/h) + phi((a - 3)/h)) = 1 / (1 + exp((2a - 4) / h^2)).
      */
     private static NodeClassifier singlePointClasses() {
-        return fit(2, new int[] {0, 1, 0, 0}, new float[] {1f}, new float[] {3f}, new float[] {0f},
-                new float[] {-1f});
+        return fit(2, new int[] {0, 1, 0, 0}, new float[] {1f}, new float[] {3f}, new float[] {0f}, new float[] {-1f});
     }
 
     @Test
@@ -81,8 +80,8 @@ class NodeClassifierTest {
          * At a = 2: t0 = 3 (phi(1/h0) + phi(0)) / (2 h0), t1 = 2 phi(-2/hp) / hp,
          *           t2 = 1 (phi(1/hp) + phi(0) + phi(-2/hp)) / (3 hp); P = t / sum t.
          */
-        NodeClassifier classifier = fit(3, new int[] {0, 0, 1, 2}, new float[] {1f}, new float[] {2f},
-                new float[] {4f}, new float[] {0f});
+        NodeClassifier classifier =
+                fit(3, new int[] {0, 0, 1, 2}, new float[] {1f}, new float[] {2f}, new float[] {4f}, new float[] {0f});
         double h0 = 1.06 * Math.sqrt(0.5) * Math.pow(2, -0.2);
         double hp = 1.06 * Math.sqrt(7.0 / 3) * Math.pow(3, -0.2);
         assertThat(classifier.bandwidth(0, 0)).isCloseTo(h0, within(1e-15));
@@ -105,8 +104,8 @@ class NodeClassifierTest {
     void discreteOnEstimateWhenThePooledBandwidthIsZeroOrTheNodeNeverFired() {
         // node 0 on-values c0 {2, 2}, c1 {2}: pooled sd 0 -> P(c | on) = (N_c^on + 1) / (N^on + K) = [3/5, 2/5].
         // node 1 never fires -> P(c | on) = (0 + 1) / (0 + 2) = 1/2 each.
-        NodeClassifier classifier = fit(2, new int[] {0, 0, 1}, new float[] {2f, 0f}, new float[] {2f, 0f},
-                new float[] {2f, -1f});
+        NodeClassifier classifier =
+                fit(2, new int[] {0, 0, 1}, new float[] {2f, 0f}, new float[] {2f, 0f}, new float[] {2f, -1f});
         assertThat(classifier.pooledBandwidth(0)).isZero();
         double[] logP = posterior(classifier, 0, 7f, KdeMode.EXACT);
         assertThat(logP[0]).isCloseTo(Math.log(3.0 / 5), within(1e-15));
@@ -129,11 +128,17 @@ class NodeClassifierTest {
      */
     @Test
     void layerPredictionSumsTheNodesLogProbabilities() {
-        NodeClassifier classifier = fit(2, new int[] {0, 0, 0, 1}, new float[] {0f, 5f}, new float[] {0f, 6f},
-                new float[] {0f, 7f}, new float[] {1f, 0f});
+        NodeClassifier classifier = fit(
+                2,
+                new int[] {0, 0, 0, 1},
+                new float[] {0f, 5f},
+                new float[] {0f, 6f},
+                new float[] {0f, 7f},
+                new float[] {1f, 0f});
         NodeClassifierEvaluationAccumulator eval = classifier.evaluation(KdeMode.FAST);
-        eval.accept(new int[] {0, 1, 1}, Activations.dense("l", new float[] {0f, 0f}, new float[] {0f, 0f},
-                new float[] {1f, 0f}));
+        eval.accept(
+                new int[] {0, 1, 1},
+                Activations.dense("l", new float[] {0f, 0f}, new float[] {0f, 0f}, new float[] {1f, 0f}));
         NodeClassifierResult r = eval.result();
         assertThat(r.samples()).isEqualTo(3);
         assertThat(r.layerCorrect()).isEqualTo(2);
@@ -146,7 +151,8 @@ class NodeClassifierTest {
     @Test
     void tiesGoToTheLowestClass() {
         // singlePointClasses at a = 2: P(0 | 2) = 1 / (1 + e^0) = 1/2 exactly (symmetric) -> class 0.
-        assertThat(NodeClassifierEvaluationAccumulator.argmax(new double[] {-1, -0.5, -0.5})).isEqualTo(1);
+        assertThat(NodeClassifierEvaluationAccumulator.argmax(new double[] {-1, -0.5, -0.5}))
+                .isEqualTo(1);
         NodeClassifierEvaluationAccumulator eval = singlePointClasses().evaluation(KdeMode.EXACT);
         eval.accept(new int[] {0, 1}, Activations.dense("l", new float[] {2f}, new float[] {2f}));
         assertThat(eval.result().layerCorrect()).isEqualTo(1);
@@ -161,20 +167,24 @@ class NodeClassifierTest {
             double[] values = new double[n];
             for (int i = 0; i < n; i++) {
                 // clusters at several scales plus outliers
-                values[i] = random.nextInt(4) * 10 + random.nextGaussian() * (random.nextBoolean() ? 0.05 : 2)
+                values[i] = random.nextInt(4) * 10
+                        + random.nextGaussian() * (random.nextBoolean() ? 0.05 : 2)
                         + (random.nextInt(50) == 0 ? 500 : 0);
             }
             Arrays.sort(values);
             double h = trial % 2 == 0 ? GaussianKde.silverman(values) : 0.01 + random.nextDouble();
             GaussianKde kde = new GaussianKde(values, h);
             for (int q = 0; q < 50; q++) {
-                double a = q < 45 ? values[random.nextInt(n)] + random.nextGaussian() * 10 * h
+                double a = q < 45
+                        ? values[random.nextInt(n)] + random.nextGaussian() * 10 * h
                         : values[0] - 1e4 * random.nextDouble();
                 double exact = kde.logDensityExact(a);
                 double fast = kde.logDensityFast(a);
                 assertThat(Double.isFinite(exact)).isTrue();
                 // relative difference of the densities: |e^(fast - exact) - 1| <= 1e-9
-                assertThat(Math.abs(Math.expm1(fast - exact))).as("n %d h %s a %s", n, h, a).isLessThanOrEqualTo(1e-9);
+                assertThat(Math.abs(Math.expm1(fast - exact)))
+                        .as("n %d h %s a %s", n, h, a)
+                        .isLessThanOrEqualTo(1e-9);
             }
         }
     }
@@ -231,19 +241,24 @@ class NodeClassifierTest {
     void emptyInputsAreDefined() {
         StatsOptions opts = StatsOptions.builder(2, ClassBasis.LABEL).build();
         NodeClassifierFitAccumulator empty = new NodeClassifierFitAccumulator(opts, "l", new int[] {1});
-        assertThatThrownBy(empty::result).isInstanceOf(StatsException.class)
+        assertThatThrownBy(empty::result)
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("saw no valid fit sample");
-        NodeClassifierResult none = singlePointClasses().evaluation(KdeMode.EXACT).result();
+        NodeClassifierResult none =
+                singlePointClasses().evaluation(KdeMode.EXACT).result();
         assertThat(none.samples()).isZero();
-        assertThatThrownBy(none::layerAccuracy).isInstanceOf(StatsException.class)
+        assertThatThrownBy(none::layerAccuracy)
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("evaluated no valid sample");
         NodeClassifierEvaluationAccumulator eval = singlePointClasses().evaluation(KdeMode.EXACT);
         eval.accept(new int[] {0}, Activations.dense("l", new float[] {Float.NaN}));
         assertThat(eval.result().invalidSamples()).isEqualTo(1);
         assertThatThrownBy(() -> singlePointClasses().logPosterior(0, Float.NaN, KdeMode.EXACT, new double[2]))
-                .isInstanceOf(StatsException.class).hasMessageContaining("finite");
+                .isInstanceOf(StatsException.class)
+                .hasMessageContaining("finite");
         NodeClassifierEvaluationAccumulator other = singlePointClasses().evaluation(KdeMode.EXACT);
-        assertThatThrownBy(() -> eval.merge(other)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> eval.merge(other))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("same NodeClassifier");
     }
 }

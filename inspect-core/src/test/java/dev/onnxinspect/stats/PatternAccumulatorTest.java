@@ -26,7 +26,8 @@ class PatternAccumulatorTest {
         // class 0: A, B, A, B -> two patterns, 2 each: H = -2 (1/2) ln(1/2) = ln 2, P = 2.
         // class 1: A, A, A -> one pattern: H = 0, P = 1.
         // class 2: A, A, B, C -> counts 2, 1, 1 of 4: H = -(1/2 ln 1/2 + 2 * 1/4 ln 1/4) = 1.5 ln 2, P = 2^1.5.
-        acc.accept(new int[] {0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2},
+        acc.accept(
+                new int[] {0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2},
                 Activations.dense("l", a, b, a2, b, a, a2, a, a, a2, b, c));
         PatternStatistics r = acc.result();
 
@@ -48,7 +49,8 @@ class PatternAccumulatorTest {
         assertThat(c2.entropy()).isCloseTo(1.5 * Math.log(2), within(1e-15));
         assertThat(c2.perplexity()).isCloseTo(Math.pow(2, 1.5), within(1e-14));
 
-        assertThatThrownBy(() -> r.forClass(3)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> r.forClass(3))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("class 3 has no samples");
     }
 

@@ -18,8 +18,10 @@ class PercentilesTest {
         assertThat(Percentiles.type7InPlace(new double[] {4, 1, 3, 2}, 0)).isEqualTo(1.0);
         assertThat(Percentiles.type7InPlace(new double[] {5}, 90)).isEqualTo(5.0);
         // [0, 10, 20, 30, 40]: 25th -> h = 4 * 0.25 = 1 exactly -> 10; 75th -> h = 3 -> 30.
-        assertThat(Percentiles.type7InPlace(new double[] {40, 30, 20, 10, 0}, 25)).isEqualTo(10.0);
-        assertThat(Percentiles.type7InPlace(new double[] {40, 30, 20, 10, 0}, 75)).isEqualTo(30.0);
+        assertThat(Percentiles.type7InPlace(new double[] {40, 30, 20, 10, 0}, 25))
+                .isEqualTo(10.0);
+        assertThat(Percentiles.type7InPlace(new double[] {40, 30, 20, 10, 0}, 75))
+                .isEqualTo(30.0);
     }
 
     @Test
@@ -53,7 +55,8 @@ class PercentilesTest {
         // [-1, 2^53, 2^53], 25th: h = 2 * 0.25 = 0.5, between a = -1 and b = 2^53 with t = 0.5. b - a = 2^53 + 1 is
         // not a double and rounds (to even) to 2^53. numpy's form b - (b - a)(1 - t) = 2^53 - 2^52 = 2^52; the other
         // form a + (b - a) t would give -1 + 2^52. (The exact value 2^52 - 0.5 lies half way between the two.)
-        assertThat(Percentiles.type7Sorted(new double[] {-1, 0x1p53, 0x1p53}, 3, 25)).isEqualTo(0x1p52);
+        assertThat(Percentiles.type7Sorted(new double[] {-1, 0x1p53, 0x1p53}, 3, 25))
+                .isEqualTo(0x1p52);
         // below the half way point the lower neighbour is the base: [0, 8], 25th: h = 0.25 -> 0 + 8 * 0.25 = 2.
         assertThat(Percentiles.type7Sorted(new double[] {0, 8}, 2, 25)).isEqualTo(2.0);
         assertThat(Percentiles.lerp(-1, 0x1p53, 0.5)).isEqualTo(0x1p52);
@@ -62,15 +65,20 @@ class PercentilesTest {
 
     @Test
     void refusesNoValuesAndPercentsOutsideTheRange() {
-        assertThatThrownBy(() -> Percentiles.type7InPlace(new double[0], 90)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> Percentiles.type7InPlace(new double[0], 90))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("a percentile of no values is undefined");
-        assertThatThrownBy(() -> Percentiles.type7InPlace(new float[0], 90)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> Percentiles.type7InPlace(new float[0], 90))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("a percentile of no values is undefined");
         assertThatThrownBy(() -> Percentiles.type7Sorted(new double[] {1, 2}, 3, 90))
-                .isInstanceOf(StatsException.class).hasMessage("a percentile of 3 values was asked of an array of 2");
+                .isInstanceOf(StatsException.class)
+                .hasMessage("a percentile of 3 values was asked of an array of 2");
         assertThatThrownBy(() -> Percentiles.type7InPlace(new double[] {1}, 100.5))
-                .isInstanceOf(StatsException.class).hasMessage("a percentile must lie in [0, 100], got 100.5");
+                .isInstanceOf(StatsException.class)
+                .hasMessage("a percentile must lie in [0, 100], got 100.5");
         assertThatThrownBy(() -> Percentiles.type7Sorted(new float[] {1}, 1, Double.NaN))
-                .isInstanceOf(StatsException.class).hasMessage("a percentile must lie in [0, 100], got NaN");
+                .isInstanceOf(StatsException.class)
+                .hasMessage("a percentile must lie in [0, 100], got NaN");
     }
 }

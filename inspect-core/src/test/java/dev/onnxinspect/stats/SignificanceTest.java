@@ -22,7 +22,8 @@ class SignificanceTest {
         // tau = 0.5: only 2 (0.5 is not > 0.5).
         assertThat(mark(Significance.s1(0.5), 0.5f, 0f, -1f, 2f)).containsExactly(false, false, false, true);
         boolean[] out = new boolean[4];
-        assertThat(Significance.s1().mark(new float[] {0.5f, 0f, -1f, 2f}, 0, 4, out)).isEqualTo(2);
+        assertThat(Significance.s1().mark(new float[] {0.5f, 0f, -1f, 2f}, 0, 4, out))
+                .isEqualTo(2);
     }
 
     @Test
@@ -113,11 +114,15 @@ class SignificanceTest {
             float[] row = new float[n];
             for (int j = 0; j < n; j++) {
                 double u = random.nextDouble();
-                row[j] = u < 0.3 ? 0f : u < 0.4 ? -1f : u < 0.5 ? row[Math.max(0, j - 1)]
-                        : (float) Math.exp(random.nextGaussian() * 8);
+                row[j] = u < 0.3
+                        ? 0f
+                        : u < 0.4
+                                ? -1f
+                                : u < 0.5 ? row[Math.max(0, j - 1)] : (float) Math.exp(random.nextGaussian() * 8);
             }
             double eps = epsilons[random.nextInt(epsilons.length)];
-            assertThat(mark(Significance.s2(eps), row)).as("eps %s row %s", eps, Arrays.toString(row))
+            assertThat(mark(Significance.s2(eps), row))
+                    .as("eps %s row %s", eps, Arrays.toString(row))
                     .containsExactly(literalS2(row, eps));
         }
     }
@@ -150,12 +155,15 @@ class SignificanceTest {
 
     @Test
     void rejectsBadParameters() {
-        assertThatThrownBy(() -> Significance.s1(Double.NaN)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> Significance.s1(Double.NaN))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("tau");
-        assertThatThrownBy(() -> Significance.s2(0)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> Significance.s2(0))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("eps must be > 0");
         assertThatThrownBy(() -> Significance.s2(Double.NaN)).isInstanceOf(StatsException.class);
-        assertThatThrownBy(() -> mark(Significance.s2(), 1f, Float.NaN)).isInstanceOf(StatsException.class)
+        assertThatThrownBy(() -> mark(Significance.s2(), 1f, Float.NaN))
+                .isInstanceOf(StatsException.class)
                 .hasMessageContaining("finite");
         assertThat(Significance.s1().label()).isEqualTo("S1");
         assertThat(Significance.s2().label()).isEqualTo("S2");

@@ -49,8 +49,7 @@ public final class AtomicFiles {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
     private static final int MAX_NAME_ATTEMPTS = 10;
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * What writes a file's content. Closing the stream (for example by closing a {@code Writer} around it) only
@@ -101,8 +100,8 @@ public final class AtomicFiles {
             String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
             Path temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + suffix);
             try {
-                FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE);
+                FileChannel channel =
+                        FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 return new PendingFile(absolute, temporary, channel);
             } catch (FileAlreadyExistsException e) {
                 if (attempt == MAX_NAME_ATTEMPTS) {
@@ -167,8 +166,10 @@ public final class AtomicFiles {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 abort();
-                AtomicMoveNotSupportedException refusal = new AtomicMoveNotSupportedException(temporary.toString(),
-                        target.toString(), "the file system cannot rename atomically; write to a local file system");
+                AtomicMoveNotSupportedException refusal = new AtomicMoveNotSupportedException(
+                        temporary.toString(),
+                        target.toString(),
+                        "the file system cannot rename atomically; write to a local file system");
                 refusal.initCause(e);
                 throw refusal;
             } catch (IOException | RuntimeException e) {

@@ -2,8 +2,7 @@ package dev.onnxinspect.io;
 
 /** JSON string literals for the little JSON the library writes (manifests, schema metadata, the service example). */
 public final class JsonStrings {
-    private JsonStrings() {
-    }
+    private JsonStrings() {}
 
     /** A JSON string literal with the escapes RFC 8259 requires. */
     public static String quote(String value) {

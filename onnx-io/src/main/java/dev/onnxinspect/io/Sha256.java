@@ -12,8 +12,7 @@ import java.util.Objects;
  * the work.
  */
 public final class Sha256 {
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /**
      * The SHA-256 of a file's content, streamed (the file is not read into memory at once).

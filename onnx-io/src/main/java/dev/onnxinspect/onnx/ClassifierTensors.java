@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param logitsOutputs the graph outputs that hold the logits or values computed from them alone (probabilities
  *                      after a Softmax or Sigmoid, a label by ArgMax): not hidden layers
  */
-public record ClassifierTensors(String logits, String features, DenseLayer head, String headMissing,
-                                List<String> logitsOutputs) {
+public record ClassifierTensors(
+        String logits, String features, DenseLayer head, String headMissing, List<String> logitsOutputs) {
     public ClassifierTensors {
         Objects.requireNonNull(logits, "logits");
         logitsOutputs = List.copyOf(logitsOutputs);

@@ -21,8 +21,8 @@ import java.util.Set;
  * <p>The features: the named tensor (it must be computed by a node), else the head's input.
  */
 final class ClassifierTensorsFinder {
-    private static final Set<ElementType> FLOATING = Set.of(ElementType.FLOAT, ElementType.DOUBLE,
-            ElementType.FLOAT16, ElementType.BFLOAT16, ElementType.UNDEFINED);
+    private static final Set<ElementType> FLOATING = Set.of(
+            ElementType.FLOAT, ElementType.DOUBLE, ElementType.FLOAT16, ElementType.BFLOAT16, ElementType.UNDEFINED);
 
     private final OnnxModel model;
     private final DenseLayerFinder finder;
@@ -91,8 +91,8 @@ final class ClassifierTensorsFinder {
         if (outputs.size() == 1) {
             throw first;
         }
-        throw new GraphQueryException(first.getMessage() + " (nor does any of the other " + (outputs.size() - 1)
-                + " outputs)");
+        throw new GraphQueryException(
+                first.getMessage() + " (nor does any of the other " + (outputs.size() - 1) + " outputs)");
     }
 
     private String onlyCandidate(String noHead) {
@@ -100,7 +100,8 @@ final class ClassifierTensorsFinder {
         List<ValueInfo> outputs = model.describe().outputs();
         for (ValueInfo v : outputs) {
             boolean tensor = v.kind() == ValueKind.TENSOR || v.kind() == ValueKind.UNKNOWN;
-            boolean rank = !v.shape().rankKnown() || v.shape().rank() == 1 || v.shape().rank() == 2;
+            boolean rank =
+                    !v.shape().rankKnown() || v.shape().rank() == 1 || v.shape().rank() == 2;
             if (tensor && rank && FLOATING.contains(v.elementType())) {
                 candidates.add(v);
             }
@@ -110,9 +111,10 @@ final class ClassifierTensorsFinder {
         }
         String why = "cannot tell which output of " + model.source() + " holds the logits: no dense head computes one ("
                 + noHead + ")";
-        throw new GraphQueryException(why + (candidates.isEmpty()
-                ? " and no output is a float [N, K], [N, 1] or [N] tensor: " + formats(outputs)
-                : " and " + candidates.size() + " outputs could: " + formats(candidates))
+        throw new GraphQueryException(why
+                + (candidates.isEmpty()
+                        ? " and no output is a float [N, K], [N, 1] or [N] tensor: " + formats(outputs)
+                        : " and " + candidates.size() + " outputs could: " + formats(candidates))
                 + "; name the logits with --logits (CLI) or logitsOutput(...) (API)");
     }
 
@@ -132,7 +134,8 @@ final class ClassifierTensorsFinder {
     }
 
     private void requireComputed(String features) {
-        if (model.index().graphInputs().contains(features) || model.index().initializers().contains(features)) {
+        if (model.index().graphInputs().contains(features)
+                || model.index().initializers().contains(features)) {
             throw new GraphQueryException("the features '" + features + "' are a graph input or initializer of "
                     + model.source() + "; name a tensor the model computes (e.g. the input of its last dense layer)");
         }

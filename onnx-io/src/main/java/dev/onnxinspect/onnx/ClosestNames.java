@@ -9,14 +9,14 @@ import java.util.List;
  * "unknown tensor 'relu_1'; closest names: [relu1, relu_2]".
  */
 public final class ClosestNames {
-    private ClosestNames() {
-    }
+    private ClosestNames() {}
 
     /** Up to {@code limit} names from {@code candidates}, closest to {@code target} first. */
     public static List<String> closest(String target, Collection<String> candidates, int limit) {
         return candidates.stream()
                 .distinct()
-                .sorted(Comparator.<String>comparingInt(c -> distance(target, c)).thenComparing(c -> c))
+                .sorted(Comparator.<String>comparingInt(c -> distance(target, c))
+                        .thenComparing(c -> c))
                 .limit(limit)
                 .toList();
     }

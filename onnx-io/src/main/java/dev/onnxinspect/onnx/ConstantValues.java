@@ -6,8 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 
 /** The value of a {@code Constant} node as a {@link TensorProto} (from value, value_float(s) or value_int(s)). */
 final class ConstantValues {
-    private ConstantValues() {
-    }
+    private ConstantValues() {}
 
     static TensorProto tensorOf(NodeProto constant, String source) {
         String name = constant.getOutputCount() > 0 ? constant.getOutput(0) : "";
@@ -18,18 +17,26 @@ final class ConstantValues {
                     return a.getT().toBuilder().setName(name).build();
                 }
                 case "value_float" -> {
-                    return t.setDataType(ElementType.FLOAT.code()).addFloatData(a.getF()).build();
+                    return t.setDataType(ElementType.FLOAT.code())
+                            .addFloatData(a.getF())
+                            .build();
                 }
                 case "value_floats" -> {
-                    return t.setDataType(ElementType.FLOAT.code()).addDims(a.getFloatsCount())
-                            .addAllFloatData(a.getFloatsList()).build();
+                    return t.setDataType(ElementType.FLOAT.code())
+                            .addDims(a.getFloatsCount())
+                            .addAllFloatData(a.getFloatsList())
+                            .build();
                 }
                 case "value_int" -> {
-                    return t.setDataType(ElementType.INT64.code()).addInt64Data(a.getI()).build();
+                    return t.setDataType(ElementType.INT64.code())
+                            .addInt64Data(a.getI())
+                            .build();
                 }
                 case "value_ints" -> {
-                    return t.setDataType(ElementType.INT64.code()).addDims(a.getIntsCount())
-                            .addAllInt64Data(a.getIntsList()).build();
+                    return t.setDataType(ElementType.INT64.code())
+                            .addDims(a.getIntsCount())
+                            .addAllInt64Data(a.getIntsList())
+                            .build();
                 }
                 default -> {
                     // another attribute (e.g. sparse_value): look at the next one

@@ -15,22 +15,22 @@ import java.util.Objects;
  * @param weights     W as n_out x n_in, row-major (W[i][j] = weights[i * inFeatures + j]); copied
  * @param bias        b of length n_out (zeros when the graph has none); copied
  */
-public record DenseLayer(String outputName, String inputName, int outFeatures, int inFeatures, float[] weights,
-                         float[] bias) {
+public record DenseLayer(
+        String outputName, String inputName, int outFeatures, int inFeatures, float[] weights, float[] bias) {
     public DenseLayer {
         Objects.requireNonNull(outputName, "outputName");
         Objects.requireNonNull(inputName, "inputName");
         if (outFeatures <= 0 || inFeatures <= 0) {
-            throw new OnnxInspectException("dense layer " + outputName + ": shape must be positive, got "
-                    + outFeatures + " x " + inFeatures);
+            throw new OnnxInspectException(
+                    "dense layer " + outputName + ": shape must be positive, got " + outFeatures + " x " + inFeatures);
         }
         if (weights.length != (long) outFeatures * inFeatures) {
             throw new OnnxInspectException("dense layer " + outputName + ": expected " + outFeatures + " x "
                     + inFeatures + " = " + (long) outFeatures * inFeatures + " weights, got " + weights.length);
         }
         if (bias.length != outFeatures) {
-            throw new OnnxInspectException("dense layer " + outputName + ": expected " + outFeatures
-                    + " biases, got " + bias.length);
+            throw new OnnxInspectException(
+                    "dense layer " + outputName + ": expected " + outFeatures + " biases, got " + bias.length);
         }
         weights = weights.clone();
         bias = bias.clone();
@@ -53,15 +53,19 @@ public record DenseLayer(String outputName, String inputName, int outFeatures, i
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DenseLayer d && outputName.equals(d.outputName) && inputName.equals(d.inputName)
-                && outFeatures == d.outFeatures && inFeatures == d.inFeatures && Arrays.equals(weights, d.weights)
+        return o instanceof DenseLayer d
+                && outputName.equals(d.outputName)
+                && inputName.equals(d.inputName)
+                && outFeatures == d.outFeatures
+                && inFeatures == d.inFeatures
+                && Arrays.equals(weights, d.weights)
                 && Arrays.equals(bias, d.bias);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(outputName, inputName, outFeatures, inFeatures, Arrays.hashCode(weights),
-                Arrays.hashCode(bias));
+        return Objects.hash(
+                outputName, inputName, outFeatures, inFeatures, Arrays.hashCode(weights), Arrays.hashCode(bias));
     }
 
     @Override

@@ -54,10 +54,11 @@ import java.util.TreeSet;
  */
 final class DenseLayerFinder {
     /** Ops that pass the logits through unchanged in meaning when walking back from the output. */
-    static final Set<String> PASS_THROUGH = Set.of("Softmax", "LogSoftmax", "Sigmoid", "Identity", "Dropout",
-            "Flatten", "Reshape", "Squeeze");
+    static final Set<String> PASS_THROUGH =
+            Set.of("Softmax", "LogSoftmax", "Sigmoid", "Identity", "Dropout", "Flatten", "Reshape", "Squeeze");
     /** Ops that reshape a feature map without moving values between samples (when their attributes allow). */
     static final Set<String> RESHAPES = Set.of("Flatten", "Reshape", "Squeeze");
+
     private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool");
 
     private final OnnxModel model;
@@ -94,10 +95,12 @@ final class DenseLayerFinder {
         List<String> path = new ArrayList<>();
         while (!tensor.equals(features)) {
             Optional<NodeProto> node = producer(tensor);
-            String why = node.isEmpty() ? "'" + tensor + "' is not computed by a node"
-                    : !node.get().getOpType().equals("Identity") && !RESHAPES.contains(node.get().getOpType())
-                    ? "'" + tensor + "' is computed by " + describe(node.get()) + ", not by a reshape"
-                    : keepsSamples(node.get(), d.inFeatures());
+            String why = node.isEmpty()
+                    ? "'" + tensor + "' is not computed by a node"
+                    : !node.get().getOpType().equals("Identity")
+                                    && !RESHAPES.contains(node.get().getOpType())
+                            ? "'" + tensor + "' is computed by " + describe(node.get()) + ", not by a reshape"
+                            : keepsSamples(node.get(), d.inFeatures());
             if (why != null) {
                 throw new GraphQueryException("the dense layer '" + d.outputName() + "' of " + model.source()
                         + " does not read the features '" + features + "': it reads '" + d.inputName() + "'"
@@ -126,7 +129,9 @@ final class DenseLayerFinder {
             }
         }
         List<String> names = new ArrayList<>(model.intermediateTensors());
-        model.index().topologicalOrder().stream().map(NodeProto::getName).filter(n -> !n.isEmpty())
+        model.index().topologicalOrder().stream()
+                .map(NodeProto::getName)
+                .filter(n -> !n.isEmpty())
                 .forEach(names::add);
         throw new GraphQueryException("no tensor or node called '" + head + "' in " + model.source()
                 + " to use as the dense head; closest names: " + ClosestNames.closest(head, names, 5));
@@ -135,8 +140,10 @@ final class DenseLayerFinder {
     /** The output of the only node reading a Conv's output, when that node turns it into logits; else the output. */
     private String convLogits(String convOutput) {
         List<NodeProto> readers = model.index().topologicalOrder().stream()
-                .filter(n -> n.getInputList().contains(convOutput)).toList();
-        if (readers.size() == 1 && RESHAPES.contains(readers.get(0).getOpType())
+                .filter(n -> n.getInputList().contains(convOutput))
+                .toList();
+        if (readers.size() == 1
+                && RESHAPES.contains(readers.get(0).getOpType())
                 && readers.get(0).getOutputCount() == 1) {
             String out = readers.get(0).getOutput(0);
             try {
@@ -174,8 +181,11 @@ final class DenseLayerFinder {
                         + "', which no node produces");
             }
             String op = node.get().getOpType();
-            boolean convHead = RESHAPES.contains(op) && node.get().getInputCount() > 0
-                    && producer(node.get().getInput(0)).filter(n -> n.getOpType().equals("Conv")).isPresent();
+            boolean convHead = RESHAPES.contains(op)
+                    && node.get().getInputCount() > 0
+                    && producer(node.get().getInput(0))
+                            .filter(n -> n.getOpType().equals("Conv"))
+                            .isPresent();
             if (PASS_THROUGH.contains(op) && node.get().getInputCount() > 0 && !convHead) {
                 path.add(describe(node.get()));
                 tensor = node.get().getInput(0);
@@ -200,8 +210,10 @@ final class DenseLayerFinder {
         for (String output : graphOutputs()) {
             String tensor = output;
             while (!tensor.equals(logits)) {
-                Optional<NodeProto> node = producer(tensor).filter(n -> n.getInputCount() > 0
-                        && (PASS_THROUGH.contains(n.getOpType()) || n.getOpType().equals("ArgMax")));
+                Optional<NodeProto> node = producer(tensor)
+                        .filter(n -> n.getInputCount() > 0
+                                && (PASS_THROUGH.contains(n.getOpType())
+                                        || n.getOpType().equals("ArgMax")));
                 if (node.isEmpty()) {
                     break;
                 }
@@ -215,7 +227,9 @@ final class DenseLayerFinder {
     }
 
     private List<String> graphOutputs() {
-        return model.proto().getGraph().getOutputList().stream().map(v -> v.getName()).toList();
+        return model.proto().getGraph().getOutputList().stream()
+                .map(v -> v.getName())
+                .toList();
     }
 
     private DenseLayer gemm(NodeProto node, String output) {
@@ -231,8 +245,10 @@ final class DenseLayerFinder {
         WeightTensor b = constant(node.getInput(1), output, node);
         long[] s = b.shape();
         if (s.length != 2) {
-            throw notDense(output, "the weights '" + b.name() + "' of " + describe(node) + " have rank " + s.length
-                    + "; expected a 2-D matrix");
+            throw notDense(
+                    output,
+                    "the weights '" + b.name() + "' of " + describe(node) + " have rank " + s.length
+                            + "; expected a 2-D matrix");
         }
         int out = (int) (transB ? s[0] : s[1]);
         int in = (int) (transB ? s[1] : s[0]);
@@ -261,8 +277,10 @@ final class DenseLayerFinder {
         WeightTensor b = constant(node.getInput(1), output, node);
         long[] s = b.shape();
         if (s.length != 2) {
-            throw notDense(output, "the second operand '" + b.name() + "' of " + describe(node) + " has rank "
-                    + s.length + "; expected a 2-D weight matrix");
+            throw notDense(
+                    output,
+                    "the second operand '" + b.name() + "' of " + describe(node) + " has rank " + s.length
+                            + "; expected a 2-D weight matrix");
         }
         int in = (int) s[0];
         int out = (int) s[1];
@@ -282,14 +300,15 @@ final class DenseLayerFinder {
             throw notDense(output, describe(add) + " does not have two inputs");
         }
         for (int k = 0; k < 2; k++) {
-            Optional<NodeProto> mm = producer(add.getInput(k)).filter(n -> n.getOpType().equals("MatMul"));
+            Optional<NodeProto> mm =
+                    producer(add.getInput(k)).filter(n -> n.getOpType().equals("MatMul"));
             String other = add.getInput(1 - k);
             if (mm.isPresent() && isConstant(other)) {
                 return matMul(mm.get(), output, constant(other, output, add));
             }
         }
-        throw notDense(output, "it is produced by " + describe(add) + ", which does not add a constant bias to a "
-                + "MatMul");
+        throw notDense(
+                output, "it is produced by " + describe(add) + ", which does not add a constant bias to a " + "MatMul");
     }
 
     /** A 1x1 Conv on globally pooled features [N, C, 1, 1]: W = the kernel as K x C, x = the pooled tensor. */
@@ -300,35 +319,47 @@ final class DenseLayerFinder {
         WeightTensor kernel = constant(node.getInput(1), output, node);
         long[] s = kernel.shape();
         if (s.length < 3) {
-            throw notDense(output, "the kernel '" + kernel.name() + "' of " + describe(node) + " has shape "
-                    + Arrays.toString(s) + "; expected [K, C, 1, 1]");
+            throw notDense(
+                    output,
+                    "the kernel '" + kernel.name() + "' of " + describe(node) + " has shape " + Arrays.toString(s)
+                            + "; expected [K, C, 1, 1]");
         }
         for (int d = 2; d < s.length; d++) {
             if (s[d] != 1) {
-                throw notDense(output, describe(node) + " has the kernel shape " + Arrays.toString(s) + "; only a 1x1"
-                        + " Conv on globally pooled features is a dense layer");
+                throw notDense(
+                        output,
+                        describe(node) + " has the kernel shape " + Arrays.toString(s) + "; only a 1x1"
+                                + " Conv on globally pooled features is a dense layer");
             }
         }
         if (intAttribute(node, "group", 1) != 1) {
-            throw notDense(output, describe(node) + " is grouped (group = " + intAttribute(node, "group", 1)
-                    + "); only an ungrouped 1x1 Conv is a dense layer");
+            throw notDense(
+                    output,
+                    describe(node) + " is grouped (group = " + intAttribute(node, "group", 1)
+                            + "); only an ungrouped 1x1 Conv is a dense layer");
         }
         if (ints(node, "pads").stream().anyMatch(p -> p != 0)) {
-            throw notDense(output, describe(node) + " pads its input " + ints(node, "pads") + "; a padded 1x1 Conv"
-                    + " is not a dense layer");
+            throw notDense(
+                    output,
+                    describe(node) + " pads its input " + ints(node, "pads") + "; a padded 1x1 Conv"
+                            + " is not a dense layer");
         }
         String x = node.getInput(0);
         Optional<NodeProto> pool = producer(x);
         if (pool.isEmpty() || !GLOBAL_POOLS.contains(pool.get().getOpType())) {
-            throw notDense(output, describe(node) + " reads '" + x + "'" + pool.map(n -> ", computed by "
-                    + describe(n)).orElse(", which no node computes") + "; a 1x1 Conv is a dense layer only on"
-                    + " globally pooled features (GlobalAveragePool, GlobalMaxPool)");
+            throw notDense(
+                    output,
+                    describe(node) + " reads '" + x + "'"
+                            + pool.map(n -> ", computed by " + describe(n)).orElse(", which no node computes")
+                            + "; a 1x1 Conv is a dense layer only on"
+                            + " globally pooled features (GlobalAveragePool, GlobalMaxPool)");
         }
         int out = (int) s[0];
         int in = (int) s[1];
         requireNonEmpty(out, in, output, node);
         float[] bias = node.getInputCount() > 2 && !node.getInput(2).isEmpty()
-                ? biasValues(constant(node.getInput(2), output, node), out, output, node) : new float[out];
+                ? biasValues(constant(node.getInput(2), output, node), out, output, node)
+                : new float[out];
         // [K, C, 1, ..., 1] row-major is [K][C]
         return new DenseLayer(output, x, out, in, kernel.values(), bias);
     }
@@ -336,9 +367,12 @@ final class DenseLayerFinder {
     /** A 1x1 Conv head whose output [N, K, 1, 1] a Flatten, Reshape or Squeeze turns into logits [N, K]. */
     private DenseLayer reshapedConv(NodeProto reshape, String output) {
         String input = reshape.getInputCount() > 0 ? reshape.getInput(0) : "";
-        NodeProto conv = producer(input).filter(n -> n.getOpType().equals("Conv")).orElseThrow(() -> notDense(output,
-                "it is produced by " + describe(reshape) + " of '" + input + "', which is not the output of a 1x1"
-                        + " Conv on globally pooled features"));
+        NodeProto conv = producer(input)
+                .filter(n -> n.getOpType().equals("Conv"))
+                .orElseThrow(() -> notDense(
+                        output,
+                        "it is produced by " + describe(reshape) + " of '" + input
+                                + "', which is not the output of a 1x1" + " Conv on globally pooled features"));
         DenseLayer d = conv(conv, input);
         int rank = constant(conv.getInput(1), output, conv).shape().length;
         String why = keepsLogits(reshape, rank, d.outFeatures());
@@ -357,7 +391,8 @@ final class DenseLayerFinder {
         switch (node.getOpType()) {
             case "Flatten" -> {
                 long axis = intAttribute(node, "axis", 1);
-                return (axis < 0 ? axis + rank : axis) == 1 ? null
+                return (axis < 0 ? axis + rank : axis) == 1
+                        ? null
                         : what + " has axis " + axis + "; expected axis 1 (giving [N, K])";
             }
             case "Reshape" -> {
@@ -365,11 +400,15 @@ final class DenseLayerFinder {
                 if (shape == null) {
                     return what + " takes a computed target shape; expected a constant one";
                 }
-                boolean logits = shape.length == 2 && shape[0] >= -1 && (shape[1] == k || shape[1] == -1)
+                boolean logits = shape.length == 2
+                        && shape[0] >= -1
+                        && (shape[1] == k || shape[1] == -1)
                         && !(shape[0] == -1 && shape[1] == -1);
                 boolean binary = k == 1 && shape.length == 1 && (shape[0] == -1 || shape[0] == 0);
-                return logits || binary ? null : what + " reshapes it to " + Arrays.toString(shape)
-                        + "; expected [N, K] (e.g. [0, -1] or [-1, " + k + "])";
+                return logits || binary
+                        ? null
+                        : what + " reshapes it to " + Arrays.toString(shape)
+                                + "; expected [N, K] (e.g. [0, -1] or [-1, " + k + "])";
             }
             default -> {
                 List<Long> axes = squeezeAxes(node);
@@ -385,7 +424,8 @@ final class DenseLayerFinder {
                 }
                 Set<Long> withClasses = new TreeSet<>(spatial);
                 withClasses.add(1L);
-                return given.equals(spatial) || (k == 1 && given.equals(withClasses)) ? null
+                return given.equals(spatial) || (k == 1 && given.equals(withClasses))
+                        ? null
                         : what + " squeezes the axes " + given + "; expected the spatial axes " + spatial;
             }
         }
@@ -402,8 +442,10 @@ final class DenseLayerFinder {
             }
             case "Flatten" -> {
                 long axis = intAttribute(node, "axis", 1);
-                return axis == 1 ? null : describe(node) + " has axis " + axis + ", which moves values between"
-                        + " samples; expected axis 1";
+                return axis == 1
+                        ? null
+                        : describe(node) + " has axis " + axis + ", which moves values between"
+                                + " samples; expected axis 1";
             }
             case "Reshape" -> {
                 long[] shape = constantLongs(node, 1);
@@ -417,8 +459,10 @@ final class DenseLayerFinder {
                     rest *= Math.max(shape[d], 1);
                 }
                 boolean keeps = shape.length >= 1 && (shape[0] == 0 || (positive && rest == units));
-                return keeps ? null : describe(node) + " reshapes to " + Arrays.toString(shape) + ", which may move"
-                        + " values between samples; expected the first entry 0 or the others' product " + units;
+                return keeps
+                        ? null
+                        : describe(node) + " reshapes to " + Arrays.toString(shape) + ", which may move"
+                                + " values between samples; expected the first entry 0 or the others' product " + units;
             }
             default -> {
                 List<Long> axes = squeezeAxes(node);
@@ -426,8 +470,10 @@ final class DenseLayerFinder {
                     return describe(node) + " has no constant axes; without axes a batch of one sample would be"
                             + " squeezed too";
                 }
-                return axes.stream().allMatch(a -> a > 0) ? null : describe(node) + " squeezes the axes " + axes
-                        + "; expected non-negative axes without the batch axis 0";
+                return axes.stream().allMatch(a -> a > 0)
+                        ? null
+                        : describe(node) + " squeezes the axes " + axes
+                                + "; expected non-negative axes without the batch axis 0";
             }
         }
     }
@@ -464,20 +510,26 @@ final class DenseLayerFinder {
             Arrays.fill(v, c.value(0));
             return v;
         }
-        throw notDense(output, "the bias '" + c.name() + "' of " + describe(node) + " has "
-                + c.size() + " values; expected " + out + " (one per output) or 1");
+        throw notDense(
+                output,
+                "the bias '" + c.name() + "' of " + describe(node) + " has " + c.size() + " values; expected " + out
+                        + " (one per output) or 1");
     }
 
     private void requireNonEmpty(int out, int in, String output, NodeProto node) {
         if (out <= 0 || in <= 0) {
-            throw notDense(output, "the weights of " + describe(node) + " are " + out + " x " + in
-                    + "; a dense layer needs at least one input and one output");
+            throw notDense(
+                    output,
+                    "the weights of " + describe(node) + " are " + out + " x " + in
+                            + "; a dense layer needs at least one input and one output");
         }
     }
 
     private boolean isConstant(String name) {
         return model.index().initializers().contains(name)
-                || producer(name).map(n -> n.getOpType().equals("Constant") || isTransposedConstant(n)).orElse(false);
+                || producer(name)
+                        .map(n -> n.getOpType().equals("Constant") || isTransposedConstant(n))
+                        .orElse(false);
     }
 
     /** A 2-D {@code Transpose} of a constant, as older PyTorch exporters write {@code Linear} weights. */
@@ -485,8 +537,11 @@ final class DenseLayerFinder {
         if (!n.getOpType().equals("Transpose") || n.getInputCount() != 1) {
             return false;
         }
-        List<Long> perm = n.getAttributeList().stream().filter(a -> a.getName().equals("perm")).findFirst()
-                .map(AttributeProto::getIntsList).orElse(List.of(1L, 0L));
+        List<Long> perm = n.getAttributeList().stream()
+                .filter(a -> a.getName().equals("perm"))
+                .findFirst()
+                .map(AttributeProto::getIntsList)
+                .orElse(List.of(1L, 0L));
         String input = n.getInput(0);
         boolean constantInput = model.index().initializers().contains(input)
                 || producer(input).map(p -> p.getOpType().equals("Constant")).orElse(false);
@@ -495,8 +550,10 @@ final class DenseLayerFinder {
 
     private WeightTensor constant(String name, String output, NodeProto node) {
         if (!isConstant(name)) {
-            throw notDense(output, "operand '" + name + "' of " + describe(node) + " is computed, not a constant "
-                    + "(initializer, Constant node, or 2-D Transpose of one)");
+            throw notDense(
+                    output,
+                    "operand '" + name + "' of " + describe(node) + " is computed, not a constant "
+                            + "(initializer, Constant node, or 2-D Transpose of one)");
         }
         Optional<NodeProto> transpose = producer(name).filter(this::isTransposedConstant);
         if (transpose.isEmpty()) {
@@ -505,8 +562,10 @@ final class DenseLayerFinder {
         WeightTensor t = model.initializer(transpose.get().getInput(0));
         long[] s = t.shape();
         if (s.length != 2) {
-            throw notDense(output, "the Transpose feeding " + describe(node) + " has a " + s.length
-                    + "-D input; expected a 2-D weight matrix");
+            throw notDense(
+                    output,
+                    "the Transpose feeding " + describe(node) + " has a " + s.length
+                            + "-D input; expected a 2-D weight matrix");
         }
         int rows = (int) s[0];
         int cols = (int) s[1];

@@ -55,7 +55,8 @@ final class ExternalData {
         }
         for (NodeProto n : graph.getNodeList()) {
             for (AttributeProto a : n.getAttributeList()) {
-                if ((a.hasT() && isExternal(a.getT())) || a.getTensorsList().stream().anyMatch(ExternalData::isExternal)
+                if ((a.hasT() && isExternal(a.getT()))
+                        || a.getTensorsList().stream().anyMatch(ExternalData::isExternal)
                         || (a.hasG() && usesExternalData(a.getG()))
                         || a.getGraphsList().stream().anyMatch(ExternalData::usesExternalData)) {
                     return true;
@@ -75,14 +76,16 @@ final class ExternalData {
             ExternalData reader = new ExternalData(baseDir, source);
             GraphProto graph = reader.inlineGraph(model.getGraph());
             if (reader.inlinedBytes + model.getSerializedSize() > PROTOBUF_LIMIT) {
-                throw new ModelFormatException(Kind.UNSUPPORTED, source, "the weights in external data add up to "
-                        + reader.inlinedBytes + " bytes; with them the model exceeds protobuf's 2 GiB limit, "
-                        + "which this library does not support");
+                throw new ModelFormatException(
+                        Kind.UNSUPPORTED,
+                        source,
+                        "the weights in external data add up to "
+                                + reader.inlinedBytes + " bytes; with them the model exceeds protobuf's 2 GiB limit, "
+                                + "which this library does not support");
             }
             return model.toBuilder().setGraph(graph).build();
         } catch (IOException e) {
-            throw new ModelFormatException(Kind.IO, source, "cannot read external data under " + baseDir + ": " + e,
-                    e);
+            throw new ModelFormatException(Kind.IO, source, "cannot read external data under " + baseDir + ": " + e, e);
         }
     }
 
@@ -115,7 +118,8 @@ final class ExternalData {
     }
 
     private AttributeProto inlineAttribute(AttributeProto a) throws IOException {
-        boolean touches = (a.hasT() && isExternal(a.getT())) || a.getTensorsList().stream().anyMatch(ExternalData::isExternal)
+        boolean touches = (a.hasT() && isExternal(a.getT()))
+                || a.getTensorsList().stream().anyMatch(ExternalData::isExternal)
                 || (a.hasG() && usesExternalData(a.getG()))
                 || a.getGraphsList().stream().anyMatch(ExternalData::usesExternalData);
         if (!touches) {
@@ -154,35 +158,44 @@ final class ExternalData {
             }
         }
         if (location == null || location.isEmpty()) {
-            throw new ModelFormatException(source, "tensor '" + t.getName()
-                    + "' is marked as external data but has no 'location' entry");
+            throw new ModelFormatException(
+                    source, "tensor '" + t.getName() + "' is marked as external data but has no 'location' entry");
         }
         Path file = resolveInside(t.getName(), location);
         long fileSize = Files.size(file);
         long length = declaredLength == null ? fileSize - offset : declaredLength;
         if (offset < 0 || length < 0 || offset > fileSize - length) {
-            throw new ModelFormatException(source, "tensor '" + t.getName() + "': external data range [offset "
-                    + offset + ", length " + length + "] lies outside '" + location + "' (" + fileSize
-                    + " bytes); the data file is truncated or does not belong to this model");
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + t.getName() + "': external data range [offset "
+                            + offset + ", length " + length + "] lies outside '" + location + "' (" + fileSize
+                            + " bytes); the data file is truncated or does not belong to this model");
         }
         long expected = expectedByteLength(t);
         if (expected >= 0 && expected != length) {
-            throw new ModelFormatException(source, "tensor '" + t.getName() + "': external data has " + length
-                    + " bytes but its type and shape need " + expected);
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + t.getName() + "': external data has " + length + " bytes but its type and shape need "
+                            + expected);
         }
         inlinedBytes += length;
         if (length > PROTOBUF_LIMIT || inlinedBytes > PROTOBUF_LIMIT) {
-            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the external data adds up to more than "
-                    + "protobuf's 2 GiB limit "
-                    + "(at tensor '" + t.getName() + "'); models this large are not supported");
+            throw new ModelFormatException(
+                    Kind.UNSUPPORTED,
+                    source,
+                    "the external data adds up to more than "
+                            + "protobuf's 2 GiB limit "
+                            + "(at tensor '" + t.getName() + "'); models this large are not supported");
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) length);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             channel.position(offset);
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer) < 0) {
-                    throw new ModelFormatException(source, "tensor '" + t.getName() + "': '" + location
-                            + "' ended before the expected " + length + " bytes");
+                    throw new ModelFormatException(
+                            source,
+                            "tensor '" + t.getName() + "': '" + location + "' ended before the expected " + length
+                                    + " bytes");
                 }
             }
         }
@@ -199,31 +212,40 @@ final class ExternalData {
         try {
             relative = Path.of(location);
         } catch (InvalidPathException e) {
-            throw new ModelFormatException(source, "tensor '" + tensor + "': external data location '" + location
-                    + "' is not a valid path");
+            throw new ModelFormatException(
+                    source, "tensor '" + tensor + "': external data location '" + location + "' is not a valid path");
         }
         if (relative.isAbsolute() || relative.getRoot() != null) {
-            throw new ModelFormatException(source, "tensor '" + tensor + "': external data location '" + location
-                    + "' is absolute; it must be a path relative to the model's directory " + baseDir);
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + tensor + "': external data location '" + location
+                            + "' is absolute; it must be a path relative to the model's directory " + baseDir);
         }
         Path file = baseDir.resolve(relative).normalize();
         if (!file.startsWith(baseDir)) {
-            throw new ModelFormatException(source, "tensor '" + tensor + "': external data location '" + location
-                    + "' points outside the model's directory " + baseDir + "; it must stay inside it");
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + tensor + "': external data location '" + location
+                            + "' points outside the model's directory " + baseDir + "; it must stay inside it");
         }
         if (!Files.isRegularFile(file)) {
-            throw new ModelFormatException(Kind.IO, source, "tensor '" + tensor + "': external data file '"
-                    + location
-                    + "' not found in " + baseDir + "; copy the data file next to the model");
+            throw new ModelFormatException(
+                    Kind.IO,
+                    source,
+                    "tensor '" + tensor + "': external data file '"
+                            + location
+                            + "' not found in " + baseDir + "; copy the data file next to the model");
         }
         Path real = file.toRealPath();
         if (!real.startsWith(realBaseDir)) {
-            throw new ModelFormatException(source, "tensor '" + tensor + "': external data location '" + location
-                    + "' is a symbolic link to " + real + ", outside the model's directory " + realBaseDir);
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + tensor + "': external data location '" + location + "' is a symbolic link to " + real
+                            + ", outside the model's directory " + realBaseDir);
         }
         if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ModelFormatException(source, "tensor '" + tensor + "': external data '" + location
-                    + "' is not a regular file");
+            throw new ModelFormatException(
+                    source, "tensor '" + tensor + "': external data '" + location + "' is not a regular file");
         }
         return real;
     }
@@ -232,14 +254,16 @@ final class ExternalData {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new ModelFormatException(source, "tensor '" + t.getName() + "': external data " + key + " '"
-                    + value + "' is not an integer");
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + t.getName() + "': external data " + key + " '" + value + "' is not an integer");
         }
     }
 
     /** The byte length a tensor's raw data must have, or -1 when its type has no fixed element size. */
     static long expectedByteLength(TensorProto t) {
-        int size = ElementType.forCode(t.getDataType()).map(ElementType::byteSize).orElse(0);
+        int size =
+                ElementType.forCode(t.getDataType()).map(ElementType::byteSize).orElse(0);
         if (size == 0) {
             return -1;
         }

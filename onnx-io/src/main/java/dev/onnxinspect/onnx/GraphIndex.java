@@ -35,8 +35,13 @@ final class GraphIndex {
     private final Set<String> initializers;
     private final Map<String, ValueInfoProto> declaredTypes;
 
-    private GraphIndex(GraphProto graph, Map<String, Integer> producerOf, List<NodeProto> topologicalOrder,
-                       Set<String> graphInputs, Set<String> initializers, Map<String, ValueInfoProto> declaredTypes) {
+    private GraphIndex(
+            GraphProto graph,
+            Map<String, Integer> producerOf,
+            List<NodeProto> topologicalOrder,
+            Set<String> graphInputs,
+            Set<String> initializers,
+            Map<String, ValueInfoProto> declaredTypes) {
         this.producerOf = producerOf;
         this.nodes = graph.getNodeList();
         this.initializerTensors = new HashMap<>();
@@ -76,8 +81,10 @@ final class GraphIndex {
                     continue;
                 }
                 if (defined.contains(out) || producerOf.containsKey(out)) {
-                    throw new ModelFormatException(source, "tensor '" + out + "' is defined more than once (node "
-                            + describeNode(nodes.get(i), i) + " writes it again); ONNX graphs assign each name once");
+                    throw new ModelFormatException(
+                            source,
+                            "tensor '" + out + "' is defined more than once (node " + describeNode(nodes.get(i), i)
+                                    + " writes it again); ONNX graphs assign each name once");
                 }
                 producerOf.put(out, i);
             }
@@ -92,9 +99,11 @@ final class GraphIndex {
                     continue;
                 }
                 if (!defined.contains(in)) {
-                    throw new ModelFormatException(source, "node " + describeNode(node, i) + " reads tensor '" + in
-                            + "', which no node, initializer or graph input defines; closest defined names: "
-                            + ClosestNames.closest(in, defined, 5));
+                    throw new ModelFormatException(
+                            source,
+                            "node " + describeNode(node, i) + " reads tensor '" + in
+                                    + "', which no node, initializer or graph input defines; closest defined names: "
+                                    + ClosestNames.closest(in, defined, 5));
                 }
                 Integer p = producerOf.get(in);
                 if (p != null) {
@@ -112,9 +121,11 @@ final class GraphIndex {
         }
         for (ValueInfoProto out : graph.getOutputList()) {
             if (!defined.contains(out.getName())) {
-                throw new ModelFormatException(source, "graph output '" + out.getName()
-                        + "' is not defined by any node, initializer or graph input; closest defined names: "
-                        + ClosestNames.closest(out.getName(), defined, 5));
+                throw new ModelFormatException(
+                        source,
+                        "graph output '" + out.getName()
+                                + "' is not defined by any node, initializer or graph input; closest defined names: "
+                                + ClosestNames.closest(out.getName(), defined, 5));
             }
         }
         List<NodeProto> order = topologicalSort(nodes, dependencies, source);
@@ -128,13 +139,18 @@ final class GraphIndex {
         for (ValueInfoProto v : graph.getOutputList()) {
             declared.put(v.getName(), v);
         }
-        return new GraphIndex(graph, producerOf, Collections.unmodifiableList(order), Collections.unmodifiableSet(graphInputs),
-                Collections.unmodifiableSet(initializers), declared);
+        return new GraphIndex(
+                graph,
+                producerOf,
+                Collections.unmodifiableList(order),
+                Collections.unmodifiableSet(graphInputs),
+                Collections.unmodifiableSet(initializers),
+                declared);
     }
 
     /** Kahn's algorithm, taking the ready node that comes first in the file, so a sorted graph keeps its order. */
-    private static List<NodeProto> topologicalSort(List<NodeProto> nodes, List<Set<Integer>> dependencies,
-                                                   String source) {
+    private static List<NodeProto> topologicalSort(
+            List<NodeProto> nodes, List<Set<Integer>> dependencies, String source) {
         int n = nodes.size();
         int[] pending = new int[n];
         List<List<Integer>> dependents = new ArrayList<>(n);
@@ -170,9 +186,11 @@ final class GraphIndex {
                     stuck.add(describeNode(nodes.get(i), i));
                 }
             }
-            throw new ModelFormatException(source, "the graph has a cycle: " + (n - order.size())
-                    + " nodes depend on each other's outputs, e.g. " + stuck
-                    + "; an ONNX graph must be acyclic");
+            throw new ModelFormatException(
+                    source,
+                    "the graph has a cycle: " + (n - order.size())
+                            + " nodes depend on each other's outputs, e.g. " + stuck
+                            + "; an ONNX graph must be acyclic");
         }
         return order;
     }

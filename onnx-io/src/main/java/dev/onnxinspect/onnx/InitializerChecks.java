@@ -8,8 +8,7 @@ import java.util.List;
  * truncated weight is reported when the model is loaded, not when a runtime or a weight query first touches it.
  */
 final class InitializerChecks {
-    private InitializerChecks() {
-    }
+    private InitializerChecks() {}
 
     static void check(List<TensorProto> initializers, String source) {
         for (TensorProto t : initializers) {
@@ -20,8 +19,8 @@ final class InitializerChecks {
     private static void check(TensorProto t, String source) {
         ElementType type = ElementType.forCode(t.getDataType()).orElse(ElementType.UNDEFINED);
         if (type == ElementType.UNDEFINED) {
-            throw problem(t, source, "has element type code " + t.getDataType()
-                    + ", which is not a defined ONNX data type");
+            throw problem(
+                    t, source, "has element type code " + t.getDataType() + ", which is not a defined ONNX data type");
         }
         long count = 1;
         for (long d : t.getDimsList()) {
@@ -36,8 +35,11 @@ final class InitializerChecks {
         if (!t.getRawData().isEmpty()) {
             long expected = rawBytes(type, count);
             if (expected >= 0 && expected != t.getRawData().size()) {
-                throw problem(t, source, "has " + t.getRawData().size() + " bytes of raw_data but " + type + " "
-                        + t.getDimsList() + " needs " + expected + " (truncated or corrupted weights)");
+                throw problem(
+                        t,
+                        source,
+                        "has " + t.getRawData().size() + " bytes of raw_data but " + type + " " + t.getDimsList()
+                                + " needs " + expected + " (truncated or corrupted weights)");
             }
             return;
         }
@@ -48,8 +50,11 @@ final class InitializerChecks {
             default -> count;
         };
         if (stored != expected) {
-            throw problem(t, source, "stores " + stored + " values but " + type + " " + t.getDimsList() + " needs "
-                    + expected + " (truncated or corrupted weights)");
+            throw problem(
+                    t,
+                    source,
+                    "stores " + stored + " values but " + type + " " + t.getDimsList() + " needs " + expected
+                            + " (truncated or corrupted weights)");
         }
     }
 

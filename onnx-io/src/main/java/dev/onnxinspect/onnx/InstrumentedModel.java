@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param selected        every tensor the selectors chose, in topological order, including those that already
  *                        were graph outputs (and were therefore not added again)
  */
-public record InstrumentedModel(OnnxModel model, List<String> originalOutputs, List<String> addedOutputs,
-                                List<String> selected) {
+public record InstrumentedModel(
+        OnnxModel model, List<String> originalOutputs, List<String> addedOutputs, List<String> selected) {
     public InstrumentedModel {
         Objects.requireNonNull(model, "model");
         originalOutputs = List.copyOf(originalOutputs);

@@ -44,15 +44,16 @@ final class Instrumenter {
 
     InstrumentedModel instrument(List<TensorSelector> selectors) {
         if (selectors.isEmpty()) {
-            throw new GraphQueryException("no tensor selector given; use TensorSelector.all() to select every "
-                    + "intermediate tensor");
+            throw new GraphQueryException(
+                    "no tensor selector given; use TensorSelector.all() to select every " + "intermediate tensor");
         }
         Set<String> chosen = new LinkedHashSet<>();
         for (TensorSelector selector : selectors) {
             chosen.addAll(select(selector));
         }
         GraphProto graph = model.proto().getGraph();
-        List<String> originals = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
+        List<String> originals =
+                graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
         Set<String> existing = new LinkedHashSet<>(originals);
         List<String> selected = new ArrayList<>();
         List<String> added = new ArrayList<>();
@@ -64,21 +65,29 @@ final class Instrumenter {
             selected.add(tensor);
             if (existing.add(tensor)) {
                 added.add(tensor);
-                edited.addOutput(model.index().declaredType(tensor).filter(Instrumenter::usable)
-                        .orElseGet(() -> ValueInfoProto.newBuilder().setName(tensor).build()));
+                edited.addOutput(model.index()
+                        .declaredType(tensor)
+                        .filter(Instrumenter::usable)
+                        .orElseGet(() ->
+                                ValueInfoProto.newBuilder().setName(tensor).build()));
             }
         }
-        OnnxModel result = added.isEmpty() ? model
+        OnnxModel result = added.isEmpty()
+                ? model
                 : model.withProto(model.proto().toBuilder().setGraph(edited).build());
-        LOG.debug("instrumented {}: {} tensors selected, {} outputs added", model.source(), selected.size(),
+        LOG.debug(
+                "instrumented {}: {} tensors selected, {} outputs added",
+                model.source(),
+                selected.size(),
                 added.size());
         return new InstrumentedModel(result, originals, added, selected);
     }
 
     /** A declared type worth copying: not a tensor type with an undefined element type (runtimes reject it). */
     private static boolean usable(ValueInfoProto declared) {
-        return declared.hasType() && !(declared.getType().hasTensorType()
-                && declared.getType().getTensorType().getElemType() == ElementType.UNDEFINED.code());
+        return declared.hasType()
+                && !(declared.getType().hasTensorType()
+                        && declared.getType().getTensorType().getElemType() == ElementType.UNDEFINED.code());
     }
 
     /** The intermediate tensors a selector picks (any order; the caller orders them). */
@@ -138,7 +147,9 @@ final class Instrumenter {
     }
 
     private List<String> byPattern(Pattern pattern, String what) {
-        List<String> matches = producers.keySet().stream().filter(t -> pattern.matcher(t).matches()).toList();
+        List<String> matches = producers.keySet().stream()
+                .filter(t -> pattern.matcher(t).matches())
+                .toList();
         if (matches.isEmpty()) {
             throw new GraphQueryException(what + " matches no intermediate tensor in " + model.source()
                     + "; some tensors: " + producers.keySet().stream().limit(10).toList());
@@ -166,7 +177,8 @@ final class Instrumenter {
         Set<String> names = new LinkedHashSet<>();
         for (NodeProto node : model.index().topologicalOrder()) {
             if (node.getName().equals(nodeName)) {
-                List<String> outs = node.getOutputList().stream().filter(o -> !o.isEmpty()).toList();
+                List<String> outs =
+                        node.getOutputList().stream().filter(o -> !o.isEmpty()).toList();
                 if (outs.isEmpty()) {
                     throw new GraphQueryException("node '" + nodeName + "' has no outputs to select");
                 }
@@ -176,7 +188,7 @@ final class Instrumenter {
                 names.add(node.getName());
             }
         }
-        throw new GraphQueryException("unknown node '" + nodeName + "' in " + model.source()
-                + "; closest node names: " + ClosestNames.closest(nodeName, names, 5));
+        throw new GraphQueryException("unknown node '" + nodeName + "' in " + model.source() + "; closest node names: "
+                + ClosestNames.closest(nodeName, names, 5));
     }
 }

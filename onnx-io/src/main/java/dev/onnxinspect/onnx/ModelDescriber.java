@@ -17,8 +17,7 @@ import java.util.Map;
 final class ModelDescriber {
     private static final int MAX_LISTED_VALUES = 8;
 
-    private ModelDescriber() {
-    }
+    private ModelDescriber() {}
 
     static ModelDescription describe(OnnxModel model) {
         ModelProto proto = model.proto();
@@ -33,19 +32,31 @@ final class ModelDescriber {
                 inputs.add(ValueInfo.of(v));
             }
         }
-        List<ValueInfo> outputs = graph.getOutputList().stream().map(ValueInfo::of).toList();
-        List<NodeInfo> nodes = model.index().topologicalOrder().stream().map(ModelDescriber::node).toList();
+        List<ValueInfo> outputs =
+                graph.getOutputList().stream().map(ValueInfo::of).toList();
+        List<NodeInfo> nodes = model.index().topologicalOrder().stream()
+                .map(ModelDescriber::node)
+                .toList();
         List<InitializerInfo> initializers = new ArrayList<>();
         for (TensorProto t : graph.getInitializerList()) {
-            initializers.add(new InitializerInfo(t.getName(),
-                    ElementType.forCode(t.getDataType()).orElse(ElementType.UNDEFINED), t.getDimsList()));
+            initializers.add(new InitializerInfo(
+                    t.getName(), ElementType.forCode(t.getDataType()).orElse(ElementType.UNDEFINED), t.getDimsList()));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         for (StringStringEntryProto e : proto.getMetadataPropsList()) {
             metadata.put(e.getKey(), e.getValue());
         }
-        return new ModelDescription(model.source(), proto.getIrVersion(), proto.getProducerName(),
-                proto.getProducerVersion(), opsets, inputs, outputs, nodes, initializers, metadata);
+        return new ModelDescription(
+                model.source(),
+                proto.getIrVersion(),
+                proto.getProducerName(),
+                proto.getProducerVersion(),
+                opsets,
+                inputs,
+                outputs,
+                nodes,
+                initializers,
+                metadata);
     }
 
     private static NodeInfo node(NodeProto n) {
@@ -53,8 +64,7 @@ final class ModelDescriber {
         for (AttributeProto a : n.getAttributeList()) {
             attributes.put(a.getName(), value(a));
         }
-        return new NodeInfo(n.getName(), n.getOpType(), n.getDomain(), n.getInputList(), n.getOutputList(),
-                attributes);
+        return new NodeInfo(n.getName(), n.getOpType(), n.getDomain(), n.getInputList(), n.getOutputList(), attributes);
     }
 
     /** A short readable rendering of an attribute value (tensors and graphs summarised, long lists cut). */
@@ -67,7 +77,10 @@ final class ModelDescriber {
             case GRAPH -> "graph(" + a.getG().getNodeCount() + " nodes)";
             case FLOATS -> list(a.getFloatsList());
             case INTS -> list(a.getIntsList());
-            case STRINGS -> list(a.getStringsList().stream().map(b -> "\"" + b.toStringUtf8() + "\"").toList());
+            case STRINGS ->
+                list(a.getStringsList().stream()
+                        .map(b -> "\"" + b.toStringUtf8() + "\"")
+                        .toList());
             case TENSORS -> a.getTensorsCount() + " tensors";
             case GRAPHS -> a.getGraphsCount() + " graphs";
             case SPARSE_TENSOR -> "sparse tensor";
@@ -78,8 +91,8 @@ final class ModelDescriber {
     }
 
     private static String tensor(TensorProto t) {
-        return "tensor(" + ElementType.forCode(t.getDataType()).map(Enum::name).orElse("type " + t.getDataType())
-                + " " + t.getDimsList() + ")";
+        return "tensor(" + ElementType.forCode(t.getDataType()).map(Enum::name).orElse("type " + t.getDataType()) + " "
+                + t.getDimsList() + ")";
     }
 
     private static String list(List<?> values) {

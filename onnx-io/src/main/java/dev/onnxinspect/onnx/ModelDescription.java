@@ -20,10 +20,17 @@ import java.util.Objects;
  * @param initializers    the stored weights, in file order
  * @param metadata        {@code metadata_props}, in file order
  */
-public record ModelDescription(String source, long irVersion, String producerName, String producerVersion,
-                               Map<String, Long> opsetImports, List<ValueInfo> inputs, List<ValueInfo> outputs,
-                               List<NodeInfo> nodes, List<InitializerInfo> initializers,
-                               Map<String, String> metadata) {
+public record ModelDescription(
+        String source,
+        long irVersion,
+        String producerName,
+        String producerVersion,
+        Map<String, Long> opsetImports,
+        List<ValueInfo> inputs,
+        List<ValueInfo> outputs,
+        List<NodeInfo> nodes,
+        List<InitializerInfo> initializers,
+        Map<String, String> metadata) {
     public ModelDescription {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(producerName, "producerName");
@@ -45,12 +52,17 @@ public record ModelDescription(String source, long irVersion, String producerNam
     public String format() {
         StringBuilder s = new StringBuilder();
         s.append("model ").append(source).append('\n');
-        s.append("  ir_version ").append(irVersion).append(", producer ")
+        s.append("  ir_version ")
+                .append(irVersion)
+                .append(", producer ")
                 .append(producerName.isEmpty() ? "(unknown)" : producerName)
-                .append(producerVersion.isEmpty() ? "" : " " + producerVersion).append('\n');
+                .append(producerVersion.isEmpty() ? "" : " " + producerVersion)
+                .append('\n');
         s.append("  opsets:");
-        opsetImports.forEach((domain, version) ->
-                s.append(' ').append(domain.isEmpty() ? "ai.onnx" : domain).append('=').append(version));
+        opsetImports.forEach((domain, version) -> s.append(' ')
+                .append(domain.isEmpty() ? "ai.onnx" : domain)
+                .append('=')
+                .append(version));
         s.append('\n');
         if (!metadata.isEmpty()) {
             s.append("  metadata: ").append(metadata).append('\n');
@@ -63,10 +75,18 @@ public record ModelDescription(String source, long irVersion, String producerNam
         for (int i = 0; i < nodes.size(); i++) {
             s.append(String.format("  %4d  %s%n", i, nodes.get(i).format()));
         }
-        s.append("initializers (").append(initializers.size()).append(", ").append(parameterCount())
+        s.append("initializers (")
+                .append(initializers.size())
+                .append(", ")
+                .append(parameterCount())
                 .append(" values):\n");
-        initializers.forEach(t -> s.append("  ").append(t.name()).append(": ").append(t.elementType()).append(' ')
-                .append(t.shape()).append('\n'));
+        initializers.forEach(t -> s.append("  ")
+                .append(t.name())
+                .append(": ")
+                .append(t.elementType())
+                .append(' ')
+                .append(t.shape())
+                .append('\n'));
         return s.toString();
     }
 }

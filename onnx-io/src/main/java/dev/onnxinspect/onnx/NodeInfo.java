@@ -16,8 +16,13 @@ import java.util.Objects;
  * @param outputs    output tensor names in order
  * @param attributes attribute name to a readable value, in the order the node lists them
  */
-public record NodeInfo(String name, String opType, String domain, List<String> inputs, List<String> outputs,
-                       Map<String, String> attributes) {
+public record NodeInfo(
+        String name,
+        String opType,
+        String domain,
+        List<String> inputs,
+        List<String> outputs,
+        Map<String, String> attributes) {
     public NodeInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(opType, "opType");

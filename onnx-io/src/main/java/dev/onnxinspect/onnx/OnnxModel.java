@@ -67,18 +67,21 @@ public final class OnnxModel {
             throw new ModelFormatException(Kind.IO, source, "is a directory; expected an .onnx model file");
         }
         if (!Files.isRegularFile(path)) {
-            throw new ModelFormatException(Kind.IO, source, "is not a regular file (a device or pipe?); expected an "
-                    + ".onnx model file");
+            throw new ModelFormatException(
+                    Kind.IO, source, "is not a regular file (a device or pipe?); expected an " + ".onnx model file");
         }
         long size = Files.size(path);
         if (size > ExternalData.PROTOBUF_LIMIT) {
-            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the file has " + size + " bytes, over "
-                    + "protobuf's 2 GiB limit; save the weights as external data (onnx.save_model(..., "
-                    + "save_as_external_data=True)) and load that model instead");
+            throw new ModelFormatException(
+                    Kind.UNSUPPORTED,
+                    source,
+                    "the file has " + size + " bytes, over "
+                            + "protobuf's 2 GiB limit; save the weights as external data (onnx.save_model(..., "
+                            + "save_as_external_data=True)) and load that model instead");
         }
         if (size == 0) {
-            throw new ModelFormatException(source, "the model is empty (0 bytes); expected a serialized ONNX "
-                    + "ModelProto");
+            throw new ModelFormatException(
+                    source, "the model is empty (0 bytes); expected a serialized ONNX " + "ModelProto");
         }
         ModelProto proto = parse(Files.readAllBytes(path), source);
         if (ExternalData.usesExternalData(proto)) {
@@ -114,8 +117,11 @@ public final class OnnxModel {
         for (int n; (n = in.read(chunk)) > 0; ) {
             total += n;
             if (total > ExternalData.PROTOBUF_LIMIT) {
-                throw new ModelFormatException(Kind.UNSUPPORTED, sourceName, "the stream holds more than "
-                        + "protobuf's 2 GiB limit; save the weights as external data and load the model from a file");
+                throw new ModelFormatException(
+                        Kind.UNSUPPORTED,
+                        sourceName,
+                        "the stream holds more than "
+                                + "protobuf's 2 GiB limit; save the weights as external data and load the model from a file");
             }
             out.write(chunk, 0, n);
         }
@@ -129,15 +135,18 @@ public final class OnnxModel {
 
     private static OnnxModel fromParsed(ModelProto proto, String source) {
         if (ExternalData.usesExternalData(proto)) {
-            throw new ModelFormatException(source, "the model keeps weights in external data files, which cannot "
-                    + "be found without a directory; load it with OnnxModel.load(Path) instead");
+            throw new ModelFormatException(
+                    source,
+                    "the model keeps weights in external data files, which cannot "
+                            + "be found without a directory; load it with OnnxModel.load(Path) instead");
         }
         return new OnnxModel(proto, source);
     }
 
     private static ModelProto parse(byte[] bytes, String source) {
         if (bytes.length == 0) {
-            throw new ModelFormatException(source, "the model is empty (0 bytes); expected a serialized ONNX ModelProto");
+            throw new ModelFormatException(
+                    source, "the model is empty (0 bytes); expected a serialized ONNX ModelProto");
         }
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
@@ -146,8 +155,8 @@ public final class OnnxModel {
             in.checkLastTagWas(0);
             return proto;
         } catch (IOException e) {
-            throw new ModelFormatException(source, "not a readable ONNX model (truncated or not protobuf): "
-                    + e.getMessage(), e);
+            throw new ModelFormatException(
+                    source, "not a readable ONNX model (truncated or not protobuf): " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new ModelFormatException(source, "not a readable ONNX model: " + e, e);
         }
@@ -155,30 +164,38 @@ public final class OnnxModel {
 
     private static GraphIndex validate(ModelProto proto, String source) {
         if (!proto.hasGraph()) {
-            throw new ModelFormatException(source, "the model has no graph; expected an ONNX ModelProto "
-                    + "(is this an ONNX file?)");
+            throw new ModelFormatException(
+                    source, "the model has no graph; expected an ONNX ModelProto " + "(is this an ONNX file?)");
         }
         long ir = proto.getIrVersion();
         if (ir < MIN_IR_VERSION || ir > MAX_IR_VERSION) {
-            throw new ModelFormatException(ir == 0 ? Kind.INVALID_INPUT : Kind.UNSUPPORTED, source,
+            throw new ModelFormatException(
+                    ir == 0 ? Kind.INVALID_INPUT : Kind.UNSUPPORTED,
+                    source,
                     "IR version " + ir + " is not supported; expected " + MIN_IR_VERSION + " to " + MAX_IR_VERSION
-                    + (ir == 0 ? " (a model without ir_version is not an ONNX model)" : "; convert the model "
-                    + "with onnx.version_converter or export it with a supported opset"));
+                            + (ir == 0
+                                    ? " (a model without ir_version is not an ONNX model)"
+                                    : "; convert the model "
+                                            + "with onnx.version_converter or export it with a supported opset"));
         }
         boolean hasDefault = false;
         for (OperatorSetIdProto opset : proto.getOpsetImportList()) {
             if (opset.getDomain().isEmpty() || opset.getDomain().equals("ai.onnx")) {
                 hasDefault = true;
                 if (opset.getVersion() < MIN_OPSET || opset.getVersion() > MAX_OPSET) {
-                    throw new ModelFormatException(Kind.UNSUPPORTED, source, "opset " + opset.getVersion()
-                            + " of the default domain is not supported; expected " + MIN_OPSET + " to " + MAX_OPSET
-                            + "; convert the model with onnx.version_converter");
+                    throw new ModelFormatException(
+                            Kind.UNSUPPORTED,
+                            source,
+                            "opset " + opset.getVersion()
+                                    + " of the default domain is not supported; expected " + MIN_OPSET + " to "
+                                    + MAX_OPSET
+                                    + "; convert the model with onnx.version_converter");
                 }
             }
         }
         if (!hasDefault && proto.getGraph().getNodeCount() > 0 && proto.getOpsetImportCount() == 0) {
-            throw new ModelFormatException(source, "the model imports no opset; expected an opset_import entry "
-                    + "for the default domain");
+            throw new ModelFormatException(
+                    source, "the model imports no opset; expected an opset_import entry " + "for the default domain");
         }
         GraphIndex index = GraphIndex.of(proto.getGraph(), source);
         InitializerChecks.check(proto.getGraph().getInitializerList(), source);
@@ -207,8 +224,8 @@ public final class OnnxModel {
     /** The serialized model (all weights inline). */
     public byte[] toBytes() {
         if (proto.getSerializedSize() < 0 || proto.getSerializedSize() > ExternalData.PROTOBUF_LIMIT) {
-            throw new ModelFormatException(Kind.UNSUPPORTED, source, "the model is over protobuf's 2 GiB limit and "
-                    + "cannot be serialized");
+            throw new ModelFormatException(
+                    Kind.UNSUPPORTED, source, "the model is over protobuf's 2 GiB limit and " + "cannot be serialized");
         }
         return proto.toByteArray();
     }
@@ -231,8 +248,10 @@ public final class OnnxModel {
      * {@link TensorSelector#all()} selects.
      */
     public List<String> intermediateTensors() {
-        return index.topologicalOrder().stream().flatMap(n -> n.getOutputList().stream())
-                .filter(name -> !name.isEmpty()).toList();
+        return index.topologicalOrder().stream()
+                .flatMap(n -> n.getOutputList().stream())
+                .filter(name -> !name.isEmpty())
+                .toList();
     }
 
     /** What the model contains: inputs, outputs, nodes in topological order, initializers, opsets, producer. */
@@ -274,12 +293,15 @@ public final class OnnxModel {
         Objects.requireNonNull(name, "name");
         Optional<TensorProto> tensor = index.initializer(name);
         if (tensor.isEmpty()) {
-            tensor = index.producer(name).filter(n -> n.getOpType().equals("Constant"))
+            tensor = index.producer(name)
+                    .filter(n -> n.getOpType().equals("Constant"))
                     .map(n -> ConstantValues.tensorOf(n, source));
         }
-        return TensorDecoder.decode(tensor.orElseThrow(() -> new GraphQueryException("no initializer or Constant "
-                + "called '" + name + "' in " + source + "; closest initializers: "
-                + ClosestNames.closest(name, index.initializers(), 5))), source);
+        return TensorDecoder.decode(
+                tensor.orElseThrow(() -> new GraphQueryException("no initializer or Constant "
+                        + "called '" + name + "' in " + source + "; closest initializers: "
+                        + ClosestNames.closest(name, index.initializers(), 5))),
+                source);
     }
 
     /**
@@ -366,7 +388,7 @@ public final class OnnxModel {
 
     @Override
     public String toString() {
-        return "OnnxModel[" + source + ", ir " + proto.getIrVersion() + ", " + proto.getGraph().getNodeCount()
-                + " nodes]";
+        return "OnnxModel[" + source + ", ir " + proto.getIrVersion() + ", "
+                + proto.getGraph().getNodeCount() + " nodes]";
     }
 }

@@ -15,26 +15,28 @@ import java.util.List;
  * large integers round to the nearest float); strings, complex, 8-bit and 4-bit float types are rejected.
  */
 final class TensorDecoder {
-    private TensorDecoder() {
-    }
+    private TensorDecoder() {}
 
     static WeightTensor decode(TensorProto t, String source) {
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         long count = 1;
         for (long d : shape) {
             if (d < 0 || (d > 0 && count > Integer.MAX_VALUE / d)) {
-                throw new ModelFormatException(source, "tensor '" + t.getName() + "' has invalid or too large dims "
-                        + t.getDimsList());
+                throw new ModelFormatException(
+                        source, "tensor '" + t.getName() + "' has invalid or too large dims " + t.getDimsList());
             }
             count *= d;
         }
         if (t.hasSegment()) {
-            throw new GraphQueryException(Kind.UNSUPPORTED, "tensor '" + t.getName() + "' is stored in segments, which "
-                    + "this library does not read");
+            throw new GraphQueryException(
+                    Kind.UNSUPPORTED,
+                    "tensor '" + t.getName() + "' is stored in segments, which " + "this library does not read");
         }
         if (ExternalData.isExternal(t)) {
-            throw new ModelFormatException(source, "tensor '" + t.getName() + "' still refers to external data; "
-                    + "load the model with OnnxModel.load(Path) so its data files are read");
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + t.getName() + "' still refers to external data; "
+                            + "load the model with OnnxModel.load(Path) so its data files are read");
         }
         ElementType type = ElementType.forCode(t.getDataType()).orElse(ElementType.UNDEFINED);
         int n = (int) count;
@@ -87,15 +89,17 @@ final class TensorDecoder {
                 } else {
                     ByteBuffer b = raw(t, n, type.byteSize(), source);
                     for (int i = 0; i < n; i++) {
-                        v[i] = type == ElementType.UINT32 ? (float) Integer.toUnsignedLong(b.getInt(4 * i))
+                        v[i] = type == ElementType.UINT32
+                                ? (float) Integer.toUnsignedLong(b.getInt(4 * i))
                                 : unsigned(b.getLong(8 * i));
                     }
                 }
                 yield v;
             }
             case INT32, INT16, UINT16, INT8, UINT8, BOOL, FLOAT16, BFLOAT16 -> smallTypes(t, type, n, source);
-            default -> throw new GraphQueryException("tensor '" + t.getName() + "' has element type " + type
-                    + ", which cannot be read as float32; expected a numeric type");
+            default ->
+                throw new GraphQueryException("tensor '" + t.getName() + "' has element type " + type
+                        + ", which cannot be read as float32; expected a numeric type");
         };
         return new WeightTensor(t.getName(), shape, values);
     }
@@ -167,16 +171,20 @@ final class TensorDecoder {
     private static ByteBuffer raw(TensorProto t, int n, int elementSize, String source) {
         ByteString raw = t.getRawData();
         if (raw.size() != (long) n * elementSize) {
-            throw new ModelFormatException(source, "tensor '" + t.getName() + "' has " + raw.size()
-                    + " bytes of raw_data but its shape " + t.getDimsList() + " needs " + (long) n * elementSize);
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + t.getName() + "' has " + raw.size() + " bytes of raw_data but its shape "
+                            + t.getDimsList() + " needs " + (long) n * elementSize);
         }
         return raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static void checkCount(TensorProto t, int stored, int n, String source) {
         if (stored != n) {
-            throw new ModelFormatException(source, "tensor '" + t.getName() + "' stores " + stored
-                    + " values but its shape " + t.getDimsList() + " needs " + n);
+            throw new ModelFormatException(
+                    source,
+                    "tensor '" + t.getName() + "' stores " + stored + " values but its shape " + t.getDimsList()
+                            + " needs " + n);
         }
     }
 }

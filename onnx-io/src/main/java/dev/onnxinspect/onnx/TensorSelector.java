@@ -100,6 +100,5 @@ public sealed interface TensorSelector {
     }
 
     /** See {@link #all()}. */
-    record All() implements TensorSelector {
-    }
+    record All() implements TensorSelector {}
 }

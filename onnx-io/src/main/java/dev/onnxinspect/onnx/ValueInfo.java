@@ -30,13 +30,22 @@ public record ValueInfo(String name, ValueKind kind, ElementType elementType, Te
         }
         TypeProto type = proto.getType();
         return switch (type.getValueCase()) {
-            case TENSOR_TYPE -> new ValueInfo(proto.getName(), ValueKind.TENSOR,
-                    elementType(type.getTensorType().getElemType()),
-                    type.getTensorType().hasShape() ? shape(type.getTensorType().getShape()) : TensorShape.unknownRank());
-            case SPARSE_TENSOR_TYPE -> new ValueInfo(proto.getName(), ValueKind.SPARSE_TENSOR,
-                    elementType(type.getSparseTensorType().getElemType()),
-                    type.getSparseTensorType().hasShape() ? shape(type.getSparseTensorType().getShape())
-                            : TensorShape.unknownRank());
+            case TENSOR_TYPE ->
+                new ValueInfo(
+                        proto.getName(),
+                        ValueKind.TENSOR,
+                        elementType(type.getTensorType().getElemType()),
+                        type.getTensorType().hasShape()
+                                ? shape(type.getTensorType().getShape())
+                                : TensorShape.unknownRank());
+            case SPARSE_TENSOR_TYPE ->
+                new ValueInfo(
+                        proto.getName(),
+                        ValueKind.SPARSE_TENSOR,
+                        elementType(type.getSparseTensorType().getElemType()),
+                        type.getSparseTensorType().hasShape()
+                                ? shape(type.getSparseTensorType().getShape())
+                                : TensorShape.unknownRank());
             case SEQUENCE_TYPE -> other(proto, ValueKind.SEQUENCE);
             case MAP_TYPE -> other(proto, ValueKind.MAP);
             case OPTIONAL_TYPE -> other(proto, ValueKind.OPTIONAL);

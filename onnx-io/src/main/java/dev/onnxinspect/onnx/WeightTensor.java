@@ -46,7 +46,9 @@ public record WeightTensor(String name, long[] shape, float[] values) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WeightTensor w && name.equals(w.name) && Arrays.equals(shape, w.shape)
+        return o instanceof WeightTensor w
+                && name.equals(w.name)
+                && Arrays.equals(shape, w.shape)
                 && Arrays.equals(values, w.values);
     }
 

@@ -30,7 +30,8 @@ class AtomicFilesTest {
      * Skipped on a file system without POSIX permissions. Copied into each module's tests (no shared test jar).
      */
     static void assertReadableLikeAPlainFile(Path saved) throws IOException {
-        assumeTrue(Files.getFileStore(saved).supportsFileAttributeView(PosixFileAttributeView.class),
+        assumeTrue(
+                Files.getFileStore(saved).supportsFileAttributeView(PosixFileAttributeView.class),
                 "the file system has no POSIX permissions");
         Path plain = saved.resolveSibling("plain-reference-file");
         try (OutputStream out = Files.newOutputStream(plain)) {
@@ -78,9 +79,11 @@ class AtomicFilesTest {
     void aFailingWriterKeepsThePreviousFileAndDeletesTheTemporaryFile() throws IOException {
         Path file = Files.write(dir.resolve("keep.txt"), new byte[] {5});
         assertThatThrownBy(() -> AtomicFiles.write(file, out -> {
-            out.write(new byte[] {1, 2});
-            throw new IOException("disk full");
-        })).isInstanceOf(IOException.class).hasMessage("disk full");
+                    out.write(new byte[] {1, 2});
+                    throw new IOException("disk full");
+                }))
+                .isInstanceOf(IOException.class)
+                .hasMessage("disk full");
         assertThat(Files.readAllBytes(file)).containsExactly(5);
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("keep.txt");
@@ -106,14 +109,16 @@ class AtomicFilesTest {
         try (AtomicFiles.PendingFile pending = AtomicFiles.create(file)) {
             pending.channel().write(ByteBuffer.wrap(new byte[] {1, 2}));
             assertThat(pending.target()).isEqualTo(file.toAbsolutePath());
-            assertThat(pending.temporary().getParent()).isEqualTo(file.toAbsolutePath().getParent());
+            assertThat(pending.temporary().getParent())
+                    .isEqualTo(file.toAbsolutePath().getParent());
             assertThat(pending.temporary().getFileName().toString()).startsWith(".t.arrow.tmp-");
             // the bytes are in the hidden file only; the previous file is untouched
             assertThat(Files.readAllBytes(pending.temporary())).containsExactly(1, 2);
             assertThat(Files.readAllBytes(file)).containsExactly(9);
             pending.commit();
             assertThat(pending.channel().isOpen()).isFalse();
-            assertThatThrownBy(pending::commit).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(pending::commit)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already committed");
         }
         assertThat(Files.readAllBytes(file)).containsExactly(1, 2);
@@ -131,7 +136,8 @@ class AtomicFilesTest {
         assertThat(pending.channel().isOpen()).isFalse();
         assertThat(listing()).containsExactly("keep.bin");
         assertThat(Files.readAllBytes(file)).containsExactly(5);
-        assertThatThrownBy(pending::commit).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(pending::commit)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already aborted");
     }
 
@@ -150,7 +156,8 @@ class AtomicFilesTest {
     @Test
     void aDirectoryAsTargetIsRefusedBeforeAnythingIsWritten() throws IOException {
         Path sub = Files.createDirectory(dir.resolve("sub"));
-        assertThatThrownBy(() -> AtomicFiles.write(sub, new byte[] {1})).isInstanceOf(FileSystemException.class)
+        assertThatThrownBy(() -> AtomicFiles.write(sub, new byte[] {1}))
+                .isInstanceOf(FileSystemException.class)
                 .hasMessageContaining("is a directory");
         assertThat(listing()).containsExactly("sub");
     }

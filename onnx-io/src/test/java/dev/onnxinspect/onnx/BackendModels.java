@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Locates models of the ONNX backend test data ({@code onnx-testdata}) in the dataset cache. */
 final class BackendModels {
-    private BackendModels() {
-    }
+    private BackendModels() {}
 
     /**
      * {@code $ONNX_INSPECT_DATA/onnx-testdata/<test>} (default {@code ~/.cache/onnx-inspect/datasets}).
@@ -15,7 +14,8 @@ final class BackendModels {
      */
     static Path dir(String test) {
         String env = System.getenv("ONNX_INSPECT_DATA");
-        Path base = env != null && !env.isBlank() ? Path.of(env)
+        Path base = env != null && !env.isBlank()
+                ? Path.of(env)
                 : Path.of(System.getProperty("user.home"), ".cache", "onnx-inspect", "datasets");
         Path dir = base.resolve("onnx-testdata").resolve(test);
         if (!Files.isRegularFile(dir.resolve("model.onnx"))) {

@@ -30,13 +30,16 @@ class ExternalDataTest {
         g.addInitializer("w", WEIGHTS, 2, 3);
         g.output(g.gemm("z", x, "w", true));
         ModelProto proto = g.build().proto();
-        TensorProto w = proto.getGraph().getInitializer(0).toBuilder().clearRawData()
+        TensorProto w = proto.getGraph().getInitializer(0).toBuilder()
+                .clearRawData()
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", location))
                 .addExternalData(entry("offset", Long.toString(offset)))
                 .addExternalData(entry("length", Long.toString(length)))
                 .build();
-        return proto.toBuilder().setGraph(proto.getGraph().toBuilder().setInitializer(0, w)).build();
+        return proto.toBuilder()
+                .setGraph(proto.getGraph().toBuilder().setInitializer(0, w))
+                .build();
     }
 
     private static StringStringEntryProto entry(String k, String v) {
@@ -71,15 +74,18 @@ class ExternalDataTest {
         assertThat(inlined.getDataLocation()).isEqualTo(TensorProto.DataLocation.DEFAULT);
         assertThat(inlined.getExternalDataCount()).isZero();
         // the loaded model is self-contained: it survives a round trip through bytes
-        assertThat(OnnxModel.fromBytes(model.toBytes()).initializer("w").values()).containsExactly(WEIGHTS);
+        assertThat(OnnxModel.fromBytes(model.toBytes()).initializer("w").values())
+                .containsExactly(WEIGHTS);
     }
 
     @Test
     void parentDirectoryEscapesAreRejected() throws IOException {
         Files.write(root.resolve("weights.bin"), dataFile());
         Path file = writeModel(root.resolve("m"), modelWithExternalWeights("../weights.bin", 8, 24));
-        assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("model.onnx").hasMessageContaining("'../weights.bin' points outside");
+        assertThatThrownBy(() -> OnnxModel.load(file))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("model.onnx")
+                .hasMessageContaining("'../weights.bin' points outside");
         Path sneaky = writeModel(root.resolve("m2"), modelWithExternalWeights("sub/../../weights.bin", 8, 24));
         assertThatThrownBy(() -> OnnxModel.load(sneaky)).hasMessageContaining("points outside");
     }
@@ -87,8 +93,11 @@ class ExternalDataTest {
     @Test
     void absoluteLocationsAreRejected() throws IOException {
         Path data = Files.write(root.resolve("weights.bin"), dataFile());
-        Path file = writeModel(root.resolve("m"), modelWithExternalWeights(data.toAbsolutePath().toString(), 8, 24));
-        assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
+        Path file = writeModel(
+                root.resolve("m"),
+                modelWithExternalWeights(data.toAbsolutePath().toString(), 8, 24));
+        assertThatThrownBy(() -> OnnxModel.load(file))
+                .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("is absolute");
     }
 
@@ -99,26 +108,29 @@ class ExternalDataTest {
         Files.createDirectories(modelDir);
         Files.createSymbolicLink(modelDir.resolve("weights.bin"), outside);
         Path file = writeModel(modelDir, modelWithExternalWeights("weights.bin", 8, 24));
-        assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> OnnxModel.load(file))
+                .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("symbolic link");
     }
 
     @Test
     void missingOrShortDataFilesAreRejected() throws IOException {
         Path missing = writeModel(root.resolve("a"), modelWithExternalWeights("weights.bin", 8, 24));
-        assertThatThrownBy(() -> OnnxModel.load(missing)).hasMessageContaining("'weights.bin' not found")
+        assertThatThrownBy(() -> OnnxModel.load(missing))
+                .hasMessageContaining("'weights.bin' not found")
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
 
         Path modelDir = root.resolve("b");
         Path shortFile = writeModel(modelDir, modelWithExternalWeights("weights.bin", 8, 24));
         Files.write(modelDir.resolve("weights.bin"), new byte[20]);
-        assertThatThrownBy(() -> OnnxModel.load(shortFile)).hasMessageContaining("lies outside 'weights.bin'")
+        assertThatThrownBy(() -> OnnxModel.load(shortFile))
+                .hasMessageContaining("lies outside 'weights.bin'")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
 
         Path wrongLength = writeModel(root.resolve("c"), modelWithExternalWeights("weights.bin", 8, 20));
         Files.write(root.resolve("c/weights.bin"), dataFile());
-        assertThatThrownBy(() -> OnnxModel.load(wrongLength)).hasMessageContaining("has 20 bytes but its type and "
-                + "shape need 24");
+        assertThatThrownBy(() -> OnnxModel.load(wrongLength))
+                .hasMessageContaining("has 20 bytes but its type and " + "shape need 24");
     }
 
     @Test
@@ -127,27 +139,43 @@ class ExternalDataTest {
         Files.createDirectories(modelDir);
         Files.write(modelDir.resolve("weights.bin"), dataFile());
         String[][] entries = {
-            {"/etc/passwd", "0", "24"}, {"", "8", "24"}, {"a\0b", "8", "24"}, {".", "8", "24"},
-            {"weights.bin", "-5", "24"}, {"weights.bin", "abc", "24"}, {"weights.bin", "8", "99999999999"},
-            {"weights.bin", "9223372036854775807", "24"}, {"weights.bin", "8", "-1"},
-            {"weights.bin", "8", "9223372036854775807"}, {"../../../../etc/hosts", "0", "4"},
+            {"/etc/passwd", "0", "24"},
+            {"", "8", "24"},
+            {"a\0b", "8", "24"},
+            {".", "8", "24"},
+            {"weights.bin", "-5", "24"},
+            {"weights.bin", "abc", "24"},
+            {"weights.bin", "8", "99999999999"},
+            {"weights.bin", "9223372036854775807", "24"},
+            {"weights.bin", "8", "-1"},
+            {"weights.bin", "8", "9223372036854775807"},
+            {"../../../../etc/hosts", "0", "4"},
         };
         for (String[] e : entries) {
             ModelProto valid = modelWithExternalWeights("weights.bin", 8, 24);
-            TensorProto w = valid.getGraph().getInitializer(0).toBuilder().clearExternalData()
-                    .addExternalData(entry("location", e[0])).addExternalData(entry("offset", e[1]))
-                    .addExternalData(entry("length", e[2])).build();
-            Path file = writeModel(modelDir,
-                    valid.toBuilder().setGraph(valid.getGraph().toBuilder().setInitializer(0, w)).build());
-            assertThatThrownBy(() -> OnnxModel.load(file)).as(String.join(", ", e))
-                    .isInstanceOf(ModelFormatException.class).hasMessageContaining("model.onnx");
+            TensorProto w = valid.getGraph().getInitializer(0).toBuilder()
+                    .clearExternalData()
+                    .addExternalData(entry("location", e[0]))
+                    .addExternalData(entry("offset", e[1]))
+                    .addExternalData(entry("length", e[2]))
+                    .build();
+            Path file = writeModel(
+                    modelDir,
+                    valid.toBuilder()
+                            .setGraph(valid.getGraph().toBuilder().setInitializer(0, w))
+                            .build());
+            assertThatThrownBy(() -> OnnxModel.load(file))
+                    .as(String.join(", ", e))
+                    .isInstanceOf(ModelFormatException.class)
+                    .hasMessageContaining("model.onnx");
         }
     }
 
     @Test
     void bytesWithExternalDataCannotBeResolved() {
         byte[] bytes = modelWithExternalWeights("weights.bin", 8, 24).toByteArray();
-        assertThatThrownBy(() -> OnnxModel.fromBytes(bytes)).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> OnnxModel.fromBytes(bytes))
+                .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("OnnxModel.load(Path)");
     }
 }

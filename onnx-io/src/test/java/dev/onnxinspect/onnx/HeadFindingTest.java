@@ -29,7 +29,8 @@ class HeadFindingTest {
     private static final float[] B = {0.5f, -1};
 
     private static OnnxModel model(GraphProto.Builder graph, ValueInfoProto input) {
-        return OnnxModel.fromProto(TinyGraphs.model(graph.setName("g").addInput(input).build()));
+        return OnnxModel.fromProto(
+                TinyGraphs.model(graph.setName("g").addInput(input).build()));
     }
 
     /**
@@ -38,7 +39,8 @@ class HeadFindingTest {
      */
     private static OnnxModel convHead(String pool, NodeProto toLogits, TensorProto... extra) {
         GraphProto.Builder g = GraphProto.newBuilder()
-                .addInitializer(floats("w", W, 2, 3, 1, 1)).addInitializer(floats("b", B, 2))
+                .addInitializer(floats("w", W, 2, 3, 1, 1))
+                .addInitializer(floats("b", B, 2))
                 .addNode(node(pool, "gap", List.of("x"), List.of("p")))
                 .addNode(node("Conv", "head", List.of("p", "w", "b"), List.of("c"), intsAttr("kernel_shape", 1, 1)))
                 .addNode(toLogits)
@@ -55,12 +57,14 @@ class HeadFindingTest {
         List<OnnxModel> models = List.of(
                 convHead("GlobalAveragePool", node("Flatten", "flat", List.of("c"), List.of("z"))),
                 convHead("GlobalMaxPool", node("Flatten", "flat", List.of("c"), List.of("z"), intAttr("axis", -3))),
-                convHead("GlobalAveragePool", node("Reshape", "rs", List.of("c", "s"), List.of("z")),
-                        longs("s", 0, -1)),
-                convHead("GlobalAveragePool", node("Reshape", "rs", List.of("c", "s"), List.of("z")),
-                        longs("s", -1, 2)),
+                convHead(
+                        "GlobalAveragePool", node("Reshape", "rs", List.of("c", "s"), List.of("z")), longs("s", 0, -1)),
+                convHead(
+                        "GlobalAveragePool", node("Reshape", "rs", List.of("c", "s"), List.of("z")), longs("s", -1, 2)),
                 convHead("GlobalAveragePool", node("Squeeze", "sq", List.of("c", "a"), List.of("z")), longs("a", 2, 3)),
-                convHead("GlobalAveragePool", node("Squeeze", "sq", List.of("c", "a"), List.of("z")),
+                convHead(
+                        "GlobalAveragePool",
+                        node("Squeeze", "sq", List.of("c", "a"), List.of("z")),
                         longs("a", -1, -2)));
         for (OnnxModel m : models) {
             DenseLayer expected = new DenseLayer("z", "p", 2, 3, W, B);
@@ -78,32 +82,36 @@ class HeadFindingTest {
     void oneLogitConvHeadMayBecomeRankOne() {
         // kernel [1, 3, 1, 1] = [1, 2, 3], no bias; Squeeze of axes 1, 2, 3 gives [N]
         GraphProto.Builder g = GraphProto.newBuilder()
-                .addInitializer(floats("w", new float[] {1, 2, 3}, 1, 3, 1, 1)).addInitializer(longs("a", 1, 2, 3))
+                .addInitializer(floats("w", new float[] {1, 2, 3}, 1, 3, 1, 1))
+                .addInitializer(longs("a", 1, 2, 3))
                 .addNode(node("GlobalAveragePool", "gap", List.of("x"), List.of("p")))
                 .addNode(node("Conv", "head", List.of("p", "w"), List.of("c")))
                 .addNode(node("Squeeze", "sq", List.of("c", "a"), List.of("z")))
                 .addNode(node("Sigmoid", "sig", List.of("z"), List.of("prob")))
                 .addOutput(floatValue("prob", -1));
         OnnxModel m = model(g, floatValue("x", -1, 3, 4, 4));
-        assertThat(m.lastDenseLayer()).isEqualTo(new DenseLayer("z", "p", 1, 3, new float[] {1, 2, 3},
-                new float[1]));
+        assertThat(m.lastDenseLayer()).isEqualTo(new DenseLayer("z", "p", 1, 3, new float[] {1, 2, 3}, new float[1]));
     }
 
     @Test
     void convHeadsThatAreNotDenseLayersAreRefusedWithTheReason() {
         NodeProto flatten = node("Flatten", "flat", List.of("c"), List.of("z"));
-        GraphProto.Builder big = GraphProto.newBuilder().addInitializer(floats("w", new float[54], 2, 3, 3, 3))
+        GraphProto.Builder big = GraphProto.newBuilder()
+                .addInitializer(floats("w", new float[54], 2, 3, 3, 3))
                 .addNode(node("GlobalAveragePool", "gap", List.of("x"), List.of("p")))
-                .addNode(node("Conv", "head", List.of("p", "w"), List.of("c"))).addNode(flatten)
+                .addNode(node("Conv", "head", List.of("p", "w"), List.of("c")))
+                .addNode(flatten)
                 .addOutput(floatValue("z", -1, 2));
         assertThatThrownBy(() -> model(big, floatValue("x", -1, 3, 4, 4)).lastDenseLayer())
-                .isInstanceOf(GraphQueryException.class).hasMessageContaining("kernel shape [2, 3, 3, 3]");
-        GraphProto.Builder grouped = head(node("Conv", "head", List.of("p", "w"), List.of("c"), intAttr("group", 3)),
-                "GlobalAveragePool");
+                .isInstanceOf(GraphQueryException.class)
+                .hasMessageContaining("kernel shape [2, 3, 3, 3]");
+        GraphProto.Builder grouped =
+                head(node("Conv", "head", List.of("p", "w"), List.of("c"), intAttr("group", 3)), "GlobalAveragePool");
         assertThatThrownBy(() -> model(grouped, floatValue("x", -1, 3, 4, 4)).denseLayer("z"))
                 .hasMessageContaining("is grouped (group = 3)");
-        GraphProto.Builder padded = head(node("Conv", "head", List.of("p", "w"), List.of("c"),
-                intsAttr("pads", 0, 0, 1, 1)), "GlobalAveragePool");
+        GraphProto.Builder padded = head(
+                node("Conv", "head", List.of("p", "w"), List.of("c"), intsAttr("pads", 0, 0, 1, 1)),
+                "GlobalAveragePool");
         assertThatThrownBy(() -> model(padded, floatValue("x", -1, 3, 4, 4)).denseLayer("z"))
                 .hasMessageContaining("pads its input [0, 0, 1, 1]");
         GraphProto.Builder notPooled = head(node("Conv", "head", List.of("p", "w"), List.of("c")), "Relu");
@@ -114,25 +122,40 @@ class HeadFindingTest {
 
     /** x -> {@code pool} "gap" -> p -> {@code conv} (kernel [2, 3, 1, 1] = W) -> c -> Flatten -> z. */
     private static GraphProto.Builder head(NodeProto conv, String pool) {
-        return GraphProto.newBuilder().addInitializer(floats("w", W, 2, 3, 1, 1))
-                .addNode(node(pool, "gap", List.of("x"), List.of("p"))).addNode(conv)
-                .addNode(node("Flatten", "flat", List.of("c"), List.of("z"))).addOutput(floatValue("z", -1, 2));
+        return GraphProto.newBuilder()
+                .addInitializer(floats("w", W, 2, 3, 1, 1))
+                .addNode(node(pool, "gap", List.of("x"), List.of("p")))
+                .addNode(conv)
+                .addNode(node("Flatten", "flat", List.of("c"), List.of("z")))
+                .addOutput(floatValue("z", -1, 2));
     }
 
     @Test
     void reshapesOfAConvHeadMustGiveLogitsNK() {
-        assertThatThrownBy(() -> convHead("GlobalAveragePool", node("Flatten", "flat", List.of("c"), List.of("z"),
-                intAttr("axis", 2))).denseLayer("z")).hasMessageContaining("has axis 2; expected axis 1");
-        assertThatThrownBy(() -> convHead("GlobalAveragePool", node("Reshape", "rs", List.of("c", "s"),
-                List.of("z")), longs("s", -1)).denseLayer("z")).hasMessageContaining("reshapes it to [-1]");
-        assertThatThrownBy(() -> convHead("GlobalAveragePool", node("Squeeze", "sq", List.of("c", "a"),
-                List.of("z")), longs("a", 3)).denseLayer("z"))
+        assertThatThrownBy(() -> convHead(
+                                "GlobalAveragePool",
+                                node("Flatten", "flat", List.of("c"), List.of("z"), intAttr("axis", 2)))
+                        .denseLayer("z"))
+                .hasMessageContaining("has axis 2; expected axis 1");
+        assertThatThrownBy(() -> convHead(
+                                "GlobalAveragePool",
+                                node("Reshape", "rs", List.of("c", "s"), List.of("z")),
+                                longs("s", -1))
+                        .denseLayer("z"))
+                .hasMessageContaining("reshapes it to [-1]");
+        assertThatThrownBy(() -> convHead(
+                                "GlobalAveragePool",
+                                node("Squeeze", "sq", List.of("c", "a"), List.of("z")),
+                                longs("a", 3))
+                        .denseLayer("z"))
                 .hasMessageContaining("squeezes the axes [3]; expected the spatial axes [2, 3]");
         assertThatThrownBy(() -> convHead("GlobalAveragePool", node("Squeeze", "sq", List.of("c"), List.of("z")))
-                .denseLayer("z")).hasMessageContaining("has no constant axes");
+                        .denseLayer("z"))
+                .hasMessageContaining("has no constant axes");
         // a Flatten of something that is not a Conv is no head by itself
         assertThatThrownBy(() -> convHead("GlobalAveragePool", node("Flatten", "flat", List.of("p"), List.of("z")))
-                .denseLayer("z")).hasMessageContaining("not the output of a 1x1 Conv");
+                        .denseLayer("z"))
+                .hasMessageContaining("not the output of a 1x1 Conv");
     }
 
     @Test
@@ -144,11 +167,12 @@ class HeadFindingTest {
                 .addNode(node("Gemm", "fc", List.of("f", "w", "b"), List.of("z"), intAttr("transB", 1)))
                 .addNode(node("Sigmoid", "sig", List.of("z"), List.of("prob")))
                 .addOutput(floatValue("prob", -1, 1));
-        assertThat(model(g, floatValue("x", -1, 3)).lastDenseLayer()).isEqualTo(new DenseLayer("z", "f", 1, 3,
-                new float[] {1, 2, 3}, new float[] {0.25f}));
+        assertThat(model(g, floatValue("x", -1, 3)).lastDenseLayer())
+                .isEqualTo(new DenseLayer("z", "f", 1, 3, new float[] {1, 2, 3}, new float[] {0.25f}));
         // as PyTorch writes it: z [N, 1] -> Squeeze(1) -> [N] -> Sigmoid; the logits are still z
         GraphProto.Builder squeezed = GraphProto.newBuilder()
-                .addInitializer(floats("w", new float[] {1, 2, 3}, 1, 3)).addInitializer(longs("a", 1))
+                .addInitializer(floats("w", new float[] {1, 2, 3}, 1, 3))
+                .addInitializer(longs("a", 1))
                 .addNode(node("Relu", "act", List.of("x"), List.of("f")))
                 .addNode(node("Gemm", "fc", List.of("f", "w"), List.of("z"), intAttr("transB", 1)))
                 .addNode(node("Squeeze", "sq", List.of("z", "a"), List.of("z1")))
@@ -166,8 +190,10 @@ class HeadFindingTest {
     @Test
     void featuresReadThroughReshapesWhenNamed() {
         GraphProto.Builder g = GraphProto.newBuilder()
-                .addInitializer(floats("w", W, 2, 3)).addInitializer(floats("b", B, 2))
-                .addInitializer(longs("s", 0, 3, 1)).addInitializer(longs("a", 2))
+                .addInitializer(floats("w", W, 2, 3))
+                .addInitializer(floats("b", B, 2))
+                .addInitializer(longs("s", 0, 3, 1))
+                .addInitializer(longs("a", 2))
                 .addNode(node("Relu", "act", List.of("x"), List.of("f")))
                 .addNode(node("Reshape", "r", List.of("f", "s"), List.of("f3")))
                 .addNode(node("Squeeze", "sq", List.of("f3", "a"), List.of("f2")))
@@ -182,19 +208,23 @@ class HeadFindingTest {
         assertThat(m.denseLayer("fc", "f")).as("by node name").isEqualTo(named);
         assertThat(m.denseLayer("z", "f2")).isEqualTo(new DenseLayer("z", "f2", 2, 3, W, B));
         assertThat(m.denseLayer("z", null).inputName()).isEqualTo("flat");
-        assertThatThrownBy(() -> m.denseLayer("z", "x")).isInstanceOf(GraphQueryException.class)
+        assertThatThrownBy(() -> m.denseLayer("z", "x"))
+                .isInstanceOf(GraphQueryException.class)
                 .hasMessageContaining("does not read the features 'x'")
                 .hasMessageContaining("walked back through [Flatten 'flat', Squeeze 'sq', Reshape 'r']")
                 .hasMessageContaining("'f' is computed by Relu 'act', not by a reshape");
-        assertThatThrownBy(() -> m.denseLayer("fcc", null)).isInstanceOf(GraphQueryException.class)
-                .hasMessageContaining("no tensor or node called 'fcc'").hasMessageContaining("fc");
+        assertThatThrownBy(() -> m.denseLayer("fcc", null))
+                .isInstanceOf(GraphQueryException.class)
+                .hasMessageContaining("no tensor or node called 'fcc'")
+                .hasMessageContaining("fc");
         assertThatThrownBy(() -> m.denseLayer("f", null)).hasMessageContaining("produced by Relu 'act'");
     }
 
     /** f [N, 3] -> Reshape to {@code shape} -> g -> Gemm (W, B) -> z: does the layer read f? */
     private static OnnxModel reshapedFeatures(long... shape) {
         GraphProto.Builder g = GraphProto.newBuilder()
-                .addInitializer(floats("w", W, 2, 3)).addInitializer(floats("b", B, 2))
+                .addInitializer(floats("w", W, 2, 3))
+                .addInitializer(floats("b", B, 2))
                 .addInitializer(longs("s", shape))
                 .addNode(node("Relu", "act", List.of("x"), List.of("f")))
                 .addNode(node("Reshape", "r", List.of("f", "s"), List.of("g")))
@@ -222,12 +252,17 @@ class HeadFindingTest {
                 ? node("Flatten", "r", List.of("f"), List.of("g"), intAttr("axis", 0))
                 : node("Squeeze", "r", List.of("f", "a"), List.of("g"));
         GraphProto.Builder g = GraphProto.newBuilder()
-                .addInitializer(floats("w", W, 2, 3)).addInitializer(floats("b", B, 2)).addInitializer(longs("a", 0))
-                .addNode(node("Relu", "act", List.of("x"), List.of("f"))).addNode(reshape)
+                .addInitializer(floats("w", W, 2, 3))
+                .addInitializer(floats("b", B, 2))
+                .addInitializer(longs("a", 0))
+                .addNode(node("Relu", "act", List.of("x"), List.of("f")))
+                .addNode(reshape)
                 .addNode(node("Gemm", "fc", List.of("g", "w", "b"), List.of("z"), intAttr("transB", 1)))
                 .addOutput(floatValue("z", -1, 2));
         assertThatThrownBy(() -> model(g, floatValue("x", -1, 3)).denseLayer("z", "f"))
-                .hasMessageContaining(kind.equals("flatten0") ? "has axis 0, which moves values between samples"
-                        : "squeezes the axes [0]");
+                .hasMessageContaining(
+                        kind.equals("flatten0")
+                                ? "has axis 0, which moves values between samples"
+                                : "squeezes the axes [0]");
     }
 }

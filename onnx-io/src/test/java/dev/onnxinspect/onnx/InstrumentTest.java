@@ -18,7 +18,8 @@ class InstrumentTest {
      * and logits -> Softmax "sm" -> probs. Outputs: probs. value_info declares only block1/relu.
      */
     static OnnxModel model() {
-        GraphProto graph = GraphProto.newBuilder().setName("g")
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("g")
                 .addInput(floatValue("x", -1, 2))
                 .addInitializer(floats("W1", new float[] {1, 0, 0, 1}, 2, 2))
                 .addInitializer(floats("W2", new float[] {1, 1, 1, 1}, 2, 2))
@@ -34,7 +35,9 @@ class InstrumentTest {
     }
 
     private static List<String> outputs(InstrumentedModel m) {
-        return m.model().proto().getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
+        return m.model().proto().getGraph().getOutputList().stream()
+                .map(ValueInfoProto::getName)
+                .toList();
     }
 
     @Test
@@ -46,7 +49,8 @@ class InstrumentTest {
         // probs was already an output: selected, but not added again
         assertThat(m.selected()).containsExactly("fc1/out", "block1/relu", "logits", "block2/relu", "probs");
         // nodes and initializers are untouched
-        assertThat(m.model().proto().getGraph().getNodeList()).isEqualTo(model().proto().getGraph().getNodeList());
+        assertThat(m.model().proto().getGraph().getNodeList())
+                .isEqualTo(model().proto().getGraph().getNodeList());
         assertThat(m.model().proto().getGraph().getInitializerList())
                 .isEqualTo(model().proto().getGraph().getInitializerList());
     }
@@ -71,14 +75,16 @@ class InstrumentTest {
                 .containsExactly("block1/relu", "block2/relu");
         // the glob must match the whole name: "relu" alone matches nothing
         assertThatThrownBy(() -> model().instrument(TensorSelector.glob("relu")))
-                .isInstanceOf(GraphQueryException.class).hasMessageContaining("glob 'relu' matches no");
+                .isInstanceOf(GraphQueryException.class)
+                .hasMessageContaining("glob 'relu' matches no");
     }
 
     @Test
     void regexMatchesWholeNames() {
         assertThat(model().instrument(TensorSelector.regex("fc\\d/out|logits")).addedOutputs())
                 .containsExactly("fc1/out", "logits");
-        assertThatThrownBy(() -> TensorSelector.regex("(")).isInstanceOf(GraphQueryException.class)
+        assertThatThrownBy(() -> TensorSelector.regex("("))
+                .isInstanceOf(GraphQueryException.class)
                 .hasMessageContaining("invalid tensor regex");
     }
 
@@ -87,7 +93,8 @@ class InstrumentTest {
         assertThat(model().instrument(TensorSelector.opType("Relu")).addedOutputs())
                 .containsExactly("block1/relu", "block2/relu");
         assertThatThrownBy(() -> model().instrument(TensorSelector.opType("relu")))
-                .hasMessageContaining("no node of type 'relu'").hasMessageContaining("[Relu");
+                .hasMessageContaining("no node of type 'relu'")
+                .hasMessageContaining("[Relu");
     }
 
     @Test
@@ -95,13 +102,17 @@ class InstrumentTest {
         assertThat(model().instrument(TensorSelector.producedBy("act2")).addedOutputs())
                 .containsExactly("block2/relu");
         assertThatThrownBy(() -> model().instrument(TensorSelector.producedBy("act3")))
-                .hasMessageContaining("unknown node 'act3'").hasMessageContaining("[act1, act2");
+                .hasMessageContaining("unknown node 'act3'")
+                .hasMessageContaining("[act1, act2");
     }
 
     @Test
     void selectorsCombineWithoutDuplicatesInTopologicalOrder() {
-        InstrumentedModel m = model().instrument(TensorSelector.name("block2/relu"), TensorSelector.opType("Relu"),
-                TensorSelector.name("fc1/out"), TensorSelector.name("probs"));
+        InstrumentedModel m = model().instrument(
+                        TensorSelector.name("block2/relu"),
+                        TensorSelector.opType("Relu"),
+                        TensorSelector.name("fc1/out"),
+                        TensorSelector.name("probs"));
         assertThat(m.addedOutputs()).containsExactly("fc1/out", "block1/relu", "block2/relu");
         assertThat(outputs(m)).containsExactly("probs", "fc1/out", "block1/relu", "block2/relu");
     }
@@ -122,7 +133,9 @@ class InstrumentTest {
     @Test
     void declaredTypesAreCopiedAndUndeclaredOutputsGetNoType() {
         GraphProto g = model().instrument(TensorSelector.name("fc1/out"), TensorSelector.name("block1/relu"))
-                .model().proto().getGraph();
+                .model()
+                .proto()
+                .getGraph();
         ValueInfoProto undeclared = g.getOutput(1);
         ValueInfoProto declared = g.getOutput(2);
         assertThat(undeclared.getName()).isEqualTo("fc1/out");
@@ -132,30 +145,46 @@ class InstrumentTest {
 
     @Test
     void tensorsInsideSubgraphsCannotBeSelectedAndTheMessageSaysWhy() {
-        GraphProto body = GraphProto.newBuilder().setName("then")
+        GraphProto body = GraphProto.newBuilder()
+                .setName("then")
                 .addNode(node("Neg", "inner", List.of("x"), List.of("inner/neg")))
-                .addOutput(floatValue("inner/neg", -1, 2)).build();
-        ai.onnx.proto.OnnxMl.AttributeProto thenBranch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                .setName("then_branch").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body)
+                .addOutput(floatValue("inner/neg", -1, 2))
                 .build();
-        GraphProto graph = GraphProto.newBuilder().setName("g")
+        ai.onnx.proto.OnnxMl.AttributeProto thenBranch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                .setName("then_branch")
+                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
+                .setG(body)
+                .build();
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("g")
                 .addInput(floatValue("x", -1, 2))
                 .addInput(ValueInfoProto.newBuilder().setName("cond").build())
                 .addNode(node("If", "branch", List.of("cond"), List.of("y"), thenBranch))
-                .addOutput(floatValue("y", -1, 2)).build();
+                .addOutput(floatValue("y", -1, 2))
+                .build();
         OnnxModel m = OnnxModel.fromProto(TinyGraphs.model(graph));
         assertThatThrownBy(() -> m.instrument(TensorSelector.name("inner/neg")))
                 .isInstanceOf(GraphQueryException.class)
-                .hasMessageContaining("inside a subgraph of If 'branch'").hasMessageContaining("[y]");
+                .hasMessageContaining("inside a subgraph of If 'branch'")
+                .hasMessageContaining("[y]");
     }
 
     @Test
     void anUndefinedDeclaredElementTypeIsNotCopied() {
-        OnnxModel m = OnnxModel.fromProto(model().proto().toBuilder().setGraph(model().proto().getGraph().toBuilder()
-                .addValueInfo(ValueInfoProto.newBuilder().setName("logits").setType(
-                        ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
-                                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(0))))).build());
-        assertThat(m.instrument(TensorSelector.name("logits")).model().proto().getGraph().getOutput(1).hasType())
+        OnnxModel m = OnnxModel.fromProto(model().proto().toBuilder()
+                .setGraph(model().proto().getGraph().toBuilder()
+                        .addValueInfo(ValueInfoProto.newBuilder()
+                                .setName("logits")
+                                .setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                                        .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                                                .setElemType(0)))))
+                .build());
+        assertThat(m.instrument(TensorSelector.name("logits"))
+                        .model()
+                        .proto()
+                        .getGraph()
+                        .getOutput(1)
+                        .hasType())
                 .isFalse();
     }
 

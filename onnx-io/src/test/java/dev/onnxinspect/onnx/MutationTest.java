@@ -57,7 +57,8 @@ class MutationTest {
                 String label = MODELS.get(i % originals.size()) + " mutation #" + i + " (" + KINDS[kind] + ")";
                 int[] counts = outcomes.computeIfAbsent(KINDS[kind], k -> new int[2]);
                 try {
-                    OnnxModel model = i % 2 == 0 ? OnnxModel.fromBytes(mutated)
+                    OnnxModel model = i % 2 == 0
+                            ? OnnxModel.fromBytes(mutated)
                             : OnnxModel.read(new ByteArrayInputStream(mutated), label);
                     counts[0]++;
                     exercise(model);
@@ -71,7 +72,12 @@ class MutationTest {
         });
         StringBuilder summary = new StringBuilder("mutation test: " + MUTATIONS + " corrupted models (loaded / "
                 + "rejected with ModelFormatException):");
-        outcomes.forEach((k, c) -> summary.append(' ').append(k).append(' ').append(c[0]).append('/').append(c[1]));
+        outcomes.forEach((k, c) -> summary.append(' ')
+                .append(k)
+                .append(' ')
+                .append(c[0])
+                .append('/')
+                .append(c[1]));
         LOG.info("{}; {} failures", summary, failures.size());
         assertThat(failures).as(summary.toString()).isEmpty();
         int loaded = outcomes.values().stream().mapToInt(c -> c[0]).sum();
@@ -98,8 +104,16 @@ class MutationTest {
         }
     }
 
-    private static final String[] KINDS = {"flip-bytes", "truncate", "insert-bytes", "drop-node",
-        "drop-initializer-or-input", "rewire-input", "retype-initializer", "version-or-opset"};
+    private static final String[] KINDS = {
+        "flip-bytes",
+        "truncate",
+        "insert-bytes",
+        "drop-node",
+        "drop-initializer-or-input",
+        "rewire-input",
+        "retype-initializer",
+        "version-or-opset"
+    };
 
     private static byte[] mutate(int kind, byte[] original, Random random) throws Exception {
         byte[] b = original.clone();
@@ -127,13 +141,19 @@ class MutationTest {
             case 6, 7 -> {
                 ModelProto model = ModelProto.parseFrom(original);
                 if (kind == 7) {
-                    return random.nextBoolean() ? model.toBuilder().setIrVersion(random.nextInt(20)).build().toByteArray()
+                    return random.nextBoolean()
+                            ? model.toBuilder()
+                                    .setIrVersion(random.nextInt(20))
+                                    .build()
+                                    .toByteArray()
                             : model.toBuilder().clearOpsetImport().build().toByteArray();
                 }
                 GraphProto.Builder g = model.getGraph().toBuilder();
                 if (g.getInitializerCount() > 0) {
                     int i = random.nextInt(g.getInitializerCount());
-                    TensorProto.Builder t = g.getInitializer(i).toBuilder().setDataType(random.nextInt(26)).clearDims();
+                    TensorProto.Builder t = g.getInitializer(i).toBuilder()
+                            .setDataType(random.nextInt(26))
+                            .clearDims();
                     int rank = random.nextInt(4);
                     for (int d = 0; d < rank; d++) {
                         t.addDims(random.nextInt(6) - 1);
@@ -157,8 +177,8 @@ class MutationTest {
                     NodeProto node = g.getNode(n);
                     if (node.getInputCount() > 0) {
                         NodeProto other = g.getNode(random.nextInt(g.getNodeCount()));
-                        String target = random.nextBoolean() && other.getOutputCount() > 0 ? other.getOutput(0)
-                                : "ghost";
+                        String target =
+                                random.nextBoolean() && other.getOutputCount() > 0 ? other.getOutput(0) : "ghost";
                         g.setNode(n, node.toBuilder().setInput(random.nextInt(node.getInputCount()), target));
                     }
                 }

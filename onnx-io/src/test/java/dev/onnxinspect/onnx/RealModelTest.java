@@ -36,7 +36,8 @@ class RealModelTest {
                     for (int j = 0; j < n; j++) {
                         sum += (double) dense.weight(i, j) * x.value(r * n + j);
                     }
-                    assertThat(z.value(r * k + i)).as(test + " row " + r + " output " + i)
+                    assertThat(z.value(r * k + i))
+                            .as(test + " row " + r + " output " + i)
                             .isCloseTo((float) sum, within(1e-5f * (1 + (float) Math.abs(sum))));
                 }
             }

@@ -13,20 +13,32 @@ import java.util.List;
 
 /** Hand-built protobuf pieces for tests that need node names or structures the graph builder does not make. */
 final class TinyGraphs {
-    private TinyGraphs() {
-    }
+    private TinyGraphs() {}
 
     static NodeProto node(String op, String name, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
-        return NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addAllOutput(outputs)
-                .addAllAttribute(List.of(attrs)).build();
+        return NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(name)
+                .addAllInput(inputs)
+                .addAllOutput(outputs)
+                .addAllAttribute(List.of(attrs))
+                .build();
     }
 
     static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     static AttributeProto floatAttr(String name, float v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(v)
+                .build();
     }
 
     static AttributeProto intsAttr(String name, long... v) {
@@ -39,7 +51,9 @@ final class TinyGraphs {
 
     /** An int64 tensor (a Reshape's shape, Squeeze's axes). */
     static TensorProto longs(String name, long... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(ElementType.INT64.code())
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(ElementType.INT64.code())
                 .addDims(values.length);
         for (long v : values) {
             t.addInt64Data(v);
@@ -62,16 +76,26 @@ final class TinyGraphs {
     static ValueInfoProto floatValue(String name, long... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : dims) {
-            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            shape.addDim(
+                    d < 0
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(ElementType.FLOAT.code()).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(ElementType.FLOAT.code())
+                                .setShape(shape)))
+                .build();
     }
 
     static ModelProto model(GraphProto graph) {
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
-                .setGraph(graph).build();
+                .setGraph(graph)
+                .build();
     }
 }

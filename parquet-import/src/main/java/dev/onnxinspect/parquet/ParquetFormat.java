@@ -60,7 +60,8 @@ public final class ParquetFormat implements DataFormat {
     @Override
     public boolean reads(Path file) {
         Path name = file.getFileName();
-        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
+        return name != null
+                && name.toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
                 && !Files.isDirectory(file);
     }
 
@@ -80,7 +81,7 @@ public final class ParquetFormat implements DataFormat {
             long rows;
             try (Statement s = connection.createStatement()) {
                 try (DuckDBResultSet rs = (DuckDBResultSet) s.executeQuery("SELECT * FROM " + table + " LIMIT 0");
-                     ArrowReader reader = (ArrowReader) rs.arrowExportStream(allocator, BATCH_ROWS)) {
+                        ArrowReader reader = (ArrowReader) rs.arrowExportStream(allocator, BATCH_ROWS)) {
                     schema = reader.getVectorSchemaRoot().getSchema();
                 }
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
@@ -88,8 +89,10 @@ public final class ParquetFormat implements DataFormat {
                     rows = rs.getLong(1);
                 }
             } catch (SQLException e) {
-                throw new DatasetException(file + " is not a Parquet file DuckDB can read (" + firstLine(e) + "); write"
-                        + " it with pandas to_parquet, pyarrow.parquet.write_table or polars write_parquet", e);
+                throw new DatasetException(
+                        file + " is not a Parquet file DuckDB can read (" + firstLine(e) + "); write"
+                                + " it with pandas to_parquet, pyarrow.parquet.write_table or polars write_parquet",
+                        e);
             }
             ArrowColumns columns = ArrowColumns.plan(file, schema, inputs, labels);
             String query = "SELECT " + select(inputs, labels) + " FROM " + table;
@@ -138,13 +141,16 @@ public final class ParquetFormat implements DataFormat {
         }
         StringBuilder s = new StringBuilder();
         for (String c : columns) {
-            s.append(s.length() == 0 ? "" : ", ").append('"').append(c.replace("\"", "\"\"")).append('"');
+            s.append(s.length() == 0 ? "" : ", ")
+                    .append('"')
+                    .append(c.replace("\"", "\"\""))
+                    .append('"');
         }
         return s.toString();
     }
 
-    private static ArrowTable.BatchStream stream(Path file, DuckDBConnection connection, String query,
-                                                 BufferAllocator allocator) throws IOException {
+    private static ArrowTable.BatchStream stream(
+            Path file, DuckDBConnection connection, String query, BufferAllocator allocator) throws IOException {
         DuckDBConnection pass = null;
         Statement statement = null;
         DuckDBResultSet results = null;
@@ -164,7 +170,10 @@ public final class ParquetFormat implements DataFormat {
 
                 @Override
                 public void close() throws IOException {
-                    try (c; st; rs; reader) {
+                    try (c;
+                            st;
+                            rs;
+                            reader) {
                         // closed in reverse order: the reader, the results, the statement, the connection
                     } catch (SQLException e) {
                         throw new IOException("cannot close the DuckDB query on " + file, e);

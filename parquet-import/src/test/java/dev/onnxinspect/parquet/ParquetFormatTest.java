@@ -34,7 +34,7 @@ class ParquetFormatTest {
     private Path parquet(String name, String select, int rowGroup) throws SQLException {
         Path file = dir.resolve(name);
         try (Connection c = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet, ROW_GROUP_SIZE " + rowGroup + ")");
         }
         return file;
@@ -49,8 +49,11 @@ class ParquetFormatTest {
     }
 
     private Path tokens() throws SQLException {
-        return parquet("tokens.parquet", "SELECT * FROM (VALUES (0, [5, 6, 7]::BIGINT[], 1), (1, [8]::BIGINT[], 0),"
-                + " (2, [9, 10]::BIGINT[], 2), (3, []::BIGINT[], 1)) t(i, tokens, label) ORDER BY i", 2);
+        return parquet(
+                "tokens.parquet",
+                "SELECT * FROM (VALUES (0, [5, 6, 7]::BIGINT[], 1), (1, [8]::BIGINT[], 0),"
+                        + " (2, [9, 10]::BIGINT[], 2), (3, []::BIGINT[], 1)) t(i, tokens, label) ORDER BY i",
+                2);
     }
 
     @Test
@@ -61,12 +64,17 @@ class ParquetFormatTest {
     @Test
     void tokenListsArePaddedPerBatchWithTheMaskBuiltAndLabels() throws Exception {
         Path file = tokens();
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("input_ids", file, "tokens"))
-                .input(InputMapping.maskOf("attention_mask", "input_ids")).labels(file, "label").build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("input_ids", file, "tokens"))
+                .input(InputMapping.maskOf("attention_mask", "input_ids"))
+                .labels(file, "label")
+                .build();
         try (FileSource source = spec.open()) {
             assertThat(source.size()).isEqualTo(4);
-            assertThat(source.inputs()).containsExactly(new InputSpec("input_ids", ElementType.INT64, new long[] {-1}),
-                    new InputSpec("attention_mask", ElementType.INT64, new long[] {-1}));
+            assertThat(source.inputs())
+                    .containsExactly(
+                            new InputSpec("input_ids", ElementType.INT64, new long[] {-1}),
+                            new InputSpec("attention_mask", ElementType.INT64, new long[] {-1}));
             Iterator<Batch> it = source.batches(3);
             Batch first = it.next();
             // [5, 6, 7], [8], [9, 10] padded to 3
@@ -82,14 +90,19 @@ class ParquetFormatTest {
 
     @Test
     void declaredShapeMakesListsOfFloatsImagesAndScalarsConvert() throws Exception {
-        Path file = parquet("mixed.parquet", "SELECT * FROM (VALUES (0, [0.5, 1, 2, 3]::FLOAT[], 30, 1.5::DOUBLE,"
-                + " true, 200::UTINYINT), (1, [4, 5, 6, 7.25]::FLOAT[], 41, 2.5, false, 7)) t(i, pixels, age, h, ok,"
-                + " code) ORDER BY i", 1);
+        Path file = parquet(
+                "mixed.parquet",
+                "SELECT * FROM (VALUES (0, [0.5, 1, 2, 3]::FLOAT[], 30, 1.5::DOUBLE,"
+                        + " true, 200::UTINYINT), (1, [4, 5, 6, 7.25]::FLOAT[], 41, 2.5, false, 7)) t(i, pixels, age, h, ok,"
+                        + " code) ORDER BY i",
+                1);
         DataSpec spec = DataSpec.builder()
                 .input(InputMapping.column("image", file, "pixels").withSampleShape(1, 2, 2))
-                .input(InputMapping.columns("features", file, List.of("age", "h", "ok")).withType(ElementType.FLOAT))
+                .input(InputMapping.columns("features", file, List.of("age", "h", "ok"))
+                        .withType(ElementType.FLOAT))
                 .input(InputMapping.column("code", file, "code"))
-                .input(InputMapping.column("age", file, "age").withType(ElementType.INT64)).build();
+                .input(InputMapping.column("age", file, "age").withType(ElementType.INT64))
+                .build();
         Batch b = readAll(spec, 2).get(0);
         assertThat(b.input("image").shape()).containsExactly(2, 1, 2, 2);
         assertThat((float[]) b.input("image").data()).containsExactly(0.5f, 1, 2, 3, 4, 5, 6, 7.25f);
@@ -101,11 +114,17 @@ class ParquetFormatTest {
     @Test
     void rowsComeInFileOrderAcrossRowGroupsAndRecordBatches() throws Exception {
         // 10,000 rows in row groups of 1,000: DuckDB's record batches of 4,096 rows do not align with our 300
-        Path file = parquet("order.parquet", "SELECT i::BIGINT AS x, (i % 7)::INTEGER AS label FROM range(10000)"
-                + " t(i) ORDER BY i", 1000);
+        Path file = parquet(
+                "order.parquet",
+                "SELECT i::BIGINT AS x, (i % 7)::INTEGER AS label FROM range(10000)" + " t(i) ORDER BY i",
+                1000);
         long expected = 0;
-        for (Batch b : readAll(DataSpec.builder().input(InputMapping.column("x", file, "x")).labels(file, "label")
-                .build(), 300)) {
+        for (Batch b : readAll(
+                DataSpec.builder()
+                        .input(InputMapping.column("x", file, "x"))
+                        .labels(file, "label")
+                        .build(),
+                300)) {
             long[] x = (long[]) b.input("x").data();
             for (int r = 0; r < b.size(); r++) {
                 assertThat(x[r]).isEqualTo(expected);
@@ -118,37 +137,69 @@ class ParquetFormatTest {
 
     @Test
     void badColumnsAreRefusedNamingInputAndFile() throws Exception {
-        Path file = parquet("bad.parquet", "SELECT 'hello' AS text, 1.5::FLOAT AS score, [1, 2]::INTEGER[] AS ids,"
-                + " 2.5::DOUBLE AS y", 10);
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("input_ids", file, "ids_typo"))
-                .build().open()).isInstanceOf(DatasetException.class).hasMessageContaining("input input_ids")
-                .hasMessageContaining("'ids_typo'").hasMessageContaining(file.toString())
-                .hasMessageContaining("[text, score, ids, y]").hasMessageNotContaining("\n");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "text")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("tokenize");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "score")
-                .withType(ElementType.INT64)).build().open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("column 'score' of " + file).hasMessageContaining("FLOAT");
-        assertThatThrownBy(() -> readAll(DataSpec.builder().input(InputMapping.column("x", file, "ids")
-                .withSampleShape(3, 1)).build(), 1)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("row 0 of column 'ids' of " + file).hasMessageContaining("holds 2 values");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "score"))
-                .labels(file, "y").build().open()).isInstanceOf(DatasetException.class)
+        Path file = parquet(
+                "bad.parquet",
+                "SELECT 'hello' AS text, 1.5::FLOAT AS score, [1, 2]::INTEGER[] AS ids," + " 2.5::DOUBLE AS y",
+                10);
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("input_ids", file, "ids_typo"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input input_ids")
+                .hasMessageContaining("'ids_typo'")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("[text, score, ids, y]")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "text"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("tokenize");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "score").withType(ElementType.INT64))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("column 'score' of " + file)
+                .hasMessageContaining("FLOAT");
+        assertThatThrownBy(() -> readAll(
+                        DataSpec.builder()
+                                .input(InputMapping.column("x", file, "ids").withSampleShape(3, 1))
+                                .build(),
+                        1))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("row 0 of column 'ids' of " + file)
+                .hasMessageContaining("holds 2 values");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "score"))
+                        .labels(file, "y")
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("label column 'y'");
     }
 
     @Test
     void notAParquetFileIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve("text.parquet"), "a,b\n1,2\n");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "a")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining(file + " is not a Parquet file")
-                .hasMessageContaining("to_parquet").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "a"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(file + " is not a Parquet file")
+                .hasMessageContaining("to_parquet")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
     void passesAreIndependentAndClosingStopsThem() throws Exception {
         Path file = tokens();
-        try (FileSource source = DataSpec.builder().input(InputMapping.column("ids", file, "tokens")).build()
+        try (FileSource source = DataSpec.builder()
+                .input(InputMapping.column("ids", file, "tokens"))
+                .build()
                 .open()) {
             Iterator<Batch> a = source.batches(1);
             Iterator<Batch> b = source.batches(2);
@@ -164,16 +215,22 @@ class ParquetFormatTest {
      */
     @Test
     void millionRowsStreamInBoundedHeap() throws Exception {
-        Path file = parquet("large.parquet", "SELECT (i % 10)::INTEGER AS label, list_transform(range((i % 16) + 1),"
-                + " x -> i) AS tokens FROM range(1000000) t(i) ORDER BY i", 100_000);
+        Path file = parquet(
+                "large.parquet",
+                "SELECT (i % 10)::INTEGER AS label, list_transform(range((i % 16) + 1),"
+                        + " x -> i) AS tokens FROM range(1000000) t(i) ORDER BY i",
+                100_000);
         Runtime rt = Runtime.getRuntime();
         System.gc();
         long baseline = rt.totalMemory() - rt.freeMemory();
         long peak = 0;
         long count = 0;
         long firstValues = 0;
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens"))
-                .input(InputMapping.maskOf("mask", "ids")).labels(file, "label").build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("ids", file, "tokens"))
+                .input(InputMapping.maskOf("mask", "ids"))
+                .labels(file, "label")
+                .build();
         try (FileSource source = spec.open()) {
             Iterator<Batch> it = source.batches(256);
             int n = 0;

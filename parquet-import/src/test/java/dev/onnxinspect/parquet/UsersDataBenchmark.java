@@ -5,8 +5,8 @@ import dev.onnxinspect.data.DataSpec;
 import dev.onnxinspect.data.FileSource;
 import dev.onnxinspect.data.InputMapping;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +40,7 @@ import org.duckdb.DuckDBDriver;
  * peak resident memory (VmHWM). Run each format in its own JVM.
  */
 public final class UsersDataBenchmark {
-    private UsersDataBenchmark() {
-    }
+    private UsersDataBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -53,25 +52,29 @@ public final class UsersDataBenchmark {
             Path file = dir.resolve("bench.parquet");
             if (!Files.exists(file)) {
                 try (Connection c = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
-                     Statement s = c.createStatement()) {
+                        Statement s = c.createStatement()) {
                     s.execute("COPY (SELECT (i % 10)::INTEGER AS label, list_transform(range((i % 16) + 1), x -> i)"
                             + " AS tokens, list_transform(range(64), x -> (i + x)::FLOAT) AS features FROM range("
                             + rows + ") t(i) ORDER BY i) TO '" + file + "' (FORMAT parquet)");
                 }
             }
-            spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens"))
+            spec = DataSpec.builder()
+                    .input(InputMapping.column("ids", file, "tokens"))
                     .input(InputMapping.maskOf("mask", "ids"))
                     .input(InputMapping.column("features", file, "features").withSampleShape(64))
-                    .labels(file, "label").build();
+                    .labels(file, "label")
+                    .build();
         } else if (format.equals("arrow")) {
             Path file = dir.resolve("bench.arrow");
             if (!Files.exists(file)) {
                 writeArrow(file, rows);
             }
-            spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens"))
+            spec = DataSpec.builder()
+                    .input(InputMapping.column("ids", file, "tokens"))
                     .input(InputMapping.maskOf("mask", "ids"))
                     .input(InputMapping.column("features", file, "features"))
-                    .labels(file, "label").build();
+                    .labels(file, "label")
+                    .build();
         } else {
             Path file = dir.resolve("bench.npy");
             if (!Files.exists(file)) {
@@ -79,7 +82,8 @@ public final class UsersDataBenchmark {
                 String padded = header + " ".repeat(128 - 11 - header.length()) + "\n";
                 try (var out = Files.newOutputStream(file)) {
                     ByteBuffer h = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-                    h.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) padded.length());
+                    h.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                            .putShort((short) padded.length());
                     out.write(h.array());
                     out.write(padded.getBytes(StandardCharsets.US_ASCII));
                     ByteBuffer block = ByteBuffer.allocate(1000 * 64 * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -105,25 +109,30 @@ public final class UsersDataBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         Runtime rt = Runtime.getRuntime();
         System.gc();
-        String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
-                .findFirst().orElse("VmHWM: ?").replaceAll("\\s+", " ");
-        System.out.printf("%s: %d rows in %.2f s = %.0f rows/s; heap in use after the pass %d MiB; %s%n", format,
-                count, seconds, count / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20, hwm);
+        String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmHWM"))
+                .findFirst()
+                .orElse("VmHWM: ?")
+                .replaceAll("\\s+", " ");
+        System.out.printf(
+                "%s: %d rows in %.2f s = %.0f rows/s; heap in use after the pass %d MiB; %s%n",
+                format, count, seconds, count / seconds, (rt.totalMemory() - rt.freeMemory()) >> 20, hwm);
     }
 
     /** The rows of the Parquet file as an Arrow IPC file, in record batches of 10,000 rows. */
     private static void writeArrow(Path file, int rows) throws Exception {
         Field item = new Field("item", FieldType.nullable(new ArrowType.Int(64, true)), null);
-        Field f32 = new Field("item", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)),
-                null);
-        Schema schema = new Schema(List.of(new Field("label", FieldType.nullable(new ArrowType.Int(32, true)), null),
+        Field f32 =
+                new Field("item", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
+        Schema schema = new Schema(List.of(
+                new Field("label", FieldType.nullable(new ArrowType.Int(32, true)), null),
                 new Field("tokens", FieldType.nullable(new ArrowType.List()), List.of(item)),
                 new Field("features", FieldType.nullable(new ArrowType.FixedSizeList(64)), List.of(f32))));
         int batch = 10_000;
         try (BufferAllocator allocator = new RootAllocator();
-             VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
             writer.start();
             IntVector label = (IntVector) root.getVector("label");
             ListVector tokens = (ListVector) root.getVector("tokens");

@@ -36,15 +36,18 @@ class ReadmeExampleTest {
         InstrumentedModel hooked = model.instrument(TensorSelector.opType("Relu"));
         DenseLayer head = model.lastDenseLayer();
         LayerStatistics s;
-        try (InferenceSession session = InferenceSession.open(hooked.model().toBytes(),
+        try (InferenceSession session = InferenceSession.open(
+                hooked.model().toBytes(),
                 SessionConfig.builder().device(Device.AUTO).build())) {
             StatsOptions options = StatsOptions.builder(10, ClassBasis.LABEL).build();
             Map<String, LayerStatisticsAccumulator> stats = new LinkedHashMap<>();
-            Inspection.builder(session, FashionMnist.test().subset(0, 500)).layers(hooked.addedOutputs())
+            Inspection.builder(session, FashionMnist.test().subset(0, 500))
+                    .layers(hooked.addedOutputs())
                     .build()
-                    .run(view -> view.activations().forEach((layer, acts) -> stats
-                            .computeIfAbsent(layer, l -> new LayerStatisticsAccumulator(options, l, acts.unitShape()))
-                            .accept(view.classes(), acts)));
+                    .run(view -> view.activations()
+                            .forEach((layer, acts) -> stats.computeIfAbsent(
+                                            layer, l -> new LayerStatisticsAccumulator(options, l, acts.unitShape()))
+                                    .accept(view.classes(), acts)));
             s = stats.get("hidden/relu").result();
         }
         // --- end of the README example ---
@@ -53,6 +56,9 @@ class ReadmeExampleTest {
         assertThat(hooked.addedOutputs()).containsExactly("hidden/relu");
         assertThat(s.frequencies().samples()).isEqualTo(500);
         // every class of the first 500 test images is present: the class sizes add up to the samples
-        assertThat(s.frequencies().s1Table().classes().stream().mapToLong(c -> c.classSize()).sum()).isEqualTo(500);
+        assertThat(s.frequencies().s1Table().classes().stream()
+                        .mapToLong(c -> c.classSize())
+                        .sum())
+                .isEqualTo(500);
     }
 }

@@ -41,6 +41,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class ArrowColumns {
     /** The extension name of Arrow's canonical fixed-shape tensor type. */
     public static final String FIXED_SHAPE_TENSOR = "arrow.fixed_shape_tensor";
+
     private static final Pattern SHAPE = Pattern.compile("\"shape\"\\s*:\\s*\\[([^\\]]*)\\]");
     private static final Pattern PERMUTATION = Pattern.compile("\"permutation\"\\s*:\\s*\\[([^\\]]*)\\]");
 
@@ -70,14 +71,16 @@ public final class ArrowColumns {
             if (m.maskOf() != null) {
                 continue;
             }
-            InputMapping mask = inputs.stream().filter(o -> m.input() != null && m.input().equals(o.maskOf()))
-                    .findFirst().orElse(null);
+            InputMapping mask = inputs.stream()
+                    .filter(o -> m.input() != null && m.input().equals(o.maskOf()))
+                    .findFirst()
+                    .orElse(null);
             columns.add(column(file, schema, names, m, mask));
         }
         if (labels != null) {
             if (labels.column() == null) {
-                throw new DatasetException("the labels read " + file + ", a table: name its label column; its columns"
-                        + " are " + names);
+                throw new DatasetException(
+                        "the labels read " + file + ", a table: name its label column; its columns" + " are " + names);
             }
             Field field = field(file, schema, names, labels.column(), "the labels");
             if (!(field.getType() instanceof ArrowType.Int)) {
@@ -113,8 +116,7 @@ public final class ArrowColumns {
                 types.add(Values.elementType(f.getType(), Column.describe(c, file)));
             }
             ElementType to = target(m, types.get(0), "columns " + m.columns() + " of " + file);
-            types.forEach(t -> ElementWriter.checkConverts(t, to, "columns " + m.columns() + " of " + file,
-                    m.input()));
+            types.forEach(t -> ElementWriter.checkConverts(t, to, "columns " + m.columns() + " of " + file, m.input()));
             long[] shape = shape(m, new long[] {types.size()}, "columns " + m.columns() + " of " + file);
             noMask(mask, m);
             return new FixedColumn(file, m.input(), m.columns(), false, types, to, shape, types.size());
@@ -128,7 +130,14 @@ public final class ArrowColumns {
             ElementType to = target(m, from, what);
             long[] stored = tensorShape(field, list.getListSize(), what);
             noMask(mask, m);
-            return new FixedColumn(file, m.input(), List.of(name), true, List.of(from), to, shape(m, stored, what),
+            return new FixedColumn(
+                    file,
+                    m.input(),
+                    List.of(name),
+                    true,
+                    List.of(from),
+                    to,
+                    shape(m, stored, what),
                     list.getListSize());
         }
         if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList) {
@@ -141,14 +150,22 @@ public final class ArrowColumns {
                         + " padded; feed the mask from a column of its own");
             }
             ElementType maskType = mask == null ? null : mask.type() == null ? ElementType.INT64 : mask.type();
-            return new ListColumn(file, m.input(), name, from, to, declared, m.padValue(),
-                    mask == null ? null : mask.input(), maskType);
+            return new ListColumn(
+                    file,
+                    m.input(),
+                    name,
+                    from,
+                    to,
+                    declared,
+                    m.padValue(),
+                    mask == null ? null : mask.input(),
+                    maskType);
         }
         ElementType from = Values.elementType(type, what);
         ElementType to = target(m, from, what);
         noMask(mask, m);
-        return new FixedColumn(file, m.input(), List.of(name), false, List.of(from), to, shape(m, new long[0], what),
-                1);
+        return new FixedColumn(
+                file, m.input(), List.of(name), false, List.of(from), to, shape(m, new long[0], what), 1);
     }
 
     private static Field field(Path file, Schema schema, List<String> names, String column, String what) {
@@ -231,7 +248,10 @@ public final class ArrowColumns {
     }
 
     private static long[] numbers(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong)
+        return Arrays.stream(list.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .mapToLong(Long::parseLong)
                 .toArray();
     }
 

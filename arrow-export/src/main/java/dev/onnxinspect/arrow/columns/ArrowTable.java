@@ -106,9 +106,10 @@ public final class ArrowTable implements TableReader {
             try {
                 owned.close();
             } catch (Exception e) {
-                RuntimeException r = e instanceof RuntimeException re ? re
-                        : new UncheckedIOException("cannot close " + file, e instanceof IOException io ? io
-                        : new IOException(e));
+                RuntimeException r = e instanceof RuntimeException re
+                        ? re
+                        : new UncheckedIOException(
+                                "cannot close " + file, e instanceof IOException io ? io : new IOException(e));
                 failure = failure == null ? r : add(failure, r);
             }
         }

@@ -24,8 +24,15 @@ final class FixedColumn extends Column {
     private final long[] sampleShape;
     private final int sampleSize;
 
-    FixedColumn(Path file, String input, List<String> columns, boolean list, List<ElementType> from, ElementType to,
-                long[] sampleShape, int sampleSize) {
+    FixedColumn(
+            Path file,
+            String input,
+            List<String> columns,
+            boolean list,
+            List<ElementType> from,
+            ElementType to,
+            long[] sampleShape,
+            int sampleSize) {
         super(file);
         this.input = input;
         this.columns = List.copyOf(columns);
@@ -43,30 +50,38 @@ final class FixedColumn extends Column {
 
     @Override
     Block begin(int rows, long firstRow) {
-        ElementWriter w = ElementWriter.create(to, Math.multiplyExact(rows, sampleSize),
+        ElementWriter w = ElementWriter.create(
+                to,
+                Math.multiplyExact(rows, sampleSize),
                 i -> "row " + (firstRow + i / sampleSize) + " of " + where(i % sampleSize));
         return new Block() {
             @Override
             public void copy(VectorSchemaRoot root, int fromRow, int count, int at, long rootFirstRow) {
                 if (list) {
                     FixedSizeListVector vector = (FixedSizeListVector) root.getVector(columns.get(0));
-                    Values.requireNoNulls(vector, fromRow, count, i -> "row " + (rootFirstRow + fromRow + i) + " of "
-                            + where(0));
+                    Values.requireNoNulls(
+                            vector, fromRow, count, i -> "row " + (rootFirstRow + fromRow + i) + " of " + where(0));
                     FieldVector child = vector.getDataVector();
-                    Values.requireNoNulls(child, fromRow * sampleSize, count * sampleSize,
+                    Values.requireNoNulls(
+                            child,
+                            fromRow * sampleSize,
+                            count * sampleSize,
                             i -> "row " + (rootFirstRow + fromRow + i / sampleSize) + " of " + where(0));
                     Values.copy(child, from.get(0), fromRow * sampleSize, count * sampleSize, w, at * sampleSize);
                 } else if (columns.size() == 1) {
                     FieldVector vector = root.getVector(columns.get(0));
-                    Values.requireNoNulls(vector, fromRow, count, i -> "row " + (rootFirstRow + fromRow + i) + " of "
-                            + where(0));
+                    Values.requireNoNulls(
+                            vector, fromRow, count, i -> "row " + (rootFirstRow + fromRow + i) + " of " + where(0));
                     Values.copy(vector, from.get(0), fromRow, count, w, at);
                 } else {
                     for (int c = 0; c < columns.size(); c++) {
                         FieldVector vector = root.getVector(columns.get(c));
                         int column = c;
-                        Values.requireNoNulls(vector, fromRow, count, i -> "row " + (rootFirstRow + fromRow + i)
-                                + " of " + where(column));
+                        Values.requireNoNulls(
+                                vector,
+                                fromRow,
+                                count,
+                                i -> "row " + (rootFirstRow + fromRow + i) + " of " + where(column));
                         for (int r = 0; r < count; r++) {
                             Values.copy(vector, from.get(c), fromRow + r, 1, w, (at + r) * sampleSize + c);
                         }

@@ -38,8 +38,16 @@ final class ListColumn extends Column {
     private final String maskInput;
     private final ElementType maskType;
 
-    ListColumn(Path file, String input, String column, ElementType from, ElementType to, long[] declared,
-               double padValue, String maskInput, ElementType maskType) {
+    ListColumn(
+            Path file,
+            String input,
+            String column,
+            ElementType from,
+            ElementType to,
+            long[] declared,
+            double padValue,
+            String maskInput,
+            ElementType maskType) {
         super(file);
         this.input = input;
         this.column = column;
@@ -91,8 +99,8 @@ final class ListColumn extends Column {
                     check(length, fileRow);
                     lengths[at + r] = length;
                     int first = Math.toIntExact(start);
-                    Values.requireNoNulls(values, first, length, i -> "row " + fileRow + " of "
-                            + describe(column, file));
+                    Values.requireNoNulls(
+                            values, first, length, i -> "row " + fileRow + " of " + describe(column, file));
                     ensure(staged + length, integral);
                     for (int i = 0; i < length; i++) {
                         if (integral) {
@@ -126,8 +134,8 @@ final class ListColumn extends Column {
                     width = Arrays.stream(lengths).max().orElse(0);
                 }
                 int total = Math.multiplyExact(rows, width);
-                ElementWriter w = ElementWriter.create(to, total, i -> "row " + (firstRow + i / Math.max(width, 1))
-                        + " of " + describe(column, file));
+                ElementWriter w = ElementWriter.create(
+                        to, total, i -> "row " + (firstRow + i / Math.max(width, 1)) + " of " + describe(column, file));
                 ElementWriter mask = maskInput == null ? null : ElementWriter.create(maskType, total, i -> "mask");
                 boolean integral = !ElementWriter.isFloating(from);
                 int next = 0;

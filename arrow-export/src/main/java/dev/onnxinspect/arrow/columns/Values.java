@@ -19,8 +19,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * fixed-width values little-endian, so a range of the tensor's own type is copied in bulk.
  */
 final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     /**
      * The element type of an Arrow number type: signed Int 8/16/32/64 as INT8..INT64, unsigned Int 8 as UINT8,
@@ -47,15 +46,18 @@ final class Values {
                     + " .cast(pl.Int64))");
         }
         if (type instanceof ArrowType.FloatingPoint f) {
-            return f.getPrecision() == FloatingPointPrecision.HALF ? ElementType.FLOAT16
+            return f.getPrecision() == FloatingPointPrecision.HALF
+                    ? ElementType.FLOAT16
                     : f.getPrecision() == FloatingPointPrecision.SINGLE ? ElementType.FLOAT : ElementType.DOUBLE;
         }
         if (type instanceof ArrowType.Bool) {
             return ElementType.BOOL;
         }
-        String fix = type instanceof ArrowType.Utf8 || type instanceof ArrowType.LargeUtf8
-                || type instanceof ArrowType.Utf8View ? "tokenize the text first and store the token ids as a list"
-                + " of integers" : "store numbers (integers, floats or bools) or lists of numbers";
+        String fix = type instanceof ArrowType.Utf8
+                        || type instanceof ArrowType.LargeUtf8
+                        || type instanceof ArrowType.Utf8View
+                ? "tokenize the text first and store the token ids as a list" + " of integers"
+                : "store numbers (integers, floats or bools) or lists of numbers";
         throw new DatasetException(what + " has type " + type + ", which cannot feed a model input; " + fix);
     }
 

@@ -7,6 +7,13 @@ import static dev.onnxinspect.arrow.columns.IpcFiles.INT64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSpec;
+import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.data.FileSource;
+import dev.onnxinspect.data.InputMapping;
+import dev.onnxinspect.data.InputSpec;
+import dev.onnxinspect.onnx.ElementType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +25,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -31,18 +37,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.onnxinspect.data.Batch;
-import dev.onnxinspect.data.DataSpec;
-import dev.onnxinspect.data.DatasetException;
-import dev.onnxinspect.data.FileSource;
-import dev.onnxinspect.data.InputMapping;
-import dev.onnxinspect.data.InputSpec;
-import dev.onnxinspect.onnx.ElementType;
-
 /** Arrow IPC files the tests write, read back to the batches their contents give by hand. */
 class ArrowColumnsTest {
     @TempDir
     Path dir;
+
     private BufferAllocator allocator;
 
     @BeforeEach
@@ -71,26 +70,35 @@ class ArrowColumnsTest {
     /** Tokens in two record batches: [5, 6, 7], [8] | [9, 10], [] ; labels 1, 0 | 2, 1. */
     private Path tokens() throws IOException {
         Schema schema = new Schema(List.of(IpcFiles.list("tokens", INT64), IpcFiles.scalar("label", INT32)));
-        return write("tokens.arrow", schema, new int[] {2, 2}, List.of(
-                root -> {
-                    IpcFiles.longLists(root, "tokens", new long[] {5, 6, 7}, new long[] {8});
-                    IpcFiles.numbers(root, "label", 1, 0);
-                },
-                root -> {
-                    IpcFiles.longLists(root, "tokens", new long[] {9, 10}, new long[0]);
-                    IpcFiles.numbers(root, "label", 2, 1);
-                }));
+        return write(
+                "tokens.arrow",
+                schema,
+                new int[] {2, 2},
+                List.of(
+                        root -> {
+                            IpcFiles.longLists(root, "tokens", new long[] {5, 6, 7}, new long[] {8});
+                            IpcFiles.numbers(root, "label", 1, 0);
+                        },
+                        root -> {
+                            IpcFiles.longLists(root, "tokens", new long[] {9, 10}, new long[0]);
+                            IpcFiles.numbers(root, "label", 2, 1);
+                        }));
     }
 
     @Test
     void variableListsArePaddedPerBatchWithTheMaskBuilt() throws IOException {
         Path file = tokens();
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("input_ids", file, "tokens"))
-                .input(InputMapping.maskOf("attention_mask", "input_ids")).labels(file, "label").build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("input_ids", file, "tokens"))
+                .input(InputMapping.maskOf("attention_mask", "input_ids"))
+                .labels(file, "label")
+                .build();
         try (FileSource source = spec.open()) {
             assertThat(source.size()).isEqualTo(4);
-            assertThat(source.inputs()).containsExactly(new InputSpec("input_ids", ElementType.INT64, new long[] {-1}),
-                    new InputSpec("attention_mask", ElementType.INT64, new long[] {-1}));
+            assertThat(source.inputs())
+                    .containsExactly(
+                            new InputSpec("input_ids", ElementType.INT64, new long[] {-1}),
+                            new InputSpec("attention_mask", ElementType.INT64, new long[] {-1}));
             Iterator<Batch> it = source.batches(3);
             // rows 0-2 span the two record batches; the longest has 3 values
             Batch first = it.next();
@@ -109,43 +117,54 @@ class ArrowColumnsTest {
     @Test
     void declaredLengthPadsEveryRowAndConvertsWithThePadValue() throws IOException {
         Path file = tokens();
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens").withSampleShape(4)
-                .withType(ElementType.INT32).withPadValue(-1)).input(InputMapping.maskOf("mask", "ids")
-                .withType(ElementType.FLOAT)).build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("ids", file, "tokens")
+                        .withSampleShape(4)
+                        .withType(ElementType.INT32)
+                        .withPadValue(-1))
+                .input(InputMapping.maskOf("mask", "ids").withType(ElementType.FLOAT))
+                .build();
         Batch b = readAll(spec, 4).get(0);
         assertThat(b.input("ids").shape()).containsExactly(4, 4);
-        assertThat((int[]) b.input("ids").data()).containsExactly(5, 6, 7, -1, 8, -1, -1, -1, 9, 10, -1, -1,
-                -1, -1, -1, -1);
-        assertThat((float[]) b.input("mask").data()).containsExactly(1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 0,
-                0, 0, 0, 0);
+        assertThat((int[]) b.input("ids").data())
+                .containsExactly(5, 6, 7, -1, 8, -1, -1, -1, 9, 10, -1, -1, -1, -1, -1, -1);
+        assertThat((float[]) b.input("mask").data()).containsExactly(1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0);
         assertThat(b.labels()).isNull();
     }
 
     @Test
     void rowLongerThanTheDeclaredLengthIsRefusedNamingTheRow() throws IOException {
         Path file = tokens();
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens").withSampleShape(2))
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("ids", file, "tokens").withSampleShape(2))
                 .build();
-        assertThatThrownBy(() -> readAll(spec, 4)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("row 0 of column 'tokens' of " + file).hasMessageContaining("holds 3 values")
+        assertThatThrownBy(() -> readAll(spec, 4))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("row 0 of column 'tokens' of " + file)
+                .hasMessageContaining("holds 3 values")
                 .hasMessageContaining("truncate");
     }
 
     @Test
     void fixedSizeListsAndTensorsGiveTheirShape() throws IOException {
-        Schema schema = new Schema(List.of(IpcFiles.fixedList("flat", 4, FLOAT32),
+        Schema schema = new Schema(List.of(
+                IpcFiles.fixedList("flat", 4, FLOAT32),
                 IpcFiles.tensor("image", 4, FLOAT32, "{\"shape\":[2,2],\"dim_names\":[\"H\",\"W\"]}")));
         Path file = write("tensors.arrow", schema, new int[] {2}, List.of(root -> {
             IpcFiles.floatLists(root, "flat", new float[] {1, 2, 3, 4}, new float[] {5, 6, 7, 8});
             IpcFiles.floatLists(root, "image", new float[] {0, 1, 2, 3}, new float[] {4, 5, 6, 7});
         }));
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("flat", file, "flat"))
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("flat", file, "flat"))
                 .input(InputMapping.column("image", file, "image"))
-                .input(InputMapping.column("reshaped", file, "flat").withSampleShape(1, 2, 2)
-                        .withType(ElementType.DOUBLE)).build();
+                .input(InputMapping.column("reshaped", file, "flat")
+                        .withSampleShape(1, 2, 2)
+                        .withType(ElementType.DOUBLE))
+                .build();
         try (FileSource source = spec.open()) {
-            assertThat(source.inputs()).extracting(InputSpec::sampleShape).containsExactly(new long[] {4},
-                    new long[] {2, 2}, new long[] {1, 2, 2});
+            assertThat(source.inputs())
+                    .extracting(InputSpec::sampleShape)
+                    .containsExactly(new long[] {4}, new long[] {2, 2}, new long[] {1, 2, 2});
             Batch b = source.batches(2).next();
             assertThat((float[]) b.input("flat").data()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
             assertThat(b.input("image").shape()).containsExactly(2, 2, 2);
@@ -156,19 +175,29 @@ class ArrowColumnsTest {
 
     @Test
     void tensorWithAPermutationIsRefused() throws IOException {
-        Schema schema = new Schema(List.of(IpcFiles.tensor("t", 4, FLOAT32,
-                "{\"shape\":[2,2],\"permutation\":[1,0]}")));
-        Path file = write("perm.arrow", schema, new int[] {1}, List.of(root -> IpcFiles.floatLists(root, "t",
-                new float[] {1, 2, 3, 4})));
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("t", file, "t")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("column 't' of " + file)
+        Schema schema =
+                new Schema(List.of(IpcFiles.tensor("t", 4, FLOAT32, "{\"shape\":[2,2],\"permutation\":[1,0]}")));
+        Path file = write(
+                "perm.arrow",
+                schema,
+                new int[] {1},
+                List.of(root -> IpcFiles.floatLists(root, "t", new float[] {1, 2, 3, 4})));
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("t", file, "t"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("column 't' of " + file)
                 .hasMessageContaining("permutation [1, 0]");
     }
 
     @Test
     void numberColumnsFeedScalarsOrOneVectorPerRow() throws IOException {
-        Schema schema = new Schema(List.of(IpcFiles.scalar("age", INT32), IpcFiles.scalar("height", FLOAT64),
-                IpcFiles.scalar("ok", ArrowType.Bool.INSTANCE), IpcFiles.scalar("code", new ArrowType.Int(8, false)),
+        Schema schema = new Schema(List.of(
+                IpcFiles.scalar("age", INT32),
+                IpcFiles.scalar("height", FLOAT64),
+                IpcFiles.scalar("ok", ArrowType.Bool.INSTANCE),
+                IpcFiles.scalar("code", new ArrowType.Int(8, false)),
                 IpcFiles.scalar("half", new ArrowType.FloatingPoint(FloatingPointPrecision.HALF))));
         Path file = write("table.arrow", schema, new int[] {2}, List.of(root -> {
             IpcFiles.numbers(root, "age", 30, 41);
@@ -183,7 +212,8 @@ class ArrowColumnsTest {
                         .withType(ElementType.FLOAT))
                 .input(InputMapping.column("code", file, "code"))
                 .input(InputMapping.column("half", file, "half").withType(ElementType.DOUBLE))
-                .input(InputMapping.column("flag", file, "ok")).build();
+                .input(InputMapping.column("flag", file, "ok"))
+                .build();
         Batch b = readAll(spec, 2).get(0);
         assertThat(b.input("age").shape()).containsExactly(2);
         assertThat((int[]) b.input("age").data()).containsExactly(30, 41);
@@ -197,73 +227,136 @@ class ArrowColumnsTest {
     @Test
     void missingColumnListsTheColumnsThereAre() throws IOException {
         Path file = tokens();
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("input_ids", file, "ids")).build()
-                .open()).isInstanceOf(DatasetException.class).hasMessageContaining("input input_ids")
-                .hasMessageContaining("column 'ids'").hasMessageContaining(file.toString())
-                .hasMessageContaining("[tokens, label]").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("input_ids", file, "ids"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input input_ids")
+                .hasMessageContaining("column 'ids'")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("[tokens, label]")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
     void columnsOfTheWrongTypeAreRefusedWithTheFix() throws IOException {
-        Schema schema = new Schema(List.of(IpcFiles.scalar("text", ArrowType.Utf8.INSTANCE),
-                IpcFiles.scalar("score", FLOAT32), IpcFiles.scalar("big", new ArrowType.Int(32, false)),
-                new Field("nested", IpcFiles.list("nested", INT64).getFieldType(),
+        Schema schema = new Schema(List.of(
+                IpcFiles.scalar("text", ArrowType.Utf8.INSTANCE),
+                IpcFiles.scalar("score", FLOAT32),
+                IpcFiles.scalar("big", new ArrowType.Int(32, false)),
+                new Field(
+                        "nested",
+                        IpcFiles.list("nested", INT64).getFieldType(),
                         List.of(IpcFiles.list("inner", INT64)))));
-        Path file = write("bad.arrow", schema, new int[] {0}, List.of(root -> { }));
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "text")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("column 'text' of " + file)
+        Path file = write("bad.arrow", schema, new int[] {0}, List.of(root -> {}));
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "text"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("column 'text' of " + file)
                 .hasMessageContaining("tokenize");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("ids", file, "score")
-                .withType(ElementType.INT64)).build().open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("input ids").hasMessageContaining("holds FLOAT values")
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("ids", file, "score").withType(ElementType.INT64))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input ids")
+                .hasMessageContaining("holds FLOAT values")
                 .hasMessageContaining(file.toString());
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "big")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("unsigned 32-bit")
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "big"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("unsigned 32-bit")
                 .hasMessageContaining("int64");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "nested")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("nested lists");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "score"))
-                .labels(file, "score").build().open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("label column 'score'").hasMessageContaining("integer");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "nested"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("nested lists");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "score"))
+                        .labels(file, "score")
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("label column 'score'")
+                .hasMessageContaining("integer");
     }
 
     @Test
     void wrongLengthIsRefusedNamingInputAndFile() throws IOException {
         Schema schema = new Schema(List.of(IpcFiles.fixedList("flat", 4, FLOAT32)));
-        Path file = write("flat.arrow", schema, new int[] {1}, List.of(root -> IpcFiles.floatLists(root, "flat",
-                new float[] {1, 2, 3, 4})));
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("image", file, "flat")
-                .withSampleShape(3, 32, 32)).build().open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("input image").hasMessageContaining("3072 values")
-                .hasMessageContaining("column 'flat' of " + file).hasMessageContaining("holds 4 per row");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("image", file, "flat"))
-                .input(InputMapping.maskOf("mask", "image")).build().open()).isInstanceOf(DatasetException.class)
+        Path file = write(
+                "flat.arrow",
+                schema,
+                new int[] {1},
+                List.of(root -> IpcFiles.floatLists(root, "flat", new float[] {1, 2, 3, 4})));
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("image", file, "flat").withSampleShape(3, 32, 32))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input image")
+                .hasMessageContaining("3072 values")
+                .hasMessageContaining("column 'flat' of " + file)
+                .hasMessageContaining("holds 4 per row");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("image", file, "flat"))
+                        .input(InputMapping.maskOf("mask", "image"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("never padded");
     }
 
     @Test
     void nullsAreRefusedNamingTheRow() throws IOException {
-        Schema schema = new Schema(List.of(IpcFiles.scalar("x", FLOAT32), IpcFiles.list("ids", INT64),
-                IpcFiles.scalar("label", INT64)));
-        Path file = write("nulls.arrow", schema, new int[] {2, 2}, List.of(
-                root -> {
-                    IpcFiles.numbers(root, "x", 1, 2);
-                    IpcFiles.longLists(root, "ids", new long[] {1}, new long[] {2});
-                    IpcFiles.numbers(root, "label", 0, 1);
-                },
-                root -> {
-                    IpcFiles.numbers(root, "x", 3, null);
-                    IpcFiles.longLists(root, "ids", null, new long[] {2});
-                    IpcFiles.numbers(root, "label", null, 1);
-                }));
-        assertThatThrownBy(() -> readAll(DataSpec.builder().input(InputMapping.column("x", file, "x")).build(), 4))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("row 3 of column 'x' of " + file)
+        Schema schema = new Schema(
+                List.of(IpcFiles.scalar("x", FLOAT32), IpcFiles.list("ids", INT64), IpcFiles.scalar("label", INT64)));
+        Path file = write(
+                "nulls.arrow",
+                schema,
+                new int[] {2, 2},
+                List.of(
+                        root -> {
+                            IpcFiles.numbers(root, "x", 1, 2);
+                            IpcFiles.longLists(root, "ids", new long[] {1}, new long[] {2});
+                            IpcFiles.numbers(root, "label", 0, 1);
+                        },
+                        root -> {
+                            IpcFiles.numbers(root, "x", 3, null);
+                            IpcFiles.longLists(root, "ids", null, new long[] {2});
+                            IpcFiles.numbers(root, "label", null, 1);
+                        }));
+        assertThatThrownBy(() -> readAll(
+                        DataSpec.builder()
+                                .input(InputMapping.column("x", file, "x"))
+                                .build(),
+                        4))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("row 3 of column 'x' of " + file)
                 .hasMessageContaining("null");
-        assertThatThrownBy(() -> readAll(DataSpec.builder().input(InputMapping.column("ids", file, "ids")).build(),
-                4)).isInstanceOf(DatasetException.class).hasMessageContaining("row 2 of column 'ids' of " + file);
-        assertThatThrownBy(() -> readAll(DataSpec.builder().input(InputMapping.column("ids", file, "x").withType(
-                ElementType.DOUBLE)).labels(file, "label").build(), 3)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("row 2 of column 'label' of " + file).hasMessageContaining("null label");
+        assertThatThrownBy(() -> readAll(
+                        DataSpec.builder()
+                                .input(InputMapping.column("ids", file, "ids"))
+                                .build(),
+                        4))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("row 2 of column 'ids' of " + file);
+        assertThatThrownBy(() -> readAll(
+                        DataSpec.builder()
+                                .input(InputMapping.column("ids", file, "x").withType(ElementType.DOUBLE))
+                                .labels(file, "label")
+                                .build(),
+                        3))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("row 2 of column 'label' of " + file)
+                .hasMessageContaining("null label");
     }
 
     @Test
@@ -274,14 +367,18 @@ class ArrowColumnsTest {
         String header = "{'descr': '<i8', 'fortran_order': False, 'shape': (4,), }";
         String padded = header + " ".repeat(128 - 10 - header.length() - 1) + "\n";
         ByteBuffer b = ByteBuffer.allocate(128 + 32).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) padded.length())
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) padded.length())
                 .put(padded.getBytes(StandardCharsets.US_ASCII));
         for (long i = 0; i < 4; i++) {
             b.putLong(i);
         }
         Files.write(npy, b.array());
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens"))
-                .input(InputMapping.file("segment", npy)).labels(file, "label").build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("ids", file, "tokens"))
+                .input(InputMapping.file("segment", npy))
+                .labels(file, "label")
+                .build();
         List<Batch> batches = readAll(spec, 2);
         assertThat((long[]) batches.get(1).input("segment").data()).containsExactly(2, 3);
         assertThat((long[]) batches.get(1).input("ids").data()).containsExactly(9, 10, 0, 0);
@@ -291,8 +388,12 @@ class ArrowColumnsTest {
     @Test
     void notAnArrowFileIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve("text.arrow"), "a,b\n1,2\n");
-        assertThatThrownBy(() -> DataSpec.builder().input(InputMapping.column("x", file, "a")).build().open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining(file + " is not an Arrow IPC file")
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.column("x", file, "a"))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(file + " is not an Arrow IPC file")
                 .hasMessageContaining("pa.ipc.new_file");
     }
 
@@ -331,8 +432,11 @@ class ArrowColumnsTest {
         long peak = 0;
         long count = 0;
         long firstValues = 0;
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("ids", file, "tokens"))
-                .input(InputMapping.maskOf("mask", "ids")).labels(file, "label").build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("ids", file, "tokens"))
+                .input(InputMapping.maskOf("mask", "ids"))
+                .labels(file, "label")
+                .build();
         try (FileSource source = spec.open()) {
             Iterator<Batch> it = source.batches(256);
             int n = 0;

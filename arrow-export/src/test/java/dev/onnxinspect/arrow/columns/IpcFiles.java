@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow.columns;
 
+import dev.onnxinspect.data.ElementWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseIntVector;
@@ -24,8 +24,6 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-import dev.onnxinspect.data.ElementWriter;
-
 /** Writes small Arrow IPC files with the plain Arrow API, for tests. */
 final class IpcFiles {
     static final ArrowType FLOAT32 = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
@@ -33,8 +31,7 @@ final class IpcFiles {
     static final ArrowType INT64 = new ArrowType.Int(64, true);
     static final ArrowType INT32 = new ArrowType.Int(32, true);
 
-    private IpcFiles() {
-    }
+    private IpcFiles() {}
 
     static Field scalar(String name, ArrowType type) {
         return new Field(name, FieldType.nullable(type), null);
@@ -50,19 +47,25 @@ final class IpcFiles {
 
     /** A FixedSizeList field carrying the arrow.fixed_shape_tensor extension metadata. */
     static Field tensor(String name, int size, ArrowType item, String metadataJson) {
-        Map<String, String> metadata = Map.of("ARROW:extension:name", ArrowColumns.FIXED_SHAPE_TENSOR,
-                "ARROW:extension:metadata", metadataJson);
-        return new Field(name, new FieldType(true, new ArrowType.FixedSizeList(size), null, metadata),
+        Map<String, String> metadata = Map.of(
+                "ARROW:extension:name", ArrowColumns.FIXED_SHAPE_TENSOR, "ARROW:extension:metadata", metadataJson);
+        return new Field(
+                name,
+                new FieldType(true, new ArrowType.FixedSizeList(size), null, metadata),
                 List.of(scalar("item", item)));
     }
 
     /** Writes one record batch per filler; each sets the vectors of {@code rows[i]} rows. */
-    static Path write(Path file, BufferAllocator allocator, Schema schema, int[] rows,
-                      List<Consumer<VectorSchemaRoot>> fillers) throws IOException {
+    static Path write(
+            Path file, BufferAllocator allocator, Schema schema, int[] rows, List<Consumer<VectorSchemaRoot>> fillers)
+            throws IOException {
         try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING);
-             ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
+                FileChannel channel = FileChannel.open(
+                        file,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+                ArrowFileWriter writer = new ArrowFileWriter(root, null, channel)) {
             writer.start();
             for (int b = 0; b < rows.length; b++) {
                 root.allocateNew();

@@ -36,11 +36,9 @@ final class ImageDecoder {
     }
 
     /** An image as planes of floats in 0..255, row-major; {@code green} and {@code blue} are {@code red} for gray. */
-    record Planes(int width, int height, float[] red, float[] green, float[] blue) {
-    }
+    record Planes(int width, int height, float[] red, float[] green, float[] blue) {}
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     /** The size (width, height) of an image, from its header. */
     static int[] size(Path file) {
@@ -92,9 +90,11 @@ final class ImageDecoder {
         if (e instanceof DatasetException d) {
             return d;
         }
-        return new DatasetException("cannot decode image " + file + " (" + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); the file is damaged or truncated:"
-                + " remove it from the folder or save it again", e);
+        return new DatasetException(
+                "cannot decode image " + file + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); the file is damaged or truncated:"
+                        + " remove it from the folder or save it again",
+                e);
     }
 
     private static Planes planes(Path file, BufferedImage image) {
@@ -109,8 +109,12 @@ final class ImageDecoder {
             return new Planes(w, h, gray, gray, gray);
         }
         if (components && space == ColorSpace.TYPE_RGB) {
-            return new Planes(w, h, band(raster, 0, cm.getComponentSize(0), w, h),
-                    band(raster, 1, cm.getComponentSize(1), w, h), band(raster, 2, cm.getComponentSize(2), w, h));
+            return new Planes(
+                    w,
+                    h,
+                    band(raster, 0, cm.getComponentSize(0), w, h),
+                    band(raster, 1, cm.getComponentSize(1), w, h),
+                    band(raster, 2, cm.getComponentSize(2), w, h));
         }
         if (!components) {
             // palette (IndexColorModel) and packed images: the colour model's sRGB values are exact

@@ -28,14 +28,22 @@ final class ImageFolder implements TableReader {
     private final int width;
     private final int height;
 
-    ImageFolder(Path folder, String input, ElementType type, ImagePreprocessing preprocessing, List<Path> files,
-                List<Integer> labels, List<String> classes) {
+    ImageFolder(
+            Path folder,
+            String input,
+            ElementType type,
+            ImagePreprocessing preprocessing,
+            List<Path> files,
+            List<Integer> labels,
+            List<String> classes) {
         this.folder = folder;
         this.input = input;
         this.type = type;
         this.preprocessing = preprocessing;
         this.files = List.copyOf(files);
-        this.labels = labels == null ? null : labels.stream().mapToInt(Integer::intValue).toArray();
+        this.labels = labels == null
+                ? null
+                : labels.stream().mapToInt(Integer::intValue).toArray();
         this.classes = List.copyOf(classes);
         int[] first;
         try {
@@ -174,8 +182,8 @@ final class ImageFolder implements TableReader {
             long[] sample = preprocessing.sampleShape(width, height);
             int sampleSize = Math.toIntExact(Arrays.stream(sample).reduce(1, Math::multiplyExact));
             int first = next;
-            ElementWriter out = ElementWriter.create(type, Math.multiplyExact(n, sampleSize),
-                    i -> "image " + files.get(first + i / sampleSize));
+            ElementWriter out = ElementWriter.create(
+                    type, Math.multiplyExact(n, sampleSize), i -> "image " + files.get(first + i / sampleSize));
             for (int r = 0; r < n; r++) {
                 Path file = files.get(first + r);
                 ImageDecoder.Planes image;

@@ -66,7 +66,8 @@ public final class ImageFolderFormat implements DataFormat {
             throw new DatasetException("input " + InputMapping.label(m.input()) + " is declared " + type + " but image"
                     + " folder " + folder + " gives preprocessed floats; feed images to a float input");
         }
-        ImagePreprocessing p = m.preprocessing() == null ? ImagePreprocessing.builder().build() : m.preprocessing();
+        ImagePreprocessing p =
+                m.preprocessing() == null ? ImagePreprocessing.builder().build() : m.preprocessing();
         List<String> classes = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         List<Integer> labelOf = new ArrayList<>();
@@ -74,7 +75,8 @@ public final class ImageFolderFormat implements DataFormat {
         List<Path> subfolders;
         try (Stream<Path> entries = Files.list(folder)) {
             List<Path> visible = entries.filter(e -> !e.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(e -> e.getFileName().toString())).toList();
+                    .sorted(Comparator.comparing(e -> e.getFileName().toString()))
+                    .toList();
             subfolders = visible.stream().filter(Files::isDirectory).toList();
             loose = visible.stream().filter(ImageFolderFormat::isImage).toList();
         }
@@ -113,7 +115,8 @@ public final class ImageFolderFormat implements DataFormat {
     private static List<Path> images(Path classFolder) throws IOException {
         try (Stream<Path> walk = Files.walk(classFolder)) {
             return walk.filter(p -> !hidden(classFolder, p) && Files.isRegularFile(p) && isImage(p))
-                    .sorted(Comparator.comparing(p -> classFolder.relativize(p).toString())).toList();
+                    .sorted(Comparator.comparing(p -> classFolder.relativize(p).toString()))
+                    .toList();
         }
     }
 

@@ -7,12 +7,10 @@ package dev.onnxinspect.data.image;
  * Without rounding between the passes. Stateless.
  */
 final class Resampler {
-    private Resampler() {
-    }
+    private Resampler() {}
 
     /** The weights of one axis: output i reads {@code count[i]} source pixels from {@code first[i]}. */
-    record Weights(int[] first, int[] count, double[][] weights) {
-    }
+    record Weights(int[] first, int[] count, double[][] weights) {}
 
     /** The weights of resampling an axis of {@code in} pixels to {@code out} pixels (PIL's precompute_coeffs). */
     static Weights weights(int in, int out) {

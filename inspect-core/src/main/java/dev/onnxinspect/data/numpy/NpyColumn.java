@@ -85,9 +85,10 @@ final class NpyColumn {
     /** The tensor of {@code rows} rows decoded from {@code bytes}; {@code firstRow} numbers the first, for errors. */
     InputTensor decode(byte[] bytes, int rows, long firstRow) {
         int count = Math.multiplyExact(rows, rowSize);
-        ElementWriter w = ElementWriter.create(type, count,
-                i -> "row " + (firstRow + i / rowSize) + " of " + array.where());
-        ByteBuffer b = ByteBuffer.wrap(bytes, 0, count * array.header().itemSize()).order(array.header().order());
+        ElementWriter w =
+                ElementWriter.create(type, count, i -> "row " + (firstRow + i / rowSize) + " of " + array.where());
+        ByteBuffer b = ByteBuffer.wrap(bytes, 0, count * array.header().itemSize())
+                .order(array.header().order());
         ElementType from = array.header().type();
         if (from == type) {
             bulk(b, w.array(), count);

@@ -64,8 +64,7 @@ public final class NpyFormat implements DataFormat {
         return fileName(file).endsWith(".npz") ? openNpz(file, inputs, labels) : openNpy(file, inputs, labels);
     }
 
-    private static TableReader openNpy(Path file, List<InputMapping> inputs, LabelMapping labels)
-            throws IOException {
+    private static TableReader openNpy(Path file, List<InputMapping> inputs, LabelMapping labels) throws IOException {
         if (inputs.size() + (labels == null ? 0 : 1) > 1) {
             throw new DatasetException(file + " is one .npy array but feeds " + describe(inputs, labels) + "; save"
                     + " the arrays in one .npz (np.savez(f, x=..., y=...)) or in one .npy each");
@@ -92,8 +91,7 @@ public final class NpyFormat implements DataFormat {
         return new NpyTable(file, columns, null);
     }
 
-    private static TableReader openNpz(Path file, List<InputMapping> inputs, LabelMapping labels)
-            throws IOException {
+    private static TableReader openNpz(Path file, List<InputMapping> inputs, LabelMapping labels) throws IOException {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
@@ -109,16 +107,20 @@ public final class NpyFormat implements DataFormat {
                             + " .npz: name exactly one of its arrays " + arrayNames(zip) + " (e.g. "
                             + file.getFileName() + ":x)");
                 }
-                columns.add(NpyColumn.input(m, NpyArray.entry(file, zip, entry(zip, file, m.columns().get(0),
-                        "input " + InputMapping.label(m.input())))));
+                columns.add(NpyColumn.input(
+                        m,
+                        NpyArray.entry(
+                                file,
+                                zip,
+                                entry(zip, file, m.columns().get(0), "input " + InputMapping.label(m.input())))));
             }
             if (labels != null) {
                 if (labels.column() == null) {
-                    throw new DatasetException("the labels read " + file + ", an .npz: name one of its arrays "
-                            + arrayNames(zip));
+                    throw new DatasetException(
+                            "the labels read " + file + ", an .npz: name one of its arrays " + arrayNames(zip));
                 }
-                columns.add(NpyColumn.labels(labels.describe(),
-                        NpyArray.entry(file, zip, entry(zip, file, labels.column(), "the labels"))));
+                columns.add(NpyColumn.labels(
+                        labels.describe(), NpyArray.entry(file, zip, entry(zip, file, labels.column(), "the labels"))));
             }
             return new NpyTable(file, columns, zip);
         } catch (IOException | RuntimeException e) {

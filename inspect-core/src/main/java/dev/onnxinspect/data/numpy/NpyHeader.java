@@ -45,8 +45,9 @@ record NpyHeader(String where, ElementType type, ByteOrder order, long[] shape, 
         int lengthBytes = switch (major) {
             case 1 -> 2;
             case 2, 3 -> 4;
-            default -> throw new DatasetException(where + " is a .npy of format version " + major + "."
-                    + (start[7] & 0xff) + "; onnx-inspect reads versions 1.0 to 3.0: save it again with np.save");
+            default ->
+                throw new DatasetException(where + " is a .npy of format version " + major + "." + (start[7] & 0xff)
+                        + "; onnx-inspect reads versions 1.0 to 3.0: save it again with np.save");
         };
         byte[] lengthField = new byte[lengthBytes];
         readFully(in, lengthField, where);
@@ -99,8 +100,7 @@ record NpyHeader(String where, ElementType type, ByteOrder order, long[] shape, 
                 dtype = "=" + dtype;
             }
         }
-        return new NpyHeader(where, elementType(dtype.substring(1), dtype, where), order, shape, isFortran,
-                dataOffset);
+        return new NpyHeader(where, elementType(dtype.substring(1), dtype, where), order, shape, isFortran, dataOffset);
     }
 
     private static ElementType elementType(String code, String dtype, String where) {
@@ -114,10 +114,11 @@ record NpyHeader(String where, ElementType type, ByteOrder order, long[] shape, 
             case "i2", "h" -> ElementType.INT16;
             case "i4", "i" -> ElementType.INT32;
             case "i8", "q", "l" -> ElementType.INT64;
-            default -> throw new DatasetException(where + " has dtype '" + dtype + "' (" + describe(code)
-                    + "), which onnx-inspect cannot feed; supported: float16/32/64 (<f2 <f4 <f8), int8/16/32/64"
-                    + " (|i1 <i2 <i4 <i8), uint8 (|u1), bool (|b1): convert it, e.g. np.save(f, a.astype(np.float32))"
-                    + " or a.astype(np.int64)");
+            default ->
+                throw new DatasetException(where + " has dtype '" + dtype + "' (" + describe(code)
+                        + "), which onnx-inspect cannot feed; supported: float16/32/64 (<f2 <f4 <f8), int8/16/32/64"
+                        + " (|i1 <i2 <i4 <i8), uint8 (|u1), bool (|b1): convert it, e.g. np.save(f, a.astype(np.float32))"
+                        + " or a.astype(np.int64)");
         };
     }
 

@@ -33,7 +33,8 @@ final class NpyTable implements TableReader {
         for (NpyColumn c : columns) {
             if (c.array().header().rows() != rows) {
                 throw new DatasetException("the arrays of " + file + " have different numbers of rows: "
-                        + columns.get(0).array().where() + " has shape " + columns.get(0).array().shapeText() + ", "
+                        + columns.get(0).array().where() + " has shape "
+                        + columns.get(0).array().shapeText() + ", "
                         + c.array().where() + " " + c.array().shapeText() + "; give one row per sample in each");
             }
         }

@@ -68,7 +68,9 @@ class ImageFolderTest {
     }
 
     private static List<Batch> read(Path folder, ImagePreprocessing p, int batchSize) throws IOException {
-        try (FileSource source = DataSpec.builder().input(InputMapping.imageFolder("image", folder, p)).build()
+        try (FileSource source = DataSpec.builder()
+                .input(InputMapping.imageFolder("image", folder, p))
+                .build()
                 .open()) {
             List<Batch> out = new ArrayList<>();
             source.batches(batchSize).forEachRemaining(out::add);
@@ -97,27 +99,35 @@ class ImageFolderTest {
     @Test
     void channelsLastInBgrOrderWithPerChannelMeanAndStd() throws IOException {
         png(dir.resolve("a/x.png"), QUAD);
-        ImagePreprocessing p = ImagePreprocessing.builder().scale(1f).mean(1f, 2f, 3f).std(1f, 2f, 5f)
-                .channels(Channels.BGR).layout(Layout.NHWC).build();
+        ImagePreprocessing p = ImagePreprocessing.builder()
+                .scale(1f)
+                .mean(1f, 2f, 3f)
+                .std(1f, 2f, 5f)
+                .channels(Channels.BGR)
+                .layout(Layout.NHWC)
+                .build();
         Batch b = read(dir, p, 4).get(0);
         assertThat(b.input("image").shape()).containsExactly(1, 2, 2, 3);
         // pixel by pixel, channels (B, G, R): (v - mean[c]) / std[c] with mean (1, 2, 3), std (1, 2, 5)
         // red (0, 0, 255) -> (-1, -1, 50.4); green (0, 255, 0) -> (-1, 126.5, -0.6); blue (255, 0, 0) -> (254, -1,
         // -0.6); white -> (254, 126.5, 50.4)
-        assertThat(values(b)).containsExactly(new float[] {-1, -1, 50.4f, -1, 126.5f, -0.6f, 254, -1, -0.6f,
-                254, 126.5f, 50.4f}, within(1e-4f));
+        assertThat(values(b))
+                .containsExactly(
+                        new float[] {-1, -1, 50.4f, -1, 126.5f, -0.6f, 254, -1, -0.6f, 254, 126.5f, 50.4f},
+                        within(1e-4f));
     }
 
     @Test
     void grayOutputIsTheBt601LumaOfColourAndTheValueOfGrayImages() throws IOException {
         png(dir.resolve("a/x.png"), QUAD);
         grayPng(dir.resolve("b/y.png"), new int[][] {{176, 0}, {255, 30}});
-        ImagePreprocessing p = ImagePreprocessing.builder().scale(1f).channels(Channels.GRAY).build();
+        ImagePreprocessing p =
+                ImagePreprocessing.builder().scale(1f).channels(Channels.GRAY).build();
         List<Batch> batches = read(dir, p, 1);
         assertThat(batches.get(0).input("image").shape()).containsExactly(1, 1, 2, 2);
         // 0.299 R + 0.587 G + 0.114 B: red 76.245, green 149.685, blue 29.07, white 255
-        assertThat(values(batches.get(0))).containsExactly(new float[] {76.245f, 149.685f, 29.07f, 255f},
-                within(1e-3f));
+        assertThat(values(batches.get(0)))
+                .containsExactly(new float[] {76.245f, 149.685f, 29.07f, 255f}, within(1e-3f));
         // a gray PNG's stored values, not gamma-shifted as BufferedImage.getRGB would give (176 -> 216)
         assertThat(values(batches.get(1))).containsExactly(176, 0, 255, 30);
         assertThat(batches.get(1).labels()).containsExactly(1);
@@ -126,7 +136,11 @@ class ImageFolderTest {
     @Test
     void enlargingIsBilinearWithHalfPixelCentres() throws IOException {
         grayPng(dir.resolve("a/x.png"), new int[][] {{0, 100}, {200, 40}});
-        ImagePreprocessing p = ImagePreprocessing.builder().scale(1f).channels(Channels.GRAY).resize(4, 4).build();
+        ImagePreprocessing p = ImagePreprocessing.builder()
+                .scale(1f)
+                .channels(Channels.GRAY)
+                .resize(4, 4)
+                .build();
         float[] v = values(read(dir, p, 1).get(0));
         // each axis 2 -> 4: outputs read p0, 0.75 p0 + 0.25 p1, 0.25 p0 + 0.75 p1, p1.
         // rows first: row 0 [0, 25, 75, 100], row 1 [200, 160, 80, 40]; then columns with the same weights
@@ -145,7 +159,11 @@ class ImageFolderTest {
     @Test
     void shrinkingAveragesTheCoveredPixels() throws IOException {
         grayPng(dir.resolve("a/x.png"), new int[][] {{0, 70, 140, 210}});
-        ImagePreprocessing p = ImagePreprocessing.builder().scale(1f).channels(Channels.GRAY).resize(2, 1).build();
+        ImagePreprocessing p = ImagePreprocessing.builder()
+                .scale(1f)
+                .channels(Channels.GRAY)
+                .resize(2, 1)
+                .build();
         float[] v = values(read(dir, p, 1).get(0));
         // 4 -> 2, f = 2: output 0 centred at 1.0 reads pixels 0, 1, 2 at distances 0.5, 0.5, 1.5 -> weights
         // 0.75, 0.75, 0.25 (sum 1.75): (0 * 3 + 70 * 3 + 140) / 7 = 50; output 1 centred at 3.0 reads pixels 1, 2, 3
@@ -160,11 +178,16 @@ class ImageFolderTest {
     void shorterSideResizeThenCentreCropWithTiesToEven() throws IOException {
         // 5x1, shorter side to 1: stays 5x1; crop 2x1: left = round((5 - 2) / 2) = round(1.5) = 2 (to even)
         grayPng(dir.resolve("a/x.png"), new int[][] {{10, 20, 30, 40, 50}});
-        ImagePreprocessing p = ImagePreprocessing.builder().scale(1f).channels(Channels.GRAY).resizeShorterSide(1)
-                .centerCrop(2, 1).build();
+        ImagePreprocessing p = ImagePreprocessing.builder()
+                .scale(1f)
+                .channels(Channels.GRAY)
+                .resizeShorterSide(1)
+                .centerCrop(2, 1)
+                .build();
         assertThat(values(read(dir, p, 1).get(0))).containsExactly(30, 40);
         // shorter side to 2 of a 2x4 image: the longer side becomes floor(2 * 4 / 2) = 4, no resampling
-        assertThat(ImagePreprocessing.builder().resizeShorterSide(2).build().resizedSize(2, 4)).containsExactly(2, 4);
+        assertThat(ImagePreprocessing.builder().resizeShorterSide(2).build().resizedSize(2, 4))
+                .containsExactly(2, 4);
         assertThat(ImagePreprocessing.builder().resizeShorterSide(224).build().resizedSize(500, 375))
                 .containsExactly(298, 224); // floor(224 * 500 / 375) = floor(298.67)
     }
@@ -176,12 +199,16 @@ class ImageFolderTest {
         png(dir.resolve("ant/nested/c.PNG"), new int[][] {{0x010101}});
         Files.writeString(dir.resolve("ant/notes.txt"), "skipped");
         png(dir.resolve(".hidden/d.png"), new int[][] {{0x090909}});
-        ImagePreprocessing p = ImagePreprocessing.builder().scale(1f).channels(Channels.GRAY).build();
-        try (FileSource source = DataSpec.builder().input(InputMapping.imageFolder("image", dir, p)).build().open()) {
+        ImagePreprocessing p =
+                ImagePreprocessing.builder().scale(1f).channels(Channels.GRAY).build();
+        try (FileSource source = DataSpec.builder()
+                .input(InputMapping.imageFolder("image", dir, p))
+                .build()
+                .open()) {
             assertThat(source.classNames()).containsExactly("ant", "zebra");
             assertThat(source.size()).isEqualTo(3);
-            assertThat(source.inputs()).containsExactly(new InputSpec("image", ElementType.FLOAT,
-                    new long[] {1, 1, 1}));
+            assertThat(source.inputs())
+                    .containsExactly(new InputSpec("image", ElementType.FLOAT, new long[] {1, 1, 1}));
             Batch b = source.batches(8).next();
             assertThat((float[]) b.input("image").data()).containsExactly(1, 2, 3);
             assertThat(b.labels()).containsExactly(0, 1, 1);
@@ -191,8 +218,11 @@ class ImageFolderTest {
     @Test
     void folderOfImagesWithoutSubfoldersIsUnlabelled() throws IOException {
         png(dir.resolve("x.png"), QUAD);
-        try (FileSource source = DataSpec.builder().input(InputMapping.imageFolder("image", dir,
-                ImagePreprocessing.builder().build())).build().open()) {
+        try (FileSource source = DataSpec.builder()
+                .input(InputMapping.imageFolder(
+                        "image", dir, ImagePreprocessing.builder().build()))
+                .build()
+                .open()) {
             assertThat(source.labelled()).isFalse();
             assertThat(source.batches(1).next().labels()).isNull();
         }
@@ -219,7 +249,8 @@ class ImageFolderTest {
         png(dir.resolve("a/good.png"), QUAD);
         Path bad = Files.writeString(dir.resolve("a/broken.png"), "not an image");
         assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().build(), 4))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("cannot decode image " + bad)
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("cannot decode image " + bad)
                 .hasMessageNotContaining("\n");
     }
 
@@ -229,8 +260,10 @@ class ImageFolderTest {
         byte[] bytes = Files.readAllBytes(good);
         Path cut = Files.write(dir.resolve("a/cut.png"), Arrays.copyOf(bytes, bytes.length / 2));
         assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().build(), 4))
-                .isInstanceOf(DatasetException.class).hasMessageContaining(cut.toString())
-                .hasMessageContaining("remove it from the folder or save it again").hasMessageNotContaining("\n");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(cut.toString())
+                .hasMessageContaining("remove it from the folder or save it again")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
@@ -238,30 +271,45 @@ class ImageFolderTest {
         png(dir.resolve("a/1.png"), QUAD);
         Path odd = png(dir.resolve("a/2.png"), new int[][] {{0, 0, 0}});
         assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().build(), 4))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("image " + odd + " is 3x1")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("image " + odd + " is 3x1")
                 .hasMessageContaining("declare a resize and a centre crop");
     }
 
     @Test
     void cropLargerThanTheImageIsRefused() throws IOException {
         Path small = png(dir.resolve("a/1.png"), QUAD);
-        assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().centerCrop(4, 4).build(), 4))
-                .isInstanceOf(DatasetException.class).hasMessageContaining(small.toString())
+        assertThatThrownBy(() ->
+                        read(dir, ImagePreprocessing.builder().centerCrop(4, 4).build(), 4))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(small.toString())
                 .hasMessageContaining("smaller than the centre crop 4x4");
     }
 
     @Test
     void preprocessingThatDoesNotMatchTheModelInputNamesTheFix() throws IOException {
         png(dir.resolve("a/1.png"), QUAD);
-        ValueInfo model = new ValueInfo("pixel_values", ValueKind.TENSOR, ElementType.FLOAT,
+        ValueInfo model = new ValueInfo(
+                "pixel_values",
+                ValueKind.TENSOR,
+                ElementType.FLOAT,
                 TensorShape.of(Dim.symbolic("N"), Dim.of(3), Dim.of(32), Dim.of(32)));
-        DataSpec spec = DataSpec.builder().input(InputMapping.imageFolder("pixel_values", dir,
-                ImagePreprocessing.builder().layout(Layout.NHWC).build())).build().fitTo(List.of(model));
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.imageFolder(
+                        "pixel_values",
+                        dir,
+                        ImagePreprocessing.builder().layout(Layout.NHWC).build()))
+                .build()
+                .fitTo(List.of(model));
         try (FileSource source = spec.open()) {
-            assertThatThrownBy(() -> source.checkAgainst(List.of(model))).isInstanceOf(DatasetException.class)
-                    .hasMessageContaining("model input pixel_values").hasMessageContaining(dir.toString())
-                    .hasMessageContaining("[2, 2, 3]").hasMessageContaining("declare a preprocessing")
-                    .hasMessageContaining("NHWC").hasMessageNotContaining("\n");
+            assertThatThrownBy(() -> source.checkAgainst(List.of(model)))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("model input pixel_values")
+                    .hasMessageContaining(dir.toString())
+                    .hasMessageContaining("[2, 2, 3]")
+                    .hasMessageContaining("declare a preprocessing")
+                    .hasMessageContaining("NHWC")
+                    .hasMessageNotContaining("\n");
         }
     }
 
@@ -270,30 +318,39 @@ class ImageFolderTest {
         Files.createDirectories(dir.resolve("empty-class"));
         png(dir.resolve("full/1.png"), QUAD);
         assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().build(), 1))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("empty-class")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("empty-class")
                 .hasMessageContaining("has no PNG or JPEG image");
         Files.delete(dir.resolve("empty-class"));
         png(dir.resolve("loose.png"), QUAD);
         assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().build(), 1))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("loose.png")
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("loose.png")
                 .hasMessageContaining("move every image into its class folder");
     }
 
     @Test
     void integerTypeForImagesIsRefused() throws IOException {
         png(dir.resolve("a/1.png"), QUAD);
-        DataSpec spec = DataSpec.builder().input(InputMapping.imageFolder("image", dir,
-                ImagePreprocessing.builder().build()).withType(ElementType.UINT8)).build();
-        assertThatThrownBy(spec::open).isInstanceOf(DatasetException.class).hasMessageContaining("UINT8")
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.imageFolder(
+                                "image", dir, ImagePreprocessing.builder().build())
+                        .withType(ElementType.UINT8))
+                .build();
+        assertThatThrownBy(spec::open)
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("UINT8")
                 .hasMessageContaining(dir.toString());
     }
 
     @Test
     void preprocessingValidatesItsValues() {
-        assertThatThrownBy(() -> ImagePreprocessing.builder().std(0f).build()).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> ImagePreprocessing.builder().std(0f).build())
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("std");
         assertThatThrownBy(() -> ImagePreprocessing.builder().mean(1f, 2f).build())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("mean needs 1 or 3");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("mean needs 1 or 3");
         ImagePreprocessing imagenet = ImagePreprocessing.imagenet();
         assertThat(imagenet.sampleShape(224, 224)).containsExactly(3, 224, 224);
         assertThat(imagenet.outputSize(640, 480)).containsExactly(224, 224);

@@ -11,8 +11,7 @@ import java.util.function.Consumer;
 
 /** Writes .npy files as np.save does (format 1.0, header padded to a multiple of 64 bytes), for tests. */
 final class NpyFiles {
-    private NpyFiles() {
-    }
+    private NpyFiles() {}
 
     /** The .npy bytes of an array whose data are {@code data} (already in the dtype's byte order). */
     static byte[] bytes(String dtype, long[] shape, byte[] data) {
@@ -50,7 +49,9 @@ final class NpyFiles {
         String padding = " ".repeat(padded - total);
         byte[] dict = (text + padding + "\n").getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer b = ByteBuffer.allocate(10 + dict.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) dict.length).put(dict);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+                .putShort((short) dict.length)
+                .put(dict);
         return b.array();
     }
 

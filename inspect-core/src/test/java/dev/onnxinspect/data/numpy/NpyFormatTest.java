@@ -69,7 +69,8 @@ class NpyFormatTest {
     @Test
     void float32ArrayOfNumpyGivesItsRowsInOrder() throws IOException {
         // np.arange(6).reshape(2, 3): row 0 = [0, 1, 2], row 1 = [3, 4, 5]
-        try (FileSource source = one(InputMapping.file("x", resource("arange_f4.npy"))).open()) {
+        try (FileSource source =
+                one(InputMapping.file("x", resource("arange_f4.npy"))).open()) {
             assertThat(source.size()).isEqualTo(2);
             assertThat(source.labelled()).isFalse();
             assertThat(source.inputs()).containsExactly(new InputSpec("x", ElementType.FLOAT, new long[] {3}));
@@ -106,8 +107,10 @@ class NpyFormatTest {
     @Test
     void deflatedNpzFeedsAnInputByArrayNameWithLabelsAndConversion() throws IOException {
         Path npz = resource("xy_deflated.npz");
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("x", npz, "x").withType(ElementType.INT64))
-                .labels(npz, "y").build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("x", npz, "x").withType(ElementType.INT64))
+                .labels(npz, "y")
+                .build();
         List<Batch> batches = readAll(spec, 2);
         // x = [[0, 1], [2, 3], [4, 5]] as int32, converted to int64; y = [2, 0, 1]
         assertThat((long[]) batches.get(0).input("x").data()).containsExactly(0, 1, 2, 3);
@@ -119,11 +122,15 @@ class NpyFormatTest {
     @Test
     void storedNpzFeedsTwoInputsIncludingAPositionalBoolArray() throws IOException {
         Path npz = resource("stored.npz");
-        DataSpec spec = DataSpec.builder().input(InputMapping.column("ids", npz, "ids"))
-                .input(InputMapping.column("flag", npz, "arr_0.npy")).build();
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.column("ids", npz, "ids"))
+                .input(InputMapping.column("flag", npz, "arr_0.npy"))
+                .build();
         try (FileSource source = spec.open()) {
-            assertThat(source.inputs()).containsExactly(new InputSpec("ids", ElementType.UINT8, new long[] {2}),
-                    new InputSpec("flag", ElementType.BOOL, new long[0]));
+            assertThat(source.inputs())
+                    .containsExactly(
+                            new InputSpec("ids", ElementType.UINT8, new long[] {2}),
+                            new InputSpec("flag", ElementType.BOOL, new long[0]));
             Batch b = source.batches(3).next();
             assertThat((byte[]) b.input("ids").data()).containsExactly(7, 8, 9, 10, 11, 12);
             assertThat((byte[]) b.input("flag").data()).containsExactly(1, 0, 1);
@@ -135,7 +142,8 @@ class NpyFormatTest {
         // half bits: 1.0 = 0x3c00, -2.0 = 0xc000, 0.5 = 0x3800
         Batch half = readAll(one(InputMapping.file("h", resource("f2.npy"))), 3).get(0);
         assertThat((short[]) half.input("h").data()).containsExactly((short) 0x3c00, (short) 0xc000, (short) 0x3800);
-        Batch floats = readAll(one(InputMapping.file("h", resource("f2.npy")).withType(ElementType.FLOAT)), 3).get(0);
+        Batch floats = readAll(one(InputMapping.file("h", resource("f2.npy")).withType(ElementType.FLOAT)), 3)
+                .get(0);
         assertThat((float[]) floats.input("h").data()).containsExactly(1f, -2f, 0.5f);
     }
 
@@ -145,15 +153,16 @@ class NpyFormatTest {
         Path i1 = NpyFiles.write(dir.resolve("i1.npy"), "|i1", new long[] {2}, new byte[] {-3, 4});
         Path u1 = NpyFiles.write(dir.resolve("u1.npy"), "|u1", new long[] {2}, new byte[] {(byte) 200, 4});
         Path i2 = NpyFiles.write(dir.resolve("i2.npy"), "<i2", new long[] {2}, NpyFiles.shorts(le, -300, 7));
-        Path i4 = NpyFiles.write(dir.resolve("i4.npy"), ">i4", new long[] {2},
-                NpyFiles.ints(ByteOrder.BIG_ENDIAN, 70000, -1));
+        Path i4 = NpyFiles.write(
+                dir.resolve("i4.npy"), ">i4", new long[] {2}, NpyFiles.ints(ByteOrder.BIG_ENDIAN, 70000, -1));
         Path b1 = NpyFiles.write(dir.resolve("b1.npy"), "|b1", new long[] {2}, new byte[] {1, 0});
         DataSpec spec = DataSpec.builder()
                 .input(InputMapping.file("a", i1).withType(ElementType.FLOAT))
                 .input(InputMapping.file("b", u1).withType(ElementType.FLOAT))
                 .input(InputMapping.file("c", i2).withType(ElementType.DOUBLE))
                 .input(InputMapping.file("d", i4).withType(ElementType.INT64))
-                .input(InputMapping.file("e", b1).withType(ElementType.FLOAT)).build();
+                .input(InputMapping.file("e", b1).withType(ElementType.FLOAT))
+                .build();
         Batch b = readAll(spec, 2).get(0);
         assertThat((float[]) b.input("a").data()).containsExactly(-3f, 4f);
         assertThat((float[]) b.input("b").data()).containsExactly(200f, 4f); // |u1 200 is unsigned
@@ -164,70 +173,91 @@ class NpyFormatTest {
 
     @Test
     void declaredSampleShapeReshapesRowsOfTheSameSize() throws IOException {
-        Batch b = readAll(one(InputMapping.file("x", resource("arange_f4.npy")).withSampleShape(3, 1)), 2).get(0);
+        Batch b = readAll(one(InputMapping.file("x", resource("arange_f4.npy")).withSampleShape(3, 1)), 2)
+                .get(0);
         assertThat(b.input("x").shape()).containsExactly(2, 3, 1);
         assertThat((float[]) b.input("x").data()).containsExactly(0f, 1f, 2f, 3f, 4f, 5f);
     }
 
     @Test
     void valueOutOfTheInputTypesRangeNamesTheRow() throws IOException {
-        Path file = NpyFiles.write(dir.resolve("big.npy"), "<i8", new long[] {3},
-                NpyFiles.longs(ByteOrder.LITTLE_ENDIAN, 1, 2, 300));
+        Path file = NpyFiles.write(
+                dir.resolve("big.npy"), "<i8", new long[] {3}, NpyFiles.longs(ByteOrder.LITTLE_ENDIAN, 1, 2, 300));
         DataSpec spec = one(InputMapping.file("ids", file).withType(ElementType.UINT8));
-        assertThatThrownBy(() -> readAll(spec, 2)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("value 300").hasMessageContaining("row 2 of " + file)
+        assertThatThrownBy(() -> readAll(spec, 2))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("value 300")
+                .hasMessageContaining("row 2 of " + file)
                 .hasMessageContaining("UINT8");
     }
 
     @Test
     void negativeLabelNamesTheRow() throws IOException {
-        Path x = NpyFiles.write(dir.resolve("x.npy"), "<f4", new long[] {2}, NpyFiles.floats(ByteOrder.LITTLE_ENDIAN,
-                1, 2));
-        Path y = NpyFiles.write(dir.resolve("y.npy"), "<i4", new long[] {2}, NpyFiles.ints(ByteOrder.LITTLE_ENDIAN,
-                0, -1));
-        DataSpec spec = DataSpec.builder().input(InputMapping.file("x", x)).labels(y).build();
-        assertThatThrownBy(() -> readAll(spec, 2)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("row 1 of " + y).hasMessageContaining("label -1");
+        Path x = NpyFiles.write(
+                dir.resolve("x.npy"), "<f4", new long[] {2}, NpyFiles.floats(ByteOrder.LITTLE_ENDIAN, 1, 2));
+        Path y = NpyFiles.write(
+                dir.resolve("y.npy"), "<i4", new long[] {2}, NpyFiles.ints(ByteOrder.LITTLE_ENDIAN, 0, -1));
+        DataSpec spec =
+                DataSpec.builder().input(InputMapping.file("x", x)).labels(y).build();
+        assertThatThrownBy(() -> readAll(spec, 2))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("row 1 of " + y)
+                .hasMessageContaining("label -1");
     }
 
     @Test
     void fortranOrderIsRefusedWithTheFix() {
         Path file = resource("fortran.npy");
-        assertThatThrownBy(() -> one(InputMapping.file("x", file)).open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("Fortran")
+        assertThatThrownBy(() -> one(InputMapping.file("x", file)).open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("Fortran")
                 .hasMessageContaining("np.ascontiguousarray");
     }
 
     @Test
     void unsupportedDtypeIsRefusedWithTheConversion() {
         Path file = resource("u4.npy");
-        assertThatThrownBy(() -> one(InputMapping.file("x", file)).open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("'<u4'").hasMessageContaining("astype");
+        assertThatThrownBy(() -> one(InputMapping.file("x", file)).open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("'<u4'")
+                .hasMessageContaining("astype");
     }
 
     @Test
     void floatArrayForAnIntegerInputIsRefusedNamingInputAndFile() {
         Path file = resource("arange_f4.npy");
-        assertThatThrownBy(() -> one(InputMapping.file("input_ids", file).withType(ElementType.INT64)).open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("input_ids")
-                .hasMessageContaining(file.toString()).hasMessageContaining("FLOAT").hasMessageContaining("INT64")
+        assertThatThrownBy(() -> one(InputMapping.file("input_ids", file).withType(ElementType.INT64))
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input_ids")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("FLOAT")
+                .hasMessageContaining("INT64")
                 .hasMessageNotContaining("\n");
     }
 
     @Test
     void wrongSampleShapeIsRefusedNamingInputAndFile() {
         Path file = resource("arange_f4.npy");
-        assertThatThrownBy(() -> one(InputMapping.file("x", file).withSampleShape(2, 2)).open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("input x")
-                .hasMessageContaining(file.toString()).hasMessageContaining("(2, 3)");
+        assertThatThrownBy(() ->
+                        one(InputMapping.file("x", file).withSampleShape(2, 2)).open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input x")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("(2, 3)");
     }
 
     @Test
     void missingNpzArrayListsTheArraysThereAre() {
         Path npz = resource("xy_deflated.npz");
-        assertThatThrownBy(() -> one(InputMapping.column("pixels", npz, "images")).open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("input pixels")
-                .hasMessageContaining("'images'").hasMessageContaining(npz.toString())
+        assertThatThrownBy(
+                        () -> one(InputMapping.column("pixels", npz, "images")).open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input pixels")
+                .hasMessageContaining("'images'")
+                .hasMessageContaining(npz.toString())
                 .hasMessageContaining("[x, y]");
     }
 
@@ -235,43 +265,58 @@ class NpyFormatTest {
     void columnOfAnNpyIsRefused() {
         Path file = resource("arange_f4.npy");
         assertThatThrownBy(() -> one(InputMapping.column("x", file, "x")).open())
-                .isInstanceOf(DatasetException.class).hasMessageContaining("a .npy holds one unnamed array");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("a .npy holds one unnamed array");
     }
 
     @Test
     void truncatedFileIsRefusedAtOpen() throws IOException {
         byte[] whole = Files.readAllBytes(resource("arange_f4.npy"));
         Path cut = Files.write(dir.resolve("cut.npy"), Arrays.copyOf(whole, whole.length - 5));
-        assertThatThrownBy(() -> one(InputMapping.file("x", cut)).open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining(cut.toString()).hasMessageContaining("truncated")
+        assertThatThrownBy(() -> one(InputMapping.file("x", cut)).open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(cut.toString())
+                .hasMessageContaining("truncated")
                 .hasMessageContaining("24 bytes of data"); // 2 x 3 float32
     }
 
     @Test
     void notAnNpyFileIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve("text.npy"), "x,y\n1,2\n");
-        assertThatThrownBy(() -> one(InputMapping.file("x", file)).open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("np.save");
+        assertThatThrownBy(() -> one(InputMapping.file("x", file)).open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("np.save");
     }
 
     @Test
     void filesOfDifferentLengthsAreRefused() throws IOException {
-        Path a = NpyFiles.write(dir.resolve("a.npy"), "<f4", new long[] {2}, NpyFiles.floats(ByteOrder.LITTLE_ENDIAN,
-                1, 2));
-        Path b = NpyFiles.write(dir.resolve("b.npy"), "<f4", new long[] {3}, NpyFiles.floats(ByteOrder.LITTLE_ENDIAN,
-                1, 2, 3));
-        DataSpec spec = DataSpec.builder().input(InputMapping.file("a", a)).input(InputMapping.file("b", b)).build();
-        assertThatThrownBy(spec::open).isInstanceOf(DatasetException.class).hasMessageContaining(a + ": 2 rows")
+        Path a = NpyFiles.write(
+                dir.resolve("a.npy"), "<f4", new long[] {2}, NpyFiles.floats(ByteOrder.LITTLE_ENDIAN, 1, 2));
+        Path b = NpyFiles.write(
+                dir.resolve("b.npy"), "<f4", new long[] {3}, NpyFiles.floats(ByteOrder.LITTLE_ENDIAN, 1, 2, 3));
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.file("a", a))
+                .input(InputMapping.file("b", b))
+                .build();
+        assertThatThrownBy(spec::open)
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(a + ": 2 rows")
                 .hasMessageContaining(b + ": 3 rows");
     }
 
     @Test
     void maskOfAnArrayIsRefused() {
         Path file = resource("v2_i8.npy");
-        DataSpec spec = DataSpec.builder().input(InputMapping.file("ids", file))
-                .input(InputMapping.maskOf("mask", "ids")).build();
-        assertThatThrownBy(spec::open).isInstanceOf(DatasetException.class).hasMessageContaining("input mask")
-                .hasMessageContaining(file.toString()).hasMessageContaining("save the mask as its own array");
+        DataSpec spec = DataSpec.builder()
+                .input(InputMapping.file("ids", file))
+                .input(InputMapping.maskOf("mask", "ids"))
+                .build();
+        assertThatThrownBy(spec::open)
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("input mask")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("save the mask as its own array");
     }
 
     @Test
@@ -285,18 +330,22 @@ class NpyFormatTest {
             zip.write(npy);
             zip.closeEntry();
         }
-        assertThatThrownBy(() -> one(InputMapping.column("x", npz, "x")).open()).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("array 'x' of " + npz).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> one(InputMapping.column("x", npz, "x")).open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("array 'x' of " + npz)
+                .hasMessageContaining("truncated");
     }
 
     @Test
     void closedSourceRefusesNewPassesAndClosesOpenOnes() throws IOException {
-        FileSource source = one(InputMapping.file("x", resource("arange_f4.npy"))).open();
+        FileSource source =
+                one(InputMapping.file("x", resource("arange_f4.npy"))).open();
         Iterator<Batch> pass = source.batches(1);
         pass.next();
         source.close();
         source.close(); // idempotent
-        assertThatThrownBy(() -> source.batches(1)).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> source.batches(1))
+                .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("closed");
     }
 

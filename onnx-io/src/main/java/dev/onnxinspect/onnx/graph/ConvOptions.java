@@ -14,8 +14,8 @@ import java.util.List;
  * @param dilations   one dilation per spatial axis
  * @param group       the number of groups (1 = ordinary convolution, channels = depthwise)
  */
-public record ConvOptions(List<Long> kernelShape, List<Long> strides, List<Long> pads, List<Long> dilations,
-                          long group) {
+public record ConvOptions(
+        List<Long> kernelShape, List<Long> strides, List<Long> pads, List<Long> dilations, long group) {
     public ConvOptions {
         kernelShape = List.copyOf(kernelShape);
         strides = List.copyOf(strides);

@@ -44,8 +44,8 @@ public final class GraphBuilder {
     public static final int MIN_OPSET = 13;
     public static final int MAX_OPSET = 21;
     public static final int DEFAULT_OPSET = 17;
-    private static final Set<ElementType> FLOATING = Set.of(ElementType.FLOAT, ElementType.DOUBLE,
-            ElementType.FLOAT16, ElementType.BFLOAT16);
+    private static final Set<ElementType> FLOATING =
+            Set.of(ElementType.FLOAT, ElementType.DOUBLE, ElementType.FLOAT16, ElementType.BFLOAT16);
 
     private final String graphName;
     private final TensorTable tensors = new TensorTable();
@@ -76,8 +76,10 @@ public final class GraphBuilder {
     /** The default-domain opset, {@value #MIN_OPSET} to {@value #MAX_OPSET} (default {@value #DEFAULT_OPSET}). */
     public GraphBuilder opset(int version) {
         if (version < MIN_OPSET || version > MAX_OPSET) {
-            throw new GraphBuildException(Kind.UNSUPPORTED, "opset " + version + " is not supported by the graph "
-                    + "builder; expected " + MIN_OPSET + " to " + MAX_OPSET);
+            throw new GraphBuildException(
+                    Kind.UNSUPPORTED,
+                    "opset " + version + " is not supported by the graph " + "builder; expected " + MIN_OPSET + " to "
+                            + MAX_OPSET);
         }
         this.opset = version;
         return this;
@@ -184,7 +186,11 @@ public final class GraphBuilder {
     public String constant(String output, float[] data, long... shape) {
         Objects.requireNonNull(data, "data");
         requireElementCount("Constant", output, data.length, shape);
-        String name = node("Constant", output, ElementType.FLOAT, List.of(),
+        String name = node(
+                "Constant",
+                output,
+                ElementType.FLOAT,
+                List.of(),
                 List.of(Attributes.ofTensor("value", floatTensor(output, data, shape))));
         tensors.defineShape(output, shape);
         return name;
@@ -330,8 +336,8 @@ public final class GraphBuilder {
             }
             long[] bs = b == null ? null : tensors.knownShape(b).orElse(null);
             if (bs != null && (bs.length != 1 || bs[0] != ws[0])) {
-                throw new GraphBuildException("Conv '" + output + "': bias '" + b + "' has shape "
-                        + Arrays.toString(bs) + "; expected [" + ws[0] + "] (one per output channel)");
+                throw new GraphBuildException("Conv '" + output + "': bias '" + b + "' has shape " + Arrays.toString(bs)
+                        + "; expected [" + ws[0] + "] (one per output channel)");
             }
         }
         List<AttributeProto> attributes = List.of(
@@ -348,7 +354,11 @@ public final class GraphBuilder {
     }
 
     public String averagePool(String output, String x, PoolOptions options) {
-        return pool("AveragePool", output, x, options,
+        return pool(
+                "AveragePool",
+                output,
+                x,
+                options,
                 List.of(Attributes.ofInt("count_include_pad", options.countIncludePad() ? 1 : 0)));
     }
 
@@ -364,11 +374,11 @@ public final class GraphBuilder {
      * Inference-mode {@code BatchNormalization}: {@code (x - mean) / sqrt(var + epsilon) * scale + bias} per
      * channel; one output. {@code epsilon} must be positive and finite.
      */
-    public String batchNormalization(String output, String x, String scale, String bias, String mean,
-                                     String variance, float epsilon) {
+    public String batchNormalization(
+            String output, String x, String scale, String bias, String mean, String variance, float epsilon) {
         if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
-            throw new GraphBuildException("BatchNormalization '" + output + "': epsilon must be positive and finite, "
-                    + "got " + epsilon);
+            throw new GraphBuildException(
+                    "BatchNormalization '" + output + "': epsilon must be positive and finite, " + "got " + epsilon);
         }
         ElementType t = sameType("BatchNormalization", output, x, scale, bias, mean, variance);
         requireFloating("BatchNormalization", output, x, t);
@@ -385,7 +395,11 @@ public final class GraphBuilder {
             }
             reference = s;
         }
-        return node("BatchNormalization", output, t, List.of(x, scale, bias, mean, variance),
+        return node(
+                "BatchNormalization",
+                output,
+                t,
+                List.of(x, scale, bias, mean, variance),
                 List.of(Attributes.ofFloat("epsilon", epsilon)));
     }
 
@@ -477,8 +491,8 @@ public final class GraphBuilder {
         Objects.requireNonNull(to, "to");
         tensors.typeOf("Cast", output, x);
         if (to == ElementType.UNDEFINED) {
-            throw new GraphBuildException("Cast '" + output + "': the target type is UNDEFINED; name a type such "
-                    + "as FLOAT");
+            throw new GraphBuildException(
+                    "Cast '" + output + "': the target type is UNDEFINED; name a type such " + "as FLOAT");
         }
         return node("Cast", output, to, List.of(x), List.of(Attributes.ofInt("to", to.code())));
     }
@@ -502,8 +516,12 @@ public final class GraphBuilder {
             throw new GraphBuildException("Transpose '" + output + "': input '" + x + "' has shape "
                     + Arrays.toString(s) + " but perm " + Arrays.toString(perm) + " has " + perm.length + " axes");
         }
-        String name = node("Transpose", output, t, List.of(x), List.of(Attributes.ofInts("perm",
-                Arrays.stream(perm).boxed().toList())));
+        String name = node(
+                "Transpose",
+                output,
+                t,
+                List.of(x),
+                List.of(Attributes.ofInts("perm", Arrays.stream(perm).boxed().toList())));
         if (s != null) {
             long[] transposed = new long[s.length];
             for (int i = 0; i < perm.length; i++) {
@@ -537,8 +555,8 @@ public final class GraphBuilder {
         }
         requireAxes("ReduceSum", output, axes);
         String axesName = addInt64Initializer(output + "/axes", axes, axes.length);
-        return node("ReduceSum", output, t, List.of(x, axesName),
-                List.of(Attributes.ofInt("keepdims", keepDims ? 1 : 0)));
+        return node(
+                "ReduceSum", output, t, List.of(x, axesName), List.of(Attributes.ofInt("keepdims", keepDims ? 1 : 0)));
     }
 
     /** {@code Max} of two tensors, elementwise with broadcasting (e.g. a count and the scalar 1). */
@@ -555,8 +573,8 @@ public final class GraphBuilder {
      */
     public OnnxModel build() {
         if (outputs.isEmpty()) {
-            throw new GraphBuildException("graph '" + graphName + "' has no output; mark at least one tensor with "
-                    + "output(name)");
+            throw new GraphBuildException(
+                    "graph '" + graphName + "' has no output; mark at least one tensor with " + "output(name)");
         }
         long ir = irVersion < 0 ? minIrVersion(opset) : irVersion;
         if (ir < minIrVersion(opset) || ir > OnnxModel.MAX_IR_VERSION) {
@@ -576,7 +594,8 @@ public final class GraphBuilder {
                 .setProducerName(producerName)
                 .setProducerVersion(producerVersion)
                 .setGraph(graph);
-        metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        metadata.forEach((k, v) -> model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return OnnxModel.fromProto(model.build());
     }
 
@@ -606,8 +625,8 @@ public final class GraphBuilder {
         return node(op, output, t, List.of(x), attributes);
     }
 
-    private String node(String op, String output, ElementType type, List<String> nodeInputs,
-                        List<AttributeProto> attributes) {
+    private String node(
+            String op, String output, ElementType type, List<String> nodeInputs, List<AttributeProto> attributes) {
         for (String in : nodeInputs) {
             tensors.typeOf(op, output, in);
         }
@@ -662,21 +681,23 @@ public final class GraphBuilder {
         long expected = 1;
         for (long d : shape) {
             if (d < 0) {
-                throw new GraphBuildException(op + " '" + name + "': shape " + Arrays.toString(shape)
-                        + " has a negative dimension");
+                throw new GraphBuildException(
+                        op + " '" + name + "': shape " + Arrays.toString(shape) + " has a negative dimension");
             }
             expected *= d;
         }
         if (expected != count) {
-            throw new GraphBuildException(op + " '" + name + "': shape " + Arrays.toString(shape) + " holds "
-                    + expected + " values but " + count + " were given");
+            throw new GraphBuildException(op + " '" + name + "': shape " + Arrays.toString(shape) + " holds " + expected
+                    + " values but " + count + " were given");
         }
     }
 
     private static TensorProto floatTensor(String name, float[] data, long[] shape) {
         ByteBuffer bytes = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(data);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(ElementType.FLOAT.code())
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(ElementType.FLOAT.code())
                 .setRawData(com.google.protobuf.ByteString.copyFrom(bytes.array()));
         for (long d : shape) {
             t.addDims(d);
@@ -699,6 +720,9 @@ public final class GraphBuilder {
             }
             tensor.setShape(s);
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensor))
+                .build();
     }
 }

@@ -13,8 +13,8 @@ import java.util.List;
  * @param ceilMode         round the output size up instead of down
  * @param countIncludePad  AveragePool only: count padded zeros in the average
  */
-public record PoolOptions(List<Long> kernelShape, List<Long> strides, List<Long> pads, boolean ceilMode,
-                          boolean countIncludePad) {
+public record PoolOptions(
+        List<Long> kernelShape, List<Long> strides, List<Long> pads, boolean ceilMode, boolean countIncludePad) {
     public PoolOptions {
         kernelShape = List.copyOf(kernelShape);
         strides = List.copyOf(strides);

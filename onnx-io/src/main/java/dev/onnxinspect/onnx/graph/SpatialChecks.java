@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Checks shared by convolution and pooling attributes. */
 final class SpatialChecks {
-    private SpatialChecks() {
-    }
+    private SpatialChecks() {}
 
     static List<Long> list(long[] values) {
         List<Long> list = new ArrayList<>(values.length);
@@ -23,8 +22,8 @@ final class SpatialChecks {
         }
         requireAll(op, "kernel_shape", kernel, 1);
         if (strides.size() != k) {
-            throw new GraphBuildException(op + ": strides has " + strides.size() + " entries but kernel_shape has "
-                    + k + "; expected one stride per spatial axis");
+            throw new GraphBuildException(op + ": strides has " + strides.size() + " entries but kernel_shape has " + k
+                    + "; expected one stride per spatial axis");
         }
         requireAll(op, "strides", strides, 1);
         if (pads.size() != 2 * k) {
@@ -42,8 +41,8 @@ final class SpatialChecks {
     private static void requireAll(String op, String attribute, List<Long> values, long min) {
         for (long v : values) {
             if (v < min) {
-                throw new GraphBuildException(op + ": " + attribute + " " + values + " contains " + v
-                        + "; every entry must be >= " + min);
+                throw new GraphBuildException(
+                        op + ": " + attribute + " " + values + " contains " + v + "; every entry must be >= " + min);
             }
         }
     }

@@ -4,8 +4,8 @@ import dev.onnxinspect.onnx.ClosestNames;
 import dev.onnxinspect.onnx.ElementType;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The builder's record of every tensor defined so far: its element type, and its shape when it is known

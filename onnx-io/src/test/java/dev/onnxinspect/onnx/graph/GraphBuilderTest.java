@@ -40,9 +40,11 @@ class GraphBuilderTest {
         ModelProto model = mlp().build().proto();
         GraphProto graph = model.getGraph();
 
-        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType)
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getOpType)
                 .containsExactly("Gemm", "Relu", "Gemm", "Softmax");
-        assertThat(graph.getNodeList()).extracting(NodeProto::getName)
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getName)
                 .containsExactly("fc1/gemm", "fc1/relu", "fc2/gemm", "probs");
         assertThat(graph.getNode(0).getInputList()).containsExactly("input", "fc1/W", "fc1/b");
         assertThat(graph.getNode(0).getOutputList()).containsExactly("fc1/gemm");
@@ -53,7 +55,8 @@ class GraphBuilderTest {
         assertThat(graph.getOutput(1).getType().getTensorType().hasShape()).isFalse();
         assertThat(graph.getOutput(1).getType().getTensorType().getElemType()).isEqualTo(ElementType.FLOAT.code());
 
-        TensorShapeProto inputShape = graph.getInput(0).getType().getTensorType().getShape();
+        TensorShapeProto inputShape =
+                graph.getInput(0).getType().getTensorType().getShape();
         assertThat(inputShape.getDim(0).getDimParam()).isEqualTo("N");
         assertThat(inputShape.getDim(1).getDimValue()).isEqualTo(4);
         assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(17);
@@ -70,7 +73,11 @@ class GraphBuilderTest {
         assertThat(w.getName()).isEqualTo("fc1/W");
         assertThat(w.getDimsList()).containsExactly(3L, 4L);
         float[] values = new float[12];
-        w.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        w.getRawData()
+                .asReadOnlyByteBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(values);
         assertThat(values).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
     }
 
@@ -81,19 +88,23 @@ class GraphBuilderTest {
         assertThat(m.getIrVersion()).isEqualTo(7);
         assertThat(mlp().opset(21).build().proto().getIrVersion()).isEqualTo(10);
         assertThat(mlp().irVersion(9).build().proto().getIrVersion()).isEqualTo(9);
-        assertThatThrownBy(() -> mlp().opset(12)).isInstanceOf(GraphBuildException.class)
-                .hasMessageContaining("opset 12").hasMessageContaining("13 to 21");
-        assertThatThrownBy(() -> mlp().irVersion(7).build()).isInstanceOf(GraphBuildException.class)
+        assertThatThrownBy(() -> mlp().opset(12))
+                .isInstanceOf(GraphBuildException.class)
+                .hasMessageContaining("opset 12")
+                .hasMessageContaining("13 to 21");
+        assertThatThrownBy(() -> mlp().irVersion(7).build())
+                .isInstanceOf(GraphBuildException.class)
                 .hasMessageContaining("IR version 7 cannot carry opset 17");
     }
 
     @Test
     void duplicateNamesAreRejected() {
         GraphBuilder g = mlp();
-        assertThatThrownBy(() -> g.relu("fc1/relu", "fc1/gemm")).isInstanceOf(GraphBuildException.class)
-                .hasMessageContaining("Relu 'fc1/relu'").hasMessageContaining("already used");
-        assertThatThrownBy(() -> g.addInitializer("input", new float[] {1}, 1))
+        assertThatThrownBy(() -> g.relu("fc1/relu", "fc1/gemm"))
+                .isInstanceOf(GraphBuildException.class)
+                .hasMessageContaining("Relu 'fc1/relu'")
                 .hasMessageContaining("already used");
+        assertThatThrownBy(() -> g.addInitializer("input", new float[] {1}, 1)).hasMessageContaining("already used");
         assertThatThrownBy(() -> g.output("probs")).hasMessageContaining("already a graph output");
         assertThatThrownBy(() -> g.metadata("seed", "8")).hasMessageContaining("already set");
     }
@@ -114,16 +125,19 @@ class GraphBuilderTest {
         GraphBuilder g = mlp();
         g.addInitializer("v", new float[] {1, 2, 3}, 3);
         assertThatThrownBy(() -> g.gemm("y", "fc1/relu", "v", false))
-                .hasMessageContaining("Gemm 'y'").hasMessageContaining("expected rank 2");
+                .hasMessageContaining("Gemm 'y'")
+                .hasMessageContaining("expected rank 2");
         // fc2/W is 3 x 2: without transB the layer has 2 outputs, so the 3-long bias fc1/b does not fit.
         assertThatThrownBy(() -> g.gemm("y", "fc1/relu", "fc2/W", "fc1/b", false))
-                .hasMessageContaining("bias 'fc1/b' has shape [3]").hasMessageContaining("gives 2 outputs");
+                .hasMessageContaining("bias 'fc1/b' has shape [3]")
+                .hasMessageContaining("gives 2 outputs");
     }
 
     @Test
     void convChecksOptionsAndWeightShapes() {
         assertThatThrownBy(() -> ConvOptions.builder(3, 3).strides(1).build())
-                .isInstanceOf(GraphBuildException.class).hasMessageContaining("strides has 1 entries");
+                .isInstanceOf(GraphBuildException.class)
+                .hasMessageContaining("strides has 1 entries");
         assertThatThrownBy(() -> ConvOptions.builder(3, 3).pads(1, 1).build()).hasMessageContaining("expected 4");
         assertThatThrownBy(() -> ConvOptions.builder(3, 0).build()).hasMessageContaining("must be >= 1");
         assertThatThrownBy(() -> ConvOptions.builder(3, 3).group(0).build()).hasMessageContaining("group");
@@ -132,15 +146,27 @@ class GraphBuilderTest {
         String x = g.input("image", TensorShape.batched("N", 2, 5, 5));
         g.addInitializer("conv/W", new float[4 * 2 * 3 * 3], 4, 2, 3, 3);
         g.addInitializer("conv/b", new float[3], 3);
-        assertThatThrownBy(() -> g.conv("c", x, "conv/W", ConvOptions.builder(2, 2).build()))
-                .hasMessageContaining("Conv 'c'").hasMessageContaining("must equal the kernel");
-        assertThatThrownBy(() -> g.conv("c", x, "conv/W", ConvOptions.builder(3, 3).group(3).build()))
+        assertThatThrownBy(
+                        () -> g.conv("c", x, "conv/W", ConvOptions.builder(2, 2).build()))
+                .hasMessageContaining("Conv 'c'")
+                .hasMessageContaining("must equal the kernel");
+        assertThatThrownBy(() -> g.conv(
+                        "c", x, "conv/W", ConvOptions.builder(3, 3).group(3).build()))
                 .hasMessageContaining("4 output channels cannot be split into 3 groups");
-        assertThatThrownBy(() -> g.conv("c", x, "conv/W", "conv/b", ConvOptions.builder(3, 3).build()))
+        assertThatThrownBy(() -> g.conv(
+                        "c", x, "conv/W", "conv/b", ConvOptions.builder(3, 3).build()))
                 .hasMessageContaining("bias 'conv/b' has shape [3]; expected [4]");
 
-        String y = g.conv("c", x, "conv/W",
-                ConvOptions.builder(3, 3).strides(2, 2).padding(1).dilations(1, 1).group(2).build());
+        String y = g.conv(
+                "c",
+                x,
+                "conv/W",
+                ConvOptions.builder(3, 3)
+                        .strides(2, 2)
+                        .padding(1)
+                        .dilations(1, 1)
+                        .group(2)
+                        .build());
         NodeProto conv = g.output(y).build().proto().getGraph().getNode(0);
         assertThat(attribute(conv, "kernel_shape").getIntsList()).containsExactly(3L, 3L);
         assertThat(attribute(conv, "strides").getIntsList()).containsExactly(2L, 2L);
@@ -160,23 +186,32 @@ class GraphBuilderTest {
         assertThatThrownBy(() -> g.batchNormalization("bn", x, "bn/scale", "bn/bias", "bn/mean", "bn/var", 0f))
                 .hasMessageContaining("epsilon must be positive");
         assertThatThrownBy(() -> g.batchNormalization("bn", x, "bn/scale", "bn/bad", "bn/mean", "bn/var", 1e-5f))
-                .hasMessageContaining("'bn/bad' has shape [3]").hasMessageContaining("C = 2");
+                .hasMessageContaining("'bn/bad' has shape [3]")
+                .hasMessageContaining("C = 2");
         String bn = g.batchNormalization("bn", x, "bn/scale", "bn/bias", "bn/mean", "bn/var", 1e-5f);
-        String max = g.maxPool("pool1", bn, PoolOptions.builder(2, 2).strides(2, 2).ceilMode(true).build());
-        String avg = g.averagePool("pool2", max, PoolOptions.builder(2, 2).countIncludePad(true).build());
+        String max = g.maxPool(
+                "pool1",
+                bn,
+                PoolOptions.builder(2, 2).strides(2, 2).ceilMode(true).build());
+        String avg = g.averagePool(
+                "pool2", max, PoolOptions.builder(2, 2).countIncludePad(true).build());
         String gap = g.globalAveragePool("gap", avg);
         String flat = g.flatten("flat", gap, 1);
         g.output(g.reshape("reshaped", flat, -1, 2));
         GraphProto graph = g.build().proto().getGraph();
 
-        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).containsExactly("BatchNormalization",
-                "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape");
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getOpType)
+                .containsExactly(
+                        "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape");
         assertThat(attribute(graph.getNode(0), "epsilon").getF()).isEqualTo(1e-5f);
         assertThat(attribute(graph.getNode(1), "ceil_mode").getI()).isEqualTo(1);
         assertThat(attribute(graph.getNode(2), "count_include_pad").getI()).isEqualTo(1);
         assertThat(attribute(graph.getNode(4), "axis").getI()).isEqualTo(1);
         TensorProto shape = graph.getInitializerList().stream()
-                .filter(t -> t.getName().equals("reshaped/shape")).findFirst().orElseThrow();
+                .filter(t -> t.getName().equals("reshaped/shape"))
+                .findFirst()
+                .orElseThrow();
         assertThat(shape.getDataType()).isEqualTo(ElementType.INT64.code());
         assertThat(shape.getInt64DataList()).containsExactly(-1L, 2L);
         assertThatThrownBy(() -> g.reshape("r2", flat, -1, -1)).hasMessageContaining("at most one -1");
@@ -192,9 +227,12 @@ class GraphBuilderTest {
         assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).containsExactly("GlobalMaxPool", "Squeeze");
         assertThat(graph.getNode(1).getInputList()).containsExactly("gmp", "squeezed/axes");
         TensorProto axes = graph.getInitializerList().stream()
-                .filter(t -> t.getName().equals("squeezed/axes")).findFirst().orElseThrow();
+                .filter(t -> t.getName().equals("squeezed/axes"))
+                .findFirst()
+                .orElseThrow();
         assertThat(axes.getInt64DataList()).containsExactly(2L, 3L);
-        assertThatThrownBy(() -> g.squeeze("s2", gmp)).isInstanceOf(GraphBuildException.class)
+        assertThatThrownBy(() -> g.squeeze("s2", gmp))
+                .isInstanceOf(GraphBuildException.class)
                 .hasMessageContaining("Squeeze 's2': axes [] are invalid; expected at least one axis");
     }
 
@@ -205,7 +243,8 @@ class GraphBuilderTest {
         g.output(g.gelu("act", x));
         GraphProto graph = g.build().proto().getGraph();
         // 0.5 * x * (1 + erf(x / sqrt 2)): Div, Erf, Add, Mul(x, .), Mul(., 0.5)
-        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType)
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getOpType)
                 .containsExactly("Div", "Erf", "Add", "Mul", "Mul");
         assertThat(graph.getNode(0).getInputList()).containsExactly("x", "act/sqrt2");
         assertThat(graph.getNode(3).getInputList()).containsExactly("x", "act/add");
@@ -226,12 +265,14 @@ class GraphBuilderTest {
         String negative = g.less("negative", w, "zero");
         String shifted = g.exp("exp", g.sub("shifted", w, "five"));
         assertThatThrownBy(() -> g.where("bad", shifted, shifted, w))
-                .hasMessageContaining("Where 'bad'").hasMessageContaining("expected BOOL");
+                .hasMessageContaining("Where 'bad'")
+                .hasMessageContaining("expected BOOL");
         assertThatThrownBy(() -> g.relu("r", negative)).hasMessageContaining("is BOOL");
         g.output(g.where("w_ioc", negative, shifted, w));
         g.output(g.greater("positive", w, "zero"));
         GraphProto graph = g.build().proto().getGraph();
-        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType)
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getOpType)
                 .containsExactly("Less", "Sub", "Exp", "Where", "Greater");
         assertThat(graph.getOutput(1).getType().getTensorType().getElemType()).isEqualTo(ElementType.BOOL.code());
     }
@@ -243,7 +284,8 @@ class GraphBuilderTest {
         assertThatThrownBy(() -> g.addInitializer("w", new float[5], 2, 3))
                 .hasMessageContaining("holds 6 values but 5 were given");
         assertThatThrownBy(() -> g.matMul("m", "fc1/relu", "bad-name"))
-                .isInstanceOf(OnnxInspectException.class).hasMessageContaining("MatMul 'm'");
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessageContaining("MatMul 'm'");
         assertThatThrownBy(() -> GraphBuilder.create("empty").build()).hasMessageContaining("has no output");
     }
 
@@ -264,8 +306,10 @@ class GraphBuilderTest {
         y = g.gemm("gemm", y, "m", false);
         OnnxModel model = g.output(y).build();
         GraphProto graph = model.proto().getGraph();
-        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).containsExactly("Constant", "MatMul", "Add",
-                "Mul", "Div", "Elu", "Sigmoid", "Tanh", "Identity", "Gemm");
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getOpType)
+                .containsExactly(
+                        "Constant", "MatMul", "Add", "Mul", "Div", "Elu", "Sigmoid", "Tanh", "Identity", "Gemm");
         assertThat(attribute(graph.getNode(5), "alpha").getF()).isEqualTo(0.5f);
         TensorProto constant = attribute(graph.getNode(0), "value").getT();
         assertThat(constant.getDimsList()).containsExactly(2L);
@@ -285,8 +329,20 @@ class GraphBuilderTest {
         g.output(g.matMul("proj", g.div("mean", sum, count), t));
         GraphProto graph = g.build().proto().getGraph();
 
-        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).containsExactly("Gather", "Cast",
-                "Unsqueeze", "Mul", "ReduceSum", "ReduceSum", "Constant", "Max", "Transpose", "Div", "MatMul");
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getOpType)
+                .containsExactly(
+                        "Gather",
+                        "Cast",
+                        "Unsqueeze",
+                        "Mul",
+                        "ReduceSum",
+                        "ReduceSum",
+                        "Constant",
+                        "Max",
+                        "Transpose",
+                        "Div",
+                        "MatMul");
         assertThat(attribute(graph.getNode(0), "axis").getI()).isZero();
         assertThat(attribute(graph.getNode(1), "to").getI()).isEqualTo(ElementType.FLOAT.code());
         assertThat(graph.getNode(2).getInputList()).containsExactly("maskf", "mask3/axes");
@@ -294,8 +350,10 @@ class GraphBuilderTest {
         assertThat(attribute(graph.getNode(4), "keepdims").getI()).isZero();
         assertThat(attribute(graph.getNode(5), "keepdims").getI()).isEqualTo(1);
         assertThat(attribute(graph.getNode(8), "perm").getIntsList()).containsExactly(1L, 0L);
-        TensorProto axes = graph.getInitializerList().stream().filter(i -> i.getName().equals("mask3/axes"))
-                .findFirst().orElseThrow();
+        TensorProto axes = graph.getInitializerList().stream()
+                .filter(i -> i.getName().equals("mask3/axes"))
+                .findFirst()
+                .orElseThrow();
         assertThat(axes.getDataType()).isEqualTo(ElementType.INT64.code());
         assertThat(axes.getInt64DataList()).containsExactly(2L);
     }
@@ -306,7 +364,8 @@ class GraphBuilderTest {
         String x = g.input("x", TensorShape.of(2, 3));
         String b = g.input("b", ElementType.BOOL, TensorShape.of(2));
         g.addInitializer("table", new float[6], 3, 2);
-        assertThatThrownBy(() -> g.gather("g1", "table", x, 0)).hasMessageContaining("Gather 'g1'")
+        assertThatThrownBy(() -> g.gather("g1", "table", x, 0))
+                .hasMessageContaining("Gather 'g1'")
                 .hasMessageContaining("expected INT64 or INT32");
         String ids = g.input("ids", ElementType.INT64, TensorShape.of(2));
         assertThatThrownBy(() -> g.gather("g2", "table", ids, 2)).hasMessageContaining("axis 2 is out of range");
@@ -335,12 +394,19 @@ class GraphBuilderTest {
     }
 
     private static AttributeProto attribute(NodeProto node, String name) {
-        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow();
+        return node.getAttributeList().stream()
+                .filter(a -> a.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static float scalar(GraphProto graph, String name) {
-        TensorProto t = graph.getInitializerList().stream().filter(i -> i.getName().equals(name)).findFirst()
+        TensorProto t = graph.getInitializerList().stream()
+                .filter(i -> i.getName().equals(name))
+                .findFirst()
                 .orElseThrow();
-        return ByteBuffer.wrap(t.getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getFloat();
+        return ByteBuffer.wrap(t.getRawData().toByteArray())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getFloat();
     }
 }

@@ -49,15 +49,18 @@ record BenchModel(String name, int[] sampleShape, byte[] original, byte[] instru
     private static BenchModel of(String name, Architecture arch, int[] sampleShape) {
         OnnxModel model = OnnxExporter.export(arch, Initialization.xavierUniform(arch, SEED), ExportOptions.DEFAULTS);
         List<String> outputs = OnnxExporter.outputNames(arch, ExportOptions.DEFAULTS);
-        List<String> hidden = outputs.stream().filter(o -> !o.equals(Architecture.LOGITS)).toList();
+        List<String> hidden =
+                outputs.stream().filter(o -> !o.equals(Architecture.LOGITS)).toList();
         return new BenchModel(name, sampleShape, logitsOnly(model.proto()), model.toBytes(), hidden);
     }
 
     /** The model with every graph output but the logits removed. */
     private static byte[] logitsOnly(ModelProto proto) {
         GraphProto graph = proto.getGraph();
-        ValueInfoProto logits = graph.getOutputList().stream().filter(o -> o.getName().equals(Architecture.LOGITS))
-                .findFirst().orElseThrow(() -> new IllegalStateException("the export has no logits output"));
+        ValueInfoProto logits = graph.getOutputList().stream()
+                .filter(o -> o.getName().equals(Architecture.LOGITS))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("the export has no logits output"));
         GraphProto stripped = graph.toBuilder().clearOutput().addOutput(logits).build();
         return proto.toBuilder().setGraph(stripped).build().toByteArray();
     }

@@ -22,14 +22,14 @@ final class CyclingSource implements DataSource {
         long sum = 0;
         for (InMemoryDataset part : parts) {
             if (!part.labelled() || part.sampleSize() != parts.get(0).sampleSize()) {
-                throw new IllegalArgumentException("every part must be labelled with the sample shape of the first,"
-                        + " got " + parts);
+                throw new IllegalArgumentException(
+                        "every part must be labelled with the sample shape of the first," + " got " + parts);
             }
             sum += part.size();
         }
         if (size < 1 || sum < 1) {
-            throw new IllegalArgumentException("a cycling source needs at least one sample, got " + size
-                    + " samples over " + parts);
+            throw new IllegalArgumentException(
+                    "a cycling source needs at least one sample, got " + size + " samples over " + parts);
         }
         this.parts = List.copyOf(parts);
         this.size = size;

@@ -22,15 +22,14 @@ import javax.management.openmbean.CompositeData;
  */
 final class HeapProbe implements AutoCloseable {
     /** The figures of one measured piece of work, in bytes. */
-    record Figures(long baseline, long peakPools, long maxAfterGc, long retained) {
-    }
+    record Figures(long baseline, long peakPools, long maxAfterGc, long retained) {}
 
     private final AtomicLong maxAfterGc = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = (notification, handback) -> {
         if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
-                    (CompositeData) notification.getUserData());
+            GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
             long used = 0;
             for (MemoryUsage usage : info.getGcInfo().getMemoryUsageAfterGc().values()) {
                 used += usage.getUsed();
@@ -74,7 +73,8 @@ final class HeapProbe implements AutoCloseable {
     }
 
     private static List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
                 .toList();
     }
 

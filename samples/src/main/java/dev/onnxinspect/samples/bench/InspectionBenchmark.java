@@ -71,8 +71,8 @@ public final class InspectionBenchmark {
         this.breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
         this.hookThreads = args.integer("hook-threads", 1);
         this.reuseOutputMemory = Boolean.parseBoolean(args.value("reuse-output-memory", "true"));
-        this.instrumentedOptimization = SessionConfig.Optimization.valueOf(args.value("instrumented-optimization",
-                "ALL").toUpperCase(Locale.ROOT));
+        this.instrumentedOptimization = SessionConfig.Optimization.valueOf(
+                args.value("instrumented-optimization", "ALL").toUpperCase(Locale.ROOT));
     }
 
     public static void main(String[] argv) throws IOException {
@@ -80,12 +80,22 @@ public final class InspectionBenchmark {
         InspectionBenchmark bench = new InspectionBenchmark(args);
         List<String> models = List.of(args.value("models", "mlp,cnn").split(","));
         String heap = args.value("heap", "10000,100000");
-        out("onnx-inspect inspection benchmark: batch %s, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
-                + " %d, %s samples per pass, patterns %s, spinning %s, instrumented-model optimization %s, hook threads %d,"
-                + " reused output memory %s, %d cores, load %s", bench.batchArg, bench.threads, bench.warmup, bench.reps,
-                bench.samples > 0 ? Integer.toString(bench.samples) : "100,000 (MLP) or 20,000 (CNN)", bench.patterns,
-                bench.spinning, bench.instrumentedOptimization, bench.hookThreads,
-                bench.reuseOutputMemory, Runtime.getRuntime().availableProcessors(), load());
+        out(
+                "onnx-inspect inspection benchmark: batch %s, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
+                        + " %d, %s samples per pass, patterns %s, spinning %s, instrumented-model optimization %s, hook threads %d,"
+                        + " reused output memory %s, %d cores, load %s",
+                bench.batchArg,
+                bench.threads,
+                bench.warmup,
+                bench.reps,
+                bench.samples > 0 ? Integer.toString(bench.samples) : "100,000 (MLP) or 20,000 (CNN)",
+                bench.patterns,
+                bench.spinning,
+                bench.instrumentedOptimization,
+                bench.hookThreads,
+                bench.reuseOutputMemory,
+                Runtime.getRuntime().availableProcessors(),
+                load());
         InMemoryDataset test = FashionMnist.test();
         InMemoryDataset train = heap.equals("none") ? null : FashionMnist.train();
         for (String name : models) {
@@ -93,33 +103,47 @@ public final class InspectionBenchmark {
             // a pass of about a second or more: short passes make the ratio hostage to the machine's jitter
             long perPass = bench.samples > 0 ? bench.samples : model.name().equals("mlp") ? 100_000 : 20_000;
             DataSource data = new CyclingSource(List.of(test.reshaped(model.sampleShape())), perPass);
-            SessionConfig config = SessionConfig.builder().intraOpThreads(bench.threads).spinning(bench.spinning)
+            SessionConfig config = SessionConfig.builder()
+                    .intraOpThreads(bench.threads)
+                    .spinning(bench.spinning)
                     .build();
             try (InferenceSession original = InferenceSession.open(model.original(), config);
-                 InferenceSession instrumented = InferenceSession.open(model.instrumented(), SessionConfig.builder()
-                         .intraOpThreads(bench.threads).spinning(bench.spinning)
-                         .optimization(bench.instrumentedOptimization).build())) {
+                    InferenceSession instrumented = InferenceSession.open(
+                            model.instrumented(),
+                            SessionConfig.builder()
+                                    .intraOpThreads(bench.threads)
+                                    .spinning(bench.spinning)
+                                    .optimization(bench.instrumentedOptimization)
+                                    .build())) {
                 List<String> outputs = new ArrayList<>(List.of(Architecture.LOGITS));
                 outputs.addAll(model.hiddenLayers());
-                bench.batch = bench.batchArg.equals("auto") ? Inspection.autoBatchSize(instrumented, outputs)
+                bench.batch = bench.batchArg.equals("auto")
+                        ? Inspection.autoBatchSize(instrumented, outputs)
                         : Integer.parseInt(bench.batchArg);
-                out("%s: hidden layers %s, batch %d (for (a) and (b))", model.name(), model.hiddenLayers(), bench.batch);
+                out(
+                        "%s: hidden layers %s, batch %d (for (a) and (b))",
+                        model.name(), model.hiddenLayers(), bench.batch);
                 if (bench.reps > 0) {
                     bench.throughput(model, data, original, instrumented);
                 }
                 if (train != null) {
-                    List<InMemoryDataset> parts = List.of(train.reshaped(model.sampleShape()),
-                            test.reshaped(model.sampleShape()));
-                    bench.heap(model, parts, instrumented, Arrays.stream(heap.split(",")).mapToLong(Long::parseLong)
-                            .toArray());
+                    List<InMemoryDataset> parts =
+                            List.of(train.reshaped(model.sampleShape()), test.reshaped(model.sampleShape()));
+                    bench.heap(
+                            model,
+                            parts,
+                            instrumented,
+                            Arrays.stream(heap.split(","))
+                                    .mapToLong(Long::parseLong)
+                                    .toArray());
                 }
             }
         }
         out("(checksum %d)", bench.sink);
     }
 
-    private void throughput(BenchModel model, DataSource data, InferenceSession original,
-                            InferenceSession instrumented) {
+    private void throughput(
+            BenchModel model, DataSource data, InferenceSession original, InferenceSession instrumented) {
         for (int i = 0; i < warmup; i++) {
             plain(original, data);
             inspect(model, instrumented, data);
@@ -144,24 +168,41 @@ public final class InspectionBenchmark {
             b[r] = inspect(model, instrumented, data);
             cpuB[r] = (cpuNanos() - cpu) / 1e3 / data.size();
             ratio[r] = b[r] / a[r];
-            out("%s rep %d: (a) %.0f samples/s, %.1f CPU-us/sample; (b) %.0f samples/s, %.1f CPU-us/sample; b/a %.3f;"
-                    + " load %s", model.name(), r + 1, a[r], cpuA[r], b[r], cpuB[r], ratio[r], load());
+            out(
+                    "%s rep %d: (a) %.0f samples/s, %.1f CPU-us/sample; (b) %.0f samples/s, %.1f CPU-us/sample; b/a %.3f;"
+                            + " load %s",
+                    model.name(), r + 1, a[r], cpuA[r], b[r], cpuB[r], ratio[r], load());
         }
-        out("%s RESULT: (a) plain ORT %s samples/s, (b) inspection %s samples/s, b/a per rep %s, median %s,"
-                + " b/a of means %.3f; process CPU per sample (a) %s us, (b) %s us; load %s", model.name(),
-                meanSd(a, "%.0f"), meanSd(b, "%.0f"), meanSd(ratio, "%.3f"), quartiles(ratio), mean(b) / mean(a),
-                meanSd(cpuA, "%.1f"), meanSd(cpuB, "%.1f"), load());
+        out(
+                "%s RESULT: (a) plain ORT %s samples/s, (b) inspection %s samples/s, b/a per rep %s, median %s,"
+                        + " b/a of means %.3f; process CPU per sample (a) %s us, (b) %s us; load %s",
+                model.name(),
+                meanSd(a, "%.0f"),
+                meanSd(b, "%.0f"),
+                meanSd(ratio, "%.3f"),
+                quartiles(ratio),
+                mean(b) / mean(a),
+                meanSd(cpuA, "%.1f"),
+                meanSd(cpuB, "%.1f"),
+                load());
         if (breakdown) {
-            out("%s BREAKDOWN: (c) instrumented model through the inspection without statistics %s samples/s, %s"
-                    + " CPU-us/sample", model.name(), meanSd(c, "%.0f"), meanSd(cpuC, "%.1f"));
+            out(
+                    "%s BREAKDOWN: (c) instrumented model through the inspection without statistics %s samples/s, %s"
+                            + " CPU-us/sample",
+                    model.name(), meanSd(c, "%.0f"), meanSd(cpuC, "%.1f"));
         }
     }
 
     /** (c), for the breakdown: the instrumented model through an inspection whose hook does nothing; samples/s. */
     private double outputsOnly(BenchModel model, InferenceSession session, DataSource data) {
         long start = System.nanoTime();
-        long n = Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch)
-                .reuseOutputMemory(reuseOutputMemory).build().run(view -> sink += view.size()).samples();
+        long n = Inspection.builder(session, data)
+                .layers(model.hiddenLayers())
+                .batchSize(batch)
+                .reuseOutputMemory(reuseOutputMemory)
+                .build()
+                .run(view -> sink += view.size())
+                .samples();
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -177,7 +218,8 @@ public final class InspectionBenchmark {
         long n = 0;
         for (Iterator<Batch> it = data.batches(batch); it.hasNext(); ) {
             Batch b = it.next();
-            sink += Float.floatToRawIntBits(session.run(b, List.of(Architecture.LOGITS)).get(Architecture.LOGITS)
+            sink += Float.floatToRawIntBits(session.run(b, List.of(Architecture.LOGITS))
+                    .get(Architecture.LOGITS)
                     .values()[0]);
             n += b.size();
         }
@@ -194,10 +236,15 @@ public final class InspectionBenchmark {
     }
 
     private StatisticsHook.Finished runInspection(BenchModel model, InferenceSession session, DataSource data) {
-        StatsOptions options = StatsOptions.builder(10, ClassBasis.LABEL).patterns(patterns).build();
+        StatsOptions options =
+                StatsOptions.builder(10, ClassBasis.LABEL).patterns(patterns).build();
         StatisticsHook hook = new StatisticsHook(options, model.hiddenLayers(), hookThreads);
-        Inspection.builder(session, data).layers(model.hiddenLayers()).batchSize(batch)
-                .reuseOutputMemory(reuseOutputMemory).build().run(hook);
+        Inspection.builder(session, data)
+                .layers(model.hiddenLayers())
+                .batchSize(batch)
+                .reuseOutputMemory(reuseOutputMemory)
+                .build()
+                .run(hook);
         return hook.finish();
     }
 
@@ -216,10 +263,17 @@ public final class InspectionBenchmark {
                     Reference.reachabilityFence(finished); // the results count as retained
                 }
                 sink += finished.samples();
-                out("%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s, retained with"
-                        + " results %s, baseline (datasets) %s; %.0f samples/s, load %s", model.name(), size,
-                        mib(f.peakPools()), mib(f.maxAfterGc()), mib(f.retained() - f.baseline()),
-                        mib(f.baseline()), size / seconds, load());
+                out(
+                        "%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s, retained with"
+                                + " results %s, baseline (datasets) %s; %.0f samples/s, load %s",
+                        model.name(),
+                        size,
+                        mib(f.peakPools()),
+                        mib(f.maxAfterGc()),
+                        mib(f.retained() - f.baseline()),
+                        mib(f.baseline()),
+                        size / seconds,
+                        load());
             }
         }
     }
@@ -237,8 +291,12 @@ public final class InspectionBenchmark {
         double[] sorted = v.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
-        return String.format(Locale.ROOT, "%.3f [IQR %.3f-%.3f]", Percentiles.type7Sorted(sorted, n, 50),
-                Percentiles.type7Sorted(sorted, n, 25), Percentiles.type7Sorted(sorted, n, 75));
+        return String.format(
+                Locale.ROOT,
+                "%.3f [IQR %.3f-%.3f]",
+                Percentiles.type7Sorted(sorted, n, 50),
+                Percentiles.type7Sorted(sorted, n, 25),
+                Percentiles.type7Sorted(sorted, n, 75));
     }
 
     private static String meanSd(double[] v, String format) {
@@ -248,8 +306,13 @@ public final class InspectionBenchmark {
             ss += (x - m) * (x - m);
         }
         double sd = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
-        return String.format(Locale.ROOT, format + " ± " + format + " (min " + format + ", max " + format + ")", m,
-                sd, Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
+        return String.format(
+                Locale.ROOT,
+                format + " ± " + format + " (min " + format + ", max " + format + ")",
+                m,
+                sd,
+                Arrays.stream(v).min().orElse(0),
+                Arrays.stream(v).max().orElse(0));
     }
 
     private static String load() {

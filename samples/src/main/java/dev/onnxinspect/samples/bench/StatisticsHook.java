@@ -43,23 +43,25 @@ final class StatisticsHook implements InspectionHook {
     /** @param threads 1 (everything on the hook thread) or 2 (each batch split in halves over two threads) */
     StatisticsHook(StatsOptions options, List<String> layers, int threads) {
         if (threads != 1 && threads != 2) {
-            throw new OnnxInspectException("the statistics hook runs on 1 or 2 threads (--hook-threads), got "
-                    + threads);
+            throw new OnnxInspectException(
+                    "the statistics hook runs on 1 or 2 threads (--hook-threads), got " + threads);
         }
         this.options = options;
         this.layers = List.copyOf(layers);
-        this.helper = threads == 1 ? null : Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "onnx-inspect-bench-statistics");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.helper = threads == 1
+                ? null
+                : Executors.newSingleThreadExecutor(task -> {
+                    Thread thread = new Thread(task, "onnx-inspect-bench-statistics");
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     @Override
     public void onBatch(BatchView view) {
         int half = helper == null ? view.size() : view.size() / 2;
-        Future<?> second = helper == null ? null : helper.submit(() -> count(helperAccumulators, view, half,
-                view.size()));
+        Future<?> second =
+                helper == null ? null : helper.submit(() -> count(helperAccumulators, view, half, view.size()));
         try {
             count(accumulators, view, 0, half);
         } finally {

@@ -4,8 +4,8 @@ import dev.onnxinspect.arrow.AuditTables;
 import dev.onnxinspect.audit.Audit;
 import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.DataSource;
-import dev.onnxinspect.samples.report.ReportAssembler;
 import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.samples.report.ReportAssembler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,39 +18,57 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** A saved model + an ID set + OOD sets -> detectors, metrics, every table and the report. */
-@Command(name = "audit", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
-        description = {"Audit a saved ONNX classifier: fit the OOD detectors of SPEC §5 on a labelled ID fit set,"
-                + " score an ID set and one or more OOD sets, compute the SPEC §6 metrics and the activation"
-                + " statistics, and write every Arrow table and the HTML report.",
-                "Detectors that need the dense head W, b run only when the model has one (Gemm, MatMul + Add, or a 1x1"
-                        + " Conv on global pooling, feeding the logits; --head names it); the others still run, and"
-                        + " every detector left out is recorded with the reason."})
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        footer = DataSpecs.SYNTAX,
+        description = {
+            "Audit a saved ONNX classifier: fit the OOD detectors of SPEC §5 on a labelled ID fit set,"
+                    + " score an ID set and one or more OOD sets, compute the SPEC §6 metrics and the activation"
+                    + " statistics, and write every Arrow table and the HTML report.",
+            "Detectors that need the dense head W, b run only when the model has one (Gemm, MatMul + Add, or a 1x1"
+                    + " Conv on global pooling, feeding the logits; --head names it); the others still run, and"
+                    + " every detector left out is recorded with the reason."
+        })
 final class AuditCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = "--id", paramLabel = "DATA", required = true,
+    @Option(
+            names = "--id",
+            paramLabel = "DATA",
+            required = true,
             description = "The labelled ID evaluation set: " + DataSpecs.HELP + ".")
     String id;
 
-    @Option(names = "--ood", paramLabel = "DATA", required = true, arity = "1..*",
-            description = "OOD sets (repeatable, or several after one --ood): " + DataSpecs.HELP
-                    + "; labels are not needed.")
+    @Option(
+            names = "--ood",
+            paramLabel = "DATA",
+            required = true,
+            arity = "1..*",
+            description =
+                    "OOD sets (repeatable, or several after one --ood): " + DataSpecs.HELP + "; labels are not needed.")
     List<String> ood = new ArrayList<>();
 
-    @Option(names = "--fit", paramLabel = "DATA",
+    @Option(
+            names = "--fit",
+            paramLabel = "DATA",
             description = "The labelled ID fit set (never the evaluation set): " + DataSpecs.HELP
-            + ". Without it only the detectors that need no fitting run.")
+                    + ". Without it only the detectors that need no fitting run.")
     String fit;
 
-    @Option(names = "--layers", split = ",",
+    @Option(
+            names = "--layers",
+            split = ",",
             description = "Layers (tensor names) to inspect; default: every output but the logits, else every Relu.")
     List<String> layers = new ArrayList<>();
 
     @Option(names = "--class-names", split = ",", description = "Class names for the report, in class order.")
     List<String> classNames;
 
-    @Option(names = "--out", defaultValue = "onnx-inspect-out/audit",
+    @Option(
+            names = "--out",
+            defaultValue = "onnx-inspect-out/audit",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -74,8 +92,11 @@ final class AuditCommand implements Callable<Integer> {
                 throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set:"
                         + " add labels=FILE:COLUMN (or use inspect for unlabelled data)");
             }
-            Audit.Builder b = Audit.builder(model).id(idSet)
-                    .layers(layers).batchSize(run.batchSize).session(run.session())
+            Audit.Builder b = Audit.builder(model)
+                    .id(idSet)
+                    .layers(layers)
+                    .batchSize(run.batchSize)
+                    .session(run.session())
                     .progress(run.progress());
             tensors.apply(b);
             if (fit != null) {
@@ -90,8 +111,8 @@ final class AuditCommand implements Callable<Integer> {
                 b.ood(specs.resolve(d));
             }
             AuditResult result = stats.apply(b).run();
-            Map<String, Path> files = new LinkedHashMap<>(AuditTables.write(result, out.resolve("tables"),
-                    stats.writeOptions(), tables -> { }));
+            Map<String, Path> files = new LinkedHashMap<>(
+                    AuditTables.write(result, out.resolve("tables"), stats.writeOptions(), tables -> {}));
             files.put("report", ReportAssembler.write(result, classNames, null, out.resolve("report.html")));
             Summary.print(System.out, result, null, files);
         }

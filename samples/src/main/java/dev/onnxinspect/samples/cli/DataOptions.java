@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
  * {@link DataSpecs}, whose {@link DataSpecs#SYNTAX} gives their syntax.
  */
 public final class DataOptions {
-    @Option(names = "--sample-shape", paramLabel = "INPUT=D,D,...",
+    @Option(
+            names = "--sample-shape",
+            paramLabel = "INPUT=D,D,...",
             description = "The shape of one sample of an input, without the batch dimension, e.g."
                     + " pixel_values=3,224,224: rows of a table, an .npy or a built-in/Arrow image dataset are"
                     + " reshaped to it (as many values per row); an image folder without --resize/--crop is resized"
@@ -24,40 +26,58 @@ public final class DataOptions {
                     + " flat. Repeatable.")
     List<String> sampleShapes = new ArrayList<>();
 
-    @Option(names = "--pad", paramLabel = "INPUT=VALUE",
+    @Option(
+            names = "--pad",
+            paramLabel = "INPUT=VALUE",
             description = "The value that pads an input's variable-length rows (token lists) to the longest row of"
                     + " their batch (default 0, e.g. the tokenizer's pad id). Repeatable.")
     List<String> pads = new ArrayList<>();
 
-    @Option(names = "--resize", paramLabel = "S|WxH",
+    @Option(
+            names = "--resize",
+            paramLabel = "S|WxH",
             description = "Image folders: resize the shorter side to S pixels (aspect kept), or to exactly W x H"
                     + " (PIL's bilinear filter, antialiased when shrinking).")
     String resize;
 
-    @Option(names = "--crop", paramLabel = "S|WxH",
+    @Option(
+            names = "--crop",
+            paramLabel = "S|WxH",
             description = "Image folders: centre crop S x S or W x H after the resize.")
     String crop;
 
-    @Option(names = "--scale", paramLabel = "F",
+    @Option(
+            names = "--scale",
+            paramLabel = "F",
             description = "Image folders: factor applied to the 0..255 values before mean and std (default 1/255).")
     Float scale;
 
-    @Option(names = "--mean", split = ",", paramLabel = "M",
+    @Option(
+            names = "--mean",
+            split = ",",
+            paramLabel = "M",
             description = "Image folders: subtracted per channel after scaling, one value or one per channel"
                     + " (e.g. 0.485,0.456,0.406; default 0).")
     List<Float> mean = new ArrayList<>();
 
-    @Option(names = "--std", split = ",", paramLabel = "S",
+    @Option(
+            names = "--std",
+            split = ",",
+            paramLabel = "S",
             description = "Image folders: divides per channel after the mean, one value or one per channel"
                     + " (e.g. 0.229,0.224,0.225; default 1).")
     List<Float> std = new ArrayList<>();
 
-    @Option(names = "--layout", paramLabel = "nchw|nhwc",
+    @Option(
+            names = "--layout",
+            paramLabel = "nchw|nhwc",
             description = "Image folders: channels first [C, H, W] or last [H, W, C] (default: nhwc when only the"
                     + " model's last dimension holds 1 or 3 channels, else nchw).")
     String layout;
 
-    @Option(names = "--channels", paramLabel = "rgb|bgr|gray",
+    @Option(
+            names = "--channels",
+            paramLabel = "rgb|bgr|gray",
             description = "Image folders: channel order, or one gray channel (default: gray for a model of one"
                     + " channel, else rgb).")
     String channels;
@@ -93,8 +113,9 @@ public final class DataOptions {
             try {
                 out.put(kv[0], Double.parseDouble(kv[1].trim()));
             } catch (NumberFormatException e) {
-                throw new DatasetException("--pad " + entry + ": '" + kv[1] + "' is not a number; give INPUT=VALUE,"
-                        + " e.g. input_ids=0", e);
+                throw new DatasetException(
+                        "--pad " + entry + ": '" + kv[1] + "' is not a number; give INPUT=VALUE," + " e.g. input_ids=0",
+                        e);
             }
         }
         return out;
@@ -118,9 +139,14 @@ public final class DataOptions {
         ImagePreprocessing.Builder b = ImagePreprocessing.builder();
         ImagePreprocessing.Layout l = layout != null
                 ? parse(ImagePreprocessing.Layout.class, layout, "--layout", "nchw or nhwc")
-                : modelSampleShape != null && modelSampleShape.length == 3 && !isChannels(modelSampleShape[0])
-                && isChannels(modelSampleShape[2]) ? ImagePreprocessing.Layout.NHWC : ImagePreprocessing.Layout.NCHW;
-        long modelChannels = modelSampleShape == null || modelSampleShape.length != 3 ? -1
+                : modelSampleShape != null
+                                && modelSampleShape.length == 3
+                                && !isChannels(modelSampleShape[0])
+                                && isChannels(modelSampleShape[2])
+                        ? ImagePreprocessing.Layout.NHWC
+                        : ImagePreprocessing.Layout.NCHW;
+        long modelChannels = modelSampleShape == null || modelSampleShape.length != 3
+                ? -1
                 : l == ImagePreprocessing.Layout.NCHW ? modelSampleShape[0] : modelSampleShape[2];
         ImagePreprocessing.Channels c = channels != null
                 ? parse(ImagePreprocessing.Channels.class, channels, "--channels", "rgb, bgr or gray")
@@ -205,8 +231,8 @@ public final class DataOptions {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new DatasetException(option + " '" + value + "' is not a size; give S (pixels) or WxH, e.g. 256 or"
-                + " 320x240");
+        throw new DatasetException(
+                option + " '" + value + "' is not a size; give S (pixels) or WxH, e.g. 256 or" + " 320x240");
     }
 
     private static String[] keyValue(String entry, String option, String example) {
@@ -214,6 +240,8 @@ public final class DataOptions {
         if (eq <= 0 || eq == entry.length() - 1) {
             throw new DatasetException(option + " '" + entry + "' needs INPUT=VALUE, e.g. " + option + " " + example);
         }
-        return new String[] {entry.substring(0, eq).trim(), entry.substring(eq + 1).trim()};
+        return new String[] {
+            entry.substring(0, eq).trim(), entry.substring(eq + 1).trim()
+        };
     }
 }

@@ -59,6 +59,7 @@ public final class DataSpecs implements AutoCloseable {
             + "   FILE                 the file of the inputs no other part maps%n"
             + "  The rows of a dataset's files are its samples, in order. Example:%n"
             + "  input_ids=t.parquet:tokens,attention_mask=mask-of:input_ids,labels=t.parquet";
+
     private static final String SYNTAX_TEXT = "a built-in dataset (fashion-mnist-train, fashion-mnist-test,"
             + " mnist-digits; NAME:N = its first N samples), an Arrow image table, an image folder, a"
             + " .parquet/.npz/.npy file, or a mapping INPUT=FILE[:COLUMN],... (see onnx-inspect audit --help)";
@@ -106,11 +107,13 @@ public final class DataSpecs implements AutoCloseable {
         if (lower.endsWith(".arrow")) {
             return single(spec, imageTable(spec));
         }
-        if (lower.endsWith(".npy") || lower.endsWith(".npz") || lower.endsWith(".parquet")
+        if (lower.endsWith(".npy")
+                || lower.endsWith(".npz")
+                || lower.endsWith(".parquet")
                 || lower.endsWith(".feather")) {
             if (path == null) {
-                throw new DatasetException("dataset file " + Path.of(spec).toAbsolutePath() + " does not exist;"
-                        + " check the path");
+                throw new DatasetException(
+                        "dataset file " + Path.of(spec).toAbsolutePath() + " does not exist;" + " check the path");
             }
             return files(spec, List.of(new Part(null, path, null)));
         }
@@ -126,8 +129,7 @@ public final class DataSpecs implements AutoCloseable {
     }
 
     /** One part of a mapping: {@code key=FILE[:COLUMN]}, {@code key=mask-of:OTHER}, or a bare FILE (key null). */
-    private record Part(String key, Path file, String column) {
-    }
+    private record Part(String key, Path file, String column) {}
 
     private static List<Part> parse(String spec) {
         List<Part> parts = new ArrayList<>();
@@ -147,13 +149,16 @@ public final class DataSpecs implements AutoCloseable {
             if (key.equals("name")) {
                 parts.add(new Part(key, null, value));
             } else if (value.startsWith(MASK_OF)) {
-                parts.add(new Part(key, null, MASK_OF + value.substring(MASK_OF.length()).trim()));
+                parts.add(new Part(
+                        key, null, MASK_OF + value.substring(MASK_OF.length()).trim()));
             } else if (exists(value)) {
                 parts.add(new Part(key, Path.of(value), null));
             } else {
                 int colon = value.lastIndexOf(':');
-                parts.add(colon > 0 ? new Part(key, path(value.substring(0, colon), spec), value.substring(colon + 1))
-                        : new Part(key, path(value, spec), null));
+                parts.add(
+                        colon > 0
+                                ? new Part(key, path(value.substring(0, colon), spec), value.substring(colon + 1))
+                                : new Part(key, path(value, spec), null));
             }
         }
         return parts;
@@ -163,8 +168,8 @@ public final class DataSpecs implements AutoCloseable {
         try {
             return Path.of(text);
         } catch (InvalidPathException e) {
-            throw new DatasetException("dataset '" + spec + "': '" + text + "' is not a valid path (" + e.getReason()
-                    + ")", e);
+            throw new DatasetException(
+                    "dataset '" + spec + "': '" + text + "' is not a valid path (" + e.getReason() + ")", e);
         }
     }
 
@@ -176,23 +181,24 @@ public final class DataSpecs implements AutoCloseable {
         for (Part p : parts) {
             if (p.key() == null) {
                 if (defaultFile != null) {
-                    throw new DatasetException("dataset '" + spec + "' names two files without an input ("
-                            + defaultFile + ", " + p.file() + "); write INPUT=FILE for all but one");
+                    throw new DatasetException("dataset '" + spec + "' names two files without an input (" + defaultFile
+                            + ", " + p.file() + "); write INPUT=FILE for all but one");
                 }
                 defaultFile = p.file();
             } else if (p.key().equals("name")) {
                 b.name(p.column());
             } else if (p.key().equals("labels")) {
                 requireExists(p.file(), "the labels", spec);
-                if (p.column() == null && p.file().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+                if (p.column() == null
+                        && p.file().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
                     b.labels(p.file());
                 } else {
                     b.labels(p.file(), p.column() == null ? "label" : p.column());
                 }
             } else {
                 if (mapped.containsKey(p.key())) {
-                    throw new DatasetException("dataset '" + spec + "' maps input " + p.key() + " twice; map each"
-                            + " input once");
+                    throw new DatasetException(
+                            "dataset '" + spec + "' maps input " + p.key() + " twice; map each" + " input once");
                 }
                 mapped.put(p.key(), mapping(p.key(), p.file(), p.column(), spec));
             }
@@ -216,7 +222,10 @@ public final class DataSpecs implements AutoCloseable {
                     || defaultFile.toString().toLowerCase(Locale.ROOT).endsWith(".npy");
             if (whole && modelInputs.size() - mapped.size() > 1) {
                 throw new DatasetException(defaultFile + " feeds one input but the model's inputs "
-                        + modelInputs.stream().map(ValueInfo::name).filter(n -> !mapped.containsKey(n)).toList()
+                        + modelInputs.stream()
+                                .map(ValueInfo::name)
+                                .filter(n -> !mapped.containsKey(n))
+                                .toList()
                         + " are not mapped; write INPUT=FILE for each");
             }
             mapped.put(v.name(), mapping(v.name(), defaultFile, whole ? null : v.name(), spec));
@@ -245,7 +254,8 @@ public final class DataSpecs implements AutoCloseable {
             m = InputMapping.file(input, file);
         } else {
             String c = column == null ? input : column;
-            m = c.contains("+") ? InputMapping.columns(input, file, List.of(c.split("\\+")))
+            m = c.contains("+")
+                    ? InputMapping.columns(input, file, List.of(c.split("\\+")))
                     : InputMapping.column(input, file, c);
         }
         if (shape != null) {
@@ -257,12 +267,16 @@ public final class DataSpecs implements AutoCloseable {
 
     /** The model input's shape without the batch dimension, -1 where free; null when its rank is unknown. */
     private long[] modelSampleShape(String input) {
-        ValueInfo v = modelInputs.stream().filter(m -> m.name().equals(input)).findFirst().orElse(null);
+        ValueInfo v = modelInputs.stream()
+                .filter(m -> m.name().equals(input))
+                .findFirst()
+                .orElse(null);
         if (v == null || !v.shape().rankKnown() || v.shape().rank() < 1) {
             return null;
         }
         List<Dim> dims = v.shape().dims();
-        return dims.subList(1, dims.size()).stream().mapToLong(d -> d instanceof Dim.Fixed f ? f.size() : -1)
+        return dims.subList(1, dims.size()).stream()
+                .mapToLong(d -> d instanceof Dim.Fixed f ? f.size() : -1)
                 .toArray();
     }
 
@@ -279,8 +293,12 @@ public final class DataSpecs implements AutoCloseable {
      */
     private void checkShapes(FileSource source) {
         for (InputSpec have : source.inputs()) {
-            ValueInfo want = have.name() == null ? modelInputs.get(0) : modelInputs.stream()
-                    .filter(v -> v.name().equals(have.name())).findFirst().orElse(null);
+            ValueInfo want = have.name() == null
+                    ? modelInputs.get(0)
+                    : modelInputs.stream()
+                            .filter(v -> v.name().equals(have.name()))
+                            .findFirst()
+                            .orElse(null);
             if (want == null || !want.shape().rankKnown()) {
                 continue;
             }
@@ -324,8 +342,11 @@ public final class DataSpecs implements AutoCloseable {
     private static String exampleShape(List<Dim> dims) {
         StringBuilder s = new StringBuilder();
         for (int d = 1; d < dims.size(); d++) {
-            s.append(d == 1 ? "" : ",").append(dims.get(d) instanceof Dim.Fixed f ? Long.toString(f.size())
-                    : dims.get(d).toString());
+            s.append(d == 1 ? "" : ",")
+                    .append(
+                            dims.get(d) instanceof Dim.Fixed f
+                                    ? Long.toString(f.size())
+                                    : dims.get(d).toString());
         }
         return s.toString();
     }
@@ -344,8 +365,8 @@ public final class DataSpecs implements AutoCloseable {
         long[] declared = options.sampleShapes().get(in.name());
         for (String name : options.sampleShapes().keySet()) {
             if (!name.equals(in.name())) {
-                throw new DatasetException("--sample-shape " + name + "=... names no input of the model; its input is "
-                        + in.name());
+                throw new DatasetException(
+                        "--sample-shape " + name + "=... names no input of the model; its input is " + in.name());
             }
         }
         DataSource out = source;
@@ -374,8 +395,8 @@ public final class DataSpecs implements AutoCloseable {
     private DataSource imageTable(String spec) throws IOException {
         Path file = path(spec, spec);
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException("dataset file " + file.toAbsolutePath() + " does not exist; give "
-                    + SYNTAX_TEXT);
+            throw new DatasetException(
+                    "dataset file " + file.toAbsolutePath() + " does not exist; give " + SYNTAX_TEXT);
         }
         if (allocator == null) {
             allocator = new RootAllocator();
@@ -394,8 +415,9 @@ public final class DataSpecs implements AutoCloseable {
             try {
                 limit = Integer.parseInt(spec.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new DatasetException("bad dataset spec '" + spec + "': after ':' comes a sample count, e.g."
-                        + " " + name + ":1000", e);
+                throw new DatasetException(
+                        "bad dataset spec '" + spec + "': after ':' comes a sample count, e.g." + " " + name + ":1000",
+                        e);
             }
             if (limit <= 0) {
                 throw new DatasetException("bad dataset spec '" + spec + "': the sample count must be positive");
@@ -417,8 +439,9 @@ public final class DataSpecs implements AutoCloseable {
             } catch (Exception e) {
                 if (first == null) {
                     // a library exception keeps its kind (an image table that cannot be closed is a file error)
-                    first = e instanceof RuntimeException r ? r : new IllegalStateException("closing " + c + " failed",
-                            e);
+                    first = e instanceof RuntimeException r
+                            ? r
+                            : new IllegalStateException("closing " + c + " failed", e);
                 } else {
                     first.addSuppressed(e);
                 }

@@ -22,12 +22,19 @@ import picocli.CommandLine.Option;
  * activation exposed, fit the OOD detectors on training data, inspect the Fashion-MNIST test set (ID) and the MNIST
  * digits (OOD), and write every table, the manifest and the HTML report.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The main job: train an MLP on Fashion-MNIST, export it to ONNX with its activations, inspect"
-                + " it with the MNIST digits as out-of-distribution data, and write every Arrow table and the"
-                + " HTML report.", "Datasets come from the cache (scripts/fetch-data.sh fetches them)."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The main job: train an MLP on Fashion-MNIST, export it to ONNX with its activations, inspect"
+                    + " it with the MNIST digits as out-of-distribution data, and write every Arrow table and the"
+                    + " HTML report.",
+            "Datasets come from the cache (scripts/fetch-data.sh fetches them)."
+        })
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "onnx-inspect-out/demo",
+    @Option(
+            names = "--out",
+            defaultValue = "onnx-inspect-out/demo",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -37,19 +44,24 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Training seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--fit-samples", defaultValue = "10000",
+    @Option(
+            names = "--fit-samples",
+            defaultValue = "10000",
             description = "Training samples the detectors are fitted on (default: ${DEFAULT-VALUE}).")
     int fitSamples;
 
-    @Option(names = "--train-samples", description = "Train on the first N Fashion-MNIST training samples"
-            + " (default: all 60,000).")
+    @Option(
+            names = "--train-samples",
+            description = "Train on the first N Fashion-MNIST training samples" + " (default: all 60,000).")
     Integer trainSamples;
 
     @Option(names = "--test-samples", description = "Inspect the first N Fashion-MNIST test samples (default: all).")
     Integer testSamples;
 
-    @Option(names = "--ood-samples", description = "Inspect the first N MNIST digits of the OOD set (default: all;"
-            + " the digits come ordered by digit).")
+    @Option(
+            names = "--ood-samples",
+            description = "Inspect the first N MNIST digits of the OOD set (default: all;"
+                    + " the digits come ordered by digit).")
     Integer oodSamples;
 
     @Mixin
@@ -65,18 +77,22 @@ final class DemoCommand implements Callable<Integer> {
         InMemoryDataset digits = head(MnistDigits.load(), oodSamples);
         TrainingStep.Result trained = TrainingStep.trainMlp(train, test, epochs, seed, out);
         AuditResult result = stats.apply(Audit.builder(trained.modelFile())
-                .fit(train.subset(0, Math.min(fitSamples, (int) train.size())).named("fashion-mnist-train-fit"))
-                .id(test)
-                .ood(digits)
-                .batchSize(run.batchSize)
-                .session(run.session())
-                .parameters(trained.parameters())
-                .progress(run.progress()))
+                        .fit(train.subset(0, Math.min(fitSamples, (int) train.size()))
+                                .named("fashion-mnist-train-fit"))
+                        .id(test)
+                        .ood(digits)
+                        .batchSize(run.batchSize)
+                        .session(run.session())
+                        .parameters(trained.parameters())
+                        .progress(run.progress()))
                 .run();
-        Map<String, Path> files = new LinkedHashMap<>(AuditTables.write(result, out.resolve("tables"),
-                stats.writeOptions(), tables -> TrainingStep.writeHistory(trained, tables)));
-        files.put("report", ReportAssembler.write(result, FashionMnist.CLASS_NAMES, trained,
-                out.resolve("report.html")));
+        Map<String, Path> files = new LinkedHashMap<>(AuditTables.write(
+                result,
+                out.resolve("tables"),
+                stats.writeOptions(),
+                tables -> TrainingStep.writeHistory(trained, tables)));
+        files.put(
+                "report", ReportAssembler.write(result, FashionMnist.CLASS_NAMES, trained, out.resolve("report.html")));
         files.put("model", trained.modelFile());
         Summary.print(System.out, result, trained, files);
         return ExitCodes.OK;
@@ -87,8 +103,8 @@ final class DemoCommand implements Callable<Integer> {
             return d;
         }
         if (n <= 0) {
-            throw new OnnxInspectException("--train-samples, --test-samples and --ood-samples take a positive"
-                    + " sample count, got " + n);
+            throw new OnnxInspectException(
+                    "--train-samples, --test-samples and --ood-samples take a positive" + " sample count, got " + n);
         }
         return d.subset(0, n).named(d.name() + ":" + n);
     }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
  * Prints a model's inputs, outputs, nodes (layers) in topological order, initializers and opsets, then what each
  * input needs on the command line, the tensors the detectors would read and the sequence layers.
  */
-@Command(name = "describe", mixinStandardHelpOptions = true,
+@Command(
+        name = "describe",
+        mixinStandardHelpOptions = true,
         description = "List an ONNX model's inputs, outputs and layers (nodes in topological order with op types,"
                 + " inputs, outputs and attributes), initializers, opset imports and producer; then how to feed each"
                 + " input from the command line, the logits, features and dense head the OOD detectors would read,"
@@ -44,29 +46,41 @@ final class DescribeCommand implements Callable<Integer> {
 
     /** The sections after the description: inputs and how to feed them, detector tensors, sequence layers. */
     static String usage(OnnxModel m, ModelDescription d) {
-        StringBuilder s = new StringBuilder("how to feed the inputs (dataset arguments of inspect, audit, fit,"
-                + " score, serve):\n");
+        StringBuilder s = new StringBuilder(
+                "how to feed the inputs (dataset arguments of inspect, audit, fit," + " score, serve):\n");
         int width = d.inputs().stream().mapToInt(v -> v.name().length()).max().orElse(0);
         for (ValueInfo v : d.inputs()) {
-            s.append(String.format(Locale.ROOT, "  %-" + width + "s  %s %s — %s%n", v.name(),
-                    v.elementType().name().toLowerCase(Locale.ROOT), v.shape(), howToFeed(v, d.inputs())));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  %-" + width + "s  %s %s — %s%n",
+                    v.name(),
+                    v.elementType().name().toLowerCase(Locale.ROOT),
+                    v.shape(),
+                    howToFeed(v, d.inputs())));
         }
         s.append("tensors the OOD detectors read (--logits, --features, --head name others):\n");
         try {
             ClassifierTensors t = m.classifierTensors(null, null, null);
             s.append("  logits    ").append(t.logits()).append('\n');
-            s.append("  features  ").append(t.features() == null ? "none (the detectors that need h are skipped)"
-                    : t.features()).append('\n');
-            s.append("  head      ").append(t.head() == null ? "none: " + t.headMissing() + " (the detectors that"
-                    + " need W, b are skipped)" : t.head().outputName() + " (W " + t.head().outFeatures() + " x "
-                    + t.head().inFeatures() + ")").append('\n');
+            s.append("  features  ")
+                    .append(t.features() == null ? "none (the detectors that need h are skipped)" : t.features())
+                    .append('\n');
+            s.append("  head      ")
+                    .append(
+                            t.head() == null
+                                    ? "none: " + t.headMissing() + " (the detectors that" + " need W, b are skipped)"
+                                    : t.head().outputName() + " (W " + t.head().outFeatures() + " x "
+                                            + t.head().inFeatures() + ")")
+                    .append('\n');
         } catch (GraphQueryException e) {
-            s.append("  none found: ").append(e.getMessage())
+            s.append("  none found: ")
+                    .append(e.getMessage())
                     .append(" (name them with --logits, --features, --head)\n");
         }
         List<String> sequence = sequenceLayers(d);
         s.append("sequence layers ([N, T, d]: a value per position, pooled over the positions of the mask): ")
-                .append(sequence.isEmpty() ? "none" : String.join(", ", sequence)).append('\n');
+                .append(sequence.isEmpty() ? "none" : String.join(", ", sequence))
+                .append('\n');
         return s.toString();
     }
 
@@ -77,11 +91,19 @@ final class DescribeCommand implements Callable<Integer> {
         int rank = dims.size();
         boolean free = rank > 1 && dims.subList(1, rank).stream().anyMatch(dim -> !(dim instanceof Dim.Fixed));
         ElementType type = v.elementType();
-        boolean integer = type == ElementType.INT64 || type == ElementType.INT32 || type == ElementType.INT16
-                || type == ElementType.INT8 || type == ElementType.UINT8 || type == ElementType.BOOL;
+        boolean integer = type == ElementType.INT64
+                || type == ElementType.INT32
+                || type == ElementType.INT16
+                || type == ElementType.INT8
+                || type == ElementType.UINT8
+                || type == ElementType.BOOL;
         if (integer && rank == 2 && name.toLowerCase(Locale.ROOT).contains("mask")) {
-            String of = inputs.stream().filter(o -> !o.name().equals(name) && o.shape().equals(v.shape())
-                    && !o.name().toLowerCase(Locale.ROOT).contains("mask")).map(ValueInfo::name).findFirst()
+            String of = inputs.stream()
+                    .filter(o -> !o.name().equals(name)
+                            && o.shape().equals(v.shape())
+                            && !o.name().toLowerCase(Locale.ROOT).contains("mask"))
+                    .map(ValueInfo::name)
+                    .findFirst()
                     .orElse("INPUT");
             return "a padding mask: " + name + "=mask-of:" + of + " (1 = token, 0 = padding), or " + name
                     + "=FILE:COLUMN";
@@ -99,9 +121,10 @@ final class DescribeCommand implements Callable<Integer> {
                     + (nhwc ? ", --layout nhwc" : "") + ")";
             Dim h = nhwc ? dims.get(1) : dims.get(2);
             Dim w = nhwc ? dims.get(2) : dims.get(3);
-            return free ? image + " of one size, or --resize/--crop, or --sample-shape " + name + "="
-                    + sampleText(dims) : image + " of " + w + "x" + h + " pixels or --resize/--crop to them; or "
-                    + name + "=FILE:COLUMN (" + values(dims) + " values per row)";
+            return free
+                    ? image + " of one size, or --resize/--crop, or --sample-shape " + name + "=" + sampleText(dims)
+                    : image + " of " + w + "x" + h + " pixels or --resize/--crop to them; or " + name + "=FILE:COLUMN ("
+                            + values(dims) + " values per row)";
         }
         if (floating && rank == 2 && !free) {
             return "a vector of " + dims.get(1) + " values: " + name + "=FILE:COLUMN (a list column, COL1+COL2+..."
@@ -146,13 +169,17 @@ final class DescribeCommand implements Callable<Integer> {
         Set<String> inputDims = new HashSet<>();
         for (ValueInfo in : d.inputs()) {
             if (in.shape().rankKnown()) {
-                in.shape().dims().stream().skip(1).filter(Dim.Symbolic.class::isInstance)
+                in.shape().dims().stream()
+                        .skip(1)
+                        .filter(Dim.Symbolic.class::isInstance)
                         .forEach(dim -> inputDims.add(dim.toString()));
             }
         }
         List<String> out = new ArrayList<>();
         for (ValueInfo o : d.outputs()) {
-            if (o.shape().rankKnown() && o.shape().rank() == 3 && o.shape().dims().get(1) instanceof Dim.Symbolic t
+            if (o.shape().rankKnown()
+                    && o.shape().rank() == 3
+                    && o.shape().dims().get(1) instanceof Dim.Symbolic t
                     && inputDims.contains(t.toString())) {
                 out.add(o.name());
             }

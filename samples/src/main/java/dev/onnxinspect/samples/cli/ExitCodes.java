@@ -22,6 +22,5 @@ public final class ExitCodes {
     /** A file could not be read or written (kind IO, or an {@code IOException}). */
     public static final int IO_ERROR = 4;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

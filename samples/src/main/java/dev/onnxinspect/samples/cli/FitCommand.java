@@ -11,32 +11,49 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Fits the OOD detectors and their thresholds for a model and saves them (an {@code OodGuard}). */
-@Command(name = "fit", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
-        description = {"Fit every SPEC §5 detector on a labelled ID set, choose each detector's threshold so that the"
-                + " target share of held-out ID data is accepted (SPEC §6 fpr95_id convention), and save them in a"
-                + " directory tied to the model's SHA-256. 'score' uses the result."})
+@Command(
+        name = "fit",
+        mixinStandardHelpOptions = true,
+        footer = DataSpecs.SYNTAX,
+        description = {
+            "Fit every SPEC §5 detector on a labelled ID set, choose each detector's threshold so that the"
+                    + " target share of held-out ID data is accepted (SPEC §6 fpr95_id convention), and save them in a"
+                    + " directory tied to the model's SHA-256. 'score' uses the result."
+        })
 final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = "--data", paramLabel = "DATA", required = true,
+    @Option(
+            names = "--data",
+            paramLabel = "DATA",
+            required = true,
             description = "The labelled ID fit set: " + DataSpecs.HELP + ".")
     String data;
 
-    @Option(names = "--calibration", paramLabel = "DATA",
+    @Option(
+            names = "--calibration",
+            paramLabel = "DATA",
             description = "A labelled ID set held out for the thresholds (default: the fit"
-            + " set, optimistic for fitted detectors): " + DataSpecs.HELP + ".")
+                    + " set, optimistic for fitted detectors): " + DataSpecs.HELP + ".")
     String calibration;
 
-    @Option(names = "--primary", defaultValue = "energy",
+    @Option(
+            names = "--primary",
+            defaultValue = "energy",
             description = "The detector whose threshold decides the OOD flag (default: ${DEFAULT-VALUE}).")
     String primary;
 
-    @Option(names = "--tpr", defaultValue = "0.95",
+    @Option(
+            names = "--tpr",
+            defaultValue = "0.95",
             description = "Share of ID samples accepted at the threshold (default: ${DEFAULT-VALUE}).")
     double tpr;
 
-    @Option(names = {"-o", "--out"}, required = true, description = "Directory to save the fitted detectors in.")
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            description = "Directory to save the fitted detectors in.")
     Path out;
 
     @Mixin
@@ -51,19 +68,27 @@ final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
-            GuardOptions.Builder options = GuardOptions.builder().primaryDetector(primary).targetTpr(tpr)
-                    .batchSize(run.batchSize).session(run.session());
+            GuardOptions.Builder options = GuardOptions.builder()
+                    .primaryDetector(primary)
+                    .targetTpr(tpr)
+                    .batchSize(run.batchSize)
+                    .session(run.session());
             tensors.apply(options);
             if (calibration != null) {
                 options.calibration(specs.resolve(calibration));
             }
             try (OodGuard guard = OodGuard.fit(model, specs.resolve(data), options.build())) {
                 guard.save(out);
-                System.out.printf(Locale.ROOT, "Fitted %d detectors for %s; thresholds at %.0f%% ID acceptance"
-                        + " (primary: %s):%n", guard.detectorNames().size(), model.getFileName(), tpr * 100,
+                System.out.printf(
+                        Locale.ROOT,
+                        "Fitted %d detectors for %s; thresholds at %.0f%% ID acceptance" + " (primary: %s):%n",
+                        guard.detectorNames().size(),
+                        model.getFileName(),
+                        tpr * 100,
                         guard.primaryDetector());
-                guard.thresholds().values().forEach((name, t) ->
-                        System.out.printf(Locale.ROOT, "  %-34s %.6g%n", name, t));
+                guard.thresholds()
+                        .values()
+                        .forEach((name, t) -> System.out.printf(Locale.ROOT, "  %-34s %.6g%n", name, t));
                 System.out.println("Saved in " + out.toAbsolutePath());
             }
         }

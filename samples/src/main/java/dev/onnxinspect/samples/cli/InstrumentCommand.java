@@ -12,15 +12,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Exposes intermediate tensors of any ONNX model as extra graph outputs (the library's hooks). */
-@Command(name = "instrument", mixinStandardHelpOptions = true,
-        description = {"Expose intermediate tensors of an ONNX model as extra graph outputs, so ONNX Runtime returns"
-                + " their activations. The original outputs stay first and unchanged; the added ones follow in"
-                + " topological order.", "Without a selector every Relu output is exposed."})
+@Command(
+        name = "instrument",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Expose intermediate tensors of an ONNX model as extra graph outputs, so ONNX Runtime returns"
+                    + " their activations. The original outputs stay first and unchanged; the added ones follow in"
+                    + " topological order.",
+            "Without a selector every Relu output is exposed."
+        })
 final class InstrumentCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = {"-o", "--out"}, required = true, description = "The instrumented model file to write.")
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            description = "The instrumented model file to write.")
     Path out;
 
     @Option(names = "--name", description = "A tensor by exact name (repeatable).")
@@ -57,8 +65,9 @@ final class InstrumentCommand implements Callable<Integer> {
         }
         InstrumentedModel result = OnnxModel.load(model).instrument(selectors);
         result.model().save(out);
-        System.out.println("Wrote " + out.toAbsolutePath() + " with " + result.addedOutputs().size()
-                + " added outputs (original outputs first: " + result.originalOutputs() + ")");
+        System.out.println("Wrote " + out.toAbsolutePath() + " with "
+                + result.addedOutputs().size() + " added outputs (original outputs first: " + result.originalOutputs()
+                + ")");
         result.addedOutputs().forEach(name -> System.out.println("  + " + name));
         return ExitCodes.OK;
     }

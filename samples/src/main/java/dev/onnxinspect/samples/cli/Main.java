@@ -15,14 +15,28 @@ import picocli.CommandLine.Option;
  * The {@code onnx-inspect} command line. Exit codes (for scripts): {@link ExitCodes}, chosen by {@link #exitCode}
  * from the kind of the error. User errors print one line to stderr (the stack trace only with {@code --verbose}).
  */
-@Command(name = "onnx-inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "onnx-inspect",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Looks inside neural networks: activation statistics, OOD detection and Arrow exports.",
-        subcommands = {DemoCommand.class, TrainCommand.class, DescribeCommand.class, InstrumentCommand.class,
-                InspectCommand.class, AuditCommand.class, FitCommand.class, ScoreCommand.class, ServeCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            DescribeCommand.class,
+            InstrumentCommand.class,
+            InspectCommand.class,
+            AuditCommand.class,
+            FitCommand.class,
+            ScoreCommand.class,
+            ServeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors and debug logging.")
     boolean verbose;
 

@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** Parses the option values shared by several commands, with messages that list what is accepted. */
 final class Options {
-    private Options() {
-    }
+    private Options() {}
 
     static Device device(String value) {
         try {

@@ -52,8 +52,16 @@ final class ProgressBar implements AutoCloseable {
         double frac = total <= 0 ? 0 : Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(frac * WIDTH);
         double secs = (System.nanoTime() - started) / 1e9;
-        return String.format(Locale.ROOT, "%-28s [%s%s] %3.0f%% %,d/%,d  %.1fs", task, "#".repeat(filled),
-                " ".repeat(WIDTH - filled), frac * 100, done, total, secs);
+        return String.format(
+                Locale.ROOT,
+                "%-28s [%s%s] %3.0f%% %,d/%,d  %.1fs",
+                task,
+                "#".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                frac * 100,
+                done,
+                total,
+                secs);
     }
 
     @Override

@@ -5,29 +5,42 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run a model: device, threads, batch size, progress. */
 final class RunOptions {
-    @Option(names = "--device", defaultValue = "auto",
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
             description = "auto (CUDA when it loads, else CPU), cuda or cpu (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", defaultValue = "0",
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
             description = "ONNX Runtime intra-op threads, 0 = its default (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--batch-size", defaultValue = "auto", converter = BatchSizeConverter.class,
+    @Option(
+            names = "--batch-size",
+            defaultValue = "auto",
+            converter = BatchSizeConverter.class,
             description = "Samples per ONNX Runtime call, or auto: the largest power of two up to 256 whose"
                     + " activations fit in 2 MiB (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--spin", description = "Let ONNX Runtime's idle threads spin-wait (its own default). Off by default:"
-            + " on few cores spinning threads take the cores the statistics need (3x slower MLP inspection measured on"
-            + " 2 cores).")
+    @Option(
+            names = "--spin",
+            description = "Let ONNX Runtime's idle threads spin-wait (its own default). Off by default:"
+                    + " on few cores spinning threads take the cores the statistics need (3x slower MLP inspection measured on"
+                    + " 2 cores).")
     boolean spin;
 
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
     SessionConfig session() {
-        return SessionConfig.builder().device(Options.device(device)).intraOpThreads(threads).spinning(spin).build();
+        return SessionConfig.builder()
+                .device(Options.device(device))
+                .intraOpThreads(threads)
+                .spinning(spin)
+                .build();
     }
 
     /** "auto" as 0 (the library's automatic batch size), else a positive number. */
@@ -45,8 +58,8 @@ final class RunOptions {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a batch size: use a"
-                    + " positive number or auto");
+            throw new picocli.CommandLine.TypeConversionException(
+                    "'" + value + "' is not a batch size: use a" + " positive number or auto");
         }
     }
 

@@ -4,12 +4,12 @@ import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.ScoresWriter;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.data.Batch;
-import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.ReshapedSource;
 import dev.onnxinspect.guard.OodGuard;
 import dev.onnxinspect.guard.Verdict;
 import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.inspect.Inspection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,10 +25,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Scores new data with detectors saved by {@code fit}: prediction, every score and the OOD flag per sample. */
-@Command(name = "score", mixinStandardHelpOptions = true, footer = DataSpecs.SYNTAX,
-        description = {"Score new data with the detectors saved by 'fit': writes a scores table (one row per sample:"
-                + " prediction and every detector's score, higher = more OOD) and prints how many samples the primary"
-                + " detector flags as out-of-distribution."})
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
+        footer = DataSpecs.SYNTAX,
+        description = {
+            "Score new data with the detectors saved by 'fit': writes a scores table (one row per sample:"
+                    + " prediction and every detector's score, higher = more OOD) and prints how many samples the primary"
+                    + " detector flags as out-of-distribution."
+        })
 final class ScoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file the detectors were fitted for.")
     Path model;
@@ -36,12 +41,17 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--guard", required = true, description = "The directory written by 'fit'.")
     Path guardDir;
 
-    @Option(names = "--data", paramLabel = "DATA", required = true, arity = "1..*",
-            description = "Datasets to score: " + DataSpecs.HELP
-            + ".")
+    @Option(
+            names = "--data",
+            paramLabel = "DATA",
+            required = true,
+            arity = "1..*",
+            description = "Datasets to score: " + DataSpecs.HELP + ".")
     List<String> data = new ArrayList<>();
 
-    @Option(names = {"-o", "--out"}, defaultValue = "onnx-inspect-out/scores.arrow",
+    @Option(
+            names = {"-o", "--out"},
+            defaultValue = "onnx-inspect-out/scores.arrow",
             description = "The scores table to write (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -54,7 +64,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions);
-             OodGuard guard = OodGuard.load(model, guardDir, run.session())) {
+                OodGuard guard = OodGuard.load(model, guardDir, run.session())) {
             List<DataSource> sources = new ArrayList<>();
             long[] inputShape = new long[0];
             if (guard.inputs().size() == 1) {
@@ -71,12 +81,19 @@ final class ScoreCommand implements Callable<Integer> {
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
-            TableMetadata meta = TableMetadata.builder(model.getFileName().toString(), guard.modelSha256(),
-                    ClassSource.PREDICTED).parameter("guard", guardDir.toAbsolutePath().toString())
-                    .parameter("primary_detector", guard.primaryDetector()).build();
+            TableMetadata meta = TableMetadata.builder(
+                            model.getFileName().toString(), guard.modelSha256(), ClassSource.PREDICTED)
+                    .parameter("guard", guardDir.toAbsolutePath().toString())
+                    .parameter("primary_detector", guard.primaryDetector())
+                    .build();
             try (BufferAllocator allocator = new RootAllocator();
-                 ScoresWriter w = new ScoresWriter(out, meta, ArrowWriteOptions.defaults(), allocator,
-                         sources.stream().map(DataSource::name).toList(), names)) {
+                    ScoresWriter w = new ScoresWriter(
+                            out,
+                            meta,
+                            ArrowWriteOptions.defaults(),
+                            allocator,
+                            sources.stream().map(DataSource::name).toList(),
+                            names)) {
                 for (DataSource source : sources) {
                     long n = 0;
                     long flagged = 0;
@@ -100,8 +117,14 @@ final class ScoreCommand implements Callable<Integer> {
                             flagged += v.ood() ? 1 : 0;
                         }
                     }
-                    System.out.printf(Locale.ROOT, "%s: %d samples, %d flagged as OOD by %s (%.2f%%)%n",
-                            source.name(), n, flagged, guard.primaryDetector(), 100.0 * flagged / Math.max(1, n));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s: %d samples, %d flagged as OOD by %s (%.2f%%)%n",
+                            source.name(),
+                            n,
+                            flagged,
+                            guard.primaryDetector(),
+                            100.0 * flagged / Math.max(1, n));
                 }
                 w.commit();
             }

@@ -34,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -43,31 +42,45 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Trains any architecture of the trainers module on Fashion-MNIST, under any SPEC §11 experiment, over seeds. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train an architecture on Fashion-MNIST with DJL under one or more SPEC §11 experiments and"
-                + " seeds, one run after another. Every run gets a directory with a checkpoint per epoch"
-                + " (checkpoint-0 = the initial weights) as ONNX with every hidden activation exposed;"
-                + " training_history.arrow holds every run's per-epoch losses, accuracies, weight norm and distance"
-                + " from initialisation.",
-                "Experiments: clean, labels:Q (label corruption at level Q), random-pixels, shuffled-pixels,"
-                        + " shuffled-pixels-per-image, gaussian-noise, extreme-overfit."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train an architecture on Fashion-MNIST with DJL under one or more SPEC §11 experiments and"
+                    + " seeds, one run after another. Every run gets a directory with a checkpoint per epoch"
+                    + " (checkpoint-0 = the initial weights) as ONNX with every hidden activation exposed;"
+                    + " training_history.arrow holds every run's per-epoch losses, accuracies, weight norm and distance"
+                    + " from initialisation.",
+            "Experiments: clean, labels:Q (label corruption at level Q), random-pixels, shuffled-pixels,"
+                    + " shuffled-pixels-per-image, gaussian-noise, extreme-overfit."
+        })
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "mlp",
+    @Option(
+            names = "--arch",
+            defaultValue = "mlp",
             description = "mlp, lenet, resnet or ioc (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--hidden", split = ",", defaultValue = "256,128",
+    @Option(
+            names = "--hidden",
+            split = ",",
+            defaultValue = "256,128",
             description = "Hidden widths of mlp/ioc (default: ${DEFAULT-VALUE}).")
     int[] hidden;
 
-    @Option(names = "--activation", defaultValue = "relu",
+    @Option(
+            names = "--activation",
+            defaultValue = "relu",
             description = "relu, elu, gelu, sigmoid or tanh for mlp and lenet (default: ${DEFAULT-VALUE}).")
     String activation;
 
     @Option(names = "--dropout", defaultValue = "0", description = "Dropout rate (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--experiment", split = ",", defaultValue = "clean",
+    @Option(
+            names = "--experiment",
+            split = ",",
+            defaultValue = "clean",
             description = "Experiments of the grid (default: ${DEFAULT-VALUE}).")
     List<String> experiments;
 
@@ -89,15 +102,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--train-batch-size", defaultValue = "128",
+    @Option(
+            names = "--train-batch-size",
+            defaultValue = "128",
             description = "Training batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--patience", defaultValue = "0",
+    @Option(
+            names = "--patience",
+            defaultValue = "0",
             description = "Early stopping patience in epochs, 0 = off (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--validation-fraction", defaultValue = "0.1",
+    @Option(
+            names = "--validation-fraction",
+            defaultValue = "0.1",
             description = "Validation split held out for early stopping (default: ${DEFAULT-VALUE}).")
     double validationFraction;
 
@@ -107,16 +126,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-samples", description = "Use the first N test images (default: all).")
     Integer testSamples;
 
-    @Option(names = "--out", defaultValue = "onnx-inspect-out/train",
+    @Option(
+            names = "--out",
+            defaultValue = "onnx-inspect-out/train",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         Architecture architecture = architecture();
-        TrainingConfig.Builder config = TrainingConfig.builder(epochs).batchSize(batchSize)
-                .optimizer(enumOf(OptimizerKind.class, optimizer, "adam or sgd")).learningRate(learningRate)
-                .momentum(momentum).weightDecay(weightDecay);
+        TrainingConfig.Builder config = TrainingConfig.builder(epochs)
+                .batchSize(batchSize)
+                .optimizer(enumOf(OptimizerKind.class, optimizer, "adam or sgd"))
+                .learningRate(learningRate)
+                .momentum(momentum)
+                .weightDecay(weightDecay);
         if (patience > 0) {
             config.earlyStopping(new EarlyStopping(patience, 0.0, validationFraction));
         }
@@ -133,16 +157,22 @@ final class TrainCommand implements Callable<Integer> {
             test = test.subset(0, Math.min(testSamples, (int) test.size()));
         }
         Files.createDirectories(out);
-        List<ExperimentResult> results = ExperimentRunner.run(grid, seeds, shaped(train, architecture),
-                shaped(test, architecture), out);
+        List<ExperimentResult> results =
+                ExperimentRunner.run(grid, seeds, shaped(train, architecture), shaped(test, architecture), out);
         writeHistory(results);
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-36s %6s %10s %10s %12s%n", "run", "epochs", "train acc", "test acc",
-                "dist. init");
+        System.out.printf(
+                Locale.ROOT, "%-36s %6s %10s %10s %12s%n", "run", "epochs", "train acc", "test acc", "dist. init");
         for (ExperimentResult r : results) {
             var last = r.run().finalRecord();
-            System.out.printf(Locale.ROOT, "%-36s %6d %10.4f %10.4f %12.4f%n", r.runId(), last.epoch(),
-                    last.trainAccuracy(), last.testAccuracy(), last.distanceFromInit());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-36s %6d %10.4f %10.4f %12.4f%n",
+                    r.runId(),
+                    last.epoch(),
+                    last.trainAccuracy(),
+                    last.testAccuracy(),
+                    last.distanceFromInit());
         }
         System.out.println("\nRuns and checkpoints under " + out.toAbsolutePath() + ", history in "
                 + out.resolve("training_history.arrow").toAbsolutePath());
@@ -157,8 +187,8 @@ final class TrainCommand implements Callable<Integer> {
             case "lenet" -> new LeNet(image, 10, act, dropout);
             case "resnet" -> ResNet.small(image, 10);
             case "ioc" -> new IocMlp(new int[] {784}, hidden, 10);
-            default -> throw new OnnxInspectException("unknown architecture '" + arch
-                    + "'; use mlp, lenet, resnet or ioc");
+            default ->
+                throw new OnnxInspectException("unknown architecture '" + arch + "'; use mlp, lenet, resnet or ioc");
         };
     }
 
@@ -177,19 +207,22 @@ final class TrainCommand implements Callable<Integer> {
             case "clean" -> new DataVariant.Clean();
             case "random-pixels" -> new DataVariant.CorruptImages(DataVariant.CorruptImages.Kind.RANDOM_PIXELS);
             case "shuffled-pixels" -> new DataVariant.CorruptImages(DataVariant.CorruptImages.Kind.SHUFFLED_PIXELS);
-            case "shuffled-pixels-per-image" -> new DataVariant.CorruptImages(
-                    DataVariant.CorruptImages.Kind.SHUFFLED_PIXELS_PER_IMAGE);
+            case "shuffled-pixels-per-image" ->
+                new DataVariant.CorruptImages(DataVariant.CorruptImages.Kind.SHUFFLED_PIXELS_PER_IMAGE);
             case "gaussian-noise" -> new DataVariant.CorruptImages(DataVariant.CorruptImages.Kind.GAUSSIAN_NOISE);
             case "extreme-overfit" -> new DataVariant.ExtremeOverfit();
-            default -> throw new OnnxInspectException("unknown experiment '" + e + "'; use clean, labels:Q,"
-                    + " random-pixels, shuffled-pixels, shuffled-pixels-per-image, gaussian-noise or extreme-overfit");
+            default ->
+                throw new OnnxInspectException(
+                        "unknown experiment '" + e + "'; use clean, labels:Q,"
+                                + " random-pixels, shuffled-pixels, shuffled-pixels-per-image, gaussian-noise or extreme-overfit");
         };
     }
 
     private static TrainingData shaped(InMemoryDataset d, Architecture a) {
         TrainingData data = TrainingStep.data(d);
         int[] shape = a.inputShape();
-        return Arrays.equals(shape, data.sampleShape()) ? data
+        return Arrays.equals(shape, data.sampleShape())
+                ? data
                 : new TrainingData(data.features(), data.labels(), shape, data.numClasses());
     }
 
@@ -198,24 +231,38 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Map<String, String>> configs = new LinkedHashMap<>();
         for (ExperimentResult r : results) {
             Map<String, String> config = new LinkedHashMap<>(r.configuration());
-            config.remove("run_id");  // the table's own run_id column holds it
+            config.remove("run_id"); // the table's own run_id column holds it
             configs.put(r.runId(), config);
         }
         ExperimentResult first = results.get(0);
         Path anyCheckpoint;
         try (Stream<Path> files = Files.list(first.directory())) {
-            anyCheckpoint = files.filter(p -> p.toString().endsWith(".onnx")).sorted().findFirst()
+            anyCheckpoint = files.filter(p -> p.toString().endsWith(".onnx"))
+                    .sorted()
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("run " + first.runId() + " wrote no checkpoint"));
         }
-        TableMetadata meta = TableMetadata.builder(anyCheckpoint.getFileName().toString(),
-                Sha256.of(anyCheckpoint), ClassSource.LABEL).build();
+        TableMetadata meta = TableMetadata.builder(
+                        anyCheckpoint.getFileName().toString(), Sha256.of(anyCheckpoint), ClassSource.LABEL)
+                .build();
         try (BufferAllocator allocator = new RootAllocator();
-             ArrowResultDirectory dir = ArrowResultDirectory.create(out, meta, ArrowWriteOptions.defaults(), allocator,
-                     Map.of("runs", Integer.toString(results.size())))) {
+                ArrowResultDirectory dir = ArrowResultDirectory.create(
+                        out,
+                        meta,
+                        ArrowWriteOptions.defaults(),
+                        allocator,
+                        Map.of("runs", Integer.toString(results.size())))) {
             TrainingHistoryWriter w = dir.trainingHistory(configs);
             for (HistoryRow r : rows) {
-                w.write(r.runId(), r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testLoss(), r.testAccuracy(),
-                        r.weightNorm(), r.distanceFromInit());
+                w.write(
+                        r.runId(),
+                        r.epoch(),
+                        r.trainLoss(),
+                        r.trainAccuracy(),
+                        r.testLoss(),
+                        r.testAccuracy(),
+                        r.weightNorm(),
+                        r.distanceFromInit());
             }
             dir.commit();
         }

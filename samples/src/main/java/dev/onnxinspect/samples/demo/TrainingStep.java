@@ -28,8 +28,7 @@ public final class TrainingStep {
     /** The demo architecture: 784-256-128-10 with ReLU. */
     public static final Mlp DEMO_MLP = Mlp.relu(784, 10, 256, 128);
 
-    private TrainingStep() {
-    }
+    private TrainingStep() {}
 
     /**
      * A trained and exported model.
@@ -48,14 +47,31 @@ public final class TrainingStep {
     /** Trains the demo MLP with Adam (lr 1e-3, batch 128) and writes {@code out/model.onnx}. */
     public static Result trainMlp(InMemoryDataset train, InMemoryDataset test, int epochs, long seed, Path out)
             throws IOException {
-        TrainingConfig config = TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(1e-3)
-                .seed(seed).build();
-        LOG.info("training {} on {} ({} samples) for {} epochs, seed {}", DEMO_MLP.kind(), train.name(),
-                train.size(), epochs, seed);
-        TrainingRun run = Trainer.train(DEMO_MLP, data(train), data(test), config, (record, params) ->
-                LOG.info("epoch {}: train loss {} acc {}, test loss {} acc {} ({} s)", record.epoch(),
-                        fmt(record.trainLoss()), fmt(record.trainAccuracy()), fmt(record.testLoss()),
-                        fmt(record.testAccuracy()), fmt(record.trainSeconds())));
+        TrainingConfig config = TrainingConfig.builder(epochs)
+                .optimizer(OptimizerKind.ADAM)
+                .learningRate(1e-3)
+                .seed(seed)
+                .build();
+        LOG.info(
+                "training {} on {} ({} samples) for {} epochs, seed {}",
+                DEMO_MLP.kind(),
+                train.name(),
+                train.size(),
+                epochs,
+                seed);
+        TrainingRun run = Trainer.train(
+                DEMO_MLP,
+                data(train),
+                data(test),
+                config,
+                (record, params) -> LOG.info(
+                        "epoch {}: train loss {} acc {}, test loss {} acc {} ({} s)",
+                        record.epoch(),
+                        fmt(record.trainLoss()),
+                        fmt(record.trainAccuracy()),
+                        fmt(record.testLoss()),
+                        fmt(record.testAccuracy()),
+                        fmt(record.trainSeconds())));
         Map<String, String> params = new LinkedHashMap<>();
         DEMO_MLP.describe().forEach((k, v) -> params.put("arch." + k, v));
         config.describe().forEach((k, v) -> params.put("train." + k, v));
@@ -82,8 +98,15 @@ public final class TrainingStep {
     public static void writeHistory(Result training, ArrowResultDirectory out) throws IOException {
         TrainingHistoryWriter w = out.trainingHistory(Map.of(training.runId(), training.parameters()));
         for (EpochRecord e : training.run().history()) {
-            w.write(training.runId(), e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testLoss(), e.testAccuracy(),
-                    e.weightNorm(), e.distanceFromInit());
+            w.write(
+                    training.runId(),
+                    e.epoch(),
+                    e.trainLoss(),
+                    e.trainAccuracy(),
+                    e.testLoss(),
+                    e.testAccuracy(),
+                    e.weightNorm(),
+                    e.distanceFromInit());
         }
     }
 

@@ -40,7 +40,9 @@ public record Checkpoint(int step, String fileName, byte[] model) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Checkpoint c && step == c.step && fileName.equals(c.fileName)
+        return o instanceof Checkpoint c
+                && step == c.step
+                && fileName.equals(c.fileName)
                 && Arrays.equals(model, c.model);
     }
 

@@ -59,15 +59,18 @@ public final class CheckpointSeries {
                 }
             }
         } catch (IOException e) {
-            throw new DynamicsException(Kind.IO, "cannot list checkpoint directory " + directory + ": " + e.getMessage()
-                    + "; give the directory the checkpoints checkpoint-<t>.onnx were written to", e);
+            throw new DynamicsException(
+                    Kind.IO,
+                    "cannot list checkpoint directory " + directory + ": " + e.getMessage()
+                            + "; give the directory the checkpoints checkpoint-<t>.onnx were written to",
+                    e);
         }
         files.sort(Comparator.comparingInt(CheckpointSeries::stepOf));
         for (Path p : files) {
             int step = stepOf(p);
             if (!steps.isEmpty() && steps.get(steps.size() - 1) == step) {
-                throw new DynamicsException("two checkpoint files in " + directory + " have step " + step
-                        + "; keep one file per step");
+                throw new DynamicsException(
+                        "two checkpoint files in " + directory + " have step " + step + "; keep one file per step");
             }
             steps.add(step);
         }
@@ -95,9 +98,13 @@ public final class CheckpointSeries {
         for (int t = 0; t < copy.size(); t++) {
             steps.add(t);
         }
-        return new CheckpointSeries(architecture.kind() + " in memory", steps, t -> new Checkpoint(t,
-                String.format(java.util.Locale.ROOT, "%s-checkpoint-%03d.onnx", architecture.kind(), t),
-                OnnxExporter.exportBytes(architecture, copy.get(t), ExportOptions.DEFAULTS)));
+        return new CheckpointSeries(
+                architecture.kind() + " in memory",
+                steps,
+                t -> new Checkpoint(
+                        t,
+                        String.format(java.util.Locale.ROOT, "%s-checkpoint-%03d.onnx", architecture.kind(), t),
+                        OnnxExporter.exportBytes(architecture, copy.get(t), ExportOptions.DEFAULTS)));
     }
 
     /**
@@ -154,8 +161,8 @@ public final class CheckpointSeries {
     /** Loads the checkpoint at position {@code index} (not step) of {@link #steps()}. */
     public Checkpoint load(int index) {
         if (index < 0 || index >= steps.size()) {
-            throw new DynamicsException("checkpoint index " + index + " is outside 0.." + (steps.size() - 1)
-                    + " of " + description);
+            throw new DynamicsException(
+                    "checkpoint index " + index + " is outside 0.." + (steps.size() - 1) + " of " + description);
         }
         return loader.apply(index);
     }

@@ -20,8 +20,7 @@ import java.util.TreeMap;
  * norm of all its parameters together. A name without '.' is a layer of its own.
  */
 public final class CheckpointWeights {
-    private CheckpointWeights() {
-    }
+    private CheckpointWeights() {}
 
     /**
      * The weights of a serialised ONNX model per layer, layers in name order.
@@ -33,8 +32,8 @@ public final class CheckpointWeights {
         try {
             model = OnnxModel.fromBytes(checkpoint.model());
         } catch (RuntimeException e) {
-            throw new DynamicsException("checkpoint " + checkpoint.fileName() + " is not a readable ONNX model: "
-                    + e.getMessage(), e);
+            throw new DynamicsException(
+                    "checkpoint " + checkpoint.fileName() + " is not a readable ONNX model: " + e.getMessage(), e);
         }
         var byName = new TreeMap<String, float[]>();
         for (TensorProto t : model.proto().getGraph().getInitializerList()) {

@@ -40,8 +40,7 @@ public final class DynamicsAnalysis {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicsAnalysis.class);
     private static final String LOGITS = "logits";
 
-    private DynamicsAnalysis() {
-    }
+    private DynamicsAnalysis() {}
 
     /**
      * Analyses every checkpoint of {@code series} in step order.
@@ -52,11 +51,11 @@ public final class DynamicsAnalysis {
      * @throws DynamicsException when the probe set is empty, a chosen layer is not a model output, or the
      *                           checkpoints disagree (probe size, units, weight names)
      */
-    public static DynamicsResult run(CheckpointSeries series, InMemoryDataset probe, DynamicsOptions options,
-                                     PathSimilaritySink sink) {
+    public static DynamicsResult run(
+            CheckpointSeries series, InMemoryDataset probe, DynamicsOptions options, PathSimilaritySink sink) {
         if (series == null || probe == null || options == null || sink == null) {
-            throw new DynamicsException("series, probe, options and sink must be given (PathSimilaritySink.NONE for"
-                    + " no rows)");
+            throw new DynamicsException(
+                    "series, probe, options and sink must be given (PathSimilaritySink.NONE for" + " no rows)");
         }
         if (probe.size() == 0) {
             throw new DynamicsException("the probe set " + probe.name() + " is empty; give at least one sample");
@@ -77,8 +76,10 @@ public final class DynamicsAnalysis {
                     for (String layer : layers) {
                         paths.put(layer, new PathSimilarityAccumulator(layer, options.pathOptions(), sink));
                         if (!options.pathOptions().anchors().isEmpty()) {
-                            overlaps.put(layer, new PathOverlapAccumulator(layer, inputs(probe),
-                                    options.pathOptions(), PathOverlapSink.NONE));
+                            overlaps.put(
+                                    layer,
+                                    new PathOverlapAccumulator(
+                                            layer, inputs(probe), options.pathOptions(), PathOverlapSink.NONE));
                         }
                     }
                 }
@@ -97,13 +98,17 @@ public final class DynamicsAnalysis {
                 weights = new WeightNormAccumulator(theta);
             }
             weights.accept(step, theta);
-            LOG.info("checkpoint {} ({}): {} layers, {} probe samples", step, checkpoint.fileName(), layers.size(),
+            LOG.info(
+                    "checkpoint {} ({}): {} layers, {} probe samples",
+                    step,
+                    checkpoint.fileName(),
+                    layers.size(),
                     probe.size());
         }
-        List<PathSimilarityResult> pathResults = paths.values().stream().map(PathSimilarityAccumulator::result)
-                .toList();
-        List<PathOverlapResult> overlapResults = overlaps.values().stream().map(PathOverlapAccumulator::result)
-                .toList();
+        List<PathSimilarityResult> pathResults =
+                paths.values().stream().map(PathSimilarityAccumulator::result).toList();
+        List<PathOverlapResult> overlapResults =
+                overlaps.values().stream().map(PathOverlapAccumulator::result).toList();
         return new DynamicsResult(layers, infos, pathResults, overlapResults, weights.result());
     }
 
@@ -116,11 +121,12 @@ public final class DynamicsAnalysis {
         Checkpoint first = series.load(0);
         List<String> outputs;
         try {
-            outputs = OnnxModel.fromBytes(first.model()).proto().getGraph().getOutputList()
-                    .stream().map(output -> output.getName()).toList();
+            outputs = OnnxModel.fromBytes(first.model()).proto().getGraph().getOutputList().stream()
+                    .map(output -> output.getName())
+                    .toList();
         } catch (RuntimeException e) {
-            throw new DynamicsException("checkpoint " + first.fileName() + " is not a readable ONNX model: "
-                    + e.getMessage(), e);
+            throw new DynamicsException(
+                    "checkpoint " + first.fileName() + " is not a readable ONNX model: " + e.getMessage(), e);
         }
         return chooseLayers(outputs, options.layers(), first);
     }
@@ -144,7 +150,8 @@ public final class DynamicsAnalysis {
 
     private static List<String> chooseLayers(List<String> outputs, List<String> requested, Checkpoint checkpoint) {
         if (requested.isEmpty()) {
-            List<String> hidden = outputs.stream().filter(o -> !o.equals(LOGITS)).toList();
+            List<String> hidden =
+                    outputs.stream().filter(o -> !o.equals(LOGITS)).toList();
             if (hidden.isEmpty()) {
                 throw new DynamicsException("checkpoint " + checkpoint.fileName() + " exposes no hidden layer (outputs "
                         + outputs + "); export it instrumented (every hidden activation an output) or name the"
@@ -170,8 +177,12 @@ public final class DynamicsAnalysis {
     }
 
     /** The whole probe set's activations per layer, rows in probe order. */
-    private static Map<String, LayerActivations> runProbe(InferenceSession session, InMemoryDataset probe,
-                                                          List<String> layers, int batchSize, Checkpoint checkpoint) {
+    private static Map<String, LayerActivations> runProbe(
+            InferenceSession session,
+            InMemoryDataset probe,
+            List<String> layers,
+            int batchSize,
+            Checkpoint checkpoint) {
         int n = (int) probe.size();
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();

@@ -25,8 +25,8 @@ public record DynamicsOptions(List<String> layers, PathOptions pathOptions, int 
         }
         layers = List.copyOf(layers);
         if (batchSize < 1) {
-            throw new DynamicsException("batch size must be at least 1, got " + batchSize + "; the default is "
-                    + DEFAULT_BATCH_SIZE);
+            throw new DynamicsException(
+                    "batch size must be at least 1, got " + batchSize + "; the default is " + DEFAULT_BATCH_SIZE);
         }
     }
 
@@ -41,8 +41,7 @@ public record DynamicsOptions(List<String> layers, PathOptions pathOptions, int 
         private int batchSize = DEFAULT_BATCH_SIZE;
         private SessionConfig session = SessionConfig.defaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder layers(List<String> value) {
             this.layers = value;

@@ -57,14 +57,23 @@ public final class DynamicsReport {
      * Adds a model's path similarity box plots (one row of three charts per layer) and its per-layer weight charts.
      */
     public DynamicsReport model(String label, DynamicsResult result) {
-        body.append("<h2>").append(Html.escape(label)).append(": path similarities (SPEC \u00a79)</h2>")
+        body.append("<h2>")
+                .append(Html.escape(label))
+                .append(": path similarities (SPEC \u00a79)</h2>")
                 .append("<p class=\"note\">Per checkpoint step t: distribution over probe samples (self) or sampled"
                         + " pairs (cross) of the cosine between checkpoints t-1 and t. Box = quartiles, red line ="
                         + " median, whiskers = min and max. Hover a box for its figures.</p>");
         for (PathSimilarityResult layer : result.paths()) {
-            body.append("<h3>").append(Html.escape(layer.layer())).append(" (").append(layer.units())
-                    .append(" units, ").append(layer.samples()).append(" probe samples, ").append(layer.pairs().size())
-                    .append(layer.pairs().complete() ? " pairs: all" : " sampled pairs").append(")</h3>");
+            body.append("<h3>")
+                    .append(Html.escape(layer.layer()))
+                    .append(" (")
+                    .append(layer.units())
+                    .append(" units, ")
+                    .append(layer.samples())
+                    .append(" probe samples, ")
+                    .append(layer.pairs().size())
+                    .append(layer.pairs().complete() ? " pairs: all" : " sampled pairs")
+                    .append(")</h3>");
             body.append("<div class=\"grid\">");
             for (PathKind kind : PathKind.values()) {
                 body.append(SvgCharts.boxPlots(layer.layer() + ": " + kind.tableName(), layer.summaries(kind)));
@@ -77,9 +86,13 @@ public final class DynamicsReport {
     /** Adds the weight norm and distance from initialisation per layer (and in total) over the steps. */
     public DynamicsReport weights(String label, WeightTrajectory weights) {
         body.append("<h2>").append(Html.escape(label)).append(": weights (SPEC \u00a710)</h2><div class=\"grid\">");
-        body.append(SvgCharts.lines(label + ": ||theta_t|| per layer", "L2 norm",
+        body.append(SvgCharts.lines(
+                label + ": ||theta_t|| per layer",
+                "L2 norm",
                 perLayer(weights, LayerWeightNorm::norm, WeightNorms::totalNorm)));
-        body.append(SvgCharts.lines(label + ": ||theta_t - theta_0|| per layer", "distance from init",
+        body.append(SvgCharts.lines(
+                label + ": ||theta_t - theta_0|| per layer",
+                "distance from init",
                 perLayer(weights, LayerWeightNorm::distanceFromInit, WeightNorms::totalDistanceFromInit)));
         body.append("</div>");
         return this;
@@ -89,8 +102,11 @@ public final class DynamicsReport {
     public DynamicsReport distanceComparison(String heading, Map<String, WeightTrajectory> runs) {
         var series = new ArrayList<SvgCharts.Series>();
         runs.forEach((run, w) -> series.add(total(run, w, WeightNorms::totalDistanceFromInit)));
-        body.append("<h2>").append(Html.escape(heading)).append("</h2><div class=\"grid\">")
-                .append(SvgCharts.lines(heading, "||theta_t - theta_0||", series)).append("</div>");
+        body.append("<h2>")
+                .append(Html.escape(heading))
+                .append("</h2><div class=\"grid\">")
+                .append(SvgCharts.lines(heading, "||theta_t - theta_0||", series))
+                .append("</div>");
         return this;
     }
 
@@ -105,10 +121,17 @@ public final class DynamicsReport {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src"
                         + " 'unsafe-inline'; img-src data:\">")
-                .append("<title>").append(Html.escape(title)).append("</title><style>").append(CSS)
-                .append("</style></head><body><h1>").append(Html.escape(title)).append("</h1>");
+                .append("<title>")
+                .append(Html.escape(title))
+                .append("</title><style>")
+                .append(CSS)
+                .append("</style></head><body><h1>")
+                .append(Html.escape(title))
+                .append("</h1>");
         if (!parameters.isEmpty()) {
-            html.append(table(List.of("parameter", "value"), parameters.stream().map(List::of).toList()));
+            html.append(table(
+                    List.of("parameter", "value"),
+                    parameters.stream().map(List::of).toList()));
         }
         return html.append(body).append("</body></html>\n").toString();
     }
@@ -122,8 +145,10 @@ public final class DynamicsReport {
         AtomicFiles.write(file, render().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static List<SvgCharts.Series> perLayer(WeightTrajectory weights, ToDoubleFunction<LayerWeightNorm> value,
-                                                   ToDoubleFunction<WeightNorms> totalValue) {
+    private static List<SvgCharts.Series> perLayer(
+            WeightTrajectory weights,
+            ToDoubleFunction<LayerWeightNorm> value,
+            ToDoubleFunction<WeightNorms> totalValue) {
         Map<String, double[]> ys = new LinkedHashMap<>();
         int n = weights.checkpoints().size();
         int[] steps = weights.checkpoints().stream().mapToInt(WeightNorms::step).toArray();
@@ -139,7 +164,9 @@ public final class DynamicsReport {
     }
 
     private static SvgCharts.Series total(String name, WeightTrajectory weights, ToDoubleFunction<WeightNorms> value) {
-        return new SvgCharts.Series(name, weights.checkpoints().stream().mapToInt(WeightNorms::step).toArray(),
+        return new SvgCharts.Series(
+                name,
+                weights.checkpoints().stream().mapToInt(WeightNorms::step).toArray(),
                 weights.checkpoints().stream().mapToDouble(value).toArray());
     }
 

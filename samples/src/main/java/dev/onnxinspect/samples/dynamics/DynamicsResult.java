@@ -17,8 +17,12 @@ import java.util.List;
  * @param overlaps    one result per layer when anchors were given, else empty
  * @param weights     the weight trajectory over all checkpoints (checkpoint 0 of the series is theta_0)
  */
-public record DynamicsResult(List<String> layers, List<CheckpointInfo> checkpoints, List<PathSimilarityResult> paths,
-                             List<PathOverlapResult> overlaps, WeightTrajectory weights) {
+public record DynamicsResult(
+        List<String> layers,
+        List<CheckpointInfo> checkpoints,
+        List<PathSimilarityResult> paths,
+        List<PathOverlapResult> overlaps,
+        WeightTrajectory weights) {
     public DynamicsResult {
         layers = List.copyOf(layers);
         checkpoints = List.copyOf(checkpoints);
@@ -28,9 +32,11 @@ public record DynamicsResult(List<String> layers, List<CheckpointInfo> checkpoin
 
     /** The path similarity result of one layer. */
     public PathSimilarityResult paths(String layer) {
-        return paths.stream().filter(p -> p.layer().equals(layer)).findFirst()
-                .orElseThrow(() -> new DynamicsException("layer '" + layer + "' was not analysed; layers are "
-                        + layers));
+        return paths.stream()
+                .filter(p -> p.layer().equals(layer))
+                .findFirst()
+                .orElseThrow(
+                        () -> new DynamicsException("layer '" + layer + "' was not analysed; layers are " + layers));
     }
 
     /**
@@ -40,6 +46,5 @@ public record DynamicsResult(List<String> layers, List<CheckpointInfo> checkpoin
      * @param fileName its file name
      * @param sha256   the SHA-256 of its model bytes
      */
-    public record CheckpointInfo(int step, String fileName, String sha256) {
-    }
+    public record CheckpointInfo(int step, String fileName, String sha256) {}
 }

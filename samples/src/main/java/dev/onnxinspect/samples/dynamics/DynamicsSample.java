@@ -48,13 +48,30 @@ import org.slf4j.LoggerFactory;
 public final class DynamicsSample {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicsSample.class);
 
-    private DynamicsSample() {
-    }
+    private DynamicsSample() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = SampleData.arguments(args, Map.of("out", "target/sample-dynamics", "train", "10000",
-                "test", "2000", "probe", "1000", "epochs", "8", "seed", "1", "early", "1-2", "middle", "4-5",
-                "architectures", "mlp,lenet"));
+        Map<String, String> a = SampleData.arguments(
+                args,
+                Map.of(
+                        "out",
+                        "target/sample-dynamics",
+                        "train",
+                        "10000",
+                        "test",
+                        "2000",
+                        "probe",
+                        "1000",
+                        "epochs",
+                        "8",
+                        "seed",
+                        "1",
+                        "early",
+                        "1-2",
+                        "middle",
+                        "4-5",
+                        "architectures",
+                        "mlp,lenet"));
         Path out = Path.of(a.get("out"));
         int epochs = Integer.parseInt(a.get("epochs"));
         long seed = Long.parseLong(a.get("seed"));
@@ -65,38 +82,55 @@ public final class DynamicsSample {
         int nTrain = Integer.parseInt(a.get("train"));
         int nTest = Integer.parseInt(a.get("test"));
         int nProbe = Integer.parseInt(a.get("probe"));
-        TrainingConfig config = TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(1e-3)
-                .batchSize(64).seed(seed).build();
+        TrainingConfig config = TrainingConfig.builder(epochs)
+                .optimizer(OptimizerKind.ADAM)
+                .learningRate(1e-3)
+                .batchSize(64)
+                .seed(seed)
+                .build();
         PathOptions paths = PathOptions.builder().seed(seed).anchors(0).build();
         DynamicsReport report = DynamicsReport.create("Training dynamics on Fashion-MNIST")
                 .parameter("training samples", nTrain + " (Fashion-MNIST train 0.." + (nTrain - 1) + ")")
-                .parameter("test samples", nTest).parameter("probe set", nProbe + " test samples 0.." + (nProbe - 1))
+                .parameter("test samples", nTest)
+                .parameter("probe set", nProbe + " test samples 0.." + (nProbe - 1))
                 .parameter("pairs", nProbe <= 256 ? "all" : paths.maxSampledPairs() + " sampled, seed " + seed)
-                .parameter("training", config.describe()).parameter("early / middle steps",
+                .parameter("training", config.describe())
+                .parameter(
+                        "early / middle steps",
                         "[" + early.first() + ", " + early.last() + "] / [" + middle.first() + ", " + middle.last()
                                 + "]");
         StringBuilder summary = new StringBuilder();
         try (BufferAllocator allocator = new RootAllocator()) {
             for (String arch : a.get("architectures").split(",")) {
-                Architecture architecture = arch.equals("lenet") ? LeNet.relu(new int[] {1, 28, 28}, 10)
-                        : Mlp.relu(784, 10, 256, 128);
+                Architecture architecture =
+                        arch.equals("lenet") ? LeNet.relu(new int[] {1, 28, 28}, 10) : Mlp.relu(784, 10, 256, 128);
                 int[] shape = architecture.inputShape();
                 TrainingData trainData = SampleData.trainingData(train, 0, nTrain, shape);
                 TrainingData testData = SampleData.trainingData(test, 0, nTest, shape);
                 Path dir = out.resolve(arch);
                 long t0 = System.nanoTime();
-                TrainingRun run = Trainer.train(architecture, trainData, testData, config,
-                        new OnnxCheckpointWriter(architecture, dir.resolve("checkpoints"), arch + "-seed" + seed,
+                TrainingRun run = Trainer.train(
+                        architecture,
+                        trainData,
+                        testData,
+                        config,
+                        new OnnxCheckpointWriter(
+                                architecture,
+                                dir.resolve("checkpoints"),
+                                arch + "-seed" + seed,
                                 ExportOptions.DEFAULTS));
                 long t1 = System.nanoTime();
                 Map<String, String> configuration = new LinkedHashMap<>(architecture.describe());
                 configuration.putAll(config.describe());
-                InMemoryDataset probe = test.subset(0, nProbe).reshaped(shape).named("fashion-mnist-test[0:" + nProbe
-                        + "]");
+                InMemoryDataset probe =
+                        test.subset(0, nProbe).reshaped(shape).named("fashion-mnist-test[0:" + nProbe + "]");
                 DynamicsResult result = DynamicsTables.analyse(
-                        CheckpointSeries.fromDirectory(dir.resolve("checkpoints")), probe,
+                        CheckpointSeries.fromDirectory(dir.resolve("checkpoints")),
+                        probe,
                         DynamicsOptions.builder().pathOptions(paths).build(),
-                        new RunInfo(arch + "-seed" + seed, configuration, run.history()), dir, allocator);
+                        new RunInfo(arch + "-seed" + seed, configuration, run.history()),
+                        dir,
+                        allocator);
                 long t2 = System.nanoTime();
                 LOG.info("{}: training {} s, dynamics {} s", arch, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
                 report.model(arch, result);
@@ -113,11 +147,23 @@ public final class DynamicsSample {
         return new StepRange(Integer.parseInt(parts[0]), Integer.parseInt(parts[parts.length - 1]));
     }
 
-    private static void addTables(DynamicsReport report, StringBuilder md, String arch, TrainingRun run,
-                                  DynamicsResult result, StepRange early, StepRange middle, double trainSeconds,
-                                  double dynamicsSeconds) {
-        md.append(String.format(Locale.ROOT, "### %s%n%nTraining %.0f s, dynamics analysis %.0f s. Final test accuracy"
-                + " %.4f.%n%n", arch, trainSeconds, dynamicsSeconds, run.finalRecord().testAccuracy()));
+    private static void addTables(
+            DynamicsReport report,
+            StringBuilder md,
+            String arch,
+            TrainingRun run,
+            DynamicsResult result,
+            StepRange early,
+            StepRange middle,
+            double trainSeconds,
+            double dynamicsSeconds) {
+        md.append(String.format(
+                Locale.ROOT,
+                "### %s%n%nTraining %.0f s, dynamics analysis %.0f s. Final test accuracy" + " %.4f.%n%n",
+                arch,
+                trainSeconds,
+                dynamicsSeconds,
+                run.finalRecord().testAccuracy()));
         for (PathKind kind : PathKind.values()) {
             List<String> header = new ArrayList<>(List.of("step"));
             header.addAll(result.layers());
@@ -138,13 +184,13 @@ public final class DynamicsSample {
         for (PathSimilarityResult layer : result.paths()) {
             for (PathKind kind : List.of(PathKind.CROSS_PATTERN, PathKind.CROSS_ACTIVATION)) {
                 EarlyToMidRatio r = layer.earlyToMidRatio(kind, early, middle);
-                ratios.add(List.of(layer.layer(), kind.tableName(), fmt(r.earlyMean()), fmt(r.middleMean()),
-                        fmt(r.ratio())));
+                ratios.add(List.of(
+                        layer.layer(), kind.tableName(), fmt(r.earlyMean()), fmt(r.middleMean()), fmt(r.ratio())));
             }
         }
         List<String> ratioHeader = List.of("layer", "kind", "early mean", "middle mean", "early/mid");
-        String ratioTitle = arch + ": early-to-mid ratio, early [" + early.first() + ", " + early.last()
-                + "], middle [" + middle.first() + ", " + middle.last() + "]";
+        String ratioTitle = arch + ": early-to-mid ratio, early [" + early.first() + ", " + early.last() + "], middle ["
+                + middle.first() + ", " + middle.last() + "]";
         report.table(ratioTitle, ratioHeader, ratios);
         markdown(md, ratioTitle, ratioHeader, ratios);
         List<List<String>> weights = new ArrayList<>();
@@ -159,14 +205,17 @@ public final class DynamicsSample {
         weightHeader.addAll(result.weights().layers());
         weightHeader.add("total");
         weightHeader.add("test accuracy");
-        String weightTitle = arch + ": weight norm / distance from init per layer"
-                + " (norm of theta_t / of theta_t - theta_0)";
+        String weightTitle =
+                arch + ": weight norm / distance from init per layer" + " (norm of theta_t / of theta_t - theta_0)";
         report.table(weightTitle, weightHeader, weights);
         markdown(md, weightTitle, weightHeader, weights);
         List<List<String>> overlaps = new ArrayList<>();
         for (PathOverlapResult o : result.overlaps()) {
             for (OverlapStepSummary s : o.steps()) {
-                overlaps.add(List.of(o.layer(), Integer.toString(s.step()), fmt(s.meanOverlap()),
+                overlaps.add(List.of(
+                        o.layer(),
+                        Integer.toString(s.step()),
+                        fmt(s.meanOverlap()),
                         s.correlation().isPresent() ? fmt(s.correlation().getAsDouble()) : "undefined"));
             }
         }
@@ -181,7 +230,11 @@ public final class DynamicsSample {
     }
 
     static void markdown(StringBuilder md, String title, List<String> header, List<List<String>> rows) {
-        md.append("**").append(title).append("**\n\n| ").append(String.join(" | ", header)).append(" |\n|");
+        md.append("**")
+                .append(title)
+                .append("**\n\n| ")
+                .append(String.join(" | ", header))
+                .append(" |\n|");
         header.forEach(h -> md.append("---|"));
         md.append('\n');
         rows.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));

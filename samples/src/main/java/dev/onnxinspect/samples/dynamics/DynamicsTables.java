@@ -29,8 +29,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * same weights {@link CheckpointWeights} reads), not recomputed.
  */
 public final class DynamicsTables {
-    private DynamicsTables() {
-    }
+    private DynamicsTables() {}
 
     /**
      * Runs {@link DynamicsAnalysis#run} on {@code series} and writes the tables into {@code directory}.
@@ -39,14 +38,24 @@ public final class DynamicsTables {
      *            empty, becomes the {@code training_history} table
      * @throws IOException when a file cannot be written (no table is then left under its final name)
      */
-    public static DynamicsResult analyse(CheckpointSeries series, InMemoryDataset probe, DynamicsOptions options,
-                                         RunInfo run, Path directory, BufferAllocator allocator) throws IOException {
+    public static DynamicsResult analyse(
+            CheckpointSeries series,
+            InMemoryDataset probe,
+            DynamicsOptions options,
+            RunInfo run,
+            Path directory,
+            BufferAllocator allocator)
+            throws IOException {
         List<String> layers = DynamicsAnalysis.layers(series, options);
         Checkpoint last = series.load(series.size() - 1);
         TableMetadata metadata = metadata(last, layers, options.pathOptions(), probe);
         DynamicsResult result;
-        try (ArrowResultDirectory out = ArrowResultDirectory.create(directory, metadata, ArrowWriteOptions.defaults(),
-                allocator, Map.of("run_id", run.runId(), "probe", probe.name()))) {
+        try (ArrowResultDirectory out = ArrowResultDirectory.create(
+                directory,
+                metadata,
+                ArrowWriteOptions.defaults(),
+                allocator,
+                Map.of("run_id", run.runId(), "probe", probe.name()))) {
             PathSimilarityWriter paths = out.pathSimilarity(layers);
             result = DynamicsAnalysis.run(series, probe, options, new PathSimilarityTableSink(paths));
             if (!run.history().isEmpty()) {
@@ -69,15 +78,23 @@ public final class DynamicsTables {
         TrainingHistoryWriter history = out.trainingHistory(configurations);
         for (RunInfo r : runs) {
             for (EpochRecord e : r.history()) {
-                history.write(r.runId(), e.epoch(), e.trainLoss(), e.trainAccuracy(), e.testLoss(), e.testAccuracy(),
-                        e.weightNorm(), e.distanceFromInit());
+                history.write(
+                        r.runId(),
+                        e.epoch(),
+                        e.trainLoss(),
+                        e.trainAccuracy(),
+                        e.testLoss(),
+                        e.testAccuracy(),
+                        e.weightNorm(),
+                        e.distanceFromInit());
             }
         }
     }
 
     static TableMetadata metadata(Checkpoint last, List<String> layers, PathOptions paths, InMemoryDataset probe) {
         TableMetadata.Builder b = TableMetadata.builder(last.fileName(), last.sha256(), ClassSource.LABEL)
-                .layerNames(layers).tau(paths.tau())
+                .layerNames(layers)
+                .tau(paths.tau())
                 .parameter("probe_dataset", probe.name())
                 .parameter("probe_samples", Long.toString(probe.size()))
                 .parameter("pair_seed", Long.toString(paths.seed()))

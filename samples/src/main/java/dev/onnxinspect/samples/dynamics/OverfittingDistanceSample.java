@@ -47,12 +47,22 @@ import org.slf4j.LoggerFactory;
 public final class OverfittingDistanceSample {
     private static final Logger LOG = LoggerFactory.getLogger(OverfittingDistanceSample.class);
 
-    private OverfittingDistanceSample() {
-    }
+    private OverfittingDistanceSample() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = SampleData.arguments(args, Map.of("out", "target/sample-overfitting-distance",
-                "train", "5000", "test", "1000", "epochs", "10", "seeds", "1,2,3"));
+        Map<String, String> a = SampleData.arguments(
+                args,
+                Map.of(
+                        "out",
+                        "target/sample-overfitting-distance",
+                        "train",
+                        "5000",
+                        "test",
+                        "1000",
+                        "epochs",
+                        "10",
+                        "seeds",
+                        "1,2,3"));
         Path out = Path.of(a.get("out"));
         int epochs = Integer.parseInt(a.get("epochs"));
         Mlp mlp = Mlp.relu(784, 10, 256, 128);
@@ -68,8 +78,12 @@ public final class OverfittingDistanceSample {
             long seed = Long.parseLong(seedText.trim());
             ExtremeOverfitting.Result overfit = ExtremeOverfitting.build(train, test, seed);
             repeats = overfit.repeats();
-            TrainingConfig config = TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(1e-3)
-                    .batchSize(64).seed(seed).build();
+            TrainingConfig config = TrainingConfig.builder(epochs)
+                    .optimizer(OptimizerKind.ADAM)
+                    .learningRate(1e-3)
+                    .batchSize(64)
+                    .seed(seed)
+                    .build();
             for (String kind : List.of("normal", "overfit")) {
                 TrainingData data = kind.equals("normal") ? train : overfit.data();
                 String id = kind + "-seed" + seed;
@@ -77,27 +91,35 @@ public final class OverfittingDistanceSample {
                 WeightTrajectory w = DynamicsAnalysis.weights(CheckpointSeries.fromParameters(mlp, run.checkpoints()));
                 Map<String, String> configuration = new LinkedHashMap<>(mlp.describe());
                 configuration.putAll(config.describe());
-                configuration.put("training_set", kind.equals("normal") ? "train subset"
-                        : "train subset + " + repeats + " x test subset with wrong labels (SPEC 11)");
+                configuration.put(
+                        "training_set",
+                        kind.equals("normal")
+                                ? "train subset"
+                                : "train subset + " + repeats + " x test subset with wrong labels (SPEC 11)");
                 configuration.put("training_samples", Integer.toString(data.size()));
                 runs.add(new RunInfo(id, configuration, run.history()));
                 trajectories.put(id, w);
                 results.put(id, run);
-                LOG.info("{}: final test accuracy {}, distance from init {}", id, run.finalRecord().testAccuracy(),
+                LOG.info(
+                        "{}: final test accuracy {}, distance from init {}",
+                        id,
+                        run.finalRecord().testAccuracy(),
                         w.checkpoints().get(w.checkpoints().size() - 1).totalDistanceFromInit());
                 checkAgainstTrainer(id, run, w);
             }
         }
         TrainingRun last = results.values().iterator().next();
         byte[] model = OnnxExporter.exportBytes(mlp, last.finalParameters(), ExportOptions.DEFAULTS);
-        Checkpoint lastCheckpoint = new Checkpoint(last.lastEpoch(),
-                String.format(Locale.ROOT, "mlp-checkpoint-%03d.onnx", last.lastEpoch()), model);
-        TableMetadata metadata = TableMetadata.builder(lastCheckpoint.fileName(), lastCheckpoint.sha256(),
-                ClassSource.LABEL).parameter("experiment", "distance from initialisation, normal vs extreme"
-                + " overfitting (SPEC 10, 11)").build();
+        Checkpoint lastCheckpoint = new Checkpoint(
+                last.lastEpoch(), String.format(Locale.ROOT, "mlp-checkpoint-%03d.onnx", last.lastEpoch()), model);
+        TableMetadata metadata = TableMetadata.builder(
+                        lastCheckpoint.fileName(), lastCheckpoint.sha256(), ClassSource.LABEL)
+                .parameter(
+                        "experiment", "distance from initialisation, normal vs extreme" + " overfitting (SPEC 10, 11)")
+                .build();
         try (BufferAllocator allocator = new RootAllocator();
-             ArrowResultDirectory dir = ArrowResultDirectory.create(out, metadata, ArrowWriteOptions.defaults(),
-                     allocator, Map.of("seeds", a.get("seeds")))) {
+                ArrowResultDirectory dir = ArrowResultDirectory.create(
+                        out, metadata, ArrowWriteOptions.defaults(), allocator, Map.of("seeds", a.get("seeds")))) {
             DynamicsTables.writeHistory(dir, runs);
             dir.commit();
         }
@@ -112,16 +134,36 @@ public final class OverfittingDistanceSample {
             double diff = Math.abs(n.totalDistanceFromInit() - e.distanceFromInit())
                     + Math.abs(n.totalNorm() - e.weightNorm());
             if (diff > 1e-6 * (1 + n.totalNorm())) {
-                LOG.warn("{} epoch {}: norms from the ONNX initializers ({}, {}) differ from the trainer's ({}, {})",
-                        id, e.epoch(), n.totalNorm(), n.totalDistanceFromInit(), e.weightNorm(), e.distanceFromInit());
+                LOG.warn(
+                        "{} epoch {}: norms from the ONNX initializers ({}, {}) differ from the trainer's ({}, {})",
+                        id,
+                        e.epoch(),
+                        n.totalNorm(),
+                        n.totalDistanceFromInit(),
+                        e.weightNorm(),
+                        e.distanceFromInit());
             }
         }
     }
 
-    private static void report(Path out, Map<String, String> a, Map<String, WeightTrajectory> trajectories,
-                               Map<String, TrainingRun> results, int repeats) throws Exception {
-        List<String> header = List.of("seed", "run", "epoch", "distance from init (total)", "dense1/linear",
-                "dense2/linear", "logits", "norm of theta", "train acc", "test acc (true labels)");
+    private static void report(
+            Path out,
+            Map<String, String> a,
+            Map<String, WeightTrajectory> trajectories,
+            Map<String, TrainingRun> results,
+            int repeats)
+            throws Exception {
+        List<String> header = List.of(
+                "seed",
+                "run",
+                "epoch",
+                "distance from init (total)",
+                "dense1/linear",
+                "dense2/linear",
+                "logits",
+                "norm of theta",
+                "train acc",
+                "test acc (true labels)");
         List<List<String>> rows = new ArrayList<>();
         for (var e : trajectories.entrySet()) {
             TrainingRun run = results.get(e.getKey());
@@ -131,10 +173,16 @@ public final class OverfittingDistanceSample {
                 }
                 EpochRecord r = run.history().get(w.step());
                 String[] parts = e.getKey().split("-seed");
-                rows.add(List.of(parts[1], parts[0], Integer.toString(w.step()), fmt(w.totalDistanceFromInit()),
+                rows.add(List.of(
+                        parts[1],
+                        parts[0],
+                        Integer.toString(w.step()),
+                        fmt(w.totalDistanceFromInit()),
                         fmt(w.layer("dense1/linear").distanceFromInit()),
                         fmt(w.layer("dense2/linear").distanceFromInit()),
-                        fmt(w.layer("logits").distanceFromInit()), fmt(w.totalNorm()), fmt(r.trainAccuracy()),
+                        fmt(w.layer("logits").distanceFromInit()),
+                        fmt(w.totalNorm()),
+                        fmt(r.trainAccuracy()),
                         fmt(r.testAccuracy())));
             }
         }
@@ -142,9 +190,12 @@ public final class OverfittingDistanceSample {
         DynamicsReport.create(title)
                 .parameter("model", "MLP 784-256-128-10, ReLU, Adam 1e-3, batch 64")
                 .parameter("normal training set", "Fashion-MNIST train 0.." + (Integer.parseInt(a.get("train")) - 1))
-                .parameter("overfitting set", "normal set + " + repeats + " copies of test 0.."
-                        + (Integer.parseInt(a.get("test")) - 1) + " with wrong labels (SPEC \u00a711)")
-                .parameter("epochs", a.get("epochs")).parameter("seeds", a.get("seeds"))
+                .parameter(
+                        "overfitting set",
+                        "normal set + " + repeats + " copies of test 0.." + (Integer.parseInt(a.get("test")) - 1)
+                                + " with wrong labels (SPEC \u00a711)")
+                .parameter("epochs", a.get("epochs"))
+                .parameter("seeds", a.get("seeds"))
                 .distanceComparison("Total distance from initialisation per run", trajectories)
                 .table(title + " (epochs 1, T/2, T)", header, rows)
                 .write(out.resolve("overfitting-report.html"));

@@ -8,14 +8,13 @@ import java.util.Map;
 
 /** Fashion-MNIST subsets as {@link TrainingData}, and the small "--name value" argument parsing of the samples. */
 final class SampleData {
-    private SampleData() {
-    }
+    private SampleData() {}
 
     /** Samples [from, to) of {@code dataset} (flat [784] rows) as training data with sample shape {@code shape}. */
     static TrainingData trainingData(InMemoryDataset dataset, int from, int to, int[] shape) {
         if (from < 0 || to > dataset.size() || from >= to) {
-            throw new DynamicsException("cannot take samples [" + from + ", " + to + ") of " + dataset.name()
-                    + " with " + dataset.size() + " samples");
+            throw new DynamicsException("cannot take samples [" + from + ", " + to + ") of " + dataset.name() + " with "
+                    + dataset.size() + " samples");
         }
         return TrainingData.from(dataset.subset(from, to).reshaped(shape), 10);
     }

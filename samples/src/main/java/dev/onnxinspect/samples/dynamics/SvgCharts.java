@@ -20,8 +20,7 @@ final class SvgCharts {
     private static final int TOP = 26;
     private static final int BOTTOM = 36;
 
-    private SvgCharts() {
-    }
+    private SvgCharts() {}
 
     /** One named line: y[k] at step x[k]. */
     record Series(String name, int[] x, double[] y) {
@@ -51,13 +50,29 @@ final class SvgCharts {
             StepSummary s = steps.get(k);
             double cx = LEFT + slot * (k + 0.5);
             double half = Math.min(14, slot * 0.35);
-            svg.append(String.format(Locale.ROOT, "<g><title>step %d (checkpoints %d-%d): n=%d, min %.4f, q1 %.4f,"
-                            + " median %.4f, q3 %.4f, max %.4f, mean %.4f</title>", s.step(), s.previousStep(),
-                    s.step(), s.count(), s.min(), s.lowerQuartile(), s.median(), s.upperQuartile(), s.max(), s.mean()));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<g><title>step %d (checkpoints %d-%d): n=%d, min %.4f, q1 %.4f,"
+                            + " median %.4f, q3 %.4f, max %.4f, mean %.4f</title>",
+                    s.step(),
+                    s.previousStep(),
+                    s.step(),
+                    s.count(),
+                    s.min(),
+                    s.lowerQuartile(),
+                    s.median(),
+                    s.upperQuartile(),
+                    s.max(),
+                    s.mean()));
             svg.append(line(cx, y.apply(s.min()), cx, y.apply(s.lowerQuartile()), "#555"));
             svg.append(line(cx, y.apply(s.upperQuartile()), cx, y.apply(s.max()), "#555"));
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
-                            + " fill=\"#88ccee\" stroke=\"#332288\"/>", cx - half, y.apply(s.upperQuartile()), 2 * half,
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
+                            + " fill=\"#88ccee\" stroke=\"#332288\"/>",
+                    cx - half,
+                    y.apply(s.upperQuartile()),
+                    2 * half,
                     Math.max(0.5, y.apply(s.lowerQuartile()) - y.apply(s.upperQuartile()))));
             svg.append(line(cx - half, y.apply(s.median()), cx + half, y.apply(s.median()), "#cc6677"));
             svg.append(line(cx - half / 2, y.apply(s.min()), cx + half / 2, y.apply(s.min()), "#555"));
@@ -67,8 +82,8 @@ final class SvgCharts {
                 svg.append(text(cx, HEIGHT - BOTTOM + 14, Integer.toString(s.step()), "middle"));
             }
         }
-        svg.append(text(LEFT + (WIDTH - LEFT - RIGHT) / 2.0, HEIGHT - 6, "checkpoint step t (compares t-1, t)",
-                "middle"));
+        svg.append(
+                text(LEFT + (WIDTH - LEFT - RIGHT) / 2.0, HEIGHT - 6, "checkpoint step t (compares t-1, t)", "middle"));
         return svg.append("</svg>").toString();
     }
 
@@ -77,9 +92,18 @@ final class SvgCharts {
         if (series.isEmpty()) {
             return "";
         }
-        int minX = series.stream().flatMapToInt(s -> java.util.Arrays.stream(s.x())).min().orElse(0);
-        int maxX = series.stream().flatMapToInt(s -> java.util.Arrays.stream(s.x())).max().orElse(1);
-        double maxY = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).max().orElse(1);
+        int minX = series.stream()
+                .flatMapToInt(s -> java.util.Arrays.stream(s.x()))
+                .min()
+                .orElse(0);
+        int maxX = series.stream()
+                .flatMapToInt(s -> java.util.Arrays.stream(s.x()))
+                .max()
+                .orElse(1);
+        double maxY = series.stream()
+                .flatMapToDouble(s -> java.util.Arrays.stream(s.y()))
+                .max()
+                .orElse(1);
         LinearScale y = LinearScale.niceZeroTo(maxY, HEIGHT - BOTTOM, TOP);
         LinearScale x = new LinearScale(minX, Math.max(maxX, minX + 1), LEFT, WIDTH - RIGHT - 110);
         StringBuilder svg = open(title, y, yLabel);
@@ -93,14 +117,26 @@ final class SvgCharts {
             for (int k = 0; k < s.x().length; k++) {
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.apply(s.x()[k]), y.apply(s.y()[k])));
             }
-            svg.append("<polyline fill=\"none\" stroke-width=\"1.6\" stroke=\"").append(Palette.color(i))
-                    .append("\" stroke-dasharray=\"").append(Palette.dash(i)).append("\" points=\"")
-                    .append(points.toString().trim()).append("\"><title>").append(Html.escape(s.name()))
+            svg.append("<polyline fill=\"none\" stroke-width=\"1.6\" stroke=\"")
+                    .append(Palette.color(i))
+                    .append("\" stroke-dasharray=\"")
+                    .append(Palette.dash(i))
+                    .append("\" points=\"")
+                    .append(points.toString().trim())
+                    .append("\"><title>")
+                    .append(Html.escape(s.name()))
                     .append("</title></polyline>");
             double ly = TOP + 12 + 13 * i;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\""
-                            + " stroke-dasharray=\"%s\" stroke-width=\"2\"/>", WIDTH - RIGHT - 104, ly - 4,
-                    WIDTH - RIGHT - 88, ly - 4, Palette.color(i), Palette.dash(i)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\""
+                            + " stroke-dasharray=\"%s\" stroke-width=\"2\"/>",
+                    WIDTH - RIGHT - 104,
+                    ly - 4,
+                    WIDTH - RIGHT - 88,
+                    ly - 4,
+                    Palette.color(i),
+                    Palette.dash(i)));
             svg.append(text(WIDTH - RIGHT - 84, ly, s.name(), "start"));
         }
         return svg.append("</svg>").toString();
@@ -108,9 +144,14 @@ final class SvgCharts {
 
     private static StringBuilder open(String title, LinearScale y, String yLabel) {
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " viewBox=\"0 0 %d %d\" role=\"img\" font-family=\"sans-serif\" font-size=\"10\">", WIDTH, HEIGHT,
-                WIDTH, HEIGHT));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                        + " viewBox=\"0 0 %d %d\" role=\"img\" font-family=\"sans-serif\" font-size=\"10\">",
+                WIDTH,
+                HEIGHT,
+                WIDTH,
+                HEIGHT));
         svg.append("<title>").append(Html.escape(title)).append("</title>");
         svg.append(text(WIDTH / 2.0, 14, title, "middle").replace("font-size=\"10\"", "font-size=\"12\""));
         double step = y.tickStep(5);
@@ -120,19 +161,34 @@ final class SvgCharts {
             svg.append(text(LEFT - 4, y.apply(t) + 3, String.format(Locale.ROOT, "%." + decimals + "f", t), "end"));
         }
         svg.append(line(LEFT, TOP, LEFT, HEIGHT - BOTTOM, "#333"));
-        svg.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\""
-                + " text-anchor=\"middle\" font-size=\"10\">%s</text>", (TOP + HEIGHT - BOTTOM) / 2.0,
-                (TOP + HEIGHT - BOTTOM) / 2.0, Html.escape(yLabel)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"12\" y=\"%.1f\" transform=\"rotate(-90 12 %.1f)\""
+                        + " text-anchor=\"middle\" font-size=\"10\">%s</text>",
+                (TOP + HEIGHT - BOTTOM) / 2.0,
+                (TOP + HEIGHT - BOTTOM) / 2.0,
+                Html.escape(yLabel)));
         return svg;
     }
 
     private static String line(double x1, double y1, double x2, double y2, String color) {
-        return String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
-                x1, y1, x2, y2, color);
+        return String.format(
+                Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
+                x1,
+                y1,
+                x2,
+                y2,
+                color);
     }
 
     private static String text(double x, double y, String content, String anchor) {
-        return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"10\">%s</text>",
-                x, y, anchor, Html.escape(content));
+        return String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"10\">%s</text>",
+                x,
+                y,
+                anchor,
+                Html.escape(content));
     }
 }

@@ -29,8 +29,7 @@ public final class WeightNormsCsv {
     /** The header line. */
     public static final String HEADER = "run_id,step,layer,weight_norm,distance_from_init";
 
-    private WeightNormsCsv() {
-    }
+    private WeightNormsCsv() {}
 
     /**
      * Writes {@code <directory>/weight_norms.csv} for the runs, in map order.
@@ -62,8 +61,16 @@ public final class WeightNormsCsv {
     }
 
     private static void row(StringBuilder csv, String run, int step, String layer, double norm, double distance) {
-        csv.append(run).append(',').append(step).append(',').append(layer).append(',').append(norm).append(',')
-                .append(distance).append('\n');
+        csv.append(run)
+                .append(',')
+                .append(step)
+                .append(',')
+                .append(layer)
+                .append(',')
+                .append(norm)
+                .append(',')
+                .append(distance)
+                .append('\n');
     }
 
     private static String plain(String text, String what) {

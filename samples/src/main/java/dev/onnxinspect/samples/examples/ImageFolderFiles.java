@@ -18,8 +18,7 @@ import javax.imageio.ImageIO;
  * <p>Run as a program: {@code ImageFolderFiles DATASET[:N] DIR}, e.g. {@code fashion-mnist-test:2000 out/test}.
  */
 public final class ImageFolderFiles {
-    private ImageFolderFiles() {
-    }
+    private ImageFolderFiles() {}
 
     /** Writes every image of {@code data} (samples of 28 x 28 = 784 values) and returns how many. */
     public static int write(InMemoryDataset data, Path dir) throws IOException {
@@ -39,7 +38,10 @@ public final class ImageFolderFiles {
             }
             Path folder = dir.resolve(data.labelled() ? Integer.toString(data.label(i)) : "all");
             Files.createDirectories(folder);
-            ImageIO.write(image, "png", folder.resolve(String.format(Locale.ROOT, "%06d.png", i)).toFile());
+            ImageIO.write(
+                    image,
+                    "png",
+                    folder.resolve(String.format(Locale.ROOT, "%06d.png", i)).toFile());
         }
         return (int) data.size();
     }

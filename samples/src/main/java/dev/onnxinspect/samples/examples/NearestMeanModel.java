@@ -17,8 +17,7 @@ import java.util.SplittableRandom;
  * "logits"}; only the logits are an output, as in a model exported elsewhere.
  */
 public final class NearestMeanModel {
-    private NearestMeanModel() {
-    }
+    private NearestMeanModel() {}
 
     /** Builds the model from class means computed on {@code train} (labelled, flat samples). */
     public static OnnxModel build(InMemoryDataset train, int features, int classes, long seed) {
@@ -50,11 +49,16 @@ public final class NearestMeanModel {
             }
             b[c] = (float) (-norm / 2);
         }
-        GraphBuilder g = GraphBuilder.create("nearest-class-mean").producer("onnx-inspect example", "1")
+        GraphBuilder g = GraphBuilder.create("nearest-class-mean")
+                .producer("onnx-inspect example", "1")
                 .metadata("description", "random ReLU features + nearest class mean, built with the graph API");
         String x = g.input("input", TensorShape.of(Dim.symbolic("N"), Dim.of(d)));
-        String z = g.gemm("features/linear", x, g.addInitializer("R", r, features, d),
-                g.addInitializer("c", new float[features], features), true);
+        String z = g.gemm(
+                "features/linear",
+                x,
+                g.addInitializer("R", r, features, d),
+                g.addInitializer("c", new float[features], features),
+                true);
         String relu = g.relu("features/relu", z);
         g.gemm("logits", relu, g.addInitializer("W", w, classes, features), g.addInitializer("b", b, classes), true);
         g.output("logits");

@@ -20,8 +20,7 @@ import java.util.Locale;
  * <p>Run: {@code scripts/sample-offline-audit.sh [outDir]} (default {@code onnx-inspect-out/offline-audit}).
  */
 public final class OfflineAuditExample {
-    private OfflineAuditExample() {
-    }
+    private OfflineAuditExample() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "onnx-inspect-out/offline-audit");
@@ -37,9 +36,17 @@ public final class OfflineAuditExample {
                 .run();
         AuditTables.write(result, out.resolve("tables"));
         ReportAssembler.write(result, FashionMnist.CLASS_NAMES, null, out.resolve("report.html"));
-        System.out.printf(Locale.ROOT, "nearest-mean model: ID accuracy %.4f; report %s%n", result.id().accuracy(),
+        System.out.printf(
+                Locale.ROOT,
+                "nearest-mean model: ID accuracy %.4f; report %s%n",
+                result.id().accuracy(),
                 out.resolve("report.html").toAbsolutePath());
-        result.metrics().forEach(m -> System.out.printf(Locale.ROOT, "  %-32s AUROC %.4f  FPR95-ID %.4f%n",
-                m.column(), m.evaluation().auroc(), m.evaluation().fpr95Id()));
+        result.metrics()
+                .forEach(m -> System.out.printf(
+                        Locale.ROOT,
+                        "  %-32s AUROC %.4f  FPR95-ID %.4f%n",
+                        m.column(),
+                        m.evaluation().auroc(),
+                        m.evaluation().fpr95Id()));
     }
 }

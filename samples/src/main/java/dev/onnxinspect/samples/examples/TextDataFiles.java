@@ -25,8 +25,7 @@ import org.duckdb.DuckDBDriver;
 public final class TextDataFiles {
     private static final int ROWS_PER_INSERT = 500;
 
-    private TextDataFiles() {
-    }
+    private TextDataFiles() {}
 
     /**
      * Writes the sequences (the positions with mask 1) and their labels, if any, as a Parquet file.
@@ -36,7 +35,7 @@ public final class TextDataFiles {
     public static Path writeParquet(TokenData data, Path file) throws IOException {
         Files.deleteIfExists(file);
         try (Connection c = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (tokens BIGINT[]" + (data.labelled() ? ", label INTEGER" : "") + ")");
             StringBuilder sql = new StringBuilder();
             for (int i = 0; i < data.size(); i++) {
@@ -50,7 +49,9 @@ public final class TextDataFiles {
                         first = false;
                     }
                 }
-                sql.append(']').append(data.labelled() ? ", " + data.label(i) : "").append(')');
+                sql.append(']')
+                        .append(data.labelled() ? ", " + data.label(i) : "")
+                        .append(')');
                 if ((i + 1) % ROWS_PER_INSERT == 0 || i == data.size() - 1) {
                     s.execute(sql.toString());
                     sql.setLength(0);
@@ -77,9 +78,16 @@ public final class TextDataFiles {
         Path dir = Path.of(args.length > 0 ? args[0] : "onnx-inspect-out/text");
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         TextClassifierSample.Result result = trainAndWrite(dir, seed);
-        System.out.printf(Locale.ROOT, "text classifier: train accuracy %.4f, test accuracy %.4f (DJL); wrote %s and"
+        System.out.printf(
+                Locale.ROOT,
+                "text classifier: train accuracy %.4f, test accuracy %.4f (DJL); wrote %s and"
                         + " train.parquet (%d rows), test.parquet (%d), ood.parquet (%d) in %s%n",
-                result.trainAccuracy(), result.testAccuracy(), result.model().getFileName(), result.train().size(),
-                result.test().size(), result.ood().size(), dir);
+                result.trainAccuracy(),
+                result.testAccuracy(),
+                result.model().getFileName(),
+                result.train().size(),
+                result.test().size(),
+                result.ood().size(),
+                dir);
     }
 }

@@ -7,10 +7,10 @@ import java.util.Locale;
 final class Axes {
     /** Average advance of a character of the 11 px chart font, for layout estimates (no text measuring offline). */
     static final double CHAR_WIDTH = 6.2;
+
     private static final int TICKS = 5;
 
-    private Axes() {
-    }
+    private Axes() {}
 
     /** A y axis at {@code left}: labelled ticks with grid lines across to {@code right}, title rotated. */
     static void left(Svg svg, LinearScale y, double left, double right, String title) {
@@ -19,13 +19,29 @@ final class Axes {
         for (double tick : y.ticks(TICKS)) {
             double py = y.apply(tick);
             svg.line(left, py, right, py, "grid");
-            svg.element("text", format(tick, decimals), "x", Svg.num(left - 6), "y", Svg.num(py + 4), "class", "tick",
-                    "text-anchor", "end");
+            svg.element(
+                    "text",
+                    format(tick, decimals),
+                    "x",
+                    Svg.num(left - 6),
+                    "y",
+                    Svg.num(py + 4),
+                    "class",
+                    "tick",
+                    "text-anchor",
+                    "end");
         }
         svg.line(left, y.rangeStart(), left, y.rangeEnd(), "axis");
         double middle = (y.rangeStart() + y.rangeEnd()) / 2;
-        svg.element("text", title, "class", "axis-title", "text-anchor", "middle",
-                "transform", "translate(14 " + Svg.num(middle) + ") rotate(-90)");
+        svg.element(
+                "text",
+                title,
+                "class",
+                "axis-title",
+                "text-anchor",
+                "middle",
+                "transform",
+                "translate(14 " + Svg.num(middle) + ") rotate(-90)");
     }
 
     /** An x axis at {@code bottom} with numeric ticks and a title below. */
@@ -35,12 +51,30 @@ final class Axes {
         for (double tick : x.ticks(TICKS)) {
             double px = x.apply(tick);
             svg.line(px, bottom, px, bottom + 4, "axis");
-            svg.element("text", format(tick, decimals), "x", Svg.num(px), "y", Svg.num(bottom + 16), "class", "tick",
-                    "text-anchor", "middle");
+            svg.element(
+                    "text",
+                    format(tick, decimals),
+                    "x",
+                    Svg.num(px),
+                    "y",
+                    Svg.num(bottom + 16),
+                    "class",
+                    "tick",
+                    "text-anchor",
+                    "middle");
         }
         svg.line(x.rangeStart(), bottom, x.rangeEnd(), bottom, "axis");
-        svg.element("text", title, "x", Svg.num((x.rangeStart() + x.rangeEnd()) / 2), "y", Svg.num(bottom + 34),
-                "class", "axis-title", "text-anchor", "middle");
+        svg.element(
+                "text",
+                title,
+                "x",
+                Svg.num((x.rangeStart() + x.rangeEnd()) / 2),
+                "y",
+                Svg.num(bottom + 34),
+                "class",
+                "axis-title",
+                "text-anchor",
+                "middle");
     }
 
     /**
@@ -52,9 +86,17 @@ final class Axes {
         for (int i = 0; i < categories.size(); i++) {
             double px = x.apply(i);
             svg.line(px, bottom, px, bottom + 4, "axis");
-            svg.open("text", "class", "tick", "text-anchor", "end",
-                    "transform", "translate(" + Svg.num(px + 3) + " " + Svg.num(bottom + 12) + ") rotate(-30)");
-            svg.element("title", categories.get(i)).text(shorten(categories.get(i), maxChars)).close("text");
+            svg.open(
+                    "text",
+                    "class",
+                    "tick",
+                    "text-anchor",
+                    "end",
+                    "transform",
+                    "translate(" + Svg.num(px + 3) + " " + Svg.num(bottom + 12) + ") rotate(-30)");
+            svg.element("title", categories.get(i))
+                    .text(shorten(categories.get(i), maxChars))
+                    .close("text");
         }
     }
 
@@ -67,6 +109,7 @@ final class Axes {
     static String format(double value, int decimals) {
         String text = String.format(Locale.ROOT, "%." + decimals + "f", value);
         return text.charAt(0) == '-' && text.chars().allMatch(ch -> ch == '-' || ch == '0' || ch == '.')
-                ? text.substring(1) : text;
+                ? text.substring(1)
+                : text;
     }
 }

@@ -16,9 +16,19 @@ package dev.onnxinspect.samples.report;
  * @param nId            ID samples, >= 1
  * @param nOod           OOD samples, >= 1
  */
-public record DetectorMetrics(String detector, String layer, String idDataset, String oodDataset, double auroc,
-                              double auprIn, double auprOut, double fpr95Id, double fpr95Ood, double detectionError,
-                              long nId, long nOod) {
+public record DetectorMetrics(
+        String detector,
+        String layer,
+        String idDataset,
+        String oodDataset,
+        double auroc,
+        double auprIn,
+        double auprOut,
+        double fpr95Id,
+        double fpr95Ood,
+        double detectionError,
+        long nId,
+        long nOod) {
 
     public DetectorMetrics {
         Require.text(detector, "DetectorMetrics.detector");
@@ -35,7 +45,8 @@ public record DetectorMetrics(String detector, String layer, String idDataset, S
         Require.between(fpr95Ood, 0, 1, "DetectorMetrics.fpr95Ood" + of);
         Require.between(detectionError, 0, 0.5, "DetectorMetrics.detectionError" + of);
         if (nId < 1 || nOod < 1) {
-            throw new ReportException("DetectorMetrics" + of + " needs nId >= 1 and nOod >= 1, got " + nId + " and " + nOod);
+            throw new ReportException(
+                    "DetectorMetrics" + of + " needs nId >= 1 and nOod >= 1, got " + nId + " and " + nOod);
         }
     }
 

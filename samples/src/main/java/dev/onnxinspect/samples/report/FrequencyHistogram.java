@@ -13,13 +13,14 @@ import java.util.List;
  * @param classes      class labels, one per row of {@code neurons} (classes without samples are left out)
  * @param neurons      {@code neurons[class][bin]}: count of neurons, >= 0; every row has the same B >= 1 entries
  */
-public record FrequencyHistogram(String layer, Significance significance, String dataset, List<String> classes,
-                                 int[][] neurons) {
+public record FrequencyHistogram(
+        String layer, Significance significance, String dataset, List<String> classes, int[][] neurons) {
 
     public FrequencyHistogram {
         Require.text(layer, "FrequencyHistogram.layer");
         if (significance == null) {
-            throw new ReportException("FrequencyHistogram.significance of layer '" + layer + "' must be S1 or S2, got null");
+            throw new ReportException(
+                    "FrequencyHistogram.significance of layer '" + layer + "' must be S1 or S2, got null");
         }
         Require.text(dataset, "FrequencyHistogram.dataset");
         classes = Require.labels(classes, "FrequencyHistogram.classes of layer '" + layer + "'");
@@ -68,7 +69,8 @@ public record FrequencyHistogram(String layer, Significance significance, String
             }
             for (int b = 0; b < bins; b++) {
                 if (counts[r][b] < 0) {
-                    throw new ReportException(what + "[" + r + "][" + b + "] is a count and must be >= 0, got " + counts[r][b]);
+                    throw new ReportException(
+                            what + "[" + r + "][" + b + "] is a count and must be >= 0, got " + counts[r][b]);
                 }
             }
             copy[r] = counts[r].clone();

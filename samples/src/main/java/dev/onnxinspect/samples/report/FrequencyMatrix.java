@@ -12,17 +12,19 @@ import java.util.List;
  * @param classes      class labels, one per row
  * @param frequency    {@code frequency[class][neuron]} in [0, 1], rectangular with at least one neuron
  */
-public record FrequencyMatrix(String layer, Significance significance, String dataset, List<String> classes,
-                              double[][] frequency) {
+public record FrequencyMatrix(
+        String layer, Significance significance, String dataset, List<String> classes, double[][] frequency) {
 
     public FrequencyMatrix {
         Require.text(layer, "FrequencyMatrix.layer");
         if (significance == null) {
-            throw new ReportException("FrequencyMatrix.significance of layer '" + layer + "' must be S1 or S2, got null");
+            throw new ReportException(
+                    "FrequencyMatrix.significance of layer '" + layer + "' must be S1 or S2, got null");
         }
         Require.text(dataset, "FrequencyMatrix.dataset");
         classes = Require.labels(classes, "FrequencyMatrix.classes of layer '" + layer + "'");
-        frequency = Require.matrix(frequency, classes.size(), 0, 1, "FrequencyMatrix.frequency of layer '" + layer + "'");
+        frequency =
+                Require.matrix(frequency, classes.size(), 0, 1, "FrequencyMatrix.frequency of layer '" + layer + "'");
     }
 
     public int neurons() {

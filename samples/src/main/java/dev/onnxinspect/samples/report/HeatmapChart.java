@@ -30,24 +30,34 @@ final class HeatmapChart {
      * @param cellHeight    height of a cell in chart units
      * @param printValues   whether each cell shows its value as text (only for few, large cells)
      */
-    record Spec(List<String> rows, List<String> columns, int columnCount, Cells cells, double min, double max,
-                String rowTitle, String columnTitle, String legendTitle, int decimals, double cellWidth,
-                double cellHeight, boolean printValues) {
-    }
+    record Spec(
+            List<String> rows,
+            List<String> columns,
+            int columnCount,
+            Cells cells,
+            double min,
+            double max,
+            String rowTitle,
+            String columnTitle,
+            String legendTitle,
+            int decimals,
+            double cellWidth,
+            double cellHeight,
+            boolean printValues) {}
 
     private static final int LABEL_CHARS = 18;
     private static final double TOP = 10;
     private static final double LEGEND_WIDTH = 92;
 
-    private HeatmapChart() {
-    }
+    private HeatmapChart() {}
 
     static String render(String kind, String id, String label, Spec spec) {
         int rowCount = spec.rows().size();
         double left = 28 + Axes.CHAR_WIDTH * Math.min(LABEL_CHARS, longest(spec.rows()));
         double plotWidth = spec.cellWidth() * spec.columnCount();
         double plotHeight = spec.cellHeight() * rowCount;
-        double bottom = spec.columns().isEmpty() ? 44
+        double bottom = spec.columns().isEmpty()
+                ? 44
                 : 30 + Axes.CHAR_WIDTH * 0.72 * Math.min(LABEL_CHARS, longest(spec.columns()));
         double width = left + plotWidth + LEGEND_WIDTH;
         double height = TOP + Math.max(plotHeight, 120) + bottom;
@@ -59,8 +69,14 @@ final class HeatmapChart {
         for (int r = 0; r < rowCount; r++) {
             for (int c = 0; c < spec.columnCount(); c++) {
                 double value = spec.cells().value(r, c);
-                String columnName = spec.columns().isEmpty() ? "neuron " + c : spec.columns().get(c);
-                svg.rect(left + c * spec.cellWidth(), TOP + r * spec.cellHeight(), spec.cellWidth(), spec.cellHeight(),
+                String columnName = spec.columns().isEmpty()
+                        ? "neuron " + c
+                        : spec.columns().get(c);
+                svg.rect(
+                        left + c * spec.cellWidth(),
+                        TOP + r * spec.cellHeight(),
+                        spec.cellWidth(),
+                        spec.cellHeight(),
                         Viridis.color(normalised(value, spec)),
                         spec.rows().get(r) + ", " + columnName + ": " + Axes.format(value, spec.decimals()));
             }
@@ -85,10 +101,15 @@ final class HeatmapChart {
         for (int r = 0; r < spec.rows().size(); r++) {
             for (int c = 0; c < spec.columnCount(); c++) {
                 double value = spec.cells().value(r, c);
-                svg.element("text", Axes.format(value, spec.decimals()),
-                        "x", Svg.num(left + (c + 0.5) * spec.cellWidth()),
-                        "y", Svg.num(TOP + (r + 0.5) * spec.cellHeight() + 3.5),
-                        "class", Viridis.needsDarkText(normalised(value, spec)) ? "on-light" : "on-dark");
+                svg.element(
+                        "text",
+                        Axes.format(value, spec.decimals()),
+                        "x",
+                        Svg.num(left + (c + 0.5) * spec.cellWidth()),
+                        "y",
+                        Svg.num(TOP + (r + 0.5) * spec.cellHeight() + 3.5),
+                        "class",
+                        Viridis.needsDarkText(normalised(value, spec)) ? "on-light" : "on-dark");
             }
         }
         svg.close("g");
@@ -97,13 +118,28 @@ final class HeatmapChart {
     private static void rowLabels(Svg svg, Spec spec, double left) {
         for (int r = 0; r < spec.rows().size(); r++) {
             String name = spec.rows().get(r);
-            svg.open("text", "x", Svg.num(left - 5), "y", Svg.num(TOP + (r + 0.5) * spec.cellHeight() + 4),
-                    "class", "tick", "text-anchor", "end");
+            svg.open(
+                    "text",
+                    "x",
+                    Svg.num(left - 5),
+                    "y",
+                    Svg.num(TOP + (r + 0.5) * spec.cellHeight() + 4),
+                    "class",
+                    "tick",
+                    "text-anchor",
+                    "end");
             svg.element("title", name).text(Axes.shorten(name, LABEL_CHARS)).close("text");
         }
         double middle = TOP + spec.cellHeight() * spec.rows().size() / 2;
-        svg.element("text", spec.rowTitle(), "class", "axis-title", "text-anchor", "middle",
-                "transform", "translate(12 " + Svg.num(middle) + ") rotate(-90)");
+        svg.element(
+                "text",
+                spec.rowTitle(),
+                "class",
+                "axis-title",
+                "text-anchor",
+                "middle",
+                "transform",
+                "translate(12 " + Svg.num(middle) + ") rotate(-90)");
     }
 
     private static void columnAxis(Svg svg, Spec spec, double left, double bottom) {
@@ -117,22 +153,46 @@ final class HeatmapChart {
                 }
                 double px = x.apply(tick + 0.5);
                 svg.line(px, bottom, px, bottom + 4, "axis");
-                svg.element("text", Axes.format(tick, 0), "x", Svg.num(px), "y", Svg.num(bottom + 16),
-                        "class", "tick", "text-anchor", "middle");
+                svg.element(
+                        "text",
+                        Axes.format(tick, 0),
+                        "x",
+                        Svg.num(px),
+                        "y",
+                        Svg.num(bottom + 16),
+                        "class",
+                        "tick",
+                        "text-anchor",
+                        "middle");
             }
             titleY = bottom + 34;
         } else {
             for (int c = 0; c < spec.columnCount(); c++) {
                 String name = spec.columns().get(c);
                 double px = x.apply(c + 0.5);
-                svg.open("text", "class", "tick", "text-anchor", "end", "transform",
+                svg.open(
+                        "text",
+                        "class",
+                        "tick",
+                        "text-anchor",
+                        "end",
+                        "transform",
                         "translate(" + Svg.num(px + 3) + " " + Svg.num(bottom + 12) + ") rotate(-45)");
                 svg.element("title", name).text(Axes.shorten(name, LABEL_CHARS)).close("text");
             }
             titleY = bottom + 22 + Axes.CHAR_WIDTH * 0.72 * Math.min(LABEL_CHARS, longest(spec.columns()));
         }
-        svg.element("text", spec.columnTitle(), "x", Svg.num(left + plotWidth / 2), "y", Svg.num(titleY),
-                "class", "axis-title", "text-anchor", "middle");
+        svg.element(
+                "text",
+                spec.columnTitle(),
+                "x",
+                Svg.num(left + plotWidth / 2),
+                "y",
+                Svg.num(titleY),
+                "class",
+                "axis-title",
+                "text-anchor",
+                "middle");
     }
 
     private static void legend(Svg svg, String id, Spec spec, double x, double top, double height) {
@@ -142,17 +202,37 @@ final class HeatmapChart {
             svg.empty("stop", "offset", Axes.format(i / 10.0, 1), "stop-color", Viridis.color(i / 10.0));
         }
         svg.close("linearGradient").close("defs");
-        svg.empty("rect", "x", Svg.num(x), "y", Svg.num(top), "width", "12", "height", Svg.num(height),
-                "fill", "url(#" + gradient + ")", "class", "legend-bar");
+        svg.empty(
+                "rect",
+                "x",
+                Svg.num(x),
+                "y",
+                Svg.num(top),
+                "width",
+                "12",
+                "height",
+                Svg.num(height),
+                "fill",
+                "url(#" + gradient + ")",
+                "class",
+                "legend-bar");
         LinearScale scale = new LinearScale(spec.min(), spec.max(), top + height, top);
         int decimals = LinearScale.decimalsFor(scale.tickStep(4));
         for (double tick : scale.ticks(4)) {
             double py = scale.apply(tick);
             svg.line(x + 12, py, x + 16, py, "axis");
-            svg.element("text", Axes.format(tick, decimals), "x", Svg.num(x + 19), "y", Svg.num(py + 4), "class", "tick");
+            svg.element(
+                    "text", Axes.format(tick, decimals), "x", Svg.num(x + 19), "y", Svg.num(py + 4), "class", "tick");
         }
-        svg.element("text", spec.legendTitle(), "class", "axis-title", "text-anchor", "middle",
-                "transform", "translate(" + Svg.num(x + 64) + " " + Svg.num(top + height / 2) + ") rotate(90)");
+        svg.element(
+                "text",
+                spec.legendTitle(),
+                "class",
+                "axis-title",
+                "text-anchor",
+                "middle",
+                "transform",
+                "translate(" + Svg.num(x + 64) + " " + Svg.num(top + height / 2) + ") rotate(90)");
     }
 
     private static double mean(Spec spec) {

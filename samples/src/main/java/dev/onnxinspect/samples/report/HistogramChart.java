@@ -18,8 +18,7 @@ final class HistogramChart {
     private static final double BOTTOM = 46;
     private static final String BAR_COLOR = "#2a788e";
 
-    private HistogramChart() {
-    }
+    private HistogramChart() {}
 
     static String render(FrequencyHistogram histogram, String id) {
         int bins = histogram.bins();
@@ -31,7 +30,12 @@ final class HistogramChart {
         LinearScale y = LinearScale.niceZeroTo((double) max, HEIGHT - BOTTOM, TOP);
         String caption = histogram.layer() + " \u00b7 " + histogram.significance() + " \u00b7 " + histogram.dataset();
         Svg svg = Svg.chart(KIND, id, WIDTH, HEIGHT, "Frequency histogram of " + caption);
-        Axes.left(svg, y, LEFT, WIDTH - RIGHT, "neurons (sum over " + histogram.classes().size() + " classes)");
+        Axes.left(
+                svg,
+                y,
+                LEFT,
+                WIDTH - RIGHT,
+                "neurons (sum over " + histogram.classes().size() + " classes)");
         double binWidth = x.length(1.0 / bins);
         double gap = bins <= 50 ? Math.min(1, binWidth * 0.15) : 0;
         svg.open("g", "class", "bars");
@@ -41,7 +45,12 @@ final class HistogramChart {
                 continue;
             }
             double height = y.length((double) total);
-            svg.rect(x.apply((double) b / bins) + gap / 2, y.apply((double) total), binWidth - gap, height, BAR_COLOR,
+            svg.rect(
+                    x.apply((double) b / bins) + gap / 2,
+                    y.apply((double) total),
+                    binWidth - gap,
+                    height,
+                    BAR_COLOR,
                     tooltip(histogram, b));
         }
         svg.close("g");
@@ -51,9 +60,13 @@ final class HistogramChart {
 
     private static String tooltip(FrequencyHistogram histogram, int bin) {
         int bins = histogram.bins();
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "[%s, %s%s: %d neurons",
-                Axes.format((double) bin / bins, 3), Axes.format((double) (bin + 1) / bins, 3),
-                bin == bins - 1 ? "]" : ")", histogram.total(bin)));
+        StringBuilder text = new StringBuilder(String.format(
+                Locale.ROOT,
+                "[%s, %s%s: %d neurons",
+                Axes.format((double) bin / bins, 3),
+                Axes.format((double) (bin + 1) / bins, 3),
+                bin == bins - 1 ? "]" : ")",
+                histogram.total(bin)));
         for (int c = 0; c < histogram.classes().size(); c++) {
             text.append('\n').append(histogram.classes().get(c)).append(": ").append(histogram.count(c, bin));
         }

@@ -5,8 +5,7 @@ package dev.onnxinspect.samples.report;
  * untrusted models) goes through {@link #escape}; no other path writes caller text into the page.
  */
 public final class Html {
-    private Html() {
-    }
+    private Html() {}
 
     /**
      * Escapes {@code & < > " '} so the result is safe both as element text and inside a double- or single-quoted

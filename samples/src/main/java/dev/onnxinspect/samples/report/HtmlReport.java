@@ -5,7 +5,6 @@ import dev.onnxinspect.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +26,7 @@ public final class HtmlReport {
     private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
     private static final String CSS = loadCss();
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /**
      * Writes the report to {@code file} atomically: the page goes to a temporary file in the same directory that is
@@ -49,45 +47,101 @@ public final class HtmlReport {
     public static String render(ReportData data) {
         StringBuilder html = new StringBuilder(1 << 16);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">")
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+                .append(CSP)
+                .append("\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(Html.escape(data.title())).append(" \u2014 onnx-inspect report</title>")
-                .append("<style>").append(CSS).append("</style></head><body><main>");
-        html.append("<header class=\"page\"><h1>").append(Html.escape(data.title())).append("</h1><p>onnx-inspect report")
-                .append(" \u00b7 classes from ").append(data.classSource() == ClassSource.LABEL ? "true labels" : "predictions (argmax of logits)")
+                .append("<title>")
+                .append(Html.escape(data.title()))
+                .append(" \u2014 onnx-inspect report</title>")
+                .append("<style>")
+                .append(CSS)
+                .append("</style></head><body><main>");
+        html.append("<header class=\"page\"><h1>")
+                .append(Html.escape(data.title()))
+                .append("</h1><p>onnx-inspect report")
+                .append(" \u00b7 classes from ")
+                .append(data.classSource() == ClassSource.LABEL ? "true labels" : "predictions (argmax of logits)")
                 .append("</p></header>");
         html.append("<nav class=\"toc\">");
-        for (String[] entry : new String[][] {{"parameters", "Parameters"}, {"layers", "Layers"},
-            {"histograms", "Frequency histograms"}, {"frequencies", "Frequency heatmaps"}, {"kl", "KL divergences"},
-            {"layer-summary", "Sparsity & perplexity"}, {"ood", "OOD detection"}, {"training", "Training"}}) {
+        for (String[] entry : new String[][] {
+            {"parameters", "Parameters"},
+            {"layers", "Layers"},
+            {"histograms", "Frequency histograms"},
+            {"frequencies", "Frequency heatmaps"},
+            {"kl", "KL divergences"},
+            {"layer-summary", "Sparsity & perplexity"},
+            {"ood", "OOD detection"},
+            {"training", "Training"}
+        }) {
             if (entry[0].equals("training") && data.training().isEmpty()) {
                 continue;
             }
-            html.append("<a href=\"#").append(entry[0]).append("\">").append(Html.escape(entry[1])).append("</a>");
+            html.append("<a href=\"#")
+                    .append(entry[0])
+                    .append("\">")
+                    .append(Html.escape(entry[1]))
+                    .append("</a>");
         }
         html.append("</nav>");
-        section(html, "parameters", "Run parameters", "", Tables.parameters(data.parameters()), data.parameters().isEmpty());
-        section(html, "layers", "Layers", "Instrumented layers in model order.", Tables.layers(data.layers()),
+        section(
+                html,
+                "parameters",
+                "Run parameters",
+                "",
+                Tables.parameters(data.parameters()),
+                data.parameters().isEmpty());
+        section(
+                html,
+                "layers",
+                "Layers",
+                "Instrumented layers in model order.",
+                Tables.layers(data.layers()),
                 data.layers().isEmpty());
-        section(html, "histograms", "Class-wise activation frequency histograms",
+        section(
+                html,
+                "histograms",
+                "Class-wise activation frequency histograms",
                 "SPEC \u00a72: neurons per frequency bin over [0, 1], one chart per layer and significance; hover a bar for the per-class counts.",
-                grid(histograms(data)), data.histograms().isEmpty());
-        section(html, "frequencies", "Class \u00d7 neuron activation frequency",
+                grid(histograms(data)),
+                data.histograms().isEmpty());
+        section(
+                html,
+                "frequencies",
+                "Class \u00d7 neuron activation frequency",
                 "SPEC \u00a72: F[c, j], the fraction of class-c samples in which neuron j is significant (viridis, 0 to 1).",
-                stack(frequencyHeatmaps(data)), data.frequencyMatrices().isEmpty());
-        section(html, "kl", "Class-wise KL divergences",
+                stack(frequencyHeatmaps(data)),
+                data.frequencyMatrices().isEmpty());
+        section(
+                html,
+                "kl",
+                "Class-wise KL divergences",
                 "SPEC \u00a74: KL(P \u2016 Q) in nats between class profiles; rows are P, columns Q. Hover a cell for its value.",
-                wideGrid(klHeatmaps(data)), data.klMatrices().isEmpty());
-        section(html, "layer-summary", "Sparsity and perplexity per layer",
+                wideGrid(klHeatmaps(data)),
+                data.klMatrices().isEmpty());
+        section(
+                html,
+                "layer-summary",
+                "Sparsity and perplexity per layer",
                 "SPEC \u00a72 active fraction (sparsity = 1 \u2212 active fraction) and \u00a77 perplexity of the S1 patterns, one line per class.",
-                grid(LayerSummaryCharts.render(data)), data.layerSummaries().isEmpty());
-        section(html, "ood", "Out-of-distribution detection",
+                grid(LayerSummaryCharts.render(data)),
+                data.layerSummaries().isEmpty());
+        section(
+                html,
+                "ood",
+                "Out-of-distribution detection",
                 "SPEC \u00a76: scores are higher = more OOD; best value per (ID, OOD) pair in bold.",
-                (data.detectorMetrics().isEmpty() ? "" : Tables.detectors(data.detectorMetrics())) + grid(rocCharts(data)),
+                (data.detectorMetrics().isEmpty() ? "" : Tables.detectors(data.detectorMetrics()))
+                        + grid(rocCharts(data)),
                 data.detectorMetrics().isEmpty() && data.rocCurves().isEmpty());
         if (!data.training().isEmpty()) {
-            section(html, "training", "Training curves", "SPEC \u00a711: accuracy per epoch; solid train, dashed test.",
-                    stack(List.of(TrainingChart.render(data.training(), "training-0"))), false);
+            section(
+                    html,
+                    "training",
+                    "Training curves",
+                    "SPEC \u00a711: accuracy per epoch; solid train, dashed test.",
+                    stack(List.of(TrainingChart.render(data.training(), "training-0"))),
+                    false);
         }
         return html.append("</main></body></html>\n").toString();
     }
@@ -100,8 +154,11 @@ public final class HtmlReport {
     public static int chartCount(ReportData data) {
         Set<String> summaryDatasets = new LinkedHashSet<>();
         data.layerSummaries().forEach(s -> summaryDatasets.add(s.dataset()));
-        return data.histograms().size() + data.frequencyMatrices().size() + data.klMatrices().size()
-                + LayerSummaryCharts.CHARTS_PER_DATASET * summaryDatasets.size() + rocPairs(data).size()
+        return data.histograms().size()
+                + data.frequencyMatrices().size()
+                + data.klMatrices().size()
+                + LayerSummaryCharts.CHARTS_PER_DATASET * summaryDatasets.size()
+                + rocPairs(data).size()
                 + (data.training().isEmpty() ? 0 : 1);
     }
 
@@ -141,17 +198,24 @@ public final class HtmlReport {
     private static Map<List<String>, List<RocCurve>> rocPairs(ReportData data) {
         Map<List<String>, List<RocCurve>> pairs = new LinkedHashMap<>();
         for (RocCurve curve : data.rocCurves()) {
-            pairs.computeIfAbsent(List.of(curve.idDataset(), curve.oodDataset()), k -> new ArrayList<>()).add(curve);
+            pairs.computeIfAbsent(List.of(curve.idDataset(), curve.oodDataset()), k -> new ArrayList<>())
+                    .add(curve);
         }
         return pairs;
     }
 
-    private static void section(StringBuilder html, String id, String heading, String note, String body, boolean empty) {
-        html.append("<section id=\"").append(id).append("\"><h2>").append(Html.escape(heading)).append("</h2>");
+    private static void section(
+            StringBuilder html, String id, String heading, String note, String body, boolean empty) {
+        html.append("<section id=\"")
+                .append(id)
+                .append("\"><h2>")
+                .append(Html.escape(heading))
+                .append("</h2>");
         if (!note.isEmpty()) {
             html.append("<p class=\"note\">").append(Html.escape(note)).append("</p>");
         }
-        html.append(empty ? "<p class=\"empty\">No data in this run.</p>" : body).append("</section>");
+        html.append(empty ? "<p class=\"empty\">No data in this run.</p>" : body)
+                .append("</section>");
     }
 
     private static String grid(List<String> figures) {
@@ -169,13 +233,14 @@ public final class HtmlReport {
     private static String loadCss() {
         try (InputStream in = HtmlReport.class.getResourceAsStream("report.css")) {
             if (in == null) {
-                throw new IllegalStateException("report.css is missing from the samples jar; rebuild the samples module");
+                throw new IllegalStateException(
+                        "report.css is missing from the samples jar; rebuild the samples module");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             // a resource of our own jar that cannot be read is a broken build, not a file of the user's
-            throw new IllegalStateException("cannot read report.css from the samples jar; rebuild the samples module",
-                    e);
+            throw new IllegalStateException(
+                    "cannot read report.css from the samples jar; rebuild the samples module", e);
         }
     }
 }

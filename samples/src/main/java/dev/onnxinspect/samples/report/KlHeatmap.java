@@ -14,8 +14,7 @@ final class KlHeatmap {
     private static final double MIN_CELL = 10;
     private static final double PRINT_CELL = 34;
 
-    private KlHeatmap() {
-    }
+    private KlHeatmap() {}
 
     static String render(KlMatrix matrix, String id) {
         int columns = matrix.columnClasses().size();
@@ -26,11 +25,22 @@ final class KlHeatmap {
                 max = Math.max(max, matrix.value(r, c));
             }
         }
-        var spec = new HeatmapChart.Spec(matrix.rowClasses(), matrix.columnClasses(), columns, matrix::value, 0,
-                max > 0 ? max : 1, "P: class on " + matrix.rowDataset(), "Q: class on " + matrix.columnDataset(),
-                "KL(P \u2016 Q), nats", 3, cell, cell, cell >= PRINT_CELL);
-        String caption = matrix.layer() + " \u00b7 " + matrix.quantity() + " \u00b7 KL(" + matrix.rowDataset() + " \u2016 "
-                + matrix.columnDataset() + ")";
+        var spec = new HeatmapChart.Spec(
+                matrix.rowClasses(),
+                matrix.columnClasses(),
+                columns,
+                matrix::value,
+                0,
+                max > 0 ? max : 1,
+                "P: class on " + matrix.rowDataset(),
+                "Q: class on " + matrix.columnDataset(),
+                "KL(P \u2016 Q), nats",
+                3,
+                cell,
+                cell,
+                cell >= PRINT_CELL);
+        String caption = matrix.layer() + " \u00b7 " + matrix.quantity() + " \u00b7 KL(" + matrix.rowDataset()
+                + " \u2016 " + matrix.columnDataset() + ")";
         return Figure.of(caption, HeatmapChart.render(KIND, id, "KL divergences " + caption, spec), List.of());
     }
 }

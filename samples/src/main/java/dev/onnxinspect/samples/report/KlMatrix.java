@@ -15,8 +15,14 @@ import java.util.List;
  * @param columnClasses column labels
  * @param kl            {@code kl[row][column]}, finite and >= 0 (up to rounding: >= -1e-9)
  */
-public record KlMatrix(String layer, String quantity, String rowDataset, String columnDataset, List<String> rowClasses,
-                       List<String> columnClasses, double[][] kl) {
+public record KlMatrix(
+        String layer,
+        String quantity,
+        String rowDataset,
+        String columnDataset,
+        List<String> rowClasses,
+        List<String> columnClasses,
+        double[][] kl) {
 
     /** KL is >= 0; a float64 sum of terms can come out a few ulps below. */
     private static final double ROUNDING = 1e-9;

@@ -15,14 +15,20 @@ public record LayerInfo(String name, String opType, List<String> shape) {
         Require.text(name, "LayerInfo.name");
         Require.text(opType, "LayerInfo.opType of layer '" + name + "'");
         if (shape == null) {
-            throw new ReportException("LayerInfo.shape of layer '" + name + "' must not be null; pass List.of() when unknown");
+            throw new ReportException(
+                    "LayerInfo.shape of layer '" + name + "' must not be null; pass List.of() when unknown");
         }
         shape = List.copyOf(shape);
     }
 
     /** A layer whose dimensions are numbers; a negative dimension (dynamic, e.g. the batch) is shown as "?". */
     public static LayerInfo of(String name, String opType, long... dims) {
-        return new LayerInfo(name, opType, Arrays.stream(dims).mapToObj(d -> d < 0 ? "?" : Long.toString(d)).toList());
+        return new LayerInfo(
+                name,
+                opType,
+                Arrays.stream(dims)
+                        .mapToObj(d -> d < 0 ? "?" : Long.toString(d))
+                        .toList());
     }
 
     /** The shape as shown in the table, e.g. {@code [?, 64]}. */

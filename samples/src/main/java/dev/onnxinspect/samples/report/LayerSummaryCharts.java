@@ -16,19 +16,26 @@ final class LayerSummaryCharts {
     static final String KIND = "layer-summary";
     /** Charts drawn per dataset. */
     static final int CHARTS_PER_DATASET = 3;
+
     private static final double WIDTH = 380;
     private static final double HEIGHT = 260;
 
-    private record Metric(String key, String title, String axis, ToDoubleFunction<LayerSummary> value) {
-    }
+    private record Metric(String key, String title, String axis, ToDoubleFunction<LayerSummary> value) {}
 
     private static final List<Metric> METRICS = List.of(
-            new Metric("active-s1", "active fraction S1", "active fraction (1 \u2212 sparsity)", LayerSummary::activeFractionS1),
-            new Metric("active-s2", "active fraction S2", "active fraction (1 \u2212 sparsity)", LayerSummary::activeFractionS2),
+            new Metric(
+                    "active-s1",
+                    "active fraction S1",
+                    "active fraction (1 \u2212 sparsity)",
+                    LayerSummary::activeFractionS1),
+            new Metric(
+                    "active-s2",
+                    "active fraction S2",
+                    "active fraction (1 \u2212 sparsity)",
+                    LayerSummary::activeFractionS2),
             new Metric("perplexity", "perplexity of S1 patterns", "perplexity e^H", LayerSummary::perplexity));
 
-    private LayerSummaryCharts() {
-    }
+    private LayerSummaryCharts() {}
 
     /** The figures, {@link #CHARTS_PER_DATASET} per dataset in order of first appearance. */
     static List<String> render(ReportData data) {
@@ -38,7 +45,9 @@ final class LayerSummaryCharts {
         List<String> figures = new ArrayList<>();
         int datasetIndex = 0;
         for (String dataset : datasets) {
-            List<LayerSummary> rows = data.layerSummaries().stream().filter(s -> s.dataset().equals(dataset)).toList();
+            List<LayerSummary> rows = data.layerSummaries().stream()
+                    .filter(s -> s.dataset().equals(dataset))
+                    .toList();
             for (Metric metric : METRICS) {
                 figures.add(chart(rows, layers, dataset, metric, "layer-summary-" + datasetIndex + "-" + metric.key()));
             }
@@ -47,15 +56,18 @@ final class LayerSummaryCharts {
         return figures;
     }
 
-    private static String chart(List<LayerSummary> rows, List<String> layers, String dataset, Metric metric, String id) {
+    private static String chart(
+            List<LayerSummary> rows, List<String> layers, String dataset, Metric metric, String id) {
         Set<String> classes = new LinkedHashSet<>();
         rows.forEach(s -> classes.add(s.className()));
         List<LineChart.Series> series = new ArrayList<>();
         double max = 0;
         int index = 0;
         for (String className : classes) {
-            List<LayerSummary> points = rows.stream().filter(s -> s.className().equals(className))
-                    .sorted((a, b) -> Integer.compare(layers.indexOf(a.layer()), layers.indexOf(b.layer()))).toList();
+            List<LayerSummary> points = rows.stream()
+                    .filter(s -> s.className().equals(className))
+                    .sorted((a, b) -> Integer.compare(layers.indexOf(a.layer()), layers.indexOf(b.layer())))
+                    .toList();
             double[] x = new double[points.size()];
             double[] y = new double[points.size()];
             List<String> tooltips = new ArrayList<>();
@@ -64,8 +76,16 @@ final class LayerSummaryCharts {
                 x[i] = layers.indexOf(s.layer());
                 y[i] = metric.value().applyAsDouble(s);
                 max = Math.max(max, y[i]);
-                tooltips.add(String.format(Locale.ROOT, "%s @ %s: %s = %.4g%nN_c = %d, %d distinct patterns, H = %.4g nats",
-                        className, s.layer(), metric.title(), y[i], s.samples(), s.distinctPatterns(), s.entropy()));
+                tooltips.add(String.format(
+                        Locale.ROOT,
+                        "%s @ %s: %s = %.4g%nN_c = %d, %d distinct patterns, H = %.4g nats",
+                        className,
+                        s.layer(),
+                        metric.title(),
+                        y[i],
+                        s.samples(),
+                        s.distinctPatterns(),
+                        s.entropy()));
             }
             series.add(new LineChart.Series(className, Palette.color(index), Palette.dash(index), x, y, tooltips));
             index++;
@@ -73,7 +93,9 @@ final class LayerSummaryCharts {
         double top = metric.key().startsWith("active") ? 1 : max;
         var frame = new LineChart.Frame(0, 1, top, "layer", metric.axis(), layers, false, WIDTH, HEIGHT);
         String caption = metric.title() + " \u00b7 " + dataset;
-        return Figure.of(caption, LineChart.render(KIND, id, caption + " per layer and class", frame, series),
+        return Figure.of(
+                caption,
+                LineChart.render(KIND, id, caption + " per layer and class", frame, series),
                 LineChart.legend(series));
     }
 

@@ -40,9 +40,16 @@ final class LineChart {
      * @param width       chart width in chart units
      * @param height      chart height in chart units
      */
-    record Frame(double xMin, double xMax, double yMax, String xTitle, String yTitle, List<String> categories,
-                 boolean diagonal, double width, double height) {
-    }
+    record Frame(
+            double xMin,
+            double xMax,
+            double yMax,
+            String xTitle,
+            String yTitle,
+            List<String> categories,
+            boolean diagonal,
+            double width,
+            double height) {}
 
     private static final double LEFT = 58;
     private static final double RIGHT = 16;
@@ -51,8 +58,7 @@ final class LineChart {
     /** Points closer than this (in chart units) to the last drawn one are dropped: invisible, and keeps files small. */
     private static final double RESOLUTION = 0.5;
 
-    private LineChart() {
-    }
+    private LineChart() {}
 
     static String render(String kind, String id, String label, Frame frame, List<Series> series) {
         boolean categorical = !frame.categories().isEmpty();
@@ -73,11 +79,33 @@ final class LineChart {
             svg.line(x.apply(frame.xMin()), y.apply(0), x.apply(frame.xMax()), y.apply(frame.xMax()), "chance");
         }
         for (Series line : series) {
-            svg.empty("polyline", "points", points(line, x, y), "fill", "none", "stroke", line.color(),
-                    "stroke-width", "2", "stroke-dasharray", line.dash(), "stroke-linejoin", "round");
+            svg.empty(
+                    "polyline",
+                    "points",
+                    points(line, x, y),
+                    "fill",
+                    "none",
+                    "stroke",
+                    line.color(),
+                    "stroke-width",
+                    "2",
+                    "stroke-dasharray",
+                    line.dash(),
+                    "stroke-linejoin",
+                    "round");
             for (int i = 0; i < line.tooltips().size(); i++) {
-                svg.open("circle", "cx", Svg.num(x.apply(line.x()[i])), "cy", Svg.num(y.apply(line.y()[i])), "r", "3.5",
-                        "fill", line.color(), "class", "marker");
+                svg.open(
+                        "circle",
+                        "cx",
+                        Svg.num(x.apply(line.x()[i])),
+                        "cy",
+                        Svg.num(y.apply(line.y()[i])),
+                        "r",
+                        "3.5",
+                        "fill",
+                        line.color(),
+                        "class",
+                        "marker");
                 svg.element("title", line.tooltips().get(i)).close("circle");
             }
         }
@@ -106,7 +134,10 @@ final class LineChart {
             if (close && i < n - 1) {
                 continue;
             }
-            points.append(points.length() == 0 ? "" : " ").append(Svg.num(px)).append(',').append(Svg.num(py));
+            points.append(points.length() == 0 ? "" : " ")
+                    .append(Svg.num(px))
+                    .append(',')
+                    .append(Svg.num(py));
             lastX = px;
             lastY = py;
         }
@@ -114,6 +145,8 @@ final class LineChart {
     }
 
     private static double longestCategory(Frame frame) {
-        return Math.min(CATEGORY_CHARS, frame.categories().stream().mapToInt(String::length).max().orElse(1));
+        return Math.min(
+                CATEGORY_CHARS,
+                frame.categories().stream().mapToInt(String::length).max().orElse(1));
     }
 }

@@ -11,8 +11,7 @@ public final class Palette {
     };
     private static final String[] DASHES = {"", "6 3", "2 2"};
 
-    private Palette() {
-    }
+    private Palette() {}
 
     /** The colour of series {@code index} (>= 0). */
     public static String color(int index) {

@@ -35,8 +35,7 @@ public final class ReportAssembler {
     /** Heatmaps are drawn for this many of the last inspected layers. */
     static final int HEATMAP_LAYERS = 2;
 
-    private ReportAssembler() {
-    }
+    private ReportAssembler() {}
 
     /**
      * Writes the report.
@@ -55,8 +54,8 @@ public final class ReportAssembler {
         for (DatasetResult d : r.datasets()) {
             namesByDataset.put(d.name(), classNamesOf(d, classNames));
         }
-        ReportData.Builder b = ReportData.builder("onnx-inspect audit of " + r.model().getFileName(),
-                r.id().classSource());
+        ReportData.Builder b =
+                ReportData.builder("onnx-inspect audit of " + r.model().getFileName(), r.id().classSource());
         b.parameter("model", r.model().getFileName().toString());
         b.parameter("model SHA-256", r.modelSha256());
         b.parameter("classes (K)", r.numClasses());
@@ -64,9 +63,11 @@ public final class ReportAssembler {
         b.parameter("penultimate features", r.featureLayer() == null ? "none" : r.featureLayer());
         for (DatasetResult d : r.inspected()) {
             boolean accuracy = d.role() != DatasetRole.OOD && !Double.isNaN(d.accuracy());
-            b.parameter("dataset " + d.name(), d.role().label() + ", " + d.summary().samples()
-                    + " samples, classes from " + d.classSource().name().toLowerCase(Locale.ROOT)
-                    + (accuracy ? String.format(Locale.ROOT, ", accuracy %.4f", d.accuracy()) : ""));
+            b.parameter(
+                    "dataset " + d.name(),
+                    d.role().label() + ", " + d.summary().samples()
+                            + " samples, classes from " + d.classSource().name().toLowerCase(Locale.ROOT)
+                            + (accuracy ? String.format(Locale.ROOT, ", accuracy %.4f", d.accuracy()) : ""));
         }
         r.parameters().forEach(b::parameter);
         layers(r, b);
@@ -82,7 +83,10 @@ public final class ReportAssembler {
                 summaries(b, layer, d.name(), s, names);
             }
         }
-        List<String> last = r.layers().subList(Math.max(0, r.layers().size() - HEATMAP_LAYERS), r.layers().size());
+        List<String> last = r.layers()
+                .subList(
+                        Math.max(0, r.layers().size() - HEATMAP_LAYERS),
+                        r.layers().size());
         for (String layer : last) {
             for (DatasetResult d : r.datasets()) {
                 LayerStatistics s = d.layers().get(layer);
@@ -92,17 +96,33 @@ public final class ReportAssembler {
                     for (int i = 0; i < f.length; i++) {
                         f[i] = t.classes().get(i).frequencies();
                     }
-                    b.frequencyMatrix(new FrequencyMatrix(layer, Significance.S1, d.name(),
-                            names(t.classIds(), namesByDataset.get(d.name())), f));
+                    b.frequencyMatrix(new FrequencyMatrix(
+                            layer, Significance.S1, d.name(), names(t.classIds(), namesByDataset.get(d.name())), f));
                 }
             }
             klMatrices(b, r, layer, namesByDataset);
         }
         for (MetricsRow m : r.metrics()) {
             OodEvaluation e = m.evaluation();
-            b.detectorMetrics(new DetectorMetrics(m.detector(), m.layer(), m.idDataset(), m.oodDataset(), e.auroc(),
-                    e.auprIn(), e.auprOut(), e.fpr95Id(), e.fpr95Ood(), e.detectionError(), e.nId(), e.nOod()));
-            b.rocCurve(new RocCurve(m.detector(), m.layer(), m.idDataset(), m.oodDataset(), e.roc().fpr(),
+            b.detectorMetrics(new DetectorMetrics(
+                    m.detector(),
+                    m.layer(),
+                    m.idDataset(),
+                    m.oodDataset(),
+                    e.auroc(),
+                    e.auprIn(),
+                    e.auprOut(),
+                    e.fpr95Id(),
+                    e.fpr95Ood(),
+                    e.detectionError(),
+                    e.nId(),
+                    e.nOod()));
+            b.rocCurve(new RocCurve(
+                    m.detector(),
+                    m.layer(),
+                    m.idDataset(),
+                    m.oodDataset(),
+                    e.roc().fpr(),
                     e.roc().tpr()));
         }
         if (training != null) {
@@ -140,8 +160,13 @@ public final class ReportAssembler {
         }
     }
 
-    private static void histogram(ReportData.Builder b, String layer, Significance sig, String dataset,
-                                  FrequencyTable t, List<String> classNames) {
+    private static void histogram(
+            ReportData.Builder b,
+            String layer,
+            Significance sig,
+            String dataset,
+            FrequencyTable t,
+            List<String> classNames) {
         int[][] neurons = new int[t.classes().size()][];
         for (int i = 0; i < neurons.length; i++) {
             neurons[i] = t.classes().get(i).histogram(t.bins());
@@ -149,24 +174,32 @@ public final class ReportAssembler {
         b.histogram(new FrequencyHistogram(layer, sig, dataset, names(t.classIds(), classNames), neurons));
     }
 
-    private static void summaries(ReportData.Builder b, String layer, String dataset, LayerStatistics s,
-                                  List<String> classNames) {
+    private static void summaries(
+            ReportData.Builder b, String layer, String dataset, LayerStatistics s, List<String> classNames) {
         FrequencyTable s1 = s.frequencies().s1Table();
         FrequencyTable s2 = s.frequencies().s2Table();
         for (ClassCounts c1 : s1.classes()) {
             ClassPatterns p = s.patterns().map(ps -> ps.forClass(c1.classId())).orElse(null);
-            b.layerSummary(new LayerSummary(layer, dataset, name(c1.classId(), classNames), c1.classSize(),
-                    c1.activeFraction(), s2.forClass(c1.classId()).activeFraction(),
-                    p == null ? 0 : p.distinctPatterns(), p == null ? 0 : p.entropy(), p == null ? 1 : p.perplexity()));
+            b.layerSummary(new LayerSummary(
+                    layer,
+                    dataset,
+                    name(c1.classId(), classNames),
+                    c1.classSize(),
+                    c1.activeFraction(),
+                    s2.forClass(c1.classId()).activeFraction(),
+                    p == null ? 0 : p.distinctPatterns(),
+                    p == null ? 0 : p.entropy(),
+                    p == null ? 1 : p.perplexity()));
         }
     }
 
-    private static void klMatrices(ReportData.Builder b, AuditResult r, String layer,
-                                   Map<String, List<String>> namesByDataset) {
+    private static void klMatrices(
+            ReportData.Builder b, AuditResult r, String layer, Map<String, List<String>> namesByDataset) {
         Map<String, List<KlRow>> byPair = new LinkedHashMap<>();
         for (KlRow row : r.kl()) {
             if (row.layer().equals(layer) && row.quantity().equals("S1")) {
-                byPair.computeIfAbsent(row.datasetP() + "\u0000" + row.datasetQ(), k -> new ArrayList<>()).add(row);
+                byPair.computeIfAbsent(row.datasetP() + "\u0000" + row.datasetQ(), k -> new ArrayList<>())
+                        .add(row);
             }
         }
         for (List<KlRow> rows : byPair.values()) {
@@ -177,8 +210,14 @@ public final class ReportAssembler {
                 kl[Arrays.binarySearch(p, row.classP())][Arrays.binarySearch(q, row.classQ())] = row.kl();
             }
             KlRow first = rows.get(0);
-            b.klMatrix(new KlMatrix(layer, "S1", first.datasetP(), first.datasetQ(),
-                    names(p, namesByDataset.get(first.datasetP())), names(q, namesByDataset.get(first.datasetQ())), kl));
+            b.klMatrix(new KlMatrix(
+                    layer,
+                    "S1",
+                    first.datasetP(),
+                    first.datasetQ(),
+                    names(p, namesByDataset.get(first.datasetP())),
+                    names(q, namesByDataset.get(first.datasetQ())),
+                    kl));
         }
     }
 

@@ -21,11 +21,18 @@ import java.util.List;
  * @param rocCurves         drawn as one chart per (ID, OOD) pair with a line per detector
  * @param training          optional training curves (one chart when not empty)
  */
-public record ReportData(String title, ClassSource classSource, List<RunParameter> parameters, List<LayerInfo> layers,
-                         List<FrequencyHistogram> histograms, List<FrequencyMatrix> frequencyMatrices,
-                         List<KlMatrix> klMatrices, List<LayerSummary> layerSummaries,
-                         List<DetectorMetrics> detectorMetrics, List<RocCurve> rocCurves,
-                         List<TrainingEpoch> training) {
+public record ReportData(
+        String title,
+        ClassSource classSource,
+        List<RunParameter> parameters,
+        List<LayerInfo> layers,
+        List<FrequencyHistogram> histograms,
+        List<FrequencyMatrix> frequencyMatrices,
+        List<KlMatrix> klMatrices,
+        List<LayerSummary> layerSummaries,
+        List<DetectorMetrics> detectorMetrics,
+        List<RocCurve> rocCurves,
+        List<TrainingEpoch> training) {
 
     /**
      * The most cells one class x neuron heatmap may have. Choice: 250,000 cells is about 30 MB of SVG, the most a
@@ -47,7 +54,8 @@ public record ReportData(String title, ClassSource classSource, List<RunParamete
             long cells = (long) matrix.classes().size() * matrix.neurons();
             if (cells > MAX_HEATMAP_CELLS) {
                 throw new ReportException("The frequency heatmap of layer '" + matrix.layer() + "' would draw " + cells
-                        + " cells (" + matrix.classes().size() + " classes x " + matrix.neurons() + " neurons), more than "
+                        + " cells (" + matrix.classes().size() + " classes x " + matrix.neurons()
+                        + " neurons), more than "
                         + MAX_HEATMAP_CELLS + "; draw heatmaps only for the last layers, or reduce convolutional "
                         + "layers with NeuronView.CHANNEL_MEAN");
             }
@@ -140,8 +148,18 @@ public record ReportData(String title, ClassSource classSource, List<RunParamete
         }
 
         public ReportData build() {
-            return new ReportData(title, classSource, parameters, layers, histograms, frequencyMatrices, klMatrices,
-                    layerSummaries, detectorMetrics, rocCurves, training);
+            return new ReportData(
+                    title,
+                    classSource,
+                    parameters,
+                    layers,
+                    histograms,
+                    frequencyMatrices,
+                    klMatrices,
+                    layerSummaries,
+                    detectorMetrics,
+                    rocCurves,
+                    training);
         }
     }
 }

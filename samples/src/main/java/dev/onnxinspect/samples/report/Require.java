@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Argument checks shared by the report records; each failure names the record and field and says what to fix. */
 final class Require {
-    private Require() {
-    }
+    private Require() {}
 
     static String text(String value, String what) {
         if (value == null || value.isBlank()) {

@@ -8,8 +8,7 @@ final class RocChart {
     static final String KIND = "roc";
     private static final double SIZE = 440;
 
-    private RocChart() {
-    }
+    private RocChart() {}
 
     /** @param curves the curves of one pair, at least one */
     static String render(List<RocCurve> curves, String id) {
@@ -17,11 +16,19 @@ final class RocChart {
         List<LineChart.Series> series = new ArrayList<>();
         for (int i = 0; i < curves.size(); i++) {
             RocCurve curve = curves.get(i);
-            series.add(new LineChart.Series(curve.label(), Palette.color(i), Palette.dash(i), curve.fpr(), curve.tpr(),
-                    List.of()));
+            series.add(new LineChart.Series(
+                    curve.label(), Palette.color(i), Palette.dash(i), curve.fpr(), curve.tpr(), List.of()));
         }
-        var frame = new LineChart.Frame(0, 1, 1, "false-positive rate (ID flagged as OOD)",
-                "true-positive rate (OOD flagged)", List.of(), true, SIZE, SIZE);
+        var frame = new LineChart.Frame(
+                0,
+                1,
+                1,
+                "false-positive rate (ID flagged as OOD)",
+                "true-positive rate (OOD flagged)",
+                List.of(),
+                true,
+                SIZE,
+                SIZE);
         String caption = "ROC \u00b7 ID " + first.idDataset() + " vs OOD " + first.oodDataset();
         return Figure.of(caption, LineChart.render(KIND, id, caption, frame, series), LineChart.legend(series));
     }

@@ -21,8 +21,9 @@ public record RocCurve(String detector, String layer, String idDataset, String o
         Require.text(idDataset, "RocCurve.idDataset");
         Require.text(oodDataset, "RocCurve.oodDataset");
         if (fpr == null || tpr == null || fpr.length != tpr.length || fpr.length == 0) {
-            throw new ReportException("RocCurve of '" + detector + "' needs as many FPR as TPR values, at least one; got "
-                    + (fpr == null ? "null" : fpr.length) + " and " + (tpr == null ? "null" : tpr.length));
+            throw new ReportException(
+                    "RocCurve of '" + detector + "' needs as many FPR as TPR values, at least one; got "
+                            + (fpr == null ? "null" : fpr.length) + " and " + (tpr == null ? "null" : tpr.length));
         }
         fpr = Require.matrix(new double[][] {fpr}, 1, 0, 1, "RocCurve.fpr of '" + detector + "'")[0];
         tpr = Require.matrix(new double[][] {tpr}, 1, 0, 1, "RocCurve.tpr of '" + detector + "'")[0];

@@ -17,9 +17,26 @@ final class Svg {
      */
     static Svg chart(String kind, String id, double width, double height, String label) {
         Svg svg = new Svg();
-        svg.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "chart", "data-chart", kind, "id", id,
-                "width", num(width), "height", num(height),
-                "viewBox", "0 0 " + num(width) + " " + num(height), "role", "img", "aria-label", label);
+        svg.open(
+                "svg",
+                "xmlns",
+                "http://www.w3.org/2000/svg",
+                "class",
+                "chart",
+                "data-chart",
+                kind,
+                "id",
+                id,
+                "width",
+                num(width),
+                "height",
+                num(height),
+                "viewBox",
+                "0 0 " + num(width) + " " + num(height),
+                "role",
+                "img",
+                "aria-label",
+                label);
         return svg;
     }
 
@@ -97,7 +114,11 @@ final class Svg {
         out.append('<').append(tag);
         for (int i = 0; i < attributes.length; i += 2) {
             if (!attributes[i + 1].isEmpty()) {
-                out.append(' ').append(attributes[i]).append("=\"").append(Html.escape(attributes[i + 1])).append('"');
+                out.append(' ')
+                        .append(attributes[i])
+                        .append("=\"")
+                        .append(Html.escape(attributes[i + 1]))
+                        .append('"');
             }
         }
     }

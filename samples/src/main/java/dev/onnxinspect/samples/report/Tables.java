@@ -9,8 +9,7 @@ import java.util.stream.Collectors;
 
 /** The report's HTML tables: run parameters, layers and OOD detector metrics. Every cell is escaped. */
 final class Tables {
-    private record MetricColumn(String header, ToDoubleFunction<DetectorMetrics> value, boolean higherIsBetter) {
-    }
+    private record MetricColumn(String header, ToDoubleFunction<DetectorMetrics> value, boolean higherIsBetter) {}
 
     private static final List<MetricColumn> METRICS = List.of(
             new MetricColumn("AUROC \u2191", DetectorMetrics::auroc, true),
@@ -20,14 +19,16 @@ final class Tables {
             new MetricColumn("FPR@95 (OOD conv.) \u2193", DetectorMetrics::fpr95Ood, false),
             new MetricColumn("Det. error \u2193", DetectorMetrics::detectionError, false));
 
-    private Tables() {
-    }
+    private Tables() {}
 
     static String parameters(List<RunParameter> parameters) {
         StringBuilder html = open("parameters", "", "Parameter", "Value");
         for (RunParameter parameter : parameters) {
-            html.append("<tr><th scope=\"row\">").append(Html.escape(parameter.name())).append("</th><td class=\"name\">")
-                    .append(Html.escape(parameter.value())).append("</td></tr>");
+            html.append("<tr><th scope=\"row\">")
+                    .append(Html.escape(parameter.name()))
+                    .append("</th><td class=\"name\">")
+                    .append(Html.escape(parameter.value()))
+                    .append("</td></tr>");
         }
         return close(html);
     }
@@ -36,9 +37,15 @@ final class Tables {
         StringBuilder html = open("layers", "", "#", "Layer", "Op type", "Output shape");
         for (int i = 0; i < layers.size(); i++) {
             LayerInfo layer = layers.get(i);
-            html.append("<tr><td class=\"num\">").append(i).append("</td><td class=\"name\">")
-                    .append(Html.escape(layer.name())).append("</td><td>").append(Html.escape(layer.opType()))
-                    .append("</td><td class=\"name\">").append(Html.escape(layer.shapeText())).append("</td></tr>");
+            html.append("<tr><td class=\"num\">")
+                    .append(i)
+                    .append("</td><td class=\"name\">")
+                    .append(Html.escape(layer.name()))
+                    .append("</td><td>")
+                    .append(Html.escape(layer.opType()))
+                    .append("</td><td class=\"name\">")
+                    .append(Html.escape(layer.shapeText()))
+                    .append("</td></tr>");
         }
         return close(html);
     }
@@ -51,23 +58,34 @@ final class Tables {
         List<String> headers = new ArrayList<>(List.of("Detector", "Layer"));
         METRICS.forEach(metric -> headers.add(metric.header()));
         headers.addAll(List.of("n ID", "n OOD"));
-        Map<String, List<DetectorMetrics>> pairs = rows.stream()
-                .collect(Collectors.groupingBy(Tables::pair, LinkedHashMap::new, Collectors.toList()));
+        Map<String, List<DetectorMetrics>> pairs =
+                rows.stream().collect(Collectors.groupingBy(Tables::pair, LinkedHashMap::new, Collectors.toList()));
         StringBuilder html = new StringBuilder();
         for (List<DetectorMetrics> pair : pairs.values()) {
             DetectorMetrics first = pair.get(0);
-            StringBuilder table = open("detectors", "ID " + first.idDataset() + " vs OOD " + first.oodDataset(),
+            StringBuilder table = open(
+                    "detectors",
+                    "ID " + first.idDataset() + " vs OOD " + first.oodDataset(),
                     headers.toArray(String[]::new));
             for (DetectorMetrics row : pair) {
-                table.append("<tr><td>").append(Html.escape(row.detector())).append("</td><td class=\"name\">")
-                        .append(row.layer() == null ? "\u2014" : Html.escape(row.layer())).append("</td>");
+                table.append("<tr><td>")
+                        .append(Html.escape(row.detector()))
+                        .append("</td><td class=\"name\">")
+                        .append(row.layer() == null ? "\u2014" : Html.escape(row.layer()))
+                        .append("</td>");
                 for (MetricColumn metric : METRICS) {
                     double value = metric.value().applyAsDouble(row);
-                    table.append("<td class=\"num").append(isBest(value, pair, metric) ? " best" : "").append("\">")
-                            .append(Axes.format(value, 4)).append("</td>");
+                    table.append("<td class=\"num")
+                            .append(isBest(value, pair, metric) ? " best" : "")
+                            .append("\">")
+                            .append(Axes.format(value, 4))
+                            .append("</td>");
                 }
-                table.append("<td class=\"num\">").append(row.nId()).append("</td><td class=\"num\">")
-                        .append(row.nOod()).append("</td></tr>");
+                table.append("<td class=\"num\">")
+                        .append(row.nId())
+                        .append("</td><td class=\"num\">")
+                        .append(row.nOod())
+                        .append("</td></tr>");
             }
             html.append(close(table));
         }
@@ -90,16 +108,22 @@ final class Tables {
 
     private static StringBuilder open(String name, String caption, String... headers) {
         StringBuilder html = new StringBuilder("<div class=\"table-wrap\"><table class=\"")
-                .append(name).append("\">");
+                .append(name)
+                .append("\">");
         if (!caption.isEmpty()) {
             html.append("<caption>").append(Html.escape(caption)).append("</caption>");
         }
         html.append("<thead><tr>");
         for (String header : headers) {
-            boolean numeric = header.contains("\u2191") || header.contains("\u2193") || header.startsWith("n ")
+            boolean numeric = header.contains("\u2191")
+                    || header.contains("\u2193")
+                    || header.startsWith("n ")
                     || header.equals("#");
-            html.append("<th scope=\"col\"").append(numeric ? " class=\"num\"" : "").append('>')
-                    .append(Html.escape(header)).append("</th>");
+            html.append("<th scope=\"col\"")
+                    .append(numeric ? " class=\"num\"" : "")
+                    .append('>')
+                    .append(Html.escape(header))
+                    .append("</th>");
         }
         return html.append("</tr></thead><tbody>");
     }

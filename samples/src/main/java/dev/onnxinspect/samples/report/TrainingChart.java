@@ -12,8 +12,7 @@ final class TrainingChart {
     private static final double WIDTH = 640;
     private static final double HEIGHT = 300;
 
-    private TrainingChart() {
-    }
+    private TrainingChart() {}
 
     /** @param epochs at least one */
     static String render(List<TrainingEpoch> epochs, String id) {
@@ -24,27 +23,40 @@ final class TrainingChart {
         List<LineChart.Series> series = new ArrayList<>();
         int index = 0;
         for (String run : runs) {
-            List<TrainingEpoch> points = epochs.stream().filter(e -> e.run().equals(run))
-                    .sorted((a, b) -> Integer.compare(a.epoch(), b.epoch())).toList();
+            List<TrainingEpoch> points = epochs.stream()
+                    .filter(e -> e.run().equals(run))
+                    .sorted((a, b) -> Integer.compare(a.epoch(), b.epoch()))
+                    .toList();
             series.add(series(run + " train", points, true, Palette.color(index), ""));
             series.add(series(run + " test", points, false, Palette.color(index), "6 3"));
             index++;
         }
-        var frame = new LineChart.Frame(firstEpoch, Math.max(lastEpoch, firstEpoch + 1), 1, "epoch", "accuracy",
-                List.of(), false, WIDTH, HEIGHT);
-        return Figure.of("Training curves", LineChart.render(KIND, id, "Train and test accuracy per epoch", frame, series),
+        var frame = new LineChart.Frame(
+                firstEpoch,
+                Math.max(lastEpoch, firstEpoch + 1),
+                1,
+                "epoch",
+                "accuracy",
+                List.of(),
+                false,
+                WIDTH,
+                HEIGHT);
+        return Figure.of(
+                "Training curves",
+                LineChart.render(KIND, id, "Train and test accuracy per epoch", frame, series),
                 LineChart.legend(series));
     }
 
-    private static LineChart.Series series(String label, List<TrainingEpoch> points, boolean train, String color,
-                                           String dash) {
+    private static LineChart.Series series(
+            String label, List<TrainingEpoch> points, boolean train, String color, String dash) {
         double[] x = new double[points.size()];
         double[] y = new double[points.size()];
         List<String> tooltips = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             x[i] = points.get(i).epoch();
             y[i] = train ? points.get(i).trainAccuracy() : points.get(i).testAccuracy();
-            tooltips.add(String.format(Locale.ROOT, "%s, epoch %d: %.4f", label, points.get(i).epoch(), y[i]));
+            tooltips.add(String.format(
+                    Locale.ROOT, "%s, epoch %d: %.4f", label, points.get(i).epoch(), y[i]));
         }
         return new LineChart.Series(label, color, dash, x, y, tooltips);
     }

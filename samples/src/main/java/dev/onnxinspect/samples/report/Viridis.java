@@ -12,8 +12,7 @@ public final class Viridis {
         0x440154, 0x482475, 0x414487, 0x355f8d, 0x2a788e, 0x21918c, 0x22a884, 0x44bf70, 0x7ad151, 0xbddf26, 0xfde725,
     };
 
-    private Viridis() {
-    }
+    private Viridis() {}
 
     /** The colour of {@code t} in [0, 1] as {@code #rrggbb}; values outside are clamped, NaN is rejected. */
     public static String color(double t) {

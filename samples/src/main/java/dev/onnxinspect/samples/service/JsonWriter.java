@@ -11,8 +11,7 @@ import java.util.Map;
  * neuron) is written as the string {@code "Infinity"} / {@code "-Infinity"}, because JSON has no such number.
  */
 final class JsonWriter {
-    private JsonWriter() {
-    }
+    private JsonWriter() {}
 
     /** {@code {"prediction":..,"confidence":..,"ood":..,"detector":..,"score":..,"threshold":..,"scores":{..}}}. */
     static String verdict(Verdict v) {
@@ -39,12 +38,18 @@ final class JsonWriter {
     }
 
     private static void appendVerdict(StringBuilder out, Verdict v) {
-        out.append("{\"prediction\":").append(v.predictedClass())
-                .append(",\"confidence\":").append(number(v.confidence()))
-                .append(",\"ood\":").append(v.ood())
-                .append(",\"detector\":").append(string(v.primaryDetector()))
-                .append(",\"score\":").append(number(v.score()))
-                .append(",\"threshold\":").append(number(v.threshold()))
+        out.append("{\"prediction\":")
+                .append(v.predictedClass())
+                .append(",\"confidence\":")
+                .append(number(v.confidence()))
+                .append(",\"ood\":")
+                .append(v.ood())
+                .append(",\"detector\":")
+                .append(string(v.primaryDetector()))
+                .append(",\"score\":")
+                .append(number(v.score()))
+                .append(",\"threshold\":")
+                .append(number(v.threshold()))
                 .append(",\"scores\":{");
         boolean first = true;
         for (Map.Entry<String, Double> e : v.scores().entrySet()) {

@@ -74,18 +74,28 @@ public final class OodServer implements AutoCloseable {
         System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
         HttpServer http = HttpServer.create(address, 0);
         AtomicInteger ids = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(options.threads(), options.threads(), 0,
-                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(options.queue()), r -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                options.threads(),
+                options.threads(),
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(options.queue()),
+                r -> {
                     Thread t = new Thread(r, "ood-service-" + ids.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
         OodServer server = new OodServer(http, pool, guard, options);
         http.createContext("/", server::handle);
         http.setExecutor(pool);
         http.start();
-        LOG.info("OOD service listening on http://{}:{} ({} threads, primary detector {})",
-                address.getHostString(), server.port(), options.threads(), guard.primaryDetector());
+        LOG.info(
+                "OOD service listening on http://{}:{} ({} threads, primary detector {})",
+                address.getHostString(),
+                server.port(),
+                options.threads(),
+                guard.primaryDetector());
         return server;
     }
 
@@ -117,7 +127,10 @@ public final class OodServer implements AutoCloseable {
             served.incrementAndGet();
             send(exchange, r);
         } catch (IOException | UncheckedIOException e) {
-            LOG.debug("could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(),
+            LOG.debug(
+                    "could not answer {} {}: {}",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI(),
                     e.getMessage());
         }
     }
@@ -130,17 +143,20 @@ public final class OodServer implements AutoCloseable {
                 requireMethod(method, "POST");
                 String body = readBody(exchange);
                 PredictRequest request = PredictRequest.parse(body, options.maxBatch(), guard.inputs());
-                List<Verdict> verdicts = request.named().isEmpty() ? guard.scoreBatch(request.inputs())
+                List<Verdict> verdicts = request.named().isEmpty()
+                        ? guard.scoreBatch(request.inputs())
                         : request.named().stream().map(guard::score).toList();
-                return new Response(200, request.batch() ? JsonWriter.verdicts(verdicts)
-                        : JsonWriter.verdict(verdicts.get(0)), null);
+                return new Response(
+                        200,
+                        request.batch() ? JsonWriter.verdicts(verdicts) : JsonWriter.verdict(verdicts.get(0)),
+                        null);
             }
             case "/health" -> {
                 requireMethod(method, "GET");
                 return new Response(200, health(), null);
             }
-            default -> throw new RequestException(404, "no such path " + path + "; use POST /predict or GET /health",
-                    null);
+            default ->
+                throw new RequestException(404, "no such path " + path + "; use POST /predict or GET /health", null);
         }
     }
 
@@ -164,9 +180,14 @@ public final class OodServer implements AutoCloseable {
         s.append(",\"inputs\":[");
         for (int i = 0; i < inputs.size(); i++) {
             GuardInput in = inputs.get(i);
-            s.append(i == 0 ? "" : ",").append("{\"name\":").append(JsonWriter.string(in.name())).append(",\"type\":")
-                    .append(JsonWriter.string(in.type().name())).append(",\"shape\":")
-                    .append(Arrays.toString(in.sampleShape()).replace(" ", "")).append('}');
+            s.append(i == 0 ? "" : ",")
+                    .append("{\"name\":")
+                    .append(JsonWriter.string(in.name()))
+                    .append(",\"type\":")
+                    .append(JsonWriter.string(in.type().name()))
+                    .append(",\"shape\":")
+                    .append(Arrays.toString(in.sampleShape()).replace(" ", ""))
+                    .append('}');
         }
         return s.append(']').toString();
     }
@@ -208,8 +229,11 @@ public final class OodServer implements AutoCloseable {
     }
 
     private RequestException tooLarge(String got) {
-        return new RequestException(413, "request body of " + got + " is over the limit of " + options.maxBodyBytes()
-                + " bytes; send fewer samples per request", null);
+        return new RequestException(
+                413,
+                "request body of " + got + " is over the limit of " + options.maxBodyBytes()
+                        + " bytes; send fewer samples per request",
+                null);
     }
 
     private static void send(HttpExchange exchange, Response r) throws IOException {
@@ -244,8 +268,7 @@ public final class OodServer implements AutoCloseable {
         LOG.info("OOD service stopped after {} requests", served.get());
     }
 
-    private record Response(int status, String body, String allow) {
-    }
+    private record Response(int status, String body, String allow) {}
 
     /** A client error with its HTTP status. */
     private static final class RequestException extends OnnxInspectException {

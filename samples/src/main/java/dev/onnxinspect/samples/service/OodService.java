@@ -30,8 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class OodService {
     private static final Logger LOG = LoggerFactory.getLogger(OodService.class);
 
-    private OodService() {
-    }
+    private OodService() {}
 
     /** Runs {@code onnx-inspect serve} with these arguments (its options: {@code serve --help}). */
     public static void main(String[] args) {
@@ -49,9 +48,12 @@ public final class OodService {
         }
         LOG.info("no guard in {} yet: fitting one on Fashion-MNIST (this takes a while once)", dir);
         InMemoryDataset train = FashionMnist.train().reshaped(sampleShape(model));
-        OodGuard guard = OodGuard.fit(model, train.subset(0, 50_000).named("fashion-mnist-train[0,50000)"),
-                GuardOptions.builder().calibration(train.subset(50_000, 60_000)
-                        .named("fashion-mnist-train[50000,60000)")).build());
+        OodGuard guard = OodGuard.fit(
+                model,
+                train.subset(0, 50_000).named("fashion-mnist-train[0,50000)"),
+                GuardOptions.builder()
+                        .calibration(train.subset(50_000, 60_000).named("fashion-mnist-train[50000,60000)"))
+                        .build());
         try {
             guard.save(dir);
         } catch (IOException | RuntimeException e) {
@@ -68,6 +70,8 @@ public final class OodService {
         if (dims.size() < 2 || !dims.subList(1, dims.size()).stream().allMatch(d -> d instanceof Dim.Fixed)) {
             return new int[] {784};
         }
-        return dims.subList(1, dims.size()).stream().mapToInt(d -> Math.toIntExact(((Dim.Fixed) d).size())).toArray();
+        return dims.subList(1, dims.size()).stream()
+                .mapToInt(d -> Math.toIntExact(((Dim.Fixed) d).size()))
+                .toArray();
     }
 }

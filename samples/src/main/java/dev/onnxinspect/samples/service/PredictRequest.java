@@ -50,8 +50,8 @@ record PredictRequest(List<float[]> inputs, List<Map<String, Object>> named, boo
             }
         }
         if (map.size() != 1) {
-            throw new JsonException("expected exactly one of \"input\" (one sample) or \"inputs\" (a batch), got "
-                    + map.keySet());
+            throw new JsonException(
+                    "expected exactly one of \"input\" (one sample) or \"inputs\" (a batch), got " + map.keySet());
         }
         if (map.containsKey("input")) {
             return new PredictRequest(List.of(sample(map.get("input"), "input")), List.of(), false);
@@ -91,8 +91,11 @@ record PredictRequest(List<float[]> inputs, List<Map<String, Object>> named, boo
         for (Map.Entry<?, ?> e : values.entrySet()) {
             String name = (String) e.getKey();
             String at = where + "." + name;
-            ElementType type = modelInputs.stream().filter(in -> in.name().equals(name)).map(GuardInput::type)
-                    .findFirst().orElse(ElementType.FLOAT);
+            ElementType type = modelInputs.stream()
+                    .filter(in -> in.name().equals(name))
+                    .map(GuardInput::type)
+                    .findFirst()
+                    .orElse(ElementType.FLOAT);
             List<Long> shape = new ArrayList<>();
             List<Double> flat = new ArrayList<>();
             flatten(e.getValue(), at, 0, shape, flat);
@@ -150,11 +153,22 @@ record PredictRequest(List<float[]> inputs, List<Map<String, Object>> named, boo
                 return a;
             }
             case INT64, INT32, INT16, INT8, UINT8, BOOL -> {
-                long min = type == ElementType.INT64 ? Long.MIN_VALUE : type == ElementType.INT32 ? Integer.MIN_VALUE
-                        : type == ElementType.INT16 ? Short.MIN_VALUE : type == ElementType.INT8 ? Byte.MIN_VALUE : 0;
-                long max = type == ElementType.INT64 ? Long.MAX_VALUE : type == ElementType.INT32 ? Integer.MAX_VALUE
-                        : type == ElementType.INT16 ? Short.MAX_VALUE : type == ElementType.INT8 ? Byte.MAX_VALUE
-                        : type == ElementType.UINT8 ? 255 : 1;
+                long min = type == ElementType.INT64
+                        ? Long.MIN_VALUE
+                        : type == ElementType.INT32
+                                ? Integer.MIN_VALUE
+                                : type == ElementType.INT16
+                                        ? Short.MIN_VALUE
+                                        : type == ElementType.INT8 ? Byte.MIN_VALUE : 0;
+                long max = type == ElementType.INT64
+                        ? Long.MAX_VALUE
+                        : type == ElementType.INT32
+                                ? Integer.MAX_VALUE
+                                : type == ElementType.INT16
+                                        ? Short.MAX_VALUE
+                                        : type == ElementType.INT8
+                                                ? Byte.MAX_VALUE
+                                                : type == ElementType.UINT8 ? 255 : 1;
                 long[] a = new long[n];
                 for (int i = 0; i < n; i++) {
                     double d = values.get(i);
@@ -204,8 +218,8 @@ record PredictRequest(List<float[]> inputs, List<Map<String, Object>> named, boo
     private static float toFloat(double d, int j, String where) {
         float f = (float) d;
         if (!Float.isFinite(f)) {
-            throw new JsonException("value " + j + " of \"" + where + "\" is " + d + ", outside the float32 range"
-                    + " (|x| < 3.4e38)");
+            throw new JsonException(
+                    "value " + j + " of \"" + where + "\" is " + d + ", outside the float32 range" + " (|x| < 3.4e38)");
         }
         return f;
     }
@@ -217,8 +231,8 @@ record PredictRequest(List<float[]> inputs, List<Map<String, Object>> named, boo
         float[] x = new float[list.size()];
         for (int j = 0; j < x.length; j++) {
             if (!(list.get(j) instanceof Double d)) {
-                throw new JsonException("value " + j + " of \"" + where + "\" is " + kind(list.get(j))
-                        + "; expected a number");
+                throw new JsonException(
+                        "value " + j + " of \"" + where + "\" is " + kind(list.get(j)) + "; expected a number");
             }
             x[j] = toFloat(d, j, where);
         }

@@ -36,8 +36,7 @@ public record ServiceOptions(int threads, int queue, int maxBodyBytes, int maxBa
         private int maxBodyBytes = 4 << 20;
         private int maxBatch = 256;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder threads(int value) {
             this.threads = value;

@@ -20,13 +20,12 @@ import org.apache.arrow.vector.util.Text;
 
 /** Reads a whole (uncompressed) Arrow table file back as rows, dictionary and text columns as strings (tests). */
 final class ArrowRows {
-    private ArrowRows() {
-    }
+    private ArrowRows() {}
 
     static List<Map<String, Object>> read(Path file) throws IOException {
         try (BufferAllocator allocator = new RootAllocator();
-             FileChannel channel = FileChannel.open(file);
-             ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+                FileChannel channel = FileChannel.open(file);
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             List<Map<String, Object>> rows = new ArrayList<>();
             for (ArrowBlock block : reader.getRecordBlocks()) {
@@ -49,7 +48,8 @@ final class ArrowRows {
             return null;
         }
         DictionaryEncoding encoding = vector.getField().getDictionary();
-        Object value = encoding == null ? vector.getObject(i)
+        Object value = encoding == null
+                ? vector.getObject(i)
                 : dictionaries.get(encoding.getId()).getVector().getObject(((IntVector) vector).get(i));
         return value instanceof Text t ? t.toString() : value;
     }

@@ -22,8 +22,7 @@ class CliTest {
     Path dir;
 
     /** What a command printed and returned. */
-    record Outcome(int code, String out, String err) {
-    }
+    record Outcome(int code, String out, String err) {}
 
     static Outcome run(String... args) {
         PrintStream oldOut = System.out;
@@ -47,8 +46,8 @@ class CliTest {
 
     @Test
     void helpOnEveryCommand() {
-        for (String command : new String[] {"demo", "train", "describe", "instrument", "inspect", "audit", "fit",
-                                            "score", "serve"}) {
+        for (String command :
+                new String[] {"demo", "train", "describe", "instrument", "inspect", "audit", "fit", "score", "serve"}) {
             Outcome o = run(command, "--help");
             assertThat(o.code()).as(command).isZero();
             assertThat(o.out()).as(command).contains("Usage: onnx-inspect " + command);
@@ -67,7 +66,10 @@ class CliTest {
         for (String bad : new String[] {"0", "-3", "many"}) {
             Outcome o = run("inspect", "x.onnx", "--data", "fashion-mnist-test:10", "--batch-size", bad);
             assertThat(o.code()).as(bad).isEqualTo(ExitCodes.USAGE);
-            assertThat(o.err()).as(bad).contains("'" + bad + "' is not a batch size").contains("auto");
+            assertThat(o.err())
+                    .as(bad)
+                    .contains("'" + bad + "' is not a batch size")
+                    .contains("auto");
         }
     }
 
@@ -97,19 +99,44 @@ class CliTest {
     void badOptionValuesAreInputErrorsNotBugs() throws Exception {
         // each of these was an IllegalArgumentException, which no longer counts as a user error
         Path model = tinyModel(dir, 784);
-        Outcome spec = run("inspect", model.toString(), "--data", "fashion-mnist-test:ten", "--out",
-                dir.resolve("o").toString(), "--quiet");
+        Outcome spec = run(
+                "inspect",
+                model.toString(),
+                "--data",
+                "fashion-mnist-test:ten",
+                "--out",
+                dir.resolve("o").toString(),
+                "--quiet");
         assertThat(spec.code()).as(spec.err()).isEqualTo(ExitCodes.INPUT_ERROR);
-        assertThat(spec.err()).contains("fashion-mnist-test:ten", "sample count").doesNotContain("\tat ");
-        Outcome device = run("inspect", model.toString(), "--data", "fashion-mnist-test:10", "--device", "tpu",
-                "--out", dir.resolve("o").toString(), "--quiet");
+        assertThat(spec.err())
+                .contains("fashion-mnist-test:ten", "sample count")
+                .doesNotContain("\tat ");
+        Outcome device = run(
+                "inspect",
+                model.toString(),
+                "--data",
+                "fashion-mnist-test:10",
+                "--device",
+                "tpu",
+                "--out",
+                dir.resolve("o").toString(),
+                "--quiet");
         assertThat(device.code()).as(device.err()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(device.err()).contains("unknown device 'tpu'", "auto, cuda or cpu");
-        Outcome nodes = run("inspect", model.toString(), "--data", "fashion-mnist-test:10", "--node-eval-samples",
-                "-1", "--out", dir.resolve("o").toString(), "--quiet");
+        Outcome nodes = run(
+                "inspect",
+                model.toString(),
+                "--data",
+                "fashion-mnist-test:10",
+                "--node-eval-samples",
+                "-1",
+                "--out",
+                dir.resolve("o").toString(),
+                "--quiet");
         assertThat(nodes.code()).as(nodes.err()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(nodes.err()).contains("--node-eval-samples", "got -1");
-        Outcome demo = run("demo", "--train-samples", "0", "--out", dir.resolve("d").toString(), "--quiet");
+        Outcome demo =
+                run("demo", "--train-samples", "0", "--out", dir.resolve("d").toString(), "--quiet");
         assertThat(demo.code()).as(demo.err()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(demo.err()).contains("positive sample count, got 0");
     }
@@ -128,13 +155,19 @@ class CliTest {
         Path out = dir.resolve("instrumented.onnx");
         Outcome o = run("instrument", tinyModel(dir, 784).toString(), "--op-type", "Relu", "-o", out.toString());
         assertThat(o.code()).isZero();
-        assertThat(OnnxModel.load(out).describe().outputs()).extracting(ValueInfo::name)
+        assertThat(OnnxModel.load(out).describe().outputs())
+                .extracting(ValueInfo::name)
                 .containsExactly("logits", "hidden/relu");
     }
 
     @Test
     void instrumentUnknownLayerSuggestsClosestNames() throws Exception {
-        Outcome o = run("instrument", tinyModel(dir, 784).toString(), "--name", "hidden/relo", "-o",
+        Outcome o = run(
+                "instrument",
+                tinyModel(dir, 784).toString(),
+                "--name",
+                "hidden/relo",
+                "-o",
                 dir.resolve("x.onnx").toString());
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("hidden/relo", "hidden/relu").doesNotContain("\tat ");
@@ -144,11 +177,25 @@ class CliTest {
     @Test
     void inspectWritesTheStatisticsTables() throws Exception {
         Path out = dir.resolve("inspect");
-        Outcome o = run("inspect", tinyModel(dir, 784).toString(), "--data", "fashion-mnist-test:300",
-                "mnist-digits:200", "--out", out.toString(), "--quiet");
+        Outcome o = run(
+                "inspect",
+                tinyModel(dir, 784).toString(),
+                "--data",
+                "fashion-mnist-test:300",
+                "mnist-digits:200",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
-        for (String t : new String[] {"scores", "activation_frequency", "frequency_histogram", "layer_summary",
-                                      "class_kl", "ood_metrics", "roc_curve"}) {
+        for (String t : new String[] {
+            "scores",
+            "activation_frequency",
+            "frequency_histogram",
+            "layer_summary",
+            "class_kl",
+            "ood_metrics",
+            "roc_curve"
+        }) {
             assertThat(out.resolve(t + ".arrow")).as(t).isRegularFile();
         }
         assertThat(out.resolve("manifest.json")).content().contains("hidden/relu");
@@ -156,24 +203,44 @@ class CliTest {
 
     @Test
     void inspectUnknownLayerIsAnInputError() throws Exception {
-        Outcome o = run("inspect", tinyModel(dir, 784).toString(), "--data", "fashion-mnist-test:50", "--layers",
-                "hiden/relu", "--out", dir.resolve("o").toString(), "--quiet");
+        Outcome o = run(
+                "inspect",
+                tinyModel(dir, 784).toString(),
+                "--data",
+                "fashion-mnist-test:50",
+                "--layers",
+                "hiden/relu",
+                "--out",
+                dir.resolve("o").toString(),
+                "--quiet");
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("hiden/relu").doesNotContain("\tat ");
     }
 
     @Test
     void dataOfTheWrongShapeIsAnInputError() throws Exception {
-        Outcome o = run("inspect", tinyModel(dir, 100).toString(), "--data", "fashion-mnist-test:50", "--out",
-                dir.resolve("o").toString(), "--quiet");
+        Outcome o = run(
+                "inspect",
+                tinyModel(dir, 100).toString(),
+                "--data",
+                "fashion-mnist-test:50",
+                "--out",
+                dir.resolve("o").toString(),
+                "--quiet");
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("100").contains("784").doesNotContain("\tat ");
     }
 
     @Test
     void unknownDatasetNamesTheKnownOnes() throws Exception {
-        Outcome o = run("inspect", tinyModel(dir, 784).toString(), "--data", "cifar10", "--out",
-                dir.resolve("o").toString(), "--quiet");
+        Outcome o = run(
+                "inspect",
+                tinyModel(dir, 784).toString(),
+                "--data",
+                "cifar10",
+                "--out",
+                dir.resolve("o").toString(),
+                "--quiet");
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("cifar10", "fashion-mnist-test");
     }
@@ -181,12 +248,29 @@ class CliTest {
     @Test
     void auditWritesTablesAndReport() throws Exception {
         Path out = dir.resolve("audit");
-        Outcome o = run("audit", tinyModel(dir, 784).toString(), "--id", "fashion-mnist-test:300", "--ood",
-                "mnist-digits:300", "--fit", "fashion-mnist-train:300", "--out", out.toString(), "--quiet");
+        Outcome o = run(
+                "audit",
+                tinyModel(dir, 784).toString(),
+                "--id",
+                "fashion-mnist-test:300",
+                "--ood",
+                "mnist-digits:300",
+                "--fit",
+                "fashion-mnist-train:300",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(out.resolve("report.html")).isRegularFile();
-        for (String t : new String[] {"ood_metrics", "roc_curve", "scores", "interaction_frequency", "node_classifier",
-                                      "class_kl", "layer_summary"}) {
+        for (String t : new String[] {
+            "ood_metrics",
+            "roc_curve",
+            "scores",
+            "interaction_frequency",
+            "node_classifier",
+            "class_kl",
+            "layer_summary"
+        }) {
             assertThat(out.resolve("tables/" + t + ".arrow")).as(t).isRegularFile();
         }
         assertThat(o.out()).contains("AUROC", "knn", "mahalanobis", "nap_hamming[hidden/relu]", "layer accuracy");
@@ -195,21 +279,54 @@ class CliTest {
     @Test
     void auditTakesTheTensorsTheDetectorsReadByName() throws Exception {
         Path model = tinyModel(dir, 784);
-        Outcome wrong = run("audit", model.toString(), "--id", "fashion-mnist-test:20", "--ood", "mnist-digits:20",
-                "--head", "hidden/relu", "--out", dir.resolve("wrong").toString(), "--quiet");
+        Outcome wrong = run(
+                "audit",
+                model.toString(),
+                "--id",
+                "fashion-mnist-test:20",
+                "--ood",
+                "mnist-digits:20",
+                "--head",
+                "hidden/relu",
+                "--out",
+                dir.resolve("wrong").toString(),
+                "--quiet");
         assertThat(wrong.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(wrong.err()).contains("tensor 'hidden/relu'").contains("is not the output of a dense layer");
-        Outcome named = run("audit", model.toString(), "--id", "fashion-mnist-test:60", "--ood", "mnist-digits:60",
-                "--fit", "fashion-mnist-train:60", "--logits", "logits", "--features", "hidden/relu", "--head",
-                "logits", "--out", dir.resolve("named").toString(), "--quiet");
+        Outcome named = run(
+                "audit",
+                model.toString(),
+                "--id",
+                "fashion-mnist-test:60",
+                "--ood",
+                "mnist-digits:60",
+                "--fit",
+                "fashion-mnist-train:60",
+                "--logits",
+                "logits",
+                "--features",
+                "hidden/relu",
+                "--head",
+                "logits",
+                "--out",
+                dir.resolve("named").toString(),
+                "--quiet");
         assertThat(named.code()).as(named.err()).isZero();
         assertThat(named.out()).contains("mahalanobis", "vim", "react_energy");
     }
 
     @Test
     void auditWithAMissingDatasetFileIsAnInputError() throws Exception {
-        Outcome o = run("audit", tinyModel(dir, 784).toString(), "--id", dir.resolve("none.arrow").toString(),
-                "--ood", "mnist-digits:10", "--out", dir.resolve("o").toString(), "--quiet");
+        Outcome o = run(
+                "audit",
+                tinyModel(dir, 784).toString(),
+                "--id",
+                dir.resolve("none.arrow").toString(),
+                "--ood",
+                "mnist-digits:10",
+                "--out",
+                dir.resolve("o").toString(),
+                "--quiet");
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("none.arrow");
     }
@@ -217,8 +334,21 @@ class CliTest {
     @Test
     void demoRunsEndToEndOnASubset() {
         Path out = dir.resolve("demo");
-        Outcome o = run("demo", "--epochs", "1", "--train-samples", "1000", "--test-samples", "300", "--ood-samples",
-                "300", "--fit-samples", "300", "--out", out.toString(), "--quiet");
+        Outcome o = run(
+                "demo",
+                "--epochs",
+                "1",
+                "--train-samples",
+                "1000",
+                "--test-samples",
+                "300",
+                "--ood-samples",
+                "300",
+                "--fit-samples",
+                "300",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(out.resolve("model.onnx")).isRegularFile();
         assertThat(out.resolve("report.html")).isRegularFile();
@@ -231,16 +361,36 @@ class CliTest {
     void fitThenScoreFlagsSamples() throws Exception {
         Path model = tinyModel(dir, 784);
         Path guard = dir.resolve("guard");
-        Outcome fit = run("fit", model.toString(), "--data", "fashion-mnist-train:400", "--calibration",
-                "fashion-mnist-test:200", "-o", guard.toString(), "--quiet");
+        Outcome fit = run(
+                "fit",
+                model.toString(),
+                "--data",
+                "fashion-mnist-train:400",
+                "--calibration",
+                "fashion-mnist-test:200",
+                "-o",
+                guard.toString(),
+                "--quiet");
         assertThat(fit.code()).as(fit.err()).isZero();
         assertThat(fit.out()).contains("energy", "knn");
         Path scores = dir.resolve("scores.arrow");
-        Outcome score = run("score", model.toString(), "--guard", guard.toString(), "--data", "mnist-digits:100",
-                "fashion-mnist-test:100", "-o", scores.toString(), "--quiet");
+        Outcome score = run(
+                "score",
+                model.toString(),
+                "--guard",
+                guard.toString(),
+                "--data",
+                "mnist-digits:100",
+                "fashion-mnist-test:100",
+                "-o",
+                scores.toString(),
+                "--quiet");
         assertThat(score.code()).as(score.err()).isZero();
-        assertThat(score.out()).contains("mnist-digits:100: 100 samples", "fashion-mnist-test:100: 100 samples",
-                "flagged as OOD by energy");
+        assertThat(score.out())
+                .contains(
+                        "mnist-digits:100: 100 samples",
+                        "fashion-mnist-test:100: 100 samples",
+                        "flagged as OOD by energy");
         assertThat(scores).isRegularFile();
     }
 
@@ -249,13 +399,22 @@ class CliTest {
         // Fashion-MNIST rows are 784 flat values; the model takes [N, 1, 28, 28] (the guard reshapes as the audit)
         Path model = CliTestModels.tinyImage(dir);
         Path guard = dir.resolve("guard");
-        Outcome fit = run("fit", model.toString(), "--data", "fashion-mnist-train:300", "-o", guard.toString(),
-                "--quiet");
+        Outcome fit =
+                run("fit", model.toString(), "--data", "fashion-mnist-train:300", "-o", guard.toString(), "--quiet");
         assertThat(fit.code()).as(fit.err()).isZero();
-        assertThat(guard.resolve("guard.properties")).content().contains("input.0.shape=1,28,28",
-                "input.0.fit_shape=1,28,28");
-        Outcome score = run("score", model.toString(), "--guard", guard.toString(), "--data", "mnist-digits:50",
-                "-o", dir.resolve("s.arrow").toString(), "--quiet");
+        assertThat(guard.resolve("guard.properties"))
+                .content()
+                .contains("input.0.shape=1,28,28", "input.0.fit_shape=1,28,28");
+        Outcome score = run(
+                "score",
+                model.toString(),
+                "--guard",
+                guard.toString(),
+                "--data",
+                "mnist-digits:50",
+                "-o",
+                dir.resolve("s.arrow").toString(),
+                "--quiet");
         assertThat(score.code()).as(score.err()).isZero();
         assertThat(score.out()).contains("mnist-digits:50: 50 samples");
     }
@@ -263,13 +422,22 @@ class CliTest {
     @Test
     void scoreWithAGuardOfAnotherModelIsRefused() throws Exception {
         Path guard = dir.resolve("guard");
-        assertThat(run("fit", tinyModel(dir, 784).toString(), "--data", "fashion-mnist-train:300", "-o",
-                guard.toString(), "--quiet").code()).isZero();
+        assertThat(run(
+                                "fit",
+                                tinyModel(dir, 784).toString(),
+                                "--data",
+                                "fashion-mnist-train:300",
+                                "-o",
+                                guard.toString(),
+                                "--quiet")
+                        .code())
+                .isZero();
         Path other = dir.resolve("other.onnx");
-        OnnxModel.load(tinyModel(dir, 784)).instrument(dev.onnxinspect.onnx.TensorSelector.opType("Relu")).model()
+        OnnxModel.load(tinyModel(dir, 784))
+                .instrument(dev.onnxinspect.onnx.TensorSelector.opType("Relu"))
+                .model()
                 .save(other);
-        Outcome o = run("score", other.toString(), "--guard", guard.toString(), "--data", "mnist-digits:10",
-                "--quiet");
+        Outcome o = run("score", other.toString(), "--guard", guard.toString(), "--data", "mnist-digits:10", "--quiet");
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).containsIgnoringCase("sha-256").doesNotContain("\tat ");
     }
@@ -277,8 +445,24 @@ class CliTest {
     @Test
     void trainRunsAGridAndWritesCheckpointsAndHistory() {
         Path out = dir.resolve("train");
-        Outcome o = run("train", "--arch", "mlp", "--hidden", "16", "--epochs", "1", "--train-samples", "300",
-                "--test-samples", "100", "--experiment", "clean,labels:0.5", "--seeds", "3", "--out", out.toString());
+        Outcome o = run(
+                "train",
+                "--arch",
+                "mlp",
+                "--hidden",
+                "16",
+                "--epochs",
+                "1",
+                "--train-samples",
+                "300",
+                "--test-samples",
+                "100",
+                "--experiment",
+                "clean,labels:0.5",
+                "--seeds",
+                "3",
+                "--out",
+                out.toString());
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(out.resolve("training_history.arrow")).isRegularFile();
         assertThat(out.resolve("clean-seed3/checkpoint-000.onnx")).isRegularFile();
@@ -289,7 +473,8 @@ class CliTest {
 
     @Test
     void trainUnknownArchitectureIsAnInputError() {
-        Outcome o = run("train", "--arch", "transformer", "--out", dir.resolve("t").toString());
+        Outcome o =
+                run("train", "--arch", "transformer", "--out", dir.resolve("t").toString());
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).contains("transformer", "mlp, lenet, resnet or ioc");
     }
@@ -298,8 +483,18 @@ class CliTest {
     void aDetectorThatCannotBeFittedIsLeftOutAndRecorded() throws Exception {
         // KNN needs k = 50 fit samples (SPEC §5); with 30 the audit goes on without it and says so in the manifest
         Path out = dir.resolve("audit");
-        Outcome o = run("audit", tinyModel(dir, 784).toString(), "--id", "fashion-mnist-test:100", "--ood",
-                "mnist-digits:100", "--fit", "fashion-mnist-train:30", "--out", out.toString(), "--quiet");
+        Outcome o = run(
+                "audit",
+                tinyModel(dir, 784).toString(),
+                "--id",
+                "fashion-mnist-test:100",
+                "--ood",
+                "mnist-digits:100",
+                "--fit",
+                "fashion-mnist-train:30",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("mahalanobis").doesNotContain("knn ");
         assertThat(out.resolve("tables/manifest.json")).content().contains("detectors_skipped", "KnnDetector");

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Tiny models for the command-line and README tests. */
 public final class CliTestModels {
-    private CliTestModels() {
-    }
+    private CliTestModels() {}
 
     /**
      * input [N, inputs] -> Gemm (6 units) -> Relu "hidden/relu" -> Gemm -> "logits" [N, 10]; only the logits are a
@@ -19,8 +18,7 @@ public final class CliTestModels {
      */
     public static Path tiny(Path dir, int inputs) throws Exception {
         GraphBuilder g = GraphBuilder.create("tiny");
-        String x = g.input("input", TensorShape.of(Dim.symbolic("N"),
-                Dim.of(inputs)));
+        String x = g.input("input", TensorShape.of(Dim.symbolic("N"), Dim.of(inputs)));
         float[] w1 = new float[6 * inputs];
         for (int i = 0; i < w1.length; i++) {
             w1[i] = (float) Math.sin(i * 0.37) * 0.05f;
@@ -29,8 +27,12 @@ public final class CliTestModels {
         for (int i = 0; i < w2.length; i++) {
             w2[i] = (float) Math.cos(i * 0.91) * 0.5f;
         }
-        String h = g.gemm("hidden/linear", x, g.addInitializer("w1", w1, 6, inputs),
-                g.addInitializer("b1", new float[6], 6), true);
+        String h = g.gemm(
+                "hidden/linear",
+                x,
+                g.addInitializer("w1", w1, 6, inputs),
+                g.addInitializer("b1", new float[6], 6),
+                true);
         String r = g.relu("hidden/relu", h);
         g.gemm("logits", r, g.addInitializer("w2", w2, 10, 6), g.addInitializer("b2", new float[10], 10), true);
         g.output("logits");
@@ -45,8 +47,8 @@ public final class CliTestModels {
      */
     public static Path tinyImage(Path dir) throws Exception {
         GraphBuilder g = GraphBuilder.create("tiny-image");
-        String x = g.flatten("flat", g.input("input", TensorShape.of(Dim.symbolic("N"), Dim.of(1), Dim.of(28),
-                Dim.of(28))), 1);
+        String x = g.flatten(
+                "flat", g.input("input", TensorShape.of(Dim.symbolic("N"), Dim.of(1), Dim.of(28), Dim.of(28))), 1);
         float[] w1 = new float[6 * 784];
         for (int i = 0; i < w1.length; i++) {
             w1[i] = (float) Math.sin(i * 0.37) * 0.05f;
@@ -55,8 +57,8 @@ public final class CliTestModels {
         for (int i = 0; i < w2.length; i++) {
             w2[i] = (float) Math.cos(i * 0.91) * 0.5f;
         }
-        String h = g.gemm("hidden/linear", x, g.addInitializer("w1", w1, 6, 784),
-                g.addInitializer("b1", new float[6], 6), true);
+        String h = g.gemm(
+                "hidden/linear", x, g.addInitializer("w1", w1, 6, 784), g.addInitializer("b1", new float[6], 6), true);
         String r = g.relu("hidden/relu", h);
         g.gemm("logits", r, g.addInitializer("w2", w2, 10, 6), g.addInitializer("b2", new float[10], 10), true);
         g.output("logits");
@@ -99,10 +101,20 @@ public final class CliTestModels {
     public static Path binary(Path dir) throws Exception {
         GraphBuilder g = GraphBuilder.create("binary");
         String x = g.input("x", TensorShape.of(Dim.symbolic("N"), Dim.of(2)));
-        String h = g.relu("hidden/relu", g.gemm("hidden", x, g.addInitializer("W1", new float[] {1, 0, 0, 1}, 2, 2),
-                g.addInitializer("b1", new float[2], 2), true));
-        String z = g.gemm("logit", h, g.addInitializer("w2", new float[] {1, -1}, 1, 2),
-                g.addInitializer("b2", new float[1], 1), true);
+        String h = g.relu(
+                "hidden/relu",
+                g.gemm(
+                        "hidden",
+                        x,
+                        g.addInitializer("W1", new float[] {1, 0, 0, 1}, 2, 2),
+                        g.addInitializer("b1", new float[2], 2),
+                        true));
+        String z = g.gemm(
+                "logit",
+                h,
+                g.addInitializer("w2", new float[] {1, -1}, 1, 2),
+                g.addInitializer("b2", new float[1], 1),
+                true);
         g.output(g.sigmoid("prob", z));
         Path file = dir.resolve("binary.onnx");
         g.build().save(file);
@@ -146,13 +158,16 @@ public final class CliTestModels {
             a[j] = j % 2 == 0 ? 1 : 0; // even units copy s
             b[j] = j % 2 == 1 ? 1 : 0; // odd units copy len
         }
-        String h = g.relu("hidden", g.add("pre", g.matMul("from_s", s, g.addInitializer("A", a, 1, 8)),
-                g.matMul("from_len", len, g.addInitializer("B", b, 1, 8))));
+        String h = g.relu(
+                "hidden",
+                g.add(
+                        "pre",
+                        g.matMul("from_s", s, g.addInitializer("A", a, 1, 8)),
+                        g.matMul("from_len", len, g.addInitializer("B", b, 1, 8))));
         float[] w = new float[8 * 2];
         w[0] = 1; // z0 = h0 = s
         w[3] = 1; // z1 = h1 = len
-        g.output(g.gemm("logits", h, g.addInitializer("W", w, 8, 2), g.addInitializer("bias", new float[2], 2),
-                false));
+        g.output(g.gemm("logits", h, g.addInitializer("W", w, 8, 2), g.addInitializer("bias", new float[2], 2), false));
         Path file = dir.resolve("tokens.onnx");
         g.build().save(file);
         return file;
@@ -177,7 +192,8 @@ public final class CliTestModels {
             }
             y[i] = s >= length ? 0 : 1;
         }
-        return TestFiles.npz(file, Map.of("ids", TestFiles.npy(ids, n, 4), "mask", TestFiles.npy(mask, n, 4),
-                "y", TestFiles.npy(y, n)));
+        return TestFiles.npz(
+                file,
+                Map.of("ids", TestFiles.npy(ids, n, 4), "mask", TestFiles.npy(mask, n, 4), "y", TestFiles.npy(y, n)));
     }
 }

@@ -38,9 +38,15 @@ class DataErrorsCliTest {
 
     private Path tokensNpz() throws Exception {
         long[] ids = {1, 2, 3, 4, 5, 6};
-        return TestFiles.npz(dir.resolve("tokens.npz"), Map.of("ids", TestFiles.npy(ids, 2, 3), "mask",
-                TestFiles.npy(new long[] {1, 1, 1, 1, 1, 0}, 2, 3), "scores", TestFiles.npy(new float[] {1, 2, 3, 4, 5,
-                6}, 2, 3)));
+        return TestFiles.npz(
+                dir.resolve("tokens.npz"),
+                Map.of(
+                        "ids",
+                        TestFiles.npy(ids, 2, 3),
+                        "mask",
+                        TestFiles.npy(new long[] {1, 1, 1, 1, 1, 0}, 2, 3),
+                        "scores",
+                        TestFiles.npy(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)));
     }
 
     @Test
@@ -70,8 +76,7 @@ class DataErrorsCliTest {
     void anInputLeftUnmapped() throws Exception {
         Path npz = tokensNpz();
         Outcome o = inspect(CliTestModels.tokens(dir), "input_ids=" + npz + ":ids");
-        assertOneLineInputError(o, "attention_mask", "tokens.npz", "add attention_mask=FILE:COLUMN",
-                "mask-of:INPUT");
+        assertOneLineInputError(o, "attention_mask", "tokens.npz", "add attention_mask=FILE:COLUMN", "mask-of:INPUT");
     }
 
     @Test
@@ -122,8 +127,8 @@ class DataErrorsCliTest {
 
     @Test
     void aSampleShapeThatDoesNotHoldTheRow() throws Exception {
-        Outcome o = inspect(CliTestModels.image(dir, 0), "fashion-mnist-test:10", "--sample-shape",
-                "pixel_values=3,28,28");
+        Outcome o =
+                inspect(CliTestModels.image(dir, 0), "fashion-mnist-test:10", "--sample-shape", "pixel_values=3,28,28");
         assertOneLineInputError(o, "fashion-mnist-test:10", "[784]", "3, 28, 28");
     }
 }

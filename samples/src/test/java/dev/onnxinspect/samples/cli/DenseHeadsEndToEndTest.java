@@ -47,8 +47,18 @@ class DenseHeadsEndToEndTest {
         Path o = TestFiles.write(dir.resolve("ood-x.npy"), TestFiles.npy(ood, 4, 2));
         String idSet = "x=" + x + ",labels=" + y + ",name=id";
         Path out = dir.resolve("audit");
-        Outcome r = CliTest.run("audit", model.toString(), "--fit", idSet, "--id", idSet, "--ood", o + ",name=ood",
-                "--out", out.toString(), "--quiet");
+        Outcome r = CliTest.run(
+                "audit",
+                model.toString(),
+                "--fit",
+                idSet,
+                "--id",
+                idSet,
+                "--ood",
+                o + ",name=ood",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         Map<String, Object> msp = where(ArrowRows.read(out.resolve("tables/ood_metrics.arrow")), "detector", "msp")
                 .get(0);
@@ -59,8 +69,9 @@ class DenseHeadsEndToEndTest {
         assertThat(scores).hasSize(8);
         for (int i = 0; i < 8; i++) {
             Map<String, Object> s = scores.get(i);
-            assertThat(asDouble(s.get("energy"))).as("sample %d", i).isCloseTo(-Math.log1p(Math.exp(z[i])),
-                    within(1e-6));
+            assertThat(asDouble(s.get("energy")))
+                    .as("sample %d", i)
+                    .isCloseTo(-Math.log1p(Math.exp(z[i])), within(1e-6));
             assertThat(asLong(s.get("predicted"))).isEqualTo(labels[i]);
         }
     }
@@ -77,32 +88,56 @@ class DenseHeadsEndToEndTest {
         Path model = CliTestModels.matMulHead(dir);
         float[] x = {2, 0, 0, 0, 2, 1, 1, 0, 0, 0, 1, 2, 3, 1, 0, 0, 3, 3};
         long[] y = {0, 1, 0, 1, 0, 1};
-        Path data = TestFiles.npz(dir.resolve("id.npz"), Map.of("x", TestFiles.npy(x, 6, 3), "y",
-                TestFiles.npy(y, 6)));
-        Path ood = TestFiles.npz(dir.resolve("far.npz"), Map.of("x", TestFiles.npy(new float[] {0, 0, 0, -1, -1, -1},
-                2, 3)));
+        Path data = TestFiles.npz(dir.resolve("id.npz"), Map.of("x", TestFiles.npy(x, 6, 3), "y", TestFiles.npy(y, 6)));
+        Path ood = TestFiles.npz(
+                dir.resolve("far.npz"), Map.of("x", TestFiles.npy(new float[] {0, 0, 0, -1, -1, -1}, 2, 3)));
         String idSet = data + ",labels=" + data + ":y";
         Path out = dir.resolve("audit");
-        Outcome r = CliTest.run("audit", model.toString(), "--fit", idSet, "--id", idSet, "--ood", ood.toString(),
-                "--layers", "hidden", "--out", out.toString(), "--quiet");
+        Outcome r = CliTest.run(
+                "audit",
+                model.toString(),
+                "--fit",
+                idSet,
+                "--id",
+                idSet,
+                "--ood",
+                ood.toString(),
+                "--layers",
+                "hidden",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(out.resolve("tables/manifest.json")).content().contains("\"dense_head\"", "\"feature_layer\"")
+        assertThat(out.resolve("tables/manifest.json"))
+                .content()
+                .contains("\"dense_head\"", "\"feature_layer\"")
                 .contains("hidden");
         List<Map<String, Object>> metrics = ArrowRows.read(out.resolve("tables/ood_metrics.arrow"));
-        assertThat(metrics).extracting(m -> m.get("detector")).contains("gradnorm", "react_energy", "dice", "vim")
+        assertThat(metrics)
+                .extracting(m -> m.get("detector"))
+                .contains("gradnorm", "react_energy", "dice", "vim")
                 .doesNotContain("ash_p");
         // ASH keeps n - round(0.9 n) = 4 - 4 = 0 of the 4 features: left out with the reason
         assertThat(out.resolve("tables/manifest.json")).content().contains("ash_b, ash_s, ash_p: with p = 0.9");
-        List<Map<String, Object>> counts = where(ArrowRows.read(out.resolve("tables/activation_frequency.arrow")),
-                "layer", "hidden", "significance", "S1", "dataset", "id");
+        List<Map<String, Object>> counts = where(
+                ArrowRows.read(out.resolve("tables/activation_frequency.arrow")),
+                "layer",
+                "hidden",
+                "significance",
+                "S1",
+                "dataset",
+                "id");
         long[][] expected = {{3, 1, 0, 3}, {0, 3, 3, 0}};
         for (Map<String, Object> row : counts) {
             int label = (int) asLong(row.get("class"));
             int unit = (int) asLong(row.get("neuron"));
-            assertThat(asLong(row.get("count"))).as("class %d unit %d", label, unit).isEqualTo(expected[label][unit]);
+            assertThat(asLong(row.get("count")))
+                    .as("class %d unit %d", label, unit)
+                    .isEqualTo(expected[label][unit]);
         }
         assertThat(counts).hasSize(8);
-        Map<String, Object> a = where(ArrowRows.read(out.resolve("tables/scores.arrow")), "dataset", "id").get(0);
+        Map<String, Object> a = where(ArrowRows.read(out.resolve("tables/scores.arrow")), "dataset", "id")
+                .get(0);
         double p0 = 1 / (1 + Math.exp(-6));
         assertThat(asDouble(a.get("gradnorm"))).isCloseTo(-2 * (p0 - 0.5) * 4, within(1e-6));
         // energy of a: -logsumexp(5, -1) = -(5 + ln(1 + e^-6))

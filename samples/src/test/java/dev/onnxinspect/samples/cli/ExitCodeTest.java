@@ -41,8 +41,7 @@ class ExitCodeTest {
     }
 
     /** What a command printed on stderr and returned. */
-    record Outcome(int code, String err) {
-    }
+    record Outcome(int code, String err) {}
 
     private static Outcome fail(Exception failure, String... args) {
         CommandLine cli = new CommandLine(new Failing(failure));
@@ -56,7 +55,8 @@ class ExitCodeTest {
         Outcome o = fail(new DatasetException("unknown dataset 'cifar10'; give a dataset name"));
         assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
         assertThat(o.err()).isEqualTo("error: unknown dataset 'cifar10'; give a dataset name" + System.lineSeparator());
-        assertThat(fail(new OnnxInspectException(Kind.UNSUPPORTED, "opset 30 is not supported")).code())
+        assertThat(fail(new OnnxInspectException(Kind.UNSUPPORTED, "opset 30 is not supported"))
+                        .code())
                 .isEqualTo(ExitCodes.INPUT_ERROR);
     }
 
@@ -64,12 +64,16 @@ class ExitCodeTest {
     void aFileErrorExitsFour() {
         Outcome o = fail(new OnnxInspectException(Kind.IO, "could not write out/x.arrow: disk full"));
         assertThat(o.code()).isEqualTo(ExitCodes.IO_ERROR);
-        assertThat(o.err()).startsWith("error: could not write out/x.arrow: disk full").doesNotContain("\tat ");
+        assertThat(o.err())
+                .startsWith("error: could not write out/x.arrow: disk full")
+                .doesNotContain("\tat ");
         assertThat(fail(new NoSuchFileException("model.onnx")).code()).isEqualTo(ExitCodes.IO_ERROR);
-        assertThat(fail(new UncheckedIOException(new IOException("read failed"))).code())
+        assertThat(fail(new UncheckedIOException(new IOException("read failed")))
+                        .code())
                 .isEqualTo(ExitCodes.IO_ERROR);
         // a wrapper carries the kind of what it wraps
-        assertThat(fail(new InspectionException(Kind.of(new IOException("gone")), "inspection failed: gone")).code())
+        assertThat(fail(new InspectionException(Kind.of(new IOException("gone")), "inspection failed: gone"))
+                        .code())
                 .isEqualTo(ExitCodes.IO_ERROR);
     }
 
@@ -77,8 +81,10 @@ class ExitCodeTest {
     void aBugExitsOneAndAsksForAReport() {
         Outcome o = fail(new IllegalStateException("the inference thread ended"));
         assertThat(o.code()).isEqualTo(ExitCodes.INTERNAL_ERROR);
-        assertThat(o.err()).startsWith("internal error: java.lang.IllegalStateException: the inference thread ended")
-                .contains("bug in onnx-inspect", "--verbose").doesNotContain("\tat ");
+        assertThat(o.err())
+                .startsWith("internal error: java.lang.IllegalStateException: the inference thread ended")
+                .contains("bug in onnx-inspect", "--verbose")
+                .doesNotContain("\tat ");
         assertThat(o.err().strip().lines()).hasSize(1);
         // an IllegalArgumentException is no longer taken for a user error, nor is an NPE
         assertThat(fail(new IllegalArgumentException("bad index")).code()).isEqualTo(ExitCodes.INTERNAL_ERROR);
@@ -86,7 +92,8 @@ class ExitCodeTest {
         // even when it wraps a user error: whoever wrapped it did not say it was one
         assertThat(fail(new IllegalStateException(new DatasetException("x"))).code())
                 .isEqualTo(ExitCodes.INTERNAL_ERROR);
-        assertThat(fail(new OnnxInspectException(Kind.INTERNAL, "broken invariant")).code())
+        assertThat(fail(new OnnxInspectException(Kind.INTERNAL, "broken invariant"))
+                        .code())
                 .isEqualTo(ExitCodes.INTERNAL_ERROR);
     }
 

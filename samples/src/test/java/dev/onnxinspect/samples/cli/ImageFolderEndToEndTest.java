@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageFolderEndToEndTest {
     @TempDir
     Path dir;
+
     Path photos;
     Path gray;
 
@@ -89,16 +90,31 @@ class ImageFolderEndToEndTest {
     void inspectCountsTheActiveUnitsOfEveryPixel() throws Exception {
         Path model = CliTestModels.image(dir, 0);
         Path out = dir.resolve("inspect");
-        Outcome o = CliTest.run("inspect", model.toString(), "--data", photos + "/", "--layers", "conv1/relu",
-                "--out", out.toString(), "--quiet");
+        Outcome o = CliTest.run(
+                "inspect",
+                model.toString(),
+                "--data",
+                photos + "/",
+                "--layers",
+                "conv1/relu",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
-        List<Map<String, Object>> rows = where(ArrowRows.read(out.resolve("activation_frequency.arrow")), "layer",
-                "conv1/relu", "significance", "S1", "dataset", "photos");
+        List<Map<String, Object>> rows = where(
+                ArrowRows.read(out.resolve("activation_frequency.arrow")),
+                "layer",
+                "conv1/relu",
+                "significance",
+                "S1",
+                "dataset",
+                "photos");
         assertThat(rows).hasSize(2 * 48);
         for (Map<String, Object> r : rows) {
             int label = (int) asLong(r.get("class"));
             int unit = (int) asLong(r.get("neuron"));
-            assertThat(asLong(r.get("count"))).as("class %d unit %d", label, unit)
+            assertThat(asLong(r.get("count")))
+                    .as("class %d unit %d", label, unit)
                     .isEqualTo(expectedCount(label, unit / 16, unit / 4 % 4, unit % 4));
             assertThat(asLong(r.get("class_size"))).isEqualTo(label == 0 ? 3 : 2);
         }
@@ -108,16 +124,29 @@ class ImageFolderEndToEndTest {
     void auditScoresTheGrayImagesAsOod() throws Exception {
         Path model = CliTestModels.image(dir, 0);
         Path out = dir.resolve("audit");
-        Outcome o = CliTest.run("audit", model.toString(), "--fit", photos.toString(), "--id", photos.toString(),
-                "--ood", gray.toString(), "--layers", "conv1/relu", "--out", out.toString(), "--quiet");
+        Outcome o = CliTest.run(
+                "audit",
+                model.toString(),
+                "--fit",
+                photos.toString(),
+                "--id",
+                photos.toString(),
+                "--ood",
+                gray.toString(),
+                "--layers",
+                "conv1/relu",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
-        Map<String, Object> maxLogit = where(ArrowRows.read(out.resolve("tables/ood_metrics.arrow")), "detector",
-                "max_logit").get(0);
+        Map<String, Object> maxLogit = where(
+                        ArrowRows.read(out.resolve("tables/ood_metrics.arrow")), "detector", "max_logit")
+                .get(0);
         assertThat(asDouble(maxLogit.get("auroc"))).isEqualTo(1.0);
         assertThat(asLong(maxLogit.get("n_id"))).isEqualTo(5);
         assertThat(asLong(maxLogit.get("n_ood"))).isEqualTo(2);
-        List<Map<String, Object>> scores = where(ArrowRows.read(out.resolve("tables/scores.arrow")), "dataset",
-                "photos");
+        List<Map<String, Object>> scores =
+                where(ArrowRows.read(out.resolve("tables/scores.arrow")), "dataset", "photos");
         // image folders list files in order: red0, red1, red2 (class 0), blue0, blue1 (class 1)
         double[] expected = {-1 / 8.0, -2 / 8.0, -3 / 8.0, -1 / 8.0, -2 / 8.0};
         for (int i = 0; i < 5; i++) {
@@ -131,13 +160,22 @@ class ImageFolderEndToEndTest {
     void theApiCountsTheSameUnits() throws Exception {
         Path model = CliTestModels.image(dir, 0);
         DataSpec spec = DataSpec.builder()
-                .input(InputMapping.imageFolder("pixel_values", photos, ImagePreprocessing.builder().build()))
-                .build().fitTo(OnnxModel.load(model).describe().inputs());
+                .input(InputMapping.imageFolder(
+                        "pixel_values", photos, ImagePreprocessing.builder().build()))
+                .build()
+                .fitTo(OnnxModel.load(model).describe().inputs());
         try (FileSource source = spec.open()) {
             assertThat(source.classNames()).containsExactly("0-red", "1-blue");
-            AuditResult result = Audit.builder(model).id(source).layers(List.of("conv1/relu")).run();
+            AuditResult result = Audit.builder(model)
+                    .id(source)
+                    .layers(List.of("conv1/relu"))
+                    .run();
             for (int label = 0; label < 2; label++) {
-                ClassCounts counts = result.id().layers().get("conv1/relu").frequencies().table(Significance.s1())
+                ClassCounts counts = result.id()
+                        .layers()
+                        .get("conv1/relu")
+                        .frequencies()
+                        .table(Significance.s1())
                         .forClass(label);
                 assertThat(counts.classSize()).isEqualTo(label == 0 ? 3 : 2);
                 int[] expected = new int[48];
@@ -154,11 +192,27 @@ class ImageFolderEndToEndTest {
         // 4x4 images resized to exactly 4x4 change nothing: the counts of the first test again, through the option
         Path model = CliTestModels.image(dir, 0);
         Path out = dir.resolve("shaped");
-        Outcome o = CliTest.run("inspect", model.toString(), "--data", photos.toString(), "--sample-shape",
-                "pixel_values=3,4,4", "--layers", "conv1/relu", "--out", out.toString(), "--quiet");
+        Outcome o = CliTest.run(
+                "inspect",
+                model.toString(),
+                "--data",
+                photos.toString(),
+                "--sample-shape",
+                "pixel_values=3,4,4",
+                "--layers",
+                "conv1/relu",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
-        List<Map<String, Object>> rows = where(ArrowRows.read(out.resolve("activation_frequency.arrow")),
-                "significance", "S1", "class", 0, "neuron", 0);
+        List<Map<String, Object>> rows = where(
+                ArrowRows.read(out.resolve("activation_frequency.arrow")),
+                "significance",
+                "S1",
+                "class",
+                0,
+                "neuron",
+                0);
         assertThat(asLong(rows.get(0).get("count"))).isEqualTo(3);
     }
 }

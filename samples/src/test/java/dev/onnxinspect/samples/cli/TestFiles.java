@@ -16,8 +16,7 @@ import javax.imageio.ImageIO;
 
 /** Writes the users' files of the end-to-end tests: NumPy .npy/.npz and PNG images. */
 final class TestFiles {
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** A float32 .npy of the given shape (C order, little-endian). */
     static byte[] npy(float[] values, long... shape) {
@@ -48,8 +47,8 @@ final class TestFiles {
         for (long d : shape) {
             dims.append(d).append(", ");
         }
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims.toString().trim()
-                + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': ("
+                + dims.toString().trim() + "), }";
         int unpadded = 10 + dict.length() + 1;
         String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -71,7 +70,8 @@ final class TestFiles {
 
     /** An .npz (a stored zip of .npy files, as np.savez writes) with the arrays by name. */
     static Path npz(Path file, Map<String, byte[]> arrays) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(os)) {
             for (Map.Entry<String, byte[]> e : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
                 zip.write(e.getValue());

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TextModelEndToEndTest {
     @TempDir
     static Path dir;
+
     static TextClassifierSample.Result text;
     static Path model;
 
@@ -69,16 +70,31 @@ class TextModelEndToEndTest {
     void describeSaysHowToFeedTheTokenInputs() {
         Outcome o = CliTest.run("describe", model.toString());
         assertThat(o.code()).as(o.err()).isZero();
-        assertThat(o.out()).contains("input_ids", "int64 [", "token ids: input_ids=FILE:COLUMN",
-                "a padding mask: attention_mask=mask-of:input_ids", "logits    logits", "head      logits (W 3 x 32)",
-                "features  dense1/relu").containsPattern("sequence layers .*embedding");
+        assertThat(o.out())
+                .contains(
+                        "input_ids",
+                        "int64 [",
+                        "token ids: input_ids=FILE:COLUMN",
+                        "a padding mask: attention_mask=mask-of:input_ids",
+                        "logits    logits",
+                        "head      logits (W 3 x 32)",
+                        "features  dense1/relu")
+                .containsPattern("sequence layers .*embedding");
     }
 
     @Test
     void inspectCountsEveryTestSequenceByClass() throws IOException {
         Path out = dir.resolve("inspect");
-        Outcome o = CliTest.run("inspect", model.toString(), "--data", data("test.parquet", true), "--layers",
-                "pooled,dense1/relu", "--out", out.toString(), "--quiet");
+        Outcome o = CliTest.run(
+                "inspect",
+                model.toString(),
+                "--data",
+                data("test.parquet", true),
+                "--layers",
+                "pooled,dense1/relu",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
         List<Map<String, Object>> scores = ArrowRows.read(out.resolve("scores.arrow"));
         assertThat(scores).hasSize(500);
@@ -95,9 +111,20 @@ class TextModelEndToEndTest {
     @Test
     void auditWritesAMetricsRowPerDetectorForTheOodSequences() throws IOException {
         Path out = dir.resolve("audit");
-        Outcome o = CliTest.run("audit", model.toString(), "--fit", data("train.parquet", true), "--id",
-                data("test.parquet", true), "--ood", data("ood.parquet", false), "--layers", "pooled,dense1/relu",
-                "--out", out.toString(), "--quiet");
+        Outcome o = CliTest.run(
+                "audit",
+                model.toString(),
+                "--fit",
+                data("train.parquet", true),
+                "--id",
+                data("test.parquet", true),
+                "--ood",
+                data("ood.parquet", false),
+                "--layers",
+                "pooled,dense1/relu",
+                "--out",
+                out.toString(),
+                "--quiet");
         assertThat(o.code()).as(o.err()).isZero();
         List<Map<String, Object>> metrics = ArrowRows.read(out.resolve("tables/ood_metrics.arrow"));
         assertThat(metrics).isNotEmpty().allSatisfy(r -> {
@@ -107,25 +134,46 @@ class TextModelEndToEndTest {
             assertThat(asLong(r.get("n_ood"))).isEqualTo(500);
         });
         // the head is the Gemm on dense1/relu: every detector that needs W, b or h ran
-        assertThat(metrics).extracting(r -> r.get("detector")).contains("energy", "knn", "mahalanobis", "vim",
-                "react_energy", "nap_hamming");
+        assertThat(metrics)
+                .extracting(r -> r.get("detector"))
+                .contains("energy", "knn", "mahalanobis", "vim", "react_energy", "nap_hamming");
         int[] sizes = classSizes(text.test());
         List<Map<String, Object>> frequency = ArrowRows.read(out.resolve("tables/activation_frequency.arrow"));
         for (int c = 0; c < 3; c++) {
             long size = sizes[c];
-            assertThat(where(frequency, "layer", "pooled", "dataset", "test", "class", c)).as("class " + c)
-                    .isNotEmpty().allSatisfy(r -> assertThat(asLong(r.get("class_size"))).isEqualTo(size));
+            assertThat(where(frequency, "layer", "pooled", "dataset", "test", "class", c))
+                    .as("class " + c)
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(asLong(r.get("class_size"))).isEqualTo(size));
         }
     }
 
     @Test
     void fitAndScoreFlagTheOodSequencesMoreOftenThanTheTestSequences() {
         Path guard = dir.resolve("guard");
-        Outcome fit = CliTest.run("fit", model.toString(), "--data", data("train.parquet", true), "--calibration",
-                data("test.parquet", true), "--primary", "knn", "-o", guard.toString(), "--quiet");
+        Outcome fit = CliTest.run(
+                "fit",
+                model.toString(),
+                "--data",
+                data("train.parquet", true),
+                "--calibration",
+                data("test.parquet", true),
+                "--primary",
+                "knn",
+                "-o",
+                guard.toString(),
+                "--quiet");
         assertThat(fit.code()).as(fit.err()).isZero();
-        Outcome score = CliTest.run("score", model.toString(), "--guard", guard.toString(), "--data",
-                data("ood.parquet", false), data("test.parquet", true), "-o", dir.resolve("scores.arrow").toString(),
+        Outcome score = CliTest.run(
+                "score",
+                model.toString(),
+                "--guard",
+                guard.toString(),
+                "--data",
+                data("ood.parquet", false),
+                data("test.parquet", true),
+                "-o",
+                dir.resolve("scores.arrow").toString(),
                 "--quiet");
         assertThat(score.code()).as(score.err()).isZero();
         long ood = flagged(score.out(), "ood");
@@ -143,7 +191,8 @@ class TextModelEndToEndTest {
 
     private static DataSpec spec(String file, boolean labels) throws IOException {
         Path f = dir.resolve(file);
-        DataSpec.Builder b = DataSpec.builder().input(InputMapping.column("input_ids", f, "tokens"))
+        DataSpec.Builder b = DataSpec.builder()
+                .input(InputMapping.column("input_ids", f, "tokens"))
                 .input(InputMapping.maskOf("attention_mask", "input_ids"));
         if (labels) {
             b.labels(f, "label");
@@ -153,24 +202,41 @@ class TextModelEndToEndTest {
 
     @Test
     void theApiAuditsAndGuardsTheSameFiles() throws IOException {
-        try (FileSource train = spec("train.parquet", true).open(); FileSource test = spec("test.parquet", true).open();
-             FileSource ood = spec("ood.parquet", false).open()) {
-            AuditResult result = Audit.builder(model).fit(train).id(test).ood(ood)
-                    .layers(List.of("pooled", "dense1/relu")).run();
+        try (FileSource train = spec("train.parquet", true).open();
+                FileSource test = spec("test.parquet", true).open();
+                FileSource ood = spec("ood.parquet", false).open()) {
+            AuditResult result = Audit.builder(model)
+                    .fit(train)
+                    .id(test)
+                    .ood(ood)
+                    .layers(List.of("pooled", "dense1/relu"))
+                    .run();
             MetricsRow energy = result.metrics("energy", "ood").orElseThrow();
             assertThat(energy.evaluation().nId()).isEqualTo(500);
             assertThat(energy.evaluation().nOod()).isEqualTo(500);
             int[] sizes = classSizes(text.test());
             for (int c = 0; c < 3; c++) {
-                assertThat(result.id().layers().get("pooled").frequencies().table(Significance.s1()).forClass(c)
-                        .classSize()).isEqualTo(sizes[c]);
+                assertThat(result.id()
+                                .layers()
+                                .get("pooled")
+                                .frequencies()
+                                .table(Significance.s1())
+                                .forClass(c)
+                                .classSize())
+                        .isEqualTo(sizes[c]);
             }
 
-            try (OodGuard guard = OodGuard.fit(model, train, GuardOptions.builder().calibration(test)
-                    .primaryDetector("knn").build())) {
+            try (OodGuard guard = OodGuard.fit(
+                    model,
+                    train,
+                    GuardOptions.builder()
+                            .calibration(test)
+                            .primaryDetector("knn")
+                            .build())) {
                 // one sequence by name, unpadded: its length is the arrays' length
                 TokenData t = text.test();
-                long[] ids = Arrays.copyOf(t.ids(0), (int) Arrays.stream(t.mask(0)).sum());
+                long[] ids =
+                        Arrays.copyOf(t.ids(0), (int) Arrays.stream(t.mask(0)).sum());
                 long[] mask = new long[ids.length];
                 Arrays.fill(mask, 1);
                 Verdict one = guard.score(Map.of("input_ids", ids, "attention_mask", mask));
@@ -182,8 +248,14 @@ class TextModelEndToEndTest {
                 long idFlags = 0;
                 TokenData o = text.ood();
                 for (int i = 0; i < 100; i++) {
-                    oodFlags += guard.score(Map.of("input_ids", o.ids(i), "attention_mask", o.mask(i))).ood() ? 1 : 0;
-                    idFlags += guard.score(Map.of("input_ids", t.ids(i), "attention_mask", t.mask(i))).ood() ? 1 : 0;
+                    oodFlags += guard.score(Map.of("input_ids", o.ids(i), "attention_mask", o.mask(i)))
+                                    .ood()
+                            ? 1
+                            : 0;
+                    idFlags += guard.score(Map.of("input_ids", t.ids(i), "attention_mask", t.mask(i)))
+                                    .ood()
+                            ? 1
+                            : 0;
                 }
                 assertThat(oodFlags).isGreaterThan(idFlags);
             }

@@ -40,6 +40,7 @@ class CheckpointWeightsTest {
     @Test
     void rejectsBytesThatAreNoModel() {
         assertThatThrownBy(() -> CheckpointWeights.perLayer(new Checkpoint(3, "bad.onnx", new byte[] {1, 2, 3})))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("bad.onnx");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("bad.onnx");
     }
 }

@@ -18,8 +18,7 @@ class DynamicsAnalysisTest {
     private static final double R = 1 / Math.sqrt(2);
 
     /** One expected sink row. */
-    record Row(String layer, int step, PathKind kind, int i, int j, double value) {
-    }
+    record Row(String layer, int step, PathKind kind, int i, int j, double value) {}
 
     /**
      * Every row, derived from the patterns and activations in {@link TinyCheckpoints}; pairs (0,1), (0,2), (1,2).
@@ -34,17 +33,24 @@ class DynamicsAnalysisTest {
     static List<Row> expectedRows() {
         String l = TinyCheckpoints.LAYER;
         return List.of(
-                new Row(l, 1, PathKind.SELF, 0, -1, 1), new Row(l, 1, PathKind.SELF, 1, -1, 0),
+                new Row(l, 1, PathKind.SELF, 0, -1, 1),
+                new Row(l, 1, PathKind.SELF, 1, -1, 0),
                 new Row(l, 1, PathKind.SELF, 2, -1, R),
-                new Row(l, 1, PathKind.CROSS_PATTERN, 0, 1, 0), new Row(l, 1, PathKind.CROSS_ACTIVATION, 0, 1, 0),
-                new Row(l, 1, PathKind.CROSS_PATTERN, 0, 2, 1), new Row(l, 1, PathKind.CROSS_ACTIVATION, 0, 2, 1),
-                new Row(l, 1, PathKind.CROSS_PATTERN, 1, 2, 0), new Row(l, 1, PathKind.CROSS_ACTIVATION, 1, 2, 0),
-                new Row(l, 2, PathKind.SELF, 0, -1, R), new Row(l, 2, PathKind.SELF, 1, -1, 0),
+                new Row(l, 1, PathKind.CROSS_PATTERN, 0, 1, 0),
+                new Row(l, 1, PathKind.CROSS_ACTIVATION, 0, 1, 0),
+                new Row(l, 1, PathKind.CROSS_PATTERN, 0, 2, 1),
+                new Row(l, 1, PathKind.CROSS_ACTIVATION, 0, 2, 1),
+                new Row(l, 1, PathKind.CROSS_PATTERN, 1, 2, 0),
+                new Row(l, 1, PathKind.CROSS_ACTIVATION, 1, 2, 0),
+                new Row(l, 2, PathKind.SELF, 0, -1, R),
+                new Row(l, 2, PathKind.SELF, 1, -1, 0),
                 new Row(l, 2, PathKind.SELF, 2, -1, R),
-                new Row(l, 2, PathKind.CROSS_PATTERN, 0, 1, 0), new Row(l, 2, PathKind.CROSS_ACTIVATION, 0, 1, 0),
+                new Row(l, 2, PathKind.CROSS_PATTERN, 0, 1, 0),
+                new Row(l, 2, PathKind.CROSS_ACTIVATION, 0, 1, 0),
                 new Row(l, 2, PathKind.CROSS_PATTERN, 0, 2, R),
                 new Row(l, 2, PathKind.CROSS_ACTIVATION, 0, 2, 9 / Math.sqrt(85)),
-                new Row(l, 2, PathKind.CROSS_PATTERN, 1, 2, 0), new Row(l, 2, PathKind.CROSS_ACTIVATION, 1, 2, 0));
+                new Row(l, 2, PathKind.CROSS_PATTERN, 1, 2, 0),
+                new Row(l, 2, PathKind.CROSS_ACTIVATION, 1, 2, 0));
     }
 
     static void assertRows(List<Row> actual) {
@@ -53,7 +59,8 @@ class DynamicsAnalysisTest {
         for (int k = 0; k < expected.size(); k++) {
             Row e = expected.get(k);
             Row a = actual.get(k);
-            assertThat(new Row(a.layer(), a.step(), a.kind(), a.i(), a.j(), 0)).as("row %d", k)
+            assertThat(new Row(a.layer(), a.step(), a.kind(), a.i(), a.j(), 0))
+                    .as("row %d", k)
                     .isEqualTo(new Row(e.layer(), e.step(), e.kind(), e.i(), e.j(), 0));
             assertThat(a.value()).as("row %d", k).isCloseTo(e.value(), within(1e-12));
         }
@@ -64,12 +71,14 @@ class DynamicsAnalysisTest {
         var rows = new ArrayList<Row>();
         DynamicsResult result = DynamicsAnalysis.run(
                 CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()),
-                TinyCheckpoints.probe(), DynamicsOptions.builder().build(),
+                TinyCheckpoints.probe(),
+                DynamicsOptions.builder().build(),
                 (layer, step, kind, i, j, s) -> rows.add(new Row(layer, step, kind, i, j, s)));
 
         assertRows(rows);
         assertThat(result.layers()).containsExactly(TinyCheckpoints.LAYER);
-        assertThat(result.checkpoints()).extracting(DynamicsResult.CheckpointInfo::fileName)
+        assertThat(result.checkpoints())
+                .extracting(DynamicsResult.CheckpointInfo::fileName)
                 .containsExactly("mlp-checkpoint-000.onnx", "mlp-checkpoint-001.onnx", "mlp-checkpoint-002.onnx");
         PathSimilarityResult paths = result.paths(TinyCheckpoints.LAYER);
         // step 2 self values {1/sqrt2, 0, 1/sqrt2}: median 1/sqrt2, mean sqrt2/3
@@ -90,8 +99,11 @@ class DynamicsAnalysisTest {
                 CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()));
 
         assertThat(w.layers()).containsExactly("dense1/linear", "logits");
-        double[][] expected = {{Math.sqrt(2), 0, 2, 0}, {Math.sqrt(10.25), Math.sqrt(8.25), 3.5, Math.sqrt(8.25)},
-            {Math.sqrt(11), Math.sqrt(5), Math.sqrt(13), Math.sqrt(5)}};
+        double[][] expected = {
+            {Math.sqrt(2), 0, 2, 0},
+            {Math.sqrt(10.25), Math.sqrt(8.25), 3.5, Math.sqrt(8.25)},
+            {Math.sqrt(11), Math.sqrt(5), Math.sqrt(13), Math.sqrt(5)}
+        };
         for (int t = 0; t < 3; t++) {
             WeightNorms n = w.at(t);
             assertThat(n.layer("dense1/linear").norm()).isCloseTo(expected[t][0], within(1e-12));
@@ -108,8 +120,12 @@ class DynamicsAnalysisTest {
     void anchorsTurnOnPathOverlaps() {
         DynamicsResult result = DynamicsAnalysis.run(
                 CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()),
-                TinyCheckpoints.probe(), DynamicsOptions.builder()
-                        .pathOptions(dev.onnxinspect.dynamics.PathOptions.builder().anchors(1).build()).build(),
+                TinyCheckpoints.probe(),
+                DynamicsOptions.builder()
+                        .pathOptions(dev.onnxinspect.dynamics.PathOptions.builder()
+                                .anchors(1)
+                                .build())
+                        .build(),
                 dev.onnxinspect.dynamics.PathSimilaritySink.NONE);
 
         assertThat(result.overlaps()).hasSize(1);
@@ -121,26 +137,35 @@ class DynamicsAnalysisTest {
     @Test
     void rejectsUnknownLayersAndEmptyProbeSets() {
         CheckpointSeries series = CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters());
-        assertThatThrownBy(() -> DynamicsAnalysis.layers(series,
-                DynamicsOptions.builder().layers(List.of("dense9/relu")).build()))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("dense9/relu")
+        assertThatThrownBy(() -> DynamicsAnalysis.layers(
+                        series,
+                        DynamicsOptions.builder().layers(List.of("dense9/relu")).build()))
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("dense9/relu")
                 .hasMessageContaining("dense1/relu");
         assertThat(DynamicsAnalysis.layers(series, DynamicsOptions.builder().build()))
                 .containsExactly(TinyCheckpoints.LAYER);
         var empty = TinyCheckpoints.probe().subset(0, 0);
-        assertThatThrownBy(() -> DynamicsAnalysis.run(series, empty, DynamicsOptions.builder().build(),
-                dev.onnxinspect.dynamics.PathSimilaritySink.NONE))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> DynamicsAnalysis.run(
+                        series,
+                        empty,
+                        DynamicsOptions.builder().build(),
+                        dev.onnxinspect.dynamics.PathSimilaritySink.NONE))
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> DynamicsOptions.builder().batchSize(0).build())
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("batch size");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("batch size");
     }
 
     /** Batches of one sample give the same rows as one batch of all three. */
     @Test
     void batchSizeDoesNotChangeTheRows() {
         var rows = new ArrayList<Row>();
-        DynamicsAnalysis.run(CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()),
-                TinyCheckpoints.probe(), DynamicsOptions.builder().batchSize(1).build(),
+        DynamicsAnalysis.run(
+                CheckpointSeries.fromParameters(TinyCheckpoints.MLP, TinyCheckpoints.parameters()),
+                TinyCheckpoints.probe(),
+                DynamicsOptions.builder().batchSize(1).build(),
                 (layer, step, kind, i, j, s) -> rows.add(new Row(layer, step, kind, i, j, s)));
         assertRows(rows);
     }

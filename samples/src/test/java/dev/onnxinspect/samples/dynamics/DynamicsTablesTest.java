@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DynamicsTablesTest {
     @TempDir
     Path temp;
+
     private BufferAllocator allocator;
 
     @BeforeEach
@@ -65,8 +66,13 @@ class DynamicsTablesTest {
         Path out = temp.resolve("out");
         var history = List.of(TinyCheckpoints.record(0), TinyCheckpoints.record(1), TinyCheckpoints.record(2));
 
-        DynamicsResult result = DynamicsTables.analyse(series, TinyCheckpoints.probe(),
-                DynamicsOptions.builder().build(), new RunInfo("tiny", Map.of("lr", "0.1"), history), out, allocator);
+        DynamicsResult result = DynamicsTables.analyse(
+                series,
+                TinyCheckpoints.probe(),
+                DynamicsOptions.builder().build(),
+                new RunInfo("tiny", Map.of("lr", "0.1"), history),
+                out,
+                allocator);
 
         List<Map<String, Object>> rows = read(out.resolve("path_similarity.arrow"), null);
         var actual = new ArrayList<DynamicsAnalysisTest.Row>();
@@ -76,8 +82,12 @@ class DynamicsTablesTest {
                 case "cross_pattern" -> PathKind.CROSS_PATTERN;
                 default -> PathKind.CROSS_ACTIVATION;
             };
-            actual.add(new DynamicsAnalysisTest.Row((String) r.get("layer"), (Integer) r.get("step"), kind,
-                    (Integer) r.get("sample_i"), r.get("sample_j") == null ? -1 : (Integer) r.get("sample_j"),
+            actual.add(new DynamicsAnalysisTest.Row(
+                    (String) r.get("layer"),
+                    (Integer) r.get("step"),
+                    kind,
+                    (Integer) r.get("sample_i"),
+                    r.get("sample_j") == null ? -1 : (Integer) r.get("sample_j"),
                     (Double) r.get("similarity")));
         }
         DynamicsAnalysisTest.assertRows(actual);
@@ -87,20 +97,25 @@ class DynamicsTablesTest {
         assertThat(historyRows).extracting(r -> r.get("epoch")).containsExactly(0, 1, 2);
         assertThat(historyRows).extracting(r -> r.get("distance_from_init")).containsExactly(0.0, 1.0, 2.0);
         assertThat(historyRows).extracting(r -> r.get("lr")).containsOnly("0.1");
-        assertThat(metadata).containsEntry("model_file", "checkpoint-002.onnx")
+        assertThat(metadata)
+                .containsEntry("model_file", "checkpoint-002.onnx")
                 .containsEntry("model_sha256", Sha256.of(checkpoints.resolve("checkpoint-002.onnx")))
                 .containsEntry("param.probe_samples", "3");
         assertThat(result.checkpoints().get(2).sha256()).isEqualTo(metadata.get("model_sha256"));
 
         // the norms of DynamicsAnalysisTest#weightNormsFromTheInitializersEqualHandDerivedValues, one line each
-        assertThat(Files.readAllLines(out.resolve(WeightNormsCsv.FILE))).containsExactly(
-                WeightNormsCsv.HEADER,
-                "tiny,0,dense1/linear," + Math.sqrt(2) + ",0.0", "tiny,0,logits," + Math.sqrt(2) + ",0.0",
-                "tiny,0,total,2.0,0.0",
-                "tiny,1,dense1/linear," + Math.sqrt(10.25) + "," + Math.sqrt(8.25),
-                "tiny,1,logits," + Math.sqrt(2) + ",0.0", "tiny,1,total,3.5," + Math.sqrt(8.25),
-                "tiny,2,dense1/linear," + Math.sqrt(11) + "," + Math.sqrt(5),
-                "tiny,2,logits," + Math.sqrt(2) + ",0.0", "tiny,2,total," + Math.sqrt(13) + "," + Math.sqrt(5));
+        assertThat(Files.readAllLines(out.resolve(WeightNormsCsv.FILE)))
+                .containsExactly(
+                        WeightNormsCsv.HEADER,
+                        "tiny,0,dense1/linear," + Math.sqrt(2) + ",0.0",
+                        "tiny,0,logits," + Math.sqrt(2) + ",0.0",
+                        "tiny,0,total,2.0,0.0",
+                        "tiny,1,dense1/linear," + Math.sqrt(10.25) + "," + Math.sqrt(8.25),
+                        "tiny,1,logits," + Math.sqrt(2) + ",0.0",
+                        "tiny,1,total,3.5," + Math.sqrt(8.25),
+                        "tiny,2,dense1/linear," + Math.sqrt(11) + "," + Math.sqrt(5),
+                        "tiny,2,logits," + Math.sqrt(2) + ",0.0",
+                        "tiny,2,total," + Math.sqrt(13) + "," + Math.sqrt(5));
         assertThat(Files.exists(out.resolve("manifest.json"))).isTrue();
     }
 
@@ -122,30 +137,35 @@ class DynamicsTablesTest {
     void rejectsDirectoriesWithoutOrWithDuplicateCheckpoints() throws IOException {
         Path empty = Files.createDirectories(temp.resolve("empty"));
         Files.writeString(empty.resolve("notes.txt"), "not a checkpoint");
-        assertThatThrownBy(() -> CheckpointSeries.fromDirectory(empty)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> CheckpointSeries.fromDirectory(empty))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("checkpoint-<t>.onnx");
         Path dir = writeCheckpoints();
         Files.copy(dir.resolve("checkpoint-001.onnx"), dir.resolve("epoch-1.onnx"));
-        assertThatThrownBy(() -> CheckpointSeries.fromDirectory(dir)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> CheckpointSeries.fromDirectory(dir))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("step 1");
         assertThatThrownBy(() -> CheckpointSeries.fromDirectory(temp.resolve("missing")))
-                .isInstanceOf(DynamicsException.class).hasMessageContaining("cannot list");
+                .isInstanceOf(DynamicsException.class)
+                .hasMessageContaining("cannot list");
     }
 
     @Test
     void rejectsSeriesOutOfOrder() {
         byte[] model = {1};
-        assertThatThrownBy(() -> CheckpointSeries.of(List.of(new Checkpoint(2, "a.onnx", model),
-                new Checkpoint(1, "b.onnx", model)))).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> CheckpointSeries.of(
+                        List.of(new Checkpoint(2, "a.onnx", model), new Checkpoint(1, "b.onnx", model))))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("increase");
-        assertThatThrownBy(() -> new Checkpoint(0, "dir/a.onnx", model)).isInstanceOf(DynamicsException.class)
+        assertThatThrownBy(() -> new Checkpoint(0, "dir/a.onnx", model))
+                .isInstanceOf(DynamicsException.class)
                 .hasMessageContaining("without directories");
     }
 
     /** Reads every row, decoding dictionary columns to strings; copies the schema metadata into {@code metadata}. */
     private List<Map<String, Object>> read(Path file, Map<String, String> metadata) throws IOException {
         try (FileChannel channel = FileChannel.open(file);
-             ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             if (metadata != null) {
                 metadata.putAll(root.getSchema().getCustomMetadata());
@@ -158,9 +178,15 @@ class DynamicsTablesTest {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (FieldVector v : root.getFieldVectors()) {
                         DictionaryEncoding encoding = v.getField().getDictionary();
-                        Object value = v.isNull(i) ? null : encoding == null ? v.getObject(i)
-                                : dictionaries.get(encoding.getId()).getVector()
-                                        .getObject(((IntVector) v).get(i)).toString();
+                        Object value = v.isNull(i)
+                                ? null
+                                : encoding == null
+                                        ? v.getObject(i)
+                                        : dictionaries
+                                                .get(encoding.getId())
+                                                .getVector()
+                                                .getObject(((IntVector) v).get(i))
+                                                .toString();
                         row.put(v.getName(), value);
                     }
                     rows.add(row);

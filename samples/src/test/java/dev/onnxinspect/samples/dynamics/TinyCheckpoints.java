@@ -22,8 +22,7 @@ final class TinyCheckpoints {
     static final Mlp MLP = Mlp.relu(2, 2, 2);
     static final String LAYER = "dense1/relu";
 
-    private TinyCheckpoints() {
-    }
+    private TinyCheckpoints() {}
 
     static List<ModelParameters> parameters() {
         return List.of(

@@ -52,16 +52,33 @@ final class CdpBrowser implements AutoCloseable {
                     + "run scripts/install-browser.sh (as root) and re-run the tests");
         }
         Path profile = Files.createTempDirectory("report-chromium-");
-        Process process = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-extensions", "--disable-default-apps", "--hide-scrollbars",
-                "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+        Process process = new ProcessBuilder(
+                        CHROMIUM.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-extensions",
+                        "--disable-default-apps",
+                        "--hide-scrollbars",
+                        "--user-data-dir=" + profile,
+                        "--remote-debugging-port=0",
+                        "about:blank")
+                .redirectErrorStream(true)
+                .redirectOutput(profile.resolve("chromium.log").toFile())
+                .start();
         try {
             URI endpoint = awaitEndpoint(process, profile, timeout);
             Listener listener = new Listener();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(timeout)
-                    .buildAsync(endpoint, listener).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            WebSocket socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .connectTimeout(timeout)
+                    .buildAsync(endpoint, listener)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             CdpBrowser browser = new CdpBrowser(process, profile, timeout, socket);
             listener.browser = browser;
             return browser;
@@ -76,8 +93,9 @@ final class CdpBrowser implements AutoCloseable {
     void open(URI uri, int width, int height) throws Exception {
         Map<String, Object> target = call(null, "Target.createTarget", "{\"url\":\"about:blank\"}");
         String targetId = (String) target.get("targetId");
-        session = (String) call(null, "Target.attachToTarget",
-                "{\"targetId\":" + MiniJson.quote(targetId) + ",\"flatten\":true}").get("sessionId");
+        session = (String)
+                call(null, "Target.attachToTarget", "{\"targetId\":" + MiniJson.quote(targetId) + ",\"flatten\":true}")
+                        .get("sessionId");
         call(session, "Network.enable", "{}");
         call(session, "Page.enable", "{}");
         resize(width, height);
@@ -88,13 +106,17 @@ final class CdpBrowser implements AutoCloseable {
 
     /** Changes the viewport to {@code width} x {@code height} CSS pixels; the page re-lays itself out. */
     void resize(int width, int height) throws Exception {
-        call(session, "Emulation.setDeviceMetricsOverride",
+        call(
+                session,
+                "Emulation.setDeviceMetricsOverride",
                 "{\"width\":" + width + ",\"height\":" + height + ",\"deviceScaleFactor\":1,\"mobile\":false}");
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value (strings, numbers, booleans). */
     Object evaluate(String expression) throws Exception {
-        Map<String, Object> reply = call(session, "Runtime.evaluate",
+        Map<String, Object> reply = call(
+                session,
+                "Runtime.evaluate",
                 "{\"expression\":" + MiniJson.quote(expression) + ",\"returnByValue\":true}");
         if (reply.containsKey("exceptionDetails")) {
             throw new AssertionError("Script failed in the page: " + reply.get("exceptionDetails"));
@@ -107,9 +129,12 @@ final class CdpBrowser implements AutoCloseable {
     /** A PNG of the whole page, {@code width} wide and as tall as the document (at most {@code maxHeight}). */
     byte[] screenshot(int width, int maxHeight) throws Exception {
         double height = Math.min(maxHeight, ((Number) evaluate("document.documentElement.scrollHeight")).doubleValue());
-        Map<String, Object> reply = call(session, "Page.captureScreenshot", "{\"format\":\"png\","
-                + "\"captureBeyondViewport\":true,\"clip\":{\"x\":0,\"y\":0,\"width\":" + width + ",\"height\":"
-                + height + ",\"scale\":1}}");
+        Map<String, Object> reply = call(
+                session,
+                "Page.captureScreenshot",
+                "{\"format\":\"png\","
+                        + "\"captureBeyondViewport\":true,\"clip\":{\"x\":0,\"y\":0,\"width\":" + width + ",\"height\":"
+                        + height + ",\"scale\":1}}");
         return Base64.getDecoder().decode((String) reply.get("data"));
     }
 
@@ -193,7 +218,8 @@ final class CdpBrowser implements AutoCloseable {
             if (Files.exists(portFile)) {
                 List<String> lines = Files.readAllLines(portFile);
                 if (lines.size() >= 2 && !lines.get(1).isBlank()) {
-                    return URI.create("ws://127.0.0.1:" + lines.get(0).trim() + lines.get(1).trim());
+                    return URI.create("ws://127.0.0.1:" + lines.get(0).trim()
+                            + lines.get(1).trim());
                 }
             }
             Thread.sleep(50);
@@ -217,7 +243,8 @@ final class CdpBrowser implements AutoCloseable {
 
     private static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // a leftover temporary profile is harmless; the test result does not depend on it
         }

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ChartsTest {
-    private static final Pattern CELL = Pattern.compile("<rect x=\"[^\"]+\" y=\"[^\"]+\" width=\"[^\"]+\" height=\"[^\"]+\" fill=\"(#[0-9a-f]{6})\"><title>");
+    private static final Pattern CELL = Pattern.compile(
+            "<rect x=\"[^\"]+\" y=\"[^\"]+\" width=\"[^\"]+\" height=\"[^\"]+\" fill=\"(#[0-9a-f]{6})\"><title>");
 
     @Test
     void histogramBarsHaveHandComputedGeometry() {
@@ -18,9 +19,11 @@ class ChartsTest {
         // x: [0, 1] onto [58, 368]: a bin is 310 / 4 = 77.5 px wide; gap = min(1, 0.15 * 77.5) = 1, so a bar is
         //    76.5 wide and starts 0.5 after its bin: bin 1 at 58 + 77.5 + 0.5 = 136, bin 2 at 58 + 155 + 0.5 = 213.5.
         //    Empty bins draw no bar.
-        var histogram = new FrequencyHistogram("fc", Significance.S1, "train", List.of("a"), new int[][] {{0, 5, 10, 0}});
+        var histogram =
+                new FrequencyHistogram("fc", Significance.S1, "train", List.of("a"), new int[][] {{0, 5, 10, 0}});
         String html = HistogramChart.render(histogram, "h0");
-        String bars = html.substring(html.indexOf("<g class=\"bars\">"), html.indexOf("</g>", html.indexOf("<g class=\"bars\">")));
+        String bars = html.substring(
+                html.indexOf("<g class=\"bars\">"), html.indexOf("</g>", html.indexOf("<g class=\"bars\">")));
         assertThat(count(bars, "<rect ")).isEqualTo(2);
         assertThat(bars).contains("<rect x=\"136\" y=\"102\" width=\"76.5\" height=\"92\"");
         assertThat(bars).contains("<rect x=\"213.5\" y=\"10\" width=\"76.5\" height=\"184\"");
@@ -31,9 +34,10 @@ class ChartsTest {
 
     @Test
     void histogramTooltipClosesTheLastBin() {
-        var histogram = new FrequencyHistogram("fc", Significance.S2, "train", List.of("a", "b"),
-                new int[][] {{0, 1}, {0, 2}});
-        assertThat(HistogramChart.render(histogram, "h1")).contains("<title>[0.500, 1.000]: 3 neurons\na: 1\nb: 2</title>");
+        var histogram =
+                new FrequencyHistogram("fc", Significance.S2, "train", List.of("a", "b"), new int[][] {{0, 1}, {0, 2}});
+        assertThat(HistogramChart.render(histogram, "h1"))
+                .contains("<title>[0.500, 1.000]: 3 neurons\na: 1\nb: 2</title>");
     }
 
     @Test
@@ -53,8 +57,9 @@ class ChartsTest {
     @Test
     void klHeatmapDrawsRowsTimesColumnsCellsScaledToItsMaximum() {
         // 2 x 3 cells; colour domain [0, 0.8] (the largest entry): 0.4 is its middle -> viridis(0.5) = #21918c.
-        var matrix = new KlMatrix("fc", "S1", "id", "ood", List.of("a", "b"), List.of("x", "y", "z"),
-                new double[][] {{0, 0.4, 0.8}, {0.8, 0.4, 0}});
+        var matrix = new KlMatrix("fc", "S1", "id", "ood", List.of("a", "b"), List.of("x", "y", "z"), new double[][] {
+            {0, 0.4, 0.8}, {0.8, 0.4, 0}
+        });
         String html = KlHeatmap.render(matrix, "k0");
         assertThat(cellFills(html)).containsExactly("#440154", "#21918c", "#fde725", "#fde725", "#21918c", "#440154");
         assertThat(html).contains("<title>a, y: 0.400</title>").contains("KL(id \u2016 ood)");
@@ -64,8 +69,8 @@ class ChartsTest {
     void polylineDropsPointsWithinHalfAUnitButKeepsTheLast() {
         // x: [0, 1] -> [0, 100]; y: [0, 1] -> [100, 0]. (0.002, 0) maps to (0.2, 100), within 0.5 of (0, 100): dropped.
         // (1, 1) -> (100, 0) kept; (1, 0.999) -> (100, 0.1) is the last point: kept even though it is close.
-        var line = new LineChart.Series("s", "#000000", "", new double[] {0, 0.002, 1, 1}, new double[] {0, 0, 1, 0.999},
-                List.of());
+        var line = new LineChart.Series(
+                "s", "#000000", "", new double[] {0, 0.002, 1, 1}, new double[] {0, 0, 1, 0.999}, List.of());
         assertThat(LineChart.points(line, new LinearScale(0, 1, 0, 100), new LinearScale(0, 1, 100, 0)))
                 .isEqualTo("0,100 100,0 100,0.1");
     }
@@ -89,12 +94,16 @@ class ChartsTest {
         String html = Tables.detectors(List.of(bad, good));
         // Higher AUROC/AUPR is better, lower FPR and error are better: all six best cells belong to Energy.
         assertThat(count(html, "class=\"num best\"")).isEqualTo(6);
-        assertThat(html).contains("<td class=\"num best\">0.9000</td>").contains("<td class=\"num best\">0.2000</td>")
-                .contains("<td class=\"num\">0.6000</td>").contains("<caption>ID id vs OOD ood</caption>");
+        assertThat(html)
+                .contains("<td class=\"num best\">0.9000</td>")
+                .contains("<td class=\"num best\">0.2000</td>")
+                .contains("<td class=\"num\">0.6000</td>")
+                .contains("<caption>ID id vs OOD ood</caption>");
     }
 
     private static List<String> cellFills(String html) {
-        String cells = html.substring(html.indexOf("<g class=\"cells\""), html.indexOf("</g>", html.indexOf("<g class=\"cells\"")));
+        String cells = html.substring(
+                html.indexOf("<g class=\"cells\""), html.indexOf("</g>", html.indexOf("<g class=\"cells\"")));
         Matcher matcher = CELL.matcher(cells);
         List<String> fills = new java.util.ArrayList<>();
         while (matcher.find()) {

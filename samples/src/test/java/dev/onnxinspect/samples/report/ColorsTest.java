@@ -16,7 +16,8 @@ class ColorsTest {
     @Test
     void viridisInterpolatesBetweenAnchors() {
         // 0.05 is halfway between the anchors #440154 (t = 0) and #482475 (t = 0.1):
-        // r = (0x44 + 0x48) / 2 = 70 = 0x46; g = (0x01 + 0x24) / 2 = 18.5 -> 19 = 0x13; b = (0x54 + 0x75) / 2 = 100.5 -> 101 = 0x65.
+        // r = (0x44 + 0x48) / 2 = 70 = 0x46; g = (0x01 + 0x24) / 2 = 18.5 -> 19 = 0x13; b = (0x54 + 0x75) / 2 = 100.5
+        // -> 101 = 0x65.
         assertThat(Viridis.color(0.05)).isEqualTo("#461365");
     }
 
@@ -24,7 +25,9 @@ class ColorsTest {
     void viridisClampsOutOfRangeAndRejectsNaN() {
         assertThat(Viridis.color(-3)).isEqualTo("#440154");
         assertThat(Viridis.color(7)).isEqualTo("#fde725");
-        assertThatThrownBy(() -> Viridis.color(Double.NaN)).isInstanceOf(ReportException.class).hasMessageContaining("NaN");
+        assertThatThrownBy(() -> Viridis.color(Double.NaN))
+                .isInstanceOf(ReportException.class)
+                .hasMessageContaining("NaN");
     }
 
     @Test
@@ -34,7 +37,9 @@ class ColorsTest {
         assertThat(Palette.dash(10)).isEqualTo("6 3");
         assertThat(Palette.dash(20)).isEqualTo("2 2");
         assertThat(Palette.color(1)).isNotEqualTo(Palette.color(0));
-        assertThatThrownBy(() -> Palette.color(-1)).isInstanceOf(ReportException.class).hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> Palette.color(-1))
+                .isInstanceOf(ReportException.class)
+                .hasMessageContaining(">= 0");
     }
 
     @Test
@@ -54,7 +59,11 @@ class ColorsTest {
     void svgEscapesAttributesAndText() {
         Svg svg = Svg.chart("k", "id\"1", 10, 20, "a<b");
         svg.element("text", "x & y");
-        assertThat(svg.finish()).contains("id=\"id&quot;1\"").contains("aria-label=\"a&lt;b\"")
-                .contains("<text>x &amp; y</text>").contains("viewBox=\"0 0 10 20\"").endsWith("</svg>");
+        assertThat(svg.finish())
+                .contains("id=\"id&quot;1\"")
+                .contains("aria-label=\"a&lt;b\"")
+                .contains("<text>x &amp; y</text>")
+                .contains("viewBox=\"0 0 10 20\"")
+                .endsWith("</svg>");
     }
 }

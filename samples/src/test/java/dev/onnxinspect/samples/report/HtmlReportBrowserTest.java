@@ -59,7 +59,9 @@ class HtmlReportBrowserTest {
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, browser.screenshot(WIDTH, 30_000));
 
-            assertThat(browser.requestedUrls()).as("requests of the page").isNotEmpty()
+            assertThat(browser.requestedUrls())
+                    .as("requests of the page")
+                    .isNotEmpty()
                     .allSatisfy(url -> assertThat(url).matches("^(file|data):.*"));
             assertThat(page.get("resources")).as("resource timing entries").isEqualTo(0.0);
 
@@ -68,21 +70,37 @@ class HtmlReportBrowserTest {
             assertThat(charts).hasSize(SampleReports.FULL_CHARTS);
             assertThat(charts).extracting(c -> c.get("id")).doesNotHaveDuplicates();
             assertThat(charts).allSatisfy(chart -> {
-                assertThat((Double) chart.get("width")).as("width of %s", chart.get("id")).isGreaterThan(100);
-                assertThat((Double) chart.get("height")).as("height of %s", chart.get("id")).isGreaterThan(100);
-                assertThat((Double) chart.get("shapes")).as("shapes in %s", chart.get("id")).isPositive();
+                assertThat((Double) chart.get("width"))
+                        .as("width of %s", chart.get("id"))
+                        .isGreaterThan(100);
+                assertThat((Double) chart.get("height"))
+                        .as("height of %s", chart.get("id"))
+                        .isGreaterThan(100);
+                assertThat((Double) chart.get("shapes"))
+                        .as("shapes in %s", chart.get("id"))
+                        .isPositive();
             });
-            assertThat(charts).filteredOn(c -> c.get("kind").equals("histogram")).hasSize(6);
-            assertThat(charts).filteredOn(c -> c.get("kind").equals("kl-heatmap")).hasSize(4);
-            assertThat(charts).filteredOn(c -> c.get("kind").equals("layer-summary")).hasSize(6);
+            assertThat(charts)
+                    .filteredOn(c -> c.get("kind").equals("histogram"))
+                    .hasSize(6);
+            assertThat(charts)
+                    .filteredOn(c -> c.get("kind").equals("kl-heatmap"))
+                    .hasSize(4);
+            assertThat(charts)
+                    .filteredOn(c -> c.get("kind").equals("layer-summary"))
+                    .hasSize(6);
             assertThat(charts).filteredOn(c -> c.get("kind").equals("roc")).hasSize(1);
             assertThat(charts).filteredOn(c -> c.get("kind").equals("training")).hasSize(1);
             // 10 classes x 512 neurons (anti-aliased cells) and 10 classes x 32 neurons (pixel-snapped cells).
-            assertThat(charts).filteredOn(c -> c.get("kind").equals("frequency-heatmap"))
-                    .extracting(c -> c.get("cells")).containsExactly(5120.0, 320.0);
+            assertThat(charts)
+                    .filteredOn(c -> c.get("kind").equals("frequency-heatmap"))
+                    .extracting(c -> c.get("cells"))
+                    .containsExactly(5120.0, 320.0);
             // 10 x 10 classes per KL matrix.
-            assertThat(charts).filteredOn(c -> c.get("kind").equals("kl-heatmap"))
-                    .extracting(c -> c.get("cells")).containsOnly(100.0);
+            assertThat(charts)
+                    .filteredOn(c -> c.get("kind").equals("kl-heatmap"))
+                    .extracting(c -> c.get("cells"))
+                    .containsOnly(100.0);
 
             // The hostile layer name is shown as text, not parsed as markup.
             assertThat(page.get("scripts")).isEqualTo(0.0);

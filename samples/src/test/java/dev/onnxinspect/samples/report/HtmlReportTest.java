@@ -18,12 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HtmlReportTest {
     /** Any reference that would make the browser fetch something: a URL scheme or protocol-relative link. */
-    private static final Pattern EXTERNAL = Pattern.compile("(?i)(https?:|ftp:|@import|url\\((?!#)|(src|href)=\"(?!#))");
+    private static final Pattern EXTERNAL =
+            Pattern.compile("(?i)(https?:|ftp:|@import|url\\((?!#)|(src|href)=\"(?!#))");
 
     @Test
     void hostileLayerNamesAppearOnlyEscaped() {
         String html = HtmlReport.render(SampleReports.full());
-        assertThat(html).doesNotContain("<img").doesNotContain("onerror=alert(1)>")
+        assertThat(html)
+                .doesNotContain("<img")
+                .doesNotContain("onerror=alert(1)>")
                 .contains("fc1&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;");
         assertThat(html).doesNotContain("<script");
     }
@@ -33,7 +36,9 @@ class HtmlReportTest {
         String html = HtmlReport.render(SampleReports.full());
         // The SVG namespace is an identifier, not a fetch; everything else must be local.
         String withoutNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-        assertThat(EXTERNAL.matcher(withoutNamespace).find()).as("external reference in the page").isFalse();
+        assertThat(EXTERNAL.matcher(withoutNamespace).find())
+                .as("external reference in the page")
+                .isFalse();
         assertThat(html).contains("Content-Security-Policy").contains("default-src 'none'");
     }
 
@@ -51,7 +56,10 @@ class HtmlReportTest {
         String html = HtmlReport.render(empty);
         // Parameters, layers, histograms, frequencies, KL, layer summary and OOD; training is left out entirely.
         assertThat(html.split("No data in this run\\.", -1)).hasSize(7 + 1);
-        assertThat(html).doesNotContain("data-chart=").doesNotContain("id=\"training\"").doesNotContain("href=\"#training\"")
+        assertThat(html)
+                .doesNotContain("data-chart=")
+                .doesNotContain("id=\"training\"")
+                .doesNotContain("href=\"#training\"")
                 .contains("classes from predictions");
         assertThat(HtmlReport.chartCount(empty)).isZero();
     }
@@ -60,12 +68,14 @@ class HtmlReportTest {
     void writeReplacesTheFileAndLeavesNoTemporaryFile(@TempDir Path directory) throws IOException {
         Path file = directory.resolve("report.html");
         Files.writeString(file, "old");
-        ReportData data = ReportData.builder("t", ClassSource.LABEL).parameter("seed", 7).build();
+        ReportData data =
+                ReportData.builder("t", ClassSource.LABEL).parameter("seed", 7).build();
         HtmlReport.write(data, file);
         assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(HtmlReport.render(data));
         assertThat(list(directory)).containsExactly(file);
         if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-r--r--");
         }
     }
 
@@ -85,7 +95,8 @@ class HtmlReportTest {
     @Test
     void writingIntoAMissingDirectoryFailsWithAnIoException(@TempDir Path directory) {
         ReportData data = ReportData.builder("t", ClassSource.LABEL).build();
-        assertThatThrownBy(() -> HtmlReport.write(data, directory.resolve("missing").resolve("r.html")))
+        assertThatThrownBy(() ->
+                        HtmlReport.write(data, directory.resolve("missing").resolve("r.html")))
                 .isInstanceOf(IOException.class);
     }
 

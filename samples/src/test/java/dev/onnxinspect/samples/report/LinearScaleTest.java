@@ -48,8 +48,7 @@ class LinearScaleTest {
     @Test
     void ticksAreRoundStepsIncludingBothEnds() {
         // [0, 1] in about 5 intervals: raw step 0.2 -> 0.2 (2 x 10^-1): 0, 0.2, ..., 1.0.
-        assertThat(new LinearScale(0, 1, 0, 1).ticks(5))
-                .containsExactly(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
+        assertThat(new LinearScale(0, 1, 0, 1).ticks(5)).containsExactly(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
         // [0, 25] in about 5: raw 5 -> 5: 0, 5, ..., 25.
         assertThat(new LinearScale(0, 25, 0, 1).ticks(5)).containsExactly(0.0, 5.0, 10.0, 15.0, 20.0, 25.0);
         // [0, 128] in about 6: raw 21.3 -> 50: 0, 50, 100.
@@ -62,7 +61,9 @@ class LinearScaleTest {
         // a labelled tick: e.g. 1.5 -> step 0.5 (ticks 0, 0.5, 1, 1.5); 6 -> step 2 (0, 2, 4, 6); 3 -> step 1.
         for (double max : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 15, 250, 0.6}) {
             List<Double> ticks = LinearScale.niceZeroTo(max, 0, 1).ticks(5);
-            assertThat(ticks.get(ticks.size() - 1)).as("top tick of [0, %s]", max).isCloseTo(max, within(1e-9 * max));
+            assertThat(ticks.get(ticks.size() - 1))
+                    .as("top tick of [0, %s]", max)
+                    .isCloseTo(max, within(1e-9 * max));
             assertThat(ticks.size()).as("ticks of [0, %s]", max).isBetween(3, 7);
         }
     }
@@ -77,9 +78,12 @@ class LinearScaleTest {
 
     @Test
     void rejectsAnEmptyOrNonFiniteDomain() {
-        assertThatThrownBy(() -> new LinearScale(1, 1, 0, 100)).isInstanceOf(ReportException.class)
-                .hasMessageContaining("max > min").hasMessageContaining("[1.0, 1.0]");
-        assertThatThrownBy(() -> LinearScale.niceZeroTo(Double.NaN, 0, 1)).isInstanceOf(ReportException.class)
+        assertThatThrownBy(() -> new LinearScale(1, 1, 0, 100))
+                .isInstanceOf(ReportException.class)
+                .hasMessageContaining("max > min")
+                .hasMessageContaining("[1.0, 1.0]");
+        assertThatThrownBy(() -> LinearScale.niceZeroTo(Double.NaN, 0, 1))
+                .isInstanceOf(ReportException.class)
                 .hasMessageContaining("finite");
     }
 }

@@ -9,16 +9,16 @@ import java.util.Random;
  * pseudo-random statistics, and one layer whose name is hostile HTML.
  */
 final class SampleReports {
-    static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-            "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final List<String> CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     static final String HOSTILE_LAYER = "fc1<img src=x onerror=alert(1)>&\"'";
     static final List<String> DETECTORS = List.of("MSP", "Energy", "Mahalanobis", "KNN", "ViM", "NAP Hamming");
     /** Neurons of the two layers drawn as class x neuron heatmaps. */
     static final int FC1_NEURONS = 512;
+
     static final int FC2_NEURONS = 32;
 
-    private SampleReports() {
-    }
+    private SampleReports() {}
 
     /**
      * Charts in {@link #full()}: 3 layers x 2 significances = 6 histograms; 2 frequency heatmaps; 4 KL matrices
@@ -29,16 +29,22 @@ final class SampleReports {
     static ReportData full() {
         Random random = new Random(42);
         ReportData.Builder builder = ReportData.builder("fashion-cnn.onnx", ClassSource.LABEL)
-                .parameter("model", "fashion-cnn.onnx").parameter("model sha-256", "3f2a9c\u2026e01b")
-                .parameter("ID dataset", "fashion-mnist t10k (10000)").parameter("OOD dataset", "mnist-digits (10000)")
-                .parameter("tau (S1)", 0).parameter("eps (S2)", 1000).parameter("alpha", 1e-6).parameter("bins", 100)
+                .parameter("model", "fashion-cnn.onnx")
+                .parameter("model sha-256", "3f2a9c\u2026e01b")
+                .parameter("ID dataset", "fashion-mnist t10k (10000)")
+                .parameter("OOD dataset", "mnist-digits (10000)")
+                .parameter("tau (S1)", 0)
+                .parameter("eps (S2)", 1000)
+                .parameter("alpha", 1e-6)
+                .parameter("bins", 100)
                 .layer(LayerInfo.of("conv1/Relu", "Relu", -1, 8, 12, 12))
                 .layer(LayerInfo.of(HOSTILE_LAYER, "Relu", -1, FC1_NEURONS))
                 .layer(LayerInfo.of("fc2/Relu", "Relu", -1, FC2_NEURONS))
                 .layer(LayerInfo.of("logits", "Gemm", -1, 10));
         for (String layer : List.of("conv1/Relu", HOSTILE_LAYER, "fc2/Relu")) {
             for (Significance significance : Significance.values()) {
-                builder.histogram(histogram(random, layer, significance, 100, layer.equals("fc2/Relu") ? FC2_NEURONS : FC1_NEURONS));
+                builder.histogram(histogram(
+                        random, layer, significance, 100, layer.equals("fc2/Relu") ? FC2_NEURONS : FC1_NEURONS));
             }
         }
         builder.frequencyMatrix(matrix(random, HOSTILE_LAYER, FC1_NEURONS));
@@ -53,8 +59,16 @@ final class SampleReports {
                     double active = 0.15 + 0.5 * random.nextDouble();
                     long distinct = 50L + random.nextInt(950);
                     double entropy = Math.log((double) distinct) - 0.5 * random.nextDouble();
-                    builder.layerSummary(new LayerSummary(layer, dataset, className, 1000, active, active * 0.9,
-                            distinct, entropy, Math.exp(entropy)));
+                    builder.layerSummary(new LayerSummary(
+                            layer,
+                            dataset,
+                            className,
+                            1000,
+                            active,
+                            active * 0.9,
+                            distinct,
+                            entropy,
+                            Math.exp(entropy)));
                 }
             }
         }
@@ -62,9 +76,19 @@ final class SampleReports {
             double separation = 0.6 + 0.35 * d;
             builder.rocCurve(roc(DETECTORS.get(d), separation));
             double auroc = 0.6 + 0.06 * d;
-            builder.detectorMetrics(new DetectorMetrics(DETECTORS.get(d), d == 5 ? "fc2/Relu" : null, "fashion-mnist",
-                    "mnist-digits", auroc, auroc - 0.02, auroc + 0.01, 0.9 - 0.1 * d, 0.85 - 0.1 * d,
-                    0.4 - 0.05 * d, 10000, 10000));
+            builder.detectorMetrics(new DetectorMetrics(
+                    DETECTORS.get(d),
+                    d == 5 ? "fc2/Relu" : null,
+                    "fashion-mnist",
+                    "mnist-digits",
+                    auroc,
+                    auroc - 0.02,
+                    auroc + 0.01,
+                    0.9 - 0.1 * d,
+                    0.85 - 0.1 * d,
+                    0.4 - 0.05 * d,
+                    10000,
+                    10000));
         }
         for (int epoch = 1; epoch <= 12; epoch++) {
             double train = 1 - 0.5 * Math.exp(-epoch / 3.0);
@@ -74,8 +98,8 @@ final class SampleReports {
         return builder.build();
     }
 
-    private static FrequencyHistogram histogram(Random random, String layer, Significance significance, int bins,
-                                                int neurons) {
+    private static FrequencyHistogram histogram(
+            Random random, String layer, Significance significance, int bins, int neurons) {
         int[][] counts = new int[CLASSES.size()][bins];
         for (int c = 0; c < CLASSES.size(); c++) {
             for (int n = 0; n < neurons; n++) {
@@ -115,7 +139,12 @@ final class SampleReports {
             fpr[i] = (double) i / points;
             tpr[i] = 1 - Math.pow(1 - fpr[i], 1 + 3 * separation);
         }
-        return new RocCurve(detector, detector.equals("NAP Hamming") ? "fc2/Relu" : null, "fashion-mnist",
-                "mnist-digits", fpr, tpr);
+        return new RocCurve(
+                detector,
+                detector.equals("NAP Hamming") ? "fc2/Relu" : null,
+                "fashion-mnist",
+                "mnist-digits",
+                fpr,
+                tpr);
     }
 }

@@ -24,8 +24,10 @@ class JsonReaderTest {
 
     @Test
     void rejectsMalformedJsonNamingThePosition() {
-        assertThatThrownBy(() -> JsonReader.parse("{\"input\": [1, 2,")).isInstanceOf(JsonException.class)
-                .hasMessageContaining("character 16").hasMessageContaining("unexpected end");
+        assertThatThrownBy(() -> JsonReader.parse("{\"input\": [1, 2,"))
+                .isInstanceOf(JsonException.class)
+                .hasMessageContaining("character 16")
+                .hasMessageContaining("unexpected end");
         assertThatThrownBy(() -> JsonReader.parse("[1 2]")).hasMessageContaining("expected ',' or ']'");
         assertThatThrownBy(() -> JsonReader.parse("[NaN]")).hasMessageContaining("NaN and Infinity");
         assertThatThrownBy(() -> JsonReader.parse("[01]")).hasMessageContaining("expected ',' or ']'");

@@ -51,10 +51,19 @@ class OodServerTest {
     void start(@TempDir Path tmp) throws IOException {
         dir = tmp;
         guard = ServiceFixtures.guard(ServiceFixtures.model(dir));
-        server = OodServer.start(guard, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                ServiceOptions.builder().threads(4).queue(16).maxBodyBytes(64 * 1024).maxBatch(4).build());
+        server = OodServer.start(
+                guard,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ServiceOptions.builder()
+                        .threads(4)
+                        .queue(16)
+                        .maxBodyBytes(64 * 1024)
+                        .maxBatch(4)
+                        .build());
         base = URI.create("http://127.0.0.1:" + server.port());
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
@@ -66,12 +75,20 @@ class OodServerTest {
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return client.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -92,9 +109,14 @@ class OodServerTest {
         assertThat(answer.get("score")).isEqualTo(expected.score());
         assertThat(answer.get("threshold")).isEqualTo(expected.threshold());
         Map<?, ?> scores = (Map<?, ?>) answer.get("scores");
-        assertThat(new ArrayList<Object>(scores.keySet())).containsExactlyElementsOf(expected.scores().keySet());
-        expected.scores().forEach((name, s) -> assertThat(scores.get(name))
-                .isEqualTo(Double.isFinite(s) ? (Object) s : JsonWriter.number(s).replace("\"", "")));
+        assertThat(new ArrayList<Object>(scores.keySet()))
+                .containsExactlyElementsOf(expected.scores().keySet());
+        expected.scores()
+                .forEach((name, s) -> assertThat(scores.get(name))
+                        .isEqualTo(
+                                Double.isFinite(s)
+                                        ? (Object) s
+                                        : JsonWriter.number(s).replace("\"", "")));
     }
 
     @Test
@@ -145,8 +167,12 @@ class OodServerTest {
             clients.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        LOG.info("load test: {} requests from {} clients in {} s = {} requests/s", REQUESTS, CLIENTS,
-                String.format("%.2f", seconds), Math.round(REQUESTS / seconds));
+        LOG.info(
+                "load test: {} requests from {} clients in {} s = {} requests/s",
+                REQUESTS,
+                CLIENTS,
+                String.format("%.2f", seconds),
+                Math.round(REQUESTS / seconds));
         assertThat(server.served()).isGreaterThanOrEqualTo(REQUESTS);
     }
 
@@ -187,7 +213,9 @@ class OodServerTest {
         expectError(post("/predict", "{\"input\": [NaN, 0, 0, 0]}"), 400, "NaN and Infinity are not JSON numbers");
         expectError(post("/predict", "{\"input\": [1e39, 0, 0, 0]}"), 400, "outside the float32 range");
         expectError(post("/predict", "{\"input\": [\"1\", 0, 0, 0]}"), 400, "expected a number");
-        expectError(post("/predict", "{\"inputs\": [[1,0,0,0],[1,0,0,0],[1,0,0,0],[1,0,0,0],[1,0,0,0]]}"), 400,
+        expectError(
+                post("/predict", "{\"inputs\": [[1,0,0,0],[1,0,0,0],[1,0,0,0],[1,0,0,0],[1,0,0,0]]}"),
+                400,
                 "at most 4 per request");
         expectError(post("/predict", "{\"inputs\": [[1,0,0,0],[1,0,0]]}"), 400, "input 1 has 3 values");
         expectError(post("/predict", ""), 400, "empty body");

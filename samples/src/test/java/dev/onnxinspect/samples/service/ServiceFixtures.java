@@ -19,8 +19,7 @@ import java.util.Random;
 final class ServiceFixtures {
     static final int INPUT = 4;
 
-    private ServiceFixtures() {
-    }
+    private ServiceFixtures() {}
 
     static Path model(Path dir) throws IOException {
         GraphBuilder g = GraphBuilder.create("service-test");
@@ -76,8 +75,11 @@ final class ServiceFixtures {
     }
 
     static OodGuard guard(Path model) throws IOException {
-        return OodGuard.fit(model, data("synthetic-fit", 300, 1),
-                GuardOptions.builder().calibration(data("synthetic-calibration", 200, 2).named("synthetic-calibration"))
+        return OodGuard.fit(
+                model,
+                data("synthetic-fit", 300, 1),
+                GuardOptions.builder()
+                        .calibration(data("synthetic-calibration", 200, 2).named("synthetic-calibration"))
                         .build());
     }
 }

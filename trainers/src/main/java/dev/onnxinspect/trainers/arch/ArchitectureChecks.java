@@ -4,13 +4,12 @@ import dev.onnxinspect.trainers.TrainingException;
 
 /** Validation shared by the architecture records. */
 final class ArchitectureChecks {
-    private ArchitectureChecks() {
-    }
+    private ArchitectureChecks() {}
 
     static int[] inputShape(String kind, int[] shape) {
         if (shape == null || shape.length == 0) {
-            throw new TrainingException(kind + ": the input shape must have at least one axis, e.g. [784] or "
-                    + "[1, 28, 28]");
+            throw new TrainingException(
+                    kind + ": the input shape must have at least one axis, e.g. [784] or " + "[1, 28, 28]");
         }
         for (int s : shape) {
             if (s <= 0) {

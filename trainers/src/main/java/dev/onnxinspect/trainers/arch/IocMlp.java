@@ -62,8 +62,10 @@ public record IocMlp(int[] inputShape, int[] hiddenWidths, int numClasses) imple
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IocMlp m && Arrays.equals(inputShape, m.inputShape)
-                && Arrays.equals(hiddenWidths, m.hiddenWidths) && numClasses == m.numClasses;
+        return o instanceof IocMlp m
+                && Arrays.equals(inputShape, m.inputShape)
+                && Arrays.equals(hiddenWidths, m.hiddenWidths)
+                && numClasses == m.numClasses;
     }
 
     @Override

@@ -20,8 +20,7 @@ import java.util.Objects;
  * @param activation the nonlinearity after every convolution and the hidden dense layer
  * @param dropout    dropout rate after the hidden dense layer, in [0, 1)
  */
-public record LeNet(int[] inputShape, int numClasses, Activation activation, double dropout)
-        implements Architecture {
+public record LeNet(int[] inputShape, int numClasses, Activation activation, double dropout) implements Architecture {
     static final int F1 = 16;
     static final int F2 = 32;
     static final int F3 = 64;
@@ -30,8 +29,8 @@ public record LeNet(int[] inputShape, int numClasses, Activation activation, dou
     public LeNet {
         inputShape = ArchitectureChecks.inputShape("lenet", inputShape);
         if (inputShape.length != 3 || inputShape[1] < 4 || inputShape[2] < 4) {
-            throw new TrainingException("lenet: expected an input shape [C, H, W] with H, W >= 4, got "
-                    + Shapes.text(inputShape));
+            throw new TrainingException(
+                    "lenet: expected an input shape [C, H, W] with H, W >= 4, got " + Shapes.text(inputShape));
         }
         ArchitectureChecks.classes("lenet", numClasses);
         Objects.requireNonNull(activation, "activation");
@@ -93,8 +92,11 @@ public record LeNet(int[] inputShape, int numClasses, Activation activation, dou
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LeNet l && Arrays.equals(inputShape, l.inputShape) && numClasses == l.numClasses
-                && activation == l.activation && Double.compare(dropout, l.dropout) == 0;
+        return o instanceof LeNet l
+                && Arrays.equals(inputShape, l.inputShape)
+                && numClasses == l.numClasses
+                && activation == l.activation
+                && Double.compare(dropout, l.dropout) == 0;
     }
 
     @Override

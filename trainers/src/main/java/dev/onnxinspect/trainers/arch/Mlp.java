@@ -73,8 +73,8 @@ public record Mlp(int[] inputShape, int[] hiddenWidths, Activation activation, i
     }
 
     /** The layers of a dense stack; {@code ioc} constrains every dense layer but the first. */
-    static List<LayerSpec> denseStack(int[] inputShape, int[] widths, Activation activation, double dropout,
-                                      int numClasses, boolean ioc) {
+    static List<LayerSpec> denseStack(
+            int[] inputShape, int[] widths, Activation activation, double dropout, int numClasses, boolean ioc) {
         List<LayerSpec> layers = new ArrayList<>();
         int in = Shapes.size(inputShape);
         if (inputShape.length > 1) {
@@ -97,15 +97,18 @@ public record Mlp(int[] inputShape, int[] hiddenWidths, Activation activation, i
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Mlp m && Arrays.equals(inputShape, m.inputShape)
-                && Arrays.equals(hiddenWidths, m.hiddenWidths) && activation == m.activation
-                && numClasses == m.numClasses && Double.compare(dropout, m.dropout) == 0;
+        return o instanceof Mlp m
+                && Arrays.equals(inputShape, m.inputShape)
+                && Arrays.equals(hiddenWidths, m.hiddenWidths)
+                && activation == m.activation
+                && numClasses == m.numClasses
+                && Double.compare(dropout, m.dropout) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(Arrays.hashCode(inputShape), Arrays.hashCode(hiddenWidths), activation, numClasses,
-                dropout);
+        return Objects.hash(
+                Arrays.hashCode(inputShape), Arrays.hashCode(hiddenWidths), activation, numClasses, dropout);
     }
 
     @Override

@@ -21,8 +21,7 @@ import java.util.Objects;
  * @param blocksPerStage residual blocks per stage, at least 1
  * @param numClasses     K
  */
-public record ResNet(int[] inputShape, int[] stageWidths, int blocksPerStage, int numClasses)
-        implements Architecture {
+public record ResNet(int[] inputShape, int[] stageWidths, int blocksPerStage, int numClasses) implements Architecture {
 
     public ResNet {
         inputShape = ArchitectureChecks.inputShape("resnet", inputShape);
@@ -78,15 +77,17 @@ public record ResNet(int[] inputShape, int[] stageWidths, int blocksPerStage, in
                 new LayerSpec.Nonlinearity(name + "/relu1", Activation.RELU),
                 new LayerSpec.Conv2d(name + "/conv2", out, out, 3, 1, 1),
                 bn(name + "/bn2", out));
-        List<LayerSpec> shortcut = stride == 1 && in == out ? List.of() : List.of(
-                new LayerSpec.Conv2d(name + "/shortcut/conv", in, out, 1, stride, 0),
-                bn(name + "/shortcut/bn", out));
+        List<LayerSpec> shortcut = stride == 1 && in == out
+                ? List.of()
+                : List.of(
+                        new LayerSpec.Conv2d(name + "/shortcut/conv", in, out, 1, stride, 0),
+                        bn(name + "/shortcut/bn", out));
         return new LayerSpec.Residual(name, body, shortcut, Activation.RELU);
     }
 
     private static LayerSpec bn(String name, int channels) {
-        return new LayerSpec.BatchNorm(name, channels, LayerSpec.BatchNorm.DEFAULT_EPSILON,
-                LayerSpec.BatchNorm.DEFAULT_MOMENTUM);
+        return new LayerSpec.BatchNorm(
+                name, channels, LayerSpec.BatchNorm.DEFAULT_EPSILON, LayerSpec.BatchNorm.DEFAULT_MOMENTUM);
     }
 
     @Override
@@ -107,8 +108,10 @@ public record ResNet(int[] inputShape, int[] stageWidths, int blocksPerStage, in
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ResNet r && Arrays.equals(inputShape, r.inputShape)
-                && Arrays.equals(stageWidths, r.stageWidths) && blocksPerStage == r.blocksPerStage
+        return o instanceof ResNet r
+                && Arrays.equals(inputShape, r.inputShape)
+                && Arrays.equals(stageWidths, r.stageWidths)
+                && blocksPerStage == r.blocksPerStage
                 && numClasses == r.numClasses;
     }
 

@@ -7,8 +7,7 @@ import java.util.stream.Collectors;
 
 /** Per-sample shape inference over layer specs (no batch axis). */
 public final class Shapes {
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** The per-sample output shape of running {@code layers} on an input of shape {@code input}. */
     public static int[] outputShape(List<LayerSpec> layers, int[] input) {
@@ -26,15 +25,21 @@ public final class Shapes {
             return new int[] {d.outFeatures()};
         } else if (layer instanceof LayerSpec.Conv2d c) {
             expect(layer, in.length == 3 && in[0] == c.inChannels(), "[" + c.inChannels() + ", H, W]", in);
-            return new int[] {c.outChannels(), convolved(layer, in[1], c.kernel(), c.stride(), c.padding()),
-                convolved(layer, in[2], c.kernel(), c.stride(), c.padding())};
+            return new int[] {
+                c.outChannels(),
+                convolved(layer, in[1], c.kernel(), c.stride(), c.padding()),
+                convolved(layer, in[2], c.kernel(), c.stride(), c.padding())
+            };
         } else if (layer instanceof LayerSpec.BatchNorm b) {
             expect(layer, in.length >= 1 && in[0] == b.channels(), "[" + b.channels() + ", ...]", in);
             return in.clone();
         } else if (layer instanceof LayerSpec.MaxPool p) {
             expect(layer, in.length == 3, "[C, H, W]", in);
-            return new int[] {in[0], convolved(layer, in[1], p.kernel(), p.stride(), 0),
-                convolved(layer, in[2], p.kernel(), p.stride(), 0)};
+            return new int[] {
+                in[0],
+                convolved(layer, in[1], p.kernel(), p.stride(), 0),
+                convolved(layer, in[2], p.kernel(), p.stride(), 0)
+            };
         } else if (layer instanceof LayerSpec.GlobalAvgPool) {
             expect(layer, in.length == 3, "[C, H, W]", in);
             return new int[] {in[0]};

@@ -43,8 +43,8 @@ import java.util.Objects;
  * @param activation   the nonlinearity of token and hidden layers
  * @param numClasses   K
  */
-public record TextClassifier(int vocabSize, int embeddingDim, int[] tokenWidths, int[] hiddenWidths,
-                             Activation activation, int numClasses) {
+public record TextClassifier(
+        int vocabSize, int embeddingDim, int[] tokenWidths, int[] hiddenWidths, Activation activation, int numClasses) {
     /** The name of the token id input, int64 [N, T]. */
     public static final String INPUT_IDS = "input_ids";
     /** The name of the attention mask input, int64 [N, T]. */
@@ -53,6 +53,7 @@ public record TextClassifier(int vocabSize, int embeddingDim, int[] tokenWidths,
     public static final String EMBEDDING = "embedding";
     /** The name of the masked mean of the last sequence layer, [N, f]. */
     public static final String POOLED = "pooled";
+
     private static final String KIND = "text";
 
     public TextClassifier {
@@ -74,8 +75,8 @@ public record TextClassifier(int vocabSize, int embeddingDim, int[] tokenWidths,
      * A ReLU text classifier, e.g. {@code TextClassifier.relu(50, 16, new int[] {32}, new int[] {32}, 3)}: 50 ids,
      * 16-dim embeddings, one token layer of 32, masked mean, one hidden layer of 32, 3 logits.
      */
-    public static TextClassifier relu(int vocabSize, int embeddingDim, int[] tokenWidths, int[] hiddenWidths,
-                                      int numClasses) {
+    public static TextClassifier relu(
+            int vocabSize, int embeddingDim, int[] tokenWidths, int[] hiddenWidths, int numClasses) {
         return new TextClassifier(vocabSize, embeddingDim, tokenWidths, hiddenWidths, Activation.RELU, numClasses);
     }
 
@@ -144,15 +145,24 @@ public record TextClassifier(int vocabSize, int embeddingDim, int[] tokenWidths,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TextClassifier t && vocabSize == t.vocabSize && embeddingDim == t.embeddingDim
-                && Arrays.equals(tokenWidths, t.tokenWidths) && Arrays.equals(hiddenWidths, t.hiddenWidths)
-                && activation == t.activation && numClasses == t.numClasses;
+        return o instanceof TextClassifier t
+                && vocabSize == t.vocabSize
+                && embeddingDim == t.embeddingDim
+                && Arrays.equals(tokenWidths, t.tokenWidths)
+                && Arrays.equals(hiddenWidths, t.hiddenWidths)
+                && activation == t.activation
+                && numClasses == t.numClasses;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(vocabSize, embeddingDim, Arrays.hashCode(tokenWidths), Arrays.hashCode(hiddenWidths),
-                activation, numClasses);
+        return Objects.hash(
+                vocabSize,
+                embeddingDim,
+                Arrays.hashCode(tokenWidths),
+                Arrays.hashCode(hiddenWidths),
+                activation,
+                numClasses);
     }
 
     @Override

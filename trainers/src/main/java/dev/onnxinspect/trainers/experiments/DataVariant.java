@@ -57,7 +57,12 @@ public sealed interface DataVariant {
     /** One of the {@link ImageCorruption}s. */
     record CorruptImages(Kind kind) implements DataVariant {
         /** Which image corruption. */
-        public enum Kind { RANDOM_PIXELS, SHUFFLED_PIXELS, SHUFFLED_PIXELS_PER_IMAGE, GAUSSIAN_NOISE }
+        public enum Kind {
+            RANDOM_PIXELS,
+            SHUFFLED_PIXELS,
+            SHUFFLED_PIXELS_PER_IMAGE,
+            GAUSSIAN_NOISE
+        }
 
         @Override
         public String name() {

@@ -25,7 +25,15 @@ public record ExperimentResult(String runId, Map<String, String> configuration, 
     }
 
     private HistoryRow row(EpochRecord r) {
-        return new HistoryRow(runId, configuration, r.epoch(), r.trainLoss(), r.trainAccuracy(), r.testLoss(),
-                r.testAccuracy(), r.weightNorm(), r.distanceFromInit());
+        return new HistoryRow(
+                runId,
+                configuration,
+                r.epoch(),
+                r.trainLoss(),
+                r.trainAccuracy(),
+                r.testLoss(),
+                r.testAccuracy(),
+                r.weightNorm(),
+                r.distanceFromInit());
     }
 }

@@ -36,8 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
 
-    private ExperimentRunner() {
-    }
+    private ExperimentRunner() {}
 
     /**
      * @param experiments the configurations; names must be unique
@@ -47,8 +46,8 @@ public final class ExperimentRunner {
      * @param root        the directory under which run directories are created
      * @return one result per finished (or interrupted) run, in grid order: experiments outer, seeds inner
      */
-    public static List<ExperimentResult> run(List<Experiment> experiments, long[] seeds, TrainingData train,
-                                             TrainingData test, Path root) {
+    public static List<ExperimentResult> run(
+            List<Experiment> experiments, long[] seeds, TrainingData train, TrainingData test, Path root) {
         if (experiments.isEmpty() || seeds.length == 0) {
             throw new TrainingException("an experiment grid needs at least one experiment and one seed, got "
                     + experiments.size() + " and " + seeds.length);
@@ -74,8 +73,8 @@ public final class ExperimentRunner {
     }
 
     /** One run of one experiment with one seed. */
-    public static ExperimentResult runOne(Experiment experiment, long seed, TrainingData train, TrainingData test,
-                                          Path root) {
+    public static ExperimentResult runOne(
+            Experiment experiment, long seed, TrainingData train, TrainingData test, Path root) {
         String runId = experiment.runId(seed);
         Path directory = root.resolve(runId);
         DataVariant.Prepared prepared = experiment.variant().prepare(train, test, seed);
@@ -86,13 +85,17 @@ public final class ExperimentRunner {
         experiment.architecture().describe().forEach((k, v) -> configuration.put("architecture." + k, v));
         config.describe().forEach((k, v) -> configuration.put("training." + k, v));
         prepared.facts().forEach((k, v) -> configuration.put("data." + k, v));
-        configuration.put("data.train_samples", Integer.toString(prepared.train().size()));
+        configuration.put(
+                "data.train_samples", Integer.toString(prepared.train().size()));
         configuration.put("data.test_samples", Integer.toString(test.size()));
         writeProperties(directory, configuration, Map.of("status", "running"));
 
         Map<String, String> metadata = new LinkedHashMap<>();
         configuration.forEach((k, v) -> metadata.put("onnx_inspect.run." + k, v));
-        EpochListener checkpoints = new OnnxCheckpointWriter(experiment.architecture(), directory, runId,
+        EpochListener checkpoints = new OnnxCheckpointWriter(
+                experiment.architecture(),
+                directory,
+                runId,
                 ExportOptions.builder().metadata(metadata).build());
         LOG.info("run {}: {}", runId, configuration);
         TrainingRun run = Trainer.train(experiment.architecture(), prepared.train(), test, config, checkpoints);
@@ -111,8 +114,8 @@ public final class ExperimentRunner {
         return results.stream().flatMap(r -> r.historyRows().stream()).toList();
     }
 
-    private static void writeProperties(Path directory, Map<String, String> configuration,
-                                        Map<String, String> outcome) {
+    private static void writeProperties(
+            Path directory, Map<String, String> configuration, Map<String, String> outcome) {
         Properties properties = new Properties();
         configuration.forEach(properties::setProperty);
         outcome.forEach((k, v) -> properties.setProperty("outcome." + k, v));
@@ -125,8 +128,10 @@ public final class ExperimentRunner {
                 }
             });
         } catch (IOException e) {
-            throw new TrainingException(Kind.IO, "could not write " + file + ": " + e.getMessage()
-                    + "; check that the run root is writable", e);
+            throw new TrainingException(
+                    Kind.IO,
+                    "could not write " + file + ": " + e.getMessage() + "; check that the run root is writable",
+                    e);
         }
     }
 }

@@ -13,8 +13,7 @@ import java.util.SplittableRandom;
  * repeats = max(1, round(n_train / n_test)).
  */
 public final class ExtremeOverfitting {
-    private ExtremeOverfitting() {
-    }
+    private ExtremeOverfitting() {}
 
     /**
      * @param data        the training data followed by {@code repeats} copies of the relabelled test set

@@ -8,9 +8,16 @@ import java.util.Map;
  * @param runId         the run id
  * @param configuration the run's configuration: architecture, training config, variant facts and seed; copied
  */
-public record HistoryRow(String runId, Map<String, String> configuration, int epoch, double trainLoss,
-                         double trainAccuracy, double testLoss, double testAccuracy, double weightNorm,
-                         double distanceFromInit) {
+public record HistoryRow(
+        String runId,
+        Map<String, String> configuration,
+        int epoch,
+        double trainLoss,
+        double trainAccuracy,
+        double testLoss,
+        double testAccuracy,
+        double weightNorm,
+        double distanceFromInit) {
     public HistoryRow {
         configuration = Map.copyOf(configuration);
     }

@@ -9,8 +9,7 @@ import java.util.SplittableRandom;
  * SPEC §11 image corruptions; labels are kept, every sample is replaced. All are seeded and deterministic.
  */
 public final class ImageCorruption {
-    private ImageCorruption() {
-    }
+    private ImageCorruption() {}
 
     /**
      * Random pixels: every value drawn independently from U[min, max), where min and max are the smallest and

@@ -1,7 +1,7 @@
 package dev.onnxinspect.trainers.experiments;
 
-import dev.onnxinspect.trainers.train.Permutations;
 import dev.onnxinspect.trainers.TrainingException;
+import dev.onnxinspect.trainers.train.Permutations;
 import dev.onnxinspect.trainers.train.TokenData;
 import java.util.SplittableRandom;
 
@@ -34,10 +34,11 @@ import java.util.SplittableRandom;
  * @param minLength        the shortest sequence, &gt;= 1
  * @param maxLength        the longest sequence and the padded length, &gt;= minLength
  */
-public record KeywordTextTask(int numClasses, int keywordsPerClass, int fillerTokens, int oodTokens, int minLength,
-                              int maxLength) {
+public record KeywordTextTask(
+        int numClasses, int keywordsPerClass, int fillerTokens, int oodTokens, int minLength, int maxLength) {
     /** 3 classes of 4 keywords, 25 filler and 12 out-of-distribution ids (V = 50), lengths 4 to 12. */
     public static final KeywordTextTask DEFAULT = new KeywordTextTask(3, 4, 25, 12, 4, 12);
+
     private static final int MAX_KEYWORD_COUNT = 3;
 
     public KeywordTextTask {
@@ -47,8 +48,8 @@ public record KeywordTextTask(int numClasses, int keywordsPerClass, int fillerTo
                     + ", " + oodTokens);
         }
         if (minLength < 1 || maxLength < minLength) {
-            throw new TrainingException("keyword task: expected 1 <= minLength <= maxLength, got " + minLength
-                    + " and " + maxLength);
+            throw new TrainingException(
+                    "keyword task: expected 1 <= minLength <= maxLength, got " + minLength + " and " + maxLength);
         }
     }
 
@@ -78,8 +79,8 @@ public record KeywordTextTask(int numClasses, int keywordsPerClass, int fillerTo
      */
     public int classOf(long[] ids, long[] mask) {
         if (ids.length != mask.length) {
-            throw new TrainingException("expected as many mask values as ids, got " + mask.length + " and "
-                    + ids.length);
+            throw new TrainingException(
+                    "expected as many mask values as ids, got " + mask.length + " and " + ids.length);
         }
         int[] counts = new int[numClasses];
         for (int t = 0; t < ids.length; t++) {

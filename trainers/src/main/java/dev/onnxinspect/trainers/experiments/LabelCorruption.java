@@ -12,12 +12,10 @@ import java.util.SplittableRandom;
  * new label is nextInt(K).
  */
 public final class LabelCorruption {
-    private LabelCorruption() {
-    }
+    private LabelCorruption() {}
 
     /** The corrupted data and the realised fraction of labels that changed. */
-    public record Result(TrainingData data, int changed, double realisedFraction) {
-    }
+    public record Result(TrainingData data, int changed, double realisedFraction) {}
 
     public static Result apply(TrainingData data, double q, long seed) {
         if (!(q >= 0.0 && q <= 1.0)) {

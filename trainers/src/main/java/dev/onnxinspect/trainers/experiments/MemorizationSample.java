@@ -35,8 +35,7 @@ public final class MemorizationSample {
     private static final int CLASSES = 10;
     private static final long SEED = 1;
 
-    private MemorizationSample() {
-    }
+    private MemorizationSample() {}
 
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -44,18 +43,27 @@ public final class MemorizationSample {
         TrainingData train = TrainingData.from(FashionMnist.train().subset(0, TRAIN_SUBSET), CLASSES);
         TrainingData test = TrainingData.from(FashionMnist.test().subset(0, TEST_SUBSET), CLASSES);
         Mlp mlp = Mlp.relu(784, 10, 256, 128);
-        TrainingConfig config = TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(lr)
-                .seed(SEED).build();
+        TrainingConfig config = TrainingConfig.builder(epochs)
+                .optimizer(OptimizerKind.ADAM)
+                .learningRate(lr)
+                .seed(SEED)
+                .build();
         EpochListener progress = (r, p) -> {
             if (r.epoch() % 10 == 0) {
-                LOG.info("  epoch {}: train acc {}, test acc {}", r.epoch(), fmt(r.trainAccuracy()),
+                LOG.info(
+                        "  epoch {}: train acc {}, test acc {}",
+                        r.epoch(),
+                        fmt(r.trainAccuracy()),
                         fmt(r.testAccuracy()));
             }
         };
 
         long start = System.nanoTime();
         LabelCorruption.Result random = LabelCorruption.apply(train, 1.0, SEED);
-        LOG.info("random labels: {} of {} labels changed ({})", random.changed(), train.size(),
+        LOG.info(
+                "random labels: {} of {} labels changed ({})",
+                random.changed(),
+                train.size(),
                 fmt(random.realisedFraction()));
         TrainingRun randomRun = Trainer.train(mlp, random.data(), test, config, progress);
         report("random labels", randomRun, start);
@@ -66,24 +74,37 @@ public final class MemorizationSample {
 
         start = System.nanoTime();
         ExtremeOverfitting.Result extreme = ExtremeOverfitting.build(train, test, SEED);
-        LOG.info("extreme overfitting set: {} samples ({} copies of {} relabelled test images)",
-                extreme.data().size(), extreme.repeats(), extreme.testSize());
+        LOG.info(
+                "extreme overfitting set: {} samples ({} copies of {} relabelled test images)",
+                extreme.data().size(),
+                extreme.repeats(),
+                extreme.testSize());
         TrainingRun extremeRun = Trainer.train(mlp, extreme.data(), test, config, progress);
         report("extreme overfitting", extremeRun, start);
 
-        LOG.info("summary: random labels train acc {} / test acc {}; extreme train acc {} / test acc {} vs clean "
+        LOG.info(
+                "summary: random labels train acc {} / test acc {}; extreme train acc {} / test acc {} vs clean "
                         + "test acc {}; distance from init extreme {} vs clean {}",
-                fmt(randomRun.finalRecord().trainAccuracy()), fmt(randomRun.finalRecord().testAccuracy()),
-                fmt(extremeRun.finalRecord().trainAccuracy()), fmt(extremeRun.finalRecord().testAccuracy()),
-                fmt(cleanRun.finalRecord().testAccuracy()), fmt(extremeRun.finalRecord().distanceFromInit()),
+                fmt(randomRun.finalRecord().trainAccuracy()),
+                fmt(randomRun.finalRecord().testAccuracy()),
+                fmt(extremeRun.finalRecord().trainAccuracy()),
+                fmt(extremeRun.finalRecord().testAccuracy()),
+                fmt(cleanRun.finalRecord().testAccuracy()),
+                fmt(extremeRun.finalRecord().distanceFromInit()),
                 fmt(cleanRun.finalRecord().distanceFromInit()));
     }
 
     private static void report(String what, TrainingRun run, long start) {
         EpochRecord last = run.finalRecord();
-        LOG.info("{}: {} epochs in {} s: train acc {}, test acc {}, |theta| {}, |theta - theta0| {}", what,
-                last.epoch(), fmt((System.nanoTime() - start) / 1e9), fmt(last.trainAccuracy()),
-                fmt(last.testAccuracy()), fmt(last.weightNorm()), fmt(last.distanceFromInit()));
+        LOG.info(
+                "{}: {} epochs in {} s: train acc {}, test acc {}, |theta| {}, |theta - theta0| {}",
+                what,
+                last.epoch(),
+                fmt((System.nanoTime() - start) / 1e9),
+                fmt(last.trainAccuracy()),
+                fmt(last.testAccuracy()),
+                fmt(last.weightNorm()),
+                fmt(last.distanceFromInit()));
     }
 
     private static String fmt(double v) {

@@ -19,14 +19,15 @@ import org.slf4j.LoggerFactory;
 public final class MlpThroughputSample {
     private static final Logger LOG = LoggerFactory.getLogger(MlpThroughputSample.class);
 
-    private MlpThroughputSample() {
-    }
+    private MlpThroughputSample() {}
 
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        OptimizerKind optimizer = args.length > 1 ? OptimizerKind.valueOf(args[1].toUpperCase(java.util.Locale.ROOT))
+        OptimizerKind optimizer = args.length > 1
+                ? OptimizerKind.valueOf(args[1].toUpperCase(java.util.Locale.ROOT))
                 : OptimizerKind.ADAM;
-        TrainingConfig.Builder config = TrainingConfig.builder(epochs).optimizer(optimizer).seed(1);
+        TrainingConfig.Builder config =
+                TrainingConfig.builder(epochs).optimizer(optimizer).seed(1);
         if (args.length > 2) {
             config.learningRate(Double.parseDouble(args[2]));
         }
@@ -37,8 +38,13 @@ public final class MlpThroughputSample {
         long start = System.nanoTime();
         TrainingRun run = Trainer.train(Mlp.relu(784, 10, 256, 128), train, test, config.build(), EpochListener.NONE);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double stepSeconds = run.history().stream().mapToDouble(r -> r.trainSeconds()).sum();
-        LOG.info("{} epochs: {} s in total (optimisation steps {} s), final test accuracy {}", epochs, seconds,
-                stepSeconds, run.finalRecord().testAccuracy());
+        double stepSeconds =
+                run.history().stream().mapToDouble(r -> r.trainSeconds()).sum();
+        LOG.info(
+                "{} epochs: {} s in total (optimisation steps {} s), final test accuracy {}",
+                epochs,
+                seconds,
+                stepSeconds,
+                run.finalRecord().testAccuracy());
     }
 }

@@ -32,8 +32,13 @@ public final class TextClassifierSample {
     /** The name of the model file written into the directory. */
     public static final String MODEL_FILE = "text-classifier.onnx";
     /** The network trained. */
-    public static final TextClassifier ARCHITECTURE = TextClassifier.relu(KeywordTextTask.DEFAULT.vocabSize(), 16,
-            new int[] {32}, new int[] {32}, KeywordTextTask.DEFAULT.numClasses());
+    public static final TextClassifier ARCHITECTURE = TextClassifier.relu(
+            KeywordTextTask.DEFAULT.vocabSize(),
+            16,
+            new int[] {32},
+            new int[] {32},
+            KeywordTextTask.DEFAULT.numClasses());
+
     static final int TRAIN_SIZE = 2000;
     static final int TEST_SIZE = 500;
     static final int OOD_SIZE = 500;
@@ -42,8 +47,7 @@ public final class TextClassifierSample {
     static final int EPOCHS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(TextClassifierSample.class);
 
-    private TextClassifierSample() {
-    }
+    private TextClassifierSample() {}
 
     /**
      * What {@link #trainAndExport} made.
@@ -76,8 +80,12 @@ public final class TextClassifierSample {
 
     /** The training configuration used for {@code seed}. */
     public static TrainingConfig config(long seed) {
-        return TrainingConfig.builder(EPOCHS).optimizer(OptimizerKind.ADAM).learningRate(LEARNING_RATE)
-                .batchSize(BATCH_SIZE).seed(seed).build();
+        return TrainingConfig.builder(EPOCHS)
+                .optimizer(OptimizerKind.ADAM)
+                .learningRate(LEARNING_RATE)
+                .batchSize(BATCH_SIZE)
+                .seed(seed)
+                .build();
     }
 
     /**
@@ -102,9 +110,14 @@ public final class TextClassifierSample {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         long start = System.nanoTime();
         Result result = trainAndExport(directory, seed);
-        LOG.info("text classifier: train accuracy {}, test accuracy {}, {} s of training steps, {} s in all; "
-                        + "model {}", fmt(result.trainAccuracy()), fmt(result.testAccuracy()),
-                fmt(result.run().trainSeconds()), fmt((System.nanoTime() - start) / 1e9), result.model());
+        LOG.info(
+                "text classifier: train accuracy {}, test accuracy {}, {} s of training steps, {} s in all; "
+                        + "model {}",
+                fmt(result.trainAccuracy()),
+                fmt(result.testAccuracy()),
+                fmt(result.run().trainSeconds()),
+                fmt((System.nanoTime() - start) / 1e9),
+                result.model());
     }
 
     private static String fmt(double v) {

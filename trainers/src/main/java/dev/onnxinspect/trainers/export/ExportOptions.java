@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param opset                 the ONNX opset (default 17)
  * @param metadata              extra {@code metadata_props}, e.g. the epoch of a checkpoint; copied
  */
-public record ExportOptions(boolean includePreActivations, IocWeightExport iocWeights, int opset,
-                            Map<String, String> metadata) {
+public record ExportOptions(
+        boolean includePreActivations, IocWeightExport iocWeights, int opset, Map<String, String> metadata) {
 
     /** Hidden activations only, transformed IOC weights, opset 17, no extra metadata. */
     public static final ExportOptions DEFAULTS = builder().build();

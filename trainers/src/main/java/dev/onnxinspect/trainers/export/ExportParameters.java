@@ -43,14 +43,17 @@ final class ExportParameters {
 
     /** A taken tensor as an initializer of its own shape; returns the initializer's name. */
     String initializer(ParameterTensor t) {
-        return graph.addInitializer(t.name(), t.values(), Arrays.stream(t.shape()).asLongStream().toArray());
+        return graph.addInitializer(
+                t.name(), t.values(), Arrays.stream(t.shape()).asLongStream().toArray());
     }
 
     /** Fails when a given tensor was not used by the export. */
     void requireAllUsed() {
         if (used.size() != parameters.tensors().size()) {
-            List<String> unused = parameters.tensors().stream().map(ParameterTensor::name)
-                    .filter(n -> !used.contains(n)).toList();
+            List<String> unused = parameters.tensors().stream()
+                    .map(ParameterTensor::name)
+                    .filter(n -> !used.contains(n))
+                    .toList();
             throw new TrainingException("parameters " + unused + " do not belong to the " + kind
                     + "; export the parameters of this architecture");
         }
@@ -58,8 +61,8 @@ final class ExportParameters {
 
     static void requireShape(ParameterTensor t, int... expected) {
         if (!Arrays.equals(t.shape(), expected)) {
-            throw new TrainingException("parameter " + t.name() + " has shape " + Shapes.text(t.shape())
-                    + ", expected " + Shapes.text(expected));
+            throw new TrainingException("parameter " + t.name() + " has shape " + Shapes.text(t.shape()) + ", expected "
+                    + Shapes.text(expected));
         }
     }
 }

@@ -43,8 +43,11 @@ public final class OnnxCheckpointWriter implements EpochListener {
 
     @Override
     public void onEpoch(EpochRecord record, ModelParameters parameters) {
-        ExportOptions withEpoch = ExportOptions.builder().includePreActivations(options.includePreActivations())
-                .iocWeights(options.iocWeights()).opset(options.opset()).metadata(options.metadata())
+        ExportOptions withEpoch = ExportOptions.builder()
+                .includePreActivations(options.includePreActivations())
+                .iocWeights(options.iocWeights())
+                .opset(options.opset())
+                .metadata(options.metadata())
                 .metadata(Map.of("onnx_inspect.epoch", Integer.toString(record.epoch()), "onnx_inspect.run_id", runId))
                 .build();
         byte[] bytes = OnnxExporter.exportBytes(architecture, parameters, withEpoch);
@@ -53,8 +56,11 @@ public final class OnnxCheckpointWriter implements EpochListener {
             Files.createDirectories(directory);
             AtomicFiles.write(target, bytes);
         } catch (IOException e) {
-            throw new TrainingException(Kind.IO, "could not write checkpoint " + target + ": " + e.getMessage()
-                    + "; check that the run directory is writable and the disk not full", e);
+            throw new TrainingException(
+                    Kind.IO,
+                    "could not write checkpoint " + target + ": " + e.getMessage()
+                            + "; check that the run directory is writable and the disk not full",
+                    e);
         }
     }
 }

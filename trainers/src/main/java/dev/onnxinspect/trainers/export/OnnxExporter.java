@@ -33,10 +33,10 @@ import java.util.Map;
 public final class OnnxExporter {
     /** The name of the graph input. */
     public static final String INPUT = "input";
+
     private static final String PREFIX = "onnx_inspect.";
 
-    private OnnxExporter() {
-    }
+    private OnnxExporter() {}
 
     /** The exported model. */
     public static OnnxModel export(Architecture architecture, ModelParameters parameters, ExportOptions options) {
@@ -52,8 +52,12 @@ public final class OnnxExporter {
         Map<String, String> metadata = new java.util.LinkedHashMap<>(options.metadata());
         run.config().describe().forEach((k, v) -> metadata.putIfAbsent(PREFIX + "training." + k, v));
         metadata.putIfAbsent(PREFIX + "epoch", Integer.toString(epoch));
-        ExportOptions withRun = ExportOptions.builder().includePreActivations(options.includePreActivations())
-                .iocWeights(options.iocWeights()).opset(options.opset()).metadata(metadata).build();
+        ExportOptions withRun = ExportOptions.builder()
+                .includePreActivations(options.includePreActivations())
+                .iocWeights(options.iocWeights())
+                .opset(options.opset())
+                .metadata(metadata)
+                .build();
         return export(run.architecture(), run.parameters(epoch), withRun);
     }
 
@@ -113,7 +117,8 @@ public final class OnnxExporter {
             }
             architecture.describe().forEach((k, v) -> graph.metadata(PREFIX + "architecture." + k, v));
             graph.metadata(PREFIX + "exposed_layers", String.join(",", outputs));
-            options.metadata().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            options.metadata().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> graph.metadata(e.getKey(), e.getValue()));
             return graph.build();
         }
@@ -133,16 +138,33 @@ public final class OnnxExporter {
             } else if (layer instanceof LayerSpec.Conv2d c) {
                 String w = initializer(n + ".weight");
                 String b = initializer(n + ".bias");
-                return graph.conv(n, x, w, b, ConvOptions.builder(c.kernel(), c.kernel())
-                        .strides(c.stride(), c.stride()).padding(c.padding()).build());
+                return graph.conv(
+                        n,
+                        x,
+                        w,
+                        b,
+                        ConvOptions.builder(c.kernel(), c.kernel())
+                                .strides(c.stride(), c.stride())
+                                .padding(c.padding())
+                                .build());
             } else if (layer instanceof LayerSpec.BatchNorm b) {
-                return graph.batchNormalization(n, x, initializer(n + ".gamma"), initializer(n + ".beta"),
-                        initializer(n + ".running_mean"), initializer(n + ".running_var"), b.epsilon());
+                return graph.batchNormalization(
+                        n,
+                        x,
+                        initializer(n + ".gamma"),
+                        initializer(n + ".beta"),
+                        initializer(n + ".running_mean"),
+                        initializer(n + ".running_var"),
+                        b.epsilon());
             } else if (layer instanceof LayerSpec.Nonlinearity a) {
                 return activation(graph, a.activation(), n, x);
             } else if (layer instanceof LayerSpec.MaxPool p) {
-                return graph.maxPool(n, x, PoolOptions.builder(p.kernel(), p.kernel())
-                        .strides(p.stride(), p.stride()).build());
+                return graph.maxPool(
+                        n,
+                        x,
+                        PoolOptions.builder(p.kernel(), p.kernel())
+                                .strides(p.stride(), p.stride())
+                                .build());
             } else if (layer instanceof LayerSpec.GlobalAvgPool) {
                 return graph.flatten(n, graph.globalAveragePool(n + "/gap", x), 1);
             } else if (layer instanceof LayerSpec.Flatten) {

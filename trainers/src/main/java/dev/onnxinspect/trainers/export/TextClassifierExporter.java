@@ -43,8 +43,7 @@ import java.util.Map;
 public final class TextClassifierExporter {
     private static final String PREFIX = "onnx_inspect.";
 
-    private TextClassifierExporter() {
-    }
+    private TextClassifierExporter() {}
 
     /** The exported model. */
     public static OnnxModel export(TextClassifier architecture, ModelParameters parameters, ExportOptions options) {
@@ -59,9 +58,13 @@ public final class TextClassifierExporter {
     public static OnnxModel export(TextTrainingRun run, ExportOptions options) {
         Map<String, String> metadata = new LinkedHashMap<>(options.metadata());
         run.config().describe().forEach((k, v) -> metadata.putIfAbsent(PREFIX + "training." + k, v));
-        metadata.putIfAbsent(PREFIX + "epoch", Integer.toString(run.finalRecord().epoch()));
-        ExportOptions withRun = ExportOptions.builder().includePreActivations(options.includePreActivations())
-                .opset(options.opset()).metadata(metadata).build();
+        metadata.putIfAbsent(
+                PREFIX + "epoch", Integer.toString(run.finalRecord().epoch()));
+        ExportOptions withRun = ExportOptions.builder()
+                .includePreActivations(options.includePreActivations())
+                .opset(options.opset())
+                .metadata(metadata)
+                .build();
         return export(run.architecture(), run.finalParameters(), withRun);
     }
 
@@ -77,10 +80,12 @@ public final class TextClassifierExporter {
     }
 
     private static List<String> exposed(List<LayerSpec> layers, ExportOptions options) {
-        return layers.stream().filter(l -> !l.name().equals(Architecture.LOGITS))
+        return layers.stream()
+                .filter(l -> !l.name().equals(Architecture.LOGITS))
                 .filter(l -> l.role() == LayerSpec.Role.ACTIVATION
                         || (options.includePreActivations() && l.role() == LayerSpec.Role.PRE_ACTIVATION))
-                .map(LayerSpec::name).toList();
+                .map(LayerSpec::name)
+                .toList();
     }
 
     /** The state of one export. */
@@ -125,9 +130,11 @@ public final class TextClassifierExporter {
             for (String name : outputs) {
                 boolean sequence = architecture.sequenceLayers().contains(name);
                 int width = widths.get(name);
-                graph.output(name, sequence
-                        ? TensorShape.of(Dim.symbolic(BATCH), Dim.symbolic(LENGTH), Dim.of(width))
-                        : TensorShape.batched(BATCH, width));
+                graph.output(
+                        name,
+                        sequence
+                                ? TensorShape.of(Dim.symbolic(BATCH), Dim.symbolic(LENGTH), Dim.of(width))
+                                : TensorShape.batched(BATCH, width));
                 if (sequence) {
                     sequenceLayers.add(name);
                 }
@@ -136,7 +143,8 @@ public final class TextClassifierExporter {
             graph.metadata(PREFIX + "exposed_layers", String.join(",", outputs));
             graph.metadata(PREFIX + "sequence_layers", String.join(",", sequenceLayers));
             graph.metadata(PREFIX + "sequence_mask", TextClassifier.ATTENTION_MASK);
-            options.metadata().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            options.metadata().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> graph.metadata(e.getKey(), e.getValue()));
             return graph.build();
         }
@@ -153,16 +161,16 @@ public final class TextClassifierExporter {
                 ExportParameters.requireShape(b, d.outFeatures());
                 String bias = parameters.initializer(b);
                 out = perPosition
-                        ? graph.add(n, graph.matMul(n + "/matmul", x, graph.transpose(n + "/weight_t", weight, 1, 0)),
-                                bias)
+                        ? graph.add(
+                                n, graph.matMul(n + "/matmul", x, graph.transpose(n + "/weight_t", weight, 1, 0)), bias)
                         : graph.gemm(n, x, weight, bias, true);
                 widths.put(out, d.outFeatures());
             } else if (layer instanceof LayerSpec.Nonlinearity a) {
                 out = OnnxExporter.activation(graph, a.activation(), n, x);
                 widths.put(out, widths.get(x));
             } else {
-                throw new IllegalStateException("a text classifier has only dense layers and nonlinearities, got "
-                        + layer);
+                throw new IllegalStateException(
+                        "a text classifier has only dense layers and nonlinearities, got " + layer);
             }
             return out;
         }

@@ -28,11 +28,18 @@ final class DenseBlock extends AbstractBlock {
     DenseBlock(LayerSpec.Dense spec) {
         super(VERSION);
         this.spec = spec;
-        this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(spec.outFeatures(), spec.inFeatures())).optInitializer(Initializer.ZEROS)
+        this.weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(spec.outFeatures(), spec.inFeatures()))
+                .optInitializer(Initializer.ZEROS)
                 .build());
-        this.bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                .optShape(new Shape(spec.outFeatures())).optInitializer(Initializer.ZEROS).build());
+        this.bias = addParameter(Parameter.builder()
+                .setName("bias")
+                .setType(Parameter.Type.BIAS)
+                .optShape(new Shape(spec.outFeatures()))
+                .optInitializer(Initializer.ZEROS)
+                .build());
     }
 
     Parameter weight() {
@@ -44,8 +51,8 @@ final class DenseBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = store.getValue(weight, x.getDevice(), training);
         NDArray b = store.getValue(bias, x.getDevice(), training);

@@ -30,8 +30,7 @@ public final class DjlEnvironment {
     static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
     private static volatile boolean done;
 
-    private DjlEnvironment() {
-    }
+    private DjlEnvironment() {}
 
     /**
      * Sets {@code ai.djl.offline=true}, {@code PYTORCH_FLAVOR=cpu}, the default engine PyTorch and one PyTorch
@@ -58,10 +57,12 @@ public final class DjlEnvironment {
             LOG.info("DJL engine {} {} loaded from the bundled natives", engine.getEngineName(), engine.getVersion());
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             // the machine lacks what training needs: like CUDA requested without CUDA, not a bad input
-            throw new TrainingException(Kind.UNSUPPORTED, "could not load the DJL PyTorch engine offline; expected"
-                    + " the jars "
-                    + "ai.djl.pytorch:pytorch-native-cpu (linux-x86_64) and pytorch-jni on the class path, with "
-                    + "matching versions. Check the class path or set PYTORCH_LIBRARY_PATH to a libtorch directory",
+            throw new TrainingException(
+                    Kind.UNSUPPORTED,
+                    "could not load the DJL PyTorch engine offline; expected"
+                            + " the jars "
+                            + "ai.djl.pytorch:pytorch-native-cpu (linux-x86_64) and pytorch-jni on the class path, with "
+                            + "matching versions. Check the class path or set PYTORCH_LIBRARY_PATH to a libtorch directory",
                     e);
         }
         done = true;

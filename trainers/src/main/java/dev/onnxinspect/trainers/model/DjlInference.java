@@ -23,15 +23,14 @@ import java.util.Map;
  * inside each call.
  */
 public final class DjlInference {
-    private DjlInference() {
-    }
+    private DjlInference() {}
 
     /**
      * @param inputs  n samples, row-major, each of the architecture's input size
      * @return layer name -> outputs of shape [n, ...], row-major, in layer order (the last is the logits)
      */
-    public static Map<String, float[]> forwardAll(Architecture architecture, ModelParameters parameters,
-                                                  float[] inputs, int n) {
+    public static Map<String, float[]> forwardAll(
+            Architecture architecture, ModelParameters parameters, float[] inputs, int n) {
         int size = Shapes.size(architecture.inputShape());
         if (n < 1 || inputs.length != (long) n * size) {
             throw new TrainingException("expected " + n + " samples x " + size + " inputs, got " + inputs.length);
@@ -62,8 +61,8 @@ public final class DjlInference {
      * @return tensor name -> outputs, row-major, in the order of {@link TextClassifierBlock#forwardAll} (the
      *         embedding [n, T, d], the token layers [n, T, h], the pooled features, the head; the last is the logits)
      */
-    public static Map<String, float[]> forwardAll(TextClassifier architecture, ModelParameters parameters,
-                                                  long[] ids, long[] mask, int n) {
+    public static Map<String, float[]> forwardAll(
+            TextClassifier architecture, ModelParameters parameters, long[] ids, long[] mask, int n) {
         if (n < 1 || ids.length % n != 0 || ids.length == 0 || mask.length != ids.length) {
             throw new TrainingException("expected n = " + n + " sequences of T tokens: n x T ids and as many mask "
                     + "values, got " + ids.length + " ids and " + mask.length + " mask values");

@@ -18,8 +18,7 @@ import java.util.SplittableRandom;
  * w = (float) ((2 u - 1) a) with u = nextDouble().
  */
 public final class Initialization {
-    private Initialization() {
-    }
+    private Initialization() {}
 
     /** The Xavier-uniform initial parameters of {@code architecture} for {@code seed}. */
     public static ModelParameters xavierUniform(Architecture architecture, long seed) {
@@ -39,8 +38,11 @@ public final class Initialization {
         List<ParameterTensor> tensors = new ArrayList<>();
         int v = architecture.vocabSize();
         int d = architecture.embeddingDim();
-        tensors.add(new ParameterTensor(TextClassifier.EMBEDDING + ".weight", new int[] {v, d},
-                uniform(random, Math.multiplyExact(v, d), xavierBound(v, d)), true));
+        tensors.add(new ParameterTensor(
+                TextClassifier.EMBEDDING + ".weight",
+                new int[] {v, d},
+                uniform(random, Math.multiplyExact(v, d), xavierBound(v, d)),
+                true));
         add(architecture.tokenLayers(), random, tensors);
         add(architecture.headLayers(), random, tensors);
         return new ModelParameters(tensors);
@@ -56,18 +58,21 @@ public final class Initialization {
             String n = spec.name();
             if (spec instanceof LayerSpec.Dense d) {
                 int[] shape = {d.outFeatures(), d.inFeatures()};
-                out.add(new ParameterTensor(n + ".weight", shape,
-                        uniform(random, shape[0] * shape[1], xavierBound(d.inFeatures(), d.outFeatures())), true));
-                out.add(new ParameterTensor(n + ".bias", new int[] {d.outFeatures()}, new float[d.outFeatures()],
+                out.add(new ParameterTensor(
+                        n + ".weight",
+                        shape,
+                        uniform(random, shape[0] * shape[1], xavierBound(d.inFeatures(), d.outFeatures())),
                         true));
+                out.add(new ParameterTensor(
+                        n + ".bias", new int[] {d.outFeatures()}, new float[d.outFeatures()], true));
             } else if (spec instanceof LayerSpec.Conv2d c) {
                 int k2 = c.kernel() * c.kernel();
                 int[] shape = {c.outChannels(), c.inChannels(), c.kernel(), c.kernel()};
                 double bound = xavierBound((long) c.inChannels() * k2, (long) c.outChannels() * k2);
-                out.add(new ParameterTensor(n + ".weight", shape,
-                        uniform(random, c.outChannels() * c.inChannels() * k2, bound), true));
-                out.add(new ParameterTensor(n + ".bias", new int[] {c.outChannels()}, new float[c.outChannels()],
-                        true));
+                out.add(new ParameterTensor(
+                        n + ".weight", shape, uniform(random, c.outChannels() * c.inChannels() * k2, bound), true));
+                out.add(new ParameterTensor(
+                        n + ".bias", new int[] {c.outChannels()}, new float[c.outChannels()], true));
             } else if (spec instanceof LayerSpec.BatchNorm b) {
                 int[] shape = {b.channels()};
                 out.add(new ParameterTensor(n + ".gamma", shape, filled(b.channels(), 1f), true));

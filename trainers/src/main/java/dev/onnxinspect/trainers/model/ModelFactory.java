@@ -15,8 +15,7 @@ import dev.onnxinspect.trainers.arch.LayerSpec;
 
 /** Builds DJL blocks from architecture descriptions (the same descriptions the ONNX exporter reads). */
 public final class ModelFactory {
-    private ModelFactory() {
-    }
+    private ModelFactory() {}
 
     /**
      * The trainable DJL block of {@code architecture}. Call {@link DjlEnvironment#ensureOffline()} (done by the
@@ -30,17 +29,26 @@ public final class ModelFactory {
         if (spec instanceof LayerSpec.Dense d) {
             return new DenseBlock(d);
         } else if (spec instanceof LayerSpec.Conv2d c) {
-            return Conv2d.builder().setKernelShape(new Shape(c.kernel(), c.kernel())).setFilters(c.outChannels())
-                    .optStride(new Shape(c.stride(), c.stride())).optPadding(new Shape(c.padding(), c.padding()))
-                    .optBias(true).build();
+            return Conv2d.builder()
+                    .setKernelShape(new Shape(c.kernel(), c.kernel()))
+                    .setFilters(c.outChannels())
+                    .optStride(new Shape(c.stride(), c.stride()))
+                    .optPadding(new Shape(c.padding(), c.padding()))
+                    .optBias(true)
+                    .build();
         } else if (spec instanceof LayerSpec.BatchNorm b) {
-            return BatchNorm.builder().optAxis(1).optEpsilon(b.epsilon()).optMomentum(b.momentum()).build();
+            return BatchNorm.builder()
+                    .optAxis(1)
+                    .optEpsilon(b.epsilon())
+                    .optMomentum(b.momentum())
+                    .build();
         } else if (spec instanceof LayerSpec.Nonlinearity n) {
             Activation activation = n.activation();
-            return LambdaBlock.singleton(x -> activate(activation, x), n.activation().tag());
+            return LambdaBlock.singleton(
+                    x -> activate(activation, x), n.activation().tag());
         } else if (spec instanceof LayerSpec.MaxPool p) {
-            return Pool.maxPool2dBlock(new Shape(p.kernel(), p.kernel()), new Shape(p.stride(), p.stride()),
-                    new Shape(0, 0), false);
+            return Pool.maxPool2dBlock(
+                    new Shape(p.kernel(), p.kernel()), new Shape(p.stride(), p.stride()), new Shape(0, 0), false);
         } else if (spec instanceof LayerSpec.GlobalAvgPool) {
             return Pool.globalAvgPool2dBlock();
         } else if (spec instanceof LayerSpec.Flatten) {

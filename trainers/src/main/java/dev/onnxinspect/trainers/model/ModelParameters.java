@@ -49,7 +49,10 @@ public final class ModelParameters {
 
     /** The number of trainable scalars. */
     public long trainableCount() {
-        return tensors.values().stream().filter(ParameterTensor::trainable).mapToLong(ParameterTensor::size).sum();
+        return tensors.values().stream()
+                .filter(ParameterTensor::trainable)
+                .mapToLong(ParameterTensor::size)
+                .sum();
     }
 
     /** SPEC §10: ||theta||_2 over all trainable values, in float64. */
@@ -66,8 +69,8 @@ public final class ModelParameters {
     /** SPEC §10: ||theta - other||_2 over all trainable values; both must have the same tensors. */
     public double distanceTo(ModelParameters other) {
         if (!tensors.keySet().equals(other.tensors.keySet())) {
-            throw new TrainingException("cannot compare parameters of different networks: " + tensors.keySet()
-                    + " vs " + other.tensors.keySet());
+            throw new TrainingException("cannot compare parameters of different networks: " + tensors.keySet() + " vs "
+                    + other.tensors.keySet());
         }
         double s = 0;
         for (ParameterTensor t : tensors.values()) {

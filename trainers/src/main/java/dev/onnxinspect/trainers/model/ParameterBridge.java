@@ -20,8 +20,7 @@ import java.util.function.Consumer;
  * shortcut; a text classifier: {@code embedding.weight}, the token layers, the head).
  */
 public final class ParameterBridge {
-    private ParameterBridge() {
-    }
+    private ParameterBridge() {}
 
     /** A snapshot of the block's current parameters (copied out of native memory). */
     public static ModelParameters read(NetworkBlock network) {
@@ -50,7 +49,9 @@ public final class ParameterBridge {
         List<ParameterTensor> out = new ArrayList<>();
         walk.accept((name, parameter, trainable) -> {
             NDArray array = parameter.getArray();
-            int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
+            int[] shape = Arrays.stream(array.getShape().getShape())
+                    .mapToInt(Math::toIntExact)
+                    .toArray();
             out.add(new ParameterTensor(name, shape, array.toFloatArray(), trainable));
         });
         return new ModelParameters(out);
@@ -61,7 +62,9 @@ public final class ParameterBridge {
         walk.accept((name, parameter, trainable) -> {
             ParameterTensor tensor = parameters.get(name);
             NDArray array = parameter.getArray();
-            int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
+            int[] shape = Arrays.stream(array.getShape().getShape())
+                    .mapToInt(Math::toIntExact)
+                    .toArray();
             if (!Arrays.equals(shape, tensor.shape())) {
                 throw new TrainingException("parameter " + name + ": the network expects shape " + Shapes.text(shape)
                         + " but the given tensor has " + Shapes.text(tensor.shape()));

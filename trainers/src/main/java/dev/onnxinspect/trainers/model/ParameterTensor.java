@@ -57,8 +57,8 @@ public record ParameterTensor(String name, int[] shape, float[] values, boolean 
     /** Sum of squared differences to a tensor of the same name and shape, in float64. */
     public double squaredDistanceTo(ParameterTensor other) {
         if (!Arrays.equals(shape, other.shape)) {
-            throw new TrainingException("parameter " + name + ": cannot compare shape " + Shapes.text(shape)
-                    + " with " + other.name + " of shape " + Shapes.text(other.shape));
+            throw new TrainingException("parameter " + name + ": cannot compare shape " + Shapes.text(shape) + " with "
+                    + other.name + " of shape " + Shapes.text(other.shape));
         }
         double s = 0;
         for (int i = 0; i < values.length; i++) {
@@ -70,8 +70,11 @@ public record ParameterTensor(String name, int[] shape, float[] values, boolean 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ParameterTensor t && name.equals(t.name) && trainable == t.trainable
-                && Arrays.equals(shape, t.shape) && Arrays.equals(values, t.values);
+        return o instanceof ParameterTensor t
+                && name.equals(t.name)
+                && trainable == t.trainable
+                && Arrays.equals(shape, t.shape)
+                && Arrays.equals(values, t.values);
     }
 
     @Override

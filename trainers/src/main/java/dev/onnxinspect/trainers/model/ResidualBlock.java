@@ -37,8 +37,8 @@ final class ResidualBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray main = body.forward(store, inputs, training, params).singletonOrThrow();
         NDArray skip = shortcut.forward(store, inputs, training, params).singletonOrThrow();
         return new NDList(ModelFactory.activate(spec.activation(), main.add(skip)));

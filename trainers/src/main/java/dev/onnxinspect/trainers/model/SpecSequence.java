@@ -46,8 +46,8 @@ final class SpecSequence extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList current = inputs;
         for (Block block : blocks) {
             current = block.forward(store, current, training, params);

@@ -34,13 +34,16 @@ public final class TextClassifierBlock extends AbstractBlock {
     private TextClassifierBlock(TextClassifier architecture) {
         super(VERSION);
         this.architecture = architecture;
-        this.embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
+        this.embedding = addParameter(Parameter.builder()
+                .setName("embedding")
+                .setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(architecture.vocabSize(), architecture.embeddingDim()))
-                .optInitializer(Initializer.ZEROS).build());
-        this.tokens = addChildBlock("tokens", new SpecSequence(architecture.tokenLayers(),
-                new int[] {architecture.embeddingDim()}));
-        this.head = addChildBlock("head", new SpecSequence(architecture.headLayers(),
-                new int[] {architecture.featureDim()}));
+                .optInitializer(Initializer.ZEROS)
+                .build());
+        this.tokens = addChildBlock(
+                "tokens", new SpecSequence(architecture.tokenLayers(), new int[] {architecture.embeddingDim()}));
+        this.head = addChildBlock(
+                "head", new SpecSequence(architecture.headLayers(), new int[] {architecture.featureDim()}));
     }
 
     /**
@@ -99,11 +102,11 @@ public final class TextClassifierBlock extends AbstractBlock {
         return sum.div(count);
     }
 
-    private NDArray run(ParameterStore store, NDArray ids, NDArray mask, boolean training,
-                        Map<String, NDArray> outputs) {
+    private NDArray run(
+            ParameterStore store, NDArray ids, NDArray mask, boolean training, Map<String, NDArray> outputs) {
         if (ids.getShape().dimension() != 2 || !ids.getShape().equals(mask.getShape())) {
-            throw new TrainingException("expected token ids and a mask of the same shape [N, T], got "
-                    + ids.getShape() + " and " + mask.getShape());
+            throw new TrainingException("expected token ids and a mask of the same shape [N, T], got " + ids.getShape()
+                    + " and " + mask.getShape());
         }
         NDArray table = store.getValue(embedding, ids.getDevice(), training);
         NDArray embedded = Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
@@ -115,11 +118,11 @@ public final class TextClassifierBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         if (inputs.size() != 2) {
-            throw new TrainingException("the text classifier expects 2 inputs (token ids, attention mask), got "
-                    + inputs.size());
+            throw new TrainingException(
+                    "the text classifier expects 2 inputs (token ids, attention mask), got " + inputs.size());
         }
         return new NDList(run(store, inputs.get(0), inputs.get(1), training, new LinkedHashMap<>()));
     }

@@ -22,8 +22,8 @@ public record EarlyStopping(int patience, double minDelta, double validationFrac
 
     public EarlyStopping {
         boolean disabled = patience == 0 && minDelta == 0.0 && validationFraction == 0.0;
-        if (!disabled && (patience < 1 || !(minDelta >= 0.0)
-                || !(validationFraction > 0.0 && validationFraction < 1.0))) {
+        if (!disabled
+                && (patience < 1 || !(minDelta >= 0.0) || !(validationFraction > 0.0 && validationFraction < 1.0))) {
             throw new TrainingException("early stopping needs patience >= 1, minDelta >= 0 and a validation "
                     + "fraction in (0, 1), got patience " + patience + ", minDelta " + minDelta + ", fraction "
                     + validationFraction + "; use EarlyStopping.DISABLED to train without it");

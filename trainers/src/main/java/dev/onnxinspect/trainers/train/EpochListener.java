@@ -10,7 +10,7 @@ import dev.onnxinspect.trainers.model.ModelParameters;
 public interface EpochListener {
 
     /** Does nothing. */
-    EpochListener NONE = (record, parameters) -> { };
+    EpochListener NONE = (record, parameters) -> {};
 
     /** @param parameters the weights after this epoch (the checkpoint) */
     void onEpoch(EpochRecord record, ModelParameters parameters);

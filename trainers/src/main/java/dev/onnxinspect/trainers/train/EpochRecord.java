@@ -18,9 +18,16 @@ import java.util.OptionalDouble;
  * @param distanceFromInit SPEC §10 ||theta_t - theta_0||_2
  * @param trainSeconds     wall time of this epoch's optimisation steps (0 for epoch 0)
  */
-public record EpochRecord(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
-                          OptionalDouble validationLoss, double weightNorm, double distanceFromInit,
-                          double trainSeconds) {
+public record EpochRecord(
+        int epoch,
+        double trainLoss,
+        double trainAccuracy,
+        double testLoss,
+        double testAccuracy,
+        OptionalDouble validationLoss,
+        double weightNorm,
+        double distanceFromInit,
+        double trainSeconds) {
     public EpochRecord {
         java.util.Objects.requireNonNull(validationLoss, "validationLoss");
     }

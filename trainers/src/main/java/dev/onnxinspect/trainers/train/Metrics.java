@@ -2,8 +2,7 @@ package dev.onnxinspect.trainers.train;
 
 /** Per-sample classification metrics from logits, in float64. */
 public final class Metrics {
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /**
      * Softmax cross-entropy -log softmax(z)_label = logsumexp(z) - z_label, natural log, computed stably as

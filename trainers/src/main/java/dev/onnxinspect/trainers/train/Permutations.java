@@ -9,8 +9,7 @@ import java.util.SplittableRandom;
  * {@link Trainer}, and the shuffled-pixel corruptions of SPEC §11. Each of the n! permutations is equally likely.
  */
 public final class Permutations {
-    private Permutations() {
-    }
+    private Permutations() {}
 
     /**
      * A random permutation of 0..n-1 by the Fisher-Yates shuffle (Durstenfeld's form): start from the identity and,

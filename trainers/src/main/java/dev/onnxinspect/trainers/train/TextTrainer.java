@@ -47,8 +47,7 @@ public final class TextTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(TextTrainer.class);
     private static final int EVAL_BATCH = 1000;
 
-    private TextTrainer() {
-    }
+    private TextTrainer() {}
 
     /**
      * Trains {@code architecture} on {@code train}, evaluating on {@code test} after every epoch.
@@ -56,8 +55,8 @@ public final class TextTrainer {
      * @param train labelled sequences whose ids lie in [0, vocabSize)
      * @param test  labelled sequences, evaluated after every epoch, never trained on
      */
-    public static TextTrainingRun train(TextClassifier architecture, TokenData train, TokenData test,
-                                        TrainingConfig config) {
+    public static TextTrainingRun train(
+            TextClassifier architecture, TokenData train, TokenData test, TrainingConfig config) {
         check(architecture, train, "training");
         check(architecture, test, "test");
         if (config.earlyStopping().enabled()) {
@@ -70,7 +69,8 @@ public final class TextTrainer {
         try (Model model = Model.newInstance(architecture.kind(), Device.cpu(), "PyTorch")) {
             model.setBlock(network);
             DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Trainer.optimizer(config)).optDevices(new Device[] {Device.cpu()})
+                    .optOptimizer(Trainer.optimizer(config))
+                    .optDevices(new Device[] {Device.cpu()})
                     .optInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
             try (ai.djl.training.Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(network.inputShapes(1, train.maxLength()));
@@ -84,8 +84,8 @@ public final class TextTrainer {
             throw new TrainingException("the " + what + " data is empty; expected at least one sequence");
         }
         if (!data.labelled()) {
-            throw new TrainingException("the " + what + " data has no labels; training and evaluation need one "
-                    + "label per sequence");
+            throw new TrainingException(
+                    "the " + what + " data has no labels; training and evaluation need one " + "label per sequence");
         }
         if (data.numClasses() != architecture.numClasses()) {
             throw new TrainingException("the " + what + " data has " + data.numClasses() + " classes but the "
@@ -108,8 +108,13 @@ public final class TextTrainer {
         private final TokenData test;
         private final List<EpochRecord> history = new ArrayList<>();
 
-        Loop(TextClassifier architecture, TrainingConfig config, TextClassifierBlock network,
-             ai.djl.training.Trainer trainer, TokenData train, TokenData test) {
+        Loop(
+                TextClassifier architecture,
+                TrainingConfig config,
+                TextClassifierBlock network,
+                ai.djl.training.Trainer trainer,
+                TokenData train,
+                TokenData test) {
             this.architecture = architecture;
             this.config = config;
             this.network = network;
@@ -121,7 +126,11 @@ public final class TextTrainer {
         TextTrainingRun run() {
             ModelParameters initial = Initialization.xavierUniform(architecture, config.seed());
             ParameterBridge.write(network, initial);
-            LOG.info("training {} on {} sequences ({} test), {}", architecture.describe(), train.size(), test.size(),
+            LOG.info(
+                    "training {} on {} sequences ({} test), {}",
+                    architecture.describe(),
+                    train.size(),
+                    test.size(),
                     config.describe());
             ModelParameters parameters = initial;
             finishEpoch(0, 0.0, parameters, initial);
@@ -158,8 +167,11 @@ public final class TextTrainer {
                     NDArray labels = manager.create(y);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDArray logits = trainer.forward(inputs).singletonOrThrow();
-                        NDArray loss = logits.logSoftmax(1).mul(labels.oneHot(architecture.numClasses(),
-                                DataType.FLOAT32)).sum(new int[] {1}).neg().mean();
+                        NDArray loss = logits.logSoftmax(1)
+                                .mul(labels.oneHot(architecture.numClasses(), DataType.FLOAT32))
+                                .sum(new int[] {1})
+                                .neg()
+                                .mean();
                         collector.backward(loss);
                     }
                     trainer.step();
@@ -171,16 +183,29 @@ public final class TextTrainer {
         private void finishEpoch(int epoch, double seconds, ModelParameters parameters, ModelParameters initial) {
             Trainer.Evaluation onTrain = evaluate(train);
             Trainer.Evaluation onTest = evaluate(test);
-            EpochRecord record = new EpochRecord(epoch, onTrain.loss(), onTrain.accuracy(), onTest.loss(),
-                    onTest.accuracy(), OptionalDouble.empty(), parameters.l2Norm(), parameters.distanceTo(initial),
+            EpochRecord record = new EpochRecord(
+                    epoch,
+                    onTrain.loss(),
+                    onTrain.accuracy(),
+                    onTest.loss(),
+                    onTest.accuracy(),
+                    OptionalDouble.empty(),
+                    parameters.l2Norm(),
+                    parameters.distanceTo(initial),
                     seconds);
             if (!Double.isFinite(record.trainLoss())) {
                 throw new TrainingException("the training loss after epoch " + epoch + " is " + record.trainLoss()
                         + "; the training diverged, lower the learning rate");
             }
             history.add(record);
-            LOG.info("epoch {}: train loss {} acc {}, test loss {} acc {}, {} s", epoch, fmt(record.trainLoss()),
-                    fmt(record.trainAccuracy()), fmt(record.testLoss()), fmt(record.testAccuracy()), fmt(seconds));
+            LOG.info(
+                    "epoch {}: train loss {} acc {}, test loss {} acc {}, {} s",
+                    epoch,
+                    fmt(record.trainLoss()),
+                    fmt(record.trainAccuracy()),
+                    fmt(record.testLoss()),
+                    fmt(record.testAccuracy()),
+                    fmt(seconds));
         }
 
         private Trainer.Evaluation evaluate(TokenData data) {
@@ -195,7 +220,9 @@ public final class TextTrainer {
                 }
                 float[] logits;
                 try (NDManager manager = trainer.getManager().newSubManager()) {
-                    logits = trainer.evaluate(batch(manager, data, rows)).singletonOrThrow().toFloatArray();
+                    logits = trainer.evaluate(batch(manager, data, rows))
+                            .singletonOrThrow()
+                            .toFloatArray();
                 }
                 for (int i = 0; i < n; i++) {
                     int label = data.label(from + i);

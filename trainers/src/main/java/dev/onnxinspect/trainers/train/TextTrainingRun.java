@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param finalParameters the parameters after epoch T
  * @param stopReason      {@link StopReason#COMPLETED} or {@link StopReason#INTERRUPTED}
  */
-public record TextTrainingRun(TextClassifier architecture, TrainingConfig config, List<EpochRecord> history,
-                              ModelParameters finalParameters, StopReason stopReason) {
+public record TextTrainingRun(
+        TextClassifier architecture,
+        TrainingConfig config,
+        List<EpochRecord> history,
+        ModelParameters finalParameters,
+        StopReason stopReason) {
 
     public TextTrainingRun {
         Objects.requireNonNull(architecture, "architecture");

@@ -30,8 +30,8 @@ public final class TokenData {
             }
             for (int t = 0; t < ids[i].length; t++) {
                 if (ids[i][t] < 0) {
-                    throw new TrainingException("token " + t + " of sample " + i + " is " + ids[i][t]
-                            + "; token ids must be >= 0");
+                    throw new TrainingException(
+                            "token " + t + " of sample " + i + " is " + ids[i][t] + "; token ids must be >= 0");
                 }
                 if (mask[i][t] != 0 && mask[i][t] != 1) {
                     throw new TrainingException("mask value " + t + " of sample " + i + " is " + mask[i][t]
@@ -45,8 +45,7 @@ public final class TokenData {
                 throw new TrainingException("expected at least 2 classes, got " + numClasses);
             }
             if (labels.length != ids.length) {
-                throw new TrainingException("expected one label per sample (" + ids.length + "), got "
-                        + labels.length);
+                throw new TrainingException("expected one label per sample (" + ids.length + "), got " + labels.length);
             }
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] < 0 || labels[i] >= numClasses) {
@@ -157,8 +156,8 @@ public final class TokenData {
     public void copyPadded(int sample, int length, long[] idsOut, long[] maskOut, int offset) {
         int n = ids[sample].length;
         if (length < n) {
-            throw new TrainingException("sample " + sample + " has " + n + " tokens, more than the padded length "
-                    + length);
+            throw new TrainingException(
+                    "sample " + sample + " has " + n + " tokens, more than the padded length " + length);
         }
         System.arraycopy(ids[sample], 0, idsOut, offset, n);
         System.arraycopy(mask[sample], 0, maskOut, offset, n);
@@ -186,8 +185,8 @@ public final class TokenData {
 
     private void requireLabels() {
         if (labels == null) {
-            throw new TrainingException("these " + size() + " sequences have no labels; use labelled data for "
-                    + "training and accuracy");
+            throw new TrainingException(
+                    "these " + size() + " sequences have no labels; use labelled data for " + "training and accuracy");
         }
     }
 

@@ -60,13 +60,16 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     private static final int EVAL_BATCH = 1000;
 
-    private Trainer() {
-    }
+    private Trainer() {}
 
     /** Trains with the measured validation losses; see {@link #train(Architecture, TrainingData, TrainingData,
      * TrainingConfig, EpochListener, ValidationLossSource)}. */
-    public static TrainingRun train(Architecture architecture, TrainingData train, TrainingData test,
-                                    TrainingConfig config, EpochListener listener) {
+    public static TrainingRun train(
+            Architecture architecture,
+            TrainingData train,
+            TrainingData test,
+            TrainingConfig config,
+            EpochListener listener) {
         return train(architecture, train, test, config, listener, ValidationLossSource.MEASURED);
     }
 
@@ -81,9 +84,13 @@ public final class Trainer {
      * @param listener         called for epoch 0 and every finished epoch
      * @param validationLosses turns measured validation losses into the ones early stopping sees
      */
-    public static TrainingRun train(Architecture architecture, TrainingData train, TrainingData test,
-                                    TrainingConfig config, EpochListener listener,
-                                    ValidationLossSource validationLosses) {
+    public static TrainingRun train(
+            Architecture architecture,
+            TrainingData train,
+            TrainingData test,
+            TrainingConfig config,
+            EpochListener listener,
+            ValidationLossSource validationLosses) {
         check(architecture, train, "training");
         check(architecture, test, "test");
         DjlEnvironment.ensureOffline();
@@ -99,12 +106,22 @@ public final class Trainer {
         try (Model model = Model.newInstance(architecture.kind(), Device.cpu(), "PyTorch")) {
             model.setBlock(network);
             DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(optimizer(config)).optDevices(new Device[] {Device.cpu()})
+                    .optOptimizer(optimizer(config))
+                    .optDevices(new Device[] {Device.cpu()})
                     .optInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
             try (ai.djl.training.Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(network.inputShape(1));
-                return new Loop(architecture, config, network, trainer, fit, validation, test, listener,
-                        validationLosses).run();
+                return new Loop(
+                                architecture,
+                                config,
+                                network,
+                                trainer,
+                                fit,
+                                validation,
+                                test,
+                                listener,
+                                validationLosses)
+                        .run();
             }
         }
     }
@@ -129,8 +146,8 @@ public final class Trainer {
         int n = data.size();
         int held = Math.max(1, (int) Math.round(fraction * n));
         if (held >= n) {
-            throw new TrainingException("a validation fraction of " + fraction + " leaves no training data out of "
-                    + n + " samples");
+            throw new TrainingException(
+                    "a validation fraction of " + fraction + " leaves no training data out of " + n + " samples");
         }
         int[] order = Permutations.random(n, new SplittableRandom(seed ^ 0x5DEECE66DL));
         int[] valIdx = Arrays.copyOfRange(order, 0, held);
@@ -144,15 +161,22 @@ public final class Trainer {
         float lr = (float) config.learningRate();
         float wd = (float) config.weightDecay();
         return switch (config.optimizer()) {
-            case SGD -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr))
-                    .optMomentum((float) config.momentum()).optWeightDecays(wd).build();
-            case ADAM -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(wd).build();
+            case SGD ->
+                Optimizer.sgd()
+                        .setLearningRateTracker(Tracker.fixed(lr))
+                        .optMomentum((float) config.momentum())
+                        .optWeightDecays(wd)
+                        .build();
+            case ADAM ->
+                Optimizer.adam()
+                        .optLearningRateTracker(Tracker.fixed(lr))
+                        .optWeightDecays(wd)
+                        .build();
         };
     }
 
     /** Loss and accuracy of a model on a data set. */
-    record Evaluation(double loss, double accuracy) {
-    }
+    record Evaluation(double loss, double accuracy) {}
 
     /** The state of one run; lives only inside {@link #train}. */
     private static final class Loop {
@@ -168,9 +192,16 @@ public final class Trainer {
         private final List<EpochRecord> history = new ArrayList<>();
         private final List<ModelParameters> checkpoints = new ArrayList<>();
 
-        Loop(Architecture architecture, TrainingConfig config, NetworkBlock network,
-             ai.djl.training.Trainer trainer, TrainingData fit, TrainingData validation, TrainingData test,
-             EpochListener listener, ValidationLossSource validationLosses) {
+        Loop(
+                Architecture architecture,
+                TrainingConfig config,
+                NetworkBlock network,
+                ai.djl.training.Trainer trainer,
+                TrainingData fit,
+                TrainingData validation,
+                TrainingData test,
+                EpochListener listener,
+                ValidationLossSource validationLosses) {
             this.architecture = architecture;
             this.config = config;
             this.network = network;
@@ -185,10 +216,14 @@ public final class Trainer {
         TrainingRun run() {
             ModelParameters initial = Initialization.xavierUniform(architecture, config.seed());
             ParameterBridge.write(network, initial);
-            EarlyStoppingMonitor monitor = validation == null ? null
-                    : new EarlyStoppingMonitor(config.earlyStopping());
-            LOG.info("training {} on {} samples ({} test{}), {}", architecture.describe(), fit.size(), test.size(),
-                    validation == null ? "" : ", " + validation.size() + " validation", config.describe());
+            EarlyStoppingMonitor monitor = validation == null ? null : new EarlyStoppingMonitor(config.earlyStopping());
+            LOG.info(
+                    "training {} on {} samples ({} test{}), {}",
+                    architecture.describe(),
+                    fit.size(),
+                    test.size(),
+                    validation == null ? "" : ", " + validation.size() + " validation",
+                    config.describe());
             StopReason reason = StopReason.COMPLETED;
             if (finishEpoch(0, 0.0, initial, monitor)) {
                 reason = StopReason.EARLY_STOPPED;
@@ -236,8 +271,11 @@ public final class Trainer {
                 NDArray labels = manager.create(y);
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     NDArray logits = trainer.forward(new NDList(input)).singletonOrThrow();
-                    NDArray loss = logits.logSoftmax(1).mul(labels.oneHot(architecture.numClasses(),
-                            DataType.FLOAT32)).sum(new int[] {1}).neg().mean();
+                    NDArray loss = logits.logSoftmax(1)
+                            .mul(labels.oneHot(architecture.numClasses(), DataType.FLOAT32))
+                            .sum(new int[] {1})
+                            .neg()
+                            .mean();
                     collector.backward(loss);
                 }
                 trainer.step();
@@ -252,21 +290,36 @@ public final class Trainer {
             OptionalDouble validationLoss = OptionalDouble.empty();
             boolean stop = false;
             if (monitor != null) {
-                double loss = validationLosses.validationLoss(epoch, evaluate(validation).loss());
+                double loss = validationLosses.validationLoss(
+                        epoch, evaluate(validation).loss());
                 validationLoss = OptionalDouble.of(loss);
                 stop = monitor.update(epoch, loss);
             }
-            EpochRecord record = new EpochRecord(epoch, onTrain.loss(), onTrain.accuracy(), onTest.loss(),
-                    onTest.accuracy(), validationLoss, parameters.l2Norm(), parameters.distanceTo(initial), seconds);
+            EpochRecord record = new EpochRecord(
+                    epoch,
+                    onTrain.loss(),
+                    onTrain.accuracy(),
+                    onTest.loss(),
+                    onTest.accuracy(),
+                    validationLoss,
+                    parameters.l2Norm(),
+                    parameters.distanceTo(initial),
+                    seconds);
             if (!Double.isFinite(record.trainLoss())) {
                 throw new TrainingException("the training loss after epoch " + epoch + " is " + record.trainLoss()
                         + "; the training diverged, lower the learning rate");
             }
             history.add(record);
             checkpoints.add(parameters);
-            LOG.info("epoch {}: train loss {} acc {}, test loss {} acc {}, |theta| {}, |theta - theta0| {}, {} s",
-                    epoch, fmt(record.trainLoss()), fmt(record.trainAccuracy()), fmt(record.testLoss()),
-                    fmt(record.testAccuracy()), fmt(record.weightNorm()), fmt(record.distanceFromInit()),
+            LOG.info(
+                    "epoch {}: train loss {} acc {}, test loss {} acc {}, |theta| {}, |theta - theta0| {}, {} s",
+                    epoch,
+                    fmt(record.trainLoss()),
+                    fmt(record.trainAccuracy()),
+                    fmt(record.testLoss()),
+                    fmt(record.testAccuracy()),
+                    fmt(record.weightNorm()),
+                    fmt(record.distanceFromInit()),
                     fmt(seconds));
             listener.onEpoch(record, parameters);
             return stop;
@@ -284,9 +337,11 @@ public final class Trainer {
                 }
                 float[] logits;
                 try (NDManager manager = trainer.getManager().newSubManager()) {
-                    NDArray input = manager.create(FloatBuffer.wrap(x, 0, n * data.sampleSize()),
-                            network.inputShape(n));
-                    logits = trainer.evaluate(new NDList(input)).singletonOrThrow().toFloatArray();
+                    NDArray input =
+                            manager.create(FloatBuffer.wrap(x, 0, n * data.sampleSize()), network.inputShape(n));
+                    logits = trainer.evaluate(new NDList(input))
+                            .singletonOrThrow()
+                            .toFloatArray();
                 }
                 for (int i = 0; i < n; i++) {
                     int label = data.label(from + i);

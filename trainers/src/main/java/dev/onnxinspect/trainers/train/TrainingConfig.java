@@ -20,8 +20,15 @@ import java.util.Objects;
  * @param seed          seeds the initial weights, the batch order, the validation split and dropout
  * @param earlyStopping the early stopping rule (default {@link EarlyStopping#DISABLED})
  */
-public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer, double learningRate,
-                             double momentum, double weightDecay, long seed, EarlyStopping earlyStopping) {
+public record TrainingConfig(
+        int epochs,
+        int batchSize,
+        OptimizerKind optimizer,
+        double learningRate,
+        double momentum,
+        double weightDecay,
+        long seed,
+        EarlyStopping earlyStopping) {
 
     public static final int DEFAULT_BATCH_SIZE = 128;
 
@@ -29,8 +36,8 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(earlyStopping, "earlyStopping");
         if (epochs < 1 || batchSize < 1) {
-            throw new TrainingException("expected epochs >= 1 and batch size >= 1, got " + epochs + " and "
-                    + batchSize);
+            throw new TrainingException(
+                    "expected epochs >= 1 and batch size >= 1, got " + epochs + " and " + batchSize);
         }
         if (!(learningRate > 0.0) || Double.isInfinite(learningRate)) {
             throw new TrainingException("the learning rate must be a positive number, got " + learningRate);
@@ -50,8 +57,14 @@ public record TrainingConfig(int epochs, int batchSize, OptimizerKind optimizer,
 
     /** A builder starting from this configuration. */
     public Builder toBuilder() {
-        return new Builder(epochs).batchSize(batchSize).optimizer(optimizer).learningRate(learningRate)
-                .momentum(momentum).weightDecay(weightDecay).seed(seed).earlyStopping(earlyStopping);
+        return new Builder(epochs)
+                .batchSize(batchSize)
+                .optimizer(optimizer)
+                .learningRate(learningRate)
+                .momentum(momentum)
+                .weightDecay(weightDecay)
+                .seed(seed)
+                .earlyStopping(earlyStopping);
     }
 
     /** Key/value description for model metadata and run tables. */

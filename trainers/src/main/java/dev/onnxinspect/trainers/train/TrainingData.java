@@ -42,14 +42,14 @@ public final class TrainingData {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new TrainingException("label of sample " + i + " is " + labels[i] + ", expected a class in [0, "
-                        + numClasses + ")");
+                throw new TrainingException(
+                        "label of sample " + i + " is " + labels[i] + ", expected a class in [0, " + numClasses + ")");
             }
         }
         for (int i = 0; i < features.length; i++) {
             if (!Float.isFinite(features[i])) {
-                throw new TrainingException("feature " + (i % sampleSize) + " of sample " + (i / sampleSize)
-                        + " is " + features[i] + "; every feature must be finite");
+                throw new TrainingException("feature " + (i % sampleSize) + " of sample " + (i / sampleSize) + " is "
+                        + features[i] + "; every feature must be finite");
             }
         }
         this.features = features.clone();

@@ -18,8 +18,13 @@ import java.util.OptionalInt;
  * @param stopReason   why the run ended
  * @param bestEpoch    the epoch with the lowest validation loss when early stopping was on
  */
-public record TrainingRun(Architecture architecture, TrainingConfig config, List<EpochRecord> history,
-                          List<ModelParameters> checkpoints, StopReason stopReason, OptionalInt bestEpoch) {
+public record TrainingRun(
+        Architecture architecture,
+        TrainingConfig config,
+        List<EpochRecord> history,
+        List<ModelParameters> checkpoints,
+        StopReason stopReason,
+        OptionalInt bestEpoch) {
 
     public TrainingRun {
         Objects.requireNonNull(architecture, "architecture");

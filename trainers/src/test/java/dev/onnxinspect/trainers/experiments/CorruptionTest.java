@@ -45,8 +45,10 @@ class CorruptionTest {
         }
         assertThat(r.changed()).isEqualTo(changed);
         assertThat(r.realisedFraction()).isEqualTo(changed / 10_000.0);
-        assertThat(LabelCorruption.apply(data, 0.3, 17).data().labels()).isEqualTo(r.data().labels());
-        assertThat(LabelCorruption.apply(data, 0.3, 18).data().labels()).isNotEqualTo(r.data().labels());
+        assertThat(LabelCorruption.apply(data, 0.3, 17).data().labels())
+                .isEqualTo(r.data().labels());
+        assertThat(LabelCorruption.apply(data, 0.3, 18).data().labels())
+                .isNotEqualTo(r.data().labels());
     }
 
     @Test
@@ -55,7 +57,8 @@ class CorruptionTest {
         assertThat(LabelCorruption.apply(data, 0.0, 1).changed()).isZero();
         // q = 1: p = 3/4, sd sqrt(0.75 * 0.25 / 1000) = 0.0137, allow 5 sd
         assertThat(LabelCorruption.apply(data, 1.0, 1).realisedFraction()).isCloseTo(0.75, within(0.07));
-        assertThatThrownBy(() -> LabelCorruption.apply(data, 1.5, 1)).isInstanceOf(TrainingException.class)
+        assertThatThrownBy(() -> LabelCorruption.apply(data, 1.5, 1))
+                .isInstanceOf(TrainingException.class)
                 .hasMessageContaining("[0, 1], got 1.5");
     }
 

@@ -34,22 +34,30 @@ class ExperimentRunnerTest {
         TrainingConfig config = TrainingConfig.builder(2).batchSize(8).build();
         List<Experiment> grid = List.of(
                 new Experiment("clean", mlp, config, new DataVariant.Clean()),
-                new Experiment("noisy", mlp.withDropout(0.5), config.toBuilder().weightDecay(1e-3).build(),
+                new Experiment(
+                        "noisy",
+                        mlp.withDropout(0.5),
+                        config.toBuilder().weightDecay(1e-3).build(),
                         new DataVariant.CorruptLabels(0.5)));
 
         List<ExperimentResult> results = ExperimentRunner.run(grid, new long[] {1, 2}, train, test, root);
 
-        assertThat(results).extracting(ExperimentResult::runId)
+        assertThat(results)
+                .extracting(ExperimentResult::runId)
                 .containsExactly("clean-seed1", "clean-seed2", "noisy-seed1", "noisy-seed2");
         ExperimentResult noisy = results.get(2);
-        assertThat(noisy.configuration()).containsEntry("training.seed", "1").containsEntry("training.weight_decay",
-                "0.001").containsEntry("architecture.dropout", "0.5").containsKey("data.realised_changed_fraction");
+        assertThat(noisy.configuration())
+                .containsEntry("training.seed", "1")
+                .containsEntry("training.weight_decay", "0.001")
+                .containsEntry("architecture.dropout", "0.5")
+                .containsKey("data.realised_changed_fraction");
         for (int epoch = 0; epoch <= 2; epoch++) {
             Path file = OnnxCheckpointWriter.checkpointFile(noisy.directory(), epoch);
             assertThat(file).exists();
             Map<String, String> metadata = OnnxModel.load(file).proto().getMetadataPropsList().stream()
                     .collect(Collectors.toMap(e -> e.getKey(), e -> e.getValue()));
-            assertThat(metadata).containsEntry("onnx_inspect.epoch", Integer.toString(epoch))
+            assertThat(metadata)
+                    .containsEntry("onnx_inspect.epoch", Integer.toString(epoch))
                     .containsEntry("onnx_inspect.run_id", "noisy-seed1")
                     .containsEntry("onnx_inspect.exposed_layers", "logits,dense1/relu");
         }
@@ -64,9 +72,11 @@ class ExperimentRunnerTest {
         assumeTrue(Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
         Path plain = Files.write(root.resolve("plain"), new byte[] {1});
         assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
-        for (Path saved : List.of(noisy.directory().resolve("run.properties"),
+        for (Path saved : List.of(
+                noisy.directory().resolve("run.properties"),
                 OnnxCheckpointWriter.checkpointFile(noisy.directory(), 2))) {
-            assertThat(Files.getPosixFilePermissions(saved)).as(saved.toString())
+            assertThat(Files.getPosixFilePermissions(saved))
+                    .as(saved.toString())
                     .isEqualTo(Files.getPosixFilePermissions(plain))
                     .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
         }
@@ -76,7 +86,8 @@ class ExperimentRunnerTest {
         assertThat(rows.get(0).epoch()).isZero();
         assertThat(rows.get(0).distanceFromInit()).isZero();
         assertThat(rows.get(5).runId()).isEqualTo("clean-seed2");
-        assertThat(rows.get(5).weightNorm()).isEqualTo(results.get(1).run().finalRecord().weightNorm());
+        assertThat(rows.get(5).weightNorm())
+                .isEqualTo(results.get(1).run().finalRecord().weightNorm());
     }
 
     @Test
@@ -114,11 +125,12 @@ class ExperimentRunnerTest {
     void aRunRootThatCannotHoldDirectoriesIsAFileError(@TempDir Path root) throws Exception {
         // the run directory would lie under a regular file: creating it fails before any training
         Path file = Files.writeString(root.resolve("taken"), "x");
-        Experiment a = new Experiment("a", Mlp.relu(4, 2, 3), TrainingConfig.builder(1).build(),
-                new DataVariant.Clean());
+        Experiment a =
+                new Experiment("a", Mlp.relu(4, 2, 3), TrainingConfig.builder(1).build(), new DataVariant.Clean());
         TrainingData data = TestData.uniform(4, new int[] {4}, 2, 1);
         assertThatThrownBy(() -> ExperimentRunner.runOne(a, 1, data, data, file))
-                .isInstanceOf(TrainingException.class).hasMessageContaining("could not write")
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("could not write")
                 .hasFieldOrPropertyWithValue("kind", OnnxInspectException.Kind.IO);
     }
 }

@@ -26,7 +26,8 @@ class KeywordTextTaskTest {
     @Test
     void classOfCountsOnlyMaskedInKeywords() {
         // group 1 (ids 5..8) twice, group 0 once -> 1
-        assertThat(TASK.classOf(new long[] {5, 2, 8, 20}, new long[] {1, 1, 1, 1})).isEqualTo(1);
+        assertThat(TASK.classOf(new long[] {5, 2, 8, 20}, new long[] {1, 1, 1, 1}))
+                .isEqualTo(1);
         // the second 5 is padding: a tie of groups 0 and 1 -> -1
         assertThat(TASK.classOf(new long[] {5, 2, 5}, new long[] {1, 1, 0})).isEqualTo(-1);
         // no keyword at all -> -1
@@ -104,10 +105,14 @@ class KeywordTextTaskTest {
 
     @Test
     void theSeedDecidesTheData() {
-        assertThat(TASK.generate(50, 1).paddedIds()).isDeepEqualTo(TASK.generate(50, 1).paddedIds());
-        assertThat(TASK.generate(50, 1).labels()).containsExactly(TASK.generate(50, 1).labels());
-        assertThat(TASK.generate(50, 1).paddedIds()).isNotEqualTo(TASK.generate(50, 2).paddedIds());
-        assertThat(TASK.generateOod(50, 1).paddedIds()).isDeepEqualTo(TASK.generateOod(50, 1).paddedIds());
+        assertThat(TASK.generate(50, 1).paddedIds())
+                .isDeepEqualTo(TASK.generate(50, 1).paddedIds());
+        assertThat(TASK.generate(50, 1).labels())
+                .containsExactly(TASK.generate(50, 1).labels());
+        assertThat(TASK.generate(50, 1).paddedIds())
+                .isNotEqualTo(TASK.generate(50, 2).paddedIds());
+        assertThat(TASK.generateOod(50, 1).paddedIds())
+                .isDeepEqualTo(TASK.generateOod(50, 1).paddedIds());
     }
 
     @Test

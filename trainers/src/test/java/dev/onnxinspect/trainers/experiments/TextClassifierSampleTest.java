@@ -30,8 +30,12 @@ class TextClassifierSampleTest {
         // the exported file, run in ONNX Runtime, classifies the test data as DJL measured (SPEC: +-1 on counts
         // across runtimes)
         TokenData test = result.test();
-        float[] logits = OrtTextRunner.runAll(Files.readAllBytes(result.model()), flatten(test.paddedIds()),
-                flatten(test.paddedMask()), test.size()).get(Architecture.LOGITS);
+        float[] logits = OrtTextRunner.runAll(
+                        Files.readAllBytes(result.model()),
+                        flatten(test.paddedIds()),
+                        flatten(test.paddedMask()),
+                        test.size())
+                .get(Architecture.LOGITS);
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
             float[] row = Arrays.copyOfRange(logits, i * 3, i * 3 + 3);

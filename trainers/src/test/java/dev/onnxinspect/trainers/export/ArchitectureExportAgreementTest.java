@@ -31,9 +31,12 @@ class ArchitectureExportAgreementTest {
     private static final int BATCH = 4;
 
     static Stream<Arguments> architectures() {
-        ExportOptions transformed = ExportOptions.builder().includePreActivations(true).build();
-        ExportOptions inGraph = ExportOptions.builder().includePreActivations(true)
-                .iocWeights(IocWeightExport.IN_GRAPH).build();
+        ExportOptions transformed =
+                ExportOptions.builder().includePreActivations(true).build();
+        ExportOptions inGraph = ExportOptions.builder()
+                .includePreActivations(true)
+                .iocWeights(IocWeightExport.IN_GRAPH)
+                .build();
         return Stream.of(
                 Arguments.of(new Mlp(new int[] {1, 6, 6}, new int[] {8, 5}, Activation.GELU, 3, 0.5), transformed),
                 Arguments.of(new Mlp(new int[] {12}, new int[] {7}, Activation.ELU, 3, 0.0), transformed),
@@ -53,17 +56,25 @@ class ArchitectureExportAgreementTest {
         int[] shape = architecture.inputShape();
         TrainingData train = TestData.uniform(24, shape, 3, 11);
         TrainingData probe = TestData.uniform(BATCH, shape, 3, 12);
-        ModelParameters trained = Trainer.train(architecture, train, probe,
-                TrainingConfig.builder(1).batchSize(8).learningRate(0.05).seed(3).build(),
-                EpochListener.NONE).finalParameters();
+        ModelParameters trained = Trainer.train(
+                        architecture,
+                        train,
+                        probe,
+                        TrainingConfig.builder(1)
+                                .batchSize(8)
+                                .learningRate(0.05)
+                                .seed(3)
+                                .build(),
+                        EpochListener.NONE)
+                .finalParameters();
 
         long[] inputShape = new long[shape.length + 1];
         inputShape[0] = BATCH;
         for (int i = 0; i < shape.length; i++) {
             inputShape[i + 1] = shape[i];
         }
-        Map<String, float[]> onnx = OrtRunner.runAll(OnnxExporter.exportBytes(architecture, trained, options),
-                probe.features(), inputShape);
+        Map<String, float[]> onnx = OrtRunner.runAll(
+                OnnxExporter.exportBytes(architecture, trained, options), probe.features(), inputShape);
         Map<String, float[]> djl = DjlInference.forwardAll(architecture, trained, probe.features(), BATCH);
 
         assertThat(onnx.keySet()).containsExactlyElementsOf(OnnxExporter.outputNames(architecture, options));
@@ -71,7 +82,8 @@ class ArchitectureExportAgreementTest {
         for (String name : onnx.keySet()) {
             assertThat(djl).as("DJL output " + name).containsKey(name);
             assertThat(onnx.get(name)).as(name).hasSameSizeAs(djl.get(name));
-            assertThat(maxAbsDiff(onnx.get(name), djl.get(name))).as(name + " of " + architecture)
+            assertThat(maxAbsDiff(onnx.get(name), djl.get(name)))
+                    .as(name + " of " + architecture)
                     .isLessThanOrEqualTo(TOLERANCE);
         }
         assertThat(Shapes.size(architecture.inputShape())).isEqualTo(probe.sampleSize());

@@ -33,7 +33,8 @@ class HandDerivedForwardTest {
         Mlp mlp = Mlp.relu(2, 2, 2);
         // relu(z1) = [0, 2]; W2 = [[1, 1], [-1, 3]], b2 = [0.5, 0]: logits = [0 + 2 + 0.5, 0 + 6 + 0] = [2.5, 6]
         ModelParameters p = parameters(new float[] {1f, 1f, -1f, 3f}, new float[] {0.5f, 0f});
-        for (Map<String, float[]> out : List.of(DjlInference.forwardAll(mlp, p, X, 1),
+        for (Map<String, float[]> out : List.of(
+                DjlInference.forwardAll(mlp, p, X, 1),
                 OrtRunner.runAll(OnnxExporter.exportBytes(mlp, p, ExportOptions.DEFAULTS), X, new long[] {1, 2}))) {
             assertThat(out.get("dense1/relu")).containsExactly(0f, 2f);
             assertThat(out.get(Architecture.LOGITS)).containsExactly(2.5f, 6f);
@@ -43,13 +44,16 @@ class HandDerivedForwardTest {
     @Test
     void parametersOfAnotherArchitectureAreRejected() {
         ModelParameters p = parameters(new float[] {1f, 1f, -1f, 3f}, new float[] {0.5f, 0f});
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxExporter.export(Mlp.relu(2, 2, 2, 2), p,
-                        ExportOptions.DEFAULTS)).isInstanceOf(dev.onnxinspect.trainers.TrainingException.class)
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OnnxExporter.export(Mlp.relu(2, 2, 2, 2), p, ExportOptions.DEFAULTS))
+                .isInstanceOf(dev.onnxinspect.trainers.TrainingException.class)
                 .hasMessageContaining("needs parameter dense2/linear.weight");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxExporter.export(Mlp.relu(2, 2), p,
-                        ExportOptions.DEFAULTS)).hasMessageContaining("do not belong to the mlp");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OnnxExporter.export(Mlp.relu(2, 2, 3), p,
-                ExportOptions.DEFAULTS)).hasMessageContaining("has shape [2, 2], expected [3, 2]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OnnxExporter.export(Mlp.relu(2, 2), p, ExportOptions.DEFAULTS))
+                .hasMessageContaining("do not belong to the mlp");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OnnxExporter.export(Mlp.relu(2, 2, 3), p, ExportOptions.DEFAULTS))
+                .hasMessageContaining("has shape [2, 2], expected [3, 2]");
     }
 
     @Test
@@ -67,7 +71,8 @@ class HandDerivedForwardTest {
         float expected = (float) (-0.5 * (1 - 0.6826894921370859));
         assertThat(DjlInference.forwardAll(mlp, p, x, 1).get("dense1/gelu")[0]).isCloseTo(expected, within(1e-6f));
         assertThat(OrtRunner.runAll(OnnxExporter.exportBytes(mlp, p, ExportOptions.DEFAULTS), x, new long[] {1, 1})
-                .get("dense1/gelu")[0]).isCloseTo(expected, within(1e-6f));
+                        .get("dense1/gelu")[0])
+                .isCloseTo(expected, within(1e-6f));
     }
 
     @Test
@@ -81,8 +86,8 @@ class HandDerivedForwardTest {
         double logit1 = Math.exp(-7) * h0 + 3 * 2 + 0.5;
         for (IocWeightExport mode : IocWeightExport.values()) {
             ExportOptions options = ExportOptions.builder().iocWeights(mode).build();
-            Map<String, float[]> onnx = OrtRunner.runAll(OnnxExporter.exportBytes(ioc, p, options), X,
-                    new long[] {1, 2});
+            Map<String, float[]> onnx =
+                    OrtRunner.runAll(OnnxExporter.exportBytes(ioc, p, options), X, new long[] {1, 2});
             assertThat(onnx.get("dense1/elu")[0]).as(mode.name()).isCloseTo((float) h0, within(1e-6f));
             assertThat(onnx.get(Architecture.LOGITS)[0]).as(mode.name()).isCloseTo((float) logit0, within(1e-6f));
             assertThat(onnx.get(Architecture.LOGITS)[1]).as(mode.name()).isCloseTo((float) logit1, within(1e-6f));

@@ -16,8 +16,7 @@ import java.util.Map;
  * of T tokens and returns every graph output flattened, in graph output order. Test support.
  */
 public final class OrtTextRunner {
-    private OrtTextRunner() {
-    }
+    private OrtTextRunner() {}
 
     /**
      * Runs the model on n sequences.
@@ -31,10 +30,10 @@ public final class OrtTextRunner {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(model, so);
-                 OnnxTensor idsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-                 OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-                 OrtSession.Result result = session.run(Map.of(TextClassifier.INPUT_IDS, idsTensor,
-                         TextClassifier.ATTENTION_MASK, maskTensor))) {
+                    OnnxTensor idsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+                    OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+                    OrtSession.Result result = session.run(
+                            Map.of(TextClassifier.INPUT_IDS, idsTensor, TextClassifier.ATTENTION_MASK, maskTensor))) {
                 Map<String, float[]> out = new LinkedHashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     FloatBuffer buffer = ((OnnxTensor) e.getValue()).getFloatBuffer();

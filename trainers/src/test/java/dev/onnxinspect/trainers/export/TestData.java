@@ -5,8 +5,7 @@ import java.util.SplittableRandom;
 
 /** Tiny synthetic data sets for tests. */
 public final class TestData {
-    private TestData() {
-    }
+    private TestData() {}
 
     /** n samples of the given shape with uniform [0, 1) features and labels i mod k. */
     public static TrainingData uniform(int n, int[] shape, int k, long seed) {

@@ -43,8 +43,7 @@ class TextClassifierExportTest {
      */
     private static ModelParameters tinyParameters() {
         return new ModelParameters(List.of(
-                new ParameterTensor("embedding.weight", new int[] {4, 2}, new float[] {0, 0, 1, 2, 3, -1, -2, 4},
-                        true),
+                new ParameterTensor("embedding.weight", new int[] {4, 2}, new float[] {0, 0, 1, 2, 3, -1, -2, 4}, true),
                 new ParameterTensor("token1/linear.weight", new int[] {2, 2}, new float[] {1, 0, 0, 1}, true),
                 new ParameterTensor("token1/linear.bias", new int[] {2}, new float[] {1, 0}, true),
                 new ParameterTensor("dense1/linear.weight", new int[] {2, 2}, new float[] {1, 0, 0, 1}, true),
@@ -77,8 +76,13 @@ class TextClassifierExportTest {
             assertThat(out.get(TextClassifier.EMBEDDING)).hasSize(4 * 3 * 2).startsWith(1f, 2f, 3f, -1f, 0f, 0f);
             assertThat(out.get("token1/relu")).hasSize(4 * 3 * 2).startsWith(2f, 2f, 4f, 0f, 1f, 0f);
         }
-        assertThat(onnx.keySet()).containsExactly(Architecture.LOGITS, TextClassifier.EMBEDDING, "token1/relu",
-                TextClassifier.POOLED, "dense1/relu");
+        assertThat(onnx.keySet())
+                .containsExactly(
+                        Architecture.LOGITS,
+                        TextClassifier.EMBEDDING,
+                        "token1/relu",
+                        TextClassifier.POOLED,
+                        "dense1/relu");
     }
 
     @Test
@@ -87,16 +91,14 @@ class TextClassifierExportTest {
         // ids [1, 3] mask [1, 1]: ([1, 2] + [-2, 4]) / 2 = [-0.5, 3]; ids [2, 1] mask [1, 0]: [3, -1]
         TextClassifier net = TextClassifier.relu(4, 2, new int[0], new int[0], 2);
         ModelParameters p = new ModelParameters(List.of(
-                new ParameterTensor("embedding.weight", new int[] {4, 2}, new float[] {0, 0, 1, 2, 3, -1, -2, 4},
-                        true),
+                new ParameterTensor("embedding.weight", new int[] {4, 2}, new float[] {0, 0, 1, 2, 3, -1, -2, 4}, true),
                 new ParameterTensor("logits.weight", new int[] {2, 2}, new float[] {1, 0, 0, 1}, true),
                 new ParameterTensor("logits.bias", new int[] {2}, new float[] {0, 0}, true)));
         long[] ids = {1, 3, 2, 1};
         long[] mask = {1, 1, 1, 0};
         Map<String, float[]> onnx = OrtTextRunner.runAll(
                 TextClassifierExporter.export(net, p, ExportOptions.DEFAULTS).toBytes(), ids, mask, 2);
-        assertThat(onnx.keySet()).containsExactly(Architecture.LOGITS, TextClassifier.EMBEDDING,
-                TextClassifier.POOLED);
+        assertThat(onnx.keySet()).containsExactly(Architecture.LOGITS, TextClassifier.EMBEDDING, TextClassifier.POOLED);
         assertThat(onnx.get(TextClassifier.POOLED)).containsExactly(-0.5f, 3f, 3f, -1f);
         assertThat(onnx.get(Architecture.LOGITS)).containsExactly(-0.5f, 3f, 3f, -1f);
         assertThat(DjlInference.forwardAll(net, p, ids, mask, 2).get(Architecture.LOGITS))
@@ -106,16 +108,23 @@ class TextClassifierExportTest {
     @Test
     void trainedNetworkMatchesDjlOnEveryOutputForAnySequenceLength() throws Exception {
         KeywordTextTask task = KeywordTextTask.DEFAULT;
-        TextClassifier net = TextClassifier.relu(task.vocabSize(), 8, new int[] {12}, new int[] {10},
-                task.numClasses());
+        TextClassifier net =
+                TextClassifier.relu(task.vocabSize(), 8, new int[] {12}, new int[] {10}, task.numClasses());
         TokenData train = task.generate(256, 11);
-        TextTrainingRun run = TextTrainer.train(net, train, task.generate(64, 12),
-                TrainingConfig.builder(1).optimizer(OptimizerKind.ADAM).learningRate(0.01).batchSize(32).seed(5)
+        TextTrainingRun run = TextTrainer.train(
+                net,
+                train,
+                task.generate(64, 12),
+                TrainingConfig.builder(1)
+                        .optimizer(OptimizerKind.ADAM)
+                        .learningRate(0.01)
+                        .batchSize(32)
+                        .seed(5)
                         .build());
         ModelParameters trained = run.finalParameters();
         assertThat(trained).isNotEqualTo(Initialization.xavierUniform(net, 5));
-        OnnxModel model = TextClassifierExporter.export(run, ExportOptions.builder().includePreActivations(true)
-                .build());
+        OnnxModel model = TextClassifierExporter.export(
+                run, ExportOptions.builder().includePreActivations(true).build());
 
         // in-distribution sequences padded to T = 12, the same cut to T = 7, out-of-distribution ids, and a row
         // whose mask is all 0
@@ -134,16 +143,24 @@ class TextClassifierExportTest {
         assertAgreement(model, net, trained, flatten(ood.paddedIds()), flatten(ood.paddedMask()), 4);
     }
 
-    private static void assertAgreement(OnnxModel model, TextClassifier net, ModelParameters p, long[] ids,
-                                        long[] mask, int n) throws Exception {
+    private static void assertAgreement(
+            OnnxModel model, TextClassifier net, ModelParameters p, long[] ids, long[] mask, int n) throws Exception {
         Map<String, float[]> onnx = OrtTextRunner.runAll(model.toBytes(), ids, mask, n);
         Map<String, float[]> djl = DjlInference.forwardAll(net, p, ids, mask, n);
-        assertThat(List.copyOf(onnx.keySet())).containsExactly(Architecture.LOGITS, TextClassifier.EMBEDDING,
-                "token1/linear", "token1/relu", TextClassifier.POOLED, "dense1/linear", "dense1/relu");
+        assertThat(List.copyOf(onnx.keySet()))
+                .containsExactly(
+                        Architecture.LOGITS,
+                        TextClassifier.EMBEDDING,
+                        "token1/linear",
+                        "token1/relu",
+                        TextClassifier.POOLED,
+                        "dense1/linear",
+                        "dense1/relu");
         for (String name : onnx.keySet()) {
             assertThat(onnx.get(name)).as(name).hasSameSizeAs(djl.get(name));
             for (int i = 0; i < onnx.get(name).length; i++) {
-                assertThat((double) onnx.get(name)[i]).as(name + "[" + i + "]")
+                assertThat((double) onnx.get(name)[i])
+                        .as(name + "[" + i + "]")
                         .isCloseTo(djl.get(name)[i], within(TOLERANCE));
             }
             assertThat(onnx.get(name)).as(name).doesNotContain(Float.NaN);
@@ -152,32 +169,55 @@ class TextClassifierExportTest {
 
     @Test
     void graphHasInt64InputsWithDynamicAxesAndDescribesItself() {
-        OnnxModel model = TextClassifierExporter.export(TINY, tinyParameters(),
+        OnnxModel model = TextClassifierExporter.export(
+                TINY,
+                tinyParameters(),
                 ExportOptions.builder().metadata("origin", "test").build());
         GraphProto graph = model.proto().getGraph();
-        assertThat(graph.getInputList()).extracting(ValueInfoProto::getName)
+        assertThat(graph.getInputList())
+                .extracting(ValueInfoProto::getName)
                 .containsExactly(TextClassifier.INPUT_IDS, TextClassifier.ATTENTION_MASK);
         for (ValueInfoProto input : graph.getInputList()) {
             assertThat(input.getType().getTensorType().getElemType()).isEqualTo(ElementType.INT64.code());
             assertThat(input.getType().getTensorType().getShape().getDimList())
-                    .extracting(TensorShapeProto.Dimension::getDimParam).containsExactly("N", "T");
+                    .extracting(TensorShapeProto.Dimension::getDimParam)
+                    .containsExactly("N", "T");
         }
         Map<String, List<String>> outputDims = new HashMap<>();
         for (ValueInfoProto output : graph.getOutputList()) {
-            outputDims.put(output.getName(), output.getType().getTensorType().getShape().getDimList().stream()
-                    .map(d -> d.hasDimParam() ? d.getDimParam() : Long.toString(d.getDimValue())).toList());
+            outputDims.put(
+                    output.getName(),
+                    output.getType().getTensorType().getShape().getDimList().stream()
+                            .map(d -> d.hasDimParam() ? d.getDimParam() : Long.toString(d.getDimValue()))
+                            .toList());
         }
-        assertThat(outputDims).containsEntry(Architecture.LOGITS, List.of("N", "2"))
+        assertThat(outputDims)
+                .containsEntry(Architecture.LOGITS, List.of("N", "2"))
                 .containsEntry(TextClassifier.EMBEDDING, List.of("N", "T", "2"))
                 .containsEntry("token1/relu", List.of("N", "T", "2"))
                 .containsEntry(TextClassifier.POOLED, List.of("N", "2"))
                 .containsEntry("dense1/relu", List.of("N", "2"));
-        assertThat(graph.getNodeList()).extracting(NodeProto::getOpType).startsWith("Gather", "Transpose",
-                "MatMul", "Add", "Relu", "Cast", "Unsqueeze", "Mul", "ReduceSum", "ReduceSum", "Max", "Div", "Gemm");
+        assertThat(graph.getNodeList())
+                .extracting(NodeProto::getOpType)
+                .startsWith(
+                        "Gather",
+                        "Transpose",
+                        "MatMul",
+                        "Add",
+                        "Relu",
+                        "Cast",
+                        "Unsqueeze",
+                        "Mul",
+                        "ReduceSum",
+                        "ReduceSum",
+                        "Max",
+                        "Div",
+                        "Gemm");
 
         Map<String, String> metadata = new HashMap<>();
         model.proto().getMetadataPropsList().forEach(e -> metadata.put(e.getKey(), e.getValue()));
-        assertThat(metadata).containsEntry("onnx_inspect.architecture.architecture", "text")
+        assertThat(metadata)
+                .containsEntry("onnx_inspect.architecture.architecture", "text")
                 .containsEntry("onnx_inspect.architecture.vocab_size", "4")
                 .containsEntry("onnx_inspect.architecture.pooling", "masked_mean")
                 .containsEntry("onnx_inspect.exposed_layers", "logits,embedding,token1/relu,pooled,dense1/relu")
@@ -194,15 +234,17 @@ class TextClassifierExportTest {
     @Test
     void parametersOfAnotherNetworkAreRejected() {
         ModelParameters p = tinyParameters();
-        assertThatThrownBy(() -> TextClassifierExporter.export(TextClassifier.relu(5, 2, new int[] {2},
-                new int[] {2}, 2), p, ExportOptions.DEFAULTS)).isInstanceOf(TrainingException.class)
+        assertThatThrownBy(() -> TextClassifierExporter.export(
+                        TextClassifier.relu(5, 2, new int[] {2}, new int[] {2}, 2), p, ExportOptions.DEFAULTS))
+                .isInstanceOf(TrainingException.class)
                 .hasMessageContaining("embedding.weight has shape [4, 2], expected [5, 2]");
-        assertThatThrownBy(() -> TextClassifierExporter.export(TextClassifier.relu(4, 2, new int[] {2, 2},
-                new int[] {2}, 2), p, ExportOptions.DEFAULTS)).hasMessageContaining("needs parameter token2/linear");
-        assertThatThrownBy(() -> TextClassifierExporter.export(TextClassifier.relu(4, 2, new int[0],
-                new int[] {2}, 2), p, ExportOptions.DEFAULTS))
-                .hasMessageContaining("parameters [token1/linear.weight, token1/linear.bias] do not belong to the "
-                        + "text");
+        assertThatThrownBy(() -> TextClassifierExporter.export(
+                        TextClassifier.relu(4, 2, new int[] {2, 2}, new int[] {2}, 2), p, ExportOptions.DEFAULTS))
+                .hasMessageContaining("needs parameter token2/linear");
+        assertThatThrownBy(() -> TextClassifierExporter.export(
+                        TextClassifier.relu(4, 2, new int[0], new int[] {2}, 2), p, ExportOptions.DEFAULTS))
+                .hasMessageContaining(
+                        "parameters [token1/linear.weight, token1/linear.bias] do not belong to the " + "text");
     }
 
     private static void assertClose(float[] actual, double[] expected, double tolerance) {

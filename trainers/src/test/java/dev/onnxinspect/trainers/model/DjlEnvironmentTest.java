@@ -12,7 +12,8 @@ class DjlEnvironmentTest {
     void loadsThePyTorchEngineFromTheBundledNativesOffline() {
         DjlEnvironment.ensureOffline();
         DjlEnvironment.ensureOffline(); // idempotent
-        assertThat(System.getProperty("ai.djl.offline", System.getenv("ai.djl.offline"))).isEqualTo("true");
+        assertThat(System.getProperty("ai.djl.offline", System.getenv("ai.djl.offline")))
+                .isEqualTo("true");
         Engine engine = Engine.getEngine("PyTorch");
         // the version of the pytorch-native-cpu jar on the class path
         assertThat(engine.getVersion()).isEqualTo("2.7.1");

@@ -38,8 +38,8 @@ class ModelParametersTest {
                 new ParameterTensor("a.bias", new int[] {1}, new float[] {0f}, true),
                 new ParameterTensor("b.weight", new int[] {1}, new float[] {2f}, true)));
         assertThat(p.layerNorms()).containsExactly(java.util.Map.entry("a", 5.0), java.util.Map.entry("b", 12.0));
-        assertThat(p.layerDistancesTo(zero)).containsExactly(java.util.Map.entry("a", 5.0),
-                java.util.Map.entry("b", 10.0));
+        assertThat(p.layerDistancesTo(zero))
+                .containsExactly(java.util.Map.entry("a", 5.0), java.util.Map.entry("b", 10.0));
         // total: sqrt(25 + 144) = 13
         assertThat(p.l2Norm()).isEqualTo(13.0);
     }
@@ -56,7 +56,8 @@ class ModelParametersTest {
     @Test
     void badShapesAndNamesAreRejected() {
         assertThatThrownBy(() -> new ParameterTensor("w", new int[] {3}, new float[2], true))
-                .isInstanceOf(TrainingException.class).hasMessageContaining("needs 3 values, got 2");
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("needs 3 values, got 2");
         ModelParameters p = new ModelParameters(List.of(new ParameterTensor("w", new int[] {1}, new float[1], true)));
         assertThatThrownBy(() -> p.get("v")).hasMessageContaining("unknown parameter v, expected one of [w]");
     }

@@ -36,10 +36,12 @@ class EarlyStoppingMonitorTest {
     @Test
     void rejectsOutOfOrderEpochsNaNAndBadRules() {
         EarlyStoppingMonitor m = new EarlyStoppingMonitor(EarlyStopping.withPatience(1));
-        assertThatThrownBy(() -> m.update(1, 0.5)).isInstanceOf(TrainingException.class)
+        assertThatThrownBy(() -> m.update(1, 0.5))
+                .isInstanceOf(TrainingException.class)
                 .hasMessageContaining("expected the validation loss of epoch 0");
         assertThatThrownBy(() -> m.update(0, Double.NaN)).hasMessageContaining("NaN");
         assertThatThrownBy(() -> new EarlyStopping(0, 0.0, 0.2)).hasMessageContaining("patience >= 1");
-        assertThatThrownBy(() -> new EarlyStoppingMonitor(EarlyStopping.DISABLED)).hasMessageContaining("disabled");
+        assertThatThrownBy(() -> new EarlyStoppingMonitor(EarlyStopping.DISABLED))
+                .hasMessageContaining("disabled");
     }
 }

@@ -54,6 +54,7 @@ class PermutationsTest {
     @Test
     void aNegativeSizeIsRefused() {
         assertThatThrownBy(() -> Permutations.random(-1, new SplittableRandom(1)))
-                .isInstanceOf(TrainingException.class).hasMessage("a permutation needs n >= 0 entries, got -1");
+                .isInstanceOf(TrainingException.class)
+                .hasMessage("a permutation needs n >= 0 entries, got -1");
     }
 }

@@ -24,8 +24,17 @@ class SgdStepTest {
         double lambda = 0.1;
         Mlp regression = Mlp.relu(2, 2);
         TrainingData one = new TrainingData(X, new int[] {LABEL}, new int[] {2}, 2);
-        TrainingRun run = Trainer.train(regression, one, one, TrainingConfig.builder(3).batchSize(1)
-                .learningRate(eta).weightDecay(lambda).seed(4).build(), EpochListener.NONE);
+        TrainingRun run = Trainer.train(
+                regression,
+                one,
+                one,
+                TrainingConfig.builder(3)
+                        .batchSize(1)
+                        .learningRate(eta)
+                        .weightDecay(lambda)
+                        .seed(4)
+                        .build(),
+                EpochListener.NONE);
 
         double[] w = toDouble(run.parameters(0).get("logits.weight").values());
         double[] b = toDouble(run.parameters(0).get("logits.bias").values());

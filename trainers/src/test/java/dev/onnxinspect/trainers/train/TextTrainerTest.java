@@ -37,7 +37,11 @@ class TextTrainerTest {
     }
 
     private static TrainingConfig config(int epochs) {
-        return TrainingConfig.builder(epochs).optimizer(OptimizerKind.ADAM).learningRate(0.02).batchSize(16).seed(3)
+        return TrainingConfig.builder(epochs)
+                .optimizer(OptimizerKind.ADAM)
+                .learningRate(0.02)
+                .batchSize(16)
+                .seed(3)
                 .build();
     }
 
@@ -53,11 +57,14 @@ class TextTrainerTest {
         assertThat(run.finalRecord().epoch()).isEqualTo(6);
         assertThat(run.finalRecord().trainAccuracy()).isGreaterThanOrEqualTo(0.95);
         assertThat(run.finalRecord().testAccuracy()).isGreaterThanOrEqualTo(0.9);
-        assertThat(run.finalRecord().trainLoss()).isLessThan(run.history().get(0).trainLoss());
+        assertThat(run.finalRecord().trainLoss())
+                .isLessThan(run.history().get(0).trainLoss());
         assertThat(run.finalRecord().distanceFromInit())
                 .isCloseTo(run.finalParameters().distanceTo(Initialization.xavierUniform(NET, 3)), within(1e-9));
-        assertThat(run.trainSeconds()).isEqualTo(run.history().stream().mapToDouble(EpochRecord::trainSeconds)
-                .sum());
+        assertThat(run.trainSeconds())
+                .isEqualTo(run.history().stream()
+                        .mapToDouble(EpochRecord::trainSeconds)
+                        .sum());
     }
 
     @Test
@@ -67,7 +74,8 @@ class TextTrainerTest {
         ModelParameters first = TextTrainer.train(NET, train, test, config(2)).finalParameters();
         ModelParameters second = TextTrainer.train(NET, train, test, config(2)).finalParameters();
         assertThat(second).isEqualTo(first);
-        ModelParameters other = TextTrainer.train(NET, train, test, config(2).toBuilder().seed(4).build())
+        ModelParameters other = TextTrainer.train(
+                        NET, train, test, config(2).toBuilder().seed(4).build())
                 .finalParameters();
         assertThat(other).isNotEqualTo(first);
     }
@@ -77,14 +85,18 @@ class TextTrainerTest {
         TokenData ok = data(8, 6);
         TokenData unlabelled = TokenData.unlabelled(new long[][] {{1}}, new long[][] {{1}});
         assertThatThrownBy(() -> TextTrainer.train(NET, unlabelled, ok, config(1)))
-                .isInstanceOf(TrainingException.class).hasMessageContaining("training data has no labels");
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("training data has no labels");
         TokenData wideIds = TokenData.labelled(new long[][] {{6}}, new long[][] {{0}}, new int[] {0}, 2);
         assertThatThrownBy(() -> TextTrainer.train(NET, ok, wideIds, config(1)))
-                .hasMessageContaining("test data has token id 6").hasMessageContaining("ids 0..5");
+                .hasMessageContaining("test data has token id 6")
+                .hasMessageContaining("ids 0..5");
         TokenData threeClasses = TokenData.labelled(new long[][] {{1}}, new long[][] {{1}}, new int[] {2}, 3);
         assertThatThrownBy(() -> TextTrainer.train(NET, threeClasses, ok, config(1)))
                 .hasMessageContaining("has 3 classes but the text classifier has 2 outputs");
-        TrainingConfig early = config(1).toBuilder().earlyStopping(EarlyStopping.withPatience(1)).build();
+        TrainingConfig early = config(1).toBuilder()
+                .earlyStopping(EarlyStopping.withPatience(1))
+                .build();
         assertThatThrownBy(() -> TextTrainer.train(NET, ok, ok, early)).hasMessageContaining("no early stopping");
     }
 }

@@ -48,7 +48,8 @@ class TokenDataTest {
         TokenData data = TokenData.labelled(IDS, MASK, new int[] {0, 1, 1}, 2).subset(new int[] {2, 0, 2});
         assertThat(data.paddedIds()).isDeepEqualTo(new long[][] {{9, 9, 0}, {5, 6, 7}, {9, 9, 0}});
         assertThat(data.labels()).containsExactly(1, 0, 1);
-        assertThat(TokenData.unlabelled(IDS, MASK).subset(new int[] {1}).labelled()).isFalse();
+        assertThat(TokenData.unlabelled(IDS, MASK).subset(new int[] {1}).labelled())
+                .isFalse();
         assertThatThrownBy(() -> data.subset(new int[] {3})).hasMessageContaining("out of range [0, 3)");
     }
 

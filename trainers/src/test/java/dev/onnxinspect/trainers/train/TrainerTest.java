@@ -38,22 +38,32 @@ class TrainerTest {
         TrainingData train = separable(64, 1);
         TrainingData test = separable(32, 2);
         List<Integer> seen = new ArrayList<>();
-        TrainingRun run = Trainer.train(MLP, train, test, TrainingConfig.builder(30).batchSize(16)
-                .optimizer(OptimizerKind.ADAM).learningRate(0.05).seed(5).build(), (r, p) -> seen.add(r.epoch()));
+        TrainingRun run = Trainer.train(
+                MLP,
+                train,
+                test,
+                TrainingConfig.builder(30)
+                        .batchSize(16)
+                        .optimizer(OptimizerKind.ADAM)
+                        .learningRate(0.05)
+                        .seed(5)
+                        .build(),
+                (r, p) -> seen.add(r.epoch()));
 
         assertThat(seen).hasSize(31).startsWith(0, 1, 2).endsWith(30);
         assertThat(run.stopReason()).isEqualTo(StopReason.COMPLETED);
         assertThat(run.history()).hasSize(31);
         EpochRecord initial = run.history().get(0);
         assertThat(initial.distanceFromInit()).isEqualTo(0.0);
-        assertThat(initial.weightNorm()).isEqualTo(Initialization.xavierUniform(MLP, 5).l2Norm());
+        assertThat(initial.weightNorm())
+                .isEqualTo(Initialization.xavierUniform(MLP, 5).l2Norm());
         assertThat(run.parameters(0)).isEqualTo(Initialization.xavierUniform(MLP, 5));
         EpochRecord last = run.finalRecord();
         assertThat(last.trainAccuracy()).isGreaterThanOrEqualTo(0.95);
         assertThat(last.testAccuracy()).isGreaterThanOrEqualTo(0.9);
         assertThat(last.trainLoss()).isLessThan(initial.trainLoss());
-        assertThat(last.distanceFromInit()).isCloseTo(run.finalParameters().distanceTo(run.parameters(0)),
-                within(1e-12));
+        assertThat(last.distanceFromInit())
+                .isCloseTo(run.finalParameters().distanceTo(run.parameters(0)), within(1e-12));
         assertThat(last.validationLoss()).isEmpty();
     }
 
@@ -63,12 +73,22 @@ class TrainerTest {
         TrainingConfig config = TrainingConfig.builder(2).batchSize(8).seed(9).build();
         TrainingRun a = Trainer.train(MLP.withDropout(0.3), train, train, config, EpochListener.NONE);
         TrainingRun b = Trainer.train(MLP.withDropout(0.3), train, train, config, EpochListener.NONE);
-        TrainingRun c = Trainer.train(MLP.withDropout(0.3), train, train, config.toBuilder().seed(10).build(),
-                EpochListener.NONE);
+        TrainingRun c = Trainer.train(
+                MLP.withDropout(0.3), train, train, config.toBuilder().seed(10).build(), EpochListener.NONE);
         assertThat(b.finalParameters()).isEqualTo(a.finalParameters());
-        assertThat(b.history()).isEqualTo(a.history().stream().map(r -> new EpochRecord(r.epoch(), r.trainLoss(),
-                r.trainAccuracy(), r.testLoss(), r.testAccuracy(), r.validationLoss(), r.weightNorm(),
-                r.distanceFromInit(), b.history().get(r.epoch()).trainSeconds())).toList());
+        assertThat(b.history())
+                .isEqualTo(a.history().stream()
+                        .map(r -> new EpochRecord(
+                                r.epoch(),
+                                r.trainLoss(),
+                                r.trainAccuracy(),
+                                r.testLoss(),
+                                r.testAccuracy(),
+                                r.validationLoss(),
+                                r.weightNorm(),
+                                r.distanceFromInit(),
+                                b.history().get(r.epoch()).trainSeconds()))
+                        .toList());
         assertThat(c.finalParameters()).isNotEqualTo(a.finalParameters());
     }
 
@@ -77,8 +97,15 @@ class TrainerTest {
         // validation curve for epochs 0..: 1.0, 0.9, 0.7 (best), 0.8, 0.75 -> patience 2 stops after epoch 4
         double[] curve = {1.0, 0.9, 0.7, 0.8, 0.75, 0.1, 0.1};
         TrainingData train = TestData.uniform(20, new int[] {4}, 2, 4);
-        TrainingRun run = Trainer.train(MLP, train, train, TrainingConfig.builder(6).batchSize(8)
-                        .earlyStopping(new EarlyStopping(2, 0.0, 0.25)).build(), EpochListener.NONE,
+        TrainingRun run = Trainer.train(
+                MLP,
+                train,
+                train,
+                TrainingConfig.builder(6)
+                        .batchSize(8)
+                        .earlyStopping(new EarlyStopping(2, 0.0, 0.25))
+                        .build(),
+                EpochListener.NONE,
                 (epoch, measured) -> curve[epoch]);
         assertThat(run.stopReason()).isEqualTo(StopReason.EARLY_STOPPED);
         assertThat(run.lastEpoch()).isEqualTo(4);
@@ -103,8 +130,8 @@ class TrainerTest {
         TrainingData train = TestData.uniform(32, new int[] {4}, 2, 5);
         List<Integer> seen = new ArrayList<>();
         try {
-            TrainingRun run = Trainer.train(MLP, train, train, TrainingConfig.builder(10).batchSize(4).build(),
-                    (record, parameters) -> {
+            TrainingRun run = Trainer.train(
+                    MLP, train, train, TrainingConfig.builder(10).batchSize(4).build(), (record, parameters) -> {
                         seen.add(record.epoch());
                         if (record.epoch() == 2) {
                             Thread.currentThread().interrupt();
@@ -125,7 +152,9 @@ class TrainerTest {
         TrainingData wrongClasses = TestData.uniform(4, new int[] {4}, 3, 1);
         TrainingConfig config = TrainingConfig.builder(1).build();
         assertThatThrownBy(() -> Trainer.train(MLP, wrongShape, wrongShape, config, EpochListener.NONE))
-                .isInstanceOf(TrainingException.class).hasMessageContaining("shape [5]").hasMessageContaining("[4]");
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("shape [5]")
+                .hasMessageContaining("[4]");
         assertThatThrownBy(() -> Trainer.train(MLP, wrongClasses, wrongClasses, config, EpochListener.NONE))
                 .hasMessageContaining("3 classes but the mlp has 2 outputs");
         assertThatThrownBy(() -> TrainingConfig.builder(0).build()).hasMessageContaining("epochs >= 1");
@@ -136,7 +165,8 @@ class TrainerTest {
     @Test
     void trainingDataValidatesAndCopies() {
         assertThatThrownBy(() -> new TrainingData(new float[3], new int[] {0, 1}, new int[] {2}, 2))
-                .isInstanceOf(TrainingException.class).hasMessageContaining("expected 2 samples x 2 values = 4");
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("expected 2 samples x 2 values = 4");
         assertThatThrownBy(() -> new TrainingData(new float[2], new int[] {2}, new int[] {2}, 2))
                 .hasMessageContaining("label of sample 0 is 2");
         assertThatThrownBy(() -> new TrainingData(new float[] {0f, Float.NaN}, new int[] {0}, new int[] {2}, 2))

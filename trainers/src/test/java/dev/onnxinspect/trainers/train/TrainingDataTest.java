@@ -33,9 +33,11 @@ class TrainingDataTest {
     @Test
     void unlabelledDatasetsAndLabelsOutOfRangeAreRejected() {
         assertThatThrownBy(() -> TrainingData.from(InMemoryDataset.of("u", X, null, 2), 3))
-                .isInstanceOf(TrainingException.class).hasMessageContaining("dataset u has no labels");
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("dataset u has no labels");
         // label 2 is not a class of a 2-class problem
         assertThatThrownBy(() -> TrainingData.from(InMemoryDataset.of("d", X, Y, 2), 2))
-                .isInstanceOf(TrainingException.class).hasMessageContaining("label of sample 0 is 2");
+                .isInstanceOf(TrainingException.class)
+                .hasMessageContaining("label of sample 0 is 2");
     }
 }
