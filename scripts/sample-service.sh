@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Example 1 of issue 8: an ONNX classifier with OOD detection behind a small HTTP service.
 #
-#   scripts/sample-service.sh <model.onnx> <guard-dir> [port (default 8080)] [host (default 127.0.0.1)]
+#   scripts/sample-service.sh <model.onnx> <guard-dir> [port (default 8080)] [host (default 127.0.0.1)] [options]
 #
 # Builds the project first when the samples jar is missing or older than a source file. When <guard-dir> holds no
-# guard yet, one is fitted for a Fashion-MNIST classifier from the dataset cache and saved there.
+# guard yet, one is fitted and saved there: on --data DATA (--calibration DATA), else for a Fashion-MNIST classifier
+# from the dataset cache. The options are those of `onnx-inspect serve --help`.
 #   curl -s localhost:8080/health
 #   curl -s -X POST localhost:8080/predict -d '{"input": [0.0, 0.1, ... 784 floats]}'
 set -euo pipefail

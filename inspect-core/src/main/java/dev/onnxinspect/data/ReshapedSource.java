@@ -53,6 +53,37 @@ public final class ReshapedSource implements DataSource {
         return new ReshapedSource(source, wanted);
     }
 
+    /**
+     * The source with each sample given {@code shape} (e.g. {@code [3, 32, 32]} for rows of 3,072 floats feeding a
+     * model whose image size is free, {@code [N, 3, H, W]}).
+     *
+     * @throws DatasetException when the source does not feed one unnamed float32 input of fixed sample shape, or
+     *                          {@code shape} holds another number of values than a sample
+     */
+    public static DataSource to(DataSource source, int... shape) {
+        List<InputSpec> inputs = source.inputs();
+        if (inputs.size() != 1 || inputs.get(0).name() != null || inputs.get(0).type() != ElementType.FLOAT) {
+            throw new DatasetException("data " + source.name() + " feeds " + inputs + "; only a source of one unnamed"
+                    + " float32 input (images, vectors) can be reshaped");
+        }
+        long want = 1;
+        for (int d : shape) {
+            if (d <= 0) {
+                throw new DatasetException("sample shape " + Arrays.toString(shape) + " has a dimension <= 0; every"
+                        + " dimension of a sample is positive");
+            }
+            want *= d;
+        }
+        int[] have = source.sampleShape();
+        long haveValues = Arrays.stream(have).asLongStream().reduce(1, (a, b) -> a * b);
+        if (haveValues != want) {
+            throw new DatasetException("data " + source.name() + " has samples of " + Arrays.toString(have) + " ("
+                    + haveValues + " values), which cannot take the shape " + Arrays.toString(shape) + " (" + want
+                    + " values); give a shape of " + haveValues + " values");
+        }
+        return Arrays.equals(have, shape) ? source : new ReshapedSource(source, shape);
+    }
+
     @Override
     public String name() {
         return source.name();

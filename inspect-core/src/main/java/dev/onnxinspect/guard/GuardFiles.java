@@ -3,6 +3,9 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.io.Sha256;
+import dev.onnxinspect.onnx.Dim;
+import dev.onnxinspect.onnx.ElementType;
+import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.DetectorSuite;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -21,15 +24,20 @@ import java.util.Properties;
 /**
  * A saved guard: a directory with {@value #DETECTORS} (the fitted detectors, {@link DetectorSuite#save}, tied to the
  * model's SHA-256) and {@value #PROPERTIES} (format version, the model's and the detector file's SHA-256, the layout
- * (without {@code feature_layer} when the model has no features),
- * the primary detector and the thresholds, doubles written so that they read back bit for bit). Each file is written
+ * (without {@code feature_layer} when the model has no features), the model's inputs ({@code input.i.name},
+ * {@code .type}, {@code .shape} with -1 for free dimensions, {@code .fit_shape}), the primary detector and the
+ * thresholds, doubles written so that they read back bit for bit). Each file is written
  * to a temporary name and renamed; the properties file is written last and names the detector file's hash, so a
  * crash between the two is detected on load instead of pairing new detectors with old thresholds.
  */
 final class GuardFiles {
     static final String PROPERTIES = "guard.properties";
     static final String DETECTORS = "detectors.bin";
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Choice: version 2 adds the inputs (names, element types, shapes) of models with several or non-float inputs.
+     * Version 1 files (one float32 input, {@code sample_shape}) are still read: the input is the model's only input.
+     */
+    static final int FORMAT_VERSION = 2;
 
     private GuardFiles() {}
 
@@ -50,7 +58,14 @@ final class GuardFiles {
             p.setProperty("feature_layer", l.featureLayer());
         }
         putList(p, "pattern_layer", l.patternLayers());
-        p.setProperty("sample_shape", join(l.sampleShape()));
+        p.setProperty("input.count", Integer.toString(l.inputs().size()));
+        for (int i = 0; i < l.inputs().size(); i++) {
+            GuardInput in = l.inputs().get(i);
+            p.setProperty("input." + i + ".name", in.name());
+            p.setProperty("input." + i + ".type", in.type().name());
+            p.setProperty("input." + i + ".shape", join(in.sampleShape()));
+            p.setProperty("input." + i + ".fit_shape", join(in.fitShape()));
+        }
         p.setProperty("classes", Integer.toString(l.classes()));
         p.setProperty("primary_detector", s.primary());
         Thresholds t = s.thresholds();
@@ -70,7 +85,12 @@ final class GuardFiles {
         });
     }
 
-    static Saved load(Path dir, String modelSha256) throws IOException {
+    /**
+     * Reads a saved guard.
+     *
+     * @param modelInputs the model's graph inputs (for a version 1 file, whose one input has no saved name)
+     */
+    static Saved load(Path dir, String modelSha256, List<ValueInfo> modelInputs) throws IOException {
         Path file = dir.resolve(PROPERTIES);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -95,11 +115,11 @@ final class GuardFiles {
                             + " number; it is damaged or not a guard file: save the guard again",
                     e);
         }
-        if (format != FORMAT_VERSION) {
+        if (format != 1 && format != FORMAT_VERSION) {
             throw new GuardException(
                     Kind.UNSUPPORTED,
-                    file + " has guard format version " + format + "; this library" + " reads version " + FORMAT_VERSION
-                            + ". Fit and save the guard again with this version");
+                    file + " has guard format version " + format + "; this library" + " reads versions 1 and "
+                            + FORMAT_VERSION + ". Fit and save the guard again with this version");
         }
         String savedSha = require(p, file, "model_sha256");
         if (!savedSha.equalsIgnoreCase(modelSha256)) {
@@ -124,7 +144,7 @@ final class GuardFiles {
                     require(p, file, "logits_output"),
                     p.getProperty("feature_layer"),
                     getList(p, file, "pattern_layer"),
-                    split(require(p, file, "sample_shape")),
+                    format == 1 ? version1Input(p, file, modelInputs) : inputs(p, file),
                     Integer.parseInt(require(p, file, "classes")));
             List<String> names = getList(p, file, "detector");
             Map<String, Double> values = new LinkedHashMap<>();
@@ -145,6 +165,46 @@ final class GuardFiles {
             throw new GuardException(
                     file + " holds a malformed number (" + e.getMessage() + "); save the guard again", e);
         }
+    }
+
+    private static List<GuardInput> inputs(Properties p, Path file) {
+        int n = Integer.parseInt(require(p, file, "input.count"));
+        List<GuardInput> inputs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String type = require(p, file, "input." + i + ".type");
+            ElementType element;
+            try {
+                element = ElementType.valueOf(type);
+            } catch (IllegalArgumentException e) {
+                throw new GuardException(
+                        file + " names the element type '" + type + "' for input " + i + "; it is"
+                                + " damaged: save the guard again",
+                        e);
+            }
+            inputs.add(new GuardInput(
+                    require(p, file, "input." + i + ".name"),
+                    element,
+                    split(require(p, file, "input." + i + ".shape")),
+                    split(require(p, file, "input." + i + ".fit_shape"))));
+        }
+        return inputs;
+    }
+
+    /** A version 1 file: one float32 input of {@code sample_shape}, the model's only input. */
+    private static List<GuardInput> version1Input(Properties p, Path file, List<ValueInfo> modelInputs) {
+        long[] fitShape = split(require(p, file, "sample_shape"));
+        if (modelInputs.size() != 1) {
+            throw new GuardException(file + " is a version 1 guard (one input) but the model has inputs "
+                    + modelInputs.stream().map(ValueInfo::name).toList() + "; fit and save the guard again");
+        }
+        ValueInfo in = modelInputs.get(0);
+        long[] shape = fitShape.clone();
+        if (in.shape().rankKnown() && in.shape().rank() == fitShape.length + 1) {
+            for (int d = 0; d < fitShape.length; d++) {
+                shape[d] = in.shape().dims().get(d + 1) instanceof Dim.Fixed f ? f.size() : -1;
+            }
+        }
+        return List.of(new GuardInput(in.name(), ElementType.FLOAT, shape, fitShape));
     }
 
     private static String require(Properties p, Path file, String key) {
@@ -172,7 +232,7 @@ final class GuardFiles {
         return values;
     }
 
-    private static String join(int[] values) {
+    private static String join(long[] values) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             out.append(i == 0 ? "" : ",").append(values[i]);
@@ -180,11 +240,14 @@ final class GuardFiles {
         return out.toString();
     }
 
-    private static int[] split(String text) {
+    private static long[] split(String text) {
+        if (text.isBlank()) {
+            return new long[0];
+        }
         String[] parts = text.split(",");
-        int[] values = new int[parts.length];
+        long[] values = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            values[i] = Integer.parseInt(parts[i].trim());
+            values[i] = Long.parseLong(parts[i].trim());
         }
         return values;
     }

@@ -1,6 +1,8 @@
 package dev.onnxinspect.guard;
 
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.InputSpec;
+import dev.onnxinspect.data.ReshapedSource;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.onnx.ClassifierTensors;
@@ -10,9 +12,12 @@ import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodDetector;
 import dev.onnxinspect.ood.ScoreCollector;
+import dev.onnxinspect.runtime.InferenceException;
 import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.ModelInput;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -32,23 +37,68 @@ final class GuardFitting {
         }
     }
 
+    /** Opens the model instrumented as a saved layout says, checked against the layout's inputs. */
     static InferenceSession open(OnnxModel model, GuardLayout layout, SessionConfig config) {
-        return open(model, layout.outputs(), layout.sampleShape(), config);
-    }
-
-    /** Opens the model instrumented to expose {@code outputs}, checked against the input sample shape. */
-    static InferenceSession open(OnnxModel model, List<String> outputs, int[] sampleShape, SessionConfig config) {
-        List<TensorSelector> selectors = new ArrayList<>();
-        outputs.forEach(name -> selectors.add(TensorSelector.name(name)));
-        InferenceSession session =
-                InferenceSession.open(model.instrument(selectors).model().toBytes(), config);
+        InferenceSession session = open(model, layout.outputs(), config);
         try {
-            session.checkInput(sampleShape);
+            List<InputSpec> specs = new ArrayList<>();
+            layout.inputs().forEach(in -> specs.add(new InputSpec(in.name(), in.type(), in.fitShape())));
+            session.checkInputs(specs);
             return session;
         } catch (RuntimeException e) {
             closeAfterFailure(session, e);
             throw e;
         }
+    }
+
+    /** Opens the model instrumented to expose {@code outputs} (the inputs are checked by the caller). */
+    static InferenceSession open(OnnxModel model, List<String> outputs, SessionConfig config) {
+        List<TensorSelector> selectors = new ArrayList<>();
+        outputs.forEach(name -> selectors.add(TensorSelector.name(name)));
+        return InferenceSession.open(model.instrument(selectors).model().toBytes(), config);
+    }
+
+    /**
+     * A data source as the model takes it (as the audit does): a single float32 input reshaped to the model's fixed
+     * sample shape where the value counts agree ({@link ReshapedSource#fitTo}), e.g. flat 784-value images for a
+     * {@code [N, 1, 28, 28]} model; then checked against the model's inputs.
+     *
+     * @param role "fit set" or "calibration set", for the message
+     * @throws GuardException naming the set when its inputs do not fit the model
+     */
+    static DataSource fitted(InferenceSession session, DataSource source, String role) {
+        DataSource fitted =
+                ReshapedSource.fitTo(source, session.inputs().size() == 1 ? session.inputShape() : new long[0]);
+        try {
+            session.checkInputs(fitted.inputs());
+        } catch (InferenceException e) {
+            throw new GuardException(
+                    e.kind(), "the " + role + " " + source.name() + " does not fit the model: " + e.getMessage(), e);
+        }
+        return fitted;
+    }
+
+    /**
+     * The model's inputs as a guard saves them: the model's element types and sample shapes (-1 where free), and the
+     * shapes of the fit samples (-1 where they vary), matched by name (an unnamed source feeds the only input).
+     */
+    static List<GuardInput> inputs(InferenceSession session, DataSource fit) {
+        List<GuardInput> inputs = new ArrayList<>();
+        List<InputSpec> specs = fit.inputs();
+        for (ModelInput in : session.inputs()) {
+            InputSpec spec = specs.stream()
+                    .filter(s -> in.name().equals(s.name()) || (s.name() == null && specs.size() == 1))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "checked sources feed every input; " + in.name() + " is not fed by " + specs));
+            long[] fitShape = spec.sampleShape();
+            long[] modelShape = in.shape();
+            long[] shape = modelShape.length == fitShape.length + 1
+                    ? Arrays.copyOfRange(modelShape, 1, modelShape.length)
+                    : fitShape.clone();
+            inputs.add(new GuardInput(in.name(), in.type(), shape, fitShape));
+        }
+        return inputs;
     }
 
     static Inspection inspection(

@@ -10,32 +10,58 @@ import java.util.Objects;
 
 /**
  * Which tensors of the model a guard reads: the logits (by default the output of the dense head), the features h (by
- * default its input; null when the model has none) and the layers of the S1-pattern detectors, plus the shape of one
- * input sample and K (2 for a binary classifier with one logit).
+ * default its input; null when the model has none) and the layers of the S1-pattern detectors, plus the model's
+ * inputs (names, element types, sample shapes) and K (2 for a binary classifier with one logit).
  */
 record GuardLayout(
-        String logitsOutput, String featureLayer, List<String> patternLayers, int[] sampleShape, int classes) {
+        String logitsOutput, String featureLayer, List<String> patternLayers, List<GuardInput> inputs, int classes) {
     GuardLayout {
         patternLayers = List.copyOf(patternLayers);
-        sampleShape = sampleShape.clone();
+        inputs = List.copyOf(inputs);
+        if (inputs.isEmpty()) {
+            throw new GuardException("a guard needs the model's inputs; got none");
+        }
         if (classes < 2) {
             throw new GuardException("logits output " + logitsOutput + " has " + classes + " values per sample; a guard"
                     + " needs a classifier with K >= 2 classes");
         }
     }
 
-    @Override
-    public int[] sampleShape() {
-        return sampleShape.clone();
+    /**
+     * The shape of one sample of a single-input model, as the fit samples had it (e.g. {@code [1, 28, 28]}).
+     *
+     * @throws GuardException for a model of several inputs, or fit samples whose shape varied
+     */
+    int[] sampleShape() {
+        if (inputs.size() != 1) {
+            throw new GuardException("the model has " + inputs.size() + " inputs " + names() + "; a single sample"
+                    + " shape exists only for a model of one input: score named inputs with score(Map)");
+        }
+        long[] shape = inputs.get(0).fitShape();
+        int[] out = new int[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 0) {
+                throw new GuardException("input " + inputs.get(0).describe() + " was fitted on samples of varying"
+                        + " shape " + Arrays.toString(shape) + "; score it with score(Map) or an"
+                        + " InputTensor of the sample's shape");
+            }
+            out[d] = Math.toIntExact(shape[d]);
+        }
+        return out;
     }
 
-    /** Floats per input sample. */
+    /** Values per input sample of a single-input model ({@link #sampleShape()}). */
     int sampleSize() {
         int size = 1;
-        for (int d : sampleShape) {
-            size *= d;
+        for (int d : sampleShape()) {
+            size = Math.multiplyExact(size, d);
         }
         return size;
+    }
+
+    /** The input names, in the model's order. */
+    List<String> names() {
+        return inputs.stream().map(GuardInput::name).toList();
     }
 
     /** The detector wiring of this layout (the same the audit uses). */
@@ -59,18 +85,18 @@ record GuardLayout(
                 && logitsOutput.equals(g.logitsOutput)
                 && Objects.equals(featureLayer, g.featureLayer)
                 && patternLayers.equals(g.patternLayers)
-                && Arrays.equals(sampleShape, g.sampleShape)
+                && inputs.equals(g.inputs)
                 && classes == g.classes;
     }
 
     @Override
     public int hashCode() {
-        return (logitsOutput.hashCode() * 31 + Objects.hashCode(featureLayer)) * 31 + Arrays.hashCode(sampleShape);
+        return Objects.hash(logitsOutput, featureLayer, patternLayers, inputs, classes);
     }
 
     @Override
     public String toString() {
         return "GuardLayout[logits " + logitsOutput + ", features " + featureLayer + ", pattern layers " + patternLayers
-                + ", sample shape " + Arrays.toString(sampleShape) + ", K = " + classes + "]";
+                + ", inputs " + inputs + ", K = " + classes + "]";
     }
 }

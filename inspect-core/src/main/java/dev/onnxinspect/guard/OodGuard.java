@@ -3,8 +3,10 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.onnx.ClassifierTensors;
+import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorLayout;
@@ -12,10 +14,12 @@ import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.OodException;
 import dev.onnxinspect.ood.ProfileKlDetector;
 import dev.onnxinspect.ood.ScoreColumns;
+import dev.onnxinspect.runtime.InferenceException;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.io.IOException;
+import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,33 +123,31 @@ public final class OodGuard implements AutoCloseable {
                 ? options.patternLayers()
                 : features == null ? List.of() : List.of(features);
         List<String> outputs = new ArrayList<>(new LinkedHashSet<>(concat(tensors.logits(), features, patternLayers)));
-        InferenceSession session = GuardFitting.open(model, outputs, fit.sampleShape(), options.session());
+        InferenceSession session = GuardFitting.open(model, outputs, options.session());
         try {
+            DataSource fitSource = GuardFitting.fitted(session, fit, "fit set");
             GuardLayout layout = new GuardLayout(
                     tensors.logits(),
                     features,
                     patternLayers,
-                    fit.sampleShape(),
+                    GuardFitting.inputs(session, fitSource),
                     DetectorLayout.classes(tensors.logits(), session.outputShape(tensors.logits())));
             List<String> skipped = new ArrayList<>();
             DetectorSuite.Builder builder = layout.detectors()
                     .standardSuite(
                             tensors.head(), tensors.headMissing(), 0.0, ProfileKlDetector.DEFAULT_ALPHA, skipped);
             skipped.forEach(why -> LOG.info("the guard leaves out {}", why));
-            GuardFitting.fit(session, builder, layout, fit, options.batchSize());
+            GuardFitting.fit(session, builder, layout, fitSource, options.batchSize());
             DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors(), skipped);
             GuardFitting.knownName(options.primaryDetector(), suite, skipped);
-            DataSource calibration = options.calibration() != null ? options.calibration() : fit;
+            DataSource calibration = options.calibration() != null
+                    ? GuardFitting.fitted(session, options.calibration(), "calibration set")
+                    : fitSource;
             if (options.calibration() == null) {
                 LOG.warn(
                         "calibrating thresholds on the fit set {}: optimistic for fitted detectors (their fit samples"
                                 + " are their own neighbours); give GuardOptions.calibration a held-out ID set",
                         fit.name());
-            } else if (!Arrays.equals(calibration.sampleShape(), fit.sampleShape())) {
-                throw new GuardException("calibration set " + calibration.name() + " has samples of shape "
-                        + Arrays.toString(calibration.sampleShape()) + ", the fit set "
-                        + Arrays.toString(fit.sampleShape())
-                        + "; both must be in-distribution data of the model's input shape");
             }
             Thresholds thresholds = Thresholds.calibrate(
                     calibration.name(),
@@ -181,8 +183,8 @@ public final class OodGuard implements AutoCloseable {
      */
     public static OodGuard load(Path modelPath, Path dir, SessionConfig config) throws IOException {
         String sha = Sha256.of(modelPath);
-        GuardFiles.Saved saved = GuardFiles.load(dir, sha);
         OnnxModel model = OnnxModel.load(modelPath);
+        GuardFiles.Saved saved = GuardFiles.load(dir, sha, model.describe().inputs());
         InferenceSession session = GuardFitting.open(model, saved.layout(), config);
         try {
             return new OodGuard(session, saved.suite(), saved.layout(), saved.thresholds(), saved.primary(), sha);
@@ -201,11 +203,11 @@ public final class OodGuard implements AutoCloseable {
     }
 
     /**
-     * Judges one input sample.
+     * Judges one input sample of a model with one input.
      *
      * @param input one sample, row-major, of {@link #sampleSize()} floats (shape {@link #sampleShape()}); not kept
-     * @throws GuardException when the input has the wrong length or holds NaN or infinite values, or the model's
-     *                        logits or features for it are not finite
+     * @throws GuardException when the model has several inputs, the input has the wrong length or holds NaN or
+     *                        infinite values, or the model's logits or features for it are not finite
      */
     public Verdict score(float[] input) {
         if (input == null) {
@@ -215,9 +217,9 @@ public final class OodGuard implements AutoCloseable {
     }
 
     /**
-     * Judges several input samples in one model run; the verdicts are in input order.
+     * Judges several input samples of a model with one input in one model run; the verdicts are in input order.
      *
-     * @throws GuardException as {@link #score}, naming the input's index; for an empty list
+     * @throws GuardException as {@link #score(float[])}, naming the input's index; for an empty list
      */
     public List<Verdict> scoreBatch(List<float[]> inputs) {
         if (inputs == null) {
@@ -235,7 +237,69 @@ public final class OodGuard implements AutoCloseable {
             float[] x = checked(inputs.get(i), i, n);
             System.arraycopy(x, 0, data, i * size, size);
         }
-        Map<String, LayerActivations> out = session.run(new Batch(data, n, layout.sampleShape(), null), outputs);
+        return scoreBatch(new Batch(data, n, layout.sampleShape(), null));
+    }
+
+    /**
+     * Judges one sample given by input name, for models of any number of inputs (e.g. {@code input_ids} and
+     * {@code attention_mask} of a text model). Each value is either
+     * <ul>
+     * <li>a primitive array of the sample's values, row-major: {@code float[]}, {@code double[]}, {@code long[]},
+     *     {@code int[]}, {@code short[]} (float16 bits for a FLOAT16 input, else int16) or {@code byte[]} (the
+     *     input's type where it is INT8, UINT8 or BOOL, else int8). Its shape is the input's sample shape
+     *     ({@link #inputs()}) with a free dimension (a sequence length) inferred from the array's length; with
+     *     several free dimensions (an image of any size), the fit samples' shape; or</li>
+     * <li>an {@link InputTensor} of batch size 1 with its full shape (its name is ignored).</li>
+     * </ul>
+     * Values are converted to the input's element type where no value changes (int32 to int64, float32 to
+     * float64, ...); anything lossy is refused.
+     *
+     * @param inputs one value per model input, by name; not kept
+     * @throws GuardException naming the input for a missing or unknown name, a value of an unusable type or length,
+     *                        NaN or infinite values, or a lossy type
+     */
+    public Verdict score(Map<String, ?> inputs) {
+        if (inputs == null) {
+            throw new GuardException("the inputs are null; give one value per model input: " + describeInputs());
+        }
+        for (String name : inputs.keySet()) {
+            if (!layout.names().contains(name)) {
+                throw new GuardException("unknown input '" + name + "'; the model's inputs are " + describeInputs());
+            }
+        }
+        List<InputTensor> tensors = new ArrayList<>();
+        for (GuardInput in : layout.inputs()) {
+            Object value = inputs.get(in.name());
+            if (value == null) {
+                throw new GuardException(
+                        "input " + in.name() + " is missing; give one value per model input: " + describeInputs());
+            }
+            tensors.add(tensor(in, value));
+        }
+        return scoreBatch(new Batch(1, tensors, null)).get(0);
+    }
+
+    /**
+     * Judges every sample of a batch in one model run, e.g. a batch of a {@link DataSource}: its tensors feed the
+     * model's inputs by name (an unnamed tensor the only input), converted where no value changes; the verdicts are
+     * in sample order. The batch's labels are ignored. A batch of several samples may give scores that differ from
+     * {@link #score(Map)} of each sample in the last float32 bits (ONNX Runtime kernels for other batch sizes), and
+     * padding a sequence to the batch's longest changes only what the model's own mask lets it change.
+     *
+     * @throws GuardException when the batch does not fit the model's inputs, or the model's logits or features for
+     *                        it are not finite
+     */
+    public List<Verdict> scoreBatch(Batch batch) {
+        int n = batch.size();
+        Map<String, LayerActivations> out;
+        try {
+            out = session.run(batch, outputs);
+        } catch (InferenceException e) {
+            throw new GuardException(
+                    e.kind(),
+                    (n == 1 ? "the input" : "a batch of " + n + " inputs") + " cannot be" + " run: " + e.getMessage(),
+                    e);
+        }
         DetectorInput input;
         try {
             input = layout.detectorInput(out, n, null);
@@ -266,6 +330,72 @@ public final class OodGuard implements AutoCloseable {
         return List.copyOf(verdicts);
     }
 
+    private InputTensor tensor(GuardInput in, Object value) {
+        String which = "input " + in.name();
+        if (value instanceof InputTensor t) {
+            if (t.shape()[0] != 1) {
+                throw new GuardException(which + " is a tensor of shape " + Arrays.toString(t.shape()) + "; give one"
+                        + " sample: batch size 1 first");
+            }
+            requireFinite(t.data(), which);
+            return new InputTensor(in.name(), t.type(), t.shape(), t.data());
+        }
+        ElementType type = arrayType(value, in.type());
+        if (type == null) {
+            throw new GuardException(which + " is a " + value.getClass().getSimpleName() + "; give a primitive array"
+                    + " (float[], long[], ...) of its values or an InputTensor");
+        }
+        requireFinite(value, which);
+        long[] sample = in.shapeOf(Array.getLength(value), which);
+        long[] shape = new long[sample.length + 1];
+        shape[0] = 1;
+        System.arraycopy(sample, 0, shape, 1, sample.length);
+        return new InputTensor(in.name(), type, shape, value);
+    }
+
+    /** The element type of a primitive array for an input of type {@code wanted}, or null for another object. */
+    private static ElementType arrayType(Object value, ElementType wanted) {
+        if (value instanceof float[]) {
+            return ElementType.FLOAT;
+        } else if (value instanceof double[]) {
+            return ElementType.DOUBLE;
+        } else if (value instanceof long[]) {
+            return ElementType.INT64;
+        } else if (value instanceof int[]) {
+            return ElementType.INT32;
+        } else if (value instanceof short[]) {
+            return wanted == ElementType.FLOAT16 ? ElementType.FLOAT16 : ElementType.INT16;
+        } else if (value instanceof byte[]) {
+            return wanted == ElementType.UINT8 || wanted == ElementType.BOOL ? wanted : ElementType.INT8;
+        }
+        return null;
+    }
+
+    private static void requireFinite(Object values, String which) {
+        if (values instanceof float[] a) {
+            for (int j = 0; j < a.length; j++) {
+                if (!Float.isFinite(a[j])) {
+                    throw notFinite(j, which, a[j]);
+                }
+            }
+        } else if (values instanceof double[] a) {
+            for (int j = 0; j < a.length; j++) {
+                if (!Double.isFinite(a[j])) {
+                    throw notFinite(j, which, a[j]);
+                }
+            }
+        }
+    }
+
+    private static GuardException notFinite(int j, String which, double value) {
+        return new GuardException("value " + j + " of " + which + " is " + value + "; the model needs finite"
+                + " numbers: clean or reject that input before scoring");
+    }
+
+    private String describeInputs() {
+        return layout.inputs().stream().map(GuardInput::describe).toList().toString();
+    }
+
     private float[] checked(float[] x, int index, int n) {
         String which = n == 1 ? "the input" : "input " + index;
         if (x == null) {
@@ -276,12 +406,7 @@ public final class OodGuard implements AutoCloseable {
                     + " (one sample of shape " + Arrays.toString(layout.sampleShape()) + ", row-major); reshape or"
                     + " resize it to the model's input");
         }
-        for (int j = 0; j < x.length; j++) {
-            if (!Float.isFinite(x[j])) {
-                throw new GuardException("value " + j + " of " + which + " is " + x[j] + "; the model needs finite"
-                        + " numbers: clean or reject that input before scoring");
-            }
-        }
+        requireFinite(x, which);
         return x;
     }
 
@@ -327,14 +452,23 @@ public final class OodGuard implements AutoCloseable {
         return primary;
     }
 
-    /** The shape of one input sample, e.g. {@code [784]}. */
+    /**
+     * The shape of one input sample of a single-input model, as the fit samples had it, e.g. {@code [1, 28, 28]}.
+     *
+     * @throws GuardException for a model of several inputs or fit samples of varying shape (see {@link #inputs()})
+     */
     public int[] sampleShape() {
         return layout.sampleShape();
     }
 
-    /** Floats per input sample. */
+    /** Floats per input sample of a single-input model ({@link #sampleShape()}). */
     public int sampleSize() {
         return layout.sampleSize();
+    }
+
+    /** The model's inputs: names, element types, sample shapes (-1 where free) and the fit samples' shapes. */
+    public List<GuardInput> inputs() {
+        return layout.inputs();
     }
 
     /** K, the number of classes. */

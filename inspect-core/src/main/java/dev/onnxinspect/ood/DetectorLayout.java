@@ -74,7 +74,8 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
     /**
      * A builder of the SPEC §5 standard suite restricted to what this layout and {@code head} can feed. With a usable
      * head (reading {@link #featureLayer()}, with K rows after {@link #twoClassHead}) it is exactly
-     * {@link DetectorSuite#standard(DenseLayer, int, List, double, double)}. Without one, the detectors that need W, b
+     * {@link DetectorSuite#standard(DenseLayer, int, List, double, double)}, less ASH when it would keep no feature
+     * (fewer than 6 at p = 0.9: recorded in {@code skipped}). Without one, the detectors that need W, b
      * (GradNorm, ReAct, ASH, DICE, ViM) are left out, and without features also those that need h (Mahalanobis, KNN,
      * SHE); the others keep their order: MSP, MaxLogit, Energy, ODIN, KL-Matching and the per-layer detectors.
      *

@@ -8,18 +8,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.onnx.ElementType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,17 +204,18 @@ class OodGuardTest {
 
     @Test
     void calibrateRejectsNanAndUnevenColumns() {
-        assertThatThrownBy(() -> Thresholds.calibrate("x", Map.of("a", new double[] {1, Double.NaN}), 0.95))
+        assertThatThrownBy(() -> Thresholds.calibrate("x", java.util.Map.of("a", new double[] {1, Double.NaN}), 0.95))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("sample 1 as NaN");
-        Map<String, double[]> uneven = new LinkedHashMap<>();
+        java.util.Map<String, double[]> uneven = new java.util.LinkedHashMap<>();
         uneven.put("a", new double[] {1, 2});
         uneven.put("b", new double[] {1});
         assertThatThrownBy(() -> Thresholds.calibrate("x", uneven, 0.95))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("b has 1 calibration scores, the others 2");
         // +inf scores are kept: the threshold may be +inf (such a detector flags nothing)
-        Thresholds t = Thresholds.calibrate("x", Map.of("a", new double[] {Double.POSITIVE_INFINITY, 1}), 1.0);
+        Thresholds t =
+                Thresholds.calibrate("x", java.util.Map.of("a", new double[] {Double.POSITIVE_INFINITY, 1}), 1.0);
         assertThat(t.threshold("a")).isEqualTo(Double.POSITIVE_INFINITY);
     }
 
@@ -245,10 +243,10 @@ class OodGuardTest {
         assertThatThrownBy(() -> guard.score(new float[] {Float.NEGATIVE_INFINITY, 0}))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("-Infinity");
-        assertThatThrownBy(() -> guard.score(null))
+        assertThatThrownBy(() -> guard.score((float[]) null))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("the input is null");
-        assertThatThrownBy(() -> guard.scoreBatch(Arrays.asList(new float[] {1, 2}, null)))
+        assertThatThrownBy(() -> guard.scoreBatch(java.util.Arrays.asList(new float[] {1, 2}, null)))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("input 1 is null");
         assertThatThrownBy(() -> guard.scoreBatch(List.of()))
@@ -321,7 +319,7 @@ class OodGuardTest {
                     .containsExactlyInAnyOrder(GuardFiles.PROPERTIES, GuardFiles.DETECTORS);
         }
         List<float[]> inputs = new ArrayList<>();
-        Random random = new Random(7);
+        java.util.Random random = new java.util.Random(7);
         for (int i = 0; i < 100; i++) {
             inputs.add(new float[] {(float) (4 * random.nextGaussian()), (float) (4 * random.nextGaussian())});
         }
@@ -354,6 +352,27 @@ class OodGuardTest {
     }
 
     @Test
+    void version1FilesOfOneFloatInputAreStillRead() throws IOException {
+        // format 1 saved one float32 input as sample_shape; version 2 names it: the model's only input, x
+        Path saved = dir.resolve("guard-v1");
+        guard.save(saved);
+        Path properties = saved.resolve(GuardFiles.PROPERTIES);
+        StringBuilder v1 = new StringBuilder();
+        for (String line : Files.readAllLines(properties)) {
+            if (!line.startsWith("input.")) {
+                v1.append(line.equals("format=2") ? "format=1" : line).append('\n');
+            }
+        }
+        v1.append("sample_shape=2\n");
+        Files.writeString(properties, v1);
+        try (OodGuard loaded = OodGuard.load(model, saved)) {
+            assertThat(loaded.inputs())
+                    .containsExactly(new GuardInput("x", ElementType.FLOAT, new long[] {2}, new long[] {2}));
+            assertThat(loaded.score(new float[] {3, 1})).isEqualTo(guard.score(new float[] {3, 1}));
+        }
+    }
+
+    @Test
     void loadRejectsAnotherModelAndDamagedFiles() throws IOException {
         Path saved = dir.resolve("guard");
         guard.save(saved);
@@ -369,18 +388,18 @@ class OodGuardTest {
                 .hasFieldOrPropertyWithValue("kind", Kind.IO);
         Path properties = saved.resolve(GuardFiles.PROPERTIES);
         String text = Files.readString(properties);
-        Files.writeString(properties, text.replace("format=1", "format=99"));
+        Files.writeString(properties, text.replace("format=" + GuardFiles.FORMAT_VERSION, "format=99"));
         assertThatThrownBy(() -> OodGuard.load(model, saved))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("format version 99")
                 .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
-        Files.writeString(properties, text.replace("format=1", "format=one"));
+        Files.writeString(properties, text.replace("format=" + GuardFiles.FORMAT_VERSION, "format=one"));
         assertThatThrownBy(() -> OodGuard.load(model, saved))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("'one', not a number")
                 .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         Files.writeString(properties, text);
-        Files.write(saved.resolve(GuardFiles.DETECTORS), new byte[] {1}, StandardOpenOption.APPEND);
+        Files.write(saved.resolve(GuardFiles.DETECTORS), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> OodGuard.load(model, saved))
                 .isInstanceOf(GuardException.class)
                 .hasMessageContaining("parts of two different saves");

@@ -45,7 +45,12 @@ final class ImageFolder implements TableReader {
                 ? null
                 : labels.stream().mapToInt(Integer::intValue).toArray();
         this.classes = List.copyOf(classes);
-        int[] first = preprocessing.fixesSize() ? new int[] {1, 1} : ImageDecoder.size(files.get(0));
+        int[] first;
+        try {
+            first = preprocessing.fixesSize() ? new int[] {1, 1} : ImageDecoder.size(files.get(0));
+        } catch (DatasetException e) {
+            throw forInput(input, e);
+        }
         int[] size = preprocessing.outputSize(first[0], first[1]);
         this.width = size[0];
         this.height = size[1];
@@ -181,7 +186,13 @@ final class ImageFolder implements TableReader {
                     type, Math.multiplyExact(n, sampleSize), i -> "image " + files.get(first + i / sampleSize));
             for (int r = 0; r < n; r++) {
                 Path file = files.get(first + r);
-                preprocess(file, ImageDecoder.decode(file), out, r * sampleSize);
+                ImageDecoder.Planes image;
+                try {
+                    image = ImageDecoder.decode(file);
+                } catch (DatasetException e) {
+                    throw forInput(input, e);
+                }
+                preprocess(file, image, out, r * sampleSize);
             }
             next += n;
             long[] shape = new long[sample.length + 1];
@@ -195,6 +206,11 @@ final class ImageFolder implements TableReader {
         public void close() {
             finished = true;
         }
+    }
+
+    /** An image that cannot be read or decoded, named with the input it feeds (the message names the file). */
+    private static DatasetException forInput(String input, DatasetException e) {
+        return new DatasetException(e.kind(), "input " + InputMapping.label(input) + ": " + e.getMessage(), e);
     }
 
     @Override

@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "audit",
         mixinStandardHelpOptions = true,
+        footer = DataSpecs.SYNTAX,
         description = {
             "Audit a saved ONNX classifier: fit the OOD detectors of SPEC §5 on a labelled ID fit set,"
                     + " score an ID set and one or more OOD sets, compute the SPEC §6 metrics and the activation"
@@ -33,14 +34,25 @@ final class AuditCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = "--id", required = true, description = "The labelled ID evaluation set: " + DataSpecs.HELP + ".")
+    @Option(
+            names = "--id",
+            paramLabel = "DATA",
+            required = true,
+            description = "The labelled ID evaluation set: " + DataSpecs.HELP + ".")
     String id;
 
-    @Option(names = "--ood", required = true, arity = "1..*", description = "OOD sets: " + DataSpecs.HELP + ".")
+    @Option(
+            names = "--ood",
+            paramLabel = "DATA",
+            required = true,
+            arity = "1..*",
+            description =
+                    "OOD sets (repeatable, or several after one --ood): " + DataSpecs.HELP + "; labels are not needed.")
     List<String> ood = new ArrayList<>();
 
     @Option(
             names = "--fit",
+            paramLabel = "DATA",
             description = "The labelled ID fit set (never the evaluation set): " + DataSpecs.HELP
                     + ". Without it only the detectors that need no fitting run.")
     String fit;
@@ -61,6 +73,9 @@ final class AuditCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     TensorOptions tensors;
 
     @Mixin
@@ -71,11 +86,11 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DataSpecs specs = new DataSpecs()) {
+        try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             DataSource idSet = specs.resolve(id);
             if (!idSet.labelled()) {
-                throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set"
-                        + " (use inspect for unlabelled data)");
+                throw new DatasetException("the ID set " + id + " has no labels; audit needs a labelled ID set:"
+                        + " add labels=FILE:COLUMN (or use inspect for unlabelled data)");
             }
             Audit.Builder b = Audit.builder(model)
                     .id(idSet)
@@ -88,7 +103,7 @@ final class AuditCommand implements Callable<Integer> {
                 DataSource fitSet = specs.resolve(fit);
                 if (!fitSet.labelled()) {
                     throw new DatasetException("the fit set " + fit + " has no labels; the detectors are fitted on a"
-                            + " labelled ID set: give --fit a dataset with a label column");
+                            + " labelled ID set: add labels=FILE:COLUMN to --fit");
                 }
                 b.fit(fitSet);
             }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "fit",
         mixinStandardHelpOptions = true,
+        footer = DataSpecs.SYNTAX,
         description = {
             "Fit every SPEC §5 detector on a labelled ID set, choose each detector's threshold so that the"
                     + " target share of held-out ID data is accepted (SPEC §6 fpr95_id convention), and save them in a"
@@ -23,11 +24,16 @@ final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
     Path model;
 
-    @Option(names = "--data", required = true, description = "The labelled ID fit set: " + DataSpecs.HELP + ".")
+    @Option(
+            names = "--data",
+            paramLabel = "DATA",
+            required = true,
+            description = "The labelled ID fit set: " + DataSpecs.HELP + ".")
     String data;
 
     @Option(
             names = "--calibration",
+            paramLabel = "DATA",
             description = "A labelled ID set held out for the thresholds (default: the fit"
                     + " set, optimistic for fitted detectors): " + DataSpecs.HELP + ".")
     String calibration;
@@ -51,6 +57,9 @@ final class FitCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     TensorOptions tensors;
 
     @Mixin
@@ -58,7 +67,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DataSpecs specs = new DataSpecs()) {
+        try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             GuardOptions.Builder options = GuardOptions.builder()
                     .primaryDetector(primary)
                     .targetTpr(tpr)

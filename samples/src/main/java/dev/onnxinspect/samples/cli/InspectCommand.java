@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "inspect",
         mixinStandardHelpOptions = true,
+        footer = DataSpecs.SYNTAX,
         description = {
             "Run any ONNX model over one or more datasets and write the statistics tables: class-wise S1/S2"
                     + " activation frequencies and their histograms, layer summaries (sparsity, distinct patterns,"
@@ -31,6 +32,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Option(
             names = "--data",
+            paramLabel = "DATA",
             required = true,
             arity = "1..*",
             description = "Datasets: " + DataSpecs.HELP + ". The first one's labels (if any) give the classes.")
@@ -49,6 +51,9 @@ final class InspectCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     TensorOptions tensors;
 
     @Mixin
@@ -59,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DataSpecs specs = new DataSpecs()) {
+        try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             Audit.Builder b = Audit.builder(model)
                     .id(specs.resolve(data.get(0)))
                     .layers(layers)

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
             AuditCommand.class,
             FitCommand.class,
             ScoreCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {

@@ -5,6 +5,7 @@ import dev.onnxinspect.arrow.ScoresWriter;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.ReshapedSource;
 import dev.onnxinspect.guard.OodGuard;
 import dev.onnxinspect.guard.Verdict;
 import dev.onnxinspect.inspect.ClassSource;
@@ -12,7 +13,6 @@ import dev.onnxinspect.inspect.Inspection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "score",
         mixinStandardHelpOptions = true,
+        footer = DataSpecs.SYNTAX,
         description = {
             "Score new data with the detectors saved by 'fit': writes a scores table (one row per sample:"
                     + " prediction and every detector's score, higher = more OOD) and prints how many samples the primary"
@@ -42,6 +43,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Option(
             names = "--data",
+            paramLabel = "DATA",
             required = true,
             arity = "1..*",
             description = "Datasets to score: " + DataSpecs.HELP + ".")
@@ -54,15 +56,26 @@ final class ScoreCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
     RunOptions run;
 
     @Override
     public Integer call() throws Exception {
-        try (DataSpecs specs = new DataSpecs();
+        try (DataSpecs specs = DataSpecs.forModel(model, dataOptions);
                 OodGuard guard = OodGuard.load(model, guardDir, run.session())) {
             List<DataSource> sources = new ArrayList<>();
+            long[] inputShape = new long[0];
+            if (guard.inputs().size() == 1) {
+                long[] sample = guard.inputs().get(0).sampleShape();
+                inputShape = new long[sample.length + 1];
+                inputShape[0] = -1;
+                System.arraycopy(sample, 0, inputShape, 1, sample.length);
+            }
             for (String d : data) {
-                sources.add(specs.resolve(d));
+                // as fit and audit take them: flat images for a [N, 1, 28, 28] model are reshaped
+                sources.add(ReshapedSource.fitTo(specs.resolve(d), inputShape));
             }
             List<String> names = guard.detectorNames();
             if (out.toAbsolutePath().getParent() != null) {
@@ -88,12 +101,7 @@ final class ScoreCommand implements Callable<Integer> {
                     Iterator<Batch> it = source.batches(run.batchSize > 0 ? run.batchSize : Inspection.MAX_AUTO_BATCH);
                     while (it.hasNext()) {
                         Batch b = it.next();
-                        int size = b.sampleSize();
-                        List<float[]> inputs = new ArrayList<>(b.size());
-                        for (int i = 0; i < b.size(); i++) {
-                            inputs.add(Arrays.copyOfRange(b.data(), i * size, (i + 1) * size));
-                        }
-                        List<Verdict> verdicts = guard.scoreBatch(inputs);
+                        List<Verdict> verdicts = guard.scoreBatch(b);
                         double[] row = new double[names.size()];
                         for (int i = 0; i < verdicts.size(); i++) {
                             Verdict v = verdicts.get(i);

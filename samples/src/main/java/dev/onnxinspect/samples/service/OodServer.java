@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.guard.GuardException;
+import dev.onnxinspect.guard.GuardInput;
 import dev.onnxinspect.guard.OodGuard;
 import dev.onnxinspect.guard.Verdict;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -140,8 +142,10 @@ public final class OodServer implements AutoCloseable {
             case "/predict" -> {
                 requireMethod(method, "POST");
                 String body = readBody(exchange);
-                PredictRequest request = PredictRequest.parse(body, options.maxBatch());
-                List<Verdict> verdicts = guard.scoreBatch(request.inputs());
+                PredictRequest request = PredictRequest.parse(body, options.maxBatch(), guard.inputs());
+                List<Verdict> verdicts = request.named().isEmpty()
+                        ? guard.scoreBatch(request.inputs())
+                        : request.named().stream().map(guard::score).toList();
                 return new Response(
                         200,
                         request.batch() ? JsonWriter.verdicts(verdicts) : JsonWriter.verdict(verdicts.get(0)),
@@ -158,12 +162,34 @@ public final class OodServer implements AutoCloseable {
 
     private String health() {
         return "{\"status\":\"ok\",\"model_sha256\":" + JsonWriter.string(guard.modelSha256())
-                + ",\"input_size\":" + guard.sampleSize() + ",\"classes\":" + guard.classes()
+                + inputs() + ",\"classes\":" + guard.classes()
                 + ",\"detector\":" + JsonWriter.string(guard.primaryDetector())
                 + ",\"threshold\":" + JsonWriter.number(guard.thresholds().threshold(guard.primaryDetector()))
                 + ",\"target_tpr\":" + guard.thresholds().targetTpr()
                 + ",\"detectors\":" + JsonWriter.strings(guard.detectorNames())
                 + ",\"served\":" + served.get() + "}";
+    }
+
+    /** {@code "input_size":784,} for a one-input model of fixed shape, then every input's name, type and shape. */
+    private String inputs() {
+        StringBuilder s = new StringBuilder();
+        List<GuardInput> inputs = guard.inputs();
+        if (inputs.size() == 1 && Arrays.stream(inputs.get(0).fitShape()).allMatch(d -> d > 0)) {
+            s.append(",\"input_size\":").append(guard.sampleSize());
+        }
+        s.append(",\"inputs\":[");
+        for (int i = 0; i < inputs.size(); i++) {
+            GuardInput in = inputs.get(i);
+            s.append(i == 0 ? "" : ",")
+                    .append("{\"name\":")
+                    .append(JsonWriter.string(in.name()))
+                    .append(",\"type\":")
+                    .append(JsonWriter.string(in.type().name()))
+                    .append(",\"shape\":")
+                    .append(Arrays.toString(in.sampleShape()).replace(" ", ""))
+                    .append('}');
+        }
+        return s.append(']').toString();
     }
 
     private static void requireMethod(String method, String allowed) {

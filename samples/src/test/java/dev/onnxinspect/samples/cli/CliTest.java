@@ -49,7 +49,7 @@ class CliTest {
     @Test
     void helpOnEveryCommand() {
         for (String command :
-                new String[] {"demo", "train", "describe", "instrument", "inspect", "audit", "fit", "score"}) {
+                new String[] {"demo", "train", "describe", "instrument", "inspect", "audit", "fit", "score", "serve"}) {
             Outcome o = run(command, "--help");
             assertThat(o.code()).as(command).isZero();
             assertThat(o.out()).as(command).contains("Usage: onnx-inspect " + command);
@@ -428,6 +428,31 @@ class CliTest {
                         "fashion-mnist-test:100: 100 samples",
                         "flagged as OOD by energy");
         assertThat(scores).isRegularFile();
+    }
+
+    @Test
+    void fitAndScoreReshapeFlatImagesForAnImageModel() throws Exception {
+        // Fashion-MNIST rows are 784 flat values; the model takes [N, 1, 28, 28] (the guard reshapes as the audit)
+        Path model = CliTestModels.tinyImage(dir);
+        Path guard = dir.resolve("guard");
+        Outcome fit =
+                run("fit", model.toString(), "--data", "fashion-mnist-train:300", "-o", guard.toString(), "--quiet");
+        assertThat(fit.code()).as(fit.err()).isZero();
+        assertThat(guard.resolve("guard.properties"))
+                .content()
+                .contains("input.0.shape=1,28,28", "input.0.fit_shape=1,28,28");
+        Outcome score = run(
+                "score",
+                model.toString(),
+                "--guard",
+                guard.toString(),
+                "--data",
+                "mnist-digits:50",
+                "-o",
+                dir.resolve("s.arrow").toString(),
+                "--quiet");
+        assertThat(score.code()).as(score.err()).isZero();
+        assertThat(score.out()).contains("mnist-digits:50: 50 samples");
     }
 
     @Test

@@ -44,28 +44,30 @@ class JsonReaderTest {
 
     @Test
     void predictRequestShapes() {
-        PredictRequest one = PredictRequest.parse("{\"input\": [1, 0.5, -2]}", 8);
+        PredictRequest one = PredictRequest.parse("{\"input\": [1, 0.5, -2]}", 8, List.of());
         assertThat(one.batch()).isFalse();
         assertThat(one.inputs()).hasSize(1);
         assertThat(one.inputs().get(0)).containsExactly(1f, 0.5f, -2f);
-        PredictRequest many = PredictRequest.parse("{\"inputs\": [[1], [2, 3]]}", 8);
+        PredictRequest many = PredictRequest.parse("{\"inputs\": [[1], [2, 3]]}", 8, List.of());
         assertThat(many.batch()).isTrue();
         assertThat(many.inputs().get(1)).containsExactly(2f, 3f);
 
-        assertThatThrownBy(() -> PredictRequest.parse("[1, 2]", 8)).hasMessageContaining("got an array");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"x\": [1]}", 8)).hasMessageContaining("unknown field \"x\"");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": [1], \"inputs\": [[1]]}", 8))
+        assertThatThrownBy(() -> PredictRequest.parse("[1, 2]", 8, List.of())).hasMessageContaining("got an array");
+        assertThatThrownBy(() -> PredictRequest.parse("{\"x\": [1]}", 8, List.of()))
+                .hasMessageContaining("unknown field \"x\"");
+        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": [1], \"inputs\": [[1]]}", 8, List.of()))
                 .hasMessageContaining("exactly one of");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": [1, \"2\"]}", 8))
+        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": [1, \"2\"]}", 8, List.of()))
                 .hasMessageContaining("value 1 of \"input\" is a string");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": [1e39]}", 8))
+        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": [1e39]}", 8, List.of()))
                 .hasMessageContaining("outside the float32 range");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": 3}", 8))
+        assertThatThrownBy(() -> PredictRequest.parse("{\"input\": 3}", 8, List.of()))
                 .hasMessageContaining("must be an array of numbers, got the number 3.0");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": []}", 8)).hasMessageContaining("non-empty");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": [[1], [1], [1]]}", 2))
+        assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": []}", 8, List.of()))
+                .hasMessageContaining("non-empty");
+        assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": [[1], [1], [1]]}", 2, List.of()))
                 .hasMessageContaining("at most 2 per request");
-        assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": [[1], null]}", 8))
+        assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": [[1], null]}", 8, List.of()))
                 .hasMessageContaining("\"inputs[1]\" must be an array of numbers, got null");
     }
 
