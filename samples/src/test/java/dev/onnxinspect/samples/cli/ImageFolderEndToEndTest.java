@@ -15,6 +15,7 @@ import dev.onnxinspect.data.InputMapping;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.samples.cli.CliTest.Outcome;
 import dev.onnxinspect.stats.ClassCounts;
+import dev.onnxinspect.stats.NeuronView;
 import dev.onnxinspect.stats.Significance;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,6 +98,10 @@ class ImageFolderEndToEndTest {
                 photos + "/",
                 "--layers",
                 "conv1/relu",
+                // the model's H and W are free, so the memory rule would read the map through channel means;
+                // the images are all 4 x 4 here, and every unit (c, y, x) is checked
+                "--view",
+                "conv1/relu=flattened",
                 "--out",
                 out.toString(),
                 "--quiet");
@@ -169,6 +174,7 @@ class ImageFolderEndToEndTest {
             AuditResult result = Audit.builder(model)
                     .id(source)
                     .layers(List.of("conv1/relu"))
+                    .view("conv1/relu", NeuronView.FLATTENED)
                     .run();
             for (int label = 0; label < 2; label++) {
                 ClassCounts counts = result.id()
