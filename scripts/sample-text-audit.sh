@@ -20,4 +20,4 @@ set -x
   --fit "$(tokens train),labels=$out/train.parquet:label" \
   --id "$(tokens test),labels=$out/test.parquet:label" \
   --ood "$(tokens ood)" \
-  --layers pooled,dense1/relu --class-names group-0,group-1,group-2 --out "$out/audit"
+  --mask attention_mask --class-names group-0,group-1,group-2 --out "$out/audit"
