@@ -3,6 +3,7 @@ package dev.onnxinspect.arrow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,7 +60,8 @@ public final class TrainingHistoryWriter extends ArrowTableWriter {
             throws IOException {
         super(TableSink.open(TABLE, columns(runConfigurations), file, metadata, options, allocator));
         this.runs = new LinkedHashMap<>();
-        runConfigurations.forEach((run, config) -> runs.put(run, Map.copyOf(config)));
+        runConfigurations.forEach(
+                (run, config) -> runs.put(run, Collections.unmodifiableMap(new LinkedHashMap<>(config))));
         this.configurationKeys = configurationKeys(runConfigurations);
         this.runId = sink.key("run_id");
         for (String key : configurationKeys) {

@@ -11,6 +11,7 @@ import dev.onnxinspect.stats.PatternAccumulator;
 import dev.onnxinspect.stats.StatsOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,8 +45,8 @@ final class MemoryPlan {
             List<String> patternDetectorLayers,
             List<String> nodeClassifierLayers,
             Map<String, String> parameters) {
-        this.views = Map.copyOf(views);
-        this.patternLayers = Set.copyOf(patternLayers);
+        this.views = Collections.unmodifiableMap(new LinkedHashMap<>(views));
+        this.patternLayers = Collections.unmodifiableSet(new LinkedHashSet<>(patternLayers));
         this.patternDetectorLayers = List.copyOf(patternDetectorLayers);
         this.nodeClassifierLayers = List.copyOf(nodeClassifierLayers);
         this.parameters = parameters;

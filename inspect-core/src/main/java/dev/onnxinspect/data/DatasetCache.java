@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -136,6 +138,6 @@ public final class DatasetCache {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read resource " + SUMS_RESOURCE, e);
         }
-        return Map.copyOf(sums);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(sums));
     }
 }

@@ -15,6 +15,7 @@ import dev.onnxinspect.trainers.train.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class TrainingStep {
      */
     public record Result(Path modelFile, TrainingRun run, String runId, Map<String, String> parameters) {
         public Result {
-            parameters = Map.copyOf(parameters);
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.onnxinspect.trainers.experiments;
 
 import dev.onnxinspect.trainers.train.TrainingData;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +21,7 @@ public sealed interface DataVariant {
     /** Prepared training data plus facts about the preparation; the facts map is copied. */
     record Prepared(TrainingData train, Map<String, String> facts) {
         public Prepared {
-            facts = Map.copyOf(facts);
+            facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
         }
     }
 

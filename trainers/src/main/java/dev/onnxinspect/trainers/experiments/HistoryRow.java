@@ -1,5 +1,7 @@
 package dev.onnxinspect.trainers.experiments;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,6 +21,6 @@ public record HistoryRow(
         double weightNorm,
         double distanceFromInit) {
     public HistoryRow {
-        configuration = Map.copyOf(configuration);
+        configuration = Collections.unmodifiableMap(new LinkedHashMap<>(configuration));
     }
 }

@@ -1,6 +1,7 @@
 package dev.onnxinspect.trainers.export;
 
 import dev.onnxinspect.onnx.graph.GraphBuilder;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +23,7 @@ public record ExportOptions(
 
     public ExportOptions {
         Objects.requireNonNull(iocWeights, "iocWeights");
-        metadata = Map.copyOf(metadata);
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     public static Builder builder() {
