@@ -1,8 +1,10 @@
 package dev.onnxinspect.onnx;
 
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TrainingInfoProto;
 import com.google.protobuf.CodedInputStream;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Loading checks that the bytes are an ONNX model with a graph, that the IR version is within
  * [{@value #MIN_IR_VERSION}, {@value #MAX_IR_VERSION}] and the default-domain opset within
  * [{@value #MIN_OPSET}, {@value #MAX_OPSET}], and that the top-level graph is well formed (every tensor defined
- * once before it is read, no cycle). Weights in external data files are read in at load
+ * once before it is read, no cycle; no cycle in subgraphs and model-local functions either). Weights in external data files are read in at load
  * (see {@link ExternalData}). Every problem is a {@link ModelFormatException} naming the source.
  *
  * <p>Choice: the supported range is IR 3 (ONNX 1.0; IR 1 and 2 predate the first release) to 13 and opset 1 to 26
@@ -199,6 +201,15 @@ public final class OnnxModel {
                     source, "the model imports no opset; expected an opset_import entry " + "for the default domain");
         }
         GraphIndex index = GraphIndex.of(proto.getGraph(), source);
+        for (FunctionProto f : proto.getFunctionsList()) {
+            GraphIndex.checkAcyclic(f.getNodeList(), "function '" + f.getName() + "': ", source);
+        }
+        for (int i = 0; i < proto.getTrainingInfoCount(); i++) {
+            TrainingInfoProto t = proto.getTrainingInfo(i);
+            GraphIndex.checkAcyclic(
+                    t.getInitialization().getNodeList(), "training_info " + i + " initialization: ", source);
+            GraphIndex.checkAcyclic(t.getAlgorithm().getNodeList(), "training_info " + i + " algorithm: ", source);
+        }
         InitializerChecks.check(proto.getGraph().getInitializerList(), source);
         return index;
     }
