@@ -3,6 +3,7 @@ package dev.onnxinspect.onnx;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayList;
@@ -19,9 +20,9 @@ import java.util.Set;
 
 /**
  * A validated index of a model's top-level graph: which node produces each tensor, the nodes in topological order,
- * and which names are graph inputs and initializers. Building one checks the graph: every tensor is defined once,
- * every node input and graph output is defined, and the nodes form no cycle (a node reading its own output, directly
- * or from a subgraph, is one).
+ * and which names are graph inputs and initializers (dense and sparse). Building one checks the graph: every tensor
+ * is defined once, every node input and graph output is defined, and the nodes form no cycle (a node reading its own
+ * output, directly or from a subgraph, is one).
  *
  * <p>Choice: only the top-level graph is indexed and fully validated. Nodes with subgraph attributes ({@code If},
  * {@code Loop}, {@code Scan}) are ordered after the producers of every outer-scope tensor their subgraphs read (the
@@ -32,6 +33,7 @@ final class GraphIndex {
     private final Map<String, Integer> producerOf;
     private final List<NodeProto> nodes;
     private final Map<String, TensorProto> initializerTensors;
+    private final Map<String, SparseTensorProto> sparseInitializers;
     private final List<NodeProto> topologicalOrder;
     private final Set<String> graphInputs;
     private final Set<String> initializers;
@@ -50,6 +52,10 @@ final class GraphIndex {
         for (TensorProto t : graph.getInitializerList()) {
             initializerTensors.put(t.getName(), t);
         }
+        this.sparseInitializers = new HashMap<>();
+        for (SparseTensorProto s : graph.getSparseInitializerList()) {
+            sparseInitializers.put(s.getValues().getName(), s);
+        }
         this.topologicalOrder = topologicalOrder;
         this.graphInputs = graphInputs;
         this.initializers = initializers;
@@ -65,6 +71,17 @@ final class GraphIndex {
             }
             if (!initializers.add(t.getName())) {
                 throw new ModelFormatException(source, "initializer '" + t.getName() + "' is defined twice");
+            }
+        }
+        for (SparseTensorProto s : graph.getSparseInitializerList()) {
+            String name = s.getValues().getName();
+            if (name.isEmpty()) {
+                throw new ModelFormatException(
+                        source, "a sparse initializer has no name (its values tensor names it); every one needs one");
+            }
+            if (!initializers.add(name)) {
+                throw new ModelFormatException(
+                        source, "initializer '" + name + "' is defined twice (as a sparse initializer too)");
             }
         }
         Set<String> graphInputs = new LinkedHashSet<>();
@@ -327,10 +344,16 @@ final class GraphIndex {
         return Optional.ofNullable(initializerTensors.get(name));
     }
 
+    /** The sparse initializer called {@code name}; empty when there is none. */
+    Optional<SparseTensorProto> sparseInitializer(String name) {
+        return Optional.ofNullable(sparseInitializers.get(name));
+    }
+
     Set<String> graphInputs() {
         return graphInputs;
     }
 
+    /** The names of all initializers, dense and sparse. */
     Set<String> initializers() {
         return initializers;
     }

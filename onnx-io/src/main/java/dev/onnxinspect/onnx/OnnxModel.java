@@ -3,6 +3,7 @@ package dev.onnxinspect.onnx;
 import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TrainingInfoProto;
 import com.google.protobuf.CodedInputStream;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loading checks that the bytes are an ONNX model with a graph, that the IR version is within
  * [{@value #MIN_IR_VERSION}, {@value #MAX_IR_VERSION}] and the default-domain opset within
- * [{@value #MIN_OPSET}, {@value #MAX_OPSET}], and that the top-level graph is well formed (every tensor defined
- * once before it is read, no cycle; no cycle in subgraphs and model-local functions either). Weights in external data files are read in at load
- * (see {@link ExternalData}). Every problem is a {@link ModelFormatException} naming the source.
+ * [{@value #MIN_OPSET}, {@value #MAX_OPSET}], that the top-level graph is well formed (every tensor defined once
+ * before it is read, no cycle; no cycle in subgraphs and model-local functions either), and that every tensor of the
+ * model, wherever it is, has data that fits its type and shape ({@link TensorChecks}; sparse tensors included, see
+ * {@link SparseTensors}). Weights in external data files are read in at load (see {@link ExternalData}). Every
+ * problem is a {@link ModelFormatException} naming the source.
  *
  * <p>Choice: the supported range is IR 3 (ONNX 1.0; IR 1 and 2 predate the first release) to 13 and opset 1 to 26
  * of the default domain: the IR versions and opsets ONNX Runtime 1.28 accepts (measured; a conformance test keeps
@@ -210,7 +213,7 @@ public final class OnnxModel {
                     t.getInitialization().getNodeList(), "training_info " + i + " initialization: ", source);
             GraphIndex.checkAcyclic(t.getAlgorithm().getNodeList(), "training_info " + i + " algorithm: ", source);
         }
-        InitializerChecks.check(proto.getGraph().getInitializerList(), source);
+        TensorChecks.check(proto, source);
         return index;
     }
 
@@ -295,6 +298,7 @@ public final class OnnxModel {
 
     /**
      * A constant tensor (an initializer, or the value of a {@code Constant} node) as float32 values with its shape.
+     * A sparse initializer or {@code sparse_value} gives its dense form (zeros where it stores no value).
      *
      * <p>Choice: FLOAT, DOUBLE, FLOAT16, BFLOAT16, BOOL and the 8- to 64-bit integer types convert (doubles and
      * integers beyond 2^24 round to the nearest float); strings, complex and 8-/4-bit float types are rejected.
@@ -304,15 +308,19 @@ public final class OnnxModel {
     public WeightTensor initializer(String name) {
         Objects.requireNonNull(name, "name");
         Optional<TensorProto> tensor = index.initializer(name);
-        if (tensor.isEmpty()) {
-            tensor = index.producer(name)
-                    .filter(n -> n.getOpType().equals("Constant"))
-                    .map(n -> ConstantValues.tensorOf(n, source));
+        if (tensor.isPresent()) {
+            return TensorDecoder.decode(tensor.get(), source);
         }
-        return TensorDecoder.decode(
-                tensor.orElseThrow(() -> new GraphQueryException("no initializer or Constant "
-                        + "called '" + name + "' in " + source + "; closest initializers: "
-                        + ClosestNames.closest(name, index.initializers(), 5))),
+        Optional<SparseTensorProto> sparse = index.sparseInitializer(name);
+        if (sparse.isPresent()) {
+            return SparseTensors.toWeights(sparse.get(), name, source);
+        }
+        return ConstantValues.weightsOf(
+                index.producer(name)
+                        .filter(n -> n.getOpType().equals("Constant"))
+                        .orElseThrow(() -> new GraphQueryException("no initializer or Constant called '" + name
+                                + "' in " + source + "; closest initializers: "
+                                + ClosestNames.closest(name, index.initializers(), 5))),
                 source);
     }
 

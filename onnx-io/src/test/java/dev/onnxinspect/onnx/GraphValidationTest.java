@@ -13,13 +13,15 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13, part 2: load-time validation refuses self-loops and every cycle (in the graph, in subgraphs, in
- * functions), each with one line and {@link Kind#INVALID_INPUT} (exit code 3).
+ * functions), dims that are negative or whose product overflows, and data whose size does not match the dims, for
+ * every tensor of the model, each with one line and {@link Kind#INVALID_INPUT} (exit code 3).
  */
 class GraphValidationTest {
     private static final TensorProto TRUE = TensorProto.newBuilder()
@@ -37,6 +39,14 @@ class GraphValidationTest {
                 .setName(name)
                 .setType(AttributeType.GRAPH)
                 .setG(g)
+                .build();
+    }
+
+    private static AttributeProto tensorAttr(String name, TensorProto t) {
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeType.TENSOR)
+                .setT(t)
                 .build();
     }
 
@@ -161,5 +171,101 @@ class GraphValidationTest {
                 .build());
         OnnxModel model = OnnxModel.fromProto(loop);
         assertThat(model.describe().nodes()).extracting(NodeInfo::opType).containsExactly("Loop");
+    }
+
+    @Test
+    void dimsWhoseProductOverflowsAreRefusedForEveryTensor() {
+        // 2^32 * 2^32 = 2^64 values: more than a long counts; 24 bytes of data would otherwise pass a wrapped check
+        TensorProto huge = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(ElementType.FLOAT.code())
+                .addDims(1L << 32)
+                .addDims(1L << 32)
+                .setRawData(ByteString.copyFrom(new byte[24]))
+                .build();
+        assertRefused(
+                TinyGraphs.model(graph().addInitializer(huge)
+                        .addNode(node("Relu", "r", List.of("x"), List.of("y")))
+                        .build()),
+                "initializer 'w'",
+                "[4294967296, 4294967296]",
+                "overflow");
+        assertRefused(
+                TinyGraphs.model(graph().addNode(node(
+                                "Constant",
+                                "k",
+                                List.of(),
+                                List.of("k"),
+                                tensorAttr("value", huge.toBuilder().clearName().build())))
+                        .addNode(node("Add", "a", List.of("x", "k"), List.of("y")))
+                        .build()),
+                "Constant 'k' attribute 'value'",
+                "overflow");
+        // the product of the first two dims overflows even though a later one is 0? No: a 0 dim makes it empty
+        TensorProto empty = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(ElementType.FLOAT.code())
+                .addDims(1L << 32)
+                .addDims(1L << 32)
+                .addDims(0)
+                .build();
+        assertThat(OnnxModel.fromProto(TinyGraphs.model(graph().addInitializer(empty)
+                                .addNode(node("Relu", "r", List.of("x"), List.of("y")))
+                                .build()))
+                        .describe()
+                        .parameterCount())
+                .isZero();
+    }
+
+    @Test
+    void aConstantDeclaringHugeDimsWithoutDataIsRefusedAtLoad() {
+        // 2^30 float values declared, none stored: refused at load, long before anything allocates 4 GiB for it
+        TensorProto declared = TensorProto.newBuilder()
+                .setDataType(ElementType.FLOAT.code())
+                .addDims(1L << 30)
+                .build();
+        assertRefused(
+                TinyGraphs.model(
+                        graph().addNode(node("Constant", "k", List.of(), List.of("k"), tensorAttr("value", declared)))
+                                .addNode(node("Add", "a", List.of("x", "k"), List.of("y")))
+                                .build()),
+                "Constant 'k' attribute 'value' stores 0 values but FLOAT [1073741824] needs 1073741824");
+    }
+
+    @Test
+    void negativeDimsAndMismatchedDataAreRefusedForEveryTensor() {
+        TensorProto negative = TinyGraphs.floats("", new float[0], -1);
+        assertRefused(
+                TinyGraphs.model(
+                        graph().addNode(node("Constant", "k", List.of(), List.of("k"), tensorAttr("value", negative)))
+                                .addNode(node("Add", "a", List.of("x", "k"), List.of("y")))
+                                .build()),
+                "Constant 'k' attribute 'value' has a negative dimension in [-1]");
+        TensorProto shortRaw = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(ElementType.FLOAT.code())
+                .addDims(2)
+                .addDims(3)
+                .setRawData(ByteString.copyFrom(new byte[20]))
+                .build();
+        // in an If branch, 3 levels down
+        GraphProto inner = GraphProto.newBuilder()
+                .setName("inner")
+                .addInitializer(shortRaw)
+                .addNode(node("Neg", "n", List.of("x"), List.of("inner_out")))
+                .addOutput(floatValue("inner_out", 2))
+                .build();
+        ModelProto nested = TinyGraphs.model(graph().addInitializer(TRUE)
+                .addNode(node(
+                        "If",
+                        "if",
+                        List.of("cond"),
+                        List.of("y"),
+                        graphAttr("then_branch", inner),
+                        graphAttr("else_branch", branch("else", node("Neg", "m", List.of("x"), List.of("else_out"))))))
+                .build());
+        assertRefused(
+                nested,
+                "If 'if' attribute 'then_branch': initializer 'w' has 20 bytes of raw_data but FLOAT [2, 3] needs 24");
     }
 }
