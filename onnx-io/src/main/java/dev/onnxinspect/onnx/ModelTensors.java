@@ -19,8 +19,9 @@ import java.util.function.Predicate;
  * nodes and attribute defaults of model-local functions, and the graphs of {@code training_info}. A sparse tensor's
  * {@code values} and {@code indices} are visited as tensors, then the sparse tensor itself.
  *
- * <p>The one place that knows where tensors live, so that the load-time checks ({@link TensorChecks}) cannot miss
- * one. A test walks the protobuf descriptors to make sure no field that can hold a tensor is left out.
+ * <p>The one place that knows where tensors live, so that external data (read and inlined by {@link ExternalData})
+ * and the load-time checks ({@link TensorChecks}) cannot miss one. A test walks the protobuf descriptors to make
+ * sure no field that can hold a tensor is left out.
  *
  * <p>Each tensor comes with {@code where}: a short description of its place for error messages, e.g.
  * {@code initializer 'w'}, {@code Constant 'c' attribute 'sparse_value' values} or

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * [{@value #MIN_OPSET}, {@value #MAX_OPSET}], that the top-level graph is well formed (every tensor defined once
  * before it is read, no cycle; no cycle in subgraphs and model-local functions either), and that every tensor of the
  * model, wherever it is, has data that fits its type and shape ({@link TensorChecks}; sparse tensors included, see
- * {@link SparseTensors}). Weights in external data files are read in at load (see {@link ExternalData}). Every
- * problem is a {@link ModelFormatException} naming the source.
+ * {@link SparseTensors}). Tensors kept in external data files, wherever they are, are read in at load from the
+ * model's directory only (see {@link ExternalData}); a model read from bytes or a stream has no directory, and one
+ * with external data is refused. Every problem is a {@link ModelFormatException} naming the source.
  *
  * <p>Choice: the supported range is IR 3 (ONNX 1.0; IR 1 and 2 predate the first release) to 13 and opset 1 to 26
  * of the default domain: the IR versions and opsets ONNX Runtime 1.28 accepts (measured; a conformance test keeps
@@ -140,22 +141,40 @@ public final class OnnxModel {
     }
 
     private static OnnxModel fromParsed(ModelProto proto, String source) {
-        if (ExternalData.usesExternalData(proto)) {
-            throw new ModelFormatException(
-                    source,
-                    "the model keeps weights in external data files, which cannot "
-                            + "be found without a directory; load it with OnnxModel.load(Path) instead");
-        }
+        ExternalData.refuseWithoutDirectory(proto, source);
         return new OnnxModel(proto, source);
     }
 
+    /**
+     * Refuses serialized model bytes in which any tensor, wherever it is, keeps its data in an external file: for
+     * whoever hands bytes to a runtime, which would resolve the file's name against its working directory. A model
+     * this library loaded and serialized ({@link #toBytes()}) always passes: its external data has been read in.
+     *
+     * @param source names the bytes in the message
+     * @throws ModelFormatException if the bytes are no ONNX model or a tensor names external data
+     */
+    public static void requireSelfContained(byte[] bytes, String source) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(source, "source");
+        ExternalData.refuseWithoutDirectory(parse(bytes, source, true), source);
+    }
+
     private static ModelProto parse(byte[] bytes, String source) {
+        return parse(bytes, source, false);
+    }
+
+    /**
+     * @param alias let the parsed tensors share {@code bytes} instead of copying them: only for a parse that does not
+     *              outlive the caller's array unchanged
+     */
+    private static ModelProto parse(byte[] bytes, String source, boolean alias) {
         if (bytes.length == 0) {
             throw new ModelFormatException(
                     source, "the model is empty (0 bytes); expected a serialized ONNX ModelProto");
         }
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.enableAliasing(alias);
             in.setRecursionLimit(200);
             ModelProto proto = ModelProto.parseFrom(in);
             in.checkLastTagWas(0);
