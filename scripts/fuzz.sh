@@ -5,8 +5,8 @@
 # only, on the committed inputs under onnx-io/src/test/resources/dev/onnxinspect/onnx/ModelLoadingFuzzTestInputs/.
 #
 # A finding (an exception other than the library's refusals, a hang over 10 s, an OutOfMemoryError in the 1 GiB
-# heap) stops the run with exit code 1 and leaves the input as crash-<sha1> in that directory, next to the seeds:
-# commit it (mvn verify then replays it) and fix the bug. The corpus grown by a run stays in
+# heap) ends that target's run and leaves the input as crash-<sha1> in that directory, next to the seeds; the other
+# targets still run and the script exits with 1. Commit the input (mvn verify then replays it) and fix the bug. The corpus grown by a run stays in
 # onnx-io/target/fuzz-corpus/<target> and seeds the next run on the same machine.
 #
 # Usage: scripts/fuzz.sh [target...]   (targets: modelBytes modelDirectory generatedGraph; default all)
