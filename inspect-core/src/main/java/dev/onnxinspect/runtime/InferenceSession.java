@@ -15,6 +15,8 @@ import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.onnx.ElementType;
+import dev.onnxinspect.onnx.ModelFormatException;
+import dev.onnxinspect.onnx.OnnxModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -182,10 +184,25 @@ public final class InferenceSession implements AutoCloseable {
                 what);
     }
 
-    /** Opens a serialised ONNX model ({@code ModelProto} bytes); see {@link #open(Path, SessionConfig)}. */
+    /**
+     * Opens a serialised ONNX model ({@code ModelProto} bytes); see {@link #open(Path, SessionConfig)}.
+     *
+     * <p>Bytes in which any tensor keeps its data in an external file are refused before ONNX Runtime sees them: given
+     * bytes, it would look for that file relative to the process's working directory. Load such a model with
+     * {@link OnnxModel#load(Path)}, which reads the data from the model's own directory, and open its
+     * {@link OnnxModel#toBytes()}.
+     *
+     * @throws InferenceException as {@link #open(Path, SessionConfig)}, and for bytes that are no ONNX model or that
+     *                            name external data
+     */
     public static InferenceSession open(byte[] model, SessionConfig config) {
         byte[] copy = model.clone();
         String what = "in-memory model (" + copy.length + " bytes)";
+        try {
+            OnnxModel.requireSelfContained(copy, what);
+        } catch (ModelFormatException e) {
+            throw new InferenceException(e.kind(), e.getMessage(), e);
+        }
         return new InferenceSession(
                 SessionFactory.create(
                         new SessionFactory.ModelSource() {

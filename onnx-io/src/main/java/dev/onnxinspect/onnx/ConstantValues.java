@@ -4,9 +4,23 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 
-/** The value of a {@code Constant} node as a {@link TensorProto} (from value, value_float(s) or value_int(s)). */
+/**
+ * The value of a {@code Constant} node: as a {@link TensorProto} (from value, value_float(s) or value_int(s)), or as
+ * float32 weights (also from sparse_value, densified).
+ */
 final class ConstantValues {
     private ConstantValues() {}
+
+    /** The node's value as float32 weights named after its output. */
+    static WeightTensor weightsOf(NodeProto constant, String source) {
+        String name = constant.getOutputCount() > 0 ? constant.getOutput(0) : "";
+        for (AttributeProto a : constant.getAttributeList()) {
+            if (a.getName().equals("sparse_value")) {
+                return SparseTensors.toWeights(a.getSparseTensor(), name, source);
+            }
+        }
+        return TensorDecoder.decode(tensorOf(constant, source), source);
+    }
 
     static TensorProto tensorOf(NodeProto constant, String source) {
         String name = constant.getOutputCount() > 0 ? constant.getOutput(0) : "";
@@ -39,11 +53,11 @@ final class ConstantValues {
                             .build();
                 }
                 default -> {
-                    // another attribute (e.g. sparse_value): look at the next one
+                    // another attribute (sparse_value: see weightsOf): look at the next one
                 }
             }
         }
         throw new GraphQueryException("Constant node producing '" + name + "' in " + source
-                + " has no numeric value attribute (value, value_float(s), value_int(s))");
+                + " has no numeric value attribute (value, sparse_value, value_float(s), value_int(s))");
     }
 }

@@ -100,7 +100,10 @@ final class DenseLayerFinder {
                     : !node.get().getOpType().equals("Identity")
                                     && !RESHAPES.contains(node.get().getOpType())
                             ? "'" + tensor + "' is computed by " + describe(node.get()) + ", not by a reshape"
-                            : keepsSamples(node.get(), d.inFeatures());
+                            : node.get().getInputCount() == 0
+                                    ? "'" + tensor + "' is computed by " + describe(node.get())
+                                            + ", which reads nothing"
+                                    : keepsSamples(node.get(), d.inFeatures());
             if (why != null) {
                 throw new GraphQueryException("the dense layer '" + d.outputName() + "' of " + model.source()
                         + " does not read the features '" + features + "': it reads '" + d.inputName() + "'"

@@ -1,9 +1,6 @@
 package dev.onnxinspect.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
@@ -21,11 +18,13 @@ import java.nio.file.StandardOpenOption;
  * Reads tensors stored as ONNX external data ({@code data_location = EXTERNAL}) into their {@code raw_data}, so a
  * loaded model is self-contained.
  *
- * <p>Choice: external data is inlined at load time (initializers and {@code Constant} values, in subgraphs too).
- * The whole model must then fit within protobuf's 2 GiB message limit; a larger one is rejected with a message.
- * A {@code location} must be a relative path that stays inside the model's directory after resolving {@code ..}
- * and symbolic links; anything else (absolute paths, {@code ../} escapes, links pointing out) is rejected, so a
- * model file cannot make the library read arbitrary files.
+ * <p>Choice: external data is inlined at load time, for every tensor of the model wherever it is
+ * ({@link ModelTensors}: initializers, sparse initializers, {@code Constant} values and any other tensor attribute,
+ * in subgraphs and model-local functions too), so that no location reaches a runtime, which would resolve it
+ * against its working directory when handed the bytes. The whole model must then fit within protobuf's 2 GiB message
+ * limit; a larger one is rejected with a message. A {@code location} must be a relative path that stays inside the
+ * model's directory after resolving {@code ..} and symbolic links; anything else (absolute paths, {@code ../}
+ * escapes, links pointing out) is rejected, so a model file cannot make the library read arbitrary files.
  */
 final class ExternalData {
     /** The largest protobuf message Java can serialize (a little under 2 GiB). */
@@ -42,39 +41,51 @@ final class ExternalData {
         this.source = source;
     }
 
-    /** True when any tensor of the model (at any graph depth) stores its data externally. */
+    /** True when any tensor of the model, wherever it is ({@link ModelTensors}), stores its data externally. */
     static boolean usesExternalData(ModelProto model) {
-        return usesExternalData(model.getGraph());
-    }
-
-    private static boolean usesExternalData(GraphProto graph) {
-        for (TensorProto t : graph.getInitializerList()) {
-            if (isExternal(t)) {
-                return true;
-            }
-        }
-        for (NodeProto n : graph.getNodeList()) {
-            for (AttributeProto a : n.getAttributeList()) {
-                if ((a.hasT() && isExternal(a.getT()))
-                        || a.getTensorsList().stream().anyMatch(ExternalData::isExternal)
-                        || (a.hasG() && usesExternalData(a.getG()))
-                        || a.getGraphsList().stream().anyMatch(ExternalData::usesExternalData)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return ModelTensors.anyMatch(model, ExternalData::isExternal);
     }
 
     static boolean isExternal(TensorProto t) {
         return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
     }
 
+    private static String location(TensorProto t) {
+        for (StringStringEntryProto e : t.getExternalDataList()) {
+            if (e.getKey().equals("location")) {
+                return e.getValue();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Refuses a model with external data where there is no directory to read it from (bytes, a stream, a proto):
+     * names the first such tensor.
+     */
+    static void refuseWithoutDirectory(ModelProto model, String source) {
+        try {
+            ModelTensors.rewrite(model, (t, where) -> {
+                if (isExternal(t)) {
+                    throw new ModelFormatException(
+                            source,
+                            where + " keeps its data in external data (file '" + location(t) + "'), which cannot be"
+                                    + " found without the model's directory; load the model with OnnxModel.load(Path)"
+                                    + " instead");
+                }
+                return t;
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("a check that does no I/O threw an IOException", e);
+        }
+    }
+
     /** Returns {@code model} with every external tensor's bytes read from files under {@code baseDir}. */
     static ModelProto inline(ModelProto model, Path baseDir, String source) {
         try {
             ExternalData reader = new ExternalData(baseDir, source);
-            GraphProto graph = reader.inlineGraph(model.getGraph());
+            ModelProto inlined =
+                    ModelTensors.rewrite(model, (t, where) -> isExternal(t) ? reader.inlineTensor(t, where) : t);
             if (reader.inlinedBytes + model.getSerializedSize() > PROTOBUF_LIMIT) {
                 throw new ModelFormatException(
                         Kind.UNSUPPORTED,
@@ -83,100 +94,43 @@ final class ExternalData {
                                 + reader.inlinedBytes + " bytes; with them the model exceeds protobuf's 2 GiB limit, "
                                 + "which this library does not support");
             }
-            return model.toBuilder().setGraph(graph).build();
+            return inlined;
         } catch (IOException e) {
             throw new ModelFormatException(Kind.IO, source, "cannot read external data under " + baseDir + ": " + e, e);
         }
     }
 
-    @SuppressWarnings("ReferenceEquality") // inlineAttribute returns its argument itself when nothing is external
-    private GraphProto inlineGraph(GraphProto graph) throws IOException {
-        GraphProto.Builder g = graph.toBuilder();
-        for (int i = 0; i < g.getInitializerCount(); i++) {
-            if (isExternal(g.getInitializer(i))) {
-                g.setInitializer(i, inlineTensor(g.getInitializer(i)));
-            }
-        }
-        for (int i = 0; i < g.getNodeCount(); i++) {
-            NodeProto node = g.getNode(i);
-            NodeProto.Builder nb = null;
-            for (int k = 0; k < node.getAttributeCount(); k++) {
-                AttributeProto a = node.getAttribute(k);
-                AttributeProto b = inlineAttribute(a);
-                if (b != a) {
-                    if (nb == null) {
-                        nb = node.toBuilder();
-                    }
-                    nb.setAttribute(k, b);
-                }
-            }
-            if (nb != null) {
-                g.setNode(i, nb);
-            }
-        }
-        return g.build();
-    }
-
-    private AttributeProto inlineAttribute(AttributeProto a) throws IOException {
-        boolean touches = (a.hasT() && isExternal(a.getT()))
-                || a.getTensorsList().stream().anyMatch(ExternalData::isExternal)
-                || (a.hasG() && usesExternalData(a.getG()))
-                || a.getGraphsList().stream().anyMatch(ExternalData::usesExternalData);
-        if (!touches) {
-            return a;
-        }
-        AttributeProto.Builder b = a.toBuilder();
-        if (a.hasT() && isExternal(a.getT())) {
-            b.setT(inlineTensor(a.getT()));
-        }
-        for (int i = 0; i < a.getTensorsCount(); i++) {
-            if (isExternal(a.getTensors(i))) {
-                b.setTensors(i, inlineTensor(a.getTensors(i)));
-            }
-        }
-        if (a.hasG()) {
-            b.setG(inlineGraph(a.getG()));
-        }
-        for (int i = 0; i < a.getGraphsCount(); i++) {
-            b.setGraphs(i, inlineGraph(a.getGraphs(i)));
-        }
-        return b.build();
-    }
-
-    private TensorProto inlineTensor(TensorProto t) throws IOException {
+    private TensorProto inlineTensor(TensorProto t, String where) throws IOException {
         String location = null;
         long offset = 0;
         Long declaredLength = null;
         for (StringStringEntryProto e : t.getExternalDataList()) {
             switch (e.getKey()) {
                 case "location" -> location = e.getValue();
-                case "offset" -> offset = parseLong(t, "offset", e.getValue());
-                case "length" -> declaredLength = parseLong(t, "length", e.getValue());
+                case "offset" -> offset = parseLong(where, "offset", e.getValue());
+                case "length" -> declaredLength = parseLong(where, "length", e.getValue());
                 default -> {
                     // "checksum" and unknown keys are informational
                 }
             }
         }
         if (location == null || location.isEmpty()) {
-            throw new ModelFormatException(
-                    source, "tensor '" + t.getName() + "' is marked as external data but has no 'location' entry");
+            throw new ModelFormatException(source, where + " is marked as external data but has no 'location' entry");
         }
-        Path file = resolveInside(t.getName(), location);
+        Path file = resolveInside(where, location);
         long fileSize = Files.size(file);
         long length = declaredLength == null ? fileSize - offset : declaredLength;
         if (offset < 0 || length < 0 || offset > fileSize - length) {
             throw new ModelFormatException(
                     source,
-                    "tensor '" + t.getName() + "': external data range [offset "
+                    where + ": external data range [offset "
                             + offset + ", length " + length + "] lies outside '" + location + "' (" + fileSize
                             + " bytes); the data file is truncated or does not belong to this model");
         }
         long expected = expectedByteLength(t);
         if (expected >= 0 && expected != length) {
             throw new ModelFormatException(
-                    source,
-                    "tensor '" + t.getName() + "': external data has " + length + " bytes but its type and shape need "
-                            + expected);
+                    source, where + ": external data has " + length + " bytes but its type and shape need " + expected);
         }
         inlinedBytes += length;
         if (length > PROTOBUF_LIMIT || inlinedBytes > PROTOBUF_LIMIT) {
@@ -185,7 +139,7 @@ final class ExternalData {
                     source,
                     "the external data adds up to more than "
                             + "protobuf's 2 GiB limit "
-                            + "(at tensor '" + t.getName() + "'); models this large are not supported");
+                            + "(at " + where + "); models this large are not supported");
         }
         ByteBuffer buffer = ByteBuffer.allocate((int) length);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -193,9 +147,7 @@ final class ExternalData {
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer) < 0) {
                     throw new ModelFormatException(
-                            source,
-                            "tensor '" + t.getName() + "': '" + location + "' ended before the expected " + length
-                                    + " bytes");
+                            source, where + ": '" + location + "' ended before the expected " + length + " bytes");
                 }
             }
         }
@@ -207,32 +159,32 @@ final class ExternalData {
                 .build();
     }
 
-    private Path resolveInside(String tensor, String location) throws IOException {
+    private Path resolveInside(String where, String location) throws IOException {
         Path relative;
         try {
             relative = Path.of(location);
         } catch (InvalidPathException e) {
             throw new ModelFormatException(
-                    source, "tensor '" + tensor + "': external data location '" + location + "' is not a valid path");
+                    source, where + ": external data location '" + location + "' is not a valid path");
         }
         if (relative.isAbsolute() || relative.getRoot() != null) {
             throw new ModelFormatException(
                     source,
-                    "tensor '" + tensor + "': external data location '" + location
+                    where + ": external data location '" + location
                             + "' is absolute; it must be a path relative to the model's directory " + baseDir);
         }
         Path file = baseDir.resolve(relative).normalize();
         if (!file.startsWith(baseDir)) {
             throw new ModelFormatException(
                     source,
-                    "tensor '" + tensor + "': external data location '" + location
-                            + "' points outside the model's directory " + baseDir + "; it must stay inside it");
+                    where + ": external data location '" + location + "' points outside the model's directory "
+                            + baseDir + "; it must stay inside it");
         }
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(
                     Kind.IO,
                     source,
-                    "tensor '" + tensor + "': external data file '"
+                    where + ": external data file '"
                             + location
                             + "' not found in " + baseDir + "; copy the data file next to the model");
         }
@@ -240,23 +192,21 @@ final class ExternalData {
         if (!real.startsWith(realBaseDir)) {
             throw new ModelFormatException(
                     source,
-                    "tensor '" + tensor + "': external data location '" + location + "' is a symbolic link to " + real
+                    where + ": external data location '" + location + "' is a symbolic link to " + real
                             + ", outside the model's directory " + realBaseDir);
         }
         if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ModelFormatException(
-                    source, "tensor '" + tensor + "': external data '" + location + "' is not a regular file");
+            throw new ModelFormatException(source, where + ": external data '" + location + "' is not a regular file");
         }
         return real;
     }
 
-    private long parseLong(TensorProto t, String key, String value) {
+    private long parseLong(String where, String key, String value) {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new ModelFormatException(
-                    source,
-                    "tensor '" + t.getName() + "': external data " + key + " '" + value + "' is not an integer");
+                    source, where + ": external data " + key + " '" + value + "' is not an integer");
         }
     }
 

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -41,6 +42,14 @@ final class ModelDescriber {
         for (TensorProto t : graph.getInitializerList()) {
             initializers.add(new InitializerInfo(
                     t.getName(), ElementType.forCode(t.getDataType()).orElse(ElementType.UNDEFINED), t.getDimsList()));
+        }
+        for (SparseTensorProto s : graph.getSparseInitializerList()) {
+            TensorProto values = s.getValues();
+            initializers.add(new InitializerInfo(
+                    values.getName(),
+                    ElementType.forCode(values.getDataType()).orElse(ElementType.UNDEFINED),
+                    s.getDimsList(),
+                    true));
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         for (StringStringEntryProto e : proto.getMetadataPropsList()) {

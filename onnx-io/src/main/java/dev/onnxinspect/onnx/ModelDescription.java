@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param inputs          graph inputs that are not initializers (what a caller feeds), in order
  * @param outputs         graph outputs, in order
  * @param nodes           the top-level nodes in topological order
- * @param initializers    the stored weights, in file order
+ * @param initializers    the stored weights, in file order (dense ones first, then sparse ones)
  * @param metadata        {@code metadata_props}, in file order
  */
 public record ModelDescription(
@@ -86,6 +86,7 @@ public record ModelDescription(
                 .append(t.elementType())
                 .append(' ')
                 .append(t.shape())
+                .append(t.sparse() ? " (sparse)" : "")
                 .append('\n'));
         return s.toString();
     }

@@ -1,8 +1,11 @@
 package dev.onnxinspect.onnx;
 
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TrainingInfoProto;
 import com.google.protobuf.CodedInputStream;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
@@ -24,9 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Loading checks that the bytes are an ONNX model with a graph, that the IR version is within
  * [{@value #MIN_IR_VERSION}, {@value #MAX_IR_VERSION}] and the default-domain opset within
- * [{@value #MIN_OPSET}, {@value #MAX_OPSET}], and that the top-level graph is well formed (every tensor defined
- * once before it is read, no cycle). Weights in external data files are read in at load
- * (see {@link ExternalData}). Every problem is a {@link ModelFormatException} naming the source.
+ * [{@value #MIN_OPSET}, {@value #MAX_OPSET}], that the top-level graph is well formed (every tensor defined once
+ * before it is read, no cycle; no cycle in subgraphs and model-local functions either), and that every tensor of the
+ * model, wherever it is, has data that fits its type and shape ({@link TensorChecks}; sparse tensors included, see
+ * {@link SparseTensors}). Tensors kept in external data files, wherever they are, are read in at load from the
+ * model's directory only (see {@link ExternalData}); a model read from bytes or a stream has no directory, and one
+ * with external data is refused. Every problem is a {@link ModelFormatException} naming the source.
  *
  * <p>Choice: the supported range is IR 3 (ONNX 1.0; IR 1 and 2 predate the first release) to 13 and opset 1 to 26
  * of the default domain: the IR versions and opsets ONNX Runtime 1.28 accepts (measured; a conformance test keeps
@@ -135,22 +141,40 @@ public final class OnnxModel {
     }
 
     private static OnnxModel fromParsed(ModelProto proto, String source) {
-        if (ExternalData.usesExternalData(proto)) {
-            throw new ModelFormatException(
-                    source,
-                    "the model keeps weights in external data files, which cannot "
-                            + "be found without a directory; load it with OnnxModel.load(Path) instead");
-        }
+        ExternalData.refuseWithoutDirectory(proto, source);
         return new OnnxModel(proto, source);
     }
 
+    /**
+     * Refuses serialized model bytes in which any tensor, wherever it is, keeps its data in an external file: for
+     * whoever hands bytes to a runtime, which would resolve the file's name against its working directory. A model
+     * this library loaded and serialized ({@link #toBytes()}) always passes: its external data has been read in.
+     *
+     * @param source names the bytes in the message
+     * @throws ModelFormatException if the bytes are no ONNX model or a tensor names external data
+     */
+    public static void requireSelfContained(byte[] bytes, String source) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(source, "source");
+        ExternalData.refuseWithoutDirectory(parse(bytes, source, true), source);
+    }
+
     private static ModelProto parse(byte[] bytes, String source) {
+        return parse(bytes, source, false);
+    }
+
+    /**
+     * @param alias let the parsed tensors share {@code bytes} instead of copying them: only for a parse that does not
+     *              outlive the caller's array unchanged
+     */
+    private static ModelProto parse(byte[] bytes, String source, boolean alias) {
         if (bytes.length == 0) {
             throw new ModelFormatException(
                     source, "the model is empty (0 bytes); expected a serialized ONNX ModelProto");
         }
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
+            in.enableAliasing(alias);
             in.setRecursionLimit(200);
             ModelProto proto = ModelProto.parseFrom(in);
             in.checkLastTagWas(0);
@@ -199,7 +223,16 @@ public final class OnnxModel {
                     source, "the model imports no opset; expected an opset_import entry " + "for the default domain");
         }
         GraphIndex index = GraphIndex.of(proto.getGraph(), source);
-        InitializerChecks.check(proto.getGraph().getInitializerList(), source);
+        for (FunctionProto f : proto.getFunctionsList()) {
+            GraphIndex.checkAcyclic(f.getNodeList(), "function '" + f.getName() + "': ", source);
+        }
+        for (int i = 0; i < proto.getTrainingInfoCount(); i++) {
+            TrainingInfoProto t = proto.getTrainingInfo(i);
+            GraphIndex.checkAcyclic(
+                    t.getInitialization().getNodeList(), "training_info " + i + " initialization: ", source);
+            GraphIndex.checkAcyclic(t.getAlgorithm().getNodeList(), "training_info " + i + " algorithm: ", source);
+        }
+        TensorChecks.check(proto, source);
         return index;
     }
 
@@ -284,6 +317,7 @@ public final class OnnxModel {
 
     /**
      * A constant tensor (an initializer, or the value of a {@code Constant} node) as float32 values with its shape.
+     * A sparse initializer or {@code sparse_value} gives its dense form (zeros where it stores no value).
      *
      * <p>Choice: FLOAT, DOUBLE, FLOAT16, BFLOAT16, BOOL and the 8- to 64-bit integer types convert (doubles and
      * integers beyond 2^24 round to the nearest float); strings, complex and 8-/4-bit float types are rejected.
@@ -293,15 +327,19 @@ public final class OnnxModel {
     public WeightTensor initializer(String name) {
         Objects.requireNonNull(name, "name");
         Optional<TensorProto> tensor = index.initializer(name);
-        if (tensor.isEmpty()) {
-            tensor = index.producer(name)
-                    .filter(n -> n.getOpType().equals("Constant"))
-                    .map(n -> ConstantValues.tensorOf(n, source));
+        if (tensor.isPresent()) {
+            return TensorDecoder.decode(tensor.get(), source);
         }
-        return TensorDecoder.decode(
-                tensor.orElseThrow(() -> new GraphQueryException("no initializer or Constant "
-                        + "called '" + name + "' in " + source + "; closest initializers: "
-                        + ClosestNames.closest(name, index.initializers(), 5))),
+        Optional<SparseTensorProto> sparse = index.sparseInitializer(name);
+        if (sparse.isPresent()) {
+            return SparseTensors.toWeights(sparse.get(), name, source);
+        }
+        return ConstantValues.weightsOf(
+                index.producer(name)
+                        .filter(n -> n.getOpType().equals("Constant"))
+                        .orElseThrow(() -> new GraphQueryException("no initializer or Constant called '" + name
+                                + "' in " + source + "; closest initializers: "
+                                + ClosestNames.closest(name, index.initializers(), 5))),
                 source);
     }
 

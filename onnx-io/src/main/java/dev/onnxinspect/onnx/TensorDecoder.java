@@ -38,6 +38,8 @@ final class TensorDecoder {
                     "tensor '" + t.getName() + "' still refers to external data; "
                             + "load the model with OnnxModel.load(Path) so its data files are read");
         }
+        // the data must fit the dims before anything is allocated for them
+        TensorChecks.check(t, "tensor '" + t.getName() + "'", source);
         ElementType type = ElementType.forCode(t.getDataType()).orElse(ElementType.UNDEFINED);
         int n = (int) count;
         float[] values = switch (type) {

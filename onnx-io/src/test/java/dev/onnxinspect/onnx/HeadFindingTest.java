@@ -245,6 +245,20 @@ class HeadFindingTest {
         }
     }
 
+    /** Found by fuzzing (modelBytes crash-dea50418...): a pass-through node without inputs between features and head. */
+    @Test
+    void aReshapeThatReadsNothingIsNoPathToTheFeatures() {
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .addInitializer(floats("w", W, 2, 3))
+                .addNode(node("Relu", "act", List.of("x"), List.of("f")))
+                .addNode(node("Identity", "id", List.of(), List.of("g")))
+                .addNode(node("Gemm", "fc", List.of("g", "w"), List.of("z"), intAttr("transB", 1)))
+                .addOutput(floatValue("z", -1, 2));
+        assertThatThrownBy(() -> model(g, floatValue("x", -1, 3)).denseLayer("z", "f"))
+                .isInstanceOf(GraphQueryException.class)
+                .hasMessageContaining("'g' is computed by Identity 'id', which reads nothing");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"flatten0", "squeeze0"})
     void flattenAtAxisZeroAndSqueezeOfTheBatchAreRefused(String kind) {
