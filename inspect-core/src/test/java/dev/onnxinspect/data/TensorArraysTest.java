@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.runtime.InferenceException;
 import dev.onnxinspect.runtime.TypedTensor;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TensorArraysTest {
@@ -71,35 +72,23 @@ class TensorArraysTest {
 
     @Test
     void anInputAndItsTypedTensorReadTheSameValues() {
-        Object[] arrays = {
-            new float[] {-0.0f, Float.NaN, 3.5f},
-            new double[] {0.1, -1e300, Double.MIN_VALUE},
-            new short[] {(short) 0x7c00, (short) 0x8001, 0x3c00},
-            new byte[] {-128, 127, 0},
-            new byte[] {-1, 0, 1},
-            new byte[] {0, 1, 2},
-            new short[] {Short.MIN_VALUE, -1, Short.MAX_VALUE},
-            new int[] {Integer.MIN_VALUE, -1, Integer.MAX_VALUE},
-            new long[] {Long.MIN_VALUE, -1, (1L << 53) + 1},
-        };
-        ElementType[] types = {
-            ElementType.FLOAT,
-            ElementType.DOUBLE,
-            ElementType.FLOAT16,
-            ElementType.INT8,
-            ElementType.UINT8,
-            ElementType.BOOL,
-            ElementType.INT16,
-            ElementType.INT32,
-            ElementType.INT64
-        };
-        assertThat(types).containsExactlyInAnyOrderElementsOf(InputTensor.SUPPORTED);
-        for (int t = 0; t < types.length; t++) {
-            InputTensor input = new InputTensor("x", types[t], new long[] {3}, arrays[t]);
+        long[] shape = {3};
+        List<InputTensor> inputs = List.of(
+                new InputTensor("f", ElementType.FLOAT, shape, new float[] {-0.0f, Float.NaN, 3.5f}),
+                new InputTensor("d", ElementType.DOUBLE, shape, new double[] {0.1, -1e300, Double.MIN_VALUE}),
+                new InputTensor("h", ElementType.FLOAT16, shape, new short[] {(short) 0x7c00, (short) 0x8001, 0x3c00}),
+                new InputTensor("i8", ElementType.INT8, shape, new byte[] {-128, 127, 0}),
+                new InputTensor("u8", ElementType.UINT8, shape, new byte[] {-1, 0, 1}),
+                new InputTensor("b", ElementType.BOOL, shape, new byte[] {0, 1, 2}),
+                new InputTensor("i16", ElementType.INT16, shape, new short[] {Short.MIN_VALUE, -1, Short.MAX_VALUE}),
+                new InputTensor("i32", ElementType.INT32, shape, new int[] {Integer.MIN_VALUE, -1, Integer.MAX_VALUE}),
+                new InputTensor("i64", ElementType.INT64, shape, new long[] {Long.MIN_VALUE, -1, (1L << 53) + 1}));
+        assertThat(inputs.stream().map(InputTensor::type)).containsExactlyInAnyOrderElementsOf(InputTensor.SUPPORTED);
+        for (InputTensor input : inputs) {
             TypedTensor typed = TypedTensor.of(input);
             for (int i = 0; i < 3; i++) {
                 assertThat(Double.doubleToRawLongBits(input.valueAsDouble(i)))
-                        .as("%s at %d", types[t], i)
+                        .as("%s at %d", input.type(), i)
                         .isEqualTo(Double.doubleToRawLongBits(typed.valueAsDouble(i)));
             }
         }
