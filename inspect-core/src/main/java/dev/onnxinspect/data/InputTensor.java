@@ -1,7 +1,6 @@
 package dev.onnxinspect.data;
 
 import dev.onnxinspect.onnx.ElementType;
-import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -58,24 +57,7 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
             throw new DatasetException("input " + label(name) + " has no batch dimension; give its shape with the"
                     + " batch dimension first");
         }
-        long count = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw new DatasetException("input " + label(name) + " has shape " + Arrays.toString(shape)
-                        + "; every dimension of a batch must be >= 0");
-            }
-            count = Math.multiplyExact(count, d);
-        }
-        Class<?> expected = arrayClass(type);
-        if (data.getClass() != expected) {
-            throw new DatasetException("input " + label(name) + " of type " + type + " needs its values in a "
-                    + expected.getSimpleName() + ", got a " + data.getClass().getSimpleName());
-        }
-        int length = Array.getLength(data);
-        if (length != count) {
-            throw new DatasetException("input " + label(name) + " of shape " + Arrays.toString(shape) + " needs "
-                    + count + " values, got " + length);
-        }
+        TensorArrays.check("input " + label(name), type, shape, data, DatasetException::new);
     }
 
     /** A float32 tensor. */
@@ -100,17 +82,10 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
 
     /** The Java array class that holds values of an element type. */
     public static Class<?> arrayClass(ElementType type) {
-        return switch (type) {
-            case FLOAT -> float[].class;
-            case DOUBLE -> double[].class;
-            case FLOAT16, INT16 -> short[].class;
-            case INT8, UINT8, BOOL -> byte[].class;
-            case INT32 -> int[].class;
-            case INT64 -> long[].class;
-            default ->
-                throw new DatasetException(
-                        "onnx-inspect cannot feed element type " + type + "; supported: " + SUPPORTED);
-        };
+        if (!SUPPORTED.contains(type)) {
+            throw new DatasetException("onnx-inspect cannot feed element type " + type + "; supported: " + SUPPORTED);
+        }
+        return TensorArrays.arrayClass(type);
     }
 
     /** The batch size: the first dimension. */
@@ -139,18 +114,7 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
 
     /** The value at a flat index as a double (bool: 0 or 1; UINT8: 0..255; FLOAT16: its value). */
     public double valueAsDouble(long index) {
-        int i = Math.toIntExact(index);
-        return switch (type) {
-            case FLOAT -> ((float[]) data)[i];
-            case DOUBLE -> ((double[]) data)[i];
-            case FLOAT16 -> halfToFloat(((short[]) data)[i]);
-            case INT16 -> ((short[]) data)[i];
-            case INT8, BOOL -> ((byte[]) data)[i];
-            case UINT8 -> Byte.toUnsignedInt(((byte[]) data)[i]);
-            case INT32 -> ((int[]) data)[i];
-            case INT64 -> ((long[]) data)[i];
-            default -> throw new IllegalStateException("unsupported type " + type);
-        };
+        return TensorArrays.valueAsDouble(type, data, Math.toIntExact(index));
     }
 
     /** An IEEE 754 half-precision value (its 16 bits) as a float, exactly (every half is a float). */
@@ -171,25 +135,22 @@ public record InputTensor(String name, ElementType type, long[] shape, Object da
     }
 
     static String label(String name) {
-        return name == null ? "(the model's only input)" : name;
+        return TensorArrays.label(name);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof InputTensor t
-                && Objects.equals(name, t.name)
-                && type == t.type
-                && Arrays.equals(shape, t.shape)
-                && Objects.deepEquals(new Object[] {data}, new Object[] {t.data});
+                && TensorArrays.equal(name, type, shape, data, t.name, t.type, t.shape, t.data);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, Arrays.hashCode(shape));
+        return TensorArrays.hashCode(name, type, shape);
     }
 
     @Override
     public String toString() {
-        return "InputTensor[" + label(name) + " " + type + " " + Arrays.toString(shape) + "]";
+        return TensorArrays.toString("InputTensor", name, type, shape);
     }
 }

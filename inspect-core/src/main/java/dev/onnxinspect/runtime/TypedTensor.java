@@ -1,10 +1,11 @@
 package dev.onnxinspect.runtime;
 
 import dev.onnxinspect.data.InputTensor;
+import dev.onnxinspect.data.TensorArrays;
 import dev.onnxinspect.onnx.ElementType;
 import java.lang.reflect.Array;
-import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,9 +15,9 @@ import java.util.Set;
  * are copied in and {@link #data()} hands out a copy.
  *
  * <p>The values are held row-major in the primitive array of the type, as in {@link InputTensor}, extended to the
- * types ONNX Runtime Java can read: FLOAT {@code float[]}; DOUBLE {@code double[]}; FLOAT16, BFLOAT16, INT16, UINT16
- * {@code short[]} (the 16 bits; UINT16 as unsigned); INT8, UINT8, BOOL {@code byte[]}; INT32, UINT32 {@code int[]};
- * INT64, UINT64 {@code long[]}; STRING {@code String[]}.
+ * types ONNX Runtime Java can read ({@link TensorArrays}): FLOAT {@code float[]}; DOUBLE {@code double[]}; FLOAT16,
+ * BFLOAT16, INT16, UINT16 {@code short[]} (the 16 bits; UINT16 as unsigned); INT8, UINT8, BOOL {@code byte[]}; INT32,
+ * UINT32 {@code int[]}; INT64, UINT64 {@code long[]}; STRING {@code String[]}.
  *
  * @param name  the tensor's name (an output's name; for an input, the model input it feeds, or null for the
  *              model's only input)
@@ -25,61 +26,36 @@ import java.util.Set;
  * @param data  the values, an array of the type's Java type of length product(shape)
  */
 public record TypedTensor(String name, ElementType type, long[] shape, Object data) {
-    /** The element types a typed tensor may have. */
-    public static final Set<ElementType> SUPPORTED = Set.copyOf(EnumSet.of(
-            ElementType.FLOAT,
-            ElementType.DOUBLE,
-            ElementType.FLOAT16,
-            ElementType.BFLOAT16,
-            ElementType.INT8,
-            ElementType.UINT8,
-            ElementType.BOOL,
-            ElementType.INT16,
-            ElementType.UINT16,
-            ElementType.INT32,
-            ElementType.UINT32,
-            ElementType.INT64,
-            ElementType.UINT64,
-            ElementType.STRING));
+    /** The element types a typed tensor may have: an {@link InputTensor}'s and the others ONNX Runtime Java reads. */
+    public static final Set<ElementType> SUPPORTED = supported();
 
     public TypedTensor {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
-        Class<?> expected = arrayClass(type);
+        checkSupported(type);
         shape = shape.clone();
-        long count = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw new InferenceException("tensor " + label(name) + " has shape " + Arrays.toString(shape)
-                        + "; every dimension must be >= 0");
-            }
-            count = Math.multiplyExact(count, d);
-        }
-        if (data.getClass() != expected) {
-            throw new InferenceException("tensor " + label(name) + " of type " + type + " needs its values in a "
-                    + expected.getSimpleName() + ", got a " + data.getClass().getSimpleName());
-        }
-        if (Array.getLength(data) != count) {
-            throw new InferenceException("tensor " + label(name) + " of shape " + Arrays.toString(shape) + " needs "
-                    + count + " values, got " + Array.getLength(data));
-        }
+        TensorArrays.check("tensor " + TensorArrays.label(name), type, shape, data, InferenceException::new);
         data = copy(data);
     }
 
     /** The Java array class holding values of an element type (see the class Javadoc). */
     public static Class<?> arrayClass(ElementType type) {
-        return switch (type) {
-            case FLOAT -> float[].class;
-            case DOUBLE -> double[].class;
-            case FLOAT16, BFLOAT16, INT16, UINT16 -> short[].class;
-            case INT8, UINT8, BOOL -> byte[].class;
-            case INT32, UINT32 -> int[].class;
-            case INT64, UINT64 -> long[].class;
-            case STRING -> String[].class;
-            default ->
-                throw new InferenceException(
-                        "onnx-inspect cannot hold tensors of element type " + type + "; supported: " + SUPPORTED);
-        };
+        checkSupported(type);
+        return TensorArrays.arrayClass(type);
+    }
+
+    private static Set<ElementType> supported() {
+        Set<ElementType> types = EnumSet.copyOf(InputTensor.SUPPORTED);
+        types.addAll(List.of(
+                ElementType.BFLOAT16, ElementType.UINT16, ElementType.UINT32, ElementType.UINT64, ElementType.STRING));
+        return Set.copyOf(types);
+    }
+
+    private static void checkSupported(ElementType type) {
+        if (!SUPPORTED.contains(type)) {
+            throw new InferenceException(
+                    "onnx-inspect cannot hold tensors of element type " + type + "; supported: " + SUPPORTED);
+        }
     }
 
     /** The tensor of a batch's input, copied. */
@@ -122,24 +98,11 @@ public record TypedTensor(String name, ElementType type, long[] shape, Object da
      * @throws InferenceException for a STRING tensor
      */
     public double valueAsDouble(int index) {
-        return switch (type) {
-            case FLOAT -> ((float[]) data)[index];
-            case DOUBLE -> ((double[]) data)[index];
-            case FLOAT16 -> InputTensor.halfToFloat(((short[]) data)[index]);
-            case BFLOAT16 -> Float.intBitsToFloat((((short[]) data)[index] & 0xffff) << 16);
-            case INT16 -> ((short[]) data)[index];
-            case UINT16 -> Short.toUnsignedInt(((short[]) data)[index]);
-            case INT8 -> ((byte[]) data)[index];
-            case UINT8 -> Byte.toUnsignedInt(((byte[]) data)[index]);
-            case BOOL -> ((byte[]) data)[index] != 0 ? 1 : 0;
-            case INT32 -> ((int[]) data)[index];
-            case UINT32 -> Integer.toUnsignedLong(((int[]) data)[index]);
-            case INT64 -> ((long[]) data)[index];
-            case UINT64 -> unsignedToDouble(((long[]) data)[index]);
-            default ->
-                throw new InferenceException(
-                        "tensor " + label(name) + " holds " + type + " values, which are not numbers");
-        };
+        if (type == ElementType.STRING) {
+            throw new InferenceException(
+                    "tensor " + TensorArrays.label(name) + " holds " + type + " values, which are not numbers");
+        }
+        return TensorArrays.valueAsDouble(type, data, index);
     }
 
     /**
@@ -193,33 +156,19 @@ public record TypedTensor(String name, ElementType type, long[] shape, Object da
         return ((float) ((v >>> 1) | (v & 1))) * 2f;
     }
 
-    private static double unsignedToDouble(long v) {
-        if (v >= 0) {
-            return v;
-        }
-        return ((double) ((v >>> 1) | (v & 1))) * 2.0;
-    }
-
-    private static String label(String name) {
-        return name == null ? "(the model's only input)" : name;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof TypedTensor t
-                && Objects.equals(name, t.name)
-                && type == t.type
-                && Arrays.equals(shape, t.shape)
-                && Objects.deepEquals(new Object[] {data}, new Object[] {t.data});
+                && TensorArrays.equal(name, type, shape, data, t.name, t.type, t.shape, t.data);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, Arrays.hashCode(shape));
+        return TensorArrays.hashCode(name, type, shape);
     }
 
     @Override
     public String toString() {
-        return "TypedTensor[" + label(name) + " " + type + " " + Arrays.toString(shape) + "]";
+        return TensorArrays.toString("TypedTensor", name, type, shape);
     }
 }

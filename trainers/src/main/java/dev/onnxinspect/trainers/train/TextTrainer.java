@@ -1,18 +1,9 @@
 package dev.onnxinspect.trainers.train;
 
-import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.loss.Loss;
 import dev.onnxinspect.trainers.TrainingException;
 import dev.onnxinspect.trainers.arch.TextClassifier;
 import dev.onnxinspect.trainers.model.DjlEnvironment;
@@ -20,11 +11,7 @@ import dev.onnxinspect.trainers.model.Initialization;
 import dev.onnxinspect.trainers.model.ModelParameters;
 import dev.onnxinspect.trainers.model.ParameterBridge;
 import dev.onnxinspect.trainers.model.TextClassifierBlock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.OptionalDouble;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TextTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(TextTrainer.class);
-    private static final int EVAL_BATCH = 1000;
 
     private TextTrainer() {}
 
@@ -66,17 +52,12 @@ public final class TextTrainer {
         DjlEnvironment.ensureOffline();
         Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
         TextClassifierBlock network = TextClassifierBlock.of(architecture);
-        try (Model model = Model.newInstance(architecture.kind(), Device.cpu(), "PyTorch")) {
-            model.setBlock(network);
-            DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Trainer.optimizer(config))
-                    .optDevices(new Device[] {Device.cpu()})
-                    .optInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
-            try (ai.djl.training.Trainer trainer = model.newTrainer(djlConfig)) {
-                trainer.initialize(network.inputShapes(1, train.maxLength()));
-                return new Loop(architecture, config, network, trainer, train, test).run();
-            }
-        }
+        return EpochLoop.withTrainer(
+                architecture.kind(),
+                network,
+                config,
+                network.inputShapes(1, train.maxLength()),
+                djl -> new Loop(architecture, config, network, djl, train, test).run());
     }
 
     private static void check(TextClassifier architecture, TokenData data, String what) {
@@ -99,14 +80,15 @@ public final class TextTrainer {
     }
 
     /** The state of one run; lives only inside {@link #train}. */
-    private static final class Loop {
+    private static final class Loop implements EpochLoop.Epochs {
         private final TextClassifier architecture;
         private final TrainingConfig config;
         private final TextClassifierBlock network;
-        private final ai.djl.training.Trainer trainer;
         private final TokenData train;
         private final TokenData test;
-        private final List<EpochRecord> history = new ArrayList<>();
+        private final EpochLoop epochs;
+        private final ModelParameters initial;
+        private ModelParameters parameters;
 
         Loop(
                 TextClassifier architecture,
@@ -118,13 +100,14 @@ public final class TextTrainer {
             this.architecture = architecture;
             this.config = config;
             this.network = network;
-            this.trainer = trainer;
             this.train = train;
             this.test = test;
+            this.epochs = new EpochLoop(LOG, config, trainer, architecture.numClasses());
+            this.initial = Initialization.xavierUniform(architecture, config.seed());
+            this.parameters = initial;
         }
 
         TextTrainingRun run() {
-            ModelParameters initial = Initialization.xavierUniform(architecture, config.seed());
             ParameterBridge.write(network, initial);
             LOG.info(
                     "training {} on {} sequences ({} test), {}",
@@ -132,107 +115,37 @@ public final class TextTrainer {
                     train.size(),
                     test.size(),
                     config.describe());
-            ModelParameters parameters = initial;
-            finishEpoch(0, 0.0, parameters, initial);
-            StopReason reason = StopReason.COMPLETED;
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                long start = System.nanoTime();
-                if (!trainEpoch(epoch)) {
-                    reason = StopReason.INTERRUPTED;
-                    LOG.warn("training interrupted during epoch {}; keeping epochs 0..{}", epoch, epoch - 1);
-                    break;
-                }
-                parameters = ParameterBridge.read(network);
-                finishEpoch(epoch, (System.nanoTime() - start) / 1e9, parameters, initial);
-            }
-            return new TextTrainingRun(architecture, config, history, parameters, reason);
+            StopReason reason = epochs.run(this);
+            return new TextTrainingRun(architecture, config, epochs.history(), parameters, reason);
         }
 
-        /** One pass over the shuffled training data; false when interrupted. */
-        private boolean trainEpoch(int epoch) {
-            int[] order = Permutations.random(train.size(), new SplittableRandom(config.seed() + epoch));
-            for (int from = 0; from < order.length; from += config.batchSize()) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return false;
+        @Override
+        public boolean train(int epoch) {
+            return epochs.trainEpoch(epoch, train.size(), samples -> {
+                int[] y = new int[samples.length];
+                for (int i = 0; i < samples.length; i++) {
+                    y[i] = train.label(samples[i]);
                 }
-                int n = Math.min(config.batchSize(), order.length - from);
-                int[] rows = new int[n];
-                int[] y = new int[n];
-                for (int i = 0; i < n; i++) {
-                    rows[i] = order[from + i];
-                    y[i] = train.label(rows[i]);
-                }
-                try (NDManager manager = trainer.getManager().newSubManager()) {
-                    NDList inputs = batch(manager, train, rows);
-                    NDArray labels = manager.create(y);
-                    try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(inputs).singletonOrThrow();
-                        NDArray loss = logits.logSoftmax(1)
-                                .mul(labels.oneHot(architecture.numClasses(), DataType.FLOAT32))
-                                .sum(new int[] {1})
-                                .neg()
-                                .mean();
-                        collector.backward(loss);
-                    }
-                    trainer.step();
-                }
-            }
-            return true;
+                epochs.step(manager -> batch(manager, train, samples), y);
+            });
         }
 
-        private void finishEpoch(int epoch, double seconds, ModelParameters parameters, ModelParameters initial) {
-            Trainer.Evaluation onTrain = evaluate(train);
-            Trainer.Evaluation onTest = evaluate(test);
-            EpochRecord record = new EpochRecord(
-                    epoch,
-                    onTrain.loss(),
-                    onTrain.accuracy(),
-                    onTest.loss(),
-                    onTest.accuracy(),
-                    OptionalDouble.empty(),
-                    parameters.l2Norm(),
-                    parameters.distanceTo(initial),
-                    seconds);
-            if (!Double.isFinite(record.trainLoss())) {
-                throw new TrainingException("the training loss after epoch " + epoch + " is " + record.trainLoss()
-                        + "; the training diverged, lower the learning rate");
-            }
-            history.add(record);
-            LOG.info(
-                    "epoch {}: train loss {} acc {}, test loss {} acc {}, {} s",
-                    epoch,
-                    fmt(record.trainLoss()),
-                    fmt(record.trainAccuracy()),
-                    fmt(record.testLoss()),
-                    fmt(record.testAccuracy()),
-                    fmt(seconds));
+        /** Evaluates and records; never stops early. */
+        @Override
+        public boolean finish(int epoch, double seconds) {
+            parameters = epoch == 0 ? initial : ParameterBridge.read(network);
+            epochs.record(epoch, seconds, evaluate(train), evaluate(test), OptionalDouble.empty(), parameters, initial);
+            return false;
         }
 
-        private Trainer.Evaluation evaluate(TokenData data) {
-            int k = architecture.numClasses();
-            double lossSum = 0;
-            long correct = 0;
-            for (int from = 0; from < data.size(); from += EVAL_BATCH) {
-                int n = Math.min(EVAL_BATCH, data.size() - from);
+        private EpochLoop.Evaluation evaluate(TokenData data) {
+            return epochs.evaluate(data.size(), data::label, (manager, from, n) -> {
                 int[] rows = new int[n];
                 for (int i = 0; i < n; i++) {
                     rows[i] = from + i;
                 }
-                float[] logits;
-                try (NDManager manager = trainer.getManager().newSubManager()) {
-                    logits = trainer.evaluate(batch(manager, data, rows))
-                            .singletonOrThrow()
-                            .toFloatArray();
-                }
-                for (int i = 0; i < n; i++) {
-                    int label = data.label(from + i);
-                    lossSum += Metrics.crossEntropy(logits, i * k, k, label);
-                    if (Metrics.argMax(logits, i * k, k) == label) {
-                        correct++;
-                    }
-                }
-            }
-            return new Trainer.Evaluation(lossSum / data.size(), (double) correct / data.size());
+                return batch(manager, data, rows);
+            });
         }
 
         /** The ids and mask of the given samples, padded to the longest of them, in {@code manager}. */
@@ -248,10 +161,6 @@ public final class TextTrainer {
             }
             Shape shape = new Shape(rows.length, length);
             return new NDList(manager.create(ids, shape), manager.create(mask, shape));
-        }
-
-        private static String fmt(double v) {
-            return String.format(Locale.ROOT, "%.4f", v);
         }
     }
 }

@@ -1,17 +1,8 @@
 package dev.onnxinspect.trainers.train;
 
-import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.loss.Loss;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.onnxinspect.trainers.TrainingException;
@@ -27,7 +18,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
@@ -58,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final int EVAL_BATCH = 1000;
 
     private Trainer() {}
 
@@ -94,36 +83,20 @@ public final class Trainer {
         check(architecture, train, "training");
         check(architecture, test, "test");
         DjlEnvironment.ensureOffline();
-        TrainingData fit = train;
-        TrainingData validation = null;
-        if (config.earlyStopping().enabled()) {
-            TrainingData[] split = split(train, config.earlyStopping().validationFraction(), config.seed());
-            fit = split[0];
-            validation = split[1];
-        }
+        boolean earlyStopping = config.earlyStopping().enabled();
+        TrainingData[] split =
+                earlyStopping ? split(train, config.earlyStopping().validationFraction(), config.seed()) : null;
+        TrainingData fit = earlyStopping ? split[0] : train;
+        TrainingData validation = earlyStopping ? split[1] : null;
         Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
         NetworkBlock network = ModelFactory.toDjlBlock(architecture);
-        try (Model model = Model.newInstance(architecture.kind(), Device.cpu(), "PyTorch")) {
-            model.setBlock(network);
-            DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(optimizer(config))
-                    .optDevices(new Device[] {Device.cpu()})
-                    .optInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
-            try (ai.djl.training.Trainer trainer = model.newTrainer(djlConfig)) {
-                trainer.initialize(network.inputShape(1));
-                return new Loop(
-                                architecture,
-                                config,
-                                network,
-                                trainer,
-                                fit,
-                                validation,
-                                test,
-                                listener,
-                                validationLosses)
-                        .run();
-            }
-        }
+        return EpochLoop.withTrainer(
+                architecture.kind(),
+                network,
+                config,
+                new Shape[] {network.inputShape(1)},
+                djl -> new Loop(architecture, config, network, djl, fit, validation, test, listener, validationLosses)
+                        .run());
     }
 
     private static void check(Architecture architecture, TrainingData data, String what) {
@@ -175,22 +148,20 @@ public final class Trainer {
         };
     }
 
-    /** Loss and accuracy of a model on a data set. */
-    record Evaluation(double loss, double accuracy) {}
-
     /** The state of one run; lives only inside {@link #train}. */
-    private static final class Loop {
+    private static final class Loop implements EpochLoop.Epochs {
         private final Architecture architecture;
         private final TrainingConfig config;
         private final NetworkBlock network;
-        private final ai.djl.training.Trainer trainer;
         private final TrainingData fit;
         private final TrainingData validation;
         private final TrainingData test;
         private final EpochListener listener;
         private final ValidationLossSource validationLosses;
-        private final List<EpochRecord> history = new ArrayList<>();
+        private final EpochLoop epochs;
         private final List<ModelParameters> checkpoints = new ArrayList<>();
+        private final ModelParameters initial;
+        private final EarlyStoppingMonitor monitor;
 
         Loop(
                 Architecture architecture,
@@ -205,18 +176,18 @@ public final class Trainer {
             this.architecture = architecture;
             this.config = config;
             this.network = network;
-            this.trainer = trainer;
             this.fit = fit;
             this.validation = validation;
             this.test = test;
             this.listener = listener;
             this.validationLosses = validationLosses;
+            this.epochs = new EpochLoop(LOG, config, trainer, architecture.numClasses());
+            this.initial = Initialization.xavierUniform(architecture, config.seed());
+            this.monitor = validation == null ? null : new EarlyStoppingMonitor(config.earlyStopping());
         }
 
         TrainingRun run() {
-            ModelParameters initial = Initialization.xavierUniform(architecture, config.seed());
             ParameterBridge.write(network, initial);
-            EarlyStoppingMonitor monitor = validation == null ? null : new EarlyStoppingMonitor(config.earlyStopping());
             LOG.info(
                     "training {} on {} samples ({} test{}), {}",
                     architecture.describe(),
@@ -224,69 +195,34 @@ public final class Trainer {
                     test.size(),
                     validation == null ? "" : ", " + validation.size() + " validation",
                     config.describe());
-            StopReason reason = StopReason.COMPLETED;
-            if (finishEpoch(0, 0.0, initial, monitor)) {
-                reason = StopReason.EARLY_STOPPED;
-            }
-            for (int epoch = 1; epoch <= config.epochs() && reason == StopReason.COMPLETED; epoch++) {
-                long start = System.nanoTime();
-                if (!trainEpoch(epoch)) {
-                    reason = StopReason.INTERRUPTED;
-                    LOG.warn("training interrupted during epoch {}; keeping epochs 0..{}", epoch, epoch - 1);
-                    break;
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (finishEpoch(epoch, seconds, initial, monitor)) {
-                    reason = StopReason.EARLY_STOPPED;
-                    LOG.info("early stopping after epoch {} (best epoch {})", epoch, monitor.bestEpoch());
-                }
-            }
+            StopReason reason = epochs.run(this);
             OptionalInt best = monitor == null ? OptionalInt.empty() : OptionalInt.of(monitor.bestEpoch());
-            return new TrainingRun(architecture, config, history, checkpoints, reason, best);
+            return new TrainingRun(architecture, config, epochs.history(), checkpoints, reason, best);
         }
 
-        /** One pass over the shuffled training data; false when interrupted. */
-        private boolean trainEpoch(int epoch) {
-            int[] order = Permutations.random(fit.size(), new SplittableRandom(config.seed() + epoch));
+        @Override
+        public boolean train(int epoch) {
             int sampleSize = fit.sampleSize();
             float[] x = new float[config.batchSize() * sampleSize];
-            for (int from = 0; from < order.length; from += config.batchSize()) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return false;
-                }
-                int n = Math.min(config.batchSize(), order.length - from);
+            return epochs.trainEpoch(epoch, fit.size(), samples -> {
+                int n = samples.length;
                 int[] y = new int[n];
                 for (int i = 0; i < n; i++) {
-                    fit.copySample(order[from + i], x, i * sampleSize);
-                    y[i] = fit.label(order[from + i]);
+                    fit.copySample(samples[i], x, i * sampleSize);
+                    y[i] = fit.label(samples[i]);
                 }
-                step(x, y, n);
-            }
-            return true;
+                epochs.step(
+                        manager -> new NDList(
+                                manager.create(FloatBuffer.wrap(x, 0, n * sampleSize), network.inputShape(n))),
+                        y);
+            });
         }
 
-        private void step(float[] x, int[] y, int n) {
-            try (NDManager manager = trainer.getManager().newSubManager()) {
-                NDArray input = manager.create(FloatBuffer.wrap(x, 0, n * fit.sampleSize()), network.inputShape(n));
-                NDArray labels = manager.create(y);
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray logits = trainer.forward(new NDList(input)).singletonOrThrow();
-                    NDArray loss = logits.logSoftmax(1)
-                            .mul(labels.oneHot(architecture.numClasses(), DataType.FLOAT32))
-                            .sum(new int[] {1})
-                            .neg()
-                            .mean();
-                    collector.backward(loss);
-                }
-                trainer.step();
-            }
-        }
-
-        /** Evaluates, records and notifies; true when early stopping fires. */
-        private boolean finishEpoch(int epoch, double seconds, ModelParameters initial, EarlyStoppingMonitor monitor) {
+        @Override
+        public boolean finish(int epoch, double seconds) {
             ModelParameters parameters = epoch == 0 ? initial : ParameterBridge.read(network);
-            Evaluation onTrain = evaluate(fit);
-            Evaluation onTest = evaluate(test);
+            EpochLoop.Evaluation onTrain = evaluate(fit);
+            EpochLoop.Evaluation onTest = evaluate(test);
             OptionalDouble validationLoss = OptionalDouble.empty();
             boolean stop = false;
             if (monitor != null) {
@@ -295,67 +231,24 @@ public final class Trainer {
                 validationLoss = OptionalDouble.of(loss);
                 stop = monitor.update(epoch, loss);
             }
-            EpochRecord record = new EpochRecord(
-                    epoch,
-                    onTrain.loss(),
-                    onTrain.accuracy(),
-                    onTest.loss(),
-                    onTest.accuracy(),
-                    validationLoss,
-                    parameters.l2Norm(),
-                    parameters.distanceTo(initial),
-                    seconds);
-            if (!Double.isFinite(record.trainLoss())) {
-                throw new TrainingException("the training loss after epoch " + epoch + " is " + record.trainLoss()
-                        + "; the training diverged, lower the learning rate");
-            }
-            history.add(record);
+            EpochRecord record = epochs.record(epoch, seconds, onTrain, onTest, validationLoss, parameters, initial);
             checkpoints.add(parameters);
-            LOG.info(
-                    "epoch {}: train loss {} acc {}, test loss {} acc {}, |theta| {}, |theta - theta0| {}, {} s",
-                    epoch,
-                    fmt(record.trainLoss()),
-                    fmt(record.trainAccuracy()),
-                    fmt(record.testLoss()),
-                    fmt(record.testAccuracy()),
-                    fmt(record.weightNorm()),
-                    fmt(record.distanceFromInit()),
-                    fmt(seconds));
             listener.onEpoch(record, parameters);
+            if (stop) {
+                LOG.info("early stopping after epoch {} (best epoch {})", epoch, monitor.bestEpoch());
+            }
             return stop;
         }
 
-        private Evaluation evaluate(TrainingData data) {
-            int k = architecture.numClasses();
-            double lossSum = 0;
-            long correct = 0;
-            float[] x = new float[EVAL_BATCH * data.sampleSize()];
-            for (int from = 0; from < data.size(); from += EVAL_BATCH) {
-                int n = Math.min(EVAL_BATCH, data.size() - from);
+        private EpochLoop.Evaluation evaluate(TrainingData data) {
+            int sampleSize = data.sampleSize();
+            float[] x = new float[EpochLoop.EVAL_BATCH * sampleSize];
+            return epochs.evaluate(data.size(), data::label, (manager, from, n) -> {
                 for (int i = 0; i < n; i++) {
-                    data.copySample(from + i, x, i * data.sampleSize());
+                    data.copySample(from + i, x, i * sampleSize);
                 }
-                float[] logits;
-                try (NDManager manager = trainer.getManager().newSubManager()) {
-                    NDArray input =
-                            manager.create(FloatBuffer.wrap(x, 0, n * data.sampleSize()), network.inputShape(n));
-                    logits = trainer.evaluate(new NDList(input))
-                            .singletonOrThrow()
-                            .toFloatArray();
-                }
-                for (int i = 0; i < n; i++) {
-                    int label = data.label(from + i);
-                    lossSum += Metrics.crossEntropy(logits, i * k, k, label);
-                    if (Metrics.argMax(logits, i * k, k) == label) {
-                        correct++;
-                    }
-                }
-            }
-            return new Evaluation(lossSum / data.size(), (double) correct / data.size());
-        }
-
-        private static String fmt(double v) {
-            return String.format(Locale.ROOT, "%.4f", v);
+                return new NDList(manager.create(FloatBuffer.wrap(x, 0, n * sampleSize), network.inputShape(n)));
+            });
         }
     }
 }
