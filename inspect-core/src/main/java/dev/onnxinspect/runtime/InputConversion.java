@@ -1,7 +1,6 @@
 package dev.onnxinspect.runtime;
 
 import dev.onnxinspect.data.InputTensor;
-import dev.onnxinspect.data.TensorArrays;
 import dev.onnxinspect.onnx.ElementType;
 import java.lang.reflect.Array;
 import java.util.EnumMap;
@@ -35,7 +34,16 @@ public final class InputConversion {
     private static final Map<ElementType, Set<ElementType>> LOSSLESS = new EnumMap<>(ElementType.class);
 
     static {
-        // every type but the 8-bit ones holds every 8-bit integer; BOOL (0 and 1) goes into the 8-bit ones too
+        Set<ElementType> numeric = EnumSet.of(
+                ElementType.INT8,
+                ElementType.UINT8,
+                ElementType.INT16,
+                ElementType.INT32,
+                ElementType.INT64,
+                ElementType.FLOAT16,
+                ElementType.FLOAT,
+                ElementType.DOUBLE);
+        LOSSLESS.put(ElementType.BOOL, numeric);
         Set<ElementType> fromByte = EnumSet.of(
                 ElementType.INT16,
                 ElementType.INT32,
@@ -45,9 +53,6 @@ public final class InputConversion {
                 ElementType.DOUBLE);
         LOSSLESS.put(ElementType.INT8, fromByte);
         LOSSLESS.put(ElementType.UINT8, fromByte);
-        Set<ElementType> fromBool = EnumSet.of(ElementType.INT8, ElementType.UINT8);
-        fromBool.addAll(fromByte);
-        LOSSLESS.put(ElementType.BOOL, fromBool);
         LOSSLESS.put(
                 ElementType.INT16,
                 EnumSet.of(ElementType.INT32, ElementType.INT64, ElementType.FLOAT, ElementType.DOUBLE));
@@ -80,26 +85,78 @@ public final class InputConversion {
             throw new InferenceException("cannot convert " + from + " values to " + to + " without changing them");
         }
         int n = Array.getLength(data);
-        Object out = Array.newInstance(InputTensor.arrayClass(to).getComponentType(), n);
-        for (int i = 0; i < n; i++) {
-            // exact: every type converted from (BOOL as 0 and 1, integers up to 32 bits, FLOAT16, FLOAT) is exact
-            // in double, and the value fits the target (isLossless)
-            double value = TensorArrays.valueAsDouble(from, data, i);
-            switch (to) {
-                case INT8, UINT8 -> ((byte[]) out)[i] = (byte) value; // only from BOOL
-                case INT16 -> ((short[]) out)[i] = (short) value;
-                case INT32 -> ((int[]) out)[i] = (int) value;
-                case INT64 -> ((long[]) out)[i] = (long) value;
-                case FLOAT16 -> ((short[]) out)[i] = smallIntegerToHalf((int) value);
-                // a half's float directly: through double a signalling NaN would come back quiet
-                case FLOAT ->
-                    ((float[]) out)[i] =
-                            from == ElementType.FLOAT16 ? InputTensor.halfToFloat(((short[]) data)[i]) : (float) value;
-                case DOUBLE -> ((double[]) out)[i] = value;
-                default -> throw new IllegalStateException("no conversion into " + to);
+        switch (to) {
+            case INT16 -> {
+                short[] out = new short[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = (short) integer(data, from, i);
+                }
+                return out;
             }
+            case INT32 -> {
+                int[] out = new int[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = (int) integer(data, from, i);
+                }
+                return out;
+            }
+            case INT64 -> {
+                long[] out = new long[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = integer(data, from, i);
+                }
+                return out;
+            }
+            case INT8, UINT8 -> {
+                // only BOOL converts into a byte type: 0 or 1 in the same array type
+                byte[] out = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = (byte) integer(data, from, i);
+                }
+                return out;
+            }
+            case FLOAT16 -> {
+                short[] out = new short[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = smallIntegerToHalf((int) integer(data, from, i));
+                }
+                return out;
+            }
+            case FLOAT -> {
+                float[] out = new float[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = from == ElementType.FLOAT16
+                            ? InputTensor.halfToFloat(((short[]) data)[i])
+                            : (float) integer(data, from, i);
+                }
+                return out;
+            }
+            case DOUBLE -> {
+                double[] out = new double[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = switch (from) {
+                        case FLOAT -> ((float[]) data)[i];
+                        case FLOAT16 -> InputTensor.halfToFloat(((short[]) data)[i]);
+                        default -> integer(data, from, i);
+                    };
+                }
+                return out;
+            }
+            default -> throw new IllegalStateException("no conversion into " + to);
         }
-        return out;
+    }
+
+    /** Element i of an integer or BOOL array as a long (UINT8: 0..255; BOOL: 0 or 1). */
+    private static long integer(Object data, ElementType type, int i) {
+        return switch (type) {
+            case BOOL -> ((byte[]) data)[i] != 0 ? 1 : 0;
+            case INT8 -> ((byte[]) data)[i];
+            case UINT8 -> Byte.toUnsignedInt(((byte[]) data)[i]);
+            case INT16 -> ((short[]) data)[i];
+            case INT32 -> ((int[]) data)[i];
+            case INT64 -> ((long[]) data)[i];
+            default -> throw new IllegalStateException("not an integer type: " + type);
+        };
     }
 
     /**
