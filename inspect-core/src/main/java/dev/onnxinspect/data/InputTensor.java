@@ -2,6 +2,7 @@ package dev.onnxinspect.data;
 
 import dev.onnxinspect.onnx.ElementType;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -34,7 +35,7 @@ import java.util.Set;
  */
 public record InputTensor(String name, ElementType type, long[] shape, Object data) {
     /** The element types an input tensor may have. */
-    public static final Set<ElementType> SUPPORTED = Set.copyOf(EnumSet.of(
+    public static final Set<ElementType> SUPPORTED = Collections.unmodifiableSet(EnumSet.of(
             ElementType.FLOAT,
             ElementType.DOUBLE,
             ElementType.FLOAT16,

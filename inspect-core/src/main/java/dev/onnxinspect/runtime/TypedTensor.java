@@ -4,6 +4,7 @@ import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.data.TensorArrays;
 import dev.onnxinspect.onnx.ElementType;
 import java.lang.reflect.Array;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -48,7 +49,7 @@ public record TypedTensor(String name, ElementType type, long[] shape, Object da
         Set<ElementType> types = EnumSet.copyOf(InputTensor.SUPPORTED);
         types.addAll(List.of(
                 ElementType.BFLOAT16, ElementType.UINT16, ElementType.UINT32, ElementType.UINT64, ElementType.STRING));
-        return Set.copyOf(types);
+        return Collections.unmodifiableSet(types);
     }
 
     private static void checkSupported(ElementType type) {
