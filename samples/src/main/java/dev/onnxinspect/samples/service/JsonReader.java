@@ -151,11 +151,16 @@ final class JsonReader {
                     if (pos + 4 > text.length()) {
                         throw error("truncated \\u escape");
                     }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
+                    int code = 0;
+                    for (int k = 0; k < 4; k++) {
+                        // hex digits only (Integer.parseInt would take a sign: "\\u-001")
+                        int digit = Character.digit(text.charAt(pos + k), 16);
+                        if (digit < 0 || text.charAt(pos + k) > 'f') {
+                            throw error("bad \\u escape; expected 4 hex digits");
+                        }
+                        code = code * 16 + digit;
                     }
+                    out.append((char) code);
                     pos += 4;
                 }
                 default -> throw error("unknown escape \\" + e);

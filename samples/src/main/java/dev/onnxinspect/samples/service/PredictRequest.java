@@ -114,13 +114,21 @@ record PredictRequest(List<float[]> inputs, List<Map<String, Object>> named, boo
         return out;
     }
 
-    /** Appends the numbers of a (nested) array row-major; {@code shape} collects the sizes, checked rectangular. */
+    /**
+     * Appends the numbers of a (nested) array row-major; {@code shape} collects the sizes. The array must be
+     * rectangular: every array at one depth of the same size, and every number at the same depth (the last).
+     */
     private static void flatten(Object value, String where, int depth, List<Long> shape, List<Double> flat) {
         if (!(value instanceof List<?> list)) {
             throw new JsonException("\"" + where + "\" must be an array of numbers (nested for several dimensions),"
                     + " got " + kind(value));
         }
         if (shape.size() == depth) {
+            // a new, deeper dimension: a rectangular array reaches its full depth before its first number
+            if (!flat.isEmpty()) {
+                throw new JsonException("\"" + where + "\" is not rectangular: it has numbers at depth " + (depth - 1)
+                        + " and arrays at depth " + depth);
+            }
             shape.add((long) list.size());
         } else if (shape.get(depth) != list.size()) {
             throw new JsonException("\"" + where + "\" is not rectangular: arrays at depth " + depth + " have "
@@ -130,7 +138,8 @@ record PredictRequest(List<float[]> inputs, List<Map<String, Object>> named, boo
             Object v = list.get(j);
             if (v instanceof Double d) {
                 if (shape.size() != depth + 1) {
-                    throw new JsonException("\"" + where + "\" mixes numbers and arrays at depth " + depth);
+                    throw new JsonException(
+                            "\"" + where + "\" is not rectangular: it mixes numbers and arrays at" + " depth " + depth);
                 }
                 flat.add(d);
             } else if (v instanceof List) {
