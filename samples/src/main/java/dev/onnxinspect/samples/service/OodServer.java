@@ -1,78 +1,87 @@
 package dev.onnxinspect.samples.service;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.onnxinspect.OnnxInspectException;
-import dev.onnxinspect.guard.GuardException;
-import dev.onnxinspect.guard.GuardInput;
 import dev.onnxinspect.guard.OodGuard;
-import dev.onnxinspect.guard.Verdict;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP service around an {@link OodGuard}, on the JDK's built-in {@link HttpServer}:
+ * A small HTTP/1.1 service around an {@link OodGuard}, on Jetty 12's core server (no servlets):
  * <ul>
  *   <li>{@code POST /predict} with {@code {"input": [floats]}} answers one verdict
  *   {@code {"prediction", "confidence", "ood", "detector", "score", "threshold", "scores": {...}}}; with
  *   {@code {"inputs": [[floats], ...]}} it answers {@code {"results": [verdict, ...]}};</li>
- *   <li>{@code GET /health} answers the guard's description and the number of requests served.</li>
+ *   <li>{@code GET /health} answers the guard's description and the number of requests served; {@code HEAD /health}
+ *   the same headers without the body.</li>
  * </ul>
  * Every bad request gets a 4xx with {@code {"status", "error"}}: 400 malformed JSON, wrong length, NaN or values
- * outside float32; 404 unknown path; 405 wrong method (with {@code Allow}); 413 body over the limit. A 500 means a
- * bug and is logged; the server keeps running after any request.
+ * outside float32; 404 unknown path; 405 wrong method (with {@code Allow}); 408 a body that stalls or takes too long
+ * (the connection is then closed); 413 body over the limit. 503 with {@code Retry-After: 1} when the work queue is
+ * full. A 500 means a bug: it is logged with an id, and the answer carries only that id ({@code "error_id"}), never
+ * an exception's text. The server keeps running after any request.
  *
- * <p>Lifecycle: {@link #start} binds and starts; {@link #close()} stops accepting, waits up to a second for
- * exchanges in progress and stops the worker pool (idempotent). The server does not own the guard: whoever created
- * the guard closes it, after the server. Requests run on a bounded pool ({@link ServiceOptions}).
+ * <p>Slow or stalled clients cannot starve the others: bodies are read without holding a thread, and the timeouts
+ * and the connection limit of {@link ServiceOptions} bound what each connection may hold. A body over the limit is
+ * read on and discarded up to four times the limit and then answered 413 on a connection that stays usable, so that
+ * a client that sends its whole body before it reads gets the 413 rather than a reset.
  *
- * <p>Choice: {@link #start} sets the system property {@code sun.net.httpserver.nodelay=true} unless it is set
- * already (TCP_NODELAY; without it every keep-alive answer waits ~40 ms for a delayed ACK). The JDK reads it when the
- * first {@link HttpServer} of the process is created.
+ * <p>Lifecycle: {@link #start} binds and starts; {@link #close()} stops accepting, waits up to a second for requests
+ * in progress, closes the connections and stops the worker pool (idempotent). The server does not own the guard:
+ * whoever created the guard closes it, after the server.
  */
 public final class OodServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OodServer.class);
-    private static final String JSON = "application/json; charset=utf-8";
+    static final String JSON = "application/json; charset=utf-8";
 
-    private final HttpServer server;
+    private final Server server;
+    private final ServerConnector connector;
     private final ThreadPoolExecutor pool;
-    private final OodGuard guard;
-    private final ServiceOptions options;
-    private final AtomicLong served = new AtomicLong();
+    private final ServiceHandler handler;
     private boolean closed;
 
-    private OodServer(HttpServer server, ThreadPoolExecutor pool, OodGuard guard, ServiceOptions options) {
+    private OodServer(Server server, ServerConnector connector, ThreadPoolExecutor pool, ServiceHandler handler) {
         this.server = server;
+        this.connector = connector;
         this.pool = pool;
-        this.guard = guard;
-        this.options = options;
+        this.handler = handler;
     }
 
     /**
      * Binds to {@code address} (port 0 picks a free port) and starts serving.
      *
-     * @throws IOException when the address cannot be bound
+     * @throws IOException when the address cannot be bound or the server cannot start
      */
     public static OodServer start(OodGuard guard, InetSocketAddress address, ServiceOptions options)
             throws IOException {
-        // the JDK server writes headers and body as two segments; without TCP_NODELAY, Nagle's algorithm and the
-        // client's delayed ACK add ~40 ms to every keep-alive response. Read once, when the first server starts.
-        System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-        HttpServer http = HttpServer.create(address, 0);
+        QueuedThreadPool io = new QueuedThreadPool(16, 2);
+        io.setName("ood-http");
+        io.setDaemon(true);
+        Server server = new Server(io);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // one acceptor and one selector: the I/O only moves bytes, the workers below do the scoring
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(address.getHostString());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        HeaderDeadlines headers = new HeaderDeadlines(
+                server.getScheduler(), options.headerTimeout().toMillis());
+        connector.addBean(headers);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
         AtomicInteger ids = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(
                 options.threads(),
@@ -85,167 +94,43 @@ public final class OodServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
-        OodServer server = new OodServer(http, pool, guard, options);
-        http.createContext("/", server::handle);
-        http.setExecutor(pool);
-        http.start();
+                new ThreadPoolExecutor.AbortPolicy());
+        ServiceHandler handler = new ServiceHandler(guard, options, pool, headers);
+        server.setHandler(new GracefulHandler(handler));
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(1000);
+        OodServer started = new OodServer(server, connector, pool, handler);
+        try {
+            server.start();
+        } catch (Exception e) {
+            started.close();
+            if (e instanceof IOException io2) {
+                throw io2;
+            }
+            throw new IOException("cannot start the service on " + address + ": " + e.getMessage(), e);
+        }
         LOG.info(
                 "OOD service listening on http://{}:{} ({} threads, primary detector {})",
                 address.getHostString(),
-                server.port(),
+                started.port(),
                 options.threads(),
                 guard.primaryDetector());
-        return server;
+        return started;
     }
 
     /** The bound port. */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    /** Requests answered so far (any status). */
+    /** Requests answered so far (any status; not counting those Jetty refuses before the service sees them). */
     public long served() {
-        return served.get();
+        return handler.served();
     }
 
-    private void handle(HttpExchange exchange) {
-        try (exchange) {
-            Response r;
-            try {
-                r = route(exchange);
-            } catch (RequestException e) {
-                r = new Response(e.status, JsonWriter.error(e.status, e.getMessage()), e.allow);
-            } catch (JsonException | GuardException e) {
-                // malformed JSON, or the guard rejects the input (length, NaN, ...): the client's fault
-                r = new Response(400, JsonWriter.error(400, e.getMessage()), null);
-            } catch (RuntimeException | Error e) {
-                LOG.error("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                r = new Response(500, JsonWriter.error(500, "internal error: " + e), null);
-            }
-            // counted before the answer leaves, so that a client that has its answer sees it counted
-            served.incrementAndGet();
-            send(exchange, r);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.debug(
-                    "could not answer {} {}: {}",
-                    exchange.getRequestMethod(),
-                    exchange.getRequestURI(),
-                    e.getMessage());
-        }
-    }
-
-    private Response route(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
-        switch (path) {
-            case "/predict" -> {
-                requireMethod(method, "POST");
-                String body = readBody(exchange);
-                PredictRequest request = PredictRequest.parse(body, options.maxBatch(), guard.inputs());
-                List<Verdict> verdicts = request.named().isEmpty()
-                        ? guard.scoreBatch(request.inputs())
-                        : request.named().stream().map(guard::score).toList();
-                return new Response(
-                        200,
-                        request.batch() ? JsonWriter.verdicts(verdicts) : JsonWriter.verdict(verdicts.get(0)),
-                        null);
-            }
-            case "/health" -> {
-                requireMethod(method, "GET");
-                return new Response(200, health(), null);
-            }
-            default ->
-                throw new RequestException(404, "no such path " + path + "; use POST /predict or GET /health", null);
-        }
-    }
-
-    private String health() {
-        return "{\"status\":\"ok\",\"model_sha256\":" + JsonWriter.string(guard.modelSha256())
-                + inputs() + ",\"classes\":" + guard.classes()
-                + ",\"detector\":" + JsonWriter.string(guard.primaryDetector())
-                + ",\"threshold\":" + JsonWriter.number(guard.thresholds().threshold(guard.primaryDetector()))
-                + ",\"target_tpr\":" + guard.thresholds().targetTpr()
-                + ",\"detectors\":" + JsonWriter.strings(guard.detectorNames())
-                + ",\"served\":" + served.get() + "}";
-    }
-
-    /** {@code "input_size":784,} for a one-input model of fixed shape, then every input's name, type and shape. */
-    private String inputs() {
-        StringBuilder s = new StringBuilder();
-        List<GuardInput> inputs = guard.inputs();
-        if (inputs.size() == 1 && Arrays.stream(inputs.get(0).fitShape()).allMatch(d -> d > 0)) {
-            s.append(",\"input_size\":").append(guard.sampleSize());
-        }
-        s.append(",\"inputs\":[");
-        for (int i = 0; i < inputs.size(); i++) {
-            GuardInput in = inputs.get(i);
-            s.append(i == 0 ? "" : ",")
-                    .append("{\"name\":")
-                    .append(JsonWriter.string(in.name()))
-                    .append(",\"type\":")
-                    .append(JsonWriter.string(in.type().name()))
-                    .append(",\"shape\":")
-                    .append(Arrays.toString(in.sampleShape()).replace(" ", ""))
-                    .append('}');
-        }
-        return s.append(']').toString();
-    }
-
-    private static void requireMethod(String method, String allowed) {
-        if (!method.equals(allowed)) {
-            throw new RequestException(405, "method " + method + " is not allowed here; use " + allowed, allowed);
-        }
-    }
-
-    /** The body as UTF-8, at most {@link ServiceOptions#maxBodyBytes()}; 413 beyond. */
-    private String readBody(HttpExchange exchange) throws IOException {
-        int limit = options.maxBodyBytes();
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > limit) {
-                    throw tooLarge(Long.parseLong(length.trim()) + " bytes");
-                }
-            } catch (NumberFormatException e) {
-                throw new RequestException(400, "bad Content-Length '" + length + "'", null);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 1 << 16));
-        byte[] buffer = new byte[1 << 14];
-        try (InputStream in = exchange.getRequestBody()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                if (out.size() + n > limit) {
-                    throw tooLarge("more than " + limit + " bytes");
-                }
-                out.write(buffer, 0, n);
-            }
-        }
-        if (out.size() == 0) {
-            throw new RequestException(400, "empty body; send {\"input\": [...]} or {\"inputs\": [[...], ...]}", null);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private RequestException tooLarge(String got) {
-        return new RequestException(
-                413,
-                "request body of " + got + " is over the limit of " + options.maxBodyBytes()
-                        + " bytes; send fewer samples per request",
-                null);
-    }
-
-    private static void send(HttpExchange exchange, Response r) throws IOException {
-        byte[] bytes = r.body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", JSON);
-        if (r.allow != null) {
-            exchange.getResponseHeaders().set("Allow", r.allow);
-        }
-        exchange.sendResponseHeaders(r.status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    /** The worker pool (tests fill it to see the 503). */
+    ThreadPoolExecutor workers() {
+        return pool;
     }
 
     /** Stops the server and its worker pool; does not close the guard. Idempotent. */
@@ -255,7 +140,11 @@ public final class OodServer implements AutoCloseable {
             return;
         }
         closed = true;
-        server.stop(1);
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.toString());
+        }
         pool.shutdown();
         try {
             if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -265,21 +154,6 @@ public final class OodServer implements AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        LOG.info("OOD service stopped after {} requests", served.get());
-    }
-
-    private record Response(int status, String body, String allow) {}
-
-    /** A client error with its HTTP status. */
-    private static final class RequestException extends OnnxInspectException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-        private final String allow;
-
-        RequestException(int status, String message, String allow) {
-            super(message);
-            this.status = status;
-            this.allow = allow;
-        }
+        LOG.info("OOD service stopped after {} requests", handler.served());
     }
 }
