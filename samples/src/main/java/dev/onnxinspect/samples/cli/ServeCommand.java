@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.guard.GuardInput;
 import dev.onnxinspect.guard.GuardOptions;
 import dev.onnxinspect.guard.OodGuard;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +69,49 @@ final class ServeCommand implements Callable<Integer> {
             description = "A labelled ID set held out for the thresholds: " + DataSpecs.HELP + ".")
     String calibration;
 
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "Threads that parse and score requests (default: the number of processors).")
+    Integer workers;
+
+    @Option(
+            names = "--queue",
+            paramLabel = "N",
+            defaultValue = "64",
+            description =
+                    "Requests that may wait for a worker; beyond, 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            defaultValue = "256",
+            description = "Open connections at most; beyond, new ones wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--header-timeout",
+            paramLabel = "S",
+            defaultValue = "10",
+            description = "Seconds a connection may take to send a request's headers, from its opening or its previous"
+                    + " answer; then it is closed (default: ${DEFAULT-VALUE}).")
+    double headerTimeout;
+
+    @Option(
+            names = "--body-timeout",
+            paramLabel = "S",
+            defaultValue = "30",
+            description = "Seconds a request's body may take after its headers; then 408 (default: ${DEFAULT-VALUE}).")
+    double bodyTimeout;
+
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "S",
+            defaultValue = "30",
+            description = "Seconds a connection may stay silent mid-request; then 408 (default: ${DEFAULT-VALUE}).")
+    double idleTimeout;
+
     @Mixin
     DataOptions dataOptions;
 
@@ -78,9 +123,18 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServiceOptions.Builder limits = ServiceOptions.builder()
+                .queue(queue)
+                .maxConnections(maxConnections)
+                .headerTimeout(seconds("--header-timeout", headerTimeout))
+                .bodyTimeout(seconds("--body-timeout", bodyTimeout))
+                .idleTimeout(seconds("--idle-timeout", idleTimeout));
+        if (workers != null) {
+            limits.threads(workers);
+        }
+        ServiceOptions options = limits.build(); // checked before the guard is loaded or fitted
         try (OodGuard guard = openGuard();
-                OodServer server =
-                        OodServer.start(guard, new InetSocketAddress(host, port), ServiceOptions.defaults())) {
+                OodServer server = OodServer.start(guard, new InetSocketAddress(host, port), options)) {
             StringBuilder inputs = new StringBuilder();
             for (GuardInput in : guard.inputs()) {
                 inputs.append(inputs.length() == 0 ? "" : ", ")
@@ -100,6 +154,14 @@ final class ServeCommand implements Callable<Integer> {
             stop.await();
         }
         return ExitCodes.OK;
+    }
+
+    private static Duration seconds(String option, double value) {
+        if (!(value >= 0.001 && value <= 86_400)) {
+            throw new OnnxInspectException(option + " " + value
+                    + " is out of range; give seconds from 0.001 to 86400, e.g. " + option + " 10");
+        }
+        return Duration.ofNanos(Math.round(value * 1e9));
     }
 
     private OodGuard openGuard() throws IOException {
