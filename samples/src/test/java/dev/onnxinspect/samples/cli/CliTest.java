@@ -57,6 +57,21 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesBadServiceLimitsBeforeLoadingAnything() {
+        String guard = dir.resolve("guard").toString();
+        Outcome timeout = run("serve", "missing.onnx", guard, "--header-timeout", "0");
+        assertThat(timeout.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(timeout.err())
+                .isEqualTo("error: --header-timeout 0.0 is out of range; give seconds from 0.001 to 86400, e.g."
+                        + " --header-timeout 10" + System.lineSeparator());
+        Outcome queue = run("serve", "missing.onnx", guard, "--queue", "0", "--idle-timeout", "0.5");
+        assertThat(queue.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(queue.err())
+                .startsWith("error: service limits must be positive")
+                .contains("queue 0");
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         Outcome o = run("describe", "--no-such-option", "x.onnx");
         assertThat(o.code()).isEqualTo(ExitCodes.USAGE);
