@@ -82,7 +82,10 @@ final class ServiceHandler extends Handler.Abstract.NonBlocking {
         if ("/predict".equals(path)) {
             if (!method.equals("POST")) {
                 send(request, response, callback, Answer.methodNotAllowed(method, "POST"));
-            } else if (request.getLength() > drainLimit()) {
+            } else if (request.getLength() > drainLimit()
+                    || (request.getLength() > options.maxBodyBytes()
+                            && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue"))) {
+                // too large to read on, or the client waits for "100 Continue" before it sends the body: answer now
                 send(
                         request,
                         response,

@@ -3,6 +3,9 @@ package dev.onnxinspect.samples.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.data.InputTensor;
+import dev.onnxinspect.guard.GuardInput;
+import dev.onnxinspect.onnx.ElementType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,38 @@ class JsonReaderTest {
                 .hasMessageContaining("at most 2 per request");
         assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": [[1], null]}", 8, List.of()))
                 .hasMessageContaining("\"inputs[1]\" must be an array of numbers, got null");
+    }
+
+    @Test
+    void nestedArraysMustBeRectangular() {
+        List<GuardInput> x = List.of(new GuardInput("x", ElementType.FLOAT, new long[] {-1, -1}, new long[] {-1, -1}));
+        // [[1, 2], [3, 4]]: shape [1, 2, 2] with the batch dimension, the values row-major
+        InputTensor square = (InputTensor) PredictRequest.parse("{\"inputs\": {\"x\": [[1, 2], [3, 4]]}}", 8, x)
+                .named()
+                .get(0)
+                .get("x");
+        assertThat(square.shape()).containsExactly(1, 2, 2);
+        assertThat((float[]) square.data()).containsExactly(1f, 2f, 3f, 4f);
+        // numbers at depth 1, then an array at depth 2: was accepted with a wrong shape, or (with more values) a
+        // DatasetException that the service answered 500 with the exception's text
+        for (String ragged : new String[] {"[[1], [[2]]]", "[[1, 1], [[2]]]", "[[1, [2]]]", "[[[1]], [2]]"}) {
+            assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": {\"x\": " + ragged + "}}", 8, x))
+                    .as(ragged)
+                    .isInstanceOf(JsonException.class)
+                    .hasMessageContaining("\"inputs.x\" is not rectangular");
+        }
+        assertThatThrownBy(() -> PredictRequest.parse("{\"inputs\": {\"x\": [[1, 2], [3]]}}", 8, x))
+                .hasMessageContaining("arrays at depth 1 have 2 and 1 elements");
+    }
+
+    @Test
+    void unicodeEscapesTakeFourHexDigitsOnly() {
+        assertThat(JsonReader.parse("\"\\u00e9\\u00C9\"")).isEqualTo("\u00e9\u00c9");
+        // Integer.parseInt(.., 16) took a sign: "\\u-001" was read as U+FFFF
+        for (String bad :
+                new String[] {"\"\\u-001\"", "\"\\u+041\"", "\"\\u00g1\"", "\"\\u\uff10\uff10\uff14\uff11\""}) {
+            assertThatThrownBy(() -> JsonReader.parse(bad)).as(bad).hasMessageContaining("expected 4 hex digits");
+        }
     }
 
     @Test
