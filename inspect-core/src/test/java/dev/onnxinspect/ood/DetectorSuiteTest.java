@@ -151,7 +151,7 @@ class DetectorSuiteTest {
         }
         assertThatThrownBy(() -> DetectorFiles.load(future, SHA))
                 .isInstanceOf(OodException.class)
-                .hasMessageContaining("format version 99; this library reads versions 1 to 2")
+                .hasMessageContaining("format version 99; this library reads versions 1 to 3")
                 .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         Path truncated = dir.resolve("truncated.bin");
         byte[] bytes = Files.readAllBytes(file);
