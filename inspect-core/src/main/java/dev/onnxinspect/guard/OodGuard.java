@@ -102,7 +102,8 @@ public final class OodGuard implements AutoCloseable {
      * detectors doubles; a quantile needs them all); the fitted detectors keep what SPEC §5 needs (KNN and NAP
      * keep the fit samples' features and patterns, temperature scaling the fit logits). A detector the fit data cannot
      * define (e.g. KNN with fewer than k fit samples, SCALE on features with negative values) is left out with its
-     * reason, logged, unless it is the primary or a kept detector: then the guard refuses, naming the reason.
+     * reason, logged, unless it is the primary or a kept detector: then the guard refuses, naming the reason (Choice:
+     * as the audit does; before SPEC §5b the whole fit failed).
      *
      * @param modelPath the ONNX classifier (its file is hashed so that a saved guard can be tied to it)
      * @param fit       labelled ID samples; labels in [0, K)

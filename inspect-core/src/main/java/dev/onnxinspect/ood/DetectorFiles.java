@@ -20,7 +20,7 @@ import java.util.List;
  * ({@value #FORMAT_VERSION}), UTF model SHA-256 (as the caller gives it), int detector count, then per detector a UTF
  * type id followed by the type's parameters and fitted state (float64 values written exactly).
  *
- * <p>Versions: 3 (2026-12-07) adds the SPEC §5b detector types (fDBD, RMDS, GEN, SCALE, MSP with temperature,
+ * <p>Choice: the version is raised for new types, not only for changed layouts. Versions: 3 (2026-12-07) adds the SPEC §5b detector types (fDBD, RMDS, GEN, SCALE, MSP with temperature,
  * Entropy) and changes no earlier type's layout: version 2 and 1 files are read as before, and a version 3 file read by
  * an older library is refused by its version check with the advice to refit, instead of failing on an unknown type
  * midway. A §5b type in a file of version 1 or 2 is refused as damaged (no such file was ever written). Version 2

@@ -13,7 +13,8 @@ import java.util.Set;
  *
  * <p>Details that change numbers (SPEC §5b): no 1/(K - 1) factor (OpenOOD's code; ranks are unchanged); a pair with
  * ‖w_yhat - w_c‖ = 0 adds 0; a zero normaliser gives -infinity when the numerator is &gt; 0, else 0. The option
- * {@link Normaliser#ORIGIN} divides by ‖h‖ instead of ‖h - mu‖ and needs no fit. The K x K distances ‖w_a - w_b‖ are
+ * {@link Normaliser#ORIGIN} divides by ‖h‖ instead of ‖h - mu‖ and needs no fit; Choice: it is named
+ * {@code fdbd_origin} and is not in the standard suite (SPEC's default is ‖h - mu‖). The K x K distances ‖w_a - w_b‖ are
  * computed once from the differences in float64 (K^2 d / 2 flops, K^2 doubles).
  */
 public final class FdbdDetector implements PersistentDetector {

@@ -15,8 +15,8 @@ import java.util.Set;
  * (the lowest index among equal maxima) it is the sum of the other probabilities, e^(z_c - z_max) summed and divided
  * by the softmax denominator, so that a confident sample (p near 1, where a float32 or naive 1 - p rounds to 0 and
  * (1 - p)^0.1 is steep) keeps its small positive term; every other p is at most 1/2 and 1 - p is exact enough.
- * 0^gamma = 0. Ties at the cut of the M largest do not change the sum (equal values); the terms are added from the
- * largest p down.
+ * 0^gamma = 0. Ties at the cut of the M largest do not change the sum (equal values). Choice: the terms are added
+ * from the largest p down (the order fixes the last bits).
  */
 public final class GenDetector implements PersistentDetector {
     static final String TYPE = "gen";
