@@ -3,7 +3,6 @@ package dev.onnxinspect.ood;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -15,8 +14,9 @@ import java.util.Set;
  * (the lowest index among equal maxima) it is the sum of the other probabilities, e^(z_c - z_max) summed and divided
  * by the softmax denominator, so that a confident sample (p near 1, where a float32 or naive 1 - p rounds to 0 and
  * (1 - p)^0.1 is steep) keeps its small positive term; every other p is at most 1/2 and 1 - p is exact enough.
- * 0^gamma = 0. Ties at the cut of the M largest do not change the sum (equal values). Choice: the terms are added
- * from the largest p down (the order fixes the last bits).
+ * 0^gamma = 0. Ties at the cut of the M largest do not change the sum (equal values; lower index first, and the
+ * largest p, the lowest index among equal maxima, is always one of them). Choice: the terms are added in class order
+ * (the order fixes the last bits); the M largest are found by selection, O(K) per sample.
  */
 public final class GenDetector implements PersistentDetector {
     static final String TYPE = "gen";
@@ -72,6 +72,7 @@ public final class GenDetector implements PersistentDetector {
         int top = Math.min(m, k);
         float[] z = input.logitArray();
         double[] p = new double[k];
+        double[] scratch = new double[k];
         double[] scores = new double[input.samples()];
         for (int i = 0; i < scores.length; i++) {
             int from = i * k;
@@ -88,13 +89,24 @@ public final class GenDetector implements PersistentDetector {
             for (int c = 0; c < k; c++) {
                 p[c] = c == best ? 1 / denominator : p[c] / denominator;
             }
-            double largestTerm = term(p[best], others / denominator);
-            p[best] = Double.NEGATIVE_INFINITY; // taken; the rest are sorted to find the next M - 1
-            Arrays.sort(p);
-            double sum = largestTerm;
-            for (int r = 1; r < top; r++) {
-                double q = p[k - r];
-                sum += term(q, 1 - q);
+            double cut = Double.NEGATIVE_INFINITY; // with top = K every probability is summed
+            int tiesToKeep = 0;
+            if (top < k) {
+                System.arraycopy(p, 0, scratch, 0, k);
+                cut = Selection.kthSmallest(scratch, k, k - top); // the top-th largest probability
+                int above = 0;
+                for (int c = 0; c < k; c++) {
+                    if (p[c] > cut) {
+                        above++;
+                    }
+                }
+                tiesToKeep = top - above;
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                if (p[c] > cut || (p[c] == cut && tiesToKeep-- > 0)) {
+                    sum += c == best ? term(p[c], others / denominator) : term(p[c], 1 - p[c]);
+                }
             }
             scores[i] = sum;
         }
