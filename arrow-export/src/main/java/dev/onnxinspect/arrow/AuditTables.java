@@ -170,6 +170,8 @@ public final class AuditTables {
                             e.auroc(),
                             e.auprIn(),
                             e.auprOut(),
+                            e.auprInTrapz(),
+                            e.auprOutTrapz(),
                             e.fpr95Id(),
                             e.fpr95Ood(),
                             e.detectionError(),

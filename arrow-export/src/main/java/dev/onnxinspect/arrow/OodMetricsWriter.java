@@ -12,12 +12,14 @@ import org.apache.arrow.vector.Float8Vector;
  * metrics.
  *
  * <p>Columns: {@code detector}, {@code layer} (null for detectors that are not per layer), {@code id_dataset},
- * {@code ood_dataset} (dictionary utf8); {@code auroc}, {@code aupr_in}, {@code aupr_out}, {@code fpr95_id},
+ * {@code ood_dataset} (dictionary utf8); {@code auroc}, {@code aupr_in}, {@code aupr_out} (step-wise average
+ * precision), {@code aupr_in_trapz}, {@code aupr_out_trapz} (trapezoid rule, OpenOOD's convention), {@code fpr95_id},
  * {@code fpr95_ood}, {@code detection_error} (float64, each in [0, 1]); {@code n_id}, {@code n_ood} (int64).
  */
 public final class OodMetricsWriter extends ArrowTableWriter {
     public static final String TABLE = "ood_metrics";
-    private static final String[] METRICS = {"auroc", "aupr_in", "aupr_out", "fpr95_id", "fpr95_ood", "detection_error"
+    private static final String[] METRICS = {
+        "auroc", "aupr_in", "aupr_out", "aupr_in_trapz", "aupr_out_trapz", "fpr95_id", "fpr95_ood", "detection_error"
     };
 
     /**
@@ -27,6 +29,8 @@ public final class OodMetricsWriter extends ArrowTableWriter {
             double auroc,
             double auprIn,
             double auprOut,
+            double auprInTrapz,
+            double auprOutTrapz,
             double fpr95Id,
             double fpr95Ood,
             double detectionError,
@@ -36,6 +40,8 @@ public final class OodMetricsWriter extends ArrowTableWriter {
             fraction("auroc", auroc);
             fraction("aupr_in", auprIn);
             fraction("aupr_out", auprOut);
+            fraction("aupr_in_trapz", auprInTrapz);
+            fraction("aupr_out_trapz", auprOutTrapz);
             fraction("fpr95_id", fpr95Id);
             fraction("fpr95_ood", fpr95Ood);
             fraction("detection_error", detectionError);
@@ -46,7 +52,7 @@ public final class OodMetricsWriter extends ArrowTableWriter {
         }
 
         private double[] values() {
-            return new double[] {auroc, auprIn, auprOut, fpr95Id, fpr95Ood, detectionError};
+            return new double[] {auroc, auprIn, auprOut, auprInTrapz, auprOutTrapz, fpr95Id, fpr95Ood, detectionError};
         }
     }
 

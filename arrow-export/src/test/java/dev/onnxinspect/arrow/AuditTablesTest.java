@@ -122,6 +122,8 @@ class AuditTablesTest {
             assertThat(m.get("auroc")).as(column).isEqualTo(e.auroc());
             assertThat(m.get("aupr_in")).as(column).isEqualTo(e.auprIn());
             assertThat(m.get("aupr_out")).as(column).isEqualTo(e.auprOut());
+            assertThat(m.get("aupr_in_trapz")).as(column).isEqualTo(e.auprInTrapz());
+            assertThat(m.get("aupr_out_trapz")).as(column).isEqualTo(e.auprOutTrapz());
             assertThat(m.get("fpr95_id")).as(column).isEqualTo(e.fpr95Id());
             assertThat(m.get("fpr95_ood")).as(column).isEqualTo(e.fpr95Ood());
             assertThat(m.get("detection_error")).as(column).isEqualTo(e.detectionError());

@@ -51,13 +51,13 @@ final class SampleTables {
                     null,
                     "fashion-test",
                     "mnist",
-                    new OodMetricsWriter.Metrics(0.75, 0.5, 0.625, 0.25, 0.125, 0.375, 10, 20));
+                    new OodMetricsWriter.Metrics(0.75, 0.5, 0.625, 0.5625, 0.6875, 0.25, 0.125, 0.375, 10, 20));
             w.write(
                     "nap_hamming",
                     "fc2",
                     "fashion-test",
                     "mnist",
-                    new OodMetricsWriter.Metrics(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 3, 4));
+                    new OodMetricsWriter.Metrics(0.1, 0.2, 0.3, 0.25, 0.35, 0.4, 0.5, 0.6, 3, 4));
             files.add(commit(w));
         }
         try (RocCurveWriter w = new RocCurveWriter(

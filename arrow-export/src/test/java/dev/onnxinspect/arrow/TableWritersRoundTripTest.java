@@ -148,13 +148,13 @@ class TableWritersRoundTripTest {
                     null,
                     "fashion-test",
                     "mnist",
-                    new OodMetricsWriter.Metrics(0.75, 0.5, 0.625, 0.25, 0.125, 0.375, 10, 20));
+                    new OodMetricsWriter.Metrics(0.75, 0.5, 0.625, 0.5625, 0.6875, 0.25, 0.125, 0.375, 10, 20));
             w.write(
                     "nap_hamming",
                     "fc2",
                     "fashion-test",
                     "mnist",
-                    new OodMetricsWriter.Metrics(1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 3, 4));
+                    new OodMetricsWriter.Metrics(1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 3, 4));
             w.commit();
             t = readBack(w);
         }
@@ -167,6 +167,8 @@ class TableWritersRoundTripTest {
                         "auroc:float64",
                         "aupr_in:float64",
                         "aupr_out:float64",
+                        "aupr_in_trapz:float64",
+                        "aupr_out_trapz:float64",
                         "fpr95_id:float64",
                         "fpr95_ood:float64",
                         "detection_error:float64",
@@ -189,6 +191,10 @@ class TableWritersRoundTripTest {
                                 0.5,
                                 "aupr_out",
                                 0.625,
+                                "aupr_in_trapz",
+                                0.5625,
+                                "aupr_out_trapz",
+                                0.6875,
                                 "fpr95_id",
                                 0.25,
                                 "fpr95_ood",
@@ -213,6 +219,10 @@ class TableWritersRoundTripTest {
                                 "aupr_in",
                                 1.0,
                                 "aupr_out",
+                                1.0,
+                                "aupr_in_trapz",
+                                1.0,
+                                "aupr_out_trapz",
                                 1.0,
                                 "fpr95_id",
                                 0.0,

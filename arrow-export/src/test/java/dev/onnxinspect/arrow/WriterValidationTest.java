@@ -101,7 +101,7 @@ class WriterValidationTest {
             assertThatThrownBy(() -> w.write("fc1", "mnist", 0, 4, 0.5, 0.5, 5, 0.0, 1.0))
                     .hasMessageContaining("distinct_patterns must be between 1 and samples 4, got 5");
         }
-        assertThatThrownBy(() -> new OodMetricsWriter.Metrics(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 3))
+        assertThatThrownBy(() -> new OodMetricsWriter.Metrics(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 3))
                 .hasMessageContaining("at least one ID and one OOD sample");
         try (PathSimilarityWriter w =
                 new PathSimilarityWriter(dir.resolve("p.arrow"), metadata, options, allocator, LAYERS)) {

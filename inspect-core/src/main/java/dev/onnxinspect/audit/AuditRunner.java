@@ -18,6 +18,8 @@ import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.EntropyDetector;
+import dev.onnxinspect.ood.MspTemperatureDetector;
 import dev.onnxinspect.ood.OodDetector;
 import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
@@ -180,6 +182,14 @@ final class AuditRunner {
             skipped.forEach((layer, why) -> params.put("interactions_skipped." + layer, why));
             if (!fit.skippedDetectors().isEmpty()) {
                 params.put("detectors_skipped", String.join("; ", fit.skippedDetectors()));
+            }
+            // SPEC §5b (logit/feature detectors): the fitted temperature T*, flagged when clamped to [1/100, 100]
+            for (OodDetector d : suite.detectors()) {
+                if (d instanceof MspTemperatureDetector m) {
+                    params.put("temperature." + d.name(), m.fittedTemperature().describe());
+                } else if (d instanceof EntropyDetector e) {
+                    e.fittedTemperature().ifPresent(t -> params.put("temperature." + d.name(), t.describe()));
+                }
             }
             if (nodes != null) {
                 nodes.results().stream()

@@ -100,7 +100,10 @@ public final class OodGuard implements AutoCloseable {
      * streamed pass, then calibrates every detector's threshold on {@link GuardOptions#calibration()} (or, with a
      * warning, on the fit set) in a second pass. Memory: the calibration pass keeps every calibration score (n x
      * detectors doubles; a quantile needs them all); the fitted detectors keep what SPEC §5 needs (KNN and NAP
-     * keep the fit samples' features and patterns).
+     * keep the fit samples' features and patterns, temperature scaling the fit logits). A detector the fit data cannot
+     * define (e.g. KNN with fewer than k fit samples, SCALE on features with negative values) is left out with its
+     * reason, logged, unless it is the primary or a kept detector: then the guard refuses, naming the reason (Choice:
+     * as the audit does; before SPEC §5b the whole fit failed).
      *
      * @param modelPath the ONNX classifier (its file is hashed so that a saved guard can be tied to it)
      * @param fit       labelled ID samples; labels in [0, K)
@@ -138,7 +141,10 @@ public final class OodGuard implements AutoCloseable {
                             tensors.head(), tensors.headMissing(), 0.0, ProfileKlDetector.DEFAULT_ALPHA, skipped);
             skipped.forEach(why -> LOG.info("the guard leaves out {}", why));
             GuardFitting.fit(session, builder, layout, fitSource, options.batchSize());
-            DetectorSuite suite = GuardFitting.keep(builder.build(), options.detectors(), skipped);
+            int planned = skipped.size();
+            DetectorSuite fitted = builder.buildSkippingFailures(skipped);
+            skipped.subList(planned, skipped.size()).forEach(why -> LOG.warn("the guard leaves out {}", why));
+            DetectorSuite suite = GuardFitting.keep(fitted, options.detectors(), skipped);
             GuardFitting.knownName(options.primaryDetector(), suite, skipped);
             DataSource calibration = options.calibration() != null
                     ? GuardFitting.fitted(session, options.calibration(), "calibration set")

@@ -36,6 +36,8 @@ public final class OodMetrics {
                 auroc(groups, id.length, ood.length),
                 auprIn(groups, id.length),
                 auprOut(groups, ood.length),
+                auprInTrapz(groups, id.length),
+                auprOutTrapz(groups, ood.length),
                 fpr95Id(id, ood),
                 fpr95Ood(id, ood),
                 detectionError(groups, id.length, ood.length),
@@ -131,6 +133,49 @@ public final class OodMetrics {
             }
         }
         return sum / nId;
+    }
+
+    /**
+     * Area under the precision-recall curve with OOD positive by the trapezoid rule (SPEC §6 {@code aupr_out_trapz},
+     * scikit-learn's {@code precision_recall_curve} followed by {@code auc}): thresholds descend over the distinct
+     * scores; the curve starts at (recall 0, precision 1) and visits (R_k, P_k) at every threshold, also where only
+     * ID samples are added (recall stays, precision drops: the next segment starts lower).
+     */
+    private static double auprOutTrapz(ScoreGroups g, int nOod) {
+        long tp = 0;
+        long fp = 0;
+        double recall = 0;
+        double precision = 1;
+        double area = 0;
+        for (int k = g.size() - 1; k >= 0; k--) {
+            tp += g.ood[k];
+            fp += g.id[k];
+            double r = (double) tp / nOod;
+            double p = (double) tp / (tp + fp);
+            area += (r - recall) * (p + precision) / 2;
+            recall = r;
+            precision = p;
+        }
+        return area;
+    }
+
+    /** {@link #auprOutTrapz} with ID positive, ranked by -score: thresholds ascend over the distinct scores. */
+    private static double auprInTrapz(ScoreGroups g, int nId) {
+        long tp = 0;
+        long fp = 0;
+        double recall = 0;
+        double precision = 1;
+        double area = 0;
+        for (int k = 0; k < g.size(); k++) {
+            tp += g.id[k];
+            fp += g.ood[k];
+            double r = (double) tp / nId;
+            double p = (double) tp / (tp + fp);
+            area += (r - recall) * (p + precision) / 2;
+            recall = r;
+            precision = p;
+        }
+        return area;
     }
 
     /**

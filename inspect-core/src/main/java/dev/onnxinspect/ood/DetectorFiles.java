@@ -20,7 +20,11 @@ import java.util.List;
  * ({@value #FORMAT_VERSION}), UTF model SHA-256 (as the caller gives it), int detector count, then per detector a UTF
  * type id followed by the type's parameters and fitted state (float64 values written exactly).
  *
- * <p>Versions: 2 (2026-12-07) stores the pattern-distance state as integer counts (SPEC §5 amendment: its cosine is
+ * <p>Choice: the version is raised for new types, not only for changed layouts. Versions: 3 (2026-12-07) adds the SPEC §5b detector types (fDBD, RMDS, GEN, SCALE, MSP with temperature,
+ * Entropy) and changes no earlier type's layout: version 2 and 1 files are read as before, and a version 3 file read by
+ * an older library is refused by its version check with the advice to refit, instead of failing on an unknown type
+ * midway. A §5b type in a file of version 1 or 2 is refused as damaged (no such file was ever written). Version 2
+ * (2026-12-07) stores the pattern-distance state as integer counts (SPEC §5 amendment: its cosine is
  * computed from integer sums); version 1 stored frequencies, from which the counts cannot be recovered. Version 1
  * files are still read, detector by detector with the same layout, except that a pattern-distance entry in one is
  * refused with a message that says to refit. A file is written to
@@ -29,7 +33,7 @@ import java.util.List;
  */
 public final class DetectorFiles {
     static final int MAGIC = 0x4F4F4444;
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The oldest format version read; it differs from version 2 only in the pattern-distance state. */
     static final int OLDEST_READ_VERSION = 1;
 
@@ -128,6 +132,13 @@ public final class DetectorFiles {
             case SheDetector.TYPE -> SheDetector.read(in);
             case NapDetector.TYPE -> NapDetector.read(in);
             case ProfileKlDetector.TYPE -> ProfileKlDetector.read(in);
+            // SPEC §5b (logit/feature detectors)
+            case FdbdDetector.TYPE -> since(3, version, type, file, FdbdDetector::read, in);
+            case RmdsDetector.TYPE -> since(3, version, type, file, RmdsDetector::read, in);
+            case GenDetector.TYPE -> since(3, version, type, file, GenDetector::read, in);
+            case ScaleDetector.TYPE -> since(3, version, type, file, ScaleDetector::read, in);
+            case MspTemperatureDetector.TYPE -> since(3, version, type, file, MspTemperatureDetector::read, in);
+            case EntropyDetector.TYPE -> since(3, version, type, file, EntropyDetector::read, in);
             case PatternDistanceDetector.TYPE -> {
                 if (version < 2) {
                     throw new OodException(
@@ -143,6 +154,23 @@ public final class DetectorFiles {
             }
             default -> throw new OodException(file + " holds a detector of unknown type '" + type + "'");
         };
+    }
+
+    /** A reader of one detector type's state. */
+    @FunctionalInterface
+    private interface StateReader {
+        OodDetector read(DataInputStream in) throws IOException;
+    }
+
+    /** Reads a type that exists since format version {@code first}; in an older file it is refused as damaged. */
+    private static OodDetector since(
+            int first, int version, String type, Path file, StateReader reader, DataInputStream in) throws IOException {
+        if (version < first) {
+            throw new OodException(file + " holds a detector of type '" + type + "', which format version " + version
+                    + " does not have (it came with version " + first + "): the file is damaged; fit and save the"
+                    + " detectors again");
+        }
+        return reader.read(in);
     }
 
     private static void checkHash(String sha) {

@@ -76,8 +76,10 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
      * head (reading {@link #featureLayer()}, with K rows after {@link #twoClassHead}) it is exactly
      * {@link DetectorSuite#standard(DenseLayer, int, List, double, double)}, less ASH when it would keep no feature
      * (fewer than 6 at p = 0.9: recorded in {@code skipped}). Without one, the detectors that need W, b
-     * (GradNorm, ReAct, ASH, DICE, ViM) are left out, and without features also those that need h (Mahalanobis, KNN,
-     * SHE); the others keep their order: MSP, MaxLogit, Energy, ODIN, KL-Matching and the per-layer detectors.
+     * (GradNorm, ReAct, ASH, DICE, ViM, fDBD, SCALE) are left out, and without features also those that need h
+     * (Mahalanobis, KNN, SHE, RMDS); the others keep their order: MSP, MaxLogit, Energy, ODIN, KL-Matching, (with
+     * features: Mahalanobis, KNN, SHE, RMDS), GEN, MSP with temperature, Entropy, Entropy with temperature and the
+     * per-layer detectors.
      *
      * @param head        the dense head, or null
      * @param headMissing why there is no head (recorded), or null
@@ -104,10 +106,10 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
         if (usable != null) {
             return DetectorSuite.standard(usable, classes, patternLayers, tau, alpha, skipped);
         }
-        skipped.add("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b reading the"
-                + " features: " + noHead);
+        skipped.add("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b"
+                + " reading the features: " + noHead);
         if (featureLayer == null) {
-            skipped.add("mahalanobis, knn, she: need features h: " + noHead);
+            skipped.add("mahalanobis, knn, she, rmds: need features h: " + noHead);
         }
         DetectorSuite.Builder b = DetectorSuite.builder()
                 .add(MaxSoftmaxDetector.msp())
@@ -120,6 +122,14 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
                     .fit(KnnDetector.accumulator())
                     .fit(SheDetector.accumulator(classes));
         }
+        // SPEC §5b (logit/feature detectors)
+        if (featureLayer != null) {
+            b.fit(RmdsDetector.accumulator(classes));
+        }
+        b.add(GenDetector.create())
+                .fit(MspTemperatureDetector.accumulator(classes))
+                .add(EntropyDetector.create())
+                .fit(EntropyDetector.temperatureAccumulator(classes));
         for (String layer : patternLayers) {
             b.fit(NapDetector.accumulator(layer, classes, tau))
                     .fit(ProfileKlDetector.accumulator(layer, classes, tau, alpha))

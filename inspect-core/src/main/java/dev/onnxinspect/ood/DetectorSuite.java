@@ -43,7 +43,9 @@ public final class DetectorSuite {
 
     /**
      * A builder holding every SPEC §5 detector with its default parameters: MSP, MaxLogit, Energy, ODIN, GradNorm,
-     * ASH-B/S/P (ready), and accumulators for KL-Matching, Mahalanobis, KNN (k = 50), ReAct, DICE, ViM, SHE and, for
+     * ASH-B/S/P (ready), and accumulators for KL-Matching, Mahalanobis, KNN (k = 50), ReAct, DICE, ViM, SHE; the SPEC
+     * §5b logit and feature detectors fDBD, RMDS, GEN (ready), SCALE (its accumulator only checks that the features
+     * are non-negative), MSP with temperature, Entropy (ready) and Entropy with temperature; and, for
      * each pattern layer, NAP Hamming, activation-profile KL and pattern distance (tau = 0). Feed it fit batches
      * with logits, features (the input of {@code last}), labels and the pattern layers' activations; KNN needs at
      * least 50 fit samples in all.
@@ -89,6 +91,14 @@ public final class DetectorSuite {
             }
         }
         b.fit(DiceDetector.accumulator(last)).fit(VimDetector.accumulator(last)).fit(SheDetector.accumulator(classes));
+        // SPEC §5b (logit/feature detectors)
+        b.fit(FdbdDetector.accumulator(last))
+                .fit(RmdsDetector.accumulator(classes))
+                .add(GenDetector.create())
+                .fit(ScaleDetector.accumulator(last))
+                .fit(MspTemperatureDetector.accumulator(classes))
+                .add(EntropyDetector.create())
+                .fit(EntropyDetector.temperatureAccumulator(classes));
         for (String layer : patternLayers) {
             b.fit(NapDetector.accumulator(layer, classes, tau))
                     .fit(ProfileKlDetector.accumulator(layer, classes, tau, alpha))
@@ -173,7 +183,8 @@ public final class DetectorSuite {
         /**
          * Fits every accumulator and returns the suite without the detectors that cannot be fitted on this data
          * (e.g. KNN with fewer than k fit samples, ViM when the features have numerical rank 0): each such failure is
-         * added to {@code skipped} as "Accumulator: message", in suite order. Only refusals of kind
+         * added to {@code skipped} as "Accumulator: message" ("detector name: message" for a {@link NamedFit}), in
+         * suite order. Only refusals of kind
          * {@link Kind#INVALID_INPUT} or {@link Kind#UNSUPPORTED} are skipped; any other failure (a bug, a file error)
          * is thrown.
          */
@@ -187,9 +198,13 @@ public final class DetectorSuite {
                         if (ex.kind() != Kind.INVALID_INPUT && ex.kind() != Kind.UNSUPPORTED) {
                             throw ex;
                         }
-                        skipped.add(
-                                a.getClass().getName().replaceFirst(".*\\.", "").replace('$', '.') + ": "
-                                        + ex.getMessage());
+                        String who = a instanceof NamedFit named
+                                ? named.detectorName()
+                                : a.getClass()
+                                        .getName()
+                                        .replaceFirst(".*\\.", "")
+                                        .replace('$', '.');
+                        skipped.add(who + ": " + ex.getMessage());
                     }
                 } else {
                     detectors.add((OodDetector) e);

@@ -92,6 +92,13 @@ class AuditHeadsTest {
                         "dice",
                         "vim",
                         "she",
+                        "fdbd",
+                        "rmds",
+                        "gen",
+                        "scale",
+                        "msp_temperature",
+                        "entropy",
+                        "entropy_temperature",
                         "nap_hamming[h]",
                         "profile_kl[h]",
                         "pattern_distance[h]");
@@ -134,7 +141,8 @@ class AuditHeadsTest {
         assertThat(r.skippedDetectors())
                 .singleElement()
                 .asString()
-                .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b")
+                .startsWith(
+                        "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b")
                 .contains("does not read the features 'fc1'");
         assertThat(r.parameters().get("detectors_skipped")).contains("does not read the features 'fc1'");
         assertThat(r.scoreColumns())
@@ -369,10 +377,10 @@ class AuditHeadsTest {
                 .containsEntry("feature_layer", "none");
         assertThat(r.skippedDetectors()).hasSize(2);
         assertThat(r.skippedDetectors().get(0))
-                .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim:")
+                .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale:")
                 .contains("no dense layer feeds output 'logits'")
                 .contains("reached Mul 'logits'");
-        assertThat(r.skippedDetectors().get(1)).startsWith("mahalanobis, knn, she: need features h:");
+        assertThat(r.skippedDetectors().get(1)).startsWith("mahalanobis, knn, she, rmds: need features h:");
         assertThat(r.parameters().get("detectors_skipped")).contains("gradnorm").contains("mahalanobis, knn, she");
         // the logit detectors, KL-Matching and the per-layer detectors still run
         assertThat(r.scoreColumns())
@@ -383,6 +391,10 @@ class AuditHeadsTest {
                         "energy",
                         "odin",
                         "kl_matching",
+                        "gen",
+                        "msp_temperature",
+                        "entropy",
+                        "entropy_temperature",
                         "nap_hamming[r]",
                         "profile_kl[r]",
                         "pattern_distance[r]");
@@ -408,13 +420,16 @@ class AuditHeadsTest {
                 .nodeClassifiers(0, 0)
                 .run();
         assertThat(features.skippedDetectors()).singleElement().asString().startsWith("gradnorm,");
-        assertThat(features.scoreColumns()).extracting(ScoreColumn::name).contains("mahalanobis", "knn", "she");
+        assertThat(features.scoreColumns())
+                .extracting(ScoreColumn::name)
+                .contains("mahalanobis", "knn", "she", "rmds")
+                .doesNotContain("fdbd", "scale");
 
         // without a fit set: the logit detectors, and the reason is still recorded
         AuditResult unfitted = Audit.builder(model).id(id).nodeClassifiers(0, 0).run();
         assertThat(unfitted.scoreColumns())
                 .extracting(ScoreColumn::name)
-                .containsExactly("msp", "max_logit", "energy", "odin");
+                .containsExactly("msp", "max_logit", "energy", "odin", "gen", "entropy");
         assertThat(unfitted.skippedDetectors()).hasSize(2);
     }
 

@@ -68,7 +68,17 @@ class GuardHeadsTest {
                 GuardOptions.builder()
                         .calibration(GuardModels.rampCalibration())
                         .build())) {
-            assertThat(guard.detectorNames()).containsExactly("msp", "max_logit", "energy", "odin", "kl_matching");
+            assertThat(guard.detectorNames())
+                    .containsExactly(
+                            "msp",
+                            "max_logit",
+                            "energy",
+                            "odin",
+                            "kl_matching",
+                            "gen",
+                            "msp_temperature",
+                            "entropy",
+                            "entropy_temperature");
             assertThat(guard.outputs()).containsExactly("logits");
             // the identity layer: z = x; energy of (2, 0) = -(2 + ln(1 + e^-2))
             assertThat(guard.score(new float[] {2, 0}).score())

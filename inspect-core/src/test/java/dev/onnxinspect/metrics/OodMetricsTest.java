@@ -209,7 +209,7 @@ class OodMetricsTest {
     @Test
     void evaluationRejectsOutOfRangeValues() {
         RocCurve roc = new RocCurve(new double[] {INF}, new double[] {0}, new double[] {0});
-        assertThatThrownBy(() -> new OodEvaluation(1.5, 0, 0, 0, 0, 0, 1, 1, roc))
+        assertThatThrownBy(() -> new OodEvaluation(1.5, 0, 0, 0, 0, 0, 0, 0, 1, 1, roc))
                 .isInstanceOf(MetricsException.class)
                 .hasMessageContaining("auroc");
         assertThatThrownBy(() -> new RocCurve(new double[] {1}, new double[0], new double[] {0}))

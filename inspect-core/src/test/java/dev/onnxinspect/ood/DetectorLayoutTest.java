@@ -83,7 +83,8 @@ class DetectorLayoutTest {
         assertThat(skipped).isEmpty();
         DetectorSuite ready = builder.buildUnfitted();
         assertThat(ready.names())
-                .containsExactly("msp", "max_logit", "energy", "odin", "gradnorm", "ash_b", "ash_s", "ash_p");
+                .containsExactly(
+                        "msp", "max_logit", "energy", "odin", "gradnorm", "ash_b", "ash_s", "ash_p", "gen", "entropy");
         // ASH-P keeps k = 10 - round(9) = 1 entry, the largest: sample 0 keeps h0 = 1, so W h' + b = (0, 2 + 0.5);
         // sample 2 keeps h9 = 3: (0, -3 + 0.5). Energy of (0, u) = -ln(1 + e^u)
         double[] ashP = ready.score(layout.input(binaryOutputs(), 3, null)).column("ash_p");
@@ -100,12 +101,13 @@ class DetectorLayoutTest {
                 new DetectorLayout("z", "h", List.of("h"), 2).standardSuite(head, null, 0, 1e-6, skipped);
         assertThat(skipped).isEmpty();
         assertThat(withHead.buildUnfitted().names())
-                .containsExactly("msp", "max_logit", "energy", "odin", "gradnorm", "ash_b", "ash_s", "ash_p");
+                .containsExactly(
+                        "msp", "max_logit", "energy", "odin", "gradnorm", "ash_b", "ash_s", "ash_p", "gen", "entropy");
 
         // features but no head
         new DetectorLayout("z", "h", List.of("h"), 2).standardSuite(null, "no Gemm", 0, 1e-6, skipped);
         assertThat(skipped)
-                .containsExactly("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense"
+                .containsExactly("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense"
                         + " head W, b reading the features: no Gemm");
         // neither
         skipped.clear();
@@ -113,10 +115,11 @@ class DetectorLayoutTest {
                 new DetectorLayout("z", null, List.of("a"), 2).standardSuite(null, null, 0, 1e-6, skipped);
         assertThat(skipped)
                 .containsExactly(
-                        "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim: need the dense head W, b reading the"
-                                + " features: the model has no dense head",
-                        "mahalanobis, knn, she: need features h: the model has no dense head");
-        assertThat(bare.buildUnfitted().names()).containsExactly("msp", "max_logit", "energy", "odin");
+                        "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b"
+                                + " reading the features: the model has no dense head",
+                        "mahalanobis, knn, she, rmds: need features h: the model has no dense head");
+        assertThat(bare.buildUnfitted().names())
+                .containsExactly("msp", "max_logit", "energy", "odin", "gen", "entropy");
 
         // a head that reads other features, or has rows for other classes
         skipped.clear();

@@ -50,6 +50,13 @@ class DetectorSuiteTest {
                         "dice",
                         "vim",
                         "she",
+                        "fdbd",
+                        "rmds",
+                        "gen",
+                        "scale",
+                        "msp_temperature",
+                        "entropy",
+                        "entropy_temperature",
                         "nap_hamming[relu]",
                         "profile_kl[relu]",
                         "pattern_distance[relu]");
@@ -61,7 +68,7 @@ class DetectorSuiteTest {
                 .filter(OodDetector::usesDenseWeights)
                 .map(OodDetector::name)
                 .toList();
-        assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim");
+        assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim", "fdbd", "scale");
         assertThat(suite.detectors().get(6).requiredInputs()).containsExactly(DetectorInputKind.FEATURES);
         ScoreColumns scores = suite.score(fit.get(0));
         assertThat(scores.names()).isEqualTo(suite.names());
@@ -151,7 +158,7 @@ class DetectorSuiteTest {
         }
         assertThatThrownBy(() -> DetectorFiles.load(future, SHA))
                 .isInstanceOf(OodException.class)
-                .hasMessageContaining("format version 99; this library reads versions 1 to 2")
+                .hasMessageContaining("format version 99; this library reads versions 1 to 3")
                 .hasFieldOrPropertyWithValue("kind", Kind.UNSUPPORTED);
         Path truncated = dir.resolve("truncated.bin");
         byte[] bytes = Files.readAllBytes(file);

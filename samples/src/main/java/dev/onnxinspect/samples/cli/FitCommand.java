@@ -41,7 +41,8 @@ final class FitCommand implements Callable<Integer> {
     @Option(
             names = "--primary",
             defaultValue = "energy",
-            description = "The detector whose threshold decides the OOD flag (default: ${DEFAULT-VALUE}).")
+            description = "The detector whose threshold decides the OOD flag, any score column of the standard suite"
+                    + " (e.g. knn, vim, gen, scale, msp_temperature; default: ${DEFAULT-VALUE}).")
     String primary;
 
     @Option(

@@ -73,11 +73,13 @@ final class Summary {
                     ood.name());
             out.printf(
                     Locale.ROOT,
-                    "  %-34s %7s %8s %9s %9s %10s %8s%n",
+                    "  %-34s %7s %8s %9s %8s %9s %9s %10s %8s%n",
                     "detector",
                     "AUROC",
                     "AUPR-In",
                     "AUPR-Out",
+                    "AUPRInT",
+                    "AUPROutT",
                     "FPR95-ID",
                     "FPR95-OOD",
                     "DetErr");
@@ -88,11 +90,13 @@ final class Summary {
                 OodEvaluation e = m.evaluation();
                 out.printf(
                         Locale.ROOT,
-                        "  %-34s %7.4f %8.4f %9.4f %9.4f %10.4f %8.4f%n",
+                        "  %-34s %7.4f %8.4f %9.4f %8.4f %9.4f %9.4f %10.4f %8.4f%n",
                         m.column(),
                         e.auroc(),
                         e.auprIn(),
                         e.auprOut(),
+                        e.auprInTrapz(),
+                        e.auprOutTrapz(),
                         e.fpr95Id(),
                         e.fpr95Ood(),
                         e.detectionError());

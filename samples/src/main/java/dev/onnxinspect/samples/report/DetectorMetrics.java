@@ -10,6 +10,8 @@ package dev.onnxinspect.samples.report;
  * @param auroc          area under the ROC curve
  * @param auprIn         average precision with ID as positive
  * @param auprOut        average precision with OOD as positive
+ * @param auprInTrapz    area under the precision-recall curve with ID as positive, trapezoid rule (OpenOOD's)
+ * @param auprOutTrapz   the same with OOD as positive
  * @param fpr95Id        fraction of OOD accepted at 95% of ID accepted (ODIN convention)
  * @param fpr95Ood       fraction of ID flagged at 95% of OOD flagged (OpenOOD convention)
  * @param detectionError min over thresholds of the mean of the two error rates, in [0, 0.5]
@@ -24,6 +26,8 @@ public record DetectorMetrics(
         double auroc,
         double auprIn,
         double auprOut,
+        double auprInTrapz,
+        double auprOutTrapz,
         double fpr95Id,
         double fpr95Ood,
         double detectionError,
@@ -41,6 +45,8 @@ public record DetectorMetrics(
         Require.between(auroc, 0, 1, "DetectorMetrics.auroc" + of);
         Require.between(auprIn, 0, 1, "DetectorMetrics.auprIn" + of);
         Require.between(auprOut, 0, 1, "DetectorMetrics.auprOut" + of);
+        Require.between(auprInTrapz, 0, 1, "DetectorMetrics.auprInTrapz" + of);
+        Require.between(auprOutTrapz, 0, 1, "DetectorMetrics.auprOutTrapz" + of);
         Require.between(fpr95Id, 0, 1, "DetectorMetrics.fpr95Id" + of);
         Require.between(fpr95Ood, 0, 1, "DetectorMetrics.fpr95Ood" + of);
         Require.between(detectionError, 0, 0.5, "DetectorMetrics.detectionError" + of);

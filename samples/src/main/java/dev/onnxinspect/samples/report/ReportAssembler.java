@@ -112,6 +112,8 @@ public final class ReportAssembler {
                     e.auroc(),
                     e.auprIn(),
                     e.auprOut(),
+                    e.auprInTrapz(),
+                    e.auprOutTrapz(),
                     e.fpr95Id(),
                     e.fpr95Ood(),
                     e.detectionError(),

@@ -15,6 +15,8 @@ final class Tables {
             new MetricColumn("AUROC \u2191", DetectorMetrics::auroc, true),
             new MetricColumn("AUPR-In \u2191", DetectorMetrics::auprIn, true),
             new MetricColumn("AUPR-Out \u2191", DetectorMetrics::auprOut, true),
+            new MetricColumn("AUPR-In trapz \u2191", DetectorMetrics::auprInTrapz, true),
+            new MetricColumn("AUPR-Out trapz \u2191", DetectorMetrics::auprOutTrapz, true),
             new MetricColumn("FPR@95 (ID conv.) \u2193", DetectorMetrics::fpr95Id, false),
             new MetricColumn("FPR@95 (OOD conv.) \u2193", DetectorMetrics::fpr95Ood, false),
             new MetricColumn("Det. error \u2193", DetectorMetrics::detectionError, false));

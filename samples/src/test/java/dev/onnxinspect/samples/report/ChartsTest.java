@@ -90,11 +90,12 @@ class ChartsTest {
 
     @Test
     void detectorTableMarksTheBestValueOfEachMetricPerPair() {
-        var good = new DetectorMetrics("Energy", null, "id", "ood", 0.9, 0.8, 0.7, 0.2, 0.3, 0.1, 10, 20);
-        var bad = new DetectorMetrics("MSP", null, "id", "ood", 0.6, 0.5, 0.4, 0.6, 0.7, 0.3, 10, 20);
+        var good = new DetectorMetrics("Energy", null, "id", "ood", 0.9, 0.8, 0.7, 0.8, 0.7, 0.2, 0.3, 0.1, 10, 20);
+        var bad = new DetectorMetrics("MSP", null, "id", "ood", 0.6, 0.5, 0.4, 0.5, 0.4, 0.6, 0.7, 0.3, 10, 20);
         String html = Tables.detectors(List.of(bad, good));
-        // Higher AUROC/AUPR is better, lower FPR and error are better: all six best cells belong to Energy.
-        assertThat(count(html, "class=\"num best\"")).isEqualTo(6);
+        // Higher AUROC/AUPR (both conventions) is better, lower FPR and error are better: all eight best cells
+        // belong to Energy.
+        assertThat(count(html, "class=\"num best\"")).isEqualTo(8);
         assertThat(html)
                 .contains("<td class=\"num best\">0.9000</td>")
                 .contains("<td class=\"num best\">0.2000</td>")

@@ -41,11 +41,11 @@ class ReportDataTest {
 
     @Test
     void metricsMustBeFractions() {
-        assertThatThrownBy(() -> new DetectorMetrics("MSP", null, "id", "ood", Double.NaN, 0, 0, 0, 0, 0, 1, 1))
+        assertThatThrownBy(() -> new DetectorMetrics("MSP", null, "id", "ood", Double.NaN, 0, 0, 0, 0, 0, 0, 0, 1, 1))
                 .isInstanceOf(ReportException.class)
                 .hasMessageContaining("auroc of detector 'MSP'")
                 .hasMessageContaining("NaN");
-        assertThatThrownBy(() -> new DetectorMetrics("MSP", null, "id", "ood", 0.5, 0, 0, 0, 0, 0.7, 1, 1))
+        assertThatThrownBy(() -> new DetectorMetrics("MSP", null, "id", "ood", 0.5, 0, 0, 0, 0, 0, 0, 0.7, 1, 1))
                 .isInstanceOf(ReportException.class)
                 .hasMessageContaining("detectionError")
                 .hasMessageContaining("0.5]");

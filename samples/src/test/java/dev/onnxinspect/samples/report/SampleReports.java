@@ -84,6 +84,8 @@ final class SampleReports {
                     auroc,
                     auroc - 0.02,
                     auroc + 0.01,
+                    auroc - 0.01,
+                    auroc + 0.02,
                     0.9 - 0.1 * d,
                     0.85 - 0.1 * d,
                     0.4 - 0.05 * d,
