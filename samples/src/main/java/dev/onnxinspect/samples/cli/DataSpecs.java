@@ -4,9 +4,9 @@ import dev.onnxinspect.arrow.ArrowImageSource;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DataSpec;
 import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.data.DatasetRules;
 import dev.onnxinspect.data.Datasets;
 import dev.onnxinspect.data.FileSource;
-import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.InputMapping;
 import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.ReshapedSource;
@@ -93,6 +93,11 @@ public final class DataSpecs implements AutoCloseable {
      * @throws IOException      when a file cannot be read
      */
     public DataSource resolve(String spec) throws IOException {
+        // one rule for every command: an empty dataset is refused before any work (DatasetRules)
+        return DatasetRules.requireSamples(source(spec));
+    }
+
+    private DataSource source(String spec) throws IOException {
         if (spec.isBlank()) {
             throw new DatasetException("an empty dataset argument; give " + SYNTAX_TEXT);
         }
@@ -406,28 +411,23 @@ public final class DataSpecs implements AutoCloseable {
         return source;
     }
 
-    private static DataSource builtIn(String spec) throws IOException {
-        String name = spec;
-        int limit = -1;
+    /** NAME or NAME:N (N within the set's size: {@code DatasetRules.firstSamples}). */
+    private static DataSource builtIn(String spec) {
         int colon = spec.lastIndexOf(':');
-        if (colon > 0) {
-            name = spec.substring(0, colon);
-            try {
-                limit = Integer.parseInt(spec.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new DatasetException(
-                        "bad dataset spec '" + spec + "': after ':' comes a sample count, e.g." + " " + name + ":1000",
-                        e);
-            }
-            if (limit <= 0) {
-                throw new DatasetException("bad dataset spec '" + spec + "': the sample count must be positive");
-            }
-        }
+        String name = colon > 0 ? spec.substring(0, colon) : spec;
         if (!Datasets.NAMES.contains(name)) {
+            if (looksLikePath(spec)) {
+                throw new DatasetException(
+                        "cannot read dataset " + Path.of(spec).toAbsolutePath()
+                                + ": no such file or directory; check the path (or give " + SYNTAX_TEXT + ")");
+            }
             throw new DatasetException("unknown dataset '" + spec + "'; give " + SYNTAX_TEXT);
         }
-        InMemoryDataset data = Datasets.load(name);
-        return limit < 0 || limit >= data.size() ? data : data.subset(0, limit).named(name + ":" + limit);
+        return Datasets.loadSpec(spec);
+    }
+
+    private static boolean looksLikePath(String spec) {
+        return spec.indexOf('/') >= 0 || spec.indexOf('\\') >= 0 || spec.indexOf('.') >= 0;
     }
 
     @Override
