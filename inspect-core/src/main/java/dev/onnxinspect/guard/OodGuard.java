@@ -191,8 +191,9 @@ public final class OodGuard implements AutoCloseable {
      *                        model file's SHA-256 differs)
      */
     public static OodGuard load(Path modelPath, Path dir, SessionConfig config) throws IOException {
-        String sha = Sha256.of(modelPath);
+        // the model first: its loader names a missing or unreadable file with the reason
         OnnxModel model = OnnxModel.load(modelPath);
+        String sha = Sha256.of(modelPath);
         GuardFiles.Saved saved = GuardFiles.load(dir, sha, model.describe().inputs());
         InferenceSession session = GuardFitting.open(model, saved.layout(), config);
         try {

@@ -10,6 +10,8 @@ import dev.onnxinspect.data.FileSource;
 import dev.onnxinspect.data.InputMapping;
 import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.ReshapedSource;
+import dev.onnxinspect.io.InputFiles;
+import dev.onnxinspect.io.InputFiles.Expect;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.ValueInfo;
@@ -116,10 +118,7 @@ public final class DataSpecs implements AutoCloseable {
                 || lower.endsWith(".npz")
                 || lower.endsWith(".parquet")
                 || lower.endsWith(".feather")) {
-            if (path == null) {
-                throw new DatasetException(
-                        "dataset file " + Path.of(spec).toAbsolutePath() + " does not exist;" + " check the path");
-            }
+            InputFiles.require(path(spec, spec), "dataset file", Expect.FILE, DatasetException::new);
             return files(spec, List.of(new Part(null, path, null)));
         }
         return single(spec, builtIn(spec));
@@ -285,11 +284,9 @@ public final class DataSpecs implements AutoCloseable {
                 .toArray();
     }
 
+    /** The input-file rule ({@link InputFiles}): a readable file or directory, else one line of kind IO. */
     private static void requireExists(Path file, String what, String spec) {
-        if (!Files.exists(file)) {
-            throw new DatasetException(what + " of dataset '" + spec + "': " + file.toAbsolutePath() + " does not"
-                    + " exist; check the path");
-        }
+        InputFiles.require(file, what + " of dataset '" + spec + "'", Expect.FILE_OR_DIRECTORY, DatasetException::new);
     }
 
     /**
@@ -399,10 +396,7 @@ public final class DataSpecs implements AutoCloseable {
 
     private DataSource imageTable(String spec) throws IOException {
         Path file = path(spec, spec);
-        if (!Files.isRegularFile(file)) {
-            throw new DatasetException(
-                    "dataset file " + file.toAbsolutePath() + " does not exist; give " + SYNTAX_TEXT);
-        }
+        InputFiles.require(file, "the Arrow image table", Expect.FILE, DatasetException::new);
         if (allocator == null) {
             allocator = new RootAllocator();
         }
@@ -417,9 +411,8 @@ public final class DataSpecs implements AutoCloseable {
         String name = colon > 0 ? spec.substring(0, colon) : spec;
         if (!Datasets.NAMES.contains(name)) {
             if (looksLikePath(spec)) {
-                throw new DatasetException(
-                        "cannot read dataset " + Path.of(spec).toAbsolutePath()
-                                + ": no such file or directory; check the path (or give " + SYNTAX_TEXT + ")");
+                // not a built-in name but a path: the input-file rule says why it cannot be read
+                InputFiles.require(path(spec, spec), "dataset", Expect.FILE_OR_DIRECTORY, DatasetException::new);
             }
             throw new DatasetException("unknown dataset '" + spec + "'; give " + SYNTAX_TEXT);
         }
