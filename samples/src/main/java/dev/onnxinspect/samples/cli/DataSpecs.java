@@ -42,6 +42,7 @@ public final class DataSpecs implements AutoCloseable {
             + "DATA, a dataset argument (the same for inspect, audit, fit, score, serve):%n"
             + "  NAME[:N]           a built-in dataset (fashion-mnist-train, fashion-mnist-%n"
             + "                     test, mnist-digits); :N = its first N samples%n"
+            + "                     (N at most its size)%n"
             + "  FILE.arrow         an Arrow image table (a FixedSizeList<float> column or%n"
             + "                     a column per pixel, optional label column)%n"
             + "  DIR/               an image folder (PNG, JPEG), a class per subfolder%n"
@@ -59,7 +60,8 @@ public final class DataSpecs implements AutoCloseable {
             + "   labels=FILE[:COLUMN] integer labels (default column: label; .npy: all)%n"
             + "   name=NAME            the name in tables (default: the first file's name)%n"
             + "   FILE                 the file of the inputs no other part maps%n"
-            + "  The rows of a dataset's files are its samples, in order. Example:%n"
+            + "  The rows of a dataset's files are its samples, in order; an empty%n"
+            + "  dataset is refused. Example:%n"
             + "  input_ids=t.parquet:tokens,attention_mask=mask-of:input_ids,labels=t.parquet";
 
     private static final String SYNTAX_TEXT = "a built-in dataset (fashion-mnist-train, fashion-mnist-test,"
