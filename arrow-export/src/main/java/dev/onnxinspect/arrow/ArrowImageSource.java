@@ -3,9 +3,9 @@ package dev.onnxinspect.arrow;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.io.InputFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -47,9 +47,7 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
 
     private ArrowImageSource(Builder b) throws IOException {
         this.file = b.file.toAbsolutePath();
-        if (!Files.isRegularFile(file)) {
-            throw new ArrowExportException(Kind.IO, "image table " + file + " does not exist or is not a file");
-        }
+        InputFiles.require(file, "the image table", InputFiles.Expect.FILE, ArrowExportException::new);
         String fileName = file.getFileName().toString();
         this.name = b.name != null
                 ? b.name

@@ -1,6 +1,7 @@
 package dev.onnxinspect.audit;
 
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import dev.onnxinspect.inspect.ProgressListener;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.stats.LayerStatisticsAccumulator;
@@ -59,7 +60,8 @@ import java.util.Objects;
  * Every decision that departs from the SPEC defaults is in the run parameters: {@code neuron_view.<layer>} (the view
  * and why), {@code <kind>_skipped.<layer>} for patterns, pattern_detectors, node_classifiers, kl and interactions
  * (with the size), {@code memory_estimate.<kind>} (bytes), {@code memory_budget_bytes}, {@code mask_input} and, per
- * dataset, {@code empty_mask_samples.<dataset>} (samples left out for an attention mask without a 1). The per-layer
+ * dataset, {@code empty_mask_samples.<dataset>} (samples left out for an attention mask without a 1); with
+ * {@link Builder#nonFinite} SKIP, {@code non_finite} and, per dataset, {@code skipped_non_finite.<dataset>}. The per-layer
  * detectors read each layer through its view (channel or masked means), the features always flattened.
  * <p>Threads: {@link Builder#run()} runs ONNX Runtime on one producer thread and the statistics on the caller's thread
  * and a small pool of its own (one per layer, at most one per core), which it shuts down before returning.
@@ -112,6 +114,7 @@ public final class Audit {
         private final Map<String, NeuronView> views = new LinkedHashMap<>();
         private long memoryBudgetBytes = AuditOptions.DEFAULT_MEMORY_BUDGET_BYTES;
         private Boolean patterns;
+        private NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
         private AuditProgress progress = AuditProgress.NONE;
 
         private Builder(Path model) {
@@ -286,6 +289,17 @@ public final class Audit {
             return this;
         }
 
+        /**
+         * What every pass (fit, ID, OOD) does with a sample whose inspected layers, logits or features hold NaN or an
+         * infinity; default {@link NonFinitePolicy#FAIL}. With {@link NonFinitePolicy#SKIP} such a sample is left out
+         * of every statistic and detector (the results are those of the data without it) and counted per dataset:
+         * {@link DatasetResult#skippedNonFinite()} and the run parameter {@code skipped_non_finite.<dataset>}.
+         */
+        public Builder nonFinite(NonFinitePolicy value) {
+            nonFinite = Objects.requireNonNull(value, "nonFinite");
+            return this;
+        }
+
         /** How passes report progress (e.g. a console bar); default: not at all. */
         public Builder progress(AuditProgress value) {
             progress = Objects.requireNonNull(value, "progress");
@@ -317,7 +331,8 @@ public final class Audit {
                     maskInput,
                     views,
                     memoryBudgetBytes,
-                    patterns);
+                    patterns,
+                    nonFinite);
         }
 
         /** Runs the audit; see {@link Audit#run(AuditOptions, AuditProgress)}. */

@@ -3,6 +3,7 @@ package dev.onnxinspect.audit;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.stats.NeuronView;
 import java.nio.file.Path;
@@ -50,6 +51,8 @@ import java.util.Objects;
  *                        structure may take in all (default {@link #DEFAULT_MEMORY_BUDGET_BYTES})
  * @param patterns        whether to collect the SPEC §7 patterns: null = as the memory rule allows (default), true =
  *                        on every layer whatever they take, false = off
+ * @param nonFinite       what every pass does with a sample whose inspected layers, logits or features hold NaN or
+ *                        an infinity ({@link NonFinitePolicy}; default FAIL)
  */
 public record AuditOptions(
         Path model,
@@ -74,13 +77,15 @@ public record AuditOptions(
         String maskInput,
         Map<String, NeuronView> views,
         long memoryBudgetBytes,
-        Boolean patterns) {
+        Boolean patterns,
+        NonFinitePolicy nonFinite) {
     /** The default memory budget B: 512 MiB (also the default limit of the SPEC §3 interaction counters). */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L << 20;
 
     public AuditOptions {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(nonFinite, "nonFinite");
         if (id == null) {
             throw new OnnxInspectException("an audit needs an ID evaluation set: call id(...) on the audit builder");
         }

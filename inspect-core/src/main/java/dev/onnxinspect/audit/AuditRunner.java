@@ -7,6 +7,7 @@ import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
 import dev.onnxinspect.onnx.ClassifierTensors;
@@ -209,6 +210,18 @@ final class AuditRunner {
                 emptyMasks(datasets, fit.statistics())
                         .forEach((dataset, n) -> params.put("empty_mask_samples." + dataset, Long.toString(n)));
             }
+            if (o.nonFinite() == NonFinitePolicy.SKIP) {
+                params.put("non_finite", "skip");
+                if (fit.statistics() != null) {
+                    params.put(
+                            "skipped_non_finite." + fit.statistics().name(),
+                            Long.toString(fit.statistics().skippedNonFinite()));
+                } else if (fitSource != null) {
+                    params.put("skipped_non_finite." + names.fit(), Long.toString(fit.skippedNonFinite()));
+                }
+                datasets.forEach(
+                        d -> params.put("skipped_non_finite." + d.name(), Long.toString(d.skippedNonFinite())));
+            }
             boolean nodeResults = nodes != null && o.id().labelled();
             return new AuditResult(
                     o,
@@ -409,6 +422,7 @@ final class AuditRunner {
                     .layers(needed)
                     .batchSize(options.batchSize())
                     .classSource(classes)
+                    .nonFinite(options.nonFinite())
                     .progress(Audit.start(progress, task + " " + source.name(), source.size()))
                     .build()
                     .run(hooks);
@@ -456,7 +470,8 @@ final class AuditRunner {
             Map<String, NodeClassifier> classifiers,
             long nodeFitSamples,
             List<String> skippedDetectors,
-            DatasetResult statistics) {}
+            DatasetResult statistics,
+            long skippedNonFinite) {}
 
     /**
      * The fit pass. The detectors are those of {@link DetectorLayout#standardSuite} (every SPEC §5 detector the model
@@ -475,7 +490,7 @@ final class AuditRunner {
         DetectorSuite.Builder builder = pass.wiring().standardSuite(last, headMissing, o.tau(), o.alpha(), skipped);
         if (fitSource == null) {
             LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
-            return new FitPass(builder.buildUnfitted(), Map.of(), 0, skipped, null);
+            return new FitPass(builder.buildUnfitted(), Map.of(), 0, skipped, null, 0);
         }
         List<InspectionHook> hooks = new ArrayList<>();
         hooks.add(pass.detectors(pass.wiring().fitting(builder)));
@@ -517,7 +532,8 @@ final class AuditRunner {
                 nodes == null ? Map.of() : nodes.classifiers(),
                 nodes == null ? 0 : nodes.seen(),
                 skipped,
-                statistics);
+                statistics,
+                summary.skippedNonFinite());
     }
 
     /**

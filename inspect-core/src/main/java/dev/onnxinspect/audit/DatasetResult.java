@@ -38,6 +38,14 @@ public record DatasetResult(
         interactions = Collections.unmodifiableMap(new LinkedHashMap<>(interactions));
     }
 
+    /**
+     * The samples left out of every statistic and score because an output held NaN or an infinity (with
+     * {@code NonFinitePolicy.SKIP}; 0 otherwise).
+     */
+    public long skippedNonFinite() {
+        return summary.skippedNonFinite();
+    }
+
     /** Classification accuracy on this dataset (NaN when its classes came from predictions). */
     public double accuracy() {
         return scores.accuracy();

@@ -1,6 +1,7 @@
 package dev.onnxinspect.data;
 
 import dev.onnxinspect.onnx.ElementType;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -152,6 +153,45 @@ public final class Batch {
                     + " here: read the tensors by name with input(name)");
         }
         return inputs.get(0);
+    }
+
+    /**
+     * A new batch of the samples marked in {@code keep}, in order: every input tensor's rows and the labels copied.
+     *
+     * @param keep per sample of this batch, whether it stays (length at least {@link #size()})
+     * @throws DatasetException when no sample is marked (a batch has at least one sample)
+     */
+    public Batch select(boolean[] keep) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            kept += keep[i] ? 1 : 0;
+        }
+        List<InputTensor> selected = new ArrayList<>(inputs.size());
+        for (InputTensor t : inputs) {
+            int row = Math.toIntExact(t.sampleSize());
+            Object data = Array.newInstance(t.data().getClass().getComponentType(), kept * row);
+            int to = 0;
+            for (int i = 0; i < size; i++) {
+                if (keep[i]) {
+                    System.arraycopy(t.data(), i * row, data, to * row, row);
+                    to++;
+                }
+            }
+            long[] shape = t.shape();
+            shape[0] = kept;
+            selected.add(new InputTensor(t.name(), t.type(), shape, data));
+        }
+        int[] selectedLabels = null;
+        if (labels != null) {
+            selectedLabels = new int[kept];
+            int to = 0;
+            for (int i = 0; i < size; i++) {
+                if (keep[i]) {
+                    selectedLabels[to++] = labels[i];
+                }
+            }
+        }
+        return new Batch(kept, selected, selectedLabels);
     }
 
     @Override

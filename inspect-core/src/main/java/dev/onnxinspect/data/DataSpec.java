@@ -1,10 +1,10 @@
 package dev.onnxinspect.data;
 
+import dev.onnxinspect.io.InputFiles;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.onnx.ValueKind;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -194,10 +194,12 @@ public record DataSpec(String name, List<InputMapping> inputs, LabelMapping labe
         return file.toAbsolutePath().normalize();
     }
 
+    /**
+     * The input-file rule ({@link InputFiles}): an existing, readable regular file or directory (an image folder), else
+     * a {@link DatasetException} of kind IO naming what the file is for, its path and the reason.
+     */
     static void requireExists(Path file, String what) {
-        if (!Files.exists(file)) {
-            throw new DatasetException(what + ": " + file + " does not exist; check the path");
-        }
+        InputFiles.require(file, what, InputFiles.Expect.FILE_OR_DIRECTORY, DatasetException::new);
     }
 
     /** Builds a {@link DataSpec}. */

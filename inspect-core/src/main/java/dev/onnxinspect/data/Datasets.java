@@ -13,6 +13,37 @@ public final class Datasets {
 
     private Datasets() {}
 
+    /**
+     * A dataset argument of the command line, {@code NAME} or {@code NAME:N} (its first N samples), from the
+     * standard cache.
+     *
+     * @throws DatasetException for an unknown name, a count that is not a number, or N outside [1, size] (see
+     *                          {@link DatasetRules#firstSamples})
+     */
+    public static InMemoryDataset loadSpec(String spec) {
+        return loadSpec(spec, DatasetCache.standard());
+    }
+
+    /** As {@link #loadSpec(String)}, from the given cache. */
+    public static InMemoryDataset loadSpec(String spec, DatasetCache cache) {
+        int colon = spec.lastIndexOf(':');
+        if (colon <= 0) {
+            return load(spec, cache);
+        }
+        String name = spec.substring(0, colon);
+        long n;
+        try {
+            n = Long.parseLong(spec.substring(colon + 1).trim());
+        } catch (NumberFormatException e) {
+            throw new DatasetException(
+                    "bad dataset spec '" + spec + "': after ':' comes a sample count, e.g. " + name + ":1000", e);
+        }
+        if (!NAMES.contains(name)) {
+            throw new DatasetException("unknown dataset '" + name + "' in '" + spec + "', expected one of " + NAMES);
+        }
+        return DatasetRules.firstSamples(load(name, cache), n);
+    }
+
     /** The named dataset from the standard cache. */
     public static InMemoryDataset load(String name) {
         return load(name, DatasetCache.standard());

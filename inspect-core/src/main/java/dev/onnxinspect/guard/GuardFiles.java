@@ -2,6 +2,7 @@ package dev.onnxinspect.guard;
 
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.InputFiles;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
@@ -91,6 +92,10 @@ final class GuardFiles {
      * @param modelInputs the model's graph inputs (for a version 1 file, whose one input has no saved name)
      */
     static Saved load(Path dir, String modelSha256, List<ValueInfo> modelInputs) throws IOException {
+        if (Files.exists(dir)) {
+            // a file, a FIFO or an unreadable directory: the reason in words (a missing one: "no saved guard" below)
+            InputFiles.require(dir, "the guard directory", InputFiles.Expect.DIRECTORY, GuardException::new);
+        }
         Path file = dir.resolve(PROPERTIES);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -102,33 +102,51 @@ final class GuardFitting {
     }
 
     static Inspection inspection(
-            InferenceSession session, DataSource source, GuardLayout layout, int batchSize, ClassSource classes) {
+            InferenceSession session,
+            DataSource source,
+            GuardLayout layout,
+            GuardOptions options,
+            ClassSource classes) {
         return Inspection.builder(session, source)
                 .logitsOutput(layout.logitsOutput())
                 .layers(layout.detectors().layers())
-                .batchSize(batchSize)
+                .batchSize(options.batchSize())
                 .classSource(classes)
+                .nonFinite(options.nonFinite())
                 .build();
     }
 
-    /** Fits every accumulator of the builder in one pass over the labelled fit set. */
-    static void fit(
+    /**
+     * Fits every accumulator of the builder in one pass over the labelled fit set.
+     *
+     * @return the samples skipped for non-finite outputs
+     */
+    static long fit(
             InferenceSession session,
             DetectorSuite.Builder builder,
             GuardLayout layout,
             DataSource source,
-            int batchSize) {
-        inspection(session, source, layout, batchSize, ClassSource.LABEL)
-                .run(layout.detectors().fitting(builder));
+            GuardOptions options) {
+        return inspection(session, source, layout, options, ClassSource.LABEL)
+                .run(layout.detectors().fitting(builder))
+                .skippedNonFinite();
     }
 
-    /** Every detector's scores of every calibration sample, by detector name. */
-    static Map<String, double[]> calibrationScores(
-            InferenceSession session, DetectorSuite suite, GuardLayout layout, DataSource source, int batchSize) {
+    /** Every detector's scores of every calibration sample, by detector name, and the samples skipped. */
+    record Calibration(Map<String, double[]> scores, long skippedNonFinite) {}
+
+    static Calibration calibrationScores(
+            InferenceSession session,
+            DetectorSuite suite,
+            GuardLayout layout,
+            DataSource source,
+            GuardOptions options) {
         ClassSource classes = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
         ScoreCollector scores = layout.detectors().scoring(suite);
-        inspection(session, source, layout, batchSize, classes).run(scores);
-        return scores.columns();
+        long skipped = inspection(session, source, layout, options, classes)
+                .run(scores)
+                .skippedNonFinite();
+        return new Calibration(scores.columns(), skipped);
     }
 
     /**

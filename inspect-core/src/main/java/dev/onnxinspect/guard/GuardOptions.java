@@ -1,6 +1,7 @@
 package dev.onnxinspect.guard;
 
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.util.List;
 
@@ -33,6 +34,10 @@ import java.util.List;
  * @param featureLayer    the features h the feature detectors read, or null (the default) for the dense head's input
  * @param head            the dense head (its tensor or node) whose W, b the detectors read, reading
  *                        {@code featureLayer}; null (the default) to find it from the logits
+ * @param nonFinite       what the fit and calibration passes do with a sample whose logits, features or pattern
+ *                        layers hold NaN or an infinity; default {@link NonFinitePolicy#FAIL} (the detectors refuse
+ *                        it); {@link NonFinitePolicy#SKIP} leaves it out of fitting and calibration, counted in
+ *                        {@link OodGuard#skippedNonFinite()}
  */
 public record GuardOptions(
         String primaryDetector,
@@ -44,7 +49,8 @@ public record GuardOptions(
         SessionConfig session,
         String logitsOutput,
         String featureLayer,
-        String head) {
+        String head,
+        NonFinitePolicy nonFinite) {
     public static final String DEFAULT_PRIMARY = "energy";
 
     public GuardOptions {
@@ -57,6 +63,9 @@ public record GuardOptions(
         }
         if (batchSize < 0) {
             throw new GuardException("batch size must be at least 1 (or 0 for automatic), got " + batchSize);
+        }
+        if (nonFinite == null) {
+            throw new GuardException("a guard needs a non-finite policy; the default is NonFinitePolicy.FAIL");
         }
         if (session == null) {
             throw new GuardException("a guard needs a session configuration; use SessionConfig.defaults()");
@@ -90,6 +99,7 @@ public record GuardOptions(
         private String logitsOutput;
         private String featureLayer;
         private String head;
+        private NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
 
         private Builder() {}
 
@@ -147,6 +157,12 @@ public record GuardOptions(
             return this;
         }
 
+        /** What fitting and calibration do with samples of non-finite outputs; default FAIL (see the record). */
+        public Builder nonFinite(NonFinitePolicy value) {
+            this.nonFinite = value;
+            return this;
+        }
+
         /** @throws GuardException when a value is out of range */
         public GuardOptions build() {
             return new GuardOptions(
@@ -159,7 +175,8 @@ public record GuardOptions(
                     session,
                     logitsOutput,
                     featureLayer,
-                    head);
+                    head,
+                    nonFinite);
         }
     }
 }

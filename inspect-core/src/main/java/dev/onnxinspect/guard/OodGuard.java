@@ -4,6 +4,7 @@ import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.InputTensor;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.ElementType;
@@ -23,6 +24,7 @@ import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +66,7 @@ public final class OodGuard implements AutoCloseable {
     private final double primaryThreshold;
     private final String modelSha256;
     private final List<String> outputs;
+    private final Map<String, Long> skippedNonFinite;
 
     private OodGuard(
             InferenceSession session,
@@ -71,7 +74,8 @@ public final class OodGuard implements AutoCloseable {
             GuardLayout layout,
             Thresholds thresholds,
             String primary,
-            String modelSha256) {
+            String modelSha256,
+            Map<String, Long> skippedNonFinite) {
         if (!thresholds.values().keySet().equals(new LinkedHashSet<>(suite.names()))) {
             throw new GuardException(
                     "thresholds for " + thresholds.values().keySet() + " do not match the detectors " + suite.names());
@@ -84,6 +88,7 @@ public final class OodGuard implements AutoCloseable {
         this.primaryThreshold = knownDetector(primary, thresholds);
         this.modelSha256 = modelSha256;
         this.outputs = layout.outputs();
+        this.skippedNonFinite = Collections.unmodifiableMap(new LinkedHashMap<>(skippedNonFinite));
     }
 
     private static double knownDetector(String name, Thresholds thresholds) {
@@ -140,7 +145,8 @@ public final class OodGuard implements AutoCloseable {
                     .standardSuite(
                             tensors.head(), tensors.headMissing(), 0.0, ProfileKlDetector.DEFAULT_ALPHA, skipped);
             skipped.forEach(why -> LOG.info("the guard leaves out {}", why));
-            GuardFitting.fit(session, builder, layout, fitSource, options.batchSize());
+            Map<String, Long> skippedSamples = new LinkedHashMap<>();
+            long fitSkipped = GuardFitting.fit(session, builder, layout, fitSource, options);
             int planned = skipped.size();
             DetectorSuite fitted = builder.buildSkippingFailures(skipped);
             skipped.subList(planned, skipped.size()).forEach(why -> LOG.warn("the guard leaves out {}", why));
@@ -155,10 +161,13 @@ public final class OodGuard implements AutoCloseable {
                                 + " are their own neighbours); give GuardOptions.calibration a held-out ID set",
                         fit.name());
             }
-            Thresholds thresholds = Thresholds.calibrate(
-                    calibration.name(),
-                    GuardFitting.calibrationScores(session, suite, layout, calibration, options.batchSize()),
-                    options.targetTpr());
+            GuardFitting.Calibration scores =
+                    GuardFitting.calibrationScores(session, suite, layout, calibration, options);
+            Thresholds thresholds = Thresholds.calibrate(calibration.name(), scores.scores(), options.targetTpr());
+            if (options.nonFinite() == NonFinitePolicy.SKIP) {
+                skippedSamples.put(fit.name(), fitSkipped);
+                skippedSamples.merge(calibration.name(), scores.skippedNonFinite(), Math::max);
+            }
             LOG.info(
                     "fitted an OOD guard on {} with {} detectors; thresholds at {}% TPR on {} ({} samples)",
                     fit.name(),
@@ -166,7 +175,7 @@ public final class OodGuard implements AutoCloseable {
                     100 * options.targetTpr(),
                     calibration.name(),
                     thresholds.calibrationSamples());
-            return new OodGuard(session, suite, layout, thresholds, options.primaryDetector(), sha);
+            return new OodGuard(session, suite, layout, thresholds, options.primaryDetector(), sha, skippedSamples);
         } catch (RuntimeException e) {
             GuardFitting.closeAfterFailure(session, e);
             throw e;
@@ -188,12 +197,14 @@ public final class OodGuard implements AutoCloseable {
      *                        model file's SHA-256 differs)
      */
     public static OodGuard load(Path modelPath, Path dir, SessionConfig config) throws IOException {
-        String sha = Sha256.of(modelPath);
+        // the model first: its loader names a missing or unreadable file with the reason
         OnnxModel model = OnnxModel.load(modelPath);
+        String sha = Sha256.of(modelPath);
         GuardFiles.Saved saved = GuardFiles.load(dir, sha, model.describe().inputs());
         InferenceSession session = GuardFitting.open(model, saved.layout(), config);
         try {
-            return new OodGuard(session, saved.suite(), saved.layout(), saved.thresholds(), saved.primary(), sha);
+            return new OodGuard(
+                    session, saved.suite(), saved.layout(), saved.thresholds(), saved.primary(), sha, Map.of());
         } catch (RuntimeException e) {
             GuardFitting.closeAfterFailure(session, e);
             throw e;
@@ -296,6 +307,17 @@ public final class OodGuard implements AutoCloseable {
      *                        it are not finite
      */
     public List<Verdict> scoreBatch(Batch batch) {
+        return scoreBatch(batch, NonFinitePolicy.FAIL).verdicts();
+    }
+
+    /**
+     * As {@link #scoreBatch(Batch)}; with {@link NonFinitePolicy#SKIP} a sample whose logits, features or pattern
+     * layers hold NaN or an infinity gets no verdict (it is counted instead), and the others get exactly the verdicts
+     * they get in a batch without it.
+     *
+     * @throws GuardException as {@link #scoreBatch(Batch)} (with FAIL, for non-finite outputs)
+     */
+    public ScoredBatch scoreBatch(Batch batch, NonFinitePolicy nonFinite) {
         int n = batch.size();
         Map<String, LayerActivations> out;
         try {
@@ -306,6 +328,33 @@ public final class OodGuard implements AutoCloseable {
                     (n == 1 ? "the input" : "a batch of " + n + " inputs") + " cannot be" + " run: " + e.getMessage(),
                     e);
         }
+        int[] scored = new int[n];
+        int kept = 0;
+        if (nonFinite == NonFinitePolicy.SKIP) {
+            boolean[] finite = new boolean[n];
+            int bad = NonFinitePolicy.markFinite(out.values(), n, finite);
+            for (int i = 0; i < n; i++) {
+                if (finite[i]) {
+                    scored[kept++] = i;
+                }
+            }
+            if (bad == n) {
+                return new ScoredBatch(List.of(), new int[0], n);
+            }
+            if (bad > 0) {
+                Map<String, LayerActivations> selected = new LinkedHashMap<>();
+                out.forEach((name, a) -> selected.put(name, a.select(finite)));
+                out = selected;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                scored[kept++] = i;
+            }
+        }
+        return new ScoredBatch(verdicts(out, kept), Arrays.copyOf(scored, kept), n - kept);
+    }
+
+    private List<Verdict> verdicts(Map<String, LayerActivations> out, int n) {
         DetectorInput input;
         try {
             input = layout.detectorInput(out, n, null);
@@ -438,6 +487,15 @@ public final class OodGuard implements AutoCloseable {
             sum += Math.exp(input.logit(i, c) - max);
         }
         return 1 / sum;
+    }
+
+    /**
+     * Per set of the fit ({@link GuardOptions#nonFinite} SKIP: the fit set, then the calibration set when it is
+     * another), the samples left out because the model's outputs held NaN or an infinity; empty for a guard
+     * fitted with FAIL or loaded from files (the counts are not saved).
+     */
+    public Map<String, Long> skippedNonFinite() {
+        return skippedNonFinite;
     }
 
     /** The detector names (score columns), in order. */

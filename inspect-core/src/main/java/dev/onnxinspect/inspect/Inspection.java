@@ -2,6 +2,7 @@ package dev.onnxinspect.inspect;
 
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetRules;
 import dev.onnxinspect.runtime.Device;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * binary classifier with one logit, SPEC §5), else the run
  * stops naming the sample; with {@link ClassSource#PREDICTED} labels are passed through unchecked (an OOD set may
  * use another label space) and a sample whose logits contain NaN stops the run (its class is undefined). NaN or
- * infinite activations are not checked here: the statistics count them. A logits output whose shape the model
+ * infinite activations are not checked here by default (the statistics count them, the detectors refuse them);
+ * {@link Builder#nonFinite} with {@link NonFinitePolicy#SKIP} leaves such samples out of every hook. An empty source
+ * is refused by {@link DatasetRules}. A logits output whose shape the model
  * does not declare is checked on the first batch.
  */
 public final class Inspection {
@@ -56,6 +60,7 @@ public final class Inspection {
 
     private static final Logger LOG = LoggerFactory.getLogger(Inspection.class);
     private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+    private static final long LOGGED_SKIPS = 5;
 
     private final InferenceSession session;
     private final DataSource source;
@@ -66,6 +71,7 @@ public final class Inspection {
     private final ProgressListener progress;
     private final boolean reuseOutputMemory;
     private final int numClasses;
+    private final NonFinitePolicy nonFinite;
 
     private Inspection(Builder b) {
         this.session = b.session;
@@ -79,6 +85,7 @@ public final class Inspection {
                 b.classSource != null ? b.classSource : b.source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
         this.progress = b.progress;
         this.reuseOutputMemory = b.reuseOutputMemory;
+        this.nonFinite = b.nonFinite;
         this.numClasses = validate();
     }
 
@@ -145,10 +152,7 @@ public final class Inspection {
         if (batchSize < 1) {
             throw new InspectionException("batch size must be at least 1 (or 0 for automatic), got " + batchSize);
         }
-        if (source.size() == 0) {
-            throw new InspectionException(
-                    "data source " + source.name() + " is empty; an inspection needs at" + " least one sample");
-        }
+        DatasetRules.requireSamples(source);
         if (classSource == ClassSource.LABEL && !source.labelled()) {
             throw new InspectionException("class source LABEL needs labels, but data source " + source.name()
                     + " is unlabelled; use ClassSource.PREDICTED");
@@ -194,29 +198,46 @@ public final class Inspection {
         long start = System.nanoTime();
         long lastLog = start;
         long samples = 0;
+        long read = 0;
+        long skipped = 0;
         int batches = 0;
         long[] classCounts = null;
+        boolean[] finite = new boolean[0];
         try (InspectionRunner runner = InspectionRunner.start(session, source, batchSize, outputs, reuseOutputMemory)) {
             InspectionRunner.Computed computed;
             while ((computed = runner.next()) != null) {
-                BatchView view;
+                int n = computed.batch().size();
+                int bad = 0;
                 try {
-                    view = view(computed);
-                    if (classCounts == null) {
-                        classCounts = new long[view.numClasses()];
+                    if (nonFinite == NonFinitePolicy.SKIP) {
+                        if (finite.length < n) {
+                            finite = new boolean[n];
+                        }
+                        bad = NonFinitePolicy.markFinite(computed.outputs().values(), n, finite);
+                        if (bad > 0) {
+                            logSkipped(computed, finite, skipped);
+                        }
                     }
-                    for (int c : view.classes()) {
-                        classCounts[c]++;
-                    }
-                    for (InspectionHook hook : all) {
-                        hook.onBatch(view);
+                    if (bad < n) {
+                        BatchView view = view(computed, bad > 0 ? finite : null, samples);
+                        if (classCounts == null) {
+                            classCounts = new long[view.numClasses()];
+                        }
+                        for (int c : view.classes()) {
+                            classCounts[c]++;
+                        }
+                        for (InspectionHook hook : all) {
+                            hook.onBatch(view);
+                        }
+                        batches++;
                     }
                 } finally {
                     runner.recycle(computed);
                 }
-                samples += view.size();
-                batches++;
-                progress.onProgress(samples, total);
+                samples += n - bad;
+                skipped += bad;
+                read += n;
+                progress.onProgress(read, total);
                 long now = System.nanoTime();
                 if (now - lastLog >= LOG_EVERY_NANOS) {
                     lastLog = now;
@@ -229,10 +250,19 @@ public final class Inspection {
                 }
             }
         }
-        if (samples == 0) {
-            throw new InspectionException(
-                    "data source " + source.name() + " yielded no samples; an inspection needs" + " at least one");
+        if (skipped > 0) {
+            LOG.warn(
+                    "{}: skipped {} of {} samples with NaN or infinite activations (non-finite policy SKIP)",
+                    source.name(),
+                    skipped,
+                    read);
         }
+        if (samples == 0 && skipped > 0) {
+            throw new InspectionException("all " + skipped + " samples of " + source.name() + " have NaN or infinite"
+                    + " activations and were skipped; an inspection needs at least one finite sample: check the"
+                    + " data and the model");
+        }
+        DatasetRules.requireSamplesRead(source.name(), samples);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         LOG.debug(
                 "inspected {} samples of {} in {} batches in {} ms",
@@ -241,7 +271,7 @@ public final class Inspection {
                 batches,
                 elapsed.toMillis());
         return new InspectionSummary(
-                source.name(), samples, batches, classSource, classCounts, session.device(), elapsed);
+                source.name(), samples, skipped, batches, classSource, classCounts, session.device(), elapsed);
     }
 
     private static List<String> concat(String first, List<String> rest) {
@@ -251,9 +281,35 @@ public final class Inspection {
         return all;
     }
 
-    private BatchView view(InspectionRunner.Computed computed) {
-        Batch batch = computed.batch();
-        LayerActivations logits = computed.outputs().get(logitsOutput);
+    /** Logs the source indices of the first skipped samples (at most {@value #LOGGED_SKIPS} per pass). */
+    private void logSkipped(InspectionRunner.Computed computed, boolean[] finite, long skippedBefore) {
+        long logged = skippedBefore;
+        for (int i = 0; i < computed.batch().size() && logged < LOGGED_SKIPS; i++) {
+            if (!finite[i]) {
+                int sample = i;
+                String where = computed.outputs().entrySet().stream()
+                        .filter(e -> !NonFinitePolicy.rowFinite(e.getValue(), sample))
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElse("?");
+                LOG.warn(
+                        "{}: skipping sample {}: output {} has a NaN or infinite value",
+                        source.name(),
+                        computed.firstSample() + i,
+                        where);
+                logged++;
+            }
+        }
+    }
+
+    /**
+     * The hooks' view of a computed batch: all its samples (keep null), or those marked in keep, copied (the
+     * samples with non-finite outputs left out). {@code first} is the index of the view's first sample among the
+     * samples kept so far.
+     */
+    private BatchView view(InspectionRunner.Computed computed, boolean[] keep, long first) {
+        Batch batch = keep == null ? computed.batch() : computed.batch().select(keep);
+        LayerActivations logits = select(computed.outputs().get(logitsOutput), keep);
         if (logits.unitShape().length > 1 || logits.units() < 1) {
             throw new InspectionException("logits output " + logitsOutput + " gives each sample the shape "
                     + Arrays.toString(logits.unitShape()) + "; expected [K] with K >= 1 classes");
@@ -265,7 +321,7 @@ public final class Inspection {
         }
         int[] classes = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            long index = computed.firstSample() + i;
+            long index = first + i;
             if (classSource == ClassSource.LABEL) {
                 int label = batch.labels()[i];
                 if (label < 0 || label >= k) {
@@ -275,14 +331,18 @@ public final class Inspection {
                 }
                 classes[i] = label;
             } else {
-                classes[i] = BatchView.predictedClass(logits, i, computed.firstSample());
+                classes[i] = BatchView.predictedClass(logits, i, first);
             }
         }
         Map<String, LayerActivations> layerActivations = new LinkedHashMap<>();
         for (String layer : layers) {
-            layerActivations.put(layer, computed.outputs().get(layer));
+            layerActivations.put(layer, select(computed.outputs().get(layer), keep));
         }
-        return new BatchView(batch, computed.firstSample(), classes, classSource, layerActivations, logits, k);
+        return new BatchView(batch, first, classes, classSource, layerActivations, logits, k);
+    }
+
+    private static LayerActivations select(LayerActivations a, boolean[] keep) {
+        return keep == null ? a : a.select(keep);
     }
 
     public String logitsOutput() {
@@ -311,6 +371,7 @@ public final class Inspection {
         private ClassSource classSource;
         private ProgressListener progress = ProgressListener.none();
         private boolean reuseOutputMemory = true;
+        private NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
 
         private Builder(InferenceSession session, DataSource source) {
             if (session == null || source == null) {
@@ -363,6 +424,16 @@ public final class Inspection {
          */
         public Builder reuseOutputMemory(boolean value) {
             this.reuseOutputMemory = value;
+            return this;
+        }
+
+        /**
+         * What to do with a sample whose logits or inspected layers contain NaN or an infinity; default
+         * {@link NonFinitePolicy#FAIL}. With {@link NonFinitePolicy#SKIP} no hook sees such a sample, and the
+         * summary counts it ({@link InspectionSummary#skippedNonFinite()}).
+         */
+        public Builder nonFinite(NonFinitePolicy value) {
+            this.nonFinite = Objects.requireNonNull(value, "nonFinite");
             return this;
         }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
  *
  * @param dataset     the data source's name
  * @param samples     the number of samples passed to the hooks
+ * @param skippedNonFinite the samples left out because an output had a NaN or infinite value
+ *                    ({@link NonFinitePolicy#SKIP}; 0 otherwise)
  * @param batches     the number of batches
  * @param classSource where the classes came from
  * @param classCounts samples per class, indexed by class (length K)
@@ -17,6 +19,7 @@ import java.time.Duration;
 public record InspectionSummary(
         String dataset,
         long samples,
+        long skippedNonFinite,
         int batches,
         ClassSource classSource,
         long[] classCounts,

@@ -294,7 +294,9 @@ public final class DetectorInput {
             for (int k = 0; k < values.length; k++) {
                 if (!Float.isFinite(values[k])) {
                     throw new OodException(what + " " + k % width + " of sample " + k / width + " is " + values[k]
-                            + ": detectors need finite " + what + "s; check the model's output for that sample");
+                            + ": detectors need finite " + what
+                            + "s; check the model's output for that sample, or leave"
+                            + " such samples out (--non-finite skip, NonFinitePolicy.SKIP)");
                 }
             }
         }

@@ -144,6 +144,30 @@ public final class LayerActivations {
         return new LayerActivations(layer, values != null ? values.clone() : copyOfBuffer(), samples, unitShape);
     }
 
+    /**
+     * An array-backed copy of the samples marked in {@code keep}, in order (valid for good).
+     *
+     * @param keep per sample, whether it stays (length at least {@link #samples()})
+     * @throws IllegalStateException as {@link #values()}
+     */
+    public LayerActivations select(boolean[] keep) {
+        int kept = 0;
+        for (int i = 0; i < samples; i++) {
+            kept += keep[i] ? 1 : 0;
+        }
+        float[] out = new float[kept * units];
+        float[] row = new float[units];
+        int to = 0;
+        for (int i = 0; i < samples; i++) {
+            if (keep[i]) {
+                readRow(i, row);
+                System.arraycopy(row, 0, out, to * units, units);
+                to++;
+            }
+        }
+        return new LayerActivations(layer, out, kept, unitShape.clone());
+    }
+
     private float[] copyOfBuffer() {
         checkReadable();
         float[] copy = new float[buffer.remaining()];

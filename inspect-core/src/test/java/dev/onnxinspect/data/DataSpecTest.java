@@ -2,7 +2,9 @@ package dev.onnxinspect.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.onnx.TensorShape;
@@ -15,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The mapping of files to model inputs: building, fitting to a model's inputs, checking, format lookup. */
@@ -140,6 +144,28 @@ class DataSpecTest {
                 .hasMessageContaining("feeds no input");
     }
 
+    /** Issue 13: a FIFO (or a device) is refused before it is opened; reading one nobody writes would block. */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoAsADataFileIsAFileErrorNotAHang() throws Exception {
+        Path fifo = dir.resolve("x.npy");
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (IOException e) {
+            p = null;
+        }
+        assumeTrue(p != null && p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo not available");
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.file("x", fifo))
+                        .build()
+                        .open())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("cannot read input x")
+                .hasMessageContaining("not a regular file")
+                .satisfies(e -> assertThat(((DatasetException) e).kind()).isEqualTo(Kind.IO));
+    }
+
     @Test
     void missingFileAndUnknownFormatAreRefusedNamingTheInput() throws IOException {
         Path missing = dir.resolve("nope.npy");
@@ -148,9 +174,10 @@ class DataSpecTest {
                         .build()
                         .open())
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("input x")
+                .hasMessageContaining("cannot read input x")
                 .hasMessageContaining(missing.toString())
-                .hasMessageContaining("does not exist");
+                .hasMessageContaining("no such file or directory")
+                .satisfies(e -> assertThat(((DatasetException) e).kind()).isEqualTo(Kind.IO));
         Path csv = Files.writeString(dir.resolve("x.csv"), "1,2\n");
         assertThatThrownBy(() -> DataSpec.builder()
                         .input(InputMapping.column("x", csv, "a"))

@@ -269,13 +269,14 @@ class InspectionTest {
     @Test
     void emptyAndMisconfiguredInspectionsAreRejected() {
         InMemoryDataset empty = InMemoryDataset.of("empty", new float[0], new int[0], 2);
+        // one rule for every entry point (DatasetRules): before the pass when the size is known, else after it
         assertThatThrownBy(() -> Inspection.builder(session, empty).build())
-                .isInstanceOf(InspectionException.class)
-                .hasMessageContaining("empty is empty");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("dataset empty has no samples");
         assertThatThrownBy(() ->
                         Inspection.builder(session, streamOf(List.of())).build().run())
-                .isInstanceOf(InspectionException.class)
-                .hasMessageContaining("yielded no samples");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("has no samples");
         InMemoryDataset unlabelled = InMemoryDataset.of("u", new float[] {1, 2}, null, 2);
         assertThatThrownBy(() -> Inspection.builder(session, unlabelled)
                         .classSource(ClassSource.LABEL)

@@ -12,6 +12,7 @@ import dev.onnxinspect.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -75,6 +76,9 @@ public final class OnnxModel {
         if (!Files.isRegularFile(path)) {
             throw new ModelFormatException(
                     Kind.IO, source, "is not a regular file (a device or pipe?); expected an " + ".onnx model file");
+        }
+        if (!Files.isReadable(path)) {
+            throw new AccessDeniedException(source, null, "permission denied; expected a readable .onnx model file");
         }
         long size = Files.size(path);
         if (size > ExternalData.PROTOBUF_LIMIT) {

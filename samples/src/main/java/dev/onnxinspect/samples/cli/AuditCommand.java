@@ -97,6 +97,7 @@ final class AuditCommand implements Callable<Integer> {
                     .layers(layers)
                     .batchSize(run.batchSize)
                     .session(run.session())
+                    .nonFinite(dataOptions.nonFinite())
                     .progress(run.progress());
             tensors.apply(b);
             if (fit != null) {

@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.ImagePreprocessing;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * How users' files feed a model's inputs, the same for every command that runs a model (inspect, audit, fit, score
- * and the HTTP service): the sample shapes, pad values and image preprocessing that apply to every dataset argument
- * of the command (all sets of one model are read alike). The dataset arguments themselves are resolved by
+ * and the HTTP service): the sample shapes, pad values, image preprocessing and the handling of non-finite
+ * activations that apply to every dataset argument of the command (all sets of one model are read alike). The dataset arguments themselves are resolved by
  * {@link DataSpecs}, whose {@link DataSpecs#SYNTAX} gives their syntax.
  */
 public final class DataOptions {
@@ -81,6 +82,21 @@ public final class DataOptions {
             description = "Image folders: channel order, or one gray channel (default: gray for a model of one"
                     + " channel, else rgb).")
     String channels;
+
+    @Option(
+            names = "--non-finite",
+            paramLabel = "fail|skip",
+            defaultValue = "fail",
+            description = "A sample whose inspected layers, logits or features hold NaN or an infinity: fail (the"
+                    + " default: the detectors refuse it, the layer statistics leave it out of that layer) or skip"
+                    + " (left out of every statistic, detector and threshold, counted per dataset in the summary and"
+                    + " the run parameters).")
+    String nonFinite = "fail";
+
+    /** The declared non-finite policy. */
+    NonFinitePolicy nonFinite() {
+        return parse(NonFinitePolicy.class, nonFinite, "--non-finite", "fail or skip");
+    }
 
     /** The declared sample shapes, by input name. */
     Map<String, long[]> sampleShapes() {

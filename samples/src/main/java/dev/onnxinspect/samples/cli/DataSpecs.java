@@ -4,12 +4,14 @@ import dev.onnxinspect.arrow.ArrowImageSource;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DataSpec;
 import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.data.DatasetRules;
 import dev.onnxinspect.data.Datasets;
 import dev.onnxinspect.data.FileSource;
-import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.InputMapping;
 import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.ReshapedSource;
+import dev.onnxinspect.io.InputFiles;
+import dev.onnxinspect.io.InputFiles.Expect;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.ValueInfo;
@@ -40,6 +42,7 @@ public final class DataSpecs implements AutoCloseable {
             + "DATA, a dataset argument (the same for inspect, audit, fit, score, serve):%n"
             + "  NAME[:N]           a built-in dataset (fashion-mnist-train, fashion-mnist-%n"
             + "                     test, mnist-digits); :N = its first N samples%n"
+            + "                     (N at most its size)%n"
             + "  FILE.arrow         an Arrow image table (a FixedSizeList<float> column or%n"
             + "                     a column per pixel, optional label column)%n"
             + "  DIR/               an image folder (PNG, JPEG), a class per subfolder%n"
@@ -57,7 +60,8 @@ public final class DataSpecs implements AutoCloseable {
             + "   labels=FILE[:COLUMN] integer labels (default column: label; .npy: all)%n"
             + "   name=NAME            the name in tables (default: the first file's name)%n"
             + "   FILE                 the file of the inputs no other part maps%n"
-            + "  The rows of a dataset's files are its samples, in order. Example:%n"
+            + "  The rows of a dataset's files are its samples, in order; an empty%n"
+            + "  dataset is refused. Example:%n"
             + "  input_ids=t.parquet:tokens,attention_mask=mask-of:input_ids,labels=t.parquet";
 
     private static final String SYNTAX_TEXT = "a built-in dataset (fashion-mnist-train, fashion-mnist-test,"
@@ -93,6 +97,11 @@ public final class DataSpecs implements AutoCloseable {
      * @throws IOException      when a file cannot be read
      */
     public DataSource resolve(String spec) throws IOException {
+        // one rule for every command: an empty dataset is refused before any work (DatasetRules)
+        return DatasetRules.requireSamples(source(spec));
+    }
+
+    private DataSource source(String spec) throws IOException {
         if (spec.isBlank()) {
             throw new DatasetException("an empty dataset argument; give " + SYNTAX_TEXT);
         }
@@ -111,10 +120,7 @@ public final class DataSpecs implements AutoCloseable {
                 || lower.endsWith(".npz")
                 || lower.endsWith(".parquet")
                 || lower.endsWith(".feather")) {
-            if (path == null) {
-                throw new DatasetException(
-                        "dataset file " + Path.of(spec).toAbsolutePath() + " does not exist;" + " check the path");
-            }
+            InputFiles.require(path(spec, spec), "dataset file", Expect.FILE, DatasetException::new);
             return files(spec, List.of(new Part(null, path, null)));
         }
         return single(spec, builtIn(spec));
@@ -280,11 +286,9 @@ public final class DataSpecs implements AutoCloseable {
                 .toArray();
     }
 
+    /** The input-file rule ({@link InputFiles}): a readable file or directory, else one line of kind IO. */
     private static void requireExists(Path file, String what, String spec) {
-        if (!Files.exists(file)) {
-            throw new DatasetException(what + " of dataset '" + spec + "': " + file.toAbsolutePath() + " does not"
-                    + " exist; check the path");
-        }
+        InputFiles.require(file, what + " of dataset '" + spec + "'", Expect.FILE_OR_DIRECTORY, DatasetException::new);
     }
 
     /**
@@ -394,10 +398,7 @@ public final class DataSpecs implements AutoCloseable {
 
     private DataSource imageTable(String spec) throws IOException {
         Path file = path(spec, spec);
-        if (!Files.isRegularFile(file)) {
-            throw new DatasetException(
-                    "dataset file " + file.toAbsolutePath() + " does not exist; give " + SYNTAX_TEXT);
-        }
+        InputFiles.require(file, "the Arrow image table", Expect.FILE, DatasetException::new);
         if (allocator == null) {
             allocator = new RootAllocator();
         }
@@ -406,28 +407,22 @@ public final class DataSpecs implements AutoCloseable {
         return source;
     }
 
-    private static DataSource builtIn(String spec) throws IOException {
-        String name = spec;
-        int limit = -1;
+    /** NAME or NAME:N (N within the set's size: {@code DatasetRules.firstSamples}). */
+    private static DataSource builtIn(String spec) {
         int colon = spec.lastIndexOf(':');
-        if (colon > 0) {
-            name = spec.substring(0, colon);
-            try {
-                limit = Integer.parseInt(spec.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new DatasetException(
-                        "bad dataset spec '" + spec + "': after ':' comes a sample count, e.g." + " " + name + ":1000",
-                        e);
-            }
-            if (limit <= 0) {
-                throw new DatasetException("bad dataset spec '" + spec + "': the sample count must be positive");
-            }
-        }
+        String name = colon > 0 ? spec.substring(0, colon) : spec;
         if (!Datasets.NAMES.contains(name)) {
+            if (looksLikePath(spec)) {
+                // not a built-in name but a path: the input-file rule says why it cannot be read
+                InputFiles.require(path(spec, spec), "dataset", Expect.FILE_OR_DIRECTORY, DatasetException::new);
+            }
             throw new DatasetException("unknown dataset '" + spec + "'; give " + SYNTAX_TEXT);
         }
-        InMemoryDataset data = Datasets.load(name);
-        return limit < 0 || limit >= data.size() ? data : data.subset(0, limit).named(name + ":" + limit);
+        return Datasets.loadSpec(spec);
+    }
+
+    private static boolean looksLikePath(String spec) {
+        return spec.indexOf('/') >= 0 || spec.indexOf('\\') >= 0 || spec.indexOf('.') >= 0;
     }
 
     @Override

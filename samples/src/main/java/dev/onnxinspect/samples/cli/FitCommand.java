@@ -73,6 +73,7 @@ final class FitCommand implements Callable<Integer> {
                     .primaryDetector(primary)
                     .targetTpr(tpr)
                     .batchSize(run.batchSize)
+                    .nonFinite(dataOptions.nonFinite())
                     .session(run.session());
             tensors.apply(options);
             if (calibration != null) {
@@ -90,6 +91,9 @@ final class FitCommand implements Callable<Integer> {
                 guard.thresholds()
                         .values()
                         .forEach((name, t) -> System.out.printf(Locale.ROOT, "  %-34s %.6g%n", name, t));
+                guard.skippedNonFinite()
+                        .forEach((set, n) -> System.out.printf(
+                                Locale.ROOT, "%s: %d samples skipped (NaN or infinite activations)%n", set, n));
                 System.out.println("Saved in " + out.toAbsolutePath());
             }
         }

@@ -70,6 +70,7 @@ final class InspectCommand implements Callable<Integer> {
                     .layers(layers)
                     .batchSize(run.batchSize)
                     .session(run.session())
+                    .nonFinite(dataOptions.nonFinite())
                     .progress(run.progress());
             tensors.apply(b);
             for (String d : data.subList(1, data.size())) {

@@ -5,11 +5,15 @@ import dev.onnxinspect.arrow.ScoresWriter;
 import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.data.DatasetRules;
 import dev.onnxinspect.data.ReshapedSource;
 import dev.onnxinspect.guard.OodGuard;
+import dev.onnxinspect.guard.ScoredBatch;
 import dev.onnxinspect.guard.Verdict;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,14 +98,19 @@ final class ScoreCommand implements Callable<Integer> {
                             allocator,
                             sources.stream().map(DataSource::name).toList(),
                             names)) {
+                NonFinitePolicy nonFinite = dataOptions.nonFinite();
                 for (DataSource source : sources) {
                     long n = 0;
                     long flagged = 0;
+                    long skipped = 0;
                     // the guard scores sample by sample; the batch only bounds what is read at once
                     Iterator<Batch> it = source.batches(run.batchSize > 0 ? run.batchSize : Inspection.MAX_AUTO_BATCH);
                     while (it.hasNext()) {
                         Batch b = it.next();
-                        List<Verdict> verdicts = guard.scoreBatch(b);
+                        ScoredBatch scored = guard.scoreBatch(b, nonFinite);
+                        List<Verdict> verdicts = scored.verdicts();
+                        int[] samples = scored.scored();
+                        skipped += scored.skippedNonFinite();
                         double[] row = new double[names.size()];
                         for (int i = 0; i < verdicts.size(); i++) {
                             Verdict v = verdicts.get(i);
@@ -109,7 +118,7 @@ final class ScoreCommand implements Callable<Integer> {
                                 row[d] = v.score(names.get(d));
                             }
                             if (b.labelled()) {
-                                w.write(source.name(), n, b.labels()[i], v.predictedClass(), row);
+                                w.write(source.name(), n, b.labels()[samples[i]], v.predictedClass(), row);
                             } else {
                                 w.writeUnlabelled(source.name(), n, v.predictedClass(), row);
                             }
@@ -117,19 +126,32 @@ final class ScoreCommand implements Callable<Integer> {
                             flagged += v.ood() ? 1 : 0;
                         }
                     }
+                    if (n == 0 && skipped > 0) {
+                        throw new DatasetException("all " + skipped + " samples of " + source.name() + " have NaN or"
+                                + " infinite activations and were skipped; nothing to score: check the data and the"
+                                + " model");
+                    }
+                    // one rule for every command: a dataset without samples is refused (nothing is written)
+                    DatasetRules.requireSamplesRead(source.name(), n);
                     System.out.printf(
                             Locale.ROOT,
-                            "%s: %d samples, %d flagged as OOD by %s (%.2f%%)%n",
+                            "%s: %d samples, %d flagged as OOD by %s (%.2f%%)%s%n",
                             source.name(),
                             n,
                             flagged,
                             guard.primaryDetector(),
-                            100.0 * flagged / Math.max(1, n));
+                            100.0 * flagged / n,
+                            nonFinite == NonFinitePolicy.SKIP ? skippedText(skipped) : "");
                 }
                 w.commit();
             }
             System.out.println("Scores in " + out.toAbsolutePath());
         }
         return ExitCodes.OK;
+    }
+
+    /** ", N skipped (NaN or infinite activations)", the same words as the other commands' summaries. */
+    static String skippedText(long skipped) {
+        return String.format(Locale.ROOT, ", %d skipped (NaN or infinite activations)", skipped);
     }
 }

@@ -169,8 +169,10 @@ final class ServeCommand implements Callable<Integer> {
             return OodService.openGuard(model, guardDir);
         }
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
-            GuardOptions.Builder options =
-                    GuardOptions.builder().batchSize(run.batchSize).session(run.session());
+            GuardOptions.Builder options = GuardOptions.builder()
+                    .batchSize(run.batchSize)
+                    .nonFinite(dataOptions.nonFinite())
+                    .session(run.session());
             tensors.apply(options);
             if (calibration != null) {
                 options.calibration(specs.resolve(calibration));

@@ -3,6 +3,7 @@ package dev.onnxinspect.samples.cli;
 import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.audit.DatasetResult;
 import dev.onnxinspect.audit.MetricsRow;
+import dev.onnxinspect.inspect.NonFinitePolicy;
 import dev.onnxinspect.metrics.OodEvaluation;
 import dev.onnxinspect.samples.demo.TrainingStep;
 import java.io.PrintStream;
@@ -30,17 +31,27 @@ final class Summary {
         DatasetResult id = r.id();
         out.printf(
                 Locale.ROOT,
-                "ID set %s: %d samples, ONNX Runtime accuracy %.4f (device %s)%n",
+                "ID set %s: %d samples%s, ONNX Runtime accuracy %.4f (device %s)%n",
                 id.name(),
                 id.summary().samples(),
+                skipped(r, id),
                 id.accuracy(),
                 id.summary().device());
         for (DatasetResult ood : r.ood()) {
             out.printf(
                     Locale.ROOT,
-                    "OOD set %s: %d samples%n",
+                    "OOD set %s: %d samples%s%n",
                     ood.name(),
-                    ood.summary().samples());
+                    ood.summary().samples(),
+                    skipped(r, ood));
+        }
+        if (r.fitSet() != null && r.options().nonFinite() == NonFinitePolicy.SKIP) {
+            out.printf(
+                    Locale.ROOT,
+                    "Fit set %s: %d samples%s%n",
+                    r.fitSet().name(),
+                    r.fitSet().summary().samples(),
+                    skipped(r, r.fitSet()));
         }
         if (!r.nodeClassifiers().isEmpty()) {
             out.printf(Locale.ROOT, "Nodes as classifiers (SPEC §8), fitted on %s:%n", r.nodeFitDataset());
@@ -61,6 +72,11 @@ final class Summary {
         out.println();
         out.println("Files:");
         files.forEach((table, file) -> out.printf(Locale.ROOT, "  %-22s %s%n", table, file.toAbsolutePath()));
+    }
+
+    /** The skipped count of a set when non-finite samples are skipped, else nothing. */
+    private static String skipped(AuditResult r, DatasetResult d) {
+        return r.options().nonFinite() == NonFinitePolicy.SKIP ? ScoreCommand.skippedText(d.skippedNonFinite()) : "";
     }
 
     static void detectorTable(PrintStream out, AuditResult r) {

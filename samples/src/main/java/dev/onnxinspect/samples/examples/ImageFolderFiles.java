@@ -52,11 +52,7 @@ public final class ImageFolderFiles {
             System.exit(2);
         }
         String spec = args[0];
-        int colon = spec.lastIndexOf(':');
-        InMemoryDataset data = Datasets.load(colon > 0 ? spec.substring(0, colon) : spec);
-        if (colon > 0) {
-            data = data.subset(0, Math.min((int) data.size(), Integer.parseInt(spec.substring(colon + 1))));
-        }
+        InMemoryDataset data = Datasets.loadSpec(spec);
         System.out.println("wrote " + write(data, Path.of(args[1])) + " PNG files of " + spec + " to " + args[1]);
     }
 }

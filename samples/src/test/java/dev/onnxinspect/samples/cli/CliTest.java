@@ -333,7 +333,7 @@ class CliTest {
     }
 
     @Test
-    void auditWithAMissingDatasetFileIsAnInputError() throws Exception {
+    void auditWithAMissingDatasetFileIsAFileError() throws Exception {
         Outcome o = run(
                 "audit",
                 tinyModel(dir, 784).toString(),
@@ -344,8 +344,9 @@ class CliTest {
                 "--out",
                 dir.resolve("o").toString(),
                 "--quiet");
-        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
-        assertThat(o.err()).contains("none.arrow");
+        // issue 13: a file that cannot be read is a file error (Kind.IO, exit 4), as a missing model always was
+        assertThat(o.code()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(o.err()).contains("none.arrow", "no such file or directory");
     }
 
     @Test

@@ -196,4 +196,41 @@ public final class CliTestModels {
                 file,
                 Map.of("ids", TestFiles.npy(ids, n, 4), "mask", TestFiles.npy(mask, n, 4), "y", TestFiles.npy(y, n)));
     }
+
+    /**
+     * A classifier that gives NaN or infinite activations for chosen inputs (issue 13), as inspect-core's
+     * NonFiniteModels: x [N, 3] -> "g" = x / x2 -> Relu(g W1 + b1) "h" (8 units: +x0, +x1, -x0, -x1, then the same
+     * minus 1) -> "logits" = (h0 - h2 + 0.25, h1 - h3 - 0.25), and a side output "side" = x1 / x1. A clean sample
+     * (x2 = 1, x1 != 0) has z = (x0 + 0.25, x1 - 0.25); x2 = 0 makes g, h and the logits non-finite; x1 = 0 makes only
+     * "side" NaN.
+     */
+    public static Path nonFinite(Path dir) throws Exception {
+        GraphBuilder g = GraphBuilder.create("non-finite");
+        String x = g.input("x", TensorShape.of(Dim.symbolic("N"), Dim.of(3)));
+        g.addInitializer("Ws", new float[] {0, 0, 1}, 3, 1);
+        g.addInitializer("Wt", new float[] {0, 1, 0}, 3, 1);
+        float[] w1 = new float[24];
+        for (int j = 0; j < 8; j++) {
+            int r = j % 4;
+            w1[(r % 2) * 8 + j] = r < 2 ? 1 : -1;
+        }
+        g.addInitializer("W1", w1, 3, 8);
+        g.addInitializer("b1", new float[] {0, 0, 0, 0, -1, -1, -1, -1}, 8);
+        float[] w2 = new float[16];
+        w2[0] = 1;
+        w2[2 * 2] = -1;
+        w2[1 * 2 + 1] = 1;
+        w2[3 * 2 + 1] = -1;
+        g.addInitializer("W2", w2, 8, 2);
+        g.addInitializer("b2", new float[] {0.25f, -0.25f}, 2);
+        String gx = g.div("g", x, g.matMul("s", x, "Ws"));
+        String h = g.relu("h", g.add("fc1", g.matMul("fc1/mm", gx, "W1"), "b1"));
+        String t = g.matMul("t", x, "Wt");
+        g.output(g.add("logits", g.matMul("logits/mm", h, "W2"), "b2"));
+        g.output(h);
+        g.output(g.div("side", t, t));
+        Path file = dir.resolve("non-finite.onnx");
+        g.build().save(file);
+        return file;
+    }
 }
