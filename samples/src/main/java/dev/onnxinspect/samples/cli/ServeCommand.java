@@ -68,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
     String calibration;
 
     @Mixin
+    CalibrationOptions calibrationOptions;
+
+    @Mixin
     DataOptions dataOptions;
 
     @Mixin
@@ -110,6 +113,7 @@ final class ServeCommand implements Callable<Integer> {
             GuardOptions.Builder options =
                     GuardOptions.builder().batchSize(run.batchSize).session(run.session());
             tensors.apply(options);
+            calibrationOptions.apply(options);
             if (calibration != null) {
                 options.calibration(specs.resolve(calibration));
             }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A small HTTP service around an {@link OodGuard}, on the JDK's built-in {@link HttpServer}:
  * <ul>
  *   <li>{@code POST /predict} with {@code {"input": [floats]}} answers one verdict
- *   {@code {"prediction", "confidence", "ood", "detector", "score", "threshold", "scores": {...}}}; with
+ *   {@code {"prediction", "confidence", "ood", "detector", "score", "threshold", "p_value", "scores": {...},
+ *   "p_values": {...}}} (the p-values of SPEC §6b; null for a guard saved without calibration scores); with
  *   {@code {"inputs": [[floats], ...]}} it answers {@code {"results": [verdict, ...]}};</li>
  *   <li>{@code GET /health} answers the guard's description and the number of requests served.</li>
  * </ul>
@@ -164,8 +165,12 @@ public final class OodServer implements AutoCloseable {
         return "{\"status\":\"ok\",\"model_sha256\":" + JsonWriter.string(guard.modelSha256())
                 + inputs() + ",\"classes\":" + guard.classes()
                 + ",\"detector\":" + JsonWriter.string(guard.primaryDetector())
-                + ",\"threshold\":" + JsonWriter.number(guard.thresholds().threshold(guard.primaryDetector()))
+                + ",\"threshold\":" + JsonWriter.number(guard.threshold())
                 + ",\"target_tpr\":" + guard.thresholds().targetTpr()
+                + ",\"false_alarm_rate\":" + (guard.falseAlarmRate() == 0 ? "null" : guard.falseAlarmRate())
+                + ",\"calibration_samples\":" + guard.thresholds().calibrationSamples()
+                + ",\"calibration_held_out\":"
+                + (guard.calibration() == null ? "null" : guard.calibration().heldOut())
                 + ",\"detectors\":" + JsonWriter.strings(guard.detectorNames())
                 + ",\"served\":" + served.get() + "}";
     }
