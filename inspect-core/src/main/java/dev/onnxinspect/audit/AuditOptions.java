@@ -50,6 +50,10 @@ import java.util.Objects;
  *                        structure may take in all (default {@link #DEFAULT_MEMORY_BUDGET_BYTES})
  * @param patterns        whether to collect the SPEC §7 patterns: null = as the memory rule allows (default), true =
  *                        on every layer whatever they take, false = off
+ * @param tuneId          the ID validation set of SPEC §6b hyperparameter selection, or null for none (then the
+ *                        detectors keep their SPEC defaults); given together with {@code tuneOod}. Refused when it
+ *                        overlaps an evaluation set (see {@code Tuning})
+ * @param tuneOod         the OOD validation set of hyperparameter selection, or null
  */
 public record AuditOptions(
         Path model,
@@ -74,7 +78,9 @@ public record AuditOptions(
         String maskInput,
         Map<String, NeuronView> views,
         long memoryBudgetBytes,
-        Boolean patterns) {
+        Boolean patterns,
+        DataSource tuneId,
+        DataSource tuneOod) {
     /** The default memory budget B: 512 MiB (also the default limit of the SPEC §3 interaction counters). */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L << 20;
 
@@ -99,6 +105,10 @@ public record AuditOptions(
         if (memoryBudgetBytes <= 0) {
             throw new OnnxInspectException("the memory budget must be positive, got " + memoryBudgetBytes + " bytes;"
                     + " the default is " + DEFAULT_MEMORY_BUDGET_BYTES + " (512 MiB)");
+        }
+        if ((tuneId == null) != (tuneOod == null)) {
+            throw new OnnxInspectException("hyperparameter selection needs both an ID and an OOD validation set (SPEC"
+                    + " §6b), got " + (tuneId == null ? "only the OOD set" : "only the ID set"));
         }
         if (fit != null && !fit.labelled()) {
             throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"

@@ -282,6 +282,30 @@ class CliTest {
     }
 
     @Test
+    void auditRefusesTuningOnEvaluationData() throws Exception {
+        // fashion-mnist-test:100 is the first 100 samples of the ID set fashion-mnist-test:300
+        Outcome o = run(
+                "audit",
+                tinyModel(dir, 784).toString(),
+                "--id",
+                "fashion-mnist-test:300",
+                "--ood",
+                "mnist-digits:100",
+                "--tune-on",
+                "fashion-mnist-test:100",
+                "fashion-mnist-train:20",
+                "--out",
+                dir.resolve("tuned").toString(),
+                "--quiet");
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err())
+                .contains("sample 0 of the evaluation set fashion-mnist-test:300 is identical to"
+                        + " fashion-mnist-test:100 sample 0")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("tuned")).doesNotExist();
+    }
+
+    @Test
     void auditTakesTheTensorsTheDetectorsReadByName() throws Exception {
         Path model = tinyModel(dir, 784);
         Outcome wrong = run(
