@@ -111,9 +111,7 @@ final class GuardFiles {
         Path target = dir.resolve(PROPERTIES).toAbsolutePath();
         AtomicFiles.write(target, out -> {
             try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-                p.store(
-                        w,
-                        "onnx-inspect OOD guard (SPEC §5 detectors, SPEC §6 fpr95_id thresholds, SPEC §6b p-values)");
+                p.store(w, "onnx-inspect OOD guard (SPEC §5 detectors, §6 fpr95_id thresholds, §6b p-values)");
             }
         });
     }

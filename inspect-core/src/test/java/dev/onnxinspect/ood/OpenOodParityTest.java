@@ -80,7 +80,7 @@ class OpenOodParityTest {
         }
     }
 
-    /** OpenOOD's AUPR: sklearn precision_recall_curve + auc, i.e. SPEC §6's trapezoid over (0, 1) and every threshold. */
+    /** OpenOOD's AUPR (precision_recall_curve + auc): SPEC §6's trapezoid over (0, 1) and every threshold. */
     private static double trapezoid(double[] positives, double[] negatives) {
         double[] all = new double[positives.length + negatives.length];
         System.arraycopy(positives, 0, all, 0, positives.length);

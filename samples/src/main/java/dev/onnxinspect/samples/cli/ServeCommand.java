@@ -107,6 +107,10 @@ final class ServeCommand implements Callable<Integer> {
 
     private OodGuard openGuard() throws IOException {
         if (Files.isRegularFile(guardDir.resolve("guard.properties")) || data == null) {
+            if (calibrationOptions.falseAlarmRate != 0 || calibrationOptions.holdoutEvery != 0) {
+                System.err.println("note: --false-alarm-rate and --holdout-every apply when a guard is fitted; the"
+                        + " guard in " + guardDir + " (or the Fashion-MNIST one) keeps what it was saved with");
+            }
             return OodService.openGuard(model, guardDir);
         }
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
