@@ -116,6 +116,8 @@ public final class Audit {
         private Boolean patterns;
         private NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
         private AuditProgress progress = AuditProgress.NONE;
+        private DataSource tuneId;
+        private DataSource tuneOod;
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -300,6 +302,21 @@ public final class Audit {
             return this;
         }
 
+        /**
+         * Chooses the detectors' hyperparameters on a validation pair (SPEC §6b): per detector with a grid
+         * ({@code DetectorGrids}), the grid point with the largest AUROC of {@code idValidation} against
+         * {@code oodValidation}; ties: the default, then the first in grid order. The chosen values and every grid
+         * point's AUROC are recorded in the run parameters ({@code tuning.<detector>}, {@code tuning.<detector>.grid}).
+         * The validation sets must not overlap the evaluation sets (same source, same name or an identical sample:
+         * refused before any model run). Costs one inspection pass per validation set, and the fitted detectors'
+         * fit memory times their grid size (KNN excepted).
+         */
+        public Builder tuneOn(DataSource idValidation, DataSource oodValidation) {
+            tuneId = Objects.requireNonNull(idValidation, "idValidation");
+            tuneOod = Objects.requireNonNull(oodValidation, "oodValidation");
+            return this;
+        }
+
         /** How passes report progress (e.g. a console bar); default: not at all. */
         public Builder progress(AuditProgress value) {
             progress = Objects.requireNonNull(value, "progress");
@@ -332,7 +349,9 @@ public final class Audit {
                     views,
                     memoryBudgetBytes,
                     patterns,
-                    nonFinite);
+                    nonFinite,
+                    tuneId,
+                    tuneOod);
         }
 
         /** Runs the audit; see {@link Audit#run(AuditOptions, AuditProgress)}. */

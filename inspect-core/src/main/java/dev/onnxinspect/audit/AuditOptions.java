@@ -53,6 +53,10 @@ import java.util.Objects;
  *                        on every layer whatever they take, false = off
  * @param nonFinite       what every pass does with a sample whose inspected layers, logits or features hold NaN or
  *                        an infinity ({@link NonFinitePolicy}; default FAIL)
+ * @param tuneId          the ID validation set of SPEC §6b hyperparameter selection, or null for none (then the
+ *                        detectors keep their SPEC defaults); given together with {@code tuneOod}. Refused when it
+ *                        overlaps an evaluation set (see {@code Tuning})
+ * @param tuneOod         the OOD validation set of hyperparameter selection, or null
  */
 public record AuditOptions(
         Path model,
@@ -78,7 +82,9 @@ public record AuditOptions(
         Map<String, NeuronView> views,
         long memoryBudgetBytes,
         Boolean patterns,
-        NonFinitePolicy nonFinite) {
+        NonFinitePolicy nonFinite,
+        DataSource tuneId,
+        DataSource tuneOod) {
     /** The default memory budget B: 512 MiB (also the default limit of the SPEC §3 interaction counters). */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L << 20;
 
@@ -104,6 +110,10 @@ public record AuditOptions(
         if (memoryBudgetBytes <= 0) {
             throw new OnnxInspectException("the memory budget must be positive, got " + memoryBudgetBytes + " bytes;"
                     + " the default is " + DEFAULT_MEMORY_BUDGET_BYTES + " (512 MiB)");
+        }
+        if ((tuneId == null) != (tuneOod == null)) {
+            throw new OnnxInspectException("hyperparameter selection needs both an ID and an OOD validation set (SPEC"
+                    + " §6b), got " + (tuneId == null ? "only the OOD set" : "only the ID set"));
         }
         if (fit != null && !fit.labelled()) {
             throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"

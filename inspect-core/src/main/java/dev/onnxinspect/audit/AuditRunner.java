@@ -17,6 +17,7 @@ import dev.onnxinspect.onnx.NodeInfo;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
+import dev.onnxinspect.ood.DetectorGrids;
 import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.EntropyDetector;
@@ -63,6 +64,9 @@ final class AuditRunner {
     private AuditRunner() {}
 
     static AuditResult run(AuditOptions o, AuditProgress progress) throws IOException {
+        if (o.tuneId() != null) {
+            Tuning.checkNoOverlap(o.tuneId(), o.tuneOod(), o.id(), o.ood());
+        }
         OnnxModel model = OnnxModel.load(o.model());
         String sha = Sha256.of(o.model());
         List<ValueInfo> outputs = model.describe().outputs();
@@ -140,7 +144,26 @@ final class AuditRunner {
                             skipped)
                     : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
-            FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense);
+            Tuning tuning = o.tuneId() == null
+                    ? null
+                    : new Tuning(DetectorGrids.standard(usableHead(last, featureLayer, k), featureLayer != null));
+            FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense, tuning);
+            DetectorSuite suite = fit.suite();
+            Map<String, String> tuned = Map.of();
+            if (tuning != null) {
+                Tuning.Selected selected = tuning.select(
+                        suite,
+                        ReshapedSource.fitTo(o.tuneId(), input),
+                        ReshapedSource.fitTo(o.tuneOod(), input),
+                        (source, candidates) -> {
+                            ScoreCollector scores = pass.wiring().scoring(candidates);
+                            ClassSource classes = source.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
+                            pass.inspect(source, "tune on", classes, List.of(pass.detectors(scores)));
+                            return scores.columns();
+                        });
+                suite = selected.suite();
+                tuned = selected.parameters();
+            }
             NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty()
                     ? null
                     : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples(), o.maskInput());
@@ -148,14 +171,12 @@ final class AuditRunner {
             datasets.add(pass.evaluate(
                     ReshapedSource.fitTo(o.id(), input),
                     DatasetRole.ID,
-                    fit.suite(),
+                    suite,
                     dense,
                     o.id().labelled() ? nodes : null));
             for (DataSource ood : o.ood()) {
-                datasets.add(
-                        pass.evaluate(ReshapedSource.fitTo(ood, input), DatasetRole.OOD, fit.suite(), dense, null));
+                datasets.add(pass.evaluate(ReshapedSource.fitTo(ood, input), DatasetRole.OOD, suite, dense, null));
             }
-            DetectorSuite suite = fit.suite();
             List<MetricsRow> metrics = metrics(suite, datasets);
             Map<String, String> klDecisions = new LinkedHashMap<>();
             Set<String> klKeys =
@@ -205,6 +226,7 @@ final class AuditRunner {
                 params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
             }
             params.putAll(plan.parameters());
+            params.putAll(tuned);
             params.putAll(klDecisions);
             if (plan.masked()) {
                 emptyMasks(datasets, fit.statistics())
@@ -245,6 +267,18 @@ final class AuditRunner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The dense head as the detectors read it (a one-logit head as two rows, SPEC §5), or null when the detectors
+     * needing W, b cannot run: the rule of {@link DetectorLayout#standardSuite}.
+     */
+    private static DenseLayer usableHead(DenseLayer head, String featureLayer, int k) {
+        if (head == null || !head.inputName().equals(featureLayer)) {
+            return null;
+        }
+        DenseLayer expanded = DetectorLayout.twoClassHead(head);
+        return expanded.outFeatures() == k ? expanded : null;
     }
 
     /** The mask input, when named, must be an input of the model. */
@@ -484,7 +518,8 @@ final class AuditRunner {
             String headMissing,
             DataSource fitSource,
             String fitName,
-            List<DenseLayer> dense) {
+            List<DenseLayer> dense,
+            Tuning tuning) {
         AuditOptions o = pass.options();
         List<String> skipped = new ArrayList<>();
         DetectorSuite.Builder builder = pass.wiring().standardSuite(last, headMissing, o.tau(), o.alpha(), skipped);
@@ -494,6 +529,9 @@ final class AuditRunner {
         }
         List<InspectionHook> hooks = new ArrayList<>();
         hooks.add(pass.detectors(pass.wiring().fitting(builder)));
+        if (tuning != null) {
+            hooks.add(pass.detectors(view -> tuning.accept(pass.wiring().input(view, true))));
+        }
         NodeClassifierHooks.Fit nodes = null;
         if (o.nodeFitSamples() > 0 && !pass.plan().nodeClassifierLayers().isEmpty()) {
             nodes = new NodeClassifierHooks.Fit(

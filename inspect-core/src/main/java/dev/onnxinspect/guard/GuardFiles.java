@@ -8,6 +8,11 @@ import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.DetectorSuite;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
@@ -21,29 +26,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A saved guard: a directory with {@value #DETECTORS} (the fitted detectors, {@link DetectorSuite#save}, tied to the
  * model's SHA-256) and {@value #PROPERTIES} (format version, the model's and the detector file's SHA-256, the layout
  * (without {@code feature_layer} when the model has no features), the model's inputs ({@code input.i.name},
  * {@code .type}, {@code .shape} with -1 for free dimensions, {@code .fit_shape}), the primary detector and the
- * thresholds, doubles written so that they read back bit for bit). Each file is written
- * to a temporary name and renamed; the properties file is written last and names the detector file's hash, so a
- * crash between the two is detected on load instead of pairing new detectors with old thresholds.
+ * thresholds, doubles written so that they read back bit for bit) and, from format 3, {@value #CALIBRATION} (every
+ * detector's sorted calibration scores for the SPEC §6b p-values, see {@link #writeCalibration}) with its SHA-256,
+ * whether it was held out and the target false-alarm rate in the properties. Each file is written to a temporary
+ * name and renamed; the properties file is written last and names the other files' hashes, so a crash between them
+ * is detected on load instead of pairing new detectors with old thresholds.
  */
 final class GuardFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardFiles.class);
     static final String PROPERTIES = "guard.properties";
     static final String DETECTORS = "detectors.bin";
+    static final String CALIBRATION = "calibration.bin";
     /**
-     * Choice: version 2 adds the inputs (names, element types, shapes) of models with several or non-float inputs.
-     * Version 1 files (one float32 input, {@code sample_shape}) are still read: the input is the model's only input.
+     * Choice: version 2 adds the inputs (names, element types, shapes) of models with several or non-float inputs;
+     * version 3 the calibration scores (p-values) and the target false-alarm rate. Versions 1 and 2 are still read
+     * (version 1: one float32 input, {@code sample_shape}, the model's only input); such a guard decides by its
+     * thresholds and gives no p-values (a warning says to fit it again).
      */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
+
+    private static final int CALIBRATION_MAGIC = 0x4F494341; // "OICA"
+    private static final int CALIBRATION_VERSION = 1;
 
     private GuardFiles() {}
 
     /** Everything a guard needs besides the model. */
-    record Saved(String modelSha256, GuardLayout layout, String primary, Thresholds thresholds, DetectorSuite suite) {}
+    record Saved(
+            String modelSha256,
+            GuardLayout layout,
+            String primary,
+            Thresholds thresholds,
+            CalibrationScores calibration,
+            double falseAlarmRate,
+            DetectorSuite suite) {}
 
     static void save(Path dir, Saved s) throws IOException {
         Files.createDirectories(dir);
@@ -53,6 +76,14 @@ final class GuardFiles {
         p.setProperty("format", Integer.toString(FORMAT_VERSION));
         p.setProperty("model_sha256", s.modelSha256());
         p.setProperty("detectors_sha256", Sha256.of(detectors));
+        if (s.calibration() != null) {
+            Path calibration = dir.resolve(CALIBRATION);
+            writeCalibration(calibration, s.calibration());
+            p.setProperty("calibration_sha256", Sha256.of(calibration));
+            p.setProperty(
+                    "calibration_held_out", Boolean.toString(s.calibration().heldOut()));
+        }
+        p.setProperty("false_alarm_rate", Double.toString(s.falseAlarmRate()));
         GuardLayout l = s.layout();
         p.setProperty("logits_output", l.logitsOutput());
         if (l.featureLayer() != null) {
@@ -81,7 +112,7 @@ final class GuardFiles {
         Path target = dir.resolve(PROPERTIES).toAbsolutePath();
         AtomicFiles.write(target, out -> {
             try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
-                p.store(w, "onnx-inspect OOD guard (SPEC §5 detectors, SPEC §6 fpr95_id thresholds)");
+                p.store(w, "onnx-inspect OOD guard (SPEC §5 detectors, §6 fpr95_id thresholds, §6b p-values)");
             }
         });
     }
@@ -120,10 +151,10 @@ final class GuardFiles {
                             + " number; it is damaged or not a guard file: save the guard again",
                     e);
         }
-        if (format != 1 && format != FORMAT_VERSION) {
+        if (format < 1 || format > FORMAT_VERSION) {
             throw new GuardException(
                     Kind.UNSUPPORTED,
-                    file + " has guard format version " + format + "; this library" + " reads versions 1 and "
+                    file + " has guard format version " + format + "; this library" + " reads versions 1 to "
                             + FORMAT_VERSION + ". Fit and save the guard again with this version");
         }
         String savedSha = require(p, file, "model_sha256");
@@ -165,10 +196,97 @@ final class GuardFiles {
                     require(p, file, "calibration_set"),
                     Long.parseLong(require(p, file, "calibration_samples")),
                     values);
-            return new Saved(savedSha, layout, require(p, file, "primary_detector"), thresholds, suite);
+            CalibrationScores calibration = null;
+            double falseAlarmRate = 0;
+            if (format >= 3) {
+                calibration = readCalibration(dir, p, file, thresholds.calibrationSet());
+                if (!calibration.sorted().keySet().equals(values.keySet())
+                        || calibration.samples() != thresholds.calibrationSamples()) {
+                    throw new GuardException(dir.resolve(CALIBRATION) + " holds " + calibration.samples()
+                            + " scores of " + calibration.sorted().keySet() + " but " + file + " names "
+                            + thresholds.calibrationSamples() + " of " + names + "; save the guard again");
+                }
+                falseAlarmRate = Double.parseDouble(require(p, file, "false_alarm_rate"));
+            } else {
+                LOG.warn(
+                        "{} is a guard of format {}, saved without calibration scores: its verdicts carry no"
+                                + " p-values (SPEC §6b); fit and save it again to get them",
+                        dir,
+                        format);
+            }
+            return new Saved(
+                    savedSha,
+                    layout,
+                    require(p, file, "primary_detector"),
+                    thresholds,
+                    calibration,
+                    falseAlarmRate,
+                    suite);
         } catch (NumberFormatException e) {
             throw new GuardException(
                     file + " holds a malformed number (" + e.getMessage() + "); save the guard again", e);
+        }
+    }
+
+    /**
+     * Writes the calibration scores: int magic "OICA", int version 1, int detectors, int n, then per detector its
+     * name (modified UTF-8) and its n sorted scores as float64 bits, big-endian; written atomically.
+     */
+    static void writeCalibration(Path target, CalibrationScores c) throws IOException {
+        AtomicFiles.write(target.toAbsolutePath(), out -> {
+            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+            data.writeInt(CALIBRATION_MAGIC);
+            data.writeInt(CALIBRATION_VERSION);
+            Map<String, double[]> sorted = c.sorted();
+            data.writeInt(sorted.size());
+            data.writeInt(c.samples());
+            for (Map.Entry<String, double[]> e : sorted.entrySet()) {
+                data.writeUTF(e.getKey());
+                for (double v : e.getValue()) {
+                    data.writeDouble(v);
+                }
+            }
+            data.flush();
+        });
+    }
+
+    private static CalibrationScores readCalibration(Path dir, Properties p, Path file, String calibrationSet)
+            throws IOException {
+        Path path = dir.resolve(CALIBRATION);
+        if (!Files.isRegularFile(path)) {
+            throw new GuardException(
+                    "the guard in " + dir + " lacks its calibration file " + CALIBRATION + "; save the guard again");
+        }
+        String sha = Sha256.of(path);
+        if (!sha.equalsIgnoreCase(require(p, file, "calibration_sha256"))) {
+            throw new GuardException(path + " does not match " + file + " (SHA-256 " + sha + ", the properties name "
+                    + p.getProperty("calibration_sha256") + "): the directory holds parts of two different saves;"
+                    + " save the guard again");
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
+            if (in.readInt() != CALIBRATION_MAGIC || in.readInt() != CALIBRATION_VERSION) {
+                throw new GuardException(path + " is not a calibration file of version " + CALIBRATION_VERSION
+                        + "; save the guard again");
+            }
+            int detectors = in.readInt();
+            int n = in.readInt();
+            if (detectors < 1 || n < 1 || (long) detectors * n * Double.BYTES > Files.size(path)) {
+                throw new GuardException(path + " claims " + detectors + " detectors of " + n + " scores, more than"
+                        + " it holds; it is damaged: save the guard again");
+            }
+            Map<String, double[]> sorted = new LinkedHashMap<>();
+            for (int d = 0; d < detectors; d++) {
+                String name = in.readUTF();
+                double[] c = new double[n];
+                for (int i = 0; i < n; i++) {
+                    c[i] = in.readDouble();
+                }
+                sorted.put(name, c);
+            }
+            return new CalibrationScores(
+                    calibrationSet, Boolean.parseBoolean(require(p, file, "calibration_held_out")), sorted);
+        } catch (EOFException e) {
+            throw new GuardException(path + " ends early; it is damaged: save the guard again", e);
         }
     }
 

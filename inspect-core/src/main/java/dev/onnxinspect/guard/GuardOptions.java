@@ -15,10 +15,22 @@ import java.util.List;
  * @param targetTpr       the fraction of in-distribution calibration samples that must be accepted, in (0, 1];
  *                        default 0.95 (SPEC §6 {@code fpr95_id}: t is the smallest score with at least
  *                        ceil(targetTpr * n) ID scores {@code <= t}; a sample is OOD when its score {@code > t})
- * @param calibration     a separate in-distribution set (labels not needed) on which the thresholds are chosen, or
- *                        {@code null} to calibrate on the fit set. Fit-set calibration is optimistic for the fitted
- *                        detectors (KNN, Mahalanobis, NAP, ...: the fit samples are their own neighbours), so their
- *                        false-alarm rate on new ID data will be higher than 1 - targetTpr
+ * @param falseAlarmRate  the target false-alarm rate a in (0, 1), or 0 (the default) to decide by the
+ *                        {@code targetTpr} threshold. With a: a sample is OOD when its conformal p-value (SPEC §6b,
+ *                        {@link CalibrationScores}) is {@code <= a}, which accepts at least 1 - a of exchangeable ID
+ *                        inputs; it needs calibration data held out from the fit set ({@code calibration} or
+ *                        {@code calibrationHoldout}). The {@code targetTpr} thresholds are calibrated either way
+ * @param calibration     a separate in-distribution set (labels not needed) on which the thresholds and p-values are
+ *                        calibrated, or {@code null}: then the held-out share of the fit set when
+ *                        {@code calibrationHoldout} is set, else the fit set itself. Fit-set calibration is optimistic
+ *                        for the fitted detectors (KNN, Mahalanobis, NAP, ...: the fit samples are their own
+ *                        neighbours), so their false-alarm rate on new ID data will be higher than 1 - targetTpr, and
+ *                        their p-values carry no guarantee
+ * @param calibrationHoldout m >= 2 to hold out every m-th fit sample (index i with i % m == m - 1, a share of 1/m)
+ *                        for calibration when no {@code calibration} set is given; 0 (the default) for none. Choice:
+ *                        the calibration set is given separately, or split from the fit set by index
+ *                        ({@code HoldoutSource}: streamed, no first pass, and a set ordered by class still gives a
+ *                        calibration share across all classes); giving both is refused
  * @param patternLayers   the layers the S1-pattern detectors (NAP, activation-profile KL, pattern distance) read;
  *                        empty (the default) means the features h (none when the model has none). Choice: one
  *                        layer keeps fitting and scoring cheap; name more layers to add them
@@ -42,7 +54,9 @@ import java.util.List;
 public record GuardOptions(
         String primaryDetector,
         double targetTpr,
+        double falseAlarmRate,
         DataSource calibration,
+        int calibrationHoldout,
         List<String> patternLayers,
         List<String> detectors,
         int batchSize,
@@ -61,6 +75,22 @@ public record GuardOptions(
             throw new GuardException("target true-positive rate must lie in (0, 1], got " + targetTpr
                     + "; e.g. 0.95 accepts 95% of in-distribution samples");
         }
+        if (falseAlarmRate != 0) {
+            CalibrationScores.requireRate(falseAlarmRate);
+        }
+        if (calibrationHoldout < 0 || calibrationHoldout == 1) {
+            throw new GuardException("the calibration hold-out takes every m-th fit sample with m >= 2 (or 0 for"
+                    + " none), got " + calibrationHoldout + "; e.g. 10 holds out 10% of the fit set");
+        }
+        if (calibrationHoldout != 0 && calibration != null) {
+            throw new GuardException("give either a calibration set or a calibration hold-out of the fit set, not"
+                    + " both (hold-out every " + calibrationHoldout + ", calibration set " + calibration.name() + ")");
+        }
+        if (falseAlarmRate != 0 && calibration == null && calibrationHoldout == 0) {
+            throw new GuardException("a target false-alarm rate (" + falseAlarmRate + ") needs calibration scores"
+                    + " held out from the fit set (SPEC §6b): give a calibration set (--calibration) or hold out"
+                    + " a share of the fit set (calibrationHoldout / --holdout-every, e.g. 10)");
+        }
         if (batchSize < 0) {
             throw new GuardException("batch size must be at least 1 (or 0 for automatic), got " + batchSize);
         }
@@ -78,6 +108,11 @@ public record GuardOptions(
         }
     }
 
+    /** Whether verdicts are decided by p-value ({@link #falseAlarmRate} set) rather than the TPR threshold. */
+    public boolean decidesByPValue() {
+        return falseAlarmRate != 0;
+    }
+
     /** The defaults: energy, 95%, calibration on the fit set, the penultimate layer, every detector, CPU. */
     public static GuardOptions defaults() {
         return builder().build();
@@ -91,7 +126,9 @@ public record GuardOptions(
     public static final class Builder {
         private String primaryDetector = DEFAULT_PRIMARY;
         private double targetTpr = 0.95;
+        private double falseAlarmRate;
         private DataSource calibration;
+        private int calibrationHoldout;
         private List<String> patternLayers = List.of();
         private List<String> detectors = List.of();
         private int batchSize;
@@ -110,6 +147,21 @@ public record GuardOptions(
 
         public Builder targetTpr(double value) {
             this.targetTpr = value;
+            return this;
+        }
+
+        /**
+         * Decide by conformal p-value: a sample is OOD when p <= a (SPEC §6b); 0 (the default) decides by the
+         * {@link #targetTpr} threshold.
+         */
+        public Builder falseAlarmRate(double a) {
+            this.falseAlarmRate = a;
+            return this;
+        }
+
+        /** Hold out every m-th fit sample (m >= 2) for calibration when no calibration set is given; 0 = none. */
+        public Builder calibrationHoldout(int every) {
+            this.calibrationHoldout = every;
             return this;
         }
 
@@ -168,7 +220,9 @@ public record GuardOptions(
             return new GuardOptions(
                     primaryDetector,
                     targetTpr,
+                    falseAlarmRate,
                     calibration,
+                    calibrationHoldout,
                     patternLayers,
                     detectors,
                     batchSize,

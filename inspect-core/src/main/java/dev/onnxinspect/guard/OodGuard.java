@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A model with fitted OOD detectors and calibrated thresholds, ready to judge single inputs in an application: each
- * {@link #score} gives the prediction, its softmax confidence, every detector's score (SPEC §5) and a yes/no OOD
- * decision by the primary detector's threshold ({@link Thresholds}, SPEC §6 {@code fpr95_id}).
+ * {@link #score} gives the prediction, its softmax confidence, every detector's score (SPEC §5) and conformal p-value
+ * (SPEC §6b, {@link CalibrationScores}) and a yes/no OOD decision by the primary detector's threshold
+ * ({@link Thresholds}, SPEC §6 {@code fpr95_id}) or, with {@link GuardOptions#falseAlarmRate()} a, by p <= a.
  *
  * <p>Lifecycle: {@link #fit} or {@link #load} opens the model in ONNX Runtime (instrumented to expose the logits of
  * the last dense layer, its input features h and the pattern layers); the guard owns that native session and
@@ -62,31 +63,39 @@ public final class OodGuard implements AutoCloseable {
     private final DetectorSuite suite;
     private final GuardLayout layout;
     private final Thresholds thresholds;
+    private final CalibrationScores calibration;
+    private final double falseAlarmRate;
     private final String primary;
     private final double primaryThreshold;
     private final String modelSha256;
     private final List<String> outputs;
     private final Map<String, Long> skippedNonFinite;
 
-    private OodGuard(
-            InferenceSession session,
-            DetectorSuite suite,
-            GuardLayout layout,
-            Thresholds thresholds,
-            String primary,
-            String modelSha256,
-            Map<String, Long> skippedNonFinite) {
+    private OodGuard(InferenceSession session, GuardFiles.Saved s, Map<String, Long> skippedNonFinite) {
+        Thresholds thresholds = s.thresholds();
+        DetectorSuite suite = s.suite();
         if (!thresholds.values().keySet().equals(new LinkedHashSet<>(suite.names()))) {
             throw new GuardException(
                     "thresholds for " + thresholds.values().keySet() + " do not match the detectors " + suite.names());
         }
+        if (s.calibration() != null
+                && !s.calibration().sorted().keySet().equals(thresholds.values().keySet())) {
+            throw new GuardException("calibration scores for "
+                    + s.calibration().sorted().keySet() + " do not match the detectors " + suite.names());
+        }
+        if (s.falseAlarmRate() != 0 && s.calibration() == null) {
+            throw new GuardException("a guard deciding at a false-alarm rate needs its calibration scores");
+        }
         this.session = session;
         this.suite = suite;
-        this.layout = layout;
+        this.layout = s.layout();
         this.thresholds = thresholds;
-        this.primary = primary;
-        this.primaryThreshold = knownDetector(primary, thresholds);
-        this.modelSha256 = modelSha256;
+        this.calibration = s.calibration();
+        this.falseAlarmRate = s.falseAlarmRate();
+        this.primary = s.primary();
+        this.modelSha256 = s.modelSha256();
+        double t = knownDetector(primary, thresholds);
+        this.primaryThreshold = falseAlarmRate == 0 ? t : calibration.threshold(primary, falseAlarmRate);
         this.outputs = layout.outputs();
         this.skippedNonFinite = Collections.unmodifiableMap(new LinkedHashMap<>(skippedNonFinite));
     }
@@ -126,6 +135,11 @@ public final class OodGuard implements AutoCloseable {
         OnnxModel model = OnnxModel.load(modelPath);
         String sha = Sha256.of(modelPath);
         ClassifierTensors tensors = GuardFitting.tensors(model, options);
+        DataSource heldOut = null;
+        if (options.calibrationHoldout() != 0) {
+            heldOut = HoldoutSource.calibrationPart(fit, options.calibrationHoldout());
+            fit = HoldoutSource.fitPart(fit, options.calibrationHoldout());
+        }
         String features = tensors.features();
         List<String> patternLayers = !options.patternLayers().isEmpty()
                 ? options.patternLayers()
@@ -152,18 +166,19 @@ public final class OodGuard implements AutoCloseable {
             skipped.subList(planned, skipped.size()).forEach(why -> LOG.warn("the guard leaves out {}", why));
             DetectorSuite suite = GuardFitting.keep(fitted, options.detectors(), skipped);
             GuardFitting.knownName(options.primaryDetector(), suite, skipped);
-            DataSource calibration = options.calibration() != null
-                    ? GuardFitting.fitted(session, options.calibration(), "calibration set")
-                    : fitSource;
-            if (options.calibration() == null) {
+            DataSource given = options.calibration() != null ? options.calibration() : heldOut;
+            DataSource calibration = given != null ? GuardFitting.fitted(session, given, "calibration set") : fitSource;
+            if (given == null) {
                 LOG.warn(
                         "calibrating thresholds on the fit set {}: optimistic for fitted detectors (their fit samples"
-                                + " are their own neighbours); give GuardOptions.calibration a held-out ID set",
+                                + " are their own neighbours) and their p-values carry no guarantee; give"
+                                + " GuardOptions.calibration a held-out ID set or set calibrationHoldout",
                         fit.name());
             }
             GuardFitting.Calibration scores =
                     GuardFitting.calibrationScores(session, suite, layout, calibration, options);
             Thresholds thresholds = Thresholds.calibrate(calibration.name(), scores.scores(), options.targetTpr());
+            CalibrationScores conformal = CalibrationScores.of(calibration.name(), given != null, scores.scores());
             if (options.nonFinite() == NonFinitePolicy.SKIP) {
                 skippedSamples.put(fit.name(), fitSkipped);
                 skippedSamples.merge(calibration.name(), scores.skippedNonFinite(), Math::max);
@@ -175,7 +190,17 @@ public final class OodGuard implements AutoCloseable {
                     100 * options.targetTpr(),
                     calibration.name(),
                     thresholds.calibrationSamples());
-            return new OodGuard(session, suite, layout, thresholds, options.primaryDetector(), sha, skippedSamples);
+            return new OodGuard(
+                    session,
+                    new GuardFiles.Saved(
+                            sha,
+                            layout,
+                            options.primaryDetector(),
+                            thresholds,
+                            conformal,
+                            options.falseAlarmRate(),
+                            suite),
+                    skippedSamples);
         } catch (RuntimeException e) {
             GuardFitting.closeAfterFailure(session, e);
             throw e;
@@ -203,8 +228,7 @@ public final class OodGuard implements AutoCloseable {
         GuardFiles.Saved saved = GuardFiles.load(dir, sha, model.describe().inputs());
         InferenceSession session = GuardFitting.open(model, saved.layout(), config);
         try {
-            return new OodGuard(
-                    session, saved.suite(), saved.layout(), saved.thresholds(), saved.primary(), sha, Map.of());
+            return new OodGuard(session, saved, Map.of());
         } catch (RuntimeException e) {
             GuardFitting.closeAfterFailure(session, e);
             throw e;
@@ -216,7 +240,9 @@ public final class OodGuard implements AutoCloseable {
      * atomically. Load with {@link #load} and the same model file.
      */
     public void save(Path dir) throws IOException {
-        GuardFiles.save(dir, new GuardFiles.Saved(modelSha256, layout, primary, thresholds, suite));
+        GuardFiles.save(
+                dir,
+                new GuardFiles.Saved(modelSha256, layout, primary, thresholds, calibration, falseAlarmRate, suite));
     }
 
     /**
@@ -370,17 +396,21 @@ public final class OodGuard implements AutoCloseable {
         List<Verdict> verdicts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<String, Double> row = new LinkedHashMap<>();
+            Map<String, Double> pValues = new LinkedHashMap<>();
             for (String name : names) {
-                row.put(name, scores.score(name, i));
+                double score = scores.score(name, i);
+                row.put(name, score);
+                if (calibration != null && !Double.isNaN(score)) {
+                    pValues.put(name, calibration.pValue(name, score));
+                }
+            }
+            if (pValues.size() != row.size()) {
+                pValues.clear(); // a NaN score somewhere: no p-values rather than a partial set
             }
             double s = row.get(primary);
+            boolean ood = falseAlarmRate == 0 ? s > primaryThreshold : calibration.flagged(primary, s, falseAlarmRate);
             verdicts.add(new Verdict(
-                    input.predictedClass(i),
-                    confidence(input, i),
-                    row,
-                    primary,
-                    primaryThreshold,
-                    s > primaryThreshold));
+                    input.predictedClass(i), confidence(input, i), row, pValues, primary, primaryThreshold, ood));
         }
         return List.copyOf(verdicts);
     }
@@ -514,6 +544,24 @@ public final class OodGuard implements AutoCloseable {
 
     public String primaryDetector() {
         return primary;
+    }
+
+    /**
+     * The calibration scores behind the p-values (SPEC §6b), or null for a guard saved before they were kept (file
+     * format 1 or 2; its verdicts carry no p-values).
+     */
+    public CalibrationScores calibration() {
+        return calibration;
+    }
+
+    /** The target false-alarm rate a the verdicts are decided at (p <= a), or 0 when they use {@link #thresholds}. */
+    public double falseAlarmRate() {
+        return falseAlarmRate;
+    }
+
+    /** The primary detector's score threshold the verdicts use: a sample is OOD when its score is above it. */
+    public double threshold() {
+        return primaryThreshold;
     }
 
     /**

@@ -2,7 +2,8 @@
  * Embedding OOD detection in an application: an {@link dev.onnxinspect.guard.OodGuard} loads a model and its fitted
  * SPEC §5 detectors once, then answers {@code score(input)} with the prediction, every detector's score and a yes/no
  * out-of-distribution decision against thresholds calibrated on in-distribution data (the {@code fpr95_id}
- * convention of SPEC §6).
+ * convention of SPEC §6) or, with a target false-alarm rate a, by conformal p-value (p <= a, SPEC §6b); every
+ * verdict carries the p-values ({@link dev.onnxinspect.guard.CalibrationScores}).
  *
  * <pre>{@code
  * // once, offline: fit on labelled ID data, calibrate on held-out ID data, save next to the model

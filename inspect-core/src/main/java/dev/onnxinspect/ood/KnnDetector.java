@@ -49,6 +49,20 @@ public final class KnnDetector implements PersistentDetector {
         return k;
     }
 
+    /**
+     * The same fitted KNN with another k, sharing this one's fit features (no copy): the grid of SPEC §6b
+     * hyperparameter selection fits once for every k.
+     *
+     * @throws OodException when k < 1 or the fit set has fewer than k samples
+     */
+    public KnnDetector withK(int otherK) {
+        if (otherK < 1 || otherK > fitSize) {
+            throw new OodException("KNN with k = " + otherK + " needs 1 <= k <= the fit set's size, " + fitSize
+                    + "; lower k or fit on more data");
+        }
+        return new KnnDetector(otherK, dim, fit);
+    }
+
     /** The number of kept fit samples. */
     public int fitSize() {
         return fitSize;

@@ -161,7 +161,7 @@ class GuardNamedInputsTest {
             guard.save(saved);
             assertThat(Files.readString(saved.resolve(GuardFiles.PROPERTIES)))
                     .contains(
-                            "format=2",
+                            "format=3",
                             "input.0.name=ids",
                             "input.0.type=INT64",
                             "input.0.shape=-1",

@@ -316,7 +316,7 @@ class OodGuardTest {
         guard.save(saved);
         try (Stream<Path> files = Files.list(saved)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder(GuardFiles.PROPERTIES, GuardFiles.DETECTORS);
+                    .containsExactlyInAnyOrder(GuardFiles.PROPERTIES, GuardFiles.DETECTORS, GuardFiles.CALIBRATION);
         }
         List<float[]> inputs = new ArrayList<>();
         java.util.Random random = new java.util.Random(7);
@@ -326,6 +326,8 @@ class OodGuardTest {
         try (OodGuard loaded = OodGuard.load(model, saved)) {
             assertThat(loaded.detectorNames()).isEqualTo(guard.detectorNames());
             assertThat(loaded.thresholds()).isEqualTo(guard.thresholds());
+            assertThat(loaded.calibration()).isEqualTo(guard.calibration()).isNotNull();
+            assertThat(loaded.falseAlarmRate()).isZero();
             assertThat(loaded.primaryDetector()).isEqualTo("energy");
             assertThat(loaded.modelSha256()).isEqualTo(guard.modelSha256()).hasSize(64);
             assertThat(loaded.sampleShape()).containsExactly(2);
@@ -343,7 +345,7 @@ class OodGuardTest {
         assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class), "no POSIX");
         Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
         assumeTrue(Files.getPosixFilePermissions(plain).contains(PosixFilePermission.OTHERS_READ), "umask 0x7");
-        for (String name : List.of(GuardFiles.PROPERTIES, GuardFiles.DETECTORS)) {
+        for (String name : List.of(GuardFiles.PROPERTIES, GuardFiles.DETECTORS, GuardFiles.CALIBRATION)) {
             assertThat(Files.getPosixFilePermissions(saved.resolve(name)))
                     .as(name)
                     .isEqualTo(Files.getPosixFilePermissions(plain))
@@ -359,16 +361,26 @@ class OodGuardTest {
         Path properties = saved.resolve(GuardFiles.PROPERTIES);
         StringBuilder v1 = new StringBuilder();
         for (String line : Files.readAllLines(properties)) {
-            if (!line.startsWith("input.")) {
-                v1.append(line.equals("format=2") ? "format=1" : line).append('\n');
+            if (!line.startsWith("input.") && !line.startsWith("calibration_sha256")) {
+                v1.append(line.equals("format=" + GuardFiles.FORMAT_VERSION) ? "format=1" : line)
+                        .append('\n');
             }
         }
+        Files.delete(saved.resolve(GuardFiles.CALIBRATION));
         v1.append("sample_shape=2\n");
         Files.writeString(properties, v1);
         try (OodGuard loaded = OodGuard.load(model, saved)) {
             assertThat(loaded.inputs())
                     .containsExactly(new GuardInput("x", ElementType.FLOAT, new long[] {2}, new long[] {2}));
-            assertThat(loaded.score(new float[] {3, 1})).isEqualTo(guard.score(new float[] {3, 1}));
+            // a version 1 guard has no calibration scores: same decision, no p-values
+            Verdict old = loaded.score(new float[] {3, 1});
+            Verdict now = guard.score(new float[] {3, 1});
+            assertThat(old.scores()).isEqualTo(now.scores());
+            assertThat(old.ood()).isEqualTo(now.ood());
+            assertThat(old.pValues()).isEmpty();
+            assertThat(old.pValue()).isNaN();
+            assertThat(now.pValue()).isBetween(1.0 / 21, 1.0);
+            assertThat(loaded.calibration()).isNull();
         }
     }
 

@@ -58,6 +58,17 @@ final class AuditCommand implements Callable<Integer> {
     String fit;
 
     @Option(
+            names = "--tune-on",
+            arity = "2",
+            paramLabel = "DATA",
+            description = "Choose the detectors' hyperparameters (KNN k, ReAct/ASH/DICE percentiles, ODIN T, ViM D) by"
+                    + " the largest AUROC of an ID validation set against an OOD validation set, given as two DATA"
+                    + " arguments: --tune-on ID_VAL OOD_VAL (SPEC §6b; ties: the default, then the first in grid"
+                    + " order). Refused when either overlaps --id or --ood (same data or an identical sample). The"
+                    + " choice and every grid point's AUROC go to the run parameters and the report.")
+    List<String> tuneOn = new ArrayList<>();
+
+    @Option(
             names = "--layers",
             split = ",",
             description = "Layers (tensor names) to inspect; default: every output but the logits, else every Relu.")
@@ -110,6 +121,10 @@ final class AuditCommand implements Callable<Integer> {
             }
             for (String d : ood) {
                 b.ood(specs.resolve(d));
+            }
+            if (!tuneOn.isEmpty()) {
+                // Choice: two arguments rather than one "ID_VAL,OOD_VAL": DATA may itself hold commas
+                b.tuneOn(specs.resolve(tuneOn.get(0)), specs.resolve(tuneOn.get(1)));
             }
             AuditResult result = stats.apply(b).run();
             Map<String, Path> files = new LinkedHashMap<>(

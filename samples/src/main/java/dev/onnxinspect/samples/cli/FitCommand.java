@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
         footer = DataSpecs.SYNTAX,
         description = {
             "Fit every SPEC §5 detector on a labelled ID set, choose each detector's threshold so that the"
-                    + " target share of held-out ID data is accepted (SPEC §6 fpr95_id convention), and save them in a"
-                    + " directory tied to the model's SHA-256. 'score' uses the result."
+                    + " target share of held-out ID data is accepted (SPEC §6 fpr95_id convention), keep the"
+                    + " calibration scores for conformal p-values (SPEC §6b; --false-alarm-rate decides by them), and"
+                    + " save them in a directory tied to the model's SHA-256. 'score' uses the result."
         })
 final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file.")
@@ -58,6 +59,9 @@ final class FitCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    CalibrationOptions calibrationOptions;
+
+    @Mixin
     DataOptions dataOptions;
 
     @Mixin
@@ -76,6 +80,7 @@ final class FitCommand implements Callable<Integer> {
                     .nonFinite(dataOptions.nonFinite())
                     .session(run.session());
             tensors.apply(options);
+            calibrationOptions.apply(options);
             if (calibration != null) {
                 options.calibration(specs.resolve(calibration));
             }
@@ -88,6 +93,19 @@ final class FitCommand implements Callable<Integer> {
                         model.getFileName(),
                         tpr * 100,
                         guard.primaryDetector());
+                System.out.printf(
+                        Locale.ROOT,
+                        "p-values against %d calibration scores of %s (%s)%s%n",
+                        guard.calibration().samples(),
+                        guard.calibration().calibrationSet(),
+                        guard.calibration().heldOut() ? "held out" : "the fit set itself: no guarantee",
+                        guard.falseAlarmRate() == 0
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        "; decision: p <= %s (score > %.6g)",
+                                        guard.falseAlarmRate(),
+                                        guard.threshold()));
                 guard.thresholds()
                         .values()
                         .forEach((name, t) -> System.out.printf(Locale.ROOT, "  %-34s %.6g%n", name, t));

@@ -35,10 +35,14 @@ import picocli.CommandLine.Parameters;
         footer = DataSpecs.SYNTAX,
         description = {
             "Score new data with the detectors saved by 'fit': writes a scores table (one row per sample:"
-                    + " prediction and every detector's score, higher = more OOD) and prints how many samples the primary"
-                    + " detector flags as out-of-distribution."
+                    + " prediction, every detector's score, higher = more OOD, and the primary detector's conformal"
+                    + " p-value (SPEC §6b) in the column p_value, lower = more unusual) and prints how many samples"
+                    + " the primary detector flags as out-of-distribution."
         })
 final class ScoreCommand implements Callable<Integer> {
+    /** The scores table's column of the primary detector's p-value. */
+    static final String P_VALUE_COLUMN = "p_value";
+
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX model file the detectors were fitted for.")
     Path model;
 
@@ -82,6 +86,8 @@ final class ScoreCommand implements Callable<Integer> {
                 sources.add(ReshapedSource.fitTo(specs.resolve(d), inputShape));
             }
             List<String> names = guard.detectorNames();
+            List<String> columns = new ArrayList<>(names);
+            columns.add(P_VALUE_COLUMN);
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
@@ -89,6 +95,17 @@ final class ScoreCommand implements Callable<Integer> {
                             model.getFileName().toString(), guard.modelSha256(), ClassSource.PREDICTED)
                     .parameter("guard", guardDir.toAbsolutePath().toString())
                     .parameter("primary_detector", guard.primaryDetector())
+                    .parameter(
+                            "p_value",
+                            "column " + P_VALUE_COLUMN + ": conformal p-value of " + guard.primaryDetector()
+                                    + " (SPEC §6b), lower = more unusual; NaN for a guard saved without calibration"
+                                    + " scores")
+                    .parameter(
+                            "decision",
+                            guard.falseAlarmRate() == 0
+                                    ? "score > " + guard.threshold() + " (target TPR "
+                                            + guard.thresholds().targetTpr() + ")"
+                                    : "p_value <= " + guard.falseAlarmRate())
                     .build();
             try (BufferAllocator allocator = new RootAllocator();
                     ScoresWriter w = new ScoresWriter(
@@ -97,7 +114,7 @@ final class ScoreCommand implements Callable<Integer> {
                             ArrowWriteOptions.defaults(),
                             allocator,
                             sources.stream().map(DataSource::name).toList(),
-                            names)) {
+                            columns)) {
                 NonFinitePolicy nonFinite = dataOptions.nonFinite();
                 for (DataSource source : sources) {
                     long n = 0;
@@ -111,12 +128,13 @@ final class ScoreCommand implements Callable<Integer> {
                         List<Verdict> verdicts = scored.verdicts();
                         int[] samples = scored.scored();
                         skipped += scored.skippedNonFinite();
-                        double[] row = new double[names.size()];
+                        double[] row = new double[columns.size()];
                         for (int i = 0; i < verdicts.size(); i++) {
                             Verdict v = verdicts.get(i);
-                            for (int d = 0; d < row.length; d++) {
+                            for (int d = 0; d < names.size(); d++) {
                                 row[d] = v.score(names.get(d));
                             }
+                            row[names.size()] = v.pValue();
                             if (b.labelled()) {
                                 w.write(source.name(), n, b.labels()[samples[i]], v.predictedClass(), row);
                             } else {
@@ -135,12 +153,15 @@ final class ScoreCommand implements Callable<Integer> {
                     DatasetRules.requireSamplesRead(source.name(), n);
                     System.out.printf(
                             Locale.ROOT,
-                            "%s: %d samples, %d flagged as OOD by %s (%.2f%%)%s%n",
+                            "%s: %d samples, %d flagged as OOD by %s (%.2f%%; %s)%s%n",
                             source.name(),
                             n,
                             flagged,
                             guard.primaryDetector(),
-                            100.0 * flagged / n,
+                            100.0 * flagged / Math.max(1, n),
+                            guard.falseAlarmRate() == 0
+                                    ? "score above the " + guard.thresholds().targetTpr() + " TPR threshold"
+                                    : "p-value <= " + guard.falseAlarmRate(),
                             nonFinite == NonFinitePolicy.SKIP ? skippedText(skipped) : "");
                 }
                 w.commit();

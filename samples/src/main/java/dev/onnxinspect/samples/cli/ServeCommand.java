@@ -113,6 +113,9 @@ final class ServeCommand implements Callable<Integer> {
     double idleTimeout;
 
     @Mixin
+    CalibrationOptions calibrationOptions;
+
+    @Mixin
     DataOptions dataOptions;
 
     @Mixin
@@ -166,6 +169,10 @@ final class ServeCommand implements Callable<Integer> {
 
     private OodGuard openGuard() throws IOException {
         if (Files.isRegularFile(guardDir.resolve("guard.properties")) || data == null) {
+            if (calibrationOptions.falseAlarmRate != 0 || calibrationOptions.holdoutEvery != 0) {
+                System.err.println("note: --false-alarm-rate and --holdout-every apply when a guard is fitted; the"
+                        + " guard in " + guardDir + " (or the Fashion-MNIST one) keeps what it was saved with");
+            }
             return OodService.openGuard(model, guardDir);
         }
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
@@ -174,6 +181,7 @@ final class ServeCommand implements Callable<Integer> {
                     .nonFinite(dataOptions.nonFinite())
                     .session(run.session());
             tensors.apply(options);
+            calibrationOptions.apply(options);
             if (calibration != null) {
                 options.calibration(specs.resolve(calibration));
             }

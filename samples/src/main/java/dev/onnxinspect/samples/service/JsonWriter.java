@@ -13,7 +13,11 @@ import java.util.Map;
 final class JsonWriter {
     private JsonWriter() {}
 
-    /** {@code {"prediction":..,"confidence":..,"ood":..,"detector":..,"score":..,"threshold":..,"scores":{..}}}. */
+    /**
+     * {@code {"prediction":..,"confidence":..,"ood":..,"detector":..,"score":..,"threshold":..,"p_value":..,
+     * "scores":{..},"p_values":{..}}}: {@code p_value} is the primary detector's conformal p-value (SPEC §6b),
+     * {@code p_values} every detector's; both null for a guard saved without calibration scores (format 1 or 2).
+     */
     static String verdict(Verdict v) {
         StringBuilder out = new StringBuilder(256);
         appendVerdict(out, v);
@@ -50,13 +54,27 @@ final class JsonWriter {
                 .append(number(v.score()))
                 .append(",\"threshold\":")
                 .append(number(v.threshold()))
-                .append(",\"scores\":{");
+                .append(",\"p_value\":")
+                .append(v.pValues().isEmpty() ? "null" : number(v.pValue()))
+                .append(",\"scores\":");
+        appendMap(out, v.scores());
+        out.append(",\"p_values\":");
+        if (v.pValues().isEmpty()) {
+            out.append("null");
+        } else {
+            appendMap(out, v.pValues());
+        }
+        out.append('}');
+    }
+
+    private static void appendMap(StringBuilder out, Map<String, Double> values) {
+        out.append('{');
         boolean first = true;
-        for (Map.Entry<String, Double> e : v.scores().entrySet()) {
+        for (Map.Entry<String, Double> e : values.entrySet()) {
             out.append(first ? "" : ",").append(string(e.getKey())).append(':').append(number(e.getValue()));
             first = false;
         }
-        out.append("}}");
+        out.append('}');
     }
 
     static String number(double value) {

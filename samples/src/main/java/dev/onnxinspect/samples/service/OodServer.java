@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A small HTTP/1.1 service around an {@link OodGuard}, on Jetty 12's core server (no servlets):
  * <ul>
  *   <li>{@code POST /predict} with {@code {"input": [floats]}} answers one verdict
- *   {@code {"prediction", "confidence", "ood", "detector", "score", "threshold", "scores": {...}}}; with
+ *   {@code {"prediction", "confidence", "ood", "detector", "score", "threshold", "p_value", "scores": {...},
+ *   "p_values": {...}}} (the p-values of SPEC §6b; null for a guard saved without calibration scores); with
  *   {@code {"inputs": [[floats], ...]}} it answers {@code {"results": [verdict, ...]}};</li>
  *   <li>{@code GET /health} answers the guard's description and the number of requests served; {@code HEAD /health}
  *   the same headers without the body.</li>

@@ -183,8 +183,12 @@ final class ServiceHandler extends Handler.Abstract.NonBlocking {
         return "{\"status\":\"ok\",\"model_sha256\":" + JsonWriter.string(guard.modelSha256())
                 + inputs() + ",\"classes\":" + guard.classes()
                 + ",\"detector\":" + JsonWriter.string(guard.primaryDetector())
-                + ",\"threshold\":" + JsonWriter.number(guard.thresholds().threshold(guard.primaryDetector()))
+                + ",\"threshold\":" + JsonWriter.number(guard.threshold())
                 + ",\"target_tpr\":" + guard.thresholds().targetTpr()
+                + ",\"false_alarm_rate\":" + (guard.falseAlarmRate() == 0 ? "null" : guard.falseAlarmRate())
+                + ",\"calibration_samples\":" + guard.thresholds().calibrationSamples()
+                + ",\"calibration_held_out\":"
+                + (guard.calibration() == null ? "null" : guard.calibration().heldOut())
                 + ",\"detectors\":" + JsonWriter.strings(guard.detectorNames())
                 + ",\"served\":" + served.get() + "}";
     }

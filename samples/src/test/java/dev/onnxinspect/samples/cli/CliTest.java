@@ -1,6 +1,7 @@
 package dev.onnxinspect.samples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -294,6 +297,30 @@ class CliTest {
     }
 
     @Test
+    void auditRefusesTuningOnEvaluationData() throws Exception {
+        // fashion-mnist-test:100 is the first 100 samples of the ID set fashion-mnist-test:300
+        Outcome o = run(
+                "audit",
+                tinyModel(dir, 784).toString(),
+                "--id",
+                "fashion-mnist-test:300",
+                "--ood",
+                "mnist-digits:100",
+                "--tune-on",
+                "fashion-mnist-test:100",
+                "fashion-mnist-train:20",
+                "--out",
+                dir.resolve("tuned").toString(),
+                "--quiet");
+        assertThat(o.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(o.err())
+                .contains("sample 0 of the evaluation set fashion-mnist-test:300 is identical to"
+                        + " fashion-mnist-test:100 sample 0")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("tuned")).doesNotExist();
+    }
+
+    @Test
     void auditTakesTheTensorsTheDetectorsReadByName() throws Exception {
         Path model = tinyModel(dir, 784);
         Outcome wrong = run(
@@ -444,6 +471,65 @@ class CliTest {
                         "fashion-mnist-test:100: 100 samples",
                         "flagged as OOD by energy");
         assertThat(scores).isRegularFile();
+    }
+
+    @Test
+    void fitAtAFalseAlarmRateWithAHoldoutGivesPValues() throws Exception {
+        Path model = tinyModel(dir, 784);
+        Path guard = dir.resolve("guard");
+        Outcome fit = run(
+                "fit",
+                model.toString(),
+                "--data",
+                "fashion-mnist-train:400",
+                "--holdout-every",
+                "5",
+                "--false-alarm-rate",
+                "0.05",
+                "-o",
+                guard.toString(),
+                "--quiet");
+        assertThat(fit.code()).as(fit.err()).isZero();
+        // every 5th of 400 fit samples held out: n = 80 calibration scores
+        assertThat(fit.out()).contains("p-values against 80 calibration scores", "held out", "decision: p <= 0.05");
+        assertThat(guard.resolve("guard.properties")).content().contains("false_alarm_rate=0.05");
+        Path scores = dir.resolve("scores.arrow");
+        Outcome score = run(
+                "score",
+                model.toString(),
+                "--guard",
+                guard.toString(),
+                "--data",
+                "mnist-digits:60",
+                "-o",
+                scores.toString(),
+                "--quiet");
+        assertThat(score.code()).as(score.err()).isZero();
+        assertThat(score.out()).contains("p-value <= 0.05");
+        List<Map<String, Object>> rows = ArrowRows.read(scores);
+        assertThat(rows).hasSize(60);
+        long flaggedByP = 0;
+        for (Map<String, Object> row : rows) {
+            double p = ArrowRows.asDouble(row.get("p_value"));
+            // p = (1 + count) / 81 with count in 0..80
+            double count = p * 81 - 1;
+            assertThat(count).isCloseTo(Math.rint(count), within(1e-9)).isBetween(-1e-9, 80 + 1e-9);
+            flaggedByP += p <= 0.05 ? 1 : 0;
+        }
+        // the printed count is the number of rows with p <= a
+        assertThat(score.out()).contains("60 samples, " + flaggedByP + " flagged as OOD by energy");
+        Outcome refused = run(
+                "fit",
+                model.toString(),
+                "--data",
+                "fashion-mnist-train:100",
+                "--false-alarm-rate",
+                "0.05",
+                "-o",
+                dir.resolve("g2").toString(),
+                "--quiet");
+        assertThat(refused.code()).isEqualTo(ExitCodes.INPUT_ERROR);
+        assertThat(refused.err()).contains("--holdout-every").doesNotContain("\tat ");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.onnxinspect.samples.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.onnxinspect.guard.OodGuard;
@@ -108,6 +109,13 @@ class OodServerTest {
         assertThat(answer.get("detector")).isEqualTo(expected.primaryDetector());
         assertThat(answer.get("score")).isEqualTo(expected.score());
         assertThat(answer.get("threshold")).isEqualTo(expected.threshold());
+        // SPEC §6b: the primary detector's p-value, and every detector's; n = 200 calibration samples
+        assertThat(answer.get("p_value")).isEqualTo(expected.pValue());
+        assertThat(expected.pValue() * 201).isCloseTo(Math.rint(expected.pValue() * 201), within(1e-9));
+        Map<?, ?> pValues = (Map<?, ?>) answer.get("p_values");
+        assertThat(new ArrayList<Object>(pValues.keySet()))
+                .containsExactlyElementsOf(expected.pValues().keySet());
+        expected.pValues().forEach((name, p) -> assertThat(pValues.get(name)).isEqualTo(p));
         Map<?, ?> scores = (Map<?, ?>) answer.get("scores");
         assertThat(new ArrayList<Object>(scores.keySet()))
                 .containsExactlyElementsOf(expected.scores().keySet());
@@ -202,6 +210,10 @@ class OodServerTest {
         assertThat(health.get("classes")).isEqualTo(3.0);
         assertThat(health.get("detector")).isEqualTo("energy");
         assertThat(health.get("threshold")).isEqualTo(guard.thresholds().threshold("energy"));
+        assertThat(health.get("calibration_samples")).isEqualTo(200.0);
+        assertThat(health.get("calibration_held_out")).isEqualTo(true);
+        assertThat(health.containsKey("false_alarm_rate")).isTrue();
+        assertThat(health.get("false_alarm_rate")).isNull();
         assertThat(new ArrayList<Object>((List<?>) health.get("detectors")))
                 .containsExactlyElementsOf(guard.detectorNames());
     }
