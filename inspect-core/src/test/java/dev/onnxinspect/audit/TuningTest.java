@@ -250,6 +250,7 @@ class TuningTest {
                         Map.of(),
                         1 << 20,
                         null,
+                        dev.onnxinspect.inspect.NonFinitePolicy.FAIL,
                         val,
                         null))
                 .hasMessageContaining("both an ID and an OOD validation set");
