@@ -77,7 +77,8 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
      * {@link DetectorSuite#standard(DenseLayer, int, List, double, double)}, less ASH when it would keep no feature
      * (fewer than 6 at p = 0.9: recorded in {@code skipped}). Without one, the detectors that need W, b
      * (GradNorm, ReAct, ASH, DICE, ViM) are left out, and without features also those that need h (Mahalanobis, KNN,
-     * SHE); the others keep their order: MSP, MaxLogit, Energy, ODIN, KL-Matching and the per-layer detectors.
+     * SHE, NNGuide, Relation); NAC-UE needs W too; the others keep their order: MSP, MaxLogit, Energy, ODIN,
+     * KL-Matching and the per-layer detectors.
      *
      * @param head        the dense head, or null
      * @param headMissing why there is no head (recorded), or null
@@ -109,6 +110,11 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
         if (featureLayer == null) {
             skipped.add("mahalanobis, knn, she: need features h: " + noHead);
         }
+        // SPEC §5b (bank/gradient detectors)
+        skipped.add("nac_ue: needs the dense head W, b reading the features: " + noHead);
+        if (featureLayer == null) {
+            skipped.add("nnguide, relation: need features h: " + noHead);
+        }
         DetectorSuite.Builder b = DetectorSuite.builder()
                 .add(MaxSoftmaxDetector.msp())
                 .add(MaxLogitDetector.create())
@@ -119,6 +125,8 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
             b.fit(MahalanobisDetector.accumulator(classes))
                     .fit(KnnDetector.accumulator())
                     .fit(SheDetector.accumulator(classes));
+            // SPEC §5b (bank/gradient detectors)
+            b.fit(NnGuideDetector.accumulator()).fit(RelationDetector.accumulator());
         }
         for (String layer : patternLayers) {
             b.fit(NapDetector.accumulator(layer, classes, tau))

@@ -6,6 +6,7 @@ import dev.onnxinspect.onnx.DenseLayer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,8 +44,9 @@ public final class DetectorSuite {
 
     /**
      * A builder holding every SPEC §5 detector with its default parameters: MSP, MaxLogit, Energy, ODIN, GradNorm,
-     * ASH-B/S/P (ready), and accumulators for KL-Matching, Mahalanobis, KNN (k = 50), ReAct, DICE, ViM, SHE and, for
-     * each pattern layer, NAP Hamming, activation-profile KL and pattern distance (tau = 0). Feed it fit batches
+     * ASH-B/S/P (ready), and accumulators for KL-Matching, Mahalanobis, KNN (k = 50), ReAct, DICE, ViM, SHE, the
+     * SPEC §5b bank and gradient detectors NNGuide, Relation and NAC-UE (on the features h) and, for each pattern
+     * layer, NAP Hamming, activation-profile KL and pattern distance (tau = 0). Feed it fit batches
      * with logits, features (the input of {@code last}), labels and the pattern layers' activations; KNN needs at
      * least 50 fit samples in all.
      */
@@ -89,6 +91,8 @@ public final class DetectorSuite {
             }
         }
         b.fit(DiceDetector.accumulator(last)).fit(VimDetector.accumulator(last)).fit(SheDetector.accumulator(classes));
+        // SPEC §5b (bank/gradient detectors)
+        b.fit(NnGuideDetector.accumulator()).fit(RelationDetector.accumulator()).fit(NacUeDetector.accumulator(last));
         for (String layer : patternLayers) {
             b.fit(NapDetector.accumulator(layer, classes, tau))
                     .fit(ProfileKlDetector.accumulator(layer, classes, tau, alpha))
@@ -157,6 +161,15 @@ public final class DetectorSuite {
         /** Adds a detector to be fitted from the batches given to {@link #accept}. */
         public Builder fit(FitAccumulator<?> accumulator) {
             entries.add(Objects.requireNonNull(accumulator, "accumulator"));
+            return this;
+        }
+
+        /**
+         * Leaves out the bank detectors (SPEC §5b: NNGuide, Relation) of the given names, before any fit batch: what
+         * a memory plan does when a bank would not fit its budget. Other names are ignored.
+         */
+        public Builder leaveOut(Collection<String> bankDetectors) {
+            entries.removeIf(e -> e instanceof BankAccumulator a && bankDetectors.contains(a.detectorName()));
             return this;
         }
 

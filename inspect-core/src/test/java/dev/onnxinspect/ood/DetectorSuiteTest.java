@@ -50,6 +50,9 @@ class DetectorSuiteTest {
                         "dice",
                         "vim",
                         "she",
+                        "nnguide",
+                        "relation",
+                        "nac_ue",
                         "nap_hamming[relu]",
                         "profile_kl[relu]",
                         "pattern_distance[relu]");
@@ -61,7 +64,7 @@ class DetectorSuiteTest {
                 .filter(OodDetector::usesDenseWeights)
                 .map(OodDetector::name)
                 .toList();
-        assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim");
+        assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim", "nac_ue");
         assertThat(suite.detectors().get(6).requiredInputs()).containsExactly(DetectorInputKind.FEATURES);
         ScoreColumns scores = suite.score(fit.get(0));
         assertThat(scores.names()).isEqualTo(suite.names());
