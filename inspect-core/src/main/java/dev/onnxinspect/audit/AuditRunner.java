@@ -18,7 +18,10 @@ import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.NacUeDetector;
+import dev.onnxinspect.ood.NnGuideDetector;
 import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.RelationDetector;
 import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.stats.ClassBasis;
@@ -137,7 +140,17 @@ final class AuditRunner {
                             skipped)
                     : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
-            FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense);
+            // SPEC §5b (bank/gradient detectors): the banks' memory stated before the fit pass
+            Map<String, String> bankDecisions = new LinkedHashMap<>();
+            Map<String, String> banksLeftOut = o.fit() == null
+                    ? Map.of()
+                    : MemoryPlan.banksLeftOut(
+                            o.memoryBudgetBytes(),
+                            o.fit().size(),
+                            featureWidth(session, featureLayer),
+                            k,
+                            bankDecisions);
+            FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense, banksLeftOut);
             NodeClassifierHooks.Evaluate nodes = fit.classifiers().isEmpty()
                     ? null
                     : new NodeClassifierHooks.Evaluate(fit.classifiers(), o.nodeEvalSamples(), o.maskInput());
@@ -194,6 +207,8 @@ final class AuditRunner {
                 params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
             }
             params.putAll(plan.parameters());
+            params.putAll(bankDecisions);
+            params.putAll(bankParameters(suite));
             params.putAll(klDecisions);
             if (plan.masked()) {
                 emptyMasks(datasets, fit.statistics())
@@ -222,6 +237,43 @@ final class AuditRunner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** d of the features h (the product of the unit shape), -1 when there are none or a dimension is free. */
+    private static int featureWidth(InferenceSession session, String featureLayer) {
+        if (featureLayer == null) {
+            return -1;
+        }
+        long[] shape = session.outputShape(featureLayer);
+        long d = 1;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                return -1;
+            }
+            d *= shape[i];
+        }
+        return d > Integer.MAX_VALUE ? -1 : (int) d;
+    }
+
+    /** SPEC §5b: what the bank and gradient detectors were fitted with (NNGuide's bank size, NAC-UE's layers, O). */
+    private static Map<String, String> bankParameters(DetectorSuite suite) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (OodDetector d : suite.detectors()) {
+            if (d instanceof NnGuideDetector g) {
+                params.put(
+                        "nnguide.bank_size",
+                        g.bankSize() + " of " + g.fitSamples() + " fit samples (alpha " + g.alpha() + "), k = "
+                                + g.k());
+            } else if (d instanceof RelationDetector r) {
+                params.put("relation.bank_size", r.fitSize() + " fit samples, q = " + r.q());
+            } else if (d instanceof NacUeDetector n) {
+                params.put(
+                        "nac_ue",
+                        "layers " + n.layers() + ", M = " + n.intervalsM() + ", alpha_nac = " + n.alpha() + ", O = "
+                                + n.coverageCap() + " of " + n.fitSamples() + " fit samples");
+            }
+        }
+        return params;
     }
 
     /** The mask input, when named, must be an input of the model. */
@@ -459,10 +511,13 @@ final class AuditRunner {
             String headMissing,
             DataSource fitSource,
             String fitName,
-            List<DenseLayer> dense) {
+            List<DenseLayer> dense,
+            Map<String, String> banksLeftOut) {
         AuditOptions o = pass.options();
         List<String> skipped = new ArrayList<>();
         DetectorSuite.Builder builder = pass.wiring().standardSuite(last, headMissing, o.tau(), o.alpha(), skipped);
+        builder.leaveOut(banksLeftOut.keySet());
+        banksLeftOut.forEach((name, why) -> skipped.add(name + ": " + why));
         if (fitSource == null) {
             LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
             return new FitPass(builder.buildUnfitted(), Map.of(), 0, skipped, null);
