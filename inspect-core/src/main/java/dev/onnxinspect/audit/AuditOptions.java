@@ -50,6 +50,8 @@ import java.util.Objects;
  *                        structure may take in all (default {@link #DEFAULT_MEMORY_BUDGET_BYTES})
  * @param patterns        whether to collect the SPEC §7 patterns: null = as the memory rule allows (default), true =
  *                        on every layer whatever they take, false = off
+ * @param nacDepth        SPEC §5b (bank/gradient detectors): the dense ReLU layers behind the features that NAC-UE
+ *                        reads too (its score the mean over h and them); 0 (the default) = the features alone
  */
 public record AuditOptions(
         Path model,
@@ -74,7 +76,8 @@ public record AuditOptions(
         String maskInput,
         Map<String, NeuronView> views,
         long memoryBudgetBytes,
-        Boolean patterns) {
+        Boolean patterns,
+        int nacDepth) {
     /** The default memory budget B: 512 MiB (also the default limit of the SPEC §3 interaction counters). */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L << 20;
 
@@ -99,6 +102,10 @@ public record AuditOptions(
         if (memoryBudgetBytes <= 0) {
             throw new OnnxInspectException("the memory budget must be positive, got " + memoryBudgetBytes + " bytes;"
                     + " the default is " + DEFAULT_MEMORY_BUDGET_BYTES + " (512 MiB)");
+        }
+        if (nacDepth < 0) {
+            throw new OnnxInspectException("the NAC-UE depth (dense ReLU layers behind the features) must be >= 0, got "
+                    + nacDepth + "; 0 reads the features alone");
         }
         if (fit != null && !fit.labelled()) {
             throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"

@@ -90,12 +90,19 @@ final class AuditRunner {
         if (featureLayer != null) {
             selectors.add(TensorSelector.name(featureLayer));
         }
+        // SPEC §5b (bank/gradient detectors): the dense ReLU layers NAC-UE reads behind the features
+        List<DenseLayer> nacChain = nacChain(model, last, featureLayer, o.nacDepth());
+        nacChain.forEach(d -> selectors.add(TensorSelector.name(d.inputName())));
         selectors.add(TensorSelector.name(logits));
         InstrumentedModel instrumented = model.instrument(selectors);
         if (layers.isEmpty()) {
             instrumented.selected().stream().filter(t -> !t.equals(logits)).forEach(layers::add);
         }
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(concat(layers, featureLayer)));
+        nacChain.stream()
+                .map(DenseLayer::inputName)
+                .filter(t -> !needed.contains(t))
+                .forEach(needed::add);
         Names names = new Names(o);
 
         ExecutorService pool = Executors.newFixedThreadPool(
@@ -124,7 +131,7 @@ final class AuditRunner {
                     session,
                     logits,
                     k,
-                    new DetectorLayout(logits, featureLayer, plan.patternDetectorLayers(), k),
+                    new DetectorLayout(logits, featureLayer, plan.patternDetectorLayers(), k, nacChain),
                     layers,
                     needed,
                     pool,
@@ -237,6 +244,22 @@ final class AuditRunner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The dense layers NAC-UE reaches back through ({@link NacUeDetector#denseReluChain}); refused when a depth is
+     * asked for without a dense head reading the features.
+     */
+    private static List<DenseLayer> nacChain(OnnxModel model, DenseLayer head, String features, int depth) {
+        if (depth == 0) {
+            return List.of();
+        }
+        if (head == null || !head.inputName().equals(features)) {
+            throw new OnnxInspectException("NAC-UE layers behind the features were asked for (depth " + depth + "),"
+                    + " but NAC-UE needs the dense head W, b reading the features, and this model has none that"
+                    + " does; leave the NAC-UE depth at 0");
+        }
+        return NacUeDetector.denseReluChain(model, head, depth);
     }
 
     /** d of the features h (the product of the unit shape), -1 when there are none or a dimension is free. */

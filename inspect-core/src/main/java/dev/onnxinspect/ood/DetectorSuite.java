@@ -173,6 +173,24 @@ public final class DetectorSuite {
             return this;
         }
 
+        /**
+         * Puts {@code accumulator} in the place of the named accumulator (SPEC §5b: NAC-UE over more layers), before
+         * any fit batch.
+         *
+         * @throws OodException if there is no accumulator of that name
+         */
+        public Builder replace(String name, FitAccumulator<?> accumulator) {
+            Objects.requireNonNull(accumulator, "accumulator");
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i) instanceof BankAccumulator a
+                        && a.detectorName().equals(name)) {
+                    entries.set(i, accumulator);
+                    return this;
+                }
+            }
+            throw new OodException("the suite has no accumulator of the detector '" + name + "' to replace");
+        }
+
         /** Feeds one labelled ID fit batch to every accumulator. */
         public Builder accept(DetectorInput batch) {
             for (Object e : entries) {

@@ -120,44 +120,53 @@ public final class NacUeDetector implements PersistentDetector {
     /**
      * The dense ReLU layers behind the head's features, {@code depth} of them: D_1 with h = Relu(D_1 a_1), then D_2
      * with a_1 = Relu(D_2 a_2), and so on, each a Gemm or MatMul (+ Add) found by onnx-io ({@link
-     * OnnxModel#denseLayer(String)}); the layers NAC-UE then reads are h, a_1, ..., a_depth.
+     * OnnxModel#denseLayer(String)}); the layers NAC-UE then reads are h, a_1, ..., a_depth, and each of them must be
+     * a dense ReLU layer (the deepest one too: Relu of a dense layer). Depth 0 gives no layer and checks nothing.
      *
-     * @throws OodException ({@link Kind#UNSUPPORTED}) naming the tensor, when a layer on the way is computed by a
+     * @throws OodException ({@link Kind#UNSUPPORTED}) naming the tensor, when one of these layers is the ReLU of a
      *                      convolution, and ({@link Kind#INVALID_INPUT}) when it is not Relu of a dense layer
      */
     public static List<DenseLayer> denseReluChain(OnnxModel model, DenseLayer head, int depth) {
+        if (depth < 0) {
+            throw new OodException("the NAC-UE depth (layers behind the features) must be >= 0, got " + depth);
+        }
         List<DenseLayer> chain = new ArrayList<>();
         String tensor = head.inputName();
         List<NodeInfo> nodes = model.describe().nodes();
-        for (int i = 0; i < depth; i++) {
-            NodeInfo relu = producer(nodes, tensor);
-            if (relu == null || !relu.opType().equals("Relu")) {
-                throw new OodException("nac_ue reads dense ReLU layers only: " + tensor + " is computed by "
-                        + (relu == null ? "no node (a graph input)" : "a " + relu.opType() + " node")
-                        + ", not by a Relu; choose fewer NAC-UE layers (" + i + " reach back to " + tensor + ")");
+        for (int i = 0; i <= depth && depth > 0; i++) {
+            DenseLayer d = denseBeforeRelu(nodes, model, tensor, depth);
+            if (i < depth) {
+                chain.add(d);
+                tensor = d.inputName();
             }
-            String pre = relu.inputs().get(0);
-            NodeInfo linear = producer(nodes, pre);
-            if (linear != null
-                    && (linear.opType().equals("Conv") || linear.opType().equals("ConvTranspose"))) {
-                throw new OodException(
-                        Kind.UNSUPPORTED,
-                        "nac_ue supports dense ReLU layers only: " + tensor + " is the ReLU of the "
-                                + linear.opType() + " output " + pre + ", and the gradient through a convolution is"
-                                + " not analytic here (SPEC §5b); choose fewer NAC-UE layers (" + i
-                                + " reach back to " + tensor + ")");
-            }
-            DenseLayer d;
-            try {
-                d = model.denseLayer(pre);
-            } catch (GraphQueryException e) {
-                throw new OodException("nac_ue reads dense ReLU layers only: " + tensor + " is the ReLU of " + pre
-                        + ", which is not a dense layer (" + e.getMessage() + "); choose fewer NAC-UE layers");
-            }
-            chain.add(d);
-            tensor = d.inputName();
         }
         return List.copyOf(chain);
+    }
+
+    /** The dense layer whose ReLU is {@code tensor}, or a one-line refusal saying what computes it instead. */
+    private static DenseLayer denseBeforeRelu(List<NodeInfo> nodes, OnnxModel model, String tensor, int depth) {
+        String fix = "; choose a NAC-UE depth below " + depth;
+        NodeInfo relu = producer(nodes, tensor);
+        if (relu == null || !relu.opType().equals("Relu")) {
+            throw new OodException("nac_ue reads dense ReLU layers only: " + tensor + " is computed by "
+                    + (relu == null ? "no node (a graph input)" : "a " + relu.opType() + " node") + ", not by a Relu"
+                    + fix);
+        }
+        String pre = relu.inputs().get(0);
+        NodeInfo linear = producer(nodes, pre);
+        if (linear != null && (linear.opType().equals("Conv") || linear.opType().equals("ConvTranspose"))) {
+            throw new OodException(
+                    Kind.UNSUPPORTED,
+                    "nac_ue supports dense ReLU layers only: " + tensor + " is the ReLU of the " + linear.opType()
+                            + " output " + pre + ", and the gradient of a convolution layer is not analytic here"
+                            + " (SPEC §5b)" + fix);
+        }
+        try {
+            return model.denseLayer(pre);
+        } catch (GraphQueryException e) {
+            throw new OodException("nac_ue reads dense ReLU layers only: " + tensor + " is the ReLU of " + pre
+                    + ", which is not a dense layer (" + e.getMessage() + ")" + fix);
+        }
     }
 
     private static NodeInfo producer(List<NodeInfo> nodes, String tensor) {
@@ -378,7 +387,7 @@ public final class NacUeDetector implements PersistentDetector {
     }
 
     /** Counts the fit samples' states per layer, unit and interval. Mutable, not thread-safe. */
-    public static final class Accumulator implements FitAccumulator<NacUeDetector> {
+    public static final class Accumulator implements FitAccumulator<NacUeDetector>, BankAccumulator {
         private final int intervalsM;
         private final double alpha;
         private final DenseWeights head;
@@ -399,6 +408,11 @@ public final class NacUeDetector implements PersistentDetector {
             }
             // a detector with one count per cell scores nothing; it computes the states of the fit batches
             this.shape = new NacUeDetector(intervalsM, alpha, head, chain, 1, counts);
+        }
+
+        @Override
+        public String detectorName() {
+            return "nac_ue";
         }
 
         @Override
