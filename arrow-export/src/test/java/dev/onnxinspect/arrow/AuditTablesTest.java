@@ -264,6 +264,11 @@ class AuditTablesTest {
         assertThat(result.scoreColumns()).noneMatch(c -> c.detector().equals("knn"));
         ArrowTables.Table scores = table(ScoresWriter.TABLE);
         assertThat(scores.columnNames()).doesNotContain("knn").contains("mahalanobis", "vim", "nap_hamming@" + LAYER);
+        // SPEC §5b (bank/gradient detectors): NNGuide's k is at most the bank, so a small fit set keeps them all
+        assertThat(scores.columnNames()).contains("nnguide", "relation", "nac_ue");
+        assertThat(table(OodMetricsWriter.TABLE).rows())
+                .extracting(r -> r.get("detector"))
+                .contains("nnguide", "relation", "nac_ue");
         assertThat(scores.metadata().get("param.detectors_skipped"))
                 .contains("Knn")
                 .contains("50");

@@ -113,6 +113,7 @@ public final class Audit {
         private String maskInput;
         private final Map<String, NeuronView> views = new LinkedHashMap<>();
         private long memoryBudgetBytes = AuditOptions.DEFAULT_MEMORY_BUDGET_BYTES;
+        private int nacDepth;
         private Boolean patterns;
         private NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
         private AuditProgress progress = AuditProgress.NONE;
@@ -317,6 +318,17 @@ public final class Audit {
             return this;
         }
 
+        /**
+         * SPEC §5b: NAC-UE reads, besides the features h, the {@code depth} dense ReLU layers behind them (h =
+         * Relu(dense(a_1)), a_1 = Relu(dense(a_2)), ...), its score the mean of the per-layer scores; default 0 (the
+         * features alone). The audit refuses a depth that reaches a layer that is not Relu of a dense layer (a
+         * convolution: {@code UNSUPPORTED}), naming it.
+         */
+        public Builder nacDepth(int depth) {
+            nacDepth = depth;
+            return this;
+        }
+
         /** How passes report progress (e.g. a console bar); default: not at all. */
         public Builder progress(AuditProgress value) {
             progress = Objects.requireNonNull(value, "progress");
@@ -351,7 +363,8 @@ public final class Audit {
                     patterns,
                     nonFinite,
                     tuneId,
-                    tuneOod);
+                    tuneOod,
+                    nacDepth);
         }
 
         /** Runs the audit; see {@link Audit#run(AuditOptions, AuditProgress)}. */

@@ -57,6 +57,8 @@ import java.util.Objects;
  *                        detectors keep their SPEC defaults); given together with {@code tuneOod}. Refused when it
  *                        overlaps an evaluation set (see {@code Tuning})
  * @param tuneOod         the OOD validation set of hyperparameter selection, or null
+ * @param nacDepth        SPEC §5b (bank/gradient detectors): the dense ReLU layers behind the features that NAC-UE
+ *                        reads too (its score the mean over h and them); 0 (the default) = the features alone
  */
 public record AuditOptions(
         Path model,
@@ -84,7 +86,8 @@ public record AuditOptions(
         Boolean patterns,
         NonFinitePolicy nonFinite,
         DataSource tuneId,
-        DataSource tuneOod) {
+        DataSource tuneOod,
+        int nacDepth) {
     /** The default memory budget B: 512 MiB (also the default limit of the SPEC §3 interaction counters). */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L << 20;
 
@@ -114,6 +117,10 @@ public record AuditOptions(
         if ((tuneId == null) != (tuneOod == null)) {
             throw new OnnxInspectException("hyperparameter selection needs both an ID and an OOD validation set (SPEC"
                     + " §6b), got " + (tuneId == null ? "only the OOD set" : "only the ID set"));
+        }
+        if (nacDepth < 0) {
+            throw new OnnxInspectException("the NAC-UE depth (dense ReLU layers behind the features) must be >= 0, got "
+                    + nacDepth + "; 0 reads the features alone");
         }
         if (fit != null && !fit.labelled()) {
             throw new DatasetException("the fit set " + fit.name() + " has no labels; detectors are fitted on a"

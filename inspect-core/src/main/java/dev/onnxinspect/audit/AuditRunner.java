@@ -22,7 +22,10 @@ import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.EntropyDetector;
 import dev.onnxinspect.ood.MspTemperatureDetector;
+import dev.onnxinspect.ood.NacUeDetector;
+import dev.onnxinspect.ood.NnGuideDetector;
 import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.RelationDetector;
 import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.stats.ClassBasis;
@@ -94,12 +97,19 @@ final class AuditRunner {
         if (featureLayer != null) {
             selectors.add(TensorSelector.name(featureLayer));
         }
+        // SPEC §5b (bank/gradient detectors): the dense ReLU layers NAC-UE reads behind the features
+        List<DenseLayer> nacChain = nacChain(model, last, featureLayer, o.nacDepth());
+        nacChain.forEach(d -> selectors.add(TensorSelector.name(d.inputName())));
         selectors.add(TensorSelector.name(logits));
         InstrumentedModel instrumented = model.instrument(selectors);
         if (layers.isEmpty()) {
             instrumented.selected().stream().filter(t -> !t.equals(logits)).forEach(layers::add);
         }
         List<String> needed = new ArrayList<>(new LinkedHashSet<>(concat(layers, featureLayer)));
+        nacChain.stream()
+                .map(DenseLayer::inputName)
+                .filter(t -> !needed.contains(t))
+                .forEach(needed::add);
         Names names = new Names(o);
 
         ExecutorService pool = Executors.newFixedThreadPool(
@@ -128,7 +138,7 @@ final class AuditRunner {
                     session,
                     logits,
                     k,
-                    new DetectorLayout(logits, featureLayer, plan.patternDetectorLayers(), k),
+                    new DetectorLayout(logits, featureLayer, plan.patternDetectorLayers(), k, nacChain),
                     layers,
                     needed,
                     pool,
@@ -144,10 +154,21 @@ final class AuditRunner {
                             skipped)
                     : List.of();
             DataSource fitSource = o.fit() == null ? null : ReshapedSource.fitTo(o.fit(), input);
-            Tuning tuning = o.tuneId() == null
+            // SPEC §5b (bank/gradient detectors): the banks' memory stated before the fit pass
+            Map<String, String> bankDecisions = new LinkedHashMap<>();
+            Map<String, String> banksLeftOut = o.fit() == null
+                    ? Map.of()
+                    : MemoryPlan.banksLeftOut(
+                            o.memoryBudgetBytes(),
+                            o.fit().size(),
+                            featureWidth(session, featureLayer),
+                            k,
+                            bankDecisions);
+                        Tuning tuning = o.tuneId() == null
                     ? null
                     : new Tuning(DetectorGrids.standard(usableHead(last, featureLayer, k), featureLayer != null));
-            FitPass fit = fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense, tuning);
+            FitPass fit =
+                    fitPass(pass, last, tensors.headMissing(), fitSource, names.fit(), dense, tuning, banksLeftOut);
             DetectorSuite suite = fit.suite();
             Map<String, String> tuned = Map.of();
             if (tuning != null) {
@@ -227,6 +248,8 @@ final class AuditRunner {
             }
             params.putAll(plan.parameters());
             params.putAll(tuned);
+            params.putAll(bankDecisions);
+            params.putAll(bankParameters(suite));
             params.putAll(klDecisions);
             if (plan.masked()) {
                 emptyMasks(datasets, fit.statistics())
@@ -279,6 +302,59 @@ final class AuditRunner {
         }
         DenseLayer expanded = DetectorLayout.twoClassHead(head);
         return expanded.outFeatures() == k ? expanded : null;
+    }
+
+    /**
+     * The dense layers NAC-UE reaches back through ({@link NacUeDetector#denseReluChain}); refused when a depth is
+     * asked for without a dense head reading the features.
+     */
+    private static List<DenseLayer> nacChain(OnnxModel model, DenseLayer head, String features, int depth) {
+        if (depth == 0) {
+            return List.of();
+        }
+        if (head == null || !head.inputName().equals(features)) {
+            throw new OnnxInspectException("NAC-UE layers behind the features were asked for (depth " + depth + "),"
+                    + " but NAC-UE needs the dense head W, b reading the features, and this model has none that"
+                    + " does; leave the NAC-UE depth at 0");
+        }
+        return NacUeDetector.denseReluChain(model, head, depth);
+    }
+
+    /** d of the features h (the product of the unit shape), -1 when there are none or a dimension is free. */
+    private static int featureWidth(InferenceSession session, String featureLayer) {
+        if (featureLayer == null) {
+            return -1;
+        }
+        long[] shape = session.outputShape(featureLayer);
+        long d = 1;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                return -1;
+            }
+            d *= shape[i];
+        }
+        return d > Integer.MAX_VALUE ? -1 : (int) d;
+    }
+
+    /** SPEC §5b: what the bank and gradient detectors were fitted with (NNGuide's bank size, NAC-UE's layers, O). */
+    private static Map<String, String> bankParameters(DetectorSuite suite) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (OodDetector d : suite.detectors()) {
+            if (d instanceof NnGuideDetector g) {
+                params.put(
+                        "nnguide.bank_size",
+                        g.bankSize() + " of " + g.fitSamples() + " fit samples (alpha " + g.alpha() + "), k = "
+                                + g.k());
+            } else if (d instanceof RelationDetector r) {
+                params.put("relation.bank_size", r.fitSize() + " fit samples, q = " + r.q());
+            } else if (d instanceof NacUeDetector n) {
+                params.put(
+                        "nac_ue",
+                        "layers " + n.layers() + ", M = " + n.intervalsM() + ", alpha_nac = " + n.alpha() + ", O = "
+                                + n.coverageCap() + " of " + n.fitSamples() + " fit samples");
+            }
+        }
+        return params;
     }
 
     /** The mask input, when named, must be an input of the model. */
@@ -519,10 +595,14 @@ final class AuditRunner {
             DataSource fitSource,
             String fitName,
             List<DenseLayer> dense,
-            Tuning tuning) {
+            Tuning tuning,
+
+            Map<String, String> banksLeftOut) {
         AuditOptions o = pass.options();
         List<String> skipped = new ArrayList<>();
         DetectorSuite.Builder builder = pass.wiring().standardSuite(last, headMissing, o.tau(), o.alpha(), skipped);
+        builder.leaveOut(banksLeftOut.keySet());
+        banksLeftOut.forEach((name, why) -> skipped.add(name + ": " + why));
         if (fitSource == null) {
             LOG.info("no fit set: scoring with the detectors that need no fitting only; no node classifiers");
             return new FitPass(builder.buildUnfitted(), Map.of(), 0, skipped, null, 0);

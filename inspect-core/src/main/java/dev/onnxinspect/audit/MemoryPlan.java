@@ -1,6 +1,8 @@
 package dev.onnxinspect.audit;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.ood.NnGuideDetector;
+import dev.onnxinspect.ood.RelationDetector;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.LayerStatisticsAccumulator;
 import dev.onnxinspect.stats.MemoryEstimate;
@@ -373,6 +375,40 @@ final class MemoryPlan {
         Map<String, Long> bytes = new LinkedHashMap<>();
         rows.forEach((key, n) -> bytes.put(key, n * KL_ROW_BYTES));
         return new LinkedHashSet<>(deepestFirst(bytes, budget, "kl", params, "SPEC §4 KL matrices"));
+    }
+
+    /**
+     * SPEC §5b bank detectors (NNGuide: N x d doubles, Relation: N x (d + K) doubles), stated before the fit pass
+     * allocates them: each bank is kept when it fits the budget B on its own, else its detector is left out. Records
+     * {@code memory_estimate.<detector>_bank} (bytes) and, for a detector left out, {@code bank_skipped.<detector>};
+     * logs every estimate. A fit set of unknown size is not planned (the banks grow as it streams).
+     *
+     * @param fitSamples the fit set's samples (-1: unknown)
+     * @param featureDim d, the width of the features h (-1: unknown or none)
+     * @return the detectors to leave out ({@link dev.onnxinspect.ood.DetectorSuite.Builder#leaveOut}), with the reason
+     */
+    static Map<String, String> banksLeftOut(
+            long budget, long fitSamples, int featureDim, int classes, Map<String, String> params) {
+        Map<String, String> left = new LinkedHashMap<>();
+        if (fitSamples < 0 || featureDim < 0) {
+            LOG.info("SPEC §5b banks (nnguide, relation): fit set size or feature width unknown, not planned");
+            return left;
+        }
+        Map<String, MemoryEstimate> banks = new LinkedHashMap<>();
+        banks.put("nnguide", NnGuideDetector.estimate(fitSamples, featureDim));
+        banks.put("relation", RelationDetector.estimate(fitSamples, featureDim, classes));
+        for (Map.Entry<String, MemoryEstimate> e : banks.entrySet()) {
+            MemoryEstimate bank = e.getValue();
+            params.put("memory_estimate." + e.getKey() + "_bank", Long.toString(bank.bytes()));
+            LOG.info("{}: {} MiB (budget {} MiB)", bank.description(), mib(bank.bytes()), mib(budget));
+            if (bank.bytes() > budget) {
+                String why = bank.description() + " = " + mib(bank.bytes()) + " MiB exceeds the memory budget "
+                        + mib(budget) + " MiB; fit on fewer samples or raise Audit.Builder#memoryBudgetBytes";
+                params.put("bank_skipped." + e.getKey(), why);
+                left.put(e.getKey(), why);
+            }
+        }
+        return left;
     }
 
     static String mib(long bytes) {

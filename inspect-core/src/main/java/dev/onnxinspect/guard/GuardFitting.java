@@ -10,22 +10,30 @@ import dev.onnxinspect.onnx.GraphQueryException;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.NnGuideDetector;
 import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.RelationDetector;
 import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceException;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.ModelInput;
 import dev.onnxinspect.runtime.SessionConfig;
+import dev.onnxinspect.stats.MemoryEstimate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The steps that build an {@link OodGuard}: choose the logits, features and dense head, open the instrumented model,
  * stream the fit and calibration passes through {@link Inspection}, and choose the kept detectors.
  */
 final class GuardFitting {
+    private static final Logger LOG = LoggerFactory.getLogger(GuardFitting.class);
+
     private GuardFitting() {}
 
     /** The logits, features and dense head the options name or the model's graph gives (as the audit's). */
@@ -117,7 +125,8 @@ final class GuardFitting {
     }
 
     /**
-     * Fits every accumulator of the builder in one pass over the labelled fit set.
+     * Fits every accumulator of the builder in one pass over the labelled fit set; the SPEC §5b banks (NNGuide,
+     * Relation: they grow with the fit set) are stated in the log first when the fit set's size is known.
      *
      * @return the samples skipped for non-finite outputs
      */
@@ -127,6 +136,20 @@ final class GuardFitting {
             GuardLayout layout,
             DataSource source,
             GuardOptions options) {
+        if (source.size() >= 0 && layout.featureLayer() != null) {
+            long[] shape = session.outputShape(layout.featureLayer());
+            long d = 1;
+            for (int i = 1; i < shape.length; i++) {
+                d = shape[i] < 0 || d < 0 ? -1 : d * shape[i];
+            }
+            if (d > 0 && d <= Integer.MAX_VALUE) {
+                for (MemoryEstimate bank : List.of(
+                        NnGuideDetector.estimate(source.size(), (int) d),
+                        RelationDetector.estimate(source.size(), (int) d, layout.classes()))) {
+                    LOG.info("{}: {} MiB", bank.description(), String.format(Locale.ROOT, "%.1f", bank.mebibytes()));
+                }
+            }
+        }
         return inspection(session, source, layout, options, ClassSource.LABEL)
                 .run(layout.detectors().fitting(builder))
                 .skippedNonFinite();

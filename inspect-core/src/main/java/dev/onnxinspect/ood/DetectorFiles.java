@@ -27,7 +27,10 @@ import java.util.List;
  * (2026-12-07) stores the pattern-distance state as integer counts (SPEC §5 amendment: its cosine is
  * computed from integer sums); version 1 stored frequencies, from which the counts cannot be recovered. Version 1
  * files are still read, detector by detector with the same layout, except that a pattern-distance entry in one is
- * refused with a message that says to refit. A file is written to
+ * refused with a message that says to refit. New detector types (SPEC §5b: {@code nnguide}, {@code relation},
+ * {@code nac_ue}, 2026-12-07) add type ids without a new version: the version changes only when the layout of a type
+ * already written changes, so every file written before stays readable; a reader that does not know a type refuses
+ * the file naming that type. A file is written to
  * a temporary name in the target directory and renamed when complete ({@link AtomicFiles}), so a crash never leaves
  * a truncated file under the final name; it gets the permissions of a normally created file.
  */
@@ -139,6 +142,10 @@ public final class DetectorFiles {
             case ScaleDetector.TYPE -> since(3, version, type, file, ScaleDetector::read, in);
             case MspTemperatureDetector.TYPE -> since(3, version, type, file, MspTemperatureDetector::read, in);
             case EntropyDetector.TYPE -> since(3, version, type, file, EntropyDetector::read, in);
+            // SPEC §5b (bank/gradient detectors)
+            case NnGuideDetector.TYPE -> since(3, version, type, file, NnGuideDetector::read, in);
+            case RelationDetector.TYPE -> since(3, version, type, file, RelationDetector::read, in);
+            case NacUeDetector.TYPE -> since(3, version, type, file, NacUeDetector::read, in);
             case PatternDistanceDetector.TYPE -> {
                 if (version < 2) {
                     throw new OodException(
@@ -152,7 +159,10 @@ public final class DetectorFiles {
                 }
                 yield PatternDistanceDetector.read(in);
             }
-            default -> throw new OodException(file + " holds a detector of unknown type '" + type + "'");
+            default ->
+                throw new OodException(
+                        file + " holds a detector of unknown type '" + type + "'; it was"
+                                + " saved by a newer onnx-inspect or is damaged: load it with that version, or fit and save again");
         };
     }
 

@@ -218,6 +218,11 @@ public final class DetectorInput {
             return this;
         }
 
+        /** Whether activations of the named layer were added. */
+        public boolean hasLayer(String layer) {
+            return layers.containsKey(layer);
+        }
+
         /** True labels (copied); required to fit the class-conditional detectors. */
         public Builder labels(int[] labels) {
             if (labels.length != samples) {

@@ -28,15 +28,28 @@ import java.util.Set;
  * @param featureLayer  the features h, or null when there are none
  * @param patternLayers the layers of the per-layer detectors (NAP Hamming, activation-profile KL, pattern distance)
  * @param classes       K, at least 2
+ * @param nacChain      SPEC §5b (bank/gradient detectors): the dense layers NAC-UE reaches back through from the
+ *                      features ({@link NacUeDetector#denseReluChain}); their inputs are extra layers of the run.
+ *                      Empty (the default): NAC-UE on the features alone
  */
-public record DetectorLayout(String logitsOutput, String featureLayer, List<String> patternLayers, int classes) {
+public record DetectorLayout(
+        String logitsOutput, String featureLayer, List<String> patternLayers, int classes, List<DenseLayer> nacChain) {
     public DetectorLayout {
         Objects.requireNonNull(logitsOutput, "logitsOutput");
         patternLayers = List.copyOf(patternLayers);
+        nacChain = List.copyOf(nacChain);
+        if (!nacChain.isEmpty() && featureLayer == null) {
+            throw new OodException("NAC-UE layers behind the features were given, but there are no features h");
+        }
         if (classes < 2) {
             throw new OodException("the logits output " + logitsOutput + " has " + classes + " value(s) per sample;"
                     + " the detectors need a classifier with K >= 2 classes");
         }
+    }
+
+    /** A layout whose NAC-UE reads the features alone (no layers behind them). */
+    public DetectorLayout(String logitsOutput, String featureLayer, List<String> patternLayers, int classes) {
+        this(logitsOutput, featureLayer, patternLayers, classes, List.of());
     }
 
     /**
@@ -77,9 +90,9 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
      * {@link DetectorSuite#standard(DenseLayer, int, List, double, double)}, less ASH when it would keep no feature
      * (fewer than 6 at p = 0.9: recorded in {@code skipped}). Without one, the detectors that need W, b
      * (GradNorm, ReAct, ASH, DICE, ViM, fDBD, SCALE) are left out, and without features also those that need h
-     * (Mahalanobis, KNN, SHE, RMDS); the others keep their order: MSP, MaxLogit, Energy, ODIN, KL-Matching, (with
-     * features: Mahalanobis, KNN, SHE, RMDS), GEN, MSP with temperature, Entropy, Entropy with temperature and the
-     * per-layer detectors.
+     * (Mahalanobis, KNN, SHE, RMDS, NNGuide, Relation); NAC-UE needs W too; the others keep their order: MSP,
+     * MaxLogit, Energy, ODIN, KL-Matching, (with features: Mahalanobis, KNN, SHE, RMDS), GEN, MSP with temperature,
+     * Entropy, Entropy with temperature and the per-layer detectors.
      *
      * @param head        the dense head, or null
      * @param headMissing why there is no head (recorded), or null
@@ -104,12 +117,25 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
             }
         }
         if (usable != null) {
-            return DetectorSuite.standard(usable, classes, patternLayers, tau, alpha, skipped);
+            DetectorSuite.Builder b = DetectorSuite.standard(usable, classes, patternLayers, tau, alpha, skipped);
+            // SPEC §5b (bank/gradient detectors): NAC-UE over the features and the layers behind them
+            if (!nacChain.isEmpty()) {
+                b.replace(
+                        "nac_ue",
+                        NacUeDetector.accumulator(
+                                usable, nacChain, NacUeDetector.DEFAULT_M, NacUeDetector.DEFAULT_ALPHA));
+            }
+            return b;
         }
         skipped.add("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b"
                 + " reading the features: " + noHead);
         if (featureLayer == null) {
             skipped.add("mahalanobis, knn, she, rmds: need features h: " + noHead);
+        }
+        // SPEC §5b (bank/gradient detectors)
+        skipped.add("nac_ue: needs the dense head W, b reading the features: " + noHead);
+        if (featureLayer == null) {
+            skipped.add("nnguide, relation: need features h: " + noHead);
         }
         DetectorSuite.Builder b = DetectorSuite.builder()
                 .add(MaxSoftmaxDetector.msp())
@@ -121,6 +147,8 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
             b.fit(MahalanobisDetector.accumulator(classes))
                     .fit(KnnDetector.accumulator())
                     .fit(SheDetector.accumulator(classes));
+            // SPEC §5b (bank/gradient detectors)
+            b.fit(NnGuideDetector.accumulator()).fit(RelationDetector.accumulator());
         }
         // SPEC §5b (logit/feature detectors)
         if (featureLayer != null) {
@@ -138,7 +166,10 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
         return b;
     }
 
-    /** The tensors a run must produce: logits, features, pattern layers (no duplicates, in that order). */
+    /**
+     * The tensors a run must produce: logits, features, pattern layers, NAC-UE's layers behind the features (no
+     * duplicates, in that order).
+     */
     public List<String> outputs() {
         Set<String> all = new LinkedHashSet<>();
         all.add(logitsOutput);
@@ -146,6 +177,7 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
             all.add(featureLayer);
         }
         all.addAll(patternLayers);
+        nacChain.forEach(d -> all.add(d.inputName()));
         return List.copyOf(all);
     }
 
@@ -169,6 +201,11 @@ public record DetectorLayout(String logitsOutput, String featureLayer, List<Stri
         }
         for (String layer : patternLayers) {
             b.layer(output(outputs, layer));
+        }
+        for (DenseLayer d : nacChain) {
+            if (!b.hasLayer(d.inputName())) {
+                b.layer(output(outputs, d.inputName()));
+            }
         }
         if (labels != null) {
             b.labels(labels);

@@ -6,6 +6,7 @@ import dev.onnxinspect.onnx.DenseLayer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,8 +46,9 @@ public final class DetectorSuite {
      * A builder holding every SPEC §5 detector with its default parameters: MSP, MaxLogit, Energy, ODIN, GradNorm,
      * ASH-B/S/P (ready), and accumulators for KL-Matching, Mahalanobis, KNN (k = 50), ReAct, DICE, ViM, SHE; the SPEC
      * §5b logit and feature detectors fDBD, RMDS, GEN (ready), SCALE (its accumulator only checks that the features
-     * are non-negative), MSP with temperature, Entropy (ready) and Entropy with temperature; and, for
-     * each pattern layer, NAP Hamming, activation-profile KL and pattern distance (tau = 0). Feed it fit batches
+     * are non-negative), MSP with temperature, Entropy (ready) and Entropy with temperature; the SPEC §5b bank and
+     * gradient detectors NNGuide, Relation and NAC-UE (on the features h); and, for each pattern layer, NAP Hamming,
+     * activation-profile KL and pattern distance (tau = 0). Feed it fit batches
      * with logits, features (the input of {@code last}), labels and the pattern layers' activations; KNN needs at
      * least 50 fit samples in all.
      */
@@ -99,6 +101,8 @@ public final class DetectorSuite {
                 .fit(MspTemperatureDetector.accumulator(classes))
                 .add(EntropyDetector.create())
                 .fit(EntropyDetector.temperatureAccumulator(classes));
+        // SPEC §5b (bank/gradient detectors)
+        b.fit(NnGuideDetector.accumulator()).fit(RelationDetector.accumulator()).fit(NacUeDetector.accumulator(last));
         for (String layer : patternLayers) {
             b.fit(NapDetector.accumulator(layer, classes, tau))
                     .fit(ProfileKlDetector.accumulator(layer, classes, tau, alpha))
@@ -168,6 +172,33 @@ public final class DetectorSuite {
         public Builder fit(FitAccumulator<?> accumulator) {
             entries.add(Objects.requireNonNull(accumulator, "accumulator"));
             return this;
+        }
+
+        /**
+         * Leaves out the bank detectors (SPEC §5b: NNGuide, Relation) of the given names, before any fit batch: what
+         * a memory plan does when a bank would not fit its budget. Other names are ignored.
+         */
+        public Builder leaveOut(Collection<String> bankDetectors) {
+            entries.removeIf(e -> e instanceof BankAccumulator a && bankDetectors.contains(a.detectorName()));
+            return this;
+        }
+
+        /**
+         * Puts {@code accumulator} in the place of the named accumulator (SPEC §5b: NAC-UE over more layers), before
+         * any fit batch.
+         *
+         * @throws OodException if there is no accumulator of that name
+         */
+        public Builder replace(String name, FitAccumulator<?> accumulator) {
+            Objects.requireNonNull(accumulator, "accumulator");
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i) instanceof BankAccumulator a
+                        && a.detectorName().equals(name)) {
+                    entries.set(i, accumulator);
+                    return this;
+                }
+            }
+            throw new OodException("the suite has no accumulator of the detector '" + name + "' to replace");
         }
 
         /** Feeds one labelled ID fit batch to every accumulator. */

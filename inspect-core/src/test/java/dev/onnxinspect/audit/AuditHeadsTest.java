@@ -99,9 +99,21 @@ class AuditHeadsTest {
                         "msp_temperature",
                         "entropy",
                         "entropy_temperature",
+                        "nnguide",
+                        "relation",
+                        "nac_ue",
                         "nap_hamming[h]",
                         "profile_kl[h]",
                         "pattern_distance[h]");
+        // SPEC §5b: 64 fit samples of 8 features and K = 2: NNGuide's bank 64 x 8 doubles (k = min(100, 64)),
+        // Relation's 64 x (8 + 2); NAC-UE on h with O = ceil(0.05 x 64) = 4
+        assertThat(r.parameters())
+                .containsEntry("memory_estimate.nnguide_bank", Long.toString(64 * 8 * 8))
+                .containsEntry("memory_estimate.relation_bank", Long.toString(64 * 10 * 8))
+                .containsEntry("nnguide.bank_size", "64 of 64 fit samples (alpha 1.0), k = 64")
+                .containsEntry("relation.bank_size", "64 fit samples, q = 1.0")
+                .containsEntry("nac_ue", "layers [h], M = 50, alpha_nac = 100.0, O = 4 of 64 fit samples")
+                .doesNotContainKey("bank_skipped.nnguide");
         DatasetScores id = r.id().scores();
         for (int i = 0; i < ID.length; i++) {
             double[] z = HeadModels.matMulAddLogits(ID[i][0], ID[i][1]);
@@ -138,17 +150,18 @@ class AuditHeadsTest {
         AuditResult r = matMulAddAudit(HeadModels.matMulAdd(dir.resolve("mm.onnx")), "fc1");
         assertThat(r.featureLayer()).isEqualTo("fc1");
         assertThat(r.parameters()).containsEntry("dense_head", "none").containsEntry("logits_output", "logits");
-        assertThat(r.skippedDetectors())
-                .singleElement()
-                .asString()
-                .startsWith(
-                        "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b")
+        assertThat(r.skippedDetectors()).hasSize(2);
+        assertThat(r.skippedDetectors().get(0))
+                .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b")
+                .contains("does not read the features 'fc1'");
+        assertThat(r.skippedDetectors().get(1))
+                .startsWith("nac_ue: needs the dense head W, b")
                 .contains("does not read the features 'fc1'");
         assertThat(r.parameters().get("detectors_skipped")).contains("does not read the features 'fc1'");
         assertThat(r.scoreColumns())
                 .extracting(ScoreColumn::name)
-                .contains("mahalanobis", "knn", "she")
-                .doesNotContain("gradnorm", "vim", "react_energy");
+                .contains("mahalanobis", "knn", "she", "nnguide", "relation")
+                .doesNotContain("gradnorm", "vim", "react_energy", "nac_ue");
     }
 
     /** Classes of the conv head: z = (p0 - p1 + 0.25, 0.5 p0 + p1 - 0.25), ties to class 0. */
@@ -375,7 +388,9 @@ class AuditHeadsTest {
                 .containsEntry("logits_output", "logits")
                 .containsEntry("dense_head", "none")
                 .containsEntry("feature_layer", "none");
-        assertThat(r.skippedDetectors()).hasSize(2);
+        assertThat(r.skippedDetectors()).hasSize(4);
+        assertThat(r.skippedDetectors().get(2)).startsWith("nac_ue: needs the dense head W, b");
+        assertThat(r.skippedDetectors().get(3)).startsWith("nnguide, relation: need features h:");
         assertThat(r.skippedDetectors().get(0))
                 .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale:")
                 .contains("no dense layer feeds output 'logits'")
@@ -419,10 +434,12 @@ class AuditHeadsTest {
                 .featureLayer("r")
                 .nodeClassifiers(0, 0)
                 .run();
-        assertThat(features.skippedDetectors()).singleElement().asString().startsWith("gradnorm,");
+        assertThat(features.skippedDetectors()).hasSize(2);
+        assertThat(features.skippedDetectors().get(0)).startsWith("gradnorm,");
+        assertThat(features.skippedDetectors().get(1)).startsWith("nac_ue:");
         assertThat(features.scoreColumns())
                 .extracting(ScoreColumn::name)
-                .contains("mahalanobis", "knn", "she", "rmds")
+                .contains("mahalanobis", "knn", "she", "rmds", "nnguide", "relation")
                 .doesNotContain("fdbd", "scale");
 
         // without a fit set: the logit detectors, and the reason is still recorded
@@ -430,7 +447,7 @@ class AuditHeadsTest {
         assertThat(unfitted.scoreColumns())
                 .extracting(ScoreColumn::name)
                 .containsExactly("msp", "max_logit", "energy", "odin", "gen", "entropy");
-        assertThat(unfitted.skippedDetectors()).hasSize(2);
+        assertThat(unfitted.skippedDetectors()).hasSize(4);
     }
 
     @Test

@@ -182,4 +182,27 @@ class MemoryPlanTest {
         assertThat(off.options("head/flatten", base).patterns()).isFalse();
         assertThat(off.parameters()).containsEntry("patterns", "off (chosen)");
     }
+
+    @Test
+    void banksAreStatedBeforeTheFitAndLeftOutWhenAloneAboveTheBudget() {
+        // SPEC §5b: N = 60,000 fit samples, d = 2048, K = 1000. NNGuide: 60,000 x 2048 x 8 = 983,040,000 bytes
+        // (937.5 MiB); Relation: 60,000 x 3048 x 8 = 1,463,040,000 bytes (1395.3 MiB). B = 1 GiB keeps NNGuide only.
+        Map<String, String> params = new LinkedHashMap<>();
+        Map<String, String> left = MemoryPlan.banksLeftOut(1L << 30, 60_000, 2048, 1000, params);
+        assertThat(params)
+                .containsEntry("memory_estimate.nnguide_bank", "983040000")
+                .containsEntry("memory_estimate.relation_bank", "1463040000")
+                .containsKey("bank_skipped.relation")
+                .doesNotContainKey("bank_skipped.nnguide");
+        assertThat(left).containsOnlyKeys("relation");
+        assertThat(left.get("relation"))
+                .contains("1395.3 MiB exceeds the memory budget 1024.0 MiB")
+                .contains("memoryBudgetBytes");
+        // the budget is inclusive; an unknown fit size is not planned
+        assertThat(MemoryPlan.banksLeftOut(1_463_040_000L, 60_000, 2048, 1000, new LinkedHashMap<>()))
+                .isEmpty();
+        Map<String, String> unknown = new LinkedHashMap<>();
+        assertThat(MemoryPlan.banksLeftOut(1, -1, 2048, 1000, unknown)).isEmpty();
+        assertThat(unknown).isEmpty();
+    }
 }

@@ -107,8 +107,10 @@ class DetectorLayoutTest {
         // features but no head
         new DetectorLayout("z", "h", List.of("h"), 2).standardSuite(null, "no Gemm", 0, 1e-6, skipped);
         assertThat(skipped)
-                .containsExactly("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense"
-                        + " head W, b reading the features: no Gemm");
+                .containsExactly(
+                        "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense"
+                                + " head W, b reading the features: no Gemm",
+                        "nac_ue: needs the dense head W, b reading the features: no Gemm");
         // neither
         skipped.clear();
         DetectorSuite.Builder bare =
@@ -117,7 +119,9 @@ class DetectorLayoutTest {
                 .containsExactly(
                         "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b"
                                 + " reading the features: the model has no dense head",
-                        "mahalanobis, knn, she, rmds: need features h: the model has no dense head");
+                        "mahalanobis, knn, she, rmds: need features h: the model has no dense head",
+                        "nac_ue: needs the dense head W, b reading the features: the model has no dense head",
+                        "nnguide, relation: need features h: the model has no dense head");
         assertThat(bare.buildUnfitted().names())
                 .containsExactly("msp", "max_logit", "energy", "odin", "gen", "entropy");
 

@@ -57,6 +57,9 @@ class DetectorSuiteTest {
                         "msp_temperature",
                         "entropy",
                         "entropy_temperature",
+                        "nnguide",
+                        "relation",
+                        "nac_ue",
                         "nap_hamming[relu]",
                         "profile_kl[relu]",
                         "pattern_distance[relu]");
@@ -68,7 +71,8 @@ class DetectorSuiteTest {
                 .filter(OodDetector::usesDenseWeights)
                 .map(OodDetector::name)
                 .toList();
-        assertThat(weighted).containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim", "fdbd", "scale");
+        assertThat(weighted)
+                .containsExactly("react_energy", "ash_b", "ash_s", "ash_p", "dice", "vim", "fdbd", "scale", "nac_ue");
         assertThat(suite.detectors().get(6).requiredInputs()).containsExactly(DetectorInputKind.FEATURES);
         ScoreColumns scores = suite.score(fit.get(0));
         assertThat(scores.names()).isEqualTo(suite.names());

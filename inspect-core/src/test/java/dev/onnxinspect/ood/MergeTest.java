@@ -28,6 +28,11 @@ class MergeTest {
         check(() -> NapDetector.accumulator("relu", k));
         check(() -> ProfileKlDetector.accumulator("relu", k));
         check(() -> PatternDistanceDetector.accumulator("relu", k));
+        // SPEC §5b (bank/gradient detectors): banks concatenate in feeding order, NAC-UE counts add exactly
+        check(() -> NnGuideDetector.accumulator(5, 1));
+        check(() -> NnGuideDetector.accumulator(100, 0.5));
+        check(() -> RelationDetector.accumulator());
+        check(() -> NacUeDetector.accumulator(model.dense));
     }
 
     private <D extends OodDetector> void check(Supplier<? extends FitAccumulator<D>> factory) {

@@ -74,6 +74,14 @@ final class AuditCommand implements Callable<Integer> {
             description = "Layers (tensor names) to inspect; default: every output but the logits, else every Relu.")
     List<String> layers = new ArrayList<>();
 
+    @Option(
+            names = "--nac-depth",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "NAC-UE also reads the N dense ReLU layers behind the features (score: the mean over the"
+                    + " layers; default ${DEFAULT-VALUE}: the features alone). A convolution on the way is refused.")
+    int nacDepth;
+
     @Option(names = "--class-names", split = ",", description = "Class names for the report, in class order.")
     List<String> classNames;
 
@@ -107,6 +115,7 @@ final class AuditCommand implements Callable<Integer> {
                     .id(idSet)
                     .layers(layers)
                     .batchSize(run.batchSize)
+                    .nacDepth(nacDepth)
                     .session(run.session())
                     .nonFinite(dataOptions.nonFinite())
                     .progress(run.progress());
