@@ -164,7 +164,7 @@ final class AuditRunner {
                             featureWidth(session, featureLayer),
                             k,
                             bankDecisions);
-                        Tuning tuning = o.tuneId() == null
+            Tuning tuning = o.tuneId() == null
                     ? null
                     : new Tuning(DetectorGrids.standard(usableHead(last, featureLayer, k), featureLayer != null));
             FitPass fit =
@@ -596,7 +596,6 @@ final class AuditRunner {
             String fitName,
             List<DenseLayer> dense,
             Tuning tuning,
-
             Map<String, String> banksLeftOut) {
         AuditOptions o = pass.options();
         List<String> skipped = new ArrayList<>();

@@ -152,7 +152,8 @@ class AuditHeadsTest {
         assertThat(r.parameters()).containsEntry("dense_head", "none").containsEntry("logits_output", "logits");
         assertThat(r.skippedDetectors()).hasSize(2);
         assertThat(r.skippedDetectors().get(0))
-                .startsWith("gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b")
+                .startsWith(
+                        "gradnorm, react_energy, ash_b, ash_s, ash_p, dice, vim, fdbd, scale: need the dense head W, b")
                 .contains("does not read the features 'fc1'");
         assertThat(r.skippedDetectors().get(1))
                 .startsWith("nac_ue: needs the dense head W, b")

@@ -252,7 +252,8 @@ class TuningTest {
                         null,
                         dev.onnxinspect.inspect.NonFinitePolicy.FAIL,
                         val,
-                        null))
+                        null,
+                        0))
                 .hasMessageContaining("both an ID and an OOD validation set");
     }
 
