@@ -107,13 +107,19 @@ final class AuditCommand implements Callable<Integer> {
                 }
                 b.fit(fitSet);
             }
+            Map<String, DataSource> sources = new LinkedHashMap<>();
+            sources.put(idSet.name(), idSet);
             for (String d : ood) {
-                b.ood(specs.resolve(d));
+                DataSource source = specs.resolve(d);
+                sources.put(source.name(), source);
+                b.ood(source);
             }
             AuditResult result = stats.apply(b).run();
             Map<String, Path> files = new LinkedHashMap<>(
                     AuditTables.write(result, out.resolve("tables"), stats.writeOptions(), tables -> {}));
-            files.put("report", ReportAssembler.write(result, classNames, null, out.resolve("report.html")));
+            files.put(
+                    "report",
+                    ReportAssembler.write(result, classNames, null, out.resolve("report.html"), sources::get));
             Summary.print(System.out, result, null, files);
         }
         return ExitCodes.OK;
