@@ -43,6 +43,12 @@ public final class ReportAssembler {
     /** Heatmaps are drawn for this many of the last inspected layers. */
     static final int HEATMAP_LAYERS = 2;
 
+    /**
+     * The most classes of a KL matrix drawn. Choice: the first 100 classes (by class id) of each side; with K = 1000 a
+     * full matrix is a million cells per pair and layer, whose values the class_kl table holds.
+     */
+    static final int MAX_KL_CLASSES = 100;
+
     /** Interactions drawn per dense layer. */
     static final int TOP_INTERACTIONS = 64;
 
@@ -131,12 +137,18 @@ public final class ReportAssembler {
                 LayerStatistics s = d.layers().get(layer);
                 if (s != null && !s.frequencies().isEmpty()) {
                     FrequencyTable t = s.frequencies().s1Table();
-                    double[][] f = new double[t.classes().size()][];
+                    int units = t.units();
+                    if (units > ReportData.MAX_HEATMAP_CELLS || t.classes().isEmpty()) {
+                        continue;
+                    }
+                    int rows = (int) Math.min(t.classes().size(), ReportData.MAX_HEATMAP_CELLS / units);
+                    double[][] f = new double[rows][];
                     for (int i = 0; i < f.length; i++) {
                         f[i] = t.classes().get(i).frequencies();
                     }
+                    int[] ids = Arrays.copyOf(t.classIds(), rows);
                     b.frequencyMatrix(new FrequencyMatrix(
-                            layer, Significance.S1, d.name(), names(t.classIds(), namesByDataset.get(d.name())), f));
+                            layer, Significance.S1, d.name(), names(ids, namesByDataset.get(d.name())), f));
                 }
             }
             klMatrices(b, r, layer, namesByDataset, "S1");
@@ -288,11 +300,25 @@ public final class ReportAssembler {
             }
         }
         for (List<KlRow> rows : byPair.values()) {
-            int[] p = rows.stream().mapToInt(KlRow::classP).distinct().sorted().toArray();
-            int[] q = rows.stream().mapToInt(KlRow::classQ).distinct().sorted().toArray();
+            int[] p = rows.stream()
+                    .mapToInt(KlRow::classP)
+                    .distinct()
+                    .sorted()
+                    .limit(MAX_KL_CLASSES)
+                    .toArray();
+            int[] q = rows.stream()
+                    .mapToInt(KlRow::classQ)
+                    .distinct()
+                    .sorted()
+                    .limit(MAX_KL_CLASSES)
+                    .toArray();
             double[][] kl = new double[p.length][q.length];
             for (KlRow row : rows) {
-                kl[Arrays.binarySearch(p, row.classP())][Arrays.binarySearch(q, row.classQ())] = row.kl();
+                int i = Arrays.binarySearch(p, row.classP());
+                int j = Arrays.binarySearch(q, row.classQ());
+                if (i >= 0 && j >= 0) {
+                    kl[i][j] = row.kl();
+                }
             }
             KlRow first = rows.get(0);
             KlMatrix matrix = new KlMatrix(

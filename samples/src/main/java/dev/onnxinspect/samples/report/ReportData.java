@@ -47,9 +47,10 @@ public record ReportData(
         List<SampleGallery> galleries) {
 
     /**
-     * The most cells one class x neuron heatmap may have. Choice: 250,000 cells is about 30 MB of SVG, the most a
-     * browser opens without stalling; wider layers need fewer classes, {@code NeuronView.CHANNEL_MEAN}, or a layer
-     * nearer the output.
+     * The most cells one class x neuron heatmap may have. Choice: 250,000 cells, drawn as one image (a pixel per
+     * cell, {@link HeatmapChart#MAX_SVG_CELLS}), stay a few hundred KB; {@link ReportAssembler} draws the first classes
+     * that fit (e.g. 122 of 1000 classes of a 2048-unit layer) and leaves out layers wider than this (their
+     * frequencies are in the activation_frequency table).
      */
     public static final long MAX_HEATMAP_CELLS = 250_000;
 
