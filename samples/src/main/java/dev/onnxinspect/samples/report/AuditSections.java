@@ -278,6 +278,9 @@ final class AuditSections {
         return html.toString();
     }
 
+    /** Parameter groups of at most this many entries are shown open; larger ones open on a click. */
+    static final int OPEN_GROUP = 12;
+
     /**
      * The run parameters grouped and sorted: groups in order of first appearance of their name (the
      * {@link RunParameter#group}), names sorted within a group (numbers in names compared as numbers).
@@ -292,7 +295,7 @@ final class AuditSections {
             List<RunParameter> sorted = new ArrayList<>(list);
             sorted.sort((a, b) -> naturalCompare(a.name(), b.name()));
             html.append("<details class=\"parameters\"")
-                    .append(html.length() == 0 ? " open" : "")
+                    .append(sorted.size() <= OPEN_GROUP ? " open" : "")
                     .append("><summary>")
                     .append(Html.escape(group))
                     .append(" <span class=\"count\">(")

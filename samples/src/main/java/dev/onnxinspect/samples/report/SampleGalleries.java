@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.report;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.audit.DatasetResult;
 import dev.onnxinspect.audit.DatasetRole;
@@ -8,6 +9,7 @@ import dev.onnxinspect.audit.MetricsRow;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.InputTensor;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +21,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Picks, per OOD set, the detector with the best AUROC on it (Choice: the detector a user would deploy on that
@@ -34,6 +38,7 @@ final class SampleGalleries {
     static final int PER_GALLERY = 8;
     static final int VALUES_SHOWN = 12;
     private static final int BATCH = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(SampleGalleries.class);
 
     private SampleGalleries() {}
 
@@ -83,7 +88,19 @@ final class SampleGalleries {
                 }
             }
         }
-        inputs.forEach((dataset, wanted) -> read(sources.apply(dataset), wanted));
+        inputs.forEach((dataset, wanted) -> {
+            try {
+                read(sources.apply(dataset), wanted);
+            } catch (OnnxInspectException | UncheckedIOException e) {
+                // the report is still worth writing: these samples are then shown without their inputs
+                wanted.replaceAll((i, in) -> null);
+                LOG.warn(
+                        "the report shows the flagged samples of {} without their inputs: reading them again"
+                                + " failed: {}",
+                        dataset,
+                        e.getMessage());
+            }
+        });
         for (Object[] p : planned) {
             DatasetResult d = (DatasetResult) p[2];
             String column = (String) p[1];

@@ -47,6 +47,8 @@ class HtmlReportBrowserTest {
                   .filter(i => i.complete && i.naturalWidth === 28 && i.getBoundingClientRect().width > 40).length,
               parameterGroups: Array.from(document.querySelectorAll('details.parameters summary'))
                   .map(s => s.textContent),
+              openParameterTables: Array.from(document.querySelectorAll('details.parameters table'))
+                  .filter(t => t.getBoundingClientRect().height > 0).length,
               resources: performance.getEntriesByType('resource').length,
               layerTable: document.querySelector('table.layers').textContent
             })""";
@@ -113,6 +115,8 @@ class HtmlReportBrowserTest {
             }
             assertThat(page.get("parameterGroups"))
                     .isEqualTo(List.of("run (8)", "neuron_view (2)", "memory_estimate (1)"));
+            // groups of up to AuditSections.OPEN_GROUP parameters are open: their tables are laid out
+            assertThat(page.get("openParameterTables")).isEqualTo(3.0);
 
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> charts = (List<Map<String, Object>>) page.get("charts");
