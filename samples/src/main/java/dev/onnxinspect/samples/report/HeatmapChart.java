@@ -46,11 +46,11 @@ final class HeatmapChart {
             boolean printValues) {}
 
     /**
-     * The most cells drawn as SVG elements (each with its tooltip). Choice: beyond 2,000 cells a heatmap is one PNG
+     * The most cells drawn as SVG elements (each with its tooltip). Choice: beyond 1,000 cells a heatmap is one PNG
      * image of a pixel per cell (a class x neuron heatmap of 10 x 512 is then ~10 KB instead of ~700 KB of SVG, and
      * opens at once); its values are in the Arrow tables.
      */
-    static final int MAX_SVG_CELLS = 2_000;
+    static final int MAX_SVG_CELLS = 1_000;
 
     private static final int LABEL_CHARS = 18;
     private static final double TOP = 10;
