@@ -184,7 +184,7 @@ final class AuditSections {
         return html.toString();
     }
 
-    /** Score distributions grouped by (ID, OOD) pair, each pair a grid of small charts in the given order. */
+    /** Score distributions grouped by (ID, OOD) pair, each pair a grid of small charts, best AUROC first. */
     static String scoreDistributions(List<ScoreDistribution> distributions) {
         Map<String, List<Integer>> pairs = new LinkedHashMap<>();
         for (int i = 0; i < distributions.size(); i++) {
@@ -195,7 +195,10 @@ final class AuditSections {
         StringBuilder html = new StringBuilder();
         pairs.forEach((pair, indices) -> {
             html.append("<h3>").append(Html.escape(pair)).append("</h3><div class=\"grid\">");
-            for (int i : indices) {
+            List<Integer> order = new ArrayList<>(indices);
+            // best AUROC first, as the ROC small multiples (a stable sort: ties keep their order)
+            order.sort((a, b) -> Double.compare(distributions.get(b).auroc(), distributions.get(a).auroc()));
+            for (int i : order) {
                 html.append(ScoreDistributionChart.render(distributions.get(i), "score-distribution-" + i));
             }
             html.append("</div>");

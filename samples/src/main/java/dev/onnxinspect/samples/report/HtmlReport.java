@@ -165,7 +165,7 @@ public final class HtmlReport {
                 "ood",
                 "Out-of-distribution detection",
                 "SPEC \u00a76: scores are higher = more OOD; best value per (ID, OOD) pair in bold; one ROC chart per"
-                        + " detector, best AUROC first.",
+                        + " detector, best AUROC first (the best 24 per pair; the table lists all).",
                 (data.detectorMetrics().isEmpty() ? "" : Tables.detectors(data.detectorMetrics()))
                         + AuditSections.rocMultiples(data.rocCurves(), data.detectorMetrics()),
                 data.detectorMetrics().isEmpty() && data.rocCurves().isEmpty());
@@ -173,8 +173,9 @@ public final class HtmlReport {
                 html,
                 "score-distributions",
                 "Score distributions",
-                "Per detector, the scores of the ID and the OOD set (each as a share of its set), and the threshold"
-                        + " that accepts 95% of the ID set: the OOD area left of the line is accepted as ID.",
+                "Per detector (the 24 with the best AUROC per pair), the scores of the ID and the OOD set (each as a"
+                        + " share of its set), and the threshold that accepts 95% of the ID set: the OOD area left of"
+                        + " the line is accepted as ID.",
                 AuditSections.scoreDistributions(data.scoreDistributions()),
                 data.scoreDistributions().isEmpty());
         section(

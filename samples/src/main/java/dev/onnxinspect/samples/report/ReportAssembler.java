@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +53,9 @@ public final class ReportAssembler {
 
     /** Interactions drawn per dense layer. */
     static final int TOP_INTERACTIONS = 64;
+
+    /** The most detectors drawn per (ID, OOD) pair (ROC small multiples, score distributions). */
+    static final int MAX_DRAWN_DETECTORS = 24;
 
     /** Bins of a score distribution. */
     static final int SCORE_BINS = 40;
@@ -153,6 +158,7 @@ public final class ReportAssembler {
             }
             klMatrices(b, r, layer, namesByDataset, "S1");
         }
+        Set<MetricsRow> drawn = drawnDetectors(r.metrics());
         for (MetricsRow m : r.metrics()) {
             OodEvaluation e = m.evaluation();
             b.detectorMetrics(new DetectorMetrics(
@@ -168,6 +174,9 @@ public final class ReportAssembler {
                     e.detectionError(),
                     e.nId(),
                     e.nOod()));
+            if (!drawn.contains(m)) {
+                continue;
+            }
             b.rocCurve(new RocCurve(
                     m.detector(),
                     m.layer(),
@@ -201,7 +210,7 @@ public final class ReportAssembler {
                     .filter(d -> d.name().equals(m.oodDataset()))
                     .findFirst()
                     .orElse(null);
-            if (ood == null || !r.id().name().equals(m.idDataset())) {
+            if (ood == null || !r.id().name().equals(m.idDataset()) || !drawn.contains(m)) {
                 continue;
             }
             b.scoreDistribution(ScoreDistribution.of(
@@ -335,6 +344,28 @@ public final class ReportAssembler {
                 b.klMatrix(matrix);
             }
         }
+    }
+
+    /**
+     * The detectors drawn as ROC small multiples and score distributions: per (ID, OOD) pair the
+     * {@value #MAX_DRAWN_DETECTORS} with the best AUROC (ties: the first in the metrics' order). Choice: a ResNet-50
+     * audit has 164 score columns (per-layer detectors on many layers); 164 charts of each kind are neither legible
+     * nor light, and the detector table lists every one.
+     */
+    private static Set<MetricsRow> drawnDetectors(List<MetricsRow> metrics) {
+        Map<String, List<MetricsRow>> pairs = new LinkedHashMap<>();
+        for (MetricsRow m : metrics) {
+            pairs.computeIfAbsent(m.idDataset() + "\u0000" + m.oodDataset(), k -> new ArrayList<>()).add(m);
+        }
+        Set<MetricsRow> drawn = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (List<MetricsRow> pair : pairs.values()) {
+            List<MetricsRow> sorted = new ArrayList<>(pair);
+            // NaN (an undefined AUROC) last; List.sort is stable, so ties keep the metrics' order
+            sorted.sort(Comparator.comparingDouble((MetricsRow m) ->
+                    Double.isNaN(m.evaluation().auroc()) ? Double.POSITIVE_INFINITY : -m.evaluation().auroc()));
+            drawn.addAll(sorted.subList(0, Math.min(MAX_DRAWN_DETECTORS, sorted.size())));
+        }
+        return drawn;
     }
 
     /**
