@@ -197,7 +197,8 @@ final class AuditSections {
             html.append("<h3>").append(Html.escape(pair)).append("</h3><div class=\"grid\">");
             List<Integer> order = new ArrayList<>(indices);
             // best AUROC first, as the ROC small multiples (a stable sort: ties keep their order)
-            order.sort((a, b) -> Double.compare(distributions.get(b).auroc(), distributions.get(a).auroc()));
+            order.sort((a, b) -> Double.compare(
+                    distributions.get(b).auroc(), distributions.get(a).auroc()));
             for (int i : order) {
                 html.append(ScoreDistributionChart.render(distributions.get(i), "score-distribution-" + i));
             }

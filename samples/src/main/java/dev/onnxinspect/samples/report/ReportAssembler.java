@@ -21,8 +21,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -355,14 +355,17 @@ public final class ReportAssembler {
     private static Set<MetricsRow> drawnDetectors(List<MetricsRow> metrics) {
         Map<String, List<MetricsRow>> pairs = new LinkedHashMap<>();
         for (MetricsRow m : metrics) {
-            pairs.computeIfAbsent(m.idDataset() + "\u0000" + m.oodDataset(), k -> new ArrayList<>()).add(m);
+            pairs.computeIfAbsent(m.idDataset() + "\u0000" + m.oodDataset(), k -> new ArrayList<>())
+                    .add(m);
         }
         Set<MetricsRow> drawn = Collections.newSetFromMap(new IdentityHashMap<>());
         for (List<MetricsRow> pair : pairs.values()) {
             List<MetricsRow> sorted = new ArrayList<>(pair);
             // NaN (an undefined AUROC) last; List.sort is stable, so ties keep the metrics' order
-            sorted.sort(Comparator.comparingDouble((MetricsRow m) ->
-                    Double.isNaN(m.evaluation().auroc()) ? Double.POSITIVE_INFINITY : -m.evaluation().auroc()));
+            sorted.sort(Comparator.comparingDouble(
+                    (MetricsRow m) -> Double.isNaN(m.evaluation().auroc())
+                            ? Double.POSITIVE_INFINITY
+                            : -m.evaluation().auroc()));
             drawn.addAll(sorted.subList(0, Math.min(MAX_DRAWN_DETECTORS, sorted.size())));
         }
         return drawn;
