@@ -17,11 +17,11 @@ import java.util.Map;
  * (the baseline of the same run), with the load average.
  *
  * <pre>
- * mvn -o -q -pl samples -am test-compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/report-bench.cp \
- *     -Dmdep.includeScope=test
- * java -cp samples/target/test-classes:samples/target/classes:$(cat target/report-bench.cp) \
- *     dev.onnxinspect.samples.report.ReportLoadBenchmark --reps 5 baseline.html report.html ...
+ * mvn -o -q -pl samples -am test-compile
+ * java -cp samples/target/test-classes dev.onnxinspect.samples.report.ReportLoadBenchmark --reps 5 \
+ *     baseline.html report.html ...
  * </pre>
+ * (it needs the JDK and {@code /usr/bin/chromium} only: {@link CdpBrowser} and {@link MiniJson} use nothing else).
  */
 public final class ReportLoadBenchmark {
     private static final String PROBE = """
