@@ -154,6 +154,12 @@ public final class ArrowResultDirectory implements AutoCloseable {
                 fileOf(NodeClassifierWriter.TABLE), metadata, options, allocator, layers, datasets));
     }
 
+    public ConfusionMatrixWriter confusionMatrix(List<String> datasets) throws IOException {
+        claim(ConfusionMatrixWriter.TABLE);
+        return register(
+                new ConfusionMatrixWriter(fileOf(ConfusionMatrixWriter.TABLE), metadata, options, allocator, datasets));
+    }
+
     public PathSimilarityWriter pathSimilarity(List<String> layers) throws IOException {
         claim(PathSimilarityWriter.TABLE);
         return register(

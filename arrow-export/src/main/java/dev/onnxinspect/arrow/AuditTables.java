@@ -1,6 +1,7 @@
 package dev.onnxinspect.arrow;
 
 import dev.onnxinspect.audit.AuditResult;
+import dev.onnxinspect.audit.ConfusionMatrix;
 import dev.onnxinspect.audit.DatasetResult;
 import dev.onnxinspect.audit.DatasetScores;
 import dev.onnxinspect.audit.KlRow;
@@ -31,7 +32,7 @@ import org.apache.arrow.memory.RootAllocator;
 /**
  * Writes an {@link AuditResult} as the SPEC §12 tables of one result directory: scores, ood_metrics, roc_curve,
  * activation_frequency, frequency_histogram, class_kl, layer_summary, interaction_frequency and node_classifier,
- * plus {@code manifest.json}. Every file is written atomically; the manifest appears only when every table is
+ * the ID set's confusion_matrix (when it has labels), plus {@code manifest.json}. Every file is written atomically; the manifest appears only when every table is
  * complete. The fit set's statistics (role {@code fit}) are rows of the statistics tables like any dataset's; the
  * scores and metrics tables hold the evaluated sets only.
  * <p>Choice: a table holds rows of datasets whose classes come from labels and of datasets whose classes come from
@@ -50,6 +51,7 @@ public final class AuditTables {
             LayerSummaryWriter.TABLE,
             InteractionFrequencyWriter.TABLE,
             NodeClassifierWriter.TABLE,
+            ConfusionMatrixWriter.TABLE,
             TrainingHistoryWriter.TABLE);
 
     private AuditTables() {}
@@ -100,6 +102,7 @@ public final class AuditTables {
             writeKl(r, out, datasets);
             writeInteractions(r, out, datasets);
             writeNodeClassifiers(r, out, datasets);
+            writeConfusionMatrix(r, out, datasets);
             extra.write(out);
             out.commit();
             Map<String, Path> files = new LinkedHashMap<>();
@@ -268,6 +271,22 @@ public final class AuditTables {
             double[] acc = n.nodeAccuracies();
             for (int j = 0; j < acc.length; j++) {
                 w.writeNode(n.layer(), r.nodeFitDataset(), r.id().name(), j, acc[j]);
+            }
+        }
+    }
+
+    private static void writeConfusionMatrix(AuditResult r, ArrowResultDirectory out, List<String> datasets)
+            throws IOException {
+        ConfusionMatrix m = r.confusionMatrix().orElse(null);
+        if (m == null) {
+            return;
+        }
+        ConfusionMatrixWriter w = out.confusionMatrix(datasets);
+        for (int t = 0; t < m.numClasses(); t++) {
+            for (int p = 0; p < m.numClasses(); p++) {
+                if (m.count(t, p) > 0) {
+                    w.write(m.dataset(), t, p, m.count(t, p));
+                }
             }
         }
     }

@@ -158,6 +158,52 @@ class AuditTablesTest {
                 .containsExactly(Map.entry("id", 40), Map.entry("ood-labelled", 30), Map.entry("ood-unlabelled", 25));
     }
 
+    /**
+     * The confusion matrix table is the count of (label, predicted) pairs of the ID set's rows of the scores table,
+     * counted here from those rows alone; its cells sum to the ID set's 40 samples and its diagonal over that is the
+     * accuracy the audit reports.
+     */
+    @Test
+    void confusionMatrixCountsTheIdSetsLabelsAgainstItsPredictions() throws IOException {
+        Map<List<Integer>, Long> expected = new TreeMap<>((a, b) ->
+                a.get(0).equals(b.get(0)) ? Integer.compare(a.get(1), b.get(1)) : Integer.compare(a.get(0), b.get(0)));
+        for (Map<String, Object> r : table(ScoresWriter.TABLE).rows()) {
+            if (r.get("dataset").equals("id")) {
+                expected.merge(
+                        List.of(((Number) r.get("label")).intValue(), ((Number) r.get("predicted")).intValue()),
+                        1L,
+                        Long::sum);
+            }
+        }
+        Map<List<Integer>, Long> actual = new HashMap<>();
+        long diagonal = 0;
+        for (Map<String, Object> r : table(ConfusionMatrixWriter.TABLE).rows()) {
+            assertThat(r.get("dataset")).isEqualTo("id");
+            int t = (Integer) r.get("true_class");
+            int p = (Integer) r.get("predicted_class");
+            long count = (Long) r.get("count");
+            assertThat(actual.put(List.of(t, p), count))
+                    .as("cell (%d, %d) once", t, p)
+                    .isNull();
+            diagonal += t == p ? count : 0;
+        }
+        assertThat(actual).isEqualTo(expected);
+        assertThat(actual.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
+        double accuracy = diagonal / 40.0;
+        assertThat(accuracy).isCloseTo(result.id().accuracy(), within(1e-12));
+        assertThat(result.confusionMatrix()).hasValueSatisfying(m -> {
+            assertThat(m.total()).isEqualTo(40);
+            assertThat(m.accuracy()).isCloseTo(accuracy, within(1e-12));
+            for (int t = 0; t < K; t++) {
+                long row = 0;
+                for (int p = 0; p < K; p++) {
+                    row += expected.getOrDefault(List.of(t, p), 0L);
+                }
+                assertThat(m.classSize(t)).isEqualTo(row);
+            }
+        });
+    }
+
     @Test
     void klHoldsBothDirectionsAndIsSpec4OfTheFrequencyRows() throws IOException {
         ArrowTables.Table kl = table(ClassKlWriter.TABLE);
@@ -336,6 +382,7 @@ class AuditTablesTest {
                         ClassKlWriter.TABLE,
                         LayerSummaryWriter.TABLE,
                         InteractionFrequencyWriter.TABLE,
+                        ConfusionMatrixWriter.TABLE,
                         "manifest");
         assertThat(files).doesNotContainKeys(NodeClassifierWriter.TABLE, TrainingHistoryWriter.TABLE);
     }

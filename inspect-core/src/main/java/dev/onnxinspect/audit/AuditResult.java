@@ -102,6 +102,14 @@ public record AuditResult(
         return List.copyOf(all);
     }
 
+    /**
+     * The confusion matrix of the ID set (its labels against the model's predictions), derived from the ID set's
+     * per-sample labels and predictions; empty when the ID set has no labels.
+     */
+    public Optional<ConfusionMatrix> confusionMatrix() {
+        return id().scores().labelled() ? Optional.of(ConfusionMatrix.of(id().scores(), numClasses)) : Optional.empty();
+    }
+
     /** The metrics of one score column on one OOD set, if computed. */
     public Optional<MetricsRow> metrics(String column, String oodDataset) {
         return metrics.stream()

@@ -239,9 +239,11 @@ public final class Inspection {
                 read += n;
                 progress.onProgress(read, total);
                 long now = System.nanoTime();
-                if (now - lastLog >= LOG_EVERY_NANOS) {
+                if (now - lastLog >= LOG_EVERY_NANOS && (progress == ProgressListener.NONE || LOG.isDebugEnabled())) {
                     lastLog = now;
-                    LOG.info(
+                    // one progress display per pass: the caller's listener, or (when there is none) this line
+                    logProgress(
+                            progress == ProgressListener.NONE,
                             "inspecting {}: {} samples{}, {} samples/s",
                             source.name(),
                             samples,
@@ -361,6 +363,13 @@ public final class Inspection {
         return classSource;
     }
 
+    private static void logProgress(boolean info, String format, Object... args) {
+        if (info) {
+            LOG.info(format, args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
     /** Builds an {@link Inspection}; {@link #build()} checks the configuration against the model and the data. */
     public static final class Builder {
         private final InferenceSession session;
@@ -409,7 +418,11 @@ public final class Inspection {
             return this;
         }
 
-        /** Told after every batch; default: nothing (progress is also logged at most every five seconds). */
+        /**
+         * Told after every batch; default: nothing. Without a listener the inspection logs its progress at INFO at
+         * most every five seconds; with one (which displays it) only at DEBUG, so that a console shows one progress
+         * display per pass.
+         */
         public Builder progress(ProgressListener listener) {
             this.progress = listener == null ? ProgressListener.none() : listener;
             return this;

@@ -10,8 +10,14 @@ public interface ProgressListener {
      */
     void onProgress(long samplesDone, long samplesTotal);
 
-    /** A listener that ignores progress. */
+    /** The listener that ignores progress ({@link #none()}). */
+    ProgressListener NONE = (done, total) -> {};
+
+    /**
+     * A listener that ignores progress: always {@link #NONE}, so that an inspection can tell that nobody displays
+     * its progress (it then logs it itself).
+     */
     static ProgressListener none() {
-        return (done, total) -> {};
+        return NONE;
     }
 }

@@ -55,7 +55,7 @@ public final class InteractionAccumulator {
                     "restrict the classes (InteractionOptions.Builder#classes), leave this layer out, or raise "
                             + "InteractionOptions.Builder#memoryLimitBytes");
         }
-        LOG.info(
+        LOG.debug(
                 "{} take up to {} MiB (limit {} MiB)",
                 estimate.description(),
                 MemoryEstimate.mib(estimate.bytes()),

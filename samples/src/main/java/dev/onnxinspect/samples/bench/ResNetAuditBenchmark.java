@@ -19,6 +19,7 @@ import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.SessionConfig;
+import dev.onnxinspect.samples.report.ReportAssembler;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.NeuronView;
 import dev.onnxinspect.stats.StatsOptions;
@@ -50,7 +51,7 @@ import java.util.stream.Stream;
  * and what the memory rule decided. Every figure is printed with the load average.
  * <p>Arguments (all optional): {@code --classes 1000 --width 64 --resolution 224 --fit 256 --id 128 --ood 128
  * --label-classes 1000 --threads 1 --spinning false --batch auto --warmup 1 --reps 3 --samples 32
- * --budget-mib 512 --model-dir DIR --breakdown false} ({@code --reps 0} skips the throughput part, {@code --fit 0}
+ * --budget-mib 512 --model-dir DIR --breakdown false --report FILE} ({@code --reps 0} skips the throughput part, {@code --fit 0}
  * the audit; {@code --breakdown true} adds (c), the instrumented model through an inspection without statistics;
  * without {@code --model-dir} the model goes to a temporary directory that is deleted at the end).
  */
@@ -308,6 +309,12 @@ public final class ResNetAuditBenchmark {
                     mib(peakRss),
                     load());
             sink += result.kl().size();
+            String report = args.value("report", "");
+            if (!report.isEmpty()) {
+                long t0 = System.nanoTime();
+                Path written = ReportAssembler.write(result, null, null, Path.of(report));
+                out("report %s: %,d bytes in %.1f s", written, Files.size(written), (System.nanoTime() - t0) / 1e9);
+            }
         }
     }
 

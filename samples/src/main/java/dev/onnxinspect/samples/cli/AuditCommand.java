@@ -128,8 +128,12 @@ final class AuditCommand implements Callable<Integer> {
                 }
                 b.fit(fitSet);
             }
+            Map<String, DataSource> sources = new LinkedHashMap<>();
+            sources.put(idSet.name(), idSet);
             for (String d : ood) {
-                b.ood(specs.resolve(d));
+                DataSource source = specs.resolve(d);
+                sources.put(source.name(), source);
+                b.ood(source);
             }
             if (!tuneOn.isEmpty()) {
                 // Choice: two arguments rather than one "ID_VAL,OOD_VAL": DATA may itself hold commas
@@ -138,7 +142,9 @@ final class AuditCommand implements Callable<Integer> {
             AuditResult result = stats.apply(b).run();
             Map<String, Path> files = new LinkedHashMap<>(
                     AuditTables.write(result, out.resolve("tables"), stats.writeOptions(), tables -> {}));
-            files.put("report", ReportAssembler.write(result, classNames, null, out.resolve("report.html")));
+            files.put(
+                    "report",
+                    ReportAssembler.write(result, classNames, null, out.resolve("report.html"), sources::get));
             Summary.print(System.out, result, null, files);
         }
         return ExitCodes.OK;

@@ -91,8 +91,13 @@ final class DemoCommand implements Callable<Integer> {
                 out.resolve("tables"),
                 stats.writeOptions(),
                 tables -> TrainingStep.writeHistory(trained, tables)));
+        Map<String, InMemoryDataset> sources = new LinkedHashMap<>();
+        sources.put(test.name(), test);
+        sources.put(digits.name(), digits);
         files.put(
-                "report", ReportAssembler.write(result, FashionMnist.CLASS_NAMES, trained, out.resolve("report.html")));
+                "report",
+                ReportAssembler.write(
+                        result, FashionMnist.CLASS_NAMES, trained, out.resolve("report.html"), sources::get));
         files.put("model", trained.modelFile());
         Summary.print(System.out, result, trained, files);
         return ExitCodes.OK;

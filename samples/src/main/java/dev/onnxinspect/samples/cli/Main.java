@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ public final class Main implements Callable<Integer> {
     @Option(
             names = "--verbose",
             scope = CommandLine.ScopeType.INHERIT,
-            description = "Print stack traces of errors and debug logging.")
+            description = "Print stack traces of errors, the library's debug lines and other libraries' log lines.")
     boolean verbose;
 
     public static void main(String[] args) {
@@ -61,7 +62,30 @@ public final class Main implements Callable<Integer> {
     /** Runs the command line and returns the exit code (used by tests). */
     public static int run(String... args) {
         defaultTorchThreads();
+        logLevels(Arrays.asList(args));
         return execute(new CommandLine(new Main()), args);
+    }
+
+    /** slf4j-simple's level of the loggers of one package (a system property read when a logger is made). */
+    static final String OWN_LEVEL = "org.slf4j.simpleLogger.log.dev.onnxinspect";
+
+    /** slf4j-simple's level of every other logger (third-party libraries). */
+    static final String DEFAULT_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    /**
+     * Sets the console's log levels before any logger exists (slf4j-simple fixes a logger's level when it is made):
+     * by default the library's INFO lines and third-party errors only (simplelogger.properties); {@code --quiet}
+     * the library's warnings and errors only; {@code --verbose} the library's DEBUG lines and third-party INFO lines.
+     * A level the user set as a system property is kept.
+     */
+    static void logLevels(List<String> args) {
+        String own = args.contains("--verbose") ? "debug" : args.contains("--quiet") ? "warn" : null;
+        if (own != null && System.getProperty(OWN_LEVEL) == null) {
+            System.setProperty(OWN_LEVEL, own);
+        }
+        if (args.contains("--verbose") && System.getProperty(DEFAULT_LEVEL) == null) {
+            System.setProperty(DEFAULT_LEVEL, "info");
+        }
     }
 
     /**
@@ -71,9 +95,6 @@ public final class Main implements Callable<Integer> {
      */
     static int execute(CommandLine cli, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        if (verbose) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (verbose) {

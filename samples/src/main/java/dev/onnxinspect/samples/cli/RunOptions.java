@@ -32,7 +32,9 @@ final class RunOptions {
                     + " 2 cores).")
     boolean spin;
 
-    @Option(names = "--quiet", description = "No progress bars.")
+    @Option(
+            names = "--quiet",
+            description = "No progress display and no informational lines: warnings, errors and the results only.")
     boolean quiet;
 
     SessionConfig session() {

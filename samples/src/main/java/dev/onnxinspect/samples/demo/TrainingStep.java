@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,26 +52,13 @@ public final class TrainingStep {
                 .learningRate(1e-3)
                 .seed(seed)
                 .build();
-        LOG.info(
-                "training {} on {} ({} samples) for {} epochs, seed {}",
-                DEMO_MLP.kind(),
-                train.name(),
-                train.size(),
-                epochs,
-                seed);
         TrainingRun run = Trainer.train(
                 DEMO_MLP,
                 data(train),
                 data(test),
                 config,
-                (record, params) -> LOG.info(
-                        "epoch {}: train loss {} acc {}, test loss {} acc {} ({} s)",
-                        record.epoch(),
-                        fmt(record.trainLoss()),
-                        fmt(record.trainAccuracy()),
-                        fmt(record.testLoss()),
-                        fmt(record.testAccuracy()),
-                        fmt(record.trainSeconds())));
+                // the trainer logs each epoch; a second line here would repeat it
+                (record, params) -> {});
         Map<String, String> params = new LinkedHashMap<>();
         DEMO_MLP.describe().forEach((k, v) -> params.put("arch." + k, v));
         config.describe().forEach((k, v) -> params.put("train." + k, v));
@@ -109,9 +95,5 @@ public final class TrainingStep {
                     e.weightNorm(),
                     e.distanceFromInit());
         }
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
     }
 }

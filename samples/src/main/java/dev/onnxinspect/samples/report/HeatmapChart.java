@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Draws a matrix as a heatmap: one SVG {@code <rect>} per cell coloured with {@link Viridis} over [min, max], a
- * tooltip per cell, row labels on the left, column labels (or neuron indices) below, and a colour legend on the
+ * tooltip per cell (beyond {@link #MAX_SVG_CELLS} cells one PNG image of a pixel per cell instead), row labels on the left, column labels (or neuron indices) below, and a colour legend on the
  * right. Used for class x neuron frequencies (SPEC §2) and KL matrices (SPEC §4).
  */
 final class HeatmapChart {
@@ -45,6 +45,13 @@ final class HeatmapChart {
             double cellHeight,
             boolean printValues) {}
 
+    /**
+     * The most cells drawn as SVG elements (each with its tooltip). Choice: beyond 1,000 cells a heatmap is one PNG
+     * image of a pixel per cell (a class x neuron heatmap of 10 x 512 is then ~10 KB instead of ~700 KB of SVG, and
+     * opens at once); its values are in the Arrow tables.
+     */
+    static final int MAX_SVG_CELLS = 1_000;
+
     private static final int LABEL_CHARS = 18;
     private static final double TOP = 10;
     private static final double LEGEND_WIDTH = 92;
@@ -62,6 +69,32 @@ final class HeatmapChart {
         double width = left + plotWidth + LEGEND_WIDTH;
         double height = TOP + Math.max(plotHeight, 120) + bottom;
         Svg svg = Svg.chart(kind, id, width, height, label);
+        if ((long) rowCount * spec.columnCount() > MAX_SVG_CELLS) {
+            // one pixel per cell, scaled up without smoothing (CSS image-rendering: pixelated)
+            svg.empty(
+                    "image",
+                    "class",
+                    "cells-image",
+                    "x",
+                    Svg.num(left),
+                    "y",
+                    Svg.num(TOP),
+                    "width",
+                    Svg.num(plotWidth),
+                    "height",
+                    Svg.num(plotHeight),
+                    "preserveAspectRatio",
+                    "none",
+                    "href",
+                    PngImages.dataUri(
+                            rowCount,
+                            spec.columnCount(),
+                            (r, c) -> Viridis.rgb(normalised(spec.cells().value(r, c), spec))));
+            rowLabels(svg, spec, left);
+            columnAxis(svg, spec, left, TOP + plotHeight);
+            legend(svg, id, spec, left + plotWidth + 18, TOP, Math.max(plotHeight, 120));
+            return svg.finish();
+        }
         // Cells narrower than two pixels are anti-aliased: snapping them to pixels would drop whole neurons. The
         // background in the colour of the mean value hides the seams anti-aliasing leaves between cells.
         svg.rect(left, TOP, plotWidth, plotHeight, Viridis.color(normalised(mean(spec), spec)), "");

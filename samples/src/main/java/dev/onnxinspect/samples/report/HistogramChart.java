@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.report;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,6 +18,12 @@ final class HistogramChart {
     private static final double TOP = 10;
     private static final double BOTTOM = 46;
     private static final String BAR_COLOR = "#2a788e";
+
+    /**
+     * The most classes a bar's tooltip lists. Choice: beyond 12 classes it lists the 11 with the most neurons in the
+     * bin and how many more there are (a tooltip of 1000 lines per bar made a K = 1000 report tens of MB).
+     */
+    static final int TOOLTIP_CLASSES = 12;
 
     private HistogramChart() {}
 
@@ -67,9 +74,33 @@ final class HistogramChart {
                 Axes.format((double) (bin + 1) / bins, 3),
                 bin == bins - 1 ? "]" : ")",
                 histogram.total(bin)));
-        for (int c = 0; c < histogram.classes().size(); c++) {
+        int classes = histogram.classes().size();
+        if (classes <= TOOLTIP_CLASSES) {
+            for (int c = 0; c < classes; c++) {
+                text.append('\n')
+                        .append(histogram.classes().get(c))
+                        .append(": ")
+                        .append(histogram.count(c, bin));
+            }
+            return text.toString();
+        }
+        // many classes (e.g. 1000): the classes with the most neurons in the bin, so that a tooltip stays a tooltip
+        Integer[] order = new Integer[classes];
+        for (int c = 0; c < classes; c++) {
+            order[c] = c;
+        }
+        Arrays.sort(
+                order,
+                (a, b) -> a.equals(b)
+                        ? 0
+                        : histogram.count(b, bin) != histogram.count(a, bin)
+                                ? Integer.compare(histogram.count(b, bin), histogram.count(a, bin))
+                                : Integer.compare(a, b));
+        for (int k = 0; k < TOOLTIP_CLASSES - 1; k++) {
+            int c = order[k];
             text.append('\n').append(histogram.classes().get(c)).append(": ").append(histogram.count(c, bin));
         }
+        text.append("\n\u2026 and ").append(classes - TOOLTIP_CLASSES + 1).append(" more classes");
         return text.toString();
     }
 }

@@ -7,17 +7,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a {@link ReportData} as one self-contained HTML file: inline CSS and inline SVG drawn here, no script, no
- * font, image or style from anywhere else, so the page opens offline and makes no request at view time (a
+ * Writes a {@link ReportData} as one self-contained HTML file: inline CSS, inline SVG drawn here and PNG images as
+ * {@code data:} URIs (heatmaps of many cells, sample thumbnails), no script, no font, image or style from anywhere
+ * else, so the page opens offline and makes no request at view time (a
  * Content-Security-Policy in the page forbids any). Every chart is an {@code <svg class="chart">} with a
  * {@code data-chart} kind and a unique id; {@link #chartCount} says how many a report has. Stateless.
  */
@@ -67,11 +66,16 @@ public final class HtmlReport {
         for (String[] entry : new String[][] {
             {"parameters", "Parameters"},
             {"layers", "Layers"},
+            {"confusion", "Confusion matrix"},
             {"histograms", "Frequency histograms"},
             {"frequencies", "Frequency heatmaps"},
             {"kl", "KL divergences"},
             {"layer-summary", "Sparsity & perplexity"},
+            {"interactions", "Interactions"},
+            {"node-classifiers", "Nodes as classifiers"},
             {"ood", "OOD detection"},
+            {"score-distributions", "Score distributions"},
+            {"samples", "Flagged samples"},
             {"training", "Training"}
         }) {
             if (entry[0].equals("training") && data.training().isEmpty()) {
@@ -88,16 +92,24 @@ public final class HtmlReport {
                 html,
                 "parameters",
                 "Run parameters",
-                "",
-                Tables.parameters(data.parameters()),
+                "Grouped, sorted by name within a group; click a group to open it.",
+                AuditSections.parameters(data.parameters()),
                 data.parameters().isEmpty());
         section(
                 html,
                 "layers",
                 "Layers",
-                "Instrumented layers in model order.",
+                "Every node output in model order; shapes inferred from the model's inputs and weights (\u201c?\u201d"
+                        + " where an operator's output shape cannot be derived statically).",
                 Tables.layers(data.layers()),
                 data.layers().isEmpty());
+        section(
+                html,
+                "confusion",
+                "Confusion matrix",
+                "The model's predictions on the ID set against its labels; colour = share of the true class's samples.",
+                AuditSections.confusion(data.confusion()),
+                data.confusion().isEmpty());
         section(
                 html,
                 "histograms",
@@ -132,12 +144,48 @@ public final class HtmlReport {
                 data.layerSummaries().isEmpty());
         section(
                 html,
+                "interactions",
+                "Weight-neuron interactions",
+                "SPEC \u00a73: an interaction (i \u2190 j) of a dense layer is significant for a sample when its"
+                        + " contribution w_ij x_j is an above-average share of neuron i's input; per class the share of"
+                        + " significant (sample, interaction) pairs, the interactions whose frequency differs most"
+                        + " between classes, and the KL divergences between the classes' interaction profiles.",
+                AuditSections.interactions(data.interactions(), data.interactionKl()),
+                data.interactions().isEmpty() && data.interactionKl().isEmpty());
+        section(
+                html,
+                "node-classifiers",
+                "Nodes as classifiers",
+                "SPEC \u00a78: each layer's prediction from all its nodes, the accuracy of every node used alone, and"
+                        + " the best nodes.",
+                data.nodeClassifiers().isEmpty() ? "" : AuditSections.nodeClassifiers(data.nodeClassifiers()),
+                data.nodeClassifiers().isEmpty());
+        section(
+                html,
                 "ood",
                 "Out-of-distribution detection",
-                "SPEC \u00a76: scores are higher = more OOD; best value per (ID, OOD) pair in bold.",
+                "SPEC \u00a76: scores are higher = more OOD; best value per (ID, OOD) pair in bold; one ROC chart per"
+                        + " detector, best AUROC first (the best 24 per pair; the table lists all).",
                 (data.detectorMetrics().isEmpty() ? "" : Tables.detectors(data.detectorMetrics()))
-                        + grid(rocCharts(data)),
+                        + AuditSections.rocMultiples(data.rocCurves(), data.detectorMetrics()),
                 data.detectorMetrics().isEmpty() && data.rocCurves().isEmpty());
+        section(
+                html,
+                "score-distributions",
+                "Score distributions",
+                "Per detector (the 24 with the best AUROC per pair), the scores of the ID and the OOD set (each as a"
+                        + " share of its set), and the threshold that accepts 95% of the ID set: the OOD area left of"
+                        + " the line is accepted as ID.",
+                AuditSections.scoreDistributions(data.scoreDistributions()),
+                data.scoreDistributions().isEmpty());
+        section(
+                html,
+                "samples",
+                "Most and least anomalous samples",
+                "Per OOD set, under the detector with the best AUROC on it: the OOD samples it finds most and least"
+                        + " anomalous, and the ID samples it finds most anomalous (score, label \u2192 prediction).",
+                AuditSections.galleries(data.galleries()),
+                data.galleries().isEmpty());
         if (!data.training().isEmpty()) {
             section(
                     html,
@@ -152,8 +200,9 @@ public final class HtmlReport {
 
     /**
      * The number of {@code data-chart} elements the page has: one per histogram, frequency matrix and KL matrix,
-     * {@value LayerSummaryCharts#CHARTS_PER_DATASET} per dataset of the layer summaries, one per (ID, OOD) pair of the
-     * ROC curves and one for the training curves when there are any.
+     * {@value LayerSummaryCharts#CHARTS_PER_DATASET} per dataset of the layer summaries, one per ROC curve (small
+     * multiples), one for the training curves when there are any, one per confusion matrix, interaction heatmap,
+     * interaction KL matrix, node-accuracy histogram and score distribution.
      */
     public static int chartCount(ReportData data) {
         Set<String> summaryDatasets = new LinkedHashSet<>();
@@ -162,8 +211,13 @@ public final class HtmlReport {
                 + data.frequencyMatrices().size()
                 + data.klMatrices().size()
                 + LayerSummaryCharts.CHARTS_PER_DATASET * summaryDatasets.size()
-                + rocPairs(data).size()
-                + (data.training().isEmpty() ? 0 : 1);
+                + data.rocCurves().size()
+                + (data.training().isEmpty() ? 0 : 1)
+                + data.confusion().size()
+                + data.interactions().size()
+                + data.interactionKl().size()
+                + data.nodeClassifiers().size()
+                + data.scoreDistributions().size();
     }
 
     private static List<String> histograms(ReportData data) {
@@ -188,24 +242,6 @@ public final class HtmlReport {
             figures.add(KlHeatmap.render(data.klMatrices().get(i), "kl-heatmap-" + i));
         }
         return figures;
-    }
-
-    private static List<String> rocCharts(ReportData data) {
-        List<String> figures = new ArrayList<>();
-        int index = 0;
-        for (List<RocCurve> curves : rocPairs(data).values()) {
-            figures.add(RocChart.render(curves, "roc-" + index++));
-        }
-        return figures;
-    }
-
-    private static Map<List<String>, List<RocCurve>> rocPairs(ReportData data) {
-        Map<List<String>, List<RocCurve>> pairs = new LinkedHashMap<>();
-        for (RocCurve curve : data.rocCurves()) {
-            pairs.computeIfAbsent(List.of(curve.idDataset(), curve.oodDataset()), k -> new ArrayList<>())
-                    .add(curve);
-        }
-        return pairs;
     }
 
     private static void section(

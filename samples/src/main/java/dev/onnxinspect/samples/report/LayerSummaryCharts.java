@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -56,10 +58,20 @@ final class LayerSummaryCharts {
         return figures;
     }
 
+    /**
+     * The most classes drawn as lines of their own. Choice: with more classes (e.g. 1000) a chart draws three lines,
+     * the minimum, the mean and the maximum over the classes at each layer; a thousand lines are neither legible nor
+     * light.
+     */
+    static final int MAX_CLASS_LINES = 20;
+
     private static String chart(
             List<LayerSummary> rows, List<String> layers, String dataset, Metric metric, String id) {
         Set<String> classes = new LinkedHashSet<>();
         rows.forEach(s -> classes.add(s.className()));
+        if (classes.size() > MAX_CLASS_LINES) {
+            return spread(rows, layers, dataset, metric, id, classes.size());
+        }
         List<LineChart.Series> series = new ArrayList<>();
         double max = 0;
         int index = 0;
@@ -96,6 +108,50 @@ final class LayerSummaryCharts {
         return Figure.of(
                 caption,
                 LineChart.render(KIND, id, caption + " per layer and class", frame, series),
+                LineChart.legend(series));
+    }
+
+    /** Min, mean and max over the classes per layer, for a dataset of many classes. */
+    private static String spread(
+            List<LayerSummary> rows, List<String> layers, String dataset, Metric metric, String id, int classes) {
+        Map<Integer, double[]> byLayer = new TreeMap<>(); // layer index -> {min, sum, max, count}
+        for (LayerSummary s : rows) {
+            double v = metric.value().applyAsDouble(s);
+            double[] acc = byLayer.computeIfAbsent(
+                    layers.indexOf(s.layer()), k -> new double[] {Double.POSITIVE_INFINITY, 0, 0, 0});
+            acc[0] = Math.min(acc[0], v);
+            acc[1] += v;
+            acc[2] = Math.max(acc[2], v);
+            acc[3]++;
+        }
+        double[] x = new double[byLayer.size()];
+        double[][] y = new double[3][byLayer.size()];
+        int i = 0;
+        double max = 0;
+        for (Map.Entry<Integer, double[]> e : byLayer.entrySet()) {
+            double[] acc = e.getValue();
+            x[i] = e.getKey();
+            y[0][i] = acc[0];
+            y[1][i] = acc[1] / acc[3];
+            y[2][i] = acc[2];
+            max = Math.max(max, acc[2]);
+            i++;
+        }
+        String[] names = {
+            "minimum over " + classes + " classes",
+            "mean over " + classes + " classes",
+            "maximum over " + classes + " classes"
+        };
+        List<LineChart.Series> series = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            series.add(new LineChart.Series(names[k], Palette.color(k), Palette.dash(k), x, y[k], List.of()));
+        }
+        double top = metric.key().startsWith("active") ? 1 : max;
+        var frame = new LineChart.Frame(0, 1, top, "layer", metric.axis(), layers, false, WIDTH, HEIGHT);
+        String caption = metric.title() + " \u00b7 " + dataset;
+        return Figure.of(
+                caption,
+                LineChart.render(KIND, id, caption + " per layer, spread over classes", frame, series),
                 LineChart.legend(series));
     }
 

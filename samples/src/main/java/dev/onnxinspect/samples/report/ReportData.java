@@ -18,8 +18,14 @@ import java.util.List;
  * @param klMatrices        one heatmap each
  * @param layerSummaries    per layer, dataset and class; drawn as three line charts per dataset
  * @param detectorMetrics   rows of the detector table
- * @param rocCurves         drawn as one chart per (ID, OOD) pair with a line per detector
+ * @param rocCurves         drawn as small multiples: one chart per curve, grouped by (ID, OOD) pair, best AUROC first
  * @param training          optional training curves (one chart when not empty)
+ * @param nodeClassifiers   SPEC §8 per layer: a table and a chart of the node accuracies each
+ * @param interactions      SPEC §3 per dense layer (of the ID set): significant fractions and a heatmap each
+ * @param interactionKl     SPEC §4 KL matrices of the interaction profiles
+ * @param confusion         confusion matrices (the ID set's)
+ * @param scoreDistributions one small chart each, grouped by (ID, OOD) pair in order
+ * @param galleries         the most and least anomalous samples, with their inputs
  */
 public record ReportData(
         String title,
@@ -32,12 +38,19 @@ public record ReportData(
         List<LayerSummary> layerSummaries,
         List<DetectorMetrics> detectorMetrics,
         List<RocCurve> rocCurves,
-        List<TrainingEpoch> training) {
+        List<TrainingEpoch> training,
+        List<NodeClassifierSummary> nodeClassifiers,
+        List<InteractionSummary> interactions,
+        List<KlMatrix> interactionKl,
+        List<ConfusionTable> confusion,
+        List<ScoreDistribution> scoreDistributions,
+        List<SampleGallery> galleries) {
 
     /**
-     * The most cells one class x neuron heatmap may have. Choice: 250,000 cells is about 30 MB of SVG, the most a
-     * browser opens without stalling; wider layers need fewer classes, {@code NeuronView.CHANNEL_MEAN}, or a layer
-     * nearer the output.
+     * The most cells one class x neuron heatmap may have. Choice: 250,000 cells, drawn as one image (a pixel per
+     * cell, {@link HeatmapChart#MAX_SVG_CELLS}), stay a few hundred KB; {@link ReportAssembler} draws the first classes
+     * that fit (e.g. 122 of 1000 classes of a 2048-unit layer) and leaves out layers wider than this (their
+     * frequencies are in the activation_frequency table).
      */
     public static final long MAX_HEATMAP_CELLS = 250_000;
 
@@ -65,6 +78,12 @@ public record ReportData(
         detectorMetrics = copy(detectorMetrics, "detectorMetrics");
         rocCurves = copy(rocCurves, "rocCurves");
         training = copy(training, "training");
+        nodeClassifiers = copy(nodeClassifiers, "nodeClassifiers");
+        interactions = copy(interactions, "interactions");
+        interactionKl = copy(interactionKl, "interactionKl");
+        confusion = copy(confusion, "confusion");
+        scoreDistributions = copy(scoreDistributions, "scoreDistributions");
+        galleries = copy(galleries, "galleries");
     }
 
     /** A builder with the required title and class source; everything else defaults to empty. */
@@ -96,6 +115,12 @@ public record ReportData(
         private final List<DetectorMetrics> detectorMetrics = new ArrayList<>();
         private final List<RocCurve> rocCurves = new ArrayList<>();
         private final List<TrainingEpoch> training = new ArrayList<>();
+        private final List<NodeClassifierSummary> nodeClassifiers = new ArrayList<>();
+        private final List<InteractionSummary> interactions = new ArrayList<>();
+        private final List<KlMatrix> interactionKl = new ArrayList<>();
+        private final List<ConfusionTable> confusion = new ArrayList<>();
+        private final List<ScoreDistribution> scoreDistributions = new ArrayList<>();
+        private final List<SampleGallery> galleries = new ArrayList<>();
 
         private Builder(String title, ClassSource classSource) {
             this.title = title;
@@ -104,6 +129,42 @@ public record ReportData(
 
         public Builder parameter(String name, Object value) {
             parameters.add(new RunParameter(name, String.valueOf(value)));
+            return this;
+        }
+
+        /** A parameter of a named group (see {@link RunParameter#groupOf} for the default). */
+        public Builder parameter(String group, String name, Object value) {
+            parameters.add(new RunParameter(group, name, String.valueOf(value)));
+            return this;
+        }
+
+        public Builder nodeClassifier(NodeClassifierSummary summary) {
+            nodeClassifiers.add(summary);
+            return this;
+        }
+
+        public Builder interaction(InteractionSummary summary) {
+            interactions.add(summary);
+            return this;
+        }
+
+        public Builder interactionKl(KlMatrix matrix) {
+            interactionKl.add(matrix);
+            return this;
+        }
+
+        public Builder confusion(ConfusionTable table) {
+            confusion.add(table);
+            return this;
+        }
+
+        public Builder scoreDistribution(ScoreDistribution distribution) {
+            scoreDistributions.add(distribution);
+            return this;
+        }
+
+        public Builder gallery(SampleGallery gallery) {
+            galleries.add(gallery);
             return this;
         }
 
@@ -159,7 +220,13 @@ public record ReportData(
                     layerSummaries,
                     detectorMetrics,
                     rocCurves,
-                    training);
+                    training,
+                    nodeClassifiers,
+                    interactions,
+                    interactionKl,
+                    confusion,
+                    scoreDistributions,
+                    galleries);
         }
     }
 }

@@ -11,6 +11,32 @@ final class RocChart {
 
     private RocChart() {}
 
+    /** The size of one small multiple. */
+    private static final double SMALL = 230;
+
+    /**
+     * One detector's ROC curve as a small chart of its own (the small multiples of a pair: one chart per detector,
+     * ordered by AUROC, instead of a single chart with a line per detector that nobody can read beyond a handful).
+     *
+     * @param auroc the curve's AUROC, shown in the caption
+     */
+    static String small(RocCurve curve, double auroc, String id) {
+        List<LineChart.Series> series = List.of(new LineChart.Series(
+                curve.label(), Palette.color(0), Palette.dash(0), curve.fpr(), curve.tpr(), List.of()));
+        var frame =
+                new LineChart.Frame(0, 1, 1, "FPR (ID flagged)", "TPR (OOD flagged)", List.of(), true, SMALL, SMALL);
+        String caption = curve.label() + " \u00b7 AUROC " + Axes.format(auroc, 4);
+        return Figure.of(
+                caption,
+                LineChart.render(
+                        KIND,
+                        id,
+                        "ROC of " + caption + ", ID " + curve.idDataset() + " vs OOD " + curve.oodDataset(),
+                        frame,
+                        series),
+                List.of());
+    }
+
     /** @param curves the curves of one pair, at least one */
     static String render(List<RocCurve> curves, String id) {
         RocCurve first = curves.get(0);

@@ -29,6 +29,11 @@ public final class Viridis {
         return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
     }
 
+    /** The colour of {@code t} in [0, 1] as a packed {@code 0xrrggbb} (the pixels of heatmaps drawn as images). */
+    static int rgb(double t) {
+        return Integer.parseInt(color(t).substring(1), 16);
+    }
+
     /** Whether text drawn over {@code color(t)} should be dark (the upper part of viridis is light). */
     public static boolean needsDarkText(double t) {
         return t > 0.55;

@@ -99,6 +99,8 @@ final class CdpBrowser implements AutoCloseable {
                         .get("sessionId");
         call(session, "Network.enable", "{}");
         call(session, "Page.enable", "{}");
+        call(session, "Runtime.enable", "{}");
+        call(session, "Log.enable", "{}");
         resize(width, height);
         int before = events.size();
         call(session, "Page.navigate", "{\"url\":" + MiniJson.quote(uri.toString()) + "}");
@@ -137,6 +139,42 @@ final class CdpBrowser implements AutoCloseable {
                         + "\"captureBeyondViewport\":true,\"clip\":{\"x\":0,\"y\":0,\"width\":" + width + ",\"height\":"
                         + height + ",\"scale\":1}}");
         return Base64.getDecoder().decode((String) reply.get("data"));
+    }
+
+    /**
+     * A PNG of the part {@code x, y, width, height} (CSS pixels, document coordinates) of the page.
+     */
+    byte[] screenshot(double x, double y, double width, double height) throws Exception {
+        Map<String, Object> reply = call(
+                session,
+                "Page.captureScreenshot",
+                "{\"format\":\"png\",\"captureBeyondViewport\":true,\"clip\":{\"x\":" + x + ",\"y\":" + y
+                        + ",\"width\":" + width + ",\"height\":" + height + ",\"scale\":1}}");
+        return Base64.getDecoder().decode((String) reply.get("data"));
+    }
+
+    /**
+     * Every error the page's console received: uncaught exceptions ({@code Runtime.exceptionThrown}),
+     * {@code console.error} calls, and the browser's own error entries ({@code Log.entryAdded} at level error, e.g. a
+     * Content-Security-Policy violation or a resource that failed to load).
+     */
+    List<String> consoleErrors() {
+        List<String> errors = new ArrayList<>();
+        for (Map<String, Object> event : events) {
+            Map<?, ?> params = (Map<?, ?>) event.get("params");
+            String method = String.valueOf(event.get("method"));
+            if (method.equals("Runtime.exceptionThrown")) {
+                errors.add("exception: " + params.get("exceptionDetails"));
+            } else if (method.equals("Runtime.consoleAPICalled") && "error".equals(params.get("type"))) {
+                errors.add("console.error: " + params.get("args"));
+            } else if (method.equals("Log.entryAdded")) {
+                Map<?, ?> entry = (Map<?, ?>) params.get("entry");
+                if ("error".equals(entry.get("level"))) {
+                    errors.add(entry.get("source") + ": " + entry.get("text"));
+                }
+            }
+        }
+        return errors;
     }
 
     /** The URL of every request the page sent ({@code Network.requestWillBeSent}), in order. */

@@ -19,13 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlReportTest {
     /** Any reference that would make the browser fetch something: a URL scheme or protocol-relative link. */
     private static final Pattern EXTERNAL =
-            Pattern.compile("(?i)(https?:|ftp:|@import|url\\((?!#)|(src|href)=\"(?!#))");
+            Pattern.compile("(?i)(https?:|ftp:|@import|url\\((?!#)|(src|href)=\"(?!#|data:image/png;base64,))");
 
     @Test
     void hostileLayerNamesAppearOnlyEscaped() {
         String html = HtmlReport.render(SampleReports.full());
+        // the only images are the galleries' thumbnails, each a PNG data URI written by the report itself
+        assertThat(html.split("<img", -1)).hasSize(2 * SampleReports.GALLERY_SAMPLES + 1);
+        assertThat(Pattern.compile("<img alt=\"sample \\d+\" src=\"data:image/png;base64,[A-Za-z0-9+/=]+\">")
+                        .matcher(html)
+                        .results()
+                        .count())
+                .isEqualTo(2L * SampleReports.GALLERY_SAMPLES);
         assertThat(html)
-                .doesNotContain("<img")
                 .doesNotContain("onerror=alert(1)>")
                 .contains("fc1&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;");
         assertThat(html).doesNotContain("<script");
@@ -54,8 +60,9 @@ class HtmlReportTest {
     void anEmptyReportSaysSoInEverySection() {
         ReportData empty = ReportData.builder("empty", ClassSource.PREDICTED).build();
         String html = HtmlReport.render(empty);
-        // Parameters, layers, histograms, frequencies, KL, layer summary and OOD; training is left out entirely.
-        assertThat(html.split("No data in this run\\.", -1)).hasSize(7 + 1);
+        // Parameters, layers, confusion matrix, histograms, frequencies, KL, layer summary, interactions, nodes as
+        // classifiers, OOD, score distributions and flagged samples; training is left out entirely.
+        assertThat(html.split("No data in this run\\.", -1)).hasSize(12 + 1);
         assertThat(html)
                 .doesNotContain("data-chart=")
                 .doesNotContain("id=\"training\"")

@@ -82,6 +82,12 @@ class ReportDataTest {
                         List.of(),
                         List.of(),
                         List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
                         List.of()))
                 .isInstanceOf(ReportException.class)
                 .hasMessageContaining("ReportData.parameters")

@@ -55,7 +55,14 @@ public final class DjlEnvironment {
         }
         try {
             Engine engine = Engine.getEngine(ENGINE);
-            LOG.info("DJL engine {} {} loaded from the bundled natives", engine.getEngineName(), engine.getVersion());
+            // PyTorch's C++ code prints one warning of its own to stderr when DJL's JNI runs the first operation;
+            // no Java setting silences it (libtorch reads TORCH_CPP_LOG_LEVEL only under Python), so say it once
+            LOG.info(
+                    "DJL engine {} {} loaded from the bundled natives (PyTorch's native code may print one"
+                            + " \"AutoNonVariableTypeMode is deprecated\" warning next: it concerns DJL's JNI, not"
+                            + " this run, and is harmless)",
+                    engine.getEngineName(),
+                    engine.getVersion());
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             // the machine lacks what training needs: like CUDA requested without CUDA, not a bad input
             throw new TrainingException(
