@@ -10,6 +10,7 @@ import dev.onnxinspect.inspect.NonFinitePolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,8 @@ class NonFiniteSkipTest {
     /**
      * Batches of 4: the skipped samples make some batches smaller than on the clean data. Every statistic and score is
      * still equal bit for bit, but for the Mahalanobis detector, whose fit sums the features batch by batch in
-     * float64 (another grouping of the same sums: equal to 1e-12 relative).
+     * float64 (another grouping of the same sums: equal to 1e-12 relative), and RMDS, built from two such fits (its
+     * score crosses 0: compared to 1e-9 absolute on these scores of order 1, SPEC §5b's comparison rule).
      */
     @Test
     void skippingInLargerBatchesChangesOnlyTheGroupingOfTheMahalanobisSums() throws IOException {
@@ -97,13 +99,18 @@ class NonFiniteSkipTest {
         AuditResult skipped = audit(true, 4).nonFinite(NonFinitePolicy.SKIP).run();
         assertThat(skipped)
                 .usingRecursiveComparison()
-                .ignoringFields("options", "parameters", "metrics", "datasets.scores.scores.mahalanobis")
+                .ignoringFields(
+                        "options",
+                        "parameters",
+                        "metrics",
+                        "datasets.scores.scores.mahalanobis",
+                        "datasets.scores.scores.rmds")
                 .ignoringFieldsMatchingRegexes(".*elapsed", ".*skippedNonFinite", ".*batches")
                 .isEqualTo(clean);
-        assertThat(skipped.metrics().stream().filter(m -> !m.detector().equals("mahalanobis")))
+        assertThat(skipped.metrics().stream().filter(m -> !GROUPED.contains(m.detector())))
                 .usingRecursiveFieldByFieldElementComparator()
                 .containsExactlyElementsOf(clean.metrics().stream()
-                        .filter(m -> !m.detector().equals("mahalanobis"))
+                        .filter(m -> !GROUPED.contains(m.detector()))
                         .toList());
         for (int d = 0; d < clean.datasets().size(); d++) {
             double[] want = clean.datasets().get(d).scores().column("mahalanobis");
@@ -112,8 +119,16 @@ class NonFiniteSkipTest {
             for (int i = 0; i < want.length; i++) {
                 assertThat(got[i]).isCloseTo(want[i], within(1e-12 * Math.abs(want[i])));
             }
+            double[] wantRmds = clean.datasets().get(d).scores().column("rmds");
+            double[] gotRmds = skipped.datasets().get(d).scores().column("rmds");
+            for (int i = 0; i < wantRmds.length; i++) {
+                assertThat(gotRmds[i]).isCloseTo(wantRmds[i], within(1e-9));
+            }
         }
     }
+
+    /** The detectors whose fit sums features batch by batch (another grouping of the same float64 sums). */
+    private static final Set<String> GROUPED = Set.of("mahalanobis", "rmds");
 
     @Test
     void byDefaultNonFiniteLogitsStillStopTheAudit() {

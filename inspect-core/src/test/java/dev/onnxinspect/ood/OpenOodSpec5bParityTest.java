@@ -1,12 +1,8 @@
 package dev.onnxinspect.ood;
 
-// PENDING (not compiled: the file name ends in .txt). Parity of the SPEC §5b detectors with OpenOOD v1.5's own
-// postprocessors, on the fixtures of ParityFixture (scripts/parity/openood_parity.py). To enable after merging the
-// branches det-logit (fDBD, RMDS, GEN, SCALE, MSP with temperature) and det-bank (NNGuide, Relation): rename this file
-// to OpenOodParityPendingTest.java (or move its methods into OpenOodParityTest) and adjust the factory names below to
-// the merged classes where they differ. Checked 2026-12-07: all 8 tests pass with det-guard merged with det-logit
-// f838f46 (fdbd, rmds, gen, scale, temperature, metrics) and with det-bank da85139 (nnguide, relation), each alone.
-// NAC-UE has no fixture: OpenOOD v1.5 at 3c35632 has no NAC postprocessor (the authors' code lives elsewhere).
+// Parity of the SPEC §5b detectors with OpenOOD v1.5's own postprocessors, on the fixtures of ParityFixture
+// (scripts/parity/openood_parity.py, OpenOOD at 3c35632). NAC-UE has no fixture: OpenOOD v1.5 at 3c35632 has no NAC
+// postprocessor (BankReferenceTest checks it against an independent numpy implementation of SPEC instead).
 //
 // Fixture names: id.<method>, ood.<method> (OpenOOD's conf, higher = ID), metrics.<method> = [fpr, auroc, aupr_in,
 // aupr_out, accuracy]; nnguide.bank_size, temp_scaling.temperature (OpenOOD's LBFGS T).
@@ -26,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * softmax/logsumexp; the documented SPEC departures are shown to be exactly that rule by replaying OpenOOD's rule on
  * the library's inputs.
  */
-class OpenOodParityPendingTest {
+class OpenOodSpec5bParityTest {
     private static final ParityFixture F = ParityFixture.load();
     private static final DetectorInput FIT = F.input("fit");
     private static final DetectorInput ID = F.input("id");
@@ -176,7 +172,8 @@ class OpenOodParityPendingTest {
         List<OodDetector> detectors = List.of(
                 GenDetector.create(), FdbdDetector.accumulator(head).fit(List.of(FIT)), ScaleDetector.create(head));
         for (int m = 0; m < methods.size(); m++) {
-            OodEvaluation e = OodMetrics.evaluate(detectors.get(m).score(ID), detectors.get(m).score(OOD));
+            OodEvaluation e = OodMetrics.evaluate(
+                    detectors.get(m).score(ID), detectors.get(m).score(OOD));
             double[] theirs = F.get("metrics." + methods.get(m));
             assertThat(e.auroc()).as(methods.get(m)).isCloseTo(theirs[1], within(1e-12));
             assertThat(e.fpr95Ood()).as(methods.get(m)).isCloseTo(theirs[0], within(1e-12));
