@@ -11,9 +11,12 @@ import java.util.stream.IntStream;
  * <p>{@link KdeMode#EXACT} goes sample by sample and sums the nodes in index order. {@link KdeMode#FAST} goes node
  * by node over each batch: a node's on-activations are sorted, equal ones evaluated once, and every class's KDE is
  * evaluated at all of them in one sliding sweep ({@link NodeEstimator#logPosteriorsOn}); the nodes are split into
- * fixed chunks of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread); per
- * sample, the nodes of a chunk are summed in index order and the chunks' sums in chunk order, so the result does
- * not depend on the number of threads.
+ * fixed chunks of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread).
+ * Choice: per sample, the nodes of a chunk are summed in index order and the chunks' sums in chunk order (EXACT sums
+ * all nodes in one index-ordered run; the two differ by rounding only), so FAST's result depends neither on the
+ * number of threads nor on how the samples are split into batches. Choice: FAST parallelises inside
+ * {@link #accept}, on the common pool, rather than taking a thread count: the nodes are independent and the audit
+ * runs one evaluation at a time.
  * <p>Mutable and not thread-safe (the classifier itself is shared safely); {@link #merge} then {@link #result}
  * equals one pass. Memory is independent of the number of samples; FAST holds one batch's node values (4 bytes
  * per sample and node, as much as the batch's activations) and, per batch, 8 K bytes per sample and chunk.
