@@ -119,6 +119,16 @@ public final class NodeClassifier {
         }
     }
 
+    /** Node j's estimator (package-private: the evaluation reads it). */
+    NodeEstimator estimator(int node) {
+        return nodes[node];
+    }
+
+    /** The S1 threshold as a float: a node is on where its activation is above it. */
+    float threshold() {
+        return threshold;
+    }
+
     /** A new accumulator that evaluates these classifiers on a labelled set. */
     public NodeClassifierEvaluationAccumulator evaluation(KdeMode mode) {
         return new NodeClassifierEvaluationAccumulator(this, Objects.requireNonNull(mode, "mode"));

@@ -2,15 +2,29 @@ package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Evaluates a layer's {@link NodeClassifier} on a labelled set (SPEC §8): counts, per node and for the layer,
  * how many samples are predicted correctly. Per-node prediction: {@code argmax_c ln P_j(c | x)}; layer
- * prediction: {@code argmax_c sum_j ln P_j(c | x)} (nodes summed in index order); ties to the lowest class.
+ * prediction: {@code argmax_c sum_j ln P_j(c | x)}; ties to the lowest class.
+ * <p>{@link KdeMode#EXACT} goes sample by sample and sums the nodes in index order. {@link KdeMode#FAST} goes node
+ * by node over each batch: a node's on-activations are sorted, equal ones evaluated once, and every class's KDE is
+ * evaluated at all of them in one sliding sweep ({@link NodeEstimator#logPosteriorsOn}); the nodes are split into
+ * fixed chunks of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread).
+ * Choice: per sample, the nodes of a chunk are summed in index order and the chunks' sums in chunk order (EXACT sums
+ * all nodes in one index-ordered run; the two differ by rounding only), so FAST's result depends neither on the
+ * number of threads nor on how the samples are split into batches. Choice: FAST parallelises inside
+ * {@link #accept}, on the common pool, rather than taking a thread count: the nodes are independent and the audit
+ * runs one evaluation at a time.
  * <p>Mutable and not thread-safe (the classifier itself is shared safely); {@link #merge} then {@link #result}
- * equals one pass. Memory is independent of the number of samples.
+ * equals one pass. Memory is independent of the number of samples; FAST holds one batch's node values (4 bytes
+ * per sample and node, as much as the batch's activations) and, per batch, 8 K bytes per sample and chunk.
  */
 public final class NodeClassifierEvaluationAccumulator {
+    /** Nodes per parallel task of the fast evaluation (fixed, so the sums' order does not depend on threads). */
+    static final int CHUNK = 256;
+
     private final NodeClassifier classifier;
     private final KdeMode mode;
     private final NeuronReader reader;
@@ -21,6 +35,10 @@ public final class NodeClassifierEvaluationAccumulator {
     private long invalidSamples;
     private long emptyMaskSamples;
     private long layerCorrect;
+    /** FAST: the valid samples of the current batch, their node values as float bits, sample-major. */
+    private int[] batchBits = new int[0];
+    /** FAST: the classes of the valid samples of the current batch. */
+    private int[] batchClasses = new int[0];
 
     NodeClassifierEvaluationAccumulator(NodeClassifier classifier, KdeMode mode) {
         this.classifier = classifier;
@@ -51,6 +69,10 @@ public final class NodeClassifierEvaluationAccumulator {
      */
     public void accept(int[] classes, LayerActivations acts, SequenceMask mask) {
         int n = reader.check(classes, acts, classifier.numClasses(), mask);
+        if (mode == KdeMode.FAST) {
+            acceptNodeByNode(classes, acts, n);
+            return;
+        }
         for (int i = 0; i < n; i++) {
             if (!reader.load(acts, i)) {
                 if (reader.emptyMask) {
@@ -75,6 +97,125 @@ public final class NodeClassifierEvaluationAccumulator {
             }
             samples++;
         }
+    }
+
+    private void acceptNodeByNode(int[] classes, LayerActivations acts, int n) {
+        int nodes = nodeCorrect.length;
+        if (batchBits.length < n * nodes) {
+            batchBits = new int[n * nodes];
+            batchClasses = new int[n];
+        }
+        int valid = 0;
+        for (int i = 0; i < n; i++) {
+            if (!reader.load(acts, i)) {
+                if (reader.emptyMask) {
+                    emptyMaskSamples++;
+                } else {
+                    invalidSamples++;
+                }
+                continue;
+            }
+            System.arraycopy(reader.bits, 0, batchBits, valid * nodes, nodes);
+            batchClasses[valid++] = classes[i];
+        }
+        if (valid == 0) {
+            return;
+        }
+        int k = classifier.numClasses();
+        int samplesInBatch = valid;
+        double[][] partial = IntStream.range(0, (nodes + CHUNK - 1) / CHUNK)
+                .parallel()
+                .mapToObj(chunk -> evaluateChunk(chunk, samplesInBatch))
+                .toArray(double[][]::new);
+        for (int s = 0; s < valid; s++) {
+            Arrays.fill(layerLog, 0.0);
+            for (double[] sums : partial) {
+                for (int c = 0; c < k; c++) {
+                    layerLog[c] += sums[s * k + c];
+                }
+            }
+            if (argmax(layerLog) == batchClasses[s]) {
+                layerCorrect++;
+            }
+        }
+        samples += valid;
+    }
+
+    /**
+     * Evaluates the nodes of one chunk on the current batch: counts their correct predictions (each task writes
+     * only its own nodes' counts) and returns, per sample, the sum of their log-posteriors in node order.
+     */
+    private double[] evaluateChunk(int chunk, int valid) {
+        int nodes = nodeCorrect.length;
+        int k = classifier.numClasses();
+        float threshold = classifier.threshold();
+        double[] sums = new double[valid * k];
+        long[] keys = new long[valid];
+        double[] queries = new double[valid];
+        int[] queryOf = new int[valid];
+        double[] rows = new double[valid * k];
+        NodeEstimator.Scratch scratch = new NodeEstimator.Scratch();
+        for (int j = chunk * CHUNK; j < Math.min(nodes, (chunk + 1) * CHUNK); j++) {
+            NodeEstimator estimator = classifier.estimator(j);
+            double[] off = estimator.logOff();
+            int offBest = argmax(off, 0, k);
+            long correct = 0;
+            int on = 0;
+            for (int s = 0; s < valid; s++) {
+                int bits = batchBits[s * nodes + j];
+                if (Float.intBitsToFloat(bits) > threshold) {
+                    // the float's order as a signed int, then the sample: sorting the keys sorts by value
+                    keys[on++] = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32) | s;
+                } else {
+                    if (offBest == batchClasses[s]) {
+                        correct++;
+                    }
+                    for (int c = 0; c < k; c++) {
+                        sums[s * k + c] += off[c];
+                    }
+                }
+            }
+            if (on > 0) {
+                Arrays.sort(keys, 0, on);
+                int distinct = 0;
+                for (int t = 0; t < on; t++) {
+                    double a = Float.intBitsToFloat(batchBits[sample(keys[t]) * nodes + j]);
+                    if (distinct == 0 || a != queries[distinct - 1]) {
+                        queries[distinct++] = a;
+                    }
+                    queryOf[t] = distinct - 1;
+                }
+                scratch.ensure(distinct, estimator.largestKde());
+                estimator.logPosteriorsOn(queries, distinct, rows, scratch);
+                for (int t = 0; t < on; t++) {
+                    int s = sample(keys[t]);
+                    int row = queryOf[t] * k;
+                    if (argmax(rows, row, k) == batchClasses[s]) {
+                        correct++;
+                    }
+                    for (int c = 0; c < k; c++) {
+                        sums[s * k + c] += rows[row + c];
+                    }
+                }
+            }
+            nodeCorrect[j] += correct;
+        }
+        return sums;
+    }
+
+    private static int sample(long key) {
+        return (int) (key & 0xffffffffL);
+    }
+
+    /** The index (from 0) of the largest of {@code values[from .. from + k)}, the lowest among equal ones. */
+    static int argmax(double[] values, int from, int k) {
+        int best = 0;
+        for (int c = 1; c < k; c++) {
+            if (values[from + c] > values[from + best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     /** The index of the largest value, the lowest index among equal ones. */

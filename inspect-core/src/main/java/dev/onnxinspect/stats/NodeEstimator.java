@@ -77,6 +77,94 @@ final class NodeEstimator {
         return pooled == null ? 0.0 : pooled.bandwidth();
     }
 
+    /** The largest distinct-value count of the node's KDEs: the scratch {@link #logPosteriorsOn} needs. */
+    int largestKde() {
+        int largest = 0;
+        if (pooled != null) {
+            largest = pooled.distinctValues();
+            for (GaussianKde kde : classKde) {
+                if (kde != null) {
+                    largest = Math.max(largest, kde.distinctValues());
+                }
+            }
+        }
+        return largest;
+    }
+
+    /** {@code ln P(c | off)} for every class; the caller must not change it. */
+    double[] logOff() {
+        return logOff;
+    }
+
+    /**
+     * The fast evaluation of {@link #logPosteriorOn} at many on-activations at once: {@code out[k * K + c] =
+     * ln P(c | queries[k])}. Each class's KDE is evaluated at all queries in one sliding sweep and the pooled KDE
+     * once for all classes without on-values; the normalisation is the same log-sum-exp as for one query.
+     *
+     * @param queries ascending on-activations, finite
+     * @param scratch {@code kde} and {@code pooled} of at least count slots, {@code terms} of {@link #largestKde}
+     */
+    void logPosteriorsOn(double[] queries, int count, double[] out, Scratch scratch) {
+        int k = numClasses;
+        if (pooled == null) {
+            for (int q = 0; q < count; q++) {
+                System.arraycopy(logOnDiscrete, 0, out, q * k, k);
+            }
+            return;
+        }
+        boolean pooledDone = false;
+        for (int c = 0; c < k; c++) {
+            double[] logKde;
+            if (classKde[c] != null) {
+                classKde[c].logDensitiesSorted(queries, count, scratch.kde, scratch.terms);
+                logKde = scratch.kde;
+            } else {
+                if (!pooledDone) {
+                    pooled.logDensitiesSorted(queries, count, scratch.pooled, scratch.terms);
+                    pooledDone = true;
+                }
+                logKde = scratch.pooled;
+            }
+            double weight = logOnWeight[c];
+            for (int q = 0; q < count; q++) {
+                out[q * k + c] = weight + logKde[q];
+            }
+        }
+        for (int q = 0; q < count; q++) {
+            int row = q * k;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, out[row + c]);
+            }
+            double sum = 0.0;
+            for (int c = 0; c < k; c++) {
+                sum += Math.exp(out[row + c] - max);
+            }
+            double logNorm = max + Math.log(sum);
+            for (int c = 0; c < k; c++) {
+                out[row + c] -= logNorm;
+            }
+        }
+    }
+
+    /** Per-thread scratch arrays of the fast evaluation; grown on demand. */
+    static final class Scratch {
+        double[] kde = new double[0];
+        double[] pooled = new double[0];
+        double[] terms = new double[0];
+
+        /** Makes room for count queries and KDEs of up to distinct values. */
+        void ensure(int count, int distinct) {
+            if (kde.length < count) {
+                kde = new double[count];
+                pooled = new double[count];
+            }
+            if (terms.length < distinct) {
+                terms = new double[distinct];
+            }
+        }
+    }
+
     /** Fills {@code out[c] = ln P(c | off)}. */
     void logPosteriorOff(double[] out) {
         System.arraycopy(logOff, 0, out, 0, numClasses);
