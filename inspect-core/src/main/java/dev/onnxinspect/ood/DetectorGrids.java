@@ -23,8 +23,13 @@ import java.util.TreeSet;
  * </ul>
  * Memory: one fit accumulator per grid point for the fitted detectors (ReAct keeps the fit features per percentile,
  * DICE and ViM their sums), so tuning multiplies their fit memory by the grid size; KNN keeps one copy.
- * The SPEC §5b detectors' grids (SCALE percentile, GEN gamma and M, Relation q) are added here as one more
- * declaration each.
+ * The SPEC §5b detectors' grids, OpenOOD v1.5's sweeps (configs/postprocessors/{gen,relation,scale}.yml at 3c35632):
+ * <ul>
+ *   <li>{@code gen}: gamma in 0.01, 0.1 (default), 0.5, 1, 2, 5, 10 x M in 10, 50, 100 (default), 200, 500, 1000</li>
+ *   <li>{@code relation}: q in 1 (default), 2, 4, 6, 8; one bank per grid point</li>
+ *   <li>{@code scale}: percentile 65, 70, 75, 80, 85 (default), 90, 95</li>
+ * </ul>
+ * NNGuide has no grid (OpenOOD sweeps only its defaults).
  */
 public final class DetectorGrids {
     private DetectorGrids() {}
@@ -42,7 +47,19 @@ public final class DetectorGrids {
                 "odin",
                 List.of(Axis.of("temperature", 1000, 1, 10, 100, 1000)),
                 p -> MaxSoftmaxDetector.odin(p.get("temperature"))));
+        // SPEC §5b (logit/feature detectors)
+        grids.add(HyperparameterGrid.ready(
+                "gen",
+                List.of(
+                        Axis.of("gamma", GenDetector.DEFAULT_GAMMA, 0.01, 0.1, 0.5, 1, 2, 5, 10),
+                        Axis.of("M", GenDetector.DEFAULT_M, 10, 50, 100, 200, 500, 1000)),
+                p -> GenDetector.create(p.get("gamma"), (int) (double) p.get("M"))));
         if (features) {
+            // SPEC §5b (bank/gradient detectors)
+            grids.add(HyperparameterGrid.fitted(
+                    "relation",
+                    List.of(Axis.of("q", RelationDetector.DEFAULT_Q, 1, 2, 4, 6, 8)),
+                    p -> RelationDetector.accumulator(p.get("q"))));
             grids.add(HyperparameterGrid.derived(
                     "knn",
                     List.of(Axis.of("k", KnnDetector.DEFAULT_K, 1, 10, 20, 50, 100, 200, 500, 1000)),
@@ -63,6 +80,10 @@ public final class DetectorGrids {
                             "percentile", 100 * AshDetector.DEFAULT_PRUNE_FRACTION, 65, 70, 75, 80, 85, 90, 95)),
                     p -> AshDetector.create(head, v, p.get("percentile") / 100, 1)));
         }
+        grids.add(HyperparameterGrid.fitted(
+                "scale",
+                List.of(Axis.of("percentile", ScaleDetector.DEFAULT_PERCENTILE, 65, 70, 75, 80, 85, 90, 95)),
+                p -> ScaleDetector.accumulator(head, p.get("percentile"))));
         grids.add(HyperparameterGrid.fitted(
                 "dice",
                 List.of(Axis.of("percentile", DiceDetector.DEFAULT_PERCENTILE, 10, 30, 50, 70, 90)),

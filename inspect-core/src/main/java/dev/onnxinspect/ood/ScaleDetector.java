@@ -58,6 +58,11 @@ public final class ScaleDetector extends DenseEnergyDetector {
         return new Accumulator(create(last));
     }
 
+    /** A fit-time check of the feature sign that yields SCALE with percentile P and T = 1 (hyperparameter grids). */
+    public static Accumulator accumulator(DenseLayer last, double percentile) {
+        return new Accumulator(create(last, percentile, 1));
+    }
+
     /** k, the number of largest entries in S_k. */
     public int topCount() {
         return k;

@@ -8,15 +8,19 @@ import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.ood.DetectorGrids;
 import dev.onnxinspect.ood.DetectorInput;
 import dev.onnxinspect.ood.DetectorInputKind;
 import dev.onnxinspect.ood.DetectorSuite;
+import dev.onnxinspect.ood.GenDetector;
 import dev.onnxinspect.ood.HyperparameterGrid;
 import dev.onnxinspect.ood.HyperparameterGrid.Axis;
 import dev.onnxinspect.ood.KnnDetector;
 import dev.onnxinspect.ood.MaxSoftmaxDetector;
 import dev.onnxinspect.ood.OodDetector;
+import dev.onnxinspect.ood.RelationDetector;
+import dev.onnxinspect.ood.ScaleDetector;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -83,6 +87,58 @@ class TuningTest {
                         "tuning.odin.grid",
                         "temperature=1: 1.0 | temperature=10: 0.0 | temperature=100: 0.0 | temperature=1000: 0.0")
                 .containsKey("tuning_sets");
+    }
+
+    /**
+     * The SPEC §5b grids are OpenOOD v1.5's sweeps (configs/postprocessors/{gen,relation,scale}.yml: gamma_list
+     * [0.01, 0.1, 0.5, 1, 2, 5, 10] x M_list [10, 50, 100, 200, 500, 1000]; pow_list [1, 2, 4, 6, 8]; percentile_list
+     * [65 .. 95]) with the SPEC defaults, and each candidate is the detector of its own grid point.
+     */
+    @Test
+    void theSpec5bGridsAreOpenOodsSweepsAndBuildTheirPoints() {
+        DenseLayer head = new DenseLayer("logits", "h", 2, 3, new float[] {1, 0, 0, 0, 1, 0}, new float[2]);
+        List<HyperparameterGrid> grids = DetectorGrids.standard(head, true);
+        DetectorInput fit = DetectorInput.builder(3)
+                .logits(new float[][] {{2, 0}, {0, 2}, {1, 0.5f}})
+                .features(new float[][] {{2, 0, 1}, {0, 2, 1}, {1, 0.5f, 0}})
+                .labels(new int[] {0, 1, 0})
+                .build();
+
+        HyperparameterGrid gen = grid("gen", grids);
+        assertThat(gen.points()).hasSize(7 * 6);
+        assertThat(gen.defaults()).containsEntry("gamma", 0.1).containsEntry("M", 100.0);
+        HyperparameterGrid.Candidates genCandidates = gen.candidates();
+        for (int i = 0; i < gen.points().size(); i++) {
+            GenDetector d = (GenDetector) genCandidates.result(i);
+            assertThat(d.gamma()).isEqualTo(gen.points().get(i).get("gamma"));
+            assertThat((double) d.m()).isEqualTo(gen.points().get(i).get("M"));
+        }
+
+        HyperparameterGrid relation = grid("relation", grids);
+        assertThat(relation.points()).extracting(p -> p.get("q")).containsExactly(1.0, 2.0, 4.0, 6.0, 8.0);
+        assertThat(relation.defaults()).containsEntry("q", 1.0);
+        HyperparameterGrid.Candidates relationCandidates = relation.candidates();
+        relationCandidates.accept(fit);
+        for (int i = 0; i < 5; i++) {
+            assertThat(((RelationDetector) relationCandidates.result(i)).q())
+                    .isEqualTo(relation.points().get(i).get("q"));
+        }
+
+        HyperparameterGrid scale = grid("scale", grids);
+        assertThat(scale.points())
+                .extracting(p -> p.get("percentile"))
+                .containsExactly(65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0);
+        assertThat(scale.defaults()).containsEntry("percentile", 85.0);
+        HyperparameterGrid.Candidates scaleCandidates = scale.candidates();
+        scaleCandidates.accept(fit);
+        for (int i = 0; i < 7; i++) {
+            assertThat(((ScaleDetector) scaleCandidates.result(i)).percentile())
+                    .isEqualTo(scale.points().get(i).get("percentile"));
+        }
+        // no head: SCALE has no grid; no features: Relation has none
+        assertThat(DetectorGrids.standard(null, false))
+                .extracting(HyperparameterGrid::detector)
+                .containsExactly("odin", "gen");
     }
 
     /** A toy detector: z_0 times a factor per grid value (0 gives a constant score, AUROC 1/2). */
