@@ -35,6 +35,24 @@ public record PathOverlapResult(
     }
 
     /**
+     * SPEC §9's top-k overlap around {@code anchor} between the checkpoint before {@code step} and {@code step}
+     * (see {@link NeighbourRanks#topKOverlap}).
+     *
+     * @throws DynamicsException when the anchor is not one, the step was not seen or is the first, or k is outside
+     *                           1..samples-1
+     */
+    public double topKOverlap(int anchor, int step, int k) {
+        List<NeighbourRanks> ranks = neighbours(anchor);
+        for (int i = 1; i < ranks.size(); i++) {
+            if (ranks.get(i).step() == step) {
+                return ranks.get(i).topKOverlap(ranks.get(i - 1), k);
+            }
+        }
+        throw new DynamicsException("layer " + layer + ": no checkpoint before step " + step + " to compare with;"
+                + " steps seen: " + steps.stream().map(OverlapStepSummary::step).toList());
+    }
+
+    /**
      * The ranks around {@code anchor} at {@code step}.
      *
      * @throws DynamicsException when the anchor is not one, or the step was not seen

@@ -162,16 +162,29 @@ final class TrainCommand implements Callable<Integer> {
         writeHistory(results);
         System.out.println();
         System.out.printf(
-                Locale.ROOT, "%-36s %6s %10s %10s %12s%n", "run", "epochs", "train acc", "test acc", "dist. init");
+                Locale.ROOT,
+                "%-36s %6s %10s %10s %14s %12s%n",
+                "run",
+                "epochs",
+                "train acc",
+                "test acc",
+                "corrupted test",
+                "dist. init");
         for (ExperimentResult r : results) {
             var last = r.run().finalRecord();
             System.out.printf(
                     Locale.ROOT,
-                    "%-36s %6d %10.4f %10.4f %12.4f%n",
+                    "%-36s %6d %10.4f %10.4f %14s %12.4f%n",
                     r.runId(),
                     last.epoch(),
                     last.trainAccuracy(),
                     last.testAccuracy(),
+                    r.corruptedTestAccuracy().isPresent()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%.4f",
+                                    r.corruptedTestAccuracy().getAsDouble())
+                            : "-",
                     last.distanceFromInit());
         }
         System.out.println("\nRuns and checkpoints under " + out.toAbsolutePath() + ", history in "

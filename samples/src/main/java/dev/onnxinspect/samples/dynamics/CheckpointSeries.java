@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,11 +36,18 @@ public final class CheckpointSeries {
     private final String description;
     private final List<Integer> steps;
     private final IntFunction<Checkpoint> loader;
+    /** theta_t per layer straight from the parameters, or null to read it from the loaded checkpoint. */
+    private final IntFunction<Map<String, float[]>> parameterWeights;
 
-    private CheckpointSeries(String description, List<Integer> steps, IntFunction<Checkpoint> loader) {
+    private CheckpointSeries(
+            String description,
+            List<Integer> steps,
+            IntFunction<Checkpoint> loader,
+            IntFunction<Map<String, float[]>> parameterWeights) {
         this.description = description;
         this.steps = List.copyOf(steps);
         this.loader = loader;
+        this.parameterWeights = parameterWeights;
     }
 
     /**
@@ -80,12 +88,15 @@ public final class CheckpointSeries {
                     + " (e.g. checkpoint-000.onnx for the initial weights, as OnnxCheckpointWriter writes them)");
         }
         List<Path> ordered = List.copyOf(files);
-        return new CheckpointSeries(directory.toString(), steps, index -> read(ordered.get(index), steps.get(index)));
+        return new CheckpointSeries(
+                directory.toString(), steps, index -> read(ordered.get(index), steps.get(index)), null);
     }
 
     /**
      * In-memory checkpoints of {@code architecture}: checkpoint t is {@code parameters.get(t)}, exported (instrumented,
-     * every hidden activation an output) when loaded, named {@code <kind>-checkpoint-<ttt>.onnx}.
+     * every hidden activation an output) when loaded, named {@code <kind>-checkpoint-<ttt>.onnx}. Its weights
+     * (SPEC §10) are the parameters' raw trainable tensors ({@link CheckpointWeights#perLayer(ModelParameters)}), the
+     * same theta as the trainer's training history, also for an IOC network whose export holds exp(w - 5).
      *
      * @throws DynamicsException when the list is empty
      */
@@ -105,7 +116,8 @@ public final class CheckpointSeries {
                 t -> new Checkpoint(
                         t,
                         String.format(Locale.ROOT, "%s-checkpoint-%03d.onnx", architecture.kind(), t),
-                        OnnxExporter.exportBytes(architecture, copy.get(t), ExportOptions.DEFAULTS)));
+                        OnnxExporter.exportBytes(architecture, copy.get(t), ExportOptions.DEFAULTS)),
+                t -> CheckpointWeights.perLayer(copy.get(t)));
     }
 
     /**
@@ -126,7 +138,7 @@ public final class CheckpointSeries {
             }
             steps.add(c.step());
         }
-        return new CheckpointSeries("checkpoints in memory", steps, copy::get);
+        return new CheckpointSeries("checkpoints in memory", steps, copy::get, null);
     }
 
     private static int stepOf(Path file) {
@@ -166,6 +178,29 @@ public final class CheckpointSeries {
                     "checkpoint index " + index + " is outside 0.." + (steps.size() - 1) + " of " + description);
         }
         return loader.apply(index);
+    }
+
+    /**
+     * The weights theta_t (SPEC §10) of the checkpoint at position {@code index}, per layer: from the parameters for
+     * {@link #fromParameters}, else from the model's initializers ({@link CheckpointWeights#perLayer(Checkpoint)}).
+     *
+     * @throws DynamicsException as {@link CheckpointWeights#perLayer(Checkpoint)}, e.g. for IOC weights exported as
+     *                           exp(w - 5)
+     */
+    public Map<String, float[]> weights(int index) {
+        return weights(index, parameterWeights != null ? null : load(index));
+    }
+
+    /** As {@link #weights(int)}, reading the initializers from {@code loaded} (the checkpoint at {@code index}). */
+    Map<String, float[]> weights(int index, Checkpoint loaded) {
+        if (parameterWeights != null) {
+            if (index < 0 || index >= steps.size()) {
+                throw new DynamicsException(
+                        "checkpoint index " + index + " is outside 0.." + (steps.size() - 1) + " of " + description);
+            }
+            return parameterWeights.apply(index);
+        }
+        return CheckpointWeights.perLayer(loaded);
     }
 
     @Override

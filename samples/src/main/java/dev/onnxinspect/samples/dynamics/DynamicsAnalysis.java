@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Runtime, the whole probe set is run through it in batches, every analysed layer's activations go into that layer's
  * {@link PathSimilarityAccumulator} (rows streamed to the given {@link PathSimilaritySink}, e.g. a
  * {@link PathSimilarityTableSink}) and, when anchors are set, its {@link PathOverlapAccumulator}; the checkpoint's
- * initializers go into a {@link WeightNormAccumulator} (per layer and in total; checkpoint 0 of the series is theta_0).
+ * weights ({@link CheckpointSeries#weights(int)}, the raw theta of SPEC §10) go into a
+ * {@link WeightNormAccumulator} (per layer and in total; checkpoint 0 of the series is theta_0).
  *
  * <p>Memory: one checkpoint is loaded at a time and its session closed before the next is opened; the accumulators
  * hold checkpoint t-1's activations and patterns, so at most two checkpoints' probe activations are in memory
@@ -93,7 +94,7 @@ public final class DynamicsAnalysis {
                     overlap.accept(step, a);
                 }
             }
-            Map<String, float[]> theta = CheckpointWeights.perLayer(checkpoint);
+            Map<String, float[]> theta = series.weights(index, checkpoint);
             if (weights == null) {
                 weights = new WeightNormAccumulator(theta);
             }
@@ -138,12 +139,11 @@ public final class DynamicsAnalysis {
     public static WeightTrajectory weights(CheckpointSeries series) {
         WeightNormAccumulator weights = null;
         for (int index = 0; index < series.size(); index++) {
-            Checkpoint checkpoint = series.load(index);
-            Map<String, float[]> theta = CheckpointWeights.perLayer(checkpoint);
+            Map<String, float[]> theta = series.weights(index);
             if (weights == null) {
                 weights = new WeightNormAccumulator(theta);
             }
-            weights.accept(checkpoint.step(), theta);
+            weights.accept(series.steps().get(index), theta);
         }
         return weights.result();
     }

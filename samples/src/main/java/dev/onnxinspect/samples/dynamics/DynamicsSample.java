@@ -8,6 +8,7 @@ import dev.onnxinspect.dynamics.PathKind;
 import dev.onnxinspect.dynamics.PathOptions;
 import dev.onnxinspect.dynamics.PathOverlapResult;
 import dev.onnxinspect.dynamics.PathSimilarityResult;
+import dev.onnxinspect.dynamics.ProbePairs;
 import dev.onnxinspect.dynamics.StepRange;
 import dev.onnxinspect.dynamics.StepSummary;
 import dev.onnxinspect.trainers.arch.Architecture;
@@ -93,7 +94,7 @@ public final class DynamicsSample {
                 .parameter("training samples", nTrain + " (Fashion-MNIST train 0.." + (nTrain - 1) + ")")
                 .parameter("test samples", nTest)
                 .parameter("probe set", nProbe + " test samples 0.." + (nProbe - 1))
-                .parameter("pairs", nProbe <= 256 ? "all" : paths.maxSampledPairs() + " sampled, seed " + seed)
+                .parameter("pairs", pairsLabel(ProbePairs.select(nProbe, paths.maxSampledPairs(), seed)))
                 .parameter("training", config.describe())
                 .parameter(
                         "early / middle steps",
@@ -220,9 +221,25 @@ public final class DynamicsSample {
             }
         }
         List<String> overlapHeader = List.of("layer", "step", "mean path overlap", "corr(overlap, input distance)");
-        String overlapTitle = arch + ": path overlap against input distance (sampled pairs)";
+        String overlapTitle = overlapTitle(arch, result.overlaps());
         report.table(overlapTitle, overlapHeader, overlaps);
         markdown(md, overlapTitle, overlapHeader, overlaps);
+    }
+
+    /**
+     * The title of the path overlap table, naming the pairs it was computed on (SPEC §9: all pairs for a probe set of
+     * at most 256 samples, else a seeded sample).
+     */
+    static String overlapTitle(String arch, List<PathOverlapResult> overlaps) {
+        String pairs =
+                overlaps.isEmpty() ? "no anchors" : pairsLabel(overlaps.get(0).pairs());
+        return arch + ": path overlap against input distance (" + pairs + ")";
+    }
+
+    /** What pairs were computed: "all 3 pairs" or "32640 sampled pairs of 499500". */
+    static String pairsLabel(ProbePairs pairs) {
+        long total = (long) pairs.samples() * (pairs.samples() - 1) / 2;
+        return pairs.complete() ? "all " + total + " pairs" : pairs.size() + " sampled pairs of " + total;
     }
 
     private static String fmt(double v) {

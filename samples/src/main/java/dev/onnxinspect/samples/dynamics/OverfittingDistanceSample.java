@@ -39,13 +39,18 @@ import org.slf4j.LoggerFactory;
  * with wrong labels (the trainers' {@link ExtremeOverfitting}, seeded with the run's seed). Both are evaluated on the
  * test subset with its true labels.
  * Writes {@code <out>/training_history.arrow} (all runs), {@code <out>/weight_norms.csv} (per layer, from the
- * checkpoints' initializers), {@code <out>/overfitting-report.html} and {@code <out>/summary.md}.
+ * checkpoints' initializers), {@code <out>/overfitting-report.html}, {@code <out>/summary.md} (the table that
+ * {@code scripts/regenerate-doc-figures.sh} splices into {@code docs/results-dynamics.md}) and
+ * {@code <out>/}{@value #README_FRAGMENT} (the README's one-line summary).
  *
  * <p>Run: {@code scripts/sample-overfitting-distance.sh [--out DIR] [--train N] [--test N] [--epochs E]
  * [--seeds 1,2,3]}.
  */
 public final class OverfittingDistanceSample {
     private static final Logger LOG = LoggerFactory.getLogger(OverfittingDistanceSample.class);
+
+    /** The file name of the README's one-line fragment. */
+    public static final String README_FRAGMENT = "readme-line.md";
 
     private OverfittingDistanceSample() {}
 
@@ -202,6 +207,36 @@ public final class OverfittingDistanceSample {
         StringBuilder md = new StringBuilder();
         DynamicsSample.markdown(md, title + " (epochs 1, T/2, T)", header, rows);
         Files.writeString(out.resolve("summary.md"), md.toString(), StandardCharsets.UTF_8);
+        List<Double> normal = new ArrayList<>();
+        List<Double> overfit = new ArrayList<>();
+        for (var e : trajectories.entrySet()) {
+            List<WeightNorms> checkpoints = e.getValue().checkpoints();
+            double last = checkpoints.get(checkpoints.size() - 1).totalDistanceFromInit();
+            (e.getKey().startsWith("normal") ? normal : overfit).add(last);
+        }
+        Files.writeString(
+                out.resolve(README_FRAGMENT),
+                readmeFragment(normal, overfit, Integer.parseInt(a.get("epochs"))) + "\n",
+                StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The README's summary: the range (smallest-largest over the seeds) of the final total distance from
+     * initialisation of the normal and of the overfitting runs, two decimals.
+     */
+    static String readmeFragment(List<Double> normal, List<Double> overfit, int epochs) {
+        return "normal " + range(normal) + ", extreme overfitting " + range(overfit) + " after " + epochs + " epochs"
+                + " (`docs/results-dynamics.md`)";
+    }
+
+    private static String range(List<Double> values) {
+        double min = values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return min == max ? fmt2(min) : fmt2(min) + "-" + fmt2(max);
+    }
+
+    private static String fmt2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String fmt(double v) {

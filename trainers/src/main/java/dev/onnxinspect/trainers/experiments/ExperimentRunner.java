@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Runs a grid of experiments x seeds one after another (SPEC §11). Each run gets the directory
  * {@code <root>/<runId>} with a checkpoint per epoch ({@code checkpoint-000.onnx} = initial weights, instrumented:
  * every hidden activation is a graph output) and {@code run.properties} (the configuration, written before training,
- * and the outcome, rewritten after). Interrupting the thread ends the current run with its finished epochs and skips
+ * and the outcome, rewritten after: status, epochs, final train accuracy, final test accuracy on the clean test set and,
+ * for an image corruption, {@code final_corrupted_test_accuracy} on the test set under the same corruption, SPEC
+ * §11). Interrupting the thread ends the current run with its finished epochs and skips
  * the remaining runs.
  */
 public final class ExperimentRunner {
@@ -106,8 +109,14 @@ public final class ExperimentRunner {
         run.bestEpoch().ifPresent(e -> outcome.put("best_epoch", Integer.toString(e)));
         outcome.put("final_train_accuracy", Double.toString(run.finalRecord().trainAccuracy()));
         outcome.put("final_test_accuracy", Double.toString(run.finalRecord().testAccuracy()));
+        OptionalDouble corrupted = experiment
+                .variant()
+                .corruptedTest(test, seed)
+                .map(t -> OptionalDouble.of(CheckpointAccuracy.of(experiment.architecture(), run.finalParameters(), t)))
+                .orElse(OptionalDouble.empty());
+        corrupted.ifPresent(a -> outcome.put("final_corrupted_test_accuracy", Double.toString(a)));
         writeProperties(directory, configuration, outcome);
-        return new ExperimentResult(runId, configuration, run, directory);
+        return new ExperimentResult(runId, configuration, run, directory, corrupted);
     }
 
     /** All runs' history rows for the {@code training_history} table, in run order. */

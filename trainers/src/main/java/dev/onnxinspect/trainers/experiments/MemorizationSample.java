@@ -1,6 +1,7 @@
 package dev.onnxinspect.trainers.experiments;
 
 import dev.onnxinspect.data.FashionMnist;
+import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.train.EpochListener;
 import dev.onnxinspect.trainers.train.EpochRecord;
@@ -9,6 +10,9 @@ import dev.onnxinspect.trainers.train.Trainer;
 import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
 import dev.onnxinspect.trainers.train.TrainingRun;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *       and the weights move further from their initialisation than in the clean run with the same seed and epochs.
  *   </li>
  * </ol>
- * Arguments: [epochs (100)] [learning rate (0.002)]. Reads Fashion-MNIST from the dataset cache
+ * Arguments: [epochs (100)] [learning rate (0.002)] [output directory (target/sample-memorization)]. Writes the
+ * measured figures as the one-line Markdown fragment {@code <out>/}{@value #FRAGMENT} that
+ * {@code scripts/regenerate-doc-figures.sh} splices into the README's sample table. Reads Fashion-MNIST from the dataset cache
  * ({@link FashionMnist}: $ONNX_INSPECT_DATA or ~/.cache/onnx-inspect/datasets). Run it with
  * {@code scripts/sample-memorization.sh}.
  */
@@ -34,12 +40,15 @@ public final class MemorizationSample {
     private static final int TEST_SUBSET = 500;
     private static final int CLASSES = 10;
     private static final long SEED = 1;
+    /** The file name of the README fragment. */
+    public static final String FRAGMENT = "memorization.md";
 
     private MemorizationSample() {}
 
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         double lr = args.length > 1 ? Double.parseDouble(args[1]) : 0.002;
+        Path out = Path.of(args.length > 2 ? args[2] : "target/sample-memorization");
         TrainingData train = TrainingData.from(FashionMnist.train().subset(0, TRAIN_SUBSET), CLASSES);
         TrainingData test = TrainingData.from(FashionMnist.test().subset(0, TEST_SUBSET), CLASSES);
         Mlp mlp = Mlp.relu(784, 10, 256, 128);
@@ -92,6 +101,39 @@ public final class MemorizationSample {
                 fmt(cleanRun.finalRecord().testAccuracy()),
                 fmt(extremeRun.finalRecord().distanceFromInit()),
                 fmt(cleanRun.finalRecord().distanceFromInit()));
+        Files.createDirectories(out);
+        String line = readmeFragment(
+                randomRun.finalRecord().trainAccuracy(),
+                randomRun.finalRecord().testAccuracy(),
+                extremeRun.finalRecord().trainAccuracy(),
+                extremeRun.finalRecord().testAccuracy(),
+                extremeRun.finalRecord().distanceFromInit(),
+                cleanRun.finalRecord().distanceFromInit());
+        AtomicFiles.write(out.resolve(FRAGMENT), (line + "\n").getBytes(StandardCharsets.UTF_8));
+        LOG.info("wrote {}", out.resolve(FRAGMENT));
+    }
+
+    /**
+     * The README's figures of this sample in one line: accuracies as percentages with two decimals (fractions times
+     * 100, rounded half-up by {@link String#format}), distances with two decimals.
+     */
+    static String readmeFragment(
+            double randomTrain,
+            double randomTest,
+            double extremeTrain,
+            double extremeTest,
+            double extremeDistance,
+            double cleanDistance) {
+        return String.format(
+                Locale.ROOT,
+                "random labels: train %.2f%%, test %.2f%% (chance 10%%); extreme overfitting: train %.2f%%, test %.2f%%,"
+                        + " distance from init %.2f vs %.2f for clean training (same seed and epochs)",
+                100 * randomTrain,
+                100 * randomTest,
+                100 * extremeTrain,
+                100 * extremeTest,
+                extremeDistance,
+                cleanDistance);
     }
 
     private static void report(String what, TrainingRun run, long start) {

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,12 +30,22 @@ import java.util.Map;
  * name (e.g. {@code dense1/relu}, {@code dense2/relu}), and with {@link ExportOptions#includePreActivations()} the
  * dense/convolution/batch-norm outputs too. Initializers are named after the parameters
  * ({@code dense1/linear.weight}). Metadata: {@code onnx_inspect.architecture.*} (the architecture's
- * {@link Architecture#describe()}), {@code onnx_inspect.exposed_layers} (comma-separated output names), plus the
- * options' extra entries (the trainer's config goes there as {@code onnx_inspect.training.*}).
+ * {@link Architecture#describe()}), {@code onnx_inspect.exposed_layers} (comma-separated output names),
+ * {@value #IOC_WEIGHTS_KEY} for a network with IOC weights, plus the options' extra entries (the trainer's config goes there as {@code onnx_inspect.training.*}).
  */
 public final class OnnxExporter {
     /** The name of the graph input. */
     public static final String INPUT = "input";
+
+    /**
+     * The metadata key that an export of a network with constrained (IOC, SPEC §11) weights carries: the value is
+     * {@link IocWeightExport#name()} in lower case, so that a reader of the initializers knows whether they hold the
+     * raw w ({@code in_graph}) or the transformed w' ({@code transformed_initializers}). Absent without constraints.
+     */
+    public static final String IOC_WEIGHTS_KEY = "onnx_inspect.ioc_weights";
+
+    /** The suffixes of the constant initializers an {@link IocWeightExport#IN_GRAPH} export adds (not weights). */
+    public static final List<String> IOC_CONSTANT_SUFFIXES = List.of("/constraint/zero", "/constraint/offset");
 
     private static final String PREFIX = "onnx_inspect.";
 
@@ -94,6 +105,7 @@ public final class OnnxExporter {
         private final ExportOptions options;
         private final GraphBuilder graph;
         private final ExportParameters parameters;
+        private boolean constrained;
 
         Emitter(Architecture architecture, ModelParameters parameters, ExportOptions options) {
             this.architecture = architecture;
@@ -119,6 +131,9 @@ public final class OnnxExporter {
             }
             architecture.describe().forEach((k, v) -> graph.metadata(PREFIX + "architecture." + k, v));
             graph.metadata(PREFIX + "exposed_layers", String.join(",", outputs));
+            if (constrained) {
+                graph.metadata(IOC_WEIGHTS_KEY, options.iocWeights().name().toLowerCase(Locale.ROOT));
+            }
             options.metadata().entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> graph.metadata(e.getKey(), e.getValue()));
@@ -200,6 +215,7 @@ public final class OnnxExporter {
                 String wName = graph.addInitializer(w.name(), w.values(), d.outFeatures(), d.inFeatures());
                 return graph.gemm(n, x, wName, b, true);
             }
+            constrained = true;
             if (options.iocWeights() == IocWeightExport.TRANSFORMED_INITIALIZERS) {
                 float[] effective = w.values();
                 for (int i = 0; i < effective.length; i++) {
@@ -209,8 +225,9 @@ public final class OnnxExporter {
                 return graph.gemm(n, x, wName, b, true);
             }
             String raw = graph.addInitializer(w.name(), w.values(), d.outFeatures(), d.inFeatures());
-            String zero = graph.addInitializer(n + "/constraint/zero", new float[] {0f});
-            String offset = graph.addInitializer(n + "/constraint/offset", new float[] {WeightConstraint.IOC_OFFSET});
+            String zero = graph.addInitializer(n + IOC_CONSTANT_SUFFIXES.get(0), new float[] {0f});
+            String offset =
+                    graph.addInitializer(n + IOC_CONSTANT_SUFFIXES.get(1), new float[] {WeightConstraint.IOC_OFFSET});
             String negative = graph.less(n + "/constraint/negative", raw, zero);
             String shifted = graph.exp(n + "/constraint/exp", graph.sub(n + "/constraint/shift", raw, offset));
             String effective = graph.where(n + "/constraint/weight", negative, shifted, raw);

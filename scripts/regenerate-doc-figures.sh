@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Reruns the experiments whose figures the README and docs/results-dynamics.md quote, then splices the figures the
+# runs wrote (Markdown fragments) between the documents' <!-- generated:NAME --> markers, so that no documented
+# figure is typed by hand (issue 18).
+#   scripts/regenerate-doc-figures.sh [memorization] [overfitting-distance]   (default: both)
+# memorization: scripts/sample-memorization.sh (100 epochs) -> README.md, the sample table's memorisation line.
+# overfitting-distance: scripts/sample-overfitting-distance.sh (3 seeds x 2 runs x 10 epochs) ->
+#   docs/results-dynamics.md, the distance-from-initialisation table, and README.md, the sample table's line.
+# The runs take tens of minutes on the 2-core machine; the fragments stay under target/doc-figures/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+out=target/doc-figures
+which=("$@")
+if [ ${#which[@]} -eq 0 ]; then
+  which=(memorization overfitting-distance)
+fi
+splice() {
+  scripts/run-sample.sh dev.onnxinspect.samples.docs.DocFragments "$@"
+}
+for name in "${which[@]}"; do
+  case "$name" in
+    memorization)
+      scripts/sample-memorization.sh 100 0.002 "$out/memorization"
+      splice README.md memorization "$out/memorization/memorization.md"
+      ;;
+    overfitting-distance)
+      scripts/sample-overfitting-distance.sh --out "$out/overfitting-distance"
+      splice docs/results-dynamics.md overfitting-distance "$out/overfitting-distance/summary.md"
+      splice README.md overfitting-distance-line "$out/overfitting-distance/readme-line.md"
+      ;;
+    *)
+      echo "unknown figure set '$name'; use memorization or overfitting-distance" >&2
+      exit 3
+      ;;
+  esac
+done
