@@ -31,7 +31,10 @@ import java.util.Locale;
  * cycles over Fashion-MNIST train and test without holding more than one batch).
  *
  * <p>Arguments (all optional): {@code --models mlp,cnn --batch auto --threads 1 --warmup 2 --reps 5
- * --samples N --heap 10000,100000 --patterns false --spinning false}; {@code --heap none} skips the heap part,
+ * --samples N --heap 10000,100000 --patterns false --spinning false}; {@code --heap none} skips the heap part;
+ * the scaling figures of issue 14 are {@code --reps 0 --heap 10000,100000,1000000} (each size's wall time, samples/s,
+ * time per sample against the first size's, and heap: linear time shows as a ratio near 1, flat heap as equal live
+ * heaps after GC);
  * {@code --reps 0} the throughput part; {@code --samples} is the samples per throughput pass (default: 100,000 for
  * the MLP and 20,000 for the CNN, cycling over Fashion-MNIST test, so that a pass lasts about a second or more); {@code
  * --batch auto} (the default) takes the inspection's automatic batch
@@ -255,7 +258,9 @@ public final class InspectionBenchmark {
 
     private void heap(BenchModel model, List<InMemoryDataset> parts, InferenceSession session, long[] sizes) {
         try (HeapProbe probe = new HeapProbe()) {
-            runInspection(model, session, new CyclingSource(parts, batch * 4L)); // warm-up
+            // warm-up as long as the first size, so that its time per sample is that of compiled code
+            runInspection(model, session, new CyclingSource(parts, Math.max(batch * 4L, sizes[0])));
+            double first = -1;
             for (long size : sizes) {
                 probe.start();
                 long start = System.nanoTime();
@@ -268,17 +273,23 @@ public final class InspectionBenchmark {
                     Reference.reachabilityFence(finished); // the results count as retained
                 }
                 sink += finished.samples();
+                if (first < 0) {
+                    first = seconds / size;
+                }
                 out(
                         "%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s,"
                                 + " retained with"
-                                + " results %s, baseline (datasets) %s; %.0f samples/s, load %s",
+                                + " results %s, baseline (datasets) %s; %.2f s, %.0f samples/s, time per sample"
+                                + " / that of the first size %.2f; load %s",
                         model.name(),
                         size,
                         mib(f.peakPools()),
                         mib(f.maxAfterGc()),
                         mib(f.retained() - f.baseline()),
                         mib(f.baseline()),
+                        seconds,
                         size / seconds,
+                        seconds / size / first,
                         load());
             }
         }
