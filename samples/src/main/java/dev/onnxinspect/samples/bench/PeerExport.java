@@ -107,13 +107,13 @@ public final class PeerExport {
         writeLongs(file, counts, new int[] {CLASSES, units});
     }
 
-    private static void writeFloats(Path file, float[] values, int[] shape) throws IOException {
+    static void writeFloats(Path file, float[] values, int[] shape) throws IOException {
         ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         data.asFloatBuffer().put(values);
         writeNpy(file, "<f4", shape, data.array());
     }
 
-    private static void writeLongs(Path file, long[] values, int[] shape) throws IOException {
+    static void writeLongs(Path file, long[] values, int[] shape) throws IOException {
         ByteBuffer data = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         data.asLongBuffer().put(values);
         writeNpy(file, "<i8", shape, data.array());
