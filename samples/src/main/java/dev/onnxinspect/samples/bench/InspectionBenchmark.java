@@ -32,7 +32,10 @@ import java.util.Locale;
  * cycles over Fashion-MNIST train and test without holding more than one batch).
  *
  * <p>Arguments (all optional): {@code --models mlp,cnn --batch auto --threads 1 --warmup 2 --reps 5
- * --samples N --heap 10000,100000 --patterns false --spinning false}; {@code --heap none} skips the heap part,
+ * --samples N --heap 10000,100000 --patterns false --spinning false}; {@code --heap none} skips the heap part;
+ * the scaling figures of issue 14 are {@code --reps 0 --heap 10000,100000,1000000 --heap-reps 3} (the sizes run in
+ * turn, {@code --heap-reps} times; then per size the time per sample (mean ± sd), its ratio to the first size's and
+ * the largest live heap after a GC: linear time shows as ratios near 1, a flat heap as equal live heaps);
  * {@code --reps 0} the throughput part; {@code --samples} is the samples per throughput pass (default: 100,000 for
  * the MLP and 20,000 for the CNN, cycling over Fashion-MNIST test, so that a pass lasts about a second or more); {@code
  * --batch auto} (the default) takes the inspection's automatic batch
@@ -63,6 +66,7 @@ public final class InspectionBenchmark {
     private final boolean breakdown;
     private final SessionConfig.Optimization instrumentedOptimization;
     private final int hookThreads;
+    private final int heapReps;
     private final boolean reuseOutputMemory;
     private final NonFinitePolicy nonFinite;
     private long sink;
@@ -77,6 +81,7 @@ public final class InspectionBenchmark {
         this.spinning = Boolean.parseBoolean(args.value("spinning", "false"));
         this.breakdown = Boolean.parseBoolean(args.value("breakdown", "false"));
         this.hookThreads = args.integer("hook-threads", 1);
+        this.heapReps = args.integer("heap-reps", 1);
         this.reuseOutputMemory = Boolean.parseBoolean(args.value("reuse-output-memory", "true"));
         this.nonFinite =
                 NonFinitePolicy.valueOf(args.value("non-finite", "fail").toUpperCase(Locale.ROOT));
@@ -264,33 +269,69 @@ public final class InspectionBenchmark {
 
     private void heap(BenchModel model, List<InMemoryDataset> parts, InferenceSession session, long[] sizes) {
         try (HeapProbe probe = new HeapProbe()) {
-            runInspection(model, session, new CyclingSource(parts, batch * 4L)); // warm-up
-            for (long size : sizes) {
-                probe.start();
-                long start = System.nanoTime();
-                StatisticsHook.Finished finished = runInspection(model, session, new CyclingSource(parts, size));
-                double seconds = (System.nanoTime() - start) / 1e9;
-                HeapProbe.Figures f;
-                try {
-                    f = probe.stop();
-                } finally {
-                    Reference.reachabilityFence(finished); // the results count as retained
+            // warm-up as long as the first size, so that its time per sample is that of compiled code
+            runInspection(model, session, new CyclingSource(parts, Math.max(batch * 4L, sizes[0])));
+            double[][] micros = new double[sizes.length][heapReps];
+            long[] liveAfterGc = new long[sizes.length];
+            for (int r = 0; r < heapReps; r++) {
+                for (int s = 0; s < sizes.length; s++) {
+                    long size = sizes[s];
+                    HeapProbe.Figures f = heapRun(model, parts, session, probe, size, micros[s], r);
+                    liveAfterGc[s] = Math.max(liveAfterGc[s], f.maxAfterGc());
                 }
-                sink += finished.samples();
+            }
+            double first = mean(micros[0]);
+            for (int s = 0; s < sizes.length; s++) {
                 out(
-                        "%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s,"
-                                + " retained with"
-                                + " results %s, baseline (datasets) %s; %.0f samples/s, load %s",
+                        "%s SCALING %d samples: %s us/sample over %d rep(s), / that of %d samples %.2f; largest live"
+                                + " heap after a GC %s (0 = no GC during the runs); load %s",
                         model.name(),
-                        size,
-                        mib(f.peakPools()),
-                        mib(f.maxAfterGc()),
-                        mib(f.retained() - f.baseline()),
-                        mib(f.baseline()),
-                        size / seconds,
+                        sizes[s],
+                        meanSd(micros[s], "%.2f"),
+                        heapReps,
+                        sizes[0],
+                        mean(micros[s]) / first,
+                        mib(liveAfterGc[s]),
                         load());
             }
         }
+    }
+
+    /** One measured inspection of {@code size} samples; its time per sample goes to {@code micros[rep]}. */
+    private HeapProbe.Figures heapRun(
+            BenchModel model,
+            List<InMemoryDataset> parts,
+            InferenceSession session,
+            HeapProbe probe,
+            long size,
+            double[] micros,
+            int rep) {
+        probe.start();
+        long start = System.nanoTime();
+        StatisticsHook.Finished finished = runInspection(model, session, new CyclingSource(parts, size));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        HeapProbe.Figures f;
+        try {
+            f = probe.stop();
+        } finally {
+            Reference.reachabilityFence(finished); // the results count as retained
+        }
+        sink += finished.samples();
+        micros[rep] = seconds * 1e6 / size;
+        out(
+                "%s HEAP %d samples: peak heap (sum of pool peaks) %s, peak live heap after GC %s,"
+                        + " retained with"
+                        + " results %s, baseline (datasets) %s; %.2f s, %.0f samples/s; load %s",
+                model.name(),
+                size,
+                mib(f.peakPools()),
+                mib(f.maxAfterGc()),
+                mib(f.retained() - f.baseline()),
+                mib(f.baseline()),
+                seconds,
+                size / seconds,
+                load());
+        return f;
     }
 
     static String mib(long bytes) {
