@@ -2,6 +2,7 @@ package dev.onnxinspect.guard;
 
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
@@ -45,7 +46,7 @@ final class GuardFiles {
     record Saved(String modelSha256, GuardLayout layout, String primary, Thresholds thresholds, DetectorSuite suite) {}
 
     static void save(Path dir, Saved s) throws IOException {
-        Files.createDirectories(dir);
+        OutputPaths.directory(dir);
         Path detectors = dir.resolve(DETECTORS);
         s.suite().save(detectors, s.modelSha256());
         Properties p = new Properties();
