@@ -67,16 +67,29 @@ public final class OutputPaths {
      *                              a directory; ({@link Kind#IO}) when the directory cannot be created
      */
     public static Path directory(Path target) {
+        Path absolute = checkDirectory(target);
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException e) {
+            throw FileErrors.cannot("create the directory", absolute, e);
+        }
+        return absolute;
+    }
+
+    /**
+     * Checks {@code target} as a directory to be written into, without creating anything: not empty, and either
+     * absent or a directory. For a command that checks its output before a long run.
+     *
+     * @return the absolute path
+     * @throws OnnxInspectException ({@link Kind#INVALID_INPUT}) when the path is empty or names something other than
+     *                              a directory
+     */
+    public static Path checkDirectory(Path target) {
         Path absolute = nonEmpty(target, "directory");
         String type = type(absolute);
         if (type != null && !Files.isDirectory(absolute)) {
             throw new OnnxInspectException("cannot write into " + absolute + ": it is " + type + ", not a directory;"
                     + " give the path of a new or an existing directory");
-        }
-        try {
-            Files.createDirectories(absolute);
-        } catch (IOException e) {
-            throw FileErrors.cannot("create the directory", absolute, e);
         }
         return absolute;
     }

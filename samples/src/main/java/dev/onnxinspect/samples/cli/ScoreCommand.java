@@ -10,6 +10,7 @@ import dev.onnxinspect.guard.OodGuard;
 import dev.onnxinspect.guard.Verdict;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.io.OutputPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.file(out); // before the scoring, not after it
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions);
                 OodGuard guard = OodGuard.load(model, guardDir, run.session())) {
             List<DataSource> sources = new ArrayList<>();
