@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -101,9 +102,9 @@ final class GuardFiles {
                     Kind.IO,
                     "no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one" + " with OodGuard#save",
                     e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | CharacterCodingException e) {
             throw new GuardException(
-                    file + " is not a properties file (" + e.getMessage() + "); it is damaged or not"
+                    file + " is not a properties file (" + e + "); it is damaged or not"
                             + " a guard file: save the guard again",
                     e);
         }
