@@ -180,10 +180,20 @@ final class ImageFolder implements TableReader {
             }
             int n = Math.min(maxRows, files.size() - next);
             long[] sample = preprocessing.sampleShape(width, height);
-            int sampleSize = Math.toIntExact(Arrays.stream(sample).reduce(1, Math::multiplyExact));
+            int sampleSize;
+            int blockSize;
+            try {
+                sampleSize = Math.toIntExact(Arrays.stream(sample).reduce(1, Math::multiplyExact));
+                blockSize = Math.multiplyExact(n, sampleSize);
+            } catch (ArithmeticException e) {
+                // a damaged or huge image header: a refusal naming the image, not an overflow
+                throw new DatasetException("image " + files.get(0) + " is " + width + "x" + height + ", samples of "
+                        + Arrays.toString(sample) + " values, too many to feed; check the file, or declare a resize"
+                        + " and a centre crop");
+            }
             int first = next;
-            ElementWriter out = ElementWriter.create(
-                    type, Math.multiplyExact(n, sampleSize), i -> "image " + files.get(first + i / sampleSize));
+            ElementWriter out =
+                    ElementWriter.create(type, blockSize, i -> "image " + files.get(first + i / sampleSize));
             for (int r = 0; r < n; r++) {
                 Path file = files.get(first + r);
                 ImageDecoder.Planes image;

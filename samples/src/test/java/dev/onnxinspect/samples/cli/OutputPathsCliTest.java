@@ -113,12 +113,21 @@ class OutputPathsCliTest {
         Path tables = Files.createDirectories(out.resolve("tables"));
         Files.writeString(tables.resolve("scores.arrow"), "the other run's file");
         try (DirectoryLock other = DirectoryLock.acquire(tables)) {
-            Outcome o =
-                    run("audit", model.toString(), "--id", "fashion-mnist-test:50", "--out", out.toString(), "--quiet");
-            assertOneLineInputError(
-                    o,
-                    "cannot write into " + other.directory() + ": this process is writing its results there (lock file"
-                            + " .onnx-inspect.lock); wait for it to finish or give another directory");
+            Outcome o = run(
+                    "audit",
+                    model.toString(),
+                    "--id",
+                    "fashion-mnist-test:50",
+                    "--ood",
+                    "mnist-digits:50",
+                    "--out",
+                    out.toString(),
+                    "--quiet");
+            // the run's log lines come first on stderr; the error is the last line
+            assertThat(o.code()).as(o.err()).isEqualTo(ExitCodes.INPUT_ERROR);
+            assertThat(o.err().strip().lines().reduce((first, last) -> last).orElse(""))
+                    .isEqualTo("error: cannot write into " + other.directory() + ": this process is writing its results"
+                            + " there (lock file .onnx-inspect.lock); wait for it to finish or give another directory");
         }
         assertThat(Files.readString(tables.resolve("scores.arrow"))).isEqualTo("the other run's file");
     }
