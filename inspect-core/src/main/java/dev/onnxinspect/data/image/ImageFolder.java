@@ -51,6 +51,11 @@ final class ImageFolder implements TableReader {
         } catch (DatasetException e) {
             throw forInput(input, e);
         }
+        if (first[0] <= 0 || first[1] <= 0) {
+            // a damaged header: a refusal naming the image, not an invalid sample shape
+            throw new DatasetException("image " + files.get(0) + " declares a size of " + first[0] + "x" + first[1]
+                    + "; the file is damaged: remove it from the folder or save it again");
+        }
         int[] size = preprocessing.outputSize(first[0], first[1]);
         this.width = size[0];
         this.height = size[1];
