@@ -1,10 +1,15 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.io.InputFiles;
+import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.io.FileErrors;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,6 +19,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import org.apache.arrow.flatbuf.Buffer;
+import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -52,8 +60,14 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
         this.name = b.name != null
                 ? b.name
                 : fileName.endsWith(".arrow") ? fileName.substring(0, fileName.length() - 6) : fileName;
+        FileChannel opened;
+        try {
+            opened = FileChannel.open(file);
+        } catch (IOException e) {
+            throw FileErrors.cannot("read", file, e);
+        }
         this.allocator = b.allocator.newChildAllocator("arrow-image-source " + fileName, 0, Long.MAX_VALUE);
-        try (FileChannel channel = FileChannel.open(file);
+        try (FileChannel channel = opened;
                 ArrowFileReader reader = new ArrowFileReader(channel, allocator, Compression.readerFactory())) {
             Schema schema = readSchema(reader);
             this.columns = ImageColumns.resolve(file, schema, b.imageColumn, b.pixelColumns, b.labelColumn, b.labelled);
@@ -71,9 +85,13 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
                         + " values but the images of " + file + " have " + columns.sampleSize());
             }
             this.size = countRows(channel, reader.getRecordBlocks());
-        } catch (IOException | RuntimeException e) {
-            allocator.close();
+        } catch (OnnxInspectException e) {
+            ArrowIpcFormat.closeAfter(allocator, e);
             throw e;
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            OnnxInspectException damaged = DatasetException.damaged(file, e);
+            ArrowIpcFormat.closeAfter(allocator, damaged);
+            throw damaged;
         }
     }
 
@@ -92,12 +110,79 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
     static long countRows(FileChannel channel, List<ArrowBlock> blocks) throws IOException {
         long rows = 0;
         for (ArrowBlock block : blocks) {
+            checkBlock(channel, block);
             channel.position(block.getOffset());
             MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+            if (message == null || message.getMessage().headerType() != MessageHeader.RecordBatch) {
+                throw new IOException("no record batch at offset " + block.getOffset());
+            }
             RecordBatch header = (RecordBatch) message.getMessage().header(new RecordBatch());
+            checkRecordBatch(header, block);
             rows += header.length();
         }
         return rows;
+    }
+
+    /**
+     * Checks a block of the file's footer against the file before Arrow reads it: the block lies inside the file and
+     * its message's length prefix (after the optional continuation marker) fits in the block's metadata. Arrow
+     * allocates a heap buffer of whatever length the prefix says; a damaged prefix would else end in an
+     * {@link OutOfMemoryError}.
+     *
+     * @throws IOException naming what does not fit (the caller refuses the file as damaged)
+     */
+    static void checkBlock(FileChannel channel, ArrowBlock block) throws IOException {
+        long size = channel.size();
+        long offset = block.getOffset();
+        int metadata = block.getMetadataLength();
+        long body = block.getBodyLength();
+        if (offset < 0 || metadata < 8 || body < 0 || offset + metadata > size || offset + metadata + body > size) {
+            throw new IOException("a block at offset " + offset + " of " + metadata + " + " + body
+                    + " bytes in a file of " + size + " bytes");
+        }
+        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        channel.read(prefix, offset);
+        int length = prefix.getInt(0);
+        if (length == -1) {
+            length = prefix.getInt(4); // continuation marker, then the length
+        }
+        if (length < 0 || length > metadata) {
+            throw new IOException("a message of " + length + " bytes in a block of " + metadata + " bytes");
+        }
+    }
+
+    /**
+     * Checks a record batch's header as Arrow's {@code MessageSerializer.deserializeRecordBatch} will read it, before
+     * any pass reads the batch: Arrow reads the body into a buffer first and does not release it when the header then
+     * proves invalid (a leak that its allocator reports on closing), so a damaged header is refused here, where no
+     * body has been read. Row and node counts in 0..2^31-1, null counts within them, every buffer inside the body, and
+     * the compression table readable.
+     */
+    private static void checkRecordBatch(RecordBatch header, ArrowBlock block) throws IOException {
+        if (header.length() < 0 || header.length() > Integer.MAX_VALUE) {
+            throw new IOException("a record batch of " + header.length() + " rows");
+        }
+        FieldNode node = new FieldNode();
+        for (int i = 0; i < header.nodesLength(); i++) {
+            header.nodes(node, i);
+            if (node.length() < 0
+                    || node.length() > Integer.MAX_VALUE
+                    || node.nullCount() < 0
+                    || node.nullCount() > node.length()) {
+                throw new IOException("a column of " + node.length() + " values with " + node.nullCount() + " nulls");
+            }
+        }
+        Buffer buffer = new Buffer();
+        for (int i = 0; i < header.buffersLength(); i++) {
+            header.buffers(buffer, i);
+            if (buffer.offset() < 0
+                    || buffer.length() < 0
+                    || buffer.offset() + buffer.length() > block.getBodyLength()) {
+                throw new IOException("a buffer at " + buffer.offset() + " of " + buffer.length()
+                        + " bytes in a body of " + block.getBodyLength() + " bytes");
+            }
+        }
+        header.compression();
     }
 
     /** Starts a builder for {@code file}; memory comes from a child of {@code allocator}. */
@@ -207,13 +292,13 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
         public boolean hasNext() {
             try {
                 return ensureRows();
-            } catch (IOException e) {
-                close();
-                throw new ArrowExportException(
-                        Kind.IO,
-                        "cannot read " + file + ": " + e.getMessage()
-                                + "; check that the file is readable and complete",
-                        e);
+            } catch (OnnxInspectException e) {
+                closeAfter(e);
+                throw e;
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                OnnxInspectException damaged = DatasetException.damaged(file, e);
+                closeAfter(damaged);
+                throw damaged;
             }
         }
 
@@ -234,22 +319,28 @@ public final class ArrowImageSource implements DataSource, AutoCloseable {
                     rowInBatch += take;
                     filled += take;
                 }
-            } catch (IOException e) {
-                close();
-                throw new ArrowExportException(
-                        Kind.IO,
-                        "cannot read " + file + ": " + e.getMessage()
-                                + "; check that the file is readable and complete",
-                        e);
-            } catch (RuntimeException e) {
-                close();
+            } catch (OnnxInspectException e) {
+                closeAfter(e);
                 throw e;
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                OnnxInspectException damaged = DatasetException.damaged(file, e);
+                closeAfter(damaged);
+                throw damaged;
             }
             if (filled < batchSize) {
                 data = Arrays.copyOf(data, filled * sampleSize);
                 labels = labels == null ? null : Arrays.copyOf(labels, filled);
             }
             return new Batch(data, filled, sampleShape, labels);
+        }
+
+        /** Closes the pass after {@code failure}, which a failure to close must not replace. */
+        private void closeAfter(RuntimeException failure) {
+            try {
+                close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
         }
 
         void close() {

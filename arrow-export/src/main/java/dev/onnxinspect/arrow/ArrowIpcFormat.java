@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.columns.ArrowColumns;
 import dev.onnxinspect.arrow.columns.ArrowTable;
 import dev.onnxinspect.data.DataFormat;
@@ -7,6 +8,7 @@ import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InputMapping;
 import dev.onnxinspect.data.LabelMapping;
 import dev.onnxinspect.data.TableReader;
+import dev.onnxinspect.io.FileErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -28,6 +31,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The Arrow stream format and Feather version 1 are refused with the call that writes the file format.
  *
  * <p>Each table owns a {@link RootAllocator} of its own, closed with it: a leak fails the close.
+ *
+ * <p>A damaged file (truncated, or with bytes changed) is refused in one line naming it
+ * ({@link DatasetException#damaged}, exit code 3), its buffers released first. The blocks of the footer are checked
+ * against the file before Arrow reads them. Choice: an {@link OutOfMemoryError} while Arrow decodes the file's
+ * metadata is taken for damage too (a changed byte in a flatbuffer's length makes Arrow ask for an array of 2^31
+ * elements: "Requested array size exceeds VM limit", thrown before anything is allocated); the message keeps the
+ * error's name, so a file really too large for the heap is still recognisable.
  */
 public final class ArrowIpcFormat implements DataFormat {
     @Override
@@ -44,29 +54,54 @@ public final class ArrowIpcFormat implements DataFormat {
 
     @Override
     public TableReader open(Path file, List<InputMapping> inputs, LabelMapping labels) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file);
+        } catch (IOException e) {
+            throw FileErrors.cannot("read", file, e);
+        }
         BufferAllocator allocator = new RootAllocator();
         try {
             Schema schema;
             long rows;
-            try (FileChannel channel = FileChannel.open(file);
+            try (channel;
                     ArrowFileReader reader = new ArrowFileReader(channel, allocator, Compression.readerFactory())) {
                 schema = schema(file, reader);
+                for (ArrowBlock block : reader.getDictionaryBlocks()) {
+                    ArrowImageSource.checkBlock(channel, block);
+                }
                 rows = ArrowImageSource.countRows(channel, reader.getRecordBlocks());
+            } catch (OnnxInspectException e) {
+                throw e;
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                throw DatasetException.damaged(file, e);
             }
             ArrowColumns columns = ArrowColumns.plan(file, schema, inputs, labels);
             return new ArrowTable(file, rows, columns, () -> stream(file, allocator), allocator);
-        } catch (IOException | RuntimeException e) {
-            allocator.close();
+        } catch (RuntimeException e) {
+            closeAfter(allocator, e);
             throw e;
+        }
+    }
+
+    /**
+     * Closes the table's allocator after a failure: the failure stays the error, a leak found on closing is added to
+     * it as suppressed (never logged in its place).
+     */
+    static void closeAfter(BufferAllocator allocator, Exception failure) {
+        try {
+            allocator.close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
     private static Schema schema(Path file, ArrowFileReader reader) {
         try {
             return reader.getVectorSchemaRoot().getSchema();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             throw new DatasetException(
-                    file + " is not an Arrow IPC file (" + e.getMessage() + "); write it in the"
+                    file + " is not an Arrow IPC file (" + DatasetException.oneLine(e) + "); write it in the"
                             + " Arrow file format (pyarrow: pa.ipc.new_file or feather.write_feather, polars:"
                             + " write_ipc)",
                     e);

@@ -1,7 +1,9 @@
 package dev.onnxinspect.arrow;
 
-import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.DirectoryLock;
+import dev.onnxinspect.io.FileErrors;
+import dev.onnxinspect.io.OutputPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +29,15 @@ import org.slf4j.LoggerFactory;
  * deleted when the directory is opened, because the tables it describes are about to be replaced one by one; a
  * directory without a manifest is an incomplete run.
  *
- * <p>Owns the writers it hands out (closing the directory closes them) but not the caller's allocator. Not
- * thread-safe.
+ * <p>The directory is held for the run from {@code create} to {@code commit}/{@code close} ({@link DirectoryLock}:
+ * the hidden lock file {@value DirectoryLock#FILE} inside it, deleted at the end): a second run on the same
+ * directory, in this process or another, is refused at once, before it deletes or writes anything. The path is
+ * checked first ({@link OutputPaths#directory}): an empty path and an existing target that is not a directory (a
+ * regular file, a FIFO, a device) are refused. The tables' writers delete temporary files left in the directory by
+ * a crashed earlier run ({@link dev.onnxinspect.io.AtomicFiles}).
+ *
+ * <p>Owns the writers it hands out (closing the directory closes them) and the directory's lock, but not the caller's
+ * allocator. Not thread-safe.
  */
 public final class ArrowResultDirectory implements AutoCloseable {
     /** The manifest's file name. */
@@ -44,15 +53,18 @@ public final class ArrowResultDirectory implements AutoCloseable {
     private final BufferAllocator allocator;
     private final Map<String, String> parameters;
     private final Map<String, ArrowTableWriter> writers = new LinkedHashMap<>();
+    private final DirectoryLock lock;
     private boolean finished;
 
     private ArrowResultDirectory(
             Path directory,
+            DirectoryLock lock,
             TableMetadata metadata,
             ArrowWriteOptions options,
             BufferAllocator allocator,
             Map<String, String> parameters) {
         this.directory = directory;
+        this.lock = lock;
         this.metadata = metadata;
         this.options = options;
         this.allocator = allocator;
@@ -60,9 +72,12 @@ public final class ArrowResultDirectory implements AutoCloseable {
     }
 
     /**
-     * Opens (creating it if needed) a result directory and deletes a stale {@value #MANIFEST}.
+     * Opens (creating it if needed) a result directory, takes its lock and deletes a stale {@value #MANIFEST}.
      *
      * @param parameters the run's parameters for the manifest, e.g. {@code batch_size -> 256}
+     * @throws dev.onnxinspect.OnnxInspectException ({@code INVALID_INPUT}) for an empty path, a path that is not a
+     *                                              directory, or a directory another run is writing; ({@code IO})
+     *                                              when the directory cannot be created or locked
      */
     public static ArrowResultDirectory create(
             Path directory,
@@ -71,19 +86,25 @@ public final class ArrowResultDirectory implements AutoCloseable {
             BufferAllocator allocator,
             Map<String, String> parameters)
             throws IOException {
-        Path absolute = directory.toAbsolutePath();
-        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-            throw new ArrowExportException(
-                    Kind.IO, absolute + " exists and is not a directory; give a directory for" + " the results");
-        }
         parameters.forEach((k, v) -> {
             if (k == null || v == null) {
                 throw new ArrowExportException("run parameters must not contain null keys or values: " + parameters);
             }
         });
-        Files.createDirectories(absolute);
-        Files.deleteIfExists(absolute.resolve(MANIFEST));
-        return new ArrowResultDirectory(absolute, metadata, options, allocator, parameters);
+        Path absolute = OutputPaths.directory(directory);
+        DirectoryLock lock = DirectoryLock.acquire(absolute);
+        try {
+            Path manifest = absolute.resolve(MANIFEST);
+            try {
+                Files.deleteIfExists(manifest);
+            } catch (IOException e) {
+                throw FileErrors.cannot("delete the previous run's manifest", manifest, e);
+            }
+            return new ArrowResultDirectory(absolute, lock, metadata, options, allocator, parameters);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     public Path directory() {
@@ -254,7 +275,10 @@ public final class ArrowResultDirectory implements AutoCloseable {
         LOG.info("wrote {} tables and {} to {}", tables.size(), MANIFEST, directory);
     }
 
-    /** Aborts every writer not yet committed (their temporary files are deleted); writes no manifest. Idempotent. */
+    /**
+     * Aborts every writer not yet committed (their temporary files are deleted), writes no manifest, and releases the
+     * directory (its lock file is deleted). Idempotent.
+     */
     @Override
     public void close() {
         finished = true;
@@ -270,6 +294,7 @@ public final class ArrowResultDirectory implements AutoCloseable {
                 }
             }
         }
+        lock.close();
         if (first != null) {
             throw first;
         }

@@ -2,6 +2,7 @@ package dev.onnxinspect.arrow;
 
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.OutputPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,13 +116,10 @@ final class TableSink implements AutoCloseable {
 
     /** The target, refused with a message that says what to do when it cannot be a table file. */
     private static Path checkTarget(Path target) {
-        Path absolute = target.toAbsolutePath();
+        Path absolute = OutputPaths.file(target);
         Path directory = absolute.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
             throw new ArrowExportException("the directory of " + absolute + " does not exist; create it first");
-        }
-        if (Files.isDirectory(absolute)) {
-            throw new ArrowExportException(absolute + " is a directory; give a file name for the table");
         }
         return absolute;
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,8 +96,9 @@ class ArrowResultDirectoryTest {
         }
         assertThat(listing(dir)).containsExactly("manifest.json");
         try (ArrowResultDirectory results = directory(dir)) {
-            // opening the directory again deletes the old manifest: its tables are about to be replaced.
-            assertThat(listing(dir)).isEmpty();
+            // opening the directory again deletes the old manifest: its tables are about to be replaced; the
+            // hidden lock file holds the directory for this run until it is closed.
+            assertThat(listing(dir)).containsExactly(".onnx-inspect.lock");
             ClassKlWriter kl = results.classKl(LAYERS, List.of("activation_s1"), DATASETS);
             kl.write("fc1", "activation_s1", "mnist", 0, "mnist", 1, 0.25);
         }
@@ -104,12 +106,49 @@ class ArrowResultDirectoryTest {
     }
 
     @Test
-    void aFileWhereTheDirectoryShouldBeIsAFileError() throws IOException {
+    void aFileWhereTheDirectoryShouldBeIsRefusedAndKept() throws IOException {
         Path file = Files.writeString(root.resolve("taken"), "x");
         assertThatThrownBy(() -> directory(file))
-                .isInstanceOf(ArrowExportException.class)
-                .hasMessageContaining("exists and is not a directory")
-                .hasFieldOrPropertyWithValue("kind", Kind.IO);
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage("cannot write into " + file + ": it is a regular file, not a directory; give the path of"
+                        + " a new or an existing directory")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+        assertThat(Files.readString(file)).isEqualTo("x");
+    }
+
+    @Test
+    void anEmptyPathIsRefusedInsteadOfWritingIntoTheWorkingDirectory() {
+        // before: Path.of("") became the working directory and the tables were written there (issue 13, item 3)
+        assertThatThrownBy(() -> directory(Path.of("")))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessageStartingWith("the output directory is an empty path")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void aSecondRunOnTheSameDirectoryIsRefusedAtOnceAndNothingIsMixed() throws IOException {
+        Path dir = root.resolve("run");
+        try (ArrowResultDirectory first = directory(dir)) {
+            ScoresWriter scores = first.scores(DATASETS, List.of("energy"));
+            scores.write("mnist", 0, 1, 1, -3.5);
+            // before: the second run deleted the manifest and wrote its tables among the first run's
+            assertThatThrownBy(() -> directory(dir))
+                    .isInstanceOf(OnnxInspectException.class)
+                    .hasMessage("cannot write into " + dir + ": this process is writing its results there (lock file"
+                            + " .onnx-inspect.lock); wait for it to finish or give another directory")
+                    .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
+            first.commit();
+        }
+        // the lock file does not stay among the results
+        assertThat(listing(dir)).containsExactly("manifest.json", "scores.arrow");
+        JsonNode manifest =
+                new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+        assertThat(manifest.get("tables")).hasSize(1);
+        // released: the next run may write the directory
+        try (ArrowResultDirectory next = directory(dir)) {
+            next.commit();
+        }
+        assertThat(listing(dir)).containsExactly("manifest.json", "scores.arrow");
     }
 
     @Test

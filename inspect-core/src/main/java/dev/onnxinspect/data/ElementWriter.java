@@ -38,6 +38,7 @@ public abstract sealed class ElementWriter {
      *              /data/x.parquet"
      */
     public static ElementWriter create(ElementType type, int length, IntFunction<String> where) {
+        checkHeap(type, length, where);
         return switch (type) {
             case FLOAT -> new Floats(length, where);
             case DOUBLE -> new Doubles(length, where);
@@ -47,6 +48,24 @@ public abstract sealed class ElementWriter {
                 throw new DatasetException(
                         "onnx-inspect cannot feed element type " + type + "; supported: " + InputTensor.SUPPORTED);
         };
+    }
+
+    /**
+     * Refuses a block the heap cannot hold before allocating it, naming where its values come from: a file that
+     * declares samples of a huge size (a damaged file, or a wrong column) would else end in an
+     * {@link OutOfMemoryError}. Choice: the limit is the heap not in use now ({@link Runtime#maxMemory()} less the
+     * memory in use), as the statistics' {@code MemoryEstimate}s say their memory before allocating it.
+     */
+    private static void checkHeap(ElementType type, int length, IntFunction<String> where) {
+        long bytes = (long) length * (type == ElementType.FLOAT ? 4 : type == ElementType.FLOAT16 ? 2 : 8);
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > free) {
+            throw new DatasetException("a block of " + length + " values from " + where.apply(0) + " on needs "
+                    + (bytes >> 20) + " MiB, more than the " + (free >> 20) + " MiB the Java heap has free; check"
+                    + " that the file is not damaged and its samples have the size you expect, then lower the"
+                    + " batch size or give Java more memory (-Xmx)");
+        }
     }
 
     /** Whether values of type {@code from} may be written as {@code to} (see the class comment). */

@@ -3,6 +3,7 @@ package dev.onnxinspect.guard;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.io.InputFiles;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.onnx.Dim;
 import dev.onnxinspect.onnx.ElementType;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -69,7 +71,7 @@ final class GuardFiles {
             DetectorSuite suite) {}
 
     static void save(Path dir, Saved s) throws IOException {
-        Files.createDirectories(dir);
+        OutputPaths.directory(dir);
         Path detectors = dir.resolve(DETECTORS);
         s.suite().save(detectors, s.modelSha256());
         Properties p = new Properties();
@@ -136,9 +138,9 @@ final class GuardFiles {
                     Kind.IO,
                     "no saved guard in " + dir + ": " + PROPERTIES + " is missing; save one" + " with OodGuard#save",
                     e);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | CharacterCodingException e) {
             throw new GuardException(
-                    file + " is not a properties file (" + e.getMessage() + "); it is damaged or not"
+                    file + " is not a properties file (" + e + "); it is damaged or not"
                             + " a guard file: save the guard again",
                     e);
         }

@@ -11,6 +11,19 @@ final class ClassCount {
         return classes;
     }
 
+    /**
+     * The class count read from a detector file ({@link DetectorFiles}): at least one, and at most 2^24. Choice: the
+     * limit is far above any classifier's class count and keeps a damaged count from allocating gigabytes of
+     * per-class arrays before the file ends.
+     */
+    static int checkSaved(int classes) {
+        if (classes > 1 << 24) {
+            throw new OodException("a detector file holds the class count " + classes + ", above the 2^24 any saved"
+                    + " detector has: the file is damaged or not a detector file; fit and save the detectors again");
+        }
+        return check(classes);
+    }
+
     /** The class of a fit sample, checked to lie in [0, classes). */
     static int checked(int c, int classes, int sample, String source) {
         if (c < 0 || c >= classes) {

@@ -1,12 +1,15 @@
 package dev.onnxinspect.ood;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.FileErrors;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,6 +119,17 @@ public final class DetectorFiles {
             return List.copyOf(detectors);
         } catch (EOFException e) {
             throw new OodException(file + " ends early: it is truncated or not a detector file", e);
+        } catch (FileSystemException e) {
+            throw FileErrors.cannot("read", file, e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof OnnxInspectException refusal) {
+                throw refusal;
+            }
+            // a malformed string (UTFDataFormatException), an impossible count or size: the file is damaged
+            throw new OodException(
+                    file + " is damaged or not a detector file (" + e.getClass().getSimpleName() + ": "
+                            + firstLine(e.getMessage()) + "); fit and save the detectors again",
+                    e);
         }
     }
 
@@ -181,6 +195,14 @@ public final class DetectorFiles {
                     + " detectors again");
         }
         return reader.read(in);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     private static void checkHash(String sha) {

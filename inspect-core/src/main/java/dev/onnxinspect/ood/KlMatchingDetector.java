@@ -112,7 +112,7 @@ public final class KlMatchingDetector implements PersistentDetector {
     }
 
     static KlMatchingDetector read(DataInputStream in) throws IOException {
-        int classes = in.readInt();
+        int classes = ClassCount.checkSaved(in.readInt());
         double[][] templates = new double[classes][];
         for (int c = 0; c < classes; c++) {
             if (in.readBoolean()) {

@@ -147,7 +147,7 @@ public final class MahalanobisDetector implements PersistentDetector {
     }
 
     static MahalanobisDetector read(DataInputStream in) throws IOException {
-        int classes = in.readInt();
+        int classes = ClassCount.checkSaved(in.readInt());
         int dim = in.readInt();
         double[][] means = new double[classes][];
         for (int c = 0; c < classes; c++) {

@@ -96,7 +96,7 @@ public final class NapDetector extends LayerPatternDetector {
 
     static NapDetector read(DataInputStream in) throws IOException {
         String layer = in.readUTF();
-        int classes = in.readInt();
+        int classes = ClassCount.checkSaved(in.readInt());
         double tau = in.readDouble();
         int units = in.readInt();
         long[][] patterns = new long[classes][];

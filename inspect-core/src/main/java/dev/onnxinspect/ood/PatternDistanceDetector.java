@@ -5,6 +5,7 @@ import dev.onnxinspect.runtime.LayerActivations;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,12 +158,18 @@ public final class PatternDistanceDetector extends LayerPatternDetector {
 
     static PatternDistanceDetector read(DataInputStream in) throws IOException {
         String layer = in.readUTF();
-        int classes = ClassCount.check(in.readInt());
+        int classes = ClassCount.checkSaved(in.readInt());
         double tau = in.readDouble();
         int units = in.readInt();
-        long[] sizes = new long[classes];
-        long[][] counts = new long[classes][];
+        // each class takes at least one byte in the file: a damaged count ends in EOF before allocating much
+        long[] sizes = new long[Math.min(classes, 1 << 16)];
+        long[][] counts = new long[sizes.length][];
         for (int c = 0; c < classes; c++) {
+            if (c == sizes.length) {
+                int grown = (int) Math.min(classes, 2L * sizes.length);
+                sizes = Arrays.copyOf(sizes, grown);
+                counts = Arrays.copyOf(counts, grown);
+            }
             if (in.readBoolean()) {
                 sizes[c] = in.readLong();
                 counts[c] = StateIo.readLongs(in);

@@ -96,7 +96,7 @@ public final class ProfileKlDetector extends LayerPatternDetector {
 
     static ProfileKlDetector read(DataInputStream in) throws IOException {
         String layer = in.readUTF();
-        int classes = in.readInt();
+        int classes = ClassCount.checkSaved(in.readInt());
         double tau = in.readDouble();
         double alpha = in.readDouble();
         int units = in.readInt();

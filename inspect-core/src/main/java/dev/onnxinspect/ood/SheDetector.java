@@ -94,7 +94,7 @@ public final class SheDetector implements PersistentDetector {
     }
 
     static SheDetector read(DataInputStream in) throws IOException {
-        int classes = in.readInt();
+        int classes = ClassCount.checkSaved(in.readInt());
         int dim = in.readInt();
         double[][] patterns = new double[classes][];
         for (int c = 0; c < classes; c++) {

@@ -3,10 +3,16 @@ package dev.onnxinspect.ood;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 
 /** Array reading and writing for the detector file format ({@link DetectorFiles}); lengths precede values. */
 final class StateIo {
     private static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
+    /**
+     * Arrays grow from this length as their values are read, doubling, so that a damaged length cannot allocate more
+     * than about twice what the file really holds (it ends in an {@link java.io.EOFException} first).
+     */
+    private static final int CHUNK = 1 << 16;
 
     private StateIo() {}
 
@@ -18,8 +24,12 @@ final class StateIo {
     }
 
     static double[] readDoubles(DataInputStream in) throws IOException {
-        double[] values = new double[readLength(in)];
-        for (int k = 0; k < values.length; k++) {
+        int n = readLength(in);
+        double[] values = new double[Math.min(n, CHUNK)];
+        for (int k = 0; k < n; k++) {
+            if (k == values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(n, 2L * values.length));
+            }
             values[k] = in.readDouble();
         }
         return values;
@@ -33,8 +43,12 @@ final class StateIo {
     }
 
     static float[] readFloats(DataInputStream in) throws IOException {
-        float[] values = new float[readLength(in)];
-        for (int k = 0; k < values.length; k++) {
+        int n = readLength(in);
+        float[] values = new float[Math.min(n, CHUNK)];
+        for (int k = 0; k < n; k++) {
+            if (k == values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(n, 2L * values.length));
+            }
             values[k] = in.readFloat();
         }
         return values;
@@ -48,8 +62,12 @@ final class StateIo {
     }
 
     static long[] readLongs(DataInputStream in) throws IOException {
-        long[] values = new long[readLength(in)];
-        for (int k = 0; k < values.length; k++) {
+        int n = readLength(in);
+        long[] values = new long[Math.min(n, CHUNK)];
+        for (int k = 0; k < n; k++) {
+            if (k == values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(n, 2L * values.length));
+            }
             values[k] = in.readLong();
         }
         return values;
@@ -63,8 +81,12 @@ final class StateIo {
     }
 
     static int[] readInts(DataInputStream in) throws IOException {
-        int[] values = new int[readLength(in)];
-        for (int k = 0; k < values.length; k++) {
+        int n = readLength(in);
+        int[] values = new int[Math.min(n, CHUNK)];
+        for (int k = 0; k < n; k++) {
+            if (k == values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(n, 2L * values.length));
+            }
             values[k] = in.readInt();
         }
         return values;

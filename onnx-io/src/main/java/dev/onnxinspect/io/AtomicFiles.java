@@ -1,20 +1,31 @@
 package dev.onnxinspect.io;
 
+import dev.onnxinspect.OnnxInspectException;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +55,32 @@ import org.slf4j.LoggerFactory;
  * Choice: a file system that cannot rename atomically is refused with an {@link AtomicMoveNotSupportedException}
  * (a plain rename could copy, and a crash could then leave a partial file under the final name). The target's
  * directory must exist; this class does not create it.
+ *
+ * <p>The target is checked first ({@link OutputPaths#file}): an empty path, or an existing target that is not a
+ * regular file (a device, a FIFO, a socket, a directory), is refused before anything is written, and checked again
+ * just before the rename, which would otherwise replace it. A file error is an {@link OnnxInspectException} of
+ * {@link OnnxInspectException.Kind#IO} that names the target and the reason ({@code cannot write /x/y.arrow:
+ * permission denied}).
+ *
+ * <p>Stale temporary files: a writer killed before its rename leaves its hidden temporary file behind. Every
+ * {@link #create} first deletes, in the target's directory, the temporary files of this class's pattern
+ * ({@code .NAME.tmp-HEX}, nothing else) that are older than {@link #STALE_AFTER} and not held by a live writer. A
+ * live writer holds an operating-system lock ({@link FileChannel#tryLock()}) on its temporary file from creation to
+ * rename (another process sees the lock; this process also keeps the set of its own pending files, which it never
+ * opens a second time). Choice: the age limit as well as the lock, because a file system without working locks (some
+ * network file systems) would else let one run delete another's file; a temporary file not written for
+ * {@link #STALE_AFTER} and not locked is taken for a crashed run's.
  */
 public final class AtomicFiles {
+    /** How long a temporary file must have been left unmodified before a later writer may delete it as stale. */
+    public static final Duration STALE_AFTER = Duration.ofMinutes(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
     private static final int MAX_NAME_ATTEMPTS = 10;
+    /** The temporary files of this class: {@code .NAME.tmp-HEX}, HEX being 1 to 12 hexadecimal digits. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.tmp-[0-9a-f]{1,12}");
+    /** The temporary files this process is writing (never opened again by the stale-file sweep). */
+    private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
 
     private AtomicFiles() {}
 
@@ -69,16 +102,22 @@ public final class AtomicFiles {
     /**
      * Writes what {@code content} produces to {@code target} atomically; an existing file is replaced.
      *
-     * @throws java.nio.file.NoSuchFileException if the target's directory does not exist
-     * @throws IOException if the file cannot be written or renamed (the temporary file is then deleted), or the
-     *                     exception {@code content} threw
+     * @throws OnnxInspectException ({@link OnnxInspectException.Kind#INVALID_INPUT}) when the target is empty or not
+     *                              a regular file; ({@link OnnxInspectException.Kind#IO}) when the file cannot be
+     *                              written or renamed (the temporary file is then deleted), naming the target and
+     *                              the reason, also for an {@link IOException} that {@code content} threw
+     * @throws IOException          never in practice; kept for the callers' signatures
      */
     public static void write(Path target, Content content) throws IOException {
         Objects.requireNonNull(content, "content");
         try (PendingFile file = create(target)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(file.channel()));
-            content.writeTo(new FlushOnClose(out));
-            out.flush();
+            try {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(file.channel()));
+                content.writeTo(new FlushOnClose(out));
+                out.flush();
+            } catch (IOException e) {
+                throw FileErrors.cannot("write", file.target(), e);
+            }
             file.commit();
         }
     }
@@ -87,27 +126,90 @@ public final class AtomicFiles {
      * Creates the temporary file next to {@code target}, for a writer that streams into its channel and then calls
      * {@link PendingFile#commit()}; use it in try-with-resources, so that a file not committed is deleted.
      *
-     * @throws java.nio.file.NoSuchFileException if the target's directory does not exist
-     * @throws FileSystemException if the target is a directory
+     * <p>Deletes the stale temporary files in the target's directory first (see {@link AtomicFiles}).
+     *
+     * @throws OnnxInspectException ({@link OnnxInspectException.Kind#INVALID_INPUT}) when the target is empty or not
+     *                              a regular file; ({@link OnnxInspectException.Kind#IO}) when the temporary file
+     *                              cannot be created (e.g. the directory does not exist), naming the target and the
+     *                              reason
      */
     public static PendingFile create(Path target) throws IOException {
-        Objects.requireNonNull(target, "target");
-        Path absolute = target.toAbsolutePath();
-        if (absolute.getFileName() == null || Files.isDirectory(absolute)) {
-            throw new FileSystemException(absolute.toString(), null, "is a directory; give a file name");
-        }
+        Path absolute = OutputPaths.file(target);
+        deleteStaleTemporaryFiles(absolute.getParent());
         for (int attempt = 0; ; attempt++) {
             String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
             Path temporary = absolute.resolveSibling("." + absolute.getFileName() + ".tmp-" + suffix);
+            FileChannel channel;
             try {
-                FileChannel channel =
-                        FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                return new PendingFile(absolute, temporary, channel);
+                channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException e) {
                 if (attempt == MAX_NAME_ATTEMPTS) {
-                    throw e;
+                    throw FileErrors.cannot("write", absolute, e);
+                }
+                continue;
+            } catch (IOException e) {
+                throw FileErrors.cannot("write", absolute, e);
+            }
+            PENDING.add(temporary);
+            FileLock lock = null;
+            try {
+                lock = channel.tryLock();
+            } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {
+                LOG.debug("cannot lock {} (the age limit alone protects it): {}", temporary, e.toString());
+            }
+            if (lock == null) {
+                LOG.debug("{} is not locked; the age limit alone protects it", temporary);
+            }
+            return new PendingFile(absolute, temporary, channel);
+        }
+    }
+
+    /**
+     * Deletes the temporary files of this class in {@code directory} that a crashed writer left: name of the pattern
+     * {@code .NAME.tmp-HEX}, a regular file (links are not followed), unmodified for {@link #STALE_AFTER}, not
+     * pending in this process and not locked by another. Best effort: a file that cannot be checked or deleted is
+     * left (and logged at debug level).
+     *
+     * @return the number of files deleted
+     */
+    public static int deleteStaleTemporaryFiles(Path directory) {
+        if (directory == null) {
+            return 0;
+        }
+        int deleted = 0;
+        Instant limit = Instant.now().minus(STALE_AFTER);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, ".*.tmp-*")) {
+            for (Path file : files) {
+                if (TEMPORARY.matcher(file.getFileName().toString()).matches()
+                        && !PENDING.contains(file.toAbsolutePath())
+                        && deleteIfStale(file, limit)) {
+                    deleted++;
                 }
             }
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.debug("cannot look for stale temporary files in {}: {}", directory, e.toString());
+        }
+        return deleted;
+    }
+
+    private static boolean deleteIfStale(Path file, Instant limit) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || !a.lastModifiedTime().toInstant().isBefore(limit)) {
+                return false;
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                    FileLock lock = channel.tryLock()) {
+                if (lock == null) {
+                    return false; // a live writer in another process
+                }
+                Files.delete(file);
+                LOG.info("deleted {}, a temporary file left by an earlier run that did not finish", file);
+                return true;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("left {}: {}", file, e.toString());
+            return false;
         }
     }
 
@@ -160,6 +262,7 @@ public final class AtomicFiles {
                         + (committed ? "committed" : "aborted") + "; create a new one");
             }
             try {
+                OutputPaths.file(target); // what appeared there meanwhile is not replaced either
                 channel.force(true);
                 channel.close();
                 open = false;
@@ -172,11 +275,15 @@ public final class AtomicFiles {
                         "the file system cannot rename atomically; write to a local file system");
                 refusal.initCause(e);
                 throw refusal;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                abort();
+                throw FileErrors.cannot("write", target, e);
+            } catch (RuntimeException e) {
                 abort();
                 throw e;
             }
             committed = true;
+            PENDING.remove(temporary);
             forceDirectory(target.getParent());
         }
 
@@ -190,6 +297,7 @@ public final class AtomicFiles {
                     LOG.warn("closing {} failed: {}", temporary, e.toString());
                 }
             }
+            PENDING.remove(temporary);
             if (committed) {
                 return;
             }

@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TrainingInfoProto;
 import com.google.protobuf.CodedInputStream;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.io.AtomicFiles;
+import dev.onnxinspect.io.OutputPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -271,13 +272,14 @@ public final class OnnxModel {
     /**
      * Writes the model to {@code path} atomically: to a temporary file in the same directory, then renamed, so a
      * crash never leaves a partial model under the final name ({@link AtomicFiles}). An existing file is replaced.
-     * The file gets the permissions of a normally created file. Missing parent directories are created.
+     * The file gets the permissions of a normally created file. Missing parent directories are created. An empty
+     * path or an existing target that is not a regular file (a device, a FIFO, a directory) is refused before
+     * anything is written ({@link OutputPaths#file}).
      */
     public void save(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
+        Path target = OutputPaths.file(path);
+        OutputPaths.directory(target.getParent());
         AtomicFiles.write(target, toBytes());
     }
 

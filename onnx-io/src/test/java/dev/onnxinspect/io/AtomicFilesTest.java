@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -82,8 +83,9 @@ class AtomicFilesTest {
                     out.write(new byte[] {1, 2});
                     throw new IOException("disk full");
                 }))
-                .isInstanceOf(IOException.class)
-                .hasMessage("disk full");
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage("cannot write " + file.toAbsolutePath() + ": disk full")
+                .satisfies(e -> assertThat(((OnnxInspectException) e).kind()).isEqualTo(Kind.IO));
         assertThat(Files.readAllBytes(file)).containsExactly(5);
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("keep.txt");
@@ -93,7 +95,11 @@ class AtomicFilesTest {
     @Test
     void aMissingDirectoryIsAnIoError() {
         assertThatThrownBy(() -> AtomicFiles.write(dir.resolve("none/a.bin"), new byte[] {1}))
-                .isInstanceOf(NoSuchFileException.class);
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage(
+                        "cannot write " + dir.resolve("none/a.bin").toAbsolutePath() + ": no such file or directory")
+                .hasCauseInstanceOf(NoSuchFileException.class)
+                .satisfies(e -> assertThat(((OnnxInspectException) e).kind()).isEqualTo(Kind.IO));
         assertThat(dir.resolve("none")).doesNotExist();
     }
 
@@ -148,7 +154,9 @@ class AtomicFilesTest {
         AtomicFiles.PendingFile pending = AtomicFiles.create(target);
         Files.createDirectory(target);
         Files.write(target.resolve("inside"), new byte[] {1});
-        assertThatThrownBy(pending::commit).isInstanceOf(IOException.class);
+        assertThatThrownBy(pending::commit)
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessageContaining("it is a directory");
         assertThat(listing()).containsExactly("late");
         assertThat(pending.channel().isOpen()).isFalse();
     }
@@ -157,8 +165,9 @@ class AtomicFilesTest {
     void aDirectoryAsTargetIsRefusedBeforeAnythingIsWritten() throws IOException {
         Path sub = Files.createDirectory(dir.resolve("sub"));
         assertThatThrownBy(() -> AtomicFiles.write(sub, new byte[] {1}))
-                .isInstanceOf(FileSystemException.class)
-                .hasMessageContaining("is a directory");
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage("cannot write " + sub.toAbsolutePath() + ": it is a directory, not a regular file; give the"
+                        + " path of a new or a regular file");
         assertThat(listing()).containsExactly("sub");
     }
 }

@@ -1,5 +1,6 @@
 package dev.onnxinspect.parquet;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.columns.ArrowColumns;
 import dev.onnxinspect.arrow.columns.ArrowTable;
 import dev.onnxinspect.data.DataFormat;
@@ -88,7 +89,10 @@ public final class ParquetFormat implements DataFormat {
                     rs.next();
                     rows = rs.getLong(1);
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                if (e instanceof OnnxInspectException refusal) {
+                    throw refusal;
+                }
                 throw new DatasetException(
                         file + " is not a Parquet file DuckDB can read (" + firstLine(e) + "); write"
                                 + " it with pandas to_parquet, pyarrow.parquet.write_table or polars write_parquet",
@@ -180,8 +184,10 @@ public final class ParquetFormat implements DataFormat {
                     }
                 }
             };
-        } catch (SQLException e) {
-            IOException failure = new IOException("DuckDB cannot read " + file + ": " + firstLine(e), e);
+        } catch (SQLException | RuntimeException e) {
+            // the file changed since it was opened, or DuckDB fails on a damaged part of it (DuckDB's JDBC driver
+            // has thrown ArrayIndexOutOfBoundsException for a damaged file): a refusal naming the file
+            OnnxInspectException failure = DatasetException.damaged(file, e);
             for (AutoCloseable r : new AutoCloseable[] {results, statement, pass}) {
                 try {
                     if (r != null) {

@@ -126,6 +126,10 @@ public final class ArrowColumns {
         Field field = field(file, schema, names, name, "input " + input);
         ArrowType type = field.getType();
         if (type instanceof ArrowType.FixedSizeList list) {
+            if (list.getListSize() <= 0) {
+                throw new DatasetException(what + " declares lists of " + list.getListSize() + " values per row;"
+                        + " a sample needs at least one value: the file is damaged, or write the column again");
+            }
             ElementType from = Values.elementType(child(field, what), what);
             ElementType to = target(m, from, what);
             long[] stored = tensorShape(field, list.getListSize(), what);

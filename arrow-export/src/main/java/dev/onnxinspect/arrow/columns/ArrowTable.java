@@ -1,5 +1,6 @@
 package dev.onnxinspect.arrow.columns;
 
+import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.data.RowBlock;
@@ -167,9 +168,21 @@ public final class ArrowTable implements TableReader {
                 }
                 position += n;
                 return block.finish();
-            } catch (IOException | RuntimeException e) {
-                close();
+            } catch (OnnxInspectException e) {
+                closeAfter(e);
                 throw e;
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                closeAfter(e);
+                throw DatasetException.damaged(file, e);
+            }
+        }
+
+        /** Closes the pass after {@code failure}, which a failure to close must not replace. */
+        private void closeAfter(Throwable failure) {
+            try {
+                close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
             }
         }
 

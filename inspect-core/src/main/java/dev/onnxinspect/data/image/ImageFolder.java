@@ -51,6 +51,11 @@ final class ImageFolder implements TableReader {
         } catch (DatasetException e) {
             throw forInput(input, e);
         }
+        if (first[0] <= 0 || first[1] <= 0) {
+            // a damaged header: a refusal naming the image, not an invalid sample shape
+            throw new DatasetException("image " + files.get(0) + " declares a size of " + first[0] + "x" + first[1]
+                    + "; the file is damaged: remove it from the folder or save it again");
+        }
         int[] size = preprocessing.outputSize(first[0], first[1]);
         this.width = size[0];
         this.height = size[1];
@@ -180,10 +185,20 @@ final class ImageFolder implements TableReader {
             }
             int n = Math.min(maxRows, files.size() - next);
             long[] sample = preprocessing.sampleShape(width, height);
-            int sampleSize = Math.toIntExact(Arrays.stream(sample).reduce(1, Math::multiplyExact));
+            int sampleSize;
+            int blockSize;
+            try {
+                sampleSize = Math.toIntExact(Arrays.stream(sample).reduce(1, Math::multiplyExact));
+                blockSize = Math.multiplyExact(n, sampleSize);
+            } catch (ArithmeticException e) {
+                // a damaged or huge image header: a refusal naming the image, not an overflow
+                throw new DatasetException("image " + files.get(0) + " is " + width + "x" + height + ", samples of "
+                        + Arrays.toString(sample) + " values, too many to feed; check the file, or declare a resize"
+                        + " and a centre crop");
+            }
             int first = next;
-            ElementWriter out = ElementWriter.create(
-                    type, Math.multiplyExact(n, sampleSize), i -> "image " + files.get(first + i / sampleSize));
+            ElementWriter out =
+                    ElementWriter.create(type, blockSize, i -> "image " + files.get(first + i / sampleSize));
             for (int r = 0; r < n; r++) {
                 Path file = files.get(first + r);
                 ImageDecoder.Planes image;

@@ -5,7 +5,9 @@ import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InputMapping;
 import dev.onnxinspect.data.LabelMapping;
 import dev.onnxinspect.data.TableReader;
+import dev.onnxinspect.io.FileErrors;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +63,13 @@ public final class NpyFormat implements DataFormat {
                         + " mask as its own array and map it like any input");
             }
         }
-        return fileName(file).endsWith(".npz") ? openNpz(file, inputs, labels) : openNpy(file, inputs, labels);
+        try {
+            return fileName(file).endsWith(".npz") ? openNpz(file, inputs, labels) : openNpy(file, inputs, labels);
+        } catch (FileSystemException e) {
+            throw FileErrors.cannot("read", file, e);
+        } catch (IOException | RuntimeException e) {
+            throw DatasetException.damaged(file, e);
+        }
     }
 
     private static TableReader openNpy(Path file, List<InputMapping> inputs, LabelMapping labels) throws IOException {

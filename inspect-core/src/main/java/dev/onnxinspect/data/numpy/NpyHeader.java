@@ -190,11 +190,16 @@ record NpyHeader(String where, ElementType type, ByteOrder order, long[] shape, 
                 p = p.substring(0, p.length() - 1); // Python 2 longs
             }
             if (!p.isEmpty()) {
+                long dim;
                 try {
-                    dims.add(Long.parseLong(p));
+                    dim = Long.parseLong(p);
                 } catch (NumberFormatException e) {
                     throw malformed(where, "shape " + text);
                 }
+                if (dim < 0) {
+                    throw malformed(where, "shape " + text + " with a negative dimension");
+                }
+                dims.add(dim);
             }
         }
         return dims.stream().mapToLong(Long::longValue).toArray();

@@ -98,8 +98,8 @@ final class NpyTable implements TableReader {
                     streams.add(c.array().openData());
                 }
             } catch (IOException | RuntimeException e) {
-                close();
-                throw e;
+                closeAfter(e);
+                throw DatasetException.damaged(file, e);
             }
         }
 
@@ -136,8 +136,17 @@ final class NpyTable implements TableReader {
                 row += n;
                 return new RowBlock(n, tensors, labels);
             } catch (IOException | RuntimeException e) {
+                closeAfter(e);
+                throw DatasetException.damaged(file, e);
+            }
+        }
+
+        /** Closes the pass after {@code failure}, which a failure to close must not replace. */
+        private void closeAfter(Exception failure) {
+            try {
                 close();
-                throw e;
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
             }
         }
 

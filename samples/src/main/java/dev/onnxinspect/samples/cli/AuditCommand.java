@@ -5,6 +5,7 @@ import dev.onnxinspect.audit.Audit;
 import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DatasetException;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.samples.report.ReportAssembler;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +106,10 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the outputs are checked before the run, not after it
+        OutputPaths.checkDirectory(out);
+        OutputPaths.checkDirectory(out.resolve("tables"));
+        OutputPaths.file(out.resolve("report.html"));
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             DataSource idSet = specs.resolve(id);
             if (!idSet.labelled()) {

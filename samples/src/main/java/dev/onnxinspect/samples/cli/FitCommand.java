@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.guard.GuardOptions;
 import dev.onnxinspect.guard.OodGuard;
+import dev.onnxinspect.io.OutputPaths;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -72,6 +73,7 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory(out); // before the fit, not after it
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             GuardOptions.Builder options = GuardOptions.builder()
                     .primaryDetector(primary)

@@ -3,6 +3,7 @@ package dev.onnxinspect.samples.cli;
 import dev.onnxinspect.arrow.AuditTables;
 import dev.onnxinspect.audit.Audit;
 import dev.onnxinspect.audit.AuditResult;
+import dev.onnxinspect.io.OutputPaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.checkDirectory(out); // before the run, not after it
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions)) {
             Audit.Builder b = Audit.builder(model)
                     .id(specs.resolve(data.get(0)))

@@ -1,5 +1,6 @@
 package dev.onnxinspect.samples.cli;
 
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.onnx.InstrumentedModel;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
@@ -51,6 +52,7 @@ final class InstrumentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.file(out);
         List<TensorSelector> selectors = new ArrayList<>();
         names.forEach(n -> selectors.add(TensorSelector.name(n)));
         globs.forEach(g -> selectors.add(TensorSelector.glob(g)));

@@ -2,6 +2,7 @@ package dev.onnxinspect.samples.cli;
 
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.OnnxInspectException.Kind;
+import dev.onnxinspect.io.FileErrors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -105,7 +106,8 @@ public final class Main implements Callable<Integer> {
                 err.println("internal error: " + ex + "; this is a bug in onnx-inspect: please report it with "
                         + (verbose ? "the stack trace above" : "the output of --verbose"));
             } else {
-                err.println("error: " + ex.getMessage());
+                // FileErrors: a JDK file error's message is often the path alone; this names the reason too
+                err.println("error: " + FileErrors.describe(ex));
             }
             err.flush();
             return code;

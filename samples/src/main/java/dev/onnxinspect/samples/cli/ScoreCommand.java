@@ -14,6 +14,7 @@ import dev.onnxinspect.guard.Verdict;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.NonFinitePolicy;
+import dev.onnxinspect.io.OutputPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPaths.file(out); // before the scoring, not after it
         try (DataSpecs specs = DataSpecs.forModel(model, dataOptions);
                 OodGuard guard = OodGuard.load(model, guardDir, run.session())) {
             List<DataSource> sources = new ArrayList<>();

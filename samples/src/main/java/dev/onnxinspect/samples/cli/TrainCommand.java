@@ -8,6 +8,7 @@ import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.samples.demo.TrainingStep;
 import dev.onnxinspect.trainers.arch.Activation;
@@ -156,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
         if (testSamples != null) {
             test = test.subset(0, Math.min(testSamples, (int) test.size()));
         }
-        Files.createDirectories(out);
+        OutputPaths.directory(out);
         List<ExperimentResult> results =
                 ExperimentRunner.run(grid, seeds, shaped(train, architecture), shaped(test, architecture), out);
         writeHistory(results);

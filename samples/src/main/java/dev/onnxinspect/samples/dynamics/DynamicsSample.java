@@ -11,6 +11,7 @@ import dev.onnxinspect.dynamics.PathSimilarityResult;
 import dev.onnxinspect.dynamics.ProbePairs;
 import dev.onnxinspect.dynamics.StepRange;
 import dev.onnxinspect.dynamics.StepSummary;
+import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.trainers.arch.Architecture;
 import dev.onnxinspect.trainers.arch.LeNet;
 import dev.onnxinspect.trainers.arch.Mlp;
@@ -22,7 +23,6 @@ import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
 import dev.onnxinspect.trainers.train.TrainingRun;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,7 +139,7 @@ public final class DynamicsSample {
             }
         }
         report.write(out.resolve("dynamics-report.html"));
-        Files.writeString(out.resolve("summary.md"), summary.toString(), StandardCharsets.UTF_8);
+        AtomicFiles.write(out.resolve("summary.md"), summary.toString().getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {} and {}", out.resolve("dynamics-report.html"), out.resolve("summary.md"));
     }
 

@@ -8,6 +8,7 @@ import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
 import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.experiments.ExtremeOverfitting;
 import dev.onnxinspect.trainers.export.ExportOptions;
@@ -20,7 +21,6 @@ import dev.onnxinspect.trainers.train.TrainingConfig;
 import dev.onnxinspect.trainers.train.TrainingData;
 import dev.onnxinspect.trainers.train.TrainingRun;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -206,7 +206,7 @@ public final class OverfittingDistanceSample {
                 .write(out.resolve("overfitting-report.html"));
         StringBuilder md = new StringBuilder();
         DynamicsSample.markdown(md, title + " (epochs 1, T/2, T)", header, rows);
-        Files.writeString(out.resolve("summary.md"), md.toString(), StandardCharsets.UTF_8);
+        AtomicFiles.write(out.resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
         List<Double> normal = new ArrayList<>();
         List<Double> overfit = new ArrayList<>();
         for (var e : trajectories.entrySet()) {
@@ -214,10 +214,10 @@ public final class OverfittingDistanceSample {
             double last = checkpoints.get(checkpoints.size() - 1).totalDistanceFromInit();
             (e.getKey().startsWith("normal") ? normal : overfit).add(last);
         }
-        Files.writeString(
+        AtomicFiles.write(
                 out.resolve(README_FRAGMENT),
-                readmeFragment(normal, overfit, Integer.parseInt(a.get("epochs"))) + "\n",
-                StandardCharsets.UTF_8);
+                (readmeFragment(normal, overfit, Integer.parseInt(a.get("epochs"))) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -6,8 +6,8 @@ import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.MnistDigits;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.samples.report.ReportAssembler;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -26,7 +26,7 @@ public final class OfflineAuditExample {
         Path out = Path.of(args.length > 0 ? args[0] : "onnx-inspect-out/offline-audit");
         InMemoryDataset train = FashionMnist.train();
         Path model = out.resolve("nearest-mean.onnx");
-        Files.createDirectories(out);
+        OutputPaths.directory(out);
         NearestMeanModel.build(train, 128, 10, 7).save(model);
         AuditResult result = Audit.builder(model)
                 .fit(train.subset(0, 10_000).named("fashion-mnist-train:10000"))

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,16 @@ class ExitCodeTest {
         assertThat(fail(new InspectionException(Kind.of(new IOException("gone")), "inspection failed: gone"))
                         .code())
                 .isEqualTo(ExitCodes.IO_ERROR);
+    }
+
+    @Test
+    void aFileErrorOfTheJdkNamesThePathAndTheReason() {
+        // before: "error: model.onnx", the JDK's message being the path alone (issue 13, item 7)
+        Outcome o = fail(new NoSuchFileException("model.onnx"));
+        assertThat(o.err()).isEqualTo("error: model.onnx: no such file or directory" + System.lineSeparator());
+        Outcome denied = fail(new UncheckedIOException(new AccessDeniedException("/x/y.arrow")));
+        assertThat(denied.code()).isEqualTo(ExitCodes.IO_ERROR);
+        assertThat(denied.err()).isEqualTo("error: /x/y.arrow: permission denied" + System.lineSeparator());
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.onnxinspect.samples.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.inspect.ClassSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,24 +89,29 @@ class HtmlReportTest {
     }
 
     @Test
-    void aFailedRenameRemovesTheTemporaryFileAndKeepsTheTarget(@TempDir Path directory) throws IOException {
-        // The target is a non-empty directory: the rename cannot replace it, so write fails after the temporary
-        // file was written. Nothing may be left behind, and the target stays as it was.
+    void aDirectoryAsTargetIsRefusedAndKept(@TempDir Path directory) throws IOException {
+        // The target is a non-empty directory: refused before anything is written (issue 13: a target that is not a
+        // regular file is never replaced). Nothing may be left behind, and the target stays as it was.
         Path target = directory.resolve("report.html");
         Files.createDirectory(target);
         Files.writeString(target.resolve("keep.txt"), "keep");
         ReportData data = ReportData.builder("t", ClassSource.LABEL).build();
-        assertThatThrownBy(() -> HtmlReport.write(data, target)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> HtmlReport.write(data, target))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessageContaining("it is a directory, not a regular file")
+                .hasFieldOrPropertyWithValue("kind", Kind.INVALID_INPUT);
         assertThat(list(directory)).containsExactly(target);
         assertThat(Files.readString(target.resolve("keep.txt"))).isEqualTo("keep");
     }
 
     @Test
-    void writingIntoAMissingDirectoryFailsWithAnIoException(@TempDir Path directory) {
+    void writingIntoAMissingDirectoryIsAFileErrorNamingThePath(@TempDir Path directory) {
         ReportData data = ReportData.builder("t", ClassSource.LABEL).build();
-        assertThatThrownBy(() ->
-                        HtmlReport.write(data, directory.resolve("missing").resolve("r.html")))
-                .isInstanceOf(IOException.class);
+        Path target = directory.resolve("missing").resolve("r.html");
+        assertThatThrownBy(() -> HtmlReport.write(data, target))
+                .isInstanceOf(OnnxInspectException.class)
+                .hasMessage("cannot write " + target + ": no such file or directory")
+                .hasFieldOrPropertyWithValue("kind", Kind.IO);
     }
 
     private static List<Path> list(Path directory) throws IOException {
