@@ -60,7 +60,7 @@ public final class ArrowIpcFormat implements DataFormat {
         } catch (IOException e) {
             throw FileErrors.cannot("read", file, e);
         }
-        BufferAllocator allocator = new RootAllocator();
+        BufferAllocator allocator = new RootAllocator(directMemoryLimit());
         try {
             Schema schema;
             long rows;
@@ -82,6 +82,17 @@ public final class ArrowIpcFormat implements DataFormat {
             closeAfter(allocator, e);
             throw e;
         }
+    }
+
+    /**
+     * The most Arrow memory one table may hold at a time: half the JVM's maximum heap (at least 64 MiB). Choice: a
+     * compressed record batch declares its decompressed length, and a small damaged or hostile file can declare
+     * gigabytes of highly compressible data (a fuzzed 923-byte file took 12 GB of memory); beyond this limit Arrow
+     * refuses the allocation, and the file is refused as damaged, naming it. Real batches are far smaller (the
+     * table is read one record batch at a time); raise -Xmx for a file whose single batch needs more.
+     */
+    static long directMemoryLimit() {
+        return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
     }
 
     /**
