@@ -44,7 +44,8 @@ class DatasetRulesTest {
         assertThatThrownBy(() -> DatasetRules.requireSamples(empty))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageStartingWith("dataset nothing has no samples; every command needs at least one");
-        assertThat(DatasetRules.requireSamples(five())).isNotNull();
+        InMemoryDataset five = five();
+        assertThat(DatasetRules.requireSamples(five)).isSameAs(five);
         // a source of unknown size passes the first check; the pass that read nothing is refused alike
         DataSource unknown = new DataSource() {
             @Override
