@@ -161,7 +161,7 @@ final class AuditRunner {
                     : MemoryPlan.banksLeftOut(
                             o.memoryBudgetBytes(),
                             o.fit().size(),
-                            featureWidth(session, featureLayer),
+                            featureLayer == null ? -1 : session.outputWidth(featureLayer),
                             k,
                             bankDecisions);
             Tuning tuning = o.tuneId() == null
@@ -318,22 +318,6 @@ final class AuditRunner {
                     + " does; leave the NAC-UE depth at 0");
         }
         return NacUeDetector.denseReluChain(model, head, depth);
-    }
-
-    /** d of the features h (the product of the unit shape), -1 when there are none or a dimension is free. */
-    private static int featureWidth(InferenceSession session, String featureLayer) {
-        if (featureLayer == null) {
-            return -1;
-        }
-        long[] shape = session.outputShape(featureLayer);
-        long d = 1;
-        for (int i = 1; i < shape.length; i++) {
-            if (shape[i] < 0) {
-                return -1;
-            }
-            d *= shape[i];
-        }
-        return d > Integer.MAX_VALUE ? -1 : (int) d;
     }
 
     /** SPEC §5b: what the bank and gradient detectors were fitted with (NNGuide's bank size, NAC-UE's layers, O). */

@@ -137,15 +137,11 @@ final class GuardFitting {
             DataSource source,
             GuardOptions options) {
         if (source.size() >= 0 && layout.featureLayer() != null) {
-            long[] shape = session.outputShape(layout.featureLayer());
-            long d = 1;
-            for (int i = 1; i < shape.length; i++) {
-                d = shape[i] < 0 || d < 0 ? -1 : d * shape[i];
-            }
-            if (d > 0 && d <= Integer.MAX_VALUE) {
+            int d = session.outputWidth(layout.featureLayer());
+            if (d > 0) {
                 for (MemoryEstimate bank : List.of(
-                        NnGuideDetector.estimate(source.size(), (int) d),
-                        RelationDetector.estimate(source.size(), (int) d, layout.classes()))) {
+                        NnGuideDetector.estimate(source.size(), d),
+                        RelationDetector.estimate(source.size(), d, layout.classes()))) {
                     LOG.info("{}: {} MiB", bank.description(), String.format(Locale.ROOT, "%.1f", bank.mebibytes()));
                 }
             }

@@ -276,6 +276,25 @@ public final class InferenceSession implements AutoCloseable {
         return outputInfo(outputName).getShape();
     }
 
+    /**
+     * The values per sample of an output (the product of its dimensions after the batch dimension), or -1 when one of
+     * them is symbolic or the product exceeds {@code Integer.MAX_VALUE}.
+     */
+    public int outputWidth(String outputName) {
+        long[] shape = outputShape(outputName);
+        long d = 1;
+        for (int i = 1; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                return -1;
+            }
+            d *= shape[i];
+            if (d > Integer.MAX_VALUE) {
+                return -1;
+            }
+        }
+        return (int) d;
+    }
+
     /** An output's exact element type (e.g. UINT32, which ONNX Runtime's Java type calls INT32). */
     public ElementType outputType(String outputName) {
         return OutputReader.elementType(outputInfo(outputName));
