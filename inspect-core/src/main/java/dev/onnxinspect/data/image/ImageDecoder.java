@@ -62,6 +62,7 @@ final class ImageDecoder {
             ImageReader reader = reader(file, in);
             try {
                 reader.setInput(in, true, true);
+                checkSize(file, reader.getWidth(0), reader.getHeight(0));
                 image = reader.read(0);
             } finally {
                 reader.dispose();
@@ -70,8 +71,44 @@ final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw undecodable(file, e);
+        } catch (OutOfMemoryError e) {
+            // a reader that allocates more than its header declared (the header check above passed): the one
+            // allocation failed and nothing else holds memory, so the run can go on with a refusal
+            throw new DatasetException(
+                    "image " + file + " is too large to decode in this Java heap ("
+                            + (Runtime.getRuntime().maxMemory() >> 20)
+                            + " MiB); resize it, or run with a larger heap (-Xmx; for"
+                            + " the onnx-inspect script, e.g. ONNX_INSPECT_JAVA_OPTS=-Xmx12g)",
+                    e);
         }
         return planes(file, image);
+    }
+
+    /**
+     * The most pixels an image may have: a decompression bomb (a few hundred bytes declaring 17490 x 18760 pixels
+     * were found by fuzzing) is refused before the reader allocates it. Choice: PIL's default
+     * {@code MAX_IMAGE_PIXELS} (89,478,485, beyond which PIL warns), or fewer where the heap is small: a decoded
+     * pixel takes up to 20 bytes here (a raster of up to 8 bytes and three float planes of 4), and one image may
+     * use at most half of the maximum heap.
+     */
+    static long maxPixels() {
+        return Math.min(89_478_485L, Runtime.getRuntime().maxMemory() / 2 / 20);
+    }
+
+    private static void checkSize(Path file, int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new DatasetException("image " + file + " declares " + width + " x " + height + " pixels (empty);"
+                    + " the file is damaged: remove it from the folder or save it again");
+        }
+        long pixels = (long) width * height;
+        if (pixels > maxPixels()) {
+            throw new DatasetException(
+                    "image " + file + " declares " + width + " x " + height + " = " + pixels
+                            + " pixels, more than the " + maxPixels() + " this Java heap ("
+                            + (Runtime.getRuntime().maxMemory() >> 20)
+                            + " MiB) decodes safely; resize it, or run with a"
+                            + " larger heap (-Xmx; for the onnx-inspect script, e.g. ONNX_INSPECT_JAVA_OPTS=-Xmx12g) if it is genuine");
+        }
     }
 
     private static ImageReader reader(Path file, ImageInputStream in) {

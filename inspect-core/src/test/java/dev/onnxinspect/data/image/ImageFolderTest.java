@@ -21,11 +21,14 @@ import dev.onnxinspect.onnx.ValueKind;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,6 +255,30 @@ class ImageFolderTest {
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("cannot decode image " + bad)
                 .hasMessageNotContaining("\n");
+    }
+
+    /**
+     * A decompression bomb: a valid 1 x 1 PNG whose header (IHDR, CRC recomputed) declares 60000 x 60000 pixels,
+     * which the reader would allocate (10.8 GB) before finding the data short. Refused from the header, more than
+     * PIL's 89,478,485 pixels whatever the heap.
+     */
+    @Test
+    void imageDeclaringMorePixelsThanTheLimitIsRefusedBeforeDecoding() throws IOException {
+        byte[] bytes = Files.readAllBytes(png(dir.resolve("a/one.png"), new int[][] {{0x102030}}));
+        ByteBuffer header = ByteBuffer.wrap(bytes); // signature (8), IHDR length (4), "IHDR" (4), width, height
+        assertThat(new String(bytes, 12, 4, StandardCharsets.US_ASCII)).isEqualTo("IHDR");
+        header.putInt(16, 60_000).putInt(20, 60_000);
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 12, 4 + 13); // the chunk type and its 13 data bytes
+        header.putInt(12 + 4 + 13, (int) crc.getValue());
+        Path bomb = Files.write(dir.resolve("a/one.png"), bytes);
+        // resized to 8 x 8, so the sample itself is small (without a resize the sample size refuses it first)
+        assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().resize(8, 8).build(), 4))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("image " + bomb + " declares 60000 x 60000 = 3600000000 pixels")
+                .hasMessageContaining("resize it")
+                .hasMessageNotContaining("\n");
+        assertThat(ImageDecoder.maxPixels()).isPositive().isLessThanOrEqualTo(89_478_485L);
     }
 
     @Test
