@@ -1,0 +1,17 @@
+package dev.onnxinspect.samples.studies;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The registry of {@link Study studies}; add a study here to give it a command. */
+public final class Studies {
+    /** Every study, in the order the command's help lists them. */
+    public static final List<Study> ALL = List.of();
+
+    private Studies() {}
+
+    /** The study named {@code name}. */
+    public static Optional<Study> named(String name) {
+        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}
