@@ -1,0 +1,2 @@
+/** Inspections and audits on Apache Spark (issue 16). */
+package dev.onnxinspect.spark;
