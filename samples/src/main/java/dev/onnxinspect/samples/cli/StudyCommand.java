@@ -4,7 +4,6 @@ import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.samples.studies.Studies;
 import dev.onnxinspect.samples.studies.Study;
 import dev.onnxinspect.samples.studies.StudyPage;
-import dev.onnxinspect.samples.studies.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,13 +76,10 @@ final class StudyCommand implements Callable<Integer> {
         LOG.info("study {} finished in {} s", study.name(), String.format(Locale.ROOT, "%.0f", seconds));
         System.out.printf(
                 Locale.ROOT,
-                "study %s%s: %d claims, %d supported, written to %s (%.0f s)%n",
+                "study %s%s: %s, written to %s (%.0f s)%n",
                 study.name(),
                 quick ? " (quick)" : "",
-                page.claims().size(),
-                page.claims().stream()
-                        .filter(c -> c.verdict() == Verdict.SUPPORTED)
-                        .count(),
+                Studies.supportedCount(page),
                 directory.resolve(StudyPage.HTML),
                 seconds);
         return ExitCodes.OK;

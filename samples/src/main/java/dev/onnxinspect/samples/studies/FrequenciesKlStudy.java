@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * shifted copies keep their true labels. Choice: "sparser" is a lower S1 active fraction on the ID set; "more class
  * specific" a larger mean cross-class KL(P_c || P_c') over the ordered pairs c != c' of the ID set; "polarised"
  * the share of (class, neuron) frequencies below 0.05 or at least 0.95 (from the exact histogram bins 0-4 and 95-99).
- * Writes {@code index.html}, {@code summary.md}, {@code measures.csv} and both models.
+ * Writes {@code index.html}, {@code summary.md}, {@code measures.csv}, {@code readme-line.md} and both models.
  */
 public final class FrequenciesKlStudy implements Study {
     private static final Logger LOG = LoggerFactory.getLogger(FrequenciesKlStudy.class);
@@ -135,6 +135,23 @@ public final class FrequenciesKlStudy implements Study {
         page.write(out);
         AtomicFiles.write(
                 out.resolve("measures.csv"), csv(List.of(before, after)).getBytes(StandardCharsets.UTF_8));
+        int last = layers.size() - 1;
+        String line = String.format(
+                Locale.ROOT,
+                "%s: S1 active fraction untrained %s vs trained %s; cross-class KL %s vs %s; last hidden layer,"
+                        + " same-class KL(A_c || B_c) %s, (A_c || digits_c) %s, (A_c || rotated_c) %s; trained test"
+                        + " accuracy %s; %.0f s",
+                Studies.supportedCount(page),
+                list(before.active()),
+                list(after.active()),
+                list(before.crossKl()),
+                list(after.crossKl()),
+                fmt(after.sameClassTo().get(ID_B)[last]),
+                fmt(after.sameClassTo().get(DIGITS)[last]),
+                fmt(after.sameClassTo().get(rotated.name())[last]),
+                fmt(TrainingStep.last(trained).testAccuracy()),
+                seconds);
+        AtomicFiles.write(out.resolve(README_FRAGMENT), (line + "\n").getBytes(StandardCharsets.UTF_8));
         LOG.info("study {} written to {}", NAME, out);
         return page;
     }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * a test subset appended under wrong labels (the trainers' {@link ExtremeOverfitting}); both are evaluated on the test
  * subset with its true labels. The distances are computed by the library from the checkpoints' ONNX initializers
  * ({@link DynamicsAnalysis#weights}), per layer and in total. Writes {@code index.html}, {@code summary.md} and
- * {@code distances.csv} (per run and epoch).
+ * {@code distances.csv} (per run and epoch) and {@code readme-line.md}.
  */
 public final class OverfittingStudy implements Study {
     private static final Logger LOG = LoggerFactory.getLogger(OverfittingStudy.class);
@@ -123,6 +123,22 @@ public final class OverfittingStudy implements Study {
         table(page, runs);
         page.write(out);
         AtomicFiles.write(out.resolve("distances.csv"), csv(runs).getBytes(StandardCharsets.UTF_8));
+        List<String> pairs = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i += 2) {
+            pairs.add(fmt(runs.get(i + 1).finalDistance()) + " vs "
+                    + fmt(runs.get(i).finalDistance()));
+        }
+        String line = String.format(
+                Locale.ROOT,
+                "%s: distance from init, extreme overfitting vs normal, per seed: %s; overfit test accuracy %s; %.0f s",
+                Studies.supportedCount(page),
+                String.join(", ", pairs),
+                runs.stream()
+                        .filter(Outcome::overfit)
+                        .map(o -> fmt(o.run().finalRecord().testAccuracy()))
+                        .toList(),
+                seconds);
+        AtomicFiles.write(out.resolve(README_FRAGMENT), (line + "\n").getBytes(StandardCharsets.UTF_8));
         return page;
     }
 

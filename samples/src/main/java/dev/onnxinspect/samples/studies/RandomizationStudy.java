@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code ExperimentRunner}, which writes an instrumented ONNX checkpoint per epoch (11 runs x 100 epochs of 1.3 MB
  * here) that this study does not read; the data preparation, the per-epoch history and the corrupted-test accuracy
  * (SPEC §11: an image corruption's run is also evaluated on the test set under the same corruption) are the same.
- * Writes {@code index.html}, {@code summary.md} and {@code runs.csv} (the final figures of every run).
+ * Writes {@code index.html}, {@code summary.md}, {@code runs.csv} (the final figures of every run) and
+ * {@code readme-line.md}.
  */
 public final class RandomizationStudy implements Study {
     private static final Logger LOG = LoggerFactory.getLogger(RandomizationStudy.class);
@@ -148,6 +149,18 @@ public final class RandomizationStudy implements Study {
         table(page, runs);
         page.write(out);
         AtomicFiles.write(out.resolve("runs.csv"), csv(runs).getBytes(StandardCharsets.UTF_8));
+        String line = String.format(
+                Locale.ROOT,
+                "%s: random labels train %s / test %s; with weight decay %s, with dropout %s; IOC on random labels"
+                        + " %s; %.0f s",
+                Studies.supportedCount(page),
+                fmt(runs.get("mlp-labels-q1.0").last().trainAccuracy()),
+                fmt(runs.get("mlp-labels-q1.0").last().testAccuracy()),
+                fmt(runs.get("mlp-random-labels-weight-decay").last().trainAccuracy()),
+                fmt(runs.get("mlp-random-labels-dropout").last().trainAccuracy()),
+                fmt(runs.get("ioc-labels-q1.0").last().trainAccuracy()),
+                seconds);
+        AtomicFiles.write(out.resolve(README_FRAGMENT), (line + "\n").getBytes(StandardCharsets.UTF_8));
         return page;
     }
 

@@ -11,6 +11,14 @@ public final class Studies {
 
     private Studies() {}
 
+    /** "k of n claims supported", the count of {@link Verdict#SUPPORTED} claims of a page. */
+    public static String supportedCount(StudyPage page) {
+        List<Claim> claims = page.claims();
+        long supported =
+                claims.stream().filter(c -> c.verdict() == Verdict.SUPPORTED).count();
+        return supported + " of " + claims.size() + " claims supported";
+    }
+
     /** The study named {@code name}. */
     public static Optional<Study> named(String name) {
         return ALL.stream().filter(s -> s.name().equals(name)).findFirst();

@@ -44,6 +44,9 @@ class FrequenciesKlStudyTest {
         }
         // the trained network beats chance on its ID set even after 2 epochs on 2,000 images
         assertThat(md).containsPattern("\\| fashion-test-a \\| 0\\.\\d+ \\| 0\\.[5-9]\\d* \\|");
+        assertThat(Files.readString(dir.resolve(Study.README_FRAGMENT)))
+                .startsWith("0 of 9 claims supported: ")
+                .endsWith(" s\n");
         StudyPageBrowser.assertRenders(dir.resolve(StudyPage.HTML), "frequencies-kl", 9, 10);
     }
 

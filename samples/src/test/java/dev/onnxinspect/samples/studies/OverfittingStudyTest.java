@@ -38,6 +38,9 @@ class OverfittingStudyTest {
                 .containsExactly("run", "normal-seed5", "overfit-seed5", "normal-seed6", "overfit-seed6");
         String md = Files.readString(dir.resolve(StudyPage.MARKDOWN));
         assertThat(md).contains("farther from the initialisation", "dense1/linear", "logits");
+        assertThat(Files.readString(dir.resolve(Study.README_FRAGMENT)))
+                .startsWith("0 of 3 claims supported: ")
+                .endsWith(" s\n");
         StudyPageBrowser.assertRenders(dir.resolve(StudyPage.HTML), "overfitting", 3, 3);
     }
 }

@@ -48,6 +48,9 @@ class RandomizationStudyTest {
         // image corruptions report a corrupted-test accuracy, label corruptions do not
         assertThat(lines).filteredOn(l -> l.startsWith("mlp-random-pixels,")).allMatch(l -> !l.contains(",,"));
         assertThat(lines).filteredOn(l -> l.startsWith("mlp-clean,")).allMatch(l -> l.contains(",,"));
+        assertThat(Files.readString(dir.resolve(Study.README_FRAGMENT)))
+                .startsWith("0 of 6 claims supported: ")
+                .endsWith(" s\n");
         StudyPageBrowser.assertRenders(dir.resolve(StudyPage.HTML), "randomization", 6, 5);
     }
 }
