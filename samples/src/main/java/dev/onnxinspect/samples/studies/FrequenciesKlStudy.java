@@ -139,8 +139,8 @@ public final class FrequenciesKlStudy implements Study {
         String line = String.format(
                 Locale.ROOT,
                 "%s: S1 active fraction untrained %s vs trained %s; cross-class KL %s vs %s; last hidden layer,"
-                        + " same-class KL(A_c || B_c) %s, (A_c || digits_c) %s, (A_c || rotated_c) %s; trained test"
-                        + " accuracy %s; %.0f s",
+                        + " same-class KL(A_c \u2016 B_c) %s, (A_c \u2016 digits_c) %s,"
+                        + " (A_c \u2016 rotated_c) %s; trained test accuracy %s; %.0f s",
                 Studies.supportedCount(page),
                 list(before.active()),
                 list(after.active()),
