@@ -108,7 +108,7 @@ public final class RandomizationStudy implements Study {
     @Override
     public StudyPage run(Path out, boolean quick, long seed) throws Exception {
         long start = System.nanoTime();
-        Sizes sizes = quick ? new Sizes(500, 200, 30) : new Sizes(2000, 1000, 100);
+        Sizes sizes = quick ? new Sizes(300, 100, 25) : new Sizes(2000, 1000, 100);
         TrainingData train = TrainingData.from(FashionMnist.train().subset(0, sizes.train()), CLASSES);
         TrainingData test = TrainingData.from(FashionMnist.test().subset(0, sizes.test()), CLASSES);
         Map<String, Outcome> runs = new LinkedHashMap<>();
