@@ -2,10 +2,12 @@
 # Reruns the experiments whose figures the README and docs/results-dynamics.md quote, then splices the figures the
 # runs wrote (Markdown fragments) between the documents' <!-- generated:NAME --> markers, so that no documented
 # figure is typed by hand (issue 18).
-#   scripts/regenerate-doc-figures.sh [memorization] [overfitting-distance]   (default: both)
+#   scripts/regenerate-doc-figures.sh [memorization] [overfitting-distance] [studies]   (default: all three)
 # memorization: scripts/sample-memorization.sh (100 epochs) -> README.md, the sample table's memorisation line.
 # overfitting-distance: scripts/sample-overfitting-distance.sh (3 seeds x 2 runs x 10 epochs) ->
 #   docs/results-dynamics.md, the distance-from-initialisation table, and README.md, the sample table's line.
+# studies: ./onnx-inspect study NAME for frequencies-kl, randomization and overfitting (results/studies/NAME/) ->
+#   README.md, the "Studies" table's line of each (the readme-line.md each run writes).
 # The runs take tens of minutes on the 2-core machine; the fragments stay under target/doc-figures/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +15,7 @@ cd "$root"
 out=target/doc-figures
 which=("$@")
 if [ ${#which[@]} -eq 0 ]; then
-  which=(memorization overfitting-distance)
+  which=(memorization overfitting-distance studies)
 fi
 splice() {
   scripts/run-sample.sh dev.onnxinspect.samples.docs.DocFragments "$@"
@@ -29,8 +31,14 @@ for name in "${which[@]}"; do
       splice docs/results-dynamics.md overfitting-distance "$out/overfitting-distance/summary.md"
       splice README.md overfitting-distance-line "$out/overfitting-distance/readme-line.md"
       ;;
+    studies)
+      for study in frequencies-kl randomization overfitting; do
+        ./onnx-inspect study "$study" --out "results/studies/$study"
+        splice README.md "study-$study" "results/studies/$study/readme-line.md"
+      done
+      ;;
     *)
-      echo "unknown figure set '$name'; use memorization or overfitting-distance" >&2
+      echo "unknown figure set '$name'; use memorization, overfitting-distance or studies" >&2
       exit 3
       ;;
   esac

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             FitCommand.class,
             ScoreCommand.class,
             ServeCommand.class,
+            StudyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Callable<Integer> {
@@ -64,7 +65,9 @@ public final class Main implements Callable<Integer> {
     public static int run(String... args) {
         defaultTorchThreads();
         logLevels(Arrays.asList(args));
-        return execute(new CommandLine(new Main()), args);
+        CommandLine cli = new CommandLine(new Main());
+        StudyCommand.listStudies(cli.getSubcommands().get("study"));
+        return execute(cli, args);
     }
 
     /** slf4j-simple's level of the loggers of one package (a system property read when a logger is made). */

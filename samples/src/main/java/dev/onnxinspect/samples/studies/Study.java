@@ -8,6 +8,12 @@ import java.nio.file.Path;
  * {@link Studies#ALL}; run as {@code ./onnx-inspect study <name>}.
  */
 public interface Study {
+    /**
+     * The one-line Markdown fragment with a run's headline figures that a study may write next to its page, for
+     * {@code scripts/regenerate-doc-figures.sh studies} to splice into the README's study table.
+     */
+    String README_FRAGMENT = "readme-line.md";
+
     /** The name on the command line, e.g. {@code frequencies-kl}. */
     String name();
 

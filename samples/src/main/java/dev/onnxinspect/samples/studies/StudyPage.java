@@ -27,7 +27,9 @@ public final class StudyPage {
             + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}"
             + "td:first-child,th:first-child{text-align:left}p.note{color:#555;font-size:13px}"
             + "td.supported{background:#e6f4e6}td.not-supported{background:#fbe3e3}td.inconclusive{background:#f6f1dc}"
-            + "table.claims td{text-align:left;vertical-align:top}";
+            + "table.claims td{text-align:left;vertical-align:top}"
+            + "ul.legend{list-style:none;padding:0;margin:4px 0;font-size:12px}ul.legend li{display:inline-block;"
+            + "margin-right:12px}figure figure{margin:0}";
 
     private final String title;
     private final String source;
