@@ -6,7 +6,7 @@ import java.util.Optional;
 /** The registry of {@link Study studies}; add a study here to give it a command. */
 public final class Studies {
     /** Every study, in the order the command's help lists them. */
-    public static final List<Study> ALL = List.of();
+    public static final List<Study> ALL = List.of(new PathsStudy());
 
     private Studies() {}
 

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * period) and deletes the profile. One page: {@link #open} attaches to a fresh tab, records every network request
  * the page makes, and waits for the load event. Every wait is bounded by {@code timeout}.
  */
-final class CdpBrowser implements AutoCloseable {
+public final class CdpBrowser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     private final Process process;
@@ -47,7 +47,7 @@ final class CdpBrowser implements AutoCloseable {
     }
 
     /** Starts Chromium; fails (never skips) with the fix when the browser is not installed. */
-    static CdpBrowser launch(Duration timeout) throws Exception {
+    public static CdpBrowser launch(Duration timeout) throws Exception {
         if (!Files.isExecutable(CHROMIUM)) {
             throw new AssertionError(CHROMIUM + " is missing: the report's browser test needs headless Chromium; "
                     + "run scripts/install-browser.sh (as root) and re-run the tests");
@@ -91,7 +91,7 @@ final class CdpBrowser implements AutoCloseable {
     }
 
     /** Opens {@code uri} in a new tab of {@code width} x {@code height} CSS pixels and waits for its load event. */
-    void open(URI uri, int width, int height) throws Exception {
+    public void open(URI uri, int width, int height) throws Exception {
         Map<String, Object> target = call(null, "Target.createTarget", "{\"url\":\"about:blank\"}");
         String targetId = (String) target.get("targetId");
         session = (String)
@@ -116,7 +116,7 @@ final class CdpBrowser implements AutoCloseable {
     }
 
     /** Evaluates a JavaScript expression in the page and returns its value (strings, numbers, booleans). */
-    Object evaluate(String expression) throws Exception {
+    public Object evaluate(String expression) throws Exception {
         Map<String, Object> reply = call(
                 session,
                 "Runtime.evaluate",
@@ -130,7 +130,7 @@ final class CdpBrowser implements AutoCloseable {
     }
 
     /** A PNG of the whole page, {@code width} wide and as tall as the document (at most {@code maxHeight}). */
-    byte[] screenshot(int width, int maxHeight) throws Exception {
+    public byte[] screenshot(int width, int maxHeight) throws Exception {
         double height = Math.min(maxHeight, ((Number) evaluate("document.documentElement.scrollHeight")).doubleValue());
         Map<String, Object> reply = call(
                 session,
@@ -158,7 +158,7 @@ final class CdpBrowser implements AutoCloseable {
      * {@code console.error} calls, and the browser's own error entries ({@code Log.entryAdded} at level error, e.g. a
      * Content-Security-Policy violation or a resource that failed to load).
      */
-    List<String> consoleErrors() {
+    public List<String> consoleErrors() {
         List<String> errors = new ArrayList<>();
         for (Map<String, Object> event : events) {
             Map<?, ?> params = (Map<?, ?>) event.get("params");
@@ -178,7 +178,7 @@ final class CdpBrowser implements AutoCloseable {
     }
 
     /** The URL of every request the page sent ({@code Network.requestWillBeSent}), in order. */
-    List<String> requestedUrls() {
+    public List<String> requestedUrls() {
         List<String> urls = new ArrayList<>();
         for (Map<String, Object> event : events) {
             if ("Network.requestWillBeSent".equals(event.get("method"))) {
