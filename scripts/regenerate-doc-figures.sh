@@ -2,10 +2,11 @@
 # Reruns the experiments whose figures the README and docs/results-dynamics.md quote, then splices the figures the
 # runs wrote (Markdown fragments) between the documents' <!-- generated:NAME --> markers, so that no documented
 # figure is typed by hand (issue 18).
-#   scripts/regenerate-doc-figures.sh [memorization] [overfitting-distance]   (default: both)
+#   scripts/regenerate-doc-figures.sh [memorization] [overfitting-distance] [paths]   (default: the first two)
 # memorization: scripts/sample-memorization.sh (100 epochs) -> README.md, the sample table's memorisation line.
 # overfitting-distance: scripts/sample-overfitting-distance.sh (3 seeds x 2 runs x 10 epochs) ->
 #   docs/results-dynamics.md, the distance-from-initialisation table, and README.md, the sample table's line.
+# paths: ./onnx-inspect study paths (24 MLPs, about 15 min) -> README.md, the paths study's headline line.
 # The runs take tens of minutes on the 2-core machine; the fragments stay under target/doc-figures/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,8 +30,12 @@ for name in "${which[@]}"; do
       splice docs/results-dynamics.md overfitting-distance "$out/overfitting-distance/summary.md"
       splice README.md overfitting-distance-line "$out/overfitting-distance/readme-line.md"
       ;;
+    paths)
+      ./onnx-inspect study paths --out "$out/paths"
+      splice README.md paths-study "$out/paths/readme-line.md"
+      ;;
     *)
-      echo "unknown figure set '$name'; use memorization or overfitting-distance" >&2
+      echo "unknown figure set '$name'; use memorization, overfitting-distance or paths" >&2
       exit 3
       ;;
   esac

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * under {@code <out>/reference/<name>/}), and the page shows the self, cross-pattern and cross-activation similarities
  * per step and layer as box plots.
  *
+ * <p>Writes into the output directory: {@code index.html} and {@code summary.md} (the page), {@code population.csv}
+ * (one row per model), {@code readme-line.md} (the headline), {@code models/} (one result and one log per model) and
+ * {@code reference/} (the reference models' tables).
+ *
  * <p>(b) Generalisation: a population of MLPs differing in width, depth, label noise and regularisation
  * ({@link PathModelSpec#population}) is trained on {@value #WORKERS} worker processes ({@link PathPopulation},
  * resumable: one result file per finished model under {@code <out>/models/}), while this JVM trains the reference
@@ -57,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class PathsStudy implements Study {
     private static final Logger LOG = LoggerFactory.getLogger(PathsStudy.class);
     static final int WORKERS = 2;
+    /** The one-line headline the run writes for the README ({@code scripts/regenerate-doc-figures.sh paths}). */
+    static final String README_LINE = "readme-line.md";
     /** The label noise of the second reference model. */
     static final double REFERENCE_NOISE = 0.4;
 
@@ -127,9 +133,12 @@ public final class PathsStudy implements Study {
         AtomicFiles.write(
                 out.resolve("population.csv"),
                 PathsStudyPage.populationCsv(specs, results).getBytes(StandardCharsets.UTF_8));
-        StudyPage page = new PathsStudyPage(s, seed, quick, specs, results, references)
-                .render(outcome.trained(), seconds, population.config());
+        PathsStudyPage renderer = new PathsStudyPage(s, seed, quick, specs, results, references);
+        StudyPage page = renderer.render(outcome.trained(), seconds, population.config());
         page.write(out);
+        AtomicFiles.write(
+                out.resolve(README_LINE),
+                renderer.headline(page, outcome.trained(), seconds).getBytes(StandardCharsets.UTF_8));
         LOG.info(
                 "paths study: {} models ({} trained now) in {} s; wrote {}",
                 results.size(),

@@ -452,6 +452,40 @@ final class PathsStudyPage {
         return SvgCharts.scatter(title, xLabel, yLabel, groups, points);
     }
 
+    /**
+     * The run's headline as one Markdown line (for the README's generated cell, {@code readme-line.md}): the
+     * population's Spearman rho with its interval and verdict, the reference models' cross-pattern ratios, and the
+     * wall time.
+     */
+    String headline(StudyPage page, int trainedNow, double seconds) {
+        Claim correlation = page.claims().get(2);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (PathsStudy.Reference r : references) {
+            for (PathSimilarityResult layer : r.dynamics().paths()) {
+                double ratio = layer.earlyToMidRatio(PathKind.CROSS_PATTERN, settings.early(), settings.middle())
+                        .ratio();
+                min = Math.min(min, ratio);
+                max = Math.max(max, ratio);
+            }
+        }
+        String rho = correlation(true, PathModelResult::patternRatio, PathModelResult::testError)
+                .map(Correlation::describe)
+                .orElse("correlation undefined");
+        return String.format(
+                Locale.ROOT,
+                "%d MLPs: early-to-mid cross-pattern ratio vs test error %s (%s); reference MLPs' ratios %.2f-%.2f"
+                        + " (below 1: %s); wall time %.0f s with %d of the models trained by this run\n",
+                specs.size(),
+                rho,
+                correlation.verdict().label(),
+                min,
+                max,
+                page.claims().get(1).verdict().label(),
+                seconds,
+                trainedNow);
+    }
+
     /** One CSV line per model: its settings and figures (written next to the page as population.csv). */
     static String populationCsv(List<PathModelSpec> specs, List<PathModelResult> results) {
         StringBuilder csv = new StringBuilder("model,hidden_widths,label_noise,realised_label_noise,weight_decay,"

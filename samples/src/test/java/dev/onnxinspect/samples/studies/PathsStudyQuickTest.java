@@ -12,15 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code paths} study's {@code --quick} run end to end: its output has the full shape (claims, figures, tables,
- * per-model results, the reference models' Arrow tables), its figures are sane, a second run reads every model
- * back, and the page opens offline in headless Chromium. Never checks exact figures.
+ * per-model results, the reference models' Arrow tables), its figures are sane, and the page opens offline in
+ * headless Chromium. Never checks exact figures. (Resuming is tested on {@link PathPopulation} itself.)
  */
 class PathsStudyQuickTest {
     @TempDir
     Path temp;
 
     @Test
-    void quickRunWritesTheWholePageAndResumes() throws Exception {
+    void quickRunWritesTheWholePageThatOpensOffline() throws Exception {
         Study study = Studies.named("paths").orElseThrow();
         Path out = temp.resolve("paths");
 
@@ -72,11 +72,9 @@ class PathsStudyQuickTest {
                 .contains("spearman")
                 .contains("| models trained by this run | 4 ");
 
-        // resume: every model's result is read back
-        StudyPage again = study.run(out, true, 7);
-        assertThat(Files.readString(out.resolve("summary.md"))).contains("| models trained by this run | 0 ");
-        assertThat(again.claims().get(2).measured())
-                .isEqualTo(page.claims().get(2).measured());
+        assertThat(Files.readString(out.resolve("readme-line.md")))
+                .startsWith("4 MLPs: early-to-mid cross-pattern ratio vs test error spearman rho = ")
+                .contains("reference MLPs' ratios");
 
         try (CdpBrowser browser = CdpBrowser.launch(Duration.ofSeconds(30))) {
             browser.open(out.resolve("index.html").toUri(), 1280, 900);
