@@ -172,13 +172,13 @@ final class PathsStudyPage {
             int[] epochs =
                     r.run().history().stream().mapToInt(EpochRecord::epoch).toArray();
             accuracy.add(new SvgCharts.Series(
-                    r.spec().id() + " train",
+                    r.spec().id().replace("reference-", "") + " train",
                     epochs,
                     r.run().history().stream()
                             .mapToDouble(EpochRecord::trainAccuracy)
                             .toArray()));
             accuracy.add(new SvgCharts.Series(
-                    r.spec().id() + " test",
+                    r.spec().id().replace("reference-", "") + " test",
                     epochs,
                     r.run().history().stream()
                             .mapToDouble(EpochRecord::testAccuracy)
