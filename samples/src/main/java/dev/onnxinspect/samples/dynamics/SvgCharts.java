@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The two inline SVG charts of the dynamics report: box plots of a similarity per checkpoint step, and line charts
- * of a quantity over steps. Pure functions of their input; every caller text is escaped with {@link Html#escape}.
+ * The inline SVG charts of the dynamics report and the studies' pages: box plots of a similarity per checkpoint step,
+ * line charts of a quantity over steps, and scatter plots of one figure per model against another. Pure functions of
+ * their input; every caller text is escaped with {@link Html#escape}.
  */
-final class SvgCharts {
+public final class SvgCharts {
     private static final int WIDTH = 420;
     private static final int HEIGHT = 240;
     private static final int LEFT = 52;
@@ -24,8 +25,8 @@ final class SvgCharts {
     private SvgCharts() {}
 
     /** One named line: y[k] at step x[k]. */
-    record Series(String name, int[] x, double[] y) {
-        Series {
+    public record Series(String name, int[] x, double[] y) {
+        public Series {
             if (x.length != y.length || x.length == 0) {
                 throw new DynamicsException("series " + name + ": needs as many steps as values, at least one");
             }
@@ -38,7 +39,7 @@ final class SvgCharts {
      * Box plots of one similarity kind: per step a box from the lower to the upper quartile, the median as a line,
      * whiskers to min and max (all from {@link StepSummary}), y axis [0, 1] or [-1, 1] when a value is negative.
      */
-    static String boxPlots(String title, List<StepSummary> steps) {
+    public static String boxPlots(String title, List<StepSummary> steps) {
         if (steps.isEmpty()) {
             return "";
         }
@@ -89,7 +90,7 @@ final class SvgCharts {
     }
 
     /** Lines over steps, y from 0 to a round maximum, with a legend. */
-    static String lines(String title, String yLabel, List<Series> series) {
+    public static String lines(String title, String yLabel, List<Series> series) {
         if (series.isEmpty()) {
             return "";
         }
@@ -133,6 +134,84 @@ final class SvgCharts {
             svg.append(text(WIDTH - RIGHT - 84, ly, s.name(), "start"));
         }
         return svg.append("</svg>").toString();
+    }
+
+    /**
+     * One point of a scatter plot.
+     *
+     * @param x       the horizontal value, finite
+     * @param y       the vertical value, finite
+     * @param group   index into the plot's group names (its colour and legend entry)
+     * @param tooltip the hover text (e.g. the model's name and figures)
+     */
+    public record Point(double x, double y, int group, String tooltip) {
+        public Point {
+            if (!Double.isFinite(x) || !Double.isFinite(y) || group < 0 || tooltip == null) {
+                throw new DynamicsException("a scatter point needs finite x and y, a group >= 0 and a tooltip, got ("
+                        + x + ", " + y + "), group " + group);
+            }
+        }
+    }
+
+    /**
+     * A scatter plot: one circle per point, coloured by group, with a legend of the group names. Both axes span the
+     * data with 5% padding on each side (a single value v spans [v - 0.5, v + 0.5]), so neither starts at 0.
+     *
+     * @throws DynamicsException when a point's group has no name
+     */
+    public static String scatter(String title, String xLabel, String yLabel, List<String> groups, List<Point> points) {
+        for (Point p : points) {
+            if (p.group() >= groups.size()) {
+                throw new DynamicsException("scatter point '" + p.tooltip() + "' is in group " + p.group()
+                        + " but only " + groups.size() + " group names were given");
+            }
+        }
+        if (points.isEmpty()) {
+            return "";
+        }
+        double[] xr = padded(points.stream().mapToDouble(Point::x).toArray());
+        double[] yr = padded(points.stream().mapToDouble(Point::y).toArray());
+        LinearScale y = new LinearScale(yr[0], yr[1], HEIGHT - BOTTOM, TOP);
+        LinearScale x = new LinearScale(xr[0], xr[1], LEFT, WIDTH - RIGHT - 110);
+        StringBuilder svg = open(title, y, yLabel);
+        int decimals = LinearScale.decimalsFor(x.tickStep(5));
+        for (double t : x.ticks(5)) {
+            svg.append(line(x.apply(t), HEIGHT - BOTTOM, x.apply(t), HEIGHT - BOTTOM + 3, "#333"));
+            svg.append(text(
+                    x.apply(t), HEIGHT - BOTTOM + 14, String.format(Locale.ROOT, "%." + decimals + "f", t), "middle"));
+        }
+        svg.append(line(LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT - 110, HEIGHT - BOTTOM, "#333"));
+        svg.append(text((LEFT + WIDTH - RIGHT - 110) / 2.0, HEIGHT - 6, xLabel, "middle"));
+        for (Point p : points) {
+            svg.append(String.format(
+                            Locale.ROOT,
+                            "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\""
+                                    + " fill-opacity=\"0.8\" stroke=\"#222\" stroke-width=\"0.5\"><title>",
+                            x.apply(p.x()),
+                            y.apply(p.y()),
+                            Palette.color(p.group())))
+                    .append(Html.escape(p.tooltip()))
+                    .append("</title></circle>");
+        }
+        for (int i = 0; i < groups.size(); i++) {
+            double ly = TOP + 12 + 13 * i;
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<circle cx=\"%d\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>",
+                    WIDTH - RIGHT - 96,
+                    ly - 4,
+                    Palette.color(i)));
+            svg.append(text(WIDTH - RIGHT - 84, ly, groups.get(i), "start"));
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    /** [low, high]: the values' range widened by 5% of its span on each side, or by 0.5 when the span is 0. */
+    static double[] padded(double[] values) {
+        double min = Arrays.stream(values).min().orElseThrow();
+        double max = Arrays.stream(values).max().orElseThrow();
+        double pad = max > min ? 0.05 * (max - min) : 0.5;
+        return new double[] {min - pad, max + pad};
     }
 
     private static StringBuilder open(String title, LinearScale y, String yLabel) {
