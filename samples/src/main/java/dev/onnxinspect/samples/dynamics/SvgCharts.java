@@ -11,9 +11,11 @@ import java.util.Locale;
 
 /**
  * The two inline SVG charts of the dynamics report: box plots of a similarity per checkpoint step, and line charts
- * of a quantity over steps. Pure functions of their input; every caller text is escaped with {@link Html#escape}.
+ * of a quantity over steps (or over any integer axis, e.g. a layer index, see
+ * {@link #lines(String, String, String, List)}; public for the studies' pages). Pure functions of their input; every
+ * caller text is escaped with {@link Html#escape}.
  */
-final class SvgCharts {
+public final class SvgCharts {
     private static final int WIDTH = 420;
     private static final int HEIGHT = 240;
     private static final int LEFT = 52;
@@ -24,8 +26,8 @@ final class SvgCharts {
     private SvgCharts() {}
 
     /** One named line: y[k] at step x[k]. */
-    record Series(String name, int[] x, double[] y) {
-        Series {
+    public record Series(String name, int[] x, double[] y) {
+        public Series {
             if (x.length != y.length || x.length == 0) {
                 throw new DynamicsException("series " + name + ": needs as many steps as values, at least one");
             }
@@ -90,6 +92,14 @@ final class SvgCharts {
 
     /** Lines over steps, y from 0 to a round maximum, with a legend. */
     static String lines(String title, String yLabel, List<Series> series) {
+        return lines(title, yLabel, "checkpoint step (epoch)", series);
+    }
+
+    /**
+     * Lines over an integer x axis labelled {@code xLabel} (e.g. the layer index), y from 0 to a round maximum, with
+     * a legend; "" for no series.
+     */
+    public static String lines(String title, String yLabel, String xLabel, List<Series> series) {
         if (series.isEmpty()) {
             return "";
         }
@@ -103,7 +113,7 @@ final class SvgCharts {
         for (int step = minX; step <= maxX; step += Math.max(1, (maxX - minX) / 10)) {
             svg.append(text(x.apply(step), HEIGHT - BOTTOM + 14, Integer.toString(step), "middle"));
         }
-        svg.append(text(x.apply((minX + maxX) / 2.0), HEIGHT - 6, "checkpoint step (epoch)", "middle"));
+        svg.append(text(x.apply((minX + maxX) / 2.0), HEIGHT - 6, xLabel, "middle"));
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             StringBuilder points = new StringBuilder();

@@ -1,12 +1,13 @@
 package dev.onnxinspect.samples.studies;
 
+import dev.onnxinspect.samples.studies.perplexity.PerplexityNodesStudy;
 import java.util.List;
 import java.util.Optional;
 
 /** The registry of {@link Study studies}; add a study here to give it a command. */
 public final class Studies {
     /** Every study, in the order the command's help lists them. */
-    public static final List<Study> ALL = List.of();
+    public static final List<Study> ALL = List.of(new PerplexityNodesStudy());
 
     private Studies() {}
 
