@@ -25,16 +25,20 @@ final class PerplexityNodesClaims {
 
     private PerplexityNodesClaims() {}
 
+    /** A claim with its one-line headline for the README (short name, verdict, the trained figure). */
+    record Judged(Claim claim, String headline) {}
+
     /** All claims of the study, in page order. */
-    static List<Claim> all(List<ModelFigures> results, GridSettings settings, boolean quick) {
+    static List<Judged> all(List<ModelFigures> results, GridSettings settings, boolean quick) {
         List<ModelFigures> deepest = results.stream()
                 .filter(r -> settings.deepest().contains(r.model()))
                 .toList();
         List<ModelFigures> depthSeries = results.stream()
                 .filter(r -> settings.depthSeries().contains(r.model()))
                 .toList();
-        List<Claim> claims = new ArrayList<>();
+        List<Judged> claims = new ArrayList<>();
         claims.add(layerTrend(
+                "sparsity grows over the layers",
                 "Sparsity grows with depth: in a trained network, later hidden layers have fewer active (S1) neurons"
                         + " than earlier ones (SPEC §2, sparsity = 1 - active fraction).",
                 "S1 sparsity",
@@ -45,6 +49,7 @@ final class PerplexityNodesClaims {
         claims.add(depthTrend(depthSeries, settings, quick));
         claims.add(histograms(results, quick));
         claims.add(layerTrend(
+                "perplexity falls in later layers",
                 "Layer perplexity falls in later layers: deeper layers of a trained network have fewer distinct S1"
                         + " patterns per class (SPEC §7, measured as P(c, l) / N_c, the mean over classes).",
                 "P/N_c",
@@ -53,6 +58,7 @@ final class PerplexityNodesClaims {
                 deepest,
                 quick));
         claims.add(layerTrend(
+                "layer accuracy rises with depth",
                 "Nodes as classifiers: the layer accuracy rises with depth in a trained network (SPEC §8).",
                 "layer accuracy",
                 LayerFigures::layerAccuracy,
@@ -63,7 +69,8 @@ final class PerplexityNodesClaims {
     }
 
     /** A trend of a figure over the layers of each of the deepest networks; {@code sign} 1 rises, -1 falls. */
-    static Claim layerTrend(
+    static Judged layerTrend(
+            String shortName,
             String statement,
             String figureName,
             ToDoubleFunction<LayerFigures> figure,
@@ -97,10 +104,20 @@ final class PerplexityNodesClaims {
         String rule = "Spearman rho(layer index, " + figureName + ") in each trained network of the deepest depth:"
                 + " supported when rho " + word + " in every one; not supported when their median rho is "
                 + (sign > 0 ? "<= 0" : ">= 0") + "; else inconclusive (untrained: the control)";
-        return new Claim(statement, measured.toString(), verdict(sign, trainedRhos, quick), quickRule(rule, quick));
+        Verdict verdict = verdict(sign, trainedRhos, quick);
+        double[] sorted = trainedRhos.clone();
+        Arrays.sort(sorted);
+        String headline = String.format(
+                Locale.ROOT,
+                "%s: %s (trained rho %.2f to %.2f)",
+                shortName,
+                verdict.label(),
+                sorted[0],
+                sorted[sorted.length - 1]);
+        return new Judged(new Claim(statement, measured.toString(), verdict, quickRule(rule, quick)), headline);
     }
 
-    private static Claim depthTrend(List<ModelFigures> depthSeries, GridSettings settings, boolean quick) {
+    private static Judged depthTrend(List<ModelFigures> depthSeries, GridSettings settings, boolean quick) {
         double[] depths =
                 depthSeries.stream().mapToDouble(m -> m.model().depth()).toArray();
         StringBuilder measured = new StringBuilder();
@@ -125,15 +142,18 @@ final class PerplexityNodesClaims {
         }
         String rule = "Spearman rho(D, the mean S1 sparsity of the trained network's hidden layers) over the depth"
                 + " series: supported when rho > " + TREND + "; not supported when rho <= 0; else inconclusive";
-        return new Claim(
-                "Deeper networks are sparser: the mean S1 sparsity of a trained network's hidden layers grows with its"
-                        + " depth D (" + settings.depthWidth() + " units per layer).",
-                measured.toString(),
-                verdict(1, new double[] {trainedRho}, quick),
-                quickRule(rule, quick));
+        Verdict verdict = verdict(1, new double[] {trainedRho}, quick);
+        return new Judged(
+                new Claim(
+                        "Deeper networks are sparser: the mean S1 sparsity of a trained network's hidden layers grows"
+                                + " with its depth D (" + settings.depthWidth() + " units per layer).",
+                        measured.toString(),
+                        verdict,
+                        quickRule(rule, quick)),
+                String.format(Locale.ROOT, "deeper networks sparser: %s (rho %.2f)", verdict.label(), trainedRho));
     }
 
-    private static Claim histograms(List<ModelFigures> results, boolean quick) {
+    private static Judged histograms(List<ModelFigures> results, boolean quick) {
         int layers = 0;
         int more = 0;
         double trainedFraction = 0;
@@ -172,13 +192,20 @@ final class PerplexityNodesClaims {
         String rule = "per (model, layer) of the whole grid, the fraction of class-specific neurons trained vs"
                 + " untrained: supported when trained is larger in at least " + Math.round(MAJORITY * 100)
                 + "% of the layers; not supported at 50% or less; else inconclusive";
-        return new Claim(
-                "Training changes the S1/S2 class-wise frequency histograms (SPEC §1-2): trained layers have more"
-                        + " class-specific neurons (class-wise S1 frequencies spanning at least "
-                        + LayerFigures.CLASS_SPECIFIC_SPREAD + ") than the same network at initialisation.",
-                measured,
-                verdict,
-                quickRule(rule, quick));
+        return new Judged(
+                new Claim(
+                        "Training changes the S1/S2 class-wise frequency histograms (SPEC §1-2): trained layers have"
+                                + " more class-specific neurons (class-wise S1 frequencies spanning at least "
+                                + LayerFigures.CLASS_SPECIFIC_SPREAD + ") than the same network at initialisation.",
+                        measured,
+                        verdict,
+                        quickRule(rule, quick)),
+                String.format(
+                        Locale.ROOT,
+                        "more class-specific neurons after training: %s (%d of %d layers)",
+                        verdict.label(),
+                        more,
+                        layers));
     }
 
     /** Half the L1 distance between two histograms normalised to sum 1 (0: same shape, 1: disjoint). */

@@ -4,7 +4,6 @@ import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.io.AtomicFiles;
 import dev.onnxinspect.samples.dynamics.SvgCharts;
-import dev.onnxinspect.samples.studies.Claim;
 import dev.onnxinspect.samples.studies.Study;
 import dev.onnxinspect.samples.studies.StudyPage;
 import dev.onnxinspect.trainers.train.OptimizerKind;
@@ -32,8 +31,14 @@ import org.slf4j.LoggerFactory;
  * model, reused by a rerun into the same directory).
  */
 public final class PerplexityNodesStudy implements Study {
+    /** The README's one-line summary, spliced between the README's {@code generated:perplexity-nodes} markers. */
+    public static final String README_FRAGMENT = "readme-line.md";
+
     /** The data file of every figure per model, state and layer. */
     public static final String LAYERS_CSV = "layers.csv";
+
+    /** The histogram charts' bins (B = 100 summed in groups). */
+    static final int DRAWN_BINS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(PerplexityNodesStudy.class);
     private static final String SOURCE = "the study of activation sparsity, class-wise frequency histograms, layer"
@@ -99,14 +104,19 @@ public final class PerplexityNodesStudy implements Study {
         Files.createDirectories(out);
         AtomicFiles.write(out.resolve(LAYERS_CSV), csv(results).getBytes(StandardCharsets.UTF_8));
         double seconds = (System.nanoTime() - start) / 1e9;
-        StudyPage page = page(results, settings, config, quick, seed, seconds);
+        List<PerplexityNodesClaims.Judged> claims = PerplexityNodesClaims.all(results, settings, quick);
+        StudyPage page = page(results, claims, settings, config, quick, seed, seconds);
         page.write(out);
+        AtomicFiles.write(
+                out.resolve(README_FRAGMENT),
+                (readmeLine(claims, results.size(), seconds) + "\n").getBytes(StandardCharsets.UTF_8));
         LOG.info("wrote {} and {} in {} s", out.resolve(StudyPage.HTML), out.resolve(StudyPage.MARKDOWN), seconds);
         return page;
     }
 
     private static StudyPage page(
             List<ModelFigures> results,
+            List<PerplexityNodesClaims.Judged> claims,
             GridSettings settings,
             TrainingConfig config,
             boolean quick,
@@ -138,8 +148,8 @@ public final class PerplexityNodesStudy implements Study {
                 .parameter(
                         "models trained by this run",
                         results.stream().filter(r -> !r.cached()).count() + " (the others loaded from models/)");
-        for (Claim claim : PerplexityNodesClaims.all(results, settings, quick)) {
-            page.claim(claim);
+        for (PerplexityNodesClaims.Judged judged : claims) {
+            page.claim(judged.claim());
         }
         List<ModelFigures> deepest = results.stream()
                 .filter(r -> settings.deepest().contains(r.model()))
@@ -150,7 +160,8 @@ public final class PerplexityNodesStudy implements Study {
         page.section("Sparsity against depth")
                 .paragraph("S1 sparsity (1 - active fraction, SPEC §2) of every hidden layer; the deepest networks"
                         + " (one line per width) and the depth series (one line per depth D), trained and at"
-                        + " initialisation.");
+                        + " initialisation. Every model starts from the same seed, so the untrained networks of the"
+                        + " depth series share their first layers (their lines coincide).");
         page.figures(
                 List.of(
                         "S1 sparsity per layer, deepest networks, trained",
@@ -177,10 +188,11 @@ public final class PerplexityNodesStudy implements Study {
                 .findFirst()
                 .orElse(deepest.get(0));
         page.section("Class-wise frequency histograms, trained vs untrained")
-                .paragraph("Neuron-class pairs per frequency bin (SPEC §2, B = 100 bins over [0, 1], summed over the"
-                        + " 10 classes) of network " + reference.model().id() + ": its first, middle and last hidden"
-                        + " layer under S1, and its last layer under S2. A class-specific neuron fires for most"
-                        + " samples of one class and few of another.");
+                .paragraph("Neuron-class pairs per frequency bin (SPEC §2: B = 100 bins over [0, 1], summed over the"
+                        + " 10 classes, drawn in " + DRAWN_BINS + " bins of width 1/" + DRAWN_BINS + ") of network "
+                        + reference.model().id() + ": its first, middle and last hidden layer under S1, and its last"
+                        + " layer under S2. A class-specific neuron fires for most samples of one class and few of"
+                        + " another.");
         int last = reference.trained().size();
         List<Integer> shown =
                 IntStream.of(1, (last + 1) / 2, last).distinct().boxed().toList();
@@ -279,6 +291,16 @@ public final class PerplexityNodesStudy implements Study {
         return rows;
     }
 
+    /** The README's summary: the models, the wall time, and each claim's headline (verdict and trained figure). */
+    static String readmeLine(List<PerplexityNodesClaims.Judged> claims, int models, double seconds) {
+        return String.format(Locale.ROOT, "%d MLPs, %.0f min: ", models, seconds / 60)
+                + String.join(
+                        "; ",
+                        claims.stream()
+                                .map(PerplexityNodesClaims.Judged::headline)
+                                .toList());
+    }
+
     /** The CSV of every figure (full precision), one row per model, state and layer. */
     static String csv(List<ModelFigures> results) {
         StringBuilder csv = new StringBuilder("model,depth,width,state,layer,layer_name,neurons,active_fraction_s1,"
@@ -336,18 +358,29 @@ public final class PerplexityNodesStudy implements Study {
         return SvgCharts.lines(title, yLabel, "hidden layer", series);
     }
 
-    /** The pooled S1 or S2 histogram of one layer, trained and untrained, over the bins. */
+    /**
+     * The pooled S1 or S2 histogram of one layer, trained and untrained, drawn over {@value #DRAWN_BINS} bins (each
+     * the sum of B / {@value #DRAWN_BINS} of the SPEC §2 bins: 100 bins of mostly single neurons are unreadable).
+     */
     private static String histogram(String title, ModelFigures model, int layer, boolean s1) {
         List<SvgCharts.Series> series = new ArrayList<>();
         for (boolean isTrained : new boolean[] {true, false}) {
             LayerFigures l = model.layers(isTrained).get(layer - 1);
             int[] h = s1 ? l.histogramS1() : l.histogramS2();
+            double[] drawn = new double[DRAWN_BINS];
+            for (int b = 0; b < h.length; b++) {
+                drawn[b * DRAWN_BINS / h.length] += h[b];
+            }
             series.add(new SvgCharts.Series(
                     isTrained ? "trained" : "untrained",
-                    IntStream.range(0, h.length).toArray(),
-                    IntStream.of(h).asDoubleStream().toArray()));
+                    IntStream.range(0, DRAWN_BINS).toArray(),
+                    drawn));
         }
-        return SvgCharts.lines(title, "neuron-class pairs", "frequency bin b: [b/100, (b+1)/100)", series);
+        return SvgCharts.lines(
+                title,
+                "neuron-class pairs",
+                "frequency bin b: [b/" + DRAWN_BINS + ", (b+1)/" + DRAWN_BINS + ")",
+                series);
     }
 
     private static String f(double v) {

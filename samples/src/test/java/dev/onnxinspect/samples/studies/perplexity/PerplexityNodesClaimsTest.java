@@ -43,7 +43,9 @@ class PerplexityNodesClaimsTest {
             }
             results.add(new ModelFigures(m, 0.9, 0.8, 1, false, untrained, trained));
         }
-        List<Claim> claims = PerplexityNodesClaims.all(results, settings, false);
+        List<Claim> claims = PerplexityNodesClaims.all(results, settings, false).stream()
+                .map(PerplexityNodesClaims.Judged::claim)
+                .toList();
         assertThat(claims).hasSize(5);
         assertThat(claims.get(0).verdict()).isEqualTo(Verdict.SUPPORTED); // sparsity 0.45.. grows with the layer
         assertThat(claims.get(0).measured()).contains("d3-w2 rho 1.00");
@@ -52,8 +54,13 @@ class PerplexityNodesClaimsTest {
         assertThat(claims.get(2).measured()).startsWith("trained > untrained in 6 of 6 layers");
         assertThat(claims.get(3).verdict()).isEqualTo(Verdict.NOT_SUPPORTED); // constant P/N_c: rho 0
         assertThat(claims.get(4).verdict()).isEqualTo(Verdict.NOT_SUPPORTED); // accuracy falls: rho -1
+        List<PerplexityNodesClaims.Judged> judged = PerplexityNodesClaims.all(results, settings, false);
+        assertThat(judged.get(0).headline())
+                .isEqualTo("sparsity grows over the layers: supported (trained rho 1.00 to 1.00)");
+        assertThat(judged.get(2).headline())
+                .isEqualTo("more class-specific neurons after training: supported (6 of 6 layers)");
         assertThat(PerplexityNodesClaims.all(results, settings, true))
-                .extracting(Claim::verdict)
+                .extracting(j -> j.claim().verdict())
                 .containsOnly(Verdict.INCONCLUSIVE);
     }
 
