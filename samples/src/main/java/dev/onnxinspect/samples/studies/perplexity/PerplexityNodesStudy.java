@@ -110,7 +110,11 @@ public final class PerplexityNodesStudy implements Study {
         AtomicFiles.write(
                 out.resolve(README_FRAGMENT),
                 (readmeLine(claims, results.size(), seconds) + "\n").getBytes(StandardCharsets.UTF_8));
-        LOG.info("wrote {} and {} in {} s", out.resolve(StudyPage.HTML), out.resolve(StudyPage.MARKDOWN), seconds);
+        LOG.info(
+                "wrote {} and {} in {} s",
+                out.resolve(StudyPage.HTML),
+                out.resolve(StudyPage.MARKDOWN),
+                String.format(Locale.ROOT, "%.0f", seconds));
         return page;
     }
 
