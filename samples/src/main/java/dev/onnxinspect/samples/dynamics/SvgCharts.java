@@ -11,9 +11,7 @@ import java.util.Locale;
 
 /**
  * The two inline SVG charts of the dynamics report: box plots of a similarity per checkpoint step, and line charts
- * of a quantity over steps (or over any integer axis, e.g. a layer index, see
- * {@link #lines(String, String, String, List)}; public for the studies' pages). Pure functions of their input; every
- * caller text is escaped with {@link Html#escape}.
+ * of a quantity over steps. Pure functions of their input; every caller text is escaped with {@link Html#escape}.
  */
 public final class SvgCharts {
     private static final int WIDTH = 420;
@@ -40,7 +38,7 @@ public final class SvgCharts {
      * Box plots of one similarity kind: per step a box from the lower to the upper quartile, the median as a line,
      * whiskers to min and max (all from {@link StepSummary}), y axis [0, 1] or [-1, 1] when a value is negative.
      */
-    static String boxPlots(String title, List<StepSummary> steps) {
+    public static String boxPlots(String title, List<StepSummary> steps) {
         if (steps.isEmpty()) {
             return "";
         }
@@ -91,7 +89,7 @@ public final class SvgCharts {
     }
 
     /** Lines over steps, y from 0 to a round maximum, with a legend. */
-    static String lines(String title, String yLabel, List<Series> series) {
+    public static String lines(String title, String yLabel, List<Series> series) {
         return lines(title, yLabel, "checkpoint step (epoch)", series);
     }
 

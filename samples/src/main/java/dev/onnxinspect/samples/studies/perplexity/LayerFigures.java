@@ -20,7 +20,10 @@ import java.util.List;
  * @param activeS1           the S1 active fraction over all samples (SPEC §2; sparsity = 1 - it)
  * @param activeS2           the S2 active fraction
  * @param classSpecific      the fraction of neurons whose S1 frequency differs by at least
- *                           {@value #CLASS_SPECIFIC_SPREAD} between two classes (max_c F[c, j] - min_c F[c, j])
+ *                           {@value #CLASS_SPECIFIC_SPREAD} between two classes (max_c F[c, j] - min_c F[c, j]).
+ *                           Choice: SPEC does not define a "class-specific" neuron; this spread of the §2
+ *                           frequencies is the study's measure of one (fires for most samples of one class and for
+ *                           few of another)
  * @param meanPerplexity     the mean over classes of the layer perplexity P(c, l) (SPEC §7)
  * @param relativePerplexity the mean over classes of P(c, l) / N_c: 1 when every sample has its own pattern
  * @param layerAccuracy      the nodes-as-classifiers layer accuracy (SPEC §8)
