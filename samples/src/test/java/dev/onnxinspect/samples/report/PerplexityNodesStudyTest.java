@@ -81,6 +81,12 @@ class PerplexityNodesStudyTest {
         double untrained = meanOf(lines, header, "untrained", "layer_accuracy");
         assertThat(trained).isGreaterThan(0.5).isGreaterThan(untrained);
 
+        // the README's generated line: the models, the wall time and each claim's headline
+        assertThat(Files.readString(out.resolve(PerplexityNodesStudy.README_FRAGMENT)))
+                .startsWith("3 MLPs, ")
+                .contains("sparsity grows over the layers: inconclusive (trained rho ")
+                .contains("more class-specific neurons after training: inconclusive (");
+
         String md = Files.readString(out.resolve(StudyPage.MARKDOWN));
         assertThat(md).contains("## Claims", "Sparsity grows with depth", "Layer perplexity", "Nodes as classifiers");
     }

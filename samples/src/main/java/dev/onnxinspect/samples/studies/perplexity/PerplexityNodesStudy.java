@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * model, reused by a rerun into the same directory).
  */
 public final class PerplexityNodesStudy implements Study {
-    /** The README's one-line summary, spliced between the README's {@code generated:perplexity-nodes} markers. */
+    /** The README's one-line summary, spliced between the README's {@code generated:study-perplexity-nodes} markers. */
     public static final String README_FRAGMENT = "readme-line.md";
 
     /** The data file of every figure per model, state and layer. */
