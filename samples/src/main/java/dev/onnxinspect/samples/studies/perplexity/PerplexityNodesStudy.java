@@ -38,7 +38,7 @@ public final class PerplexityNodesStudy implements Study {
     public static final String LAYERS_CSV = "layers.csv";
 
     /** The histogram charts' bins (B = 100 summed in groups). */
-    static final int DRAWN_BINS = 20;
+    static final int DRAWN_BINS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(PerplexityNodesStudy.class);
     private static final String SOURCE = "the study of activation sparsity, class-wise frequency histograms, layer"
