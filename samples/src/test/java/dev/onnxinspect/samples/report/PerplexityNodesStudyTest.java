@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The perplexity-nodes study end to end in its {@code --quick} form (3 MLPs of 1-3 layers x 20 units, 1,000
- * Fashion-MNIST images, 2 epochs): the shape and sanity of what it writes, never exact figures; a rerun into the same
+ * The perplexity-nodes study end to end in its {@code --quick} form (3 MLPs of 1-3 layers x 20 units, 3,000
+ * Fashion-MNIST images, 3 epochs): the shape and sanity of what it writes, never exact figures; a rerun into the same
  * directory trains nothing; the page opens offline in headless Chromium. (In this package for {@link CdpBrowser}.)
  */
 class PerplexityNodesStudyTest {

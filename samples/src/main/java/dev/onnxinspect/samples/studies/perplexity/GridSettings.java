@@ -81,9 +81,9 @@ public record GridSettings(
                 2_000);
     }
 
-    /** The {@code --quick} run of the tests: 1, 2 and 3 layers of 20 units, 1,000 images, 2 epochs, few samples. */
+    /** The {@code --quick} run of the tests: 1, 2 and 3 layers of 20 units, 3,000 images, 3 epochs, few samples. */
     public static GridSettings quick() {
-        return new GridSettings(List.of(1, 2, 3), 20, List.of(), 3, 1_000, 2, 500, 300, 200);
+        return new GridSettings(List.of(1, 2, 3), 20, List.of(), 3, 3_000, 3, 500, 300, 200);
     }
 
     /** The models of the grid, the depth series first, each once. */

@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
  * depth D (across the depth series).
  * <p>Choice: a trend "holds" when rho &gt; 0.5 (falls: &lt; -0.5) in every network it is measured in; it is "not
  * supported" when the median rho has the wrong sign or is 0; anything between is inconclusive. A {@code --quick} run
- * (a few hundred samples, 2 epochs) measures everything but judges nothing: its verdicts are inconclusive.
+ * (3,000 training images, 3 epochs, a few hundred for the statistics) measures everything but judges nothing: its verdicts are inconclusive.
  */
 final class PerplexityNodesClaims {
     /** |rho| above which a trend counts. */
@@ -254,6 +254,6 @@ final class PerplexityNodesClaims {
     }
 
     private static String quickRule(String rule, boolean quick) {
-        return quick ? "quick run (few samples, 2 epochs): measured, not judged. Full rule: " + rule : rule;
+        return quick ? "quick run (few samples, 3 epochs): measured, not judged. Full rule: " + rule : rule;
     }
 }

@@ -132,8 +132,12 @@ public final class PerplexityNodesStudy implements Study {
                 .parameter(
                         "models",
                         "ReLU MLPs 784-...-10: depth series " + settings.depths() + " x " + settings.depthWidth()
-                                + " units; width series " + settings.wideDepth() + " layers x " + settings.widths()
-                                + " units (" + results.size() + " models)")
+                                + " units"
+                                + (settings.widths().isEmpty()
+                                        ? ""
+                                        : "; width series " + settings.wideDepth() + " layers x " + settings.widths()
+                                                + " units")
+                                + " (" + results.size() + " models)")
                 .parameter(
                         "training",
                         "Fashion-MNIST train 0.." + (settings.trainSamples() - 1) + ", " + settings.epochs()
