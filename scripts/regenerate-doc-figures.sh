@@ -6,8 +6,8 @@
 # memorization: scripts/sample-memorization.sh (100 epochs) -> README.md, the sample table's memorisation line.
 # overfitting-distance: scripts/sample-overfitting-distance.sh (3 seeds x 2 runs x 10 epochs) ->
 #   docs/results-dynamics.md, the distance-from-initialisation table, and README.md, the sample table's line.
-# studies: ./onnx-inspect study NAME for frequencies-kl, randomization and overfitting (results/studies/NAME/) ->
-#   README.md, the "Studies" table's line of each (the readme-line.md each run writes).
+# studies: ./onnx-inspect study NAME for frequencies-kl, randomization, overfitting and perplexity-nodes
+#   (results/studies/NAME/) -> README.md, the "Studies" table's or section's line of each (the readme-line.md each run writes).
 # paths: ./onnx-inspect study paths (24 MLPs, about 15 min) -> README.md, the paths study's headline line.
 # The runs take tens of minutes on the 2-core machine; the fragments stay under target/doc-figures/.
 set -euo pipefail
@@ -33,7 +33,7 @@ for name in "${which[@]}"; do
       splice README.md overfitting-distance-line "$out/overfitting-distance/readme-line.md"
       ;;
     studies)
-      for study in frequencies-kl randomization overfitting; do
+      for study in frequencies-kl randomization overfitting perplexity-nodes; do
         ./onnx-inspect study "$study" --out "results/studies/$study"
         splice README.md "study-$study" "results/studies/$study/readme-line.md"
       done

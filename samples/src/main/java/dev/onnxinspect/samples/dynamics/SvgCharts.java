@@ -91,6 +91,14 @@ public final class SvgCharts {
 
     /** Lines over steps, y from 0 to a round maximum, with a legend. */
     public static String lines(String title, String yLabel, List<Series> series) {
+        return lines(title, yLabel, "checkpoint step (epoch)", series);
+    }
+
+    /**
+     * Lines over an integer x axis labelled {@code xLabel} (e.g. the layer index), y from 0 to a round maximum, with
+     * a legend; "" for no series.
+     */
+    public static String lines(String title, String yLabel, String xLabel, List<Series> series) {
         if (series.isEmpty()) {
             return "";
         }
@@ -104,7 +112,7 @@ public final class SvgCharts {
         for (int step = minX; step <= maxX; step += Math.max(1, (maxX - minX) / 10)) {
             svg.append(text(x.apply(step), HEIGHT - BOTTOM + 14, Integer.toString(step), "middle"));
         }
-        svg.append(text(x.apply((minX + maxX) / 2.0), HEIGHT - 6, "checkpoint step (epoch)", "middle"));
+        svg.append(text(x.apply((minX + maxX) / 2.0), HEIGHT - 6, xLabel, "middle"));
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             StringBuilder points = new StringBuilder();

@@ -1,13 +1,18 @@
 package dev.onnxinspect.samples.studies;
 
+import dev.onnxinspect.samples.studies.perplexity.PerplexityNodesStudy;
 import java.util.List;
 import java.util.Optional;
 
 /** The registry of {@link Study studies}; add a study here to give it a command. */
 public final class Studies {
     /** Every study, in the order the command's help lists them. */
-    public static final List<Study> ALL =
-            List.of(new FrequenciesKlStudy(), new RandomizationStudy(), new OverfittingStudy(), new PathsStudy());
+    public static final List<Study> ALL = List.of(
+            new FrequenciesKlStudy(),
+            new RandomizationStudy(),
+            new OverfittingStudy(),
+            new PerplexityNodesStudy(),
+            new PathsStudy());
 
     private Studies() {}
 
