@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 
 /**
@@ -57,7 +58,8 @@ record PartitionTask(
             return List.of(InspectionPartial.empty()).iterator();
         }
         Hook hook = new Hook(stats, layers, denseLayers, interactionOptions, model.model());
-        InspectionSummary summary = Inspection.builder(model.session(), new PartitionSource(partition))
+        InspectionSummary summary = Inspection.builder(
+                        model.session(), new PartitionSource(partition, TaskContext.get()))
                 .logitsOutput(logits)
                 .layers(layers)
                 .batchSize(batchSize)
@@ -78,10 +80,12 @@ record PartitionTask(
     /** The partition's rows as a data source of unknown size; one pass only (the rows are an iterator). */
     private final class PartitionSource implements DataSource {
         private final Iterator<Row> partition;
+        private final TaskContext task;
         private boolean read;
 
-        PartitionSource(Iterator<Row> partition) {
+        PartitionSource(Iterator<Row> partition, TaskContext task) {
             this.partition = partition;
+            this.task = task;
         }
 
         @Override
@@ -120,7 +124,7 @@ record PartitionTask(
                 throw new SparkInspectionException("a partition's rows can be read once; this source was read");
             }
             read = true;
-            return rows.batches(partition, size);
+            return rows.batches(partition, size, task);
         }
     }
 

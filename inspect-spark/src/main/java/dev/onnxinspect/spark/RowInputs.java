@@ -19,6 +19,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.TaskContext;
+import org.apache.spark.TaskContext$;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -364,27 +365,40 @@ public final class RowInputs implements Serializable {
 
         /**
          * The rows as batches of at most {@code batchSize} samples, in row order; rows are read as the batches are
-         * taken (a single pass over the iterator).
+         * taken (a single pass over the iterator). Called in a Spark task: as {@link #batches(Iterator, int,
+         * TaskContext)} with the caller's task.
          *
          * @throws DatasetException (when a batch is taken) for a null value or a row of the wrong length, naming the
          *                          column, the row within its partition and the fix
          */
         public Iterator<Batch> batches(Iterator<Row> rows, int batchSize) {
+            return batches(rows, batchSize, TaskContext.get());
+        }
+
+        /**
+         * As {@link #batches(Iterator, int)}, for rows that another thread than the task's reads (an
+         * {@link dev.onnxinspect.inspect.Inspection} reads its data on ONNX Runtime's producer thread).
+         * <p>Choice: {@code task} (null outside a task) is made the reading thread's Spark task context when that
+         * thread has none, as PySpark does for the thread that feeds Python, so that Spark's row iterators (file
+         * readers register their closing with the task) find their task. Its partition id names rows in errors.
+         */
+        public Iterator<Batch> batches(Iterator<Row> rows, int batchSize, TaskContext task) {
             if (batchSize < 1) {
                 throw new DatasetException("batch size must be at least 1, got " + batchSize);
             }
-            TaskContext task = TaskContext.get();
             String partition = task == null ? "" : " of partition " + task.partitionId();
             return new Iterator<>() {
                 private long first;
 
                 @Override
                 public boolean hasNext() {
+                    adopt(task);
                     return rows.hasNext();
                 }
 
                 @Override
                 public Batch next() {
+                    adopt(task);
                     if (!rows.hasNext()) {
                         throw new NoSuchElementException("no more rows");
                     }
@@ -397,6 +411,12 @@ public final class RowInputs implements Serializable {
                     return batch;
                 }
             };
+        }
+
+        private static void adopt(TaskContext task) {
+            if (task != null && TaskContext.get() == null) {
+                TaskContext$.MODULE$.setTaskContext(task);
+            }
         }
 
         private Batch batch(List<Row> rows, long first, String partition) {

@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * table): the model is instrumented on the driver and broadcast once ({@link SparkModel}); each partition runs the
  * single-machine {@link Inspection} with its executor's cached session and accumulates the layer statistics (S1/S2
  * frequencies, histograms, active fractions, patterns) and the SPEC §3 interactions of the dense layers; the
- * partials are merged with {@code treeReduce}; the driver derives the SPEC §4 KL matrices. The result holds the same
+ * partials are merged with {@code treeAggregate} (a Dataset without partitions gives the empty partial); the driver derives the SPEC §4 KL matrices. The result holds the same
  * records as the single-machine {@code inspect} (an {@link Audit} without fit set): counts equal bit for bit, KL and
  * entropies within floating-point summation order.
  *
@@ -244,7 +244,10 @@ public final class SparkInspection {
 
     private InspectionPartial aggregate(Dataset<Row> data, PartitionTask task) {
         try {
-            return data.javaRDD().mapPartitions(task::call).treeReduce(InspectionPartial::merge, treeDepth);
+            return data.javaRDD()
+                    .mapPartitions(task::call)
+                    .treeAggregate(
+                            InspectionPartial.empty(), InspectionPartial::merge, InspectionPartial::merge, treeDepth);
         } catch (OnnxInspectException e) {
             throw e;
         } catch (Exception e) { // Spark's SparkException is checked but thrown from Scala undeclared
