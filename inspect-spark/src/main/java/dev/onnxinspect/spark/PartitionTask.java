@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * What every task of a distributed inspection runs on its partition: the rows as batches ({@link RowInputs.Bound}),
@@ -52,11 +53,25 @@ record PartitionTask(
         denseLayers = List.copyOf(denseLayers);
     }
 
-    /** The partial of one partition: {@link InspectionPartial#empty()} when it has no rows. */
-    Iterator<InspectionPartial> call(Iterator<Row> partition) {
-        if (!partition.hasNext()) {
+    /**
+     * The partial of one partition of Spark SQL's internal rows (each copied as it is read, {@link
+     * RowInputs.Bound#copy}): {@link InspectionPartial#empty()} when it has no rows.
+     */
+    Iterator<InspectionPartial> call(Iterator<InternalRow> internal) {
+        if (!internal.hasNext()) {
             return List.of(InspectionPartial.empty()).iterator();
         }
+        Iterator<Row> partition = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return internal.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                return rows.copy(internal.next());
+            }
+        };
         Hook hook = new Hook(stats, layers, denseLayers, interactionOptions, model.model());
         InspectionSummary summary = Inspection.builder(
                         model.session(), new PartitionSource(partition, TaskContext.get()))

@@ -8,6 +8,7 @@ import dev.onnxinspect.data.InputTensor;
 import dev.onnxinspect.onnx.ElementType;
 import dev.onnxinspect.runtime.ModelInput;
 import java.io.Serializable;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import java.util.Set;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskContext$;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -108,6 +112,7 @@ public final class RowInputs implements Serializable {
                     + " RowInputs.Builder#input(input, column) (--input INPUT=COLUMN)");
         }
         int labelIndex = -1;
+        ElementType labelType = null;
         if (labels != null) {
             labelIndex = columnIndex(schema, labels, "the labels");
             DataType t = schema.fields()[labelIndex].dataType();
@@ -116,8 +121,9 @@ public final class RowInputs implements Serializable {
                         + " are integer class ids: cast it in Spark (col(\"" + labels + "\").cast(\"int\")) or map"
                         + " another column");
             }
+            labelType = elementType(t);
         }
-        return new Bound(bound, labels, labelIndex);
+        return new Bound(bound, labels, labelIndex, labelType, schema.length());
     }
 
     private ModelInput modelInput(Mapping m, List<ModelInput> modelInputs) {
@@ -153,9 +159,11 @@ public final class RowInputs implements Serializable {
         ElementType target = input.type();
         ElementType source;
         Kind kind;
+        boolean elementsNullable = false;
         if (type instanceof ArrayType array) {
             source = elementType(array.elementType());
             kind = Kind.ARRAY;
+            elementsNullable = array.containsNull();
         } else if (type.equals(DataTypes.BinaryType)) {
             source = target;
             kind = Kind.BINARY;
@@ -179,7 +187,7 @@ public final class RowInputs implements Serializable {
             throw new DatasetException(what + " holds one number per row, but input " + input.name() + " takes "
                     + Arrays.toString(shape) + " values per sample; map an array column to it");
         }
-        return new BoundInput(input.name(), m.column(), index, kind, source, target, shape, values);
+        return new BoundInput(input.name(), m.column(), index, kind, source, target, shape, values, elementsNullable);
     }
 
     /** The per-sample shape of an input: the model's where it is fixed, else the mapping's, else one free axis. */
@@ -263,7 +271,8 @@ public final class RowInputs implements Serializable {
             ElementType source,
             ElementType target,
             long[] sampleShape,
-            long values)
+            long values,
+            boolean elementsNullable)
             implements Serializable {
         private static final long serialVersionUID = 1L;
     }
@@ -344,12 +353,75 @@ public final class RowInputs implements Serializable {
         private final List<BoundInput> inputs;
         private final String labels;
         private final int labelIndex;
+        private final ElementType labelType;
+        private final int width;
 
-        private Bound(List<BoundInput> inputs, String labels, int labelIndex) {
+        private Bound(List<BoundInput> inputs, String labels, int labelIndex, ElementType labelType, int width) {
             this.inputs = List.copyOf(inputs);
             this.labels = labels;
             this.labelIndex = labelIndex;
+            this.labelType = labelType;
+            this.width = width;
         }
+
+        /**
+         * The cells of a Spark SQL internal row that this mapping reads, copied into a {@link Row} (array columns as
+         * Java primitive arrays, without boxing); the other cells null. For the internal rows of
+         * {@code queryExecution().toRdd()}, which the iterator reuses: the copy is made before the next row.
+         * An array column whose type allows null elements is scanned for them (a null would else read as 0).
+         */
+        Row copy(InternalRow row) {
+            Object[] cells = new Object[width];
+            for (BoundInput in : inputs) {
+                int i = in.index();
+                if (row.isNullAt(i)) {
+                    continue;
+                }
+                cells[i] = switch (in.kind()) {
+                    case BINARY -> row.getBinary(i);
+                    case SCALAR -> scalar(row, i, in.source());
+                    case ARRAY -> primitive(row.getArray(i), in);
+                };
+            }
+            if (labelIndex >= 0 && !row.isNullAt(labelIndex)) {
+                cells[labelIndex] = scalar(row, labelIndex, labelType);
+            }
+            return RowFactory.create(cells);
+        }
+
+        private static Object scalar(InternalRow row, int i, ElementType type) {
+            return switch (type) {
+                case FLOAT -> row.getFloat(i);
+                case DOUBLE -> row.getDouble(i);
+                case INT64 -> row.getLong(i);
+                case INT16 -> row.getShort(i);
+                case INT8 -> row.getByte(i);
+                case BOOL -> row.getBoolean(i);
+                default -> row.getInt(i);
+            };
+        }
+
+        private static Object primitive(ArrayData a, BoundInput in) {
+            if (in.elementsNullable()) {
+                for (int j = 0; j < a.numElements(); j++) {
+                    if (a.isNullAt(j)) {
+                        return new NullElement(j);
+                    }
+                }
+            }
+            return switch (in.source()) {
+                case FLOAT -> a.toFloatArray();
+                case DOUBLE -> a.toDoubleArray();
+                case INT64 -> a.toLongArray();
+                case INT16 -> a.toShortArray();
+                case INT8 -> a.toByteArray();
+                case BOOL -> a.toBooleanArray();
+                default -> a.toIntArray();
+            };
+        }
+
+        /** An array cell with a null element at {@code position}, refused when its row is read. */
+        private record NullElement(int position) {}
 
         /** Whether the rows carry labels. */
         public boolean labelled() {
@@ -451,9 +523,12 @@ public final class RowInputs implements Serializable {
 
         private static long length(BoundInput in, Row row, long index, String partition) {
             Object v = value(in, row, index, partition);
-            return in.kind() == Kind.ARRAY
+            if (in.kind() == Kind.BINARY) {
+                return ((byte[]) v).length / (long) bytesPerValue(in.target());
+            }
+            return v instanceof NullElement || !v.getClass().isArray()
                     ? row.getList(in.index()).size()
-                    : ((byte[]) v).length / (long) bytesPerValue(in.target());
+                    : Array.getLength(v);
         }
 
         private static Object value(BoundInput in, Row row, long index, String partition) {
@@ -471,6 +546,14 @@ public final class RowInputs implements Serializable {
             switch (in.kind()) {
                 case SCALAR -> put(w, at, v, in.source());
                 case ARRAY -> {
+                    if (v instanceof NullElement n) {
+                        throw new DatasetException("row " + index + partition + " of column '" + in.column()
+                                + "' has a null at position " + n.position() + "; fill or drop it first");
+                    }
+                    if (v.getClass().isArray()) {
+                        putArray(in, v, w, at, values, index, partition);
+                        return;
+                    }
                     List<Object> list = row.getList(in.index());
                     if (list.size() != values) {
                         throw wrongLength(in, index, partition, list.size(), values);
@@ -492,6 +575,47 @@ public final class RowInputs implements Serializable {
                     }
                     readBinary(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), in.target(), w, at, values);
                 }
+            }
+        }
+
+        /** Writes a primitive array cell (from {@link #copy}); its length must be {@code values}. */
+        private static void putArray(
+                BoundInput in, Object v, ElementWriter w, int at, long values, long index, String partition) {
+            int n = Array.getLength(v);
+            if (n != values) {
+                throw wrongLength(in, index, partition, n, values);
+            }
+            if (v instanceof float[] f) {
+                for (int j = 0; j < n; j++) {
+                    w.putDouble(at + j, f[j]);
+                }
+            } else if (v instanceof double[] d) {
+                for (int j = 0; j < n; j++) {
+                    w.putDouble(at + j, d[j]);
+                }
+            } else if (v instanceof int[] x) {
+                for (int j = 0; j < n; j++) {
+                    w.putLong(at + j, x[j]);
+                }
+            } else if (v instanceof long[] x) {
+                for (int j = 0; j < n; j++) {
+                    w.putLong(at + j, x[j]);
+                }
+            } else if (v instanceof short[] x) {
+                for (int j = 0; j < n; j++) {
+                    w.putLong(at + j, x[j]);
+                }
+            } else if (v instanceof byte[] x) {
+                for (int j = 0; j < n; j++) {
+                    w.putLong(at + j, x[j]);
+                }
+            } else if (v instanceof boolean[] x) {
+                for (int j = 0; j < n; j++) {
+                    w.putLong(at + j, x[j] ? 1 : 0);
+                }
+            } else {
+                throw new DatasetException("column '" + in.column() + "' holds "
+                        + v.getClass().getName() + " values, which onnx-inspect cannot read");
             }
         }
 

@@ -47,8 +47,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +154,12 @@ public final class SparkInspection {
         try {
             InferenceSession driverSession = shipped.session();
             int k = DetectorLayout.classes(logits, driverSession.outputShape(logits));
-            RowInputs.Bound bound = inputs.bind(data.schema(), driverSession.inputs());
+            inputs.bind(data.schema(), driverSession.inputs()); // the library's message for a missing column
+            // only the mapped columns are read (a Parquet source reads no other column)
+            Dataset<Row> columns = data.select(inputs.columns().stream()
+                    .map(c -> functions.col("`" + c.replace("`", "``") + "`"))
+                    .toArray(Column[]::new));
+            RowInputs.Bound bound = inputs.bind(columns.schema(), driverSession.inputs());
             driverSession.checkInputs(bound.specs());
             ClassSource classSource = bound.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
             ClassBasis basis = classSource == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED;
@@ -191,7 +198,7 @@ public final class SparkInspection {
                     batch,
                     sha,
                     inspected);
-            InspectionPartial merged = aggregate(data, task);
+            InspectionPartial merged = aggregate(columns, task);
             DatasetRules.requireSamplesRead(name, merged.samples());
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             InspectionSummary summary = new InspectionSummary(
@@ -244,7 +251,10 @@ public final class SparkInspection {
 
     private InspectionPartial aggregate(Dataset<Row> data, PartitionTask task) {
         try {
-            return data.javaRDD()
+            // Spark SQL's internal rows: array columns are copied as primitive arrays, without the boxing of Row
+            return data.queryExecution()
+                    .toRdd()
+                    .toJavaRDD()
                     .mapPartitions(task::call)
                     .treeAggregate(
                             InspectionPartial.empty(), InspectionPartial::merge, InspectionPartial::merge, treeDepth);

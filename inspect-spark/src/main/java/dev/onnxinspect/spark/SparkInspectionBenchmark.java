@@ -1,13 +1,14 @@
 package dev.onnxinspect.spark;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.onnx.OnnxModel;
-import dev.onnxinspect.onnx.TensorShape;
 import dev.onnxinspect.onnx.TensorSelector;
+import dev.onnxinspect.onnx.TensorShape;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
@@ -64,11 +65,11 @@ public final class SparkInspectionBenchmark {
         InMemoryDataset warm = data.subset(0, Math.min(1000, n));
 
         single(model, warm, 1);
-        double singleOne = single(model, data, 1);
+        Rate singleOne = single(model, data, 1);
         single(model, warm, 0);
-        double singleDefault = single(model, data, 0);
-        double local1 = spark("local[1]", model, data, warm, partitions);
-        double local2 = spark("local[2]", model, data, warm, partitions);
+        Rate singleDefault = single(model, data, 0);
+        Rate local1 = spark("local[1]", model, data, warm, partitions);
+        Rate local2 = spark("local[2]", model, data, warm, partitions);
 
         System.out.printf(
                 Locale.ROOT,
@@ -78,19 +79,39 @@ public final class SparkInspectionBenchmark {
                 BATCH,
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        System.out.printf(Locale.ROOT, "single machine, 1 ORT thread:       %8.0f samples/s%n", singleOne);
-        System.out.printf(Locale.ROOT, "single machine, ORT default threads: %8.0f samples/s%n", singleDefault);
-        System.out.printf(Locale.ROOT, "Spark local[1]:                      %8.0f samples/s%n", local1);
-        System.out.printf(Locale.ROOT, "Spark local[2]:                      %8.0f samples/s%n", local2);
+        singleOne.print("single machine, 1 ORT thread");
+        singleDefault.print("single machine, ORT default threads");
+        local1.print("Spark local[1]");
+        local2.print("Spark local[2]");
         System.out.printf(
                 Locale.ROOT,
-                "Spark overhead (single 1-thread / local[1]): %.2f; local[2] / local[1]: %.2f%n",
-                singleOne / local1,
-                local2 / local1);
+                "Spark overhead, single 1-thread / local[1]: %.2f in samples/s, %.2f in CPU per sample;"
+                        + " local[2] / local[1]: %.2f in samples/s%n",
+                singleOne.perSecond() / local1.perSecond(),
+                local1.cpuMicros() / singleOne.cpuMicros(),
+                local2.perSecond() / local1.perSecond());
     }
 
-    /** Samples per second of one single-machine inspection with the accumulators a Spark task uses. */
-    private static double single(Path model, InMemoryDataset data, int intraOpThreads) throws IOException {
+    /** A measured run: samples per second (wall clock) and the process's CPU microseconds per sample. */
+    private record Rate(double perSecond, double cpuMicros) {
+        static Rate of(long samples, long startNanos, long startCpuNanos) {
+            return new Rate(
+                    samples / ((System.nanoTime() - startNanos) / 1e9), (cpuNanos() - startCpuNanos) / 1e3 / samples);
+        }
+
+        void print(String what) {
+            System.out.printf(
+                    Locale.ROOT, "%-36s %8.0f samples/s, %8.1f us CPU per sample%n", what + ":", perSecond, cpuMicros);
+        }
+    }
+
+    /** The CPU time of the whole process (every thread, ONNX Runtime's and Spark's included). */
+    private static long cpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** One single-machine inspection with the accumulators a Spark task uses. */
+    private static Rate single(Path model, InMemoryDataset data, int intraOpThreads) throws IOException {
         OnnxModel onnx = OnnxModel.load(model);
         List<TensorSelector> selectors = new ArrayList<>();
         LAYERS.forEach(l -> selectors.add(TensorSelector.name(l)));
@@ -99,7 +120,8 @@ public final class SparkInspectionBenchmark {
         SessionConfig config = intraOpThreads == 0 ? SessionConfig.defaults() : SparkModel.defaultSessionConfig();
         try (InferenceSession session = InferenceSession.open(bytes, config)) {
             StatsOptions stats = StatsOptions.builder(10, ClassBasis.LABEL).build();
-            InteractionOptions io = InteractionOptions.builder(10, ClassBasis.LABEL).build();
+            InteractionOptions io =
+                    InteractionOptions.builder(10, ClassBasis.LABEL).build();
             Map<String, LayerStatisticsAccumulator> acc = new LinkedHashMap<>();
             List<InteractionAccumulator> interactions = List.of(
                     new InteractionAccumulator(onnx.denseLayer("fc2"), io),
@@ -114,6 +136,7 @@ public final class SparkInspectionBenchmark {
                 interactions.get(1).accept(view.classes(), view.layer("h2"));
             };
             long start = System.nanoTime();
+            long cpu = cpuNanos();
             Inspection.builder(session, data)
                     .logitsOutput("logits")
                     .layers(LAYERS)
@@ -121,12 +144,12 @@ public final class SparkInspectionBenchmark {
                     .build()
                     .run(hook);
             acc.values().forEach(LayerStatisticsAccumulator::result);
-            return data.size() / ((System.nanoTime() - start) / 1e9);
+            return Rate.of(data.size(), start, cpu);
         }
     }
 
-    /** Samples per second of one SparkInspection of the cached rows in a new session of {@code master}. */
-    private static double spark(String master, Path model, InMemoryDataset data, InMemoryDataset warm, int partitions)
+    /** One SparkInspection of the cached rows in a new session of {@code master}. */
+    private static Rate spark(String master, Path model, InMemoryDataset data, InMemoryDataset warm, int partitions)
             throws IOException {
         SparkModel.closeCachedSessions();
         SparkSession spark = SparkSession.builder()
@@ -136,7 +159,8 @@ public final class SparkInspectionBenchmark {
                 .getOrCreate();
         try {
             SparkInspection inspection = SparkInspection.builder(
-                            model, RowInputs.builder().input("pixels").labels("label").build())
+                            model,
+                            RowInputs.builder().input("pixels").labels("label").build())
                     .layers(LAYERS)
                     .batchSize(BATCH)
                     .build();
@@ -144,8 +168,9 @@ public final class SparkInspectionBenchmark {
             Dataset<Row> rows = rows(spark, data, partitions).cache();
             rows.count();
             long start = System.nanoTime();
+            long cpu = cpuNanos();
             inspection.run(rows);
-            double rate = data.size() / ((System.nanoTime() - start) / 1e9);
+            Rate rate = Rate.of(data.size(), start, cpu);
             rows.unpersist();
             return rate;
         } finally {
