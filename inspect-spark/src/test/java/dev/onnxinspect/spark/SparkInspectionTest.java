@@ -15,6 +15,8 @@ import dev.onnxinspect.stats.ClassPatterns;
 import dev.onnxinspect.stats.FrequencyTable;
 import dev.onnxinspect.stats.LayerStatistics;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,6 +127,44 @@ class SparkInspectionTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(row.kl()).isCloseTo(kl01, within(1e-12));
+    }
+
+    /** The rows of {@link #tinyModelCountsDerivedOnPaper} as binary (float32, little-endian) and double columns. */
+    @Test
+    void binaryAndDoubleColumnsFeedTheModelAsFloatArraysDo() throws IOException {
+        Path tiny = TestData.tiny(dir.resolve("tiny-columns.onnx"));
+        float[][] x = {{1, 2}, {-1, 3}, {2, -1}, {0, 0}};
+        int[] y = {0, 1, 0, 1};
+        StructType schema = new StructType()
+                .add("bytes", DataTypes.BinaryType, false)
+                .add("doubles", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+                .add("y", DataTypes.IntegerType, false);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            b.putFloat(x[i][0]).putFloat(x[i][1]);
+            rows.add(RowFactory.create(b.array(), new double[] {x[i][0], x[i][1]}, y[i]));
+        }
+        Dataset<Row> data = spark.createDataFrame(rows, schema).repartition(2);
+        for (String column : List.of("bytes", "doubles")) {
+            SparkInspectionResult r = SparkInspection.builder(
+                            tiny,
+                            RowInputs.builder().input("x", column).labels("y").build())
+                    .layers(List.of("h"))
+                    .build()
+                    .run(data);
+            FrequencyTable s1 = r.dataset().layers().get("h").frequencies().s1Table();
+            assertThat(s1.forClass(0).counts()).as(column).containsExactly(2, 1, 0, 1);
+            assertThat(s1.forClass(1).counts()).as(column).containsExactly(0, 1, 1, 0);
+        }
+        // 8 bytes hold 2 float32 values; 12 bytes would hold 3
+        Dataset<Row> longer = data.selectExpr("concat(bytes, substring(bytes, 1, 4)) as bytes", "y");
+        assertThatThrownBy(() -> SparkInspection.builder(
+                                tiny,
+                                RowInputs.builder().input("bytes").labels("y").build())
+                        .build()
+                        .run(longer))
+                .hasMessageContaining("of column 'bytes' has 3 values, but input x takes 2 per sample");
     }
 
     private static double[] normalised(double... v) {
