@@ -46,7 +46,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li>a number column ({@code float}, {@code double}, {@code int}, ...): one value per row, for an input of one
  *       value per sample;</li>
  *   <li>{@code binary}: the sample's values as the bytes of the model input's own element type, little-endian,
- *       row-major (what numpy's {@code tobytes()} gives on x86 and ARM).</li>
+ *       row-major (Choice: what numpy's {@code tobytes()} gives on x86 and ARM; no header, so the length must be
+ *       the values per sample times the type's size).</li>
  * </ul>
  * Shapes come from the model, as the CLI takes them: a flat row of as many values as the input's fixed per-sample
  * shape (e.g. 784 for {@code [N, 1, 28, 28]}) is reshaped to it; an input of one free dimension ({@code [N, T]})
