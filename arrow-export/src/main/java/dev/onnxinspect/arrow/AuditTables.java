@@ -126,6 +126,9 @@ public final class AuditTables {
     }
 
     private static void writeScores(AuditResult r, ArrowResultDirectory out, List<String> datasets) throws IOException {
+        if (r.scoreColumns().isEmpty()) {
+            return; // a result without detectors (e.g. a distributed inspection's statistics) has no scores table
+        }
         List<String> detectors =
                 r.scoreColumns().stream().map(ScoreColumn::name).toList();
         List<String> columns =

@@ -1,6 +1,7 @@
 package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +29,9 @@ import java.util.List;
  * S2 counts are then kept as S1 count minus the number of samples in which the neuron was S1- but not
  * S2-significant, and a sample whose S2 set equals its S1 set costs one test per neuron.
  */
-public final class ActivationFrequencyAccumulator {
+public final class ActivationFrequencyAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final StatsOptions options;
     private final NeuronReader reader;
     private final float s1Threshold;

@@ -2,6 +2,7 @@ package dev.onnxinspect.stats;
 
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data.
  * A sample with a NaN or infinite input is left out and counted as invalid.
  */
-public final class InteractionAccumulator {
+public final class InteractionAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private static final Logger LOG = LoggerFactory.getLogger(InteractionAccumulator.class);
 
     private final InteractionOptions options;

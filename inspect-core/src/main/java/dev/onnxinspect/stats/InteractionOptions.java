@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.IntStream;
@@ -16,12 +17,8 @@ import java.util.stream.IntStream;
  * @param memoryLimitBytes the most the counters may take (default 512 MiB); see {@link InteractionAccumulator}
  */
 public record InteractionOptions(
-        int numClasses,
-        ClassBasis basis,
-        InteractionShare share,
-        int[] trackedClasses,
-        int bins,
-        long memoryLimitBytes) {
+        int numClasses, ClassBasis basis, InteractionShare share, int[] trackedClasses, int bins, long memoryLimitBytes)
+        implements Serializable {
     /** Default memory limit: 512 MiB. */
     public static final long DEFAULT_MEMORY_LIMIT_BYTES = 512L << 20;
 

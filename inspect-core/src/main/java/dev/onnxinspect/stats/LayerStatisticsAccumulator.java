@@ -1,6 +1,7 @@
 package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,9 @@ import java.util.Optional;
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data.
  * The result equals that of separate {@link ActivationFrequencyAccumulator} and {@link PatternAccumulator}s.
  */
-public final class LayerStatisticsAccumulator {
+public final class LayerStatisticsAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final StatsOptions options;
     private final ActivationFrequencyAccumulator frequencies;
     private final PatternAccumulator patterns;

@@ -1,6 +1,7 @@
 package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,9 @@ import java.util.Arrays;
  * reduced and then converted. All scratch arrays are allocated once, here (for MASKED_MEAN, again when a longer
  * sequence comes).
  */
-final class NeuronReader {
+final class NeuronReader implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     final String layer;
     final NeuronView view;
     final int units;
@@ -35,7 +38,7 @@ final class NeuronReader {
     /** The float64 sums of the masked mean, else null. */
     private final double[] sums;
     /** The mask of the batch last {@link #check}ed (MASKED_MEAN only). */
-    private SequenceMask mask;
+    private transient SequenceMask mask;
     /** The sequence length of the batch last checked (MASKED_MEAN only). */
     private int positions;
 

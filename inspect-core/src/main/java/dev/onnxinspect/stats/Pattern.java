@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -12,7 +13,9 @@ import java.util.Arrays;
  * neurons use the {@link #packFolded folded} layout, which the JIT can vectorise, at the cost of at most one
  * partly used block of 256 bytes per pattern.
  */
-final class Pattern {
+final class Pattern implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Neurons per block of the folded layout: 32 rows of {@link RowScan#FOLD}, one bit each in an int word. */
     static final int BLOCK = 32 * RowScan.FOLD;
 

@@ -1,6 +1,7 @@
 package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,7 +19,9 @@ import java.util.Map;
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data, exactly
  * (the entropy is summed over pattern multiplicities in ascending order, independent of insertion order).
  */
-public final class PatternAccumulator {
+public final class PatternAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final StatsOptions options;
     private final NeuronReader reader;
     private final float threshold;

@@ -1,5 +1,7 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
+
 /**
  * What the significance rules need to know of a sample before counting: whether every value is finite, the
  * largest value and the smallest positive value (and, for the S2 cut, the smallest value above a bound). A
@@ -16,7 +18,9 @@ package dev.onnxinspect.stats;
  * <p>The float versions ({@link #scan(float[], int, int)}, {@link #smallestAtLeast(float[], int, int, int, int)})
  * are the plain scalar transcription, kept as the reference the kernels are tested against.
  */
-final class RowScan {
+final class RowScan implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /**
      * The distance of the fold, a constant: a vector of up to {@code FOLD} slots never reads a slot the same
      * vector writes, which the JIT can prove (with a larger unrolled body it just does not vectorise).

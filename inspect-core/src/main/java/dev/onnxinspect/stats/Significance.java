@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Arrays;
  * Comparisons are exact in float64 (SPEC §1), so two implementations agree bit for bit on every count.
  * The {@link #mark} methods allocate nothing except where noted; they are safe from many threads at once.
  */
-public sealed interface Significance permits Significance.Active, Significance.Dominant {
+public sealed interface Significance extends Serializable permits Significance.Active, Significance.Dominant {
 
     /** Default S1 threshold tau. */
     double DEFAULT_TAU = 0.0;

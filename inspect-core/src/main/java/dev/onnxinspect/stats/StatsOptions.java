@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,8 @@ public record StatsOptions(
         Significance.Dominant s2,
         NeuronView view,
         int bins,
-        boolean patterns) {
+        boolean patterns)
+        implements Serializable {
     /** Default B. */
     public static final int DEFAULT_BINS = 100;
 

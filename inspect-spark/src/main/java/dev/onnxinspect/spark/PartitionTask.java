@@ -1,0 +1,183 @@
+package dev.onnxinspect.spark;
+
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.InputSpec;
+import dev.onnxinspect.inspect.BatchView;
+import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.inspect.InspectionHook;
+import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.inspect.NonFinitePolicy;
+import dev.onnxinspect.onnx.DenseLayer;
+import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.runtime.LayerActivations;
+import dev.onnxinspect.stats.InteractionAccumulator;
+import dev.onnxinspect.stats.InteractionOptions;
+import dev.onnxinspect.stats.LayerStatisticsAccumulator;
+import dev.onnxinspect.stats.StatsOptions;
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+
+/**
+ * What every task of a distributed inspection runs on its partition: the rows as batches ({@link RowInputs.Bound}),
+ * one single-machine {@link Inspection} over them with this JVM's cached session ({@link SparkModel#session()}), and
+ * a hook that feeds the layer statistics and interaction accumulators; the partition's result is one
+ * {@link InspectionPartial}. Serialisable (it is the task closure); holds no statistics itself, so that every task
+ * starts from zero and a retried task recomputes its partition from scratch (Spark keeps the result of one successful
+ * attempt only: nothing is counted twice).
+ */
+record PartitionTask(
+        SparkModel model,
+        RowInputs.Bound rows,
+        String dataset,
+        String logits,
+        List<String> layers,
+        int batchSize,
+        ClassSource classSource,
+        NonFinitePolicy nonFinite,
+        StatsOptions stats,
+        List<String> denseLayers,
+        InteractionOptions interactionOptions)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    PartitionTask {
+        layers = List.copyOf(layers);
+        denseLayers = List.copyOf(denseLayers);
+    }
+
+    /**
+     * The partial of one partition of Spark SQL's internal rows (each copied as it is read, {@link
+     * RowInputs.Bound#copy}): {@link InspectionPartial#empty()} when it has no rows.
+     */
+    Iterator<InspectionPartial> call(Iterator<InternalRow> internal) {
+        if (!internal.hasNext()) {
+            return List.of(InspectionPartial.empty()).iterator();
+        }
+        Iterator<Row> partition = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return internal.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                return rows.copy(internal.next());
+            }
+        };
+        Hook hook = new Hook(stats, layers, denseLayers, interactionOptions, model.model());
+        InspectionSummary summary = Inspection.builder(
+                        model.session(), new PartitionSource(partition, TaskContext.get()))
+                .logitsOutput(logits)
+                .layers(layers)
+                .batchSize(batchSize)
+                .classSource(classSource)
+                .nonFinite(nonFinite)
+                .build()
+                .run(hook);
+        return List.of(new InspectionPartial(
+                        hook.layers,
+                        hook.interactions,
+                        summary.samples(),
+                        summary.skippedNonFinite(),
+                        summary.batches(),
+                        summary.classCounts()))
+                .iterator();
+    }
+
+    /** The partition's rows as a data source of unknown size; one pass only (the rows are an iterator). */
+    private final class PartitionSource implements DataSource {
+        private final Iterator<Row> partition;
+        private final TaskContext task;
+        private boolean read;
+
+        PartitionSource(Iterator<Row> partition, TaskContext task) {
+            this.partition = partition;
+            this.task = task;
+        }
+
+        @Override
+        public String name() {
+            return dataset;
+        }
+
+        @Override
+        public int[] sampleShape() {
+            long[] shape = rows.specs().get(0).sampleShape();
+            int[] out = new int[shape.length];
+            for (int d = 0; d < shape.length; d++) {
+                out[d] = (int) Math.max(1, shape[d]);
+            }
+            return out;
+        }
+
+        @Override
+        public List<InputSpec> inputs() {
+            return rows.specs();
+        }
+
+        @Override
+        public long size() {
+            return -1;
+        }
+
+        @Override
+        public boolean labelled() {
+            return rows.labelled();
+        }
+
+        @Override
+        public Iterator<Batch> batches(int size) {
+            if (read) {
+                throw new SparkInspectionException("a partition's rows can be read once; this source was read");
+            }
+            read = true;
+            return rows.batches(partition, size, task);
+        }
+    }
+
+    /**
+     * Feeds each batch into one accumulator per layer (created from the first batch's unit shape, as the audit's
+     * statistics hook does) and one per dense layer; single-threaded (a Spark task has one core).
+     */
+    private static final class Hook implements InspectionHook {
+        private final StatsOptions stats;
+        private final List<String> statisticsLayers;
+        private final Map<String, LayerStatisticsAccumulator> layers = new LinkedHashMap<>();
+        private final Map<String, InteractionAccumulator> interactions = new LinkedHashMap<>();
+        private final Map<String, String> interactionInputs = new LinkedHashMap<>();
+
+        Hook(
+                StatsOptions stats,
+                List<String> statisticsLayers,
+                List<String> dense,
+                InteractionOptions options,
+                OnnxModel model) {
+            this.stats = stats;
+            this.statisticsLayers = statisticsLayers;
+            for (String layer : dense) {
+                DenseLayer d = model.denseLayer(layer);
+                interactions.put(layer, new InteractionAccumulator(d, options));
+                interactionInputs.put(layer, d.inputName());
+            }
+        }
+
+        @Override
+        public void onBatch(BatchView view) {
+            int[] classes = view.classes();
+            for (String layer : statisticsLayers) {
+                LayerActivations acts = view.layer(layer);
+                layers.computeIfAbsent(layer, name -> new LayerStatisticsAccumulator(stats, name, acts.unitShape()))
+                        .accept(classes, acts);
+            }
+            interactions.forEach((layer, acc) -> acc.accept(classes, view.layer(interactionInputs.get(layer))));
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.onnxinspect.spark;
+
+import dev.onnxinspect.OnnxInspectException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code spark-submit} entry point of a distributed inspection: reads a Dataset with {@code spark.read()}, runs
+ * {@link SparkInspection} and writes the SPEC §12 tables (the README's "Spark" section gives the commands).
+ *
+ * <pre>
+ * spark-submit --class dev.onnxinspect.spark.SparkInspectMain --jars ... inspect-spark.jar \
+ *     --model model.onnx --data images.parquet --input pixels --labels label --out result
+ * </pre>
+ *
+ * Options: {@code --model FILE} (read on the driver), {@code --data PATH} (any path Spark reads: a file, a folder,
+ * {@code s3a://...}), {@code --format parquet} (any {@code spark.read().format}), {@code --input COLUMN} for the
+ * model's only input or {@code --input INPUT=COLUMN} (repeatable), {@code --shape INPUT=3,32,32} for an input of
+ * free shape, {@code --labels COLUMN}, {@code --layers a,b}, {@code --logits TENSOR}, {@code --batch-size N},
+ * {@code --partitions N} (repartition first), {@code --name NAME}, {@code --no-interactions},
+ * {@code --out DIR} (on the driver; required). Exit status: 0, 2 for a usage error, 3 for data or a model that
+ * does not fit (one line on stderr says what and what to do).
+ */
+public final class SparkInspectMain {
+    private SparkInspectMain() {}
+
+    public static void main(String[] args) throws IOException {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the command line; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("usage error: " + e.getMessage());
+            err.println(Options.USAGE);
+            return 2;
+        }
+        SparkSession spark =
+                SparkSession.builder().appName("onnx-inspect " + o.name).getOrCreate();
+        try {
+            Dataset<Row> data = spark.read().format(o.format).load(o.data);
+            if (o.partitions > 0) {
+                data = data.repartition(o.partitions);
+            }
+            SparkInspectionResult result = SparkInspection.builder(Path.of(o.model), o.inputs())
+                    .name(o.name)
+                    .layers(o.layers)
+                    .logitsOutput(o.logits)
+                    .batchSize(o.batchSize)
+                    .interactions(o.interactions)
+                    .build()
+                    .run(data);
+            Map<String, Path> files = SparkInspection.writeTables(result, Path.of(o.out));
+            out.printf(
+                    "inspected %d samples of %s (%s partitions), %d layers; tables in %s: %s%n",
+                    result.dataset().summary().samples(),
+                    o.name,
+                    result.parameters().get("spark.partitions"),
+                    result.layers().size(),
+                    o.out,
+                    files.keySet());
+            return 0;
+        } catch (OnnxInspectException e) {
+            err.println("error: " + e.getMessage());
+            return e.kind() == OnnxInspectException.Kind.INVALID_INPUT ? 3 : 1;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The parsed command line. */
+    static final class Options {
+        static final String USAGE =
+                "SparkInspectMain --model FILE --data PATH [--format parquet] --input [INPUT=]COLUMN"
+                        + " ... [--shape INPUT=D1,D2,...] [--labels COLUMN] [--layers A,B] [--logits TENSOR] [--batch-size N]"
+                        + " [--partitions N] [--name NAME] [--no-interactions] --out DIR";
+
+        String model;
+        String data;
+        String format = "parquet";
+        final Map<String, String> inputColumns = new LinkedHashMap<>();
+        final Map<String, long[]> shapes = new LinkedHashMap<>();
+        String labels;
+        List<String> layers = List.of();
+        String logits;
+        int batchSize;
+        int partitions;
+        String name = "dataset";
+        boolean interactions = true;
+        String out;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--no-interactions")) {
+                    o.interactions = false;
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--model" -> o.model = v;
+                    case "--data" -> o.data = v;
+                    case "--format" -> o.format = v;
+                    case "--input" -> {
+                        int eq = v.indexOf('=');
+                        o.inputColumns.put(eq < 0 ? "" : v.substring(0, eq), v.substring(eq + 1));
+                    }
+                    case "--shape" -> {
+                        int eq = v.indexOf('=');
+                        if (eq < 0) {
+                            throw new IllegalArgumentException("--shape takes INPUT=D1,D2,..., got " + v);
+                        }
+                        o.shapes.put(v.substring(0, eq), dims(v.substring(eq + 1)));
+                    }
+                    case "--labels" -> o.labels = v;
+                    case "--layers" -> o.layers = Arrays.asList(v.split(",", -1));
+                    case "--logits" -> o.logits = v;
+                    case "--batch-size" -> o.batchSize = number(a, v);
+                    case "--partitions" -> o.partitions = number(a, v);
+                    case "--name" -> o.name = v;
+                    case "--out" -> o.out = v;
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            if (o.model == null) {
+                missing.add("--model");
+            }
+            if (o.data == null) {
+                missing.add("--data");
+            }
+            if (o.inputColumns.isEmpty()) {
+                missing.add("--input");
+            }
+            if (o.out == null) {
+                missing.add("--out");
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("missing " + String.join(", ", missing));
+            }
+            return o;
+        }
+
+        RowInputs inputs() {
+            RowInputs.Builder b = RowInputs.builder();
+            inputColumns.forEach((input, column) -> {
+                String name = input.isEmpty() ? null : input;
+                long[] shape = shapes.get(input);
+                if (shape != null) {
+                    b.input(name, column, shape);
+                } else if (name == null) {
+                    b.input(column);
+                } else {
+                    b.input(name, column);
+                }
+            });
+            if (labels != null) {
+                b.labels(labels);
+            }
+            return b.build();
+        }
+
+        private static int number(String option, String v) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n < 0) {
+                    throw new IllegalArgumentException(option + " takes a count >= 0, got " + v);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " takes a whole number, got " + v, e);
+            }
+        }
+
+        private static long[] dims(String v) {
+            String[] parts = v.split(",", -1);
+            long[] dims = new long[parts.length];
+            for (int d = 0; d < parts.length; d++) {
+                dims[d] = number("--shape", parts[d]);
+            }
+            return dims;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.onnxinspect.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit entry point on a Parquet file, in local[2]; usage and data errors as exit statuses. */
+class SparkInspectMainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int submit(String... args) throws IOException {
+        return SparkInspectMain.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inspectsAParquetFileAndWritesTheTables() throws IOException {
+        Path model = TestData.mlp(dir.resolve("mlp.onnx"));
+        Path parquet = dir.resolve("fashion.parquet");
+        // the session the entry point finds with getOrCreate (spark-submit makes it from --master); it stops it
+        SparkSession spark = Sessions.local("local[2]");
+        TestData.rows(spark, TestData.fashion(60), 3).write().parquet(parquet.toString());
+        int status = submit(
+                "--model", model.toString(),
+                "--data", parquet.toString(),
+                "--input", "x=pixels",
+                "--labels", "label",
+                "--layers", "h",
+                "--name", "fashion",
+                "--out", dir.resolve("out").toString());
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("inspected 60 samples of fashion");
+        assertThat(dir.resolve("out/manifest.json")).exists();
+        try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(f -> f.startsWith("activation_frequency"));
+        }
+    }
+
+    @Test
+    void usageErrorsNameTheOption() throws IOException {
+        assertThat(submit("--model", "m.onnx", "--data", "d.parquet")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing --input, --out");
+        assertThat(submit("--model", "m.onnx", "--batch-size", "many")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch-size takes a whole number, got many");
+    }
+}
