@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,7 +15,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
 
 /**
  * A tiny three-class MLP and seeded data for the distributed audit's tests. Every weight is a multiple of 1/4 and
@@ -92,49 +89,18 @@ final class AuditFixtures {
      * partitions); the sizes must add up to the row count.
      */
     static Dataset<Row> partitioned(SparkSession spark, List<Row> rows, int... sizes) {
-        List<Tuple2<Integer, Row>> keyed = new ArrayList<>();
+        List<List<Row>> chunks = new ArrayList<>();
         int at = 0;
-        for (int p = 0; p < sizes.length; p++) {
-            for (int i = 0; i < sizes[p]; i++) {
-                keyed.add(new Tuple2<>(p, rows.get(at++)));
-            }
+        for (int size : sizes) {
+            chunks.add(new ArrayList<>(rows.subList(at, at + size)));
+            at += size;
         }
         if (at != rows.size()) {
             throw new IllegalArgumentException("partition sizes add up to " + at + ", not " + rows.size());
         }
+        // n chunks in n slices: slice p holds chunk p alone
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaPairRDD<Integer, Row> pairs = jsc.parallelizePairs(keyed, 1).partitionBy(new Exact(sizes.length));
-        return spark.createDataFrame(pairs.values(), SCHEMA);
-    }
-
-    /** Partition p holds the rows keyed p. */
-    private static final class Exact extends Partitioner {
-        private static final long serialVersionUID = 1L;
-        private final int partitions;
-
-        Exact(int partitions) {
-            this.partitions = partitions;
-        }
-
-        @Override
-        public int numPartitions() {
-            return partitions;
-        }
-
-        @Override
-        public int getPartition(Object key) {
-            return (Integer) key;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Exact e && e.partitions == partitions;
-        }
-
-        @Override
-        public int hashCode() {
-            return partitions;
-        }
+        return spark.createDataFrame(jsc.parallelize(chunks, chunks.size()).flatMap(List::iterator), SCHEMA);
     }
 
     static SparkSession spark(String master) {
