@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  * start into a new builder and Spark keeps only one attempt's result, so nothing is counted twice. <b>Score</b>: the
  * fitted suite is broadcast; every partition of an evaluated Dataset is scored and its rows come back with the
  * columns {@code predicted} (argmax of the logits, ties to the lowest index) and one float64 column per detector,
- * named as in the SPEC §12 scores table ({@link ScoreColumn#tableColumn()}: {@code energy}, {@code nap_hamming@relu1}),
- * so that a user can join them with anything. <b>Metrics</b>: SPEC §6 for the ID set against each OOD set, from the
+ * named as in the SPEC §12 scores table ({@link ScoreColumn#tableColumn()}: {@code energy},
+ * {@code nap_hamming@relu1}), so that a user can join them with anything. <b>Metrics</b>: SPEC §6 for the ID set against each OOD set, from the
  * score columns.
  *
  * <p>How each fit merges (the library's accumulators): mergeable sums and moments — class means and the shared
@@ -83,8 +83,8 @@ import org.slf4j.LoggerFactory;
  * distinct pattern), ViM's features (d float32 per sample, for the principal subspace and the residual scale), ReAct's
  * percentile (exact, SPEC's type 7 over every fit entry: d float32 per sample), the temperature fits (K float32 and
  * one int per sample). So the driver holds, for N fit samples and d features, about N x (8 d + 8 d + 8 (d + K) + 4 d
- * + 4 d + 2 x (4 K + 4)) bytes at the merge, e.g. 10,000 samples of d = 128, K = 10: 44 MB. A partition's partial
- * holds the same for its own samples.
+ * + 4 d + 2 x (4 K + 4)) = N x (32 d + 16 K + 8) bytes at the merge, e.g. 10,000 samples of d = 128, K = 10: 43 MB.
+ * A partition's partial holds the same for its own samples.
  *
  * <p>Memory on the driver besides: every evaluated sample's scores (8 bytes per detector and sample) and prediction,
  * collected for the metrics (SPEC §6 ranks all scores, as the single-machine audit does). On an executor: one
