@@ -71,8 +71,8 @@ import org.slf4j.LoggerFactory;
  * fitted suite is broadcast; every partition of an evaluated Dataset is scored and its rows come back with the
  * columns {@code predicted} (argmax of the logits, ties to the lowest index) and one float64 column per detector,
  * named as in the SPEC §12 scores table ({@link ScoreColumn#tableColumn()}: {@code energy},
- * {@code nap_hamming@relu1}), so that a user can join them with anything. <b>Metrics</b>: SPEC §6 for the ID set against each OOD set, from the
- * score columns.
+ * {@code nap_hamming@relu1}), so that a user can join them with anything. <b>Metrics</b>: SPEC §6 for the ID set
+ * against each OOD set, from the score columns.
  *
  * <p>How each fit merges (the library's accumulators): mergeable sums and moments — class means and the shared
  * covariance (Mahalanobis, RMDS; Chan's update: equal to one pass up to float64 rounding), class templates
