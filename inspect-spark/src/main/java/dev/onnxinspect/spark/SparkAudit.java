@@ -308,6 +308,11 @@ public final class SparkAudit {
         scored.forEach(
                 (name, ds) -> scores.put(name, Scores.collect(ds, columns, name.equals(b.idName) ? b.label : null)));
 
+        scores.forEach((name, s) -> {
+            if (s.predicted().length == 0) {
+                throw new DatasetException("the Dataset " + name + " has no rows; every evaluated set needs samples");
+            }
+        });
         Scores idScores = scores.get(b.idName);
         List<MetricsRow> metrics = new ArrayList<>();
         for (String oodName : b.ood.keySet()) {

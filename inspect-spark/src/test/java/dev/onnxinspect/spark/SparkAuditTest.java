@@ -138,6 +138,13 @@ class SparkAuditTest {
                             .run(spark))
                     .isInstanceOf(DatasetException.class)
                     .hasMessageContaining("the fit Dataset has no rows");
+            assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
+                            .label("label")
+                            .fit(AuditFixtures.partitioned(spark, fit.rows(), FIT))
+                            .id("empty-id", none)
+                            .run(spark))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("the Dataset empty-id has no rows");
         } finally {
             spark.stop();
         }
