@@ -283,6 +283,15 @@ public final class SparkAudit {
                 b.sampleShape);
 
         AuditPlumbing.checkColumns(b.fit.schema(), "the fit set", b.input, b.label);
+        Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
+        evaluated.put(b.idName, b.id);
+        evaluated.putAll(b.ood);
+        evaluated.forEach((name, ds) -> {
+            AuditPlumbing.checkColumns(ds.schema(), name, b.input, null);
+            if (ds.isEmpty()) { // before the fit: a one-row job
+                throw new DatasetException("the Dataset " + name + " has no rows; every evaluated set needs samples");
+            }
+        });
         FitPart fitted = b.fit.select(b.input, b.label)
                 .javaRDD()
                 .mapPartitions(new FitPartition(plan))
@@ -308,11 +317,6 @@ public final class SparkAudit {
         scored.forEach(
                 (name, ds) -> scores.put(name, Scores.collect(ds, columns, name.equals(b.idName) ? b.label : null)));
 
-        scores.forEach((name, s) -> {
-            if (s.predicted().length == 0) {
-                throw new DatasetException("the Dataset " + name + " has no rows; every evaluated set needs samples");
-            }
-        });
         Scores idScores = scores.get(b.idName);
         List<MetricsRow> metrics = new ArrayList<>();
         for (String oodName : b.ood.keySet()) {

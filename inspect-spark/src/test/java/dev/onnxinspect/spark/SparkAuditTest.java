@@ -134,7 +134,7 @@ class SparkAuditTest {
             assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
                             .label("label")
                             .fit(none)
-                            .id("id", none)
+                            .id("id", AuditFixtures.partitioned(spark, id.rows(), ID))
                             .run(spark))
                     .isInstanceOf(DatasetException.class)
                     .hasMessageContaining("the fit Dataset has no rows");
