@@ -286,6 +286,9 @@ public final class SparkAudit {
         Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
         evaluated.put(b.idName, b.id);
         evaluated.putAll(b.ood);
+        // Choice: the ID set's accuracy where it has the label column (as the audit, from its labels), else none
+        String idLabel = List.of(b.id.schema().fieldNames()).contains(b.label) ? b.label : null;
+        AuditPlumbing.checkColumns(b.id.schema(), b.idName, b.input, idLabel);
         evaluated.forEach((name, ds) -> {
             AuditPlumbing.checkColumns(ds.schema(), name, b.input, null);
             if (ds.isEmpty()) { // before the fit: a one-row job
@@ -315,7 +318,7 @@ public final class SparkAudit {
         scored.put(b.idName, score(b.id, b.idName, b, plan, shippedSuite, columns));
         b.ood.forEach((name, ds) -> scored.put(name, score(ds, name, b, plan, shippedSuite, columns)));
         scored.forEach(
-                (name, ds) -> scores.put(name, Scores.collect(ds, columns, name.equals(b.idName) ? b.label : null)));
+                (name, ds) -> scores.put(name, Scores.collect(ds, columns, name.equals(b.idName) ? idLabel : null)));
 
         Scores idScores = scores.get(b.idName);
         List<MetricsRow> metrics = new ArrayList<>();

@@ -21,6 +21,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,7 @@ class SparkAuditTest {
                     spark.createDataFrame(ood.rows(), AuditFixtures.SCHEMA).repartition(3),
                     spark);
             assertEqualsReference(result);
+            assertThat(result.idAccuracy()).isPresent();
             assertThat(result.scored().get("id").rdd().getNumPartitions()).isEqualTo(3);
             result.unpersist();
         } finally {
@@ -86,10 +88,13 @@ class SparkAuditTest {
         try {
             SparkAuditResult result = audit(
                     AuditFixtures.partitioned(spark, fit.rows(), FIT),
-                    AuditFixtures.partitioned(spark, id.rows(), ID),
+                    AuditFixtures.partitioned(spark, id.rows(), ID).drop("label"),
                     AuditFixtures.partitioned(spark, ood.rows(), 1, OOD - 1),
                     spark);
             assertEqualsReference(result);
+            assertThat(result.idAccuracy())
+                    .as("an ID set without labels has no accuracy")
+                    .isEmpty();
             result.unpersist();
         } finally {
             spark.stop();
@@ -130,6 +135,17 @@ class SparkAuditTest {
                     .isInstanceOf(DatasetException.class)
                     .hasMessageContaining("column x of the fit set is array<double>")
                     .hasMessageContaining("cast(\"array<float>\")");
+            List<Row> shortRow = new ArrayList<>(fit.rows());
+            shortRow.set(5, RowFactory.create(5L, new Float[] {1f, 2f, 3f}, 2));
+            assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
+                            .label("label")
+                            .fit(AuditFixtures.partitioned(spark, shortRow, FIT))
+                            .id(
+                                    "id",
+                                    AuditFixtures.partitioned(spark, id.rows(), ID)
+                                            .drop("label"))
+                            .run(spark))
+                    .hasMessageContaining("row 5 of this partition of fit has 3 input values, expected 4");
             Dataset<Row> none = AuditFixtures.partitioned(spark, List.of(), 0, 0);
             assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
                             .label("label")
@@ -166,7 +182,8 @@ class SparkAuditTest {
         assertThat(result.columns()).hasSizeGreaterThan(25);
         assertScores(result.scored().get("id"), reference.id().scores(), result.columns());
         assertScores(result.scored().get("ood"), reference.ood().get(0).scores(), result.columns());
-        assertThat(result.idAccuracy().getAsDouble()).isEqualTo(reference.id().accuracy());
+        result.idAccuracy()
+                .ifPresent(a -> assertThat(a).isEqualTo(reference.id().accuracy()));
         assertThat(result.metrics()).hasSameSizeAs(reference.metrics());
         for (MetricsRow expected : reference.metrics()) {
             MetricsRow actual = result.metrics(expected.column(), "ood");
