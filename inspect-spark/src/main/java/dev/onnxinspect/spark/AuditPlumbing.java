@@ -23,7 +23,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>Sessions: {@link #session} opens the model bytes (shipped once per executor as a broadcast) the first time an
  * executor JVM needs them and keeps the session, keyed by the model's SHA-256, for every later task of that JVM
  * (ONNX Runtime sessions run from many threads at once). Choice: the cached sessions live as long as the JVM (an
- * executor runs one application); a shutdown hook closes them.
+ * executor runs one application); a shutdown hook closes them. Choice: the sessions use
+ * {@link SessionConfig#defaults()} (ONNX Runtime's own intra-op thread count); tasks running at once in one executor
+ * share the session, so an executor with several task slots may run more ONNX Runtime threads than cores.
  *
  * <p>Rows: {@link #source} copies a partition's input column (an {@code array<float>} of the sample's values,
  * row-major) into one {@link InMemoryDataset}: the partition's samples x sample size x 4 bytes, besides the rows.
