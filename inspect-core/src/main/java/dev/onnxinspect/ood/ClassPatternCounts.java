@@ -1,6 +1,7 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Objects;
  * class-c fit samples with unit j active, and N_c. The shared fit state of the activation-profile KL and pattern
  * distance detectors. Memory K * units longs. Mutable, not thread-safe.
  */
-final class ClassPatternCounts {
+final class ClassPatternCounts implements Serializable {
     private final String layer;
     private final int classes;
     private final double tau;

@@ -4,10 +4,11 @@ import dev.onnxinspect.onnx.DenseLayer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.Objects;
 
 /** The last dense layer z = W h + b (SPEC §5) widened to float64 once, with the shape checks detectors share. */
-final class DenseWeights {
+final class DenseWeights implements Serializable {
     private final DenseLayer layer;
     private final double[] weights;
     private final double[] bias;

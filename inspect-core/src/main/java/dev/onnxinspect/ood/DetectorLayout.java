@@ -4,6 +4,7 @@ import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.InspectionHook;
 import dev.onnxinspect.onnx.DenseLayer;
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,7 +34,8 @@ import java.util.Set;
  *                      Empty (the default): NAC-UE on the features alone
  */
 public record DetectorLayout(
-        String logitsOutput, String featureLayer, List<String> patternLayers, int classes, List<DenseLayer> nacChain) {
+        String logitsOutput, String featureLayer, List<String> patternLayers, int classes, List<DenseLayer> nacChain)
+        implements Serializable {
     public DetectorLayout {
         Objects.requireNonNull(logitsOutput, "logitsOutput");
         patternLayers = List.copyOf(patternLayers);

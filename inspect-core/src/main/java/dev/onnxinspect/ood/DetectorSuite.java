@@ -4,6 +4,7 @@ import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import dev.onnxinspect.onnx.DenseLayer;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,7 +21,7 @@ import java.util.Set;
  * Immutable and thread-safe like its detectors. Built by a {@link Builder} that takes ready detectors and fit
  * accumulators, streams fit batches into all accumulators in one pass, and fits them on {@link Builder#build}.
  */
-public final class DetectorSuite {
+public final class DetectorSuite implements Serializable {
     private final List<OodDetector> detectors;
 
     private DetectorSuite(List<OodDetector> detectors) {
@@ -157,7 +158,7 @@ public final class DetectorSuite {
      * Collects ready detectors and fit accumulators, in column order. Mutable, not thread-safe; {@link #accept}
      * feeds one fit batch to every accumulator.
      */
-    public static final class Builder {
+    public static final class Builder implements Serializable {
         private final List<Object> entries = new ArrayList<>();
 
         private Builder() {}
@@ -206,6 +207,37 @@ public final class DetectorSuite {
             for (Object e : entries) {
                 if (e instanceof FitAccumulator<?> a) {
                     a.accept(batch);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Adds everything another builder of the same suite has seen: each fit accumulator merges its counterpart
+         * ({@link FitAccumulator#merge}); ready detectors stay as they are. What a distributed fit does with the
+         * builders of its partitions (the builders are {@link Serializable} for that); {@code other} is not changed.
+         *
+         * @throws OodException if {@code other} holds other detectors or accumulators, or in another order
+         */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public Builder merge(Builder other) {
+            Objects.requireNonNull(other, "other");
+            if (other.entries.size() != entries.size()) {
+                throw new OodException("cannot merge a suite builder of " + other.entries.size()
+                        + " entries into one of " + entries.size()
+                        + "; merge builders made by the same call (e.g. the same DetectorLayout)");
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                Object mine = entries.get(i);
+                Object theirs = other.entries.get(i);
+                if (mine.getClass() != theirs.getClass()) {
+                    throw new OodException("cannot merge suite builders: entry " + i + " is a "
+                            + mine.getClass().getSimpleName() + " here and a "
+                            + theirs.getClass().getSimpleName()
+                            + " in the other; merge builders made by the same call");
+                }
+                if (mine instanceof FitAccumulator a) {
+                    a.merge((FitAccumulator) theirs);
                 }
             }
             return this;

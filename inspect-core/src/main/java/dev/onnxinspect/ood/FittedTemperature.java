@@ -1,5 +1,7 @@
 package dev.onnxinspect.ood;
 
+import java.io.Serializable;
+
 /**
  * The temperature T* of SPEC §5b temperature scaling (Guo et al. 2017): the exact minimiser of the mean NLL of
  * softmax(z / T) at the fit labels, found in [1/100, 100].
@@ -9,7 +11,7 @@ package dev.onnxinspect.ood;
  *                    e.g. a fit set the model separates perfectly drives T* towards 0)
  * @param samples     the number of fit samples, at least 1
  */
-public record FittedTemperature(double temperature, boolean clamped, long samples) {
+public record FittedTemperature(double temperature, boolean clamped, long samples) implements Serializable {
     public static final double MIN = 0.01;
     public static final double MAX = 100;
 

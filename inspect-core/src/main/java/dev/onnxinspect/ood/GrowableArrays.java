@@ -1,5 +1,6 @@
 package dev.onnxinspect.ood;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /** Append-only primitive arrays for the fit sets that detectors must keep (KNN, ViM, ReAct). Not thread-safe. */
@@ -7,7 +8,7 @@ final class GrowableArrays {
     private GrowableArrays() {}
 
     /** An append-only float array. */
-    static final class Floats {
+    static final class Floats implements Serializable {
         private float[] values = new float[1024];
         private int size;
 
@@ -53,7 +54,7 @@ final class GrowableArrays {
     }
 
     /** An append-only double array. */
-    static final class Doubles {
+    static final class Doubles implements Serializable {
         private double[] values = new double[1024];
         private int size;
 

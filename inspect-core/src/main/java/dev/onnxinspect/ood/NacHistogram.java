@@ -1,5 +1,6 @@
 package dev.onnxinspect.ood;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * 0, 1/2 (the state of a unit with a = 0 or g = 0: interval [1/2, e_25)), 1.01 and 1.2 (test fixtures made by
  * {@code nac_edges.py}). Immutable.
  */
-final class NacHistogram {
+final class NacHistogram implements Serializable {
     private final double[] edges;
 
     NacHistogram(int intervalsM) {

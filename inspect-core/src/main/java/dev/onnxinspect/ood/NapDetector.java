@@ -4,6 +4,7 @@ import dev.onnxinspect.runtime.LayerActivations;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -109,7 +110,7 @@ public final class NapDetector extends LayerPatternDetector {
     }
 
     /** One stored pattern; equality is exact on the bits. */
-    private record Pattern(long[] bits) {
+    private record Pattern(long[] bits) implements Serializable {
         @Override
         public boolean equals(Object o) {
             return o instanceof Pattern p && Arrays.equals(bits, p.bits);

@@ -1,14 +1,16 @@
 package dev.onnxinspect.ood;
 
+import java.io.Serializable;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * A per-sample out-of-distribution score of SPEC §5: higher = more OOD. Implementations are immutable (fitted
  * detectors are created by their {@link FitAccumulator}) and therefore safe to use from many threads at once:
- * {@link #score} keeps all working memory local to the call.
+ * {@link #score} keeps all working memory local to the call. Serializable (exactly, like {@link DetectorFiles}), so
+ * that a fitted detector can be shipped to the workers of a distributed job.
  */
-public interface OodDetector {
+public interface OodDetector extends Serializable {
     /**
      * The score column name, e.g. {@code "energy"}; per-layer detectors append the layer, e.g.
      * {@code "nap_hamming[relu1]"}. Unique within a {@link DetectorSuite}.

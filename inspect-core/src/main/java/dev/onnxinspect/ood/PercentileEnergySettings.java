@@ -1,6 +1,7 @@
 package dev.onnxinspect.ood;
 
 import dev.onnxinspect.onnx.DenseLayer;
+import java.io.Serializable;
 import java.util.function.Function;
 
 /**
@@ -13,7 +14,8 @@ import java.util.function.Function;
  * @param percentile  in [0, 100]
  * @param temperature positive and finite
  */
-record PercentileEnergySettings(String detector, DenseWeights dense, double percentile, double temperature) {
+record PercentileEnergySettings(String detector, DenseWeights dense, double percentile, double temperature)
+        implements Serializable {
     /** Checks the percentile and the temperature, naming the detector in the message. */
     static PercentileEnergySettings of(String detector, DenseLayer last, double percentile, double temperature) {
         if (!(percentile >= 0 && percentile <= 100)) {

@@ -3,6 +3,7 @@ package dev.onnxinspect.ood;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * minimiser needs every sample (the NLL has no finite sufficient statistic). Merging appends. Mutable, not
  * thread-safe.
  */
-final class TemperatureFit {
+final class TemperatureFit implements Serializable {
     private static final Logger LOG = LoggerFactory.getLogger(TemperatureFit.class);
     static final double TOLERANCE = 1e-12;
 

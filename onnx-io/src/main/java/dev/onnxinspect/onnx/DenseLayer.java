@@ -1,6 +1,7 @@
 package dev.onnxinspect.onnx;
 
 import dev.onnxinspect.OnnxInspectException;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param bias        b of length n_out (zeros when the graph has none); copied
  */
 public record DenseLayer(
-        String outputName, String inputName, int outFeatures, int inFeatures, float[] weights, float[] bias) {
+        String outputName, String inputName, int outFeatures, int inFeatures, float[] weights, float[] bias)
+        implements Serializable {
     public DenseLayer {
         Objects.requireNonNull(outputName, "outputName");
         Objects.requireNonNull(inputName, "inputName");
