@@ -23,9 +23,9 @@ package dev.onnxinspect.stats;
  *   <li>rounding: every term's computed absolute error is below {@code gamma exp(-(|r_i| - |d|)^2 / 2)}, which is at
  *   most the term of the query a plus that of its mirror image {@code 2c - a}; the sum of those is the expansion's
  *   value at {@code +-d} (its even and odd parts, computed anyway), so the bound is {@code gamma (S(a) + S(2c - a))}
- *   with {@code gamma = (3 p + N / 4 + 400) 1.2e-16}: 400 ulps for the arguments {@code (r - d)^2 / 2} up to 60
- *   (which the exact evaluation rounds the same way), 3p for the products and Horner's rule, N / 4 for the four
- *   partial sums.</li>
+ *   with {@code gamma = (3 p + N / 4 + 1300) 1.2e-16}: 400 ulps for the arguments {@code (r - d)^2 / 2} up to 60
+ *   (which the exact evaluation rounds the same way), 900 for the polynomial exponential of the weights
+ *   ({@link #expNegative}), 3p for the products and Horner's rule, N / 4 for the four partial sums.</li>
  * </ul>
  * A query whose bound is not below {@value #ACCEPT} of its computed sum (minus the bound) gets the direct sum
  * ({@link GaussianKde#logDensitiesSorted}); that happens in the tails, where the mirror image's sum dwarfs the
@@ -44,6 +44,12 @@ final class KdeTaylorExpansion {
 
     static final int MAX_ORDER = 48;
     private static final double ULP = 1.2e-16;
+    /**
+     * Rounding of each term apart from the products and sums, in units of {@link #ULP}: 400 for the arguments
+     * {@code (r - d)^2 / 2} up to 60, 900 for {@link #expNegative}.
+     */
+    private static final double ROUNDING_ULPS = 1300;
+
     private static final double OUTSIDE_TERM = Math.exp(-0.5 * CUTOFF * CUTOFF);
     /** The cost model's units: one moment step (two products, one sum) is 1. */
     private static final double DIRECT_TERM_COST = 5;
@@ -90,8 +96,8 @@ final class KdeTaylorExpansion {
     /**
      * Whether the expansion is estimated cheaper than the direct sum for these queries. Choice: a cost model from
      * the counts (queries, boxes, fit values within reach of a query or a box), in units of one moment step, with
-     * a direct term at {@value #DIRECT_TERM_COST} (its vectorised polynomial exponential) and a scalar
-     * {@code Math.exp} at {@value #EXP_COST}; it decides only speed, never the result's accuracy.
+     * a direct term or a moment weight at {@value #DIRECT_TERM_COST} (a vectorised polynomial exponential) and a
+     * query's {@code Math.log} at {@value #EXP_COST}; it decides only speed, never the result's accuracy.
      */
     static boolean cheaper(GaussianKde kde, double[] queries, int count) {
         if (count < 32) {
@@ -114,7 +120,7 @@ final class KdeTaylorExpansion {
         }
         double direct = count * directWindow * DIRECT_TERM_COST;
         double expansion =
-                boxes * expansionWindow * (TYPICAL_ORDER + EXP_COST) + count * (TYPICAL_ORDER + 2 * EXP_COST);
+                boxes * expansionWindow * (TYPICAL_ORDER + DIRECT_TERM_COST) + count * (TYPICAL_ORDER + EXP_COST);
         return expansion < direct;
     }
 
@@ -170,8 +176,8 @@ final class KdeTaylorExpansion {
             int order = order(half);
             double truncation = inWindow * (half == 0 ? 0.0 : growth(order, half));
             moments(x, multiplicity, lo, hi, centre, inverse, order, moments, space);
-            double gamma = (3.0 * order + inWindow / 4.0 + 400) * ULP;
-            double outside = (size - inWindow) * OUTSIDE_TERM;
+            double gamma = (3.0 * order + inWindow / 4.0 + ROUNDING_ULPS) * ULP;
+            double outside = (size - inWindow) * OUTSIDE_TERM * Math.exp(0.5 * half * half) * (1 + 1e-12);
             for (int q = first; q < end; q++) {
                 double d = (queries[q] - centre) * inverse;
                 double d2 = d * d;
@@ -185,13 +191,16 @@ final class KdeTaylorExpansion {
                     odd = moments[k] + d2 * odd;
                 }
                 odd *= d;
-                double g = Math.exp(-0.5 * d2);
-                double sum = g * (even + odd);
-                double mirror = g * Math.abs(even - odd);
-                double cut = half == 0 ? 0.0 : g * truncation * Math.pow(Math.min(1.0, Math.abs(d) / half), order);
-                double bound = cut + gamma * (sum + mirror + 2 * cut) + outside;
+                // everything below is divided by exp(-d^2 / 2) (the outside term by its smallest value in the box)
+                double sum = even + odd;
+                double mirror = Math.abs(even - odd);
+                double bound = truncation + gamma * (sum + mirror + 2 * truncation) + outside;
+                if (!(bound <= ACCEPT * (sum - bound)) && truncation > 0) {
+                    double cut = truncation * Math.pow(Math.min(1.0, Math.abs(d) / half), order);
+                    bound = cut + gamma * (sum + mirror + 2 * cut) + outside;
+                }
                 if (bound <= ACCEPT * (sum - bound)) {
-                    out[q] = Math.log(sum) + logNormaliser;
+                    out[q] = Math.log(sum) - 0.5 * d2 + logNormaliser;
                 } else {
                     space.fallbackQueries[fallbacks] = queries[q];
                     space.fallbackIndex[fallbacks++] = q;
@@ -229,8 +238,12 @@ final class KdeTaylorExpansion {
         for (int i = 0; i < m; i++) {
             double ri = (x[lo + i] - centre) * inverse;
             r[i] = ri;
-            double w = Math.exp(-0.5 * ri * ri);
-            t[i] = multiplicity == null ? w : multiplicity[lo + i] * w;
+            t[i] = expNegative(-0.5 * ri * ri);
+        }
+        if (multiplicity != null) {
+            for (int i = 0; i < m; i++) {
+                t[i] *= multiplicity[lo + i];
+            }
         }
         for (int k = 0; k < order; k++) {
             double s0 = 0.0;
@@ -255,6 +268,37 @@ final class KdeTaylorExpansion {
             }
             moments[k] = (s0 + s1) + (s2 + s3);
         }
+    }
+
+    /**
+     * {@code exp(y)} for y in [-64, 0] within 1e-13 relative, without {@code Math.exp} (a loop of it vectorises):
+     * {@code T11(y / 256)^256}, T11 the Taylor polynomial of degree 11 of {@code e^x}, whose relative error for
+     * {@code |x| <= 0.25} is below {@code 0.25^12 / 12! e^0.25 < 1.7e-16}; the eight squarings multiply that and
+     * the rounding (a few ulps) by 256: below 1e-13 (900 ulps of {@link #ULP}).
+     */
+    static double expNegative(double y) {
+        double x = y * (1.0 / 256);
+        double p = 1.0 / 39916800;
+        p = 1.0 / 3628800 + x * p;
+        p = 1.0 / 362880 + x * p;
+        p = 1.0 / 40320 + x * p;
+        p = 1.0 / 5040 + x * p;
+        p = 1.0 / 720 + x * p;
+        p = 1.0 / 120 + x * p;
+        p = 1.0 / 24 + x * p;
+        p = 1.0 / 6 + x * p;
+        p = 0.5 + x * p;
+        p = 1.0 + x * p;
+        p = 1.0 + x * p;
+        p *= p;
+        p *= p;
+        p *= p;
+        p *= p;
+        p *= p;
+        p *= p;
+        p *= p;
+        p *= p;
+        return p;
     }
 
     /** The smallest order p in [1, MAX_ORDER] with {@code G(p, b) <= ORDER_TARGET}, else MAX_ORDER. */
