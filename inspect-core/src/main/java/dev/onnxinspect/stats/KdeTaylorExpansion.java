@@ -25,7 +25,7 @@ package dev.onnxinspect.stats;
  *   value at {@code +-d} (its even and odd parts, computed anyway), so the bound is {@code gamma (S(a) + S(2c - a))}
  *   with {@code gamma = (3 p + N / 4 + 1300) 1.2e-16}: 400 ulps for the arguments {@code (r - d)^2 / 2} up to 60
  *   (which the exact evaluation rounds the same way), 900 for the polynomial exponential of the weights
- *   ({@link #expNegative}), 3p for the products and Horner's rule, N / 4 for the four partial sums.</li>
+ *   ({@link #expNegative}), 3p for the products and Horner's rule, N / 4 for the (eight) partial sums.</li>
  * </ul>
  * A query whose bound is not below {@value #ACCEPT} of its computed sum (minus the bound) gets the direct sum
  * ({@link GaussianKde#logDensitiesSorted}); that happens in the tails, where the mirror image's sum dwarfs the
@@ -220,7 +220,7 @@ final class KdeTaylorExpansion {
 
     /**
      * The moments {@code M_k = sum_i n_i exp(-r_i^2 / 2) r_i^k / k!}, k < order, over the values in [lo, hi), in
-     * loops over the values (four partial sums) that the JIT can vectorise.
+     * loops over the values that the JIT vectorises or pipelines (eight partial sums).
      */
     private static void moments(
             double[] x,
@@ -246,28 +246,39 @@ final class KdeTaylorExpansion {
             }
         }
         for (int k = 0; k < order; k++) {
-            double s0 = 0.0;
-            double s1 = 0.0;
-            double s2 = 0.0;
-            double s3 = 0.0;
+            moments[k] = sum(t, m);
             double step = INVERSE[k + 1];
-            int i = 0;
-            for (; i + 3 < m; i += 4) {
-                s0 += t[i];
-                s1 += t[i + 1];
-                s2 += t[i + 2];
-                s3 += t[i + 3];
-                t[i] *= r[i] * step;
-                t[i + 1] *= r[i + 1] * step;
-                t[i + 2] *= r[i + 2] * step;
-                t[i + 3] *= r[i + 3] * step;
-            }
-            for (; i < m; i++) {
-                s0 += t[i];
+            for (int i = 0; i < m; i++) {
                 t[i] *= r[i] * step;
             }
-            moments[k] = (s0 + s1) + (s2 + s3);
         }
+    }
+
+    /** The sum of {@code t[0 .. m)} in eight partial sums (the next loop over t vectorises, this one pipelines). */
+    private static double sum(double[] t, int m) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        double s4 = 0.0;
+        double s5 = 0.0;
+        double s6 = 0.0;
+        double s7 = 0.0;
+        int i = 0;
+        for (; i + 7 < m; i += 8) {
+            s0 += t[i];
+            s1 += t[i + 1];
+            s2 += t[i + 2];
+            s3 += t[i + 3];
+            s4 += t[i + 4];
+            s5 += t[i + 5];
+            s6 += t[i + 6];
+            s7 += t[i + 7];
+        }
+        for (; i < m; i++) {
+            s0 += t[i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /**
