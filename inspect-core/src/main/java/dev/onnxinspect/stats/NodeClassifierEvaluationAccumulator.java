@@ -23,18 +23,23 @@ import java.util.stream.IntStream;
  * independent and the audit runs one evaluation at a time.
  * <p>Mutable and not thread-safe (the classifier itself is shared safely); {@link #merge} then {@link #result}
  * equals one pass. Memory is independent of the number of samples. FAST's buffer holds at most
- * {@value #BUFFER_VALUES} node values (32 MiB: 4 bytes per sample and node) and at most {@value #BUFFER_SAMPLES}
- * samples, at least one; an evaluation of the buffer adds 8 K bytes per buffered sample and chunk (at most
- * {@code 8 K max(2^23 / 256, 2^15)} bytes per started chunk, 2.6 MB for K = 10) and per running thread a few
- * arrays of the buffered samples' size.
+ * {@link #BUFFER_VALUES} node values (4 bytes per sample and node: 128 MiB, or 1/16 of the maximum heap if less) and
+ * at most {@value #BUFFER_SAMPLES} samples, at least one; it grows as samples come. An evaluation of the buffer adds
+ * 8 K bytes per buffered sample and chunk (at most {@code 8 K max(2^25 / 256, 2^16)} bytes per started chunk,
+ * 10.5 MB for K = 10) and per running thread a few arrays of the buffered samples' size.
  */
 public final class NodeClassifierEvaluationAccumulator {
     /** Nodes per parallel task of the fast evaluation (fixed, so the sums' order does not depend on threads). */
     static final int CHUNK = 256;
-    /** FAST: the buffer's budget in node values (4 bytes each): 32 MiB. */
-    static final long BUFFER_VALUES = 1L << 23;
+    /**
+     * FAST: the buffer's budget in node values (4 bytes each): 128 MiB, or a sixteenth of the JVM's maximum heap if
+     * that is less. Choice: large enough that the LeNet-like CNN's widest layer (12,544 nodes) evaluates 2,000
+     * samples in one go (the Taylor expansion pays off with many queries per node); a sixteenth so that an audit's
+     * few layers, each with its buffer, stay well within the heap.
+     */
+    static final long BUFFER_VALUES = Math.min(1L << 25, Runtime.getRuntime().maxMemory() / 64);
     /** FAST: at most this many samples are buffered (bounds the per-sample sums of a narrow layer). */
-    static final int BUFFER_SAMPLES = 1 << 15;
+    static final int BUFFER_SAMPLES = 1 << 16;
 
     private final NodeClassifier classifier;
     private final KdeMode mode;
