@@ -273,7 +273,8 @@ class ImageFolderTest {
         header.putInt(12 + 4 + 13, (int) crc.getValue());
         Path bomb = Files.write(dir.resolve("a/one.png"), bytes);
         // resized to 8 x 8, so the sample itself is small (without a resize the sample size refuses it first)
-        assertThatThrownBy(() -> read(dir, ImagePreprocessing.builder().resize(8, 8).build(), 4))
+        assertThatThrownBy(() ->
+                        read(dir, ImagePreprocessing.builder().resize(8, 8).build(), 4))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageContaining("image " + bomb + " declares 60000 x 60000 = 3600000000 pixels")
                 .hasMessageContaining("resize it")
