@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SPEC §8 nodes as classifiers: {@link Fit} collects the labelled fit set per layer, {@link Evaluate} evaluates the
@@ -24,6 +26,8 @@ import java.util.Map;
  * read through its own view; MASKED_MEAN layers get the batch's attention mask.
  */
 final class NodeClassifierHooks {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeClassifierHooks.class);
+
     private NodeClassifierHooks() {}
 
     /** Takes only the first {@code limit} samples of the batches it sees, of its layers only. */
@@ -112,6 +116,7 @@ final class NodeClassifierHooks {
     static final class Evaluate extends Limited {
         private final Map<String, NodeClassifierEvaluationAccumulator> evaluations = new LinkedHashMap<>();
         private final Map<String, NeuronView> views = new LinkedHashMap<>();
+        private boolean logged;
 
         Evaluate(Map<String, NodeClassifier> classifiers, long limit, String maskInput) {
             super(limit, maskInput);
@@ -136,10 +141,23 @@ final class NodeClassifierHooks {
             evaluations.get(layer).accept(classes, acts, mask);
         }
 
+        /**
+         * The evaluations' results; the first call evaluates the samples the FAST evaluations still buffer, and logs
+         * how long that took (the part of the ID pass's SPEC §8 work done after the pass).
+         */
         List<NodeClassifierResult> results() {
-            return evaluations.values().stream()
+            long start = System.nanoTime();
+            List<NodeClassifierResult> out = evaluations.values().stream()
                     .map(NodeClassifierEvaluationAccumulator::result)
                     .toList();
+            if (!logged) {
+                logged = true;
+                LOG.info(
+                        "SPEC 8 nodes as classifiers: buffered evaluation of {} layers finished in {} ms",
+                        out.size(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            return out;
         }
     }
 }

@@ -83,6 +83,26 @@ final class GaussianKde {
         return bandwidth;
     }
 
+    /** The distinct fit values, ascending; the caller must not change them. */
+    double[] sortedDistinct() {
+        return values;
+    }
+
+    /** How often each distinct value occurs, or null when every value occurs once; the caller must not change it. */
+    int[] multiplicities() {
+        return counts;
+    }
+
+    /** The number of fit values, with repetitions. */
+    int size() {
+        return size;
+    }
+
+    /** {@code -ln n - ln h - ln(2 pi) / 2}: the log-density is this plus the log of the kernel sum. */
+    double logNormaliser() {
+        return logNormaliser;
+    }
+
     /** The number of distinct fit values (the fast evaluation's scratch needs this many slots). */
     int distinctValues() {
         return values.length;
@@ -137,7 +157,24 @@ final class GaussianKde {
     }
 
     /**
-     * The fast evaluation (see the class comment) at {@code count} ascending finite queries.
+     * The fast evaluation at {@code count} ascending finite queries, by the cheaper of the direct sums
+     * ({@link #logDensitiesSorted}) and the Taylor expansion ({@link KdeTaylorExpansion}, which falls back to the
+     * direct sum query by query wherever its error bound is not below 1e-12 of the sum); either is within 1e-9
+     * relative of {@link #logDensityExact} on the density.
+     *
+     * @param space room for count queries and {@link #distinctValues()} ({@link KdeTaylorExpansion.Workspace#ensure})
+     */
+    void logDensities(double[] queries, int count, double[] out, KdeTaylorExpansion.Workspace space) {
+        if (KdeTaylorExpansion.cheaper(this, queries, count)) {
+            KdeTaylorExpansion.logDensities(this, queries, count, out, space);
+        } else {
+            logDensitiesSorted(queries, count, out, space.terms);
+            space.direct += count;
+        }
+    }
+
+    /**
+     * The direct fast evaluation (see the class comment) at {@code count} ascending finite queries.
      *
      * @param queries ascending, finite
      * @param out     receives {@code log kde(queries[k])} at index k

@@ -8,22 +8,41 @@ import java.util.stream.IntStream;
  * Evaluates a layer's {@link NodeClassifier} on a labelled set (SPEC §8): counts, per node and for the layer,
  * how many samples are predicted correctly. Per-node prediction: {@code argmax_c ln P_j(c | x)}; layer
  * prediction: {@code argmax_c sum_j ln P_j(c | x)}; ties to the lowest class.
- * <p>{@link KdeMode#EXACT} goes sample by sample and sums the nodes in index order. {@link KdeMode#FAST} goes node
- * by node over each batch: a node's on-activations are sorted, equal ones evaluated once, and every class's KDE is
- * evaluated at all of them in one sliding sweep ({@link NodeEstimator#logPosteriorsOn}); the nodes are split into
- * fixed chunks of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread).
+ * <p>{@link KdeMode#EXACT} goes sample by sample and sums the nodes in index order. {@link KdeMode#FAST} buffers the
+ * valid samples' node values across batches and evaluates them node by node when the buffer is full and at
+ * {@link #result()}: a node's on-activations over all buffered samples are sorted, equal ones evaluated once, and
+ * every class's KDE is evaluated at all of them at once ({@link NodeEstimator#logPosteriorsOn}: a sliding sweep or a
+ * Taylor expansion per box of queries, whichever the counts say is cheaper); the nodes are split into fixed chunks
+ * of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread).
  * Choice: per sample, the nodes of a chunk are summed in index order and the chunks' sums in chunk order (EXACT sums
- * all nodes in one index-ordered run; the two differ by rounding only), so FAST's result depends neither on the
- * number of threads nor on how the samples are split into batches. Choice: FAST parallelises inside
- * {@link #accept}, on the common pool, rather than taking a thread count: the nodes are independent and the audit
- * runs one evaluation at a time.
+ * all nodes in one index-ordered run; the two differ by rounding only). Which KDE evaluation serves a (node, class)
+ * depends on how many queries the buffer holds, so FAST's log-posteriors can differ in the last digits (within
+ * 1e-12 relative on the densities) with the batch split, the buffer size and merges; a count can then differ only
+ * where two classes' log-posteriors are that close without being equal (exact ties stay exact). Choice: FAST
+ * parallelises inside the evaluation, on the common pool, rather than taking a thread count: the nodes are
+ * independent and the audit runs one evaluation at a time.
  * <p>Mutable and not thread-safe (the classifier itself is shared safely); {@link #merge} then {@link #result}
- * equals one pass. Memory is independent of the number of samples; FAST holds one batch's node values (4 bytes
- * per sample and node, as much as the batch's activations) and, per batch, 8 K bytes per sample and chunk.
+ * equals one pass. Memory is independent of the number of samples. FAST's buffer holds at most
+ * {@link #BUFFER_VALUES} node values (4 bytes per sample and node: 128 MiB, or 1/16 of the maximum heap if less) and
+ * at most {@value #BUFFER_SAMPLES} samples, at least one; it grows as samples come. An evaluation of the buffer adds
+ * 8 K bytes per buffered sample and chunk (at most {@code 8 K max(2^25 / 256, 2^16)} bytes per started chunk,
+ * 10.5 MB for K = 10) and per running thread a few arrays of the buffered samples' size (16 ints per sample for
+ * the node-major copy of 16 nodes).
  */
 public final class NodeClassifierEvaluationAccumulator {
     /** Nodes per parallel task of the fast evaluation (fixed, so the sums' order does not depend on threads). */
     static final int CHUNK = 256;
+    /** Nodes whose buffered values a task copies node-major at once (16 floats: one cache line per sample). */
+    private static final int GROUP = 16;
+    /**
+     * FAST: the buffer's budget in node values (4 bytes each): 128 MiB, or a sixteenth of the JVM's maximum heap if
+     * that is less. Choice: large enough that the LeNet-like CNN's widest layer (12,544 nodes) evaluates 2,000
+     * samples in one go (the Taylor expansion pays off with many queries per node); a sixteenth so that an audit's
+     * few layers, each with its buffer, stay well within the heap.
+     */
+    static final long BUFFER_VALUES = Math.min(1L << 25, Runtime.getRuntime().maxMemory() / 64);
+    /** FAST: at most this many samples are buffered (bounds the per-sample sums of a narrow layer). */
+    static final int BUFFER_SAMPLES = 1 << 16;
 
     private final NodeClassifier classifier;
     private final KdeMode mode;
@@ -35,12 +54,26 @@ public final class NodeClassifierEvaluationAccumulator {
     private long invalidSamples;
     private long emptyMaskSamples;
     private long layerCorrect;
-    /** FAST: the valid samples of the current batch, their node values as float bits, sample-major. */
+    /** FAST: how many samples the buffer holds before it is evaluated. */
+    private final int bufferCapacity;
+    /** FAST: the buffered valid samples, their node values as float bits, sample-major. */
     private int[] batchBits = new int[0];
-    /** FAST: the classes of the valid samples of the current batch. */
+    /** FAST: the classes of the buffered valid samples. */
     private int[] batchClasses = new int[0];
+    /** FAST: how many samples are buffered and not yet evaluated. */
+    private int buffered;
 
     NodeClassifierEvaluationAccumulator(NodeClassifier classifier, KdeMode mode) {
+        this(classifier, mode, BUFFER_VALUES);
+    }
+
+    /**
+     * @param bufferValues FAST: at most this many node values (4 bytes each) are buffered before an evaluation;
+     *                     at least one sample is
+     */
+    NodeClassifierEvaluationAccumulator(NodeClassifier classifier, KdeMode mode, long bufferValues) {
+        this.bufferCapacity =
+                (int) Math.max(1, Math.min(BUFFER_SAMPLES, bufferValues / Math.max(1, classifier.nodes())));
         this.classifier = classifier;
         this.mode = mode;
         this.reader = new NeuronReader(
@@ -100,12 +133,6 @@ public final class NodeClassifierEvaluationAccumulator {
     }
 
     private void acceptNodeByNode(int[] classes, LayerActivations acts, int n) {
-        int nodes = nodeCorrect.length;
-        if (batchBits.length < n * nodes) {
-            batchBits = new int[n * nodes];
-            batchClasses = new int[n];
-        }
-        int valid = 0;
         for (int i = 0; i < n; i++) {
             if (!reader.load(acts, i)) {
                 if (reader.emptyMask) {
@@ -115,17 +142,36 @@ public final class NodeClassifierEvaluationAccumulator {
                 }
                 continue;
             }
-            System.arraycopy(reader.bits, 0, batchBits, valid * nodes, nodes);
-            batchClasses[valid++] = classes[i];
+            buffer(reader.bits, 0, classes[i]);
         }
-        if (valid == 0) {
+    }
+
+    /** Appends one valid sample's node values (float bits, from {@code bits[from]}) to the buffer. */
+    private void buffer(int[] bits, int from, int classId) {
+        int nodes = nodeCorrect.length;
+        if (buffered == bufferCapacity) {
+            flush();
+        }
+        if ((long) (buffered + 1) * nodes > batchBits.length) {
+            int grown = (int) Math.min(bufferCapacity, Math.max(16L, 2L * buffered));
+            batchBits = Arrays.copyOf(batchBits, grown * nodes);
+            batchClasses = Arrays.copyOf(batchClasses, grown);
+        }
+        System.arraycopy(bits, from, batchBits, buffered * nodes, nodes);
+        batchClasses[buffered++] = classId;
+    }
+
+    /** Evaluates the buffered samples (every node over all of them at once) and empties the buffer. */
+    private void flush() {
+        if (buffered == 0) {
             return;
         }
+        int nodes = nodeCorrect.length;
         int k = classifier.numClasses();
-        int samplesInBatch = valid;
+        int valid = buffered;
         double[][] partial = IntStream.range(0, (nodes + CHUNK - 1) / CHUNK)
                 .parallel()
-                .mapToObj(chunk -> evaluateChunk(chunk, samplesInBatch))
+                .mapToObj(chunk -> evaluateChunk(chunk, valid))
                 .toArray(double[][]::new);
         for (int s = 0; s < valid; s++) {
             Arrays.fill(layerLog, 0.0);
@@ -139,6 +185,7 @@ public final class NodeClassifierEvaluationAccumulator {
             }
         }
         samples += valid;
+        buffered = 0;
     }
 
     /**
@@ -155,14 +202,28 @@ public final class NodeClassifierEvaluationAccumulator {
         int[] queryOf = new int[valid];
         double[] rows = new double[valid * k];
         NodeEstimator.Scratch scratch = new NodeEstimator.Scratch();
-        for (int j = chunk * CHUNK; j < Math.min(nodes, (chunk + 1) * CHUNK); j++) {
+        int[] column = new int[GROUP * valid];
+        int chunkEnd = Math.min(nodes, (chunk + 1) * CHUNK);
+        for (int j = chunk * CHUNK; j < chunkEnd; j++) {
+            int u = (j - chunk * CHUNK) % GROUP;
+            if (u == 0) {
+                // the next GROUP nodes' values, node-major (one pass over the buffer's rows instead of one per node)
+                int width = Math.min(GROUP, chunkEnd - j);
+                for (int s = 0; s < valid; s++) {
+                    int from = s * nodes + j;
+                    for (int v = 0; v < width; v++) {
+                        column[v * valid + s] = batchBits[from + v];
+                    }
+                }
+            }
+            int base = u * valid;
             NodeEstimator estimator = classifier.estimator(j);
             double[] off = estimator.logOff();
             int offBest = argmax(off, 0, k);
             long correct = 0;
             int on = 0;
             for (int s = 0; s < valid; s++) {
-                int bits = batchBits[s * nodes + j];
+                int bits = column[base + s];
                 if (Float.intBitsToFloat(bits) > threshold) {
                     // the float's order as a signed int, then the sample: sorting the keys sorts by value
                     keys[on++] = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32) | s;
@@ -179,7 +240,7 @@ public final class NodeClassifierEvaluationAccumulator {
                 Arrays.sort(keys, 0, on);
                 int distinct = 0;
                 for (int t = 0; t < on; t++) {
-                    double a = Float.intBitsToFloat(batchBits[sample(keys[t]) * nodes + j]);
+                    double a = Float.intBitsToFloat(column[base + sample(keys[t])]);
                     if (distinct == 0 || a != queries[distinct - 1]) {
                         queries[distinct++] = a;
                     }
@@ -240,6 +301,9 @@ public final class NodeClassifierEvaluationAccumulator {
                     + other.classifier.layer() + " " + other.mode + " into " + classifier.layer() + " " + mode
                     + "); merge evaluations made from the same NodeClassifier#evaluation(mode)");
         }
+        for (int s = 0; s < other.buffered; s++) {
+            buffer(other.batchBits, s * nodeCorrect.length, other.batchClasses[s]);
+        }
         for (int j = 0; j < nodeCorrect.length; j++) {
             nodeCorrect[j] += other.nodeCorrect[j];
         }
@@ -249,8 +313,9 @@ public final class NodeClassifierEvaluationAccumulator {
         layerCorrect += other.layerCorrect;
     }
 
-    /** The accuracies so far. */
+    /** The accuracies so far (FAST first evaluates the buffered samples). */
     public NodeClassifierResult result() {
+        flush();
         return new NodeClassifierResult(
                 classifier.layer(), mode, samples, invalidSamples, emptyMaskSamples, layerCorrect, nodeCorrect);
     }

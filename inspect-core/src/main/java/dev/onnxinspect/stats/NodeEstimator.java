@@ -98,11 +98,13 @@ final class NodeEstimator {
 
     /**
      * The fast evaluation of {@link #logPosteriorOn} at many on-activations at once: {@code out[k * K + c] =
-     * ln P(c | queries[k])}. Each class's KDE is evaluated at all queries in one sliding sweep and the pooled KDE
-     * once for all classes without on-values; the normalisation is the same log-sum-exp as for one query.
+     * ln P(c | queries[k])}. Each class's KDE is evaluated at all queries at once ({@link GaussianKde#logDensities}:
+     * one sliding sweep or one Taylor expansion per box of queries) and the pooled KDE once for all classes without
+     * on-values; the normalisation is the same log-sum-exp as for one query.
      *
      * @param queries ascending on-activations, finite
-     * @param scratch {@code kde} and {@code pooled} of at least count slots, {@code terms} of {@link #largestKde}
+     * @param scratch {@code kde} and {@code pooled} of at least count slots, {@code kernel} for count queries and
+     *                {@link #largestKde} values
      */
     void logPosteriorsOn(double[] queries, int count, double[] out, Scratch scratch) {
         int k = numClasses;
@@ -116,11 +118,11 @@ final class NodeEstimator {
         for (int c = 0; c < k; c++) {
             double[] logKde;
             if (classKde[c] != null) {
-                classKde[c].logDensitiesSorted(queries, count, scratch.kde, scratch.terms);
+                classKde[c].logDensities(queries, count, scratch.kde, scratch.kernel);
                 logKde = scratch.kde;
             } else {
                 if (!pooledDone) {
-                    pooled.logDensitiesSorted(queries, count, scratch.pooled, scratch.terms);
+                    pooled.logDensities(queries, count, scratch.pooled, scratch.kernel);
                     pooledDone = true;
                 }
                 logKde = scratch.pooled;
@@ -151,7 +153,7 @@ final class NodeEstimator {
     static final class Scratch {
         double[] kde = new double[0];
         double[] pooled = new double[0];
-        double[] terms = new double[0];
+        final KdeTaylorExpansion.Workspace kernel = new KdeTaylorExpansion.Workspace();
 
         /** Makes room for count queries and KDEs of up to distinct values. */
         void ensure(int count, int distinct) {
@@ -159,9 +161,7 @@ final class NodeEstimator {
                 kde = new double[count];
                 pooled = new double[count];
             }
-            if (terms.length < distinct) {
-                terms = new double[distinct];
-            }
+            kernel.ensure(count, distinct);
         }
     }
 

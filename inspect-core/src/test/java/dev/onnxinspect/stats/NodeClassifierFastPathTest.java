@@ -380,4 +380,92 @@ class NodeClassifierFastPathTest {
         assertThat(single.nodeCorrect()).containsExactly(whole.nodeCorrect());
         assertThat(single.layerCorrect()).isEqualTo(whole.layerCorrect());
     }
+
+    private static NodeClassifierResult evaluateBuffered(
+            NodeClassifier classifier, Data data, int batch, long bufferValues, int from, int to) {
+        NodeClassifierEvaluationAccumulator evaluation =
+                new NodeClassifierEvaluationAccumulator(classifier, KdeMode.FAST, bufferValues);
+        feed(evaluation, data, batch, from, to);
+        return evaluation.result();
+    }
+
+    private static void feed(NodeClassifierEvaluationAccumulator evaluation, Data data, int batch, int from, int to) {
+        for (int b = from; b < to; b += batch) {
+            int end = Math.min(to, b + batch);
+            evaluation.accept(
+                    Arrays.copyOfRange(data.classes(), b, end),
+                    Activations.dense("l", Arrays.copyOfRange(data.rows(), b, end)));
+        }
+    }
+
+    @Test
+    void bufferedEvaluationEqualsTheExactOneForEveryBufferBatchAndMerge() {
+        // enough evaluation samples that the nodes' KDEs are expanded (about 1,000 queries per node)
+        Random random = new Random(11);
+        Data fitData = data(random, 1500, false);
+        Data evalData = data(random, 2000, true);
+        NodeClassifier classifier = fit(fitData);
+        NodeClassifierResult exact = evaluate(classifier, evalData, KdeMode.EXACT, 100);
+        // one buffer for all; a buffer of 37 samples (flushes mid-batch); a buffer of one sample
+        for (long bufferValues : new long[] {1L << 23, 37L * NODES, 1}) {
+            for (int batch : new int[] {16, 250}) {
+                NodeClassifierResult fast = evaluateBuffered(classifier, evalData, batch, bufferValues, 0, 2000);
+                assertThat(fast.nodeCorrect())
+                        .as("buffer %d batch %d", bufferValues, batch)
+                        .containsExactly(exact.nodeCorrect());
+                assertThat(fast.layerCorrect()).isEqualTo(exact.layerCorrect());
+                assertThat(fast.samples()).isEqualTo(2000);
+            }
+        }
+        // merge: the other accumulator still holds its samples in its buffer (no result() yet) and stays unchanged
+        NodeClassifierEvaluationAccumulator first = classifier.evaluation(KdeMode.FAST);
+        NodeClassifierEvaluationAccumulator second = classifier.evaluation(KdeMode.FAST);
+        feed(first, evalData, 16, 0, 1200);
+        feed(second, evalData, 16, 1200, 2000);
+        first.merge(second);
+        NodeClassifierResult merged = first.result();
+        assertThat(merged.nodeCorrect()).containsExactly(exact.nodeCorrect());
+        assertThat(merged.layerCorrect()).isEqualTo(exact.layerCorrect());
+        assertThat(merged.samples()).isEqualTo(2000);
+        assertThat(second.result().samples()).isEqualTo(800);
+    }
+
+    @Test
+    void theExpansionServesANodesManyQueriesAndAgreesWithTheExactEvaluation() {
+        Random random = new Random(12);
+        Data fitData = data(random, 1500, false);
+        Data evalData = data(random, 2000, true);
+        NodeClassifier classifier = fit(fitData);
+        NodeEstimator.Scratch scratch = new NodeEstimator.Scratch();
+        double[] exact = new double[K];
+        long queries = 0;
+        double largest = 0;
+        for (int j = 0; j < NODES; j++) {
+            final int node = j;
+            double[] on = Arrays.stream(evalData.rows())
+                    .mapToDouble(row -> row[node])
+                    .filter(a -> a > 0)
+                    .sorted()
+                    .distinct()
+                    .toArray();
+            NodeEstimator estimator = classifier.estimator(j);
+            scratch.ensure(on.length, estimator.largestKde());
+            double[] out = new double[on.length * K];
+            estimator.logPosteriorsOn(on, on.length, out, scratch);
+            for (int q = 0; q < on.length; q++) {
+                classifier.logPosterior(j, (float) on[q], KdeMode.EXACT, exact);
+                double[] fast = Arrays.copyOfRange(out, q * K, q * K + K);
+                assertThat(argmax(fast)).as("node %d a %s", j, on[q]).isEqualTo(argmax(exact));
+                for (int c = 0; c < K; c++) {
+                    largest = Math.max(largest, Math.abs(fast[c] - exact[c]));
+                }
+            }
+            if (!estimator.discreteOn()) {
+                queries += (long) on.length * K;
+            }
+        }
+        assertThat(largest).isLessThan(1e-9);
+        // most (node, class) evaluations went through the expansion rather than the direct sums
+        assertThat(scratch.kernel.expanded).isGreaterThan(queries / 2);
+    }
 }
