@@ -283,10 +283,7 @@ final class AuditRunner {
                     fit.skippedDetectors(),
                     nodeResults ? nodes.results() : List.of(),
                     nodeResults ? names.fit() : null,
-                    suite.detectors().stream()
-                            .map(d -> new ScoreColumn(
-                                    d.name(), detectorName(d), d.layer().orElse(null)))
-                            .toList());
+                    suite.detectors().stream().map(ScoreColumn::of).toList());
         } finally {
             pool.shutdownNow();
         }
@@ -717,11 +714,11 @@ final class AuditRunner {
         DatasetResult id = datasets.get(0);
         for (DatasetResult ood : datasets.subList(1, datasets.size())) {
             for (OodDetector d : suite.detectors()) {
-                String layer = d.layer().orElse(null);
+                ScoreColumn column = ScoreColumn.of(d);
                 rows.add(new MetricsRow(
-                        d.name(),
-                        detectorName(d),
-                        layer,
+                        column.name(),
+                        column.detector(),
+                        column.layer(),
                         id.name(),
                         ood.name(),
                         OodMetrics.evaluate(
@@ -729,14 +726,6 @@ final class AuditRunner {
             }
         }
         return rows;
-    }
-
-    /** A detector's name without its layer suffix (per-layer detectors are named {@code name[layer]}). */
-    static String detectorName(OodDetector d) {
-        String name = d.name();
-        return d.layer()
-                .map(l -> name.endsWith("[" + l + "]") ? name.substring(0, name.length() - l.length() - 2) : name)
-                .orElse(name);
     }
 
     /**

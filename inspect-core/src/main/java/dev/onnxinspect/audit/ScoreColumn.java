@@ -1,5 +1,6 @@
 package dev.onnxinspect.audit;
 
+import dev.onnxinspect.ood.OodDetector;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,19 @@ public record ScoreColumn(String name, String detector, String layer) {
     public ScoreColumn {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(detector, "detector");
+    }
+
+    /**
+     * The score column of a fitted detector: its suite name, the name without the layer suffix (per-layer detectors
+     * are named {@code name[layer]}) and its layer.
+     */
+    public static ScoreColumn of(OodDetector detector) {
+        String name = detector.name();
+        String layer = detector.layer().orElse(null);
+        String bare = layer != null && name.endsWith("[" + layer + "]")
+                ? name.substring(0, name.length() - layer.length() - 2)
+                : name;
+        return new ScoreColumn(name, bare, layer);
     }
 
     /** The column name in the scores table: the detector, or {@code detector@layer} (SPEC §12). */

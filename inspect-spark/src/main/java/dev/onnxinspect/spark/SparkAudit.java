@@ -7,7 +7,6 @@ import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
-import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.DenseLayer;
@@ -16,9 +15,9 @@ import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
-import dev.onnxinspect.ood.OodDetector;
 import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.SessionConfig;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -61,18 +60,18 @@ import org.slf4j.LoggerFactory;
  * r.scored().get("digits").select("sample_id", "energy", "knn").show();
  * }</pre>
  *
- * <p>Flow: the driver instruments the model (logits, features, pattern layers) and broadcasts its bytes once; each
- * executor JVM opens one ONNX Runtime session per model and reuses it across tasks. <b>Fit</b>: every partition of the
- * fit Dataset runs its samples through the model into a fresh {@link DetectorSuite.Builder} (one fit accumulator per
- * detector, {@link DetectorLayout#standardSuite}); the partial builders cross the wire (Java serialization, exact)
- * and are merged by a tree aggregation ({@code treeReduce}, {@link DetectorSuite.Builder#merge}); the driver fits the
- * merged accumulators. A retried task (a lost executor, a failure mid-partition) recomputes its partition from the
- * start into a new builder and Spark keeps only one attempt's result, so nothing is counted twice. <b>Score</b>: the
- * fitted suite is broadcast; every partition of an evaluated Dataset is scored and its rows come back with the
- * columns {@code predicted} (argmax of the logits, ties to the lowest index) and one float64 column per detector,
- * named as in the SPEC §12 scores table ({@link ScoreColumn#tableColumn()}: {@code energy},
- * {@code nap_hamming@relu1}), so that a user can join them with anything. <b>Metrics</b>: SPEC §6 for the ID set
- * against each OOD set, from the score columns.
+ * <p>Flow: the driver instruments the model (logits, features, pattern layers) and broadcasts its bytes once
+ * ({@link SparkModel}); each executor JVM opens one ONNX Runtime session per model and reuses it across tasks.
+ * <b>Fit</b>: every partition of the fit Dataset runs its samples through the model into a fresh
+ * {@link DetectorSuite.Builder} (one fit accumulator per detector, {@link DetectorLayout#standardSuite}); the partial
+ * builders cross the wire (Java serialization, exact) and are merged by a tree aggregation ({@code treeReduce},
+ * {@link DetectorSuite.Builder#merge}); the driver fits the merged accumulators. A retried task (a lost executor, a
+ * failure mid-partition) recomputes its partition from the start into a new builder and Spark keeps only one attempt's
+ * result, so nothing is counted twice. <b>Score</b>: the fitted suite is broadcast; every partition of an evaluated
+ * Dataset is scored and its rows come back with the columns {@code predicted} (argmax of the logits, ties to the lowest
+ * index) and one float64 column per detector, named as in the SPEC §12 scores table ({@link ScoreColumn#tableColumn()}:
+ * {@code energy}, {@code nap_hamming@relu1}), so that a user can join them with anything. <b>Metrics</b>: SPEC §6 for
+ * the ID set against each OOD set, from the score columns.
  *
  * <p>How each fit merges (the library's accumulators): mergeable sums and moments — class means and the shared
  * covariance (Mahalanobis, RMDS; Chan's update: equal to one pass up to float64 rounding), class templates
@@ -262,35 +261,27 @@ public final class SparkAudit {
         }
         selectors.add(TensorSelector.name(logits));
         byte[] bytes = model.instrument(selectors).model().toBytes();
-        String sha = Sha256.of(bytes);
-        InferenceSession driverSession = AuditPlumbing.session(sha, bytes);
+        // Choice: ONNX Runtime's default thread counts, as the audit has always run (not SparkModel's one thread)
+        SparkModel shipped = SparkModel.broadcast(spark, bytes, SessionConfig.defaults());
+        InferenceSession driverSession = shipped.session();
         int k = DetectorLayout.classes(logits, driverSession.outputShape(logits));
         DetectorLayout layout = new DetectorLayout(logits, tensors.features(), layers, k);
         List<String> skipped = new ArrayList<>();
         layout.standardSuite(tensors.head(), tensors.headMissing(), b.tau, b.alpha, skipped);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<byte[]> modelBytes = jsc.broadcast(bytes);
         Partitions plan = new Partitions(
-                sha,
-                modelBytes,
-                layout,
-                tensors.head(),
-                tensors.headMissing(),
-                b.tau,
-                b.alpha,
-                b.batchSize,
-                b.sampleShape);
+                shipped, layout, tensors.head(), tensors.headMissing(), b.tau, b.alpha, b.batchSize, b.sampleShape);
 
-        AuditPlumbing.checkColumns(b.fit.schema(), "the fit set", b.input, b.label);
+        AuditRows.checkColumns(b.fit.schema(), "the fit set", b.input, b.label);
         Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
         evaluated.put(b.idName, b.id);
         evaluated.putAll(b.ood);
         // Choice: the ID set's accuracy where it has the label column (as the audit, from its labels), else none
         String idLabel = List.of(b.id.schema().fieldNames()).contains(b.label) ? b.label : null;
-        AuditPlumbing.checkColumns(b.id.schema(), b.idName, b.input, idLabel);
+        AuditRows.checkColumns(b.id.schema(), b.idName, b.input, idLabel);
         evaluated.forEach((name, ds) -> {
-            AuditPlumbing.checkColumns(ds.schema(), name, b.input, null);
+            AuditRows.checkColumns(ds.schema(), name, b.input, null);
             if (ds.isEmpty()) { // before the fit: a one-row job
                 throw new DatasetException("the Dataset " + name + " has no rows; every evaluated set needs samples");
             }
@@ -309,9 +300,8 @@ public final class SparkAudit {
                 fitted.samples(),
                 skipped);
         Broadcast<DetectorSuite> shippedSuite = jsc.broadcast(suite);
-        List<ScoreColumn> columns = suite.detectors().stream()
-                .map(d -> new ScoreColumn(d.name(), detectorName(d), d.layer().orElse(null)))
-                .toList();
+        List<ScoreColumn> columns =
+                suite.detectors().stream().map(ScoreColumn::of).toList();
 
         Map<String, Dataset<Row>> scored = new LinkedHashMap<>();
         Map<String, Scores> scores = new LinkedHashMap<>();
@@ -338,7 +328,7 @@ public final class SparkAudit {
         OptionalDouble accuracy = idScores.labels() == null
                 ? OptionalDouble.empty()
                 : OptionalDouble.of(OodMetrics.accuracy(idScores.predicted(), idScores.labels()));
-        modelBytes.unpersist();
+        shipped.unpersist();
         return new SparkAuditResult(suite, skipped, fitted.samples(), columns, scored, metrics, accuracy);
     }
 
@@ -350,7 +340,7 @@ public final class SparkAudit {
             Broadcast<DetectorSuite> suite,
             List<ScoreColumn> columns) {
         StructType schema = ds.schema();
-        AuditPlumbing.checkColumns(schema, name, b.input, null);
+        AuditRows.checkColumns(schema, name, b.input, null);
         StructType out = schema.add(PREDICTED, DataTypes.IntegerType, false);
         for (ScoreColumn c : columns) {
             if (List.of(schema.fieldNames()).contains(c.tableColumn())
@@ -369,18 +359,9 @@ public final class SparkAudit {
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
-    /** A detector's name without its layer suffix (per-layer detectors are named {@code name[layer]}). */
-    private static String detectorName(OodDetector d) {
-        String name = d.name();
-        return d.layer()
-                .map(l -> name.endsWith("[" + l + "]") ? name.substring(0, name.length() - l.length() - 2) : name)
-                .orElse(name);
-    }
-
     /** What every task needs: the model (broadcast), the detector wiring and the fit parameters. */
     private record Partitions(
-            String sha,
-            Broadcast<byte[]> model,
+            SparkModel model,
             DetectorLayout layout,
             DenseLayer head,
             String headMissing,
@@ -394,7 +375,7 @@ public final class SparkAudit {
         }
 
         InferenceSession session() {
-            return AuditPlumbing.session(sha, model.value());
+            return model.session();
         }
 
         Inspection inspection(InferenceSession session, InMemoryDataset source, ClassSource classes) {
@@ -430,7 +411,7 @@ public final class SparkAudit {
             List<Row> buffered = new ArrayList<>();
             rows.forEachRemaining(buffered::add);
             if (!buffered.isEmpty()) {
-                InMemoryDataset source = AuditPlumbing.source("fit", buffered, 0, 1, plan.sampleShape());
+                InMemoryDataset source = AuditRows.source("fit", buffered, 0, 1, plan.sampleShape());
                 InferenceSession session = plan.session();
                 plan.inspection(session, source, ClassSource.LABEL)
                         .run(plan.layout().fitting(builder));
@@ -461,7 +442,7 @@ public final class SparkAudit {
             if (buffered.isEmpty()) {
                 return buffered.iterator();
             }
-            InMemoryDataset source = AuditPlumbing.source(name, buffered, input, -1, plan.sampleShape());
+            InMemoryDataset source = AuditRows.source(name, buffered, input, -1, plan.sampleShape());
             ScoreCollector collector = plan.layout().scoring(suite.value());
             plan.inspection(plan.session(), source, ClassSource.PREDICTED).run(collector);
             int[] predicted = collector.predicted();

@@ -158,6 +158,14 @@ public final class SparkModel implements Serializable {
         }
     }
 
+    /**
+     * Removes the broadcast's copies from the executors (a later {@link #session()} on an executor without a cached
+     * session fetches the bytes again); unlike {@link #destroy()} the model stays usable.
+     */
+    void unpersist() {
+        bytes.unpersist();
+    }
+
     /** Destroys the broadcast on the executors and the driver (call when the model is no longer used). */
     public void destroy() {
         bytes.destroy();

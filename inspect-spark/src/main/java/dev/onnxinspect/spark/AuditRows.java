@@ -2,12 +2,8 @@ package dev.onnxinspect.spark;
 
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.InMemoryDataset;
-import dev.onnxinspect.runtime.InferenceSession;
-import dev.onnxinspect.runtime.SessionConfig;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -16,38 +12,18 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The minimal plumbing of the distributed audit: one ONNX Runtime session per executor JVM and model, and a partition's
- * rows as a data source. Package-private and small on purpose: the module's general plumbing (the model broadcast
- * with its session cache, the mapping of any columns to model inputs) replaces it.
+ * The distributed audit's row contract: a partition's input column (an {@code array<float>} of the sample's values,
+ * row-major, in the sample shape the caller gives) and its int label column, checked against a schema and copied into
+ * one {@link InMemoryDataset}: the partition's samples x sample size x 4 bytes, besides the rows. Sessions come from
+ * {@link SparkModel}.
  *
- * <p>Sessions: {@link #session} opens the model bytes (shipped once per executor as a broadcast) the first time an
- * executor JVM needs them and keeps the session, keyed by the model's SHA-256, for every later task of that JVM
- * (ONNX Runtime sessions run from many threads at once). Choice: the cached sessions live as long as the JVM (an
- * executor runs one application); a shutdown hook closes them. Choice: the sessions use
- * {@link SessionConfig#defaults()} (ONNX Runtime's own intra-op thread count); tasks running at once in one executor
- * share the session, so an executor with several task slots may run more ONNX Runtime threads than cores.
- *
- * <p>Rows: {@link #source} copies a partition's input column (an {@code array<float>} of the sample's values,
- * row-major) into one {@link InMemoryDataset}: the partition's samples x sample size x 4 bytes, besides the rows.
+ * <p>Choice: this stays narrower than {@link RowInputs} (which converts any numeric array, binary or number column
+ * to the model input's type and takes the sample shape from the model): the audit's documented input is
+ * {@code array<float>} in a caller-given sample shape, its errors name the cast that fixes a column, and its
+ * detectors read one in-memory data source per partition.
  */
-final class AuditPlumbing {
-    private static final Map<String, InferenceSession> SESSIONS = new ConcurrentHashMap<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(AuditPlumbing::closeAll, "onnx-inspect-sessions"));
-    }
-
-    private AuditPlumbing() {}
-
-    /** This JVM's session of the model with the given SHA-256, opened from {@code model} the first time. */
-    static InferenceSession session(String sha256, byte[] model) {
-        return SESSIONS.computeIfAbsent(sha256, k -> InferenceSession.open(model, SessionConfig.defaults()));
-    }
-
-    private static void closeAll() {
-        SESSIONS.values().forEach(InferenceSession::close);
-        SESSIONS.clear();
-    }
+final class AuditRows {
+    private AuditRows() {}
 
     /**
      * Checks that {@code column} of {@code schema} is an array of floats and {@code label} (if not null) an integer.
