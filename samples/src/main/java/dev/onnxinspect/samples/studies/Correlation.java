@@ -74,7 +74,7 @@ public record Correlation(String method, int n, double coefficient, double lower
     }
 
     /** Fractional ranks 1..n, ties getting the mean rank of their group. */
-    static double[] ranks(double[] values) {
+    public static double[] ranks(double[] values) {
         Integer[] order = IntStream.range(0, values.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));
         double[] ranks = new double[values.length];

@@ -1,9 +1,8 @@
 package dev.onnxinspect.samples.studies.perplexity;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.samples.studies.Correlation;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 
 /** Spearman's rank correlation, the trend statistic of the study's claims ("grows with depth"). */
 final class RankCorrelation {
@@ -25,31 +24,14 @@ final class RankCorrelation {
         return pearson(ranks(x), ranks(y));
     }
 
-    /** The mid-ranks (1-based, ties averaged) of the values; NaN is refused. */
+    /** The mid-ranks (1-based, ties averaged) of the values ({@link Correlation#ranks}); NaN is refused. */
     static double[] ranks(double[] values) {
         for (double v : values) {
             if (Double.isNaN(v)) {
                 throw new OnnxInspectException("cannot rank NaN in " + Arrays.toString(values));
             }
         }
-        Integer[] order = IntStream.range(0, values.length)
-                .boxed()
-                .sorted(Comparator.comparingDouble(i -> values[i]))
-                .toArray(Integer[]::new);
-        double[] ranks = new double[values.length];
-        int i = 0;
-        while (i < order.length) {
-            int j = i;
-            while (j + 1 < order.length && values[order[j + 1]] == values[order[i]]) {
-                j++;
-            }
-            double mid = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) {
-                ranks[order[k]] = mid;
-            }
-            i = j + 1;
-        }
-        return ranks;
+        return Correlation.ranks(values);
     }
 
     private static double pearson(double[] a, double[] b) {
