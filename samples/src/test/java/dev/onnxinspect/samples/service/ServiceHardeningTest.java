@@ -123,8 +123,10 @@ class ServiceHardeningTest {
 
     /**
      * Issue 13's "done when": while 8 clients stall mid-body, 8 other clients' requests all succeed, and their p99
-     * latency stays near that of the run without stalled clients (figures logged; asserted loosely: within 10x or
-     * 500 ms, where the JDK server hung). Phases alternate (without, with, without, with) on one server of 2 workers.
+     * latency stays near that of the run without stalled clients. Asserted: every request of every phase is answered
+     * 200 (the JDK server hung) and the stalled clients get no answer; the p99 figures are logged for the benchmark
+     * notes, not asserted (no timing assertions in tests). Phases alternate (without, with, without, with) on one
+     * server of 2 workers.
      */
     @Test
     void normalClientsKeepTheirLatencyWhileEightClientsStallMidBody() throws Exception {
@@ -168,8 +170,6 @@ class ServiceHardeningTest {
                                 Locale.ROOT,
                                 "%.2f",
                                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-                assertThat(Duration.ofNanos(p99[round][1]))
-                        .isLessThan(Duration.ofNanos(Math.max(10 * p99[round][0], 500_000_000L)));
             }
         }
     }
@@ -213,13 +213,11 @@ class ServiceHardeningTest {
         try (OodServer server = start(ServiceOptions.builder().idleTimeout(Duration.ofSeconds(1)))) {
             warmUp(server);
             try (RawHttp raw = stallMidBody(server, 5_000)) {
-                long start = System.nanoTime();
                 RawHttp.Answer answer = raw.read(false);
                 assertThat(answer.status()).isEqualTo(408);
                 assertThat(answer.headers()).containsEntry("connection", "close");
                 assertThat(answer.body()).contains("stalled for 1000 ms");
                 assertThat(raw.closedByServer()).isTrue();
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
             }
         }
     }
@@ -233,7 +231,6 @@ class ServiceHardeningTest {
                 RawHttp raw = new RawHttp(server.port(), 100)) {
             warmUp(server);
             raw.send(RawHttp.postHead("/predict", 1000));
-            long start = System.nanoTime();
             RawHttp.Answer answer = null;
             for (int i = 0; i < 80 && answer == null; i++) {
                 raw.send(" ");
@@ -246,7 +243,6 @@ class ServiceHardeningTest {
             assertThat(answer).as("an answer within 8 s").isNotNull();
             assertThat(answer.status()).isEqualTo(408);
             assertThat(answer.body()).contains("did not arrive within 500 ms");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         }
     }
 
@@ -258,7 +254,6 @@ class ServiceHardeningTest {
                 RawHttp raw = new RawHttp(server.port(), 100)) {
             warmUp(server);
             raw.send("POST /predict HTTP/1.1\r\nHost: localhost\r\n");
-            long start = System.nanoTime();
             boolean closed = false;
             for (int i = 0; i < 80 && !closed; i++) {
                 try {
@@ -271,7 +266,6 @@ class ServiceHardeningTest {
                 }
             }
             assertThat(closed).as("closed within 8 s").isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         }
     }
 
