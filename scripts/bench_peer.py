@@ -268,13 +268,16 @@ def driver(args):
         for line in check["check"]:
             print(f"  {line}")
         failed |= not ok
-        ours_best, peer_best, ratios = [], [], []
+        ours_best, peer_best, ratios, ceilings = [], [], [], []
         for r in range(args.rounds):
             ours = {}
+            plains = {}
             peer = {}
             for t in java_threads:
                 rates, plain = spawn_java(args, model, t)
                 ours[t] = statistics.mean(rates)
+                if plain:
+                    plains[t] = statistics.mean(plain)
                 print(f"{model} round {r + 1}: onnx-inspect (b) {t} ORT thread(s): {mean_sd(rates)} samples/s"
                       f" (plain ORT (a) {mean_sd(plain)}); load {load()}", flush=True)
             for t in torch_threads:
@@ -287,10 +290,15 @@ def driver(args):
             ours_best.append(ours[best_ours])
             peer_best.append(peer[best_peer])
             ratios.append(ours[best_ours] / peer[best_peer])
+            # The ceiling: plain ONNX Runtime inference (a), no statistics at all, over the same peer figure. No
+            # inspection can beat the inference it runs, so onnx-inspect / peer cannot exceed this ratio.
+            if plains:
+                ceilings.append(max(plains.values()) / peer[best_peer])
             print(f"{model} round {r + 1}: best onnx-inspect {ours[best_ours]:.0f} ({best_ours} thread(s)),"
                   f" best peer {peer[best_peer]:.0f} ({best_peer} thread(s)), ratio {ratios[-1]:.2f}", flush=True)
+        ceiling = f", plain ORT (a) / peer {mean_sd(ceilings, '{:.2f}')}" if ceilings else ""
         print(f"{model} RESULT: onnx-inspect {mean_sd(ours_best)} samples/s, peer {mean_sd(peer_best)} samples/s,"
-              f" onnx-inspect / peer per round {mean_sd(ratios, '{:.2f}')}; load {load()}", flush=True)
+              f" onnx-inspect / peer per round {mean_sd(ratios, '{:.2f}')}{ceiling}; load {load()}", flush=True)
     if failed:
         raise SystemExit("bench_peer: the peer's counts differ from the library's by more than 1 (see CHECK)")
 

@@ -99,8 +99,8 @@ public final class PathsStudy implements Study {
 
     @Override
     public String description() {
-        return "activation paths across training (SPEC 9): path similarities per checkpoint, and the early-to-mid"
-                + " ratio against test error over 24 MLPs";
+        return "Activation paths across training (SPEC 9): path similarities per checkpoint, and the early-to-mid"
+                + " ratio against test error over 24 MLPs.";
     }
 
     @Override

@@ -90,11 +90,7 @@ public final class StudyPage {
         }
         html.append("<div class=\"grid\">");
         for (int i = 0; i < svgs.size(); i++) {
-            html.append("<figure>")
-                    .append(svgs.get(i))
-                    .append("<figcaption>")
-                    .append(Html.escape(captions.get(i)))
-                    .append("</figcaption></figure>");
+            html.append(figure(captions.get(i), svgs.get(i)));
             markdown.append("- figure (in ")
                     .append(HTML)
                     .append("): ")
@@ -236,5 +232,20 @@ public final class StudyPage {
 
     private static String cell(String text) {
         return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+    }
+
+    /**
+     * One figure with the study's caption. A chart that comes already wrapped in a {@code <figure>} with its own
+     * (short) caption keeps its wrapper, and the study's caption replaces that one, so each figure shows one caption.
+     */
+    static String figure(String caption, String chart) {
+        String open = "<figcaption>";
+        String close = "</figcaption>";
+        int start = chart.indexOf(open);
+        int end = start < 0 ? -1 : chart.indexOf(close, start);
+        if (chart.startsWith("<figure") && start >= 0 && end >= 0) {
+            return chart.substring(0, start + open.length()) + Html.escape(caption) + chart.substring(end);
+        }
+        return "<figure>" + chart + open + Html.escape(caption) + close + "</figure>";
     }
 }

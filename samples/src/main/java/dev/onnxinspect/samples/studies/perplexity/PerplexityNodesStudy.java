@@ -52,7 +52,7 @@ public final class PerplexityNodesStudy implements Study {
 
     @Override
     public String description() {
-        return "sparsity, S1/S2 histograms, layer perplexity and nodes as classifiers over a depth/width grid of MLPs";
+        return "Sparsity, S1/S2 histograms, layer perplexity and nodes as classifiers over a depth/width grid of MLPs.";
     }
 
     @Override
