@@ -71,7 +71,10 @@ import org.slf4j.LoggerFactory;
  * matrices within every set, between the ID set and each OOD set (both ways) and within the fit set
  * ({@link ClassKl}, the audit's own code). The result holds the same records as the single-machine {@link Audit} of
  * the same datasets (without its detectors, which are {@link SparkAudit}'s): counts equal bit for bit, KL and
- * entropies within floating-point summation order, node-classifier accuracies equal.
+ * entropies within floating-point summation order, node-classifier accuracies equal. (A {@link KdeMode#FAST}
+ * evaluation buffers each partition apart, and the library's FAST log-posteriors may differ in the last digits with
+ * the buffer's content: a count could then differ only where two classes' log-posteriors are within about 1e-12
+ * relative without being equal; {@link KdeMode#EXACT} does not depend on the partitioning.)
  *
  * <pre>{@code
  * SparkInspectionResult r = SparkInspection.builder(Path.of("model.onnx"),
