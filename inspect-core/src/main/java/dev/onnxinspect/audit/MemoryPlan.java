@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * The audit's memory rule (see {@link Audit}), decided before anything is allocated: the neuron view of every layer,
  * and which layers get SPEC §7 patterns, the SPEC §5 per-layer pattern detectors and the SPEC §8 node classifiers.
  * Every decision that departs from the SPEC defaults is recorded in {@link #parameters()}, every estimate is logged.
- * Immutable.
+ * Immutable. Public so that a distributed run (inspect-spark) plans on its driver as the audit plans: the same model
+ * and options give the same views and layers.
  */
-final class MemoryPlan {
+public final class MemoryPlan {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryPlan.class);
     /** The heap of one {@link KlRow} (object header, six fields) and its list slot, with compressed references. */
     static final long KL_ROW_BYTES = 56;
@@ -51,7 +52,7 @@ final class MemoryPlan {
         this.patternLayers = Collections.unmodifiableSet(new LinkedHashSet<>(patternLayers));
         this.patternDetectorLayers = List.copyOf(patternDetectorLayers);
         this.nodeClassifierLayers = List.copyOf(nodeClassifierLayers);
-        this.parameters = parameters;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /**
@@ -66,7 +67,7 @@ final class MemoryPlan {
      * @param detectors       whether the per-layer detectors are fitted (a fit set and a dense head)
      * @param nodeFitSamples  the node classifiers' fit samples (0: none; -1 unknown)
      */
-    record Run(
+    public record Run(
             List<String> layers,
             Map<String, int[]> unitShapes,
             int classes,
@@ -83,7 +84,7 @@ final class MemoryPlan {
      * @throws OnnxInspectException         when a chosen view does not fit a layer's shape, or the mask is named and a
      *                                      chosen MASKED_MEAN layer is not of rank 2
      */
-    static MemoryPlan of(AuditOptions o, Run run) {
+    public static MemoryPlan of(AuditOptions o, Run run) {
         long budget = o.memoryBudgetBytes();
         Map<String, String> params = new LinkedHashMap<>();
         params.put("memory_budget_bytes", Long.toString(budget));
@@ -416,7 +417,7 @@ final class MemoryPlan {
     }
 
     /** Each layer's view. */
-    NeuronView view(String layer) {
+    public NeuronView view(String layer) {
         return views.getOrDefault(layer, NeuronView.FLATTENED);
     }
 
@@ -426,7 +427,7 @@ final class MemoryPlan {
     }
 
     /** The statistics options of one layer: the base with the layer's view and its patterns decision. */
-    StatsOptions options(String layer, StatsOptions base) {
+    public StatsOptions options(String layer, StatsOptions base) {
         return new StatsOptions(
                 base.numClasses(),
                 base.basis(),
@@ -443,12 +444,12 @@ final class MemoryPlan {
     }
 
     /** The layers of the SPEC §8 node classifiers. */
-    List<String> nodeClassifierLayers() {
+    public List<String> nodeClassifierLayers() {
         return nodeClassifierLayers;
     }
 
     /** The decisions, as run parameters. */
-    Map<String, String> parameters() {
+    public Map<String, String> parameters() {
         return parameters;
     }
 }

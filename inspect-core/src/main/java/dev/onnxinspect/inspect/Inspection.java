@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * use another label space) and a sample whose logits contain NaN stops the run (its class is undefined). NaN or
  * infinite activations are not checked here by default (the statistics count them, the detectors refuse them);
  * {@link Builder#nonFinite} with {@link NonFinitePolicy#SKIP} leaves such samples out of every hook. An empty source
- * is refused by {@link DatasetRules}. A logits output whose shape the model
+ * is refused by {@link DatasetRules}, unless it is one part of a larger dataset ({@link Builder#part}). A logits output whose shape the model
  * does not declare is checked on the first batch.
  */
 public final class Inspection {
@@ -72,6 +72,7 @@ public final class Inspection {
     private final boolean reuseOutputMemory;
     private final int numClasses;
     private final NonFinitePolicy nonFinite;
+    private final boolean part;
 
     private Inspection(Builder b) {
         this.session = b.session;
@@ -86,6 +87,7 @@ public final class Inspection {
         this.progress = b.progress;
         this.reuseOutputMemory = b.reuseOutputMemory;
         this.nonFinite = b.nonFinite;
+        this.part = b.part;
         this.numClasses = validate();
     }
 
@@ -259,6 +261,18 @@ public final class Inspection {
                     skipped,
                     read);
         }
+        if (part && samples == 0) {
+            // one part of a larger dataset: no (finite) sample is a defined partial; the caller checks the whole
+            return new InspectionSummary(
+                    source.name(),
+                    0,
+                    skipped,
+                    batches,
+                    classSource,
+                    new long[Math.max(0, numClasses)],
+                    session.device(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
         if (samples == 0 && skipped > 0) {
             throw new InspectionException("all " + skipped + " samples of " + source.name() + " have NaN or infinite"
                     + " activations and were skipped; an inspection needs at least one finite sample: check the"
@@ -381,6 +395,7 @@ public final class Inspection {
         private ProgressListener progress = ProgressListener.none();
         private boolean reuseOutputMemory = true;
         private NonFinitePolicy nonFinite = NonFinitePolicy.FAIL;
+        private boolean part;
 
         private Builder(InferenceSession session, DataSource source) {
             if (session == null || source == null) {
@@ -447,6 +462,17 @@ public final class Inspection {
          */
         public Builder nonFinite(NonFinitePolicy value) {
             this.nonFinite = Objects.requireNonNull(value, "nonFinite");
+            return this;
+        }
+
+        /**
+         * Whether the source is one part of a larger dataset (e.g. a Spark partition); default false. A part that
+         * yields no sample to the hooks (no rows, or every sample skipped as non-finite) then gives a summary of 0
+         * samples (its skipped samples counted, K zero class counts, or none when K is not yet known) instead of the
+         * refusal of an empty or all-non-finite dataset: the caller merges the parts and refuses the whole.
+         */
+        public Builder part(boolean value) {
+            this.part = value;
             return this;
         }
 

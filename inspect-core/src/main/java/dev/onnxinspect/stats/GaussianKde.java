@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -25,7 +26,9 @@ import java.util.Arrays;
  * equal (exact ties, e.g. classes with identical values, stay exact ties and go to the lowest class in both).
  * <p>Immutable; the fast evaluation takes a caller's scratch array, so one instance serves many threads.
  */
-final class GaussianKde {
+final class GaussianKde implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private static final double HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
     /** The fast kernel's reduction: exp(y) = exp(y / 2^10)^(2^10). */
     private static final double REDUCTION = 1024.0;

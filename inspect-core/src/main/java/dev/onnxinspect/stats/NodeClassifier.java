@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,12 @@ import java.util.Objects;
  *       pooled bandwidth is 0 or the node never fired, {@code (N_c^on + 1) / (N^on + K)}.</li>
  * </ul>
  * The layer predicts {@code argmax_c sum_j ln P_j(c | x)}, ties to the lowest class index. Immutable and safe
- * from many threads; evaluate with {@link #evaluation}.
+ * from many threads; evaluate with {@link #evaluation}. Serialisable, so that a distributed run ships the fitted
+ * classifiers to its executors (a copy evaluates as the original does).
  */
-public final class NodeClassifier {
+public final class NodeClassifier implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final StatsOptions options;
     private final String layer;
     private final int[] unitShape;

@@ -1,6 +1,7 @@
 package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -14,9 +15,11 @@ import java.util.Arrays;
  * order does not matter). A sample with a NaN or infinite unit is left out and counted as invalid; with
  * {@link NeuronView#MASKED_MEAN}, so is a sample whose attention mask has no 1 (counted apart).
  * {@link #estimate} states the memory of the accumulator and of the classifier it builds before anything is
- * allocated.
+ * allocated. Serialisable, so that a distributed run ships each partition's fit data to be merged.
  */
-public final class NodeClassifierFitAccumulator {
+public final class NodeClassifierFitAccumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final StatsOptions options;
     private final NeuronReader reader;
     private final float threshold;

@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,10 @@ public record NodeClassifierResult(
         long invalidSamples,
         long emptyMaskSamples,
         long layerCorrect,
-        long[] nodeCorrect) {
+        long[] nodeCorrect)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     public NodeClassifierResult {
         Objects.requireNonNull(layer, "layer");
         Objects.requireNonNull(mode, "mode");

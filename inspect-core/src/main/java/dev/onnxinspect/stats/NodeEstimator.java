@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -7,7 +8,9 @@ import java.util.Arrays;
  * "on", with the bandwidth fallbacks. Immutable; every log-probability that does not depend on the query is
  * precomputed.
  */
-final class NodeEstimator {
+final class NodeEstimator implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int numClasses;
     /** ln P(c | off) = ln(N_c^off + 1) - ln(N^off + K). */
     private final double[] logOff;

@@ -4,6 +4,9 @@ import dev.onnxinspect.stats.InteractionAccumulator;
 import dev.onnxinspect.stats.InteractionFrequencies;
 import dev.onnxinspect.stats.LayerStatistics;
 import dev.onnxinspect.stats.LayerStatisticsAccumulator;
+import dev.onnxinspect.stats.NodeClassifier;
+import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
+import dev.onnxinspect.stats.NodeClassifierResult;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,10 +14,17 @@ import java.util.Map;
 
 /**
  * The statistics of one partition (or of several, merged): per layer a {@link LayerStatisticsAccumulator}, per dense
- * layer an {@link InteractionAccumulator}, and the counts of the inspection summary. Serialisable, so that Spark
- * ships partials between executors and to the driver; {@link #merge} of the partials equals one pass over all the
- * rows (the accumulators' merge is exact). An empty partition gives the {@link #empty()} partial, the identity of
- * {@link #merge}.
+ * layer an {@link InteractionAccumulator}, per layer of the SPEC §8 node classifiers its fit data (a
+ * {@link NodeClassifierFitAccumulator}, on the fit set) or its evaluation counts (a {@link NodeClassifierResult}, on
+ * the ID set), and the counts of the inspection summary. Serialisable, so that Spark ships partials between
+ * executors and to the driver; {@link #merge} of the partials equals one pass over all the rows (the accumulators'
+ * merge is exact; the fit data are gathered, every on-value kept). An empty partition gives the {@link #empty()}
+ * partial, the identity of {@link #merge}.
+ *
+ * <p>Choice: a partition's node-classifier evaluation travels as its result (counts per node and for the layer),
+ * not as its accumulator: the accumulator merges only with evaluations of the same classifier object, which a
+ * deserialised copy is not, and its FAST buffer is evaluated at the end of the partition anyway. The counts add up
+ * as {@link dev.onnxinspect.stats.NodeClassifierEvaluationAccumulator#merge} adds them.
  *
  * <p>Mutable and not thread-safe: {@link #merge} adds the other partial into this one and returns this.
  */
@@ -23,6 +33,8 @@ final class InspectionPartial implements Serializable {
 
     private final Map<String, LayerStatisticsAccumulator> layers;
     private final Map<String, InteractionAccumulator> interactions;
+    private final Map<String, NodeClassifierFitAccumulator> nodeFits;
+    private final Map<String, NodeClassifierResult> nodeResults;
     private long samples;
     private long skipped;
     private int batches;
@@ -31,12 +43,16 @@ final class InspectionPartial implements Serializable {
     InspectionPartial(
             Map<String, LayerStatisticsAccumulator> layers,
             Map<String, InteractionAccumulator> interactions,
+            Map<String, NodeClassifierFitAccumulator> nodeFits,
+            Map<String, NodeClassifierResult> nodeResults,
             long samples,
             long skipped,
             int batches,
             long[] classCounts) {
         this.layers = new LinkedHashMap<>(layers);
         this.interactions = new LinkedHashMap<>(interactions);
+        this.nodeFits = new LinkedHashMap<>(nodeFits);
+        this.nodeResults = new LinkedHashMap<>(nodeResults);
         this.samples = samples;
         this.skipped = skipped;
         this.batches = batches;
@@ -45,7 +61,7 @@ final class InspectionPartial implements Serializable {
 
     /** The partial of a partition without rows. */
     static InspectionPartial empty() {
-        return new InspectionPartial(Map.of(), Map.of(), 0, 0, 0, null);
+        return new InspectionPartial(Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, null);
     }
 
     /** Adds {@code other} into this partial (the other is unchanged) and returns this. */
@@ -66,6 +82,15 @@ final class InspectionPartial implements Serializable {
                 mine.merge(acc);
             }
         });
+        other.nodeFits.forEach((layer, acc) -> {
+            NodeClassifierFitAccumulator mine = nodeFits.get(layer);
+            if (mine == null) {
+                nodeFits.put(layer, acc);
+            } else {
+                mine.merge(acc);
+            }
+        });
+        other.nodeResults.forEach((layer, r) -> nodeResults.merge(layer, r, InspectionPartial::plus));
         samples += other.samples;
         skipped += other.skipped;
         batches += other.batches;
@@ -103,6 +128,51 @@ final class InspectionPartial implements Serializable {
             }
         }
         return out;
+    }
+
+    /**
+     * The sum of two evaluations of the same layer's node classifiers: every count added, as the evaluation
+     * accumulators' merge adds them.
+     */
+    static NodeClassifierResult plus(NodeClassifierResult a, NodeClassifierResult b) {
+        if (!a.layer().equals(b.layer()) || a.mode() != b.mode() || a.nodeCorrect().length != b.nodeCorrect().length) {
+            throw new SparkInspectionException("cannot add the node classifier evaluation of " + b.layer() + " ("
+                    + b.mode() + ", " + b.nodeCorrect().length + " nodes) to that of " + a.layer() + " (" + a.mode()
+                    + ", " + a.nodeCorrect().length + " nodes)");
+        }
+        long[] nodes = a.nodeCorrect();
+        long[] other = b.nodeCorrect();
+        for (int j = 0; j < nodes.length; j++) {
+            nodes[j] += other[j];
+        }
+        return new NodeClassifierResult(
+                a.layer(),
+                a.mode(),
+                a.samples() + b.samples(),
+                a.invalidSamples() + b.invalidSamples(),
+                a.emptyMaskSamples() + b.emptyMaskSamples(),
+                a.layerCorrect() + b.layerCorrect(),
+                nodes);
+    }
+
+    /** The fitted node classifiers of every layer that saw a valid fit sample, in the order of {@code order}. */
+    Map<String, NodeClassifier> nodeClassifiers(List<String> order) {
+        Map<String, NodeClassifier> out = new LinkedHashMap<>();
+        for (String layer : order) {
+            NodeClassifierFitAccumulator acc = nodeFits.get(layer);
+            if (acc != null) {
+                out.put(layer, acc.result());
+            }
+        }
+        return out;
+    }
+
+    /** The node classifiers' evaluations, in the order of {@code order} (layers no partition evaluated absent). */
+    List<NodeClassifierResult> nodeResults(List<String> order) {
+        return order.stream()
+                .filter(nodeResults::containsKey)
+                .map(nodeResults::get)
+                .toList();
     }
 
     long samples() {

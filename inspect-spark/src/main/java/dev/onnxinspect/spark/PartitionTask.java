@@ -14,7 +14,12 @@ import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.stats.InteractionAccumulator;
 import dev.onnxinspect.stats.InteractionOptions;
+import dev.onnxinspect.stats.KdeMode;
 import dev.onnxinspect.stats.LayerStatisticsAccumulator;
+import dev.onnxinspect.stats.NodeClassifier;
+import dev.onnxinspect.stats.NodeClassifierEvaluationAccumulator;
+import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
+import dev.onnxinspect.stats.NodeClassifierResult;
 import dev.onnxinspect.stats.StatsOptions;
 import java.io.Serializable;
 import java.util.Iterator;
@@ -22,14 +27,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * What every task of a distributed inspection runs on its partition: the rows as batches ({@link RowInputs.Bound}),
  * one single-machine {@link Inspection} over them with this JVM's cached session ({@link SparkModel#session()}), and
- * a hook that feeds the layer statistics and interaction accumulators; the partition's result is one
- * {@link InspectionPartial}. Serialisable (it is the task closure); holds no statistics itself, so that every task
+ * a hook that feeds the layer statistics (each layer with its options: its view and patterns, as the memory plan
+ * says), the interaction accumulators and the SPEC §8 node classifiers' fit accumulators (fit set) or evaluations of
+ * the broadcast classifiers (ID set); the partition's result is one {@link InspectionPartial}. A partition without
+ * a finite sample (no rows, or every sample skipped under {@link NonFinitePolicy#SKIP}) gives a partial of 0 samples
+ * with its skips counted ({@link Inspection.Builder#part}): the driver judges the whole dataset. Serialisable (it is the task closure); holds no statistics itself, so that every task
  * starts from zero and a retried task recomputes its partition from scratch (Spark keeps the result of one successful
  * attempt only: nothing is counted twice).
  */
@@ -42,15 +51,27 @@ record PartitionTask(
         int batchSize,
         ClassSource classSource,
         NonFinitePolicy nonFinite,
-        StatsOptions stats,
+        Map<String, StatsOptions> stats,
         List<String> denseLayers,
-        InteractionOptions interactionOptions)
+        InteractionOptions interactionOptions,
+        Map<String, StatsOptions> nodeFits,
+        Broadcast<Map<String, NodeClassifier>> nodeClassifiers,
+        KdeMode kdeMode)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param layers          every layer the model exposes for the hooks
+     * @param stats           per layer whose SPEC §1-2, §7 statistics are accumulated, its options (none: empty)
+     * @param nodeFits        per layer whose SPEC §8 node classifiers are fitted here, its options (none: empty)
+     * @param nodeClassifiers the fitted classifiers to evaluate here, per layer, or null for none
+     * @param kdeMode         how the evaluations evaluate the KDEs
+     */
     PartitionTask {
         layers = List.copyOf(layers);
+        stats = new LinkedHashMap<>(stats);
         denseLayers = List.copyOf(denseLayers);
+        nodeFits = new LinkedHashMap<>(nodeFits);
     }
 
     /**
@@ -72,7 +93,14 @@ record PartitionTask(
                 return rows.copy(internal.next());
             }
         };
-        Hook hook = new Hook(stats, layers, denseLayers, interactionOptions, model.model());
+        Hook hook = new Hook(
+                stats,
+                denseLayers,
+                interactionOptions,
+                model.model(),
+                nodeFits,
+                nodeClassifiers == null ? Map.of() : nodeClassifiers.value(),
+                kdeMode);
         InspectionSummary summary = Inspection.builder(
                         model.session(), new PartitionSource(partition, TaskContext.get()))
                 .logitsOutput(logits)
@@ -80,15 +108,20 @@ record PartitionTask(
                 .batchSize(batchSize)
                 .classSource(classSource)
                 .nonFinite(nonFinite)
+                .part(true)
                 .build()
                 .run(hook);
+        Map<String, NodeClassifierResult> evaluated = new LinkedHashMap<>();
+        hook.evaluations.forEach((layer, e) -> evaluated.put(layer, e.result()));
         return List.of(new InspectionPartial(
                         hook.layers,
                         hook.interactions,
+                        hook.fits,
+                        evaluated,
                         summary.samples(),
                         summary.skippedNonFinite(),
                         summary.batches(),
-                        summary.classCounts()))
+                        summary.samples() == 0 ? null : summary.classCounts()))
                 .iterator();
     }
 
@@ -145,39 +178,52 @@ record PartitionTask(
 
     /**
      * Feeds each batch into one accumulator per layer (created from the first batch's unit shape, as the audit's
-     * statistics hook does) and one per dense layer; single-threaded (a Spark task has one core).
+     * statistics hook does), one per dense layer, one node-classifier fit per fitted layer and one evaluation per
+     * evaluated layer; single-threaded (a Spark task has one core; a FAST evaluation parallelises its buffer's
+     * evaluation on the common fork-join pool, as on a single machine).
      */
     private static final class Hook implements InspectionHook {
-        private final StatsOptions stats;
-        private final List<String> statisticsLayers;
+        private final Map<String, StatsOptions> stats;
         private final Map<String, LayerStatisticsAccumulator> layers = new LinkedHashMap<>();
         private final Map<String, InteractionAccumulator> interactions = new LinkedHashMap<>();
         private final Map<String, String> interactionInputs = new LinkedHashMap<>();
+        private final Map<String, StatsOptions> fitOptions;
+        private final Map<String, NodeClassifierFitAccumulator> fits = new LinkedHashMap<>();
+        private final Map<String, NodeClassifierEvaluationAccumulator> evaluations = new LinkedHashMap<>();
 
         Hook(
-                StatsOptions stats,
-                List<String> statisticsLayers,
+                Map<String, StatsOptions> stats,
                 List<String> dense,
                 InteractionOptions options,
-                OnnxModel model) {
+                OnnxModel model,
+                Map<String, StatsOptions> fitOptions,
+                Map<String, NodeClassifier> classifiers,
+                KdeMode kdeMode) {
             this.stats = stats;
-            this.statisticsLayers = statisticsLayers;
+            this.fitOptions = fitOptions;
             for (String layer : dense) {
                 DenseLayer d = model.denseLayer(layer);
                 interactions.put(layer, new InteractionAccumulator(d, options));
                 interactionInputs.put(layer, d.inputName());
             }
+            classifiers.forEach((layer, c) -> evaluations.put(layer, c.evaluation(kdeMode)));
         }
 
         @Override
         public void onBatch(BatchView view) {
             int[] classes = view.classes();
-            for (String layer : statisticsLayers) {
+            stats.forEach((layer, options) -> {
                 LayerActivations acts = view.layer(layer);
-                layers.computeIfAbsent(layer, name -> new LayerStatisticsAccumulator(stats, name, acts.unitShape()))
+                layers.computeIfAbsent(layer, name -> new LayerStatisticsAccumulator(options, name, acts.unitShape()))
                         .accept(classes, acts);
-            }
+            });
             interactions.forEach((layer, acc) -> acc.accept(classes, view.layer(interactionInputs.get(layer))));
+            fitOptions.forEach((layer, options) -> {
+                LayerActivations acts = view.layer(layer);
+                fits.computeIfAbsent(layer, name -> new NodeClassifierFitAccumulator(options, name, acts.unitShape()))
+                        .accept(classes, acts);
+            });
+            evaluations.forEach((layer, e) -> e.accept(classes, view.layer(layer)));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.onnxinspect.spark;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.stats.KdeMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -27,7 +28,10 @@ import org.apache.spark.sql.SparkSession;
  * model's only input or {@code --input INPUT=COLUMN} (repeatable), {@code --shape INPUT=3,32,32} for an input of
  * free shape, {@code --labels COLUMN}, {@code --layers a,b}, {@code --logits TENSOR}, {@code --batch-size N},
  * {@code --partitions N} (repartition first), {@code --name NAME}, {@code --no-interactions},
- * {@code --out DIR} (on the driver; required). Exit status: 0, 2 for a usage error, 3 for data or a model that
+ * {@code --ood NAME=PATH} (repeatable: an OOD set in the same format and columns; KL between the ID set and it),
+ * {@code --fit PATH} and {@code --fit-name NAME} (a labelled fit set: the SPEC §8 node classifiers, evaluated on the
+ * ID set), {@code --no-node-classifiers}, {@code --kde fast|exact}, {@code --memory-budget-mib N} (the memory rule's
+ * budget B), {@code --out DIR} (on the driver; required). Exit status: 0, 2 for a usage error, 3 for data or a model that
  * does not fit (one line on stderr says what and what to do).
  */
 public final class SparkInspectMain {
@@ -53,18 +57,29 @@ public final class SparkInspectMain {
         SparkSession spark =
                 SparkSession.builder().appName("onnx-inspect " + o.name).getOrCreate();
         try {
-            Dataset<Row> data = spark.read().format(o.format).load(o.data);
-            if (o.partitions > 0) {
-                data = data.repartition(o.partitions);
+            SparkDatasets sets = SparkDatasets.of(o.name, read(spark, o, o.data));
+            for (Map.Entry<String, String> ood : o.ood.entrySet()) {
+                Dataset<Row> rows = read(spark, o, ood.getValue());
+                // an OOD set without the label column is read unlabelled (its classes the predictions)
+                boolean labelled =
+                        o.labels != null && Arrays.asList(rows.columns()).contains(o.labels);
+                sets = sets.withOod(ood.getKey(), rows, o.inputs(labelled));
             }
-            SparkInspectionResult result = SparkInspection.builder(Path.of(o.model), o.inputs())
+            if (o.fit != null) {
+                sets = sets.withFit(o.fitName, read(spark, o, o.fit));
+            }
+            SparkInspection.Builder builder = SparkInspection.builder(Path.of(o.model), o.inputs(true))
                     .name(o.name)
                     .layers(o.layers)
                     .logitsOutput(o.logits)
                     .batchSize(o.batchSize)
                     .interactions(o.interactions)
-                    .build()
-                    .run(data);
+                    .nodeClassifiers(o.nodeClassifiers)
+                    .kdeMode(o.kde);
+            if (o.memoryBudgetMib > 0) {
+                builder.memoryBudgetBytes((long) o.memoryBudgetMib << 20);
+            }
+            SparkInspectionResult result = builder.build().run(sets);
             Map<String, Path> files = SparkInspection.writeTables(result, Path.of(o.out));
             out.printf(
                     "inspected %d samples of %s (%s partitions), %d layers; tables in %s: %s%n",
@@ -74,6 +89,11 @@ public final class SparkInspectMain {
                     result.layers().size(),
                     o.out,
                     files.keySet());
+            result.nodeClassifiers().stream()
+                    .filter(n -> n.samples() > 0)
+                    .forEach(n -> out.printf(
+                            "SPEC 8 nodes as classifiers of %s (fitted on %s): layer accuracy %.4f on %d samples%n",
+                            n.layer(), result.nodeFitDataset(), n.layerAccuracy(), n.samples()));
             return 0;
         } catch (OnnxInspectException e) {
             err.println("error: " + e.getMessage());
@@ -83,12 +103,19 @@ public final class SparkInspectMain {
         }
     }
 
+    private static Dataset<Row> read(SparkSession spark, Options o, String path) {
+        Dataset<Row> data = spark.read().format(o.format).load(path);
+        return o.partitions > 0 ? data.repartition(o.partitions) : data;
+    }
+
     /** The parsed command line. */
     static final class Options {
         static final String USAGE =
                 "SparkInspectMain --model FILE --data PATH [--format parquet] --input [INPUT=]COLUMN"
                         + " ... [--shape INPUT=D1,D2,...] [--labels COLUMN] [--layers A,B] [--logits TENSOR] [--batch-size N]"
-                        + " [--partitions N] [--name NAME] [--no-interactions] --out DIR";
+                        + " [--partitions N] [--name NAME] [--no-interactions] [--ood NAME=PATH ...] [--fit PATH]"
+                        + " [--fit-name NAME] [--no-node-classifiers] [--kde fast|exact] [--memory-budget-mib N]"
+                        + " --out DIR";
 
         String model;
         String data;
@@ -102,6 +129,12 @@ public final class SparkInspectMain {
         int partitions;
         String name = "dataset";
         boolean interactions = true;
+        final Map<String, String> ood = new LinkedHashMap<>();
+        String fit;
+        String fitName = "fit";
+        boolean nodeClassifiers = true;
+        KdeMode kde = KdeMode.FAST;
+        int memoryBudgetMib;
         String out;
 
         static Options parse(String[] args) {
@@ -110,6 +143,10 @@ public final class SparkInspectMain {
                 String a = args[i];
                 if (a.equals("--no-interactions")) {
                     o.interactions = false;
+                    continue;
+                }
+                if (a.equals("--no-node-classifiers")) {
+                    o.nodeClassifiers = false;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -138,6 +175,26 @@ public final class SparkInspectMain {
                     case "--partitions" -> o.partitions = number(a, v);
                     case "--name" -> o.name = v;
                     case "--out" -> o.out = v;
+                    case "--ood" -> {
+                        int eq = v.indexOf('=');
+                        if (eq <= 0 || eq == v.length() - 1) {
+                            throw new IllegalArgumentException(
+                                    "--ood takes NAME=PATH, e.g. digits=digits.parquet, got " + v);
+                        }
+                        if (o.ood.put(v.substring(0, eq), v.substring(eq + 1)) != null) {
+                            throw new IllegalArgumentException(
+                                    "two OOD sets are named " + v.substring(0, eq) + "; give each --ood its own NAME");
+                        }
+                    }
+                    case "--fit" -> o.fit = v;
+                    case "--fit-name" -> o.fitName = v;
+                    case "--kde" ->
+                        o.kde = switch (v) {
+                            case "fast" -> KdeMode.FAST;
+                            case "exact" -> KdeMode.EXACT;
+                            default -> throw new IllegalArgumentException("--kde takes fast or exact, got " + v);
+                        };
+                    case "--memory-budget-mib" -> o.memoryBudgetMib = number(a, v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -160,7 +217,8 @@ public final class SparkInspectMain {
             return o;
         }
 
-        RowInputs inputs() {
+        /** The column mapping, with the label column when {@code labelled} and one was given. */
+        RowInputs inputs(boolean labelled) {
             RowInputs.Builder b = RowInputs.builder();
             inputColumns.forEach((input, column) -> {
                 String name = input.isEmpty() ? null : input;
@@ -173,7 +231,7 @@ public final class SparkInspectMain {
                     b.input(name, column);
                 }
             });
-            if (labels != null) {
+            if (labels != null && labelled) {
                 b.labels(labels);
             }
             return b.build();

@@ -5,15 +5,19 @@ import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.AuditTables;
 import dev.onnxinspect.audit.Audit;
 import dev.onnxinspect.audit.AuditOptions;
+import dev.onnxinspect.audit.ClassKl;
 import dev.onnxinspect.audit.DatasetResult;
 import dev.onnxinspect.audit.DatasetRole;
 import dev.onnxinspect.audit.DatasetScores;
 import dev.onnxinspect.audit.KlRow;
+import dev.onnxinspect.audit.MemoryPlan;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
+import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.DatasetRules;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.inspect.InspectionException;
 import dev.onnxinspect.inspect.InspectionSummary;
 import dev.onnxinspect.inspect.NonFinitePolicy;
 import dev.onnxinspect.io.Sha256;
@@ -29,59 +33,84 @@ import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.ClassProfiles;
-import dev.onnxinspect.stats.FrequencyTable;
 import dev.onnxinspect.stats.InteractionAccumulator;
-import dev.onnxinspect.stats.InteractionFrequencies;
 import dev.onnxinspect.stats.InteractionOptions;
-import dev.onnxinspect.stats.KlDivergence;
-import dev.onnxinspect.stats.KlMatrix;
-import dev.onnxinspect.stats.LayerStatistics;
+import dev.onnxinspect.stats.KdeMode;
+import dev.onnxinspect.stats.NodeClassifier;
+import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
+import dev.onnxinspect.stats.NodeClassifierResult;
 import dev.onnxinspect.stats.StatsOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inspection of SPEC §1-4 and §7 on a Spark {@code Dataset<Row>} from any Spark source (Parquet, Delta, a
+ * The inspection of SPEC §1-4, §7 and §8 on Spark {@code Dataset<Row>}s from any Spark source (Parquet, Delta, a
  * table): the model is instrumented on the driver and broadcast once ({@link SparkModel}); each partition runs the
  * single-machine {@link Inspection} with its executor's cached session and accumulates the layer statistics (S1/S2
- * frequencies, histograms, active fractions, patterns) and the SPEC §3 interactions of the dense layers; the
- * partials are merged with {@code treeAggregate} (a Dataset without partitions gives the empty partial); the driver derives the SPEC §4 KL matrices. The result holds the same
- * records as the single-machine {@code inspect} (an {@link Audit} without fit set): counts equal bit for bit, KL and
- * entropies within floating-point summation order.
+ * frequencies, histograms, active fractions, patterns), the SPEC §3 interactions of the dense layers and, on a fit
+ * set, the SPEC §8 node classifiers' fit data, or on the ID set their evaluation; the partials are merged with
+ * {@code treeAggregate} (a Dataset without partitions gives the empty partial); the driver derives the SPEC §4 KL
+ * matrices within every set, between the ID set and each OOD set (both ways) and within the fit set
+ * ({@link ClassKl}, the audit's own code). The result holds the same records as the single-machine {@link Audit} of
+ * the same datasets (without its detectors, which are {@link SparkAudit}'s): counts equal bit for bit, KL and
+ * entropies within floating-point summation order, node-classifier accuracies equal. (A {@link KdeMode#FAST}
+ * evaluation buffers each partition apart, and the library's FAST log-posteriors may differ in the last digits with
+ * the buffer's content: a count could then differ only where two classes' log-posteriors are within about 1e-12
+ * relative without being equal; {@link KdeMode#EXACT} does not depend on the partitioning.)
  *
  * <pre>{@code
- * Dataset<Row> rows = spark.read().parquet("s3://bucket/images.parquet");
  * SparkInspectionResult r = SparkInspection.builder(Path.of("model.onnx"),
  *                 RowInputs.builder().input("pixels").labels("label").build())
  *         .build()
- *         .run(rows);
+ *         .run(SparkDatasets.of("fashion-test", spark.read().parquet("s3://bucket/test.parquet"))
+ *                 .withOod("digits", spark.read().parquet("s3://bucket/digits.parquet"))
+ *                 .withFit("fashion-train", spark.read().parquet("s3://bucket/train.parquet")));
  * SparkInspection.writeTables(r, Path.of("out"));
  * }</pre>
  *
  * <p>Layers, logits and interactions are chosen as the audit chooses them: the layers named, else every graph output
- * but the logits, else every {@code Relu} output; the dense layers whose input is inspected, while their counters fit
- * the memory budget. Choice: every layer is viewed {@code FLATTENED} (SPEC's default) with patterns on; the audit's
- * memory rule (channel views for very large maps) is not applied here, so a model whose flattened counters would
- * not fit an executor's heap should be inspected with named, smaller layers.
+ * but the logits, else every {@code Relu} output; the dense layers reading one inspected vector per sample, while
+ * their counters fit the memory budget. The audit's memory rule ({@link MemoryPlan}) is computed on the driver from
+ * the layers' declared shapes, K and the fit set's size (one {@code count()} of the fit set): the same model and
+ * budget give the same views (a very large map by channel means), node-classifier layers and KL layers as the
+ * single-machine audit. Choice: patterns are on every layer unless switched off ({@link Builder#patterns}), as the
+ * audit does when a dataset's size is unknown; no attention mask (MASKED_MEAN) and no "first N samples" limits of the
+ * node classifiers (a Dataset has no order): all or nothing ({@link Builder#nodeClassifiers}).
+ *
+ * <p>SPEC §8 memory: the fit data are gathered, not summed (the KDE is evaluated exactly from every fit value). A
+ * partition's partial holds one float per (fit sample, node) where the node is on, at most n_p x nodes x 4 bytes (its
+ * arrays grow by doubling: up to twice that); an executor running a merge of the tree holds the partials it merges; the
+ * driver holds the merged fit data and the classifiers built from them, at most N_fit x nodes x 24 bytes plus 40 K
+ * bytes per node ({@link NodeClassifierFitAccumulator#estimate}, the memory rule's figure: the layers that do not fit
+ * the budget get no classifier, recorded as {@code node_classifiers_skipped.<layer>}); e.g. 60,000 fit samples and
+ * 2 x 16 nodes: 46 MB. The classifiers are broadcast: every executor holds them once (the sorted on-values as
+ * doubles, at most N_fit x nodes x 12 bytes). A FAST evaluation buffers its partition's samples per layer, at most
+ * {@code min(128 MiB, heap / 16)} per layer and task, so give executors room for tasks x layers such buffers.
  *
  * <p>Failures: a task that fails is retried by Spark from its partition's first row with new accumulators (a task
  * keeps nothing between attempts), and only a successful attempt's partial is merged, so nothing is counted twice.
  * An error in the data (null, wrong length, label out of range) fails the job; {@link #run} rethrows the library's
- * exception when Spark carried it to the driver.
+ * exception when Spark carried it to the driver. With {@link NonFinitePolicy#SKIP} a partition whose samples are all
+ * non-finite gives a partial of 0 samples with its skips counted; only a dataset without any finite sample is refused,
+ * as on a single machine.
  *
  * <p>Made by {@link #builder}; immutable; {@link #run} may be called on several Datasets.
  */
@@ -107,6 +136,9 @@ public final class SparkInspection {
     private final SessionConfig session;
     private final int treeDepth;
     private final long memoryBudgetBytes;
+    private final boolean nodeClassifiers;
+    private final boolean fitStatistics;
+    private final KdeMode kdeMode;
 
     private SparkInspection(Builder b) {
         this.model = b.model;
@@ -125,6 +157,9 @@ public final class SparkInspection {
         this.session = b.session;
         this.treeDepth = b.treeDepth;
         this.memoryBudgetBytes = b.memoryBudgetBytes;
+        this.nodeClassifiers = b.nodeClassifiers;
+        this.fitStatistics = b.fitStatistics;
+        this.kdeMode = b.kdeMode;
     }
 
     /** Starts a builder; the model file and the column mapping are required, the rest has the audit's defaults. */
@@ -133,7 +168,7 @@ public final class SparkInspection {
     }
 
     /**
-     * Inspects the rows of {@code data} (one Spark job).
+     * Inspects the rows of {@code data} (one Spark job), named as {@link Builder#name} says: the ID set alone.
      *
      * @throws IOException                  when the model file cannot be read
      * @throws dev.onnxinspect.data.DatasetException for a column mapping that does not fit the data or the model, a
@@ -141,105 +176,165 @@ public final class SparkInspection {
      * @throws SparkInspectionException     when the Spark job fails for another reason (the cause is Spark's)
      */
     public SparkInspectionResult run(Dataset<Row> data) throws IOException {
+        return run(SparkDatasets.of(name, data));
+    }
+
+    /**
+     * Inspects several Datasets as one audit does (one Spark job per set, plus a count of the fit set): the fit set
+     * first (its statistics, and the SPEC §8 node classifiers' fit), then the ID set (statistics, and the node
+     * classifiers' evaluation when it is labelled), then every OOD set; then the SPEC §4 KL entries within every set,
+     * between the ID set and each OOD set both ways, and within the fit set.
+     *
+     * @throws IOException                  when the model file cannot be read
+     * @throws dev.onnxinspect.data.DatasetException for a column mapping that does not fit the data or the model, a
+     *                                      bad value in a row, a Dataset without rows, or a fit set without labels
+     * @throws SparkInspectionException     when a Spark job fails for another reason (the cause is Spark's)
+     */
+    public SparkInspectionResult run(SparkDatasets sets) throws IOException {
         long start = System.nanoTime();
         OnnxModel onnx = OnnxModel.load(model);
         String sha = Sha256.of(model);
         ClassifierTensors tensors = onnx.classifierTensors(logitsOutput, null, null);
         String logits = tensors.logits();
         List<String> inspected = inspectedLayers(onnx, tensors);
+        SparkSession spark = sets.id().rows().sparkSession();
         SparkModel shipped = SparkModel.broadcast(
-                data.sparkSession(),
-                onnx.instrument(selectors(inspected, logits)).model().toBytes(),
-                session);
+                spark, onnx.instrument(selectors(inspected, logits)).model().toBytes(), session);
+        Broadcast<Map<String, NodeClassifier>> classifiers = null;
         try {
             InferenceSession driverSession = shipped.session();
             int k = DetectorLayout.classes(logits, driverSession.outputShape(logits));
-            inputs.bind(data.schema(), driverSession.inputs()); // the library's message for a missing column
-            // only the mapped columns are read (a Parquet source reads no other column)
-            Dataset<Row> columns = data.select(inputs.columns().stream()
-                    .map(c -> functions.col("`" + c.replace("`", "``") + "`"))
-                    .toArray(Column[]::new));
-            RowInputs.Bound bound = inputs.bind(columns.schema(), driverSession.inputs());
-            driverSession.checkInputs(bound.specs());
-            ClassSource classSource = bound.labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
-            ClassBasis basis = classSource == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED;
-            StatsOptions stats = StatsOptions.builder(k, basis)
-                    .tau(tau)
-                    .eps(eps)
-                    .bins(bins)
-                    .patterns(patterns)
-                    .build();
-            InteractionOptions interactionOptions = InteractionOptions.builder(k, basis)
-                    .bins(bins)
-                    .memoryLimitBytes(memoryBudgetBytes)
-                    .build();
+            List<Prepared> evaluated = new ArrayList<>();
+            for (SparkDatasets.Named set : sets.evaluated()) {
+                evaluated.add(prepare(set, set.name(), driverSession));
+            }
+            String fitName = sets.fitName();
+            Prepared fit = sets.fit() == null ? null : prepare(sets.fit(), fitName, driverSession);
+            if (fit != null && !fit.bound().labelled()) {
+                throw new DatasetException("the fit set " + fitName + " has no labels; the node classifiers (SPEC §8)"
+                        + " are fitted on a labelled ID set: map its label column (RowInputs.Builder#labels)");
+            }
+            // Choice: one count of the fit set (Parquet answers from its footers), so that the memory plan and the
+            // run parameters are those of the single-machine audit, which knows its fit set's size
+            long fitSize = fit == null ? 0 : fit.rows().count();
+            Map<String, int[]> unitShapes = unitShapes(driverSession, inspected);
+            long nodeFitSamples = fit != null && nodeClassifiers ? fitSize : 0;
+            MemoryPlan plan = MemoryPlan.of(
+                    auditOptions(inspected, sets, null, fitSize),
+                    new MemoryPlan.Run(inspected, unitShapes, k, -1, fitSize, false, nodeFitSamples));
             Map<String, String> params = new LinkedHashMap<>();
-            List<String> dense = interactions ? denseLayers(onnx, inspected, interactionOptions, params) : List.of();
+            List<String> dense = interactions
+                    ? denseLayers(onnx, inspected, unitShapes, interactionOptions(k, ClassBasis.LABEL), params)
+                    : List.of();
             List<String> outputs = new ArrayList<>(List.of(logits));
             outputs.addAll(inspected);
             int batch = batchSize > 0 ? batchSize : Inspection.autoBatchSize(driverSession, outputs);
-            PartitionTask task = new PartitionTask(
-                    shipped,
-                    bound,
-                    name,
-                    logits,
-                    inspected,
-                    batch,
-                    classSource,
-                    nonFinite,
-                    stats,
-                    dense,
-                    interactionOptions);
-            int partitions = data.rdd().getNumPartitions();
+            Pass pass = new Pass(shipped, logits, inspected, batch, k, plan);
+            int partitions = evaluated.get(0).rows().rdd().getNumPartitions();
             LOG.info(
-                    "inspecting {} ({} partitions, batches of {}) with model {}: layers {}",
-                    name,
+                    "inspecting {} ({} partitions, batches of {}) with model {}: layers {}, views {}",
+                    sets.evaluated().stream().map(SparkDatasets.Named::name).toList(),
                     partitions,
                     batch,
                     sha,
-                    inspected);
-            InspectionPartial merged = aggregate(columns, task);
-            DatasetRules.requireSamplesRead(name, merged.samples());
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            InspectionSummary summary = new InspectionSummary(
-                    name,
-                    merged.samples(),
-                    merged.skipped(),
-                    merged.batches(),
-                    classSource,
-                    merged.classCounts(k),
-                    driverSession.device(),
-                    elapsed);
-            DatasetResult result = new DatasetResult(
-                    name,
-                    DatasetRole.ID,
-                    classSource,
-                    summary,
-                    merged.layerResults(inspected),
-                    new DatasetScores(name, new int[0], new int[0], Map.of()),
-                    merged.interactionResults(dense));
+                    inspected,
+                    plan.parameters());
+
+            DatasetResult fitResult = null;
+            Map<String, NodeClassifier> fitted = Map.of();
+            long fitSkipped = 0;
+            long fitSamples = 0;
+            if (fit != null) {
+                long passStart = System.nanoTime();
+                InspectionPartial merged = pass.run(
+                        fit,
+                        ClassSource.LABEL,
+                        fitStatistics ? pass.stats(ClassBasis.LABEL) : Map.of(),
+                        fitStatistics ? dense : List.of(),
+                        pass.nodeFits(),
+                        null);
+                requireFinite(fitName, merged);
+                fitSkipped = merged.skipped();
+                fitSamples = merged.samples();
+                fitted = merged.nodeClassifiers(plan.nodeClassifierLayers());
+                if (fitStatistics) {
+                    fitResult =
+                            pass.result(fitName, DatasetRole.FIT, ClassSource.LABEL, merged, dense, since(passStart));
+                }
+                if (!fitted.isEmpty()) {
+                    LOG.info(
+                            "SPEC §8 node classifiers fitted on {} samples of {}: layers {}",
+                            fitSamples,
+                            fitName,
+                            fitted.keySet());
+                    classifiers = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                            .broadcast(Map.copyOf(fitted));
+                }
+            }
+            List<DatasetResult> datasets = new ArrayList<>();
+            List<NodeClassifierResult> nodeResults = List.of();
+            for (int i = 0; i < evaluated.size(); i++) {
+                Prepared set = evaluated.get(i);
+                ClassSource classSource = set.bound().labelled() ? ClassSource.LABEL : ClassSource.PREDICTED;
+                ClassBasis basis = classSource == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED;
+                boolean evaluate = i == 0 && classifiers != null && classSource == ClassSource.LABEL;
+                long passStart = System.nanoTime();
+                InspectionPartial merged =
+                        pass.run(set, classSource, pass.stats(basis), dense, Map.of(), evaluate ? classifiers : null);
+                requireFinite(set.name(), merged);
+                datasets.add(pass.result(
+                        set.name(),
+                        i == 0 ? DatasetRole.ID : DatasetRole.OOD,
+                        classSource,
+                        merged,
+                        dense,
+                        since(passStart)));
+                if (evaluate) {
+                    nodeResults = merged.nodeResults(plan.nodeClassifierLayers());
+                }
+            }
+            Map<String, String> klDecisions = new LinkedHashMap<>();
+            List<KlRow> kl = ClassKl.rows(inspected, datasets, fitResult, alpha, memoryBudgetBytes, klDecisions);
             params.put("device", driverSession.device().name());
             params.put("batch_size", Integer.toString(batch));
-            params.put("fit_set", "none");
+            params.put("fit_set", fit == null ? "none" : fitName + " (" + fitSize + " samples)");
             params.put("interaction_share", "absolute");
             params.put("logits_output", logits);
+            if (!nodeResults.isEmpty()) {
+                NodeClassifierResult n = nodeResults.get(0);
+                params.put("node_eval_samples", Long.toString(n.samples() + n.invalidSamples() + n.emptyMaskSamples()));
+                params.put("node_fit_samples", Long.toString(fitSamples));
+            }
             params.put("spark.partitions", Integer.toString(partitions));
             params.put("spark.tree_depth", Integer.toString(treeDepth));
+            params.putAll(plan.parameters());
+            params.putAll(klDecisions);
             if (nonFinite == NonFinitePolicy.SKIP) {
                 params.put("non_finite", "skip");
-                params.put("skipped_non_finite." + name, Long.toString(merged.skipped()));
+                if (fit != null) {
+                    params.put("skipped_non_finite." + fitName, Long.toString(fitSkipped));
+                }
+                datasets.forEach(
+                        d -> params.put("skipped_non_finite." + d.name(), Long.toString(d.skippedNonFinite())));
             }
-            LOG.info("inspected {} samples of {} in {} ms", merged.samples(), name, elapsed.toMillis());
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            LOG.info("inspected {} datasets in {} ms", datasets.size() + (fit == null ? 0 : 1), elapsed.toMillis());
             return new SparkInspectionResult(
-                    auditOptions(inspected, merged.samples(), bound.labelled()),
+                    auditOptions(inspected, sets, datasets, fitSize),
                     sha,
                     onnx.describe(),
                     inspected,
                     k,
-                    result,
-                    klWithin(inspected, result, alpha),
+                    datasets,
+                    fitResult,
+                    kl,
+                    nodeResults,
+                    nodeResults.isEmpty() ? null : fitName,
                     params);
         } finally {
+            if (classifiers != null) {
+                classifiers.destroy();
+            }
             shipped.destroy();
         }
     }
@@ -249,7 +344,7 @@ public final class SparkInspection {
         return AuditTables.write(result.toAuditResult(), dir, ArrowWriteOptions.defaults(), out -> {});
     }
 
-    private InspectionPartial aggregate(Dataset<Row> data, PartitionTask task) {
+    private InspectionPartial aggregate(String dataset, Dataset<Row> data, PartitionTask task) {
         try {
             // Spark SQL's internal rows: array columns are copied as primitive arrays, without the boxing of Row
             return data.queryExecution()
@@ -269,9 +364,169 @@ public final class SparkInspection {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new SparkInspectionException(
                     OnnxInspectException.Kind.INTERNAL,
-                    "the Spark job inspecting " + name + " failed: "
+                    "the Spark job inspecting " + dataset + " failed: "
                             + message.lines().findFirst().orElse("") + "; see the executors' logs",
                     e);
+        }
+    }
+
+    /** A Dataset ready for a pass: its name in the results, its mapped columns only, and their binding. */
+    private record Prepared(String name, Dataset<Row> rows, RowInputs.Bound bound) {}
+
+    private Prepared prepare(SparkDatasets.Named set, String resultName, InferenceSession driverSession) {
+        RowInputs mapping = set.inputs() == null ? inputs : set.inputs();
+        Dataset<Row> data = set.rows();
+        mapping.bind(data.schema(), driverSession.inputs()); // the library's message for a missing column
+        // only the mapped columns are read (a Parquet source reads no other column)
+        Dataset<Row> columns = data.select(mapping.columns().stream()
+                .map(c -> functions.col("`" + c.replace("`", "``") + "`"))
+                .toArray(Column[]::new));
+        RowInputs.Bound bound = mapping.bind(columns.schema(), driverSession.inputs());
+        driverSession.checkInputs(bound.specs());
+        return new Prepared(resultName, columns, bound);
+    }
+
+    /**
+     * A pass's refusal when no finite sample was read, as the single-machine inspection refuses it: every sample
+     * skipped as non-finite, or no row at all.
+     */
+    private static void requireFinite(String dataset, InspectionPartial merged) {
+        if (merged.samples() == 0 && merged.skipped() > 0) {
+            throw new InspectionException("all " + merged.skipped() + " samples of " + dataset + " have NaN or"
+                    + " infinite activations and were skipped; an inspection needs at least one finite sample: check"
+                    + " the data and the model");
+        }
+        DatasetRules.requireSamplesRead(dataset, merged.samples());
+    }
+
+    private StatsOptions stats(int k, ClassBasis basis) {
+        return StatsOptions.builder(k, basis)
+                .tau(tau)
+                .eps(eps)
+                .bins(bins)
+                .patterns(patterns)
+                .build();
+    }
+
+    private InteractionOptions interactionOptions(int k, ClassBasis basis) {
+        return InteractionOptions.builder(k, basis)
+                .bins(bins)
+                .memoryLimitBytes(memoryBudgetBytes)
+                .build();
+    }
+
+    /** Each layer's unit shape as the session reports it (the batch dimension dropped; -1 where it varies). */
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static Map<String, int[]> unitShapes(InferenceSession session, List<String> layers) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String layer : layers) {
+            long[] shape = session.outputShape(layer);
+            int[] unit = new int[Math.max(0, shape.length - 1)];
+            for (int d = 0; d < unit.length; d++) {
+                unit[d] = shape[d + 1] < 0 || shape[d + 1] > Integer.MAX_VALUE ? -1 : (int) shape[d + 1];
+            }
+            shapes.put(layer, unit);
+        }
+        return shapes;
+    }
+
+    /**
+     * What every pass of one run shares: the shipped model, the layers, the batch size, K and the memory plan (each
+     * layer's view and patterns, the node classifiers' layers). Not serialised: each pass ships a
+     * {@link PartitionTask}.
+     */
+    private final class Pass {
+        private final SparkModel shipped;
+        private final String logits;
+        private final List<String> layers;
+        private final int batch;
+        private final int k;
+        private final MemoryPlan plan;
+
+        Pass(SparkModel shipped, String logits, List<String> layers, int batch, int k, MemoryPlan plan) {
+            this.shipped = shipped;
+            this.logits = logits;
+            this.layers = layers;
+            this.batch = batch;
+            this.k = k;
+            this.plan = plan;
+        }
+
+        /** Per layer, the statistics options of the plan (its view and patterns) on the given basis. */
+        Map<String, StatsOptions> stats(ClassBasis basis) {
+            StatsOptions base = SparkInspection.this.stats(k, basis);
+            Map<String, StatsOptions> out = new LinkedHashMap<>();
+            layers.forEach(l -> out.put(l, plan.options(l, base)));
+            return out;
+        }
+
+        /** Per layer of the SPEC §8 node classifiers, its options (true labels, the layer's view). */
+        Map<String, StatsOptions> nodeFits() {
+            StatsOptions base = SparkInspection.this.stats(k, ClassBasis.LABEL);
+            Map<String, StatsOptions> out = new LinkedHashMap<>();
+            plan.nodeClassifierLayers().forEach(l -> out.put(l, plan.options(l, base)));
+            return out;
+        }
+
+        /** One pass over a Dataset: a partial per partition, merged by {@code treeAggregate}. */
+        InspectionPartial run(
+                Prepared set,
+                ClassSource classSource,
+                Map<String, StatsOptions> stats,
+                List<String> dense,
+                Map<String, StatsOptions> nodeFits,
+                Broadcast<Map<String, NodeClassifier>> classifiers) {
+            ClassBasis basis = classSource == ClassSource.LABEL ? ClassBasis.LABEL : ClassBasis.PREDICTED;
+            PartitionTask task = new PartitionTask(
+                    shipped,
+                    set.bound(),
+                    set.name(),
+                    logits,
+                    layers,
+                    batch,
+                    classSource,
+                    nonFinite,
+                    stats,
+                    dense,
+                    interactionOptions(k, basis),
+                    nodeFits,
+                    classifiers,
+                    kdeMode);
+            LOG.info(
+                    "inspecting {} ({} partitions)",
+                    set.name(),
+                    set.rows().rdd().getNumPartitions());
+            return aggregate(set.name(), set.rows(), task);
+        }
+
+        /** A pass's statistics as the audit's record of a dataset (no per-sample scores). */
+        DatasetResult result(
+                String dataset,
+                DatasetRole role,
+                ClassSource classSource,
+                InspectionPartial merged,
+                List<String> dense,
+                Duration elapsed) {
+            InspectionSummary summary = new InspectionSummary(
+                    dataset,
+                    merged.samples(),
+                    merged.skipped(),
+                    merged.batches(),
+                    classSource,
+                    merged.classCounts(k),
+                    shipped.session().device(),
+                    elapsed);
+            return new DatasetResult(
+                    dataset,
+                    role,
+                    classSource,
+                    summary,
+                    merged.layerResults(layers),
+                    new DatasetScores(dataset, new int[0], new int[0], Map.of()),
+                    merged.interactionResults(dense));
         }
     }
 
@@ -300,11 +555,16 @@ public final class SparkInspection {
     }
 
     /**
-     * The dense layers (Gemm, or MatMul + Add) whose input tensor is inspected and whose SPEC §3 counters fit the
-     * memory budget (the others recorded in {@code params} as {@code interactions_skipped.<layer>}).
+     * The dense layers (Gemm, or MatMul + Add) whose input tensor is inspected, reads one vector per sample (not every
+     * position of a sequence layer), and whose SPEC §3 counters fit the memory budget, as the audit chooses them (the
+     * others recorded in {@code params} as {@code interactions_skipped.<layer>}).
      */
     private static List<String> denseLayers(
-            OnnxModel onnx, List<String> layers, InteractionOptions options, Map<String, String> params) {
+            OnnxModel onnx,
+            List<String> layers,
+            Map<String, int[]> unitShapes,
+            InteractionOptions options,
+            Map<String, String> params) {
         List<String> dense = new ArrayList<>();
         for (NodeInfo node : onnx.describe().nodes()) {
             if (!node.opType().equals("Gemm") && !node.opType().equals("Add")) {
@@ -324,6 +584,18 @@ public final class SparkInspection {
                 if (!layers.contains(d.inputName())) {
                     continue;
                 }
+                int[] shape = unitShapes.get(d.inputName());
+                long units = 1;
+                for (int dim : shape) {
+                    units = dim < 0 ? -1 : units * dim;
+                }
+                if (shape.length > 1 && units != d.inFeatures()) {
+                    params.put(
+                            "interactions_skipped." + d.outputName(),
+                            "its input " + d.inputName() + " has unit shape " + Arrays.toString(shape)
+                                    + ", not one vector of n_in = " + d.inFeatures() + " units per sample");
+                    continue;
+                }
                 var estimate = InteractionAccumulator.estimate(d, options);
                 if (estimate.bytes() <= options.memoryLimitBytes()) {
                     dense.add(d.outputName());
@@ -336,43 +608,26 @@ public final class SparkInspection {
         return dense;
     }
 
-    /** SPEC §4 within the dataset: per layer S1 and S2, then per dense layer the interaction profiles. */
-    static List<KlRow> klWithin(List<String> layers, DatasetResult d, double alpha) {
-        List<KlRow> rows = new ArrayList<>();
-        for (String layer : layers) {
-            LayerStatistics s = d.layers().get(layer);
-            if (s == null || s.frequencies().isEmpty()) {
-                continue;
-            }
-            add(rows, layer, "S1", s.frequencies().s1Table(), d.name(), alpha);
-            add(rows, layer, "S2", s.frequencies().s2Table(), d.name(), alpha);
+    /**
+     * The options an audit of the same model, parameters and datasets would have, each Dataset described by its name,
+     * size (the rows read, skipped ones included; -1 before its pass: {@code results} null) and labels.
+     */
+    private AuditOptions auditOptions(
+            List<String> inspected, SparkDatasets sets, List<DatasetResult> results, long fitSize) {
+        List<SparkDatasets.Named> evaluated = sets.evaluated();
+        List<DataSource> described = new ArrayList<>();
+        for (int i = 0; i < evaluated.size(); i++) {
+            SparkDatasets.Named set = evaluated.get(i);
+            long size = results == null
+                    ? -1
+                    : results.get(i).summary().samples()
+                            + results.get(i).summary().skippedNonFinite();
+            RowInputs mapping = set.inputs() == null ? inputs : set.inputs();
+            described.add(new DatasetDescription(set.name(), size, mapping.labelColumn() != null));
         }
-        for (Map.Entry<String, InteractionFrequencies> e : d.interactions().entrySet()) {
-            add(rows, e.getKey(), "interaction", e.getValue().table(), d.name(), alpha);
-        }
-        return rows;
-    }
-
-    private static void add(
-            List<KlRow> rows, String layer, String quantity, FrequencyTable table, String dataset, double alpha) {
-        if (table.isEmpty()) {
-            return;
-        }
-        KlMatrix m = KlDivergence.within(ClassProfiles.of(table, alpha), dataset);
-        int[] p = m.pClasses();
-        int[] q = m.qClasses();
-        double[][] v = m.values();
-        for (int r = 0; r < p.length; r++) {
-            for (int c = 0; c < q.length; c++) {
-                rows.add(new KlRow(layer, quantity, m.pLabel(), p[r], m.qLabel(), q[c], v[r][c]));
-            }
-        }
-    }
-
-    /** The options an audit of the same model and parameters would have, its ID set a description of the Dataset. */
-    private AuditOptions auditOptions(List<String> inspected, long samples, boolean labelled) {
-        return Audit.builder(model)
-                .id(new DatasetDescription(name, samples, labelled))
+        Audit.Builder audit = Audit.builder(model)
+                .id(described.get(0))
+                .ood(described.subList(1, described.size()))
                 .layers(inspected)
                 .logitsOutput(logitsOutput)
                 .batchSize(batchSize)
@@ -382,10 +637,15 @@ public final class SparkInspection {
                 .bins(bins)
                 .alpha(alpha)
                 .interactions(interactions)
+                .fitStatistics(fitStatistics)
+                .nodeClassifiers(nodeClassifiers ? Integer.MAX_VALUE : 0, Integer.MAX_VALUE)
                 .patterns(patterns)
                 .nonFinite(nonFinite)
-                .memoryBudgetBytes(memoryBudgetBytes)
-                .options();
+                .memoryBudgetBytes(memoryBudgetBytes);
+        if (sets.fit() != null) {
+            audit.fit(new DatasetDescription(sets.fitName(), fitSize, true));
+        }
+        return audit.options();
     }
 
     /** The Dataset as an audit's options name it: its name, size and labels; its rows are read by Spark only. */
@@ -420,6 +680,9 @@ public final class SparkInspection {
         private SessionConfig session = SparkModel.defaultSessionConfig();
         private int treeDepth = DEFAULT_TREE_DEPTH;
         private long memoryBudgetBytes = AuditOptions.DEFAULT_MEMORY_BUDGET_BYTES;
+        private boolean nodeClassifiers = true;
+        private boolean fitStatistics = true;
+        private KdeMode kdeMode = KdeMode.FAST;
 
         private Builder(Path model, RowInputs inputs) {
             if (model == null || inputs == null) {
@@ -520,6 +783,31 @@ public final class SparkInspection {
                 throw new SparkInspectionException("the memory budget must be positive, got " + value);
             }
             this.memoryBudgetBytes = value;
+            return this;
+        }
+
+        /**
+         * Whether a fit set ({@link SparkDatasets#withFit}) fits the SPEC §8 node classifiers, evaluated on the
+         * labelled ID set (default true, as the audit: every fit and every ID sample; there is no "first N" in a
+         * Dataset without order).
+         */
+        public Builder nodeClassifiers(boolean value) {
+            this.nodeClassifiers = value;
+            return this;
+        }
+
+        /** Whether the fit set's own statistics (SPEC §1-4, §7) are computed too (default true, as the audit). */
+        public Builder fitStatistics(boolean value) {
+            this.fitStatistics = value;
+            return this;
+        }
+
+        /**
+         * How the node classifiers' evaluation evaluates the KDEs (default {@link KdeMode#FAST}, the audit's;
+         * {@link KdeMode#EXACT} sums every kernel, sample by sample).
+         */
+        public Builder kdeMode(KdeMode value) {
+            this.kdeMode = Objects.requireNonNull(value, "kdeMode");
             return this;
         }
 

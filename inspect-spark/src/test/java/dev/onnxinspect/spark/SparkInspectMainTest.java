@@ -2,6 +2,8 @@ package dev.onnxinspect.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.onnxinspect.data.FashionMnist;
+import dev.onnxinspect.data.InMemoryDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,11 +53,55 @@ class SparkInspectMainTest {
         }
     }
 
+    /**
+     * A fit set and an OOD set without labels: the node classifiers of "h" fitted on the fit set and evaluated on the
+     * ID set (one line per layer), the OOD set read unlabelled; the tables hold the node classifiers.
+     */
+    @Test
+    void fitAndOodSetsGiveTheNodeClassifiersAndTheCrossKl() throws IOException {
+        Path model = TestData.mlp(dir.resolve("mlp.onnx"));
+        SparkSession spark = Sessions.local("local[2]");
+        InMemoryDataset test = FashionMnist.test();
+        String id = dir.resolve("id.parquet").toString();
+        String fit = dir.resolve("fit.parquet").toString();
+        String ood = dir.resolve("ood.parquet").toString();
+        TestData.rows(spark, test.subset(0, 60).named("id"), 2).write().parquet(id);
+        TestData.rows(spark, test.subset(60, 140).named("fit"), 3).write().parquet(fit);
+        TestData.rows(spark, test.subset(140, 180).named("ood"), 2)
+                .drop("label")
+                .write()
+                .parquet(ood);
+        int status = submit(
+                "--model", model.toString(),
+                "--data", id,
+                "--input", "pixels",
+                "--labels", "label",
+                "--layers", "h",
+                "--name", "fashion",
+                "--ood", "other=" + ood,
+                "--fit", fit,
+                "--fit-name", "train",
+                "--kde", "exact",
+                "--out", dir.resolve("out").toString());
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("inspected 60 samples of fashion")
+                .containsPattern("SPEC 8 nodes as classifiers of h \\(fitted on train\\): layer accuracy [0-9.]+ on 60"
+                        + " samples");
+        try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(f -> f.startsWith("node_classifier"));
+        }
+    }
+
     @Test
     void usageErrorsNameTheOption() throws IOException {
         assertThat(submit("--model", "m.onnx", "--data", "d.parquet")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing --input, --out");
         assertThat(submit("--model", "m.onnx", "--batch-size", "many")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch-size takes a whole number, got many");
+        assertThat(submit("--ood", "digits.parquet")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--ood takes NAME=PATH, e.g. digits=digits.parquet");
+        assertThat(submit("--kde", "slow")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kde takes fast or exact, got slow");
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.onnxinspect.audit.Audit;
 import dev.onnxinspect.audit.AuditResult;
+import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
+import dev.onnxinspect.data.MnistDigits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -70,6 +72,43 @@ class SparkRetryTest {
                 .run(rows);
         SparkInspectionTest.assertSame(r, single);
         assertThat(FailOnce.failures()).isPositive();
+    }
+
+    /**
+     * Every pass of a run with a fit set and an OOD set (fit with its node classifiers, ID with their evaluation,
+     * OOD) has its partition 1 killed after 30 rows on the first attempt; the records must be the single-machine
+     * audit's (no fit value or evaluation counted twice).
+     */
+    @Test
+    void killedTasksOfTheFitAndEvaluationPassesAreRetriedWithoutDoubleCounting() throws IOException {
+        InMemoryDataset fit = FashionMnist.test().subset(200, 400).named("train");
+        InMemoryDataset digits = MnistDigits.load().subset(0, 200).named("digits");
+        AuditResult reference = Audit.builder(model)
+                .fit(fit)
+                .id(fashion)
+                .ood(digits)
+                .layers(LAYERS)
+                .run();
+        int before = FailOnce.failures();
+        SparkDatasets sets = SparkDatasets.of("fashion", failing(fashion))
+                .withOod("digits", failing(digits))
+                .withFit("train", failing(fit));
+        SparkInspectionResult r = SparkInspection.builder(
+                        model,
+                        RowInputs.builder().input("pixels").labels("label").build())
+                .layers(LAYERS)
+                .batchSize(16)
+                .build()
+                .run(sets);
+        SparkInspectionPassesTest.assertSameAudit(r, reference);
+        // at least one failure per pass (fit, ID, OOD; the fit set's count reads its rows too): partition 1 of each
+        // holds 50 rows
+        assertThat(FailOnce.failures() - before).isGreaterThanOrEqualTo(3);
+    }
+
+    private static Dataset<Row> failing(InMemoryDataset data) {
+        return TestData.rows(spark, data, 4)
+                .mapPartitions((MapPartitionsFunction<Row, Row>) FailOnce::new, Encoders.row(TestData.SCHEMA));
     }
 
     private static SparkInspectionResult inspect(Dataset<Row> rows, int batchSize) throws IOException {

@@ -3,6 +3,7 @@ package dev.onnxinspect.spark;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.onnx.TensorShape;
+import dev.onnxinspect.onnx.graph.ConvOptions;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +57,27 @@ final class TestData {
         g.addInitializer("b2", new float[10], 10);
         String h = g.relu("h", g.gemm("fc1", x, "W1", "b1", false));
         g.output(g.gemm("logits", h, "W2", "b2", false));
+        g.build().save(file);
+        return file;
+    }
+
+    /**
+     * A small Fashion-MNIST CNN with fixed pseudo-random weights: x [N, 1, 28, 28] -> Conv 4 x 3 x 3 -> Relu "r"
+     * [4, 26, 26] -> GlobalAveragePool -> Flatten -> Gemm -> "logits" (10). Its map "r" has 2,704 units, so a small
+     * memory budget makes the audit's memory rule view it by channel means.
+     */
+    static Path cnn(Path file) throws IOException {
+        Random random = new Random(8);
+        GraphBuilder g = GraphBuilder.create("cnn");
+        String x = g.input("x", TensorShape.batched("N", 1, 28, 28));
+        g.addInitializer("Wc", gaussian(random, 4 * 9, 0.3f), 4, 1, 3, 3);
+        g.addInitializer("bc", gaussian(random, 4, 0.1f), 4);
+        String r = g.relu(
+                "r", g.conv("conv", x, "Wc", "bc", ConvOptions.builder(3, 3).build()));
+        String pooled = g.flatten("pooled", g.globalAveragePool("gap", r), 1);
+        g.addInitializer("W2", gaussian(random, 4 * 10, 0.5f), 4, 10);
+        g.addInitializer("b2", new float[10], 10);
+        g.output(g.gemm("logits", pooled, "W2", "b2", false));
         g.build().save(file);
         return file;
     }
