@@ -1,8 +1,10 @@
 package dev.onnxinspect.spark;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.io.OutputPaths;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,8 +29,10 @@ import org.apache.spark.sql.SparkSession;
  * model's only input or {@code --input INPUT=COLUMN} (repeatable), {@code --shape INPUT=3,32,32} for an input of
  * free shape, {@code --labels COLUMN}, {@code --layers a,b}, {@code --logits TENSOR}, {@code --batch-size N},
  * {@code --partitions N} (repartition first), {@code --name NAME}, {@code --no-interactions},
- * {@code --out DIR} (on the driver; required). Exit status: 0, 2 for a usage error, 3 for data or a model that
- * does not fit (one line on stderr says what and what to do).
+ * {@code --out DIR} (on the driver; required), {@code --report FILE} (the HTML report of {@code onnx-inspect audit},
+ * on the driver; {@link SparkInspection#writeReport}) with {@code --class-names a,b,...} for its labels. Exit status:
+ * 0, 2 for a usage error, 3 for data or a model that does not fit, 4 for a file that cannot be written (one line on
+ * stderr says what and what to do); an output path is checked before the Spark job runs.
  */
 public final class SparkInspectMain {
     private SparkInspectMain() {}
@@ -53,6 +57,7 @@ public final class SparkInspectMain {
         SparkSession spark =
                 SparkSession.builder().appName("onnx-inspect " + o.name).getOrCreate();
         try {
+            Path report = o.report == null ? null : reportFile(Path.of(o.report));
             Dataset<Row> data = spark.read().format(o.format).load(o.data);
             if (o.partitions > 0) {
                 data = data.repartition(o.partitions);
@@ -65,7 +70,10 @@ public final class SparkInspectMain {
                     .interactions(o.interactions)
                     .build()
                     .run(data);
-            Map<String, Path> files = SparkInspection.writeTables(result, Path.of(o.out));
+            Map<String, Path> files = new LinkedHashMap<>(SparkInspection.writeTables(result, Path.of(o.out)));
+            if (report != null) {
+                files.put("report", SparkInspection.writeReport(result, o.classNames, report));
+            }
             out.printf(
                     "inspected %d samples of %s (%s partitions), %d layers; tables in %s: %s%n",
                     result.dataset().summary().samples(),
@@ -77,10 +85,30 @@ public final class SparkInspectMain {
             return 0;
         } catch (OnnxInspectException e) {
             err.println("error: " + e.getMessage());
-            return e.kind() == OnnxInspectException.Kind.INVALID_INPUT ? 3 : 1;
+            return switch (e.kind()) {
+                case INVALID_INPUT, UNSUPPORTED -> 3;
+                case IO -> 4;
+                case INTERNAL -> 1;
+            };
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * Checks the report's path before the run (as the command line checks its outputs): a regular file or nothing,
+     * in a directory that exists.
+     */
+    private static Path reportFile(Path file) {
+        Path absolute = OutputPaths.file(file);
+        Path directory = absolute.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new OnnxInspectException(
+                    OnnxInspectException.Kind.IO,
+                    "cannot write the report " + absolute + ": the directory " + directory
+                            + " does not exist; create it or give another --report FILE");
+        }
+        return absolute;
     }
 
     /** The parsed command line. */
@@ -88,7 +116,8 @@ public final class SparkInspectMain {
         static final String USAGE =
                 "SparkInspectMain --model FILE --data PATH [--format parquet] --input [INPUT=]COLUMN"
                         + " ... [--shape INPUT=D1,D2,...] [--labels COLUMN] [--layers A,B] [--logits TENSOR] [--batch-size N]"
-                        + " [--partitions N] [--name NAME] [--no-interactions] --out DIR";
+                        + " [--partitions N] [--name NAME] [--no-interactions] --out DIR [--report FILE]"
+                        + " [--class-names A,B,...]";
 
         String model;
         String data;
@@ -103,6 +132,8 @@ public final class SparkInspectMain {
         String name = "dataset";
         boolean interactions = true;
         String out;
+        String report;
+        List<String> classNames;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -138,6 +169,8 @@ public final class SparkInspectMain {
                     case "--partitions" -> o.partitions = number(a, v);
                     case "--name" -> o.name = v;
                     case "--out" -> o.out = v;
+                    case "--report" -> o.report = v;
+                    case "--class-names" -> o.classNames = Arrays.asList(v.split(",", -1));
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
