@@ -21,10 +21,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,15 +54,15 @@ class SparkReportTest {
     private static Path singleReport;
     private static Path sparkReport;
     private static SparkInspectionResult result;
+    private static AuditResult audit;
 
     @BeforeAll
     static void writeBothReports() throws IOException {
         model = TestData.mlp(dir.resolve("mlp.onnx"));
         InMemoryDataset fashion = TestData.fashion(SAMPLES);
         // the single-machine audit of the same data without fit set or OOD sets, and its report as `audit` writes it
-        AuditResult single =
-                Audit.builder(model).id(fashion).layers(LAYERS).batchSize(64).run();
-        singleReport = ReportAssembler.write(single, FashionMnist.CLASS_NAMES, null, dir.resolve("single.html"));
+        audit = Audit.builder(model).id(fashion).layers(LAYERS).batchSize(64).run();
+        singleReport = ReportAssembler.write(audit, FashionMnist.CLASS_NAMES, null, dir.resolve("single.html"));
         SparkSession spark = Sessions.local("local[2]");
         try {
             result = SparkInspection.builder(
@@ -124,8 +126,17 @@ class SparkReportTest {
                         "memory_estimate.patterns");
         assertThat(singleRows).containsEntry("penultimate features", "h");
         assertThat(sparkRows).containsEntry("penultimate features", "none");
-        String dataset = singleRows.get("dataset fashion");
-        assertThat(dataset).isEqualTo("id, 400 samples, classes from label, accuracy 0.0825");
+        // the audit's accuracy: its correct predictions over the 400 labelled samples
+        int[] predicted = audit.id().scores().predicted();
+        int[] labels = audit.id().scores().labels();
+        long correct = IntStream.range(0, SAMPLES)
+                .filter(i -> predicted[i] == labels[i])
+                .count();
+        assertThat(singleRows)
+                .containsEntry(
+                        "dataset fashion",
+                        String.format(
+                                Locale.ROOT, "id, 400 samples, classes from label, accuracy %.4f", correct / 400.0));
         assertThat(sparkRows).containsEntry("dataset fashion", "id, 400 samples, classes from label");
         for (String name : singleRows.keySet()) {
             if (sparkRows.containsKey(name)
