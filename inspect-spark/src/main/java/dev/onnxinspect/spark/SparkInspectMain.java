@@ -1,9 +1,11 @@
 package dev.onnxinspect.spark;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.stats.KdeMode;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +33,11 @@ import org.apache.spark.sql.SparkSession;
  * {@code --ood NAME=PATH} (repeatable: an OOD set in the same format and columns; KL between the ID set and it),
  * {@code --fit PATH} and {@code --fit-name NAME} (a labelled fit set: the SPEC §8 node classifiers, evaluated on the
  * ID set), {@code --no-node-classifiers}, {@code --kde fast|exact}, {@code --memory-budget-mib N} (the memory rule's
- * budget B), {@code --out DIR} (on the driver; required). Exit status: 0, 2 for a usage error, 3 for data or a model that
- * does not fit (one line on stderr says what and what to do).
+ * budget B), {@code --out DIR} (on the driver; required), {@code --report FILE} (the HTML report of
+ * {@code onnx-inspect audit}, on the driver; {@link SparkInspection#writeReport}) with {@code --class-names a,b,...}
+ * for its labels. Exit status: 0, 2 for a usage error, 3 for data or a model that does not fit, 4 for a file that
+ * cannot be written (one line on stderr says what and what to do); an output path is checked before the Spark job
+ * runs.
  */
 public final class SparkInspectMain {
     private SparkInspectMain() {}
@@ -57,6 +62,7 @@ public final class SparkInspectMain {
         SparkSession spark =
                 SparkSession.builder().appName("onnx-inspect " + o.name).getOrCreate();
         try {
+            Path report = o.report == null ? null : reportFile(Path.of(o.report));
             SparkDatasets sets = SparkDatasets.of(o.name, read(spark, o, o.data));
             for (Map.Entry<String, String> ood : o.ood.entrySet()) {
                 Dataset<Row> rows = read(spark, o, ood.getValue());
@@ -80,7 +86,10 @@ public final class SparkInspectMain {
                 builder.memoryBudgetBytes((long) o.memoryBudgetMib << 20);
             }
             SparkInspectionResult result = builder.build().run(sets);
-            Map<String, Path> files = SparkInspection.writeTables(result, Path.of(o.out));
+            Map<String, Path> files = new LinkedHashMap<>(SparkInspection.writeTables(result, Path.of(o.out)));
+            if (report != null) {
+                files.put("report", SparkInspection.writeReport(result, o.classNames, report));
+            }
             out.printf(
                     "inspected %d samples of %s (%s partitions), %d layers; tables in %s: %s%n",
                     result.dataset().summary().samples(),
@@ -97,7 +106,11 @@ public final class SparkInspectMain {
             return 0;
         } catch (OnnxInspectException e) {
             err.println("error: " + e.getMessage());
-            return e.kind() == OnnxInspectException.Kind.INVALID_INPUT ? 3 : 1;
+            return switch (e.kind()) {
+                case INVALID_INPUT, UNSUPPORTED -> 3;
+                case IO -> 4;
+                case INTERNAL -> 1;
+            };
         } finally {
             spark.stop();
         }
@@ -108,6 +121,22 @@ public final class SparkInspectMain {
         return o.partitions > 0 ? data.repartition(o.partitions) : data;
     }
 
+    /**
+     * Checks the report's path before the run (as the command line checks its outputs): a regular file or nothing,
+     * in a directory that exists.
+     */
+    private static Path reportFile(Path file) {
+        Path absolute = OutputPaths.file(file);
+        Path directory = absolute.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new OnnxInspectException(
+                    OnnxInspectException.Kind.IO,
+                    "cannot write the report " + absolute + ": the directory " + directory
+                            + " does not exist; create it or give another --report FILE");
+        }
+        return absolute;
+    }
+
     /** The parsed command line. */
     static final class Options {
         static final String USAGE =
@@ -115,7 +144,7 @@ public final class SparkInspectMain {
                         + " ... [--shape INPUT=D1,D2,...] [--labels COLUMN] [--layers A,B] [--logits TENSOR] [--batch-size N]"
                         + " [--partitions N] [--name NAME] [--no-interactions] [--ood NAME=PATH ...] [--fit PATH]"
                         + " [--fit-name NAME] [--no-node-classifiers] [--kde fast|exact] [--memory-budget-mib N]"
-                        + " --out DIR";
+                        + " --out DIR [--report FILE] [--class-names A,B,...]";
 
         String model;
         String data;
@@ -136,6 +165,8 @@ public final class SparkInspectMain {
         KdeMode kde = KdeMode.FAST;
         int memoryBudgetMib;
         String out;
+        String report;
+        List<String> classNames;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -195,6 +226,8 @@ public final class SparkInspectMain {
                             default -> throw new IllegalArgumentException("--kde takes fast or exact, got " + v);
                         };
                     case "--memory-budget-mib" -> o.memoryBudgetMib = number(a, v);
+                    case "--report" -> o.report = v;
+                    case "--class-names" -> o.classNames = Arrays.asList(v.split(",", -1));
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }

@@ -20,6 +20,7 @@ import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.InspectionException;
 import dev.onnxinspect.inspect.InspectionSummary;
 import dev.onnxinspect.inspect.NonFinitePolicy;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.DenseLayer;
@@ -29,6 +30,7 @@ import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorSelector;
 import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.DetectorLayout;
+import dev.onnxinspect.report.ReportAssembler;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.SessionConfig;
 import dev.onnxinspect.stats.ClassBasis;
@@ -84,6 +86,7 @@ import org.slf4j.LoggerFactory;
  *                 .withOod("digits", spark.read().parquet("s3://bucket/digits.parquet"))
  *                 .withFit("fashion-train", spark.read().parquet("s3://bucket/train.parquet")));
  * SparkInspection.writeTables(r, Path.of("out"));
+ * SparkInspection.writeReport(r, null, Path.of("out/report.html"));
  * }</pre>
  *
  * <p>Layers, logits and interactions are chosen as the audit chooses them: the layers named, else every graph output
@@ -342,6 +345,28 @@ public final class SparkInspection {
     /** Writes the result as the SPEC §12 tables of {@code dir} (as {@code onnx-inspect inspect} does, via arrow-export). */
     public static Map<String, Path> writeTables(SparkInspectionResult result, Path dir) throws IOException {
         return AuditTables.write(result.toAuditResult(), dir, ArrowWriteOptions.defaults(), out -> {});
+    }
+
+    /**
+     * Writes the result as the self-contained HTML report that {@code onnx-inspect audit} writes (inspect-report's
+     * {@link ReportAssembler} on {@link SparkInspectionResult#toAuditResult()}): the same sections, charts and numbers
+     * as the single-machine report of the same data, layers and options; only the run parameters differ (the Spark
+     * run's {@code spark.*} entries, the device). The file is written atomically (a temporary file renamed over it), so
+     * a failure never leaves a truncated report.
+     *
+     * <p>Choice: the sections that need per-sample values (the ID set's confusion matrix, score distributions, the
+     * flagged samples) are empty, as the result keeps no per-sample values ({@link SparkInspectionResult}); the
+     * Arrow tables have no {@code scores} table for the same reason.
+     *
+     * @param classNames the class names (index = class id) or null for the ids, as {@code audit --class-names}
+     * @return {@code file}
+     * @throws dev.onnxinspect.OnnxInspectException ({@code IO}) when the file cannot be written (e.g. its directory is
+     *                                              missing), ({@code INVALID_INPUT}) when it names a directory or
+     *                                              another non-regular file
+     */
+    public static Path writeReport(SparkInspectionResult result, List<String> classNames, Path file)
+            throws IOException {
+        return ReportAssembler.write(result.toAuditResult(), classNames, null, OutputPaths.file(file));
     }
 
     private InspectionPartial aggregate(String dataset, Dataset<Row> data, PartitionTask task) {

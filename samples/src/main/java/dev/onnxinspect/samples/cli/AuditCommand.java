@@ -6,7 +6,7 @@ import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.io.OutputPaths;
-import dev.onnxinspect.samples.report.ReportAssembler;
+import dev.onnxinspect.report.ReportAssembler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

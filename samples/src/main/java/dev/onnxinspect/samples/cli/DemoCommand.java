@@ -7,8 +7,8 @@ import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.MnistDigits;
+import dev.onnxinspect.report.ReportAssembler;
 import dev.onnxinspect.samples.demo.TrainingStep;
-import dev.onnxinspect.samples.report.ReportAssembler;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +97,11 @@ final class DemoCommand implements Callable<Integer> {
         files.put(
                 "report",
                 ReportAssembler.write(
-                        result, FashionMnist.CLASS_NAMES, trained, out.resolve("report.html"), sources::get));
+                        result,
+                        FashionMnist.CLASS_NAMES,
+                        TrainingStep.epochs(trained),
+                        out.resolve("report.html"),
+                        sources::get));
         files.put("model", trained.modelFile());
         Summary.print(System.out, result, trained, files);
         return ExitCodes.OK;

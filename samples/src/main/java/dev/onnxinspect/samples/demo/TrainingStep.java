@@ -4,6 +4,7 @@ import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.TrainingHistoryWriter;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.io.OutputPaths;
+import dev.onnxinspect.report.TrainingEpoch;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.export.ExportOptions;
 import dev.onnxinspect.trainers.export.OnnxExporter;
@@ -15,8 +16,10 @@ import dev.onnxinspect.trainers.train.TrainingData;
 import dev.onnxinspect.trainers.train.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +82,15 @@ public final class TrainingStep {
     /** The final epoch's record. */
     public static EpochRecord last(Result r) {
         return r.run().finalRecord();
+    }
+
+    /** The run's per-epoch accuracies as the report's training curve (inspect-report's {@link TrainingEpoch}). */
+    public static List<TrainingEpoch> epochs(Result training) {
+        List<TrainingEpoch> epochs = new ArrayList<>();
+        for (EpochRecord e : training.run().history()) {
+            epochs.add(new TrainingEpoch(training.runId(), e.epoch(), e.trainAccuracy(), e.testAccuracy()));
+        }
+        return epochs;
     }
 
     /** Writes the run's per-epoch history as the SPEC §12 training_history table of a result directory. */

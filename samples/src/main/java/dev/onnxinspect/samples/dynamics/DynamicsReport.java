@@ -7,7 +7,7 @@ import dev.onnxinspect.dynamics.PathSimilarityResult;
 import dev.onnxinspect.dynamics.WeightNorms;
 import dev.onnxinspect.dynamics.WeightTrajectory;
 import dev.onnxinspect.io.AtomicFiles;
-import dev.onnxinspect.samples.report.Html;
+import dev.onnxinspect.report.Html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

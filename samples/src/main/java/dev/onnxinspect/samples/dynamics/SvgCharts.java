@@ -2,9 +2,9 @@ package dev.onnxinspect.samples.dynamics;
 
 import dev.onnxinspect.dynamics.DynamicsException;
 import dev.onnxinspect.dynamics.StepSummary;
-import dev.onnxinspect.samples.report.Html;
-import dev.onnxinspect.samples.report.LinearScale;
-import dev.onnxinspect.samples.report.Palette;
+import dev.onnxinspect.report.Html;
+import dev.onnxinspect.report.LinearScale;
+import dev.onnxinspect.report.Palette;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.data.MnistDigits;
 import dev.onnxinspect.io.OutputPaths;
-import dev.onnxinspect.samples.report.ReportAssembler;
+import dev.onnxinspect.report.ReportAssembler;
 import java.nio.file.Path;
 import java.util.Locale;
 

@@ -2,7 +2,7 @@ package dev.onnxinspect.samples.studies;
 
 import dev.onnxinspect.data.FashionMnist;
 import dev.onnxinspect.io.AtomicFiles;
-import dev.onnxinspect.samples.report.StudyCharts;
+import dev.onnxinspect.report.StudyCharts;
 import dev.onnxinspect.trainers.arch.IocMlp;
 import dev.onnxinspect.trainers.arch.Mlp;
 import dev.onnxinspect.trainers.experiments.CheckpointAccuracy;

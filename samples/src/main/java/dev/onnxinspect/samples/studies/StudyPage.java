@@ -1,7 +1,7 @@
 package dev.onnxinspect.samples.studies;
 
 import dev.onnxinspect.io.AtomicFiles;
-import dev.onnxinspect.samples.report.Html;
+import dev.onnxinspect.report.Html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.onnxinspect.samples.studies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.onnxinspect.samples.report.CdpBrowser;
+import dev.onnxinspect.report.CdpBrowser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.onnxinspect.samples.studies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.onnxinspect.samples.report.CdpBrowser;
-import dev.onnxinspect.samples.report.MiniJson;
+import dev.onnxinspect.report.CdpBrowser;
+import dev.onnxinspect.report.MiniJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

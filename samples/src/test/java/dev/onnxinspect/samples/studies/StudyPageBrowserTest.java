@@ -3,7 +3,7 @@ package dev.onnxinspect.samples.studies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.onnxinspect.samples.report.StudyCharts;
+import dev.onnxinspect.report.StudyCharts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
