@@ -76,6 +76,11 @@ public final class RowInputs implements Serializable {
         return labels;
     }
 
+    /** The same input mapping without a label column (for sets whose labels are not read, e.g. OOD sets). */
+    RowInputs withoutLabels() {
+        return new RowInputs(inputs, null);
+    }
+
     /** The columns read, in mapping order (the label column last when there is one). */
     public List<String> columns() {
         List<String> columns = new ArrayList<>();

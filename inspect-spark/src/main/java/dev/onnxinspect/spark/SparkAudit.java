@@ -1,12 +1,23 @@
 package dev.onnxinspect.spark;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.arrow.ArrowWriteOptions;
+import dev.onnxinspect.arrow.AuditTables;
+import dev.onnxinspect.audit.Audit;
+import dev.onnxinspect.audit.AuditOptions;
+import dev.onnxinspect.audit.AuditResult;
+import dev.onnxinspect.audit.DatasetResult;
+import dev.onnxinspect.audit.DatasetRole;
+import dev.onnxinspect.audit.DatasetScores;
 import dev.onnxinspect.audit.MetricsRow;
 import dev.onnxinspect.audit.ScoreColumn;
+import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DatasetException;
-import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
+import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
 import dev.onnxinspect.onnx.ClassifierTensors;
 import dev.onnxinspect.onnx.DenseLayer;
@@ -17,10 +28,12 @@ import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.ScoreCollector;
 import dev.onnxinspect.runtime.InferenceSession;
+import dev.onnxinspect.runtime.ModelInput;
 import dev.onnxinspect.runtime.SessionConfig;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -29,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -39,6 +54,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -51,14 +68,21 @@ import org.slf4j.LoggerFactory;
  * {@link dev.onnxinspect.audit.Audit} on the same data.
  *
  * <pre>{@code
- * SparkAuditResult r = SparkAudit.builder(Path.of("model.onnx"), "pixels", 1, 28, 28)
- *         .label("label")
+ * SparkAuditResult r = SparkAudit.builder(Path.of("model.onnx"),
+ *                 RowInputs.builder().input("pixels").labels("label").build())
  *         .fit(train)
  *         .id("fashion-test", test)
  *         .ood("digits", digits)
  *         .run(spark);
  * r.scored().get("digits").select("sample_id", "energy", "knn").show();
  * }</pre>
+ *
+ * <p>Rows are read as the distributed inspection reads them ({@link RowInputs}: numeric arrays, number and binary
+ * columns converted to the model input's type by the CLI's rules, flat rows reshaped to the model's sample shape,
+ * several inputs each from its own column); the label column is read on the fit set (required) and on every evaluated
+ * set that has it (the ID set's accuracy and confusion matrix; the scores table's labels, as the audit writes a
+ * labelled source's). A bad column is refused on the driver before any
+ * task runs, a bad row fails the job; both errors name the set ("the fit set: ...", "the Dataset digits: ...").
  *
  * <p>Flow: the driver instruments the model (logits, features, pattern layers) and broadcasts its bytes once
  * ({@link SparkModel}); each executor JVM opens one ONNX Runtime session per model and reuses it across tasks.
@@ -93,7 +117,9 @@ import org.slf4j.LoggerFactory;
  * caller read the same scores without a second inference; {@link SparkAuditResult#unpersist()} releases them.
  * Choice: layers are read flattened (the single-machine audit's memory rule may view a convolutional map by channel
  * means; here every pattern layer is flattened, so compare with such an audit only on flattened layers), there is no
- * hyperparameter tuning and no memory rule for the banks (every bank detector is fitted); the layer statistics of
+ * hyperparameter tuning (SPEC §6b: the library's {@code Tuning} is internal to the single-machine audit and its
+ * candidates' fit accumulators are not mergeable across partitions yet) and no memory rule for the banks (every bank
+ * detector is fitted); the layer statistics of
  * SPEC §1-4, §7-8 are the distributed inspection's, not this class's.
  */
 public final class SparkAudit {
@@ -104,11 +130,11 @@ public final class SparkAudit {
     private SparkAudit() {}
 
     /**
-     * Starts an audit of the model file, reading each sample from the {@code array<float>} column {@code inputColumn}
-     * (row-major values of one sample of shape {@code sampleShape}, e.g. 1, 28, 28).
+     * Starts an audit of the model file, its inputs read from the columns {@code inputs} maps; its label column
+     * (required: the fit set is labelled) is read on the fit set and on every evaluated set that has it.
      */
-    public static Builder builder(Path model, String inputColumn, int... sampleShape) {
-        return new Builder(model, inputColumn, sampleShape);
+    public static Builder builder(Path model, RowInputs inputs) {
+        return new Builder(model, inputs);
     }
 
     /**
@@ -118,10 +144,9 @@ public final class SparkAudit {
      */
     public static final class Builder {
         private final Path model;
-        private final String input;
-        private final int[] sampleShape;
-        private String label;
+        private final RowInputs inputs;
         private Dataset<Row> fit;
+        private String fitName = "fit";
         private String idName;
         private Dataset<Row> id;
         private final Map<String, Dataset<Row>> ood = new LinkedHashMap<>();
@@ -134,16 +159,9 @@ public final class SparkAudit {
         private double alpha = 1e-6;
         private int treeDepth = 2;
 
-        private Builder(Path model, String input, int[] sampleShape) {
+        private Builder(Path model, RowInputs inputs) {
             this.model = Objects.requireNonNull(model, "model");
-            this.input = Objects.requireNonNull(input, "inputColumn");
-            this.sampleShape = sampleShape.clone();
-        }
-
-        /** The int label column (required on the fit set; on the ID set it gives the accuracy). */
-        public Builder label(String column) {
-            label = Objects.requireNonNull(column, "column");
-            return this;
+            this.inputs = Objects.requireNonNull(inputs, "inputs");
         }
 
         /** The labelled ID fit set (never the evaluation set). */
@@ -152,9 +170,19 @@ public final class SparkAudit {
             return this;
         }
 
+        /** The labelled ID fit set and its name in the result's parameters (default "fit"). */
+        public Builder fit(String name, Dataset<Row> value) {
+            fitName = Objects.requireNonNull(name, "name");
+            return fit(value);
+        }
+
         /** The ID evaluation set and its name in the metrics. */
         public Builder id(String name, Dataset<Row> value) {
-            idName = Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(name, "name");
+            if (ood.containsKey(name)) {
+                throw duplicate(name);
+            }
+            idName = name;
             id = Objects.requireNonNull(value, "id");
             return this;
         }
@@ -163,11 +191,15 @@ public final class SparkAudit {
         public Builder ood(String name, Dataset<Row> value) {
             Objects.requireNonNull(name, "name");
             if (name.equals(idName) || ood.containsKey(name)) {
-                throw new OnnxInspectException("two evaluated datasets are both named '" + name + "'; every dataset"
-                        + " of an audit needs its own name");
+                throw duplicate(name);
             }
             ood.put(name, Objects.requireNonNull(value, "ood"));
             return this;
+        }
+
+        private static OnnxInspectException duplicate(String name) {
+            return new OnnxInspectException("two evaluated datasets are both named '" + name + "'; every dataset of"
+                    + " an audit needs its own name");
         }
 
         /** The layers of the per-layer detectors (NAP, activation-profile KL, pattern distance); default: see class. */
@@ -212,8 +244,8 @@ public final class SparkAudit {
          * Fits, scores and evaluates.
          *
          * @throws IOException           when the model file cannot be read
-         * @throws OnnxInspectException  when the model, a column or an option does not fit (the message says what to
-         *                               change)
+         * @throws OnnxInspectException  when the model, a column, a row or an option does not fit (the message says
+         *                               what to change)
          */
         public SparkAuditResult run(SparkSession spark) throws IOException {
             check();
@@ -225,17 +257,9 @@ public final class SparkAudit {
                 throw new OnnxInspectException("a distributed audit needs a fit set and an ID set: call fit(...) and"
                         + " id(name, ...) on the builder");
             }
-            if (label == null) {
-                throw new DatasetException("the fit set needs labels: name the int label column with label(...)");
-            }
-            if (sampleShape.length == 0) {
-                throw new OnnxInspectException("give the shape of one sample, e.g. builder(model, \"pixels\", 784)");
-            }
-            for (int d : sampleShape) {
-                if (d < 1) {
-                    throw new OnnxInspectException(
-                            "every dimension of the sample shape must be >= 1, got " + Arrays.toString(sampleShape));
-                }
+            if (inputs.labelColumn() == null) {
+                throw new DatasetException("the fit set needs labels: map the integer label column with"
+                        + " RowInputs.Builder#labels(column) (--labels COLUMN)");
             }
             if (batchSize < 0 || treeDepth < 1) {
                 throw new OnnxInspectException("batch size must be >= 0 (0 = automatic) and tree depth >= 1, got "
@@ -244,8 +268,21 @@ public final class SparkAudit {
         }
     }
 
+    /**
+     * Writes the audit's SPEC §12 tables into {@code dir} (on the driver), as the single-machine {@code audit} writes
+     * them: {@code scores} (every evaluated sample's label, prediction and scores, by the Dataset's row order),
+     * {@code ood_metrics} and {@code roc_curve} (SPEC §6), {@code confusion_matrix} (when the ID set has labels) and
+     * the manifest. The layer tables are written without rows: the layer statistics are the distributed inspection's
+     * ({@link SparkInspection#writeTables}). Returns the files by table name.
+     */
+    public static Map<String, Path> writeTables(SparkAuditResult result, Path dir) throws IOException {
+        return AuditTables.write(result.tables(), dir, ArrowWriteOptions.defaults(), out -> {});
+    }
+
     private static SparkAuditResult run(Builder b, SparkSession spark) throws IOException {
+        long start = System.nanoTime();
         OnnxModel model = OnnxModel.load(b.model);
+        String sha = Sha256.of(b.model);
         ClassifierTensors tensors = model.classifierTensors(b.logitsOutput, b.featureLayer, b.head);
         String logits = tensors.logits();
         List<String> layers = b.layers != null
@@ -264,32 +301,52 @@ public final class SparkAudit {
         // Choice: ONNX Runtime's default thread counts, as the audit has always run (not SparkModel's one thread)
         SparkModel shipped = SparkModel.broadcast(spark, bytes, SessionConfig.defaults());
         InferenceSession driverSession = shipped.session();
+        List<ModelInput> modelInputs = driverSession.inputs();
         int k = DetectorLayout.classes(logits, driverSession.outputShape(logits));
         DetectorLayout layout = new DetectorLayout(logits, tensors.features(), layers, k);
         List<String> skipped = new ArrayList<>();
         layout.standardSuite(tensors.head(), tensors.headMissing(), b.tau, b.alpha, skipped);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Partitions plan = new Partitions(
-                shipped, layout, tensors.head(), tensors.headMissing(), b.tau, b.alpha, b.batchSize, b.sampleShape);
+        Partitions plan =
+                new Partitions(shipped, layout, tensors.head(), tensors.headMissing(), b.tau, b.alpha, b.batchSize);
 
-        AuditRows.checkColumns(b.fit.schema(), "the fit set", b.input, b.label);
+        // every mapping is checked on the driver before any model run: the fit set with its labels
+        String fitWhat = "the fit set";
+        bind(b.inputs, b.fit.schema(), fitWhat, modelInputs); // the library's message for a missing column
+        Dataset<Row> fitColumns = b.fit.select(b.inputs.columns().stream()
+                .map(c -> functions.col("`" + c.replace("`", "``") + "`"))
+                .toArray(Column[]::new));
+        RowInputs.Bound fitRows = bind(b.inputs, fitColumns.schema(), fitWhat, modelInputs);
+        driverSession.checkInputs(fitRows.specs());
         Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
         evaluated.put(b.idName, b.id);
         evaluated.putAll(b.ood);
-        // Choice: the ID set's accuracy where it has the label column (as the audit, from its labels), else none
-        String idLabel = List.of(b.id.schema().fieldNames()).contains(b.label) ? b.label : null;
-        AuditRows.checkColumns(b.id.schema(), b.idName, b.input, idLabel);
+        // Choice: an evaluated set's labels are read where it has the label column (as the audit reads a labelled
+        // source's: the ID set's accuracy and confusion matrix, the scores table's label column), else none
+        String label = b.inputs.labelColumn();
+        Map<String, Boolean> labelled = new LinkedHashMap<>();
+        evaluated.forEach((name, ds) ->
+                labelled.put(name, Arrays.asList(ds.schema().fieldNames()).contains(label)));
+        Map<String, RowInputs.Bound> bound = new LinkedHashMap<>();
         evaluated.forEach((name, ds) -> {
-            AuditRows.checkColumns(ds.schema(), name, b.input, null);
-            if (ds.isEmpty()) { // before the fit: a one-row job
+            RowInputs mapping = labelled.get(name) ? b.inputs : b.inputs.withoutLabels();
+            bound.put(name, bind(mapping, ds.schema(), "the Dataset " + name, modelInputs));
+            checkNewColumns(ds.schema(), name);
+        });
+        evaluated.forEach((name, ds) -> {
+            if (job("the Dataset " + name, ds::isEmpty)) { // before the fit: a one-row job
                 throw new DatasetException("the Dataset " + name + " has no rows; every evaluated set needs samples");
             }
         });
-        FitPart fitted = b.fit.select(b.input, b.label)
-                .javaRDD()
-                .mapPartitions(new FitPartition(plan))
-                .treeReduce(FitPart::merge, b.treeDepth);
+        FitPart fitted = job(
+                fitWhat,
+                () -> fitColumns
+                        .queryExecution()
+                        .toRdd()
+                        .toJavaRDD()
+                        .mapPartitions(new FitPartition(plan, fitRows))
+                        .treeReduce(FitPart::merge, b.treeDepth));
         if (fitted.samples() == 0) {
             throw new DatasetException("the fit Dataset has no rows; detectors are fitted on a labelled ID set");
         }
@@ -305,10 +362,11 @@ public final class SparkAudit {
 
         Map<String, Dataset<Row>> scored = new LinkedHashMap<>();
         Map<String, Scores> scores = new LinkedHashMap<>();
-        scored.put(b.idName, score(b.id, b.idName, b, plan, shippedSuite, columns));
-        b.ood.forEach((name, ds) -> scored.put(name, score(ds, name, b, plan, shippedSuite, columns)));
-        scored.forEach(
-                (name, ds) -> scores.put(name, Scores.collect(ds, columns, name.equals(b.idName) ? idLabel : null)));
+        evaluated.forEach(
+                (name, ds) -> scored.put(name, score(ds, name, bound.get(name), plan, shippedSuite, columns)));
+        scored.forEach((name, ds) -> scores.put(
+                name,
+                job("the Dataset " + name, () -> Scores.collect(ds, columns, labelled.get(name) ? label : null))));
 
         Scores idScores = scores.get(b.idName);
         List<MetricsRow> metrics = new ArrayList<>();
@@ -329,18 +387,131 @@ public final class SparkAudit {
                 ? OptionalDouble.empty()
                 : OptionalDouble.of(OodMetrics.accuracy(idScores.predicted(), idScores.labels()));
         shipped.unpersist();
-        return new SparkAuditResult(suite, skipped, fitted.samples(), columns, scored, metrics, accuracy);
+
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        List<DatasetResult> datasets = new ArrayList<>();
+        scores.forEach((name, s) -> datasets.add(s.result(
+                name, name.equals(b.idName) ? DatasetRole.ID : DatasetRole.OOD, columns, k, driverSession, elapsed)));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("device", driverSession.device().name());
+        params.put("batch_size", Integer.toString(b.batchSize));
+        params.put("fit_set", b.fitName + " (" + fitted.samples() + " samples)");
+        params.put("logits_output", logits);
+        params.put("feature_layer", tensors.features() == null ? "none" : tensors.features());
+        params.put("spark.fit_partitions", Integer.toString(b.fit.rdd().getNumPartitions()));
+        params.put("spark.tree_depth", Integer.toString(b.treeDepth));
+        params.put("skipped_detectors", String.join("; ", skipped));
+        AuditResult tables = new AuditResult(
+                auditOptions(b, layers, fitted.samples(), scores),
+                sha,
+                model.describe(),
+                layers,
+                tensors.features(),
+                k,
+                datasets,
+                null,
+                metrics,
+                List.of(),
+                params,
+                skipped,
+                List.of(),
+                null,
+                columns);
+        return new SparkAuditResult(suite, skipped, fitted.samples(), columns, scored, metrics, accuracy, tables);
+    }
+
+    /** The mapping bound to a schema; its refusal names the set ("the fit set: column 'x' ..."). */
+    private static RowInputs.Bound bind(
+            RowInputs inputs, StructType schema, String what, List<ModelInput> modelInputs) {
+        try {
+            return inputs.bind(schema, modelInputs);
+        } catch (DatasetException e) {
+            throw new DatasetException(e.kind(), what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a set that already has the prediction's column (the score columns are checked after the fit). */
+    private static void checkNewColumns(StructType schema, String name) {
+        List<String> present = Arrays.asList(schema.fieldNames());
+        if (present.contains(PREDICTED)) {
+            throw new DatasetException("the Dataset " + name + " already has a column " + PREDICTED + "; rename it,"
+                    + " the audit adds the predicted class under that name");
+        }
+    }
+
+    /**
+     * Runs a Spark job; a library refusal carried back from a task (a bad row) is rethrown naming the set, any other
+     * failure as one line that points to the executors' logs.
+     */
+    private static <T> T job(String what, Supplier<T> job) {
+        try {
+            return job.get();
+        } catch (OnnxInspectException e) {
+            throw e;
+        } catch (Exception e) { // Spark's SparkException is checked but thrown from Scala undeclared
+            // the data's refusal of a row (under the inspection's own wrapper), else the first library exception
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof DatasetException data) {
+                    throw new DatasetException(data.kind(), what + ": " + data.getMessage(), data);
+                }
+            }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof OnnxInspectException library) {
+                    throw library;
+                }
+            }
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new SparkInspectionException(
+                    OnnxInspectException.Kind.INTERNAL,
+                    "the Spark job auditing " + what + " failed: "
+                            + message.lines().findFirst().orElse("") + "; see the executors' logs",
+                    e);
+        }
+    }
+
+    /** The options a single-machine audit of the same model and parameters would have (for the tables' metadata). */
+    private static AuditOptions auditOptions(
+            Builder b, List<String> layers, long fitSamples, Map<String, Scores> scores) {
+        Audit.Builder audit = Audit.builder(b.model)
+                .fit(new Described(b.fitName, fitSamples, true))
+                .layers(layers)
+                .logitsOutput(b.logitsOutput)
+                .batchSize(b.batchSize)
+                .tau(b.tau)
+                .alpha(b.alpha);
+        scores.forEach((name, s) -> {
+            Described d = new Described(name, s.predicted().length, s.labels() != null);
+            if (name.equals(b.idName)) {
+                audit.id(d);
+            } else {
+                audit.ood(d);
+            }
+        });
+        return audit.options();
+    }
+
+    /** A Spark Dataset as an audit's options name it: its name, size and labels; its rows are read by Spark only. */
+    private record Described(String name, long size, boolean labelled) implements DataSource {
+        @Override
+        public int[] sampleShape() {
+            return new int[] {1};
+        }
+
+        @Override
+        public Iterator<Batch> batches(int batchSize) {
+            throw new SparkInspectionException("the rows of the Spark Dataset " + name + " are read by its"
+                    + " partitions; run a SparkAudit on it instead");
+        }
     }
 
     private static Dataset<Row> score(
             Dataset<Row> ds,
             String name,
-            Builder b,
+            RowInputs.Bound rows,
             Partitions plan,
             Broadcast<DetectorSuite> suite,
             List<ScoreColumn> columns) {
         StructType schema = ds.schema();
-        AuditRows.checkColumns(schema, name, b.input, null);
         StructType out = schema.add(PREDICTED, DataTypes.IntegerType, false);
         for (ScoreColumn c : columns) {
             if (List.of(schema.fieldNames()).contains(c.tableColumn())
@@ -350,12 +521,7 @@ public final class SparkAudit {
             }
             out = out.add(c.tableColumn(), DataTypes.DoubleType, false);
         }
-        if (List.of(schema.fieldNames()).contains(PREDICTED)) {
-            throw new DatasetException("the Dataset " + name + " already has a column " + PREDICTED + "; rename it,"
-                    + " the audit adds the predicted class under that name");
-        }
-        int inputIndex = schema.fieldIndex(b.input);
-        return ds.mapPartitions(new ScorePartition(plan, suite, name, inputIndex), Encoders.row(out))
+        return ds.mapPartitions(new ScorePartition(plan, suite, name, rows), Encoders.row(out))
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
@@ -367,18 +533,13 @@ public final class SparkAudit {
             String headMissing,
             double tau,
             double alpha,
-            int batchSize,
-            int[] sampleShape)
+            int batchSize)
             implements Serializable {
-        Partitions {
-            sampleShape = sampleShape.clone();
-        }
-
         InferenceSession session() {
             return model.session();
         }
 
-        Inspection inspection(InferenceSession session, InMemoryDataset source, ClassSource classes) {
+        Inspection inspection(InferenceSession session, DataSource source, ClassSource classes) {
             return Inspection.builder(session, source)
                     .logitsOutput(layout.logitsOutput())
                     .layers(layout.layers())
@@ -395,28 +556,42 @@ public final class SparkAudit {
         }
     }
 
-    /** One partition of the fit set into one {@link FitPart} (an empty partition gives an empty part). */
-    private static final class FitPartition implements FlatMapFunction<Iterator<Row>, FitPart> {
+    /**
+     * One partition of the fit set (Spark SQL's internal rows of the mapped columns, each copied as it is read,
+     * {@link RowInputs.Bound#copy}) into one {@link FitPart}; an empty partition gives an empty part.
+     */
+    private static final class FitPartition implements FlatMapFunction<Iterator<InternalRow>, FitPart> {
         private static final long serialVersionUID = 1L;
         private final Partitions plan;
+        private final RowInputs.Bound rows;
 
-        FitPartition(Partitions plan) {
+        FitPartition(Partitions plan, RowInputs.Bound rows) {
             this.plan = plan;
+            this.rows = rows;
         }
 
         @Override
-        public Iterator<FitPart> call(Iterator<Row> rows) {
+        public Iterator<FitPart> call(Iterator<InternalRow> internal) {
             DetectorSuite.Builder builder = plan.layout()
                     .standardSuite(plan.head(), plan.headMissing(), plan.tau(), plan.alpha(), new ArrayList<>());
-            List<Row> buffered = new ArrayList<>();
-            rows.forEachRemaining(buffered::add);
-            if (!buffered.isEmpty()) {
-                InMemoryDataset source = AuditRows.source("fit", buffered, 0, 1, plan.sampleShape());
-                InferenceSession session = plan.session();
-                plan.inspection(session, source, ClassSource.LABEL)
-                        .run(plan.layout().fitting(builder));
+            if (!internal.hasNext()) {
+                return List.of(new FitPart(builder, 0)).iterator();
             }
-            return List.of(new FitPart(builder, buffered.size())).iterator();
+            Iterator<Row> copies = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return internal.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    return rows.copy(internal.next());
+                }
+            };
+            RowSource source = new RowSource("fit", rows, copies, TaskContext.get());
+            InspectionSummary summary = plan.inspection(plan.session(), source, ClassSource.LABEL)
+                    .run(plan.layout().fitting(builder));
+            return List.of(new FitPart(builder, summary.samples())).iterator();
         }
     }
 
@@ -426,23 +601,23 @@ public final class SparkAudit {
         private final Partitions plan;
         private final Broadcast<DetectorSuite> suite;
         private final String name;
-        private final int input;
+        private final RowInputs.Bound rows;
 
-        ScorePartition(Partitions plan, Broadcast<DetectorSuite> suite, String name, int input) {
+        ScorePartition(Partitions plan, Broadcast<DetectorSuite> suite, String name, RowInputs.Bound rows) {
             this.plan = plan;
             this.suite = suite;
             this.name = name;
-            this.input = input;
+            this.rows = rows;
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
+        public Iterator<Row> call(Iterator<Row> input) {
             List<Row> buffered = new ArrayList<>();
-            rows.forEachRemaining(buffered::add);
+            input.forEachRemaining(buffered::add);
             if (buffered.isEmpty()) {
                 return buffered.iterator();
             }
-            InMemoryDataset source = AuditRows.source(name, buffered, input, -1, plan.sampleShape());
+            RowSource source = new RowSource(name, rows, buffered.iterator(), TaskContext.get());
             ScoreCollector collector = plan.layout().scoring(suite.value());
             plan.inspection(plan.session(), source, ClassSource.PREDICTED).run(collector);
             int[] predicted = collector.predicted();
@@ -471,7 +646,7 @@ public final class SparkAudit {
             select.add(scored.col(PREDICTED));
             columns.forEach(c -> select.add(scored.col("`" + c.tableColumn() + "`")));
             if (label != null) {
-                select.add(scored.col(label));
+                select.add(scored.col("`" + label.replace("`", "``") + "`"));
             }
             List<Row> rows = scored.select(select.toArray(new Column[0])).collectAsList();
             int n = rows.size();
@@ -485,10 +660,47 @@ public final class SparkAudit {
                     values[c][i] = r.getDouble(1 + c);
                 }
                 if (labels != null) {
-                    labels[i] = r.getInt(1 + columns.size());
+                    labels[i] = ((Number) r.get(1 + columns.size())).intValue();
                 }
             }
             return new Scores(values, predicted, labels);
+        }
+
+        /** As the single-machine audit's record of the set: its per-sample scores, no layer statistics. */
+        DatasetResult result(
+                String name,
+                DatasetRole role,
+                List<ScoreColumn> scoreColumns,
+                int k,
+                InferenceSession session,
+                Duration elapsed) {
+            Map<String, double[]> byDetector = new LinkedHashMap<>();
+            for (int c = 0; c < scoreColumns.size(); c++) {
+                byDetector.put(scoreColumns.get(c).name(), columns[c]);
+            }
+            int[] labelValues = labels;
+            if (labelValues == null) {
+                labelValues = new int[predicted.length];
+                Arrays.fill(labelValues, -1);
+            }
+            ClassSource source = labels == null ? ClassSource.PREDICTED : ClassSource.LABEL;
+            long[] counts = new long[k];
+            for (int i = 0; i < predicted.length; i++) {
+                int c = labels == null ? predicted[i] : labels[i];
+                if (c >= 0 && c < k) {
+                    counts[c]++;
+                }
+            }
+            InspectionSummary summary =
+                    new InspectionSummary(name, predicted.length, 0, 0, source, counts, session.device(), elapsed);
+            return new DatasetResult(
+                    name,
+                    role,
+                    source,
+                    summary,
+                    Map.of(),
+                    new DatasetScores(name, labelValues, predicted, byDetector),
+                    Map.of());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.onnxinspect.spark;
 
+import dev.onnxinspect.audit.AuditResult;
 import dev.onnxinspect.audit.MetricsRow;
 import dev.onnxinspect.audit.ScoreColumn;
 import dev.onnxinspect.ood.DetectorSuite;
@@ -25,6 +26,11 @@ import org.apache.spark.sql.Row;
  *                         {@link #unpersist()}
  * @param metrics          SPEC §6 per detector and (ID, OOD) pair, as the single-machine audit's rows
  * @param idAccuracy       the model's accuracy on the ID set, empty when it has no labels
+ * @param tables           the same as the single-machine audit's record, for {@link SparkAudit#writeTables}: every
+ *                         evaluated set's per-sample labels, predictions and scores (in each Dataset's row order,
+ *                         held on the driver: 8 bytes per detector and sample), the metrics, the skipped detectors
+ *                         and the run's parameters; no layer statistics, interactions or KL (the distributed
+ *                         inspection's, {@link SparkInspection}) and no node classifiers
  */
 public record SparkAuditResult(
         DetectorSuite suite,
@@ -33,9 +39,11 @@ public record SparkAuditResult(
         List<ScoreColumn> columns,
         Map<String, Dataset<Row>> scored,
         List<MetricsRow> metrics,
-        OptionalDouble idAccuracy) {
+        OptionalDouble idAccuracy,
+        AuditResult tables) {
     public SparkAuditResult {
         Objects.requireNonNull(suite, "suite");
+        Objects.requireNonNull(tables, "tables");
         Objects.requireNonNull(idAccuracy, "idAccuracy");
         skippedDetectors = List.copyOf(skippedDetectors);
         columns = List.copyOf(columns);

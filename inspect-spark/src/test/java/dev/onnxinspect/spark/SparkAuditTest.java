@@ -23,6 +23,9 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The distributed audit against the single-machine {@link Audit} on the same model and data: the same detectors, every
  * score within 1e-8 (relative, at least absolute), the same SPEC §6 metrics, the exact fit sample count, for several
- * partitionings (empty and single-row partitions included), in local[1], local[2] and with a task retried.
+ * partitionings (empty and single-row partitions included), in local[1], local[2] and with a task retried; columns
+ * read by {@link RowInputs}' rules (array<double> and bigint labels converted), errors naming the set.
  */
 class SparkAuditTest {
     private static final int FIT = 240;
@@ -38,6 +42,9 @@ class SparkAuditTest {
     private static final int OOD = 120;
     /** Attempts of the failing partition that threw (the test JVM runs every task in local mode). */
     private static final AtomicInteger THROWN = new AtomicInteger();
+    /** The model's only input from column x; the labels from column label (read on the fit and the ID set). */
+    private static final RowInputs INPUTS =
+            RowInputs.builder().input("x").labels("label").build();
 
     @TempDir
     static Path dir;
@@ -122,40 +129,84 @@ class SparkAuditTest {
     }
 
     @Test
-    void refusesAnInputColumnThatIsNotAnArrayOfFloats() {
+    void readsTheColumnsByTheInspectionsRules() throws Exception {
         SparkSession spark = AuditFixtures.spark("local[1]");
         try {
-            Dataset<Row> doubles = spark.createDataFrame(fit.rows(), AuditFixtures.SCHEMA)
-                    .withColumn("x", org.apache.spark.sql.functions.col("x").cast("array<double>"));
-            assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
-                            .label("label")
-                            .fit(doubles)
-                            .id("id", doubles)
+            // array<double> (exact: every value a multiple of 1/8) and a bigint label, converted as the CLI converts
+            Dataset<Row> doubles = AuditFixtures.partitioned(spark, fit.rows(), 100, FIT - 100)
+                    .withColumn("x", functions.col("x").cast("array<double>"))
+                    .withColumn("label", functions.col("label").cast("bigint"));
+            SparkAuditResult result = SparkAudit.builder(model, INPUTS)
+                    .fit(doubles)
+                    .id("id", AuditFixtures.partitioned(spark, id.rows(), ID))
+                    .ood("ood", AuditFixtures.partitioned(spark, ood.rows(), OOD))
+                    .run(spark);
+            assertEqualsReference(result);
+            result.unpersist();
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void refusesBadColumnsAndRowsNamingTheSet() {
+        SparkSession spark = AuditFixtures.spark("local[1]");
+        try {
+            Dataset<Row> strings = spark.createDataFrame(fit.rows(), AuditFixtures.SCHEMA)
+                    .withColumn("x", functions.col("x").cast("string"));
+            assertThatThrownBy(() -> SparkAudit.builder(model, INPUTS)
+                            .fit(strings)
+                            .id("id", strings)
                             .run(spark))
                     .isInstanceOf(DatasetException.class)
-                    .hasMessageContaining("column x of the fit set is array<double>")
-                    .hasMessageContaining("cast(\"array<float>\")");
+                    .hasMessageStartingWith("the fit set: column 'x' has type string, which cannot feed input x");
+            Dataset<Row> good = AuditFixtures.partitioned(spark, fit.rows(), FIT);
+            assertThatThrownBy(() -> SparkAudit.builder(model, INPUTS)
+                            .fit(good)
+                            .id("id", good.withColumnRenamed("x", "pixels"))
+                            .run(spark))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageStartingWith("the Dataset id: column 'x' (input x) is not in the data");
+            assertThatThrownBy(() -> SparkAudit.builder(
+                                    model, RowInputs.builder().input("x").build())
+                            .fit(good)
+                            .id("id", good)
+                            .run(spark))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("the fit set needs labels");
             List<Row> shortRow = new ArrayList<>(fit.rows());
             shortRow.set(5, RowFactory.create(5L, new Float[] {1f, 2f, 3f}, 2));
-            assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
-                            .label("label")
+            assertThatThrownBy(() -> SparkAudit.builder(model, INPUTS)
                             .fit(AuditFixtures.partitioned(spark, shortRow, FIT))
                             .id(
                                     "id",
                                     AuditFixtures.partitioned(spark, id.rows(), ID)
                                             .drop("label"))
                             .run(spark))
-                    .hasMessageContaining("row 5 of this partition of fit has 3 input values, expected 4");
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageStartingWith("the fit set: row 5 of partition 0 of column 'x' has 3 values, but input x"
+                            + " takes 4 per sample");
+            List<Row> nullLabel = new ArrayList<>(id.rows());
+            nullLabel.set(7, RowFactory.create(7L, new Float[] {1f, 2f, 3f, 4f}, null));
+            StructType nullable = new StructType()
+                    .add("sample_id", DataTypes.LongType, false)
+                    .add("x", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+                    .add("label", DataTypes.IntegerType, true);
+            assertThatThrownBy(() -> SparkAudit.builder(model, INPUTS)
+                            .fit(good)
+                            .id("fashion", spark.createDataFrame(nullLabel, nullable))
+                            .run(spark))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageStartingWith("the Dataset fashion: row 7")
+                    .hasMessageContaining("has a null label in column 'label'");
             Dataset<Row> none = AuditFixtures.partitioned(spark, List.of(), 0, 0);
-            assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
-                            .label("label")
+            assertThatThrownBy(() -> SparkAudit.builder(model, INPUTS)
                             .fit(none)
                             .id("id", AuditFixtures.partitioned(spark, id.rows(), ID))
                             .run(spark))
                     .isInstanceOf(DatasetException.class)
                     .hasMessageContaining("the fit Dataset has no rows");
-            assertThatThrownBy(() -> SparkAudit.builder(model, "x", AuditFixtures.DIM)
-                            .label("label")
+            assertThatThrownBy(() -> SparkAudit.builder(model, INPUTS)
                             .fit(AuditFixtures.partitioned(spark, fit.rows(), FIT))
                             .id("empty-id", none)
                             .run(spark))
@@ -168,8 +219,7 @@ class SparkAuditTest {
 
     private static SparkAuditResult audit(
             Dataset<Row> fitRows, Dataset<Row> idRows, Dataset<Row> oodRows, SparkSession spark) throws Exception {
-        return SparkAudit.builder(model, "x", AuditFixtures.DIM)
-                .label("label")
+        return SparkAudit.builder(model, INPUTS)
                 .fit(fitRows)
                 .id("id", idRows)
                 .ood("ood", oodRows)
