@@ -11,9 +11,12 @@ import java.util.stream.IntStream;
  * <p>{@link KdeMode#EXACT} goes sample by sample and sums the nodes in index order. {@link KdeMode#FAST} buffers the
  * valid samples' node values across batches and evaluates them node by node when the buffer is full and at
  * {@link #result()}: a node's on-activations over all buffered samples are sorted, equal ones evaluated once, and
- * every class's KDE is evaluated at all of them at once ({@link NodeEstimator#logPosteriorsOn}: a sliding sweep or a
+ * every class's KDE is evaluated at all of them at once ({@link NodeEstimator#logScoresOn}: a sliding sweep or a
  * Taylor expansion per box of queries, whichever the counts say is cheaper); the nodes are split into fixed chunks
  * of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread).
+ * Choice: FAST sums and compares a node's log-posteriors without their normalisation {@code ln sum_c (N_c^on + 1)
+ * kde_c(a)} (the same for every class of a node and sample, so neither argmax changes; it saves K exponentials and
+ * a logarithm per query); only the rounding differs from EXACT's normalised terms.
  * Choice: per sample, the nodes of a chunk are summed in index order and the chunks' sums in chunk order (EXACT sums
  * all nodes in one index-ordered run; the two differ by rounding only). Which KDE evaluation serves a (node, class)
  * depends on how many queries the buffer holds, so FAST's log-posteriors can differ in the last digits (within
@@ -200,6 +203,7 @@ public final class NodeClassifierEvaluationAccumulator {
         long[] keys = new long[valid];
         double[] queries = new double[valid];
         int[] queryOf = new int[valid];
+        int[] bestOf = new int[valid];
         double[] rows = new double[valid * k];
         NodeEstimator.Scratch scratch = new NodeEstimator.Scratch();
         int[] column = new int[GROUP * valid];
@@ -247,11 +251,14 @@ public final class NodeClassifierEvaluationAccumulator {
                     queryOf[t] = distinct - 1;
                 }
                 scratch.ensure(distinct, estimator.largestKde());
-                estimator.logPosteriorsOn(queries, distinct, rows, scratch);
+                estimator.logScoresOn(queries, distinct, rows, scratch);
+                for (int q = 0; q < distinct; q++) {
+                    bestOf[q] = argmax(rows, q * k, k);
+                }
                 for (int t = 0; t < on; t++) {
                     int s = sample(keys[t]);
                     int row = queryOf[t] * k;
-                    if (argmax(rows, row, k) == batchClasses[s]) {
+                    if (bestOf[queryOf[t]] == batchClasses[s]) {
                         correct++;
                     }
                     for (int c = 0; c < k; c++) {

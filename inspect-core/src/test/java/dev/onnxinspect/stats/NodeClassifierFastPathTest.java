@@ -468,4 +468,80 @@ class NodeClassifierFastPathTest {
         // most (node, class) evaluations went through the expansion rather than the direct sums
         assertThat(scratch.kernel.expanded).isGreaterThan(queries / 2);
     }
+
+    @Test
+    void unnormalisedScoresShiftEachQueryByOneConstantAndDecideAsTheExactEvaluation() {
+        // the accumulator compares and sums ln(N_c^on + 1) + ln kde_c(a) without the log-sum-exp: per query the
+        // difference to ln P(c | a) must be one constant for all classes, and the argmax that of EXACT (the seeded
+        // data has the exact ties of node 2, the single-value classes of node 3, the missing class of node 4, the
+        // never-firing node 5, the zero-bandwidth node 6 and the far tails of node 7)
+        Random random = new Random(20261208);
+        Data fitData = data(random, 1500, false);
+        Data evalData = data(random, 1200, true);
+        NodeClassifier classifier = fit(fitData);
+        NodeEstimator.Scratch scratch = new NodeEstimator.Scratch();
+        double[] exact = new double[K];
+        long compared = 0;
+        long tiesKept = 0;
+        long unweightedDiffer = 0;
+        for (int j = 0; j < NODES; j++) {
+            final int node = j;
+            double[] on = Arrays.stream(evalData.rows())
+                    .mapToDouble(row -> row[node])
+                    .filter(a -> a > 0)
+                    .sorted()
+                    .distinct()
+                    .toArray();
+            if (on.length == 0) {
+                continue;
+            }
+            NodeEstimator estimator = classifier.estimator(j);
+            scratch.ensure(on.length, estimator.largestKde());
+            double[] scores = new double[on.length * K];
+            double[] posteriors = new double[on.length * K];
+            estimator.logScoresOn(on, on.length, scores, scratch);
+            estimator.logPosteriorsOn(on, on.length, posteriors, scratch);
+            for (int q = 0; q < on.length; q++) {
+                double[] score = Arrays.copyOfRange(scores, q * K, q * K + K);
+                double shift = score[0] - posteriors[q * K];
+                for (int c = 1; c < K; c++) {
+                    assertThat(Math.abs(score[c] - posteriors[q * K + c] - shift))
+                            .as("node %d a %s class %d", j, on[q], c)
+                            .isLessThanOrEqualTo(1e-12 * Math.max(1, Math.abs(score[c])));
+                }
+                classifier.logPosterior(j, (float) on[q], KdeMode.EXACT, exact);
+                assertThat(argmax(score)).as("node %d a %s", j, on[q]).isEqualTo(argmax(exact));
+                if (j == 2 && exact[0] == exact[1]) {
+                    assertThat(score[0]).isEqualTo(score[1]);
+                    tiesKept++;
+                }
+                // the perturbation: without the class weights ln(N_c^on + 1) some decisions change, so the
+                // comparison above can fail
+                if (!estimator.discreteOn()) {
+                    double[] unweighted = score.clone();
+                    for (int c = 0; c < K; c++) {
+                        unweighted[c] -= Math.log(onCount(fitData, classifier.threshold(), j, c) + 1.0);
+                    }
+                    if (argmax(unweighted) != argmax(exact)) {
+                        unweightedDiffer++;
+                    }
+                }
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(3000);
+        assertThat(tiesKept).isGreaterThan(50);
+        assertThat(unweightedDiffer).isGreaterThan(0);
+    }
+
+    /** N_c^on of a node, counted from the fit rows. */
+    private static long onCount(Data fit, float threshold, int node, int classId) {
+        long count = 0;
+        for (int i = 0; i < fit.rows().length; i++) {
+            if (fit.classes()[i] == classId && fit.rows()[i][node] > threshold) {
+                count++;
+            }
+        }
+        return count;
+    }
 }
