@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -532,6 +533,33 @@ class NodeClassifierFastPathTest {
         assertThat(compared).isGreaterThan(3000);
         assertThat(tiesKept).isGreaterThan(50);
         assertThat(unweightedDiffer).isGreaterThan(0);
+    }
+
+    @Test
+    void theEvaluationEstimateCountsTheBufferTheSumsAndTheScratch() {
+        long threads = ForkJoinPool.getCommonPoolParallelism() + 1L;
+        // K = 10, 12,544 nodes (49 chunks), 2,000 samples, a budget of 1,000,000 values: capacity
+        // min(65,536, 1,000,000 / 12,544 = 79, 1,000,000 / (2 x 49 x 10) = 1,020) = 79 samples; the buffer grows
+        // 16, 32, 64, then 79: 79 x 12,545 x 4 = 3,964,220 bytes; sums 49 x 79 x 10 x 8 = 309,680; per thread
+        // 79 x (80 + 148) + 5,000 x 16 = 98,012
+        StatsOptions k10 = StatsOptions.builder(10, ClassBasis.LABEL).build();
+        MemoryEstimate cnn =
+                NodeClassifierEvaluationAccumulator.estimate(k10, "conv", new int[] {12544}, 2000, 5000, 1_000_000);
+        assertThat(cnn.bytes()).isEqualTo(3_964_220 + 309_680 + Math.min(threads, 49) * 98_012);
+        assertThat(cnn.description()).contains("12544 nodes x 79 buffered samples");
+        // K = 1000, 2,048 nodes (8 chunks), unknown evaluation size, 2^25 values: the sums bound the capacity,
+        // 2^25 / (2 x 8 x 1000) = 2,097 samples (not 2^25 / 2,048 = 16,384): buffer 2,097 x 2,049 x 4 =
+        // 17,187,012; sums 8 x 2,097 x 1000 x 8 = 134,208,000 (within the buffer's 2^27 bytes); per thread
+        // 2,097 x (8,000 + 148) + 256 x 16 = 17,090,452
+        StatsOptions k1000 = StatsOptions.builder(1000, ClassBasis.LABEL).build();
+        MemoryEstimate resnet =
+                NodeClassifierEvaluationAccumulator.estimate(k1000, "head", new int[] {2048}, -1, 256, 1L << 25);
+        assertThat(resnet.bytes()).isEqualTo(17_187_012 + 134_208_000 + Math.min(threads, 8) * 17_090_452);
+        assertThat(resnet.description()).contains("2048 nodes x 2097 buffered samples");
+        // nothing to evaluate: nothing buffered, no sums
+        assertThat(NodeClassifierEvaluationAccumulator.estimate(k10, "fc", new int[] {84}, 0, 100, 1L << 25)
+                        .bytes())
+                .isEqualTo(Math.min(threads, 1) * 100 * 16);
     }
 
     /** N_c^on of a node, counted from the fit rows. */
