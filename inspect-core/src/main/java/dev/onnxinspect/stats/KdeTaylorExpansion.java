@@ -226,18 +226,28 @@ final class KdeTaylorExpansion {
                 even[q] = 0.0;
                 odd[q] = 0.0;
             }
+            // both parts in one pass per pair of orders: even ones topEven, ..., 2, 0 and odd ones topOdd, ..., 1,
+            // each the same operations in the same order as a Horner loop of its own
             int top = order - 1;
-            for (int k = top - (top & 1); k >= 0; k -= 2) {
-                double mk = moments[k];
-                for (int q = 0; q < box; q++) {
-                    even[q] = mk + ds[q] * even[q];
-                }
-            }
-            for (int k = top - 1 + (top & 1); k >= 1; k -= 2) {
-                double mk = moments[k];
+            int topEven = top - (top & 1);
+            if ((top & 1) == 1) {
+                double mk = moments[top];
                 for (int q = 0; q < box; q++) {
                     odd[q] = mk + ds[q] * odd[q];
                 }
+            }
+            for (int k = topEven; k >= 2; k -= 2) {
+                double me = moments[k];
+                double mo = moments[k - 1];
+                for (int q = 0; q < box; q++) {
+                    double d2 = ds[q];
+                    even[q] = me + d2 * even[q];
+                    odd[q] = mo + d2 * odd[q];
+                }
+            }
+            double m0 = moments[0];
+            for (int q = 0; q < box; q++) {
+                even[q] = m0 + ds[q] * even[q];
             }
             for (int q = first; q < end; q++) {
                 double d = (queries[q] - centre) * inverse;

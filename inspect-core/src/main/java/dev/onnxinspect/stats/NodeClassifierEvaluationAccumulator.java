@@ -333,13 +333,18 @@ public final class NodeClassifierEvaluationAccumulator {
         return (int) (key & 0xffffffffL);
     }
 
-    /** The index (from 0) of the largest of {@code values[from .. from + k)}, the lowest among equal ones. */
+    /**
+     * The index (from 0) of the largest of {@code values[from .. from + k)}, the lowest among equal ones. Written
+     * as selects on the best value so far (the JIT emits conditional moves: the comparisons are unpredictable).
+     */
     static int argmax(double[] values, int from, int k) {
         int best = 0;
+        double bestValue = values[from];
         for (int c = 1; c < k; c++) {
-            if (values[from + c] > values[from + best]) {
-                best = c;
-            }
+            double v = values[from + c];
+            boolean greater = v > bestValue;
+            best = greater ? c : best;
+            bestValue = greater ? v : bestValue;
         }
         return best;
     }
