@@ -26,9 +26,9 @@ import java.util.Arrays;
  *   <li>rounding: every term's computed absolute error is below {@code gamma exp(-(|r_i| - |d|)^2 / 2)}, which is at
  *   most the term of the query a plus that of its mirror image {@code 2c - a}; the sum of those is the expansion's
  *   value at {@code +-d} (its even and odd parts, computed anyway), so the bound is {@code gamma (S(a) + S(2c - a))}
- *   with {@code gamma = (3 p + N / 4 + 3 + 1300) 1.2e-16}: 400 ulps for the arguments {@code (r - d)^2 / 2} up to 60
+ *   with {@code gamma = (3 p + N / 4 + 5 + 1300) 1.2e-16}: 400 ulps for the arguments {@code (r - d)^2 / 2} up to 60
  *   (which the exact evaluation rounds the same way), 900 for the polynomial exponential of the weights
- *   ({@link #expNegative}), 3p for the products and Horner's rule, N / 4 + 3 for the sums (blocks of four values).</li>
+ *   ({@link #expNegative}), 3p for the products and Horner's rule, N / 4 + 5 for the sums (blocks of four values).</li>
  * </ul>
  * A query whose bound is not below {@value #ACCEPT} of its computed sum (minus the bound) gets the direct sum
  * ({@link GaussianKde#logDensitiesSorted}); that happens in the tails, where the mirror image's sum dwarfs the
@@ -213,7 +213,7 @@ final class KdeTaylorExpansion {
             }
             double truncation = inWindow * (half == 0 ? 0.0 : growth(order, half));
             moments(x, multiplicity, lo, hi, centre, inverse, order, moments, space);
-            double gamma = (3.0 * order + inWindow / 4.0 + 3 + ROUNDING_ULPS) * ULP;
+            double gamma = (3.0 * order + inWindow / 4.0 + 5 + ROUNDING_ULPS) * ULP;
             double outside = (size - inWindow) * OUTSIDE_TERM * Math.exp(0.5 * half * half) * (1 + 1e-12);
             // Horner's rule in d^2 for the even and the odd part, each loop over the box's queries (vectorised)
             double[] ds = space.offsets;
@@ -286,8 +286,9 @@ final class KdeTaylorExpansion {
      * radii and the weights in separate loops (each vectorises; one loop writing both does not), then the power sums
      * {@code sum_i w_i r_i^k} four values at a time (four independent product chains, k inner: the moments stay in
      * the cache and no pass over the values is repeated per order), each scaled by {@code 1 / k!} at the end.
-     * Rounding per term: k products and two for {@code 1 / k!}, within the bound's 3p; the sums run over m / 4 blocks
-     * of four values, within its N / 4 + 3.
+     * Rounding per term: k products and three for the scaling ({@code k!}, its reciprocal, the product; k + 3 <= 2k
+     * for k >= 3, smaller k are exact), within the bound's 3p; a term meets two sums in its block and at most
+     * m / 4 + 3 in the running sum (the blocks, then up to three single values), within its N / 4 + 5.
      */
     private static void moments(
             double[] x,
