@@ -17,12 +17,15 @@ import java.util.stream.IntStream;
  * of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread).
  * Choice: FAST sums and compares a node's log-posteriors without their normalisation {@code ln sum_c (N_c^on + 1)
  * kde_c(a)} (the same for every class of a node and sample, so neither argmax changes; it saves K exponentials and
- * a logarithm per query); only the rounding differs from EXACT's normalised terms.
+ * a logarithm per query); only the rounding differs from EXACT's normalised terms: a layer sum's terms then carry
+ * each node's common offset, so they round at about 1e-16 of |ln kde| per node (far in a KDE's tails |ln kde| is
+ * large: z^2 / 2 for a query z bandwidths from every fit value).
  * Choice: per sample, the nodes of a chunk are summed in index order and the chunks' sums in chunk order (EXACT sums
  * all nodes in one index-ordered run; the two differ by rounding only). Which KDE evaluation serves a (node, class)
  * depends on how many queries the buffer holds, so FAST's log-posteriors can differ in the last digits (within
  * 1e-12 relative on the densities) with the batch split, the buffer size and merges; a count can then differ only
- * where two classes' log-posteriors are that close without being equal (exact ties stay exact). Choice: FAST
+ * where two classes' log-posteriors (a node's, or a layer's sums) are that close without being equal (exact ties
+ * stay exact: equal inputs take the same operations in the same order). Choice: FAST
  * parallelises inside the evaluation, on the common pool, rather than taking a thread count: the nodes are
  * independent and the audit runs one evaluation at a time.
  * <p>Mutable and not thread-safe (the classifier itself is shared safely); {@link #merge} then {@link #result}
