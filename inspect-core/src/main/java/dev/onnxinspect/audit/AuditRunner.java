@@ -126,7 +126,8 @@ final class AuditRunner {
                             largestPass(o),
                             o.fit() == null ? 0 : o.fit().size(),
                             o.fit() != null,
-                            nodeFitSamples(o)));
+                            nodeFitSamples(o),
+                            nodeEvalSamples(o)));
             Pass pass = new Pass(
                     o,
                     session,
@@ -377,6 +378,14 @@ final class AuditRunner {
         return size < 0
                 ? (o.nodeFitSamples() == Integer.MAX_VALUE ? -1 : o.nodeFitSamples())
                 : Math.min(size, o.nodeFitSamples());
+    }
+
+    /** The node classifiers' evaluation samples (the first of the ID set): -1 when the ID set's size is unknown. */
+    private static long nodeEvalSamples(AuditOptions o) {
+        long size = o.id().size();
+        return size < 0
+                ? (o.nodeEvalSamples() == Integer.MAX_VALUE ? -1 : o.nodeEvalSamples())
+                : Math.min(size, o.nodeEvalSamples());
     }
 
     /** Per dataset (the fit set included), the samples left out for an empty attention mask (MASKED_MEAN). */

@@ -8,6 +8,7 @@ import dev.onnxinspect.stats.LayerStatisticsAccumulator;
 import dev.onnxinspect.stats.MemoryEstimate;
 import dev.onnxinspect.stats.MemoryLimitExceededException;
 import dev.onnxinspect.stats.NeuronView;
+import dev.onnxinspect.stats.NodeClassifierEvaluationAccumulator;
 import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
 import dev.onnxinspect.stats.PatternAccumulator;
 import dev.onnxinspect.stats.StatsOptions;
@@ -66,6 +67,8 @@ public final class MemoryPlan {
      * @param fitSamples      the fit set's samples (-1 unknown; 0 without a fit set)
      * @param detectors       whether the per-layer detectors are fitted (a fit set and a dense head)
      * @param nodeFitSamples  the node classifiers' fit samples (0: none; -1 unknown)
+     * @param nodeEvalSamples the node classifiers' evaluation samples (-1 unknown: their buffer's capacity is
+     *                        planned)
      */
     public record Run(
             List<String> layers,
@@ -74,7 +77,8 @@ public final class MemoryPlan {
             long largestPass,
             long fitSamples,
             boolean detectors,
-            long nodeFitSamples) {}
+            long nodeFitSamples,
+            long nodeEvalSamples) {}
 
     /**
      * Plans an audit.
@@ -303,7 +307,11 @@ public final class MemoryPlan {
                 "SPEC §5 per-layer detectors fitted on " + fit + " samples");
     }
 
-    /** SPEC §8: {@link NodeClassifierFitAccumulator#estimate} per layer. */
+    /**
+     * SPEC §8, per layer: the classifiers ({@link NodeClassifierFitAccumulator#estimate}) and their FAST evaluation's
+     * buffer and sums ({@link NodeClassifierEvaluationAccumulator#estimate}), which the evaluation holds for every
+     * layer at once.
+     */
     private static List<String> nodeClassifierLayers(
             AuditOptions o, Run run, Map<String, NeuronView> views, Map<String, String> params) {
         Map<String, Long> bytes = new LinkedHashMap<>();
@@ -315,8 +323,15 @@ public final class MemoryPlan {
                     known == null || run.nodeFitSamples() < 0
                             ? -1L
                             : NodeClassifierFitAccumulator.estimate(
-                                            options(run.classes(), view), layer, known, run.nodeFitSamples())
-                                    .bytes());
+                                                    options(run.classes(), view), layer, known, run.nodeFitSamples())
+                                            .bytes()
+                                    + NodeClassifierEvaluationAccumulator.estimate(
+                                                    options(run.classes(), view),
+                                                    layer,
+                                                    known,
+                                                    run.nodeEvalSamples(),
+                                                    run.nodeFitSamples())
+                                            .bytes());
         }
         return deepestFirst(
                 bytes,

@@ -1,5 +1,8 @@
 package dev.onnxinspect.stats;
 
+import java.math.BigInteger;
+import java.util.Arrays;
+
 /**
  * The kernel sums of a {@link GaussianKde} at many sorted queries by a target-box Taylor expansion (the improved
  * fast Gauss transform, SPEC §8's "faster evaluation"), with a rigorous error bound per query and the direct sum
@@ -23,13 +26,15 @@ package dev.onnxinspect.stats;
  *   <li>rounding: every term's computed absolute error is below {@code gamma exp(-(|r_i| - |d|)^2 / 2)}, which is at
  *   most the term of the query a plus that of its mirror image {@code 2c - a}; the sum of those is the expansion's
  *   value at {@code +-d} (its even and odd parts, computed anyway), so the bound is {@code gamma (S(a) + S(2c - a))}
- *   with {@code gamma = (3 p + N / 4 + 1300) 1.2e-16}: 400 ulps for the arguments {@code (r - d)^2 / 2} up to 60
+ *   with {@code gamma = (3 p + N / 4 + 5 + 1300) 1.2e-16}: 400 ulps for the arguments {@code (r - d)^2 / 2} up to 60
  *   (which the exact evaluation rounds the same way), 900 for the polynomial exponential of the weights
- *   ({@link #expNegative}), 3p for the products and Horner's rule, N / 4 for the (eight) partial sums.</li>
+ *   ({@link #expNegative}), 3p for the products and Horner's rule, N / 4 + 5 for the sums (blocks of four values).</li>
  * </ul>
  * A query whose bound is not below {@value #ACCEPT} of its computed sum (minus the bound) gets the direct sum
  * ({@link GaussianKde#logDensitiesSorted}); that happens in the tails, where the mirror image's sum dwarfs the
- * query's, and for boxes with no fit value in reach.
+ * query's, for boxes with no fit value in reach, and for boxes with too few queries to pay for their moments
+ * (queries x {@value #DIRECT_TERM_COST} below the order + {@value #DIRECT_TERM_COST}: the window's direct terms
+ * then cost less than its moments).
  * <p>Stateless; the caller's {@link Workspace} holds the scratch arrays.
  */
 final class KdeTaylorExpansion {
@@ -51,18 +56,43 @@ final class KdeTaylorExpansion {
     private static final double ROUNDING_ULPS = 1300;
 
     private static final double OUTSIDE_TERM = Math.exp(-0.5 * CUTOFF * CUTOFF);
-    /** The cost model's units: one moment step (two products, one sum) is 1. */
+    /** The cost model's units: one moment step (a product and a sum) is 1. */
     private static final double DIRECT_TERM_COST = 5;
 
     private static final double EXP_COST = 20;
     private static final int TYPICAL_ORDER = 34;
     private static final double[] LN_FACTORIAL = new double[MAX_ORDER + 1];
-    private static final double[] INVERSE = new double[MAX_ORDER + 1];
+    /** {@code 1 / k!}: k! rounded to a double (exact up to 22!), then its reciprocal: two roundings at most. */
+    private static final double[] INVERSE_FACTORIAL = new double[MAX_ORDER + 1];
+    /**
+     * {@code ORDER_LIMIT[p]}: the largest half-width b found (by bisection) with {@code G(p, b) <= ORDER_TARGET}; the
+     * search for the order starts from it (G grows with b), so a box costs about two evaluations of G.
+     */
+    private static final double[] ORDER_LIMIT = new double[MAX_ORDER + 1];
 
     static {
+        BigInteger factorial = BigInteger.ONE;
+        INVERSE_FACTORIAL[0] = 1.0;
         for (int k = 1; k <= MAX_ORDER; k++) {
             LN_FACTORIAL[k] = LN_FACTORIAL[k - 1] + Math.log(k);
-            INVERSE[k] = 1.0 / k;
+            factorial = factorial.multiply(BigInteger.valueOf(k));
+            INVERSE_FACTORIAL[k] = 1.0 / factorial.doubleValue();
+        }
+        for (int p = 2; p <= MAX_ORDER; p++) {
+            double low = 0.0;
+            double high = 64.0;
+            for (int step = 0; step < 200 && low < high; step++) {
+                double mid = 0.5 * (low + high);
+                if (mid == low || mid == high) {
+                    break;
+                }
+                if (growth(p, mid) <= ORDER_TARGET) {
+                    low = mid;
+                } else {
+                    high = mid;
+                }
+            }
+            ORDER_LIMIT[p] = low;
         }
     }
 
@@ -171,7 +201,9 @@ final class KdeTaylorExpansion {
                 inWindow += multiplicity == null ? 1 : multiplicity[hi];
                 hi++;
             }
-            if (inWindow == 0) {
+            int order = order(half);
+            if (inWindow == 0 || (end - first) * DIRECT_TERM_COST < order + DIRECT_TERM_COST) {
+                // no value in reach, or too few queries to pay for the box's moments: the direct sum
                 for (int q = first; q < end; q++) {
                     space.fallbackQueries[fallbacks] = queries[q];
                     space.fallbackIndex[fallbacks++] = q;
@@ -179,10 +211,9 @@ final class KdeTaylorExpansion {
                 first = end;
                 continue;
             }
-            int order = order(half);
             double truncation = inWindow * (half == 0 ? 0.0 : growth(order, half));
             moments(x, multiplicity, lo, hi, centre, inverse, order, moments, space);
-            double gamma = (3.0 * order + inWindow / 4.0 + ROUNDING_ULPS) * ULP;
+            double gamma = (3.0 * order + inWindow / 4.0 + 5 + ROUNDING_ULPS) * ULP;
             double outside = (size - inWindow) * OUTSIDE_TERM * Math.exp(0.5 * half * half) * (1 + 1e-12);
             // Horner's rule in d^2 for the even and the odd part, each loop over the box's queries (vectorised)
             double[] ds = space.offsets;
@@ -195,18 +226,28 @@ final class KdeTaylorExpansion {
                 even[q] = 0.0;
                 odd[q] = 0.0;
             }
+            // both parts in one pass per pair of orders: even ones topEven, ..., 2, 0 and odd ones topOdd, ..., 1,
+            // each the same operations in the same order as a Horner loop of its own
             int top = order - 1;
-            for (int k = top - (top & 1); k >= 0; k -= 2) {
-                double mk = moments[k];
-                for (int q = 0; q < box; q++) {
-                    even[q] = mk + ds[q] * even[q];
-                }
-            }
-            for (int k = top - 1 + (top & 1); k >= 1; k -= 2) {
-                double mk = moments[k];
+            int topEven = top - (top & 1);
+            if ((top & 1) == 1) {
+                double mk = moments[top];
                 for (int q = 0; q < box; q++) {
                     odd[q] = mk + ds[q] * odd[q];
                 }
+            }
+            for (int k = topEven; k >= 2; k -= 2) {
+                double me = moments[k];
+                double mo = moments[k - 1];
+                for (int q = 0; q < box; q++) {
+                    double d2 = ds[q];
+                    even[q] = me + d2 * even[q];
+                    odd[q] = mo + d2 * odd[q];
+                }
+            }
+            double m0 = moments[0];
+            for (int q = 0; q < box; q++) {
+                even[q] = m0 + ds[q] * even[q];
             }
             for (int q = first; q < end; q++) {
                 double d = (queries[q] - centre) * inverse;
@@ -241,8 +282,13 @@ final class KdeTaylorExpansion {
     }
 
     /**
-     * The moments {@code M_k = sum_i n_i exp(-r_i^2 / 2) r_i^k / k!}, k < order, over the values in [lo, hi), in
-     * loops over the values that the JIT vectorises or pipelines (eight partial sums).
+     * The moments {@code M_k = sum_i n_i exp(-r_i^2 / 2) r_i^k / k!}, k < order, over the values in [lo, hi): the
+     * radii and the weights in separate loops (each vectorises; one loop writing both does not), then the power sums
+     * {@code sum_i w_i r_i^k} four values at a time (four independent product chains, k inner: the moments stay in
+     * the cache and no pass over the values is repeated per order), each scaled by {@code 1 / k!} at the end.
+     * Rounding per term: k products and three for the scaling ({@code k!}, its reciprocal, the product; k + 3 <= 2k
+     * for k >= 3, smaller k are exact), within the bound's 3p; a term meets two sums in its block and at most
+     * m / 4 + 3 in the running sum (the blocks, then up to three single values), within its N / 4 + 5.
      */
     private static void moments(
             double[] x,
@@ -258,8 +304,10 @@ final class KdeTaylorExpansion {
         double[] r = space.radii;
         int m = hi - lo;
         for (int i = 0; i < m; i++) {
-            double ri = (x[lo + i] - centre) * inverse;
-            r[i] = ri;
+            r[i] = (x[lo + i] - centre) * inverse;
+        }
+        for (int i = 0; i < m; i++) {
+            double ri = r[i];
             t[i] = expNegative(-0.5 * ri * ri);
         }
         if (multiplicity != null) {
@@ -267,40 +315,36 @@ final class KdeTaylorExpansion {
                 t[i] *= multiplicity[lo + i];
             }
         }
-        for (int k = 0; k < order; k++) {
-            moments[k] = sum(t, m);
-            double step = INVERSE[k + 1];
-            for (int i = 0; i < m; i++) {
-                t[i] *= r[i] * step;
+        Arrays.fill(moments, 0, order, 0.0);
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            double t0 = t[i];
+            double t1 = t[i + 1];
+            double t2 = t[i + 2];
+            double t3 = t[i + 3];
+            double r0 = r[i];
+            double r1 = r[i + 1];
+            double r2 = r[i + 2];
+            double r3 = r[i + 3];
+            for (int k = 0; k < order; k++) {
+                moments[k] += (t0 + t1) + (t2 + t3);
+                t0 *= r0;
+                t1 *= r1;
+                t2 *= r2;
+                t3 *= r3;
             }
         }
-    }
-
-    /** The sum of {@code t[0 .. m)} in eight partial sums (the next loop over t vectorises, this one pipelines). */
-    private static double sum(double[] t, int m) {
-        double s0 = 0.0;
-        double s1 = 0.0;
-        double s2 = 0.0;
-        double s3 = 0.0;
-        double s4 = 0.0;
-        double s5 = 0.0;
-        double s6 = 0.0;
-        double s7 = 0.0;
-        int i = 0;
-        for (; i + 7 < m; i += 8) {
-            s0 += t[i];
-            s1 += t[i + 1];
-            s2 += t[i + 2];
-            s3 += t[i + 3];
-            s4 += t[i + 4];
-            s5 += t[i + 5];
-            s6 += t[i + 6];
-            s7 += t[i + 7];
-        }
         for (; i < m; i++) {
-            s0 += t[i];
+            double ti = t[i];
+            double ri = r[i];
+            for (int k = 0; k < order; k++) {
+                moments[k] += ti;
+                ti *= ri;
+            }
         }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        for (int k = 0; k < order; k++) {
+            moments[k] *= INVERSE_FACTORIAL[k];
+        }
     }
 
     /**
@@ -339,12 +383,18 @@ final class KdeTaylorExpansion {
         if (half == 0) {
             return 1;
         }
-        for (int p = 2; p < MAX_ORDER; p++) {
-            if (growth(p, half) <= ORDER_TARGET) {
-                return p;
-            }
+        int p = 2;
+        while (p < MAX_ORDER && half > ORDER_LIMIT[p]) {
+            p++;
         }
-        return MAX_ORDER;
+        // the table is a guess (bisection to the last bit); the definition decides, as in a plain search from 2
+        while (p > 2 && growth(p - 1, half) <= ORDER_TARGET) {
+            p--;
+        }
+        while (p < MAX_ORDER && growth(p, half) > ORDER_TARGET) {
+            p++;
+        }
+        return p;
     }
 
     /**

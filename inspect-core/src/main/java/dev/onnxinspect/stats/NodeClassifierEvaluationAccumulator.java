@@ -2,6 +2,7 @@ package dev.onnxinspect.stats;
 
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
@@ -11,23 +12,29 @@ import java.util.stream.IntStream;
  * <p>{@link KdeMode#EXACT} goes sample by sample and sums the nodes in index order. {@link KdeMode#FAST} buffers the
  * valid samples' node values across batches and evaluates them node by node when the buffer is full and at
  * {@link #result()}: a node's on-activations over all buffered samples are sorted, equal ones evaluated once, and
- * every class's KDE is evaluated at all of them at once ({@link NodeEstimator#logPosteriorsOn}: a sliding sweep or a
+ * every class's KDE is evaluated at all of them at once ({@link NodeEstimator#logScoresOn}: a sliding sweep or a
  * Taylor expansion per box of queries, whichever the counts say is cheaper); the nodes are split into fixed chunks
  * of {@value #CHUNK} that run in parallel (the common fork-join pool and the calling thread).
+ * Choice: FAST sums and compares a node's log-posteriors without their normalisation {@code ln sum_c (N_c^on + 1)
+ * kde_c(a)} (the same for every class of a node and sample, so neither argmax changes; it saves K exponentials and
+ * a logarithm per query); only the rounding differs from EXACT's normalised terms: a layer sum's terms then carry
+ * each node's common offset, so they round at about 1e-16 of |ln kde| per node (far in a KDE's tails |ln kde| is
+ * large: z^2 / 2 for a query z bandwidths from every fit value).
  * Choice: per sample, the nodes of a chunk are summed in index order and the chunks' sums in chunk order (EXACT sums
  * all nodes in one index-ordered run; the two differ by rounding only). Which KDE evaluation serves a (node, class)
  * depends on how many queries the buffer holds, so FAST's log-posteriors can differ in the last digits (within
  * 1e-12 relative on the densities) with the batch split, the buffer size and merges; a count can then differ only
- * where two classes' log-posteriors are that close without being equal (exact ties stay exact). Choice: FAST
+ * where two classes' log-posteriors (a node's, or a layer's sums) are that close without being equal (exact ties
+ * stay exact: equal inputs take the same operations in the same order). Choice: FAST
  * parallelises inside the evaluation, on the common pool, rather than taking a thread count: the nodes are
  * independent and the audit runs one evaluation at a time.
  * <p>Mutable and not thread-safe (the classifier itself is shared safely); {@link #merge} then {@link #result}
  * equals one pass. Memory is independent of the number of samples. FAST's buffer holds at most
  * {@link #BUFFER_VALUES} node values (4 bytes per sample and node: 128 MiB, or 1/16 of the maximum heap if less) and
  * at most {@value #BUFFER_SAMPLES} samples, at least one; it grows as samples come. An evaluation of the buffer adds
- * 8 K bytes per buffered sample and chunk (at most {@code 8 K max(2^25 / 256, 2^16)} bytes per started chunk,
- * 10.5 MB for K = 10) and per running thread a few arrays of the buffered samples' size (16 ints per sample for
- * the node-major copy of 16 nodes).
+ * 8 K bytes per buffered sample and chunk (all chunks together within the buffer's byte budget, see
+ * {@link #capacity}) and per running thread a few arrays of the buffered samples' size; {@link #estimate} states
+ * it all.
  */
 public final class NodeClassifierEvaluationAccumulator {
     /** Nodes per parallel task of the fast evaluation (fixed, so the sums' order does not depend on threads). */
@@ -72,8 +79,7 @@ public final class NodeClassifierEvaluationAccumulator {
      *                     at least one sample is
      */
     NodeClassifierEvaluationAccumulator(NodeClassifier classifier, KdeMode mode, long bufferValues) {
-        this.bufferCapacity =
-                (int) Math.max(1, Math.min(BUFFER_SAMPLES, bufferValues / Math.max(1, classifier.nodes())));
+        this.bufferCapacity = capacity(bufferValues, classifier.nodes(), classifier.numClasses());
         this.classifier = classifier;
         this.mode = mode;
         this.reader = new NeuronReader(
@@ -81,6 +87,64 @@ public final class NodeClassifierEvaluationAccumulator {
         this.nodeCorrect = new long[classifier.nodes()];
         this.nodeLog = new double[classifier.numClasses()];
         this.layerLog = new double[classifier.numClasses()];
+    }
+
+    /**
+     * The memory of a FAST evaluation of a layer's node classifiers, stated before anything is allocated (the
+     * classifiers themselves are {@link NodeClassifierFitAccumulator#estimate}'s): the buffer of node values
+     * ({@code 4 (nodes + 1)} bytes per buffered sample; it grows 16, 32, 64, ... samples up to its capacity, the
+     * smaller of {@value #BUFFER_SAMPLES} samples and the value budget over the nodes), and at an evaluation the
+     * chunks' per-sample sums ({@code 8 K} bytes per buffered sample and chunk of {@value #CHUNK} nodes) and, per
+     * running thread, the scratch of one chunk ({@code 8 K + 148} bytes per buffered sample: the node's rows, keys,
+     * queries, indices, a node-major copy of {@value #GROUP} nodes, the KDE outputs and the expansion's arrays, plus
+     * 16 bytes per fit sample for the kernel terms). EXACT needs only {@code 16 K} bytes.
+     * Choice: the running threads are the common pool's parallelism plus the caller.
+     *
+     * @param evalSamples the samples that will be evaluated (-1: unknown, then the buffer's capacity)
+     * @param fitSamples  the fit samples (bounds a KDE's distinct values; -1: unknown, then the capacity)
+     */
+    public static MemoryEstimate estimate(
+            StatsOptions options, String layer, int[] unitShape, long evalSamples, long fitSamples) {
+        return estimate(options, layer, unitShape, evalSamples, fitSamples, BUFFER_VALUES);
+    }
+
+    static MemoryEstimate estimate(
+            StatsOptions options, String layer, int[] unitShape, long evalSamples, long fitSamples, long bufferValues) {
+        long nodes = options.view().neurons(unitShape);
+        long k = options.numClasses();
+        long capacity = capacity(bufferValues, nodes, k);
+        long valid = evalSamples < 0 ? capacity : Math.min(capacity, evalSamples);
+        long slots = 0;
+        if (valid > 0) {
+            slots = 16;
+            while (slots < valid) {
+                slots *= 2;
+            }
+            slots = Math.min(capacity, slots);
+        }
+        long chunks = (nodes + CHUNK - 1) / CHUNK;
+        long threads = ForkJoinPool.getCommonPoolParallelism() + 1L;
+        long distinct = fitSamples < 0 ? capacity : fitSamples;
+        long bytes = slots * (nodes + 1) * 4
+                + chunks * valid * k * 8
+                + Math.min(threads, chunks) * (valid * (k * 8 + 148) + distinct * 16);
+        return new MemoryEstimate(
+                bytes,
+                "FAST evaluation buffer of the node classifiers of layer " + layer + " " + Arrays.toString(unitShape)
+                        + " viewed " + options.view() + " (" + nodes + " nodes x " + slots + " buffered samples, "
+                        + k + " classes)");
+    }
+
+    /**
+     * How many samples the FAST buffer holds before it is evaluated: at most {@value #BUFFER_SAMPLES}, at most the
+     * value budget over the nodes (the buffer: 4 bytes per value), and at most so many that the chunks' sums
+     * ({@code 8 K} bytes per sample and chunk) stay within the same bytes (that bound acts only for many classes:
+     * K = 1000 and 2,048 nodes buffer 2,048 samples instead of 16,384); at least one.
+     */
+    private static int capacity(long bufferValues, long nodes, long classes) {
+        long chunks = (nodes + CHUNK - 1) / CHUNK;
+        long bySums = bufferValues / Math.max(1, 2 * chunks * classes);
+        return (int) Math.max(1, Math.min(BUFFER_SAMPLES, Math.min(bufferValues / Math.max(1, nodes), bySums)));
     }
 
     /**
@@ -200,6 +264,7 @@ public final class NodeClassifierEvaluationAccumulator {
         long[] keys = new long[valid];
         double[] queries = new double[valid];
         int[] queryOf = new int[valid];
+        int[] bestOf = new int[valid];
         double[] rows = new double[valid * k];
         NodeEstimator.Scratch scratch = new NodeEstimator.Scratch();
         int[] column = new int[GROUP * valid];
@@ -247,11 +312,14 @@ public final class NodeClassifierEvaluationAccumulator {
                     queryOf[t] = distinct - 1;
                 }
                 scratch.ensure(distinct, estimator.largestKde());
-                estimator.logPosteriorsOn(queries, distinct, rows, scratch);
+                estimator.logScoresOn(queries, distinct, rows, scratch);
+                for (int q = 0; q < distinct; q++) {
+                    bestOf[q] = argmax(rows, q * k, k);
+                }
                 for (int t = 0; t < on; t++) {
                     int s = sample(keys[t]);
                     int row = queryOf[t] * k;
-                    if (argmax(rows, row, k) == batchClasses[s]) {
+                    if (bestOf[queryOf[t]] == batchClasses[s]) {
                         correct++;
                     }
                     for (int c = 0; c < k; c++) {
@@ -268,13 +336,18 @@ public final class NodeClassifierEvaluationAccumulator {
         return (int) (key & 0xffffffffL);
     }
 
-    /** The index (from 0) of the largest of {@code values[from .. from + k)}, the lowest among equal ones. */
+    /**
+     * The index (from 0) of the largest of {@code values[from .. from + k)}, the lowest among equal ones. Written
+     * as selects on the best value so far (the JIT emits conditional moves: the comparisons are unpredictable).
+     */
     static int argmax(double[] values, int from, int k) {
         int best = 0;
+        double bestValue = values[from];
         for (int c = 1; c < k; c++) {
-            if (values[from + c] > values[from + best]) {
-                best = c;
-            }
+            double v = values[from + c];
+            boolean greater = v > bestValue;
+            best = greater ? c : best;
+            bestValue = greater ? v : bestValue;
         }
         return best;
     }

@@ -101,15 +101,47 @@ final class NodeEstimator implements Serializable {
 
     /**
      * The fast evaluation of {@link #logPosteriorOn} at many on-activations at once: {@code out[k * K + c] =
-     * ln P(c | queries[k])}. Each class's KDE is evaluated at all queries at once ({@link GaussianKde#logDensities}:
-     * one sliding sweep or one Taylor expansion per box of queries) and the pooled KDE once for all classes without
-     * on-values; the normalisation is the same log-sum-exp as for one query.
+     * ln P(c | queries[k])} ({@link #logScoresOn}, then normalised with the same log-sum-exp as for one query).
+     *
+     * @param queries ascending on-activations, finite
+     * @param scratch as for {@link #logScoresOn}
+     */
+    void logPosteriorsOn(double[] queries, int count, double[] out, Scratch scratch) {
+        logScoresOn(queries, count, out, scratch);
+        if (pooled == null) {
+            return;
+        }
+        int k = numClasses;
+        for (int q = 0; q < count; q++) {
+            int row = q * k;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, out[row + c]);
+            }
+            double sum = 0.0;
+            for (int c = 0; c < k; c++) {
+                sum += Math.exp(out[row + c] - max);
+            }
+            double logNorm = max + Math.log(sum);
+            for (int c = 0; c < k; c++) {
+                out[row + c] -= logNorm;
+            }
+        }
+    }
+
+    /**
+     * The unnormalised log-posteriors at many on-activations at once: {@code out[k * K + c] = ln(N_c^on + 1) +
+     * ln kde_c(queries[k])} (the discrete {@code ln P(c | on)} when the on-estimate is discrete). They differ from
+     * {@code ln P(c | queries[k])} by a term common to all classes of a query (the log-sum-exp), which changes
+     * neither the node's argmax nor a layer's (a sum over nodes shifts every class alike), only the rounding. Each
+     * class's KDE is evaluated at all queries at once ({@link GaussianKde#logDensities}: one sliding sweep or one
+     * Taylor expansion per box of queries) and the pooled KDE once for all classes without on-values.
      *
      * @param queries ascending on-activations, finite
      * @param scratch {@code kde} and {@code pooled} of at least count slots, {@code kernel} for count queries and
      *                {@link #largestKde} values
      */
-    void logPosteriorsOn(double[] queries, int count, double[] out, Scratch scratch) {
+    void logScoresOn(double[] queries, int count, double[] out, Scratch scratch) {
         int k = numClasses;
         if (pooled == null) {
             for (int q = 0; q < count; q++) {
@@ -133,21 +165,6 @@ final class NodeEstimator implements Serializable {
             double weight = logOnWeight[c];
             for (int q = 0; q < count; q++) {
                 out[q * k + c] = weight + logKde[q];
-            }
-        }
-        for (int q = 0; q < count; q++) {
-            int row = q * k;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) {
-                max = Math.max(max, out[row + c]);
-            }
-            double sum = 0.0;
-            for (int c = 0; c < k; c++) {
-                sum += Math.exp(out[row + c] - max);
-            }
-            double logNorm = max + Math.log(sum);
-            for (int c = 0; c < k; c++) {
-                out[row + c] -= logNorm;
             }
         }
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 /** The audit's memory rule ({@link MemoryPlan}), on layer shapes alone (no model is run). */
@@ -26,7 +27,8 @@ class MemoryPlanTest {
 
     private static MemoryPlan plan(AuditOptions o, Map<String, int[]> shapes, int k, long samples) {
         return MemoryPlan.of(
-                o, new MemoryPlan.Run(List.copyOf(shapes.keySet()), shapes, k, samples, samples, true, samples));
+                o,
+                new MemoryPlan.Run(List.copyOf(shapes.keySet()), shapes, k, samples, samples, true, samples, samples));
     }
 
     /** Shapes of ResNet-50 at 224 x 224: the stem, a stage-1 block output, the last block output, a dense layer. */
@@ -168,8 +170,10 @@ class MemoryPlanTest {
     void patternsAndNodeClassifiersAtResNetScale() {
         // node classifiers at K = 1000 with 256 fit samples take nodes x (1000 x 40 + 256 x 24 + 256 x 96) =
         // nodes x 70,720 bytes: 138.1 MiB for the 2048-neuron layers, 17.3 MiB for stage 1 (256 channels), 4.3 MiB
-        // for the stem (64). With B = 200 MiB, from the deepest back: head/flatten (138.1, 61.9 left), stage4
-        // (138.1 > 61.9: skipped), stage1 (17.3), stem (4.3).
+        // for the stem (64); their FAST evaluation of 256 samples adds about 8 x 256 x 1000 x 8 bytes of sums per
+        // 2,048 nodes (15.6 MiB) and 2 MiB of buffer and scratch per thread. With B = 200 MiB, from the deepest
+        // back: head/flatten (about 160, 40 left), stage4 (about 160 > 40: skipped), stage1 (about 22), stem (about
+        // 8.5).
         MemoryPlan plan = plan(audit().memoryBudgetBytes(200L << 20).options(), resnetShapes(), 1000, 256);
         assertThat(plan.nodeClassifierLayers()).containsExactly("stem/relu", "stage1/block1/relu", "head/flatten");
         assertThat(plan.parameters()).containsKey("node_classifiers_skipped.stage4/block3/relu");
@@ -204,5 +208,31 @@ class MemoryPlanTest {
         Map<String, String> unknown = new LinkedHashMap<>();
         assertThat(MemoryPlan.banksLeftOut(1, -1, 2048, 1000, unknown)).isEmpty();
         assertThat(unknown).isEmpty();
+    }
+
+    @Test
+    void nodeClassifiersCountTheirFastEvaluationBuffer() {
+        // K = 10, 100 fit and 200 evaluation samples, layers [12544] and [84], flattened. Classifiers:
+        // nodes x (10 x 40 + 100 x 24 + 10 x 96) = nodes x 3,760: 47,165,440 and 315,840 bytes. FAST evaluation:
+        // the buffer grows 16, 32, ..., 256 samples of (nodes + 1) x 4 bytes (12,846,080 and 87,040), the chunks'
+        // sums chunks x 200 x 10 x 8 (49 chunks: 784,000; 1 chunk: 16,000), and per running thread (at most one
+        // per chunk) 200 x (80 + 148) + 100 x 16 = 47,200.
+        long threads = ForkJoinPool.getCommonPoolParallelism() + 1L;
+        long fc = 315_840 + 87_040 + 16_000 + 47_200;
+        long conv = 47_165_440 + 12_846_080 + 784_000 + Math.min(threads, 49) * 47_200;
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        shapes.put("conv/relu", new int[] {12544});
+        shapes.put("fc/relu", new int[] {84});
+        MemoryPlan.Run run = new MemoryPlan.Run(List.copyOf(shapes.keySet()), shapes, 10, 200, 100, false, 100, 200);
+        MemoryPlan roomy = MemoryPlan.of(audit().memoryBudgetBytes(fc + conv).options(), run);
+        assertThat(roomy.nodeClassifierLayers()).containsExactly("conv/relu", "fc/relu");
+        assertThat(roomy.parameters()).containsEntry("memory_estimate.node_classifiers", Long.toString(fc + conv));
+        // one byte less: the wide layer is left out, although its classifiers alone (47.2 MB) would fit
+        MemoryPlan tight =
+                MemoryPlan.of(audit().memoryBudgetBytes(fc + conv - 1).options(), run);
+        assertThat(tight.nodeClassifierLayers()).containsExactly("fc/relu");
+        assertThat(tight.parameters())
+                .containsEntry("memory_estimate.node_classifiers", Long.toString(fc))
+                .containsKey("node_classifiers_skipped.conv/relu");
     }
 }

@@ -88,18 +88,45 @@ class KdeTaylorExpansionTest {
     }
 
     @Test
-    void aSingleQueryPerBoxIsTheCentreAndExact() {
-        // one query, box half-width 0: the sum is the moment M_0 = sum_i exp(-r_i^2 / 2) with r_i = (x_i - a) / h;
-        // values 0, 1, 2 with h = 1 at a = 1: 1 + 2 exp(-1/2), density (1 + 2 e^-0.5) / (3 sqrt(2 pi))
+    void aBoxOfEqualQueriesIsTheCentreAndExact() {
+        // two equal queries, box half-width 0, order 1: the sum is the moment M_0 = sum_i exp(-r_i^2 / 2) with
+        // r_i = (x_i - a) / h; values 0, 1, 2 with h = 1 at a = 1: 1 + 2 exp(-1/2), density
+        // (1 + 2 e^-0.5) / (3 sqrt(2 pi))
         GaussianKde kde = new GaussianKde(new double[] {0, 1, 2}, 1.0);
         KdeTaylorExpansion.Workspace space = new KdeTaylorExpansion.Workspace();
-        space.ensure(1, 3);
-        double[] out = new double[1];
-        KdeTaylorExpansion.logDensities(kde, new double[] {1.0}, 1, out, space);
+        space.ensure(2, 3);
+        double[] out = new double[2];
+        KdeTaylorExpansion.logDensities(kde, new double[] {1.0, 1.0}, 2, out, space);
         double expected = Math.log((1 + 2 * Math.exp(-0.5)) / (3 * Math.sqrt(2 * Math.PI)));
         // within the polynomial exponential's 1e-13 (the weights exp(-1/2) are not Math.exp)
         assertThat(out[0]).isCloseTo(expected, within(2e-13));
-        assertThat(space.expanded).isEqualTo(1);
+        assertThat(out[1]).isEqualTo(out[0]);
+        assertThat(space.expanded).isEqualTo(2);
+        assertThat(space.direct).isZero();
+    }
+
+    @Test
+    void aBoxWithTooFewQueriesForItsMomentsTakesTheDirectSum() {
+        // three queries 0.5 bandwidths apart: one box of half-width 0.5 with order 22 (G(21, 0.5) > 1e-16), and
+        // 3 x 5 < 22 + 5, so its moments would cost more than the direct terms; a single query (order 1) too
+        // (1 x 5 < 1 + 5). Expected values: the literal sum over the three fit values 0, 1, 2 (h = 1).
+        GaussianKde kde = new GaussianKde(new double[] {0, 1, 2}, 1.0);
+        assertThat(KdeTaylorExpansion.order(0.5)).isEqualTo(22);
+        double[] queries = {0.5, 1.0, 1.5, 40.0};
+        KdeTaylorExpansion.Workspace space = new KdeTaylorExpansion.Workspace();
+        space.ensure(queries.length, 3);
+        double[] out = new double[queries.length];
+        KdeTaylorExpansion.logDensities(kde, queries, queries.length, out, space);
+        assertThat(space.direct).isEqualTo(4);
+        assertThat(space.expanded).isZero();
+        for (int q = 0; q < queries.length; q++) {
+            double a = queries[q];
+            double density =
+                    (Math.exp(-0.5 * a * a) + Math.exp(-0.5 * (a - 1) * (a - 1)) + Math.exp(-0.5 * (a - 2) * (a - 2)))
+                            / (3 * Math.sqrt(2 * Math.PI));
+            double expected = q < 3 ? Math.log(density) : -0.5 * 38 * 38 + Math.log(1 / (3 * Math.sqrt(2 * Math.PI)));
+            assertThat(out[q]).as("a = %s", a).isCloseTo(expected, within(1e-12));
+        }
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.onnxinspect.stats;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,9 @@ import java.util.SplittableRandom;
  * evaluation samples (repeated) and the old exact evaluation ({@link KdeMode#EXACT}: sample by sample, every fit
  * value, {@code Math.exp}) over the first {@code --old-samples} evaluation samples, extrapolated linearly to all of
  * them (its cost per sample does not depend on which sample). On that subset it also checks that both give the
- * same per-node and per-layer correct counts. Every figure is printed with the load average.
+ * same per-node and per-layer correct counts. Every figure is printed with the load average, and the totals also as
+ * process CPU time (all threads, JIT and GC included), which a busy machine distorts far less than the wall clock:
+ * FAST runs on every core, EXACT on one.
  * <p>Options: {@code --reps 3 --old-samples 20 --fit 5000 --eval 2000 --batch 16 --layers 12544,6272,3136,84}.
  */
 public final class NodeClassifierBenchmark {
@@ -66,7 +70,9 @@ public final class NodeClassifierBenchmark {
                 Runtime.getRuntime().availableProcessors(),
                 load());
         double[] newSeconds = new double[reps];
+        double[] newCpu = new double[reps];
         double oldSeconds = 0;
+        double oldCpu = 0;
         long offset = 0;
         for (int size : layers) {
             Layer layer = new Layer(size, 1000 + offset);
@@ -96,24 +102,29 @@ public final class NodeClassifierBenchmark {
             StringBuilder times = new StringBuilder();
             for (int r = 0; r < reps; r++) {
                 long start = System.nanoTime();
+                long cpuStart = cpuNanos();
                 NodeClassifierEvaluationAccumulator e = classifier.evaluation(KdeMode.FAST);
                 for (int b = 0; b < batches; b++) {
                     e.accept(classes[b], acts[b]);
                 }
                 fast = e.result();
                 double s = (System.nanoTime() - start) / 1e9;
+                double cpu = (cpuNanos() - cpuStart) / 1e9;
                 newSeconds[r] += s;
-                times.append(String.format(Locale.ROOT, " %.2f", s));
+                newCpu[r] += cpu;
+                times.append(String.format(Locale.ROOT, " %.2f (cpu %.2f)", s, cpu));
             }
             // the old exact path on the first oldSamples evaluation samples, and FAST on the same samples
             int subsetBatches = Math.min(batches, (oldSamples + batch - 1) / batch);
             NodeClassifierEvaluationAccumulator exact = classifier.evaluation(KdeMode.EXACT);
             NodeClassifierEvaluationAccumulator fastSubset = classifier.evaluation(KdeMode.FAST);
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
             for (int b = 0; b < subsetBatches; b++) {
                 exact.accept(classes[b], acts[b]);
             }
             double oldSubset = (System.nanoTime() - start) / 1e9;
+            double oldSubsetCpu = (cpuNanos() - cpuStart) / 1e9;
             for (int b = 0; b < subsetBatches; b++) {
                 fastSubset.accept(classes[b], acts[b]);
             }
@@ -121,6 +132,7 @@ public final class NodeClassifierBenchmark {
             NodeClassifierResult y = fastSubset.result();
             double oldExtrapolated = oldSubset * eval / x.samples();
             oldSeconds += oldExtrapolated;
+            oldCpu += oldSubsetCpu * eval / x.samples();
             int differ = 0;
             for (int j = 0; j < size; j++) {
                 if (x.nodeCorrect()[j] != y.nodeCorrect()[j]) {
@@ -148,6 +160,9 @@ public final class NodeClassifierBenchmark {
         double mean = Arrays.stream(newSeconds).average().orElse(Double.NaN);
         double sd = Math.sqrt(
                 Arrays.stream(newSeconds).map(s -> (s - mean) * (s - mean)).sum() / Math.max(1, reps - 1));
+        double cpuMean = Arrays.stream(newCpu).average().orElse(Double.NaN);
+        double cpuSd = Math.sqrt(
+                Arrays.stream(newCpu).map(s -> (s - cpuMean) * (s - cpuMean)).sum() / Math.max(1, reps - 1));
         StringBuilder ratios = new StringBuilder();
         for (double s : newSeconds) {
             ratios.append(String.format(Locale.ROOT, " %.1f", oldSeconds / s));
@@ -164,6 +179,31 @@ public final class NodeClassifierBenchmark {
                 oldSamples,
                 ratios,
                 load());
+        // CPU time is what the load steals least from: FAST runs on every core, EXACT on one
+        System.out.printf(
+                Locale.ROOT,
+                "all %d nodes, process CPU time: new FAST %.2f +- %.2f s (%s), old EXACT %.1f s; CPU ratio %.1f;"
+                        + " on %d idle cores the new wall time would be about %.1f s at best; load %s%n",
+                total,
+                cpuMean,
+                cpuSd,
+                Arrays.toString(newCpu),
+                oldCpu,
+                oldCpu / cpuMean,
+                Runtime.getRuntime().availableProcessors(),
+                cpuMean / Runtime.getRuntime().availableProcessors(),
+                load());
+    }
+
+    /** This process's CPU time (all threads), or the wall clock where the JVM does not tell. */
+    private static long cpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            long cpu = os.getProcessCpuTime();
+            if (cpu >= 0) {
+                return cpu;
+            }
+        }
+        return System.nanoTime();
     }
 
     private static String load() {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -467,5 +468,108 @@ class NodeClassifierFastPathTest {
         assertThat(largest).isLessThan(1e-9);
         // most (node, class) evaluations went through the expansion rather than the direct sums
         assertThat(scratch.kernel.expanded).isGreaterThan(queries / 2);
+    }
+
+    @Test
+    void unnormalisedScoresShiftEachQueryByOneConstantAndDecideAsTheExactEvaluation() {
+        // the accumulator compares and sums ln(N_c^on + 1) + ln kde_c(a) without the log-sum-exp: per query the
+        // difference to ln P(c | a) must be one constant for all classes, and the argmax that of EXACT (the seeded
+        // data has the exact ties of node 2, the single-value classes of node 3, the missing class of node 4, the
+        // never-firing node 5, the zero-bandwidth node 6 and the far tails of node 7)
+        Random random = new Random(20261208);
+        Data fitData = data(random, 1500, false);
+        Data evalData = data(random, 1200, true);
+        NodeClassifier classifier = fit(fitData);
+        NodeEstimator.Scratch scratch = new NodeEstimator.Scratch();
+        double[] exact = new double[K];
+        long compared = 0;
+        long tiesKept = 0;
+        long unweightedDiffer = 0;
+        for (int j = 0; j < NODES; j++) {
+            final int node = j;
+            double[] on = Arrays.stream(evalData.rows())
+                    .mapToDouble(row -> row[node])
+                    .filter(a -> a > 0)
+                    .sorted()
+                    .distinct()
+                    .toArray();
+            if (on.length == 0) {
+                continue;
+            }
+            NodeEstimator estimator = classifier.estimator(j);
+            scratch.ensure(on.length, estimator.largestKde());
+            double[] scores = new double[on.length * K];
+            double[] posteriors = new double[on.length * K];
+            estimator.logScoresOn(on, on.length, scores, scratch);
+            estimator.logPosteriorsOn(on, on.length, posteriors, scratch);
+            for (int q = 0; q < on.length; q++) {
+                double[] score = Arrays.copyOfRange(scores, q * K, q * K + K);
+                double shift = score[0] - posteriors[q * K];
+                for (int c = 1; c < K; c++) {
+                    assertThat(Math.abs(score[c] - posteriors[q * K + c] - shift))
+                            .as("node %d a %s class %d", j, on[q], c)
+                            .isLessThanOrEqualTo(1e-12 * Math.max(1, Math.abs(score[c])));
+                }
+                classifier.logPosterior(j, (float) on[q], KdeMode.EXACT, exact);
+                assertThat(argmax(score)).as("node %d a %s", j, on[q]).isEqualTo(argmax(exact));
+                if (j == 2 && exact[0] == exact[1]) {
+                    assertThat(score[0]).isEqualTo(score[1]);
+                    tiesKept++;
+                }
+                // the perturbation: without the class weights ln(N_c^on + 1) some decisions change, so the
+                // comparison above can fail
+                if (!estimator.discreteOn()) {
+                    double[] unweighted = score.clone();
+                    for (int c = 0; c < K; c++) {
+                        unweighted[c] -= Math.log(onCount(fitData, classifier.threshold(), j, c) + 1.0);
+                    }
+                    if (argmax(unweighted) != argmax(exact)) {
+                        unweightedDiffer++;
+                    }
+                }
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(3000);
+        assertThat(tiesKept).isGreaterThan(50);
+        assertThat(unweightedDiffer).isGreaterThan(0);
+    }
+
+    @Test
+    void theEvaluationEstimateCountsTheBufferTheSumsAndTheScratch() {
+        long threads = ForkJoinPool.getCommonPoolParallelism() + 1L;
+        // K = 10, 12,544 nodes (49 chunks), 2,000 samples, a budget of 1,000,000 values: capacity
+        // min(65,536, 1,000,000 / 12,544 = 79, 1,000,000 / (2 x 49 x 10) = 1,020) = 79 samples; the buffer grows
+        // 16, 32, 64, then 79: 79 x 12,545 x 4 = 3,964,220 bytes; sums 49 x 79 x 10 x 8 = 309,680; per thread
+        // 79 x (80 + 148) + 5,000 x 16 = 98,012
+        StatsOptions k10 = StatsOptions.builder(10, ClassBasis.LABEL).build();
+        MemoryEstimate cnn =
+                NodeClassifierEvaluationAccumulator.estimate(k10, "conv", new int[] {12544}, 2000, 5000, 1_000_000);
+        assertThat(cnn.bytes()).isEqualTo(3_964_220 + 309_680 + Math.min(threads, 49) * 98_012);
+        assertThat(cnn.description()).contains("12544 nodes x 79 buffered samples");
+        // K = 1000, 2,048 nodes (8 chunks), unknown evaluation size, 2^25 values: the sums bound the capacity,
+        // 2^25 / (2 x 8 x 1000) = 2,097 samples (not 2^25 / 2,048 = 16,384): buffer 2,097 x 2,049 x 4 =
+        // 17,187,012; sums 8 x 2,097 x 1000 x 8 = 134,208,000 (within the buffer's 2^27 bytes); per thread
+        // 2,097 x (8,000 + 148) + 256 x 16 = 17,090,452
+        StatsOptions k1000 = StatsOptions.builder(1000, ClassBasis.LABEL).build();
+        MemoryEstimate resnet =
+                NodeClassifierEvaluationAccumulator.estimate(k1000, "head", new int[] {2048}, -1, 256, 1L << 25);
+        assertThat(resnet.bytes()).isEqualTo(17_187_012 + 134_208_000 + Math.min(threads, 8) * 17_090_452);
+        assertThat(resnet.description()).contains("2048 nodes x 2097 buffered samples");
+        // nothing to evaluate: nothing buffered, no sums
+        assertThat(NodeClassifierEvaluationAccumulator.estimate(k10, "fc", new int[] {84}, 0, 100, 1L << 25)
+                        .bytes())
+                .isEqualTo(Math.min(threads, 1) * 100 * 16);
+    }
+
+    /** N_c^on of a node, counted from the fit rows. */
+    private static long onCount(Data fit, float threshold, int node, int classId) {
+        long count = 0;
+        for (int i = 0; i < fit.rows().length; i++) {
+            if (fit.classes()[i] == classId && fit.rows()[i][node] > threshold) {
+                count++;
+            }
+        }
+        return count;
     }
 }
