@@ -222,9 +222,13 @@ public final class SparkInspection {
             long fitSize = fit == null ? 0 : fit.rows().count();
             Map<String, int[]> unitShapes = unitShapes(driverSession, inspected);
             long nodeFitSamples = fit != null && nodeClassifiers ? fitSize : 0;
+            // Choice: with node classifiers, one count of the ID set too (their evaluation set), so that the plan
+            // counts the SPEC §8 FAST evaluation buffer as the audit does (a task buffers at most its partition's
+            // rows, never more than the whole set); without them nothing is evaluated
+            long nodeEvalSamples = nodeFitSamples > 0 ? evaluated.get(0).rows().count() : 0;
             MemoryPlan plan = MemoryPlan.of(
                     auditOptions(inspected, sets, null, fitSize),
-                    new MemoryPlan.Run(inspected, unitShapes, k, -1, fitSize, false, nodeFitSamples));
+                    new MemoryPlan.Run(inspected, unitShapes, k, -1, fitSize, false, nodeFitSamples, nodeEvalSamples));
             Map<String, String> params = new LinkedHashMap<>();
             List<String> dense = interactions
                     ? denseLayers(onnx, inspected, unitShapes, interactionOptions(k, ClassBasis.LABEL), params)
