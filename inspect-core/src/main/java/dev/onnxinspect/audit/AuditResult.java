@@ -104,10 +104,11 @@ public record AuditResult(
 
     /**
      * The confusion matrix of the ID set (its labels against the model's predictions), derived from the ID set's
-     * per-sample labels and predictions; empty when the ID set has no labels.
+     * per-sample labels and predictions, or the counts a distributed run kept ({@link DatasetResult#confusion()});
+     * empty when the ID set has no labels.
      */
     public Optional<ConfusionMatrix> confusionMatrix() {
-        return id().scores().labelled() ? Optional.of(ConfusionMatrix.of(id().scores(), numClasses)) : Optional.empty();
+        return id().confusionMatrix(numClasses);
     }
 
     /** The metrics of one score column on one OOD set, if computed. */

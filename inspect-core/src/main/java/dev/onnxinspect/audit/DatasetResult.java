@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What one dataset gave in an audit. Immutable.
@@ -20,6 +21,9 @@ import java.util.Objects;
  * @param layers       per layer, the S1/S2 frequencies, histograms, active fractions and patterns
  * @param scores       per sample, class, prediction and detector scores (the fit set has no score columns)
  * @param interactions per dense layer (by its output tensor), the SPEC §3 interaction frequencies
+ * @param confusion    the (label, prediction) counts when they were counted without per-sample values (a distributed
+ *                     run keeps no {@code scores}); null when they follow from {@code scores} (the single-machine
+ *                     audit), see {@link #confusionMatrix(int)}
  */
 public record DatasetResult(
         String name,
@@ -28,7 +32,8 @@ public record DatasetResult(
         InspectionSummary summary,
         Map<String, LayerStatistics> layers,
         DatasetScores scores,
-        Map<String, InteractionFrequencies> interactions) {
+        Map<String, InteractionFrequencies> interactions,
+        ConfusionMatrix confusion) {
     public DatasetResult {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
@@ -36,6 +41,37 @@ public record DatasetResult(
         Objects.requireNonNull(scores, "scores");
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
         interactions = Collections.unmodifiableMap(new LinkedHashMap<>(interactions));
+        if (confusion != null && !confusion.dataset().equals(name)) {
+            throw new IllegalArgumentException(
+                    "the confusion matrix of " + confusion.dataset() + " cannot be that of dataset " + name);
+        }
+    }
+
+    /** A dataset whose confusion matrix, if any, follows from its per-sample {@code scores}. */
+    public DatasetResult(
+            String name,
+            DatasetRole role,
+            ClassSource classSource,
+            InspectionSummary summary,
+            Map<String, LayerStatistics> layers,
+            DatasetScores scores,
+            Map<String, InteractionFrequencies> interactions) {
+        this(name, role, classSource, summary, layers, scores, interactions, null);
+    }
+
+    /**
+     * The model's predictions against the labels: the counted {@code confusion} where there is one, else derived
+     * from the per-sample {@code scores}; empty when the dataset has no labels.
+     */
+    public Optional<ConfusionMatrix> confusionMatrix(int numClasses) {
+        if (confusion != null) {
+            if (confusion.numClasses() != numClasses) {
+                throw new IllegalArgumentException("the confusion matrix of " + name + " has " + confusion.numClasses()
+                        + " classes, not " + numClasses);
+            }
+            return Optional.of(confusion);
+        }
+        return scores.labelled() ? Optional.of(ConfusionMatrix.of(scores, numClasses)) : Optional.empty();
     }
 
     /**
@@ -46,8 +82,11 @@ public record DatasetResult(
         return summary.skippedNonFinite();
     }
 
-    /** Classification accuracy on this dataset (NaN when its classes came from predictions). */
+    /**
+     * Classification accuracy on this dataset (NaN when it has no labels): from the counted {@code confusion} where
+     * there is one (the same quotient, correct over all labelled samples), else from the per-sample scores.
+     */
     public double accuracy() {
-        return scores.accuracy();
+        return confusion != null ? confusion.accuracy() : scores.accuracy();
     }
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.runtime.Device;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +43,39 @@ class ConfusionMatrixTest {
         assertThatThrownBy(() -> ConfusionMatrix.of(outside, 2))
                 .isInstanceOf(OnnxInspectException.class)
                 .hasMessageContaining("sample 1 of id has label 5");
+    }
+
+    /**
+     * A dataset that kept the counts but no per-sample values (a distributed run): its confusion matrix and accuracy
+     * are the counts', the same as those derived from the per-sample values of the same six samples above.
+     */
+    @Test
+    void aDatasetWithCountedPredictionsGivesTheSameMatrixAndAccuracyAsItsSamples() {
+        DatasetScores samples =
+                new DatasetScores("d", new int[] {0, 0, 1, 1, 2, 2}, new int[] {0, 1, 1, 1, 0, 2}, Map.of());
+        DatasetResult single = dataset(samples, null);
+        DatasetScores none = new DatasetScores("d", new int[0], new int[0], Map.of());
+        ConfusionMatrix counted = new ConfusionMatrix("d", 3, new long[][] {{1, 1, 0}, {0, 2, 0}, {1, 0, 1}});
+        DatasetResult distributed = dataset(none, counted);
+        assertThat(distributed.confusionMatrix(3))
+                .contains(single.confusionMatrix(3).orElseThrow());
+        assertThat(distributed.accuracy()).isEqualTo(single.accuracy()).isEqualTo(4.0 / 6);
+        // without counts and without samples there is neither
+        assertThat(dataset(none, null).confusionMatrix(3)).isEmpty();
+        assertThat(dataset(none, null).accuracy()).isNaN();
+        assertThatThrownBy(() -> distributed.confusionMatrix(4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the confusion matrix of d has 3 classes, not 4");
+        ConfusionMatrix other = new ConfusionMatrix("e", 3, new long[3][3]);
+        assertThatThrownBy(() -> dataset(none, other))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the confusion matrix of e cannot be that of dataset d");
+    }
+
+    private static DatasetResult dataset(DatasetScores scores, ConfusionMatrix confusion) {
+        InspectionSummary summary =
+                new InspectionSummary("d", 6, 0, 1, ClassSource.LABEL, new long[] {2, 2, 2}, Device.CPU, Duration.ZERO);
+        return new DatasetResult(
+                "d", DatasetRole.ID, ClassSource.LABEL, summary, Map.of(), scores, Map.of(), confusion);
     }
 }
