@@ -1,5 +1,6 @@
 package dev.onnxinspect.spark;
 
+import dev.onnxinspect.audit.ConfusionMatrix;
 import dev.onnxinspect.stats.InteractionAccumulator;
 import dev.onnxinspect.stats.InteractionFrequencies;
 import dev.onnxinspect.stats.LayerStatistics;
@@ -16,7 +17,8 @@ import java.util.Map;
  * The statistics of one partition (or of several, merged): per layer a {@link LayerStatisticsAccumulator}, per dense
  * layer an {@link InteractionAccumulator}, per layer of the SPEC §8 node classifiers its fit data (a
  * {@link NodeClassifierFitAccumulator}, on the fit set) or its evaluation counts (a {@link NodeClassifierResult}, on
- * the ID set), and the counts of the inspection summary. Serialisable, so that Spark ships partials between
+ * the ID set), the counts of the inspection summary and, on a labelled pass, the (label, prediction) counts of
+ * the confusion matrix (integers: their merge is exact). Serialisable, so that Spark ships partials between
  * executors and to the driver; {@link #merge} of the partials equals one pass over all the rows (the accumulators'
  * merge is exact; the fit data are gathered, every on-value kept). An empty partition gives the {@link #empty()}
  * partial, the identity of {@link #merge}.
@@ -39,6 +41,7 @@ final class InspectionPartial implements Serializable {
     private long skipped;
     private int batches;
     private long[] classCounts;
+    private long[][] confusion;
 
     InspectionPartial(
             Map<String, LayerStatisticsAccumulator> layers,
@@ -48,7 +51,8 @@ final class InspectionPartial implements Serializable {
             long samples,
             long skipped,
             int batches,
-            long[] classCounts) {
+            long[] classCounts,
+            long[][] confusion) {
         this.layers = new LinkedHashMap<>(layers);
         this.interactions = new LinkedHashMap<>(interactions);
         this.nodeFits = new LinkedHashMap<>(nodeFits);
@@ -57,11 +61,12 @@ final class InspectionPartial implements Serializable {
         this.skipped = skipped;
         this.batches = batches;
         this.classCounts = classCounts == null ? null : classCounts.clone();
+        this.confusion = confusion == null ? null : copy(confusion);
     }
 
     /** The partial of a partition without rows. */
     static InspectionPartial empty() {
-        return new InspectionPartial(Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, null);
+        return new InspectionPartial(Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, null, null);
     }
 
     /** Adds {@code other} into this partial (the other is unchanged) and returns this. */
@@ -100,6 +105,17 @@ final class InspectionPartial implements Serializable {
             } else {
                 for (int c = 0; c < classCounts.length; c++) {
                     classCounts[c] += other.classCounts[c];
+                }
+            }
+        }
+        if (other.confusion != null) {
+            if (confusion == null) {
+                confusion = copy(other.confusion);
+            } else {
+                for (int t = 0; t < confusion.length; t++) {
+                    for (int p = 0; p < confusion.length; p++) {
+                        confusion[t][p] += other.confusion[t][p];
+                    }
                 }
             }
         }
@@ -185,6 +201,25 @@ final class InspectionPartial implements Serializable {
 
     int batches() {
         return batches;
+    }
+
+    /**
+     * The (label, prediction) counts of a labelled pass as {@code dataset}'s confusion matrix (K x K zeros when no
+     * partition had a sample); null for a pass whose classes are the predictions (no labels to count).
+     */
+    ConfusionMatrix confusion(String dataset, int k, boolean labelled) {
+        if (!labelled) {
+            return null;
+        }
+        return new ConfusionMatrix(dataset, k, confusion == null ? new long[k][k] : confusion);
+    }
+
+    private static long[][] copy(long[][] counts) {
+        long[][] out = new long[counts.length][];
+        for (int t = 0; t < counts.length; t++) {
+            out[t] = counts[t].clone();
+        }
+        return out;
     }
 
     /** Samples per class (length K), or an array of K zeros when no partition had a sample. */

@@ -1,8 +1,5 @@
 package dev.onnxinspect.spark;
 
-import dev.onnxinspect.data.Batch;
-import dev.onnxinspect.data.DataSource;
-import dev.onnxinspect.data.InputSpec;
 import dev.onnxinspect.inspect.BatchView;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
@@ -28,15 +25,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * What every task of a distributed inspection runs on its partition: the rows as batches ({@link RowInputs.Bound}),
+ * What every task of a distributed inspection runs on its partition: the rows as batches ({@link RowSource}),
  * one single-machine {@link Inspection} over them with this JVM's cached session ({@link SparkModel#session()}), and
  * a hook that feeds the layer statistics (each layer with its options: its view and patterns, as the memory plan
  * says), the interaction accumulators and the SPEC §8 node classifiers' fit accumulators (fit set) or evaluations of
- * the broadcast classifiers (ID set); the partition's result is one {@link InspectionPartial}. A partition without
+ * the broadcast classifiers (ID set), and on a labelled pass the (label, prediction) counts of the confusion matrix;
+ * the partition's result is one {@link InspectionPartial}. A partition without
  * a finite sample (no rows, or every sample skipped under {@link NonFinitePolicy#SKIP}) gives a partial of 0 samples
  * with its skips counted ({@link Inspection.Builder#part}): the driver judges the whole dataset. Serialisable (it is the task closure); holds no statistics itself, so that every task
  * starts from zero and a retried task recomputes its partition from scratch (Spark keeps the result of one successful
@@ -82,17 +79,6 @@ record PartitionTask(
         if (!internal.hasNext()) {
             return List.of(InspectionPartial.empty()).iterator();
         }
-        Iterator<Row> partition = new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return internal.hasNext();
-            }
-
-            @Override
-            public Row next() {
-                return rows.copy(internal.next());
-            }
-        };
         Hook hook = new Hook(
                 stats,
                 denseLayers,
@@ -100,9 +86,10 @@ record PartitionTask(
                 model.model(),
                 nodeFits,
                 nodeClassifiers == null ? Map.of() : nodeClassifiers.value(),
-                kdeMode);
+                kdeMode,
+                classSource == ClassSource.LABEL);
         InspectionSummary summary = Inspection.builder(
-                        model.session(), new PartitionSource(partition, TaskContext.get()))
+                        model.session(), RowSource.internal(dataset, rows, internal, TaskContext.get()))
                 .logitsOutput(logits)
                 .layers(layers)
                 .batchSize(batchSize)
@@ -121,59 +108,9 @@ record PartitionTask(
                         summary.samples(),
                         summary.skippedNonFinite(),
                         summary.batches(),
-                        summary.samples() == 0 ? null : summary.classCounts()))
+                        summary.samples() == 0 ? null : summary.classCounts(),
+                        hook.confusion))
                 .iterator();
-    }
-
-    /** The partition's rows as a data source of unknown size; one pass only (the rows are an iterator). */
-    private final class PartitionSource implements DataSource {
-        private final Iterator<Row> partition;
-        private final TaskContext task;
-        private boolean read;
-
-        PartitionSource(Iterator<Row> partition, TaskContext task) {
-            this.partition = partition;
-            this.task = task;
-        }
-
-        @Override
-        public String name() {
-            return dataset;
-        }
-
-        @Override
-        public int[] sampleShape() {
-            long[] shape = rows.specs().get(0).sampleShape();
-            int[] out = new int[shape.length];
-            for (int d = 0; d < shape.length; d++) {
-                out[d] = (int) Math.max(1, shape[d]);
-            }
-            return out;
-        }
-
-        @Override
-        public List<InputSpec> inputs() {
-            return rows.specs();
-        }
-
-        @Override
-        public long size() {
-            return -1;
-        }
-
-        @Override
-        public boolean labelled() {
-            return rows.labelled();
-        }
-
-        @Override
-        public Iterator<Batch> batches(int size) {
-            if (read) {
-                throw new SparkInspectionException("a partition's rows can be read once; this source was read");
-            }
-            read = true;
-            return rows.batches(partition, size, task);
-        }
     }
 
     /**
@@ -190,6 +127,9 @@ record PartitionTask(
         private final Map<String, StatsOptions> fitOptions;
         private final Map<String, NodeClassifierFitAccumulator> fits = new LinkedHashMap<>();
         private final Map<String, NodeClassifierEvaluationAccumulator> evaluations = new LinkedHashMap<>();
+        private final boolean labelled;
+        /** [label][predicted] sample counts on a labelled pass (K x K from the first batch), else null. */
+        private long[][] confusion;
 
         Hook(
                 Map<String, StatsOptions> stats,
@@ -198,8 +138,10 @@ record PartitionTask(
                 OnnxModel model,
                 Map<String, StatsOptions> fitOptions,
                 Map<String, NodeClassifier> classifiers,
-                KdeMode kdeMode) {
+                KdeMode kdeMode,
+                boolean labelled) {
             this.stats = stats;
+            this.labelled = labelled;
             this.fitOptions = fitOptions;
             for (String layer : dense) {
                 DenseLayer d = model.denseLayer(layer);
@@ -212,6 +154,15 @@ record PartitionTask(
         @Override
         public void onBatch(BatchView view) {
             int[] classes = view.classes();
+            if (labelled) {
+                if (confusion == null) {
+                    confusion = new long[view.numClasses()][view.numClasses()];
+                }
+                // the audit's confusion matrix: the label (the class of a LABEL pass) against the argmax
+                for (int i = 0; i < classes.length; i++) {
+                    confusion[classes[i]][view.predictedClass(i)]++;
+                }
+            }
             stats.forEach((layer, options) -> {
                 LayerActivations acts = view.layer(layer);
                 layers.computeIfAbsent(layer, name -> new LayerStatisticsAccumulator(options, name, acts.unitShape()))

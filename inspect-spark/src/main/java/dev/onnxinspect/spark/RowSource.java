@@ -7,11 +7,12 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * One partition's rows as a single-pass {@link DataSource} of unknown size, read through a {@link RowInputs.Bound}
- * mapping (the element types, reshaping and row errors of the inspection's {@code PartitionTask}); used by the
- * distributed audit's fit and score tasks.
+ * mapping (its element types, reshaping and row errors); what the distributed inspection's {@link PartitionTask} and
+ * the distributed audit's fit and score tasks read.
  */
 final class RowSource implements DataSource {
     private final String name;
@@ -26,6 +27,25 @@ final class RowSource implements DataSource {
         this.rows = rows;
         this.partition = partition;
         this.task = task;
+    }
+
+    /**
+     * A partition of Spark SQL's internal rows, each copied as it is read ({@link RowInputs.Bound#copy}: Spark reuses
+     * an internal row's buffer for the next one).
+     */
+    static RowSource internal(String name, RowInputs.Bound rows, Iterator<InternalRow> internal, TaskContext task) {
+        Iterator<Row> copies = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return internal.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                return rows.copy(internal.next());
+            }
+        };
+        return new RowSource(name, rows, copies, task);
     }
 
     @Override

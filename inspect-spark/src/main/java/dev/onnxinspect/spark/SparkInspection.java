@@ -312,6 +312,10 @@ public final class SparkInspection {
                 params.put("node_eval_samples", Long.toString(n.samples() + n.invalidSamples() + n.emptyMaskSamples()));
                 params.put("node_fit_samples", Long.toString(fitSamples));
             }
+            if (!Double.isNaN(datasets.get(0).accuracy())) {
+                // SPEC §6, as the audit records it: the ID set's correct predictions over its labelled samples
+                params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
+            }
             params.put("spark.partitions", Integer.toString(partitions));
             params.put("spark.tree_depth", Integer.toString(treeDepth));
             params.putAll(plan.parameters());
@@ -358,9 +362,10 @@ public final class SparkInspection {
      * run's {@code spark.*} entries, the device). The file is written atomically (a temporary file renamed over it), so
      * a failure never leaves a truncated report.
      *
-     * <p>Choice: the sections that need per-sample values (the ID set's confusion matrix, score distributions, the
-     * flagged samples) are empty, as the result keeps no per-sample values ({@link SparkInspectionResult}); the
-     * Arrow tables have no {@code scores} table for the same reason.
+     * <p>The ID set's confusion matrix and the accuracies come from the (label, prediction) counts every partition
+     * kept. Choice: the sections that need per-sample values (score distributions, the flagged samples) are empty,
+     * as the result keeps no per-sample values ({@link SparkInspectionResult}); the Arrow tables have no
+     * {@code scores} table for the same reason (their {@code confusion_matrix} is written from the counts).
      *
      * @param classNames the class names (index = class id) or null for the ids, as {@code audit --class-names}
      * @return {@code file}
@@ -531,7 +536,10 @@ public final class SparkInspection {
             return aggregate(set.name(), set.rows(), task);
         }
 
-        /** A pass's statistics as the audit's record of a dataset (no per-sample scores). */
+        /**
+         * A pass's statistics as the audit's record of a dataset: no per-sample scores, and on a labelled pass the
+         * counted confusion matrix (so its accuracy and the ID set's confusion section are the audit's).
+         */
         DatasetResult result(
                 String dataset,
                 DatasetRole role,
@@ -555,7 +563,8 @@ public final class SparkInspection {
                     summary,
                     merged.layerResults(layers),
                     new DatasetScores(dataset, new int[0], new int[0], Map.of()),
-                    merged.interactionResults(dense));
+                    merged.interactionResults(dense),
+                    merged.confusion(dataset, k, classSource == ClassSource.LABEL));
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.Objects;
  * classifiers' accuracies on the ID set. Immutable.
  *
  * <p>Choice: no per-sample scores ({@link DatasetResult#scores()} holds 0 samples): a distributed inspection
- * aggregates; per-sample values belong in columns of the input Dataset. A summary's batch count is the sum over the
+ * aggregates; per-sample values belong in columns of the input Dataset. A labelled set's (label, prediction) counts
+ * are kept instead ({@link DatasetResult#confusion()}): its confusion matrix and accuracy are the audit's. A summary's batch count is the sum over the
  * partitions (batches do not cross partitions) and its elapsed time is the Spark job's.
  *
  * @param options         the options, as an audit of the same model, parameters and datasets would record them

@@ -301,7 +301,8 @@ class SparkInspectionPassesTest {
     }
 
     /**
-     * The records of the single-machine audit: per dataset (ID, OOD, fit) every count bit for bit, entropies and KL
+     * The records of the single-machine audit: per dataset (ID, OOD, fit) every count (the confusion matrix's too)
+     * bit for bit, entropies and KL
      * within 1e-12 relative (sums may run in another order after a merge), the node classifiers' counts exactly.
      */
     static void assertSameAudit(SparkInspectionResult r, AuditResult reference) {
@@ -346,6 +347,10 @@ class SparkInspectionPassesTest {
         assertThat(got.summary().samples()).isEqualTo(want.summary().samples());
         assertThat(got.summary().skippedNonFinite()).isEqualTo(want.summary().skippedNonFinite());
         assertThat(got.summary().classCounts()).containsExactly(want.summary().classCounts());
+        // the partitions' (label, prediction) counts against the audit's per-sample predictions
+        int k = want.summary().numClasses();
+        assertThat(got.confusionMatrix(k)).isEqualTo(want.confusionMatrix(k));
+        assertThat(got.accuracy()).isEqualTo(want.accuracy());
         assertThat(got.layers()).isNotEmpty().containsOnlyKeys(want.layers().keySet());
         assertThat(got.layers())
                 .usingRecursiveComparison()

@@ -316,6 +316,9 @@ class SparkInspectionTest {
                 .isEqualTo(reference.id().summary().samples());
         assertThat(r.dataset().summary().classCounts())
                 .containsExactly(reference.id().summary().classCounts());
+        int k = reference.numClasses();
+        assertThat(r.dataset().confusionMatrix(k)).isEqualTo(reference.id().confusionMatrix(k));
+        assertThat(r.toAuditResult().confusionMatrix()).isEqualTo(reference.confusionMatrix());
         assertThat(r.dataset().layers())
                 .containsOnlyKeys(reference.id().layers().keySet());
         Comparator<Double> close = (a, b) -> Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a)) ? 0 : a.compareTo(b);

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML report of a Spark run (local[2], 400 Fashion-MNIST images) against the report {@code onnx-inspect audit}
- * writes for the same data, layers and options on one machine: every section but the run parameters equal byte for
- * byte, the run parameters equal but for the Spark run's own entries; the page opens offline in headless Chromium;
+ * writes for the same data, layers and options on one machine: every section but the run parameters (the confusion
+ * matrix and the accuracy included) equal byte for byte, the run parameters equal but for the Spark run's own entries
+ * and the audit's detector entries; the page opens offline in headless Chromium;
  * a bad report path is refused before the Spark job in one line.
  */
 class SparkReportTest {
@@ -86,21 +87,20 @@ class SparkReportTest {
     }
 
     /**
-     * Every section byte for byte but two: the confusion matrix, which needs the per-sample predictions that a Spark
-     * run does not keep (its section says "No data"), and the run parameters, which differ exactly where the runs
-     * differ (listed below); every other parameter row is equal.
+     * Every section byte for byte but the run parameters, which differ exactly where the runs differ (listed below);
+     * every other parameter row is equal. The confusion matrix (from the partitions' (label, prediction) counts) is
+     * the audit's, which counts the per-sample predictions it keeps.
      */
     @Test
-    void everySectionButTheRunParametersAndTheConfusionMatrixEqualsTheSingleMachineReport() throws IOException {
+    void everySectionButTheRunParametersEqualsTheSingleMachineReport() throws IOException {
         Map<String, String> single = sections(Files.readString(singleReport));
         Map<String, String> spark = sections(Files.readString(sparkReport));
         assertThat(spark.keySet()).containsExactlyElementsOf(single.keySet());
         List<String> differ = single.keySet().stream()
                 .filter(id -> !spark.get(id).equals(single.get(id)))
                 .toList();
-        assertThat(differ).containsExactly("parameters", "confusion");
-        assertThat(single.get("confusion")).contains("Most often taken for");
-        assertThat(spark.get("confusion")).contains("<p class=\"empty\">No data in this run.</p>");
+        assertThat(differ).containsExactly("parameters");
+        assertThat(single.get("confusion")).contains("Most often taken for").doesNotContain("class=\"empty\"");
         // not a comparison of empty pages: the statistics' sections hold charts of both layers and all 10 classes
         for (String id : List.of("layers", "histograms", "frequencies", "kl", "layer-summary", "interactions")) {
             assertThat(single.get(id)).as("section %s", id).doesNotContain("class=\"empty\"");
@@ -113,29 +113,32 @@ class SparkReportTest {
         // the Spark run's own parameters
         assertThat(sparkRows).containsKey("spark.partitions");
         assertThat(difference(sparkRows, singleRows)).allMatch(name -> name.startsWith("spark."));
-        // what only the audit records: its detectors' feature layer and dense head, the accuracy from per-sample
-        // predictions, and the patterns' memory estimate (the Spark run applies the same memory rule but does not
-        // count its datasets first, so it plans the patterns of a pass of unknown size: on every layer)
+        // what only the audit records: its detectors' feature layer and dense head, and the patterns' memory
+        // estimate (the Spark run applies the same memory rule but does not count its datasets first, so it plans
+        // the patterns of a pass of unknown size: on every layer)
         assertThat(difference(singleRows, sparkRows))
-                .containsExactlyInAnyOrder("feature_layer", "dense_head", "id_accuracy", "memory_estimate.patterns");
+                .containsExactlyInAnyOrder("feature_layer", "dense_head", "memory_estimate.patterns");
         assertThat(singleRows).containsEntry("penultimate features", "h");
         assertThat(sparkRows).containsEntry("penultimate features", "none");
-        // the audit's accuracy: its correct predictions over the 400 labelled samples
+        // the audit's accuracy: its correct predictions over the 400 labelled samples, derived here from its
+        // per-sample predictions; the Spark run counted them in its partitions
         int[] predicted = audit.id().scores().predicted();
         int[] labels = audit.id().scores().labels();
         long correct = IntStream.range(0, SAMPLES)
                 .filter(i -> predicted[i] == labels[i])
                 .count();
-        assertThat(singleRows)
-                .containsEntry(
-                        "dataset fashion",
-                        String.format(
-                                Locale.ROOT, "id, 400 samples, classes from label, accuracy %.4f", correct / 400.0));
-        assertThat(sparkRows).containsEntry("dataset fashion", "id, 400 samples, classes from label");
+        String row = String.format(Locale.ROOT, "id, 400 samples, classes from label, accuracy %.4f", correct / 400.0);
+        assertThat(singleRows).containsEntry("dataset fashion", row);
+        assertThat(sparkRows)
+                .containsEntry("dataset fashion", row)
+                .containsEntry("id_accuracy", Double.toString(correct / 400.0));
+        long[][] counts = new long[10][10];
+        for (int i = 0; i < SAMPLES; i++) {
+            counts[labels[i]][predicted[i]]++;
+        }
+        assertThat(result.dataset().confusionMatrix(10).orElseThrow().counts()).isDeepEqualTo(counts);
         for (String name : singleRows.keySet()) {
-            if (sparkRows.containsKey(name)
-                    && !name.equals("penultimate features")
-                    && !name.equals("dataset fashion")) {
+            if (sparkRows.containsKey(name) && !name.equals("penultimate features")) {
                 assertThat(sparkRows.get(name)).as("parameter %s", name).isEqualTo(singleRows.get(name));
             }
         }
