@@ -17,6 +17,7 @@ import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.inspect.ClassSource;
 import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.inspect.InspectionSummary;
+import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.metrics.OodMetrics;
 import dev.onnxinspect.onnx.ClassifierTensors;
@@ -27,6 +28,7 @@ import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.DetectorLayout;
 import dev.onnxinspect.ood.DetectorSuite;
 import dev.onnxinspect.ood.ScoreCollector;
+import dev.onnxinspect.report.ReportAssembler;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.ModelInput;
 import dev.onnxinspect.runtime.SessionConfig;
@@ -279,6 +281,24 @@ public final class SparkAudit {
         return AuditTables.write(result.tables(), dir, ArrowWriteOptions.defaults(), out -> {});
     }
 
+    /**
+     * Writes the audit's self-contained HTML report (inspect-report's {@link ReportAssembler} on
+     * {@link SparkAuditResult#tables()}, as {@code onnx-inspect audit} writes it): the detector sections (metrics
+     * table, ROC small multiples, score distributions, the most and least anomalous samples), the ID set's confusion
+     * matrix and accuracy are those of the single-machine report of the same data; the layer sections (SPEC §1-4,
+     * §7-8) are empty, as the statistics are the distributed inspection's ({@link SparkInspection#writeReport}). The
+     * file is written atomically.
+     *
+     * <p>Choice: the flagged samples are listed by their scores without their input images (the report would read
+     * the samples again from their data source; a Spark Dataset is read by its partitions only).
+     *
+     * @param classNames the class names (index = class id) or null for the ids, as {@code audit --class-names}
+     * @return {@code file}
+     */
+    public static Path writeReport(SparkAuditResult result, List<String> classNames, Path file) throws IOException {
+        return ReportAssembler.write(result.tables(), classNames, null, OutputPaths.file(file));
+    }
+
     private static SparkAuditResult run(Builder b, SparkSession spark) throws IOException {
         long start = System.nanoTime();
         OnnxModel model = OnnxModel.load(b.model);
@@ -401,6 +421,10 @@ public final class SparkAudit {
         params.put("spark.fit_partitions", Integer.toString(b.fit.rdd().getNumPartitions()));
         params.put("spark.tree_depth", Integer.toString(b.treeDepth));
         params.put("skipped_detectors", String.join("; ", skipped));
+        if (!Double.isNaN(datasets.get(0).accuracy())) {
+            // SPEC §6, as the audit records it (its own quotient: the ID set's correct predictions over its samples)
+            params.put("id_accuracy", Double.toString(datasets.get(0).accuracy()));
+        }
         AuditResult tables = new AuditResult(
                 auditOptions(b, layers, fitted.samples(), scores),
                 sha,
@@ -577,18 +601,7 @@ public final class SparkAudit {
             if (!internal.hasNext()) {
                 return List.of(new FitPart(builder, 0)).iterator();
             }
-            Iterator<Row> copies = new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return internal.hasNext();
-                }
-
-                @Override
-                public Row next() {
-                    return rows.copy(internal.next());
-                }
-            };
-            RowSource source = new RowSource("fit", rows, copies, TaskContext.get());
+            RowSource source = RowSource.internal("fit", rows, internal, TaskContext.get());
             InspectionSummary summary = plan.inspection(plan.session(), source, ClassSource.LABEL)
                     .run(plan.layout().fitting(builder));
             return List.of(new FitPart(builder, summary.samples())).iterator();

@@ -49,7 +49,9 @@ import org.apache.spark.sql.functions;
  * {@code --layers A,B}, {@code --logits TENSOR}, {@code --features TENSOR}, {@code --head NODE}, {@code --tau X},
  * {@code --alpha X}, {@code --batch-size N}, {@code --partitions N} (repartition every set first),
  * {@code --keep A,B} (the input columns kept in the scored rows), {@code --scored DIR}, {@code --out DIR}
- * (required). Exit status: 0; 2 for a usage error; 3 for data, a model or an option value that does not fit; 4 when
+ * (required), {@code --report FILE} (the HTML report of {@code onnx-inspect audit}'s detector sections, on the
+ * driver, its path checked before any job: {@link SparkAudit#writeReport}) with {@code --class-names A,B,...} for its
+ * labels. Exit status: 0; 2 for a usage error; 3 for data, a model or an option value that does not fit; 4 when
  * a file or path cannot be read or written; 1 otherwise (one line on stderr says what and what to do).
  */
 public final class SparkAuditMain {
@@ -77,6 +79,7 @@ public final class SparkAuditMain {
         SparkSession spark =
                 SparkSession.builder().appName("onnx-inspect audit").getOrCreate();
         try {
+            Path report = o.report == null ? null : SubmitPaths.reportFile(o.report);
             SparkAudit.Builder audit = SparkAudit.builder(Path.of(o.model), o.inputs())
                     .fit(o.fit.name(), read(spark, o, o.fit, "--fit"))
                     .id(o.id.name(), read(spark, o, o.id, "--id"))
@@ -97,7 +100,10 @@ public final class SparkAuditMain {
             for (Map.Entry<String, Dataset<Row>> e : result.scored().entrySet()) {
                 write(scored(e.getValue(), o.keep, result.columns()), scoredDir + "/" + e.getKey());
             }
-            Map<String, Path> files = SparkAudit.writeTables(result, Path.of(o.out));
+            Map<String, Path> files = new LinkedHashMap<>(SparkAudit.writeTables(result, Path.of(o.out)));
+            if (report != null) {
+                files.put("report", SparkAudit.writeReport(result, o.classNames, report));
+            }
             out.printf(
                     "audited %s (%d detectors fitted on %d samples of %s): ID %s%s, OOD %s%n",
                     o.model,
@@ -140,17 +146,7 @@ public final class SparkAuditMain {
 
     /** One set read with Spark; a path Spark cannot read is one line naming the option. */
     private static Dataset<Row> read(SparkSession spark, Options o, Named set, String option) {
-        Dataset<Row> data;
-        try {
-            data = spark.read().format(o.format).load(set.path());
-        } catch (Exception e) { // Spark's AnalysisException (PATH_NOT_FOUND, a wrong format) and the like
-            throw new OnnxInspectException(
-                    OnnxInspectException.Kind.IO,
-                    "cannot read " + option + " " + set.path() + " as " + o.format + ": " + firstLine(e)
-                            + "; give a path Spark can read (and --format for other than parquet)",
-                    e);
-        }
-        return o.partitions > 0 ? data.repartition(o.partitions) : data;
+        return SubmitPaths.dataset(spark, o.format, set.path(), option, o.partitions);
     }
 
     /** The scored rows as written: the kept input columns (all by default), the prediction and the scores. */
@@ -182,15 +178,10 @@ public final class SparkAuditMain {
         } catch (Exception e) { // Spark's AnalysisException (PATH_ALREADY_EXISTS), SparkException: thrown undeclared
             throw new OnnxInspectException(
                     OnnxInspectException.Kind.IO,
-                    "cannot write the scored rows to " + path + ": " + firstLine(e)
+                    "cannot write the scored rows to " + path + ": " + SubmitPaths.firstLine(e)
                             + "; remove it or give another --scored",
                     e);
         }
-    }
-
-    private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        return message.lines().findFirst().orElse("");
     }
 
     /** A set to read: its name in the audit and its path. */
@@ -221,7 +212,8 @@ public final class SparkAuditMain {
         static final String USAGE = "SparkAuditMain --model FILE --fit PATH --id [NAME=]PATH [--ood [NAME=]PATH ...]"
                 + " [--format parquet] --input [INPUT=]COLUMN ... [--shape INPUT=D1,D2,...] --labels COLUMN"
                 + " [--layers A,B] [--logits TENSOR] [--features TENSOR] [--head NODE] [--tau X] [--alpha X]"
-                + " [--batch-size N] [--partitions N] [--keep A,B] [--scored DIR] --out DIR";
+                + " [--batch-size N] [--partitions N] [--keep A,B] [--scored DIR] --out DIR [--report FILE]"
+                + " [--class-names A,B,...]";
 
         String model;
         Named fit;
@@ -242,6 +234,8 @@ public final class SparkAuditMain {
         List<String> keep = List.of();
         String scored;
         String out;
+        String report;
+        List<String> classNames;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -288,6 +282,8 @@ public final class SparkAuditMain {
                     case "--keep" -> o.keep = list(a, v);
                     case "--scored" -> o.scored = v;
                     case "--out" -> o.out = v;
+                    case "--report" -> o.report = v;
+                    case "--class-names" -> o.classNames = list(a, v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }

@@ -1,11 +1,9 @@
 package dev.onnxinspect.spark;
 
 import dev.onnxinspect.OnnxInspectException;
-import dev.onnxinspect.io.OutputPaths;
 import dev.onnxinspect.stats.KdeMode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,14 +33,15 @@ import org.apache.spark.sql.SparkSession;
  * ID set), {@code --no-node-classifiers}, {@code --kde fast|exact}, {@code --memory-budget-mib N} (the memory rule's
  * budget B), {@code --out DIR} (on the driver; required), {@code --report FILE} (the HTML report of
  * {@code onnx-inspect audit}, on the driver; {@link SparkInspection#writeReport}) with {@code --class-names a,b,...}
- * for its labels. Exit status: 0, 2 for a usage error, 3 for data or a model that does not fit, 4 for a file that
- * cannot be written (one line on stderr says what and what to do); an output path is checked before the Spark job
- * runs.
+ * for its labels. Exit status: 0, 2 for a usage error, 3 for data or a model that does not fit, 4 for a path that
+ * cannot be read ({@code --data}, {@code --ood}, {@code --fit}: {@link SubmitPaths}, as {@link SparkAuditMain}) or a
+ * file that cannot be written (one line on stderr says what and what to do); an output path is checked before the
+ * Spark job runs.
  */
 public final class SparkInspectMain {
     private SparkInspectMain() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);
@@ -50,7 +49,7 @@ public final class SparkInspectMain {
     }
 
     /** Runs the command line; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    static int run(String[] args, PrintStream out, PrintStream err) {
         Options o;
         try {
             o = Options.parse(args);
@@ -62,17 +61,17 @@ public final class SparkInspectMain {
         SparkSession spark =
                 SparkSession.builder().appName("onnx-inspect " + o.name).getOrCreate();
         try {
-            Path report = o.report == null ? null : reportFile(Path.of(o.report));
-            SparkDatasets sets = SparkDatasets.of(o.name, read(spark, o, o.data));
+            Path report = o.report == null ? null : SubmitPaths.reportFile(o.report);
+            SparkDatasets sets = SparkDatasets.of(o.name, read(spark, o, o.data, "--data"));
             for (Map.Entry<String, String> ood : o.ood.entrySet()) {
-                Dataset<Row> rows = read(spark, o, ood.getValue());
+                Dataset<Row> rows = read(spark, o, ood.getValue(), "--ood " + ood.getKey());
                 // an OOD set without the label column is read unlabelled (its classes the predictions)
                 boolean labelled =
                         o.labels != null && Arrays.asList(rows.columns()).contains(o.labels);
                 sets = sets.withOod(ood.getKey(), rows, o.inputs(labelled));
             }
             if (o.fit != null) {
-                sets = sets.withFit(o.fitName, read(spark, o, o.fit));
+                sets = sets.withFit(o.fitName, read(spark, o, o.fit, "--fit"));
             }
             SparkInspection.Builder builder = SparkInspection.builder(Path.of(o.model), o.inputs(true))
                     .name(o.name)
@@ -111,30 +110,17 @@ public final class SparkInspectMain {
                 case IO -> 4;
                 case INTERNAL -> 1;
             };
+        } catch (IOException e) {
+            err.println("error: cannot read or write " + e.getMessage() + "; check the path and its permissions");
+            return 4;
         } finally {
             spark.stop();
         }
     }
 
-    private static Dataset<Row> read(SparkSession spark, Options o, String path) {
-        Dataset<Row> data = spark.read().format(o.format).load(path);
-        return o.partitions > 0 ? data.repartition(o.partitions) : data;
-    }
-
-    /**
-     * Checks the report's path before the run (as the command line checks its outputs): a regular file or nothing,
-     * in a directory that exists.
-     */
-    private static Path reportFile(Path file) {
-        Path absolute = OutputPaths.file(file);
-        Path directory = absolute.getParent();
-        if (directory == null || !Files.isDirectory(directory)) {
-            throw new OnnxInspectException(
-                    OnnxInspectException.Kind.IO,
-                    "cannot write the report " + absolute + ": the directory " + directory
-                            + " does not exist; create it or give another --report FILE");
-        }
-        return absolute;
+    /** One set read with Spark; a path Spark cannot read is one line naming the option (exit status 4). */
+    private static Dataset<Row> read(SparkSession spark, Options o, String path, String option) {
+        return SubmitPaths.dataset(spark, o.format, path, option, o.partitions);
     }
 
     /** The parsed command line. */

@@ -108,7 +108,9 @@ class SparkAuditMainTest {
                         "--labels", "label",
                         "--out", dir.resolve("bad/out").toString()))
                 .isEqualTo(4);
-        assertThat(err()).startsWith("error: cannot read --fit " + dir.resolve("bad/nowhere.parquet") + " as parquet");
+        assertThat(err().strip())
+                .isEqualTo("error: cannot read --fit " + dir.resolve("bad/nowhere.parquet")
+                        + ": no such file or directory; give a path Spark can read");
         assertThat(err().lines().count()).isEqualTo(1);
     }
 

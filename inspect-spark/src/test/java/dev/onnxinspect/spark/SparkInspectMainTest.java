@@ -104,4 +104,63 @@ class SparkInspectMainTest {
         assertThat(submit("--kde", "slow")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kde takes fast or exact, got slow");
     }
+
+    /**
+     * A data path Spark cannot read: one line naming the option and the path, exit status 4 (as the audit's entry
+     * point), for a missing ID set, a missing OOD set and a fit folder that is not Parquet; nothing is written.
+     */
+    @Test
+    void aMissingDataPathIsOneLineAndStatus4() throws IOException {
+        Path model = TestData.mlp(dir.resolve("mlp.onnx"));
+        Path missing = dir.resolve("absent.parquet");
+        Sessions.local("local[1]");
+        int status = submit(
+                "--model", model.toString(),
+                "--data", missing.toString(),
+                "--input", "pixels",
+                "--out", dir.resolve("out").toString());
+        String message = err.toString(StandardCharsets.UTF_8).strip();
+        assertThat(status).as(message).isEqualTo(4);
+        assertThat(message)
+                .isEqualTo("error: cannot read --data " + missing
+                        + ": no such file or directory; give a path Spark can read");
+        assertThat(dir.resolve("out")).doesNotExist();
+
+        err.reset();
+        SparkSession spark = Sessions.local("local[1]");
+        Path id = dir.resolve("id.parquet");
+        TestData.rows(spark, TestData.fashion(8), 1).write().parquet(id.toString());
+        Path ood = dir.resolve("no-ood");
+        status = submit(
+                "--model", model.toString(),
+                "--data", id.toString(),
+                "--input", "pixels",
+                "--ood", "digits=" + ood,
+                "--out", dir.resolve("out").toString());
+        message = err.toString(StandardCharsets.UTF_8).strip();
+        assertThat(status).as(message).isEqualTo(4);
+        assertThat(message)
+                .isEqualTo("error: cannot read --ood digits " + ood
+                        + ": no such file or directory; give a path Spark can read");
+        assertThat(dir.resolve("out")).doesNotExist();
+
+        // a fit path that exists but that Spark cannot read as Parquet (an empty folder): Spark's first line
+        err.reset();
+        Path empty = Files.createDirectories(dir.resolve("empty-fit"));
+        Sessions.local("local[1]");
+        status = submit(
+                "--model", model.toString(),
+                "--data", id.toString(),
+                "--input", "pixels",
+                "--labels", "label",
+                "--fit", empty.toString(),
+                "--out", dir.resolve("out").toString());
+        message = err.toString(StandardCharsets.UTF_8).strip();
+        assertThat(status).as(message).isEqualTo(4);
+        assertThat(message)
+                .startsWith("error: cannot read --fit " + empty + " as parquet: ")
+                .endsWith("; give a path Spark can read (and --format for other than parquet)")
+                .doesNotContain("\n");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
 }
