@@ -265,7 +265,7 @@ public final class SparkCheckpoints {
     }
 
     /** The requested layers, checked against the first checkpoint's outputs, or its outputs but {@code logits}. */
-    private static List<String> chooseLayers(CheckpointFile first, List<String> requested) {
+    static List<String> chooseLayers(CheckpointFile first, List<String> requested) {
         List<String> outputs;
         try {
             outputs = OnnxModel.load(Path.of(first.path())).describe().outputs().stream()

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.onnxinspect.arrow.ArrowResultDirectory;
+import dev.onnxinspect.arrow.ArrowWriteOptions;
+import dev.onnxinspect.arrow.PathSimilarityWriter;
+import dev.onnxinspect.arrow.TableMetadata;
 import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.InMemoryDataset;
 import dev.onnxinspect.dynamics.DynamicsException;
@@ -18,6 +22,8 @@ import dev.onnxinspect.dynamics.PathSimilaritySink;
 import dev.onnxinspect.dynamics.StepSummary;
 import dev.onnxinspect.dynamics.WeightNormAccumulator;
 import dev.onnxinspect.dynamics.WeightTrajectory;
+import dev.onnxinspect.inspect.ClassSource;
+import dev.onnxinspect.io.Sha256;
 import dev.onnxinspect.onnx.InitializerInfo;
 import dev.onnxinspect.onnx.OnnxModel;
 import dev.onnxinspect.onnx.TensorShape;
@@ -25,6 +31,9 @@ import dev.onnxinspect.onnx.graph.GraphBuilder;
 import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.runtime.LayerActivations;
 import dev.onnxinspect.runtime.SessionConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,17 +149,116 @@ class SparkCheckpointsTest {
                 .hasMessageContaining("cannot list checkpoint directory");
     }
 
+    /**
+     * spark-submit's entry point: the checkpoints of a directory and a probe set in a Parquet folder of three files
+     * (its order given by a column) give the path_similarity table of the single-machine analysis (the library's
+     * accumulator over the checkpoints in this JVM, its rows written by the same Arrow writer), row for row.
+     */
+    @Test
+    void theEntryPointWritesThePathSimilarityTableOfTheSingleMachineAnalysis() throws Exception {
+        Path checkpoints = Files.createDirectories(dir.resolve("run"));
+        writeCheckpoint(checkpoints.resolve("checkpoint-0.onnx"), weights(21));
+        writeCheckpoint(checkpoints.resolve("checkpoint-1.onnx"), weights(22));
+        writeCheckpoint(checkpoints.resolve("checkpoint-5.onnx"), weights(23));
+        AuditFixtures.Data probe = AuditFixtures.data("probe", PROBE, 5, 1, 0, 0);
+        SparkSession spark = Sessions.local("local[2]");
+        // three files whose rows Spark may read in any order; --order sample_id restores the probe's
+        AuditFixtures.partitioned(spark, probe.rows(), 15, 10, 15)
+                .write()
+                .parquet(dir.resolve("probe.parquet").toString());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SparkCheckpointsMain.run(
+                new String[] {
+                    "--checkpoints",
+                    checkpoints.toString(),
+                    "--probe",
+                    dir.resolve("probe.parquet").toString(),
+                    "--input",
+                    "x",
+                    "--order",
+                    "sample_id",
+                    "--batch-size",
+                    "16",
+                    "--out",
+                    dir.resolve("out").toString()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("followed 40 probe samples of probe through 3 checkpoints (steps 0..5), layers [h]")
+                .containsPattern("h: mean self similarity [0-9.]+ at step 5");
+        assertThat(dir.resolve("out/manifest.json")).exists();
+
+        Path reference = dir.resolve("reference");
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowResultDirectory tables = ArrowResultDirectory.create(
+                        reference,
+                        TableMetadata.builder(
+                                        "checkpoint-5.onnx",
+                                        Sha256.of(checkpoints.resolve("checkpoint-5.onnx")),
+                                        ClassSource.LABEL)
+                                .layerNames(List.of("h"))
+                                .build(),
+                        ArrowWriteOptions.defaults(),
+                        allocator,
+                        Map.of())) {
+            PathSimilarityWriter writer = tables.pathSimilarity(List.of("h"));
+            PathSimilaritySink rows = (layer, step, kind, i, j, value) -> {
+                if (kind == PathKind.SELF) {
+                    writer.writeSelf(layer, step, i, value);
+                } else {
+                    writer.writeCross(layer, step, kind.tableName(), i, j, value);
+                }
+            };
+            singleMachine(
+                    SparkCheckpoints.fromDirectory(checkpoints), probe.dataset(), PathOptions.defaults(), 16, rows);
+            tables.commit();
+        }
+        assertThat(SubmitCheck.compareTables(reference, dir.resolve("out"), List.of("path_similarity")))
+                .isEmpty();
+
+        // a probe column that is not there: one line, status 3
+        err.reset();
+        Sessions.local("local[1]");
+        status = SparkCheckpointsMain.run(
+                new String[] {
+                    "--checkpoints", checkpoints.toString(),
+                    "--probe", dir.resolve("probe.parquet").toString(),
+                    "--input", "pixels",
+                    "--out", dir.resolve("out2").toString()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .startsWith("error: the probe set " + dir.resolve("probe.parquet") + " has no column 'pixels'")
+                .doesNotContain("\n");
+    }
+
     private record Reference(PathSimilarityResult paths, PathOverlapResult overlaps, WeightTrajectory weights) {}
 
     /** The single-machine analysis: every checkpoint in step order in this JVM, the same accumulators. */
     private static Reference singleMachine(
             List<CheckpointFile> files, InMemoryDataset probe, PathOptions options, int batchSize) throws Exception {
+        return singleMachine(files, probe, options, batchSize, PathSimilaritySink.NONE);
+    }
+
+    private static Reference singleMachine(
+            List<CheckpointFile> files,
+            InMemoryDataset probe,
+            PathOptions options,
+            int batchSize,
+            PathSimilaritySink sink)
+            throws Exception {
         int n = (int) probe.size();
         float[][] inputs = new float[n][];
         for (int i = 0; i < n; i++) {
             inputs[i] = probe.sample(i);
         }
-        PathSimilarityAccumulator paths = new PathSimilarityAccumulator("h", options, PathSimilaritySink.NONE);
+        PathSimilarityAccumulator paths = new PathSimilarityAccumulator("h", options, sink);
         PathOverlapAccumulator overlaps = new PathOverlapAccumulator("h", inputs, options, PathOverlapSink.NONE);
         WeightNormAccumulator weights = null;
         for (CheckpointFile file : files) {
