@@ -14,7 +14,7 @@ final class BankMath {
      */
     static double topKSum(double[] values, int n, int k, double[] scratch) {
         System.arraycopy(values, 0, scratch, 0, n);
-        double t = Selection.kthSmallest(scratch, n, n - k);
+        double t = Selection.kthSmallestNearEnd(scratch, n, n - k);
         double sum = 0;
         int above = 0;
         for (int s = 0; s < n; s++) {

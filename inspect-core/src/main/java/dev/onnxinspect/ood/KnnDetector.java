@@ -111,7 +111,7 @@ public final class KnnDetector implements PersistentDetector {
                 }
                 fit.squaredDistances(queries, block, distances);
                 for (int b = 0; b < block; b++) {
-                    scores[start + b] = Math.sqrt(Selection.kthSmallest(distances[b], fitSize, k - 1));
+                    scores[start + b] = Math.sqrt(Selection.kthSmallestNearEnd(distances[b], fitSize, k - 1));
                 }
             }
         });
