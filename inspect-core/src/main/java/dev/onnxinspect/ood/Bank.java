@@ -37,6 +37,9 @@ final class Bank {
         this.panels = panels;
     }
 
+    /** Ranges per thread in {@link #parallelRanges}. */
+    static final int RANGES_PER_THREAD = 4;
+
     /** Work on the samples {@code from .. to} of a batch. */
     @FunctionalInterface
     interface Range {
@@ -44,8 +47,10 @@ final class Bank {
     }
 
     /**
-     * Runs {@code task} over the samples {@code 0 .. n} cut into contiguous ranges of whole {@link #BLOCK}s, one per
-     * thread of the common fork-join pool and the caller, in parallel; returns when every range is done.
+     * Runs {@code task} over the samples {@code 0 .. n} cut into contiguous ranges of whole {@link #BLOCK}s, up to
+     * {@link #RANGES_PER_THREAD} per thread of the common fork-join pool and the caller, in parallel; returns when every
+     * range is done. More ranges than threads let a thread that runs ahead take the ranges of one that is held up (on
+     * a busy machine the pool's thread often waits for a core).
      *
      * <p>Choice: the bank detectors score the blocks of a batch in parallel (SPEC leaves threading open). A sample's
      * score is computed the same way whichever range holds it, so the scores do not depend on the number of threads.
@@ -54,7 +59,7 @@ final class Bank {
      */
     static void parallelRanges(int n, Range task) {
         int blocks = (n + BLOCK - 1) / BLOCK;
-        int parts = Math.min(blocks, ForkJoinPool.getCommonPoolParallelism() + 1);
+        int parts = Math.min(blocks, RANGES_PER_THREAD * (ForkJoinPool.getCommonPoolParallelism() + 1));
         if (parts <= 1) {
             task.run(0, n);
             return;
