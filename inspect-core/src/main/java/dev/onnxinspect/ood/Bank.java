@@ -1,5 +1,6 @@
 package dev.onnxinspect.ood;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
@@ -16,11 +17,13 @@ import java.util.stream.IntStream;
  * multiple of 4 not above d, the remaining terms (d mod 4 of them) added to s0 after its own; a term is {@code q_j *
  * x_j} (inner product) or {@code (q_j - x_j)^2} (squared distance). Each {@code s_r} is kept per row in an
  * accumulator lane and receives the same additions in the same order, and Java rounds every multiply and add on its
- * own (no fused multiply-add), so vectorising across rows changes nothing in the result. Measured: 2.5x faster than the
+ * own (no fused multiply-add), so vectorising across rows changes nothing in the result. Measured: 2.3-2.5x less CPU than the
  * row-at-a-time loop for d = 128 and 10,000 rows on the project's machine. Immutable and thread-safe (each call
- * uses its own scratch).
+ * uses its own scratch); serializable with the detectors that hold it (Spark ships fitted suites to its executors).
  */
-final class Bank {
+final class Bank implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Rows per panel: a panel of 128 float64 values per row is 256 KiB, inside a core's L2 cache. */
     static final int PANEL = 256;
     /** Queries of one call (callers pass at most this many): each panel is read once per block of queries. */
