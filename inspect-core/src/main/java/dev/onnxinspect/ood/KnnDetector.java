@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * KNN (Sun et al., SPEC §5): the Euclidean distance from h/||h|| to its k-th nearest normalised fit feature
  * (k = 50 by default). A zero vector stays zero after normalisation. Brute force over the kept fit set: per sample
- * N squared distances (flat float64 array, d multiply-adds each; 16 samples share each pass over the fit set), then
- * quickselect for the k-th smallest: O(N d).
+ * N squared distances (float64, d multiply-adds each, {@link Bank}: 16 samples share each pass over the fit set),
+ * then quickselect for the k-th smallest: O(N d). The blocks of a batch are scored in parallel
+ * ({@link Bank#parallelRanges}).
  * Memory: the fit set, N d doubles.
  */
 public final class KnnDetector implements PersistentDetector {
@@ -17,19 +18,31 @@ public final class KnnDetector implements PersistentDetector {
     /** SPEC §5 default k. */
     public static final int DEFAULT_K = 50;
     /** Queries scored together in one pass over the fit set. */
-    private static final int BLOCK = 16;
+    private static final int BLOCK = Bank.BLOCK;
 
     private final int k;
     private final int dim;
     private final int fitSize;
-    /** normalised fit features, row-major fitSize x dim. */
-    private final double[] fit;
+    /** normalised fit features, fitSize rows of dim. */
+    private final Bank fit;
 
-    private KnnDetector(int k, int dim, double[] fit) {
+    private KnnDetector(int k, int dim, Bank fit) {
         this.k = k;
         this.dim = dim;
         this.fit = fit;
-        this.fitSize = fit.length / dim;
+        this.fitSize = fit.rows();
+    }
+
+    private KnnDetector(int k, int dim, double[] fit) {
+        this(k, dim, bank(dim, fit));
+    }
+
+    private static Bank bank(int dim, double[] fit) {
+        if (dim < 1 || fit.length % dim != 0) {
+            throw new OodException("knn: " + fit.length + " values of width " + dim + " are not a fitted KNN detector;"
+                    + " the saved file is damaged: fit and save again");
+        }
+        return Bank.of(fit, dim);
     }
 
     /** A fit accumulator with k = 50. */
@@ -88,52 +101,21 @@ public final class KnnDetector implements PersistentDetector {
         float[] h = input.featureArray();
         int n = input.samples();
         double[] scores = new double[n];
-        double[] queries = new double[BLOCK * dim];
-        double[][] distances = new double[Math.min(BLOCK, n)][fitSize];
-        for (int start = 0; start < n; start += BLOCK) {
-            int block = Math.min(BLOCK, n - start);
-            for (int b = 0; b < block; b++) {
-                normalise(h, (start + b) * dim, dim, queries, b * dim);
+        Bank.parallelRanges(n, (from, to) -> {
+            double[] queries = new double[BLOCK * dim];
+            double[][] distances = new double[Math.min(BLOCK, to - from)][fitSize];
+            for (int start = from; start < to; start += BLOCK) {
+                int block = Math.min(BLOCK, to - start);
+                for (int b = 0; b < block; b++) {
+                    normalise(h, (start + b) * dim, dim, queries, b * dim);
+                }
+                fit.squaredDistances(queries, block, distances);
+                for (int b = 0; b < block; b++) {
+                    scores[start + b] = Math.sqrt(Selection.kthSmallestNearEnd(distances[b], fitSize, k - 1));
+                }
             }
-            squaredDistances(queries, block, distances);
-            for (int b = 0; b < block; b++) {
-                scores[start + b] = Math.sqrt(Selection.kthSmallest(distances[b], fitSize, k - 1));
-            }
-        }
+        });
         return scores;
-    }
-
-    /**
-     * Squared distances from {@code block} queries to every fit row. The queries of a block share each pass over
-     * the fit set, so a fit row is read from memory once per block rather than once per query.
-     */
-    private void squaredDistances(double[] queries, int block, double[][] out) {
-        for (int s = 0; s < fitSize; s++) {
-            int row = s * dim;
-            for (int b = 0; b < block; b++) {
-                int q = b * dim;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                int j = 0;
-                for (; j + 3 < dim; j += 4) { // four independent sums: the JIT does not reorder a float reduction
-                    double d0 = queries[q + j] - fit[row + j];
-                    double d1 = queries[q + j + 1] - fit[row + j + 1];
-                    double d2 = queries[q + j + 2] - fit[row + j + 2];
-                    double d3 = queries[q + j + 3] - fit[row + j + 3];
-                    s0 += d0 * d0;
-                    s1 += d1 * d1;
-                    s2 += d2 * d2;
-                    s3 += d3 * d3;
-                }
-                for (; j < dim; j++) {
-                    double diff = queries[q + j] - fit[row + j];
-                    s0 += diff * diff;
-                }
-                out[b][s] = (s0 + s1) + (s2 + s3);
-            }
-        }
     }
 
     /** h / ||h|| in float64 into {@code out[to ..]}; a zero vector stays zero (SPEC §5). */
@@ -158,7 +140,7 @@ public final class KnnDetector implements PersistentDetector {
     public void writeState(DataOutputStream out) throws IOException {
         out.writeInt(k);
         out.writeInt(dim);
-        StateIo.writeDoubles(out, fit);
+        StateIo.writeDoubles(out, fit.toRowMajor());
     }
 
     static KnnDetector read(DataInputStream in) throws IOException {

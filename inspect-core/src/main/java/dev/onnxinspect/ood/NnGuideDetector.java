@@ -15,7 +15,7 @@ import java.util.Set;
  * order they were fed (alpha = 1: all of them); k = min(100, n_b). Higher = more OOD.
  *
  * <p>Brute force over the bank like {@link KnnDetector}: per sample n_b inner products (16 samples share each pass
- * over the bank), then quickselect for the k-th largest; the k largest are summed in bank order, ties at the cut
+ * over the bank, {@link Bank}; the blocks of a batch in parallel), then quickselect for the k-th largest; the k largest are summed in bank order, ties at the cut
  * counted as often as needed, and the mean is that sum divided by k. A score of zero is +0.0, never -0.0.
  * Memory: the bank, n_b d doubles ({@link #estimate}); {@link #bankSize()} reports n_b.
  *
@@ -34,20 +34,20 @@ public final class NnGuideDetector implements PersistentDetector {
     private final int dim;
     private final long fitSamples;
     private final int bankSize;
-    /** g_i = ĥ_i * logsumexp(z_i), row-major bankSize x dim. */
-    private final double[] bank;
+    /** g_i = ĥ_i * logsumexp(z_i), bankSize rows of dim. */
+    private final Bank bank;
 
     private NnGuideDetector(int k, double alpha, int dim, long fitSamples, double[] bank) {
         this.k = k;
         this.alpha = alpha;
         this.dim = dim;
         this.fitSamples = fitSamples;
-        this.bank = bank;
-        this.bankSize = bank.length / dim;
+        this.bankSize = dim < 1 ? 0 : bank.length / dim;
         if (bankSize < 1 || bank.length != (long) bankSize * dim || k < 1 || k > bankSize) {
             throw new OodException("nnguide: a bank of " + bank.length + " values of width " + dim + " with k = " + k
                     + " is not a fitted NNGuide detector; the saved file is damaged: fit and save again");
         }
+        this.bank = Bank.of(bank, dim);
     }
 
     /** A fit accumulator with the SPEC §5b defaults: k = 100 (at most the bank size), alpha = 1. */
@@ -121,22 +121,24 @@ public final class NnGuideDetector implements PersistentDetector {
         int classes = input.classes();
         int n = input.samples();
         double[] scores = new double[n];
-        double[] queries = new double[BankMath.BLOCK * dim];
-        double[][] dots = new double[Math.min(BankMath.BLOCK, n)][bankSize];
-        double[] scratch = new double[bankSize];
-        for (int start = 0; start < n; start += BankMath.BLOCK) {
-            int block = Math.min(BankMath.BLOCK, n - start);
-            for (int b = 0; b < block; b++) {
-                KnnDetector.normalise(h, (start + b) * dim, dim, queries, b * dim);
+        Bank.parallelRanges(n, (from, to) -> {
+            double[] queries = new double[Bank.BLOCK * dim];
+            double[][] dots = new double[Math.min(Bank.BLOCK, to - from)][bankSize];
+            double[] scratch = new double[bankSize];
+            for (int start = from; start < to; start += Bank.BLOCK) {
+                int block = Math.min(Bank.BLOCK, to - start);
+                for (int b = 0; b < block; b++) {
+                    KnnDetector.normalise(h, (start + b) * dim, dim, queries, b * dim);
+                }
+                bank.dots(queries, block, dots);
+                for (int b = 0; b < block; b++) {
+                    int i = start + b;
+                    double guidance = BankMath.topKSum(dots[b], bankSize, k, scratch) / k;
+                    double confidence = LogitMath.logSumExp(z, i * classes, classes, 1);
+                    scores[i] = -confidence * guidance + 0.0; // + 0.0 turns -0.0 into 0.0
+                }
             }
-            BankMath.dots(queries, block, bank, bankSize, dim, dots);
-            for (int b = 0; b < block; b++) {
-                int i = start + b;
-                double guidance = BankMath.topKSum(dots[b], bankSize, k, scratch) / k;
-                double confidence = LogitMath.logSumExp(z, i * classes, classes, 1);
-                scores[i] = -confidence * guidance + 0.0; // + 0.0 turns -0.0 into 0.0
-            }
-        }
+        });
         return scores;
     }
 
@@ -151,7 +153,7 @@ public final class NnGuideDetector implements PersistentDetector {
         out.writeDouble(alpha);
         out.writeInt(dim);
         out.writeLong(fitSamples);
-        StateIo.writeDoubles(out, bank);
+        StateIo.writeDoubles(out, bank.toRowMajor());
     }
 
     static NnGuideDetector read(DataInputStream in) throws IOException {

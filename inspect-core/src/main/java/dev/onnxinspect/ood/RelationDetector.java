@@ -13,7 +13,7 @@ import java.util.Set;
  * to no fit sample scores +0.0 (never -0.0). Higher = more OOD.
  *
  * <p>Brute force over every fit sample like {@link KnnDetector}: O(N (d + K)) per sample, 16 samples sharing each
- * pass over the bank. Memory: the bank, N (d + K) doubles ({@link #estimate}).
+ * pass over the bank ({@link Bank}), the blocks of a batch in parallel. Memory: the bank, N (d + K) doubles ({@link #estimate}).
  */
 public final class RelationDetector implements PersistentDetector {
     static final String TYPE = "relation";
@@ -26,17 +26,15 @@ public final class RelationDetector implements PersistentDetector {
     private final int dim;
     private final int classes;
     private final int fitSize;
-    /** ĥ_i, row-major fitSize x dim. */
-    private final double[] features;
-    /** p_i, row-major fitSize x classes. */
-    private final double[] probabilities;
+    /** ĥ_i, fitSize rows of dim. */
+    private final Bank features;
+    /** p_i, fitSize rows of classes. */
+    private final Bank probabilities;
 
     private RelationDetector(double q, int dim, int classes, double[] features, double[] probabilities) {
         this.q = checkQ(q);
         this.dim = dim;
         this.classes = classes;
-        this.features = features;
-        this.probabilities = probabilities;
         this.fitSize = dim < 1 ? 0 : features.length / dim;
         if (dim < 1
                 || classes < 2
@@ -47,6 +45,8 @@ public final class RelationDetector implements PersistentDetector {
                     + " probability values of widths " + dim + " and " + classes + " are not a fitted Relation"
                     + " detector; the saved file is damaged: fit and save again");
         }
+        this.features = Bank.of(features, dim);
+        this.probabilities = Bank.of(probabilities, classes);
     }
 
     /**
@@ -54,7 +54,7 @@ public final class RelationDetector implements PersistentDetector {
      * features and probabilities, row-major.
      */
     static RelationDetector of(double q, int dim, int classes, double[] features, double[] probabilities) {
-        return new RelationDetector(q, dim, classes, features.clone(), probabilities.clone());
+        return new RelationDetector(q, dim, classes, features, probabilities);
     }
 
     /** A fit accumulator with q = 1. */
@@ -117,32 +117,34 @@ public final class RelationDetector implements PersistentDetector {
         float[] z = input.logitArray();
         int n = input.samples();
         double[] scores = new double[n];
-        int blockRows = Math.min(BankMath.BLOCK, n);
-        double[] queries = new double[BankMath.BLOCK * dim];
-        double[] probs = new double[BankMath.BLOCK * classes];
-        double[] p = new double[classes];
-        double[][] cosines = new double[blockRows][fitSize];
-        double[][] agreements = new double[blockRows][fitSize];
-        for (int start = 0; start < n; start += BankMath.BLOCK) {
-            int block = Math.min(BankMath.BLOCK, n - start);
-            for (int b = 0; b < block; b++) {
-                KnnDetector.normalise(h, (start + b) * dim, dim, queries, b * dim);
-                LogitMath.softmax(z, (start + b) * classes, classes, 1, p);
-                System.arraycopy(p, 0, probs, b * classes, classes);
-            }
-            BankMath.dots(queries, block, features, fitSize, dim, cosines);
-            BankMath.dots(probs, block, probabilities, fitSize, classes, agreements);
-            for (int b = 0; b < block; b++) {
-                double sum = 0;
-                for (int s = 0; s < fitSize; s++) {
-                    double r = Math.max(0, cosines[b][s]) * agreements[b][s];
-                    if (r > THRESHOLD) {
-                        sum += q == 1 ? r : Math.pow(r, q);
-                    }
+        Bank.parallelRanges(n, (from, to) -> {
+            int blockRows = Math.min(Bank.BLOCK, to - from);
+            double[] queries = new double[Bank.BLOCK * dim];
+            double[] probs = new double[Bank.BLOCK * classes];
+            double[] p = new double[classes];
+            double[][] cosines = new double[blockRows][fitSize];
+            double[][] agreements = new double[blockRows][fitSize];
+            for (int start = from; start < to; start += Bank.BLOCK) {
+                int block = Math.min(Bank.BLOCK, to - start);
+                for (int b = 0; b < block; b++) {
+                    KnnDetector.normalise(h, (start + b) * dim, dim, queries, b * dim);
+                    LogitMath.softmax(z, (start + b) * classes, classes, 1, p);
+                    System.arraycopy(p, 0, probs, b * classes, classes);
                 }
-                scores[start + b] = -sum + 0.0; // + 0.0 turns -0.0 into 0.0
+                features.dots(queries, block, cosines);
+                probabilities.dots(probs, block, agreements);
+                for (int b = 0; b < block; b++) {
+                    double sum = 0;
+                    for (int s = 0; s < fitSize; s++) {
+                        double r = Math.max(0, cosines[b][s]) * agreements[b][s];
+                        if (r > THRESHOLD) {
+                            sum += q == 1 ? r : Math.pow(r, q);
+                        }
+                    }
+                    scores[start + b] = -sum + 0.0; // + 0.0 turns -0.0 into 0.0
+                }
             }
-        }
+        });
         return scores;
     }
 
@@ -156,8 +158,8 @@ public final class RelationDetector implements PersistentDetector {
         out.writeDouble(q);
         out.writeInt(dim);
         out.writeInt(classes);
-        StateIo.writeDoubles(out, features);
-        StateIo.writeDoubles(out, probabilities);
+        StateIo.writeDoubles(out, features.toRowMajor());
+        StateIo.writeDoubles(out, probabilities.toRowMajor());
     }
 
     static RelationDetector read(DataInputStream in) throws IOException {

@@ -17,11 +17,13 @@ import org.slf4j.LoggerFactory;
  * <p>Choice (exact comparison): the test is evaluated as {@code C_ij * n_in > D_i} in float64, where
  * {@code C_ij = (double) w_ij * (double) x_j} is exact (a product of two floats fits in a double) and D_i is
  * summed in index order k = 0 .. n_in - 1; rows with {@code D_i <= 0} have no significant interaction (for
- * ABSOLUTE that is D_i = 0, where every share is 0).
+ * ABSOLUTE that is D_i = 0, where every share is 0). The sums skip the inputs x_k = 0 (ReLU outputs are mostly zero):
+ * their terms are zeros, which change a sum at most in the sign of a zero sum, and D_i = ±0 counts nothing either
+ * way; an (i, j) with x_j = 0 has C_ij = ±0, never significant when D_i > 0. So the counts are those of the full sums.
  * <p>Memory: one {@code int} counter per (tracked class, i, j), K' x n_out x n_in x 4 bytes, allocated when a class
  * first appears. The constructor states the size ({@link #estimate}) and refuses, before allocating anything,
  * when it is above {@link InteractionOptions#memoryLimitBytes()}; restrict the classes or the layers then.
- * Cost: 2 x n_out x n_in multiply-adds per sample of a tracked class.
+ * Cost: 2 x n_out x (non-zero inputs) multiply-adds per sample of a tracked class.
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data.
  * A sample with a NaN or infinite input is left out and counted as invalid.
  */
@@ -41,6 +43,11 @@ public final class InteractionAccumulator implements Serializable {
     private final int[] classSizes;
     private long skippedSamples;
     private long invalidSamples;
+    /** Scratch of one sample (made on first use): the indices and values of its non-zero inputs, D_i per row. */
+    private transient int[] nonZero;
+
+    private transient double[] nonZeroValues;
+    private transient double[] denominators;
 
     /**
      * @param dense   the layer's weights; its {@link DenseLayer#inputName()} is the layer whose activations
@@ -149,26 +156,74 @@ public final class InteractionAccumulator implements Serializable {
         classSizes[slot]++;
         int[] g = counts[slot];
         boolean absolute = options.share() == InteractionShare.ABSOLUTE;
-        for (int i = 0; i < nOut; i++) {
-            int row = i * nIn;
-            double denominator = 0.0;
-            if (absolute) {
-                for (int j = 0; j < nIn; j++) {
-                    denominator += Math.abs((double) weights[row + j] * x[offset + j]);
-                }
-            } else {
-                for (int j = 0; j < nIn; j++) {
-                    denominator += (double) weights[row + j] * x[offset + j];
-                }
+        if (nonZero == null) {
+            nonZero = new int[nIn];
+            nonZeroValues = new double[nIn];
+            denominators = new double[nOut];
+        }
+        int nz = 0;
+        for (int j = 0; j < nIn; j++) {
+            float v = x[offset + j];
+            if (v != 0) {
+                nonZero[nz] = j;
+                nonZeroValues[nz++] = v;
             }
+        }
+        denominators(nz, absolute);
+        for (int i = 0; i < nOut; i++) {
+            double denominator = denominators[i];
             if (!(denominator > 0.0)) {
                 continue;
             }
-            for (int j = 0; j < nIn; j++) {
-                double c = (double) weights[row + j] * x[offset + j];
+            int row = i * nIn;
+            for (int t = 0; t < nz; t++) {
+                int j = nonZero[t];
+                double c = weights[row + j] * nonZeroValues[t];
                 g[row + j] += c * nIn > denominator ? 1 : 0;
             }
         }
+    }
+
+    /**
+     * D_i of every row into {@link #denominators}, over the {@code nz} non-zero inputs, four rows at a time (four
+     * independent sums, each in index order: a single running sum waits for every addition).
+     */
+    private void denominators(int nz, boolean absolute) {
+        int i = 0;
+        for (; i + 3 < nOut; i += 4) {
+            int r0 = i * nIn;
+            int r1 = r0 + nIn;
+            int r2 = r1 + nIn;
+            int r3 = r2 + nIn;
+            double d0 = 0.0;
+            double d1 = 0.0;
+            double d2 = 0.0;
+            double d3 = 0.0;
+            for (int t = 0; t < nz; t++) {
+                int j = nonZero[t];
+                double v = nonZeroValues[t];
+                d0 += term(weights[r0 + j] * v, absolute);
+                d1 += term(weights[r1 + j] * v, absolute);
+                d2 += term(weights[r2 + j] * v, absolute);
+                d3 += term(weights[r3 + j] * v, absolute);
+            }
+            denominators[i] = d0;
+            denominators[i + 1] = d1;
+            denominators[i + 2] = d2;
+            denominators[i + 3] = d3;
+        }
+        for (; i < nOut; i++) {
+            int row = i * nIn;
+            double d = 0.0;
+            for (int t = 0; t < nz; t++) {
+                d += term(weights[row + nonZero[t]] * nonZeroValues[t], absolute);
+            }
+            denominators[i] = d;
+        }
+    }
+
+    private static double term(double c, boolean absolute) {
+        return absolute ? Math.abs(c) : c;
     }
 
     /**

@@ -127,4 +127,23 @@ class LinearAlgebraTest {
             assertThat(Selection.kthSmallest(values.clone(), values.length, k)).isEqualTo(sorted[k]);
         }
     }
+
+    /** Every order statistic, by the heaps near either end (k + 1 or n - k at most n / 16) and quickselect between. */
+    @Test
+    void selectionNearTheEndsFindsEveryOrderStatistic() {
+        Random random = new Random(4);
+        for (int n : new int[] {1, 2, 15, 16, 17, 1000}) {
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = random.nextInt(3) == 0 ? random.nextInt(5) - 2 : random.nextGaussian(); // ties and spread
+            }
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            for (int k = 0; k < n; k++) {
+                assertThat(Selection.kthSmallestNearEnd(values.clone(), n, k))
+                        .as("n=%d k=%d", n, k)
+                        .isEqualTo(sorted[k]);
+            }
+        }
+    }
 }

@@ -64,6 +64,65 @@ class InteractionAccumulatorTest {
         assertThat(r.share()).isEqualTo(InteractionShare.SIGNED);
     }
 
+    /**
+     * Against the formula summed over every input (zeros included, as SPEC §3 states it), on random layers with mostly
+     * zero inputs (ReLU-like, some -0.0, some samples all zero) and 7 outputs (a block of 4 rows and 3 more): the
+     * accumulator skips the zero inputs, which must change no count.
+     */
+    @Test
+    void countsEqualTheFullSumsOverEveryInput() {
+        Random random = new Random(5);
+        int nOut = 7;
+        int nIn = 13;
+        for (InteractionShare share : InteractionShare.values()) {
+            for (int trial = 0; trial < 20; trial++) {
+                float[] w = new float[nOut * nIn];
+                for (int k = 0; k < w.length; k++) {
+                    w[k] = random.nextInt(4) == 0 ? 0f : (float) random.nextGaussian();
+                }
+                int n = 30;
+                float[][] rows = new float[n][nIn];
+                int[] classes = new int[n];
+                for (int s = 0; s < n; s++) {
+                    classes[s] = random.nextInt(2);
+                    for (int j = 0; j < nIn; j++) {
+                        int kind = random.nextInt(5);
+                        rows[s][j] = kind <= 1 ? 0f : kind == 2 ? -0f : (float) Math.abs(random.nextGaussian());
+                    }
+                }
+                int[][] expected = new int[2][nOut * nIn];
+                for (int s = 0; s < n; s++) {
+                    for (int i = 0; i < nOut; i++) {
+                        double d = 0;
+                        for (int j = 0; j < nIn; j++) {
+                            double c = (double) w[i * nIn + j] * rows[s][j];
+                            d += share == InteractionShare.ABSOLUTE ? Math.abs(c) : c;
+                        }
+                        for (int j = 0; j < nIn; j++) {
+                            double c = (double) w[i * nIn + j] * rows[s][j];
+                            if (d > 0 && c * nIn > d) {
+                                expected[classes[s]][i * nIn + j]++;
+                            }
+                        }
+                    }
+                }
+                InteractionAccumulator acc = new InteractionAccumulator(
+                        new DenseLayer("o", "x", nOut, nIn, w, new float[nOut]),
+                        InteractionOptions.builder(2, ClassBasis.LABEL)
+                                .share(share)
+                                .build());
+                acc.accept(classes, Activations.dense("x", rows));
+                InteractionFrequencies r = acc.result();
+                assertThat(r.table().forClass(0).counts())
+                        .as("%s trial %d", share, trial)
+                        .containsExactly(expected[0]);
+                assertThat(r.table().forClass(1).counts())
+                        .as("%s trial %d", share, trial)
+                        .containsExactly(expected[1]);
+            }
+        }
+    }
+
     @Test
     void anExactlyAverageShareIsNotSignificant() {
         // W row [1, 1, 1], x = [1, 1, 1]: every share is exactly 1/3; 3 * 1 > 3 is false -> none.

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
             "Datasets come from the cache (scripts/fetch-data.sh fetches them)."
         })
 final class DemoCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
     @Option(
             names = "--out",
             defaultValue = "onnx-inspect-out/demo",
@@ -72,10 +76,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long t0 = System.nanoTime();
         InMemoryDataset train = head(FashionMnist.train(), trainSamples);
         InMemoryDataset test = head(FashionMnist.test(), testSamples);
         InMemoryDataset digits = head(MnistDigits.load(), oodSamples);
+        long t1 = System.nanoTime();
         TrainingStep.Result trained = TrainingStep.trainMlp(train, test, epochs, seed, out);
+        long t2 = System.nanoTime();
         AuditResult result = stats.apply(Audit.builder(trained.modelFile())
                         .fit(train.subset(0, Math.min(fitSamples, (int) train.size()))
                                 .named("fashion-mnist-train-fit"))
@@ -86,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                         .parameters(trained.parameters())
                         .progress(run.progress()))
                 .run();
+        long t3 = System.nanoTime();
         Map<String, Path> files = new LinkedHashMap<>(AuditTables.write(
                 result,
                 out.resolve("tables"),
@@ -102,9 +110,21 @@ final class DemoCommand implements Callable<Integer> {
                         TrainingStep.epochs(trained),
                         out.resolve("report.html"),
                         sources::get));
+        long t4 = System.nanoTime();
+        LOG.debug(
+                "demo phases: datasets {} ms, training and export {} ms, audit (fit, inspection, detectors, node"
+                        + " classifiers) {} ms, tables and report {} ms",
+                ms(t1 - t0),
+                ms(t2 - t1),
+                ms(t3 - t2),
+                ms(t4 - t3));
         files.put("model", trained.modelFile());
         Summary.print(System.out, result, trained, files);
         return ExitCodes.OK;
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     private static InMemoryDataset head(InMemoryDataset d, Integer n) {
