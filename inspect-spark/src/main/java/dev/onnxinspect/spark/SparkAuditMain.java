@@ -3,7 +3,6 @@ package dev.onnxinspect.spark;
 import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.audit.ScoreColumn;
 import dev.onnxinspect.data.DatasetException;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,13 +71,9 @@ public final class SparkAuditMain {
         try {
             o = Options.parse(args);
         } catch (IllegalArgumentException | DatasetException e) {
-            err.println("usage error: " + e.getMessage());
-            err.println(Options.USAGE);
-            return 2;
+            return SubmitCommand.usageError(err, e.getMessage(), Options.USAGE);
         }
-        SparkSession spark =
-                SparkSession.builder().appName("onnx-inspect audit").getOrCreate();
-        try {
+        return SubmitCommand.run("onnx-inspect audit", err, spark -> {
             Path report = o.report == null ? null : SubmitPaths.reportFile(o.report);
             SparkAudit.Builder audit = SparkAudit.builder(Path.of(o.model), o.inputs())
                     .fit(o.fit.name(), read(spark, o, o.fit, "--fit"))
@@ -129,19 +124,7 @@ public final class SparkAuditMain {
                     scoredDir, String.join(",", result.scored().keySet()), o.out, files.keySet());
             result.unpersist();
             return 0;
-        } catch (OnnxInspectException e) {
-            err.println("error: " + e.getMessage());
-            return switch (e.kind()) {
-                case INVALID_INPUT, UNSUPPORTED -> 3;
-                case IO -> 4;
-                default -> 1;
-            };
-        } catch (IOException e) {
-            err.println("error: cannot read or write " + e.getMessage() + "; check the path and its permissions");
-            return 4;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** One set read with Spark; a path Spark cannot read is one line naming the option. */
@@ -268,17 +251,17 @@ public final class SparkAuditMain {
                         if (eq < 0) {
                             throw new IllegalArgumentException("--shape takes INPUT=D1,D2,..., got " + v);
                         }
-                        o.shapes.put(v.substring(0, eq), dims(v.substring(eq + 1)));
+                        o.shapes.put(v.substring(0, eq), SubmitCommand.dims("--shape", v.substring(eq + 1)));
                     }
                     case "--labels" -> o.labels = v;
                     case "--layers" -> o.layers = list(a, v);
                     case "--logits" -> o.logits = v;
                     case "--features" -> o.features = v;
                     case "--head" -> o.head = v;
-                    case "--tau" -> o.tau = real(a, v);
-                    case "--alpha" -> o.alpha = real(a, v);
-                    case "--batch-size" -> o.batchSize = count(a, v);
-                    case "--partitions" -> o.partitions = count(a, v);
+                    case "--tau" -> o.tau = SubmitCommand.real(a, v);
+                    case "--alpha" -> o.alpha = SubmitCommand.real(a, v);
+                    case "--batch-size" -> o.batchSize = SubmitCommand.count(a, v, 0);
+                    case "--partitions" -> o.partitions = SubmitCommand.count(a, v, 0);
                     case "--keep" -> o.keep = list(a, v);
                     case "--scored" -> o.scored = v;
                     case "--out" -> o.out = v;
@@ -350,39 +333,6 @@ public final class SparkAuditMain {
                 throw new IllegalArgumentException(option + " takes names separated by commas, got '" + v + "'");
             }
             return items;
-        }
-
-        private static double real(String option, String v) {
-            try {
-                double x = Double.parseDouble(v);
-                if (!Double.isFinite(x) || x < 0) {
-                    throw new IllegalArgumentException(option + " takes a finite number >= 0, got " + v);
-                }
-                return x;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " takes a number, got " + v, e);
-            }
-        }
-
-        private static int count(String option, String v) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n < 0) {
-                    throw new IllegalArgumentException(option + " takes a count >= 0, got " + v);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " takes a whole number, got " + v, e);
-            }
-        }
-
-        private static long[] dims(String v) {
-            String[] parts = v.split(",", -1);
-            long[] dims = new long[parts.length];
-            for (int d = 0; d < parts.length; d++) {
-                dims[d] = count("--shape", parts[d]);
-            }
-            return dims;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.onnxinspect.spark;
 
-import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.arrow.ArrowResultDirectory;
 import dev.onnxinspect.arrow.ArrowWriteOptions;
 import dev.onnxinspect.arrow.PathSimilarityWriter;
@@ -73,13 +72,9 @@ public final class SparkCheckpointsMain {
         try {
             o = Options.parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("usage error: " + e.getMessage());
-            err.println(Options.USAGE);
-            return 2;
+            return SubmitCommand.usageError(err, e.getMessage(), Options.USAGE);
         }
-        SparkSession spark =
-                SparkSession.builder().appName("onnx-inspect checkpoints").getOrCreate();
-        try {
+        return SubmitCommand.run("onnx-inspect checkpoints", err, spark -> {
             List<CheckpointFile> checkpoints = SparkCheckpoints.fromDirectory(Path.of(o.checkpoints));
             InMemoryDataset probe = probe(spark, o);
             PathOptions.Builder paths = PathOptions.builder();
@@ -116,19 +111,7 @@ public final class SparkCheckpointsMain {
                                 "%s: mean self similarity %.4f at step %d%n", p.layer(), step.mean(), step.step()));
             }
             return 0;
-        } catch (OnnxInspectException e) {
-            err.println("error: " + e.getMessage());
-            return switch (e.kind()) {
-                case INVALID_INPUT, UNSUPPORTED -> 3;
-                case IO -> 4;
-                default -> 1;
-            };
-        } catch (IOException e) {
-            err.println("error: cannot read or write " + e.getMessage() + "; check the path and its permissions");
-            return 4;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** Runs the job with the path_similarity rows streamed into the table, and commits the directory. */
@@ -283,14 +266,14 @@ public final class SparkCheckpointsMain {
                     case "--order" -> o.order = v;
                     case "--shape" ->
                         o.shape = Arrays.stream(v.split(",", -1))
-                                .mapToInt(d -> count(a, d, 1))
+                                .mapToInt(d -> SubmitCommand.count(a, d, 1))
                                 .toArray();
                     case "--name" -> o.name = v;
                     case "--layers" -> o.layers = Arrays.asList(v.split(",", -1));
-                    case "--tau" -> o.tau = real(a, v);
-                    case "--max-pairs" -> o.maxPairs = count(a, v, 1);
-                    case "--seed" -> o.seed = (long) count(a, v, 0);
-                    case "--batch-size" -> o.batchSize = count(a, v, 1);
+                    case "--tau" -> o.tau = SubmitCommand.real32(a, v);
+                    case "--max-pairs" -> o.maxPairs = SubmitCommand.count(a, v, 1);
+                    case "--seed" -> o.seed = (long) SubmitCommand.count(a, v, 0);
+                    case "--batch-size" -> o.batchSize = SubmitCommand.count(a, v, 1);
                     case "--out" -> o.out = v;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -321,30 +304,6 @@ public final class SparkCheckpointsMain {
                 o.name = dot > 0 ? last.substring(0, dot) : last;
             }
             return o;
-        }
-
-        private static Float real(String option, String v) {
-            try {
-                float x = Float.parseFloat(v);
-                if (!Float.isFinite(x) || x < 0) {
-                    throw new IllegalArgumentException(option + " takes a finite number >= 0, got " + v);
-                }
-                return x;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " takes a number, got " + v, e);
-            }
-        }
-
-        private static int count(String option, String v, int min) {
-            try {
-                int n = Integer.parseInt(v.trim());
-                if (n < min) {
-                    throw new IllegalArgumentException(option + " takes a whole number >= " + min + ", got " + v);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " takes a whole number, got " + v, e);
-            }
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.onnxinspect.spark;
 
-import dev.onnxinspect.OnnxInspectException;
 import dev.onnxinspect.stats.KdeMode;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,13 +52,9 @@ public final class SparkInspectMain {
         try {
             o = Options.parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("usage error: " + e.getMessage());
-            err.println(Options.USAGE);
-            return 2;
+            return SubmitCommand.usageError(err, e.getMessage(), Options.USAGE);
         }
-        SparkSession spark =
-                SparkSession.builder().appName("onnx-inspect " + o.name).getOrCreate();
-        try {
+        return SubmitCommand.run("onnx-inspect " + o.name, err, spark -> {
             Path report = o.report == null ? null : SubmitPaths.reportFile(o.report);
             SparkDatasets sets = SparkDatasets.of(o.name, read(spark, o, o.data, "--data"));
             for (Map.Entry<String, String> ood : o.ood.entrySet()) {
@@ -103,19 +97,7 @@ public final class SparkInspectMain {
                             "SPEC 8 nodes as classifiers of %s (fitted on %s): layer accuracy %.4f on %d samples%n",
                             n.layer(), result.nodeFitDataset(), n.layerAccuracy(), n.samples()));
             return 0;
-        } catch (OnnxInspectException e) {
-            err.println("error: " + e.getMessage());
-            return switch (e.kind()) {
-                case INVALID_INPUT, UNSUPPORTED -> 3;
-                case IO -> 4;
-                case INTERNAL -> 1;
-            };
-        } catch (IOException e) {
-            err.println("error: cannot read or write " + e.getMessage() + "; check the path and its permissions");
-            return 4;
-        } finally {
-            spark.stop();
-        }
+        });
     }
 
     /** One set read with Spark; a path Spark cannot read is one line naming the option (exit status 4). */
@@ -183,13 +165,13 @@ public final class SparkInspectMain {
                         if (eq < 0) {
                             throw new IllegalArgumentException("--shape takes INPUT=D1,D2,..., got " + v);
                         }
-                        o.shapes.put(v.substring(0, eq), dims(v.substring(eq + 1)));
+                        o.shapes.put(v.substring(0, eq), SubmitCommand.dims("--shape", v.substring(eq + 1)));
                     }
                     case "--labels" -> o.labels = v;
                     case "--layers" -> o.layers = Arrays.asList(v.split(",", -1));
                     case "--logits" -> o.logits = v;
-                    case "--batch-size" -> o.batchSize = number(a, v);
-                    case "--partitions" -> o.partitions = number(a, v);
+                    case "--batch-size" -> o.batchSize = SubmitCommand.count(a, v, 0);
+                    case "--partitions" -> o.partitions = SubmitCommand.count(a, v, 0);
                     case "--name" -> o.name = v;
                     case "--out" -> o.out = v;
                     case "--ood" -> {
@@ -211,7 +193,7 @@ public final class SparkInspectMain {
                             case "exact" -> KdeMode.EXACT;
                             default -> throw new IllegalArgumentException("--kde takes fast or exact, got " + v);
                         };
-                    case "--memory-budget-mib" -> o.memoryBudgetMib = number(a, v);
+                    case "--memory-budget-mib" -> o.memoryBudgetMib = SubmitCommand.count(a, v, 0);
                     case "--report" -> o.report = v;
                     case "--class-names" -> o.classNames = Arrays.asList(v.split(",", -1));
                     default -> throw new IllegalArgumentException("unknown option " + a);
@@ -254,27 +236,6 @@ public final class SparkInspectMain {
                 b.labels(labels);
             }
             return b.build();
-        }
-
-        private static int number(String option, String v) {
-            try {
-                int n = Integer.parseInt(v);
-                if (n < 0) {
-                    throw new IllegalArgumentException(option + " takes a count >= 0, got " + v);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " takes a whole number, got " + v, e);
-            }
-        }
-
-        private static long[] dims(String v) {
-            String[] parts = v.split(",", -1);
-            long[] dims = new long[parts.length];
-            for (int d = 0; d < parts.length; d++) {
-                dims[d] = number("--shape", parts[d]);
-            }
-            return dims;
         }
     }
 }
