@@ -11,7 +11,6 @@ import dev.onnxinspect.audit.DatasetRole;
 import dev.onnxinspect.audit.DatasetScores;
 import dev.onnxinspect.audit.MetricsRow;
 import dev.onnxinspect.audit.ScoreColumn;
-import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.inspect.ClassSource;
@@ -497,14 +496,14 @@ public final class SparkAudit {
     private static AuditOptions auditOptions(
             Builder b, List<String> layers, long fitSamples, Map<String, Scores> scores) {
         Audit.Builder audit = Audit.builder(b.model)
-                .fit(new Described(b.fitName, fitSamples, true))
+                .fit(new DescribedDataset(b.fitName, fitSamples, true))
                 .layers(layers)
                 .logitsOutput(b.logitsOutput)
                 .batchSize(b.batchSize)
                 .tau(b.tau)
                 .alpha(b.alpha);
         scores.forEach((name, s) -> {
-            Described d = new Described(name, s.predicted().length, s.labels() != null);
+            DescribedDataset d = new DescribedDataset(name, s.predicted().length, s.labels() != null);
             if (name.equals(b.idName)) {
                 audit.id(d);
             } else {
@@ -512,20 +511,6 @@ public final class SparkAudit {
             }
         });
         return audit.options();
-    }
-
-    /** A Spark Dataset as an audit's options name it: its name, size and labels; its rows are read by Spark only. */
-    private record Described(String name, long size, boolean labelled) implements DataSource {
-        @Override
-        public int[] sampleShape() {
-            return new int[] {1};
-        }
-
-        @Override
-        public Iterator<Batch> batches(int batchSize) {
-            throw new SparkInspectionException("the rows of the Spark Dataset " + name + " are read by its"
-                    + " partitions; run a SparkAudit on it instead");
-        }
     }
 
     private static Dataset<Row> score(

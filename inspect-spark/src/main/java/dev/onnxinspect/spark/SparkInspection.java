@@ -11,7 +11,6 @@ import dev.onnxinspect.audit.DatasetRole;
 import dev.onnxinspect.audit.DatasetScores;
 import dev.onnxinspect.audit.KlRow;
 import dev.onnxinspect.audit.MemoryPlan;
-import dev.onnxinspect.data.Batch;
 import dev.onnxinspect.data.DataSource;
 import dev.onnxinspect.data.DatasetException;
 import dev.onnxinspect.data.DatasetRules;
@@ -47,7 +46,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -661,7 +659,7 @@ public final class SparkInspection {
                     : results.get(i).summary().samples()
                             + results.get(i).summary().skippedNonFinite();
             RowInputs mapping = set.inputs() == null ? inputs : set.inputs();
-            described.add(new DatasetDescription(set.name(), size, mapping.labelColumn() != null));
+            described.add(new DescribedDataset(set.name(), size, mapping.labelColumn() != null));
         }
         Audit.Builder audit = Audit.builder(model)
                 .id(described.get(0))
@@ -681,23 +679,9 @@ public final class SparkInspection {
                 .nonFinite(nonFinite)
                 .memoryBudgetBytes(memoryBudgetBytes);
         if (sets.fit() != null) {
-            audit.fit(new DatasetDescription(sets.fitName(), fitSize, true));
+            audit.fit(new DescribedDataset(sets.fitName(), fitSize, true));
         }
         return audit.options();
-    }
-
-    /** The Dataset as an audit's options name it: its name, size and labels; its rows are read by Spark only. */
-    private record DatasetDescription(String name, long size, boolean labelled) implements DataSource {
-        @Override
-        public int[] sampleShape() {
-            return new int[] {1};
-        }
-
-        @Override
-        public Iterator<Batch> batches(int batchSize) {
-            throw new SparkInspectionException("the rows of the Spark Dataset " + name + " are read by its"
-                    + " partitions; run a SparkInspection on it instead");
-        }
     }
 
     /** Builds a {@link SparkInspection}; the defaults are the audit's (SPEC's). */
