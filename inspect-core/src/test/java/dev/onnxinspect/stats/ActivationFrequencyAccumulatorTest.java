@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.onnxinspect.runtime.LayerActivations;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -235,6 +236,103 @@ class ActivationFrequencyAccumulatorTest {
                             .as("S2 tau %s eps %s class %d", tau, eps, c)
                             .containsExactly(s2[c]);
                 }
+            }
+        }
+    }
+
+    /*
+     * The bit kernels (tau = 0: S2 kept as S1 minus S1-but-not-S2) against the straightforward loop with S2 by its
+     * sorting definition: rows longer than RowScan.FOLD (so the folds' main loops run) with ties, +0.0, -0.0,
+     * negatives, values one ulp apart, Float.MIN_VALUE, and NaN (either sign bit) or infinities in some rows, which
+     * must leave every count unchanged. Class 2 appears only in invalid samples and so must have no row.
+     */
+    @Test
+    void countsEqualTheStraightforwardLoopWithTiesZerosAndNonFiniteRowsLongerThanTheFold() {
+        Random random = new Random(41);
+        int samples = 300;
+        int n = 2 * RowScan.FOLD + 37;
+        float[] pool = {0f, -0f, 1f, 1f, Math.nextUp(1f), 2e-3f, -4f, 1500f, Float.MIN_VALUE, 3e-7f};
+        float[] bad = {Float.NaN, Float.intBitsToFloat(0xFFC00001), Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[][] rows = new float[samples][n];
+        int[] classes = new int[samples];
+        boolean[] invalid = new boolean[samples];
+        for (int i = 0; i < samples; i++) {
+            if (random.nextBoolean()) { // dense: every kind of value anywhere
+                for (int j = 0; j < n; j++) {
+                    rows[i][j] = random.nextInt(3) == 0
+                            ? (float) Math.pow(10, -5 + 8 * random.nextDouble())
+                            : pool[random.nextInt(pool.length)];
+                }
+            } else { // sparse: zeros and negatives with a few positives (some tied) at random places
+                for (int j = 0; j < n; j++) {
+                    rows[i][j] = random.nextBoolean() ? (random.nextBoolean() ? 0f : -0f) : -random.nextFloat();
+                }
+                float tied = (float) Math.pow(10, -6 + 9 * random.nextDouble());
+                for (int k = random.nextInt(6); k > 0; k--) {
+                    rows[i][random.nextInt(n)] =
+                            random.nextBoolean() ? tied : (float) Math.pow(10, -6 + 9 * random.nextDouble());
+                }
+            }
+            invalid[i] = random.nextInt(5) == 0;
+            if (invalid[i]) {
+                rows[i][random.nextInt(n)] = bad[random.nextInt(bad.length)];
+                if (random.nextBoolean()) {
+                    rows[i][random.nextInt(n)] = bad[random.nextInt(bad.length)];
+                }
+            }
+            classes[i] = invalid[i] && random.nextInt(4) == 0 ? 2 : random.nextInt(2);
+        }
+        int[] shape = {n};
+        for (double eps : new double[] {1.5, 1000}) {
+            StatsOptions opts =
+                    StatsOptions.builder(3, ClassBasis.LABEL).tau(0.0).eps(eps).build();
+            ActivationFrequencyAccumulator acc = new ActivationFrequencyAccumulator(opts, "l", shape);
+            acc.accept(classes, Activations.of("l", shape, rows));
+            ActivationFrequencies r = acc.result();
+            int[][] s1 = new int[3][n];
+            int[][] s2 = new int[3][n];
+            int[] sizes = new int[3];
+            long[] nonFinite = new long[n];
+            int invalidCount = 0;
+            for (int i = 0; i < samples; i++) {
+                if (invalid[i]) {
+                    invalidCount++;
+                    for (int j = 0; j < n; j++) {
+                        nonFinite[j] += Float.isFinite(rows[i][j]) ? 0 : 1;
+                    }
+                    continue;
+                }
+                sizes[classes[i]]++;
+                float max = 0f;
+                for (float v : rows[i]) {
+                    max = Math.max(max, v);
+                }
+                // S2 by its definition: sort descending, cut after the first ratio above eps (or the last positive)
+                float[] sorted = rows[i].clone();
+                Arrays.sort(sorted);
+                float cut = Float.NaN;
+                for (int k = n - 1; k >= 0 && sorted[k] > 0; k--) {
+                    cut = sorted[k];
+                    if (k == 0 || !(sorted[k - 1] > 0) || sorted[k] > eps * sorted[k - 1]) {
+                        break;
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    s1[classes[i]][j] += rows[i][j] > 0 ? 1 : 0;
+                    s2[classes[i]][j] += rows[i][j] >= cut ? 1 : 0;
+                }
+            }
+            assertThat(r.invalidSamples()).isEqualTo(invalidCount);
+            assertThat(r.nonFiniteByNeuron()).containsExactly(nonFinite);
+            assertThat(r.s1Table().classes()).hasSize(2);
+            for (int c = 0; c < 2; c++) {
+                assertThat(r.s1Table().forClass(c).classSize()).isEqualTo(sizes[c]);
+                assertThat(r.s1Table().forClass(c).counts())
+                        .as("S1 eps %s class %d", eps, c)
+                        .containsExactly(s1[c]);
+                assertThat(r.s2Table().forClass(c).counts())
+                        .as("S2 eps %s class %d", eps, c)
+                        .containsExactly(s2[c]);
             }
         }
     }
