@@ -13,10 +13,13 @@ import dev.onnxinspect.stats.InteractionAccumulator;
 import dev.onnxinspect.stats.InteractionOptions;
 import dev.onnxinspect.stats.KdeMode;
 import dev.onnxinspect.stats.LayerStatisticsAccumulator;
+import dev.onnxinspect.stats.NeuronView;
 import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.NodeClassifierEvaluationAccumulator;
 import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
 import dev.onnxinspect.stats.NodeClassifierResult;
+import dev.onnxinspect.stats.SequenceMask;
+import dev.onnxinspect.stats.StatsException;
 import dev.onnxinspect.stats.StatsOptions;
 import java.io.Serializable;
 import java.util.Iterator;
@@ -53,7 +56,8 @@ record PartitionTask(
         InteractionOptions interactionOptions,
         Map<String, StatsOptions> nodeFits,
         Broadcast<Map<String, NodeClassifier>> nodeClassifiers,
-        KdeMode kdeMode)
+        KdeMode kdeMode,
+        String maskInput)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -63,6 +67,8 @@ record PartitionTask(
      * @param nodeFits        per layer whose SPEC §8 node classifiers are fitted here, its options (none: empty)
      * @param nodeClassifiers the fitted classifiers to evaluate here, per layer, or null for none
      * @param kdeMode         how the evaluations evaluate the KDEs
+     * @param maskInput       the model input holding the attention mask, read from each batch for the layers viewed
+     *                        {@link NeuronView#MASKED_MEAN} (as the audit's hooks read it), or null for none
      */
     PartitionTask {
         layers = List.copyOf(layers);
@@ -87,7 +93,8 @@ record PartitionTask(
                 nodeFits,
                 nodeClassifiers == null ? Map.of() : nodeClassifiers.value(),
                 kdeMode,
-                classSource == ClassSource.LABEL);
+                classSource == ClassSource.LABEL,
+                maskInput);
         InspectionSummary summary = Inspection.builder(
                         model.session(), RowSource.internal(dataset, rows, internal, TaskContext.get()))
                 .logitsOutput(logits)
@@ -127,7 +134,11 @@ record PartitionTask(
         private final Map<String, StatsOptions> fitOptions;
         private final Map<String, NodeClassifierFitAccumulator> fits = new LinkedHashMap<>();
         private final Map<String, NodeClassifierEvaluationAccumulator> evaluations = new LinkedHashMap<>();
+        private final Map<String, NeuronView> evaluationViews = new LinkedHashMap<>();
         private final boolean labelled;
+        private final String maskInput;
+        /** Whether a layer of the statistics, fits or evaluations is viewed MASKED_MEAN (the batch's mask is read). */
+        private final boolean masked;
         /** [label][predicted] sample counts on a labelled pass (K x K from the first batch), else null. */
         private long[][] confusion;
 
@@ -139,8 +150,10 @@ record PartitionTask(
                 Map<String, StatsOptions> fitOptions,
                 Map<String, NodeClassifier> classifiers,
                 KdeMode kdeMode,
-                boolean labelled) {
+                boolean labelled,
+                String maskInput) {
             this.stats = stats;
+            this.maskInput = maskInput;
             this.labelled = labelled;
             this.fitOptions = fitOptions;
             for (String layer : dense) {
@@ -148,7 +161,13 @@ record PartitionTask(
                 interactions.put(layer, new InteractionAccumulator(d, options));
                 interactionInputs.put(layer, d.inputName());
             }
-            classifiers.forEach((layer, c) -> evaluations.put(layer, c.evaluation(kdeMode)));
+            classifiers.forEach((layer, c) -> {
+                evaluations.put(layer, c.evaluation(kdeMode));
+                evaluationViews.put(layer, c.options().view());
+            });
+            this.masked = stats.values().stream().anyMatch(o -> o.view() == NeuronView.MASKED_MEAN)
+                    || fitOptions.values().stream().anyMatch(o -> o.view() == NeuronView.MASKED_MEAN)
+                    || evaluationViews.containsValue(NeuronView.MASKED_MEAN);
         }
 
         @Override
@@ -163,18 +182,30 @@ record PartitionTask(
                     confusion[classes[i]][view.predictedClass(i)]++;
                 }
             }
+            // the audit's statistics and node-classifier hooks: one mask per batch, read before any layer is counted
+            SequenceMask mask = masked ? batchMask(view) : null;
             stats.forEach((layer, options) -> {
                 LayerActivations acts = view.layer(layer);
                 layers.computeIfAbsent(layer, name -> new LayerStatisticsAccumulator(options, name, acts.unitShape()))
-                        .accept(classes, acts);
+                        .accept(classes, acts, options.view() == NeuronView.MASKED_MEAN ? mask : null);
             });
             interactions.forEach((layer, acc) -> acc.accept(classes, view.layer(interactionInputs.get(layer))));
             fitOptions.forEach((layer, options) -> {
                 LayerActivations acts = view.layer(layer);
                 fits.computeIfAbsent(layer, name -> new NodeClassifierFitAccumulator(options, name, acts.unitShape()))
-                        .accept(classes, acts);
+                        .accept(classes, acts, options.view() == NeuronView.MASKED_MEAN ? mask : null);
             });
-            evaluations.forEach((layer, e) -> e.accept(classes, view.layer(layer)));
+            evaluations.forEach((layer, e) -> e.accept(
+                    classes, view.layer(layer), evaluationViews.get(layer) == NeuronView.MASKED_MEAN ? mask : null));
+        }
+
+        /** The batch's attention mask, as the audit's statistics hook reads it. */
+        private SequenceMask batchMask(BatchView view) {
+            if (maskInput == null) {
+                throw new StatsException("a layer is viewed MASKED_MEAN but no attention mask input is named; name it"
+                        + " (SparkInspection.Builder#maskInput, --mask-input)");
+            }
+            return SequenceMask.of(view.batch().input(maskInput));
         }
     }
 }

@@ -29,7 +29,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code --ood NAME=PATH} (repeatable: an OOD set in the same format and columns; KL between the ID set and it),
  * {@code --fit PATH} and {@code --fit-name NAME} (a labelled fit set: the SPEC §8 node classifiers, evaluated on the
  * ID set), {@code --no-node-classifiers}, {@code --kde fast|exact}, {@code --memory-budget-mib N} (the memory rule's
- * budget B), {@code --out DIR} (on the driver; required), {@code --report FILE} (the HTML report of
+ * budget B), {@code --mask-input INPUT} (the attention mask input of a sequence model, fed by its {@code --input}
+ * column: its layers {@code [T, d]} through their masked means; {@link SparkInspection.Builder#maskInput}), {@code --out DIR} (on the driver; required), {@code --report FILE} (the HTML report of
  * {@code onnx-inspect audit}, on the driver; {@link SparkInspection#writeReport}) with {@code --class-names a,b,...}
  * for its labels. Exit status: 0, 2 for a usage error, 3 for data or a model that does not fit, 4 for a path that
  * cannot be read ({@code --data}, {@code --ood}, {@code --fit}: {@link SubmitPaths}, as {@link SparkAuditMain}) or a
@@ -75,6 +76,9 @@ public final class SparkInspectMain {
                     .interactions(o.interactions)
                     .nodeClassifiers(o.nodeClassifiers)
                     .kdeMode(o.kde);
+            if (o.maskInput != null) {
+                builder.maskInput(o.maskInput);
+            }
             if (o.memoryBudgetMib > 0) {
                 builder.memoryBudgetBytes((long) o.memoryBudgetMib << 20);
             }
@@ -112,7 +116,7 @@ public final class SparkInspectMain {
                         + " ... [--shape INPUT=D1,D2,...] [--labels COLUMN] [--layers A,B] [--logits TENSOR] [--batch-size N]"
                         + " [--partitions N] [--name NAME] [--no-interactions] [--ood NAME=PATH ...] [--fit PATH]"
                         + " [--fit-name NAME] [--no-node-classifiers] [--kde fast|exact] [--memory-budget-mib N]"
-                        + " --out DIR [--report FILE] [--class-names A,B,...]";
+                        + " [--mask-input INPUT] --out DIR [--report FILE] [--class-names A,B,...]";
 
         String model;
         String data;
@@ -132,6 +136,7 @@ public final class SparkInspectMain {
         boolean nodeClassifiers = true;
         KdeMode kde = KdeMode.FAST;
         int memoryBudgetMib;
+        String maskInput;
         String out;
         String report;
         List<String> classNames;
@@ -194,6 +199,7 @@ public final class SparkInspectMain {
                             default -> throw new IllegalArgumentException("--kde takes fast or exact, got " + v);
                         };
                     case "--memory-budget-mib" -> o.memoryBudgetMib = SubmitCommand.count(a, v, 0);
+                    case "--mask-input" -> o.maskInput = v;
                     case "--report" -> o.report = v;
                     case "--class-names" -> o.classNames = Arrays.asList(v.split(",", -1));
                     default -> throw new IllegalArgumentException("unknown option " + a);

@@ -37,6 +37,7 @@ import dev.onnxinspect.stats.ClassProfiles;
 import dev.onnxinspect.stats.InteractionAccumulator;
 import dev.onnxinspect.stats.InteractionOptions;
 import dev.onnxinspect.stats.KdeMode;
+import dev.onnxinspect.stats.NeuronView;
 import dev.onnxinspect.stats.NodeClassifier;
 import dev.onnxinspect.stats.NodeClassifierFitAccumulator;
 import dev.onnxinspect.stats.NodeClassifierResult;
@@ -93,8 +94,12 @@ import org.slf4j.LoggerFactory;
  * the layers' declared shapes, K and the fit set's size (one {@code count()} of the fit set): the same model and
  * budget give the same views (a very large map by channel means), node-classifier layers and KL layers as the
  * single-machine audit. Choice: patterns are on every layer unless switched off ({@link Builder#patterns}), as the
- * audit does when a dataset's size is unknown; no attention mask (MASKED_MEAN) and no "first N samples" limits of the
- * node classifiers (a Dataset has no order): all or nothing ({@link Builder#nodeClassifiers}).
+ * audit does when a dataset's size is unknown; no "first N samples" limits of the node classifiers (a Dataset has no
+ * order): all or nothing ({@link Builder#nodeClassifiers}). A sequence model's attention mask is named as in the audit
+ * ({@link Builder#maskInput}, fed from a column like any input): the plan views its layers {@code [T, d]}
+ * {@link NeuronView#MASKED_MEAN}, and every task reads each batch's mask for the statistics, the node classifiers' fit
+ * and their evaluation, as the audit's hooks do; the samples left out for a mask without a 1 are counted per
+ * partition and added up ({@code empty_mask_samples.<dataset>}).
  *
  * <p>SPEC §8 memory: the fit data are gathered, not summed (the KDE is evaluated exactly from every fit value). A
  * partition's partial holds one float per (fit sample, node) where the node is on, at most n_p x nodes x 4 bytes (its
@@ -140,6 +145,7 @@ public final class SparkInspection {
     private final boolean nodeClassifiers;
     private final boolean fitStatistics;
     private final KdeMode kdeMode;
+    private final String maskInput;
 
     private SparkInspection(Builder b) {
         this.model = b.model;
@@ -161,6 +167,7 @@ public final class SparkInspection {
         this.nodeClassifiers = b.nodeClassifiers;
         this.fitStatistics = b.fitStatistics;
         this.kdeMode = b.kdeMode;
+        this.maskInput = b.maskInput;
     }
 
     /** Starts a builder; the model file and the column mapping are required, the rest has the audit's defaults. */
@@ -194,6 +201,7 @@ public final class SparkInspection {
     public SparkInspectionResult run(SparkDatasets sets) throws IOException {
         long start = System.nanoTime();
         OnnxModel onnx = OnnxModel.load(model);
+        checkMaskInput(onnx);
         String sha = Sha256.of(model);
         ClassifierTensors tensors = onnx.classifierTensors(logitsOutput, null, null);
         String logits = tensors.logits();
@@ -318,6 +326,8 @@ public final class SparkInspection {
             params.put("spark.tree_depth", Integer.toString(treeDepth));
             params.putAll(plan.parameters());
             params.putAll(klDecisions);
+            emptyMasks(datasets, fitResult)
+                    .forEach((dataset, n) -> params.put("empty_mask_samples." + dataset, Long.toString(n)));
             if (nonFinite == NonFinitePolicy.SKIP) {
                 params.put("non_finite", "skip");
                 if (fit != null) {
@@ -400,6 +410,35 @@ public final class SparkInspection {
                             + message.lines().findFirst().orElse("") + "; see the executors' logs",
                     e);
         }
+    }
+
+    /** The mask input, when named, must be an input of the model (the audit's check and message). */
+    private void checkMaskInput(OnnxModel onnx) {
+        List<String> modelInputs =
+                onnx.describe().inputs().stream().map(ValueInfo::name).toList();
+        if (maskInput != null && !modelInputs.contains(maskInput)) {
+            throw new OnnxInspectException("the attention mask input " + maskInput + " is not an input of the model;"
+                    + " its inputs are " + modelInputs + "; name the input that holds the mask [N, T]");
+        }
+    }
+
+    /**
+     * Per dataset (the fit set last), the samples left out for an attention mask without a 1, as the audit records
+     * them ({@code empty_mask_samples.<dataset>}): from its first MASKED_MEAN layer; none without such a layer.
+     */
+    private static Map<String, Long> emptyMasks(List<DatasetResult> datasets, DatasetResult fit) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<DatasetResult> all = new ArrayList<>(datasets);
+        if (fit != null) {
+            all.add(fit);
+        }
+        for (DatasetResult d : all) {
+            d.layers().values().stream()
+                    .filter(s -> s.frequencies().view() == NeuronView.MASKED_MEAN)
+                    .findFirst()
+                    .ifPresent(s -> counts.put(d.name(), s.frequencies().emptyMaskSamples()));
+        }
+        return counts;
     }
 
     /** A Dataset ready for a pass: its name in the results, its mapped columns only, and their binding. */
@@ -526,7 +565,8 @@ public final class SparkInspection {
                     interactionOptions(k, basis),
                     nodeFits,
                     classifiers,
-                    kdeMode);
+                    kdeMode,
+                    maskInput);
             LOG.info(
                     "inspecting {} ({} partitions)",
                     set.name(),
@@ -678,6 +718,9 @@ public final class SparkInspection {
                 .patterns(patterns)
                 .nonFinite(nonFinite)
                 .memoryBudgetBytes(memoryBudgetBytes);
+        if (maskInput != null) {
+            audit.mask(maskInput);
+        }
         if (sets.fit() != null) {
             audit.fit(new DescribedDataset(sets.fitName(), fitSize, true));
         }
@@ -705,6 +748,7 @@ public final class SparkInspection {
         private boolean nodeClassifiers = true;
         private boolean fitStatistics = true;
         private KdeMode kdeMode = KdeMode.FAST;
+        private String maskInput;
 
         private Builder(Path model, RowInputs inputs) {
             if (model == null || inputs == null) {
@@ -830,6 +874,18 @@ public final class SparkInspection {
          */
         public Builder kdeMode(KdeMode value) {
             this.kdeMode = Objects.requireNonNull(value, "kdeMode");
+            return this;
+        }
+
+        /**
+         * The model input that holds the attention mask {@code [N, T]} (0 padding, 1 token) of a sequence model, fed
+         * from a column like any input ({@link RowInputs}); as {@link Audit.Builder#mask}: every inspected layer of
+         * unit shape {@code [T, d]} is viewed {@link NeuronView#MASKED_MEAN} (each sample the mean of its positions
+         * whose mask is 1; a sample whose mask has no 1 is left out and counted, {@code empty_mask_samples.<dataset>}),
+         * the statistics and the SPEC §8 node classifiers alike. Default: none.
+         */
+        public Builder maskInput(String inputName) {
+            this.maskInput = Objects.requireNonNull(inputName, "inputName");
             return this;
         }
 
