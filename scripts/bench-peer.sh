@@ -5,7 +5,8 @@
 # It first checks that the peer's counts equal the library's (within +-1, the cross-runtime allowance of SPEC;
 # exact equality is reported), then alternates the two sides for a few rounds, each in its best thread setting,
 # and prints both throughputs and their ratio with the load average.
-# Needs: sudo apt-get install python3-torch python3-onnx python3-numpy (Debian's /usr/bin/python3).
+# Needs: sudo apt-get install python3-torch python3-onnx python3-numpy libopenblas0-pthread (Debian's /usr/bin/python3;
+# with the reference libblas3 alone the peer runs the MLP ~13x slower, which is not a fair peer: a warning says so).
 # Options go to scripts/bench_peer.py, e.g.:
 #   scripts/bench-peer.sh --models mlp,cnn --rounds 3 --reps 2 --java-threads 1,2 --torch-threads 1,2
 #   scripts/bench-peer.sh --models cnn --peer-samples-cnn 4000 --check 10000
@@ -21,6 +22,12 @@ if ! "$py" -c 'import torch, onnx, numpy' 2>/dev/null; then
   echo "bench-peer: $py cannot import torch, onnx and numpy; install python3-torch python3-onnx python3-numpy" >&2
   exit 3
 fi
+blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
+case "$blas" in
+  *openblas* | *mkl* | *blis* | "") ;;
+  *) echo "bench-peer: warning: the system BLAS is $blas (the reference BLAS); the peer's matrix products will be" \
+       "slow and its figures unfair: install libopenblas0-pthread" >&2 ;;
+esac
 export ORT_DISABLE_TELEMETRY=1
 java=(java ${BENCH_JAVA_OPTS:-} -Xms1g -Xmx1g -Xmn128m --add-opens=java.base/java.nio=ALL-UNNAMED
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$jar:samples/target/lib/*")
