@@ -112,11 +112,11 @@ final class AuditRunner {
                     t.setDaemon(true);
                     return t;
                 });
-        checkMaskInput(model, o.maskInput());
+        MemoryPlan.checkMaskInput(model, o.maskInput());
         try (InferenceSession session =
                 InferenceSession.open(instrumented.model().toBytes(), o.session())) {
             int k = DetectorLayout.classes(logits, session.outputShape(logits));
-            Map<String, int[]> unitShapes = unitShapes(session, layers);
+            Map<String, int[]> unitShapes = MemoryPlan.unitShapes(session, layers);
             MemoryPlan plan = MemoryPlan.of(
                     o,
                     new MemoryPlan.Run(
@@ -329,29 +329,6 @@ final class AuditRunner {
     }
 
     /** The mask input, when named, must be an input of the model. */
-    private static void checkMaskInput(OnnxModel model, String mask) {
-        List<String> inputs =
-                model.describe().inputs().stream().map(ValueInfo::name).toList();
-        if (mask != null && !inputs.contains(mask)) {
-            throw new OnnxInspectException("the attention mask input " + mask + " is not an input of the model; its"
-                    + " inputs are " + inputs + "; name the input that holds the mask [N, T]");
-        }
-    }
-
-    /** Each layer's unit shape as the session reports it (the batch dimension dropped; -1 where it varies). */
-    private static Map<String, int[]> unitShapes(InferenceSession session, List<String> layers) {
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (String layer : layers) {
-            long[] shape = session.outputShape(layer);
-            int[] unit = new int[Math.max(0, shape.length - 1)];
-            for (int d = 0; d < unit.length; d++) {
-                unit[d] = shape[d + 1] < 0 || shape[d + 1] > Integer.MAX_VALUE ? -1 : (int) shape[d + 1];
-            }
-            shapes.put(layer, unit);
-        }
-        return shapes;
-    }
-
     /** The most samples one pass inspects; -1 when a source's size is unknown. */
     private static long largestPass(AuditOptions o) {
         List<DataSource> passes = new ArrayList<>(o.ood());

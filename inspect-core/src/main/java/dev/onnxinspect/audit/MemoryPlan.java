@@ -1,8 +1,11 @@
 package dev.onnxinspect.audit;
 
 import dev.onnxinspect.OnnxInspectException;
+import dev.onnxinspect.onnx.OnnxModel;
+import dev.onnxinspect.onnx.ValueInfo;
 import dev.onnxinspect.ood.NnGuideDetector;
 import dev.onnxinspect.ood.RelationDetector;
+import dev.onnxinspect.runtime.InferenceSession;
 import dev.onnxinspect.stats.ClassBasis;
 import dev.onnxinspect.stats.LayerStatisticsAccumulator;
 import dev.onnxinspect.stats.MemoryEstimate;
@@ -79,6 +82,38 @@ public final class MemoryPlan {
             boolean detectors,
             long nodeFitSamples,
             long nodeEvalSamples) {}
+
+    /**
+     * Each layer's unit shape as a session reports it, for {@link Run#unitShapes}: the batch dimension dropped, -1
+     * where a dimension varies (or exceeds an int).
+     */
+    public static Map<String, int[]> unitShapes(InferenceSession session, List<String> layers) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String layer : layers) {
+            long[] shape = session.outputShape(layer);
+            int[] unit = new int[Math.max(0, shape.length - 1)];
+            for (int d = 0; d < unit.length; d++) {
+                unit[d] = shape[d + 1] < 0 || shape[d + 1] > Integer.MAX_VALUE ? -1 : (int) shape[d + 1];
+            }
+            shapes.put(layer, unit);
+        }
+        return shapes;
+    }
+
+    /**
+     * Refuses an attention-mask input ({@link AuditOptions#maskInput}) that is not an input of the model, before any
+     * pass; null (no mask) passes.
+     *
+     * @throws OnnxInspectException naming the mask and the model's inputs
+     */
+    public static void checkMaskInput(OnnxModel model, String mask) {
+        List<String> inputs =
+                model.describe().inputs().stream().map(ValueInfo::name).toList();
+        if (mask != null && !inputs.contains(mask)) {
+            throw new OnnxInspectException("the attention mask input " + mask + " is not an input of the model; its"
+                    + " inputs are " + inputs + "; name the input that holds the mask [N, T]");
+        }
+    }
 
     /**
      * Plans an audit.

@@ -201,7 +201,7 @@ public final class SparkInspection {
     public SparkInspectionResult run(SparkDatasets sets) throws IOException {
         long start = System.nanoTime();
         OnnxModel onnx = OnnxModel.load(model);
-        checkMaskInput(onnx);
+        MemoryPlan.checkMaskInput(onnx, maskInput);
         String sha = Sha256.of(model);
         ClassifierTensors tensors = onnx.classifierTensors(logitsOutput, null, null);
         String logits = tensors.logits();
@@ -226,7 +226,7 @@ public final class SparkInspection {
             // Choice: one count of the fit set (Parquet answers from its footers), so that the memory plan and the
             // run parameters are those of the single-machine audit, which knows its fit set's size
             long fitSize = fit == null ? 0 : fit.rows().count();
-            Map<String, int[]> unitShapes = unitShapes(driverSession, inspected);
+            Map<String, int[]> unitShapes = MemoryPlan.unitShapes(driverSession, inspected);
             long nodeFitSamples = fit != null && nodeClassifiers ? fitSize : 0;
             // Choice: with node classifiers, one count of the ID set too (their evaluation set), so that the plan
             // counts the SPEC §8 FAST evaluation buffer as the audit does (a task buffers at most its partition's
@@ -412,16 +412,6 @@ public final class SparkInspection {
         }
     }
 
-    /** The mask input, when named, must be an input of the model (the audit's check and message). */
-    private void checkMaskInput(OnnxModel onnx) {
-        List<String> modelInputs =
-                onnx.describe().inputs().stream().map(ValueInfo::name).toList();
-        if (maskInput != null && !modelInputs.contains(maskInput)) {
-            throw new OnnxInspectException("the attention mask input " + maskInput + " is not an input of the model;"
-                    + " its inputs are " + modelInputs + "; name the input that holds the mask [N, T]");
-        }
-    }
-
     /**
      * Per dataset (the fit set last), the samples left out for an attention mask without a 1, as the audit records
      * them ({@code empty_mask_samples.<dataset>}): from its first MASKED_MEAN layer; none without such a layer.
@@ -489,19 +479,6 @@ public final class SparkInspection {
     /** Each layer's unit shape as the session reports it (the batch dimension dropped; -1 where it varies). */
     private static Duration since(long start) {
         return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static Map<String, int[]> unitShapes(InferenceSession session, List<String> layers) {
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (String layer : layers) {
-            long[] shape = session.outputShape(layer);
-            int[] unit = new int[Math.max(0, shape.length - 1)];
-            for (int d = 0; d < unit.length; d++) {
-                unit[d] = shape[d + 1] < 0 || shape[d + 1] > Integer.MAX_VALUE ? -1 : (int) shape[d + 1];
-            }
-            shapes.put(layer, unit);
-        }
-        return shapes;
     }
 
     /**
