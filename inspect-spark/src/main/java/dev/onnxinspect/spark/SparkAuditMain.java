@@ -59,10 +59,7 @@ public final class SparkAuditMain {
     private SparkAuditMain() {}
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        SubmitCommand.exit(run(args, System.out, System.err));
     }
 
     /** Runs the command line; returns the exit status. */
@@ -270,28 +267,14 @@ public final class SparkAuditMain {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            List<String> missing = new ArrayList<>();
-            if (o.model == null) {
-                missing.add("--model");
-            }
-            if (o.fit == null) {
-                missing.add("--fit");
-            }
-            if (o.id == null) {
-                missing.add("--id");
-            }
-            if (o.inputColumns.isEmpty()) {
-                missing.add("--input");
-            }
-            if (o.labels == null) {
-                missing.add("--labels (the fit set's label column)");
-            }
-            if (o.out == null) {
-                missing.add("--out");
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("missing " + String.join(", ", missing));
-            }
+            new SubmitCommand.Required()
+                    .option("--model", o.model != null)
+                    .option("--fit", o.fit != null)
+                    .option("--id", o.id != null)
+                    .option("--input", !o.inputColumns.isEmpty())
+                    .option("--labels (the fit set's label column)", o.labels != null)
+                    .option("--out", o.out != null)
+                    .check();
             List<String> names = new ArrayList<>(List.of(o.id.name()));
             for (Named n : o.ood) {
                 if (names.contains(n.name())) {

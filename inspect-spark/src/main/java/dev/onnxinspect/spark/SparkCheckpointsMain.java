@@ -15,7 +15,6 @@ import dev.onnxinspect.io.Sha256;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +59,7 @@ public final class SparkCheckpointsMain {
     private SparkCheckpointsMain() {}
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        SubmitCommand.exit(run(args, System.out, System.err));
     }
 
     /** Runs the command line; returns the exit status. */
@@ -278,22 +274,12 @@ public final class SparkCheckpointsMain {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            List<String> missing = new ArrayList<>();
-            if (o.checkpoints == null) {
-                missing.add("--checkpoints");
-            }
-            if (o.probe == null) {
-                missing.add("--probe");
-            }
-            if (o.input == null) {
-                missing.add("--input");
-            }
-            if (o.out == null) {
-                missing.add("--out");
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("missing " + String.join(", ", missing));
-            }
+            new SubmitCommand.Required()
+                    .option("--checkpoints", o.checkpoints != null)
+                    .option("--probe", o.probe != null)
+                    .option("--input", o.input != null)
+                    .option("--out", o.out != null)
+                    .check();
             if (o.layers.stream().anyMatch(String::isEmpty)) {
                 throw new IllegalArgumentException("--layers takes names separated by commas, got " + o.layers);
             }

@@ -3,7 +3,6 @@ package dev.onnxinspect.spark;
 import dev.onnxinspect.stats.KdeMode;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +40,7 @@ public final class SparkInspectMain {
     private SparkInspectMain() {}
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        SubmitCommand.exit(run(args, System.out, System.err));
     }
 
     /** Runs the command line; returns the exit status. */
@@ -205,22 +201,12 @@ public final class SparkInspectMain {
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            List<String> missing = new ArrayList<>();
-            if (o.model == null) {
-                missing.add("--model");
-            }
-            if (o.data == null) {
-                missing.add("--data");
-            }
-            if (o.inputColumns.isEmpty()) {
-                missing.add("--input");
-            }
-            if (o.out == null) {
-                missing.add("--out");
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("missing " + String.join(", ", missing));
-            }
+            new SubmitCommand.Required()
+                    .option("--model", o.model != null)
+                    .option("--data", o.data != null)
+                    .option("--input", !o.inputColumns.isEmpty())
+                    .option("--out", o.out != null)
+                    .check();
             return o;
         }
 

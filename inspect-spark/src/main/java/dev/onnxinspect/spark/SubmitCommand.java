@@ -3,6 +3,8 @@ package dev.onnxinspect.spark;
 import dev.onnxinspect.OnnxInspectException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -19,6 +21,35 @@ final class SubmitCommand {
     }
 
     private SubmitCommand() {}
+
+    /** Ends the JVM with {@code status} unless it is 0 (a spark-submit driver's {@code main}). */
+    static void exit(int status) {
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Collects the required options that were not given; {@link #check} refuses them all in one line. */
+    static final class Required {
+        private final List<String> missing = new ArrayList<>();
+
+        /** Notes {@code option} (its name as the usage error shows it) as missing unless {@code given}. */
+        Required option(String option, boolean given) {
+            if (!given) {
+                missing.add(option);
+            }
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming every missing option
+         */
+        void check() {
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("missing " + String.join(", ", missing));
+            }
+        }
+    }
 
     /** Prints a usage error and the usage; returns 2. */
     static int usageError(PrintStream err, String message, String usage) {

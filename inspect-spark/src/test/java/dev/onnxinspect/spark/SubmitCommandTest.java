@@ -31,4 +31,16 @@ class SubmitCommandTest {
         assertThatThrownBy(() -> SubmitCommand.dims("--shape", "3,,32"))
                 .hasMessage("--shape takes a whole number, got ");
     }
+
+    @Test
+    void everyMissingOptionIsNamedInOneLineInItsOrder() {
+        assertThatThrownBy(() -> new SubmitCommand.Required()
+                        .option("--model", false)
+                        .option("--data", true)
+                        .option("--out", false)
+                        .check())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("missing --model, --out");
+        new SubmitCommand.Required().option("--model", true).check();
+    }
 }
