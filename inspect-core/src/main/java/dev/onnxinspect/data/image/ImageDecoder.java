@@ -40,16 +40,24 @@ final class ImageDecoder {
 
     private ImageDecoder() {}
 
-    /** The size (width, height) of an image, from its header. */
+    /**
+     * The size (width, height) of an image, from its header, refused as {@link #decode} refuses it (empty, or more
+     * than {@link #maxPixels}): callers size their buffers from it before any image is decoded.
+     */
     static int[] size(Path file) {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             ImageReader reader = reader(file, in);
             try {
                 reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                checkSize(file, width, height);
+                return new int[] {width, height};
             } finally {
                 reader.dispose();
             }
+        } catch (DatasetException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw undecodable(file, e);
         }

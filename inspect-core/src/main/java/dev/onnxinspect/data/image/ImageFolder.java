@@ -197,8 +197,20 @@ final class ImageFolder implements TableReader {
                         + " and a centre crop");
             }
             int first = next;
-            ElementWriter out =
-                    ElementWriter.create(type, blockSize, i -> "image " + files.get(first + i / sampleSize));
+            ElementWriter out;
+            try {
+                out = ElementWriter.create(type, blockSize, i -> "image " + files.get(first + i / sampleSize));
+            } catch (OutOfMemoryError e) {
+                // the one allocation of the batch failed (images within the pixel limit, but a batch of them too
+                // large for this heap): nothing else holds it, so the run can end with a refusal
+                throw new DatasetException(
+                        "a batch of " + n + " images of " + width + "x" + height + " (" + blockSize + " values) does"
+                                + " not fit this Java heap ("
+                                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB);"
+                                + " declare a resize and a centre crop, a smaller batch size, or run with a larger"
+                                + " heap (-Xmx; for the onnx-inspect script, e.g. ONNX_INSPECT_JAVA_OPTS=-Xmx12g)",
+                        e);
+            }
             for (int r = 0; r < n; r++) {
                 Path file = files.get(first + r);
                 ImageDecoder.Planes image;

@@ -282,6 +282,32 @@ class ImageFolderTest {
         assertThat(ImageDecoder.maxPixels()).isPositive().isLessThanOrEqualTo(89_478_485L);
     }
 
+    /**
+     * A narrow bomb found by fuzzing: the header declares 2 x 50,000,000 pixels, whose sample (300,000,000 values,
+     * no resize) overflows nothing, so the folder sized its batch buffer from the first image's header and ran out of
+     * heap before decoding. The header read that sizes the folder applies the decoder's limit.
+     */
+    @Test
+    void firstImageDeclaringMorePixelsThanTheLimitIsRefusedBeforeAnyBufferIsSized() throws IOException {
+        byte[] bytes = Files.readAllBytes(png(dir.resolve("a/one.png"), new int[][] {{0x102030}}));
+        ByteBuffer header = ByteBuffer.wrap(bytes);
+        header.putInt(16, 2).putInt(20, 50_000_000);
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 12, 4 + 13);
+        header.putInt(12 + 4 + 13, (int) crc.getValue());
+        Path bomb = Files.write(dir.resolve("a/one.png"), bytes);
+        // refused when the source opens (its sample shape comes from that header), before any batch is read
+        assertThatThrownBy(() -> DataSpec.builder()
+                        .input(InputMapping.imageFolder(
+                                "image", dir, ImagePreprocessing.builder().build()))
+                        .build()
+                        .open()
+                        .close())
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("image " + bomb + " declares 2 x 50000000 = 100000000 pixels")
+                .hasMessageNotContaining("\n");
+    }
+
     @Test
     void truncatedPngIsOneLineNamingTheFile() throws IOException {
         Path good = png(dir.resolve("a/good.png"), new int[][] {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}});
