@@ -47,7 +47,7 @@ public enum NonFinitePolicy {
                 if (!finite[i]) {
                     continue;
                 }
-                a.readRowBits(i, scratch);
+                a.readStoredRowBits(i, scratch); // the order does not matter here
                 int bad = 0;
                 for (int j = 0; j < units; j++) {
                     // the exponent is all ones iff the value is NaN or infinite
@@ -66,7 +66,7 @@ public enum NonFinitePolicy {
     /** Whether every value of sample i of the output is finite. */
     public static boolean rowFinite(LayerActivations a, int i) {
         int[] row = new int[a.units()];
-        a.readRowBits(i, row);
+        a.readStoredRowBits(i, row);
         for (int bits : row) {
             if ((bits & EXPONENT) == EXPONENT) {
                 return false;

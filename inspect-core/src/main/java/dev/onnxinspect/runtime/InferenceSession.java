@@ -66,6 +66,8 @@ public final class InferenceSession implements AutoCloseable {
     private final Map<String, TensorInfo> outputs;
     /** Outputs that are not tensors (sequences, maps), with what they are, for messages. */
     private final Map<String, String> otherOutputs;
+    /** Outputs ONNX Runtime hands over in its blocked channel layout, with their block ({@link ChannelBlocks}). */
+    private final Map<String, Integer> channelBlocks;
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
@@ -74,6 +76,7 @@ public final class InferenceSession implements AutoCloseable {
         this.session = created.session();
         this.device = created.device();
         this.deviceReason = created.reason();
+        this.channelBlocks = Map.copyOf(created.channelBlocks());
         try {
             List<ModelInput> inputs = new ArrayList<>();
             for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
@@ -221,6 +224,15 @@ public final class InferenceSession implements AutoCloseable {
                 what);
     }
 
+    /**
+     * The outputs this session hands over in ONNX Runtime's blocked channel layout, with their channel block
+     * ({@link SessionConfig#blockedChannels()}, {@link ChannelBlocks}); empty unless asked for and possible. Every
+     * {@link LayerActivations} and {@link TypedTensor} this session returns still reads in NCHW order.
+     */
+    public Map<String, Integer> channelBlocks() {
+        return channelBlocks;
+    }
+
     /** The device the model runs on: {@link Device#CPU} or {@link Device#CUDA}, never AUTO. */
     public Device device() {
         return device;
@@ -350,9 +362,10 @@ public final class InferenceSession implements AutoCloseable {
             try (OrtSession.Result result = session.run(fed.tensors(), requested)) {
                 Map<String, LayerActivations> activations = new LinkedHashMap<>();
                 for (String name : requested) {
-                    activations.put(
-                            name,
-                            OutputReader.activations(name, result.get(name).orElseThrow(), batch.size()));
+                    LayerActivations acts =
+                            OutputReader.activations(name, result.get(name).orElseThrow(), batch.size());
+                    Integer block = channelBlocks.get(name);
+                    activations.put(name, block == null ? acts : ChannelBlocks.unblock(acts, block));
                 }
                 return Collections.unmodifiableMap(activations);
             }
@@ -411,7 +424,9 @@ public final class InferenceSession implements AutoCloseable {
         try (OrtSession.Result result = session.run(fed.tensors(), requested)) {
             Map<String, TypedTensor> values = new LinkedHashMap<>();
             for (String name : requested) {
-                values.put(name, OutputReader.typed(name, result.get(name).orElseThrow()));
+                TypedTensor tensor = OutputReader.typed(name, result.get(name).orElseThrow());
+                Integer block = channelBlocks.get(name);
+                values.put(name, block == null ? tensor : ChannelBlocks.unblock(tensor, block));
             }
             return Collections.unmodifiableMap(values);
         }
@@ -500,7 +515,13 @@ public final class InferenceSession implements AutoCloseable {
                 pinned.add(target);
                 targets.put(slot.name(), target);
                 activations.put(
-                        slot.name(), LayerActivations.ofBuffer(slot.name(), memory, batch.size(), slot.unitShape()));
+                        slot.name(),
+                        LayerActivations.ofBuffer(
+                                slot.name(),
+                                memory,
+                                batch.size(),
+                                slot.unitShape(),
+                                channelBlocks.getOrDefault(slot.name(), 0)));
             }
             try (OrtSession.Result result = session.run(fed.tensors(), Set.of(), targets)) {
                 into.fill(List.copyOf(activations.values()));

@@ -34,6 +34,14 @@ public final class LayerActivations {
     private final FloatBuffer buffer;
     /** The same bytes as IEEE bit patterns (for {@link #readRowBits}), or null. */
     private final IntBuffer bits;
+    /**
+     * The channel block of the buffer's layout ({@link ChannelBlocks}): 0 for row-major NCHW, else b for ONNX
+     * Runtime's NCHWc layout of a {@code [C, H, W]} unit shape with C a multiple of b. Every read but
+     * {@link #readStoredRowBits} presents NCHW order; arrays are always NCHW.
+     */
+    private final int block;
+    /** H * W of a blocked layout (else 1). */
+    private final int plane;
 
     private volatile boolean released;
 
@@ -47,11 +55,11 @@ public final class LayerActivations {
      * @throws InferenceException when the number of values is not samples times the product of the shape
      */
     public LayerActivations(String layer, float[] values, int samples, int[] unitShape) {
-        this(layer, values, null, samples, unitShape, values == null ? -1 : values.length);
+        this(layer, values, null, samples, unitShape, values == null ? -1 : values.length, 0);
     }
 
     private LayerActivations(
-            String layer, float[] values, ByteBuffer bytes, int samples, int[] unitShape, long length) {
+            String layer, float[] values, ByteBuffer bytes, int samples, int[] unitShape, long length, int block) {
         if (layer == null || unitShape == null || (values == null && bytes == null) || samples < 0) {
             throw new InferenceException("activations need a layer name, values, a unit shape and samples >= 0;"
                     + " got layer " + layer + ", unit shape " + Arrays.toString(unitShape) + ", samples " + samples);
@@ -69,6 +77,13 @@ public final class LayerActivations {
                     + Arrays.toString(unitShape) + " need " + perSample * samples + " values, got " + length
                     + "; give samples x units values, row-major");
         }
+        if (block != 0 && (bytes == null || unitShape.length != 3 || block < 0 || unitShape[0] % block != 0)) {
+            throw new InferenceException("layer " + layer + ": a blocked channel layout needs activations in a buffer"
+                    + " and a [C, H, W] unit shape with C a multiple of the block, got unit shape "
+                    + Arrays.toString(unitShape) + " and block " + block);
+        }
+        this.block = block;
+        this.plane = block == 0 ? 1 : unitShape[1] * unitShape[2];
         this.layer = layer;
         this.samples = samples;
         this.unitShape = unitShape.clone();
@@ -85,11 +100,19 @@ public final class LayerActivations {
      * they are not copied.
      */
     static LayerActivations ofBuffer(String layer, ByteBuffer values, int samples, int[] unitShape) {
+        return ofBuffer(layer, values, samples, unitShape, 0);
+    }
+
+    /**
+     * As {@link #ofBuffer(String, ByteBuffer, int, int[])} for a buffer in ONNX Runtime's blocked channel layout
+     * with channel block {@code block} (0: NCHW).
+     */
+    static LayerActivations ofBuffer(String layer, ByteBuffer values, int samples, int[] unitShape, int block) {
         if (values.remaining() % Float.BYTES != 0) {
             throw new IllegalArgumentException("layer " + layer + ": a buffer of " + values.remaining()
                     + " bytes does not hold whole float32 values");
         }
-        return new LayerActivations(layer, null, values, samples, unitShape, values.remaining() / Float.BYTES);
+        return new LayerActivations(layer, null, values, samples, unitShape, values.remaining() / Float.BYTES, block);
     }
 
     /** Marks buffer-backed activations as no longer readable (their memory is about to be reused). */
@@ -173,7 +196,16 @@ public final class LayerActivations {
         float[] copy = new float[buffer.remaining()];
         buffer.get(0, copy);
         checkStillReadable();
-        return copy;
+        if (block == 0) {
+            return copy;
+        }
+        float[] ordered = new float[copy.length];
+        float[] row = new float[units];
+        for (int i = 0; i < samples; i++) {
+            ChannelBlocks.unblock(copy, i * units, row, unitShape[0], plane, block);
+            System.arraycopy(row, 0, ordered, i * units, units);
+        }
+        return ordered;
     }
 
     /** Whether the values are in a Java array (given, or copied there by {@link #values()}). */
@@ -188,7 +220,7 @@ public final class LayerActivations {
             return values[i * units + j];
         }
         checkReadable();
-        float v = buffer.get(i * units + j);
+        float v = buffer.get(i * units + ChannelBlocks.storedIndex(j, plane, block));
         checkStillReadable();
         return v;
     }
@@ -203,10 +235,16 @@ public final class LayerActivations {
         float[] values = array;
         if (values != null) {
             System.arraycopy(values, i * units, dst, 0, units);
-        } else {
+        } else if (block == 0) {
             checkReadable();
             buffer.get(i * units, dst, 0, units);
             checkStillReadable();
+        } else {
+            float[] stored = new float[units];
+            checkReadable();
+            buffer.get(i * units, stored, 0, units);
+            checkStillReadable();
+            ChannelBlocks.unblock(stored, 0, dst, unitShape[0], plane, block);
         }
     }
 
@@ -225,11 +263,52 @@ public final class LayerActivations {
             for (int j = 0; j < units; j++) {
                 dst[j] = Float.floatToRawIntBits(values[start + j]);
             }
-        } else {
+        } else if (block == 0) {
             checkReadable();
             bits.get(start, dst, 0, units);
             checkStillReadable();
+        } else {
+            int[] stored = new int[units];
+            checkReadable();
+            bits.get(start, stored, 0, units);
+            checkStillReadable();
+            ChannelBlocks.unblock(stored, dst, unitShape[0], plane, block);
         }
+    }
+
+    /**
+     * The channel block of the order {@link #readStoredRowBits} reads in: 0 for NCHW, else b for ONNX Runtime's
+     * blocked layout (neuron {@code j} at {@link ChannelBlocks#storedIndex ChannelBlocks.storedIndex(j, H * W, b)}).
+     * Nonzero only for activations an inspection hands over from a session with
+     * {@link SessionConfig#blockedChannels()}.
+     */
+    public int channelBlock() {
+        return block;
+    }
+
+    /**
+     * As {@link #readRowBits} in the order the values are stored ({@link #channelBlock()}), a plain memory copy;
+     * for statistics that count per neuron and reorder their counts once at the end, or do not depend on the order.
+     *
+     * @throws IllegalStateException as {@link #values()}
+     */
+    public void readStoredRowBits(int i, int[] dst) {
+        if (block == 0) {
+            readRowBits(i, dst);
+            return;
+        }
+        checkRow(i, dst.length);
+        float[] values = array;
+        if (values != null) {
+            int start = i * units;
+            for (int j = 0; j < units; j++) {
+                dst[ChannelBlocks.storedIndex(j, plane, block)] = Float.floatToRawIntBits(values[start + j]);
+            }
+            return;
+        }
+        checkReadable();
+        bits.get(i * units, dst, 0, units);
+        checkStillReadable();
     }
 
     private void checkRow(int i, int capacity) {
@@ -264,6 +343,7 @@ public final class LayerActivations {
     @Override
     public String toString() {
         return "LayerActivations[" + layer + ", " + samples + " samples of " + Arrays.toString(unitShape)
+                + (block == 0 ? "" : ", stored in channel blocks of " + block)
                 + (buffer == null
                         ? ""
                         : array != null

@@ -13,9 +13,20 @@ package dev.onnxinspect.runtime;
  *                       default, true). Spinning shortens the hand-over between operators but burns the cores
  *                       other threads need, e.g. an inspection's statistics thread when the cores are few; false
  *                       lets them sleep
+ * @param blockedChannels whether graph outputs that ONNX Runtime computes in its blocked channel layout (NCHWc, on
+ *                       CPUs with AVX2 or AVX-512, optimisation ALL) are handed over in that layout instead of
+ *                       being reordered into NCHW inside the model run (default false; see {@link ChannelBlocks}).
+ *                       Every reader of the activations still sees NCHW order; the statistics of
+ *                       {@code dev.onnxinspect.stats} count such rows in their stored order and reorder the counts
+ *                       once, which takes the reorder off the inference thread
  */
 public record SessionConfig(
-        Device device, int intraOpThreads, int interOpThreads, Optimization optimization, boolean spinning) {
+        Device device,
+        int intraOpThreads,
+        int interOpThreads,
+        Optimization optimization,
+        boolean spinning,
+        boolean blockedChannels) {
     /** ONNX Runtime graph optimisation levels. */
     public enum Optimization {
         /** No graph optimisation. */
@@ -39,6 +50,12 @@ public record SessionConfig(
         }
     }
 
+    /** As before blocked channel outputs existed: without them. */
+    public SessionConfig(
+            Device device, int intraOpThreads, int interOpThreads, Optimization optimization, boolean spinning) {
+        this(device, intraOpThreads, interOpThreads, optimization, spinning, false);
+    }
+
     /** CPU, default thread counts, all optimisations, spinning threads. */
     public static SessionConfig defaults() {
         return builder().build();
@@ -55,6 +72,7 @@ public record SessionConfig(
         private int interOpThreads;
         private Optimization optimization = Optimization.ALL;
         private boolean spinning = true;
+        private boolean blockedChannels;
 
         private Builder() {}
 
@@ -84,8 +102,18 @@ public record SessionConfig(
             return this;
         }
 
+        /**
+         * Whether outputs ONNX Runtime computes in its blocked channel layout are handed over in it (default
+         * false). Takes effect on the CPU with optimisation ALL where ONNX Runtime uses that layout; anywhere else
+         * the session is the plain one.
+         */
+        public Builder blockedChannels(boolean value) {
+            this.blockedChannels = value;
+            return this;
+        }
+
         public SessionConfig build() {
-            return new SessionConfig(device, intraOpThreads, interOpThreads, optimization, spinning);
+            return new SessionConfig(device, intraOpThreads, interOpThreads, optimization, spinning, blockedChannels);
         }
     }
 }

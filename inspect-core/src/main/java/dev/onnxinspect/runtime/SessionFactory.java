@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import dev.onnxinspect.OnnxInspectException.Kind;
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,15 @@ final class SessionFactory {
         String describe();
     }
 
-    /** A created session, the device it runs on and why. */
-    record Created(OrtSession session, Device device, String reason) {}
+    /**
+     * A created session, the device it runs on and why, and the outputs it hands over in ONNX Runtime's blocked
+     * channel layout with their block ({@link ChannelBlocks}; usually none).
+     */
+    record Created(OrtSession session, Device device, String reason, Map<String, Integer> channelBlocks) {
+        Created(OrtSession session, Device device, String reason) {
+            this(session, device, reason, Map.of());
+        }
+    }
 
     private SessionFactory() {}
 
@@ -33,7 +42,7 @@ final class SessionFactory {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         switch (config.device()) {
             case CPU:
-                return new Created(createOn(env, model, config, false), Device.CPU, "CPU requested");
+                return cpu(env, model, config, "CPU requested");
             case CUDA: {
                 String missing = cudaUnavailableReason();
                 if (missing != null) {
@@ -53,7 +62,7 @@ final class SessionFactory {
                 if (missing != null) {
                     String reason = "Device AUTO uses CPU because " + missing;
                     LOG.info(reason);
-                    return new Created(createOn(env, model, config, false), Device.CPU, reason);
+                    return cpu(env, model, config, reason);
                 }
                 try {
                     return new Created(
@@ -62,7 +71,7 @@ final class SessionFactory {
                     String reason =
                             "Device AUTO uses CPU because the CUDA execution provider failed: " + e.getMessage();
                     LOG.info(reason);
-                    return new Created(createOn(env, model, config, false), Device.CPU, reason);
+                    return cpu(env, model, config, reason);
                 }
             }
         }
@@ -81,6 +90,25 @@ final class SessionFactory {
         } catch (OrtException e) {
             return "the CUDA execution provider failed to load: " + e.getMessage();
         }
+    }
+
+    /** A CPU session: on the rewritten model when blocked channel outputs are asked for and there are any. */
+    private static Created cpu(OrtEnvironment env, ModelSource model, SessionConfig config, String reason) {
+        if (config.blockedChannels() && config.optimization() == SessionConfig.Optimization.ALL) {
+            Optional<ChannelBlocks.Blocked> blocked = ChannelBlocks.open(env, model, config);
+            if (blocked.isPresent()) {
+                LOG.debug(
+                        "{}: outputs {} are handed over in blocked channel layout",
+                        model.describe(),
+                        blocked.get().blocks().keySet());
+                return new Created(
+                        blocked.get().session(),
+                        Device.CPU,
+                        reason,
+                        blocked.get().blocks());
+            }
+        }
+        return new Created(createOn(env, model, config, false), Device.CPU, reason);
     }
 
     private static OrtSession createOn(OrtEnvironment env, ModelSource model, SessionConfig config, boolean cuda) {

@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import dev.onnxinspect.runtime.ChannelBlocks;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ import java.util.List;
  * ReLU layer with eps = 1000 the two sets are almost always equal (the cut is the smallest positive value). The
  * S2 counts are then kept as S1 count minus the number of samples in which the neuron was S1- but not
  * S2-significant, and a sample whose S2 set equals its S1 set costs one test per neuron.
+ * <p>Activations stored in ONNX Runtime's blocked channel layout ({@link LayerActivations#channelBlock()}) are
+ * counted in their stored order, without reordering each row; the counters are reordered into neuron order once,
+ * in {@link #result()} (S1 and S2 are per neuron, and the S2 cut depends only on the row's values, so the counts
+ * are the same).
  */
 public final class ActivationFrequencyAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -60,6 +65,8 @@ public final class ActivationFrequencyAccumulator implements Serializable {
     public ActivationFrequencyAccumulator(StatsOptions options, String layer, int[] unitShape) {
         this.options = options;
         this.reader = new NeuronReader(layer, unitShape, options.view());
+        // rows stored in ONNX Runtime's blocked channel layout are counted as stored; result() reorders the counts
+        this.reader.allowStoredOrder();
         this.s1Threshold = options.s1().floatThreshold();
         this.s2FromS1 = s1Threshold == 0f;
         this.s1Bitwise = SignificantBits.bitComparable(s1Threshold);
@@ -190,6 +197,8 @@ public final class ActivationFrequencyAccumulator implements Serializable {
                     + other.options + " into the one of " + reader.describe() + " with " + options
                     + "; merge only accumulators made with the same layer, shape and options");
         }
+        int order = reader.adoptOrder(other.reader.storedBlock());
+        int otherOrder = other.reader.storedBlock();
         for (int c = 0; c < classSizes.length; c++) {
             if (other.classSizes[c] == 0) {
                 continue;
@@ -199,17 +208,45 @@ public final class ActivationFrequencyAccumulator implements Serializable {
                 s1Counts[c] = new int[reader.neurons];
                 s2Counts[c] = new int[reader.neurons];
             }
+            int[] other1 = reorder(other.s1Counts[c], otherOrder, order);
+            int[] other2 = reorder(other.s2Counts[c], otherOrder, order);
             for (int j = 0; j < reader.neurons; j++) {
-                s1Counts[c][j] += other.s1Counts[c][j];
-                s2Counts[c][j] += other.s2Counts[c][j];
+                s1Counts[c][j] += other1[j];
+                s2Counts[c][j] += other2[j];
             }
             classSizes[c] = size;
         }
         invalidSamples += other.invalidSamples;
         emptyMaskSamples += other.emptyMaskSamples;
+        long[] otherNonFinite = reorder(other.nonFinite, otherOrder, order);
         for (int j = 0; j < nonFinite.length; j++) {
-            nonFinite[j] += other.nonFinite[j];
+            nonFinite[j] += otherNonFinite[j];
         }
+    }
+
+    /** Per-neuron counts kept in the stored order {@code from} as kept in the order {@code to} (the same array when equal). */
+    private int[] reorder(int[] counts, int from, int to) {
+        if (from == to) {
+            return counts;
+        }
+        int[] out = new int[counts.length];
+        int plane = reader.plane();
+        for (int j = 0; j < counts.length; j++) {
+            out[ChannelBlocks.storedIndex(j, plane, to)] = counts[ChannelBlocks.storedIndex(j, plane, from)];
+        }
+        return out;
+    }
+
+    private long[] reorder(long[] counts, int from, int to) {
+        if (from == to) {
+            return counts;
+        }
+        long[] out = new long[counts.length];
+        int plane = reader.plane();
+        for (int j = 0; j < counts.length; j++) {
+            out[ChannelBlocks.storedIndex(j, plane, to)] = counts[ChannelBlocks.storedIndex(j, plane, from)];
+        }
+        return out;
     }
 
     private int addCount(int a, int b, int cls) {
@@ -226,10 +263,11 @@ public final class ActivationFrequencyAccumulator implements Serializable {
         List<ClassCounts> rows1 = new ArrayList<>();
         List<ClassCounts> rows2 = new ArrayList<>();
         long samples = 0;
+        int order = reader.storedBlock();
         for (int c = 0; c < classSizes.length; c++) {
             if (classSizes[c] > 0) {
-                rows1.add(new ClassCounts(c, classSizes[c], s1Counts[c]));
-                rows2.add(new ClassCounts(c, classSizes[c], s2Counts(c)));
+                rows1.add(new ClassCounts(c, classSizes[c], reorder(s1Counts[c], order, 0)));
+                rows2.add(new ClassCounts(c, classSizes[c], reorder(s2Counts(c), order, 0)));
                 samples += classSizes[c];
             }
         }
@@ -245,7 +283,7 @@ public final class ActivationFrequencyAccumulator implements Serializable {
                 samples,
                 invalidSamples,
                 emptyMaskSamples,
-                nonFinite,
+                reorder(nonFinite, order, 0),
                 new FrequencyTable(options.s1().label(), n, options.bins(), rows1),
                 new FrequencyTable(options.s2().label(), n, options.bins(), rows2));
     }

@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import dev.onnxinspect.runtime.ChannelBlocks;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -49,6 +50,21 @@ final class NeuronReader implements Serializable {
     final int[] bits;
     /** The scan (finiteness, maximum, smallest positive value) of that sample's neurons. */
     final RowScan scan;
+    /**
+     * Whether {@link #load} may keep a flattened row in the order its activations are stored
+     * ({@link LayerActivations#channelBlock()}): set by an owner that reorders its per-neuron results by
+     * {@link #storedBlock()} at the end.
+     */
+    private boolean storedOrder;
+    /**
+     * The channel block of the order {@link #bits} are in: -1 until the first load or {@link #adoptOrder}, then
+     * fixed (0: neuron order).
+     */
+    private int order = -1;
+    /** H * W of a [C, H, W] unit shape (1 otherwise), the plane of a blocked order. */
+    private final int plane;
+    /** A row in neuron order, for a batch stored in another order than {@link #order}; made when first needed. */
+    private int[] reorderScratch;
     /** The index of the sample last loaded (MASKED_MEAN only). */
     private int lastSample;
     /** Whether the sample {@link #load} last rejected was rejected for an attention mask without a 1. */
@@ -71,6 +87,41 @@ final class NeuronReader implements Serializable {
         this.sums = view == NeuronView.MASKED_MEAN ? new double[neurons] : null;
         this.bits = new int[neurons];
         this.scan = new RowScan(neurons);
+        this.plane = unitShape.length == 3 ? unitShape[1] * unitShape[2] : 1;
+    }
+
+    /** Lets {@link #load} keep flattened rows in their stored order (see {@link #storedBlock()}). */
+    void allowStoredOrder() {
+        storedOrder = true;
+    }
+
+    /** Keeps {@link #bits} in neuron order whatever the activations' layout (before the first load). */
+    void requireNeuronOrder() {
+        storedOrder = false;
+    }
+
+    /**
+     * The channel block of the order every loaded row's {@link #bits} are in (0: neuron order, also before the
+     * first load): neuron j at {@code ChannelBlocks.storedIndex(j, H * W, block)}.
+     */
+    int storedBlock() {
+        return Math.max(order, 0);
+    }
+
+    /** H * W of a [C, H, W] unit shape, else 1. */
+    int plane() {
+        return plane;
+    }
+
+    /**
+     * Fixes the order of {@link #bits} to {@code block} when no row was loaded yet (e.g. before merging counts kept
+     * in that order into an accumulator that has counted nothing); returns the order in force.
+     */
+    int adoptOrder(int block) {
+        if (order < 0) {
+            order = storedOrder ? block : 0;
+        }
+        return order;
     }
 
     int[] unitShape() {
@@ -164,7 +215,7 @@ final class NeuronReader implements Serializable {
     boolean load(LayerActivations acts, int i) {
         emptyMask = false;
         if (raw == null) {
-            acts.readRowBits(i, bits);
+            readFlattened(acts, i);
             scan.scan(bits, neurons);
             return scan.finite;
         }
@@ -200,6 +251,30 @@ final class NeuronReader implements Serializable {
         }
         scan.scan(bits, neurons);
         return true;
+    }
+
+    /**
+     * Reads a flattened row into {@link #bits} in {@link #order}: a memory copy when the activations are stored in
+     * it, else through a row in neuron order.
+     */
+    private void readFlattened(LayerActivations acts, int i) {
+        int stored = acts.channelBlock();
+        if (order < 0) {
+            order = storedOrder ? stored : 0;
+        }
+        if (stored == order) {
+            acts.readStoredRowBits(i, bits);
+        } else if (order == 0) {
+            acts.readRowBits(i, bits);
+        } else {
+            if (reorderScratch == null) {
+                reorderScratch = new int[neurons];
+            }
+            acts.readRowBits(i, reorderScratch);
+            for (int j = 0; j < neurons; j++) {
+                bits[ChannelBlocks.storedIndex(j, plane, order)] = reorderScratch[j];
+            }
+        }
     }
 
     /** The value of neuron j of the sample last loaded. */

@@ -65,6 +65,7 @@ public final class InspectionBenchmark {
     private final boolean spinning;
     private final boolean breakdown;
     private final SessionConfig.Optimization instrumentedOptimization;
+    private final boolean blockedChannels;
     private final int hookThreads;
     private final int heapReps;
     private final boolean reuseOutputMemory;
@@ -87,6 +88,7 @@ public final class InspectionBenchmark {
                 NonFinitePolicy.valueOf(args.value("non-finite", "fail").toUpperCase(Locale.ROOT));
         this.instrumentedOptimization = SessionConfig.Optimization.valueOf(
                 args.value("instrumented-optimization", "ALL").toUpperCase(Locale.ROOT));
+        this.blockedChannels = Boolean.parseBoolean(args.value("blocked-channels", "true"));
     }
 
     public static void main(String[] argv) throws IOException {
@@ -97,7 +99,7 @@ public final class InspectionBenchmark {
         out(
                 "onnx-inspect inspection benchmark: batch %s, ONNX Runtime intra-op threads %d, warm-up %d, repetitions"
                         + " %d, %s samples per pass, patterns %s, spinning %s, instrumented-model optimization"
-                        + " %s, hook threads %d,"
+                        + " %s, blocked channels %s, hook threads %d,"
                         + " reused output memory %s, non-finite %s, %d cores, load %s",
                 bench.batchArg,
                 bench.threads,
@@ -107,6 +109,7 @@ public final class InspectionBenchmark {
                 bench.patterns,
                 bench.spinning,
                 bench.instrumentedOptimization,
+                bench.blockedChannels,
                 bench.hookThreads,
                 bench.reuseOutputMemory,
                 bench.nonFinite,
@@ -130,6 +133,7 @@ public final class InspectionBenchmark {
                                     .intraOpThreads(bench.threads)
                                     .spinning(bench.spinning)
                                     .optimization(bench.instrumentedOptimization)
+                                    .blockedChannels(bench.blockedChannels)
                                     .build())) {
                 List<String> outputs = new ArrayList<>(List.of(Architecture.LOGITS));
                 outputs.addAll(model.hiddenLayers());
@@ -137,8 +141,9 @@ public final class InspectionBenchmark {
                         ? Inspection.autoBatchSize(instrumented, outputs)
                         : Integer.parseInt(bench.batchArg);
                 out(
-                        "%s: hidden layers %s, batch %d (for (a) and (b))",
-                        model.name(), model.hiddenLayers(), bench.batch);
+                        "%s: hidden layers %s, batch %d (for (a) and (b)), outputs handed over in blocked channel"
+                                + " layout %s",
+                        model.name(), model.hiddenLayers(), bench.batch, instrumented.channelBlocks());
                 if (bench.reps > 0) {
                     bench.throughput(model, data, original, instrumented);
                 }
