@@ -149,8 +149,11 @@ public final class ChannelBlocks {
         return new TypedTensor(stored.name(), stored.type(), shape, ordered);
     }
 
-    /** As {@link #unblock(float[], int, float[], int, int, int)} for bit patterns held in an int row. */
-    static void unblock(int[] src, int[] dst, int channels, int spatial, int block) {
+    /**
+     * Copies a row of bit patterns stored with channel block {@code block} ({@code src[0 .. channels * spatial)})
+     * into {@code dst} in NCHW order.
+     */
+    public static void unblock(int[] src, int[] dst, int channels, int spatial, int block) {
         for (int cb = 0; cb < channels; cb += block) {
             int base = cb * spatial;
             for (int p = 0; p < spatial; p++) {

@@ -264,12 +264,15 @@ final class NeuronReader implements Serializable {
         }
         if (stored == order) {
             acts.readStoredRowBits(i, bits);
-        } else if (order == 0) {
-            acts.readRowBits(i, bits);
+            return;
+        }
+        if (reorderScratch == null) {
+            reorderScratch = new int[neurons];
+        }
+        if (order == 0) {
+            acts.readStoredRowBits(i, reorderScratch);
+            ChannelBlocks.unblock(reorderScratch, bits, neurons / plane, plane, stored);
         } else {
-            if (reorderScratch == null) {
-                reorderScratch = new int[neurons];
-            }
             acts.readRowBits(i, reorderScratch);
             for (int j = 0; j < neurons; j++) {
                 bits[ChannelBlocks.storedIndex(j, plane, order)] = reorderScratch[j];

@@ -33,6 +33,15 @@ final class RunOptions {
     boolean spin;
 
     @Option(
+            names = "--blocked-channels",
+            description = "On the CPU, hand the inspected convolution outputs over in ONNX Runtime's blocked channel"
+                    + " layout instead of reordering them inside the model run: the S1/S2 statistics are identical"
+                    + " and a CNN inspection is faster (measured: b/a 0.70-0.76 -> 0.80-0.83 on the LeNet-like CNN)."
+                    + " Statistics that keep neuron order (patterns, nodes as classifiers, detectors) reorder"
+                    + " each row in Java instead.")
+    boolean blockedChannels;
+
+    @Option(
             names = "--quiet",
             description = "No progress display and no informational lines: warnings, errors and the results only.")
     boolean quiet;
@@ -42,6 +51,7 @@ final class RunOptions {
                 .device(Options.device(device))
                 .intraOpThreads(threads)
                 .spinning(spin)
+                .blockedChannels(blockedChannels)
                 .build();
     }
 
