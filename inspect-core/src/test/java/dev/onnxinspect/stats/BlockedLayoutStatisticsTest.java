@@ -72,19 +72,8 @@ class BlockedLayoutStatisticsTest {
                 LayerStatistics expected = run(options, shape, classes, plain, 0, rows.length);
                 assertSame(run(options, shape, classes, blocked, 0, rows.length), expected);
 
-                LayerStatisticsAccumulator first = new LayerStatisticsAccumulator(options, LAYER, shape);
-                first.accept(classes, blocked, 0, 25);
-                LayerStatisticsAccumulator second = new LayerStatisticsAccumulator(options, LAYER, shape);
-                second.accept(classes, plain, 25, rows.length);
-                first.merge(second);
-                assertSame(first.result(), expected);
-
-                LayerStatisticsAccumulator third = new LayerStatisticsAccumulator(options, LAYER, shape);
-                third.accept(classes, plain, 0, 10);
-                LayerStatisticsAccumulator fourth = new LayerStatisticsAccumulator(options, LAYER, shape);
-                fourth.accept(classes, blocked, 10, rows.length);
-                third.merge(fourth);
-                assertSame(third.result(), expected);
+                assertSame(merged(options, shape, classes, blocked, plain, 25), expected);
+                assertSame(merged(options, shape, classes, plain, blocked, 10), expected);
 
                 // an empty accumulator takes the other's order; a blocked one then still counts plain rows right
                 LayerStatisticsAccumulator empty = new LayerStatisticsAccumulator(options, LAYER, shape);
@@ -95,6 +84,22 @@ class BlockedLayoutStatisticsTest {
                 assertSame(empty.result(), expected);
             }
         }
+    }
+
+    /** Samples [0, split) of {@code first} counted apart from [split, N) of {@code second}, then merged. */
+    private static LayerStatistics merged(
+            StatsOptions options,
+            int[] shape,
+            int[] classes,
+            LayerActivations first,
+            LayerActivations second,
+            int split) {
+        LayerStatisticsAccumulator into = new LayerStatisticsAccumulator(options, LAYER, shape);
+        into.accept(classes, first, 0, split);
+        LayerStatisticsAccumulator other = new LayerStatisticsAccumulator(options, LAYER, shape);
+        other.accept(classes, second, split, classes.length);
+        into.merge(other);
+        return into.result();
     }
 
     private static LayerStatistics run(
