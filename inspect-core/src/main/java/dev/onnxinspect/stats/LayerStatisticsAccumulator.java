@@ -32,10 +32,6 @@ public final class LayerStatisticsAccumulator implements Serializable {
         this.options = options;
         this.frequencies = new ActivationFrequencyAccumulator(options, layer, unitShape);
         this.patterns = options.patterns() ? new PatternAccumulator(options, frequencies.reader()) : null;
-        if (patterns != null) {
-            // the patterns' words depend on the neurons' order (folded for long rows): keep rows in neuron order
-            frequencies.reader().requireNeuronOrder();
-        }
     }
 
     /**

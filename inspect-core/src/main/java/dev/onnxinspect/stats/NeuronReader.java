@@ -95,11 +95,6 @@ final class NeuronReader implements Serializable {
         storedOrder = true;
     }
 
-    /** Keeps {@link #bits} in neuron order whatever the activations' layout (before the first load). */
-    void requireNeuronOrder() {
-        storedOrder = false;
-    }
-
     /**
      * The channel block of the order every loaded row's {@link #bits} are in (0: neuron order, also before the
      * first load): neuron j at {@code ChannelBlocks.storedIndex(j, H * W, block)}.

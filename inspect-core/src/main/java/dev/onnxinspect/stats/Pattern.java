@@ -139,6 +139,35 @@ final class Pattern implements Serializable {
         }
     }
 
+    /**
+     * The inverse of {@link #pack(int[], int, long[])} and {@link #packFolded}: {@code on[j] = 1} for every neuron j
+     * of the pattern of n neurons, else 0, in the layout {@link #folded(int)} chooses for n.
+     */
+    static void unpack(long[] words, int n, int[] on) {
+        if (!folded(n)) {
+            for (int j = 0; j < n; j++) {
+                on[j] = (int) (words[j >>> 6] >>> (j & 63)) & 1;
+            }
+            return;
+        }
+        int w = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int end = Math.min(n, start + BLOCK);
+            // the block's last FOLD slots (from `columns`) hold one int per column; slot k holds column
+            // (k - start) % FOLD, and bit r of it is the neuron of row r of that column
+            int columns = Math.max(start, end - RowScan.FOLD);
+            for (int j = start; j < end; j++) {
+                int row = (j - start) / RowScan.FOLD;
+                int column = (j - start) % RowScan.FOLD;
+                int slot = Math.floorMod(column - (columns - start), RowScan.FOLD);
+                long word = words[w + slot / 2];
+                int value = (int) (slot % 2 == 0 ? word : word >>> 32);
+                on[j] = (value >>> row) & 1;
+            }
+            w += RowScan.FOLD / 2;
+        }
+    }
+
     /** A stored copy of this probe. */
     Pattern copy() {
         return new Pattern(words.clone());

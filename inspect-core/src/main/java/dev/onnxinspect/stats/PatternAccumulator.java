@@ -1,5 +1,6 @@
 package dev.onnxinspect.stats;
 
+import dev.onnxinspect.runtime.ChannelBlocks;
 import dev.onnxinspect.runtime.LayerActivations;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -18,6 +19,10 @@ import java.util.Map;
  * the memory of one distinct pattern before any is stored.
  * <p>Mutable and not thread-safe; {@link #merge} then {@link #result} equals one pass over all the data, exactly
  * (the entropy is summed over pattern multiplicities in ascending order, independent of insertion order).
+ * <p>Activations stored in ONNX Runtime's blocked channel layout ({@link
+ * dev.onnxinspect.runtime.LayerActivations#channelBlock()}) are packed in their stored order: a one-to-one map of the
+ * neurons, so the distinct patterns, their counts and the entropy are those of neuron order. A merge of accumulators
+ * that packed in different orders repacks the other's patterns into this one's order.
  */
 public final class PatternAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -43,6 +48,7 @@ public final class PatternAccumulator implements Serializable {
      */
     public PatternAccumulator(StatsOptions options, String layer, int[] unitShape) {
         this(options, new NeuronReader(layer, unitShape, options.view()));
+        reader.allowStoredOrder();
     }
 
     /** An accumulator fed through {@link #acceptNeurons} from a reader it shares (and its scratch arrays). */
@@ -154,6 +160,8 @@ public final class PatternAccumulator implements Serializable {
                     + " into the one of " + reader.describe() + "; merge only accumulators made with the same "
                     + "layer, shape and options");
         }
+        int order = reader.adoptOrder(other.reader.storedBlock());
+        int otherOrder = other.reader.storedBlock();
         for (int c = 0; c < classSizes.length; c++) {
             long size = (long) classSizes[c] + other.classSizes[c];
             if (size > Integer.MAX_VALUE) {
@@ -164,7 +172,8 @@ public final class PatternAccumulator implements Serializable {
             for (Map.Entry<Pattern, int[]> e : other.patterns.get(c).entrySet()) {
                 int add = e.getValue()[0];
                 // keys are never changed once stored, so sharing them between accumulators is safe
-                mine.merge(e.getKey(), new int[] {add}, (a, b) -> {
+                Pattern key = otherOrder == order ? e.getKey() : repack(e.getKey(), otherOrder, order);
+                mine.merge(key, new int[] {add}, (a, b) -> {
                     a[0] += b[0];
                     return a;
                 });
@@ -173,6 +182,27 @@ public final class PatternAccumulator implements Serializable {
         }
         invalidSamples += other.invalidSamples;
         emptyMaskSamples += other.emptyMaskSamples;
+    }
+
+    /** A pattern packed with the neurons in stored order {@code from}, packed again in stored order {@code to}. */
+    private Pattern repack(Pattern pattern, int from, int to) {
+        int n = reader.neurons;
+        int plane = reader.plane();
+        int[] fromOn = new int[n];
+        Pattern.unpack(pattern.words, n, fromOn);
+        int[] toOn = new int[n];
+        for (int j = 0; j < n; j++) {
+            int bit = fromOn[ChannelBlocks.storedIndex(j, plane, from)];
+            int at = ChannelBlocks.storedIndex(j, plane, to);
+            toOn[at] = rowBits == null ? bit : rowBits[at] & -bit;
+        }
+        long[] words = new long[pattern.words.length];
+        if (rowBits == null) {
+            Pattern.pack(toOn, n, words);
+        } else {
+            Pattern.packFolded(toOn, n, words);
+        }
+        return new Pattern(words);
     }
 
     /** The statistics so far; later updates do not change the returned result. */

@@ -244,6 +244,50 @@ class BitKernelsTest {
     }
 
     /**
+     * {@link Pattern#unpack} inverts both layouts: random patterns (and the empty and the full one) of widths around
+     * a word, the block size and the fold distance come back neuron by neuron.
+     */
+    @Test
+    void unpackInvertsBothLayouts() {
+        Random random = new Random(8);
+        for (int n : new int[] {
+            1,
+            63,
+            64,
+            65,
+            Pattern.BLOCK - 1,
+            Pattern.BLOCK,
+            Pattern.BLOCK + 1,
+            Pattern.BLOCK + RowScan.FOLD - 1,
+            Pattern.BLOCK + RowScan.FOLD,
+            Pattern.BLOCK + RowScan.FOLD + 3,
+            2 * Pattern.BLOCK + 32,
+            6272
+        }) {
+            int[] rowBits = Pattern.folded(n) ? Pattern.foldedRowBits(n) : null;
+            for (int kind = 0; kind < 4; kind++) {
+                int[] on = new int[n];
+                for (int j = 0; j < n; j++) {
+                    on[j] = kind == 0
+                            ? 0
+                            : kind == 1 ? 1 : kind == 2 ? random.nextInt(2) : random.nextInt(10) == 0 ? 1 : 0;
+                }
+                long[] words;
+                if (rowBits == null) {
+                    words = new long[Pattern.wordCount(n)];
+                    Pattern.pack(on, n, words);
+                } else {
+                    words = packFolded(on, rowBits);
+                }
+                int[] back = new int[n];
+                Arrays.fill(back, 7);
+                Pattern.unpack(words, n, back);
+                assertThat(back).as("n %d kind %d", n, kind).containsExactly(on);
+            }
+        }
+    }
+
+    /**
      * The folded layout is one-to-one: each neuron alone sets exactly one bit, no two neurons the same one, and a
      * pattern is the OR of its neurons' bits. Widths at and around the block size and the fold distance.
      */

@@ -50,12 +50,27 @@ class BlockedLayoutStatisticsTest {
     @Test
     void blockedEqualsPlainOnRandomRows() {
         Random random = new Random(3);
-        int[] shape = {32, 3, 5};
-        int units = 32 * 15;
+        // 480 neurons: the narrow pattern layout; 2,304, 2,112 and 2,080: the folded one, with a last block of 256,
+        // 64 (one fold) and 32 neurons
+        for (int[] shape : new int[][] {{32, 3, 5}, {32, 8, 9}, {16, 11, 12}, {16, 10, 13}}) {
+            blockedEqualsPlain(random, shape);
+        }
+    }
+
+    private static void blockedEqualsPlain(Random random, int[] shape) {
+        int units = shape[0] * shape[1] * shape[2];
         for (int block : new int[] {8, 16}) {
             for (boolean patterns : new boolean[] {false, true}) {
                 float[][] rows = Activations.randomRows(random, 40, units, false);
-                rows[7][100] = Float.NaN;
+                // every other sample takes the zeros of one of 3 templates, so S1 patterns repeat within and
+                // across the parts that are merged (with all-distinct patterns a wrong repacking would not show)
+                for (int i = 0; i < rows.length; i += 2) {
+                    float[] template = rows[1 + 2 * (i / 2 % 3)];
+                    for (int j = 0; j < units; j++) {
+                        rows[i][j] = template[j] == 0f ? 0f : Math.abs(rows[i][j]) + 1f;
+                    }
+                }
+                rows[7][100 % units] = Float.NaN;
                 rows[19][3] = Float.POSITIVE_INFINITY;
                 for (int j = 0; j < units; j += 7) {
                     rows[23][j] = 2.5f; // ties
