@@ -178,6 +178,11 @@ public final class ChannelBlocks {
         }
         ModelProto model = ModelProto.parseFrom(optimized);
         GraphProto graph = model.getGraph();
+        if (hasSubgraph(graph)) {
+            // a control-flow body may read an exposed output by its outer name: renaming would hand it the blocked
+            // tensor, so such models keep every reorder
+            return Optional.empty();
+        }
         Set<String> graphOutputs = new HashSet<>();
         for (ValueInfoProto out : graph.getOutputList()) {
             graphOutputs.add(out.getName());
@@ -239,6 +244,18 @@ public final class ChannelBlocks {
                 new Rewrite(model.toBuilder().setGraph(rewritten).build().toByteArray(), Map.copyOf(blocks)));
     }
 
+    /** Whether a node of the graph carries a subgraph (If, Loop, Scan bodies). */
+    private static boolean hasSubgraph(GraphProto graph) {
+        for (NodeProto node : graph.getNodeList()) {
+            for (AttributeProto a : node.getAttributeList()) {
+                if (a.hasG() || a.getGraphsCount() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static long intAttribute(NodeProto node, String name, long absent) {
         for (AttributeProto a : node.getAttributeList()) {
             if (a.getName().equals(name)) {
@@ -260,7 +277,8 @@ public final class ChannelBlocks {
         }
         try {
             return open(options -> model.create(env, options), env, config, block);
-        } catch (OrtException | IOException | RuntimeException e) {
+        } catch (OrtException | IOException | RuntimeException | OutOfMemoryError e) {
+            // OutOfMemoryError: the heap copies of the rewrite are garbage once this returns
             LOG.info(
                     "{}: its outputs are reordered into NCHW inside the model run, because its blocked layout cannot"
                             + " be handed over ({})",
@@ -268,6 +286,15 @@ public final class ChannelBlocks {
                     e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The largest optimised model that is rewritten: the rewrite holds about three copies of it on the heap (the
+     * file's bytes, the parsed model, the rewritten bytes), so at most a tenth of the heap, and never more than
+     * 1 GiB; a larger model keeps its reorders.
+     */
+    static long maxRewriteBytes() {
+        return Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 10);
     }
 
     /** Creates a session with the options given. */
@@ -282,6 +309,11 @@ public final class ChannelBlocks {
             try (OrtSession.SessionOptions options = options(config, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
                 options.setOptimizedModelFilePath(optimizedFile.toString());
                 model.create(options).close();
+            }
+            long size = Files.size(optimizedFile);
+            if (size > maxRewriteBytes()) {
+                throw new IOException("the optimised model has " + size + " bytes, more than the " + maxRewriteBytes()
+                        + " its rewrite may take on this heap");
             }
             Optional<Rewrite> rewrite = rewrite(Files.readAllBytes(optimizedFile), block);
             if (rewrite.isEmpty()) {

@@ -24,6 +24,11 @@ import java.util.Arrays;
  * caller's scratch array without materialising the whole batch.
  */
 public final class LayerActivations {
+    /** Per thread, a row in stored order for reading blocked activations in NCHW order (grown when needed). */
+    private static final ThreadLocal<float[]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static final ThreadLocal<int[]> INT_SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
+
     private final String layer;
     private final int samples;
     private final int[] unitShape;
@@ -240,7 +245,11 @@ public final class LayerActivations {
             buffer.get(i * units, dst, 0, units);
             checkStillReadable();
         } else {
-            float[] stored = new float[units];
+            float[] stored = FLOAT_SCRATCH.get();
+            if (stored.length < units) {
+                stored = new float[units];
+                FLOAT_SCRATCH.set(stored);
+            }
             checkReadable();
             buffer.get(i * units, stored, 0, units);
             checkStillReadable();
@@ -268,7 +277,11 @@ public final class LayerActivations {
             bits.get(start, dst, 0, units);
             checkStillReadable();
         } else {
-            int[] stored = new int[units];
+            int[] stored = INT_SCRATCH.get();
+            if (stored.length < units) {
+                stored = new int[units];
+                INT_SCRATCH.set(stored);
+            }
             checkReadable();
             bits.get(start, stored, 0, units);
             checkStillReadable();

@@ -197,7 +197,7 @@ public final class ActivationFrequencyAccumulator implements Serializable {
                     + other.options + " into the one of " + reader.describe() + " with " + options
                     + "; merge only accumulators made with the same layer, shape and options");
         }
-        int order = reader.adoptOrder(other.reader.storedBlock());
+        int order = reader.adoptOrder(other.reader);
         int otherOrder = other.reader.storedBlock();
         for (int c = 0; c < classSizes.length; c++) {
             if (other.classSizes[c] == 0) {

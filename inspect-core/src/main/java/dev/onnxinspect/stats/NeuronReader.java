@@ -24,7 +24,7 @@ import java.util.Arrays;
  * sequence comes).
  */
 final class NeuronReader implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     final String layer;
     final NeuronView view;
@@ -64,7 +64,7 @@ final class NeuronReader implements Serializable {
     /** H * W of a [C, H, W] unit shape (1 otherwise), the plane of a blocked order. */
     private final int plane;
     /** A row in neuron order, for a batch stored in another order than {@link #order}; made when first needed. */
-    private int[] reorderScratch;
+    private transient int[] reorderScratch;
     /** The index of the sample last loaded (MASKED_MEAN only). */
     private int lastSample;
     /** Whether the sample {@link #load} last rejected was rejected for an attention mask without a 1. */
@@ -109,14 +109,16 @@ final class NeuronReader implements Serializable {
     }
 
     /**
-     * Fixes the order of {@link #bits} to {@code block} when no row was loaded yet (e.g. before merging counts kept
-     * in that order into an accumulator that has counted nothing); returns the order in force.
+     * Before merging another reader's owner into this one's: when this one has loaded no row yet and the other has,
+     * takes the other's order (so that its counts need no reordering); returns the order this one's counts are in
+     * ({@link #storedBlock()}). An order is fixed by the first load (or adopted), never by merging two readers that
+     * loaded nothing, whose counts are all zero.
      */
-    int adoptOrder(int block) {
-        if (order < 0) {
-            order = storedOrder ? block : 0;
+    int adoptOrder(NeuronReader other) {
+        if (order < 0 && other.order >= 0) {
+            order = storedOrder ? other.order : 0;
         }
-        return order;
+        return Math.max(order, 0);
     }
 
     int[] unitShape() {

@@ -160,7 +160,7 @@ public final class PatternAccumulator implements Serializable {
                     + " into the one of " + reader.describe() + "; merge only accumulators made with the same "
                     + "layer, shape and options");
         }
-        int order = reader.adoptOrder(other.reader.storedBlock());
+        int order = reader.adoptOrder(other.reader);
         int otherOrder = other.reader.storedBlock();
         for (int c = 0; c < classSizes.length; c++) {
             long size = (long) classSizes[c] + other.classSizes[c];

@@ -111,6 +111,42 @@ class ChannelBlocksTest {
         assertThat(ChannelBlocks.rewrite(model, 8).orElseThrow().blocks()).containsOnlyKeys("a", "c", "e");
     }
 
+    /**
+     * A control-flow body may read an exposed output by its outer name (found on real ONNX Runtime: an If whose
+     * branch reads "c1" got the blocked tensor), so a model with any subgraph keeps every reorder.
+     */
+    @Test
+    void aModelWithASubgraphIsNotRewritten() throws Exception {
+        GraphProto branch = GraphProto.newBuilder()
+                .addNode(node("Identity", "", List.of("a"), "y"))
+                .addOutput(output("y"))
+                .build();
+        GraphProto graph = GraphProto.newBuilder()
+                .addNode(node("Conv", ChannelBlocks.NCHWC_DOMAIN, List.of("x", "w"), "t0"))
+                .addNode(reorder("t0", "a", 32, 0))
+                .addNode(node("If", "", List.of("cond"), "z").toBuilder()
+                        .addAttribute(AttributeProto.newBuilder()
+                                .setName("then_branch")
+                                .setType(AttributeProto.AttributeType.GRAPH)
+                                .setG(branch))
+                        .addAttribute(AttributeProto.newBuilder()
+                                .setName("else_branch")
+                                .setType(AttributeProto.AttributeType.GRAPH)
+                                .setG(branch))
+                        .build())
+                .addOutput(output("a"))
+                .addOutput(output("z"))
+                .build();
+        byte[] model = ModelProto.newBuilder().setGraph(graph).build().toByteArray();
+        assertThat(ChannelBlocks.rewrite(model, 16)).isEmpty();
+        // the same graph without the If is rewritten
+        byte[] plain = ModelProto.newBuilder()
+                .setGraph(graph.toBuilder().removeNode(2).removeOutput(1))
+                .build()
+                .toByteArray();
+        assertThat(ChannelBlocks.rewrite(plain, 16).orElseThrow().blocks()).isEqualTo(Map.of("a", 16));
+    }
+
     private static NodeProto node(String op, String domain, List<String> inputs, String output) {
         return NodeProto.newBuilder()
                 .setOpType(op)

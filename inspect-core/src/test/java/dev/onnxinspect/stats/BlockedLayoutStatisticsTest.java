@@ -92,6 +92,8 @@ class BlockedLayoutStatisticsTest {
 
                 // an empty accumulator takes the other's order; a blocked one then still counts plain rows right
                 LayerStatisticsAccumulator empty = new LayerStatisticsAccumulator(options, LAYER, shape);
+                // two accumulators that loaded nothing merge without fixing an order
+                empty.merge(new LayerStatisticsAccumulator(options, LAYER, shape));
                 LayerStatisticsAccumulator part = new LayerStatisticsAccumulator(options, LAYER, shape);
                 part.accept(classes, blocked, 0, 20);
                 empty.merge(part);
