@@ -267,8 +267,8 @@ public final class ChannelBlocks {
 
     /**
      * Opens a session on the model as ONNX Runtime optimises it at level ALL, with the blocked outputs rewritten
-     * ({@link #rewrite}); empty when the model has none (or the optimised model cannot be written or read back),
-     * and the caller then opens the model as usual.
+     * ({@link #rewrite}); with no blocks when the model has none (the session is then the plain one); empty when the
+     * optimised model cannot be written, read back or opened, and the caller then opens the model as usual.
      */
     static Optional<Blocked> open(OrtEnvironment env, SessionFactory.ModelSource model, SessionConfig config) {
         int block = blockSize();
@@ -276,7 +276,7 @@ public final class ChannelBlocks {
             return Optional.empty();
         }
         try {
-            return open(options -> model.create(env, options), env, config, block);
+            return Optional.of(open(options -> model.create(env, options), env, config, block));
         } catch (OrtException | IOException | RuntimeException | OutOfMemoryError e) {
             // OutOfMemoryError: the heap copies of the rewrite are garbage once this returns
             LOG.info(
@@ -302,28 +302,44 @@ public final class ChannelBlocks {
         OrtSession create(OrtSession.SessionOptions options) throws OrtException;
     }
 
-    private static Optional<Blocked> open(Creator model, OrtEnvironment env, SessionConfig config, int block)
+    /**
+     * The session on the rewritten model, or (no blocks) the session ONNX Runtime made while writing its optimised
+     * model, when no output qualifies or the optimised model is too large to rewrite: the plain session, not made
+     * twice.
+     */
+    private static Blocked open(Creator model, OrtEnvironment env, SessionConfig config, int block)
             throws OrtException, IOException {
         Path optimizedFile = Files.createTempFile("onnx-inspect-optimized-", ".onnx");
+        OrtSession optimised = null;
         try {
             try (OrtSession.SessionOptions options = options(config, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
                 options.setOptimizedModelFilePath(optimizedFile.toString());
-                model.create(options).close();
+                optimised = model.create(options);
             }
             long size = Files.size(optimizedFile);
             if (size > maxRewriteBytes()) {
-                throw new IOException("the optimised model has " + size + " bytes, more than the " + maxRewriteBytes()
-                        + " its rewrite may take on this heap");
+                LOG.info(
+                        "its optimised form has {} bytes, more than the {} a rewrite may take on this heap: its outputs"
+                                + " are reordered into NCHW inside the model run",
+                        size,
+                        maxRewriteBytes());
+                return new Blocked(optimised, Map.of());
             }
             Optional<Rewrite> rewrite = rewrite(Files.readAllBytes(optimizedFile), block);
             if (rewrite.isEmpty()) {
-                return Optional.empty();
+                return new Blocked(optimised, Map.of());
             }
+            OrtSession blocked;
             try (OrtSession.SessionOptions options = options(config, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
-                return Optional.of(new Blocked(
-                        env.createSession(rewrite.get().model(), options),
-                        rewrite.get().blocks()));
+                blocked = env.createSession(rewrite.get().model(), options);
             }
+            optimised.close();
+            return new Blocked(blocked, rewrite.get().blocks());
+        } catch (OrtException | IOException | RuntimeException | OutOfMemoryError e) {
+            if (optimised != null) {
+                optimised.close();
+            }
+            throw e;
         } finally {
             try {
                 Files.deleteIfExists(optimizedFile);
@@ -376,17 +392,22 @@ public final class ChannelBlocks {
         int spatial = CALIBRATION_SIDE * CALIBRATION_SIDE;
         float[] stored = new float[CALIBRATION_CHANNELS * spatial];
         for (int candidate : List.of(16, 8)) {
-            Optional<Blocked> blocked;
+            Blocked blocked;
             try {
                 blocked = open(options -> env.createSession(bytes, options), env, config, candidate);
             } catch (OrtException | IOException | RuntimeException e) {
                 LOG.debug("channel block calibration with block {} failed: {}", candidate, e.getMessage());
                 continue;
             }
-            if (blocked.isEmpty()) {
+            if (blocked.blocks().isEmpty()) {
+                try {
+                    blocked.session().close();
+                } catch (OrtException e) {
+                    LOG.debug("closing a calibration session failed: {}", e.getMessage());
+                }
                 continue;
             }
-            try (OrtSession session = blocked.get().session();
+            try (OrtSession session = blocked.session();
                     OnnxTensor input = OnnxTensor.createTensor(
                             env, FloatBuffer.allocate(spatial), new long[] {1, 1, CALIBRATION_SIDE, CALIBRATION_SIDE});
                     OrtSession.Result result = session.run(Map.of("x", input))) {

@@ -306,6 +306,19 @@ class ChannelBlocksTest {
         }
     }
 
+    /** A model without blocked outputs runs as the plain one (TestModels.dense: x = [1, 2] gives y = [7.5, 5]). */
+    @Test
+    void aModelWithoutBlockedOutputsRunsAsThePlainOne() {
+        assumeTrue(ChannelBlocks.blockSize() > 0, "ONNX Runtime uses no blocked channel layout on this CPU");
+        try (InferenceSession session = InferenceSession.open(TestModels.dense(), config(true))) {
+            assertThat(session.channelBlocks()).isEmpty();
+            assertThat(session.run(new Batch(new float[] {1, 2}, 1, new int[] {2}, null), List.of("y"))
+                            .get("y")
+                            .values())
+                    .containsExactly(7.5f, 5f);
+        }
+    }
+
     @Test
     void blockedChannelsNeedOptimisationAll() {
         assumeTrue(ChannelBlocks.blockSize() > 0, "ONNX Runtime uses no blocked channel layout on this CPU");
