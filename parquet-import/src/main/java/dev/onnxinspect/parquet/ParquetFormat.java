@@ -73,6 +73,8 @@ public final class ParquetFormat implements DataFormat {
             throw new DatasetException("cannot read " + file + ": DuckDB takes *, ? and [ in a Parquet path as a"
                     + " pattern; rename the file without them");
         }
+        // a damaged footer can make DuckDB allocate gigabytes before it fails: checked first
+        ParquetFooter.check(file);
         String table = "read_parquet('" + path.replace("'", "''") + "')";
         BufferAllocator allocator = new RootAllocator();
         DuckDBConnection connection = null;
