@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.onnxinspect.data.Batch;
+import dev.onnxinspect.inspect.Inspection;
 import dev.onnxinspect.onnx.TensorShape;
 import dev.onnxinspect.onnx.graph.ConvOptions;
 import dev.onnxinspect.onnx.graph.GraphBuilder;
@@ -178,9 +179,14 @@ class ChannelBlocksTest {
      * "logits", with seeded random weights; c1 and c2 are graph outputs, as an inspection exposes them.
      */
     static byte[] cnn() {
+        return cnn(8);
+    }
+
+    /** {@link #cnn()} on {@code side x side} images (side a multiple of 4). */
+    static byte[] cnn(int side) {
         Random random = new Random(7);
         GraphBuilder g = GraphBuilder.create("blocked-cnn");
-        String x = g.input("x", TensorShape.batched("N", 1, 8, 8));
+        String x = g.input("x", TensorShape.batched("N", 1, side, side));
         String c1 = g.relu(
                 "c1",
                 g.conv(
@@ -200,15 +206,16 @@ class ChannelBlocksTest {
                         ConvOptions.builder(3, 3).padding(1).build()));
         String p2 = g.maxPool("p2", c2, PoolOptions.builder(2, 2).strides(2, 2).build());
         String flat = g.flatten("flat", p2, 1);
+        int features = 32 * (side / 4) * (side / 4);
         String logits = g.gemm(
                 "logits",
                 flat,
-                g.addInitializer("wd", gaussian(random, 10 * 128), 10, 128),
+                g.addInitializer("wd", gaussian(random, 10 * features), 10, features),
                 g.addInitializer("bd", gaussian(random, 10), 10),
                 true);
         g.output(logits, TensorShape.batched("N", 10));
-        g.output(c1, TensorShape.batched("N", 16, 8, 8));
-        g.output(c2, TensorShape.batched("N", 32, 4, 4));
+        g.output(c1, TensorShape.batched("N", 16, side, side));
+        g.output(c2, TensorShape.batched("N", 32, side / 2, side / 2));
         return g.build().toBytes();
     }
 
@@ -316,6 +323,23 @@ class ChannelBlocksTest {
                             .get("y")
                             .values())
                     .containsExactly(7.5f, 5f);
+        }
+    }
+
+    /**
+     * The automatic batch size aims at 8 MiB of outputs per batch with blocked channel outputs, 2 MiB without: on
+     * 32 x 32 images a sample has 10 + 16 * 32 * 32 + 32 * 16 * 16 = 24,586 output values (98,344 bytes), so 2 MiB
+     * hold 21 samples (batch 16) and 8 MiB 85 (batch 64).
+     */
+    @Test
+    void blockedSessionsGetLargerAutomaticBatches() {
+        assumeTrue(ChannelBlocks.blockSize() > 0, "ONNX Runtime uses no blocked channel layout on this CPU");
+        List<String> names = List.of("logits", "c1", "c2");
+        try (InferenceSession plain = InferenceSession.open(cnn(32), config(false));
+                InferenceSession blocked = InferenceSession.open(cnn(32), config(true))) {
+            assertThat(blocked.channelBlocks()).isNotEmpty();
+            assertThat(Inspection.autoBatchSize(plain, names)).isEqualTo(16);
+            assertThat(Inspection.autoBatchSize(blocked, names)).isEqualTo(64);
         }
     }
 

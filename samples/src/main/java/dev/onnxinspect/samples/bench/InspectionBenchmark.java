@@ -39,7 +39,7 @@ import java.util.Locale;
  * {@code --reps 0} the throughput part; {@code --samples} is the samples per throughput pass (default: 100,000 for
  * the MLP and 20,000 for the CNN, cycling over Fashion-MNIST test, so that a pass lasts about a second or more); {@code
  * --batch auto} (the default) takes the inspection's automatic batch
- * size for the instrumented model ({@link Inspection#autoBatchSize}: 256 for the MLP, 16 for the CNN) for both
+ * size for the instrumented model ({@link Inspection#autoBatchSize}: 256 for the MLP, 16 for the CNN, 64 with blocked channel outputs) for both
  * (a) and (b); {@code --spinning true} lets ONNX Runtime's idle intra-op threads spin
  * (in both (a) and (b); its own default, which on few cores takes the core the statistics need); {@code --breakdown
  * true} also times (c), the instrumented model through an inspection

@@ -22,7 +22,7 @@ final class RunOptions {
             defaultValue = "auto",
             converter = BatchSizeConverter.class,
             description = "Samples per ONNX Runtime call, or auto: the largest power of two up to 256 whose"
-                    + " activations fit in 2 MiB (default: ${DEFAULT-VALUE}).")
+                    + " activations fit in 2 MiB, 8 MiB with --blocked-channels (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(
