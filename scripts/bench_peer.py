@@ -234,8 +234,10 @@ def spawn_peer(args, model, threads, check, samples):
 
 
 def spawn_java(args, model, threads):
+    # the batch the export wrote (the inspection's automatic one), so that both sides run the same batches
+    batch, _ = read_manifest(args.dir, model)
     cmd = args.java + ["--models", model, "--threads", str(threads), "--heap", "none",
-                       "--warmup", str(args.warmup), "--reps", str(args.reps)]
+                       "--warmup", str(args.warmup), "--reps", str(args.reps), "--batch", str(batch)]
     if args.java_samples.get(model):
         cmd += ["--samples", str(args.java_samples[model])]
     done = subprocess.run(cmd, capture_output=True, text=True)

@@ -66,7 +66,10 @@ public final class PeerExport {
 
     private static void export(BenchModel model, InMemoryDataset data, Path out) throws IOException {
         Files.write(out.resolve(model.name() + ".onnx"), model.instrumented());
-        SessionConfig config = SessionConfig.builder().intraOpThreads(1).build();
+        // as InspectionBenchmark's (b) opens it: blocked channel outputs, so the batch (the automatic one) and the
+        // counts the peer is checked against come from the path that is measured
+        SessionConfig config =
+                SessionConfig.builder().intraOpThreads(1).blockedChannels(true).build();
         try (InferenceSession session = InferenceSession.open(model.instrumented(), config)) {
             List<String> outputs = new ArrayList<>(List.of(Architecture.LOGITS));
             outputs.addAll(model.hiddenLayers());
