@@ -103,29 +103,33 @@ public final class ChannelBlocks {
         return order;
     }
 
-    /** Copies a stored row {@code src[from ..]} into {@code dst[0 .. channels * spatial)} in NCHW order. */
-    static void unblock(float[] src, int from, float[] dst, int channels, int spatial, int block) {
+    /** Copies a stored row {@code src[from ..]} into {@code dst[to .. to + channels * spatial)} in NCHW order. */
+    static void unblock(float[] src, int from, float[] dst, int to, int channels, int spatial, int block) {
         for (int cb = 0; cb < channels; cb += block) {
             int base = from + cb * spatial;
             for (int p = 0; p < spatial; p++) {
                 int s = base + p * block;
                 for (int l = 0; l < block; l++) {
-                    dst[(cb + l) * spatial + p] = src[s + l];
+                    dst[to + (cb + l) * spatial + p] = src[s + l];
                 }
             }
         }
     }
 
+    /** A batch of {@code samples} rows stored with {@code block}, in NCHW order (a new array). */
+    static float[] unblockBatch(float[] stored, int samples, int channels, int spatial, int block) {
+        float[] ordered = new float[stored.length];
+        int units = channels * spatial;
+        for (int i = 0; i < samples; i++) {
+            unblock(stored, i * units, ordered, i * units, channels, spatial, block);
+        }
+        return ordered;
+    }
+
     /** Array-backed activations in NCHW order made from array-backed ones that hold a blocked batch. */
     static LayerActivations unblock(LayerActivations stored, int block) {
         int[] shape = stored.unitShape();
-        float[] values = stored.values();
-        float[] ordered = new float[values.length];
-        float[] row = new float[stored.units()];
-        for (int i = 0; i < stored.samples(); i++) {
-            unblock(values, i * stored.units(), row, shape[0], shape[1] * shape[2], block);
-            System.arraycopy(row, 0, ordered, i * row.length, row.length);
-        }
+        float[] ordered = unblockBatch(stored.values(), stored.samples(), shape[0], shape[1] * shape[2], block);
         return new LayerActivations(stored.layer(), ordered, stored.samples(), shape);
     }
 
@@ -137,15 +141,12 @@ public final class ChannelBlocks {
                     + " reads as " + stored.type() + " " + java.util.Arrays.toString(shape)
                     + "; open the session without blockedChannels to read it");
         }
-        int channels = Math.toIntExact(shape[1]);
-        int plane = Math.toIntExact(shape[2] * shape[3]);
-        int units = channels * plane;
-        float[] ordered = new float[values.length];
-        float[] row = new float[units];
-        for (int i = 0; i < shape[0]; i++) {
-            unblock(values, i * units, row, channels, plane, block);
-            System.arraycopy(row, 0, ordered, i * units, units);
-        }
+        float[] ordered = unblockBatch(
+                values,
+                Math.toIntExact(shape[0]),
+                Math.toIntExact(shape[1]),
+                Math.toIntExact(shape[2] * shape[3]),
+                block);
         return new TypedTensor(stored.name(), stored.type(), shape, ordered);
     }
 

@@ -204,13 +204,7 @@ public final class LayerActivations {
         if (block == 0) {
             return copy;
         }
-        float[] ordered = new float[copy.length];
-        float[] row = new float[units];
-        for (int i = 0; i < samples; i++) {
-            ChannelBlocks.unblock(copy, i * units, row, unitShape[0], plane, block);
-            System.arraycopy(row, 0, ordered, i * units, units);
-        }
-        return ordered;
+        return ChannelBlocks.unblockBatch(copy, samples, unitShape[0], plane, block);
     }
 
     /** Whether the values are in a Java array (given, or copied there by {@link #values()}). */
@@ -253,7 +247,7 @@ public final class LayerActivations {
             checkReadable();
             buffer.get(i * units, stored, 0, units);
             checkStillReadable();
-            ChannelBlocks.unblock(stored, 0, dst, unitShape[0], plane, block);
+            ChannelBlocks.unblock(stored, 0, dst, 0, unitShape[0], plane, block);
         }
     }
 

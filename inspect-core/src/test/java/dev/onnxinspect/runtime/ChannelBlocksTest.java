@@ -43,7 +43,7 @@ class ChannelBlocksTest {
         // stored as in storedOrderByHand: value 10 * c + p
         float[] stored = {0, 10, 1, 11, 2, 12, 20, 30, 21, 31, 22, 32};
         float[] ordered = new float[12];
-        ChannelBlocks.unblock(stored, 0, ordered, 4, 3, 2);
+        ChannelBlocks.unblock(stored, 0, ordered, 0, 4, 3, 2);
         assertThat(ordered).containsExactly(0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32);
         int[] bits = new int[12];
         int[] storedBits = new int[12];

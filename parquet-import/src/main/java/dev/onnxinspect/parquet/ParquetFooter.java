@@ -128,7 +128,7 @@ final class ParquetFooter {
             Shape.ListField list = shape.lists().get(id);
             Shape nested = shape.structs().get(id);
             if ((type == 9 || type == 10) && list != null) {
-                typedList(depth, shape.name() + " field " + id, list);
+                list(depth, shape.name() + " field " + id, list);
             } else if (type == 12 && nested != null) {
                 struct(depth + 1, nested);
             } else {
@@ -137,7 +137,8 @@ final class ParquetFooter {
         }
     }
 
-    private void typedList(int depth, String field, Shape.ListField expected) {
+    /** A list or set whose elements must be of the expected type (any, for {@link Shape#ANY_LIST}). */
+    private void list(int depth, String field, Shape.ListField expected) {
         int head = u8();
         long size = (long) (head >>> 4);
         if (size == 15) {
@@ -146,7 +147,7 @@ final class ParquetFooter {
             fits(size, "a list");
         }
         int elements = head & 0x0F;
-        if (size > 0 && elements != expected.type()) {
+        if (size > 0 && expected != Shape.ANY_LIST && elements != expected.type()) {
             throw damaged(field + " is a list of Thrift type " + elements + ", parquet.thrift says " + expected.type());
         }
         for (long k = 0; k < size; k++) {
@@ -166,24 +167,10 @@ final class ParquetFooter {
             case 4, 5, 6 -> varint(); // i16, i32, i64
             case 7 -> skip(8); // double
             case 8 -> skip(length("a string")); // binary
-            case 9, 10 -> container(depth); // list, set
+            case 9, 10 -> list(depth, "a list", Shape.ANY_LIST); // list, set
             case 11 -> map(depth);
             case 12 -> struct(depth + 1);
             default -> throw damaged("unknown Thrift type " + type);
-        }
-    }
-
-    private void container(int depth) {
-        int head = u8();
-        long size = (long) (head >>> 4);
-        if (size == 15) {
-            size = length("a list");
-        } else {
-            fits(size, "a list");
-        }
-        int elements = head & 0x0F;
-        for (long k = 0; k < size; k++) {
-            element(elements, depth + 1);
         }
     }
 
@@ -262,6 +249,9 @@ final class ParquetFooter {
         record ListField(int type, Shape elements) {}
 
         static final Shape NONE = new Shape("a struct", Map.of(), Map.of());
+        /** A list no field of parquet.thrift names: its elements may be of any type. */
+        static final ListField ANY_LIST = new ListField(-1, NONE);
+
         static final Shape KEY_VALUE = new Shape("KeyValue", Map.of(), Map.of());
         static final Shape SIZE_STATISTICS =
                 new Shape("SizeStatistics", Map.of(2, new ListField(6, NONE), 3, new ListField(6, NONE)), Map.of());
