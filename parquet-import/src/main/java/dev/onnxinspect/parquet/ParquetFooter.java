@@ -147,7 +147,7 @@ final class ParquetFooter {
             fits(size, "a list");
         }
         int elements = head & 0x0F;
-        if (size > 0 && expected != Shape.ANY_LIST && elements != expected.type()) {
+        if (size > 0 && expected.type() >= 0 && elements != expected.type()) {
             throw damaged(field + " is a list of Thrift type " + elements + ", parquet.thrift says " + expected.type());
         }
         for (long k = 0; k < size; k++) {
@@ -249,7 +249,7 @@ final class ParquetFooter {
         record ListField(int type, Shape elements) {}
 
         static final Shape NONE = new Shape("a struct", Map.of(), Map.of());
-        /** A list no field of parquet.thrift names: its elements may be of any type. */
+        /** A list no field of parquet.thrift names: its elements may be of any type (type -1). */
         static final ListField ANY_LIST = new ListField(-1, NONE);
 
         static final Shape KEY_VALUE = new Shape("KeyValue", Map.of(), Map.of());
